@@ -1,0 +1,34 @@
+// The whole API between the engine and its faces (Electron renderer, browser mode, CLI).
+// Each concern defines its methods and events in its own file; this file only gathers them.
+import type { z } from 'zod';
+import { systemMethods } from './system';
+import { jobMethods, jobEvents } from './jobs';
+import { settingsMethods } from './settings';
+import { storageMethods } from './storage';
+
+export const methods = {
+  ...systemMethods,
+  ...jobMethods,
+  ...settingsMethods,
+  ...storageMethods,
+};
+
+export const events = {
+  ...jobEvents,
+};
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type EventName = keyof typeof events;
+/** What a caller passes (defaults may be left out). */
+export type ParamsIn<M extends MethodName> = z.input<Methods[M]['params']>;
+/** What a handler receives (defaults filled in). */
+export type Params<M extends MethodName> = z.output<Methods[M]['params']>;
+export type Result<M extends MethodName> = z.output<Methods[M]['result']>;
+export type EventData<E extends EventName> = z.output<(typeof events)[E]>;
+
+export * from './system';
+export * from './jobs';
+export * from './settings';
+export * from './storage';
+export { method, NoParams, Ok } from './define';

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { method, NoParams } from './define';
+
+export const JobStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
+export type JobStatus = z.infer<typeof JobStatus>;
+
+/** The kinds of long work the engine runs as jobs, and each kind's parameters. */
+export const JobParamsByKind = {
+  'storage.verify': z
+    .object({
+      /** Re-hash stored images in batches of this many, each batch committed on its own. */
+      batchSize: z.number().int().min(1).max(10_000).default(200),
+    })
+    .strict(),
+} as const;
+export type JobKind = keyof typeof JobParamsByKind;
+export const JobKind = z.enum(Object.keys(JobParamsByKind) as [JobKind, ...JobKind[]]);
+
+export const Job = z.object({
+  id: z.number().int(),
+  kind: z.string(),
+  title: z.string(),
+  status: JobStatus,
+  done: z.number(),
+  total: z.number().nullable(),
+  /** Seconds left, estimated from the rate so far; null until it can be estimated. */
+  etaSeconds: z.number().nullable(),
+  message: z.string().nullable(),
+  error: z.string().nullable(),
+  result: z.unknown().nullable(),
+  createdAt: z.number(),
+  startedAt: z.number().nullable(),
+  finishedAt: z.number().nullable(),
+});
+export type Job = z.infer<typeof Job>;
+
+export const jobMethods = {
+  'jobs.list': method(
+    'Jobs, newest first',
+    z.object({ limit: z.number().int().min(1).max(1000).default(50), status: JobStatus.optional() }).strict(),
+    z.array(Job),
+  ),
+  'jobs.get': method('One job', z.object({ id: z.number().int() }).strict(), Job),
+  'jobs.start': method(
+    'Start a job of a kind with its parameters',
+    z.object({ kind: JobKind, params: z.record(z.string(), z.unknown()).default({}) }).strict(),
+    Job,
+  ),
+  'jobs.cancel': method('Ask a running or queued job to stop', z.object({ id: z.number().int() }).strict(), Job),
+  'jobs.kinds': method('The job kinds this engine runs', NoParams, z.array(z.string())),
+};
+
+export const jobEvents = {
+  /** Sent on every change of a job: start, progress (throttled), end. */
+  'job.updated': Job,
+};
