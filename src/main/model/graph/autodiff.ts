@@ -1,0 +1,60 @@
+// Reverse-mode differentiation over the graph: walk from the output back to the requested leaves in reverse
+// topological order, applying each primitive's gradient rule and summing cotangents where a tensor fans out.
+
+import { add, cast, constant, expand, zerosLike } from './ops';
+import { PRIMITIVES } from './primitives';
+import { allocData, isFloat, type Tensor } from './tensor';
+
+/** Every tensor reachable from `outputs`, inputs before users (ids increase along edges). */
+export function topoSort(outputs: readonly Tensor[]): Tensor[] {
+  const seen = new Map<number, Tensor>();
+  const stack = [...outputs];
+  while (stack.length) {
+    const t = stack.pop()!;
+    if (seen.has(t.id)) continue;
+    seen.set(t.id, t);
+    for (const i of t.inputs) if (!seen.has(i.id)) stack.push(i);
+  }
+  return [...seen.values()].sort((a, b) => a.id - b.id);
+}
+
+/**
+ * Gradients of `loss` (a scalar, or any tensor with a given cotangent `seed`) with respect to `wrt`.
+ * A tensor that `loss` does not depend on gets zeros.
+ */
+export function grad(loss: Tensor, wrt: readonly Tensor[], seed?: Tensor): Tensor[] {
+  if (!isFloat(loss.dtype)) throw new Error(`grad: loss must be a float tensor, got ${loss}`);
+  const order = topoSort([loss]);
+  // only tensors on a path from some wrt to loss need cotangents
+  const wanted = new Set(wrt.map((t) => t.id));
+  const onPath = new Set<number>();
+  for (const t of order) if (wanted.has(t.id) || t.inputs.some((i) => onPath.has(i.id))) onPath.add(t.id);
+
+  const cot = new Map<number, Tensor>();
+  cot.set(loss.id, seed ?? expand(constant([1], [], loss.dtype), loss.shape));
+  for (let k = order.length - 1; k >= 0; k--) {
+    const y = order[k];
+    const g = cot.get(y.id);
+    if (!g || y.inputs.length === 0) continue;
+    const rule = PRIMITIVES[y.op].grad;
+    if (!rule) continue;
+    if (!y.inputs.some((i) => onPath.has(i.id))) continue;
+    const gs = rule(g, y, y.inputs);
+    y.inputs.forEach((x, i) => {
+      const gx = gs[i];
+      if (!gx || !onPath.has(x.id) || !isFloat(x.dtype)) return;
+      const prev = cot.get(x.id);
+      cot.set(x.id, prev ? add(prev, gx) : gx);
+    });
+  }
+  return wrt.map((t) => {
+    const g = cot.get(t.id);
+    if (g) return g.dtype === t.dtype ? g : cast(g, t.dtype);
+    return expand(zerosLike(t), t.shape);
+  });
+}
+
+/** A zero-filled constant (for callers that need a materialised zero gradient). */
+export function zeros(t: Tensor): Tensor {
+  return constant(allocData(t.dtype, t.size), t.shape, t.dtype);
+}

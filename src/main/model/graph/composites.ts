@@ -1,0 +1,183 @@
+// Layers and losses composed from primitives. No gradient code lives here: every composite is differentiated
+// through the primitives it is made of.
+
+import {
+  add,
+  cast,
+  concat,
+  constant,
+  div,
+  equal,
+  erf,
+  expand,
+  gather,
+  logSoftmax,
+  matmul,
+  mean,
+  mul,
+  neg,
+  reshape,
+  sigmoid,
+  sliceAxis,
+  softmax,
+  sqrt,
+  sub,
+  sum,
+  tanh,
+  transpose,
+  unsqueeze,
+  where,
+  less,
+} from './ops';
+import { toData, type DType, type Tensor } from './tensor';
+
+/** x @ wᵀ (+ b), with w laid out [out, in] as in PyTorch / HF checkpoints. */
+export function linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
+  const y = matmul(x, transpose(w, [1, 0]));
+  return b ? add(y, b) : y;
+}
+
+/** Rows of `table` picked by integer `ids`: [...ids, dim]. */
+export function embedding(table: Tensor, ids: Tensor): Tensor {
+  return gather(table, ids, 0);
+}
+
+export function rmsNorm(x: Tensor, weight: Tensor, eps = 1e-6): Tensor {
+  const ms = mean(mul(x, x), -1, true);
+  return mul(div(x, sqrt(add(ms, eps))), weight);
+}
+
+export function layerNorm(x: Tensor, weight: Tensor, bias: Tensor, eps = 1e-5): Tensor {
+  const mu = mean(x, -1, true);
+  const xc = sub(x, mu);
+  const variance = mean(mul(xc, xc), -1, true);
+  return add(mul(div(xc, sqrt(add(variance, eps))), weight), bias);
+}
+
+export const silu = (x: Tensor) => mul(x, sigmoid(x));
+export const gelu = (x: Tensor) => mul(mul(x, 0.5), add(erf(mul(x, Math.SQRT1_2)), 1));
+export const geluTanh = (x: Tensor) =>
+  mul(mul(x, 0.5), add(tanh(mul(add(x, mul(mul(mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI))), 1));
+
+/** SwiGLU MLP (Qwen2 / LLaMA): down(silu(gate(x)) · up(x)). */
+export function swiGlu(x: Tensor, gate: Tensor, up: Tensor, down: Tensor): Tensor {
+  return linear(mul(silu(linear(x, gate)), linear(x, up)), down);
+}
+
+/**
+ * Rotary position embedding, rotate-half convention (Qwen2 / LLaMA). x: [B, H, T, D]; cos, sin: broadcastable to
+ * [B, H, T, D/2] (e.g. [B, 1, T, D/2]).
+ */
+export function rotary(x: Tensor, cos: Tensor, sin: Tensor): Tensor {
+  const d = x.shape[x.rank - 1];
+  const x1 = sliceAxis(x, -1, 0, d / 2);
+  const x2 = sliceAxis(x, -1, d / 2, d);
+  return concat([sub(mul(x1, cos), mul(x2, sin)), add(mul(x2, cos), mul(x1, sin))], -1);
+}
+
+/** Inverse frequencies of rotary embeddings for a head of size `dim`. */
+export function rotaryInvFreq(dim: number, theta = 10000): Float64Array {
+  return Float64Array.from({ length: dim / 2 }, (_, i) => 1 / Math.pow(theta, (2 * i) / dim));
+}
+
+/** cos/sin tables [B, 1, T, D/2] for integer positions [B, T], looked up from a constant table. */
+export function rotaryTables(positions: Tensor, dim: number, maxPositions: number, theta = 10000, dtype: DType = 'float32') {
+  const inv = rotaryInvFreq(dim, theta);
+  const cosT = new Float64Array(maxPositions * inv.length);
+  const sinT = new Float64Array(maxPositions * inv.length);
+  for (let p = 0; p < maxPositions; p++)
+    for (let i = 0; i < inv.length; i++) {
+      cosT[p * inv.length + i] = Math.cos(p * inv[i]);
+      sinT[p * inv.length + i] = Math.sin(p * inv[i]);
+    }
+  const cos = gather(constant(toData(dtype, cosT), [maxPositions, inv.length], dtype), positions, 0);
+  const sin = gather(constant(toData(dtype, sinT), [maxPositions, inv.length], dtype), positions, 0);
+  return { cos: unsqueeze(cos, 1), sin: unsqueeze(sin, 1) };
+}
+
+/**
+ * Scaled dot-product attention with grouped-query heads. q: [B, H, T, D]; k, v: [B, Hkv, S, D] with H a multiple
+ * of Hkv; mask: additive, broadcastable to [B, 1, T, S] (0 to attend, a large negative number to block).
+ * Returns [B, H, T, D].
+ */
+export function attention(q: Tensor, k: Tensor, v: Tensor, mask?: Tensor): Tensor {
+  const [b, h, t, d] = q.shape;
+  const hkv = k.shape[1];
+  const s = k.shape[2];
+  const group = h / hkv;
+  // [B, Hkv, G, T, D] against [B, Hkv, 1, S, D]: the matmul broadcasts kv heads over the group
+  const qg = reshape(q, [b, hkv, group, t, d]);
+  const kg = unsqueeze(k, 2);
+  const vg = unsqueeze(v, 2);
+  let scores = mul(matmul(qg, transpose(kg, [0, 1, 2, 4, 3])), 1 / Math.sqrt(d));
+  if (mask) scores = add(scores, unsqueeze(mask.rank === 4 ? mask : reshape(mask, [1, 1, ...mask.shape]), 2));
+  const out = matmul(softmax(scores, -1), vg);
+  return reshape(out, [b, h, t, d]);
+}
+
+export const MASKED = -1e9;
+
+/** Additive causal mask [T, S] for T queries that sit at the end of S keys. */
+export function causalMask(t: number, s = t, dtype: DType = 'float32'): Tensor {
+  const m = new Float64Array(t * s);
+  for (let i = 0; i < t; i++) for (let j = 0; j < s; j++) m[i * s + j] = j <= i + (s - t) ? 0 : MASKED;
+  return constant(toData(dtype, m), [t, s], dtype);
+}
+
+/**
+ * Additive block-diagonal mask [T, T] from segment ids (tokens attend within their segment; `causal` also
+ * blocks the future). Use it for packed sequences or for windowed vision attention.
+ */
+export function blockMask(segments: readonly number[], causal: boolean, dtype: DType = 'float32'): Tensor {
+  const t = segments.length;
+  const m = new Float64Array(t * t);
+  for (let i = 0; i < t; i++)
+    for (let j = 0; j < t; j++) m[i * t + j] = segments[i] === segments[j] && (!causal || j <= i) ? 0 : MASKED;
+  return constant(toData(dtype, m), [t, t], dtype);
+}
+
+/** Additive mask [B, 1, 1, S] from a 0/1 key mask [B, S] (1 = a real token). */
+export function keyPaddingMask(keyMask: Tensor, dtype: DType = 'float32'): Tensor {
+  const [b, s] = keyMask.shape;
+  const blocked = mul(sub(1, cast(keyMask, dtype)), -MASKED);
+  return reshape(neg(blocked), [b, 1, 1, s]);
+}
+
+/** One-hot [..., n] of integer ids [...] as `dtype`. */
+export function oneHot(ids: Tensor, n: number, dtype: DType = 'float32'): Tensor {
+  const iota = constant(
+    BigInt64Array.from({ length: n }, (_, i) => BigInt(i)),
+    [n],
+    'int64',
+  );
+  return cast(equal(unsqueeze(cast(ids, 'int64'), -1), iota), dtype);
+}
+
+/** log p(ids) under logits [..., V]: [...]. */
+export function tokenLogprobs(logits: Tensor, ids: Tensor): Tensor {
+  const v = logits.shape[logits.rank - 1];
+  return sum(mul(logSoftmax(logits, -1), oneHot(ids, v, logits.dtype)), -1);
+}
+
+/** Mean of x over positions where mask (0/1 floats, same shape) is 1. */
+export function maskedMean(x: Tensor, mask: Tensor): Tensor {
+  return div(sum(mul(x, mask)), add(sum(mask), 1e-8));
+}
+
+/** Mean cross-entropy of logits [..., V] against integer targets [...], over positions with mask 1. */
+export function crossEntropy(logits: Tensor, targets: Tensor, mask?: Tensor): Tensor {
+  const nll = neg(tokenLogprobs(logits, targets));
+  return mask ? maskedMean(nll, mask) : mean(nll);
+}
+
+/** Entropy of the softmax of logits [..., V]: [...]. */
+export function entropy(logits: Tensor): Tensor {
+  const logp = logSoftmax(logits, -1);
+  return neg(sum(mul(softmax(logits, -1), logp), -1));
+}
+
+/** Elementwise clip of x to [lo, hi] (gradient passes inside the interval). */
+export function clip(x: Tensor, lo: number, hi: number): Tensor {
+  const low = where(less(x, lo), expand(constant([lo], [], x.dtype), x.shape), x);
+  return where(less(hi, low), expand(constant([hi], [], x.dtype), x.shape), low);
+}

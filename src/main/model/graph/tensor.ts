@@ -1,0 +1,85 @@
+// Symbolic tensors: a node of the graph, with its static shape and element type. A graph is whatever is reachable
+// from the tensors you ask for; there is no global graph object. Leaves are named inputs and constants.
+
+export type DType = 'float32' | 'float64' | 'int64' | 'int32' | 'bool';
+export type Shape = readonly number[];
+export type TensorData = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array;
+export type Attrs = Readonly<Record<string, unknown>>;
+
+let nextId = 0;
+
+export class Tensor {
+  /** Creation order: every tensor's inputs have smaller ids, so sorting by id is a topological order. */
+  readonly id = nextId++;
+
+  constructor(
+    readonly op: string,
+    readonly inputs: readonly Tensor[],
+    readonly shape: Shape,
+    readonly dtype: DType,
+    readonly attrs: Attrs = {},
+  ) {}
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  get size(): number {
+    return sizeOf(this.shape);
+  }
+
+  toString(): string {
+    return `${this.op}#${this.id}[${this.shape.join(',')}]:${this.dtype}`;
+  }
+}
+
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function isFloat(dtype: DType): boolean {
+  return dtype === 'float32' || dtype === 'float64';
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+export function allocData(dtype: DType, size: number): TensorData {
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(size);
+    case 'float64':
+      return new Float64Array(size);
+    case 'int64':
+      return new BigInt64Array(size);
+    case 'int32':
+      return new Int32Array(size);
+    case 'bool':
+      return new Uint8Array(size);
+  }
+}
+
+/** Typed-array data of the given dtype from plain numbers. */
+export function toData(dtype: DType, values: ArrayLike<number>): TensorData {
+  const out = allocData(dtype, values.length);
+  if (out instanceof BigInt64Array) for (let i = 0; i < values.length; i++) out[i] = BigInt(Math.trunc(values[i]));
+  else for (let i = 0; i < values.length; i++) (out as Float32Array)[i] = values[i];
+  return out;
+}
+
+export function dtypeOfData(data: TensorData): DType {
+  if (data instanceof Float32Array) return 'float32';
+  if (data instanceof Float64Array) return 'float64';
+  if (data instanceof BigInt64Array) return 'int64';
+  if (data instanceof Int32Array) return 'int32';
+  return 'bool';
+}
+
+export class ShapeError extends Error {}
+
+export function check(cond: boolean, message: () => string): asserts cond {
+  if (!cond) throw new ShapeError(message());
+}

@@ -1,0 +1,133 @@
+// onnxruntime-node sessions for emitted graphs, with execution-provider selection. ORT throws when the CUDA
+// provider is requested and its libraries are missing (it does not fall back by itself), so we try CUDA, catch,
+// and fall back to the CPU with a notice that the UI shows.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import * as ort from 'onnxruntime-node';
+import type { EmittedModel, IOSpec } from '../onnx/emit';
+import { sizeOf, type DType, type TensorData } from '../graph/tensor';
+
+export type DeviceRequest = 'auto' | 'cpu' | 'cuda';
+
+export interface DeviceInfo {
+  kind: 'cpu' | 'cuda';
+  /** Human-readable name: the CPU model or the GPU's name. */
+  name: string;
+  /** Set when the request could not be honoured (e.g. CUDA asked for but unavailable). */
+  notice?: string;
+}
+
+export interface SessionOptions {
+  device?: DeviceRequest;
+  /** ORT intra-op threads (default: ORT's choice). */
+  threads?: number;
+  optimization?: 'disabled' | 'basic' | 'extended' | 'all';
+}
+
+const ORT_TYPE: Record<DType, ort.Tensor.Type> = {
+  float32: 'float32',
+  float64: 'float64',
+  int64: 'int64',
+  int32: 'int32',
+  bool: 'bool',
+};
+
+let cudaBroken: string | undefined;
+
+function cpuName(): string {
+  const c = cpus();
+  return `${c[0]?.model?.trim() || 'CPU'} (${c.length} threads)`;
+}
+
+function gpuName(): string {
+  try {
+    return execFileSync('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader'], { timeout: 3000 })
+      .toString()
+      .split('\n')[0]
+      .trim();
+  } catch {
+    return 'CUDA device';
+  }
+}
+
+/** A loaded graph: run it with typed arrays keyed by input name; get typed arrays keyed by output name. */
+export class GraphSession {
+  private constructor(
+    readonly session: ort.InferenceSession,
+    readonly device: DeviceInfo,
+    readonly inputs: IOSpec[],
+    readonly outputs: IOSpec[],
+  ) {}
+
+  static async create(model: EmittedModel | { path: string; inputs: IOSpec[]; outputs: IOSpec[] }, options: SessionOptions = {}) {
+    const request = options.device ?? 'auto';
+    const base: ort.InferenceSession.SessionOptions = {
+      graphOptimizationLevel: options.optimization ?? 'all',
+      ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
+    };
+    const source = 'path' in model ? model.path : model.bytes;
+    if (!('path' in model) && model.external)
+      throw new Error('this model has external data: save it with saveModel() and create the session from its path');
+    const open = (eps: string[], logSeverityLevel?: 0 | 1 | 2 | 3 | 4) => {
+      const o = { ...base, executionProviders: eps, ...(logSeverityLevel ? { logSeverityLevel } : {}) };
+      return typeof source === 'string' ? ort.InferenceSession.create(source, o) : ort.InferenceSession.create(source, o);
+    };
+
+    let session: ort.InferenceSession | undefined;
+    let device: DeviceInfo | undefined;
+    if (request !== 'cpu' && !cudaBroken) {
+      try {
+        session = await open(['cuda'], 4);
+        device = { kind: 'cuda', name: gpuName() };
+      } catch (e) {
+        cudaBroken = (e as Error).message.split('\n')[0];
+      }
+    }
+    if (!session) {
+      session = await open(['cpu']);
+      device = { kind: 'cpu', name: cpuName() };
+      if (request !== 'cpu') device.notice = `CUDA is not available (${cudaBroken}); running on the CPU`;
+    }
+    return new GraphSession(session, device!, model.inputs, model.outputs);
+  }
+
+  async run(feeds: Record<string, TensorData>, fetch?: readonly string[]): Promise<Record<string, TensorData>> {
+    const ortFeeds: Record<string, ort.Tensor> = {};
+    for (const spec of this.inputs) {
+      const data = feeds[spec.name];
+      if (!data) throw new Error(`missing graph input ${spec.name}`);
+      if (data.length !== sizeOf(spec.shape))
+        throw new Error(`input ${spec.name}: ${data.length} values for shape [${spec.shape}]`);
+      ortFeeds[spec.name] = new ort.Tensor(ORT_TYPE[spec.dtype], data as never, spec.shape);
+    }
+    const result = fetch ? await this.session.run(ortFeeds, fetch as string[]) : await this.session.run(ortFeeds);
+    const out: Record<string, TensorData> = {};
+    for (const [name, t] of Object.entries(result)) out[name] = t.data as TensorData;
+    return out;
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/** Writes an emitted model (and its external data, if any) to `path`; returns a session-ready descriptor. */
+export function saveModel(model: EmittedModel, path: string) {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, model.bytes);
+  if (model.external) writeFileSync(join(dirname(path), model.external.fileName), model.external.bytes);
+  return { path, inputs: model.inputs, outputs: model.outputs };
+}
+
+/** Which device a session would use now, without building one. */
+export async function probeDevice(request: DeviceRequest = 'auto'): Promise<DeviceInfo> {
+  const { input, add } = await import('../graph/ops');
+  const { emit } = await import('../onnx/emit');
+  const x = input('x', [1]);
+  const s = await GraphSession.create(emit({ y: add(x, 1) }), { device: request });
+  await s.release();
+  return s.device;
+}
