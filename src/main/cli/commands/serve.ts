@@ -1,0 +1,35 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CliCommand } from '../command';
+import { commonOptions, parseCommandArgs, parsePort } from '../args';
+import { resolveHome } from '../../platform/home';
+import { rendererBuildDir } from '../../platform/package-root';
+import { Engine } from '../../engine/engine';
+import { startServer } from '../../server/server';
+
+export const serveCommand: CliCommand = {
+  name: 'serve',
+  summary: 'Browser mode: serve the app on 127.0.0.1 with a per-launch token',
+  usage: 'searchlab serve [--port N] [--home DIR]',
+  async run(args, ctx) {
+    const { values } = parseCommandArgs(args, { ...commonOptions, port: { type: 'string' } }, false);
+    const rendererDir = rendererBuildDir();
+    if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
+      ctx.err(`The UI is not built (${rendererDir} has no index.html): run \`npm run build\` first, or use \`npm start\`.`);
+      return 1;
+    }
+    const home = resolveHome(values.home, ctx.env);
+    const engine = Engine.open({ home, face: 'browser' });
+    const server = await startServer({ engine, port: parsePort(values.port, 0), rendererDir });
+    ctx.out(`SearchLab browser mode (data folder ${home})`);
+    ctx.out(`Open ${server.url}`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await server.close();
+    await engine.close();
+    return 0;
+  },
+};

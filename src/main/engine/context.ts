@@ -1,0 +1,12 @@
+// What every handler may use: the store, the job manager, the home folder and the event emitter.
+import type { Store } from '../storage';
+import type { JobManager } from '../jobs/manager';
+import type { EventName, EventData, SystemInfo } from '../../shared/contract';
+
+export interface EngineContext {
+  home: string;
+  face: SystemInfo['face'];
+  store: Store;
+  jobs: JobManager;
+  emit<E extends EventName>(event: E, data: EventData<E>): void;
+}

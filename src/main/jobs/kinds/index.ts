@@ -1,0 +1,7 @@
+import type { JobDefinition } from '../kind';
+import { storageVerifyJob } from './storage-verify';
+
+/** Every job kind the engine runs. Add a kind: its params in the contract (JobParamsByKind), a file here, one line below. */
+export const jobKinds: Record<string, JobDefinition> = {
+  [storageVerifyJob.kind]: storageVerifyJob,
+};

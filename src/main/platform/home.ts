@@ -1,0 +1,31 @@
+// The data folder ("home"): one per workspace. Chosen by --home, else SEARCHLAB_HOME, else the platform's
+// usual place for application data. Every face resolves it the same way so they can share a workspace.
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
+
+export function defaultHome(env: NodeJS.ProcessEnv = process.env): string {
+  if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Application Support', 'SearchLab');
+  if (process.platform === 'win32') return path.join(env.APPDATA ?? path.join(os.homedir(), 'AppData', 'Roaming'), 'SearchLab');
+  return path.join(env.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share'), 'searchlab');
+}
+
+export function resolveHome(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(explicit ?? env.SEARCHLAB_HOME ?? defaultHome(env));
+}
+
+/** Where each kind of file lives inside a home. */
+export function homePaths(home: string) {
+  return {
+    home,
+    database: path.join(home, 'searchlab.db'),
+    models: path.join(home, 'models'),
+    checkpoints: path.join(home, 'checkpoints'),
+    secrets: path.join(home, 'secrets.json'),
+    logs: path.join(home, 'logs'),
+  };
+}
+
+export function ensureHome(home: string): void {
+  fs.mkdirSync(home, { recursive: true });
+}

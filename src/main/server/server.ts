@@ -1,0 +1,120 @@
+// Browser mode: the renderer and the API over one HTTP server on 127.0.0.1, gated by a per-launch token.
+import http from 'node:http';
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Engine } from '../engine/engine';
+import { logger } from '../platform/log';
+import { checkRequest, newToken, TOKEN_COOKIE } from './auth';
+import { resolveStatic } from './static';
+import { CONTENT_SECURITY_POLICY } from './csp';
+
+const log = logger('server');
+const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+export interface ServerOptions {
+  engine: Engine;
+  port?: number;
+  /** Folder of the built renderer (index.html and assets). */
+  rendererDir: string;
+  token?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const securityHeaders = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const token = options.token ?? newToken();
+  let port = 0;
+  const server = http.createServer((req, res) => {
+    const verdict = checkRequest(req, token, port);
+    if (!verdict.ok) {
+      res.writeHead(verdict.status, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders }).end(verdict.reason + '\n');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, securityHeaders).end();
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const headers: Record<string, string> = { ...securityHeaders, 'Cache-Control': 'no-store' };
+    // The page keeps the token as an HttpOnly cookie so later requests (assets, the WebSocket) carry it.
+    if (verdict.viaQuery) headers['Set-Cookie'] = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    if (url.pathname === '/api/health') {
+      res.writeHead(200, { ...headers, 'Content-Type': 'application/json' }).end(JSON.stringify({ ok: true }));
+      return;
+    }
+    const found = resolveStatic(options.rendererDir, url.pathname) ?? (url.pathname.startsWith('/api/') ? null : resolveStatic(options.rendererDir, '/'));
+    if (!found) {
+      res.writeHead(404, headers).end();
+      return;
+    }
+    res.writeHead(200, { ...headers, 'Content-Type': found.type });
+    if (req.method === 'HEAD') res.end();
+    else fs.createReadStream(found.file).pipe(res);
+  });
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  server.on('upgrade', (req, socket, head) => {
+    const verdict = checkRequest(req, token, port);
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (!verdict.ok || url.pathname !== '/api/ws') {
+      const status = verdict.ok ? 404 : verdict.status;
+      socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Refused'}\r\nConnection: close\r\n\r\n`);
+      return;
+    }
+    sockets.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, options.engine));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}/?token=${token}`;
+  log.info(`browser mode listening on 127.0.0.1:${port}`);
+  return {
+    url,
+    port,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of sockets.clients) client.terminate();
+        sockets.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function serveSocket(ws: WebSocket, engine: Engine): void {
+  const unsubscribe = engine.subscribe((event) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
+  });
+  ws.on('message', async (data, isBinary) => {
+    let raw: unknown;
+    try {
+      if (isBinary) throw new Error('binary frames are not part of the protocol');
+      raw = JSON.parse(data.toString());
+    } catch (error) {
+      ws.send(JSON.stringify({ type: 'response', id: -1, ok: false, error: { code: 'invalid_request', message: `Message is not JSON: ${(error as Error).message}` } }));
+      return;
+    }
+    const reply = await engine.handle(raw);
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+  });
+  ws.on('close', unsubscribe);
+  ws.on('error', unsubscribe);
+}

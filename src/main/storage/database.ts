@@ -1,0 +1,59 @@
+// Opening the database: WAL, foreign keys, and migrations recorded in the database itself.
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { migrations, type Migration } from './migrations';
+
+export type Db = Database.Database;
+
+export class SchemaTooNewError extends Error {
+  constructor(file: string, found: number, known: number) {
+    super(
+      `The database ${file} has schema version ${found}, written by a newer SearchLab; this version knows up to ${known}. ` +
+        `Upgrade SearchLab, or choose another data folder with --home.`,
+    );
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+export function latestSchemaVersion(list: Migration[] = migrations): number {
+  return list.reduce((max, m) => Math.max(max, m.version), 0);
+}
+
+export function openDatabase(file: string, list: Migration[] = migrations): Db {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 10000');
+    db.pragma('synchronous = NORMAL');
+    migrate(db, file, list);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+export function schemaVersion(db: Db): number {
+  const row = db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null };
+  return row.v ?? 0;
+}
+
+/** Applies every migration newer than the database, each in its own transaction; refuses a newer database. */
+export function migrate(db: Db, file: string, list: Migration[] = migrations): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+  const current = schemaVersion(db);
+  const known = latestSchemaVersion(list);
+  if (current > known) throw new SchemaTooNewError(file, current, known);
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  for (const migration of [...list].sort((a, b) => a.version - b.version)) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, Date.now());
+    })();
+  }
+}

@@ -1,0 +1,31 @@
+// The storage layer: one database per home, and the repositories that own every SQL statement.
+import { openDatabase, schemaVersion, type Db } from './database';
+import { createJobsRepository } from './repositories/jobs';
+import { createSettingsRepository } from './repositories/settings';
+import { createImagesRepository } from './repositories/images';
+import { createStatsRepository } from './repositories/stats';
+
+export function createRepositories(db: Db, file: string) {
+  return {
+    jobs: createJobsRepository(db),
+    settings: createSettingsRepository(db),
+    images: createImagesRepository(db),
+    stats: createStatsRepository(db, file),
+    schemaVersion: () => schemaVersion(db),
+  };
+}
+export type Repositories = ReturnType<typeof createRepositories>;
+
+export interface Store {
+  db: Db;
+  file: string;
+  repos: Repositories;
+  close(): void;
+}
+
+export function openStore(file: string): Store {
+  const db = openDatabase(file);
+  return { db, file, repos: createRepositories(db, file), close: () => db.close() };
+}
+
+export { openDatabase, type Db } from './database';

@@ -1,0 +1,97 @@
+// All SQL about the jobs table.
+import type { Db } from '../database';
+import type { Job, JobStatus } from '../../../shared/contract';
+
+interface JobRow {
+  id: number;
+  kind: string;
+  title: string;
+  params: string;
+  status: JobStatus;
+  done: number;
+  total: number | null;
+  message: string | null;
+  error: string | null;
+  result: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+export interface StoredJob extends Job {
+  params: Record<string, unknown>;
+}
+
+function estimateEta(row: JobRow, now: number): number | null {
+  if (row.status !== 'running' || !row.started_at || !row.total || row.done <= 0) return null;
+  const elapsed = (now - row.started_at) / 1000;
+  return Math.max(0, (elapsed / row.done) * (row.total - row.done));
+}
+
+function toJob(row: JobRow, now = Date.now()): StoredJob {
+  return {
+    id: row.id,
+    kind: row.kind,
+    title: row.title,
+    params: JSON.parse(row.params) as Record<string, unknown>,
+    status: row.status,
+    done: row.done,
+    total: row.total,
+    etaSeconds: estimateEta(row, now),
+    message: row.message,
+    error: row.error,
+    result: row.result === null ? null : (JSON.parse(row.result) as unknown),
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+export function createJobsRepository(db: Db) {
+  const byId = db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE id = ?');
+  return {
+    insert(kind: string, title: string, params: unknown): StoredJob {
+      const now = Date.now();
+      const info = db
+        .prepare(`INSERT INTO jobs (kind, title, params, status, created_at, updated_at) VALUES (?, ?, ?, 'queued', ?, ?)`)
+        .run(kind, title, JSON.stringify(params), now, now);
+      return this.get(Number(info.lastInsertRowid))!;
+    },
+    get(id: number): StoredJob | undefined {
+      const row = byId.get(id);
+      return row ? toJob(row) : undefined;
+    },
+    list(limit: number, status?: JobStatus): StoredJob[] {
+      const rows = status
+        ? db.prepare<[string, number], JobRow>('SELECT * FROM jobs WHERE status = ? ORDER BY id DESC LIMIT ?').all(status, limit)
+        : db.prepare<[number], JobRow>('SELECT * FROM jobs ORDER BY id DESC LIMIT ?').all(limit);
+      const now = Date.now();
+      return rows.map((r) => toJob(r, now));
+    },
+    markRunning(id: number): void {
+      const now = Date.now();
+      db.prepare(`UPDATE jobs SET status = 'running', started_at = ?, updated_at = ? WHERE id = ?`).run(now, now, id);
+    },
+    progress(id: number, done: number, total: number | null, message: string | null): void {
+      db.prepare('UPDATE jobs SET done = ?, total = ?, message = ?, updated_at = ? WHERE id = ?').run(done, total, message, Date.now(), id);
+    },
+    finish(id: number, status: Exclude<JobStatus, 'queued' | 'running'>, fields: { error?: string; result?: unknown; message?: string }): void {
+      const now = Date.now();
+      db.prepare(
+        `UPDATE jobs SET status = ?, error = ?, result = ?, message = coalesce(?, message), finished_at = ?, updated_at = ? WHERE id = ?`,
+      ).run(status, fields.error ?? null, fields.result === undefined ? null : JSON.stringify(fields.result), fields.message ?? null, now, now, id);
+    },
+    /** At start-up: whatever was queued or running when the engine last stopped did not finish. */
+    markInterrupted(): number {
+      const now = Date.now();
+      return db
+        .prepare(
+          `UPDATE jobs SET status = 'interrupted', finished_at = ?, updated_at = ?,
+             error = 'The engine stopped while this job was ' || status || '; work it committed before then is kept.'
+           WHERE status IN ('queued', 'running')`,
+        )
+        .run(now, now).changes;
+    },
+  };
+}
+export type JobsRepository = ReturnType<typeof createJobsRepository>;

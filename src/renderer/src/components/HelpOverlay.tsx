@@ -1,0 +1,30 @@
+import { pages } from '../state/nav';
+
+export const shortcuts: { keys: string; action: string }[] = [
+  ...pages.map((p) => ({ keys: `Alt+${p.key}`, action: `Open ${p.title}` })),
+  { keys: 'J', action: 'Show or hide jobs' },
+  { keys: '?', action: 'Show or hide this help' },
+  { keys: 'Esc', action: 'Close overlays' },
+];
+
+export function HelpOverlay({ onClose }: { onClose(): void }) {
+  return (
+    <div className="overlay" role="dialog" aria-label="Keyboard shortcuts" onClick={onClose}>
+      <div className="overlay-card" onClick={(e) => e.stopPropagation()}>
+        <h2>Keyboard shortcuts</h2>
+        <table className="shortcuts">
+          <tbody>
+            {shortcuts.map((s) => (
+              <tr key={s.keys}>
+                <td>
+                  <kbd>{s.keys}</kbd>
+                </td>
+                <td>{s.action}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,107 @@
+// The app in a real browser (Debian's Chromium) against a real `searchlab serve`.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { serve, type ServedEngine } from '../helpers/serve';
+import { tempHome, removeTempHomes, seedImages } from '../helpers/home';
+import { launchBrowser, artifactPath } from '../helpers/browser';
+
+let engine: ServedEngine;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  const home = tempHome();
+  seedImages(home, 40_000);
+  engine = await serve(home);
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await engine?.stop();
+  removeTempHomes();
+});
+
+describe('the app in browser mode', () => {
+  it('loads with the token, connects to the engine and hides the token from the address bar', async () => {
+    await page.goto(engine.url);
+    await expect.poll(() => page.getByTestId('engine-status').textContent()).toBe('Engine connected');
+    expect(page.url()).not.toContain('token=');
+    await expect.poll(() => page.getByTestId('device').textContent()).toMatch(/CPU|CUDA/);
+  });
+
+  it('navigates to every page by mouse and by keyboard', async () => {
+    const titles = ['Datasets', 'Runs', 'Trajectories', 'Reward', 'Search cache', 'Settings'];
+    for (const title of titles) {
+      await page.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name: title, exact: true }).click();
+      await expect.poll(() => page.locator('main h1').textContent()).toBe(title);
+      await page.screenshot({ path: artifactPath(`page-${title.toLowerCase().replace(/ /g, '-')}.png`) });
+    }
+    await page.keyboard.press('Alt+3');
+    await expect.poll(() => page.locator('main h1').textContent()).toBe('Trajectories');
+    await page.keyboard.press('?');
+    await expect.poll(() => page.getByRole('dialog', { name: 'Keyboard shortcuts' }).isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog', { name: 'Keyboard shortcuts' }).count()).toBe(0);
+  });
+
+  it('switches between light and dark themes', async () => {
+    await page.keyboard.press('Alt+6');
+    await page.getByLabel('Theme').selectOption('dark');
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await page.screenshot({ path: artifactPath('settings-dark.png') });
+    await page.getByLabel('Theme').selectOption('light');
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+  });
+
+  it("shows a job's progress bar moving until it finishes", async () => {
+    await page.keyboard.press('Alt+6');
+    // Record every value the progress bar shows, as the user would see it change.
+    await page.evaluate(() => {
+      const seen: number[] = [];
+      (window as unknown as { progressSeen: number[] }).progressSeen = seen;
+      new MutationObserver(() => {
+        const bar = document.querySelector('.card [role=progressbar][aria-valuenow]');
+        const value = Number(bar?.getAttribute('aria-valuenow'));
+        if (bar && seen.at(-1) !== value) seen.push(value);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow'] });
+    });
+    await page.getByRole('button', { name: 'Verify stored images' }).click();
+    await expect.poll(() => page.locator('.card [data-status]').getAttribute('data-status'), { timeout: 60_000 }).toBe('succeeded');
+    const seen = await page.evaluate(() => (window as unknown as { progressSeen: number[] }).progressSeen);
+    const between = seen.filter((v) => v > 0 && v < 40_000);
+    expect(between.length).toBeGreaterThan(0);
+    expect(seen.at(-1)).toBe(40_000);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    await page.keyboard.press('j');
+    await expect.poll(() => page.getByRole('complementary', { name: 'Jobs' }).textContent()).toContain('Verify storage');
+    await page.screenshot({ path: artifactPath('jobs-drawer.png') });
+    await page.keyboard.press('Escape');
+  });
+
+  it('shows the engine rejecting an invalid request with a clear error', async () => {
+    const reply = await page.evaluate(async () => {
+      const ws = new WebSocket(`ws://${location.host}/api/ws`);
+      await new Promise((resolve) => (ws.onopen = resolve));
+      return new Promise<string>((resolve) => {
+        ws.onmessage = (event) => {
+          const message = JSON.parse(String(event.data));
+          if (message.type === 'response') resolve(JSON.stringify(message));
+        };
+        ws.send(JSON.stringify({ type: 'request', id: 9, method: 'jobs.start', params: { kind: 'storage.verify', params: { batchSize: 'all' } } }));
+      });
+    });
+    const message = JSON.parse(reply);
+    expect(message).toMatchObject({ id: 9, ok: false, error: { code: 'invalid_params' } });
+    expect(message.error.message).toMatch(/batchSize/);
+  });
+
+  it('refuses the page to a browser without the token', async () => {
+    const other = await browser.newContext();
+    const stranger = await other.newPage();
+    const response = await stranger.goto(`http://127.0.0.1:${engine.port}/`);
+    expect(response?.status()).toBe(401);
+    await other.close();
+  });
+});

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import http from 'node:http';
+import { serve, connect, type ServedEngine } from '../helpers/serve';
+import { tempHome, removeTempHomes } from '../helpers/home';
+
+let engine: ServedEngine;
+
+beforeAll(async () => {
+  engine = await serve(tempHome());
+});
+afterAll(async () => {
+  await engine.stop();
+  removeTempHomes();
+});
+
+function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port: engine.port, path, headers }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+  });
+}
+
+describe('browser mode server', () => {
+  it('listens on 127.0.0.1 only', () => {
+    expect(engine.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+  });
+
+  it('refuses a request without the token', async () => {
+    expect((await get('/')).status).toBe(401);
+    expect((await get('/?token=wrong')).status).toBe(401);
+  });
+
+  it('serves the app with the token, sets it as an HttpOnly cookie, and sends a strict CSP', async () => {
+    const res = await get(`/?token=${engine.token}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('<div id="root">');
+    expect(String(res.headers['set-cookie'])).toMatch(/searchlab_token=.*HttpOnly.*SameSite=Strict/);
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(res.headers['content-security-policy']).not.toContain('unsafe-eval');
+    const cookie = (await get('/', { Cookie: `searchlab_token=${engine.token}` })).status;
+    expect(cookie).toBe(200);
+  });
+
+  it('refuses a request from another Origin even with the token', async () => {
+    expect((await get(`/?token=${engine.token}`, { Origin: 'http://evil.example' })).status).toBe(403);
+  });
+
+  it('refuses a request under a foreign Host name (DNS rebinding)', async () => {
+    expect((await get(`/?token=${engine.token}`, { Host: `attacker.example:${engine.port}` })).status).toBe(403);
+  });
+
+  it('refuses a WebSocket without the token or from another Origin', async () => {
+    await expect(connect(engine, { token: null })).rejects.toThrow(/401/);
+    await expect(connect(engine, { origin: 'http://evil.example' })).rejects.toThrow(/403/);
+  });
+
+  it('answers contract calls over the WebSocket', async () => {
+    const client = await connect(engine);
+    const reply = await client.request('system.info');
+    expect(reply.ok).toBe(true);
+    expect(reply.result).toMatchObject({ face: 'browser', schemaVersion: 1, device: { kind: expect.stringMatching(/cpu|cuda/) } });
+    client.close();
+  });
+
+  it('answers an invalid message with a clear error and changes nothing', async () => {
+    const client = await connect(engine);
+    const before = (await client.request('settings.get')).result;
+    const bad = await client.request('settings.update', { theme: 'purple' });
+    expect(bad.ok).toBe(false);
+    expect(bad.error.code).toBe('invalid_params');
+    expect(bad.error.message).toMatch(/params\.theme/);
+    expect((await client.request('settings.get')).result).toEqual(before);
+    const notJson = await client.send('{not json', -1);
+    expect(notJson).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    const unknown = await client.request('nope.nothing');
+    expect(unknown.error.code).toBe('unknown_method');
+    client.close();
+  });
+});
