@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { buildElectronBinding } from './electron-native.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
@@ -39,6 +40,7 @@ if (!buildIsFresh()) {
 }
 
 const electron = electronBinary();
+if (electron) buildElectronBinding();
 const child = electron
   ? spawn(electron, [root, ...args], { stdio: 'inherit' })
   : (console.error(

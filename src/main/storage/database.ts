@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { migrations, type Migration } from './migrations';
+import { packageRoot } from '../platform/package-root';
 
 export type Db = Database.Database;
 
@@ -20,9 +21,17 @@ export function latestSchemaVersion(list: Migration[] = migrations): number {
   return list.reduce((max, m) => Math.max(max, m.version), 0);
 }
 
+/** Inside Electron, the better-sqlite3 build for Electron's ABI made by scripts/electron-native.mjs. */
+function electronNativeBinding(): string | undefined {
+  const electron = process.versions.electron;
+  if (!electron) return undefined;
+  const file = path.join(packageRoot(), 'native', `electron-${electron}-${process.platform}-${process.arch}`, 'better_sqlite3.node');
+  return fs.existsSync(file) ? file : undefined;
+}
+
 export function openDatabase(file: string, list: Migration[] = migrations): Db {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
+  const db = new Database(file, { nativeBinding: electronNativeBinding() });
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
