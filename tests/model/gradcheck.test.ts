@@ -3,6 +3,7 @@ import { gradCheck, gradCheckAll, type GradCheckCase } from '../../src/main/mode
 import { compositeCases, primitiveCases } from '../../src/main/model/gradcheck/cases';
 import { PRIMITIVES } from '../../src/main/model/graph/primitives';
 import * as O from '../../src/main/model/graph/ops';
+import { tinyModelGradCase } from '../../src/main/model/tiny/gradcheck';
 
 describe('gradient check against finite differences (through onnxruntime)', () => {
   it('covers every differentiable primitive in the table', () => {
@@ -19,6 +20,13 @@ describe('gradient check against finite differences (through onnxruntime)', () =
     expect(r.error).toBeUndefined();
     expect(r.checks).toBeGreaterThan(0);
     expect(r.maxRelError).toBeLessThan(c.dtype === 'float32' ? 1e-3 : 1e-6);
+  });
+
+  it('the whole tiny VLM (every weight and the pixels) agrees with finite differences', async () => {
+    const r = await gradCheck(tinyModelGradCase());
+    expect(r.error).toBeUndefined();
+    expect(r.checks).toBeGreaterThan(200);
+    expect(r.maxRelError).toBeLessThan(1e-6);
   });
 
   it('catches a wrong gradient rule', async () => {

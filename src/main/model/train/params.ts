@@ -67,7 +67,7 @@ export class ParamSet {
 
   constructor(
     readonly weights: WeightMap,
-    readonly options: { trainable: Trainable; dtype?: DType; lora?: LoraConfig } = { trainable: 'none' },
+    readonly options: { trainable: Trainable; dtype?: DType; lora?: LoraConfig; bound?: ReadonlyMap<string, Tensor> } = { trainable: 'none' },
   ) {}
 
   get dtype(): DType {
@@ -87,7 +87,7 @@ export class ParamSet {
   }
 
   get(name: string): Tensor {
-    const hit = this.tensors.get(name);
+    const hit = this.tensors.get(name) ?? this.options.bound?.get(name);
     if (hit) return hit;
     const w = this.weights.get(name);
     if (!w) throw new Error(`no weight named ${name}`);

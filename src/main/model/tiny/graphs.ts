@@ -1,0 +1,109 @@
+// The graphs the tiny VLM runs: a full-sequence policy forward (per-token log-probs for the policy-gradient loss),
+// a prefill that returns the prompt's keys/values, and a one-token decode step against a fixed-size KV cache that
+// is an input only (the step returns just the new token's keys/values; the host writes them into its cache).
+
+import { entropy, keyPaddingMask, tokenLogprobs } from '../graph/composites';
+import { input, pad, reshape, sliceAxis, concat } from '../graph/ops';
+import type { Tensor } from '../graph/tensor';
+import type { ParamSet } from '../train/params';
+import { imageGeometry, type TinyVlmConfig } from './config';
+import { decoder, embedInputs, forward, lmHead, type KV } from './model';
+
+export interface BatchShape {
+  batch: number;
+  length: number;
+  /** Images in the batch (0: no vision tower in the graph). */
+  images: number;
+}
+
+/** The data inputs of a full-sequence forward. */
+export function sequenceInputs(c: TinyVlmConfig, s: BatchShape, dtype: Tensor['dtype'] = 'float32') {
+  const { batch: B, length: T, images: N } = s;
+  const v = c.vision_config;
+  return {
+    ids: input('input_ids', [B, T], 'int64'),
+    attentionMask: input('attention_mask', [B, T], 'int64'),
+    positions: input('position_ids', [B, T], 'int64'),
+    pixels: N > 0 ? input('pixel_values', [N, 3, v.image_size, v.image_size], dtype) : undefined,
+    imageIndex: N > 0 ? input('image_index', [B, T], 'int64') : undefined,
+  };
+}
+
+export interface PolicyOutputs {
+  /** [B, T, V] */
+  logits: Tensor;
+  /** [B, T]: log p(ids[t] | ids[<t]); 0 at t = 0. */
+  logprobs: Tensor;
+  /** [B, T]: entropy of the distribution that predicted ids[t]; 0 at t = 0. */
+  entropy: () => Tensor;
+  inputs: ReturnType<typeof sequenceInputs>;
+}
+
+export function policyGraph(P: ParamSet, c: TinyVlmConfig, s: BatchShape, inputs = sequenceInputs(c, s, P.dtype)): PolicyOutputs {
+  const { logits } = forward(P, c, inputs);
+  const T = s.length;
+  const predicting = sliceAxis(logits, 1, 0, T - 1);
+  const lp = tokenLogprobs(predicting, sliceAxis(inputs.ids, 1, 1, T));
+  return {
+    logits,
+    logprobs: pad(lp, [0, 1], [0, 0]),
+    entropy: () => pad(entropy(predicting), [0, 1], [0, 0]),
+    inputs,
+  };
+}
+
+export const kvName = (kind: 'k' | 'v', layer: number) => `present.${layer}.${kind}`;
+export const pastName = (kind: 'k' | 'v', layer: number) => `past.${layer}.${kind}`;
+
+/** Prompt forward: last-position logits [B, V] and every layer's keys/values [B, Hkv, T, hd]. */
+export function prefillGraph(P: ParamSet, c: TinyVlmConfig, s: BatchShape): Record<string, Tensor> {
+  const inputs = sequenceInputs(c, s, P.dtype);
+  const { logits, present } = forward(P, c, inputs);
+  const out: Record<string, Tensor> = {
+    logits: reshape(sliceAxis(logits, 1, s.length - 1, s.length), [s.batch, c.vocab_size]),
+  };
+  present.forEach((kv, i) => {
+    out[kvName('k', i)] = kv.k;
+    out[kvName('v', i)] = kv.v;
+  });
+  return out;
+}
+
+export interface DecodeShape {
+  batch: number;
+  /** Cache slots S: the step attends over S cached positions plus itself. */
+  cache: number;
+  /** Also return the whole updated cache (the design we measure against). */
+  returnCache?: boolean;
+}
+
+/** One token per row against a cache of S slots: logits [B, V] and the new keys/values [B, Hkv, 1, hd]. */
+export function decodeGraph(P: ParamSet, c: TinyVlmConfig, s: DecodeShape): Record<string, Tensor> {
+  const B = s.batch;
+  const S = s.cache;
+  const ids = input('input_ids', [B, 1], 'int64');
+  const positions = input('position_ids', [B, 1], 'int64');
+  // 1 for cache slots that hold a real token, then 1 for the new token itself
+  const keyMask = input('key_mask', [B, S + 1], 'int64');
+  const past: KV[] = [];
+  for (let i = 0; i < c.num_hidden_layers; i++)
+    past.push({
+      k: input(pastName('k', i), [B, c.num_key_value_heads, S, c.head_dim], P.dtype),
+      v: input(pastName('v', i), [B, c.num_key_value_heads, S, c.head_dim], P.dtype),
+    });
+  const embeds = embedInputs(P, ids);
+  const { hidden, present } = decoder(P, c, { embeds, positions, mask: keyPaddingMask(keyMask, P.dtype), past });
+  const out: Record<string, Tensor> = { logits: reshape(lmHead(P, c, hidden), [B, c.vocab_size]) };
+  present.forEach((kv, i) => {
+    if (s.returnCache) {
+      out[`cache.${i}.k`] = concat([past[i].k, kv.k], 2);
+      out[`cache.${i}.v`] = concat([past[i].v, kv.v], 2);
+    } else {
+      out[kvName('k', i)] = kv.k;
+      out[kvName('v', i)] = kv.v;
+    }
+  });
+  return out;
+}
+
+export { imageGeometry };

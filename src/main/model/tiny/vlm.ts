@@ -1,0 +1,234 @@
+// The tiny VLM as a value (config + weights + tokenizer), its HF-style folder, and the policy runtime: per-token
+// log-probs of given sequences, and training steps whose loss the caller composes from the policy's outputs.
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DType, Tensor, TensorData } from '../graph/tensor';
+import { input } from '../graph/ops';
+import { maskedMean } from '../graph/composites';
+import { neg } from '../graph/ops';
+import { emit } from '../onnx/emit';
+import { loadWeights, saveWeights, type WeightMap } from '../runtime/safetensors';
+import { GraphSession, type DeviceInfo, type DeviceRequest } from '../runtime/session';
+import type { AdamWConfig } from '../train/adamw';
+import { initWeights, loraSpecs, ParamSet, type LoraConfig } from '../train/params';
+import { Trainer, type LossGraph, type StepResult } from '../train/trainer';
+import { packBatch, type PackedBatch, type Sequence } from './batch';
+import { expectedShapes, linearLayers, paramSpecs, parseConfig, tinyConfig, type TinyVlmConfig, type VisionConfig } from './config';
+import { policyGraph, type BatchShape, type PolicyOutputs } from './graphs';
+import { buildTokenizer, TextTokenizer, type TokenizerFiles } from './tokenizer';
+
+export interface TinyVlm {
+  config: TinyVlmConfig;
+  weights: WeightMap;
+  tokenizer: TextTokenizer;
+  /** Set when LoRA adapters are part of `weights`. */
+  lora?: LoraConfig;
+}
+
+export interface CreateOptions {
+  tokenizer?: TokenizerFiles;
+  /** Text to learn BPE merges from (when no tokenizer is given). */
+  corpus?: readonly string[];
+  merges?: number;
+  config?: Partial<Omit<TinyVlmConfig, 'vision_config'>> & { vision_config?: Partial<VisionConfig> };
+  seed?: number;
+}
+
+/** A freshly initialised tiny VLM with its own tokenizer. */
+export function createTinyVlm(options: CreateOptions = {}): TinyVlm {
+  const files = options.tokenizer ?? buildTokenizer({ corpus: options.corpus, merges: options.merges });
+  const tokenizer = new TextTokenizer(files);
+  const config = tinyConfig(
+    {
+      vocabSize: tokenizer.vocabSize,
+      imageTokenId: tokenizer.ids.imagePad,
+      visionStartId: tokenizer.ids.visionStart,
+      visionEndId: tokenizer.ids.visionEnd,
+      eosId: tokenizer.ids.eos,
+      padId: tokenizer.ids.pad,
+    },
+    options.config,
+  );
+  return { config, weights: initWeights(paramSpecs(config), options.seed ?? 0), tokenizer };
+}
+
+/** Writes config.json, model.safetensors, tokenizer.json, tokenizer_config.json (and LoRA adapters, if any). */
+export function saveTinyVlm(m: TinyVlm, dir: string, dtype: 'F32' | 'F16' | 'BF16' = 'F32'): void {
+  mkdirSync(dir, { recursive: true });
+  const expected = expectedShapes(m.config);
+  const base: WeightMap = new Map([...m.weights].filter(([n]) => n in expected));
+  const adapters: WeightMap = new Map([...m.weights].filter(([n]) => !(n in expected)));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...m.config, torch_dtype: dtype === 'F32' ? 'float32' : dtype === 'F16' ? 'float16' : 'bfloat16' }, null, 2));
+  saveWeights(join(dir, 'model.safetensors'), base, dtype);
+  writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(m.tokenizer.files.tokenizer));
+  writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify(m.tokenizer.files.config, null, 2));
+  if (adapters.size && m.lora) {
+    saveWeights(join(dir, 'adapter_model.safetensors'), adapters, 'F32');
+    writeFileSync(join(dir, 'adapter_config.json'), JSON.stringify({ r: m.lora.rank, lora_alpha: m.lora.alpha, peft_type: 'LORA' }, null, 2));
+  }
+}
+
+/** Reads a folder written by saveTinyVlm; every tensor is checked against config.json before anything is kept. */
+export function loadTinyVlm(dir: string): TinyVlm {
+  const read = (f: string) => {
+    const p = join(dir, f);
+    if (!existsSync(p)) throw new Error(`${dir}: missing ${f}`);
+    return JSON.parse(readFileSync(p, 'utf8'));
+  };
+  const config = parseConfig(read('config.json'), join(dir, 'config.json'));
+  const tokenizer = new TextTokenizer({ tokenizer: read('tokenizer.json'), config: read('tokenizer_config.json') });
+  if (tokenizer.vocabSize > config.vocab_size) throw new Error(`${dir}: tokenizer has ${tokenizer.vocabSize} tokens but config.json says vocab_size ${config.vocab_size}`);
+  const weights = loadWeights([join(dir, 'model.safetensors')], { expected: expectedShapes(config) });
+  const model: TinyVlm = { config, weights, tokenizer };
+  if (existsSync(join(dir, 'adapter_config.json'))) {
+    const ac = read('adapter_config.json') as { r: number; lora_alpha: number };
+    const adapters = loadWeights([join(dir, 'adapter_model.safetensors')]);
+    const targets = new Set([...adapters.keys()].map((n) => n.replace(/\.lora_[AB]\.weight$/, '')));
+    model.lora = { rank: ac.r, alpha: ac.lora_alpha, targets: (p) => targets.has(p) };
+    for (const [n, w] of adapters) weights.set(n, w);
+  }
+  return model;
+}
+
+/** Adds LoRA adapters (A random, B zero) to the targeted projections; the model's output is unchanged. */
+export function enableLora(m: TinyVlm, lora: LoraConfig, seed = 1): void {
+  const specs = loraSpecs(linearLayers(m.config), lora);
+  for (const [n, w] of initWeights(specs, seed)) if (!m.weights.has(n)) m.weights.set(n, w);
+  m.lora = lora;
+}
+
+/** Round a sequence length up so that sessions are reused across batches of similar length. */
+export function bucketLength(n: number, step = 16): number {
+  return Math.ceil(n / step) * step;
+}
+
+export interface PolicyLossContext {
+  out: PolicyOutputs;
+  shape: BatchShape;
+  /** Declares an extra data input of the loss (e.g. advantages [B], old log-probs [B, T], a loss mask). */
+  input(name: string, shape: readonly number[], dtype?: DType): Tensor;
+}
+
+export type PolicyLoss = (ctx: PolicyLossContext) => LossGraph;
+
+/** Supervised fine-tuning: mean negative log-likelihood over tokens where `loss_mask` [B, T] is 1. */
+export const sftLoss: PolicyLoss = ({ out, shape, input }) => {
+  const mask = input('loss_mask', [shape.batch, shape.length]);
+  return { loss: maskedMean(neg(out.logprobs), mask) };
+};
+
+export interface PolicyTrainerOptions {
+  shape: BatchShape;
+  loss: PolicyLoss;
+  /** 'all': full training; 'lora': adapters only (call enableLora first). */
+  trainable: 'all' | 'lora';
+  optimizer?: Partial<AdamWConfig>;
+}
+
+/** Runs the policy's graphs with the model's current weights (fed as inputs, so training updates show at once). */
+export class Policy {
+  private readonly sessions = new Map<string, Promise<GraphSession>>();
+
+  constructor(
+    readonly model: TinyVlm,
+    readonly options: { device?: DeviceRequest; threads?: number } = {},
+  ) {}
+
+  private params(): ParamSet {
+    return new ParamSet(this.model.weights, { trainable: 'all', lora: this.model.lora });
+  }
+
+  /** A session for a graph built from the current weights as inputs, cached by key. */
+  session(key: string, build: (P: ParamSet) => Record<string, Tensor>): Promise<GraphSession> {
+    const full = `${key}|lora=${this.model.lora ? 1 : 0}`;
+    let s = this.sessions.get(full);
+    if (!s) {
+      s = GraphSession.create(emit(build(this.params()), { graphName: key }), this.options);
+      this.sessions.set(full, s);
+    }
+    return s;
+  }
+
+  /** Feeds for a session: data plus every weight input it declares. */
+  feeds(session: GraphSession, data: Record<string, TensorData | undefined>): Record<string, TensorData> {
+    const out: Record<string, TensorData> = {};
+    for (const spec of session.inputs) {
+      const d = data[spec.name] ?? this.model.weights.get(spec.name)?.data;
+      if (!d) throw new Error(`no data for graph input ${spec.name}`);
+      out[spec.name] = d;
+    }
+    return out;
+  }
+
+  async device(): Promise<DeviceInfo> {
+    return (await this.session('probe', (P) => ({ y: P.get('model.norm.weight') }))).device;
+  }
+
+  /**
+   * Per-token log-probs of the given sequences: row b, position t holds log p(ids[t] | ids[<t]) (0 at t = 0 and on
+   * padding). Sequences are right-padded to `length` (default: the longest, rounded up to 16).
+   */
+  async logprobs(seqs: readonly Sequence[], options: { length?: number; entropy?: boolean } = {}) {
+    const packed = packBatch(this.model.config, seqs, { length: options.length ?? bucketLength(Math.max(...seqs.map((s) => s.ids.length))), padSide: 'right' });
+    const shape = { batch: packed.batch, length: packed.length, images: packed.images };
+    const key = `policy:${shape.batch}x${shape.length}x${shape.images}:${options.entropy ? 'H' : ''}`;
+    const session = await this.session(key, (P) => {
+      const out = policyGraph(P, this.model.config, shape);
+      const outputs: Record<string, Tensor> = { logprobs: out.logprobs };
+      if (options.entropy) outputs.entropy = out.entropy();
+      return outputs;
+    });
+    const r = await session.run(this.feeds(session, packed.feeds));
+    const T = packed.length;
+    const rows = seqs.map((s, b) => Float32Array.from((r.logprobs as Float32Array).subarray(b * T, b * T + s.ids.length)));
+    const ent = options.entropy ? seqs.map((s, b) => Float32Array.from((r.entropy as Float32Array).subarray(b * T, b * T + s.ids.length))) : undefined;
+    return { logprobs: rows, entropy: ent };
+  }
+
+  /** A training step for batches of `options.shape`, minimising the caller's loss. Shares this policy's weights. */
+  async trainer(options: PolicyTrainerOptions): Promise<PolicyTrainer> {
+    if (options.trainable === 'lora' && !this.model.lora) throw new Error('call enableLora() before training LoRA adapters');
+    const c = this.model.config;
+    const trainer = await Trainer.create({
+      weights: this.model.weights,
+      trainable: options.trainable,
+      lora: this.model.lora,
+      optimizer: options.optimizer,
+      device: this.options.device,
+      threads: this.options.threads,
+      build: (P) => {
+        const out = policyGraph(P, c, options.shape);
+        return options.loss({ out, shape: options.shape, input: (name, shape, dtype = 'float32') => input(name, shape, dtype) });
+      },
+    });
+    return new PolicyTrainer(this.model, trainer, options.shape);
+  }
+
+  async release(): Promise<void> {
+    for (const s of this.sessions.values()) await (await s).release();
+    this.sessions.clear();
+  }
+}
+
+export class PolicyTrainer {
+  constructor(
+    readonly model: TinyVlm,
+    readonly trainer: Trainer,
+    readonly shape: BatchShape,
+  ) {}
+
+  /** Packs sequences to the trainer's shape (right padding) and runs one step; `extra` feeds the loss's inputs. */
+  async step(seqs: readonly Sequence[], extra: Record<string, TensorData> = {}, lr?: number): Promise<StepResult & { batch: PackedBatch }> {
+    const packed = packBatch(this.model.config, seqs, { length: this.shape.length, padSide: 'right', images: this.shape.images });
+    if (packed.batch !== this.shape.batch) throw new Error(`trainer takes batches of ${this.shape.batch}, got ${packed.batch}`);
+    const feeds: Record<string, TensorData> = { ...extra };
+    for (const [k, v] of Object.entries(packed.feeds)) if (v) feeds[k] = v;
+    const r = await this.trainer.trainStep(feeds, lr);
+    return { ...r, batch: packed };
+  }
+
+  async release(): Promise<void> {
+    await this.trainer.release();
+  }
+}

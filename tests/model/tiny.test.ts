@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { colorCorpus, colorSamples, COLORS, colorAnswer, maskRows } from '../../src/main/model/tiny/synthetic';
+import { bucketLength, createTinyVlm, loadTinyVlm, Policy, saveTinyVlm, sftLoss } from '../../src/main/model/tiny/vlm';
+import { encodeSafetensors, parseSafetensors } from '../../src/main/model/runtime/safetensors';
+
+const dir = mkdtempSync(join(tmpdir(), 'searchlab-tiny-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const small = { vision_config: { image_size: 16, patch_size: 4, depth: 1 }, num_hidden_layers: 2 };
+
+describe('tiny VLM', () => {
+  it('learns to name the colour of an image (loss falls below a tenth, ≥ 90% held-out accuracy)', async () => {
+    const model = createTinyVlm({ corpus: colorCorpus(), merges: 40, config: small, seed: 1 });
+    const policy = new Policy(model, { device: 'cpu' });
+    const B = 16;
+    const train = colorSamples(model, 16 * 40, 11);
+    const T = bucketLength(train[0].full.ids.length, 8);
+    const trainer = await policy.trainer({ shape: { batch: B, length: T, images: B }, loss: sftLoss, trainable: 'all', optimizer: { lr: 3e-3, weightDecay: 0 } });
+    const losses: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const batch = train.slice(i * B, (i + 1) * B);
+      const r = await trainer.step(batch.map((s) => s.full), { loss_mask: maskRows(batch, T) });
+      losses.push(r.loss);
+    }
+    const first = losses[0];
+    const last = losses.slice(-3).reduce((a, b) => a + b, 0) / 3;
+    expect(first).toBeGreaterThan(3); // ~log V at initialisation
+    expect(last).toBeLessThan(first / 10);
+
+    // held-out: pick the colour whose answer has the highest log-probability
+    const test = colorSamples(model, 24, 999);
+    const names = Object.keys(COLORS);
+    let correct = 0;
+    for (const s of test) {
+      const candidates = names.map((c) => ({ ids: [...s.prompt.ids, ...model.tokenizer.encode(colorAnswer(c))], images: [s.image] }));
+      const { logprobs } = await policy.logprobs(candidates, { length: T });
+      const scores = logprobs.map((lp) => lp.slice(s.prompt.ids.length).reduce((a, b) => a + b, 0));
+      if (names[scores.indexOf(Math.max(...scores))] === s.color) correct++;
+    }
+    expect(correct / test.length).toBeGreaterThanOrEqual(0.9);
+    await trainer.release();
+    await policy.release();
+  }, 60_000);
+
+  it('saves and loads an HF-style folder that reproduces the same log-probs', async () => {
+    const model = createTinyVlm({ corpus: colorCorpus(), merges: 10, config: small, seed: 2 });
+    const folder = join(dir, 'model');
+    saveTinyVlm(model, folder);
+    const loaded = loadTinyVlm(folder);
+    expect(loaded.config).toEqual(model.config);
+    const [s] = colorSamples(model, 1, 5);
+    expect(loaded.tokenizer.encode(colorAnswer('red'))).toEqual(model.tokenizer.encode(colorAnswer('red')));
+    const a = await new Policy(model, { device: 'cpu' }).logprobs([s.full]);
+    const b = await new Policy(loaded, { device: 'cpu' }).logprobs([s.full]);
+    expect(Array.from(b.logprobs[0])).toEqual(Array.from(a.logprobs[0]));
+    expect(a.logprobs[0][0]).toBe(0);
+    expect(a.logprobs[0].slice(1).every((v) => v < 0)).toBe(true);
+  });
+
+  it('refuses a checkpoint whose tensor shape disagrees with config.json', () => {
+    const model = createTinyVlm({ config: small, seed: 3 });
+    const folder = join(dir, 'bad');
+    saveTinyVlm(model, folder);
+    const cfg = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8'));
+    cfg.intermediate_size = 100;
+    writeFileSync(join(folder, 'config.json'), JSON.stringify(cfg));
+    expect(() => loadTinyVlm(folder)).toThrow(/tensor model\.layers\.0\.mlp\.gate_proj\.weight has shape \[176, 64\] but config\.json implies \[100, 64\]/);
+    // and a missing tensor is named
+    const st = parseSafetensors(new Uint8Array(readFileSync(join(folder, 'model.safetensors'))));
+    const kept = new Map([...st.tensors].filter(([n]) => n !== 'model.norm.weight').map(([n, e]) => [n, { shape: e.shape, data: new Float32Array(e.bytes.slice().buffer) }]));
+    writeFileSync(join(folder, 'model.safetensors'), encodeSafetensors(kept));
+    cfg.intermediate_size = 176;
+    writeFileSync(join(folder, 'config.json'), JSON.stringify(cfg));
+    expect(() => loadTinyVlm(folder)).toThrow(/missing tensor model\.norm\.weight/);
+  });
+});
