@@ -1,0 +1,21 @@
+// A whole world from a seed: the same seed gives the same species, pages and questions everywhere.
+import { Random } from './random';
+import { generateEntities } from './entities';
+import { generateQuestions } from './questions';
+import { entityDocument } from './documents';
+import type { World, WorldOptions } from './types';
+
+export const DEFAULT_WORLD: WorldOptions = { seed: 7, entities: 240, familiarShare: 0.4, questionsPerEntity: 4, testShare: 0.25 };
+export const QUICK_WORLD: WorldOptions = { seed: 7, entities: 96, familiarShare: 0.4, questionsPerEntity: 4, testShare: 0.25 };
+
+export function buildWorld(options: WorldOptions = DEFAULT_WORLD): World {
+  if (options.familiarShare < 0 || options.familiarShare > 1) throw new Error('familiarShare must be between 0 and 1');
+  const random = new Random(options.seed);
+  const entities = generateEntities(random.fork('entities'), options.entities, options.familiarShare);
+  return {
+    options,
+    entities,
+    documents: entities.map(entityDocument),
+    questions: generateQuestions(random.fork('questions'), entities, options.questionsPerEntity, options.testShare),
+  };
+}
