@@ -1,0 +1,151 @@
+// Batched generation with a KV cache kept on the host and passed to each decode step as an input only: the step
+// returns logits and the new token's keys/values (a few KB), which the host writes into its cache. Returning the
+// whole cache from every step costs an output copy per token (measured in docs/benchmarks.md).
+
+import type { TensorData } from '../graph/tensor';
+import { packBatch, type Sequence } from '../tiny/batch';
+import { decodeGraph, kvName, pastName, prefillGraph } from '../tiny/graphs';
+import { bucketLength, type Policy } from '../tiny/vlm';
+import { sampleToken, seededRandom, type SamplingOptions } from './sampling';
+
+/** The protocol's closing tags: a turn ends when the model closes an action. */
+export const PROTOCOL_STOPS = ['</search>', '</text_search>', '</answer>'];
+
+export interface GenerateOptions extends SamplingOptions {
+  maxNewTokens: number;
+  /** A row finishes when its decoded text contains one of these; the text is cut just after it. */
+  stop?: readonly string[];
+  /** Token ids that finish a row (default: the tokenizer's <|im_end|> and <|endoftext|>). */
+  stopTokenIds?: readonly number[];
+  seed?: number;
+  /** Prompt bucket (rounded up) so that sessions are reused: default 16. */
+  bucket?: number;
+}
+
+export interface Generation {
+  /** Generated token ids (including the stop token or the token that completed a stop string). */
+  tokens: number[];
+  /** One log-prob per generated token (see sampling.ts for its definition). */
+  logprobs: number[];
+  /** Decoded text of `tokens`, cut just after a matched stop string. */
+  text: string;
+  finish: 'stop' | 'eos' | 'length';
+  /** The stop string that ended the row, if any. */
+  stop?: string;
+}
+
+export interface GenerateStats {
+  prefillMs: number;
+  decodeMs: number;
+  decodeSteps: number;
+  tokens: number;
+}
+
+export async function generate(
+  policy: Policy,
+  prompts: readonly Sequence[],
+  options: GenerateOptions,
+): Promise<{ generations: Generation[]; stats: GenerateStats }> {
+  const c = policy.model.config;
+  const tok = policy.model.tokenizer;
+  const B = prompts.length;
+  const stopIds = new Set(options.stopTokenIds ?? [tok.ids.imEnd, tok.ids.pad]);
+  const stops = options.stop ?? [];
+  const rand = seededRandom(options.seed ?? 0);
+  const Tp = bucketLength(Math.max(...prompts.map((p) => p.ids.length)), options.bucket ?? 16);
+  const packed = packBatch(c, prompts, { length: Tp, padSide: 'left' });
+  const N = packed.images;
+  const S = Tp + options.maxNewTokens;
+  const L = c.num_hidden_layers;
+  const Hkv = c.num_key_value_heads;
+  const hd = c.head_dim;
+
+  const t0 = performance.now();
+  const prefill = await policy.session(`prefill:${B}x${Tp}x${N}`, (P) => prefillGraph(P, c, { batch: B, length: Tp, images: N }));
+  const pre = await prefill.run(policy.feeds(prefill, packed.feeds));
+  const prefillMs = performance.now() - t0;
+
+  // host cache: [B, Hkv, S, hd] per layer, prompt in slots [0, Tp)
+  const cache: Float32Array[] = [];
+  for (let l = 0; l < L; l++)
+    for (const kind of ['k', 'v'] as const) {
+      const buf = new Float32Array(B * Hkv * S * hd);
+      const src = pre[kvName(kind, l)] as Float32Array;
+      for (let r = 0; r < B * Hkv; r++) buf.set(src.subarray(r * Tp * hd, (r + 1) * Tp * hd), r * S * hd);
+      cache.push(buf);
+    }
+  const keyMask = new BigInt64Array(B * (S + 1));
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < Tp; t++) keyMask[b * (S + 1) + t] = packed.feeds.attention_mask[b * Tp + t];
+    keyMask[b * (S + 1) + S] = 1n; // the step's own token
+  }
+
+  const gens: Generation[] = prompts.map(() => ({ tokens: [], logprobs: [], text: '', finish: 'length' }));
+  const done = new Array<boolean>(B).fill(false);
+  const V = c.vocab_size;
+  const next = new BigInt64Array(B);
+  const accept = (b: number, logits: Float32Array) => {
+    const { token, logprob } = sampleToken(logits.subarray(b * V, (b + 1) * V), options, rand);
+    const g = gens[b];
+    g.tokens.push(token);
+    g.logprobs.push(logprob);
+    next[b] = BigInt(token);
+    if (stopIds.has(token)) {
+      g.finish = 'eos';
+      done[b] = true;
+    } else if (stops.length) {
+      const text = tok.decode(g.tokens);
+      for (const s of stops) {
+        const at = text.indexOf(s, Math.max(0, g.text.length - s.length));
+        if (at >= 0) {
+          g.finish = 'stop';
+          g.stop = s;
+          g.text = text.slice(0, at + s.length);
+          done[b] = true;
+          return;
+        }
+      }
+      g.text = text;
+    }
+    if (!done[b] && g.tokens.length >= options.maxNewTokens) done[b] = true;
+  };
+  for (let b = 0; b < B; b++) accept(b, pre.logits as Float32Array);
+
+  const decode = await policy.session(`decode:${B}x${S}`, (P) => decodeGraph(P, c, { batch: B, cache: S }));
+  const ids = new BigInt64Array(B);
+  const positions = new BigInt64Array(B);
+  const promptLen = prompts.map((p) => p.ids.length);
+  let steps = 0;
+  const t1 = performance.now();
+  for (let j = 0; j < options.maxNewTokens - 1 && done.some((d) => !d); j++) {
+    for (let b = 0; b < B; b++) {
+      ids[b] = done[b] ? BigInt(c.pad_token_id) : next[b];
+      positions[b] = BigInt(promptLen[b] + j);
+    }
+    const data: Record<string, TensorData> = { input_ids: ids, position_ids: positions, key_mask: keyMask };
+    for (let l = 0; l < L; l++) {
+      data[pastName('k', l)] = cache[2 * l];
+      data[pastName('v', l)] = cache[2 * l + 1];
+    }
+    const out = await decode.run(policy.feeds(decode, data));
+    steps++;
+    const slot = Tp + j;
+    for (let l = 0; l < L; l++)
+      (['k', 'v'] as const).forEach((kind, k) => {
+        const fresh = out[kvName(kind, l)] as Float32Array;
+        const buf = cache[2 * l + k];
+        for (let r = 0; r < B * Hkv; r++) buf.set(fresh.subarray(r * hd, (r + 1) * hd), (r * S + slot) * hd);
+      });
+    for (let b = 0; b < B; b++) {
+      if (done[b]) continue;
+      keyMask[b * (S + 1) + slot] = 1n;
+      accept(b, out.logits as Float32Array);
+    }
+  }
+  const decodeMs = performance.now() - t1;
+  for (const g of gens) if (g.finish !== 'stop') g.text = tok.decode(g.tokens);
+  return {
+    generations: gens,
+    stats: { prefillMs, decodeMs, decodeSteps: steps, tokens: gens.reduce((n, g) => n + g.tokens.length, 0) },
+  };
+}

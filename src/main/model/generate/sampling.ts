@@ -1,0 +1,69 @@
+// Choosing the next token from one row of logits: temperature, top-k, top-p (nucleus), or greedy. The log-prob
+// reported is that of the chosen token under the temperature-scaled full distribution (before top-k/top-p
+// truncation), the quantity a policy-gradient loss recomputes; greedy decoding reports it at temperature 1.
+
+export interface SamplingOptions {
+  /** 0: greedy. Default 1. */
+  temperature?: number;
+  /** Keep the smallest set of tokens whose probability reaches top_p (1: off). */
+  topP?: number;
+  /** Keep the k most likely tokens (0: off). */
+  topK?: number;
+}
+
+export function sampleToken(logits: ArrayLike<number>, o: SamplingOptions, rand: () => number): { token: number; logprob: number } {
+  const V = logits.length;
+  const t = o.temperature ?? 1;
+  const temp = t > 0 ? t : 1;
+  let max = -Infinity;
+  for (let i = 0; i < V; i++) if (logits[i] > max) max = logits[i];
+  const scaled = new Float64Array(V);
+  let z = 0;
+  for (let i = 0; i < V; i++) {
+    scaled[i] = (logits[i] - max) / temp;
+    z += Math.exp(scaled[i]);
+  }
+  const logZ = Math.log(z);
+  const logprobOf = (k: number) => scaled[k] - logZ;
+  if (t <= 0) {
+    let best = 0;
+    for (let i = 1; i < V; i++) if (logits[i] > logits[best]) best = i;
+    return { token: best, logprob: logprobOf(best) };
+  }
+  const topK = o.topK && o.topK > 0 ? Math.min(o.topK, V) : V;
+  const topP = o.topP ?? 1;
+  let candidates: number[];
+  if (topK < V || topP < 1) {
+    candidates = Array.from({ length: V }, (_, i) => i).sort((a, b) => scaled[b] - scaled[a]).slice(0, topK);
+    if (topP < 1) {
+      let mass = 0;
+      let keep = 0;
+      for (const k of candidates) {
+        mass += Math.exp(logprobOf(k));
+        keep++;
+        if (mass >= topP) break;
+      }
+      candidates = candidates.slice(0, keep);
+    }
+  } else candidates = Array.from({ length: V }, (_, i) => i);
+  let total = 0;
+  for (const k of candidates) total += Math.exp(scaled[k]);
+  let r = rand() * total;
+  for (const k of candidates) {
+    r -= Math.exp(scaled[k]);
+    if (r <= 0) return { token: k, logprob: logprobOf(k) };
+  }
+  const last = candidates[candidates.length - 1];
+  return { token: last, logprob: logprobOf(last) };
+}
+
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
