@@ -1,0 +1,55 @@
+// The GRPO objective as a policy loss graph (composed from the graph builder's ops; autodiff does the rest):
+//   ratio      = exp(logπ − logπ_old)
+//   surrogate  = −min(ratio·A, clip(ratio, 1 − ε, 1 + ε)·A)
+//   KL (k3)    = exp(logπ_ref − logπ) − (logπ_ref − logπ) − 1, clamped to [−10, 10] as veRL does
+//   loss       = token-mean over the batch of (surrogate + β·KL − entropy bonus), over generated tokens only
+import { add, cast, exp, greater, less, minimum, mul, neg, sub } from '../../model/graph/ops';
+import { clip, maskedMean } from '../../model/graph/composites';
+import type { PolicyLoss } from '../../model/tiny/vlm';
+
+export interface GrpoLossConfig {
+  /** ε of the clipped surrogate. */
+  clipRatio: number;
+  /** β: weight of the KL loss to the frozen reference. */
+  klCoef: number;
+  /** Weight of the entropy bonus (0 in the method's recipe). */
+  entropyCoef: number;
+}
+
+export const DEFAULT_GRPO_LOSS: GrpoLossConfig = { clipRatio: 0.2, klCoef: 0.001, entropyCoef: 0 };
+
+/** Graph inputs the loss declares; the trainer is fed these for each mini-batch, [B, T] each (advantages [B, 1]). */
+export const GRPO_INPUTS = { mask: 'loss_mask', old: 'old_logprobs', ref: 'ref_logprobs', advantages: 'advantages' } as const;
+
+export function grpoLoss(config: GrpoLossConfig = DEFAULT_GRPO_LOSS): PolicyLoss {
+  return ({ out, shape, input }) => {
+    const { batch: B, length: T } = shape;
+    const mask = input(GRPO_INPUTS.mask, [B, T]);
+    const oldLogprobs = input(GRPO_INPUTS.old, [B, T]);
+    const refLogprobs = input(GRPO_INPUTS.ref, [B, T]);
+    const advantages = input(GRPO_INPUTS.advantages, [B, 1]);
+    const logprobs = out.logprobs;
+
+    const ratio = exp(sub(logprobs, oldLogprobs));
+    const unclipped = mul(ratio, advantages);
+    const clipped = mul(clip(ratio, 1 - config.clipRatio, 1 + config.clipRatio), advantages);
+    const surrogate = neg(minimum(unclipped, clipped));
+
+    const refGap = sub(refLogprobs, logprobs);
+    const kl = clip(sub(sub(exp(refGap), refGap), 1), -10, 10);
+
+    let perToken = add(surrogate, mul(kl, config.klCoef));
+    const metrics: Record<string, ReturnType<typeof maskedMean>> = {
+      pg_loss: maskedMean(surrogate, mask),
+      kl: maskedMean(kl, mask),
+      clip_fraction: maskedMean(add(cast(greater(ratio, 1 + config.clipRatio), 'float32'), cast(less(ratio, 1 - config.clipRatio), 'float32')), mask),
+    };
+    if (config.entropyCoef > 0) {
+      const entropy = out.entropy();
+      perToken = sub(perToken, mul(entropy, config.entropyCoef));
+      metrics.entropy = maskedMean(entropy, mask);
+    }
+    return { loss: maskedMean(perToken, mask), metrics };
+  };
+}
+
