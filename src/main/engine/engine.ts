@@ -13,6 +13,7 @@ import { systemHandlers } from './handlers/system';
 import { jobHandlers } from './handlers/jobs';
 import { settingsHandlers } from './handlers/settings';
 import { storageHandlers } from './handlers/storage';
+import { searchHandlers } from './handlers/search';
 
 const log = logger('engine');
 
@@ -55,6 +56,7 @@ export class Engine {
       ...jobHandlers(ctx),
       ...settingsHandlers(ctx),
       ...storageHandlers(ctx),
+      ...searchHandlers(ctx),
     };
   }
 

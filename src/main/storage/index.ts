@@ -4,6 +4,8 @@ import { createJobsRepository } from './repositories/jobs';
 import { createSettingsRepository } from './repositories/settings';
 import { createImagesRepository } from './repositories/images';
 import { createStatsRepository } from './repositories/stats';
+import { createCorpusRepository } from './repositories/corpus';
+import { createSearchCacheRepository } from './repositories/search-cache';
 
 export function createRepositories(db: Db, file: string) {
   return {
@@ -11,6 +13,8 @@ export function createRepositories(db: Db, file: string) {
     settings: createSettingsRepository(db),
     images: createImagesRepository(db),
     stats: createStatsRepository(db, file),
+    corpus: createCorpusRepository(db),
+    searchCache: createSearchCacheRepository(db),
     schemaVersion: () => schemaVersion(db),
   };
 }

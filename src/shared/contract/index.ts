@@ -5,12 +5,14 @@ import { systemMethods } from './system';
 import { jobMethods, jobEvents } from './jobs';
 import { settingsMethods } from './settings';
 import { storageMethods } from './storage';
+import { searchMethods } from './search';
 
 export const methods = {
   ...systemMethods,
   ...jobMethods,
   ...settingsMethods,
   ...storageMethods,
+  ...searchMethods,
 };
 
 export const events = {
@@ -31,4 +33,5 @@ export * from './system';
 export * from './jobs';
 export * from './settings';
 export * from './storage';
+export * from './search';
 export { method, NoParams, Ok } from './define';

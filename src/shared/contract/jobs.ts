@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method, NoParams } from './define';
+import { CorpusIngestParams } from './search';
 
 export const JobStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
 export type JobStatus = z.infer<typeof JobStatus>;
@@ -12,6 +13,8 @@ export const JobParamsByKind = {
       batchSize: z.number().int().min(1).max(10_000).default(200),
     })
     .strict(),
+  /** Ingest a folder of documents and images into a local search corpus. */
+  'corpus.ingest': CorpusIngestParams,
 } as const;
 export type JobKind = keyof typeof JobParamsByKind;
 export const JobKind = z.enum(Object.keys(JobParamsByKind) as [JobKind, ...JobKind[]]);

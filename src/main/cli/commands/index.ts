@@ -3,6 +3,8 @@ import { serveCommand } from './serve';
 import { infoCommand } from './info';
 import { jobsCommand } from './jobs';
 import { benchCommand } from './bench';
+import { corpusCommand } from './corpus';
+import { searchCommand } from './search';
 
 /** Every `searchlab` command. Add a command: one file in this folder, one line here. */
 export const commands: CliCommand[] = [
@@ -10,4 +12,6 @@ export const commands: CliCommand[] = [
   infoCommand,
   jobsCommand,
   benchCommand,
+  corpusCommand,
+  searchCommand,
 ];

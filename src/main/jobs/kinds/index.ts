@@ -1,7 +1,9 @@
 import type { JobDefinition } from '../kind';
 import { storageVerifyJob } from './storage-verify';
+import { corpusIngestJob } from './corpus-ingest';
 
 /** Every job kind the engine runs. Add a kind: its params in the contract (JobParamsByKind), a file here, one line below. */
 export const jobKinds: Record<string, JobDefinition> = {
   [storageVerifyJob.kind]: storageVerifyJob,
+  [corpusIngestJob.kind]: corpusIngestJob,
 };

@@ -1,4 +1,5 @@
 import { foundation } from './001_foundation';
+import { search } from './002_search';
 
 export interface Migration {
   version: number;
@@ -7,4 +8,4 @@ export interface Migration {
 }
 
 /** Every migration, in order. Add one: a numbered file in this folder and one entry here. */
-export const migrations: Migration[] = [foundation];
+export const migrations: Migration[] = [foundation, search];

@@ -1,0 +1,58 @@
+import path from 'node:path';
+import type { CliCommand } from '../command';
+import { UsageError } from '../command';
+import { commonOptions, parseCommandArgs } from '../args';
+import { withEngine } from '../engine';
+import { CacheMode, SearchEngineKind } from '../../../shared/contract';
+import { SearchService } from '../../search/service';
+
+export const searchCommand: CliCommand = {
+  name: 'search',
+  summary: 'Run one image or text search through the cache, as a rollout would',
+  usage: 'searchlab search image FILE [--image-url URL] | search text "QUERY"  [--engine local|serpapi] [--corpus NAME] [--mode live|cache-first|replay-only] [--json] [--home DIR]',
+  async run(args, ctx) {
+    const { values, positionals } = parseCommandArgs(args, {
+      ...commonOptions,
+      engine: { type: 'string' },
+      corpus: { type: 'string' },
+      mode: { type: 'string' },
+      'image-url': { type: 'string' },
+    });
+    const [kind, ...rest] = positionals;
+    const input = rest.join(' ');
+    if (kind !== 'image' && kind !== 'text') throw new UsageError('search needs "image FILE" or "text QUERY"');
+    if (!input) throw new UsageError(kind === 'image' ? 'search image needs a FILE' : 'search text needs a QUERY');
+    const engineKind = values.engine === undefined ? undefined : SearchEngineKind.safeParse(values.engine);
+    if (engineKind && !engineKind.success) throw new UsageError(`--engine must be one of ${SearchEngineKind.options.join(', ')}`);
+    const mode = values.mode === undefined ? undefined : CacheMode.safeParse(values.mode);
+    if (mode && !mode.success) throw new UsageError(`--mode must be one of ${CacheMode.options.join(', ')}`);
+    return withEngine(values.home, ctx, async (engine) => {
+      const result = await engine.call('search.run', {
+        tool: kind === 'image' ? 'image_search' : 'text_search',
+        ...(kind === 'image' ? { imagePath: path.resolve(input), imageUrl: values['image-url'] } : { query: input }),
+        engine: engineKind?.data,
+        corpus: values.corpus,
+        mode: mode?.data,
+      });
+      const files = new SearchService({ store: engine.store, home: engine.home, env: ctx.env });
+      const results = result.results.map((r) => ({
+        rank: r.rank,
+        title: r.title,
+        url: r.url,
+        ...(r.summary !== null ? { summary: r.summary } : { snippet: r.snippet }),
+        ...(r.imageSha256 ? { image: files.imageFile(r.imageSha256) } : {}),
+      }));
+      if (values.json) {
+        ctx.out(JSON.stringify({ tool: result.tool, engine: result.engine, cache: result.cache, key: result.key, ok: result.ok, error: result.error, latencyMs: result.latencyMs, cost: result.cost, results, text: result.text }));
+      } else {
+        ctx.out(`${result.tool} via ${result.engine}: cache ${result.cache}, ${result.latencyMs.toFixed(1)} ms, cost ${result.cost}`);
+        if (!result.ok) ctx.err(`error: ${result.error}`);
+        for (const r of results) {
+          ctx.out(`${r.rank}. ${r.title}\n   ${r.url}${'image' in r ? `\n   image: ${r.image}` : ''}\n   ${'summary' in r ? r.summary : (r.snippet ?? '')}`);
+        }
+        if (result.ok && results.length === 0) ctx.out('(no results)');
+      }
+      return result.ok ? 0 : 1;
+    });
+  },
+};

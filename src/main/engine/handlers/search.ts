@@ -1,0 +1,48 @@
+import { searchMethods } from '../../../shared/contract';
+import { ApiError } from '../../../shared/protocol';
+import type { EngineContext } from '../context';
+import type { HandlerGroup } from './types';
+import { SearchService } from '../../search/service';
+
+export function searchHandlers(ctx: EngineContext): HandlerGroup<keyof typeof searchMethods> {
+  const search = new SearchService({ store: ctx.store, home: ctx.home });
+  const wrap = <T>(body: () => T): T => {
+    try {
+      return body();
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
+      throw new ApiError('failed', (error as Error).message);
+    }
+  };
+  return {
+    'search.run': (params) => search.run(params),
+    'search.cache.list': (filter) => ctx.store.repos.searchCache.list(filter),
+    'search.cache.get': ({ key }) => {
+      const entry = ctx.store.repos.searchCache.get(key);
+      if (!entry) throw new ApiError('not_found', `No cache entry ${key}`);
+      return entry;
+    },
+    'search.cache.delete': ({ keys }) => ({ deleted: ctx.store.repos.searchCache.delete(keys) }),
+    'search.cache.clear': ({ tool }) => ({ deleted: ctx.store.repos.searchCache.clear(tool) }),
+    'search.cache.stats': () => search.stats(),
+    'search.cache.export': ({ file }) => wrap(() => search.exportCache(file)),
+    'search.cache.import': ({ file }) => wrap(() => search.importCache(file)),
+    'search.image': ({ sha256 }) => {
+      const image = search.image(sha256);
+      return { mime: image.mime, base64: image.bytes.toString('base64') };
+    },
+    'search.config.get': () => search.config(),
+    'search.config.update': (patch) => search.updateConfig(patch),
+    'search.secrets.status': () => search.secrets.status(),
+    'search.secrets.set': ({ name, value }) => {
+      search.secrets.set(name, value);
+      return search.secrets.status();
+    },
+    'search.secrets.clear': ({ name }) => {
+      search.secrets.clear(name);
+      return search.secrets.status();
+    },
+    'corpus.list': () => ctx.store.repos.corpus.list(),
+    'corpus.delete': ({ name }) => ({ deleted: ctx.store.repos.corpus.delete(name) }),
+  };
+}

@@ -1,0 +1,35 @@
+// What the model sees. Image search: the top visual matches, each a thumbnail (IMAGE_PLACEHOLDER, replaced by
+// the image's tokens in the rollout) and its title. Text search: numbered results with title, link and a
+// query-focused summary. A failure: one short line telling the model to go on with its own knowledge.
+import { IMAGE_PLACEHOLDER, type SearchResultItem, type SearchTool } from '../../../shared/contract';
+
+export function formatImageResults(items: SearchResultItem[]): string {
+  if (items.length === 0) return 'Image search found no visually matching pages. Reason with your own knowledge to answer the question.';
+  const lines = [`Image search results (top ${items.length} visual matches of the question's image):`];
+  for (const item of items) lines.push(`${item.rank}. ${item.imageSha256 ? `${IMAGE_PLACEHOLDER} ` : ''}${item.title}`);
+  return lines.join('\n');
+}
+
+export function formatTextResults(query: string, items: SearchResultItem[]): string {
+  if (items.length === 0) return `Text search found no results for "${query}". Reason with your own knowledge to answer the question.`;
+  const blocks = [`Text search results for "${query}":`];
+  for (const item of items) {
+    blocks.push(`${item.rank}. ${item.title}\nLink: ${item.url}\nSummary: ${item.summary || item.snippet || '(no summary)'}`);
+  }
+  return blocks.join('\n\n');
+}
+
+export type ToolFailure = 'timeout' | 'unavailable' | 'not-cached' | 'budget' | 'bad-input';
+
+const failureWords: Record<ToolFailure, string> = {
+  timeout: 'the search timed out',
+  unavailable: 'the search service is unavailable',
+  'not-cached': 'this search is not in the cache',
+  budget: 'the search budget is spent',
+  'bad-input': 'the search could not be run',
+};
+
+export function formatToolError(tool: SearchTool, failure: ToolFailure): string {
+  const name = tool === 'image_search' ? 'Image search' : 'Text search';
+  return `${name} failed: ${failureWords[failure]}. Reason with your own knowledge and give your best answer.`;
+}
