@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { colorCorpus, colorSamples, COLORS, colorAnswer, maskRows } from '../../src/main/model/tiny/synthetic';
-import { bucketLength, createTinyVlm, loadTinyVlm, Policy, saveTinyVlm, sftLoss } from '../../src/main/model/tiny/vlm';
+import { bucketLength, createTinyVlm, enableLora, loadTinyVlm, Policy, saveTinyVlm, sftLoss } from '../../src/main/model/tiny/vlm';
 import { encodeSafetensors, parseSafetensors } from '../../src/main/model/runtime/safetensors';
 
 const dir = mkdtempSync(join(tmpdir(), 'searchlab-tiny-'));
@@ -76,4 +76,42 @@ describe('tiny VLM', () => {
     writeFileSync(join(folder, 'config.json'), JSON.stringify(cfg));
     expect(() => loadTinyVlm(folder)).toThrow(/missing tensor model\.norm\.weight/);
   });
+
+  it('trains LoRA adapters on the attention and MLP projections, leaves the base frozen, and round-trips them', async () => {
+    // LoRA adapts a trained base: full training on the colour task, then adapters learn to name the colours swapped
+    const model = createTinyVlm({ corpus: colorCorpus(), merges: 40, config: small, seed: 6 });
+    const policy = new Policy(model, { device: 'cpu' });
+    const train = colorSamples(model, 16 * 40, 21);
+    const T = bucketLength(train[0].full.ids.length, 8);
+    const step = async (t: Awaited<ReturnType<typeof policy.trainer>>, data: typeof train, i: number) => {
+      const batch = data.slice(i * 16, (i + 1) * 16);
+      return (await t.step(batch.map((s) => s.full), { loss_mask: maskRows(batch, T) })).loss;
+    };
+    const full = await policy.trainer({ shape: { batch: 16, length: T, images: 16 }, loss: sftLoss, trainable: 'all', optimizer: { lr: 3e-3, weightDecay: 0 } });
+    for (let i = 0; i < 40; i++) await step(full, train, i);
+    await full.release();
+    const swap: Record<string, string> = { red: 'blue', blue: 'red', green: 'yellow', yellow: 'green' };
+    const swapped = colorSamples(model, 16 * 25, 22, (c) => swap[c]);
+
+    enableLora(model, { rank: 4, alpha: 8, targets: (p) => /(q|k|v|o|gate|up|down)_proj$/.test(p) });
+    const base = new Map([...model.weights].filter(([n]) => !n.includes('lora_')).map(([n, w]) => [n, Float32Array.from(w.data)]));
+    const lora = await policy.trainer({ shape: { batch: 16, length: T, images: 16 }, loss: sftLoss, trainable: 'lora', optimizer: { lr: 2e-3, weightDecay: 0 } });
+    expect(lora.trainer.trainableNames.length).toBe(2 * 7 * model.config.num_hidden_layers);
+    expect(lora.trainer.trainableNames.every((n) => n.includes('.lora_'))).toBe(true);
+    const losses: number[] = [];
+    for (let i = 0; i < 25; i++) losses.push(await step(lora, swapped, i));
+    expect(losses.at(-1)!).toBeLessThan(losses[0] / 2);
+    for (const [n, data] of base) expect(model.weights.get(n)!.data).toEqual(data);
+
+    const folder = join(dir, 'lora');
+    saveTinyVlm(model, folder);
+    const loaded = loadTinyVlm(folder);
+    expect(loaded.lora?.rank).toBe(4);
+    const s = train[0].full;
+    const a = await policy.logprobs([s]);
+    const b = await new Policy(loaded, { device: 'cpu' }).logprobs([s]);
+    expect(Array.from(b.logprobs[0])).toEqual(Array.from(a.logprobs[0]));
+    await lora.release();
+    await policy.release();
+  }, 60_000);
 });

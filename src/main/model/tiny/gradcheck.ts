@@ -1,4 +1,5 @@
-// The whole-model gradient check: every weight of a very small tiny VLM (and the pixels) is a float64 input, and
+// The whole-model gradient check: every weight of a very small tiny VLM with LoRA adapters (and the pixels) is a
+// float64 input, and
 // the gradient of its per-token log-probs is compared with finite differences like any single op.
 
 import type { GradCheckCase } from '../gradcheck/check';
@@ -6,7 +7,7 @@ import { ParamSet } from '../train/params';
 import type { Tensor } from '../graph/tensor';
 import { packBatch } from './batch';
 import { policyGraph } from './graphs';
-import { createTinyVlm } from './vlm';
+import { createTinyVlm, enableLora } from './vlm';
 import { imageGeometry } from './config';
 
 export function tinyModelGradCase(): GradCheckCase {
@@ -23,6 +24,8 @@ export function tinyModelGradCase(): GradCheckCase {
     },
     seed: 5,
   });
+  // adapters on every decoder projection, so that the LoRA path is checked too
+  enableLora(model, { rank: 2, alpha: 4, targets: (p) => p.startsWith('model.layers.') });
   const c = model.config;
   // weights drawn larger than the 0.02 init so that every path carries a visible gradient
   const names = [...model.weights.keys()];
@@ -47,7 +50,7 @@ export function tinyModelGradCase(): GradCheckCase {
     ],
     build: (...xs: Tensor[]) => {
       const bound = new Map(names.map((n, i) => [n, xs[i]]));
-      const P = new ParamSet(model.weights, { trainable: 'none', dtype: 'float64', bound });
+      const P = new ParamSet(model.weights, { trainable: 'none', dtype: 'float64', bound, lora: model.lora });
       const [pixels, ids, attentionMask, positions, imageIndex] = xs.slice(names.length);
       return policyGraph(P, c, { batch: B, length: T, images: 1 }, { ids, attentionMask, positions, pixels, imageIndex }).logprobs;
     },

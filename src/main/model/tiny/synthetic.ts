@@ -57,14 +57,15 @@ export function colorAnswer(color: string): string {
   return `<answer>${color}</answer><|im_end|>`;
 }
 
-export function colorSamples(m: TinyVlm, n: number, seed: number): ColorSample[] {
+/** `answerFor` maps the true colour to the colour the answer names (default: itself). */
+export function colorSamples(m: TinyVlm, n: number, seed: number, answerFor: (color: string) => string = (c) => c): ColorSample[] {
   const rand = rng(seed);
   const names = Object.keys(COLORS);
   const promptIds = encodeWithImages(m.tokenizer, m.config, COLOR_PROMPT);
   return Array.from({ length: n }, (_, i) => {
     const color = names[(i + Math.floor(rand() * names.length)) % names.length];
     const image = colorImage(m.config.vision_config.image_size, color, rand);
-    const answer = m.tokenizer.encode(colorAnswer(color));
+    const answer = m.tokenizer.encode(colorAnswer(answerFor(color)));
     const ids = [...promptIds, ...answer];
     return {
       color,

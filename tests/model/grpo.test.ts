@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { createTinyVlm, grpoLoss, Policy } from '../../src/main/model';
+
+describe('a GRPO loss composed from per-token log-probs', () => {
+  it('raises the log-prob of the sequence with positive advantage and lowers the other', async () => {
+    const model = createTinyVlm({ config: { vision_config: { image_size: 16, patch_size: 4, depth: 1 } }, seed: 9 });
+    const policy = new Policy(model, { device: 'cpu' });
+    const enc = (s: string) => ({ ids: model.tokenizer.encode(s) });
+    const seqs = [enc('question? <answer>yes</answer>'), enc('question? <answer>no way</answer>')];
+    const T = 24;
+    const B = 2;
+    const promptLen = model.tokenizer.encode('question? ').length;
+    const mask = new Float32Array(B * T);
+    seqs.forEach((s, b) => s.ids.forEach((_, t) => (mask[b * T + t] = t >= promptLen ? 1 : 0)));
+    const flat = async () => {
+      const { logprobs } = await policy.logprobs(seqs, { length: T });
+      const out = new Float32Array(B * T);
+      logprobs.forEach((lp, b) => out.set(lp, b * T));
+      return out;
+    };
+    const total = (lp: Float32Array, b: number) => lp.slice(b * T, (b + 1) * T).reduce((s, v, t) => s + v * mask[b * T + t], 0);
+    const before = await flat();
+    const trainer = await policy.trainer({
+      shape: { batch: B, length: T, images: 0 },
+      loss: grpoLoss({ clipRatio: 0.2, klCoef: 0.001 }),
+      trainable: 'all',
+      optimizer: { lr: 1e-3 },
+    });
+    const extra = { old_logprobs: before, ref_logprobs: before, advantages: Float32Array.from([1, -1]), loss_mask: mask };
+    const first = await trainer.step(seqs, extra);
+    expect(first.metrics.kl).toBeCloseTo(0, 6); // policy = reference at the first step
+    expect(first.metrics.clip_fraction).toBe(0);
+    for (let i = 0; i < 5; i++) await trainer.step(seqs, extra);
+    const after = await flat();
+    expect(total(after, 0)).toBeGreaterThan(total(before, 0) + 0.5);
+    expect(total(after, 1)).toBeLessThan(total(before, 1) - 0.5);
+    const last = await trainer.step(seqs, extra);
+    expect(last.metrics.clip_fraction as number).toBeGreaterThan(0); // ratios have left the trust region
+    await trainer.release();
+    await policy.release();
+  });
+});
