@@ -2,7 +2,7 @@
 // the local image search); other variations move, turn, scale and recolour it slightly and add specks, so a
 // question's picture is never the indexed file but is still recognisably the same species.
 import sharp from 'sharp';
-import { Random } from './random';
+import { Random } from '../../platform/random';
 import { COLORS } from './vocabulary';
 import type { Look } from './types';
 

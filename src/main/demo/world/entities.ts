@@ -1,6 +1,6 @@
 // Species with distinct looks and names, and facts drawn independently of the look (so a fact can only be
 // known by knowing the species, never read off its picture).
-import { Random } from './random';
+import { Random } from '../../platform/random';
 import { COLORS, DIETS, ISLANDS, KINDS, PATTERNS, SHAPES, SYLLABLES_END, SYLLABLES_START } from './vocabulary';
 import type { Entity, Look } from './types';
 

@@ -3,7 +3,7 @@
 //   "what is this?" about an unfamiliar one: image search (the page found by the picture names it);
 //   a fact about an unfamiliar one named in the question: text search;
 //   a fact about an unfamiliar one shown only in the picture: image search, then text search.
-import { Random } from './random';
+import { Random } from '../../platform/random';
 import type { Attribute, Entity, Question, QuestionKind, SearchNeed } from './types';
 
 const ATTRIBUTES: Attribute[] = ['island', 'year', 'diet'];

@@ -1,5 +1,5 @@
 // A whole world from a seed: the same seed gives the same species, pages and questions everywhere.
-import { Random } from './random';
+import { Random } from '../../platform/random';
 import { generateEntities } from './entities';
 import { generateQuestions } from './questions';
 import { entityDocument } from './documents';

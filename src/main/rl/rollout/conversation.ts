@@ -1,0 +1,55 @@
+// Builds a rollout's token sequence piece by piece. Generated tokens are appended exactly as sampled (never
+// re-tokenised), so the log-probs recorded while sampling line up with the sequence used for training.
+import type { TinyVlm } from '../../model/tiny/vlm';
+import { encodeWithImages } from '../../model/tiny/batch';
+import { IMAGE_PLACEHOLDER } from '../../../shared/contract';
+
+export const IMAGE_MARKUP = '<|vision_start|><|image_pad|><|vision_end|>';
+
+export class Conversation {
+  readonly ids: number[] = [];
+  readonly lossMask: number[] = [];
+  readonly logprobs: number[] = [];
+  readonly images: Float32Array[] = [];
+
+  constructor(private readonly model: TinyVlm) {}
+
+  /** Text the model did not write (prompts, tool output, chat markup): masked out of the loss. */
+  addContext(text: string, images: Float32Array[] = []): void {
+    const slots = text.split(IMAGE_MARKUP).length - 1;
+    if (slots !== images.length) throw new Error(`context has ${slots} image slots for ${images.length} images`);
+    const ids = encodeWithImages(this.model.tokenizer, this.model.config, text);
+    this.ids.push(...ids);
+    this.lossMask.push(...ids.map(() => 0));
+    this.logprobs.push(...ids.map(() => 0));
+    this.images.push(...images);
+  }
+
+  /** The model's own tokens with the log-probs they were sampled with. */
+  addGenerated(tokens: readonly number[], logprobs: readonly number[]): void {
+    this.ids.push(...tokens);
+    this.lossMask.push(...tokens.map(() => 1));
+    this.logprobs.push(...logprobs);
+  }
+
+  get length(): number {
+    return this.ids.length;
+  }
+}
+
+export function userTurn(text: string): string {
+  return `<|im_start|>user\n${text}<|im_end|>\n<|im_start|>assistant\n`;
+}
+
+/** The first user turn: the question's image, then the rendered question prompt. */
+export function questionTurn(prompt: string): string {
+  return userTurn(`${IMAGE_MARKUP}${prompt}`);
+}
+
+/** Tool output placeholders become image markup, one per thumbnail. */
+export function toolTurn(prompt: string): string {
+  return userTurn(prompt.split(IMAGE_PLACEHOLDER).join(IMAGE_MARKUP));
+}
+
+/** Closes the model's turn: generation stops at an action's closing tag, before the chat's end-of-turn token. */
+export const END_OF_TURN = '<|im_end|>\n';

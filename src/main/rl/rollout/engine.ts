@@ -1,0 +1,137 @@
+// The rollout engine: a batch of samples × group size, generated together turn by turn; each turn's searches
+// run concurrently through the tools (and so through the search cache); every step of every trajectory recorded.
+import type { ToolCallResult } from '../../../shared/contract';
+import { generate } from '../../model/generate/generate';
+import type { SamplingOptions } from '../../model/generate/sampling';
+import type { Policy } from '../../model/tiny/vlm';
+import { parseTurn, STOP_STRINGS } from '../protocol/actions';
+import { DEFAULT_LIMITS, nextStep, type RolloutCounters, type RolloutLimits } from '../protocol/limits';
+import type { CompiledTemplates } from '../protocol/templates';
+import { Conversation, END_OF_TURN, questionTurn, toolTurn } from './conversation';
+import { imageToPixels } from './pixels';
+import type { RolloutSample, Trajectory, TurnRecord } from './types';
+
+export interface RolloutTools {
+  imageSearch(sample: RolloutSample): Promise<ToolCallResult>;
+  textSearch(query: string): Promise<ToolCallResult>;
+  /** The bytes of a thumbnail a tool result refers to. */
+  image(sha256: string): Uint8Array;
+}
+
+export interface RolloutOptions {
+  groupSize: number;
+  templates: CompiledTemplates;
+  tools: RolloutTools;
+  limits?: RolloutLimits;
+  sampling?: SamplingOptions;
+  seed?: number;
+  onTurn?(turn: number, active: number): void;
+}
+
+interface State {
+  trajectory: Omit<Trajectory, 'ids' | 'lossMask' | 'logprobs' | 'images'>;
+  conversation: Conversation;
+  counters: RolloutCounters;
+  done: boolean;
+  promptText: string;
+}
+
+export async function runRollouts(policy: Policy, samples: readonly RolloutSample[], options: RolloutOptions): Promise<Trajectory[]> {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const size = policy.model.config.vision_config.image_size;
+  const maxPositions = policy.model.config.max_position_embeddings;
+  const states: State[] = [];
+  for (const [groupIndex, sample] of samples.entries()) {
+    const pixels = await imageToPixels(sample.image, size);
+    const promptText = options.templates.question({ question: sample.question, remaining_image_searches: limits.maxImageSearches, remaining_text_searches: limits.maxTextSearches });
+    for (let sampleIndex = 0; sampleIndex < options.groupSize; sampleIndex++) {
+      const conversation = new Conversation(policy.model);
+      conversation.addContext(questionTurn(promptText), [pixels]);
+      const tooLong = conversation.length > limits.maxPromptTokens;
+      states.push({
+        trajectory: { groupIndex, sampleIndex, sample, turns: [], end: tooLong ? 'prompt_too_long' : 'turn_limit', generatedTokens: 0 },
+        conversation,
+        counters: { turns: 0, imageSearches: 0, textSearches: 0, generatedTokens: 0 },
+        done: tooLong,
+        promptText,
+      });
+    }
+  }
+
+  for (let turn = 0; turn < limits.maxTurns; turn++) {
+    const active = states.filter((s) => !s.done);
+    if (active.length === 0) break;
+    options.onTurn?.(turn, active.length);
+    const maxNewTokens = Math.min(limits.maxTokensPerTurn, maxPositions - Math.max(...active.map((s) => s.conversation.length)));
+    if (maxNewTokens <= 0) {
+      for (const s of active) endWith(s, 'token_limit');
+      break;
+    }
+    const started = performance.now();
+    const { generations } = await generate(
+      policy,
+      active.map((s) => ({ ids: s.conversation.ids, images: s.conversation.images })),
+      { ...options.sampling, maxNewTokens, stop: STOP_STRINGS, seed: (options.seed ?? 0) * 1000 + turn },
+    );
+    const generationMs = (performance.now() - started) / active.length;
+
+    const toolCalls: Promise<void>[] = [];
+    active.forEach((state, i) => {
+      const g = generations[i];
+      state.conversation.addGenerated(g.tokens, g.logprobs);
+      state.counters.turns++;
+      state.counters.generatedTokens += g.tokens.length;
+      state.trajectory.generatedTokens = state.counters.generatedTokens;
+      const parsed = parseTurn(g.text);
+      const record: TurnRecord = {
+        index: turn,
+        promptText: state.promptText,
+        responseText: g.text,
+        tokenIds: g.tokens,
+        logprobs: g.logprobs,
+        reasoning: parsed.reasoning,
+        action: parsed.action,
+        wellFormed: parsed.wellFormed,
+        finish: g.finish,
+        tool: null,
+        generationMs,
+      };
+      state.trajectory.turns.push(record);
+      const next = g.finish === 'length' && parsed.action.kind !== 'answer' ? ({ kind: 'end', reason: 'token_limit' } as const) : nextStep(parsed.action, state.counters, limits);
+      if (next.kind === 'end') return endWith(state, next.reason);
+      if (g.finish !== 'eos') state.conversation.addContext(END_OF_TURN);
+      toolCalls.push(callTool(state, record, next.tool, next.query ?? '', turn + 1 === limits.maxTurns - 1));
+    });
+    await Promise.all(toolCalls);
+  }
+  for (const s of states) if (!s.done) endWith(s, 'turn_limit');
+
+  return states.map((s) => ({
+    ...s.trajectory,
+    ids: s.conversation.ids,
+    lossMask: s.conversation.lossMask,
+    logprobs: s.conversation.logprobs,
+    images: s.conversation.images,
+  }));
+
+  function endWith(state: State, reason: Trajectory['end']): void {
+    state.done = true;
+    state.trajectory.end = reason;
+  }
+
+  async function callTool(state: State, record: TurnRecord, tool: 'image_search' | 'text_search', query: string, isLastTurn: boolean): Promise<void> {
+    const result = tool === 'image_search' ? await options.tools.imageSearch(state.trajectory.sample) : await options.tools.textSearch(query);
+    record.tool = result;
+    if (tool === 'image_search') state.counters.imageSearches++;
+    else state.counters.textSearches++;
+    const thumbnails = await Promise.all(result.images.map((sha) => imageToPixels(options.tools.image(sha), size)));
+    state.promptText = options.templates.afterTool({
+      tool_output: result.text,
+      question: state.trajectory.sample.question,
+      remaining_image_searches: limits.maxImageSearches - state.counters.imageSearches,
+      remaining_text_searches: limits.maxTextSearches - state.counters.textSearches,
+      is_last_turn: isLastTurn,
+    });
+    state.conversation.addContext(toolTurn(state.promptText), thumbnails);
+  }
+}

@@ -1,0 +1,60 @@
+// Teacher trajectories for SFT: the same conversation a rollout would build, with the model's turns written by
+// a script instead of sampled. Only the scripted model turns count for the loss.
+import type { TinyVlm } from '../../model/tiny/vlm';
+import type { CompiledTemplates } from '../protocol/templates';
+import { DEFAULT_LIMITS, type RolloutLimits } from '../protocol/limits';
+import { parseTurn } from '../protocol/actions';
+import { Conversation, END_OF_TURN, questionTurn, toolTurn } from '../rollout/conversation';
+import { imageToPixels } from '../rollout/pixels';
+
+export interface ScriptedTurn {
+  /** What the model should write, e.g. "<reason>…</reason><text_search>…</text_search>". */
+  response: string;
+  /** The tool's model-facing output after this turn (for search turns), with its thumbnails' bytes. */
+  tool?: { text: string; images: Uint8Array[] };
+}
+
+export interface TeacherSequence {
+  ids: number[];
+  lossMask: number[];
+  images: Float32Array[];
+}
+
+export async function scriptedSequence(
+  model: TinyVlm,
+  sample: { question: string; image: Uint8Array },
+  turns: readonly ScriptedTurn[],
+  templates: CompiledTemplates,
+  limits: RolloutLimits = DEFAULT_LIMITS,
+): Promise<TeacherSequence> {
+  const size = model.config.vision_config.image_size;
+  const conversation = new Conversation(model);
+  const prompt = templates.question({ question: sample.question, remaining_image_searches: limits.maxImageSearches, remaining_text_searches: limits.maxTextSearches });
+  conversation.addContext(questionTurn(prompt), [await imageToPixels(sample.image, size)]);
+  let imageSearches = 0;
+  let textSearches = 0;
+  for (const [i, turn] of turns.entries()) {
+    const ids = model.tokenizer.encode(turn.response);
+    conversation.addGenerated(ids, ids.map(() => 0));
+    if (i === turns.length - 1) break;
+    if (!turn.tool) throw new Error(`scripted turn ${i + 1} is not the last one, so it needs a tool output`);
+    const action = parseTurn(turn.response).action.kind;
+    if (action === 'image_search') imageSearches++;
+    else if (action === 'text_search') textSearches++;
+    const thumbnails = await Promise.all(turn.tool.images.map((bytes) => imageToPixels(bytes, size)));
+    conversation.addContext(END_OF_TURN);
+    conversation.addContext(
+      toolTurn(
+        templates.afterTool({
+          tool_output: turn.tool.text,
+          question: sample.question,
+          remaining_image_searches: limits.maxImageSearches - imageSearches,
+          remaining_text_searches: limits.maxTextSearches - textSearches,
+          is_last_turn: i + 1 === limits.maxTurns - 1,
+        }),
+      ),
+      thumbnails,
+    );
+  }
+  return { ids: conversation.ids, lossMask: conversation.lossMask, images: conversation.images };
+}
