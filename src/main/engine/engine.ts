@@ -14,6 +14,7 @@ import { jobHandlers } from './handlers/jobs';
 import { settingsHandlers } from './handlers/settings';
 import { storageHandlers } from './handlers/storage';
 import { searchHandlers } from './handlers/search';
+import { datasetHandlers } from './handlers/datasets';
 
 const log = logger('engine');
 
@@ -57,6 +58,7 @@ export class Engine {
       ...settingsHandlers(ctx),
       ...storageHandlers(ctx),
       ...searchHandlers(ctx),
+      ...datasetHandlers(ctx),
     };
   }
 

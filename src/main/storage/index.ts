@@ -4,6 +4,10 @@ import { createJobsRepository } from './repositories/jobs';
 import { createSettingsRepository } from './repositories/settings';
 import { createImagesRepository } from './repositories/images';
 import { createStatsRepository } from './repositories/stats';
+import { createDatasetsRepository } from './repositories/datasets';
+import { createSamplesRepository } from './repositories/samples';
+import { createLabelsRepository } from './repositories/labels';
+import { createThumbsRepository } from './repositories/datasets-images';
 import { createCorpusRepository } from './repositories/corpus';
 import { createSearchCacheRepository } from './repositories/search-cache';
 
@@ -13,6 +17,10 @@ export function createRepositories(db: Db, file: string) {
     settings: createSettingsRepository(db),
     images: createImagesRepository(db),
     stats: createStatsRepository(db, file),
+    datasets: createDatasetsRepository(db),
+    samples: createSamplesRepository(db),
+    labels: createLabelsRepository(db),
+    thumbs: createThumbsRepository(db),
     corpus: createCorpusRepository(db),
     searchCache: createSearchCacheRepository(db),
     schemaVersion: () => schemaVersion(db),

@@ -5,6 +5,7 @@ import { systemMethods } from './system';
 import { jobMethods, jobEvents } from './jobs';
 import { settingsMethods } from './settings';
 import { storageMethods } from './storage';
+import { datasetMethods } from './datasets';
 import { searchMethods } from './search';
 
 export const methods = {
@@ -12,6 +13,7 @@ export const methods = {
   ...jobMethods,
   ...settingsMethods,
   ...storageMethods,
+  ...datasetMethods,
   ...searchMethods,
 };
 
@@ -33,5 +35,6 @@ export * from './system';
 export * from './jobs';
 export * from './settings';
 export * from './storage';
+export * from './datasets';
 export * from './search';
 export { method, NoParams, Ok } from './define';

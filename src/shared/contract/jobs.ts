@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method, NoParams } from './define';
+import { DatasetImportParams, DatasetExportParams } from './datasets';
 import { CorpusIngestParams } from './search';
 
 export const JobStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
@@ -15,6 +16,10 @@ export const JobParamsByKind = {
     .strict(),
   /** Ingest a folder of documents and images into a local search corpus. */
   'corpus.ingest': CorpusIngestParams,
+  /** Import a veRL/HF parquet, JSONL or CSV file (or a folder of parquet shards) as a new dataset. */
+  'datasets.import': DatasetImportParams,
+  /** Export a dataset as veRL parquet or JSONL. */
+  'datasets.export': DatasetExportParams,
 } as const;
 export type JobKind = keyof typeof JobParamsByKind;
 export const JobKind = z.enum(Object.keys(JobParamsByKind) as [JobKind, ...JobKind[]]);

@@ -3,6 +3,9 @@ import { serveCommand } from './serve';
 import { infoCommand } from './info';
 import { jobsCommand } from './jobs';
 import { benchCommand } from './bench';
+import { importCommand } from './import';
+import { exportCommand } from './export';
+import { datasetsCommand } from './datasets';
 import { corpusCommand } from './corpus';
 import { searchCommand } from './search';
 
@@ -12,6 +15,10 @@ export const commands: CliCommand[] = [
   infoCommand,
   jobsCommand,
   benchCommand,
+  importCommand,
+  exportCommand,
+  datasetsCommand,
   corpusCommand,
   searchCommand,
 ];
+import { gradcheckCommand } from './gradcheck'; commands.push(gradcheckCommand);

@@ -1,9 +1,12 @@
 import type { JobDefinition } from '../kind';
 import { storageVerifyJob } from './storage-verify';
 import { corpusIngestJob } from './corpus-ingest';
+import { datasetImportJob, datasetExportJob } from '../../datasets/jobs';
 
 /** Every job kind the engine runs. Add a kind: its params in the contract (JobParamsByKind), a file here, one line below. */
 export const jobKinds: Record<string, JobDefinition> = {
   [storageVerifyJob.kind]: storageVerifyJob,
   [corpusIngestJob.kind]: corpusIngestJob,
+  [datasetImportJob.kind]: datasetImportJob,
+  [datasetExportJob.kind]: datasetExportJob,
 };

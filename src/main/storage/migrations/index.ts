@@ -1,4 +1,5 @@
 import { foundation } from './001_foundation';
+import { datasetsMigration } from './003_datasets';
 import { search } from './002_search';
 
 export interface Migration {
@@ -8,4 +9,4 @@ export interface Migration {
 }
 
 /** Every migration, in order. Add one: a numbered file in this folder and one entry here. */
-export const migrations: Migration[] = [foundation, search];
+export const migrations: Migration[] = [foundation, search, datasetsMigration];

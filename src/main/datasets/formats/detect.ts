@@ -1,0 +1,55 @@
+// Which reader a path needs, and the up-front size check (a 2 GB file is refused before it is read).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ImportFormat } from '../../../shared/contract';
+import { csvSource } from './csv';
+import { jsonlSource } from './jsonl';
+import { parquetSource } from './parquet';
+import { ImportFileError, type RowSource } from './types';
+
+function formatBytes(n: number): string {
+  return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GB` : `${(n / 1024 ** 2).toFixed(1)} MB`;
+}
+
+function listParquet(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listParquet(full));
+    else if (entry.name.endsWith('.parquet')) out.push(full);
+  }
+  return out.sort();
+}
+
+function formatOf(file: string, requested: ImportFormat): Exclude<ImportFormat, 'auto'> {
+  if (requested !== 'auto') return requested;
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.parquet') return 'parquet';
+  if (ext === '.jsonl' || ext === '.ndjson' || ext === '.json') return 'jsonl';
+  if (ext === '.csv') return 'csv';
+  throw new ImportFileError(path.basename(file), `cannot tell the format from the extension "${ext}"; use .parquet, .jsonl or .csv, or name the format`);
+}
+
+export async function openSource(input: string, requested: ImportFormat, maxBytes: number): Promise<{ source: RowSource; baseDir: string }> {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(input);
+  } catch {
+    throw new ImportFileError(input, 'no such file or folder');
+  }
+  const files = stat.isDirectory() ? listParquet(input) : [input];
+  if (stat.isDirectory() && files.length === 0) throw new ImportFileError(input, 'the folder holds no .parquet files');
+  const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
+  if (bytes > maxBytes) {
+    throw new ImportFileError(
+      input,
+      `the file is ${formatBytes(bytes)}, over the import limit of ${formatBytes(maxBytes)}; split it into parquet shards in a folder, or raise the limit (--max-bytes)`,
+    );
+  }
+  const baseDir = stat.isDirectory() ? input : path.dirname(input);
+  if (stat.isDirectory()) return { source: await parquetSource(files, baseDir), baseDir };
+  const format = formatOf(input, requested);
+  if (format === 'parquet') return { source: await parquetSource(files, baseDir), baseDir };
+  if (format === 'jsonl') return { source: jsonlSource(input), baseDir };
+  return { source: csvSource(input), baseDir };
+}

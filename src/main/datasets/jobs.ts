@@ -1,0 +1,28 @@
+// The dataset job kinds: import and export, each run in a worker thread with progress and cancel.
+import path from 'node:path';
+import { JobParamsByKind } from '../../shared/contract';
+import { defineJob } from '../jobs/kind';
+import { importDataset } from './import/run';
+import { exportDataset } from './export/run';
+
+export const datasetImportJob = defineJob({
+  kind: 'datasets.import',
+  params: JobParamsByKind['datasets.import'],
+  title: (p) => `Import ${path.basename(p.path)} as “${p.dataset}”`,
+  run: (ctx, params) =>
+    importDataset(ctx.store, ctx.home, params, {
+      progress: (done, total, message) => ctx.progress(done, total, message),
+      throwIfCancelled: () => ctx.throwIfCancelled(),
+    }),
+});
+
+export const datasetExportJob = defineJob({
+  kind: 'datasets.export',
+  params: JobParamsByKind['datasets.export'],
+  title: (p) => `Export “${p.dataset}” as ${p.format === 'verl' ? 'veRL parquet' : 'JSONL'}`,
+  run: (ctx, params) =>
+    exportDataset(ctx.store, params, (done, total) => {
+      ctx.throwIfCancelled();
+      ctx.progress(done, total, `Wrote ${done.toLocaleString('en')} of ${total.toLocaleString('en')} samples`);
+    }),
+});

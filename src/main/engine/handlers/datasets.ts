@@ -1,0 +1,70 @@
+import { ApiError } from '../../../shared/protocol';
+import { datasetMethods } from '../../../shared/contract';
+import type { EngineContext } from '../context';
+import type { HandlerGroup } from './types';
+import { agreementOf } from '../../datasets/labels/agreement';
+import { buildBalanced, planBalance } from '../../datasets/balance/plan';
+import { suggestStatus } from '../../datasets/suggest/status';
+
+export function datasetHandlers(ctx: EngineContext): HandlerGroup<keyof typeof datasetMethods> {
+  const repos = ctx.store.repos;
+  const dataset = (id: number) => {
+    const found = repos.datasets.summary(id);
+    if (!found) throw new ApiError('not_found', `No dataset with id ${id}`);
+    return found;
+  };
+  const sampleDataset = (sampleId: number) => {
+    const id = repos.samples.datasetOf(sampleId);
+    if (id === undefined) throw new ApiError('not_found', `No sample with id ${sampleId}`);
+    return id;
+  };
+  const asConflict = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
+      throw new ApiError('conflict', (error as Error).message);
+    }
+  };
+  return {
+    'datasets.list': () => repos.datasets.list(),
+    'datasets.get': ({ id }) => dataset(id),
+    'datasets.delete': ({ id }) => {
+      if (!repos.datasets.delete(id)) throw new ApiError('not_found', `No dataset with id ${id}`);
+      return { ok: true as const };
+    },
+    'datasets.samples': (query) => {
+      dataset(query.datasetId);
+      return repos.samples.page(query);
+    },
+    'datasets.sample': ({ id }) => {
+      const sample = repos.samples.get(id);
+      if (!sample) throw new ApiError('not_found', `No sample with id ${id}`);
+      return sample;
+    },
+    'labels.set': ({ sampleId, annotator, label, note }) => {
+      sampleDataset(sampleId);
+      const event = repos.labels.set(sampleId, annotator, label, note);
+      return { event, labels: repos.samples.labelsFor([sampleId]).get(sampleId) ?? [] };
+    },
+    'labels.undo': ({ annotator, datasetId }) => ({ undone: repos.labels.undo(annotator, datasetId) }),
+    'labels.history': ({ annotator, datasetId, limit }) => repos.labels.history(annotator, datasetId, limit),
+    'labels.agreement': ({ datasetId }) => {
+      dataset(datasetId);
+      return agreementOf(repos.labels.ofDataset(datasetId));
+    },
+    'datasets.balancePlan': (params) => {
+      dataset(params.datasetId);
+      const { picks: _picks, ...plan } = planBalance(ctx.store, params);
+      return plan;
+    },
+    'datasets.balance': (params) => {
+      dataset(params.datasetId);
+      return asConflict(() => buildBalanced(ctx.store, params));
+    },
+    'datasets.suggestStatus': ({ datasetId }) => {
+      dataset(datasetId);
+      return suggestStatus(ctx.store, datasetId);
+    },
+  };
+}
