@@ -39,7 +39,6 @@ export function tinyModelGradCase(): GradCheckCase {
   return {
     name: 'tiny VLM (log-probs)',
     group: 'model',
-    eps: 1e-5,
     inputs: [
       ...names.map((n) => ({ name: n, shape: model.weights.get(n)!.shape })),
       { name: 'pixel_values', shape: [1, 3, 8, 8] },
