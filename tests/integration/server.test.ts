@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import { serve, connect, type ServedEngine } from '../helpers/serve';
 import { tempHome, removeTempHomes } from '../helpers/home';
+import { latestSchemaVersion } from '../../src/main/storage/database';
 
 let engine: ServedEngine;
 
@@ -62,7 +63,7 @@ describe('browser mode server', () => {
     const client = await connect(engine);
     const reply = await client.request('system.info');
     expect(reply.ok).toBe(true);
-    expect(reply.result).toMatchObject({ face: 'browser', schemaVersion: 1, device: { kind: expect.stringMatching(/cpu|cuda/) } });
+    expect(reply.result).toMatchObject({ face: 'browser', schemaVersion: latestSchemaVersion(), device: { kind: expect.stringMatching(/cpu|cuda/) } });
     client.close();
   });
 

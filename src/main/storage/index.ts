@@ -10,6 +10,8 @@ import { createLabelsRepository } from './repositories/labels';
 import { createThumbsRepository } from './repositories/datasets-images';
 import { createCorpusRepository } from './repositories/corpus';
 import { createSearchCacheRepository } from './repositories/search-cache';
+import { createRunsRepository } from './repositories/runs';
+import { createTrajectoriesRepository } from './repositories/trajectories';
 
 export function createRepositories(db: Db, file: string) {
   return {
@@ -23,6 +25,8 @@ export function createRepositories(db: Db, file: string) {
     thumbs: createThumbsRepository(db),
     corpus: createCorpusRepository(db),
     searchCache: createSearchCacheRepository(db),
+    runs: createRunsRepository(db),
+    trajectories: createTrajectoriesRepository(db),
     schemaVersion: () => schemaVersion(db),
   };
 }

@@ -1,6 +1,7 @@
 import { foundation } from './001_foundation';
 import { datasetsMigration } from './003_datasets';
 import { search } from './002_search';
+import { rl } from './004_rl';
 
 export interface Migration {
   version: number;
@@ -9,4 +10,4 @@ export interface Migration {
 }
 
 /** Every migration, in order. Add one: a numbered file in this folder and one entry here. */
-export const migrations: Migration[] = [foundation, search, datasetsMigration];
+export const migrations: Migration[] = [foundation, search, datasetsMigration, rl];

@@ -1,0 +1,97 @@
+// All SQL about trajectories, their turns, their rewards and reward specs.
+import type { Db } from '../database';
+
+export interface TurnInput {
+  index: number;
+  promptText: string;
+  responseText: string;
+  tokenIds: readonly number[];
+  logprobs: readonly number[];
+  action: string;
+  actionArg: string | null;
+  reasoning: string;
+  wellFormed: boolean;
+  finish: string;
+  toolCacheKey: string | null;
+  toolResult: unknown;
+  latencyMs: number | null;
+}
+
+export interface TrajectoryInput {
+  runId: number;
+  step: number;
+  groupIndex: number;
+  sampleIndex: number;
+  sampleId: number | null;
+  checkpointId: number | null;
+  evaluationId: number | null;
+  endReason: string;
+  finalAnswer: string | null;
+  generatedTokens: number;
+  imageSearches: number;
+  textSearches: number;
+  ids: readonly number[];
+  lossMask: readonly number[];
+  logprobs: readonly number[];
+  turns: readonly TurnInput[];
+  reward: { specId: number; total: number; parts: unknown; advantage: number | null } | null;
+}
+
+const blob = (array: Int32Array | Uint8Array | Float32Array) => Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+
+export function createTrajectoriesRepository(db: Db) {
+  const insertTrajectory = db.prepare(`INSERT INTO trajectories
+    (run_id, step, group_index, sample_index, sample_id, checkpoint_id, evaluation_id, status, end_reason, final_answer,
+     generated_tokens, image_searches, text_searches, ids, loss_mask, logprobs, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertTurn = db.prepare(`INSERT INTO turns
+    (trajectory_id, turn_index, prompt_text, response_text, token_ids, logprobs, action, action_arg, reasoning, well_formed, finish,
+     tool_cache_key, tool_result, latency_ms)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertReward = db.prepare(`INSERT OR REPLACE INTO rewards (trajectory_id, reward_spec_id, total, parts, advantage, created_at) VALUES (?, ?, ?, ?, ?, ?)`);
+
+  return {
+    /** Stores one trajectory with its turns and reward; call inside the step's transaction. */
+    insert(t: TrajectoryInput): number {
+      const now = Date.now();
+      const id = Number(
+        insertTrajectory.run(
+          t.runId, t.step, t.groupIndex, t.sampleIndex, t.sampleId, t.checkpointId, t.evaluationId,
+          t.endReason === 'answered' ? 'answered' : 'ended', t.endReason, t.finalAnswer,
+          t.generatedTokens, t.imageSearches, t.textSearches,
+          blob(Int32Array.from(t.ids)), blob(Uint8Array.from(t.lossMask)), blob(Float32Array.from(t.logprobs)), now,
+        ).lastInsertRowid,
+      );
+      for (const turn of t.turns) {
+        insertTurn.run(
+          id, turn.index, turn.promptText, turn.responseText, blob(Int32Array.from(turn.tokenIds)), blob(Float32Array.from(turn.logprobs)),
+          turn.action, turn.actionArg, turn.reasoning, turn.wellFormed ? 1 : 0, turn.finish, turn.toolCacheKey,
+          turn.toolResult === null ? null : JSON.stringify(turn.toolResult), turn.latencyMs,
+        );
+      }
+      if (t.reward) insertReward.run(id, t.reward.specId, t.reward.total, JSON.stringify(t.reward.parts), t.reward.advantage, now);
+      return id;
+    },
+    putReward(trajectoryId: number, specId: number, total: number, parts: unknown, advantage: number | null): void {
+      insertReward.run(trajectoryId, specId, total, JSON.stringify(parts), advantage, Date.now());
+    },
+    countForRun(runId: number): number {
+      return (db.prepare('SELECT count(*) AS n FROM trajectories WHERE run_id = ?').get(runId) as { n: number }).n;
+    },
+    countForStep(runId: number, step: number): number {
+      return (db.prepare('SELECT count(*) AS n FROM trajectories WHERE run_id = ? AND step = ?').get(runId, step) as { n: number }).n;
+    },
+    /** Reward specs are stored once per (name, version); returns the id. */
+    ensureSpec(spec: { name: string; version: number; expression: string; constants: Record<string, number> }): number {
+      const found = db.prepare<[string, number], { id: number; expression: string; constants: string }>('SELECT id, expression, constants FROM reward_specs WHERE name = ? AND version = ?').get(spec.name, spec.version);
+      if (found) {
+        if (found.expression !== spec.expression || found.constants !== JSON.stringify(spec.constants)) {
+          throw new Error(`Reward spec ${spec.name} v${spec.version} already exists with a different expression or constants; save the edit as a new version`);
+        }
+        return found.id;
+      }
+      return Number(db.prepare('INSERT INTO reward_specs (name, version, expression, constants, created_at) VALUES (?, ?, ?, ?, ?)').run(spec.name, spec.version, spec.expression, JSON.stringify(spec.constants), Date.now()).lastInsertRowid);
+    },
+  };
+}
+export type TrajectoriesRepository = ReturnType<typeof createTrajectoriesRepository>;
