@@ -147,8 +147,11 @@ export function readCorpusFolder(dir: string): FolderContents {
     }
     if (ext !== '.jsonl') docByStem.set(rel.replace(/\.[^.]+$/, ''), parsed[0]);
   }
+  // Images a JSONL row names belong to that row only.
+  const claimed = new Set(docs.flatMap((d) => (d.images ?? []).map((i) => i.path)));
   const images: CorpusImageInput[] = [];
   for (const rel of imageFiles) {
+    if (claimed.has(path.join(root, rel))) continue;
     const owner = docByStem.get(rel.replace(/\.[^.]+$/, ''));
     const image: CorpusImageInput = { path: path.join(root, rel), source: rel };
     if (owner) (owner.images ??= []).push(image);

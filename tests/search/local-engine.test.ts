@@ -1,0 +1,126 @@
+// The local search engine: ingesting a folder (as a job and as a library call), BM25 text search and
+// reverse image search by fingerprint, with clear errors for bad input and nothing half-written.
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Engine } from '../../src/main/engine/engine';
+import { readCorpusFolder } from '../../src/main/search/local/folder';
+import { ingestCorpus } from '../../src/main/search/local/ingest';
+import { LocalSearchEngine, ftsQuery } from '../../src/main/search/local/engine';
+import { removeTempHomes, tempHome } from '../helpers/home';
+import { drawnImage, writeCorpusFolder } from './corpus';
+import { freshStore } from './helpers';
+
+afterEach(removeTempHomes);
+
+describe('corpus ingestion', () => {
+  it('reads Markdown, HTML, text and JSONL documents and attaches images by name', async () => {
+    const dir = tempHome('corpus-src-');
+    await writeCorpusFolder(dir);
+    const folder = readCorpusFolder(dir);
+    const byTitle = Object.fromEntries(folder.docs.map((d) => [d.title, d]));
+    expect(Object.keys(byTitle).sort()).toEqual(['Kessra Falls', 'Orrin Glacier', 'Tamsin Bridge', 'Velt Aqueduct', 'Zorblax Beacon']);
+    expect(byTitle['Zorblax Beacon'].url).toBe('https://demo.example/zorblax');
+    expect(byTitle['Zorblax Beacon'].body).not.toContain('#');
+    expect(byTitle['Velt Aqueduct'].url).toBe('https://demo.example/velt');
+    expect(byTitle['Velt Aqueduct'].body).toContain('forty-two arches');
+    expect(byTitle['Velt Aqueduct'].images).toHaveLength(1);
+    expect(byTitle['Kessra Falls'].images?.[0].path).toBe(path.join(dir, 'kessra.png'));
+    expect(byTitle['Orrin Glacier'].body).toMatch(/^The Orrin Glacier/);
+    // kessra.png belongs to the JSONL row that names it, so it is not indexed a second time on its own.
+    expect(folder.images.map((i) => i.source)).toEqual(['standalone-statue.png']);
+    expect(folder.skippedFiles).toEqual(['notes.csv']);
+  });
+
+  it('names the file, line and field of a bad JSONL row, and writes nothing', async () => {
+    const dir = tempHome('corpus-bad-');
+    fs.writeFileSync(path.join(dir, 'good.md'), '# Good\n\nA fine document.');
+    fs.writeFileSync(path.join(dir, 'rows.jsonl'), `${JSON.stringify({ title: 'One', body: 'ok' })}\n${JSON.stringify({ body: 'no title here' })}\n`);
+    expect(() => readCorpusFolder(dir)).toThrow('rows.jsonl line 2: field "title" is missing or not a string');
+    fs.writeFileSync(path.join(dir, 'rows.jsonl'), '{"title": "Broken", "body": \n');
+    expect(() => readCorpusFolder(dir)).toThrow(/rows\.jsonl line 1: not valid JSON/);
+  });
+
+  it('rejects an unreadable image naming it, before committing anything of that batch', async () => {
+    const { store } = freshStore();
+    await expect(
+      ingestCorpus(store, { docs: [{ source: 'a', title: 'A', body: 'text a', images: [{ bytes: Buffer.from('not an image'), source: 'a.png' }] }] }, { name: 'bad' }),
+    ).rejects.toThrow(/a\.png: not a readable image/);
+    expect(store.repos.corpus.byName('bad')?.documents ?? 0).toBe(0);
+    expect(store.repos.corpus.byName('bad')?.status).toBe('ingesting');
+    store.close();
+  });
+
+  it('resumes an interrupted ingestion without duplicating documents', async () => {
+    const { store } = freshStore();
+    const docs = Array.from({ length: 30 }, (_, i) => ({ source: `d${i}`, title: `Doc ${i}`, body: `Body number ${i} about topic${i % 3}.` }));
+    let batches = 0;
+    await expect(
+      ingestCorpus(store, { docs }, { name: 'resume', batchSize: 10, throwIfCancelled: () => {
+        if (++batches === 3) throw new Error('cancelled');
+      } }),
+    ).rejects.toThrow('cancelled');
+    expect(store.repos.corpus.byName('resume')).toMatchObject({ documents: 20, status: 'ingesting' });
+    const result = await ingestCorpus(store, { docs }, { name: 'resume', batchSize: 10 });
+    expect(result).toMatchObject({ addedDocuments: 10, skippedDocuments: 20 });
+    expect(result.corpus).toMatchObject({ documents: 30, status: 'ready' });
+    store.close();
+  });
+
+  it('runs as a job with progress and lists the corpus', async () => {
+    const dir = tempHome('corpus-src-');
+    await writeCorpusFolder(dir);
+    const engine = Engine.open({ home: tempHome(), face: 'cli' });
+    const progress: number[] = [];
+    engine.subscribe((e) => {
+      if (e.event === 'job.updated' && (e.data as { total: number | null }).total) progress.push((e.data as { done: number }).done);
+    });
+    const job = await engine.call('jobs.start', { kind: 'corpus.ingest', params: { dir, name: 'demo' } });
+    await engine.jobs.idle();
+    const done = await engine.call('jobs.get', { id: job.id });
+    expect(done.status).toBe('succeeded');
+    expect(progress.at(-1)).toBe(6);
+    const [corpus] = await engine.call('corpus.list', {});
+    expect(corpus).toMatchObject({ name: 'demo', status: 'ready', documents: 5, images: 4, source: dir });
+    await engine.close();
+  });
+});
+
+describe('local text search (FTS5 BM25)', () => {
+  it('ranks the document that answers the query first and ignores FTS syntax in queries', async () => {
+    const { store } = freshStore();
+    const dir = tempHome('corpus-src-');
+    await writeCorpusFolder(dir);
+    await ingestCorpus(store, readCorpusFolder(dir), { name: 'demo' });
+    const local = new LocalSearchEngine(store);
+    const hits = local.searchText('Who built the Zorblax lighthouse?', 'demo', 5);
+    expect(hits[0].title).toBe('Zorblax Beacon');
+    expect(hits[0].url).toBe('https://demo.example/zorblax');
+    expect(local.searchText('how many arches does the velt aqueduct have', 'demo', 5)[0].title).toBe('Velt Aqueduct');
+    expect(local.searchText('glaciers', 'demo', 5)[0].title).toBe('Orrin Glacier');
+    expect(() => local.searchText('"unbalanced AND (NEAR OR', 'demo', 5)).not.toThrow();
+    expect(ftsQuery('the of and')).toBe('"the" OR "of" OR "and"');
+    expect(ftsQuery('the Zorblax')).toBe('"zorblax"');
+    expect(() => local.searchText('x', 'nope', 5)).toThrow(/No corpus named "nope" \(known: demo\)/);
+    store.close();
+  });
+});
+
+describe('local reverse image search', () => {
+  it('finds the page of a resized, re-encoded copy of an indexed image among many others', async () => {
+    const { store } = freshStore();
+    const docs = Array.from({ length: 60 }, (_, i) => ({ source: `e${i}`, title: `Entity ${i}`, body: `Entity ${i} facts.`, images: [{ bytes: undefined as unknown as Uint8Array, source: `e${i}.png` }] }));
+    for (const [i, doc] of docs.entries()) doc.images[0].bytes = await drawnImage(100 + i);
+    await ingestCorpus(store, { docs }, { name: 'entities' });
+    const local = new LocalSearchEngine(store);
+    for (const target of [7, 23, 51]) {
+      const query = await sharp(await drawnImage(100 + target)).resize(97).jpeg({ quality: 60 }).toBuffer();
+      const hits = await local.searchImage(query, 'entities', 5);
+      expect(hits[0].title).toBe(`Entity ${target}`);
+      expect(hits).toHaveLength(5);
+      expect(hits[0].distance).toBeLessThan(hits[1].distance);
+    }
+    store.close();
+  });
+});
