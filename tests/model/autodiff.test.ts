@@ -75,6 +75,22 @@ describe('composites compute the textbook forward', () => {
     expect(o[2]).toBeCloseTo(10 * (1 - p1) + 30 * p1, 4);
   });
 
+  it('rotary rotates each pair (i, i + D/2) by position × frequency', async () => {
+    const x = O.input('x', [1, 1, 2, 4]);
+    const pos = O.constant(BigInt64Array.from([0n, 3n]), [1, 2], 'int64');
+    const { cos, sin } = C.rotaryTables(pos, 4, 8, 10000);
+    const xv = Float32Array.from([1, 2, 3, 4, 0.5, -1, 2, 0.25]);
+    const y = (await run({ y: C.rotary(x, cos, sin) }, { x: xv })).y as Float32Array;
+    [0, 3].forEach((p, t) => {
+      for (let i = 0; i < 2; i++) {
+        const a = p / Math.pow(10000, (2 * i) / 4);
+        const [x1, x2] = [xv[t * 4 + i], xv[t * 4 + i + 2]];
+        expect(y[t * 4 + i]).toBeCloseTo(x1 * Math.cos(a) - x2 * Math.sin(a), 5);
+        expect(y[t * 4 + i + 2]).toBeCloseTo(x2 * Math.cos(a) + x1 * Math.sin(a), 5);
+      }
+    });
+  });
+
   it('crossEntropy of uniform logits is log V', async () => {
     const logits = O.input('l', [2, 3, 5]);
     const t = O.input('t', [2, 3], 'int64');

@@ -4,7 +4,6 @@
 import {
   add,
   cast,
-  concat,
   constant,
   div,
   equal,
@@ -18,7 +17,6 @@ import {
   neg,
   reshape,
   sigmoid,
-  sliceAxis,
   softmax,
   sqrt,
   sub,
@@ -66,13 +64,18 @@ export function swiGlu(x: Tensor, gate: Tensor, up: Tensor, down: Tensor): Tenso
 
 /**
  * Rotary position embedding, rotate-half convention (Qwen2 / LLaMA). x: [B, H, T, D]; cos, sin: broadcastable to
- * [B, H, T, D/2] (e.g. [B, 1, T, D/2]).
+ * [B, H, T, D] with each frequency repeated in both halves (see rotaryTables). rotate_half(x) = [−x₂, x₁] is a
+ * product with a constant signed permutation, which keeps the backward free of slices and pads.
  */
 export function rotary(x: Tensor, cos: Tensor, sin: Tensor): Tensor {
   const d = x.shape[x.rank - 1];
-  const x1 = sliceAxis(x, -1, 0, d / 2);
-  const x2 = sliceAxis(x, -1, d / 2, d);
-  return concat([sub(mul(x1, cos), mul(x2, sin)), add(mul(x2, cos), mul(x1, sin))], -1);
+  const r = new Float64Array(d * d);
+  for (let i = 0; i < d / 2; i++) {
+    r[(i + d / 2) * d + i] = -1; // out[i] = −x[i + d/2]
+    r[i * d + i + d / 2] = 1; // out[i + d/2] = x[i]
+  }
+  const rotateHalf = matmul(x, constant(toData(x.dtype, r), [d, d], x.dtype));
+  return add(mul(x, cos), mul(rotateHalf, sin));
 }
 
 /** Inverse frequencies of rotary embeddings for a head of size `dim`. */
@@ -80,18 +83,18 @@ export function rotaryInvFreq(dim: number, theta = 10000): Float64Array {
   return Float64Array.from({ length: dim / 2 }, (_, i) => 1 / Math.pow(theta, (2 * i) / dim));
 }
 
-/** cos/sin tables [B, 1, T, D/2] for integer positions [B, T], looked up from a constant table. */
+/** cos/sin tables [B, 1, T, D] (frequencies repeated in both halves) for integer positions [B, T]. */
 export function rotaryTables(positions: Tensor, dim: number, maxPositions: number, theta = 10000, dtype: DType = 'float32') {
   const inv = rotaryInvFreq(dim, theta);
-  const cosT = new Float64Array(maxPositions * inv.length);
-  const sinT = new Float64Array(maxPositions * inv.length);
+  const cosT = new Float64Array(maxPositions * dim);
+  const sinT = new Float64Array(maxPositions * dim);
   for (let p = 0; p < maxPositions; p++)
-    for (let i = 0; i < inv.length; i++) {
-      cosT[p * inv.length + i] = Math.cos(p * inv[i]);
-      sinT[p * inv.length + i] = Math.sin(p * inv[i]);
+    for (let i = 0; i < dim; i++) {
+      cosT[p * dim + i] = Math.cos(p * inv[i % (dim / 2)]);
+      sinT[p * dim + i] = Math.sin(p * inv[i % (dim / 2)]);
     }
-  const cos = gather(constant(toData(dtype, cosT), [maxPositions, inv.length], dtype), positions, 0);
-  const sin = gather(constant(toData(dtype, sinT), [maxPositions, inv.length], dtype), positions, 0);
+  const cos = gather(constant(toData(dtype, cosT), [maxPositions, dim], dtype), positions, 0);
+  const sin = gather(constant(toData(dtype, sinT), [maxPositions, dim], dtype), positions, 0);
   return { cos: unsqueeze(cos, 1), sin: unsqueeze(sin, 1) };
 }
 

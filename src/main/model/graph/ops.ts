@@ -187,6 +187,14 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 export function transpose(x: Tensor, perm: readonly number[]): Tensor {
   const p = perm.map((a) => normAxis(a, x.rank));
   if (p.every((a, i) => a === i)) return x;
+  // a transpose of a transpose is one transpose (or none)
+  if (x.op === 'transpose') {
+    const inner = x.attrs.perm as number[];
+    return transpose(x.inputs[0], p.map((i) => inner[i]));
+  }
+  // (a b)ᵀ = bᵀ aᵀ for matrices: lets onnxruntime fold both transposes into its fused matmul
+  if (x.op === 'matmul' && x.rank === 2 && x.inputs[0].rank === 2 && x.inputs[1].rank === 2)
+    return matmul(transpose(x.inputs[1], [1, 0]), transpose(x.inputs[0], [1, 0]));
   return apply('transpose', [x], { perm: p });
 }
 

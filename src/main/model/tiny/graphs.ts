@@ -42,12 +42,14 @@ export interface PolicyOutputs {
 export function policyGraph(P: ParamSet, c: TinyVlmConfig, s: BatchShape, inputs = sequenceInputs(c, s, P.dtype)): PolicyOutputs {
   const { logits } = forward(P, c, inputs);
   const T = s.length;
-  const predicting = sliceAxis(logits, 1, 0, T - 1);
-  const lp = tokenLogprobs(predicting, sliceAxis(inputs.ids, 1, 1, T));
+  // position t predicts ids[t + 1]; score every position against the ids shifted left (the last target is a
+  // dummy), then shift the [B, T] result right, so no slice or pad touches the [B, T, V] logits
+  const next = concat([sliceAxis(inputs.ids, 1, 1, T), sliceAxis(inputs.ids, 1, 0, 1)], 1);
+  const shiftRight = (x: Tensor) => pad(sliceAxis(x, 1, 0, T - 1), [0, 1], [0, 0]);
   return {
     logits,
-    logprobs: pad(lp, [0, 1], [0, 0]),
-    entropy: () => pad(entropy(predicting), [0, 1], [0, 0]),
+    logprobs: shiftRight(tokenLogprobs(logits, next)),
+    entropy: () => shiftRight(entropy(logits)),
     inputs,
   };
 }

@@ -11,6 +11,7 @@ import {
   rotary,
   rotaryTables,
   embedding,
+  linear,
   silu,
 } from '../graph/composites';
 import { add, concat, gather, greater, matmul, mul, pad, reshape, sliceAxis, transpose, unsqueeze, where } from '../graph/ops';
@@ -40,9 +41,15 @@ function visionBlock(P: ParamSet, c: TinyVlmConfig, i: number, h: Tensor): Tenso
   const heads = v.num_heads;
   const hd = d / heads;
   // full self-attention over the image's patches
-  const qkv = P.linear(rmsNorm(h, P.get(`${b}.norm1.weight`), 1e-6), `${b}.attn.qkv`);
-  const split = (k: number) => transpose(reshape(sliceAxis(qkv, -1, k * d, (k + 1) * d), [n, tokens, heads, hd]), [0, 2, 1, 3]);
-  const a = attention(split(0), split(1), split(2));
+  // the fused qkv weight is split by rows (cheap to differentiate) rather than splitting the activations
+  const x0 = rmsNorm(h, P.get(`${b}.norm1.weight`), 1e-6);
+  const w = P.get(`${b}.attn.qkv.weight`);
+  const bias = P.get(`${b}.attn.qkv.bias`);
+  const project = (k: number) => {
+    const y = linear(x0, sliceAxis(w, 0, k * d, (k + 1) * d), sliceAxis(bias, 0, k * d, (k + 1) * d));
+    return transpose(reshape(y, [n, tokens, heads, hd]), [0, 2, 1, 3]);
+  };
+  const a = attention(project(0), project(1), project(2));
   h = add(h, P.linear(reshape(transpose(a, [0, 2, 1, 3]), [n, tokens, d]), `${b}.attn.proj`));
   // SwiGLU MLP with biases
   const x = rmsNorm(h, P.get(`${b}.norm2.weight`), 1e-6);

@@ -115,6 +115,26 @@ export class Trainer {
     return { loss: Number(out.loss[0]), gradNorm: Number(out.grad_norm[0]), metrics };
   }
 
+  /** Adam's moments and step count, so a run can resume exactly from a checkpoint. */
+  exportState(): { step: number; m: Map<string, Float32Array>; v: Map<string, Float32Array> } {
+    return { step: this.t, m: new Map(this.m), v: new Map(this.v) };
+  }
+
+  importState(state: { step: number; m: Map<string, Float32Array>; v: Map<string, Float32Array> }): void {
+    for (const n of this.trainableNames) {
+      const size = this.weights.get(n)!.data.length;
+      for (const [kind, map] of [['m', state.m], ['v', state.v]] as const) {
+        const moment = map.get(n);
+        if (!moment || moment.length !== size) throw new Error(`optimizer state: ${kind} of ${n} is ${moment ? `${moment.length} values, expected ${size}` : 'missing'}`);
+      }
+    }
+    this.t = state.step;
+    for (const n of this.trainableNames) {
+      this.m.set(n, state.m.get(n)!);
+      this.v.set(n, state.v.get(n)!);
+    }
+  }
+
   async release(): Promise<void> {
     await this.session.release();
   }
