@@ -20,7 +20,8 @@ export interface AdamWSlot {
   name: string;
   param: Tensor;
   grad: Tensor;
-  decay: boolean;
+  /** Weight decay on or off, or a 0/1 mask shaped like the parameter (for a flat buffer of several parameters). */
+  decay: boolean | Tensor;
 }
 
 export const stateInput = (kind: 'm' | 'v', name: string) => `adam_${kind}/${name}`;
@@ -51,7 +52,10 @@ export function adamwGraph(slots: readonly AdamWSlot[], cfg: AdamWConfig) {
     const m2 = add(mul(m, cfg.beta1), mul(g, 1 - cfg.beta1));
     const v2 = add(mul(v, cfg.beta2), mul(mul(g, g), 1 - cfg.beta2));
     let step = div(mul(m2, bc1), add(sqrt(mul(v2, bc2)), cfg.eps));
-    if (s.decay && cfg.weightDecay) step = add(step, mul(s.param, cfg.weightDecay));
+    if (s.decay && cfg.weightDecay) {
+      const decayed = mul(s.param, cfg.weightDecay);
+      step = add(step, s.decay === true ? decayed : mul(decayed, s.decay));
+    }
     outputs[updatedName('param', s.name)] = sub(s.param, mul(step, lr));
     outputs[updatedName('m', s.name)] = m2;
     outputs[updatedName('v', s.name)] = v2;

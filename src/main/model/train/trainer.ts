@@ -1,8 +1,9 @@
 // A training step as one ONNX session: loss → gradients (our autodiff) → clipped AdamW update, all in the graph.
 // The host keeps trainable parameters and Adam moments as typed arrays and swaps in the updated ones after each
-// run; frozen weights are constants inside the session.
+// run; frozen weights are constants inside the session (initializers, resident on the device).
 
 import { grad } from '../graph/autodiff';
+import { concat, constant, input, reshape, sliceAxis } from '../graph/ops';
 import type { Tensor, TensorData } from '../graph/tensor';
 import { emit, type EmittedModel } from '../onnx/emit';
 import type { WeightMap } from '../runtime/safetensors';
@@ -36,49 +37,75 @@ export interface StepResult {
   metrics: Record<string, number | TensorData>;
 }
 
+/** Name of the flat parameter buffer in the step graph (its moments: adam_m/params, adam_v/params). */
+export const FLAT = 'params';
+
+/**
+ * All trainable parameters live in one flat buffer: the graph slices a view per parameter, concatenates their
+ * gradients, and runs AdamW once on the buffer (a handful of nodes instead of a dozen per parameter, and three
+ * outputs instead of three per parameter). The host's weight arrays become views into that buffer.
+ */
 export class Trainer {
   private t = 0;
-  private readonly m = new Map<string, Float32Array>();
-  private readonly v = new Map<string, Float32Array>();
+  private params: Float32Array;
+  private m: Float32Array;
+  private v: Float32Array;
 
   private constructor(
     readonly session: GraphSession,
     readonly model: EmittedModel,
     readonly weights: WeightMap,
     readonly trainableNames: string[],
+    private readonly offsets: number[],
     readonly config: AdamWConfig,
     private readonly metricNames: string[],
   ) {
-    for (const n of trainableNames) {
-      const size = weights.get(n)!.data.length;
-      this.m.set(n, new Float32Array(size));
-      this.v.set(n, new Float32Array(size));
-    }
+    const total = offsets[offsets.length - 1];
+    this.params = new Float32Array(total);
+    trainableNames.forEach((n, i) => this.params.set(weights.get(n)!.data, offsets[i]));
+    this.m = new Float32Array(total);
+    this.v = new Float32Array(total);
+    this.bindViews();
+  }
+
+  private bindViews(): void {
+    this.trainableNames.forEach((n, i) => {
+      this.weights.get(n)!.data = this.params.subarray(this.offsets[i], this.offsets[i + 1]);
+    });
   }
 
   static build(options: TrainerOptions) {
     const config = { ...defaultAdamW, ...options.optimizer };
-    const params = new ParamSet(options.weights, { trainable: options.trainable, lora: options.lora });
+    const probe = new ParamSet(options.weights, { trainable: options.trainable, lora: options.lora });
+    const names = [...options.weights.keys()].filter((n) => probe.isTrainable(n));
+    if (!names.length) throw new Error('nothing to train: no weight is trainable');
+    const offsets = [0];
+    for (const n of names) offsets.push(offsets[offsets.length - 1] + options.weights.get(n)!.data.length);
+    const total = offsets[offsets.length - 1];
+    const flat = input(FLAT, [total]);
+    const views = new Map(
+      names.map((n, i): [string, Tensor] => [n, reshape(sliceAxis(flat, 0, offsets[i], offsets[i + 1]), options.weights.get(n)!.shape)]),
+    );
+    const params = new ParamSet(options.weights, { trainable: 'none', lora: options.lora, bound: views });
     const { loss, metrics = {} } = options.build(params);
     if (loss.rank !== 0) throw new Error(`the loss must be a scalar, got shape [${loss.shape}]`);
-    const trainable = params.trainableTensors();
-    const names = [...trainable.keys()];
-    if (!names.length) throw new Error('nothing to train: no trainable parameter is used by the loss');
-    const grads = grad(loss, [...trainable.values()]);
+    const grads = grad(loss, names.map((n) => views.get(n)!));
+    const flatGrad = concat(grads.map((g, i) => reshape(g, [offsets[i + 1] - offsets[i]])), 0);
     const decay = options.decay ?? ((_n: string, shape: readonly number[]) => shape.length >= 2);
-    const { outputs, gradNorm } = adamwGraph(
-      names.map((name, i) => ({ name, param: trainable.get(name)!, grad: grads[i], decay: decay(name, trainable.get(name)!.shape) })),
-      config,
-    );
+    const mask = new Float32Array(total);
+    names.forEach((n, i) => {
+      if (decay(n, options.weights.get(n)!.shape)) mask.fill(1, offsets[i], offsets[i + 1]);
+    });
+    const { outputs, gradNorm } = adamwGraph([{ name: FLAT, param: flat, grad: flatGrad, decay: constant(mask, [total]) }], config);
     const all: Record<string, Tensor> = { loss, grad_norm: gradNorm, ...outputs };
     for (const [k, t] of Object.entries(metrics)) all[`metric/${k}`] = t;
-    return { model: emit(all, { graphName: 'train_step' }), names, config, metricNames: Object.keys(metrics) };
+    return { model: emit(all, { graphName: 'train_step' }), names, offsets, config, metricNames: Object.keys(metrics) };
   }
 
   static async create(options: TrainerOptions): Promise<Trainer> {
-    const { model, names, config, metricNames } = Trainer.build(options);
+    const { model, names, offsets, config, metricNames } = Trainer.build(options);
     const session = await GraphSession.create(model, { device: options.device, threads: options.threads });
-    return new Trainer(session, model, options.weights, names, config, metricNames);
+    return new Trainer(session, model, options.weights, names, offsets, config, metricNames);
   }
 
   get device() {
@@ -89,6 +116,11 @@ export class Trainer {
     return this.t;
   }
 
+  /** Number of trained values. */
+  get size(): number {
+    return this.params.length;
+  }
+
   /** One optimizer step on a batch; `data` holds the inputs the loss function declared. */
   async trainStep(data: Record<string, TensorData>, lr = this.config.lr): Promise<StepResult> {
     this.t++;
@@ -96,43 +128,20 @@ export class Trainer {
     feeds[HYPER_INPUTS.lr] = Float32Array.of(lr);
     feeds[HYPER_INPUTS.bc1] = Float32Array.of(1 / (1 - this.config.beta1 ** this.t));
     feeds[HYPER_INPUTS.bc2] = Float32Array.of(1 / (1 - this.config.beta2 ** this.t));
-    for (const n of this.trainableNames) {
-      feeds[n] = this.weights.get(n)!.data;
-      feeds[stateInput('m', n)] = this.m.get(n)!;
-      feeds[stateInput('v', n)] = this.v.get(n)!;
-    }
+    feeds[FLAT] = this.params;
+    feeds[stateInput('m', FLAT)] = this.m;
+    feeds[stateInput('v', FLAT)] = this.v;
     const out = await this.session.run(feeds);
-    for (const n of this.trainableNames) {
-      this.weights.get(n)!.data = out[updatedName('param', n)] as Float32Array;
-      this.m.set(n, out[updatedName('m', n)] as Float32Array);
-      this.v.set(n, out[updatedName('v', n)] as Float32Array);
-    }
+    this.params = out[updatedName('param', FLAT)] as Float32Array;
+    this.m = out[updatedName('m', FLAT)] as Float32Array;
+    this.v = out[updatedName('v', FLAT)] as Float32Array;
+    this.bindViews();
     const metrics: Record<string, number | TensorData> = {};
     for (const k of this.metricNames) {
       const d = out[`metric/${k}`];
       metrics[k] = d.length === 1 ? Number(d[0]) : d;
     }
     return { loss: Number(out.loss[0]), gradNorm: Number(out.grad_norm[0]), metrics };
-  }
-
-  /** Adam's moments and step count, so a run can resume exactly from a checkpoint. */
-  exportState(): { step: number; m: Map<string, Float32Array>; v: Map<string, Float32Array> } {
-    return { step: this.t, m: new Map(this.m), v: new Map(this.v) };
-  }
-
-  importState(state: { step: number; m: Map<string, Float32Array>; v: Map<string, Float32Array> }): void {
-    for (const n of this.trainableNames) {
-      const size = this.weights.get(n)!.data.length;
-      for (const [kind, map] of [['m', state.m], ['v', state.v]] as const) {
-        const moment = map.get(n);
-        if (!moment || moment.length !== size) throw new Error(`optimizer state: ${kind} of ${n} is ${moment ? `${moment.length} values, expected ${size}` : 'missing'}`);
-      }
-    }
-    this.t = state.step;
-    for (const n of this.trainableNames) {
-      this.m.set(n, state.m.get(n)!);
-      this.v.set(n, state.v.get(n)!);
-    }
   }
 
   async release(): Promise<void> {
