@@ -144,6 +144,28 @@ export class Trainer {
     return { loss: Number(out.loss[0]), gradNorm: Number(out.grad_norm[0]), metrics };
   }
 
+  /** Adam's moments per parameter and the step count, so a run can resume exactly from a checkpoint. */
+  exportState(): { step: number; m: Map<string, Float32Array>; v: Map<string, Float32Array> } {
+    const split = (flat: Float32Array) => new Map(this.trainableNames.map((n, i): [string, Float32Array] => [n, flat.slice(this.offsets[i], this.offsets[i + 1])]));
+    return { step: this.t, m: split(this.m), v: split(this.v) };
+  }
+
+  importState(state: { step: number; m: Map<string, Float32Array>; v: Map<string, Float32Array> }): void {
+    const m = new Float32Array(this.m.length);
+    const v = new Float32Array(this.v.length);
+    this.trainableNames.forEach((n, i) => {
+      const size = this.offsets[i + 1] - this.offsets[i];
+      for (const [kind, map, flat] of [['m', state.m, m], ['v', state.v, v]] as const) {
+        const moment = map.get(n);
+        if (!moment || moment.length !== size) throw new Error(`optimizer state: ${kind} of ${n} is ${moment ? `${moment.length} values, expected ${size}` : 'missing'}`);
+        flat.set(moment, this.offsets[i]);
+      }
+    });
+    this.t = state.step;
+    this.m = m;
+    this.v = v;
+  }
+
   async release(): Promise<void> {
     await this.session.release();
   }
