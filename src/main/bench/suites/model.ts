@@ -57,11 +57,17 @@ async function runOn(device: 'cpu' | 'cuda', report: BenchReporter, quick: boole
   for (const batch of [1, 16]) {
     const prompts = S.colorSamples(model, batch, 5).map((s) => s.prompt);
     let tokens = 0;
+    const prefill: number[] = [];
+    const perStep: number[] = [];
     const ms = await timeIt(quick ? 1 : 3, async () => {
       const r = await M.generate(policy, prompts, { maxNewTokens: maxNew, temperature: 1, stopTokenIds: [], seed: 1 });
       tokens = r.stats.tokens;
+      prefill.push(r.stats.prefillMs);
+      perStep.push(r.stats.decodeMs / r.stats.decodeSteps);
     });
-    report.add({ name: `generate tokens/s, batch ${batch} (${maxNew} new) ${tag}`, value: tokens / (ms / 1000), unit: 'tok/s' });
+    report.add({ name: `generate tokens/s, batch ${batch} (${maxNew} new, prefill included) ${tag}`, value: tokens / (ms / 1000), unit: 'tok/s' });
+    report.add({ name: `generate: prefill, batch ${batch} (T=${M.bucketLength(prompts[0].ids.length)}) ${tag}`, value: median(prefill.slice(1)), unit: 'ms' });
+    report.add({ name: `generate: decode step incl. sampling, batch ${batch} ${tag}`, value: median(perStep.slice(1)), unit: 'ms' });
   }
 
   // decode-step designs at batch 16 with a 128-slot cache

@@ -32,8 +32,17 @@ export function sampleToken(logits: ArrayLike<number>, o: SamplingOptions, rand:
   }
   const topK = o.topK && o.topK > 0 ? Math.min(o.topK, V) : V;
   const topP = o.topP ?? 1;
+  if (topK >= V && topP >= 1) {
+    // plain sampling: walk the unnormalised probabilities once
+    let r = rand() * z;
+    for (let i = 0; i < V; i++) {
+      r -= Math.exp(scaled[i]);
+      if (r <= 0) return { token: i, logprob: logprobOf(i) };
+    }
+    return { token: V - 1, logprob: logprobOf(V - 1) };
+  }
   let candidates: number[];
-  if (topK < V || topP < 1) {
+  {
     candidates = Array.from({ length: V }, (_, i) => i).sort((a, b) => scaled[b] - scaled[a]).slice(0, topK);
     if (topP < 1) {
       let mass = 0;
@@ -45,7 +54,7 @@ export function sampleToken(logits: ArrayLike<number>, o: SamplingOptions, rand:
       }
       candidates = candidates.slice(0, keep);
     }
-  } else candidates = Array.from({ length: V }, (_, i) => i);
+  }
   let total = 0;
   for (const k of candidates) total += Math.exp(scaled[k]);
   let r = rand() * total;
