@@ -15,6 +15,7 @@ import { settingsHandlers } from './handlers/settings';
 import { storageHandlers } from './handlers/storage';
 import { searchHandlers } from './handlers/search';
 import { datasetHandlers } from './handlers/datasets';
+import { runHandlers } from './handlers/runs';
 
 const log = logger('engine');
 
@@ -59,6 +60,7 @@ export class Engine {
       ...storageHandlers(ctx),
       ...searchHandlers(ctx),
       ...datasetHandlers(ctx),
+      ...runHandlers(ctx),
     };
   }
 

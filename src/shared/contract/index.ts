@@ -7,6 +7,7 @@ import { settingsMethods } from './settings';
 import { storageMethods } from './storage';
 import { datasetMethods } from './datasets';
 import { searchMethods } from './search';
+import { runMethods } from './runs';
 
 export const methods = {
   ...systemMethods,
@@ -15,6 +16,7 @@ export const methods = {
   ...storageMethods,
   ...datasetMethods,
   ...searchMethods,
+  ...runMethods,
 };
 
 export const events = {
@@ -37,4 +39,5 @@ export * from './settings';
 export * from './storage';
 export * from './datasets';
 export * from './search';
+export * from './runs';
 export { method, NoParams, Ok } from './define';

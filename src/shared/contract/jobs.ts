@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { method, NoParams } from './define';
 import { DatasetImportParams, DatasetExportParams } from './datasets';
 import { CorpusIngestParams } from './search';
+import { RunJobParams } from './runs';
 
 export const JobStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
 export type JobStatus = z.infer<typeof JobStatus>;
@@ -20,6 +21,8 @@ export const JobParamsByKind = {
   'datasets.import': DatasetImportParams,
   /** Export a dataset as veRL parquet or JSONL. */
   'datasets.export': DatasetExportParams,
+  /** Train a run (GRPO) from its last committed step to its last step. */
+  'rl.train': RunJobParams,
 } as const;
 export type JobKind = keyof typeof JobParamsByKind;
 export const JobKind = z.enum(Object.keys(JobParamsByKind) as [JobKind, ...JobKind[]]);

@@ -8,6 +8,8 @@ import { exportCommand } from './export';
 import { datasetsCommand } from './datasets';
 import { corpusCommand } from './corpus';
 import { searchCommand } from './search';
+import { trainCommand } from './train';
+import { runsCommand } from './runs';
 
 /** Every `searchlab` command. Add a command: one file in this folder, one line here. */
 export const commands: CliCommand[] = [
@@ -20,5 +22,7 @@ export const commands: CliCommand[] = [
   datasetsCommand,
   corpusCommand,
   searchCommand,
+  trainCommand,
+  runsCommand,
 ];
 import { gradcheckCommand } from './gradcheck'; commands.push(gradcheckCommand);

@@ -2,6 +2,7 @@ import type { JobDefinition } from '../kind';
 import { storageVerifyJob } from './storage-verify';
 import { corpusIngestJob } from './corpus-ingest';
 import { datasetImportJob, datasetExportJob } from '../../datasets/jobs';
+import { rlTrainJob } from './rl-train';
 
 /** Every job kind the engine runs. Add a kind: its params in the contract (JobParamsByKind), a file here, one line below. */
 export const jobKinds: Record<string, JobDefinition> = {
@@ -9,4 +10,5 @@ export const jobKinds: Record<string, JobDefinition> = {
   [corpusIngestJob.kind]: corpusIngestJob,
   [datasetImportJob.kind]: datasetImportJob,
   [datasetExportJob.kind]: datasetExportJob,
+  [rlTrainJob.kind]: rlTrainJob,
 };

@@ -18,7 +18,7 @@ export interface GrpoLossConfig {
 
 export const DEFAULT_GRPO_LOSS: GrpoLossConfig = { clipRatio: 0.2, klCoef: 0.001, entropyCoef: 0 };
 
-/** Graph inputs the loss declares; the trainer is fed these for each mini-batch, [B, T] each (advantages [B, 1]). */
+/** Graph inputs the loss declares; the trainer is fed these for each mini-batch, [B, T] each (advantages [B, 1]; ref only when klCoef > 0). */
 export const GRPO_INPUTS = { mask: 'loss_mask', old: 'old_logprobs', ref: 'ref_logprobs', advantages: 'advantages' } as const;
 
 export function grpoLoss(config: GrpoLossConfig = DEFAULT_GRPO_LOSS): PolicyLoss {
@@ -26,7 +26,6 @@ export function grpoLoss(config: GrpoLossConfig = DEFAULT_GRPO_LOSS): PolicyLoss
     const { batch: B, length: T } = shape;
     const mask = input(GRPO_INPUTS.mask, [B, T]);
     const oldLogprobs = input(GRPO_INPUTS.old, [B, T]);
-    const refLogprobs = input(GRPO_INPUTS.ref, [B, T]);
     const advantages = input(GRPO_INPUTS.advantages, [B, 1]);
     const logprobs = out.logprobs;
 
@@ -35,20 +34,21 @@ export function grpoLoss(config: GrpoLossConfig = DEFAULT_GRPO_LOSS): PolicyLoss
     const clipped = mul(clip(ratio, 1 - config.clipRatio, 1 + config.clipRatio), advantages);
     const surrogate = neg(minimum(unclipped, clipped));
 
-    const refGap = sub(refLogprobs, logprobs);
-    const kl = clip(sub(sub(exp(refGap), refGap), 1), -10, 10);
-
-    let perToken = add(surrogate, mul(kl, config.klCoef));
+    let perToken = surrogate;
+    const entropy = out.entropy();
     const metrics: Record<string, ReturnType<typeof maskedMean>> = {
       pg_loss: maskedMean(surrogate, mask),
-      kl: maskedMean(kl, mask),
+      entropy: maskedMean(entropy, mask),
       clip_fraction: maskedMean(add(cast(greater(ratio, 1 + config.clipRatio), 'float32'), cast(less(ratio, 1 - config.clipRatio), 'float32')), mask),
     };
-    if (config.entropyCoef > 0) {
-      const entropy = out.entropy();
-      perToken = sub(perToken, mul(entropy, config.entropyCoef));
-      metrics.entropy = maskedMean(entropy, mask);
+    // Without a KL term the reference's log-probs are not an input at all (nothing needs computing them).
+    if (config.klCoef > 0) {
+      const refGap = sub(input(GRPO_INPUTS.ref, [B, T]), logprobs);
+      const kl = clip(sub(sub(exp(refGap), refGap), 1), -10, 10);
+      perToken = add(perToken, mul(kl, config.klCoef));
+      metrics.kl = maskedMean(kl, mask);
     }
+    if (config.entropyCoef > 0) perToken = sub(perToken, mul(entropy, config.entropyCoef));
     return { loss: maskedMean(perToken, mask), metrics };
   };
 }

@@ -32,6 +32,11 @@ export class Conversation {
     this.logprobs.push(...logprobs);
   }
 
+  /** How many tokens a piece of context would add. */
+  contextTokens(text: string): number {
+    return encodeWithImages(this.model.tokenizer, this.model.config, text).length;
+  }
+
   get length(): number {
     return this.ids.length;
   }

@@ -25,6 +25,8 @@ export interface RolloutOptions {
   limits?: RolloutLimits;
   sampling?: SamplingOptions;
   seed?: number;
+  /** The longest conversation allowed (default: the model's max positions); a turn that would pass it ends the trajectory. */
+  maxLength?: number;
   onTurn?(turn: number, active: number): void;
 }
 
@@ -39,7 +41,7 @@ interface State {
 export async function runRollouts(policy: Policy, samples: readonly RolloutSample[], options: RolloutOptions): Promise<Trajectory[]> {
   const limits = options.limits ?? DEFAULT_LIMITS;
   const size = policy.model.config.vision_config.image_size;
-  const maxPositions = policy.model.config.max_position_embeddings;
+  const maxPositions = Math.min(options.maxLength ?? Infinity, policy.model.config.max_position_embeddings);
   const states: State[] = [];
   for (const [groupIndex, sample] of samples.entries()) {
     const pixels = await imageToPixels(sample.image, size);
@@ -132,6 +134,9 @@ export async function runRollouts(policy: Policy, samples: readonly RolloutSampl
       remaining_text_searches: limits.maxTextSearches - state.counters.textSearches,
       is_last_turn: isLastTurn,
     });
-    state.conversation.addContext(toolTurn(state.promptText), thumbnails);
+    const context = toolTurn(state.promptText);
+    // Leave room for at least a short answer; otherwise the conversation ends here.
+    if (state.conversation.length + state.conversation.contextTokens(context) + 16 > maxPositions) return endWith(state, 'token_limit');
+    state.conversation.addContext(context, thumbnails);
   }
 }

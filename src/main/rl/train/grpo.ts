@@ -1,0 +1,211 @@
+// A GRPO run, one committed step at a time: rollouts → rewards → group advantages → policy update → one
+// transaction that stores the step's trajectories, metrics and step number. The policy and optimizer state of
+// every committed step is on disk before the step is committed, so a run killed at any moment resumes from its
+// last committed step: no completed trajectory lost, no step done twice.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Store } from '../../storage';
+import type { Logger } from '../../platform/log';
+import { Policy, type TinyVlm } from '../../model/tiny/vlm';
+import { SearchService } from '../../search/service';
+import { SearchBudget } from '../../search/budget';
+import { compileTemplates } from '../protocol/templates';
+import { compileReward, type RewardBreakdown } from '../reward/spec';
+import { batchAdvantages } from '../grpo/advantages';
+import { grpoLoss, GRPO_INPUTS } from '../grpo/loss';
+import { runRollouts, type RolloutTools } from '../rollout/engine';
+import type { Trajectory } from '../rollout/types';
+import { parseRunConfig, type RunConfig } from './config';
+import { learningRate } from './schedule';
+import { loadModel } from './model-source';
+import { readState, writeState, stateFolder, copyFolder, runFolder } from './state';
+import { trainingSamples } from './samples';
+import { rolloutMetrics } from './metrics';
+import { storeTrajectory } from './persist';
+
+export interface RunContext {
+  store: Store;
+  home: string;
+  log: Logger;
+  progress(done: number, total: number, message: string): void;
+  cancelled(): boolean;
+}
+
+/** Thumbnails per image search that a training row makes room for. */
+const THUMBNAILS_PER_SEARCH = 5;
+
+export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: number; finished: boolean }> {
+  const { store, home } = ctx;
+  const run = store.repos.runs.get(runId);
+  if (!run) throw new Error(`No run with id ${runId}`);
+  const config = parseRunConfig(run.config);
+  const first = run.step + 1;
+  store.repos.runs.setStatus(runId, 'running');
+
+  // The reference policy is the starting policy, kept as state-0 for the whole run.
+  const referenceDir = stateFolder(home, runId, 0);
+  if (!fs.existsSync(referenceDir)) writeState(referenceDir, loadModel(store, config.model), null);
+  const resumed = run.step > 0 ? readState(stateFolder(home, runId, run.step)) : { model: readState(referenceDir).model, optimizer: null };
+  const model = resumed.model;
+  const policy = new Policy(model, { device: 'auto' });
+  const reference = config.grpo.klCoef > 0 ? new Policy(readState(referenceDir).model, { device: 'auto' }) : null;
+
+  const length = Math.min(config.grpo.maxSequenceLength, model.config.max_position_embeddings);
+  const imagesPerRow = 1 + THUMBNAILS_PER_SEARCH * config.rollout.maxImageSearches;
+  const trainer = await policy.trainer({
+    shape: { batch: config.grpo.miniBatch, length, images: imagesPerRow * config.grpo.miniBatch },
+    loss: grpoLoss({ clipRatio: config.grpo.clipRatio, klCoef: config.grpo.klCoef, entropyCoef: config.grpo.entropyCoef }),
+    trainable: model.lora ? 'lora' : 'all',
+    optimizer: { lr: config.grpo.lr, maxGradNorm: config.grpo.maxGradNorm, weightDecay: config.grpo.weightDecay },
+  });
+  if (resumed.optimizer) trainer.trainer.importState(resumed.optimizer);
+
+  const reward = compileReward(config.reward);
+  const specId = store.repos.trajectories.ensureSpec(config.reward);
+  const templates = compileTemplates(config.rollout.templates);
+  const tools = rolloutTools(store, home, config);
+  const samples = trainingSamples(store, config.dataset, config.split, config.seed);
+  const limits = {
+    maxTurns: config.rollout.maxTurns,
+    maxImageSearches: config.rollout.maxImageSearches,
+    maxTextSearches: config.rollout.maxTextSearches,
+    maxTokensPerTurn: config.rollout.maxTokensPerTurn,
+    maxTotalTokens: config.rollout.maxTotalTokens,
+    maxPromptTokens: config.rollout.maxPromptTokens,
+  };
+
+  let step = run.step;
+  try {
+    for (let s = first; s <= config.grpo.steps; s++) {
+      if (ctx.cancelled()) break;
+      const started = performance.now();
+      const prompts = samples.forStep(s, config.grpo.batchPrompts);
+      const trajectories = await runRollouts(policy, prompts, {
+        groupSize: config.rollout.groupSize,
+        templates,
+        tools,
+        limits,
+        maxLength: length,
+        sampling: { temperature: config.rollout.temperature, topP: config.rollout.topP },
+        seed: config.seed * 100_003 + s,
+      });
+      const rewards = trajectories.map((t) => scoreTrajectory(reward, t, s));
+      const { advantages, zeroVarianceGroups, groups } = batchAdvantages(rewards.map((r) => r.total), config.rollout.groupSize);
+      const rolloutSeconds = (performance.now() - started) / 1000;
+      const lr = learningRate(s, { ...config.grpo });
+      const update = await updatePolicy(trainer, reference, trajectories, advantages, length, lr, imagesPerRow);
+      const generated = trajectories.reduce((n, t) => n + t.generatedTokens, 0);
+      const seconds = (performance.now() - started) / 1000;
+      const rollout = rolloutMetrics(trajectories, rewards, zeroVarianceGroups, groups);
+      const metrics: Record<string, number> = {
+        ...rollout,
+        ...update,
+        lr,
+        step_seconds: seconds,
+        rollout_seconds: rolloutSeconds,
+        tokens_per_second: generated / Math.max(rolloutSeconds, 1e-9),
+      };
+
+      // Durable first: the state this step produced, then (if due) a checkpoint, then the commit.
+      const stateDir = stateFolder(home, runId, s);
+      writeState(stateDir, model, trainer.trainer.exportState());
+      const checkpointDue = s % config.checkpointEvery === 0 || s === config.grpo.steps;
+      const checkpointDir = path.join(home, 'checkpoints', `run-${runId}`, `step-${s}`);
+      if (checkpointDue) copyFolder(stateDir, checkpointDir);
+      store.db.transaction(() => {
+        const checkpointId = checkpointDue ? store.repos.runs.addCheckpoint(runId, s, checkpointDir, model.config) : null;
+        trajectories.forEach((t, i) => storeTrajectory(store, { runId, step: s, checkpointId, evaluationId: null, specId }, t, rewards[i], advantages[i]));
+        store.repos.runs.putMetrics(runId, s, metrics);
+        store.repos.runs.commitStep(runId, s);
+      })();
+      if (s - 1 > 0) fs.rmSync(stateFolder(home, runId, s - 1), { recursive: true, force: true });
+      step = s;
+      ctx.progress(s, config.grpo.steps, `step ${s}: reward ${rollout.reward_mean.toFixed(3)}, accuracy ${rollout.accuracy.toFixed(3)}, search ${rollout.search_ratio.toFixed(2)}`);
+    }
+  } finally {
+    await trainer.release();
+    await policy.release();
+    await reference?.release();
+  }
+  const finished = step >= config.grpo.steps;
+  store.repos.runs.setStatus(runId, finished ? 'finished' : 'paused');
+  return { step, finished };
+}
+
+function rolloutTools(store: Store, home: string, config: RunConfig): RolloutTools {
+  const search = new SearchService({ store, home });
+  const budget = new SearchBudget({ maxCalls: config.search.maxCalls, maxCost: config.search.maxCost });
+  const toolbox = search.toolbox({ engine: config.search.engine, corpus: config.search.corpus, mode: config.search.mode, budget });
+  return {
+    imageSearch: (sample) => toolbox.imageSearch({ bytes: sample.image }),
+    textSearch: (query) => toolbox.textSearch(query),
+    image: (sha) => {
+      const found = store.repos.images.get(sha);
+      if (!found) throw new Error(`Thumbnail ${sha} is not in the store`);
+      return found.bytes;
+    },
+  };
+}
+
+export function scoreTrajectory(reward: ReturnType<typeof compileReward>, t: Trajectory, step: number): RewardBreakdown {
+  return reward.score({
+    turns: t.turns.map((turn) => ({ action: turn.action, reasoning: turn.reasoning, wellFormed: turn.wellFormed })),
+    generatedTokens: t.generatedTokens,
+    groundTruth: t.sample.groundTruth,
+    candidateAnswers: t.sample.candidateAnswers,
+    need: t.sample.need,
+    step,
+  });
+}
+
+async function updatePolicy(
+  trainer: Awaited<ReturnType<Policy['trainer']>>,
+  reference: Policy | null,
+  trajectories: readonly Trajectory[],
+  advantages: readonly number[],
+  length: number,
+  lr: number,
+  imagesPerRow: number,
+): Promise<Record<string, number>> {
+  const B = trainer.shape.batch;
+  const sums: Record<string, number> = {};
+  let batches = 0;
+  for (let start = 0; start < trajectories.length; start += B) {
+    const chunk = trajectories.slice(start, start + B);
+    const rows = chunk.map((t, i) => ({ t, advantage: advantages[start + i], real: true }));
+    // The last mini-batch is filled with copies whose loss mask is all zero: they change nothing.
+    while (rows.length < B) rows.push({ ...rows[0], real: false });
+    for (const { t } of rows) {
+      if (t.ids.length > length) throw new Error(`A trajectory has ${t.ids.length} tokens, more than grpo.maxSequenceLength ${length}`);
+      if (t.images.length > imagesPerRow) throw new Error(`A trajectory has ${t.images.length} images, more than a training row holds (${imagesPerRow})`);
+    }
+    const seqs = rows.map(({ t }) => ({ ids: t.ids, images: t.images }));
+    const mask = new Float32Array(B * length);
+    const old = new Float32Array(B * length);
+    rows.forEach(({ t, real }, b) => {
+      if (!real) return;
+      t.lossMask.forEach((m, i) => (mask[b * length + i] = m));
+      t.logprobs.forEach((lp, i) => (old[b * length + i] = lp));
+    });
+    const feeds: Record<string, Float32Array> = {
+      [GRPO_INPUTS.mask]: mask,
+      [GRPO_INPUTS.old]: old,
+      [GRPO_INPUTS.advantages]: Float32Array.from(rows.map((r) => r.advantage)),
+    };
+    if (reference) {
+      const { logprobs } = await reference.logprobs(seqs, { length });
+      const ref = new Float32Array(B * length);
+      logprobs.forEach((row, b) => ref.set(row, b * length));
+      feeds[GRPO_INPUTS.ref] = ref;
+    }
+    const result = await trainer.step(seqs, feeds, lr);
+    sums.loss = (sums.loss ?? 0) + result.loss;
+    sums.grad_norm = (sums.grad_norm ?? 0) + result.gradNorm;
+    for (const [k, v] of Object.entries(result.metrics)) if (typeof v === 'number') sums[k] = (sums[k] ?? 0) + v;
+    batches++;
+  }
+  return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / Math.max(1, batches)]));
+}
+
+export { runFolder };
+export type { TinyVlm };

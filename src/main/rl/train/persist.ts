@@ -1,0 +1,47 @@
+// A rollout's trajectory as database rows (through the trajectories repository).
+import type { Store } from '../../storage';
+import type { Trajectory } from '../rollout/types';
+import type { RewardBreakdown } from '../reward/spec';
+
+export function storeTrajectory(
+  store: Store,
+  where: { runId: number; step: number; checkpointId: number | null; evaluationId: number | null; specId: number },
+  t: Trajectory,
+  reward: RewardBreakdown | null,
+  advantage: number | null,
+): number {
+  const last = t.turns.at(-1);
+  return store.repos.trajectories.insert({
+    runId: where.runId,
+    step: where.step,
+    groupIndex: t.groupIndex,
+    sampleIndex: t.sampleIndex,
+    sampleId: t.sample.sampleId,
+    checkpointId: where.checkpointId,
+    evaluationId: where.evaluationId,
+    endReason: t.end,
+    finalAnswer: last?.action.kind === 'answer' ? last.action.answer : null,
+    generatedTokens: t.generatedTokens,
+    imageSearches: t.turns.filter((turn) => turn.action.kind === 'image_search' && turn.tool).length,
+    textSearches: t.turns.filter((turn) => turn.action.kind === 'text_search' && turn.tool).length,
+    ids: t.ids,
+    lossMask: t.lossMask,
+    logprobs: t.logprobs,
+    turns: t.turns.map((turn) => ({
+      index: turn.index,
+      promptText: turn.promptText,
+      responseText: turn.responseText,
+      tokenIds: turn.tokenIds,
+      logprobs: turn.logprobs,
+      action: turn.action.kind,
+      actionArg: turn.action.kind === 'answer' ? turn.action.answer : turn.action.kind === 'text_search' ? turn.action.query : turn.action.kind === 'invalid' ? turn.action.reason : null,
+      reasoning: turn.reasoning,
+      wellFormed: turn.wellFormed,
+      finish: turn.finish,
+      toolCacheKey: turn.tool?.key ?? null,
+      toolResult: turn.tool,
+      latencyMs: turn.generationMs,
+    })),
+    reward: reward ? { specId: where.specId, total: reward.total, parts: { score: reward.score, format: reward.format, penalty: reward.penalty, variables: reward.variables }, advantage } : null,
+  });
+}
