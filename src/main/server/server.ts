@@ -8,6 +8,7 @@ import { logger } from '../platform/log';
 import { checkRequest, newToken, TOKEN_COOKIE } from './auth';
 import { resolveStatic } from './static';
 import { CONTENT_SECURITY_POLICY } from './csp';
+import { IMAGE_PATH, imageForServing } from '../datasets/images/serve';
 
 const log = logger('server');
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -54,6 +55,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (verdict.viaQuery) headers['Set-Cookie'] = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
     if (url.pathname === '/api/health') {
       res.writeHead(200, { ...headers, 'Content-Type': 'application/json' }).end(JSON.stringify({ ok: true }));
+      return;
+    }
+    const image = IMAGE_PATH.exec(url.pathname);
+    if (image) {
+      // Content-addressed bytes never change: the browser may keep them.
+      void imageForServing(options.engine.store, image[1], url.searchParams.get('thumb') === '1').then(
+        (found) => {
+          if (!found) res.writeHead(404, headers).end();
+          else res.writeHead(200, { ...headers, 'Content-Type': found.mime, 'Cache-Control': 'private, max-age=31536000, immutable' }).end(req.method === 'HEAD' ? undefined : found.bytes);
+        },
+        () => res.writeHead(500, headers).end(),
+      );
       return;
     }
     const found = resolveStatic(options.rendererDir, url.pathname) ?? (url.pathname.startsWith('/api/') ? null : resolveStatic(options.rendererDir, '/'));

@@ -114,10 +114,13 @@ export const SampleQuery = z
     annotator: z.string().max(100).optional(),
     /** "uncertain": samples whose model suggestion is closest to a coin flip first. */
     order: z.enum(['row', 'uncertain']).default('row'),
+    /** Keyset paging in row order: only rows after this one (offset then counts from there). Stable while labeling shrinks a queue. */
+    afterRowIndex: z.number().int().optional(),
   })
   .strict();
 export type SampleQuery = z.input<typeof SampleQuery>;
 
+/** `total` counts every match (with afterRowIndex: every match after that row). */
 export const SamplePage = z.object({ total: z.number().int(), offset: z.number().int(), rows: z.array(SampleSummary) });
 export type SamplePage = z.infer<typeof SamplePage>;
 

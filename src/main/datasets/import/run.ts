@@ -60,6 +60,7 @@ export async function importDataset(store: Store, home: string, params: ImportPa
     };
     // Each distinct image is decoded once: hash → null when it is fine, else why it is not an image.
     const images = new Map<string, Promise<string | null>>();
+    const byPath = new Map<string, { sha: string; verdict: Promise<string | null> }>();
     let pendingImages: StagedImage[] = [];
     let batch: { record: SourceRecord; row: NormalizedRow }[] = [];
     let imported = 0;
@@ -88,7 +89,11 @@ export async function importDataset(store: Store, home: string, params: ImportPa
       const resolved = await mapLimit(batch, IMAGE_CONCURRENCY, async ({ record, row }) => {
         if (!row.image) return { sha: null, problem: null };
         try {
-          const { sha, verdict } = stageImage(await loadImageBytes(row.image, baseDir));
+          // Many rows share one image file: read and hash each path once.
+          const key = row.image.kind === 'path' ? path.resolve(baseDir, row.image.path) : null;
+          const known = key ? byPath.get(key) : undefined;
+          const { sha, verdict } = known ?? stageImage(await loadImageBytes(row.image, baseDir));
+          if (key && !known) byPath.set(key, { sha, verdict });
           const problem = await verdict;
           return { sha, problem: problem === null ? null : { file: record.file, row: record.row, field: row.image.field, reason: problem } };
         } catch (error) {

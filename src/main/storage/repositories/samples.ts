@@ -113,14 +113,16 @@ export function createSamplesRepository(db: Db) {
     labelsFor,
     page(q: Query): { total: number; offset: number; rows: SampleSummary[] } {
       const where = whereClause(q);
-      const total = (db.prepare(`SELECT count(*) AS n FROM samples s WHERE ${where.sql}`).get(where.params) as { n: number }).n;
+      const after = q.afterRowIndex !== undefined && q.order === 'row' ? ' AND s.row_index > @afterRowIndex' : '';
+      const params = after ? { ...where.params, afterRowIndex: q.afterRowIndex } : where.params;
+      const total = (db.prepare(`SELECT count(*) AS n FROM samples s WHERE ${where.sql}${after}`).get(params) as { n: number }).n;
       const order =
         q.order === 'uncertain'
           ? 'ORDER BY (g.sample_id IS NULL), abs(CAST(g.correct AS REAL) / g.runs - 0.5), s.row_index'
           : 'ORDER BY s.row_index';
       const rows = db
-        .prepare(`SELECT ${selectColumns} FROM samples s LEFT JOIN label_suggestions g ON g.sample_id = s.id WHERE ${where.sql} ${order} LIMIT @limit OFFSET @offset`)
-        .all({ ...where.params, limit: q.limit, offset: q.offset }) as SampleRow[];
+        .prepare(`SELECT ${selectColumns} FROM samples s LEFT JOIN label_suggestions g ON g.sample_id = s.id WHERE ${where.sql}${after} ${order} LIMIT @limit OFFSET @offset`)
+        .all({ ...params, limit: q.limit, offset: q.offset }) as SampleRow[];
       const labels = labelsFor(rows.map((r) => r.id));
       return { total, offset: q.offset, rows: rows.map((r) => toSummary(r, labels.get(r.id) ?? [])) };
     },

@@ -3,6 +3,12 @@ import { pages } from '../state/nav';
 export const shortcuts: { keys: string; action: string }[] = [
   ...pages.map((p) => ({ keys: `Alt+${p.key}`, action: `Open ${p.title}` })),
   { keys: 'J', action: 'Show or hide jobs' },
+  { keys: '/', action: 'Datasets: search questions and answers' },
+  { keys: '← → ↑ ↓', action: 'Datasets: move the selected sample' },
+  { keys: 'L / A', action: 'Datasets: label mode / agreement' },
+  { keys: '1–5 or F I T B U', action: 'Labeling: search-free, image, text, both, unsure (then next)' },
+  { keys: 'Z or Ctrl+Z', action: 'Labeling: undo the last decision' },
+  { keys: 'N', action: 'Labeling: write a note' },
   { keys: '?', action: 'Show or hide this help' },
   { keys: 'Esc', action: 'Close overlays' },
 ];
