@@ -60,6 +60,20 @@ describe('tiny VLM', () => {
     expect(a.logprobs[0].slice(1).every((v) => v < 0)).toBe(true);
   });
 
+  it('keeps at most maxSessions sessions and rebuilds an evicted one on demand', async () => {
+    const model = createTinyVlm({ config: small, seed: 8 });
+    const policy = new Policy(model, { device: 'cpu', maxSessions: 2 });
+    const seq = { ids: model.tokenizer.encode('abc') };
+    const first = await policy.logprobs([seq], { length: 8 });
+    await policy.logprobs([seq], { length: 16 });
+    await policy.logprobs([seq], { length: 24 });
+    expect(policy.sessionCount).toBe(2);
+    const again = await policy.logprobs([seq], { length: 8 });
+    expect(Array.from(again.logprobs[0])).toEqual(Array.from(first.logprobs[0]));
+    expect(policy.sessionCount).toBe(2);
+    await policy.release();
+  });
+
   it('refuses a checkpoint whose tensor shape disagrees with config.json', () => {
     const model = createTinyVlm({ config: small, seed: 3 });
     const folder = join(dir, 'bad');

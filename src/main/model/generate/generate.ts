@@ -5,7 +5,7 @@
 import type { TensorData } from '../graph/tensor';
 import { packBatch, type Sequence } from '../tiny/batch';
 import { decodeGraph, kvName, pastName, prefillGraph } from '../tiny/graphs';
-import { bucketLength, type Policy } from '../tiny/vlm';
+import { bucketLength, imageBucket, type Policy } from '../tiny/vlm';
 import { sampleToken, seededRandom, type SamplingOptions } from './sampling';
 
 /** The protocol's closing tags: a turn ends when the model closes an action. */
@@ -53,7 +53,7 @@ export async function generate(
   const stops = options.stop ?? [];
   const rand = seededRandom(options.seed ?? 0);
   const Tp = bucketLength(Math.max(...prompts.map((p) => p.ids.length)), options.bucket ?? 16);
-  const packed = packBatch(c, prompts, { length: Tp, padSide: 'left' });
+  const packed = packBatch(c, prompts, { length: Tp, padSide: 'left', images: imageBucket(prompts) });
   const N = packed.images;
   const S = Tp + options.maxNewTokens;
   const L = c.num_hidden_layers;

@@ -98,6 +98,12 @@ export function enableLora(m: TinyVlm, lora: LoraConfig, seed = 1): void {
   m.lora = lora;
 }
 
+/** The number of image slots a graph takes for these sequences: 0, or the count rounded up to a multiple of 4. */
+export function imageBucket(seqs: readonly Sequence[]): number {
+  const n = seqs.reduce((k, s) => k + (s.images?.length ?? 0), 0);
+  return n === 0 ? 0 : Math.ceil(n / 4) * 4;
+}
+
 /** Round a sequence length up so that sessions are reused across batches of similar length. */
 export function bucketLength(n: number, step = 16): number {
   return Math.ceil(n / step) * step;
@@ -132,20 +138,33 @@ export class Policy {
 
   constructor(
     readonly model: TinyVlm,
-    readonly options: { device?: DeviceRequest; threads?: number } = {},
+    readonly options: { device?: DeviceRequest; threads?: number; maxSessions?: number } = {},
   ) {}
 
   private params(): ParamSet {
     return new ParamSet(this.model.weights, { trainable: 'all', lora: this.model.lora });
   }
 
-  /** A session for a graph built from the current weights as inputs, cached by key. */
+  /**
+   * A session for a graph built from the current weights as inputs, cached by key (shapes are static, so the key
+   * names them). The least recently used sessions beyond `maxSessions` are released.
+   */
   session(key: string, build: (P: ParamSet) => Record<string, Tensor>): Promise<GraphSession> {
     const full = `${key}|lora=${this.model.lora ? 1 : 0}`;
     let s = this.sessions.get(full);
-    if (!s) {
-      s = GraphSession.create(emit(build(this.params()), { graphName: key }), this.options);
+    if (s) {
+      this.sessions.delete(full); // re-insert: Map order is the recency order
       this.sessions.set(full, s);
+      return s;
+    }
+    s = GraphSession.create(emit(build(this.params()), { graphName: key }), this.options);
+    this.sessions.set(full, s);
+    const max = this.options.maxSessions ?? 24;
+    while (this.sessions.size > max) {
+      const [oldest, victim] = this.sessions.entries().next().value as [string, Promise<GraphSession>];
+      this.sessions.delete(oldest);
+      // release once any run in flight has finished with it
+      void victim.then((v) => setTimeout(() => void v.release().catch(() => undefined), 1000)).catch(() => undefined);
     }
     return s;
   }
@@ -161,6 +180,11 @@ export class Policy {
     return out;
   }
 
+  /** Sessions currently cached. */
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
   async device(): Promise<DeviceInfo> {
     return (await this.session('probe', (P) => ({ y: P.get('model.norm.weight') }))).device;
   }
@@ -170,7 +194,11 @@ export class Policy {
    * padding). Sequences are right-padded to `length` (default: the longest, rounded up to 16).
    */
   async logprobs(seqs: readonly Sequence[], options: { length?: number; entropy?: boolean } = {}) {
-    const packed = packBatch(this.model.config, seqs, { length: options.length ?? bucketLength(Math.max(...seqs.map((s) => s.ids.length))), padSide: 'right' });
+    const packed = packBatch(this.model.config, seqs, {
+      length: options.length ?? bucketLength(Math.max(...seqs.map((s) => s.ids.length))),
+      padSide: 'right',
+      images: imageBucket(seqs),
+    });
     const shape = { batch: packed.batch, length: packed.length, images: packed.images };
     const key = `policy:${shape.batch}x${shape.length}x${shape.images}:${options.entropy ? 'H' : ''}`;
     const session = await this.session(key, (P) => {
