@@ -4,3 +4,4 @@ import type { BenchSuite } from '../suite';
 export const suites: BenchSuite[] = [];
 import { modelSuite } from './model'; suites.push(modelSuite);
 import { datasetsSuite } from './datasets'; suites.push(datasetsSuite);
+import { searchSuite } from './search'; suites.push(searchSuite);

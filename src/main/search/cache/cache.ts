@@ -62,8 +62,11 @@ export class SearchCache {
     if (mode !== 'live') {
       const entry = repo.get(key);
       if (entry) {
-        repo.recordHit(key);
-        log('hit', 0);
+        // One transaction for both writes: a hit is the hot path of every replayed rollout.
+        this.store.db.transaction(() => {
+          repo.recordHit(key);
+          log('hit', 0);
+        })();
         return { key, status: 'hit', raw: entry.raw, output: entry.output, images: entry.images, results: entry.results, cost: 0, latencyMs: performance.now() - started };
       }
       const shared = this.inFlight.get(key);

@@ -9,6 +9,8 @@ export const shortcuts: { keys: string; action: string }[] = [
   { keys: '1–5 or F I T B U', action: 'Labeling: search-free, image, text, both, unsure (then next)' },
   { keys: 'Z or Ctrl+Z', action: 'Labeling: undo the last decision' },
   { keys: 'N', action: 'Labeling: write a note' },
+  { keys: '/ · T', action: 'Search cache: filter entries · try a search' },
+  { keys: '↑ ↓ · Delete', action: 'Search cache: move the selection · delete the entry' },
   { keys: '?', action: 'Show or hide this help' },
   { keys: 'Esc', action: 'Close overlays' },
 ];

@@ -6,6 +6,7 @@ import { useSettings } from '../state/settings';
 import { useJobs } from '../state/jobs';
 import { reportError } from '../state/toasts';
 import { JobProgress } from '../components/ProgressBar';
+import { SearchSettingsSection } from '../search/SearchSettingsSection';
 
 function formatBytes(bytes: number): string {
   if (bytes < 1e6) return `${(bytes / 1e3).toFixed(0)} kB`;
@@ -67,6 +68,7 @@ export function SettingsPage() {
           <p className="muted">Connecting…</p>
         )}
       </div>
+      <SearchSettingsSection />
       <div className="card">
         <h2>Storage</h2>
         {stats ? (
