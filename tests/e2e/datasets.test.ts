@@ -1,0 +1,133 @@
+// The datasets page in Chromium against a real `searchlab serve`: browsing a virtualized grid of thousands of
+// samples with thumbnails, full-text search, and labeling with the keyboard including undo.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { serve, connect, type ServedEngine } from '../helpers/serve';
+import { tempHome, removeTempHomes } from '../helpers/home';
+import { launchBrowser, artifactPath } from '../helpers/browser';
+import { writeSyntheticJsonl } from '../../src/main/datasets/generate';
+import { runCli } from '../../src/main/cli/main';
+
+const ROWS = 20_000;
+let engine: ServedEngine;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  const home = tempHome();
+  const file = await writeSyntheticJsonl(tempHome('searchlab-data-'), ROWS, 60);
+  const code = await runCli(['import', file, '--dataset', 'synthetic', '--home', home, '--json'], { out: () => {}, err: () => {}, env: {} });
+  expect(code).toBe(0);
+  engine = await serve(home);
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await engine?.stop();
+  removeTempHomes();
+});
+
+const tiles = () => page.getByTestId('sample-tile');
+
+describe('the datasets page', () => {
+  it('shows the dataset in a virtual grid with thumbnails, rendering only what is on screen', async () => {
+    await page.goto(engine.url);
+    await expect.poll(() => page.getByTestId('engine-status').textContent()).toBe('Engine connected');
+    await expect.poll(() => page.getByTestId('dataset-name').textContent()).toBe('synthetic');
+    await expect.poll(() => page.getByTestId('match-count').textContent()).toBe(`${ROWS.toLocaleString('en')} samples`);
+    await expect.poll(() => tiles().count()).toBeGreaterThan(4);
+    expect(await tiles().count()).toBeLessThan(200);
+    // Thumbnails come from the token-gated image route and decode in the browser.
+    await expect.poll(() => page.evaluate(() => [...document.querySelectorAll<HTMLImageElement>('.ds-tile img')].filter((i) => i.complete && i.naturalWidth > 0).length)).toBeGreaterThan(4);
+    await page.screenshot({ path: artifactPath('datasets-grid.png') });
+
+    // Jump to the end: the last rows load on demand.
+    await page.getByTestId('sample-grid').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await expect.poll(() => page.locator(`[data-testid=sample-tile][data-row="${ROWS - 1}"]`).count()).toBe(1);
+    expect(await tiles().count()).toBeLessThan(200);
+    await page.getByTestId('sample-grid').evaluate((el) => (el.scrollTop = 0));
+    await expect.poll(() => page.locator('[data-testid=sample-tile][data-row="0"]').count()).toBe(1);
+  });
+
+  it('opens a sample with its full-size image, question and answer', async () => {
+    await page.locator('[data-testid=sample-tile][data-row="3"]').click();
+    await expect.poll(() => page.getByTestId('sample-question').textContent()).toBe('When was this lighthouse (number 3)?');
+    const full = page.getByRole('img', { name: 'Image of sample 3' });
+    await expect.poll(() => full.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(128);
+  });
+
+  it('finds samples by words of the question as the user types', async () => {
+    await page.getByLabel('Search samples').fill('lighthouse');
+    // Every tenth row asks about a lighthouse.
+    await expect.poll(() => page.getByTestId('match-count').textContent()).toBe(`${(ROWS / 10).toLocaleString('en')} samples`);
+    await page.getByLabel('Search samples').fill('lighthouse number 13');
+    await expect.poll(() => page.getByTestId('match-count').textContent()).toMatch(/^\d+ samples?$/);
+    await expect.poll(async () => (await tiles().first().getAttribute('title')) ?? '').toBe('When was this lighthouse (number 13)?');
+    await page.getByLabel('Search samples').fill('');
+    await expect.poll(() => page.getByTestId('match-count').textContent()).toBe(`${ROWS.toLocaleString('en')} samples`);
+  });
+
+  it('labels with one key per label, advances, and undoes the last decision from the visible history', async () => {
+    await page.locator('[data-testid=sample-tile][data-row="3"]').click();
+    await page.keyboard.press('l');
+    await page.getByLabel('Annotator name').fill('ana');
+    await page.getByLabel('Annotator name').press('Enter');
+    await expect.poll(() => page.getByTestId('labeling').isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('sample-question').textContent()).toBe('When was this lighthouse (number 3)?');
+
+    await page.keyboard.press('1'); // search-free, then the next sample
+    await expect.poll(() => page.getByTestId('sample-question').textContent()).toBe('What species is this waterfall (number 4)?');
+    await page.keyboard.press('i'); // needs image search
+    await expect.poll(() => page.getByTestId('sample-question').textContent()).toBe('What is the name of this castle (number 5)?');
+    await page.keyboard.press('4'); // needs both
+    await expect.poll(() => page.getByTestId('history-item').count()).toBe(3);
+    await expect.poll(() => page.getByTestId('label-progress').textContent()).toMatch(/^3 of/);
+    await page.screenshot({ path: artifactPath('datasets-labeling.png') });
+
+    await page.keyboard.press('z'); // undo "needs both" on sample 5
+    await expect.poll(() => page.getByTestId('history-item').first().textContent()).toMatch(/#5.*Needs both.*undone/);
+    await expect.poll(() => page.getByTestId('sample-question').textContent()).toBe('What is the name of this castle (number 5)?');
+    await expect.poll(() => page.getByTestId('label-progress').textContent()).toMatch(/^2 of/);
+    await page.keyboard.press('Control+z'); // and "needs image search" on sample 4
+    await expect.poll(() => page.getByTestId('sample-question').textContent()).toBe('What species is this waterfall (number 4)?');
+    await page.keyboard.press('t'); // relabel it: needs text search
+
+    // The engine holds exactly the decisions left after the undos.
+    const client = await connect(engine);
+    const list = await client.request('datasets.list');
+    const rows = await client.request('datasets.samples', { datasetId: list.result[0].id, label: 'unlabeled', limit: 1 });
+    expect(rows.result.total).toBe(ROWS - 2);
+    const mine = async (row: number) => {
+      const page = await client.request('datasets.samples', { datasetId: list.result[0].id, offset: row, limit: 1 });
+      return page.result.rows[0].labels.map((l: { annotator: string; label: string }) => `${l.annotator}:${l.label}`);
+    };
+    expect(await mine(3)).toEqual(['ana:search_free']);
+    expect(await mine(4)).toEqual(['ana:text_search']);
+    expect(await mine(5)).toEqual([]);
+    client.close();
+  });
+
+  it('looks right in the dark theme too', async () => {
+    await page.keyboard.press('Escape');
+    await page.evaluate(() => (document.documentElement.dataset.theme = 'dark'));
+    await page.screenshot({ path: artifactPath('datasets-dark.png') });
+    await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
+  });
+
+  it('serves images only with the token', async () => {
+    const client = await connect(engine);
+    const list = await client.request('datasets.list');
+    const first = await client.request('datasets.samples', { datasetId: list.result[0].id, limit: 1 });
+    client.close();
+    const sha = first.result.rows[0].imageSha256;
+    const withToken = await fetch(`http://127.0.0.1:${engine.port}/api/images/${sha}?thumb=1&token=${engine.token}`);
+    expect(withToken.status).toBe(200);
+    expect(withToken.headers.get('content-type')).toBe('image/webp');
+    const without = await fetch(`http://127.0.0.1:${engine.port}/api/images/${sha}`);
+    expect(without.status).toBe(401);
+    const missing = await fetch(`http://127.0.0.1:${engine.port}/api/images/${'0'.repeat(64)}?token=${engine.token}`);
+    expect(missing.status).toBe(404);
+  });
+});
