@@ -132,6 +132,22 @@ describe('the Search cache page', () => {
     await expect.poll(() => page.getByText('The search cache is empty').isVisible()).toBe(true);
   });
 
+  it('adds a folder as a corpus from the page, with a progress bar', async () => {
+    const dir = tempHome('corpus-ui-');
+    fs.writeFileSync(path.join(dir, 'page.md'), '# Pell Tower\n\nPell Tower is a clock tower with a blue face.');
+    await page.getByLabel('Corpus folder').fill(dir);
+    await page.getByLabel('Corpus name').fill('from-ui');
+    await page.getByRole('button', { name: 'Add folder' }).click();
+    await expect.poll(() => page.locator('.sc-corpora [data-status]').getAttribute('data-status'), { timeout: 30_000 }).toBe('succeeded');
+    await expect.poll(() => page.getByTestId('corpus-row').count()).toBe(2);
+    expect(await page.getByTestId('corpus-row').nth(1).textContent()).toContain('from-ui');
+    await page.getByLabel('Corpus folder').fill(path.join(dir, 'missing'));
+    await page.getByLabel('Corpus name').fill('broken');
+    await page.getByRole('button', { name: 'Add folder' }).click();
+    await expect.poll(() => page.locator('.sc-corpora [data-status]').getAttribute('data-status'), { timeout: 30_000 }).toBe('failed');
+    expect(await page.locator('.sc-corpora .job-error').textContent()).toContain('is not a folder');
+  });
+
   it('shows readable dark and light themes', async () => {
     await page.keyboard.press('Alt+6');
     await page.getByLabel('Theme').selectOption('dark');

@@ -53,4 +53,12 @@ describe('API key store', () => {
     expect(JSON.stringify(bad)).not.toContain('sk-never-echoed-42');
     await engine.close();
   });
+
+  it('opens the engine with a damaged key file and names the file when a key is needed', async () => {
+    const home = tempHome();
+    fs.writeFileSync(homePaths(home).secrets, '{ not json', { mode: 0o600 });
+    const engine = Engine.open({ home, face: 'cli' });
+    await expect(engine.call('search.secrets.status', {})).rejects.toThrow(`The key file ${homePaths(home).secrets} is not valid JSON`);
+    await engine.close();
+  });
 });

@@ -36,7 +36,14 @@ export class SecretStore {
     private readonly env: NodeJS.ProcessEnv = process.env,
     private readonly cipher: SecretCipher = plainCipher,
   ) {
-    for (const name of names) registerSecret(this.get(name));
+    // Register every key with the logger up front, so even a line logged before first use is masked.
+    for (const name of names) {
+      try {
+        registerSecret(this.get(name));
+      } catch {
+        // An unreadable key file is reported when a key is needed, not when the engine opens.
+      }
+    }
   }
 
   private read(): StoredFile {
