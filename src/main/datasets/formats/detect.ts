@@ -11,6 +11,16 @@ function formatBytes(n: number): string {
   return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GB` : `${(n / 1024 ** 2).toFixed(1)} MB`;
 }
 
+async function countLines(file: string): Promise<number> {
+  let lines = 0;
+  let last = 10;
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+    last = chunk[chunk.length - 1];
+  }
+  return last === 10 ? lines : lines + 1;
+}
+
 function listParquet(dir: string): string[] {
   const out: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -50,6 +60,8 @@ export async function openSource(input: string, requested: ImportFormat, maxByte
   if (stat.isDirectory()) return { source: await parquetSource(files, baseDir), baseDir };
   const format = formatOf(input, requested);
   if (format === 'parquet') return { source: await parquetSource(files, baseDir), baseDir };
-  if (format === 'jsonl') return { source: jsonlSource(input), baseDir };
-  return { source: csvSource(input), baseDir };
+  // Counting lines first (a fast byte scan) gives the progress bar its end.
+  const lines = await countLines(input);
+  if (format === 'jsonl') return { source: { ...jsonlSource(input), totalRows: lines }, baseDir };
+  return { source: { ...csvSource(input), totalRows: Math.max(0, lines - 1) }, baseDir };
 }

@@ -123,6 +123,8 @@ export const useDatasets = create<DatasetsState>((set, get) => {
       if (index !== null) get().ensureRange(index - 5, index + 20);
     },
     setMode(mode) {
+      // Leaving labeling: the dataset's label counts changed.
+      if (get().mode === 'label' && mode !== 'label') void get().loadDatasets();
       set({ mode, sessionLabeled: [], sessionTotal: get().total ?? 0 });
       if (mode === 'label' && get().cursor === null && (get().total ?? 0) > 0) get().setCursor(0);
     },
