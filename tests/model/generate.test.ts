@@ -57,6 +57,30 @@ describe('generation', () => {
     await policy.release();
   });
 
+  it('several tokens per run: greedy matches one-step decoding and sampled log-probs match a full forward', async () => {
+    const model = createTinyVlm({ config: small, seed: 12 });
+    const policy = new Policy(model, { device: 'cpu' });
+    const samples = colorSamples(model, 2, 8);
+    const prompts = [samples[0].prompt, { ids: model.tokenizer.encode('hi') }, samples[1].prompt];
+    const one = await generate(policy, prompts, { maxNewTokens: 10, temperature: 0, stopTokenIds: [] });
+    const four = await generate(policy, prompts, { maxNewTokens: 10, temperature: 0, stopTokenIds: [], tokensPerRun: 4 });
+    expect(four.stats.decodeSteps).toBe(3); // 9 fed tokens in runs of 4
+    for (let b = 0; b < 3; b++) {
+      expect(four.generations[b].tokens).toEqual(one.generations[b].tokens);
+      four.generations[b].logprobs.forEach((lp, t) => expect(Math.abs(lp - one.generations[b].logprobs[t])).toBeLessThan(1e-4));
+    }
+    const sampled = await generate(policy, prompts, { maxNewTokens: 9, temperature: 1, seed: 3, stopTokenIds: [], tokensPerRun: 3 });
+    const distinct = new Set(sampled.generations.flatMap((g) => g.tokens));
+    expect(distinct.size).toBeGreaterThan(5); // random-init model: sampling spreads over the vocabulary
+    for (let b = 0; b < 3; b++) {
+      const g = sampled.generations[b];
+      expect(g.tokens.length).toBe(9);
+      const { logprobs } = await policy.logprobs([{ ids: [...prompts[b].ids, ...g.tokens], images: prompts[b].images }]);
+      Array.from(logprobs[0].slice(prompts[b].ids.length)).forEach((lp, t) => expect(Math.abs(lp - g.logprobs[t])).toBeLessThan(1e-4));
+    }
+    await policy.release();
+  });
+
   it('a trained model answers a batch and stops at the protocol closing tag', async () => {
     const model = createTinyVlm({ corpus: colorCorpus(), merges: 40, config: small, seed: 1 });
     const policy = new Policy(model, { device: 'cpu' });
@@ -73,6 +97,13 @@ describe('generation', () => {
       test.map((s) => s.prompt),
       { maxNewTokens: 16, temperature: 0, stop: PROTOCOL_STOPS },
     );
+    const multi = await generate(
+      policy,
+      test.map((s) => s.prompt),
+      { maxNewTokens: 16, temperature: 0, stop: PROTOCOL_STOPS, tokensPerRun: 4 },
+    );
+    expect(multi.generations.map((g) => g.text)).toEqual(generations.map((g) => g.text));
+    expect(multi.generations.map((g) => g.tokens)).toEqual(generations.map((g) => g.tokens));
     let correct = 0;
     for (let b = 0; b < test.length; b++) {
       const g = generations[b];

@@ -54,6 +54,22 @@ async function runOn(device: 'cpu' | 'cuda', report: BenchReporter, quick: boole
 
   // generation throughput (no stop: every row generates maxNew tokens)
   const maxNew = quick ? 16 : 48;
+  const decodePerToken = async (batch: number, tokensPerRun: number) => {
+    const prompts = S.colorSamples(model, batch, 5).map((s) => s.prompt);
+    const perToken: number[] = [];
+    await timeIt(quick ? 1 : 3, async () => {
+      const r = await M.generate(policy, prompts, { maxNewTokens: maxNew, temperature: 1, stopTokenIds: [], seed: 1, tokensPerRun });
+      perToken.push(r.stats.decodeMs / (maxNew - 1));
+    });
+    return median(perToken.slice(1));
+  };
+  for (const batch of [1, 16]) {
+    const one = await decodePerToken(batch, 1);
+    for (const k of [4, 8]) {
+      const ms = await decodePerToken(batch, k);
+      report.add({ name: `decode ms per token, batch ${batch}, ${k} tokens per run ${tag}`, value: ms, unit: 'ms', reference: { name: '1 per run', value: one } });
+    }
+  }
   for (const batch of [1, 16]) {
     const prompts = S.colorSamples(model, batch, 5).map((s) => s.prompt);
     let tokens = 0;

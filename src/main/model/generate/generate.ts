@@ -4,7 +4,7 @@
 
 import type { TensorData } from '../graph/tensor';
 import { packBatch, type Sequence } from '../tiny/batch';
-import { decodeGraph, kvName, pastName, prefillGraph } from '../tiny/graphs';
+import { decodeGraph, decodeMultiGraph, kvName, pastName, prefillGraph } from '../tiny/graphs';
 import { bucketLength, imageBucket, type Policy } from '../tiny/vlm';
 import { sampleToken, seededRandom, type SamplingOptions } from './sampling';
 
@@ -20,6 +20,12 @@ export interface GenerateOptions extends SamplingOptions {
   seed?: number;
   /** Prompt bucket (rounded up) so that sessions are reused: default 16. */
   bucket?: number;
+  /**
+   * Decode steps per onnxruntime run (default 1). Above 1, sampling happens inside the graph (Gumbel-max with
+   * host-drawn noise), which supports temperature and greedy; top-k / top-p fall back to one step per run. Rows
+   * that finish inside a run drop the run's remaining tokens.
+   */
+  tokensPerRun?: number;
 }
 
 export interface Generation {
@@ -37,6 +43,7 @@ export interface Generation {
 export interface GenerateStats {
   prefillMs: number;
   decodeMs: number;
+  /** onnxruntime runs of the decode graph. */
   decodeSteps: number;
   tokens: number;
 }
@@ -52,13 +59,18 @@ export async function generate(
   const stopIds = new Set(options.stopTokenIds ?? [tok.ids.imEnd, tok.ids.pad]);
   const stops = options.stop ?? [];
   const rand = seededRandom(options.seed ?? 0);
+  // several tokens per run sample inside the graph, which supports temperature and greedy but not top-k / top-p
+  const truncated = (options.topK ?? 0) > 0 || (options.topP ?? 1) < 1;
+  const perRun = truncated ? 1 : Math.max(1, Math.floor(options.tokensPerRun ?? 1));
   const Tp = bucketLength(Math.max(...prompts.map((p) => p.ids.length)), options.bucket ?? 16);
   const packed = packBatch(c, prompts, { length: Tp, padSide: 'left', images: imageBucket(prompts) });
   const N = packed.images;
-  const S = Tp + options.maxNewTokens;
+  // cache slots: the prompt, every generated token but the last, and a run's overshoot
+  const S = Tp + options.maxNewTokens + (perRun > 1 ? perRun : 0);
   const L = c.num_hidden_layers;
   const Hkv = c.num_key_value_heads;
   const hd = c.head_dim;
+  const V = c.vocab_size;
 
   const t0 = performance.now();
   const prefill = await policy.session(`prefill:${B}x${Tp}x${N}`, (P) => prefillGraph(P, c, { batch: B, length: Tp, images: N }));
@@ -74,18 +86,29 @@ export async function generate(
       for (let r = 0; r < B * Hkv; r++) buf.set(src.subarray(r * Tp * hd, (r + 1) * Tp * hd), r * S * hd);
       cache.push(buf);
     }
-  const keyMask = new BigInt64Array(B * (S + 1));
+  // key mask: S cache slots, then one column per token fed in a run (always visible)
+  const W = S + perRun;
+  const keyMask = new BigInt64Array(B * W);
   for (let b = 0; b < B; b++) {
-    for (let t = 0; t < Tp; t++) keyMask[b * (S + 1) + t] = packed.feeds.attention_mask[b * Tp + t];
-    keyMask[b * (S + 1) + S] = 1n; // the step's own token
+    for (let t = 0; t < Tp; t++) keyMask[b * W + t] = packed.feeds.attention_mask[b * Tp + t];
+    for (let j = 0; j < perRun; j++) keyMask[b * W + S + j] = 1n;
   }
+  /** Writes the keys/values of `count` fed tokens ([B, Hkv, count, hd] per layer) into slots [slot, slot + count). */
+  const store = (out: Record<string, TensorData>, slot: number, count: number) => {
+    for (let l = 0; l < L; l++)
+      (['k', 'v'] as const).forEach((kind, k) => {
+        const fresh = out[kvName(kind, l)] as Float32Array;
+        const buf = cache[2 * l + k];
+        for (let r = 0; r < B * Hkv; r++) buf.set(fresh.subarray(r * count * hd, (r + 1) * count * hd), (r * S + slot) * hd);
+      });
+    for (let b = 0; b < B; b++) for (let j = 0; j < count; j++) keyMask[b * W + slot + j] = 1n;
+  };
 
   const gens: Generation[] = prompts.map(() => ({ tokens: [], logprobs: [], text: '', finish: 'length' }));
   const done = new Array<boolean>(B).fill(false);
-  const V = c.vocab_size;
   const next = new BigInt64Array(B);
-  const accept = (b: number, logits: Float32Array) => {
-    const { token, logprob } = sampleToken(logits.subarray(b * V, (b + 1) * V), options, rand);
+  const accept = (b: number, token: number, logprob: number) => {
+    if (done[b]) return;
     const g = gens[b];
     g.tokens.push(token);
     g.logprobs.push(logprob);
@@ -109,43 +132,69 @@ export async function generate(
     }
     if (!done[b] && g.tokens.length >= options.maxNewTokens) done[b] = true;
   };
-  for (let b = 0; b < B; b++) accept(b, pre.logits as Float32Array);
+  const sampleRow = (logits: Float32Array, b: number) => {
+    const { token, logprob } = sampleToken(logits.subarray(b * V, (b + 1) * V), options, rand);
+    accept(b, token, logprob);
+  };
+  for (let b = 0; b < B; b++) sampleRow(pre.logits as Float32Array, b);
 
-  const decode = await policy.session(`decode:${B}x${S}`, (P) => decodeGraph(P, c, { batch: B, cache: S }));
   const ids = new BigInt64Array(B);
   const positions = new BigInt64Array(B);
   const promptLen = prompts.map((p) => p.ids.length);
-  let steps = 0;
-  const t1 = performance.now();
-  for (let j = 0; j < options.maxNewTokens - 1 && done.some((d) => !d); j++) {
-    for (let b = 0; b < B; b++) {
-      ids[b] = done[b] ? BigInt(c.pad_token_id) : next[b];
-      positions[b] = BigInt(promptLen[b] + j);
-    }
-    const data: Record<string, TensorData> = { input_ids: ids, position_ids: positions, key_mask: keyMask };
+  const cacheFeeds = (data: Record<string, TensorData>) => {
     for (let l = 0; l < L; l++) {
       data[pastName('k', l)] = cache[2 * l];
       data[pastName('v', l)] = cache[2 * l + 1];
     }
-    const out = await decode.run(policy.feeds(decode, data));
-    steps++;
-    const slot = Tp + j;
-    for (let l = 0; l < L; l++)
-      (['k', 'v'] as const).forEach((kind, k) => {
-        const fresh = out[kvName(kind, l)] as Float32Array;
-        const buf = cache[2 * l + k];
-        for (let r = 0; r < B * Hkv; r++) buf.set(fresh.subarray(r * hd, (r + 1) * hd), (r * S + slot) * hd);
-      });
-    for (let b = 0; b < B; b++) {
-      if (done[b]) continue;
-      keyMask[b * (S + 1) + slot] = 1n;
-      accept(b, out.logits as Float32Array);
+    return data;
+  };
+  let runs = 0;
+  let fed = 0; // tokens fed so far (= generated tokens whose keys/values are cached)
+  const t1 = performance.now();
+  if (perRun === 1) {
+    const decode = await policy.session(`decode:${B}x${S}`, (P) => decodeGraph(P, c, { batch: B, cache: S, maskWidth: W }));
+    while (fed < options.maxNewTokens - 1 && done.some((d) => !d)) {
+      for (let b = 0; b < B; b++) {
+        ids[b] = done[b] ? BigInt(c.pad_token_id) : next[b];
+        positions[b] = BigInt(promptLen[b] + fed);
+      }
+      const out = await decode.run(policy.feeds(decode, cacheFeeds({ input_ids: ids, position_ids: positions, key_mask: keyMask })));
+      runs++;
+      store(out, Tp + fed, 1);
+      fed++;
+      for (let b = 0; b < B; b++) sampleRow(out.logits as Float32Array, b);
+    }
+  } else {
+    const k = perRun;
+    const decode = await policy.session(`decode${k}:${B}x${S}`, (P) => decodeMultiGraph(P, c, { batch: B, cache: S, steps: k }));
+    const noise = new Float32Array(k * B * V).fill(0.5); // finite Gumbel noise even when greedy (0 · ∞ is NaN)
+    const greedy = (options.temperature ?? 1) <= 0;
+    const invT = Float32Array.of(greedy ? 1 : 1 / (options.temperature ?? 1));
+    const scale = Float32Array.of(greedy ? 0 : 1);
+    while (fed < options.maxNewTokens - 1 && done.some((d) => !d)) {
+      for (let b = 0; b < B; b++) {
+        ids[b] = done[b] ? BigInt(c.pad_token_id) : next[b];
+        positions[b] = BigInt(promptLen[b] + fed);
+      }
+      if (!greedy) for (let i = 0; i < noise.length; i++) noise[i] = Math.min(Math.max(rand(), 1e-12), 0.9999999);
+      const out = await decode.run(
+        policy.feeds(
+          decode,
+          cacheFeeds({ input_ids: ids, position_ids: positions, key_mask: keyMask, noise, inv_temperature: invT, noise_scale: scale }),
+        ),
+      );
+      runs++;
+      store(out, Tp + fed, k);
+      fed += k;
+      const toks = out.tokens as BigInt64Array;
+      const lps = out.logprobs as Float32Array;
+      for (let b = 0; b < B; b++) for (let j = 0; j < k; j++) accept(b, Number(toks[b * k + j]), lps[b * k + j]);
     }
   }
   const decodeMs = performance.now() - t1;
   for (const g of gens) if (g.finish !== 'stop') g.text = tok.decode(g.tokens);
   return {
     generations: gens,
-    stats: { prefillMs, decodeMs, decodeSteps: steps, tokens: gens.reduce((n, g) => n + g.tokens.length, 0) },
+    stats: { prefillMs, decodeMs, decodeSteps: runs, tokens: gens.reduce((n, g) => n + g.tokens.length, 0) },
   };
 }

@@ -157,6 +157,10 @@ export function sumTo(g: Tensor, shape: Shape): Tensor {
   return reshape(sum(g, axes), shape);
 }
 
+export function argmax(x: Tensor, axis = -1): Tensor {
+  return apply('argmax', [x], { axis: normAxis(axis, x.rank) });
+}
+
 export function softmax(x: Tensor, axis = -1): Tensor {
   return apply('softmax', [x], { axis: normAxis(axis, x.rank) });
 }

@@ -149,6 +149,11 @@ export const PRIMITIVES: Record<string, Primitive> = {
     },
   },
 
+  // index of the largest value along attrs.axis (dropped); integer output, so no gradient
+  argmax: {
+    shape: ([x], a) => ({ shape: x.shape.filter((_, i) => i !== (a.axis as number)), dtype: 'int64' }),
+  },
+
   // normalisations along one axis (ONNX has fused kernels; their gradients are short)
   softmax: {
     shape: floatSame,

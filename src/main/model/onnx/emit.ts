@@ -165,6 +165,12 @@ export function emit(outputs: Record<string, Tensor>, options: EmitOptions = {})
           { name: 'keepdims', kind: 'int', value: a.keepdims ? 1 : 0 },
         ]);
         break;
+      case 'argmax':
+        node('ArgMax', ins, o, [
+          { name: 'axis', kind: 'int', value: a.axis as number },
+          { name: 'keepdims', kind: 'int', value: 0 },
+        ]);
+        break;
       case 'softmax':
       case 'logsoftmax':
         node(t.op === 'softmax' ? 'Softmax' : 'LogSoftmax', ins, o, [{ name: 'axis', kind: 'int', value: a.axis as number }]);

@@ -2,8 +2,8 @@
 // a prefill that returns the prompt's keys/values, and a one-token decode step against a fixed-size KV cache that
 // is an input only (the step returns just the new token's keys/values; the host writes them into its cache).
 
-import { entropy, keyPaddingMask, tokenLogprobs } from '../graph/composites';
-import { input, pad, reshape, sliceAxis, concat } from '../graph/ops';
+import { entropy, keyPaddingMask, oneHot, tokenLogprobs } from '../graph/composites';
+import { add, argmax, concat, constant, input, log, logSoftmax, mul, neg, pad, reshape, sliceAxis, sum } from '../graph/ops';
 import type { Tensor } from '../graph/tensor';
 import type { ParamSet } from '../train/params';
 import { imageGeometry, type TinyVlmConfig } from './config';
@@ -77,6 +77,8 @@ export interface DecodeShape {
   cache: number;
   /** Also return the whole updated cache (the design we measure against). */
   returnCache?: boolean;
+  /** Width of the key_mask input (default S + 1; only its first S + 1 columns are used). */
+  maskWidth?: number;
 }
 
 /** One token per row against a cache of S slots: logits [B, V] and the new keys/values [B, Hkv, 1, hd]. */
@@ -86,7 +88,7 @@ export function decodeGraph(P: ParamSet, c: TinyVlmConfig, s: DecodeShape): Reco
   const ids = input('input_ids', [B, 1], 'int64');
   const positions = input('position_ids', [B, 1], 'int64');
   // 1 for cache slots that hold a real token, then 1 for the new token itself
-  const keyMask = input('key_mask', [B, S + 1], 'int64');
+  const keyMask = input('key_mask', [B, s.maskWidth ?? S + 1], 'int64');
   const past: KV[] = [];
   for (let i = 0; i < c.num_hidden_layers; i++)
     past.push({
@@ -94,7 +96,8 @@ export function decodeGraph(P: ParamSet, c: TinyVlmConfig, s: DecodeShape): Reco
       v: input(pastName('v', i), [B, c.num_key_value_heads, S, c.head_dim], P.dtype),
     });
   const embeds = embedInputs(P, ids);
-  const { hidden, present } = decoder(P, c, { embeds, positions, mask: keyPaddingMask(keyMask, P.dtype), past });
+  const mask = keyPaddingMask(sliceAxis(keyMask, 1, 0, S + 1), P.dtype);
+  const { hidden, present } = decoder(P, c, { embeds, positions, mask, past });
   const out: Record<string, Tensor> = { logits: reshape(lmHead(P, c, hidden), [B, c.vocab_size]) };
   present.forEach((kv, i) => {
     if (s.returnCache) {
@@ -109,3 +112,62 @@ export function decodeGraph(P: ParamSet, c: TinyVlmConfig, s: DecodeShape): Reco
 }
 
 export { imageGeometry };
+
+export interface MultiDecodeShape {
+  batch: number;
+  /** Cache slots S before this run. */
+  cache: number;
+  /** Tokens generated per run. */
+  steps: number;
+}
+
+/**
+ * Several decode steps in one run, sampling inside the graph with the Gumbel-max trick: token = argmax(logits / T +
+ * g · gumbel(u)) where u ~ U(0, 1) comes from the host (`noise` [k, B, V]) and g = `noise_scale` (1 to sample,
+ * 0 for greedy). Inputs: the last token [B, 1] and its position, `key_mask` [B, S + k] (cache slots, then one column
+ * per step of this run), the caches [B, Hkv, S, hd]. Outputs: `tokens` [B, k], `logprobs` [B, k] (under the
+ * temperature-scaled distribution) and each layer's keys/values for the k tokens fed [B, Hkv, k, hd].
+ */
+export function decodeMultiGraph(P: ParamSet, c: TinyVlmConfig, s: MultiDecodeShape): Record<string, Tensor> {
+  const { batch: B, cache: S, steps: k } = s;
+  const V = c.vocab_size;
+  let ids = input('input_ids', [B, 1], 'int64');
+  const position0 = input('position_ids', [B, 1], 'int64');
+  const keyMask = input('key_mask', [B, S + k], 'int64');
+  const noise = input('noise', [k, B, V], P.dtype);
+  const invTemperature = input('inv_temperature', [], P.dtype);
+  const noiseScale = input('noise_scale', [], P.dtype);
+  const past: KV[] = [];
+  for (let i = 0; i < c.num_hidden_layers; i++)
+    past.push({
+      k: input(pastName('k', i), [B, c.num_key_value_heads, S, c.head_dim], P.dtype),
+      v: input(pastName('v', i), [B, c.num_key_value_heads, S, c.head_dim], P.dtype),
+    });
+  const fresh: KV[][] = past.map(() => []);
+  const tokens: Tensor[] = [];
+  const logprobs: Tensor[] = [];
+  for (let j = 0; j < k; j++) {
+    const layersPast = past.map((p, i) => ({
+      k: concat([p.k, ...fresh[i].map((kv) => kv.k)], 2),
+      v: concat([p.v, ...fresh[i].map((kv) => kv.v)], 2),
+    }));
+    const mask = keyPaddingMask(sliceAxis(keyMask, 1, 0, S + j + 1), P.dtype);
+    const positions = j === 0 ? position0 : add(position0, constant(BigInt64Array.of(BigInt(j)), [], 'int64'));
+    const { hidden, present } = decoder(P, c, { embeds: embedInputs(P, ids), positions, mask, past: layersPast });
+    present.forEach((kv, i) => fresh[i].push(kv));
+    const logits = reshape(lmHead(P, c, hidden), [B, V]);
+    const logp = logSoftmax(mul(logits, invTemperature), -1);
+    const u = reshape(sliceAxis(noise, 0, j, j + 1), [B, V]);
+    const gumbel = neg(log(neg(log(u))));
+    const token = argmax(add(logp, mul(gumbel, noiseScale)), -1);
+    logprobs.push(reshape(sum(mul(logp, oneHot(token, V, P.dtype)), -1), [B, 1]));
+    ids = reshape(token, [B, 1]);
+    tokens.push(ids);
+  }
+  const out: Record<string, Tensor> = { tokens: concat(tokens, 1), logprobs: concat(logprobs, 1) };
+  fresh.forEach((kvs, i) => {
+    out[kvName('k', i)] = concat(kvs.map((kv) => kv.k), 2);
+    out[kvName('v', i)] = concat(kvs.map((kv) => kv.v), 2);
+  });
+  return out;
+}
