@@ -5,8 +5,9 @@ import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type Fil
 import { errorMessage } from '../../platform/errors';
 import { ImportFileError, splitFromPath, type ReadItem, type RowSource } from './types';
 
-/** Rows read per step inside a row group. */
+/** Rows read per step inside a row group too large to read at once. */
 const CHUNK_ROWS = 256;
+const WHOLE_GROUP_BYTES = 256 * 1024 * 1024;
 
 async function openParquet(file: string): Promise<{ buffer: Awaited<ReturnType<typeof asyncBufferFromFile>>; metadata: FileMetaData }> {
   try {
@@ -29,9 +30,16 @@ export async function parquetSource(files: string[], baseDir: string): Promise<R
       for (const { file, buffer, metadata } of opened) {
         const shown = path.relative(baseDir, file) || path.basename(file);
         const split = splitFromPath(path.relative(baseDir, file));
-        const rows = Number(metadata.num_rows);
-        for (let start = 0; start < rows; start += CHUNK_ROWS) {
-          const end = Math.min(rows, start + CHUNK_ROWS);
+        // Whole row groups when they are modest (reading part of one decodes its pages again), else slices.
+        const steps: [number, number][] = [];
+        let groupStart = 0;
+        for (const group of metadata.row_groups) {
+          const groupRows = Number(group.num_rows);
+          const step = Number(group.total_byte_size) <= WHOLE_GROUP_BYTES ? groupRows : CHUNK_ROWS;
+          for (let s = 0; s < groupRows; s += step) steps.push([groupStart + s, groupStart + Math.min(groupRows, s + step)]);
+          groupStart += groupRows;
+        }
+        for (const [start, end] of steps) {
           let objects: Record<string, unknown>[];
           try {
             objects = (await parquetReadObjects({ file: buffer, metadata, rowStart: start, rowEnd: end, utf8: false })) as Record<string, unknown>[];
