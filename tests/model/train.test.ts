@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { crossEntropy, embedding, rmsNorm, silu } from '../../src/main/model/graph/composites';
 import * as O from '../../src/main/model/graph/ops';
 import { adamwGraph } from '../../src/main/model/train/adamw';
-import { initWeights, type ParamSpec } from '../../src/main/model/train/params';
-import { Trainer } from '../../src/main/model/train/trainer';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cloneWeights, initWeights, type ParamSpec } from '../../src/main/model/train/params';
+import { Trainer, type TrainerOptions } from '../../src/main/model/train/trainer';
 import { emit } from '../../src/main/model/onnx/emit';
 import { GraphSession } from '../../src/main/model/runtime/session';
 
@@ -50,8 +53,7 @@ describe('training steps', () => {
     const weights = initWeights(specs, 7);
     const B = 4;
     const T = 6;
-    const trainer = await Trainer.create({
-      weights,
+    const options: Omit<TrainerOptions, 'weights'> = {
       trainable: 'all',
       optimizer: { lr: 0.05, maxGradNorm: 1 },
       build: (p) => {
@@ -61,7 +63,8 @@ describe('training steps', () => {
         const logits = O.matmul(silu(O.matmul(h, O.transpose(p.get('up'), [1, 0]))), O.transpose(p.get('out'), [1, 0]));
         return { loss: crossEntropy(logits, targets) };
       },
-    });
+    };
+    const trainer = await Trainer.create({ ...options, weights });
     // next token = (token * 3 + 1) mod V
     const ids = BigInt64Array.from({ length: B * T }, (_, i) => BigInt((i * 7) % V));
     const targets = ids.map((x) => (x * 3n + 1n) % BigInt(V));
@@ -72,6 +75,27 @@ describe('training steps', () => {
     expect(last.loss).toBeLessThan(first.loss / 5);
     expect(first.gradNorm).toBeGreaterThan(0);
     expect(trainer.step).toBe(61);
+
+    // the optimizer state round-trips: a resumed trainer takes the same next step as the original
+    const dir = mkdtempSync(join(tmpdir(), 'searchlab-train-'));
+    trainer.saveState(join(dir, 'optimizer.safetensors'));
+    const before = cloneWeights(weights);
+    await trainer.trainStep({ ids, targets });
+    const maxDiff = (a: Float32Array, b: Float32Array) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
+    const resumedWeights = cloneWeights(before);
+    const resumed = await Trainer.create({ ...options, weights: resumedWeights });
+    resumed.loadState(join(dir, 'optimizer.safetensors'));
+    expect(resumed.step).toBe(61);
+    await resumed.trainStep({ ids, targets });
+    expect(maxDiff(resumedWeights.get('out')!.data, weights.get('out')!.data)).toBeLessThan(1e-6);
+    // without the state (zero moments, step 1) the same step lands elsewhere
+    const freshWeights = cloneWeights(before);
+    const fresh = await Trainer.create({ ...options, weights: freshWeights });
+    await fresh.trainStep({ ids, targets });
+    expect(maxDiff(freshWeights.get('out')!.data, weights.get('out')!.data)).toBeGreaterThan(1e-4);
+    await fresh.release();
+    rmSync(dir, { recursive: true, force: true });
+    await resumed.release();
     await trainer.release();
   });
 

@@ -33,6 +33,7 @@ export { ParamSet, initWeights, cloneWeights, type LoraConfig, type ParamSpec, t
 // the tiny VLM and the policy API used by RL
 export {
   createTinyVlm,
+  cloneTinyVlm,
   loadTinyVlm,
   saveTinyVlm,
   enableLora,

@@ -11,7 +11,7 @@ import { emit } from '../onnx/emit';
 import { loadWeights, saveWeights, type WeightMap } from '../runtime/safetensors';
 import { GraphSession, type DeviceInfo, type DeviceRequest } from '../runtime/session';
 import type { AdamWConfig } from '../train/adamw';
-import { initWeights, loraSpecs, ParamSet, type LoraConfig } from '../train/params';
+import { cloneWeights, initWeights, loraSpecs, ParamSet, type LoraConfig } from '../train/params';
 import { Trainer, type LossGraph, type StepResult } from '../train/trainer';
 import { packBatch, type PackedBatch, type Sequence } from './batch';
 import { expectedShapes, linearLayers, paramSpecs, parseConfig, tinyConfig, type TinyVlmConfig, type VisionConfig } from './config';
@@ -89,6 +89,11 @@ export function loadTinyVlm(dir: string): TinyVlm {
     for (const [n, w] of adapters) weights.set(n, w);
   }
   return model;
+}
+
+/** An independent copy (e.g. the frozen reference policy for the KL term); the tokenizer is shared. */
+export function cloneTinyVlm(m: TinyVlm): TinyVlm {
+  return { config: structuredClone(m.config), weights: cloneWeights(m.weights), tokenizer: m.tokenizer, lora: m.lora };
 }
 
 /** Adds LoRA adapters (A random, B zero) to the targeted projections; the model's output is unchanged. */

@@ -6,7 +6,9 @@ import { grad } from '../graph/autodiff';
 import { concat, constant, input, reshape, sliceAxis } from '../graph/ops';
 import type { Tensor, TensorData } from '../graph/tensor';
 import { emit, type EmittedModel } from '../onnx/emit';
-import type { WeightMap } from '../runtime/safetensors';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parseSafetensors, saveWeights, toFloat32, type WeightMap } from '../runtime/safetensors';
 import { GraphSession, type DeviceRequest } from '../runtime/session';
 import { adamwGraph, defaultAdamW, HYPER_INPUTS, stateInput, updatedName, type AdamWConfig } from './adamw';
 import { ParamSet, type LoraConfig, type Trainable } from './params';
@@ -164,6 +166,33 @@ export class Trainer {
     this.t = state.step;
     this.m = m;
     this.v = v;
+  }
+
+  /**
+   * Saves the optimizer state (Adam moments and step count) as safetensors, so that a resumed run continues where
+   * this one stopped. The parameters themselves are saved with the model.
+   */
+  saveState(path: string): void {
+    saveWeights(path, new Map([
+      ['adam.m', { shape: [this.m.length], data: this.m }],
+      ['adam.v', { shape: [this.v.length], data: this.v }],
+    ]), 'F32', { step: String(this.t), params: JSON.stringify(this.trainableNames) });
+  }
+
+  /** Restores state written by saveState; the trained parameter list must be the same. */
+  loadState(path: string): void {
+    const file = parseSafetensors(new Uint8Array(readFileSync(path)), basename(path));
+    const names = JSON.parse(file.metadata.params ?? '[]') as string[];
+    if (names.join('\n') !== this.trainableNames.join('\n'))
+      throw new Error(`${basename(path)}: optimizer state is for a different set of trained parameters`);
+    const m = file.tensors.get('adam.m');
+    const v = file.tensors.get('adam.v');
+    if (!m || !v) throw new Error(`${basename(path)}: missing tensor ${m ? 'adam.v' : 'adam.m'}`);
+    if (m.shape[0] !== this.m.length || v.shape[0] !== this.v.length)
+      throw new Error(`${basename(path)}: tensor adam.m has ${m.shape[0]} values but this trainer has ${this.m.length}`);
+    this.m = toFloat32(m, 'adam.m');
+    this.v = toFloat32(v, 'adam.v');
+    this.t = Number(file.metadata.step ?? 0);
   }
 
   async release(): Promise<void> {
