@@ -115,6 +115,19 @@ describe('budget', () => {
     store.close();
   });
 
+  it('gives each run its own budget from the settings', async () => {
+    const { store, home } = await localStore();
+    const service = new SearchService({ store, home, env: {} });
+    updateSearchConfig(store, { corpus: 'demo', budget: { maxCalls: 1 } });
+    const first = service.forRun({ mode: 'live' });
+    expect((await first.tools.textSearch('lighthouse')).ok).toBe(true);
+    expect((await first.tools.textSearch('aqueduct')).cache).toBe('budget-spent');
+    const second = service.forRun({ mode: 'live' });
+    expect((await second.tools.textSearch('aqueduct')).ok).toBe(true);
+    expect([first.budget.calls, second.budget.calls]).toEqual([1, 1]);
+    store.close();
+  });
+
   it('stops paid calls before the money runs out', async () => {
     const { store } = freshStore();
     const config = webConfig(fakes.baseUrl, { reader: { enabled: false }, summariser: { kind: 'extractive' }, prices: { serpapiSearch: 0.01 } });

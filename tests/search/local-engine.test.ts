@@ -103,6 +103,12 @@ describe('local text search (FTS5 BM25)', () => {
     expect(ftsQuery('the of and')).toBe('"the" OR "of" OR "and"');
     expect(ftsQuery('the Zorblax')).toBe('"zorblax"');
     expect(() => local.searchText('x', 'nope', 5)).toThrow(/No corpus named "nope" \(known: demo\)/);
+    // A second corpus: searches in one never return the other's documents; no corpus named means all of them.
+    await ingestCorpus(store, { docs: [{ source: 'z', title: 'Other Zorblax', body: 'Another Zorblax lighthouse, and the token c1.' }] }, { name: 'other' });
+    expect(local.searchText('zorblax lighthouse', 'demo', 5).map((h) => h.title)).toEqual(['Zorblax Beacon']);
+    expect(local.searchText('zorblax lighthouse', 'other', 5).map((h) => h.title)).toEqual(['Other Zorblax']);
+    expect(local.searchText('zorblax lighthouse', null, 5)).toHaveLength(2);
+    expect(local.searchText('c1', 'demo', 5)).toEqual([]);
     store.close();
   });
 });

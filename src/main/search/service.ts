@@ -12,7 +12,7 @@ import { SecretStore, type SecretCipher } from './secrets/store';
 import { LocalSearchEngine } from './local/engine';
 import { describeImage } from './local/imagehash';
 import { HttpClient } from './web/http';
-import { SearchBudget } from './budget';
+import { SearchBudget, type BudgetLimits } from './budget';
 import { createSearchToolbox, type SearchToolbox, type ToolboxOptions } from './tools/toolbox';
 import { exportCache, importCache } from './cache/transfer';
 
@@ -60,6 +60,12 @@ export class SearchService {
       local: this.local,
       ...options,
     });
+  }
+
+  /** Tools for one training or evaluation run: its own budget (the settings' limits unless given) and cache mode. */
+  forRun(options: Partial<Pick<ToolboxOptions, 'engine' | 'corpus' | 'mode'>> & { limits?: BudgetLimits } = {}): { tools: SearchToolbox; budget: SearchBudget } {
+    const budget = new SearchBudget(options.limits ?? this.config().budget);
+    return { tools: this.toolbox({ engine: options.engine, corpus: options.corpus, mode: options.mode, budget }), budget };
   }
 
   private sessionBudget(config: SearchConfig): SearchBudget {

@@ -183,14 +183,17 @@ export const SecretStatus = z.object({
 });
 export type SecretStatus = z.infer<typeof SecretStatus>;
 
+/** Base64 characters of an uploaded query image: leaves room in a 4 MB message for the envelope. */
+export const IMAGE_BASE64_MAX = 3_900_000;
+
 export const SearchRunParams = z
   .object({
     tool: SearchTool,
     query: z.string().min(1).max(2000).optional(),
     /** An image file on the engine's machine (CLI). */
     imagePath: z.string().optional(),
-    /** An image sent by the UI, base64, up to 20 MB. */
-    imageBase64: z.string().max(28_000_000).optional(),
+    /** An image sent by the UI, base64; it must fit one 4 MB WebSocket message, so the UI downsizes big pictures. */
+    imageBase64: z.string().max(IMAGE_BASE64_MAX, 'image too large: send at most about 2.9 MB (the UI downsizes larger pictures)').optional(),
     /** A public URL of the same image (SerpApi's Google Lens searches by URL). */
     imageUrl: z.string().url().optional(),
     engine: SearchEngineKind.optional(),

@@ -20,16 +20,19 @@ CREATE TABLE corpus_docs (
   title     TEXT NOT NULL,
   url       TEXT NOT NULL,
   body      TEXT NOT NULL,
+  -- The corpus as one FTS token ("c12"): FTS5 intersects it with the query's terms in the index, so a search
+  -- in one corpus never visits another corpus's matches (a join on corpus_id did, per match).
+  corpus    TEXT GENERATED ALWAYS AS ('c' || corpus_id) VIRTUAL,
   UNIQUE (corpus_id, source)
 );
 
 -- BM25 over titles and bodies; external content, kept in step with corpus_docs by the triggers below.
-CREATE VIRTUAL TABLE corpus_fts USING fts5(title, body, content='corpus_docs', content_rowid='id', tokenize='porter unicode61');
+CREATE VIRTUAL TABLE corpus_fts USING fts5(title, body, corpus, content='corpus_docs', content_rowid='id', tokenize='porter unicode61');
 CREATE TRIGGER corpus_docs_ai AFTER INSERT ON corpus_docs BEGIN
-  INSERT INTO corpus_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+  INSERT INTO corpus_fts(rowid, title, body, corpus) VALUES (new.id, new.title, new.body, new.corpus);
 END;
 CREATE TRIGGER corpus_docs_ad AFTER DELETE ON corpus_docs BEGIN
-  INSERT INTO corpus_fts(corpus_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+  INSERT INTO corpus_fts(corpus_fts, rowid, title, body, corpus) VALUES ('delete', old.id, old.title, old.body, old.corpus);
 END;
 
 CREATE TABLE corpus_images (

@@ -102,14 +102,22 @@ export function createCorpusRepository(db: Db) {
       insertImage.run(corpusId, image.docId, image.source, image.imageSha256, image.thumbSha256, image.title, image.url, image.dhash, image.embedding);
     },
     /** BM25 over title (weighted 4×) and body; lower score is better, as FTS5 reports it. */
-    /** `match` is an FTS5 expression (see ftsQuery in search/local/engine.ts). */
+    /**
+     * BM25 over title (weighted 4×) and body; `match` is an FTS5 expression (see ftsQuery in search/local/engine.ts).
+     * Ranking runs on the index alone; documents and snippets are read for the top rows only.
+     */
     searchText(corpusId: number | null, match: string, limit: number): DocHit[] {
-      const corpusFilter = corpusId === null ? '' : 'AND d.corpus_id = ?';
-      const sql = `SELECT d.id, d.title, d.url, d.body, snippet(corpus_fts, 1, '', '', '…', 24) AS snippet, bm25(corpus_fts, 4.0, 1.0) AS score
-        FROM corpus_fts JOIN corpus_docs d ON d.id = corpus_fts.rowid
-        WHERE corpus_fts MATCH ? ${corpusFilter} ORDER BY score LIMIT ?`;
-      const args: unknown[] = corpusId === null ? [match, limit] : [match, corpusId, limit];
-      return db.prepare(sql).all(...args) as DocHit[];
+      // Words match titles and bodies only, never the corpus token.
+      const words = `{title body} : (${match})`;
+      const expression = corpusId === null ? words : `corpus : "c${corpusId}" AND ${words}`;
+      const top = db
+        .prepare('SELECT rowid AS id, bm25(corpus_fts, 4.0, 1.0, 0.0) AS score FROM corpus_fts WHERE corpus_fts MATCH ? ORDER BY score LIMIT ?')
+        .all(expression, limit) as { id: number; score: number }[];
+      const doc = db.prepare<[number], { title: string; url: string; body: string }>('SELECT title, url, body FROM corpus_docs WHERE id = ?');
+      const snippet = db.prepare<[string, number], { snippet: string }>(
+        "SELECT snippet(corpus_fts, 1, '', '', '…', 24) AS snippet FROM corpus_fts WHERE corpus_fts MATCH ? AND rowid = ?",
+      );
+      return top.map(({ id, score }) => ({ id, score, ...doc.get(id)!, snippet: snippet.get(match, id)?.snippet ?? '' }));
     },
     /** Every image of a corpus (or of all), for a nearest-neighbour scan in memory. */
     images(corpusId: number | null): ImageRow[] {

@@ -1,16 +1,33 @@
 import { useEffect, useState } from 'react';
-import type { CacheMode, SearchEngineKind, SearchTool } from '../../../shared/contract';
+import { IMAGE_BASE64_MAX, type CacheMode, type SearchEngineKind, type SearchTool } from '../../../shared/contract';
+import { api } from '../api/client';
+import { reportError } from '../state/toasts';
 import { useSearch } from './store';
 import { ResultsView } from './ResultsView';
 import { formatMoney, formatMs } from './format';
 
-function readAsBase64(file: File): Promise<string> {
+function readAsBase64(blob: Blob): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
     reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
-    reader.onerror = () => reject(reader.error ?? new Error(`Cannot read ${file.name}`));
-    reader.readAsDataURL(file);
+    reader.onerror = () => reject(reader.error ?? new Error('Cannot read the image file'));
+    reader.readAsDataURL(blob);
   });
+}
+
+/** The picture as base64, downsized (long side 1600 px, JPEG) when it would not fit one message to the engine. */
+async function imageForUpload(file: File): Promise<string> {
+  const original = await readAsBase64(file);
+  if (original.length <= IMAGE_BASE64_MAX) return original;
+  const bitmap = await createImageBitmap(file);
+  const scale = Math.min(1, 1600 / Math.max(bitmap.width, bitmap.height));
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.round(bitmap.width * scale);
+  canvas.height = Math.round(bitmap.height * scale);
+  canvas.getContext('2d')!.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.9));
+  if (!blob) throw new Error(`Cannot downsize ${file.name}`);
+  return readAsBase64(blob);
 }
 
 /** Try a search by hand, exactly as a rollout would run it (same cache, same model-facing text). */
@@ -29,6 +46,15 @@ export function TryPanel({ queryRef }: { queryRef: React.RefObject<HTMLInputElem
   const [preview, setPreview] = useState<string | null>(null);
 
   useEffect(() => {
+    // Start from the defaults chosen in Settings → Search.
+    api.call('search.config.get', {}).then((config) => {
+      setEngine(config.engine);
+      setMode(config.mode);
+      if (config.corpus) setCorpus(config.corpus);
+    }, reportError);
+  }, []);
+
+  useEffect(() => {
     if (!file) {
       setPreview(null);
       return;
@@ -43,7 +69,15 @@ export function TryPanel({ queryRef }: { queryRef: React.RefObject<HTMLInputElem
     if (!ready || running) return;
     const common = { engine, corpus: corpus || undefined, mode };
     if (tool === 'text_search') await run({ tool, query: query.trim(), ...common });
-    else await run({ tool, imageBase64: await readAsBase64(file!), imageUrl: imageUrl.trim() || undefined, ...common });
+    else {
+      let imageBase64: string;
+      try {
+        imageBase64 = await imageForUpload(file!);
+      } catch (error) {
+        return reportError(error);
+      }
+      await run({ tool, imageBase64, imageUrl: imageUrl.trim() || undefined, ...common });
+    }
   };
 
   return (
