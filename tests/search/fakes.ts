@@ -13,7 +13,9 @@ export type Fault =
   | { kind: 'truncate' }
   | { kind: 'malformed' }
   | { kind: 'empty' }
-  | { kind: 'slow'; ms: number };
+  | { kind: 'slow'; ms: number }
+  /** A 200 with this JSON body, whatever shape it has. */
+  | { kind: 'json'; body: unknown };
 
 export type Route = 'lens' | 'google' | 'reader' | 'chat' | 'thumb';
 
@@ -113,6 +115,10 @@ export async function startFakeServices(options: { lensResults?: number; googleR
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (fault.retryAfter) headers['retry-after'] = fault.retryAfter;
       res.writeHead(fault.status, headers).end(fault.body ?? JSON.stringify({ error: `Fake failure ${fault.status}` }));
+      return;
+    }
+    if (fault?.kind === 'json') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(fault.body));
       return;
     }
     if (fault?.kind === 'malformed') {

@@ -185,6 +185,33 @@ describe('reliability', () => {
     for (const text of everything) expect(text).not.toContain(FAKE_KEY);
   });
 
+  it('skips visual matches without a title or link and rejects a body of the wrong shape', async () => {
+    const { tools } = toolbox();
+    fakes.faults.lens.push({
+      kind: 'json',
+      body: { search_metadata: { status: 'Success' }, visual_matches: [{ title: 'No link' }, { link: 'https://x.example/no-title' }, { title: 'Good', link: 'https://x.example/good', thumbnail: `${fakes.baseUrl}/thumb/1.png` }, 42] },
+    });
+    const partial = await tools.imageSearch(await image());
+    expect(partial.ok).toBe(true);
+    expect(partial.results.map((r) => r.title)).toEqual(['Good']);
+    fakes.faults.lens.push({ kind: 'json', body: { search_metadata: { status: 'Success' }, visual_matches: 'oops' } });
+    const wrong = await tools.imageSearch({ bytes: await colourPng(41, 64), url: 'https://img.example/other.jpg' });
+    expect(wrong.ok).toBe(false);
+    expect(wrong.error).toMatch(/"visual_matches" is not a list/);
+  });
+
+  it('records a reader or summariser answer of the wrong shape per page, and keeps the results', async () => {
+    const { tools } = toolbox({ reliability: { timeoutMs: 2000, maxRetries: 0, concurrency: 1, ratePerSecond: 1000 } });
+    fakes.faults.reader.push({ kind: 'json', body: { code: 200, data: { title: 'no content' } } });
+    fakes.faults.chat.push({ kind: 'json', body: { choices: [] } });
+    const result = await tools.textSearch('shapes');
+    expect(result.ok).toBe(true);
+    expect(result.results).toHaveLength(5);
+    expect(result.results[0].summary).toBeNull();
+    expect(result.text).toContain('1. Result 1 about shapes\nLink: https://web.example/page-1\nSummary: Snippet 1 mentioning shapes.');
+    expect(result.results[1].summary).toBe('LLM summary of https://web.example/page-2');
+  });
+
   it('caps the calls in flight', async () => {
     const { tools } = toolbox({ summariser: { kind: 'extractive' }, reader: { enabled: false }, reliability: { timeoutMs: 5000, maxRetries: 0, concurrency: 3, ratePerSecond: 1000 } });
     fakes.maxConcurrent = 0;
