@@ -1,5 +1,7 @@
 // The datasets page in Chromium against a real `searchlab serve`: browsing a virtualized grid of thousands of
 // samples with thumbnails, full-text search, and labeling with the keyboard including undo.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { serve, connect, type ServedEngine } from '../helpers/serve';
@@ -109,6 +111,51 @@ describe('the datasets page', () => {
     client.close();
   });
 
+  it('shows agreement between two annotators and lists their disagreements', async () => {
+    const client = await connect(engine);
+    const datasetId = (await client.request('datasets.list')).result[0].id;
+    const ids = (await client.request('datasets.samples', { datasetId, limit: 6 })).result.rows.map((r: { id: number }) => r.id);
+    await client.request('labels.set', { sampleId: ids[3], annotator: 'ben', label: 'search_free' });
+    await client.request('labels.set', { sampleId: ids[4], annotator: 'ben', label: 'image_search' });
+    client.close();
+    await page.keyboard.press('Escape');
+    await page.getByRole('tab', { name: 'Agreement (A)' }).click();
+    await expect.poll(() => page.getByTestId('agreement').textContent()).toContain('ana · ben');
+    // ana: free, text; ben: free, image → values free×2, text, image; alpha = 1 − (4−1)·2 / (2·(2+2+1)) = 0.4.
+    await expect.poll(() => page.getByTestId('alpha').textContent()).toBe('0.400');
+    await expect.poll(() => page.getByTestId('agreement').textContent()).toContain('What species is this waterfall (number 4)?');
+    await page.screenshot({ path: artifactPath('datasets-agreement.png') });
+    await page.getByRole('tab', { name: 'Browse' }).click();
+  });
+
+  it('builds a balanced subset from the dialog, stratified by data source', async () => {
+    await page.getByRole('button', { name: 'Balanced subset…' }).click();
+    await page.getByLabel('New dataset name').fill('balanced');
+    await expect.poll(() => page.getByTestId('balance-plan').textContent()).toContain('mmsearch');
+    await page.screenshot({ path: artifactPath('datasets-balance.png') });
+    await page.getByRole('button', { name: 'Create subset' }).click();
+    await expect.poll(() => page.getByTestId('dataset-name').textContent(), { timeout: 20_000 }).toBe('balanced');
+    await expect.poll(() => page.locator('.ds-card').count()).toBe(2);
+  });
+
+  it('imports from the dialog, listing bad rows and writing nothing until asked to skip them', async () => {
+    const dir = tempHome('searchlab-data-');
+    const file = path.join(dir, 'small.jsonl');
+    fs.writeFileSync(file, '{"question": "q1", "answer": "a1"}\n{"question": "q2"}\n{"question": "q3", "answer": "a3"}\n');
+    await page.getByRole('button', { name: 'Import…' }).click();
+    await page.getByLabel('Path').fill(file);
+    await page.getByLabel('Dataset name').fill('small');
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect.poll(() => page.getByTestId('import-result').textContent(), { timeout: 20_000 }).toContain('Nothing was imported');
+    await expect.poll(() => page.getByTestId('import-result').textContent()).toMatch(/small\.jsonl row 2\s*answer: missing/);
+    await page.screenshot({ path: artifactPath('datasets-import-rejected.png') });
+    await page.getByText('Import the good rows even if some are bad').click();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect.poll(() => page.getByTestId('import-result').textContent(), { timeout: 20_000 }).toContain('Imported 2 samples');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.ds-card').count()).toBe(3);
+  });
+
   it('looks right in the dark theme too', async () => {
     await page.keyboard.press('Escape');
     await page.evaluate(() => (document.documentElement.dataset.theme = 'dark'));
@@ -119,7 +166,8 @@ describe('the datasets page', () => {
   it('serves images only with the token', async () => {
     const client = await connect(engine);
     const list = await client.request('datasets.list');
-    const first = await client.request('datasets.samples', { datasetId: list.result[0].id, limit: 1 });
+    const synthetic = list.result.find((d: { name: string }) => d.name === 'synthetic');
+    const first = await client.request('datasets.samples', { datasetId: synthetic.id, limit: 1 });
     client.close();
     const sha = first.result.rows[0].imageSha256;
     const withToken = await fetch(`http://127.0.0.1:${engine.port}/api/images/${sha}?thumb=1&token=${engine.token}`);

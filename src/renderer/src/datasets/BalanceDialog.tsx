@@ -52,7 +52,9 @@ export function BalanceDialog({ dataset, onClose }: { dataset: DatasetSummary; o
         }}
       >
         <label>
-          Search-required share: <strong>{percent}%</strong> <span className="muted">(MMSearch-R1 used about 67%)</span>
+          <span>
+            Search-required share: <strong>{percent}%</strong> <span className="muted">(MMSearch-R1 used about 67%)</span>
+          </span>
           <input type="range" min={5} max={95} value={percent} onChange={(e) => setPercent(Number(e.target.value))} aria-label="Search-required percent" />
         </label>
         <label>
@@ -85,7 +87,7 @@ export function BalanceDialog({ dataset, onClose }: { dataset: DatasetSummary; o
                 <th>Data source</th>
                 <th>Needs search</th>
                 <th>Search-free</th>
-                <th>Takes</th>
+                <th>Takes (search + free)</th>
               </tr>
             </thead>
             <tbody>
