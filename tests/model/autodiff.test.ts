@@ -91,6 +91,26 @@ describe('composites compute the textbook forward', () => {
     });
   });
 
+  it('attention over a cache and recent keys equals attention over their concatenation', async () => {
+    const q = O.input('q', [2, 4, 2, 4]);
+    const ck = O.input('ck', [2, 2, 5, 4]);
+    const cv = O.input('cv', [2, 2, 5, 4]);
+    const rk = O.input('rk', [2, 2, 2, 4]);
+    const rv = O.input('rv', [2, 2, 2, 4]);
+    const mask = O.add(C.causalMask(2, 7), C.keyPaddingMask(O.constant(BigInt64Array.from([0n, 1n, 1n, 1n, 1n, 1n, 1n, 1n, 1n, 0n, 1n, 1n, 1n, 1n]), [2, 7], 'int64')));
+    const split = C.attentionSplit(q, ck, cv, rk, rv, mask);
+    const joined = C.attention(q, O.concat([ck, rk], 2), O.concat([cv, rv], 2), mask);
+    const feeds: Record<string, Float32Array> = {};
+    let seed = 1;
+    for (const [name, n] of [['q', 64], ['ck', 80], ['cv', 80], ['rk', 32], ['rv', 32]] as const)
+      feeds[name] = Float32Array.from({ length: n }, () => Math.sin((seed += 1.7)));
+    const out = await run({ split, joined }, feeds);
+    const a = out.split as Float32Array;
+    const b = out.joined as Float32Array;
+    expect(a.length).toBe(64);
+    a.forEach((v, i) => expect(v).toBeCloseTo(b[i], 5));
+  });
+
   it('crossEntropy of uniform logits is log V', async () => {
     const logits = O.input('l', [2, 3, 5]);
     const t = O.input('t', [2, 3], 'int64');

@@ -154,6 +154,12 @@ export const compositeCases: GradCheckCase[] = [
     },
   },
   {
+    name: 'attentionSplit (cache + recent)',
+    group: 'composite',
+    inputs: [f('q', [1, 4, 2, 4]), f('ck', [1, 2, 3, 4]), f('cv', [1, 2, 3, 4]), f('rk', [1, 2, 2, 4]), f('rv', [1, 2, 2, 4])],
+    build: (q, ck, cv, rk, rv) => C.attentionSplit(q, ck, cv, rk, rv, C.causalMask(2, 5, 'float64')),
+  },
+  {
     name: 'crossEntropy (masked)',
     group: 'composite',
     inputs: [f('logits', [2, 3, 6]), ids('t', [2, 3], 6)],

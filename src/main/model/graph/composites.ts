@@ -4,6 +4,8 @@
 import {
   add,
   cast,
+  concat,
+  sliceAxis,
   constant,
   div,
   equal,
@@ -115,6 +117,26 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, mask?: Tensor): Tenso
   let scores = mul(matmul(qg, transpose(kg, [0, 1, 2, 4, 3])), 1 / Math.sqrt(d));
   if (mask) scores = add(scores, unsqueeze(mask.rank === 4 ? mask : reshape(mask, [1, 1, ...mask.shape]), 2));
   const out = matmul(softmax(scores, -1), vg);
+  return reshape(out, [b, h, t, d]);
+}
+
+/**
+ * Attention of q over keys/values held in two parts, a cache and recent ones, as if they were concatenated along the
+ * sequence axis (cache first) — without copying the cache: scores are computed per part and only the scores are
+ * joined for one softmax. q: [B, H, T, D]; cacheK/V: [B, Hkv, S, D]; recentK/V: [B, Hkv, R, D]; mask broadcastable
+ * to [B, 1, T, S + R].
+ */
+export function attentionSplit(q: Tensor, cacheK: Tensor, cacheV: Tensor, recentK: Tensor, recentV: Tensor, mask?: Tensor): Tensor {
+  const [b, h, t, d] = q.shape;
+  const hkv = cacheK.shape[1];
+  const s = cacheK.shape[2];
+  const r = recentK.shape[2];
+  const qg = reshape(q, [b, hkv, h / hkv, t, d]);
+  const scoresOf = (k: Tensor) => matmul(qg, transpose(unsqueeze(k, 2), [0, 1, 2, 4, 3]));
+  let scores = mul(concat([scoresOf(cacheK), scoresOf(recentK)], -1), 1 / Math.sqrt(d));
+  if (mask) scores = add(scores, unsqueeze(mask.rank === 4 ? mask : reshape(mask, [1, 1, ...mask.shape]), 2));
+  const p = softmax(scores, -1);
+  const out = add(matmul(sliceAxis(p, -1, 0, s), unsqueeze(cacheV, 2)), matmul(sliceAxis(p, -1, s, s + r), unsqueeze(recentV, 2)));
   return reshape(out, [b, h, t, d]);
 }
 

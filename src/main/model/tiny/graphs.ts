@@ -147,13 +147,9 @@ export function decodeMultiGraph(P: ParamSet, c: TinyVlmConfig, s: MultiDecodeSh
   const tokens: Tensor[] = [];
   const logprobs: Tensor[] = [];
   for (let j = 0; j < k; j++) {
-    const layersPast = past.map((p, i) => ({
-      k: concat([p.k, ...fresh[i].map((kv) => kv.k)], 2),
-      v: concat([p.v, ...fresh[i].map((kv) => kv.v)], 2),
-    }));
     const mask = keyPaddingMask(sliceAxis(keyMask, 1, 0, S + j + 1), P.dtype);
     const positions = j === 0 ? position0 : add(position0, constant(BigInt64Array.of(BigInt(j)), [], 'int64'));
-    const { hidden, present } = decoder(P, c, { embeds: embedInputs(P, ids), positions, mask, past: layersPast });
+    const { hidden, present } = decoder(P, c, { embeds: embedInputs(P, ids), positions, mask, past, recent: fresh.map((f) => [...f]) });
     present.forEach((kv, i) => fresh[i].push(kv));
     const logits = reshape(lmHead(P, c, hidden), [B, V]);
     const logp = logSoftmax(mul(logits, invTemperature), -1);

@@ -4,6 +4,7 @@
 
 import {
   attention,
+  attentionSplit,
   causalMask,
   geluTanh,
   keyPaddingMask,
@@ -77,7 +78,7 @@ export interface KV {
   v: Tensor;
 }
 
-function selfAttention(P: ParamSet, c: TinyVlmConfig, l: string, x: Tensor, rope: { cos: Tensor; sin: Tensor }, mask: Tensor, past?: KV) {
+function selfAttention(P: ParamSet, c: TinyVlmConfig, l: string, x: Tensor, rope: { cos: Tensor; sin: Tensor }, mask: Tensor, past?: KV, recent?: KV[]) {
   const [b, t] = x.shape;
   const H = c.num_attention_heads;
   const Hkv = c.num_key_value_heads;
@@ -86,9 +87,10 @@ function selfAttention(P: ParamSet, c: TinyVlmConfig, l: string, x: Tensor, rope
   const q = rotary(heads(P.linear(x, `${l}.self_attn.q_proj`), H), rope.cos, rope.sin);
   const k = rotary(heads(P.linear(x, `${l}.self_attn.k_proj`), Hkv), rope.cos, rope.sin);
   const v = heads(P.linear(x, `${l}.self_attn.v_proj`), Hkv);
-  const keys = past ? concat([past.k, k], 2) : k;
-  const values = past ? concat([past.v, v], 2) : v;
-  const a = attention(q, keys, values, mask);
+  // keys: [cache | recent (earlier tokens of this run) | this token]; the cache is attended in place, not copied
+  const nearK = concat([...(recent ?? []).map((kv) => kv.k), k], 2);
+  const nearV = concat([...(recent ?? []).map((kv) => kv.v), v], 2);
+  const a = past ? attentionSplit(q, past.k, past.v, nearK, nearV, mask) : attention(q, nearK, nearV, mask);
   const out = P.linear(reshape(transpose(a, [0, 2, 1, 3]), [b, t, H * hd]), `${l}.self_attn.o_proj`);
   return { out, present: { k, v } };
 }
@@ -100,8 +102,10 @@ export interface DecoderInputs {
   positions: Tensor;
   /** Additive mask broadcastable to [B, 1, T, S] where S = past + T. */
   mask: Tensor;
-  /** Per layer, keys/values of earlier positions [B, Hkv, S − T, hd]. */
+  /** Per layer, the cache: keys/values of earlier positions [B, Hkv, S, hd]. */
   past?: KV[];
+  /** Per layer, keys/values of tokens between the cache and these (earlier steps of a multi-token run). */
+  recent?: KV[][];
 }
 
 /** The decoder stack: returns the final-norm hidden states [B, T, D] and each layer's new keys/values. */
@@ -111,7 +115,7 @@ export function decoder(P: ParamSet, c: TinyVlmConfig, inp: DecoderInputs): { hi
   const present: KV[] = [];
   for (let i = 0; i < c.num_hidden_layers; i++) {
     const l = `model.layers.${i}`;
-    const a = selfAttention(P, c, l, rmsNorm(h, P.get(`${l}.input_layernorm.weight`), c.rms_norm_eps), rope, inp.mask, inp.past?.[i]);
+    const a = selfAttention(P, c, l, rmsNorm(h, P.get(`${l}.input_layernorm.weight`), c.rms_norm_eps), rope, inp.mask, inp.past?.[i], inp.recent?.[i]);
     h = add(h, a.out);
     present.push(a.present);
     const x = rmsNorm(h, P.get(`${l}.post_attention_layernorm.weight`), c.rms_norm_eps);
