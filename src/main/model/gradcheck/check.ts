@@ -168,10 +168,10 @@ export async function gradCheckAll(cases: readonly GradCheckCase[]): Promise<Gra
 }
 
 export function formatResults(results: readonly GradCheckResult[]): string[] {
-  const lines = [`${'op'.padEnd(28)}${'group'.padEnd(12)}${'dtype'.padEnd(9)}${'checks'.padStart(7)}  ${'max rel err'.padStart(11)}  result`];
+  const lines = [`${'op'.padEnd(32)}${'group'.padEnd(12)}${'dtype'.padEnd(9)}${'checks'.padStart(7)}  ${'max rel err'.padStart(11)}  result`];
   for (const r of results)
     lines.push(
-      `${r.name.padEnd(28)}${r.group.padEnd(12)}${r.dtype.padEnd(9)}${String(r.checks).padStart(7)}  ${(Number.isNaN(r.maxRelError) ? '-' : r.maxRelError.toExponential(2)).padStart(11)}  ${r.passed ? 'ok' : `FAIL${r.error ? `: ${r.error}` : ` at ${r.worst}`}`}`,
+      `${r.name.padEnd(32)}${r.group.padEnd(12)}${r.dtype.padEnd(9)}${String(r.checks).padStart(7)}  ${(Number.isNaN(r.maxRelError) ? '-' : r.maxRelError.toExponential(2)).padStart(11)}  ${r.passed ? 'ok' : `FAIL${r.error ? `: ${r.error}` : ` at ${r.worst}`}`}`,
     );
   const failed = results.filter((r) => !r.passed).length;
   lines.push(`${results.length - failed}/${results.length} passed (tolerance: relative error < 1e-6 in float64, < 1e-3 in float32)`);
