@@ -29,7 +29,20 @@ const EntryLine = z.object({
   createdAt: z.number(),
 });
 
+/** Refuses to overwrite a file that is not an earlier export: a mistyped path must not destroy someone's data. */
+function checkOverwrite(file: string): void {
+  if (!fs.existsSync(file)) return;
+  if (!fs.statSync(file).isFile()) throw new Error(`${file} is not a file`);
+  const fd = fs.openSync(file, 'r');
+  const head = Buffer.alloc(200);
+  const n = fs.readSync(fd, head, 0, head.length, 0);
+  fs.closeSync(fd);
+  const text = head.subarray(0, n).toString('utf8');
+  if (n > 0 && !text.startsWith(`{"format":"${FORMAT}"`)) throw new Error(`${file} exists and is not a SearchLab search-cache export; choose another file`);
+}
+
 export function exportCache(store: Store, file: string): { file: string; entries: number } {
+  checkOverwrite(file);
   const fd = fs.openSync(file, 'w');
   let entries = 0;
   const written = new Set<string>();
