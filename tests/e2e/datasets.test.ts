@@ -71,6 +71,13 @@ describe('the datasets page', () => {
     await expect.poll(() => page.getByTestId('match-count').textContent()).toBe(`${ROWS.toLocaleString('en')} samples`);
   });
 
+  it('orders by model uncertainty on request and says plainly that no model is loaded', async () => {
+    await page.getByLabel('Order').selectOption('uncertain');
+    await expect.poll(() => page.getByTestId('suggest-status').textContent()).toMatch(/^Model not loaded/);
+    await page.getByLabel('Order').selectOption('row');
+    await expect.poll(() => page.getByTestId('suggest-status').count()).toBe(0);
+  });
+
   it('labels with one key per label, advances, and undoes the last decision from the visible history', async () => {
     await page.locator('[data-testid=sample-tile][data-row="3"]').click();
     await page.keyboard.press('l');

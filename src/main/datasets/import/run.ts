@@ -41,6 +41,20 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 
 export class DatasetExistsError extends Error {}
 
+/** Scratch files of imports whose worker was killed (the engine stopped mid-import) are removed a day later. */
+function removeStaleStaging(dir: string): void {
+  const dayAgo = Date.now() - 24 * 3600 * 1000;
+  for (const name of fs.readdirSync(dir)) {
+    if (!/^import-[\w-]+\.sqlite$/.test(name)) continue;
+    const file = path.join(dir, name);
+    try {
+      if (fs.statSync(file).mtimeMs < dayAgo) fs.rmSync(file, { force: true });
+    } catch {
+      // another import may be removing it at the same moment
+    }
+  }
+}
+
 export async function importDataset(store: Store, home: string, params: ImportParams, hooks: ImportHooks): Promise<ImportResult> {
   if (store.repos.datasets.exists(params.dataset)) {
     throw new DatasetExistsError(`A dataset named "${params.dataset}" already exists: choose another name or delete it first`);
@@ -50,6 +64,7 @@ export async function importDataset(store: Store, home: string, params: ImportPa
   const { source, baseDir } = await openSource(input, params.format, params.maxBytes);
   const tmpDir = path.join(home, 'tmp');
   fs.mkdirSync(tmpDir, { recursive: true });
+  removeStaleStaging(tmpDir);
   const staging = openStaging(path.join(tmpDir, `import-${randomUUID()}.sqlite`));
   try {
     const rejected: Rejection[] = [];

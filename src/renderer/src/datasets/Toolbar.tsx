@@ -4,6 +4,7 @@ import type { DatasetSummary } from '../../../shared/contract';
 import { SearchNeed } from '../../../shared/contract';
 import { useDatasets, type Filters } from './store';
 import { labelTitle } from './labels';
+import { SuggestNotice } from './SuggestNotice';
 
 export function Toolbar({ dataset }: { dataset: DatasetSummary }) {
   const filters = useDatasets((s) => s.filters);
@@ -86,6 +87,7 @@ export function Toolbar({ dataset }: { dataset: DatasetSummary }) {
           List
         </button>
       </div>
+      {filters.order === 'uncertain' ? <SuggestNotice datasetId={dataset.id} /> : null}
     </div>
   );
 }
