@@ -99,6 +99,40 @@ describe('training steps', () => {
     await trainer.release();
   });
 
+  it('two accumulated half batches make the same update as one full batch', async () => {
+    const specs: ParamSpec[] = [
+      { name: 'w', shape: [4, 3], init: { kind: 'normal', std: 0.5 }, decay: true },
+      { name: 'b', shape: [4], init: { kind: 'zeros' }, decay: false },
+    ];
+    const build = (rows: number) => (p: import('../../src/main/model/train/params').ParamSet) => {
+      const x = O.input('x', [rows, 3]);
+      const y = O.input('y', [rows, 4]);
+      const d = O.sub(p.linear(x, 'proj'), y);
+      return { loss: O.mean(O.mul(d, d)) };
+    };
+    const rename = (w: ReturnType<typeof initWeights>) => new Map([...w].map(([k, v]) => [k === 'w' ? 'proj.weight' : 'proj.bias', v]));
+    const full = rename(initWeights(specs, 5));
+    const halves = cloneWeights(full);
+    const x = Float32Array.from({ length: 24 }, (_, i) => Math.sin(i));
+    const y = Float32Array.from({ length: 32 }, (_, i) => Math.cos(i * 0.7));
+    const a = await Trainer.create({ weights: full, trainable: 'all', build: build(8), optimizer: { lr: 0.01 } });
+    const b = await Trainer.create({ weights: halves, trainable: 'all', build: build(4), optimizer: { lr: 0.01 } });
+    for (let step = 0; step < 3; step++) {
+      const one = await a.trainStep({ x, y });
+      const h1 = await b.accumulate({ x: x.subarray(0, 12), y: y.subarray(0, 16) }, 0.5);
+      const h2 = await b.accumulate({ x: x.subarray(12), y: y.subarray(16) }, 0.5);
+      const applied = await b.applyAccumulated();
+      expect((h1.loss + h2.loss) / 2).toBeCloseTo(one.loss, 5);
+      expect(applied.gradNorm).toBeCloseTo(one.gradNorm, 4);
+    }
+    for (const n of ['proj.weight', 'proj.bias'])
+      full.get(n)!.data.forEach((v, i) => expect(halves.get(n)!.data[i]).toBeCloseTo(v, 5));
+    expect(b.step).toBe(3);
+    await expect(b.applyAccumulated()).rejects.toThrow(/before any accumulate/);
+    await a.release();
+    await b.release();
+  });
+
   it('frozen weights stay put and only LoRA adapters change', async () => {
     const specs: ParamSpec[] = [
       { name: 'proj.weight', shape: [4, 4], init: { kind: 'normal', std: 0.5 }, decay: true },

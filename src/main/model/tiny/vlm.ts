@@ -251,14 +251,30 @@ export class PolicyTrainer {
     readonly shape: BatchShape,
   ) {}
 
-  /** Packs sequences to the trainer's shape (right padding) and runs one step; `extra` feeds the loss's inputs. */
-  async step(seqs: readonly Sequence[], extra: Record<string, TensorData> = {}, lr?: number): Promise<StepResult & { batch: PackedBatch }> {
+  private pack(seqs: readonly Sequence[], extra: Record<string, TensorData>) {
     const packed = packBatch(this.model.config, seqs, { length: this.shape.length, padSide: 'right', images: this.shape.images });
     if (packed.batch !== this.shape.batch) throw new Error(`trainer takes batches of ${this.shape.batch}, got ${packed.batch}`);
     const feeds: Record<string, TensorData> = { ...extra };
     for (const [k, v] of Object.entries(packed.feeds)) if (v) feeds[k] = v;
+    return { packed, feeds };
+  }
+
+  /** Packs sequences to the trainer's shape (right padding) and runs one step; `extra` feeds the loss's inputs. */
+  async step(seqs: readonly Sequence[], extra: Record<string, TensorData> = {}, lr?: number): Promise<StepResult & { batch: PackedBatch }> {
+    const { packed, feeds } = this.pack(seqs, extra);
     const r = await this.trainer.trainStep(feeds, lr);
     return { ...r, batch: packed };
+  }
+
+  /** Gradient accumulation over micro-batches: add `scale` × this micro-batch's gradient (see Trainer.accumulate). */
+  async accumulate(seqs: readonly Sequence[], extra: Record<string, TensorData> = {}, scale = 1) {
+    const { feeds } = this.pack(seqs, extra);
+    return this.trainer.accumulate(feeds, scale);
+  }
+
+  /** The optimizer step on the accumulated gradient. */
+  async apply(lr?: number) {
+    return this.trainer.applyAccumulated(lr);
   }
 
   async release(): Promise<void> {

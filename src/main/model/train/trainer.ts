@@ -41,6 +41,8 @@ export interface StepResult {
 
 /** Name of the flat parameter buffer in the step graph (its moments: adam_m/params, adam_v/params). */
 export const FLAT = 'params';
+/** Input of the apply-only graph: the accumulated flat gradient. */
+export const ACCUMULATED = 'accumulated_grad';
 
 /**
  * All trainable parameters live in one flat buffer: the graph slices a view per parameter, concatenates their
@@ -61,6 +63,7 @@ export class Trainer {
     private readonly offsets: number[],
     readonly config: AdamWConfig,
     private readonly metricNames: string[],
+    private readonly options: TrainerOptions,
   ) {
     const total = offsets[offsets.length - 1];
     this.params = new Float32Array(total);
@@ -76,7 +79,8 @@ export class Trainer {
     });
   }
 
-  static build(options: TrainerOptions) {
+  /** The fused step graph (loss → gradients → AdamW), or with `mode: 'grad'` / `'apply'` its two halves. */
+  static build(options: TrainerOptions, mode: 'step' | 'grad' | 'apply' = 'step') {
     const config = { ...defaultAdamW, ...options.optimizer };
     const probe = new ParamSet(options.weights, { trainable: options.trainable, lora: options.lora });
     const names = [...options.weights.keys()].filter((n) => probe.isTrainable(n));
@@ -85,29 +89,39 @@ export class Trainer {
     for (const n of names) offsets.push(offsets[offsets.length - 1] + options.weights.get(n)!.data.length);
     const total = offsets[offsets.length - 1];
     const flat = input(FLAT, [total]);
-    const views = new Map(
-      names.map((n, i): [string, Tensor] => [n, reshape(sliceAxis(flat, 0, offsets[i], offsets[i + 1]), options.weights.get(n)!.shape)]),
-    );
-    const params = new ParamSet(options.weights, { trainable: 'none', lora: options.lora, bound: views });
-    const { loss, metrics = {} } = options.build(params);
-    if (loss.rank !== 0) throw new Error(`the loss must be a scalar, got shape [${loss.shape}]`);
-    const grads = grad(loss, names.map((n) => views.get(n)!));
-    const flatGrad = concat(grads.map((g, i) => reshape(g, [offsets[i + 1] - offsets[i]])), 0);
-    const decay = options.decay ?? ((_n: string, shape: readonly number[]) => shape.length >= 2);
-    const mask = new Float32Array(total);
-    names.forEach((n, i) => {
-      if (decay(n, options.weights.get(n)!.shape)) mask.fill(1, offsets[i], offsets[i + 1]);
-    });
-    const { outputs, gradNorm } = adamwGraph([{ name: FLAT, param: flat, grad: flatGrad, decay: constant(mask, [total]) }], config);
-    const all: Record<string, Tensor> = { loss, grad_norm: gradNorm, ...outputs };
-    for (const [k, t] of Object.entries(metrics)) all[`metric/${k}`] = t;
-    return { model: emit(all, { graphName: 'train_step' }), names, offsets, config, metricNames: Object.keys(metrics) };
+    let flatGrad: Tensor = input(ACCUMULATED, [total]);
+    const all: Record<string, Tensor> = {};
+    let metricNames: string[] = [];
+    if (mode !== 'apply') {
+      const views = new Map(
+        names.map((n, i): [string, Tensor] => [n, reshape(sliceAxis(flat, 0, offsets[i], offsets[i + 1]), options.weights.get(n)!.shape)]),
+      );
+      const params = new ParamSet(options.weights, { trainable: 'none', lora: options.lora, bound: views });
+      const { loss, metrics = {} } = options.build(params);
+      if (loss.rank !== 0) throw new Error(`the loss must be a scalar, got shape [${loss.shape}]`);
+      const grads = grad(loss, names.map((n) => views.get(n)!));
+      flatGrad = concat(grads.map((g, i) => reshape(g, [offsets[i + 1] - offsets[i]])), 0);
+      all.loss = loss;
+      for (const [k, t] of Object.entries(metrics)) all[`metric/${k}`] = t;
+      metricNames = Object.keys(metrics);
+    }
+    if (mode === 'grad') all.grad = flatGrad;
+    else {
+      const decay = options.decay ?? ((_n: string, shape: readonly number[]) => shape.length >= 2);
+      const mask = new Float32Array(total);
+      names.forEach((n, i) => {
+        if (decay(n, options.weights.get(n)!.shape)) mask.fill(1, offsets[i], offsets[i + 1]);
+      });
+      const { outputs, gradNorm } = adamwGraph([{ name: FLAT, param: flat, grad: flatGrad, decay: constant(mask, [total]) }], config);
+      Object.assign(all, { grad_norm: gradNorm, ...outputs });
+    }
+    return { model: emit(all, { graphName: `train_${mode}` }), names, offsets, config, metricNames };
   }
 
   static async create(options: TrainerOptions): Promise<Trainer> {
     const { model, names, offsets, config, metricNames } = Trainer.build(options);
     const session = await GraphSession.create(model, { device: options.device, threads: options.threads });
-    return new Trainer(session, model, options.weights, names, offsets, config, metricNames);
+    return new Trainer(session, model, options.weights, names, offsets, config, metricNames, options);
   }
 
   get device() {
@@ -123,8 +137,42 @@ export class Trainer {
     return this.params.length;
   }
 
-  /** One optimizer step on a batch; `data` holds the inputs the loss function declared. */
-  async trainStep(data: Record<string, TensorData>, lr = this.config.lr): Promise<StepResult> {
+  private gradSession?: Promise<GraphSession>;
+  private applySession?: Promise<GraphSession>;
+  private accumulated?: Float32Array;
+
+  private split(mode: 'grad' | 'apply'): Promise<GraphSession> {
+    const o = this.options;
+    return GraphSession.create(Trainer.build(o, mode).model, { device: o.device, threads: o.threads });
+  }
+
+  /**
+   * Gradient accumulation for batches larger than one graph: adds `scale` × the gradient of this micro-batch's loss
+   * to a host buffer (scale by the micro-batch's share of the batch for a mean). Parameters do not change until
+   * applyAccumulated().
+   */
+  async accumulate(data: Record<string, TensorData>, scale = 1): Promise<{ loss: number; metrics: Record<string, number | TensorData> }> {
+    this.gradSession ??= this.split('grad');
+    const session = await this.gradSession;
+    const out = await session.run({ ...data, [FLAT]: this.params });
+    const g = out.grad as Float32Array;
+    if (!this.accumulated) this.accumulated = new Float32Array(g.length);
+    const acc = this.accumulated;
+    for (let i = 0; i < g.length; i++) acc[i] += scale * g[i];
+    return { loss: Number(out.loss[0]), metrics: this.metricsOf(out) };
+  }
+
+  /** One AdamW step (with clipping) on the accumulated gradient, which is then cleared. */
+  async applyAccumulated(lr = this.config.lr): Promise<{ gradNorm: number }> {
+    if (!this.accumulated) throw new Error('applyAccumulated() before any accumulate()');
+    this.applySession ??= this.split('apply');
+    const session = await this.applySession;
+    const out = await this.runUpdate(session, { [ACCUMULATED]: this.accumulated }, lr);
+    this.accumulated = undefined;
+    return { gradNorm: Number(out.grad_norm[0]) };
+  }
+
+  private async runUpdate(session: GraphSession, data: Record<string, TensorData>, lr: number) {
     this.t++;
     const feeds: Record<string, TensorData> = { ...data };
     feeds[HYPER_INPUTS.lr] = Float32Array.of(lr);
@@ -133,39 +181,27 @@ export class Trainer {
     feeds[FLAT] = this.params;
     feeds[stateInput('m', FLAT)] = this.m;
     feeds[stateInput('v', FLAT)] = this.v;
-    const out = await this.session.run(feeds);
+    const out = await session.run(feeds);
     this.params = out[updatedName('param', FLAT)] as Float32Array;
     this.m = out[updatedName('m', FLAT)] as Float32Array;
     this.v = out[updatedName('v', FLAT)] as Float32Array;
     this.bindViews();
+    return out;
+  }
+
+  private metricsOf(out: Record<string, TensorData>): Record<string, number | TensorData> {
     const metrics: Record<string, number | TensorData> = {};
     for (const k of this.metricNames) {
       const d = out[`metric/${k}`];
       metrics[k] = d.length === 1 ? Number(d[0]) : d;
     }
-    return { loss: Number(out.loss[0]), gradNorm: Number(out.grad_norm[0]), metrics };
+    return metrics;
   }
 
-  /** Adam's moments per parameter and the step count, so a run can resume exactly from a checkpoint. */
-  exportState(): { step: number; m: Map<string, Float32Array>; v: Map<string, Float32Array> } {
-    const split = (flat: Float32Array) => new Map(this.trainableNames.map((n, i): [string, Float32Array] => [n, flat.slice(this.offsets[i], this.offsets[i + 1])]));
-    return { step: this.t, m: split(this.m), v: split(this.v) };
-  }
-
-  importState(state: { step: number; m: Map<string, Float32Array>; v: Map<string, Float32Array> }): void {
-    const m = new Float32Array(this.m.length);
-    const v = new Float32Array(this.v.length);
-    this.trainableNames.forEach((n, i) => {
-      const size = this.offsets[i + 1] - this.offsets[i];
-      for (const [kind, map, flat] of [['m', state.m, m], ['v', state.v, v]] as const) {
-        const moment = map.get(n);
-        if (!moment || moment.length !== size) throw new Error(`optimizer state: ${kind} of ${n} is ${moment ? `${moment.length} values, expected ${size}` : 'missing'}`);
-        flat.set(moment, this.offsets[i]);
-      }
-    });
-    this.t = state.step;
-    this.m = m;
-    this.v = v;
+  /** One optimizer step on a batch; `data` holds the inputs the loss function declared. */
+  async trainStep(data: Record<string, TensorData>, lr = this.config.lr): Promise<StepResult> {
+    const out = await this.runUpdate(this.session, data, lr);
+    return { loss: Number(out.loss[0]), gradNorm: Number(out.grad_norm[0]), metrics: this.metricsOf(out) };
   }
 
   /**
@@ -197,5 +233,7 @@ export class Trainer {
 
   async release(): Promise<void> {
     await this.session.release();
+    if (this.gradSession) await (await this.gradSession).release();
+    if (this.applySession) await (await this.applySession).release();
   }
 }
