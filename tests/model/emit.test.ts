@@ -34,6 +34,16 @@ describe('ONNX emission', () => {
     expect(ya.length).toBe(2 * 64);
   });
 
+  it('opens a model with external data straight from memory (through a private temporary folder)', async () => {
+    const external = emit(build(), { externalThreshold: 1024 });
+    const s = await GraphSession.create(external, { device: 'cpu' });
+    const y = (await s.run({ x: xv })).y as Float32Array;
+    const inline = await GraphSession.create(emit(build()), { device: 'cpu' });
+    expect(Array.from(y)).toEqual(Array.from((await inline.run({ x: xv })).y as Float32Array));
+    await s.release();
+    await inline.release();
+  });
+
   it('names outputs on their producing node (no Identity) and counts ops', () => {
     const m = emit(build());
     expect(m.opCounts.Identity).toBeUndefined();

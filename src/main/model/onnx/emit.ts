@@ -18,8 +18,11 @@ export interface IOSpec {
 
 export interface EmitOptions {
   graphName?: string;
-  /** Constants of at least this many bytes go to the external data file (default: never). */
-  externalThreshold?: number;
+  /**
+   * Constants of at least this many bytes go to the external data file. Default 'auto': none, unless the constants
+   * add up to more than 1 GiB (protobuf caps a model at 2 GiB), then every constant of 1 MiB or more.
+   */
+  externalThreshold?: number | 'auto';
   /** File name of the external data, relative to the model file (default 'model.onnx.data'). */
   externalFileName?: string;
 }
@@ -74,7 +77,11 @@ export function emit(outputs: Record<string, Tensor>, options: EmitOptions = {})
   const smallConsts = new Map<string, string>();
   const externalChunks: Uint8Array[] = [];
   let externalSize = 0;
-  const threshold = options.externalThreshold ?? Infinity;
+  let threshold = options.externalThreshold ?? 'auto';
+  if (threshold === 'auto') {
+    const constBytes = order.reduce((n, t) => n + (t.op === 'const' ? (t.attrs.data as TensorData).byteLength : 0), 0);
+    threshold = constBytes > 2 ** 30 ? 2 ** 20 : Infinity;
+  }
   const externalFileName = options.externalFileName ?? 'model.onnx.data';
 
   const unique = (base: string): string => {

@@ -2,8 +2,8 @@
 // provider is requested and its libraries are missing (it does not fall back by itself), so we try CUDA, catch,
 // and fall back to the CPU with a notice that the UI shows.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import * as ort from 'onnxruntime-node';
@@ -68,9 +68,13 @@ export class GraphSession {
       graphOptimizationLevel: options.optimization ?? 'all',
       ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
     };
-    const source = 'path' in model ? model.path : model.bytes;
-    if (!('path' in model) && model.external)
-      throw new Error('this model has external data: save it with saveModel() and create the session from its path');
+    let source: string | Uint8Array = 'path' in model ? model.path : model.bytes;
+    let tempDir: string | undefined;
+    if (!('path' in model) && model.external) {
+      // external data is read relative to the model file: write both to a private temporary folder
+      tempDir = mkdtempSync(join(tmpdir(), 'searchlab-onnx-'));
+      source = saveModel(model, join(tempDir, 'model.onnx')).path;
+    }
     const open = (eps: string[], logSeverityLevel?: 0 | 1 | 2 | 3 | 4) => {
       const o = { ...base, executionProviders: eps, ...(logSeverityLevel ? { logSeverityLevel } : {}) };
       return typeof source === 'string' ? ort.InferenceSession.create(source, o) : ort.InferenceSession.create(source, o);
@@ -91,8 +95,12 @@ export class GraphSession {
       device = { kind: 'cpu', name: cpuName() };
       if (request !== 'cpu') device.notice = `CUDA is not available (${cudaBroken}); running on the CPU`;
     }
-    return new GraphSession(session, device!, model.inputs, model.outputs);
+    const s = new GraphSession(session, device!, model.inputs, model.outputs);
+    s.tempDir = tempDir;
+    return s;
   }
+
+  private tempDir?: string;
 
   async run(feeds: Record<string, TensorData>, fetch?: readonly string[]): Promise<Record<string, TensorData>> {
     const ortFeeds: Record<string, ort.Tensor> = {};
@@ -111,6 +119,7 @@ export class GraphSession {
 
   async release(): Promise<void> {
     await this.session.release();
+    if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
   }
 }
 
