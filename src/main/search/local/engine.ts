@@ -4,7 +4,7 @@
 import type { Store } from '../../storage';
 import type { Corpus } from '../../../shared/contract';
 import { fingerprint, imageDistance, type ImageFingerprint } from './imagehash';
-import { stopWords } from '../text';
+import { stopWords, terms, truncate } from '../text';
 
 /**
  * A free-text query as an FTS5 expression: each content word quoted (so no word is read as FTS syntax), any of
@@ -37,6 +37,15 @@ interface ImageIndex {
   entries: { title: string; url: string; thumb: string; print: ImageFingerprint }[];
 }
 
+/** About 30 words of the body around the first query word it contains (the start when none does). */
+export function snippetOf(body: string, wanted: Set<string>, words = 30): string {
+  const tokens = body.split(/\s+/).filter(Boolean);
+  const first = tokens.findIndex((t) => terms(t).some((w) => wanted.has(w)));
+  const start = Math.max(0, (first < 0 ? 0 : first) - 8);
+  const piece = tokens.slice(start, start + words).join(' ');
+  return truncate(`${start > 0 ? '…' : ''}${piece}${start + words < tokens.length ? '…' : ''}`, 400);
+}
+
 export class LocalSearchEngine {
   private readonly imageIndexes = new Map<string, ImageIndex>();
 
@@ -60,11 +69,12 @@ export class LocalSearchEngine {
     const corpus = this.resolveCorpus(corpusName);
     const match = ftsQuery(query);
     if (!match) return [];
+    const wanted = new Set(terms(query));
     return this.store.repos.corpus.searchText(corpus?.id ?? null, match, limit).map((hit) => ({
       title: hit.title,
       url: hit.url,
       body: hit.body,
-      snippet: hit.snippet,
+      snippet: snippetOf(hit.body, wanted),
       score: -hit.score,
     }));
   }

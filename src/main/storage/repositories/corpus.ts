@@ -18,7 +18,6 @@ export interface DocHit {
   title: string;
   url: string;
   body: string;
-  snippet: string;
   score: number;
 }
 
@@ -104,20 +103,19 @@ export function createCorpusRepository(db: Db) {
     /** BM25 over title (weighted 4×) and body; lower score is better, as FTS5 reports it. */
     /**
      * BM25 over title (weighted 4×) and body; `match` is an FTS5 expression (see ftsQuery in search/local/engine.ts).
-     * Ranking runs on the index alone; documents and snippets are read for the top rows only.
+     * Ranking runs on the index alone; documents are read for the top rows only. With one corpus there is nothing
+     * to filter (the corpus token's doclist would be read in full for nothing).
      */
     searchText(corpusId: number | null, match: string, limit: number): DocHit[] {
       // Words match titles and bodies only, never the corpus token.
       const words = `{title body} : (${match})`;
-      const expression = corpusId === null ? words : `corpus : "c${corpusId}" AND ${words}`;
+      const single = (db.prepare('SELECT count(*) AS n FROM corpora').get() as { n: number }).n <= 1;
+      const expression = corpusId === null || single ? words : `corpus : "c${corpusId}" AND ${words}`;
       const top = db
         .prepare('SELECT rowid AS id, bm25(corpus_fts, 4.0, 1.0, 0.0) AS score FROM corpus_fts WHERE corpus_fts MATCH ? ORDER BY score LIMIT ?')
         .all(expression, limit) as { id: number; score: number }[];
-      const doc = db.prepare<[number], { title: string; url: string; body: string }>('SELECT title, url, body FROM corpus_docs WHERE id = ?');
-      const snippet = db.prepare<[string, number], { snippet: string }>(
-        "SELECT snippet(corpus_fts, 1, '', '', '…', 24) AS snippet FROM corpus_fts WHERE corpus_fts MATCH ? AND rowid = ?",
-      );
-      return top.map(({ id, score }) => ({ id, score, ...doc.get(id)!, snippet: snippet.get(match, id)?.snippet ?? '' }));
+      const doc = db.prepare<[number], { title: string; url: string; body: string; corpus_id: number }>('SELECT title, url, body, corpus_id FROM corpus_docs WHERE id = ?');
+      return top.map(({ id, score }) => ({ id, score, ...doc.get(id)! })).filter((d) => corpusId === null || d.corpus_id === corpusId);
     },
     /** Every image of a corpus (or of all), for a nearest-neighbour scan in memory. */
     images(corpusId: number | null): ImageRow[] {
