@@ -108,7 +108,6 @@ export function rotaryTables(positions: Tensor, dim: number, maxPositions: numbe
 export function attention(q: Tensor, k: Tensor, v: Tensor, mask?: Tensor): Tensor {
   const [b, h, t, d] = q.shape;
   const hkv = k.shape[1];
-  const s = k.shape[2];
   const group = h / hkv;
   // [B, Hkv, G, T, D] against [B, Hkv, 1, S, D]: the matmul broadcasts kv heads over the group
   const qg = reshape(q, [b, hkv, group, t, d]);
