@@ -67,6 +67,20 @@ describe('searchlab corpus and search', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, cache: 'replay-miss', results: [] });
   });
 
+  it('reports statistics and moves the cache to another home through a file', async () => {
+    const stats = JSON.parse((await searchlab('search', 'stats', '--json')).stdout);
+    expect(stats).toMatchObject({ entries: 2, hits: 1 });
+    const file = path.join(dir, '..', `cache-${path.basename(dir)}.jsonl`);
+    expect((await searchlab('search', 'export', file)).stdout).toContain('Exported 2 entries');
+    const mine = home;
+    home = tempHome();
+    expect(JSON.parse((await searchlab('search', 'import', file, '--json')).stdout)).toEqual({ imported: 2, skipped: 0 });
+    const replay = JSON.parse((await searchlab('search', 'text', 'who built the Zorblax Beacon', '--engine', 'local', '--mode', 'replay-only', '--json')).stdout);
+    expect(replay).toMatchObject({ ok: true, cache: 'hit', results: [expect.objectContaining({ title: 'Zorblax Beacon' })] });
+    home = mine;
+    fs.rmSync(file);
+  });
+
   it('explains bad usage', async () => {
     const result = await searchlab('search', 'text', 'x', '--mode', 'sometimes');
     expect(result.code).toBe(2);

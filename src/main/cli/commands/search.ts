@@ -9,7 +9,9 @@ import { SearchService } from '../../search/service';
 export const searchCommand: CliCommand = {
   name: 'search',
   summary: 'Run one image or text search through the cache, as a rollout would',
-  usage: 'searchlab search image FILE [--image-url URL] | search text "QUERY"  [--engine local|serpapi] [--corpus NAME] [--mode live|cache-first|replay-only] [--json] [--home DIR]',
+  usage:
+    'searchlab search image FILE [--image-url URL] | search text "QUERY"  [--engine local|serpapi] [--corpus NAME] [--mode live|cache-first|replay-only] [--json]\n' +
+    '       searchlab search stats [--json] | search export FILE | search import FILE   (--home DIR)',
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs(args, {
       ...commonOptions,
@@ -20,7 +22,24 @@ export const searchCommand: CliCommand = {
     });
     const [kind, ...rest] = positionals;
     const input = rest.join(' ');
-    if (kind !== 'image' && kind !== 'text') throw new UsageError('search needs "image FILE" or "text QUERY"');
+    if (kind === 'stats' || kind === 'export' || kind === 'import') {
+      if (kind !== 'stats' && !input) throw new UsageError(`search ${kind} needs a FILE`);
+      return withEngine(values.home, ctx, async (engine) => {
+        if (kind === 'stats') {
+          const stats = await engine.call('search.cache.stats', {});
+          if (values.json) ctx.out(JSON.stringify(stats));
+          else ctx.out(`${stats.entries} entries, ${stats.hits} hits, ${stats.misses} misses, ${stats.errors} errors; spent ${stats.spent.toFixed(3)}, saved ${stats.saved.toFixed(3)}`);
+        } else if (kind === 'export') {
+          const r = await engine.call('search.cache.export', { file: path.resolve(input) });
+          ctx.out(values.json ? JSON.stringify(r) : `Exported ${r.entries} entries to ${r.file}`);
+        } else {
+          const r = await engine.call('search.cache.import', { file: path.resolve(input) });
+          ctx.out(values.json ? JSON.stringify(r) : `Imported ${r.imported} entries (${r.skipped} already present)`);
+        }
+        return 0;
+      });
+    }
+    if (kind !== 'image' && kind !== 'text') throw new UsageError('search needs "image FILE", "text QUERY", "stats", "export FILE" or "import FILE"');
     if (!input) throw new UsageError(kind === 'image' ? 'search image needs a FILE' : 'search text needs a QUERY');
     const engineKind = values.engine === undefined ? undefined : SearchEngineKind.safeParse(values.engine);
     if (engineKind && !engineKind.success) throw new UsageError(`--engine must be one of ${SearchEngineKind.options.join(', ')}`);
