@@ -55,6 +55,9 @@ export function createCorpusRepository(db: Db) {
     `INSERT OR IGNORE INTO corpus_images (corpus_id, doc_id, source, image_sha256, thumb_sha256, title, url, dhash, embedding)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const countCorpora = db.prepare('SELECT count(*) AS n FROM corpora');
+  const rankText = db.prepare('SELECT rowid AS id, bm25(corpus_fts, 4.0, 1.0, 0.0) AS score FROM corpus_fts WHERE corpus_fts MATCH ? ORDER BY score LIMIT ?');
+  const docById = db.prepare<[number], { title: string; url: string; body: string; corpus_id: number }>('SELECT title, url, body, corpus_id FROM corpus_docs WHERE id = ?');
   return {
     list(): Corpus[] {
       return db.prepare<[], CorpusRow>(`${corpusSelect} ORDER BY c.name`).all().map(toCorpus);
@@ -109,13 +112,10 @@ export function createCorpusRepository(db: Db) {
     searchText(corpusId: number | null, match: string, limit: number): DocHit[] {
       // Words match titles and bodies only, never the corpus token.
       const words = `{title body} : (${match})`;
-      const single = (db.prepare('SELECT count(*) AS n FROM corpora').get() as { n: number }).n <= 1;
+      const single = (countCorpora.get() as { n: number }).n <= 1;
       const expression = corpusId === null || single ? words : `corpus : "c${corpusId}" AND ${words}`;
-      const top = db
-        .prepare('SELECT rowid AS id, bm25(corpus_fts, 4.0, 1.0, 0.0) AS score FROM corpus_fts WHERE corpus_fts MATCH ? ORDER BY score LIMIT ?')
-        .all(expression, limit) as { id: number; score: number }[];
-      const doc = db.prepare<[number], { title: string; url: string; body: string; corpus_id: number }>('SELECT title, url, body, corpus_id FROM corpus_docs WHERE id = ?');
-      return top.map(({ id, score }) => ({ id, score, ...doc.get(id)! })).filter((d) => corpusId === null || d.corpus_id === corpusId);
+      const top = rankText.all(expression, limit) as { id: number; score: number }[];
+      return top.map(({ id, score }) => ({ id, score, ...docById.get(id)! })).filter((d) => corpusId === null || d.corpus_id === corpusId);
     },
     /** Every image of a corpus (or of all), for a nearest-neighbour scan in memory. */
     images(corpusId: number | null): ImageRow[] {
