@@ -130,7 +130,16 @@ export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
           } catch (error) {
             throw new BadInput(errorMessage(error));
           }
-          const results: SearchResultItem[] = hits.map((h, i) => ({ rank: i + 1, title: h.title, url: h.url, snippet: null, summary: null, imageSha256: h.thumbSha256, imageUrl: null }));
+          const results: SearchResultItem[] = hits.map((h, i) => ({
+            rank: i + 1,
+            title: h.title,
+            url: h.url,
+            // For the debugger only; the model sees the thumbnail and the title.
+            snippet: `visual similarity ${Math.round((1 - h.distance) * 100)}%`,
+            summary: null,
+            imageSha256: h.thumbSha256,
+            imageUrl: null,
+          }));
           return { raw: { engine: 'local', corpus: corpus ?? null, hits: hits.map((h) => ({ title: h.title, url: h.url, distance: h.distance })) }, output: formatImageResults(results), images: hits.map((h) => h.thumbSha256), results, cost: 0 };
         });
       }

@@ -62,7 +62,7 @@ function TextField({ label, value, onCommit }: { label: string; value: string; o
   return (
     <label className="row">
       <span>{label}</span>
-      <input aria-label={label} defaultValue={value} key={value} onBlur={(e) => e.target.value.trim() !== value && onCommit(e.target.value.trim())} />
+      <input className="sc-wide" aria-label={label} defaultValue={value} key={value} onBlur={(e) => e.target.value.trim() !== value && onCommit(e.target.value.trim())} />
     </label>
   );
 }
