@@ -4,6 +4,7 @@ import { JobParamsByKind } from '../../shared/contract';
 import { defineJob } from '../jobs/kind';
 import { importDataset } from './import/run';
 import { exportDataset } from './export/run';
+import { buildBalanced } from './balance/plan';
 
 export const datasetImportJob = defineJob({
   kind: 'datasets.import',
@@ -25,4 +26,11 @@ export const datasetExportJob = defineJob({
       ctx.throwIfCancelled();
       ctx.progress(done, total, `Wrote ${done.toLocaleString('en')} of ${total.toLocaleString('en')} samples`);
     }),
+});
+
+export const datasetBalanceJob = defineJob({
+  kind: 'datasets.balance',
+  params: JobParamsByKind['datasets.balance'],
+  title: (p) => `Build balanced subset “${p.name}”`,
+  run: async (ctx, params) => buildBalanced(ctx.store, params, (message) => ctx.progress(0, null, message)),
 });

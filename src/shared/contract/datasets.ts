@@ -202,8 +202,7 @@ export const datasetMethods = {
     z.array(LabelEvent),
   ),
   'labels.agreement': method('Agreement between annotators (Cohen’s kappa per pair, Krippendorff’s alpha) and the disagreements', z.object({ datasetId: z.number().int() }).strict(), Agreement),
-  'datasets.balancePlan': method('What a balanced subset would take from each data source', BalanceParams, BalancePlan),
-  'datasets.balance': method('Build a balanced subset as a new dataset that records its recipe', BalanceParams, DatasetSummary),
+  'datasets.balancePlan': method('What a balanced subset would take from each data source (the job datasets.balance builds it)', BalanceParams, BalancePlan),
   'datasets.suggestStatus': method('Whether model-assisted label suggestion can run now', z.object({ datasetId: z.number().int() }).strict(), SuggestStatus),
 };
 

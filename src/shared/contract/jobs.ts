@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { method, NoParams } from './define';
-import { DatasetImportParams, DatasetExportParams } from './datasets';
+import { DatasetImportParams, DatasetExportParams, BalanceParams } from './datasets';
 import { CorpusIngestParams } from './search';
 import { RunJobParams } from './runs';
 
@@ -21,6 +21,8 @@ export const JobParamsByKind = {
   'datasets.import': DatasetImportParams,
   /** Export a dataset as veRL parquet or JSONL. */
   'datasets.export': DatasetExportParams,
+  /** Build a balanced subset as a new dataset that records its recipe. */
+  'datasets.balance': BalanceParams,
   /** Train a run (GRPO) from its last committed step to its last step. */
   'rl.train': RunJobParams,
 } as const;

@@ -52,8 +52,7 @@ function strataOf(store: Store, params: Params): { strata: Stratum[]; unknown: n
   const byKey = new Map<string, Stratum>();
   let unknown = 0;
   for (const s of store.repos.samples.needs(params.datasetId)) {
-    const labels = s.labels ? (JSON.parse(s.labels) as SearchNeed[]) : [];
-    const fromLabels = params.labelSource === 'construction' ? null : consensus(labels);
+    const fromLabels = params.labelSource === 'construction' ? null : consensus(s.labels);
     const label = params.labelSource === 'labels' ? fromLabels : (fromLabels ?? s.searchNeed);
     const need = needOf(label);
     if (need === 'unknown') {
@@ -123,10 +122,11 @@ export function planBalance(store: Store, params: Params): BalancePlan & { picks
   };
 }
 
-export function buildBalanced(store: Store, params: Params): DatasetSummary {
+export function buildBalanced(store: Store, params: Params, progress: (message: string) => void = () => {}): DatasetSummary {
   const source = store.repos.datasets.find(params.datasetId);
   if (!source) throw new Error(`No dataset with id ${params.datasetId}`);
   if (store.repos.datasets.exists(params.name)) throw new Error(`A dataset named "${params.name}" already exists`);
+  progress('Choosing samples');
   const plan = planBalance(store, params);
   if (plan.total === 0) {
     throw new Error(
@@ -135,6 +135,7 @@ export function buildBalanced(store: Store, params: Params): DatasetSummary {
     );
   }
   const { picks, ...recipePlan } = plan;
+  progress(`Copying ${picks.length.toLocaleString('en')} samples with their labels`);
   const id = store.db.transaction(() => {
     const id = store.repos.datasets.create({
       name: params.name,

@@ -3,7 +3,7 @@ import { datasetMethods } from '../../../shared/contract';
 import type { EngineContext } from '../context';
 import type { HandlerGroup } from './types';
 import { agreementOf } from '../../datasets/labels/agreement';
-import { buildBalanced, planBalance } from '../../datasets/balance/plan';
+import { planBalance } from '../../datasets/balance/plan';
 import { suggestStatus } from '../../datasets/suggest/status';
 
 export function datasetHandlers(ctx: EngineContext): HandlerGroup<keyof typeof datasetMethods> {
@@ -17,14 +17,6 @@ export function datasetHandlers(ctx: EngineContext): HandlerGroup<keyof typeof d
     const id = repos.samples.datasetOf(sampleId);
     if (id === undefined) throw new ApiError('not_found', `No sample with id ${sampleId}`);
     return id;
-  };
-  const asConflict = <T>(fn: () => T): T => {
-    try {
-      return fn();
-    } catch (error) {
-      if (error instanceof ApiError) throw error;
-      throw new ApiError('conflict', (error as Error).message);
-    }
   };
   return {
     'datasets.list': () => repos.datasets.list(),
@@ -57,10 +49,6 @@ export function datasetHandlers(ctx: EngineContext): HandlerGroup<keyof typeof d
       dataset(params.datasetId);
       const { picks: _picks, ...plan } = planBalance(ctx.store, params);
       return plan;
-    },
-    'datasets.balance': (params) => {
-      dataset(params.datasetId);
-      return asConflict(() => buildBalanced(ctx.store, params));
     },
     'datasets.suggestStatus': ({ datasetId }) => {
       dataset(datasetId);

@@ -1,7 +1,7 @@
 import type { JobDefinition } from '../kind';
 import { storageVerifyJob } from './storage-verify';
 import { corpusIngestJob } from './corpus-ingest';
-import { datasetImportJob, datasetExportJob } from '../../datasets/jobs';
+import { datasetImportJob, datasetExportJob, datasetBalanceJob } from '../../datasets/jobs';
 import { rlTrainJob } from './rl-train';
 
 /** Every job kind the engine runs. Add a kind: its params in the contract (JobParamsByKind), a file here, one line below. */
@@ -10,5 +10,6 @@ export const jobKinds: Record<string, JobDefinition> = {
   [corpusIngestJob.kind]: corpusIngestJob,
   [datasetImportJob.kind]: datasetImportJob,
   [datasetExportJob.kind]: datasetExportJob,
+  [datasetBalanceJob.kind]: datasetBalanceJob,
   [rlTrainJob.kind]: rlTrainJob,
 };

@@ -1,8 +1,10 @@
 // The balanced-subset builder: a target share of search-required samples, kept within every data source.
-import { useEffect, useState } from 'react';
-import type { BalancePlan, DatasetSummary } from '../../../shared/contract';
+import { useEffect, useRef, useState } from 'react';
+import { DatasetSummary, type BalancePlan } from '../../../shared/contract';
 import { api } from '../api/client';
-import { reportError, useToasts } from '../state/toasts';
+import { useToasts } from '../state/toasts';
+import { useJobs } from '../state/jobs';
+import { JobProgress } from '../components/ProgressBar';
 import { Dialog } from './Dialog';
 import { useDatasets } from './store';
 
@@ -18,18 +20,40 @@ export function BalanceDialog({ dataset, onClose }: { dataset: DatasetSummary; o
   const [error, setError] = useState<string | null>(null);
   const select = useDatasets((s) => s.select);
   const loadDatasets = useDatasets((s) => s.loadDatasets);
+  const startJob = useJobs((s) => s.start);
+  const [jobId, setJobId] = useState<number | null>(null);
+  const job = useJobs((s) => (jobId === null ? undefined : s.byId[jobId]));
+  const running = job?.status === 'queued' || job?.status === 'running';
+
+  // When the job has built the subset, show it (once).
+  const shown = useRef(false);
+  useEffect(() => {
+    if (job?.status !== 'succeeded' || shown.current) return;
+    shown.current = true;
+    const made = DatasetSummary.safeParse(job.result);
+    if (!made.success) return;
+    useToasts.getState().push('info', `Made “${made.data.name}” with ${made.data.samples.toLocaleString()} samples`);
+    void loadDatasets().then(() => {
+      select(made.data.id);
+      onClose();
+    });
+  }, [job?.status, job?.result, loadDatasets, select, onClose]);
   const sizeValue = size.trim() === '' ? undefined : Number(size);
   const params = { datasetId: dataset.id, name: name.trim() || 'x', searchRequiredFraction: percent / 100, size: sizeValue, seed, labelSource };
 
   useEffect(() => {
     let live = true;
     if (sizeValue !== undefined && !(Number.isInteger(sizeValue) && sizeValue > 0)) return setError('Size must be a positive whole number');
-    api.call('datasets.balancePlan', params).then(
-      (p) => live && (setPlan(p), setError(null)),
-      (e: Error) => live && setError(e.message),
-    );
+    // Planning scans the whole dataset: wait until the slider rests.
+    const timer = setTimeout(() => {
+      api.call('datasets.balancePlan', params).then(
+        (p) => live && (setPlan(p), setError(null)),
+        (e: Error) => live && setError(e.message),
+      );
+    }, 250);
     return () => {
       live = false;
+      clearTimeout(timer);
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [percent, size, seed, labelSource, dataset.id]);
@@ -40,15 +64,8 @@ export function BalanceDialog({ dataset, onClose }: { dataset: DatasetSummary; o
         className="ds-form"
         onSubmit={async (e) => {
           e.preventDefault();
-          try {
-            const made = await api.call('datasets.balance', { ...params, name: name.trim() });
-            useToasts.getState().push('info', `Made “${made.name}” with ${made.samples.toLocaleString()} samples`);
-            await loadDatasets();
-            select(made.id);
-            onClose();
-          } catch (err) {
-            reportError(err);
-          }
+          const started = await startJob('datasets.balance', { ...params, name: name.trim() });
+          if (started) setJobId(started.id);
         }}
       >
         <label>
@@ -116,12 +133,13 @@ export function BalanceDialog({ dataset, onClose }: { dataset: DatasetSummary; o
           </table>
         ) : null}
         <div className="ds-form-actions">
-          <button type="submit" disabled={!plan || plan.total === 0 || !!error}>
+          <button type="submit" disabled={!plan || plan.total === 0 || !!error || running}>
             Create subset
           </button>
           <span className="muted">The new dataset records this recipe.</span>
         </div>
       </form>
+      {job ? <JobProgress job={job} /> : null}
     </Dialog>
   );
 }
