@@ -25,6 +25,7 @@ describe('corpus ingestion', () => {
     expect(byTitle['Zorblax Beacon'].body).not.toContain('#');
     expect(byTitle['Velt Aqueduct'].url).toBe('https://demo.example/velt');
     expect(byTitle['Velt Aqueduct'].body).toContain('forty-two arches');
+    expect(byTitle['Velt Aqueduct'].body).not.toContain('ignored()');
     expect(byTitle['Velt Aqueduct'].images).toHaveLength(1);
     expect(byTitle['Kessra Falls'].images?.[0].path).toBe(path.join(dir, 'kessra.png'));
     expect(byTitle['Orrin Glacier'].body).toMatch(/^The Orrin Glacier/);
