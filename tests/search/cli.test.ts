@@ -35,6 +35,8 @@ describe('searchlab corpus and search', () => {
     const added = await searchlab('corpus', 'add', dir, '--name', 'demo', '--json');
     expect(added.code).toBe(0);
     expect(JSON.parse(added.stdout)).toMatchObject({ ok: true, corpus: { name: 'demo', documents: 5, images: 4 }, addedDocuments: 5, skippedFiles: ['notes.csv'] });
+    const again = JSON.parse((await searchlab('corpus', 'add', dir, '--name', 'demo', '--json')).stdout);
+    expect(again).toMatchObject({ ok: true, addedDocuments: 0, skippedDocuments: 5, corpus: { documents: 5, images: 4 } });
     const listed = await searchlab('corpus', 'list', '--json');
     expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ name: 'demo', status: 'ready', documents: 5, images: 4 })]);
   });
