@@ -173,6 +173,7 @@ describe('statistics, export and import', () => {
     const precious = path.join(a.home, 'notes.txt');
     fs.writeFileSync(precious, 'my notes');
     expect(() => service.exportCache(precious)).toThrow(/exists and is not a SearchLab search-cache export/);
+    expect(() => service.importCache(precious)).toThrow(/notes\.txt line 1: not a SearchLab search-cache export/);
     expect(fs.readFileSync(precious, 'utf8')).toBe('my notes');
 
     const b = freshStore();

@@ -88,7 +88,13 @@ export function importCache(store: Store, file: string): { imported: number; ski
       throw new Error(`${file} line ${i + 1}: not valid JSON (${(error as Error).message})`);
     }
   };
-  if (!lines[0] || !Header.safeParse(parse(0)).success) throw new Error(`${file} line 1: not a SearchLab search-cache export (expected format "${FORMAT}", version 1)`);
+  let header: unknown = null;
+  try {
+    header = JSON.parse(lines[0] ?? '');
+  } catch {
+    // reported below without echoing the file's content
+  }
+  if (!Header.safeParse(header).success) throw new Error(`${file} line 1: not a SearchLab search-cache export (expected format "${FORMAT}", version 1)`);
   const images: z.infer<typeof ImageLine>[] = [];
   const entries: z.infer<typeof EntryLine>[] = [];
   for (let i = 1; i < lines.length; i++) {
