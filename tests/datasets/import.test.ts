@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import http from 'node:http';
+import zlib from 'node:zlib';
+import { parquetWriteFile } from 'hyparquet-writer';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
@@ -106,6 +108,48 @@ describe('importing veRL / FVQA parquet', () => {
       { split: 'test', n: 1 },
       { split: 'train', n: 4 },
     ]);
+    db.close();
+  });
+});
+
+describe('importing HF-datasets parquet', () => {
+  it('reads flat columns with an Image feature struct {bytes, path}, an answers list, and GZIP-compressed pages', async () => {
+    const home = tempHome();
+    const dir = tempHome('searchlab-data-');
+    const images = await Promise.all([1, 2, 3].map((i) => jpeg(i)));
+    const text = (name: string) => ({ name, type: 'BYTE_ARRAY' as const, converted_type: 'UTF8' as const, repetition_type: 'OPTIONAL' as const });
+    parquetWriteFile({
+      filename: path.join(dir, 'validation-00000-of-00001.parquet'),
+      codec: 'GZIP',
+      compressors: { GZIP: (bytes: Uint8Array) => new Uint8Array(zlib.gzipSync(bytes)) },
+      schema: [
+        { name: 'schema', num_children: 4 },
+        text('question'),
+        { name: 'answers', repetition_type: 'OPTIONAL', converted_type: 'LIST', num_children: 1 },
+        { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+        text('element'),
+        { name: 'image', repetition_type: 'OPTIONAL', num_children: 2 },
+        { name: 'bytes', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL' },
+        text('path'),
+        text('source'),
+      ],
+      columnData: [
+        { name: 'question', data: ['Which bird is this?', 'Which bridge?', 'Which year?'] },
+        { name: 'answers', data: [['kestrel', 'common kestrel'], ['Millau Viaduct'], ['1889', 'in 1889']] },
+        { name: 'image', data: images.map((b, i) => ({ bytes: new Uint8Array(b), path: `${i}.jpg` })) },
+        { name: 'source', data: ['hf', 'hf', 'hf'] },
+      ],
+    });
+    expect((await cli('import', dir, '--dataset', 'hf', '--home', home, '--json')).json()).toEqual({ dataset: 'hf', imported: 3, rejected: [] });
+    const stored = samplesOf(home, 'hf');
+    expect(stored.map((s) => [s.question, s.answer, JSON.parse(s.candidate_answers), s.data_source])).toEqual([
+      ['Which bird is this?', 'kestrel', ['common kestrel'], 'hf'],
+      ['Which bridge?', 'Millau Viaduct', [], 'hf'],
+      ['Which year?', '1889', ['in 1889'], 'hf'],
+    ]);
+    expect(stored.map((s) => sha256Hex(s.image!))).toEqual(images.map((b) => sha256Hex(b)));
+    const db = new Database(homePaths(home).database, { readonly: true });
+    expect(db.prepare('SELECT DISTINCT split FROM samples').all()).toEqual([{ split: 'validation' }]);
     db.close();
   });
 });

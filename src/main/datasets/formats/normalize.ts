@@ -165,8 +165,12 @@ export function normalizeRecord(record: SourceRecord): { row: NormalizedRow; rej
 
   let answer: string | null = null;
   let candidates: string[] = [];
-  const gt = reward?.ground_truth ?? f.answer ?? f.ground_truth ?? info.answer;
-  const gtField = reward?.ground_truth !== undefined ? 'reward_model.ground_truth' : f.answer !== undefined ? 'answer' : f.ground_truth !== undefined ? 'ground_truth' : 'extra_info.answer';
+  // An HF-style "answers" list gives the answer (its first item) and the candidates (the rest).
+  const answersList = reward?.ground_truth == null && f.answer == null && f.ground_truth == null && info.answer == null && Array.isArray(f.answers);
+  const gt = answersList ? f.answers : (reward?.ground_truth ?? f.answer ?? f.ground_truth ?? info.answer);
+  const gtField = answersList
+    ? 'answers'
+    : reward?.ground_truth !== undefined ? 'reward_model.ground_truth' : f.answer !== undefined ? 'answer' : f.ground_truth !== undefined ? 'ground_truth' : 'extra_info.answer';
   if (Array.isArray(gt)) {
     const all = candidatesOf(gt, gtField, fail);
     answer = all[0] ?? null;
@@ -174,7 +178,7 @@ export function normalizeRecord(record: SourceRecord): { row: NormalizedRow; rej
   } else answer = text(gt);
   if (answer === null || answer.trim() === '') fail(gtField === 'extra_info.answer' ? 'answer' : gtField, 'missing: no answer');
   const candidateField = reward?.candidate_answers !== undefined ? 'reward_model.candidate_answers' : f.candidate_answers !== undefined ? 'candidate_answers' : f.candidates !== undefined ? 'candidates' : 'answers';
-  const candidateValue = reward?.candidate_answers ?? f.candidate_answers ?? f.candidates ?? f.answers;
+  const candidateValue = reward?.candidate_answers ?? f.candidate_answers ?? f.candidates ?? (answersList ? undefined : f.answers);
   for (const c of candidatesOf(candidateValue, candidateField, fail)) if (!candidates.includes(c)) candidates.push(c);
 
   let image: ImageRef | null = null;

@@ -2,6 +2,8 @@
 // large file is never held in memory whole. Byte arrays without a UTF-8 annotation (image bytes) stay bytes.
 import path from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type FileMetaData } from 'hyparquet';
+// GZIP, ZSTD, Brotli and LZ4 pages (snappy is built into hyparquet).
+import { compressors } from 'hyparquet-compressors';
 import { errorMessage } from '../../platform/errors';
 import { ImportFileError, splitFromPath, type ReadItem, type RowSource } from './types';
 
@@ -42,9 +44,9 @@ export async function parquetSource(files: string[], baseDir: string): Promise<R
         for (const [start, end] of steps) {
           let objects: Record<string, unknown>[];
           try {
-            objects = (await parquetReadObjects({ file: buffer, metadata, rowStart: start, rowEnd: end, utf8: false })) as Record<string, unknown>[];
+            objects = (await parquetReadObjects({ file: buffer, metadata, rowStart: start, rowEnd: end, utf8: false, compressors })) as Record<string, unknown>[];
           } catch (error) {
-            throw new ImportFileError(shown, `rows ${start + 1}–${end} cannot be read (${errorMessage(error)}); the file may be truncated or corrupt`);
+            throw new ImportFileError(shown, `rows ${start + 1}–${end} cannot be read (${errorMessage(error)})`);
           }
           for (let i = 0; i < objects.length; i++) yield { kind: 'record', record: { file: shown, row: start + i + 1, fields: objects[i], split } };
         }
