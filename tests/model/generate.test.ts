@@ -57,6 +57,15 @@ describe('generation', () => {
     await policy.release();
   });
 
+  it('refuses to run past the model\'s positions with a clear error', async () => {
+    const model = createTinyVlm({ config: { ...small, max_position_embeddings: 32 }, seed: 2 });
+    const policy = new Policy(model, { device: 'cpu' });
+    const prompt = { ids: model.tokenizer.encode('a fairly long prompt here') };
+    await expect(generate(policy, [prompt], { maxNewTokens: 30 })).rejects.toThrow(/exceeds the model's max_position_embeddings \(32\)/);
+    await expect(policy.logprobs([prompt], { length: 48 })).rejects.toThrow(/batch length 48 exceeds/);
+    await policy.release();
+  });
+
   it('several tokens per run: greedy matches one-step decoding and sampled log-probs match a full forward', async () => {
     const model = createTinyVlm({ config: small, seed: 12 });
     const policy = new Policy(model, { device: 'cpu' });

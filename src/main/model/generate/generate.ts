@@ -63,6 +63,10 @@ export async function generate(
   const truncated = (options.topK ?? 0) > 0 || (options.topP ?? 1) < 1;
   const perRun = truncated ? 1 : Math.max(1, Math.floor(options.tokensPerRun ?? 1));
   const Tp = bucketLength(Math.max(...prompts.map((p) => p.ids.length)), options.bucket ?? 16);
+  // a multi-token run may feed up to perRun − 1 tokens past the last kept one
+  const longest = Math.max(...prompts.map((p) => p.ids.length)) + options.maxNewTokens + (perRun > 1 ? perRun - 1 : 0);
+  if (longest > c.max_position_embeddings)
+    throw new Error(`prompt + maxNewTokens = ${longest} tokens exceeds the model's max_position_embeddings (${c.max_position_embeddings})`);
   const packed = packBatch(c, prompts, { length: Tp, padSide: 'left', images: imageBucket(prompts) });
   const N = packed.images;
   // cache slots: the prompt, every generated token but the last, and a run's overshoot

@@ -45,6 +45,8 @@ export function packBatch(
 ): PackedBatch {
   const B = seqs.length;
   const T = options.length ?? Math.max(...seqs.map((s) => s.ids.length));
+  if (T > c.max_position_embeddings)
+    throw new Error(`batch length ${T} exceeds the model's max_position_embeddings (${c.max_position_embeddings})`);
   const left = options.padSide === 'left';
   const v = c.vision_config;
   const per = imageGeometry(v).tokens;
