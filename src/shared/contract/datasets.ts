@@ -203,6 +203,11 @@ export const datasetMethods = {
   ),
   'labels.agreement': method('Agreement between annotators (Cohen’s kappa per pair, Krippendorff’s alpha) and the disagreements', z.object({ datasetId: z.number().int() }).strict(), Agreement),
   'datasets.balancePlan': method('What a balanced subset would take from each data source (the job datasets.balance builds it)', BalanceParams, BalancePlan),
+  'datasets.image': method(
+    'An image or its thumbnail by content hash, base64-encoded (the Electron app; browser mode uses GET /api/images/<sha256>)',
+    z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a lower-case hex SHA-256'), thumb: z.boolean().default(false) }).strict(),
+    z.object({ mime: z.string(), base64: z.string() }),
+  ),
   'datasets.suggestStatus': method('Whether model-assisted label suggestion can run now', z.object({ datasetId: z.number().int() }).strict(), SuggestStatus),
 };
 

@@ -5,6 +5,7 @@ import type { HandlerGroup } from './types';
 import { agreementOf } from '../../datasets/labels/agreement';
 import { planBalance } from '../../datasets/balance/plan';
 import { suggestStatus } from '../../datasets/suggest/status';
+import { imageForServing } from '../../datasets/images/serve';
 
 export function datasetHandlers(ctx: EngineContext): HandlerGroup<keyof typeof datasetMethods> {
   const repos = ctx.store.repos;
@@ -49,6 +50,11 @@ export function datasetHandlers(ctx: EngineContext): HandlerGroup<keyof typeof d
       dataset(params.datasetId);
       const { picks: _picks, ...plan } = planBalance(ctx.store, params);
       return plan;
+    },
+    'datasets.image': async ({ sha256, thumb }) => {
+      const image = await imageForServing(ctx.store, sha256, thumb);
+      if (!image) throw new ApiError('not_found', `No image ${sha256}`);
+      return { mime: image.mime, base64: Buffer.from(image.bytes).toString('base64') };
     },
     'datasets.suggestStatus': ({ datasetId }) => {
       dataset(datasetId);

@@ -4,7 +4,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { SampleSummary } from '../../../shared/contract';
 import { useDatasets } from './store';
-import { imageSrc } from './images';
+import { useImageSrc } from './images';
 import { shortTitles } from './labels';
 
 const TILE = 164;
@@ -36,8 +36,13 @@ function LabelChips({ sample }: { sample: SampleSummary }) {
   );
 }
 
+function StoredThumb({ sha }: { sha: string }) {
+  const src = useImageSrc(sha, true);
+  return src ? <img src={src} alt="" loading="lazy" draggable={false} /> : <div className="no-image" />;
+}
+
 function Thumb({ sample }: { sample: SampleSummary }) {
-  return sample.imageSha256 ? <img src={imageSrc(sample.imageSha256, true)} alt="" loading="lazy" draggable={false} /> : <div className="no-image">no image</div>;
+  return sample.imageSha256 ? <StoredThumb sha={sample.imageSha256} /> : <div className="no-image">no image</div>;
 }
 
 export function SampleGrid() {

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import type { SampleDetail } from '../../../shared/contract';
 import { api } from '../api/client';
 import { reportError } from '../state/toasts';
-import { imageSrc } from './images';
+import { useImageSrc } from './images';
 import { labelTitle } from './labels';
 
 export function useSampleDetail(id: number | null, version: unknown): SampleDetail | null {
@@ -21,9 +21,14 @@ export function useSampleDetail(id: number | null, version: unknown): SampleDeta
 
 export function SampleImage({ detail }: { detail: SampleDetail }) {
   if (!detail.imageSha256) return <div className="ds-full-image no-image">This sample has no image.</div>;
+  return <StoredImage detail={detail} sha={detail.imageSha256} />;
+}
+
+function StoredImage({ detail, sha }: { detail: SampleDetail; sha: string }) {
+  const src = useImageSrc(sha, false);
   return (
     <figure className="ds-full-image">
-      <img src={imageSrc(detail.imageSha256, false)} alt={`Image of sample ${detail.rowIndex}`} />
+      {src ? <img src={src} alt={`Image of sample ${detail.rowIndex}`} /> : <div className="ds-full-image no-image">Loading image…</div>}
       {detail.image ? (
         <figcaption className="muted">
           {detail.image.width}×{detail.image.height} {detail.image.mime.replace('image/', '').toUpperCase()} · {(detail.image.size / 1024).toFixed(0)} kB
