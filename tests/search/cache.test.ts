@@ -76,6 +76,10 @@ describe('cache modes', () => {
     expect(miss.error).toMatch(/replay-only/);
     const image = await replay.imageSearch({ bytes: await drawnImage(1) });
     expect(image.cache).toBe('replay-miss');
+    // A miss that went to the engine keeps the question's image for the debugger; a replay miss stores nothing.
+    const live = await localTools(store, 'cache-first').imageSearch({ bytes: await drawnImage(9) });
+    const entry = store.repos.searchCache.get(live.key)!;
+    expect(store.repos.images.meta(entry.imageSha256!)?.mime).toBe('image/png');
     store.close();
   });
 

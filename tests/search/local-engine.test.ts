@@ -115,14 +115,19 @@ describe('local text search (FTS5 BM25)', () => {
 });
 
 describe('local reverse image search', () => {
-  it('finds the page of a resized, re-encoded copy of an indexed image among many others', async () => {
+  it('finds the page of a resized, cropped or brightened copy of an indexed image among 200 others', async () => {
     const { store } = freshStore();
-    const docs = Array.from({ length: 60 }, (_, i) => ({ source: `e${i}`, title: `Entity ${i}`, body: `Entity ${i} facts.`, images: [{ bytes: undefined as unknown as Uint8Array, source: `e${i}.png` }] }));
+    const docs = Array.from({ length: 200 }, (_, i) => ({ source: `e${i}`, title: `Entity ${i}`, body: `Entity ${i} facts.`, images: [{ bytes: undefined as unknown as Uint8Array, source: `e${i}.png` }] }));
     for (const [i, doc] of docs.entries()) doc.images[0].bytes = await drawnImage(100 + i);
     await ingestCorpus(store, { docs }, { name: 'entities' });
     const local = new LocalSearchEngine(store);
-    for (const target of [7, 23, 51]) {
-      const query = await sharp(await drawnImage(100 + target)).resize(97).jpeg({ quality: 60 }).toBuffer();
+    const edits = [
+      (b: Buffer) => sharp(b).resize(97).jpeg({ quality: 60 }).toBuffer(),
+      (b: Buffer) => sharp(b).extract({ left: 6, top: 6, width: 148, height: 148 }).toBuffer(),
+      (b: Buffer) => sharp(b).modulate({ brightness: 1.15 }).jpeg({ quality: 80 }).toBuffer(),
+    ];
+    for (const target of [0, 7, 23, 51, 88, 120, 151, 199]) {
+      const query = await edits[target % 3](await drawnImage(100 + target));
       const hits = await local.searchImage(query, 'entities', 5);
       expect(hits[0].title).toBe(`Entity ${target}`);
       expect(hits).toHaveLength(5);

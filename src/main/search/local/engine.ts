@@ -3,7 +3,7 @@
 // the corpus's images change.
 import type { Store } from '../../storage';
 import type { Corpus } from '../../../shared/contract';
-import { fingerprint, imageDistance, type ImageFingerprint } from './imagehash';
+import { EMBEDDING_SIZE, fingerprint, imageDistance, type ImageFingerprint } from './imagehash';
 import { stopWords, terms, truncate } from '../text';
 
 /**
@@ -94,7 +94,11 @@ export class LocalSearchEngine {
     const version = this.store.repos.corpus.imageVersion(corpusId);
     const cached = this.imageIndexes.get(key);
     if (cached && cached.version === version) return cached;
-    const entries = this.store.repos.corpus.images(corpusId).map((row) => ({
+    const rows = this.store.repos.corpus.images(corpusId);
+    if (rows.some((row) => row.embedding.byteLength !== EMBEDDING_SIZE * 4)) {
+      throw new Error('This corpus was indexed with an older image fingerprint; delete it and add it again');
+    }
+    const entries = rows.map((row) => ({
       title: row.title,
       url: row.url,
       thumb: row.thumb_sha256,

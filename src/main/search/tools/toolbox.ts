@@ -9,7 +9,7 @@ import { logger, redact } from '../../platform/log';
 import { BudgetSpentError, CacheMissError, ProduceError, SearchCache, type Produced } from '../cache/cache';
 import type { SearchBudget } from '../budget';
 import { LocalSearchEngine } from '../local/engine';
-import { thumbnail } from '../local/imagehash';
+import { FINGERPRINT_VERSION, describeImage, thumbnail } from '../local/imagehash';
 import { HttpClient, SearchServiceError } from '../web/http';
 import { SerpApiClient } from '../web/serpapi';
 import { JinaReader } from '../web/jina';
@@ -122,8 +122,18 @@ export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
     async imageSearch(image, signal) {
       const imageSha256 = sha256Hex(image.bytes);
       const k = config.imageTopK;
+      // The question's image is kept (content-addressed, so once) for the debugger to show beside its results.
+      const keepQueryImage = async () => {
+        if (store.repos.images.meta(imageSha256)) return;
+        try {
+          store.repos.images.put(image.bytes, await describeImage(image.bytes));
+        } catch (error) {
+          throw new BadInput(`The query is not a readable image: ${errorMessage(error)}`);
+        }
+      };
       if (engine === 'local') {
-        return run('image_search', { query: null, imageSha256, params: { k, corpus: corpus ?? '*', index: 'dhash64+colour4x4/v1' } }, 0, async () => {
+        return run('image_search', { query: null, imageSha256, params: { k, corpus: corpus ?? '*', index: FINGERPRINT_VERSION } }, 0, async () => {
+          await keepQueryImage();
           let hits;
           try {
             hits = await local.searchImage(image.bytes, corpus, k);
@@ -146,6 +156,7 @@ export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
       const price = config.prices.serpapiSearch;
       return run('image_search', { query: null, imageSha256, params: { k, hl: config.serpapi.hl, gl: config.serpapi.gl } }, price, async () => {
         if (!image.url) throw new BadInput("SerpApi's Google Lens searches by image URL and this image has none; give the sample an image URL, or use the local engine");
+        await keepQueryImage();
         const client = serpapi();
         let found;
         try {

@@ -45,7 +45,7 @@ CREATE TABLE corpus_images (
   title         TEXT NOT NULL,
   url           TEXT NOT NULL,
   dhash         BLOB NOT NULL,             -- 64-bit difference hash
-  embedding     BLOB NOT NULL,             -- Float32Array colour layout, L2-normalised
+  embedding     BLOB NOT NULL,             -- Float32Array 8×8 RGB colour layout, mean-centred, L2-normalised
   UNIQUE (corpus_id, source)
 );
 CREATE INDEX corpus_images_by_corpus ON corpus_images(corpus_id);

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useSearch } from './store';
 import { formatMoney, formatMs, toolLabel } from './format';
+import { Thumbnail } from './Thumbnail';
 
 export function CacheFilters({ textRef }: { textRef: React.RefObject<HTMLInputElement | null> }) {
   const filter = useSearch((s) => s.filter);
@@ -77,7 +78,10 @@ export function CacheList() {
               <td>
                 <span className={`badge tool-${e.tool}`}>{toolLabel[e.tool]}</span>
               </td>
-              <td className="sc-query">{e.query ?? (e.imageSha256 ? `image ${e.imageSha256.slice(0, 10)}…` : '')}</td>
+              <td className="sc-query">
+                {e.imageSha256 ? <Thumbnail sha={e.imageSha256} alt="question's image" size={26} /> : null}
+                {e.query ?? (e.imageSha256 ? `image ${e.imageSha256.slice(0, 10)}…` : '')}
+              </td>
               <td>{e.engine}</td>
               <td className="num">{e.resultCount}</td>
               <td className="num">{e.hits}</td>

@@ -20,9 +20,10 @@ export function EntryDetail() {
         </button>
       </div>
       {entry.imageSha256 ? (
-        <div className="sc-query-image">
-          <Thumbnail sha={entry.imageSha256} alt="query image" size={72} />
-        </div>
+        <figure className="sc-query-image">
+          <Thumbnail sha={entry.imageSha256} alt="the question's image" size={72} />
+          <figcaption className="muted">The question's image</figcaption>
+        </figure>
       ) : null}
       <dl className="facts sc-facts">
         <dt>Engine</dt>
