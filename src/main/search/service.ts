@@ -7,6 +7,7 @@ import type { CacheStats, SearchConfig, SearchRunParams, ToolCallResult } from '
 import { ApiError } from '../../shared/protocol';
 import type { Store } from '../storage';
 import { homePaths } from '../platform/home';
+import { logger } from '../platform/log';
 import { readSearchConfig, updateSearchConfig } from './config';
 import { SecretStore, type SecretCipher } from './secrets/store';
 import { LocalSearchEngine } from './local/engine';
@@ -15,6 +16,8 @@ import { HttpClient } from './web/http';
 import { SearchBudget, type BudgetLimits } from './budget';
 import { createSearchToolbox, type SearchToolbox, type ToolboxOptions } from './tools/toolbox';
 import { exportCache, importCache } from './cache/transfer';
+
+const log = logger('search');
 
 export interface SearchServiceOptions {
   store: Store;
@@ -45,7 +48,12 @@ export class SearchService {
 
   private httpClient(config: SearchConfig): HttpClient {
     const policy = JSON.stringify(config.reliability);
-    if (!this.http || this.http.policy !== policy) this.http = { policy, client: new HttpClient(config.reliability) };
+    if (!this.http || this.http.policy !== policy) {
+      const client = new HttpClient(config.reliability, {
+        onRetry: ({ service, attempt, delayMs, reason }) => log.warn(`${service}: retry ${attempt} in ${delayMs} ms after: ${reason}`),
+      });
+      this.http = { policy, client };
+    }
     return this.http.client;
   }
 
