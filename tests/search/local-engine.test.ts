@@ -88,6 +88,36 @@ describe('corpus ingestion', () => {
   });
 });
 
+describe('corpus ingestion job, cancelled', () => {
+  it('keeps the batches it committed and finishes them on the next run', async () => {
+    const dir = tempHome('corpus-many-');
+    for (let i = 0; i < 3000; i++) fs.writeFileSync(path.join(dir, `doc-${String(i).padStart(4, '0')}.md`), `# Doc ${i}\n\nBody of document ${i}.`);
+    const engine = Engine.open({ home: tempHome(), face: 'cli' });
+    const job = await engine.call('jobs.start', { kind: 'corpus.ingest', params: { dir, name: 'many', batchSize: 20 } });
+    await new Promise<void>((resolve) => {
+      const stop = engine.subscribe((e) => {
+        const j = e.data as { id: number; done: number; total: number | null };
+        if (e.event === 'job.updated' && j.id === job.id && j.total && j.done > 0) {
+          stop();
+          void engine.call('jobs.cancel', { id: job.id }).then(() => resolve());
+        }
+      });
+    });
+    await engine.jobs.idle();
+    expect((await engine.call('jobs.get', { id: job.id })).status).toBe('cancelled');
+    const partial = (await engine.call('corpus.list', {}))[0];
+    expect(partial.status).toBe('ingesting');
+    expect(partial.documents).toBeGreaterThan(0);
+    expect(partial.documents).toBeLessThan(3000);
+    expect(partial.documents % 20).toBe(0);
+    const again = await engine.call('jobs.start', { kind: 'corpus.ingest', params: { dir, name: 'many', batchSize: 500 } });
+    await engine.jobs.idle();
+    const done = await engine.call('jobs.get', { id: again.id });
+    expect(done.result).toMatchObject({ addedDocuments: 3000 - partial.documents, skippedDocuments: partial.documents, corpus: { documents: 3000, status: 'ready' } });
+    await engine.close();
+  });
+});
+
 describe('local text search (FTS5 BM25)', () => {
   it('ranks the document that answers the query first and ignores FTS syntax in queries', async () => {
     const { store } = freshStore();
