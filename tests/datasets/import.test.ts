@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { asyncBufferFromFile, parquetReadObjects, parquetMetadataAsync, parquetSchema } from 'hyparquet';
 import { homePaths } from '../../src/main/platform/home';
+import { Engine } from '../../src/main/engine/engine';
 import { sha256Hex } from '../../src/main/storage/repositories/images';
 import { tempHome, removeTempHomes } from '../helpers/home';
 import { cli } from './cli';
@@ -31,10 +32,10 @@ function samplesOf(home: string, dataset: string) {
   try {
     return db
       .prepare(
-        `SELECT s.row_index, s.data_id, s.question, s.answer, s.candidate_answers, s.data_source, s.category, s.image_url, s.image_sha256, i.bytes AS image
+        `SELECT s.row_index, s.data_id, s.question, s.answer, s.candidate_answers, s.data_source, s.category, s.split, s.search_need, s.extra, s.image_url, s.image_sha256, i.bytes AS image
          FROM samples s JOIN datasets d ON d.id = s.dataset_id LEFT JOIN images i ON i.sha256 = s.image_sha256 WHERE d.name = ? ORDER BY s.row_index`,
       )
-      .all(dataset) as { row_index: number; data_id: string; question: string; answer: string; candidate_answers: string; data_source: string; category: string; image_url: string | null; image_sha256: string | null; image: Buffer | null }[];
+      .all(dataset) as { row_index: number; data_id: string; question: string; answer: string; candidate_answers: string; data_source: string; category: string; image_url: string | null; image_sha256: string | null; image: Buffer | null; split: string | null; search_need: string | null; extra: string | null }[];
   } finally {
     db.close();
   }
@@ -192,14 +193,41 @@ describe('importing JSONL and CSV', () => {
     expect(stored[1].image_sha256).toBeNull();
   });
 
-  it('exports JSONL with images beside it, and importing that JSONL gives the same samples and bytes', async () => {
+  it('exports JSONL with images beside it and labels inside, and importing that JSONL gives the same samples, bytes and labels', async () => {
     const { home, dir } = await seededHome();
+    const engine = Engine.open({ home, face: 'cli' });
+    const seedId = (await engine.call('datasets.list', {}))[0].id;
+    const ids = (await engine.call('datasets.samples', { datasetId: seedId })).rows.map((r) => r.id);
+    await engine.call('labels.set', { sampleId: ids[1], annotator: 'ana', label: 'both', note: 'obscure landmark' });
+    await engine.call('labels.set', { sampleId: ids[1], annotator: 'ben', label: 'text_search' });
+    await engine.call('labels.set', { sampleId: ids[3], annotator: 'ana', label: 'search_free' });
+    await engine.close();
     const out = path.join(dir, 'seed.jsonl');
     expect((await cli('export', 'seed', '--format', 'jsonl', '--out', out, '--home', home)).code).toBe(0);
     expect(fs.readdirSync(path.join(dir, 'seed_images'))).toHaveLength(4);
     expect((await cli('import', out, '--dataset', 'back', '--home', home, '--json')).json()).toMatchObject({ imported: 4, rejected: [] });
     const strip = (rows: ReturnType<typeof samplesOf>) => rows.map(({ image: _i, ...rest }) => rest);
     expect(strip(samplesOf(home, 'back'))).toEqual(strip(samplesOf(home, 'seed')));
+    const labelsOf = (dataset: string) => {
+      const db = new Database(homePaths(home).database, { readonly: true });
+      const rows = db
+        .prepare('SELECT s.row_index, l.annotator, l.label, l.note FROM labels l JOIN samples s ON s.id = l.sample_id JOIN datasets d ON d.id = s.dataset_id WHERE d.name = ? ORDER BY 1, 2')
+        .all(dataset);
+      db.close();
+      return rows;
+    };
+    expect(labelsOf('back')).toEqual(labelsOf('seed'));
+    expect(labelsOf('back')).toHaveLength(3);
+  });
+
+  it('names a label in a JSONL row that is not one of the five', async () => {
+    const { home, dir } = await seededHome();
+    const file = path.join(dir, 'badlabel.jsonl');
+    writeJsonl(file, [{ question: 'q', answer: 'a', labels: [{ annotator: 'ana', label: 'maybe' }] }]);
+    const before = snapshot(home);
+    const run = await cli('import', file, '--dataset', 'badlabel', '--home', home, '--json');
+    expect(run.json().rejected).toEqual([{ file: 'badlabel.jsonl', row: 1, field: 'labels[0]', reason: expect.stringMatching(/search_free\|image_search/) }]);
+    expect(snapshot(home)).toBe(before);
   });
 });
 

@@ -39,6 +39,10 @@ export const verlSchema: SchemaElement[] = [
 
 const extOf: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif' };
 
+function extraOf(s: StoredSample): Record<string, unknown> {
+  return s.extra ? (JSON.parse(s.extra) as Record<string, unknown>) : {};
+}
+
 function promptFor(s: StoredSample): { role: string; content: string }[] {
   if (s.prompt) return JSON.parse(s.prompt) as { role: string; content: string }[];
   return [{ role: 'user', content: `${s.image_sha256 ? '<image>' : ''}${s.question}` }];
@@ -64,7 +68,7 @@ export async function exportVerl(store: Store, datasetId: number, out: string, o
         { name: 'data_source', data: col((s) => s.data_source) },
         { name: 'prompt', data: col(promptFor) },
         { name: 'images', data: images },
-        { name: 'ability', data: col(() => 'fact') },
+        { name: 'ability', data: col((s) => extraOf(s).ability ?? null) },
         { name: 'reward_model', data: col((s) => ({ ground_truth: s.answer, candidate_answers: s.candidate_answers, style: 'rule' })) },
         {
           name: 'extra_info',

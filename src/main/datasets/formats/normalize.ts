@@ -21,13 +21,15 @@ export interface NormalizedRow {
   split: string | null;
   prompt: { role: string; content: string }[] | null;
   searchNeed: SearchNeed | null;
+  /** Hand labels carried by the row (SearchLab's JSONL export writes them). */
+  labels: { annotator: string; label: SearchNeed; note: string | null }[];
   extra: Record<string, unknown> | null;
 }
 
 /** Fields this module reads; anything else is kept in `extra` for round trips. */
 const known = new Set([
   'prompt', 'images', 'image', 'image_path', 'image_url', 'image_urls', 'img', 'reward_model', 'data_source', 'source', 'data_id', 'id',
-  'category', 'split', 'question', 'query', 'answer', 'answers', 'ground_truth', 'candidate_answers', 'candidates', 'extra_info', 'search_need',
+  'category', 'split', 'question', 'query', 'answer', 'answers', 'ground_truth', 'candidate_answers', 'candidates', 'extra_info', 'search_need', 'labels',
 ]);
 
 type Fail = (field: string, reason: string) => void;
@@ -202,8 +204,22 @@ export function normalizeRecord(record: SourceRecord): { row: NormalizedRow; rej
     else fail('search_need', `expected one of ${SearchNeed.options.join(', ')}, got "${needText}"`);
   }
 
+  const labels: NormalizedRow['labels'] = [];
+  if (f.labels !== undefined && f.labels !== null) {
+    if (!Array.isArray(f.labels)) fail('labels', 'expected a list of {annotator, label, note}');
+    else
+      for (const [i, l] of f.labels.entries()) {
+        const label = isRecord(l) ? SearchNeed.safeParse(l.label) : null;
+        const annotator = isRecord(l) && typeof l.annotator === 'string' ? l.annotator.trim() : '';
+        if (!label?.success || annotator === '' || annotator.length > 100 || (isRecord(l) && l.note != null && typeof l.note !== 'string')) {
+          fail(`labels[${i}]`, `expected {annotator, label: one of ${SearchNeed.options.join('|')}, note}`);
+        } else if (labels.some((x) => x.annotator === annotator)) fail(`labels[${i}]`, `a second label by ${annotator}`);
+        else labels.push({ annotator, label: label.data, note: isRecord(l) && typeof l.note === 'string' ? l.note : null });
+      }
+  }
+
   const extra: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(f)) if (!known.has(key) && value !== undefined) extra[key] = jsonSafe(value);
+  for (const [key, value] of Object.entries(f)) if (!known.has(key) && value !== undefined && value !== null) extra[key] = jsonSafe(value);
   if (reward?.style !== undefined && reward.style !== 'rule') extra.reward_style = jsonSafe(reward.style);
 
   if (rejections.length > 0) return { row: null, rejections };
@@ -221,6 +237,7 @@ export function normalizeRecord(record: SourceRecord): { row: NormalizedRow; rej
       split: optionalText(f, ['split'], fail) ?? optionalText(info, ['split'], fail) ?? record.split,
       prompt,
       searchNeed,
+      labels,
       extra: Object.keys(extra).length ? extra : null,
     },
   };

@@ -18,6 +18,7 @@ export interface StagedSample {
   split: string | null;
   prompt: unknown;
   searchNeed: SearchNeed | null;
+  labels: { annotator: string; label: SearchNeed; note: string | null }[];
   extra: Record<string, unknown> | null;
 }
 
@@ -42,12 +43,12 @@ export function openStaging(file: string) {
   db.exec(`
     CREATE TABLE samples (row_index INTEGER PRIMARY KEY, data_id TEXT, question TEXT NOT NULL, answer TEXT NOT NULL,
       candidate_answers TEXT NOT NULL, image_sha256 TEXT, image_url TEXT, data_source TEXT, category TEXT, split TEXT,
-      prompt TEXT, search_need TEXT, extra TEXT);
+      prompt TEXT, search_need TEXT, extra TEXT, labels TEXT);
     CREATE TABLE images (sha256 TEXT PRIMARY KEY, bytes BLOB NOT NULL, mime TEXT NOT NULL, width INTEGER, height INTEGER, size INTEGER NOT NULL);
     CREATE TABLE thumbs (sha256 TEXT PRIMARY KEY, bytes BLOB NOT NULL, mime TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL);
   `);
   const addSample = db.prepare(
-    'INSERT INTO samples VALUES (@rowIndex, @dataId, @question, @answer, @candidates, @imageSha256, @imageUrl, @dataSource, @category, @split, @prompt, @searchNeed, @extra)',
+    'INSERT INTO samples VALUES (@rowIndex, @dataId, @question, @answer, @candidates, @imageSha256, @imageUrl, @dataSource, @category, @split, @prompt, @searchNeed, @extra, @labels)',
   );
   const addImage = db.prepare('INSERT OR IGNORE INTO images VALUES (?, ?, ?, ?, ?, ?)');
   const addThumb = db.prepare('INSERT OR IGNORE INTO thumbs VALUES (?, ?, ?, ?, ?)');
@@ -60,7 +61,7 @@ export function openStaging(file: string) {
         addThumb.run(image.sha256, blob(image.thumb.bytes), image.thumb.mime, image.thumb.width, image.thumb.height);
       }
       for (const s of samples) {
-        addSample.run({ ...s, candidates: JSON.stringify(s.candidates), prompt: json(s.prompt), extra: json(s.extra) });
+        addSample.run({ ...s, candidates: JSON.stringify(s.candidates), prompt: json(s.prompt), extra: json(s.extra), labels: s.labels.length ? JSON.stringify(s.labels) : null });
       }
     }),
     counts(): { samples: number; images: number } {
@@ -95,6 +96,12 @@ export function commitStaging(db: Db, stagingFile: string, dataset: { name: stri
          SELECT ?, row_index, data_id, question, answer, candidate_answers, image_sha256, image_url,
                 data_source, category, split, prompt, search_need, extra FROM staging.samples ORDER BY row_index`,
       ).run(id);
+      db.prepare(
+        `INSERT INTO labels (sample_id, annotator, label, note, created_at)
+         SELECT s.id, json_extract(j.value, '$.annotator'), json_extract(j.value, '$.label'), json_extract(j.value, '$.note'), ?
+         FROM staging.samples st JOIN samples s ON s.dataset_id = ? AND s.row_index = st.row_index, json_each(st.labels) j
+         WHERE st.labels IS NOT NULL`,
+      ).run(now, id);
       return id;
     })();
   } finally {
