@@ -34,6 +34,20 @@ describe('corpus ingestion', () => {
     expect(folder.skippedFiles).toEqual(['notes.csv']);
   });
 
+  it('attaches the images a Markdown page names, in its front matter or its text', async () => {
+    const dir = tempHome('corpus-md-');
+    fs.mkdirSync(path.join(dir, 'img'));
+    fs.writeFileSync(path.join(dir, 'img', 'a.png'), await drawnImage(11));
+    fs.writeFileSync(path.join(dir, 'img', 'b.png'), await drawnImage(12));
+    fs.writeFileSync(path.join(dir, 'page.md'), '---\nimage: img/a.png\n---\n# Page\n\nText ![the b picture](img/b.png) and ![remote](https://x.example/c.png) and ![again](img/a.png).');
+    const folder = readCorpusFolder(dir);
+    expect(folder.docs[0].images?.map((i) => i.source)).toEqual(['page.md#img/a.png', 'page.md#img/b.png']);
+    expect(folder.docs[0].body).toContain('Text the b picture and remote');
+    expect(folder.images).toEqual([]);
+    fs.writeFileSync(path.join(dir, 'page.md'), '# Page\n\n![gone](img/missing.png)');
+    expect(() => readCorpusFolder(dir)).toThrow('page.md: image img/missing.png not found');
+  });
+
   it('names the file, line and field of a bad JSONL row, and writes nothing', async () => {
     const dir = tempHome('corpus-bad-');
     fs.writeFileSync(path.join(dir, 'good.md'), '# Good\n\nA fine document.');

@@ -49,10 +49,27 @@ export function markdownToText(md: string): string {
     .trim();
 }
 
-function fromMarkdown(rel: string, text: string): CorpusDocInput {
+/** Local image files a Markdown page names: `image:` in its front matter and `![alt](path)` in its text. */
+function markdownImages(rel: string, root: string, fields: Record<string, string>, text: string): CorpusImageInput[] {
+  const dir = path.dirname(path.join(root, rel));
+  const refs = [fields.image, ...[...text.matchAll(/!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((m) => m[1])].filter((r): r is string => !!r);
+  const out: CorpusImageInput[] = [];
+  for (const ref of refs) {
+    if (/^[a-z][\w+.-]*:/i.test(ref)) continue; // a remote image (http:, data:): not part of a local corpus
+    const file = path.resolve(dir, decodeURIComponent(ref));
+    if (!imageExtensions.has(path.extname(file).toLowerCase())) continue;
+    if (!fs.existsSync(file)) throw new Error(`${rel}: image ${ref} not found`);
+    // The page's name is part of the source: two pages may show the same picture, and each should be found by it.
+    if (!out.some((o) => o.path === file)) out.push({ path: file, source: `${rel}#${path.relative(root, file)}` });
+  }
+  return out;
+}
+
+function fromMarkdown(rel: string, text: string, root: string): CorpusDocInput {
   const { fields, rest } = frontMatter(text);
   const heading = /^\s{0,3}#\s+(.+)$/m.exec(rest)?.[1]?.trim();
-  return { source: rel, title: fields.title || heading || titleOf(rel), url: fields.url || undefined, body: markdownToText(rest) };
+  const images = markdownImages(rel, root, fields, rest);
+  return { source: rel, title: fields.title || heading || titleOf(rel), url: fields.url || undefined, body: markdownToText(rest), ...(images.length ? { images } : {}) };
 }
 
 function fromHtml(rel: string, html: string): CorpusDocInput {
@@ -140,14 +157,14 @@ export function readCorpusFolder(dir: string): FolderContents {
     if (ext === '.jsonl') parsed = fromJsonl(rel, text, path.dirname(path.join(root, rel)));
     else if (ext === '.html' || ext === '.htm') parsed = [fromHtml(rel, text)];
     else if (ext === '.txt') parsed = [fromText(rel, text)];
-    else parsed = [fromMarkdown(rel, text)];
+    else parsed = [fromMarkdown(rel, text, root)];
     for (const doc of parsed) {
       if (!doc.body.trim()) throw new Error(`${doc.source}: the document has no text`);
       docs.push(doc);
     }
     if (ext !== '.jsonl') docByStem.set(rel.replace(/\.[^.]+$/, ''), parsed[0]);
   }
-  // Images a JSONL row names belong to that row only.
+  // Images a JSONL row or a Markdown page names belong to that document only.
   const claimed = new Set(docs.flatMap((d) => (d.images ?? []).map((i) => i.path)));
   const images: CorpusImageInput[] = [];
   for (const rel of imageFiles) {
