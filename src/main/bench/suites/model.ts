@@ -9,14 +9,20 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-async function timeIt(n: number, fn: () => Promise<unknown>): Promise<number> {
+/** Median wall-clock ms of `fn` after a warm-up; `cpu` also gets the median process CPU ms (all threads). */
+async function timeIt(n: number, fn: () => Promise<unknown>, cpu?: number[]): Promise<number> {
   await fn(); // warm-up
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   for (let i = 0; i < n; i++) {
+    const c = process.cpuUsage();
     const t = performance.now();
     await fn();
     times.push(performance.now() - t);
+    const d = process.cpuUsage(c);
+    cpuTimes.push((d.user + d.system) / 1000);
   }
+  cpu?.push(median(cpuTimes));
   return median(times);
 }
 
@@ -38,8 +44,10 @@ async function runOn(device: 'cpu' | 'cuda', report: BenchReporter, quick: boole
   const feeds = { loss_mask: S.maskRows(data, T) };
   const seqs = data.map((d) => d.full);
   const full = await policy.trainer({ shape: { batch: B, length: T, images: B }, loss: M.sftLoss, trainable: 'all' });
-  const fullMs = await timeIt(quick ? 3 : 10, () => full.step(seqs, feeds));
+  const fullCpu: number[] = [];
+  const fullMs = await timeIt(quick ? 3 : 10, () => full.step(seqs, feeds), fullCpu);
   report.add({ name: `train step, full (B=${B}, T=${T}) ${tag}`, value: fullMs, unit: 'ms', notes: dev });
+  report.add({ name: `train step CPU time, full ${tag}`, value: fullCpu[0], unit: 'cpu ms' });
   report.add({ name: `train tokens/s, full ${tag}`, value: (B * T) / (fullMs / 1000), unit: 'tok/s' });
   report.add({ name: 'train step graph nodes (full)', value: full.trainer.model.nodeCount, unit: 'nodes' });
   await full.release();
@@ -54,20 +62,26 @@ async function runOn(device: 'cpu' | 'cuda', report: BenchReporter, quick: boole
 
   // generation throughput (no stop: every row generates maxNew tokens)
   const maxNew = quick ? 16 : 48;
+  // decode cost per token, as wall time and as process CPU time (less sensitive to other load on the machine)
   const decodePerToken = async (batch: number, tokensPerRun: number) => {
     const prompts = S.colorSamples(model, batch, 5).map((s) => s.prompt);
-    const perToken: number[] = [];
+    const wall: number[] = [];
+    const cpu: number[] = [];
     await timeIt(quick ? 1 : 3, async () => {
+      const c0 = process.cpuUsage();
       const r = await M.generate(policy, prompts, { maxNewTokens: maxNew, temperature: 1, stopTokenIds: [], seed: 1, tokensPerRun });
-      perToken.push(r.stats.decodeMs / (maxNew - 1));
+      const c = process.cpuUsage(c0);
+      wall.push(r.stats.decodeMs / (maxNew - 1));
+      cpu.push((c.user + c.system) / 1000 / (maxNew - 1)); // prefill included: an upper bound
     });
-    return median(perToken.slice(1));
+    return { wall: median(wall.slice(1)), cpu: median(cpu.slice(1)) };
   };
   for (const batch of [1, 16]) {
     const one = await decodePerToken(batch, 1);
     for (const k of [4, 8]) {
-      const ms = await decodePerToken(batch, k);
-      report.add({ name: `decode ms per token, batch ${batch}, ${k} tokens per run ${tag}`, value: ms, unit: 'ms', reference: { name: '1 per run', value: one } });
+      const r = await decodePerToken(batch, k);
+      report.add({ name: `decode ms per token, batch ${batch}, ${k} tokens per run ${tag}`, value: r.wall, unit: 'ms', reference: { name: '1 per run', value: one.wall } });
+      report.add({ name: `generate CPU ms per token, batch ${batch}, ${k} tokens per run ${tag}`, value: r.cpu, unit: 'cpu ms', reference: { name: '1 per run', value: one.cpu } });
     }
   }
   for (const batch of [1, 16]) {
@@ -105,9 +119,10 @@ async function runOn(device: 'cpu' | 'cuda', report: BenchReporter, quick: boole
     const emitted = M.emit(G.decodeGraph(P, c, { batch: Bd, cache: slots, returnCache }));
     const s = await M.GraphSession.create(emitted, { device });
     const f = stepFeeds(s.inputs);
-    const ms = await timeIt(quick ? 10 : 40, () => s.run(f));
+    const cpu: number[] = [];
+    const ms = await timeIt(quick ? 10 : 40, () => s.run(f), cpu);
     await s.release();
-    return { ms, nodes: emitted.nodeCount };
+    return { ms, cpu: cpu[0], nodes: emitted.nodeCount };
   };
   const inOut = await decodeMs(true, true);
   const inOnly = await decodeMs(false, true);
@@ -115,6 +130,8 @@ async function runOn(device: 'cpu' | 'cuda', report: BenchReporter, quick: boole
   report.add({ name: `decode step, KV cache returned every step (B=${Bd}, ${slots} slots) ${tag}`, value: inOut.ms, unit: 'ms' });
   report.add({ name: `decode step, KV cache input only ${tag}`, value: inOnly.ms, unit: 'ms', reference: { name: 'cache returned', value: inOut.ms } });
   report.add({ name: `decode step, input-only cache + weights as initializers ${tag}`, value: consts.ms, unit: 'ms', reference: { name: 'weights as inputs', value: inOnly.ms } });
+  report.add({ name: `decode step CPU, KV cache input only ${tag}`, value: inOnly.cpu, unit: 'cpu ms', reference: { name: 'cache returned', value: inOut.cpu } });
+  report.add({ name: `decode step CPU, weights as initializers ${tag}`, value: consts.cpu, unit: 'cpu ms', reference: { name: 'weights as inputs', value: inOnly.cpu } });
   report.add({ name: 'decode step graph nodes', value: inOnly.nodes, unit: 'nodes' });
   const prefill = M.emit(G.prefillGraph(new M.ParamSet(model.weights, { trainable: 'all' }), c, { batch: 16, length: 48, images: 16 }));
   report.add({ name: 'prefill graph nodes (B=16, T=48, 16 images)', value: prefill.nodeCount, unit: 'nodes' });
