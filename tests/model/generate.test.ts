@@ -57,6 +57,18 @@ describe('generation', () => {
     await policy.release();
   });
 
+  it('handles one new token, no prompts, and refuses an empty prompt', async () => {
+    const model = createTinyVlm({ config: small, seed: 2 });
+    const policy = new Policy(model, { device: 'cpu' });
+    const prompt = { ids: model.tokenizer.encode('hi') };
+    const one = await generate(policy, [prompt, prompt], { maxNewTokens: 1, temperature: 0, stopTokenIds: [] });
+    expect(one.generations.map((g) => g.tokens.length)).toEqual([1, 1]);
+    expect(one.stats.decodeSteps).toBe(0);
+    expect((await generate(policy, [], { maxNewTokens: 4 })).generations).toEqual([]);
+    await expect(generate(policy, [{ ids: [] }], { maxNewTokens: 4 })).rejects.toThrow(/prompt 0 is empty/);
+    await policy.release();
+  });
+
   it('refuses to run past the model\'s positions with a clear error', async () => {
     const model = createTinyVlm({ config: { ...small, max_position_embeddings: 32 }, seed: 2 });
     const policy = new Policy(model, { device: 'cpu' });

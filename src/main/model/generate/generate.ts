@@ -56,6 +56,11 @@ export async function generate(
   const c = policy.model.config;
   const tok = policy.model.tokenizer;
   const B = prompts.length;
+  if (B === 0) return { generations: [], stats: { prefillMs: 0, decodeMs: 0, decodeSteps: 0, tokens: 0 } };
+  prompts.forEach((p, b) => {
+    if (p.ids.length === 0) throw new Error(`prompt ${b} is empty: generation needs at least one prompt token`);
+  });
+  if (!(options.maxNewTokens >= 1)) throw new Error(`maxNewTokens must be at least 1, got ${options.maxNewTokens}`);
   const stopIds = new Set(options.stopTokenIds ?? [tok.ids.imEnd, tok.ids.pad]);
   const stops = options.stop ?? [];
   const rand = seededRandom(options.seed ?? 0);
