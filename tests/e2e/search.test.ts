@@ -126,6 +126,10 @@ describe('the Search cache page', () => {
   it('deletes the selected entry with the Delete key and resets the cache', async () => {
     await page.getByTestId('cache-row').first().click();
     await page.locator('main h1').click();
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.getByTestId('cache-row').nth(1).getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(() => page.getByTestId('cache-row').first().getAttribute('aria-selected')).toBe('true');
     await page.keyboard.press('Delete');
     await expect.poll(() => page.getByTestId('cache-row').count()).toBe(2);
     await page.getByRole('button', { name: 'Reset…' }).click();
