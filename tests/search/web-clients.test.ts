@@ -147,6 +147,9 @@ describe('reliability', () => {
     expect(result.error).toMatch(/HTTP 503 .*after 3 attempts/);
     expect(store.repos.searchCache.list({ limit: 10, offset: 0 }).total).toBe(0);
     expect(fakes.requests.filter((r) => r.route === 'google')).toHaveLength(3);
+    // The failed call keeps its key, so the debugger can tie it to a later successful one.
+    fakes.faults.google.length = 0;
+    expect((await tools.textSearch('down')).key).toBe(result.key);
   });
 
   it('times out a service that never answers', async () => {

@@ -7,6 +7,7 @@ import { sha256Hex } from '../../storage/repositories/images';
 import { errorMessage } from '../../platform/errors';
 import { logger, redact } from '../../platform/log';
 import { BudgetSpentError, CacheMissError, ProduceError, SearchCache, type Produced } from '../cache/cache';
+import { cacheKey } from '../cache/key';
 import type { SearchBudget } from '../budget';
 import { LocalSearchEngine } from '../local/engine';
 import { FINGERPRINT_VERSION, describeImage, thumbnail } from '../local/imagehash';
@@ -94,7 +95,7 @@ export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
       return {
         tool,
         engine,
-        key: error instanceof CacheMissError ? error.key : '',
+        key: cacheKey({ tool, engine, ...identity }),
         cache: status,
         ok: false,
         text: formatToolError(tool, failure),
