@@ -6,6 +6,7 @@ import { linear } from '../../src/main/model/graph/composites';
 import * as O from '../../src/main/model/graph/ops';
 import { emit } from '../../src/main/model/onnx/emit';
 import { GraphSession, saveModel } from '../../src/main/model/runtime/session';
+import { detectDevice } from '../../src/main/platform/device';
 
 const dir = mkdtempSync(join(tmpdir(), 'searchlab-emit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,6 +56,8 @@ describe('ONNX emission', () => {
     const s = await GraphSession.create(emit(build()), { device: 'auto' });
     if (s.device.kind === 'cpu') expect(s.device.notice).toMatch(/CUDA is not available/);
     expect(s.device.name.length).toBeGreaterThan(0);
+    // the engine's device report (system.info → the UI) now says what happened
+    expect(detectDevice()).toEqual({ kind: s.device.kind, name: s.device.name, notice: s.device.notice ?? null });
     const cpu = await GraphSession.create(emit(build()), { device: 'cpu' });
     expect(cpu.device).toMatchObject({ kind: 'cpu' });
     expect(cpu.device.notice).toBeUndefined();

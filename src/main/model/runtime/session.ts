@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import * as ort from 'onnxruntime-node';
 import type { EmittedModel, IOSpec } from '../onnx/emit';
 import { sizeOf, type DType, type TensorData } from '../graph/tensor';
+import { setDevice } from '../../platform/device';
 
 export type DeviceRequest = 'auto' | 'cpu' | 'cuda';
 
@@ -63,7 +64,9 @@ export class GraphSession {
   ) {}
 
   static async create(model: EmittedModel | { path: string; inputs: IOSpec[]; outputs: IOSpec[] }, options: SessionOptions = {}) {
-    const request = options.device ?? 'auto';
+    // SEARCHLAB_DEVICE=cpu (or =cuda) overrides 'auto', as platform/device.ts documents
+    const env = process.env.SEARCHLAB_DEVICE;
+    const request = options.device && options.device !== 'auto' ? options.device : env === 'cpu' || env === 'cuda' ? env : 'auto';
     const base: ort.InferenceSession.SessionOptions = {
       graphOptimizationLevel: options.optimization ?? 'all',
       ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
@@ -95,6 +98,9 @@ export class GraphSession {
       device = { kind: 'cpu', name: cpuName() };
       if (request !== 'cpu') device.notice = `CUDA is not available (${cudaBroken}); running on the CPU`;
     }
+    // tell the rest of the engine (system.info → the UI) what really happened
+    // (sessions pinned to the CPU, such as gradient checks, say nothing about the device)
+    if (request !== 'cpu') setDevice({ kind: device!.kind, name: device!.name, notice: device!.notice ?? null });
     const s = new GraphSession(session, device!, model.inputs, model.outputs);
     s.tempDir = tempDir;
     return s;
