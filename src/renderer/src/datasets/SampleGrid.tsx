@@ -55,15 +55,19 @@ export function SampleGrid() {
   const scrollRef = useRef<HTMLDivElement>(null);
   const width = useWidth(scrollRef);
   const columns = view === 'grid' ? Math.max(1, Math.floor((width - 8) / TILE)) : 1;
+  // Tiles share the row's width, so the grid has no ragged gap on the right.
+  const tileWidth = Math.floor((width - 8) / columns);
   const count = total ?? 0;
   const lines = Math.ceil(count / columns);
 
   const virtualizer = useVirtualizer({
     count: lines,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => (view === 'grid' ? TILE + 40 : LIST_ROW),
+    estimateSize: () => (view === 'grid' ? tileWidth + 48 : LIST_ROW),
     overscan: 4,
   });
+  // Row heights follow the tile width: re-measure when the panel is resized or the view changes.
+  useEffect(() => virtualizer.measure(), [virtualizer, tileWidth, view]);
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? 0;
@@ -83,7 +87,7 @@ export function SampleGrid() {
     <div ref={scrollRef} className={`ds-grid ${view}`} data-testid="sample-grid" tabIndex={0} aria-label="Samples">
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {items.map((line) => (
-          <div key={line.key} className="ds-line" style={{ transform: `translateY(${line.start}px)`, height: line.size }}>
+          <div key={line.key} className="ds-line" style={{ transform: `translateY(${line.start}px)`, height: line.size, ['--tile' as string]: `${tileWidth}px` }}>
             {Array.from({ length: columns }, (_, c) => {
               const index = line.index * columns + c;
               if (index >= count) return null;
