@@ -25,6 +25,14 @@ export const JobParamsByKind = {
   'datasets.balance': BalanceParams,
   /** Train a run (GRPO) from its last committed step to its last step. */
   'rl.train': RunJobParams,
+  /** The demo world from scratch: build it, pre-train the tiny model, GRPO, evaluate against the baselines. */
+  'demo.run': z
+    .object({
+      quick: z.boolean().default(false),
+      noSearchPenalty: z.boolean().default(false),
+      unbalanced: z.boolean().default(false),
+    })
+    .strict(),
 } as const;
 export type JobKind = keyof typeof JobParamsByKind;
 export const JobKind = z.enum(Object.keys(JobParamsByKind) as [JobKind, ...JobKind[]]);

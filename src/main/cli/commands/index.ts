@@ -10,6 +10,8 @@ import { corpusCommand } from './corpus';
 import { searchCommand } from './search';
 import { trainCommand } from './train';
 import { runsCommand } from './runs';
+import { demoCommand } from './demo';
+import { evalCommand } from './eval';
 
 /** Every `searchlab` command. Add a command: one file in this folder, one line here. */
 export const commands: CliCommand[] = [
@@ -24,5 +26,7 @@ export const commands: CliCommand[] = [
   searchCommand,
   trainCommand,
   runsCommand,
+  demoCommand,
+  evalCommand,
 ];
 import { gradcheckCommand } from './gradcheck'; commands.push(gradcheckCommand);

@@ -11,8 +11,7 @@ export function entityDocument(entity: Entity): WorldDocument {
     entityId: entity.id,
     title: entity.name,
     url: `https://archipelago.example/species/${slug(entity.name)}`,
-    body:
-      `The ${entity.name} is a species of the archipelago. It lives on the island of ${island}. ` +
-      `It was first described in ${year}. The ${entity.name} eats ${diet}.`,
+    // One fact per sentence, the name only in the first: a query-focused summary then stays short.
+    body: `The ${entity.name} lives on the island of ${island}. It was first described in ${year}. It eats ${diet}.`,
   };
 }

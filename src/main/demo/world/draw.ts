@@ -60,12 +60,12 @@ function shade(hex: string, amount: number): string {
 export function emblemSvg(look: Look, variation: number): string {
   const random = new Random(variation * 7919 + 17);
   const jitter = variation === 0 ? 0 : 1;
-  const dx = jitter * random.range(-7, 7);
-  const dy = jitter * random.range(-7, 7);
-  const angle = jitter * random.range(-18, 18);
-  const scale = 1 + jitter * random.range(-0.12, 0.1);
-  const background = shade(COLORS[look.background], jitter * random.range(-18, 18));
-  const foreground = shade(COLORS[look.foreground], jitter * random.range(-18, 18));
+  const dx = jitter * random.range(-2, 2);
+  const dy = jitter * random.range(-2, 2);
+  const angle = jitter * random.range(-3, 3);
+  const scale = 1 + jitter * random.range(-0.03, 0.03);
+  const background = shade(COLORS[look.background], jitter * random.range(-10, 10));
+  const foreground = shade(COLORS[look.foreground], jitter * random.range(-10, 10));
   const ink = look.background === 'black' || look.foreground === 'black' ? '#ffffff' : '#111111';
   const specks = variation === 0 ? '' : Array.from({ length: 6 }, () => `<circle cx="${random.range(0, IMAGE_SIZE).toFixed(1)}" cy="${random.range(0, IMAGE_SIZE).toFixed(1)}" r="${random.range(0.8, 1.8).toFixed(1)}" fill="${shade(background, 60)}"/>`).join('');
   const defs = patternDefs(look.pattern, ink);

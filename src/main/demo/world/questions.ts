@@ -25,7 +25,7 @@ export function searchNeedOf(familiar: boolean, kind: QuestionKind): SearchNeed 
   return kind === 'attribute_by_name' ? 'text_search' : 'both';
 }
 
-function makeQuestion(entity: Entity, kind: QuestionKind, attribute: Attribute | null, variation: number, split: Question['split']): Question {
+export function makeQuestion(entity: Entity, kind: QuestionKind, attribute: Attribute | null, variation: number, split: Question['split']): Question {
   const text = kind === 'name' ? 'What is the name of this species?' : kind === 'attribute_by_image' ? byImage[attribute!] : byName[attribute!](entity.name);
   const answer = kind === 'name' ? entity.name : String(entity.facts[attribute!]);
   // The bare name ("Velmora") is accepted too, as a human grader would.
@@ -45,13 +45,15 @@ function makeQuestion(entity: Entity, kind: QuestionKind, attribute: Attribute |
 }
 
 /** Every entity gets questions of every kind in turn; a share of the entities (not of questions) is held out for test. */
+/** Every kind of question there is about one species. */
+export const QUESTION_KINDS: [QuestionKind, Attribute | null][] = [['name', null], ...ATTRIBUTES.map((a): [QuestionKind, Attribute] => ['attribute_by_image', a]), ...ATTRIBUTES.map((a): [QuestionKind, Attribute] => ['attribute_by_name', a])];
+
 export function generateQuestions(random: Random, entities: readonly Entity[], perEntity: number, testShare: number): Question[] {
   const testIds = new Set(random.fork('test').shuffle(entities.map((e) => e.id)).slice(0, Math.round(entities.length * testShare)));
-  const kinds: [QuestionKind, Attribute | null][] = [['name', null], ...ATTRIBUTES.map((a): [QuestionKind, Attribute] => ['attribute_by_image', a]), ...ATTRIBUTES.map((a): [QuestionKind, Attribute] => ['attribute_by_name', a])];
   const questions: Question[] = [];
   let variation = 1;
   for (const entity of entities) {
-    const order = random.shuffle(kinds);
+    const order = random.shuffle(QUESTION_KINDS);
     for (let i = 0; i < perEntity; i++) {
       const [kind, attribute] = order[i % order.length];
       questions.push(makeQuestion(entity, kind, attribute, variation++, testIds.has(entity.id) ? 'test' : 'train'));

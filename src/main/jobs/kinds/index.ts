@@ -3,6 +3,7 @@ import { storageVerifyJob } from './storage-verify';
 import { corpusIngestJob } from './corpus-ingest';
 import { datasetImportJob, datasetExportJob, datasetBalanceJob } from '../../datasets/jobs';
 import { rlTrainJob } from './rl-train';
+import { demoRunJob } from './demo-run';
 
 /** Every job kind the engine runs. Add a kind: its params in the contract (JobParamsByKind), a file here, one line below. */
 export const jobKinds: Record<string, JobDefinition> = {
@@ -12,4 +13,5 @@ export const jobKinds: Record<string, JobDefinition> = {
   [datasetExportJob.kind]: datasetExportJob,
   [datasetBalanceJob.kind]: datasetBalanceJob,
   [rlTrainJob.kind]: rlTrainJob,
+  [demoRunJob.kind]: demoRunJob,
 };

@@ -18,6 +18,11 @@ export interface RolloutTools {
   image(sha256: string): Uint8Array;
 }
 
+export interface TurnPrefix {
+  text: string;
+  close?: string;
+}
+
 export interface RolloutOptions {
   groupSize: number;
   templates: CompiledTemplates;
@@ -25,6 +30,12 @@ export interface RolloutOptions {
   limits?: RolloutLimits;
   sampling?: SamplingOptions;
   seed?: number;
+  /**
+   * Text forced at the start of a model turn (baselines: "answer directly", "always search"). It is context, not
+   * the model's; a prefix that already closes an action is the whole turn and nothing is generated. With
+   * `close`, a turn the model does not close itself is closed for it (so a baseline's action always happens).
+   */
+  turnPrefix?(turn: number): TurnPrefix | null;
   /** The longest conversation allowed (default: the model's max positions); a turn that would pass it ends the trajectory. */
   maxLength?: number;
   onTurn?(turn: number, active: number): void;
@@ -69,26 +80,37 @@ export async function runRollouts(policy: Policy, samples: readonly RolloutSampl
       for (const s of active) endWith(s, 'token_limit');
       break;
     }
+    const forced = options.turnPrefix?.(turn) ?? null;
+    const prefix = forced?.text ?? '';
+    const prefixIsWholeTurn = prefix !== '' && STOP_STRINGS.some((stop) => prefix.trimEnd().endsWith(stop));
+    if (prefix) for (const s of active) s.conversation.addContext(prefix);
     const started = performance.now();
-    const { generations } = await generate(
-      policy,
-      active.map((s) => ({ ids: s.conversation.ids, images: s.conversation.images })),
-      { ...options.sampling, maxNewTokens, stop: STOP_STRINGS, seed: (options.seed ?? 0) * 1000 + turn },
-    );
+    const { generations } = prefixIsWholeTurn
+      ? { generations: active.map(() => ({ tokens: [] as number[], logprobs: [] as number[], text: '', finish: 'stop' as const })) }
+      : await generate(
+          policy,
+          active.map((s) => ({ ids: s.conversation.ids, images: s.conversation.images })),
+          { ...options.sampling, maxNewTokens, stop: STOP_STRINGS, seed: (options.seed ?? 0) * 1000 + turn },
+        );
     const generationMs = (performance.now() - started) / active.length;
 
     const toolCalls: Promise<void>[] = [];
     active.forEach((state, i) => {
       const g = generations[i];
       state.conversation.addGenerated(g.tokens, g.logprobs);
+      let forcedClose = '';
+      if (forced?.close && !prefixIsWholeTurn && !STOP_STRINGS.some((stop) => g.text.trimEnd().endsWith(stop))) {
+        forcedClose = forced.close;
+        state.conversation.addContext(forcedClose);
+      }
       state.counters.turns++;
       state.counters.generatedTokens += g.tokens.length;
       state.trajectory.generatedTokens = state.counters.generatedTokens;
-      const parsed = parseTurn(g.text);
+      const parsed = parseTurn(prefix + g.text + forcedClose);
       const record: TurnRecord = {
         index: turn,
         promptText: state.promptText,
-        responseText: g.text,
+        responseText: prefix + g.text + forcedClose,
         tokenIds: g.tokens,
         logprobs: g.logprobs,
         reasoning: parsed.reasoning,
@@ -99,9 +121,9 @@ export async function runRollouts(policy: Policy, samples: readonly RolloutSampl
         generationMs,
       };
       state.trajectory.turns.push(record);
-      const next = g.finish === 'length' && parsed.action.kind !== 'answer' ? ({ kind: 'end', reason: 'token_limit' } as const) : nextStep(parsed.action, state.counters, limits);
+      const next = g.finish === 'length' && !forcedClose && parsed.action.kind !== 'answer' ? ({ kind: 'end', reason: 'token_limit' } as const) : nextStep(parsed.action, state.counters, limits);
       if (next.kind === 'end') return endWith(state, next.reason);
-      if (g.finish !== 'eos') state.conversation.addContext(END_OF_TURN);
+      if (g.finish !== 'eos' || forcedClose) state.conversation.addContext(END_OF_TURN);
       toolCalls.push(callTool(state, record, next.tool, next.query ?? '', turn + 1 === limits.maxTurns - 1));
     });
     await Promise.all(toolCalls);

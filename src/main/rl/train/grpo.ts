@@ -44,8 +44,8 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
 
   // The reference policy is the starting policy, kept as state-0 for the whole run.
   const referenceDir = stateFolder(home, runId, 0);
-  if (!fs.existsSync(referenceDir)) writeState(referenceDir, loadModel(store, config.model), null);
-  const resumed = run.step > 0 ? readState(stateFolder(home, runId, run.step)) : { model: readState(referenceDir).model, optimizer: null };
+  if (!fs.existsSync(referenceDir)) writeState(referenceDir, loadModel(store, config.model), null, config.rollout.templates);
+  const resumed = run.step > 0 ? readState(stateFolder(home, runId, run.step)) : { model: readState(referenceDir).model, optimizerFile: null };
   const model = resumed.model;
   const policy = new Policy(model, { device: 'auto' });
   const reference = config.grpo.klCoef > 0 ? new Policy(readState(referenceDir).model, { device: 'auto' }) : null;
@@ -58,7 +58,7 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
     trainable: model.lora ? 'lora' : 'all',
     optimizer: { lr: config.grpo.lr, maxGradNorm: config.grpo.maxGradNorm, weightDecay: config.grpo.weightDecay },
   });
-  if (resumed.optimizer) trainer.trainer.importState(resumed.optimizer);
+  if (resumed.optimizerFile) trainer.trainer.loadState(resumed.optimizerFile);
 
   const reward = compileReward(config.reward);
   const specId = store.repos.trajectories.ensureSpec(config.reward);
@@ -108,7 +108,7 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
 
       // Durable first: the state this step produced, then (if due) a checkpoint, then the commit.
       const stateDir = stateFolder(home, runId, s);
-      writeState(stateDir, model, trainer.trainer.exportState());
+      writeState(stateDir, model, trainer.trainer, config.rollout.templates);
       const checkpointDue = s % config.checkpointEvery === 0 || s === config.grpo.steps;
       const checkpointDir = path.join(home, 'checkpoints', `run-${runId}`, `step-${s}`);
       if (checkpointDue) copyFolder(stateDir, checkpointDir);

@@ -1,15 +1,12 @@
-// A run's resumable state on disk: the policy (an HF-style model folder) plus Adam's moments, written to a
+// A run's resumable state on disk: the policy (an HF-style model folder) plus the optimizer's state, written to a
 // temporary folder and renamed into place, so a folder that exists is always whole.
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadTinyVlm, saveTinyVlm, type TinyVlm } from '../../model/tiny/vlm';
-import { loadWeights, saveWeights, type WeightMap } from '../../model/runtime/safetensors';
+import type { Trainer } from '../../model/train/trainer';
+import { DEFAULT_TEMPLATES, type PromptTemplates } from '../protocol/templates';
 
-export interface OptimizerState {
-  step: number;
-  m: Map<string, Float32Array>;
-  v: Map<string, Float32Array>;
-}
+const OPTIMIZER_FILE = 'optimizer.safetensors';
 
 export function runFolder(home: string, runId: number): string {
   return path.join(home, 'runs', `run-${runId}`);
@@ -19,30 +16,22 @@ export function stateFolder(home: string, runId: number, step: number): string {
   return path.join(runFolder(home, runId), `state-${step}`);
 }
 
-export function writeState(dir: string, model: TinyVlm, optimizer: OptimizerState | null): void {
+const TEMPLATES_FILE = 'prompt_templates.json';
+
+/** The policy's folder (with the prompt templates it was trained with), plus the optimizer's state when a trainer is given. */
+export function writeState(dir: string, model: TinyVlm, trainer: Trainer | null, templates?: PromptTemplates): void {
   const tmp = `${dir}.tmp`;
   fs.rmSync(tmp, { recursive: true, force: true });
   saveTinyVlm(model, tmp);
-  if (optimizer) {
-    const moments: WeightMap = new Map();
-    for (const [name, data] of optimizer.m) moments.set(`m/${name}`, { shape: [data.length], data });
-    for (const [name, data] of optimizer.v) moments.set(`v/${name}`, { shape: [data.length], data });
-    saveWeights(path.join(tmp, 'optimizer.safetensors'), moments, 'F32', { step: String(optimizer.step) });
-    fs.writeFileSync(path.join(tmp, 'optimizer.json'), JSON.stringify({ step: optimizer.step }));
-  }
+  if (templates) writeTemplates(tmp, templates);
+  if (trainer) trainer.saveState(path.join(tmp, OPTIMIZER_FILE));
   fs.rmSync(dir, { recursive: true, force: true });
   fs.renameSync(tmp, dir);
 }
 
-export function readState(dir: string): { model: TinyVlm; optimizer: OptimizerState | null } {
-  const model = loadTinyVlm(dir);
-  const meta = path.join(dir, 'optimizer.json');
-  if (!fs.existsSync(meta)) return { model, optimizer: null };
-  const { step } = JSON.parse(fs.readFileSync(meta, 'utf8')) as { step: number };
-  const moments = loadWeights([path.join(dir, 'optimizer.safetensors')]);
-  const optimizer: OptimizerState = { step, m: new Map(), v: new Map() };
-  for (const [name, w] of moments) (name.startsWith('m/') ? optimizer.m : optimizer.v).set(name.slice(2), w.data);
-  return { model, optimizer };
+export function readState(dir: string): { model: TinyVlm; optimizerFile: string | null } {
+  const file = path.join(dir, OPTIMIZER_FILE);
+  return { model: loadTinyVlm(dir), optimizerFile: fs.existsSync(file) ? file : null };
 }
 
 export function copyFolder(from: string, to: string): void {
@@ -52,4 +41,17 @@ export function copyFolder(from: string, to: string): void {
   fs.cpSync(from, tmp, { recursive: true });
   fs.rmSync(to, { recursive: true, force: true });
   fs.renameSync(tmp, to);
+}
+
+export function writeTemplates(dir: string, templates: PromptTemplates): void {
+  fs.writeFileSync(path.join(dir, TEMPLATES_FILE), JSON.stringify(templates, null, 2));
+}
+
+/** The prompts a model folder was trained with (the defaults when it does not say). */
+export function readTemplates(dir: string): PromptTemplates {
+  const file = path.join(dir, TEMPLATES_FILE);
+  if (!fs.existsSync(file)) return DEFAULT_TEMPLATES;
+  const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<PromptTemplates>;
+  if (typeof parsed.question !== 'string' || typeof parsed.afterTool !== 'string') throw new Error(`${file}: expected "question" and "afterTool" templates`);
+  return { question: parsed.question, afterTool: parsed.afterTool };
 }

@@ -82,6 +82,20 @@ export function createRunsRepository(db: Db) {
     checkpoints(runId: number): { id: number; step: number; path: string }[] {
       return db.prepare<[number], { id: number; step: number; path: string }>('SELECT id, step, path FROM checkpoints WHERE run_id = ? ORDER BY step').all(runId);
     },
+    addEvaluation(e: { name: string; checkpointId: number | null; datasetId: number | null; policy: string; config: unknown; metrics: unknown }): number {
+      return Number(
+        db.prepare('INSERT INTO evaluations (name, checkpoint_id, dataset_id, policy, config, metrics, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+          .run(e.name, e.checkpointId, e.datasetId, e.policy, JSON.stringify(e.config), JSON.stringify(e.metrics), Date.now()).lastInsertRowid,
+      );
+    },
+    evaluations(checkpointId?: number): { id: number; name: string; checkpointId: number | null; datasetId: number | null; policy: string; metrics: unknown; createdAt: number }[] {
+      const rows = db
+        .prepare<[number | null, number | null], { id: number; name: string; checkpoint_id: number | null; dataset_id: number | null; policy: string; metrics: string; created_at: number }>(
+          'SELECT * FROM evaluations WHERE (? IS NULL OR checkpoint_id = ?) ORDER BY id DESC',
+        )
+        .all(checkpointId ?? null, checkpointId ?? null);
+      return rows.map((r) => ({ id: r.id, name: r.name, checkpointId: r.checkpoint_id, datasetId: r.dataset_id, policy: r.policy, metrics: JSON.parse(r.metrics) as unknown, createdAt: r.created_at }));
+    },
     checkpoint(id: number): { id: number; runId: number | null; step: number; path: string } | undefined {
       return db.prepare<[number], { id: number; runId: number | null; step: number; path: string }>('SELECT id, run_id AS runId, step, path FROM checkpoints WHERE id = ?').get(id);
     },

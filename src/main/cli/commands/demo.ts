@@ -1,0 +1,47 @@
+import type { CliCommand } from '../command';
+import { commonOptions, parseCommandArgs } from '../args';
+import { withEngine } from '../engine';
+import { runJobInForeground } from '../foreground';
+import type { DemoReport } from '../../demo/pipeline/pipeline';
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+export function demoTable(report: DemoReport): string[] {
+  const rows = [['policy', 'accuracy', 'search (familiar)', 'search (unfamiliar)', 'searches / question']];
+  for (const [name, p] of Object.entries(report.policies)) rows.push([name, pct(p.accuracy), pct(p.search_ratio_familiar), pct(p.search_ratio_unfamiliar), p.searches_per_question.toFixed(2)]);
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return [
+    ...rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ')),
+    '',
+    `world: ${report.world.entities} species (${report.world.familiar} familiar), ${report.world.questions_test} test questions; ` +
+      `GRPO run ${report.run.id}: ${report.run.steps} steps, mean reward ${report.run.reward_first.toFixed(3)} → ${report.run.reward_last.toFixed(3)}; ${report.seconds.toFixed(0)} s`,
+  ];
+}
+
+export const demoCommand: CliCommand = {
+  name: 'demo',
+  summary: 'Run the demo world from scratch: build it, pre-train the tiny model, GRPO, evaluate against baselines',
+  usage: 'searchlab demo [--quick] [--no-search-penalty] [--unbalanced] [--json] [--home DIR]',
+  async run(args, ctx) {
+    const { values } = parseCommandArgs(
+      args,
+      { ...commonOptions, quick: { type: 'boolean', default: false }, 'no-search-penalty': { type: 'boolean', default: false }, unbalanced: { type: 'boolean', default: false } },
+      false,
+    );
+    return withEngine(values.home, ctx, async (engine) => {
+      if (engine.store.repos.datasets.exists('demo-world')) {
+        ctx.err(`The data folder ${engine.home} already has a demo world; run the demo in a new folder with --home DIR.`);
+        return 1;
+      }
+      const job = await runJobInForeground(engine, 'demo.run', { quick: values.quick, noSearchPenalty: values['no-search-penalty'], unbalanced: values.unbalanced }, ctx, values.json);
+      if (job.status !== 'succeeded') {
+        ctx.err(`The demo ${job.status}${job.error ? `: ${job.error}` : ''}`);
+        return 1;
+      }
+      const report = job.result as DemoReport;
+      if (values.json) ctx.out(JSON.stringify(report));
+      else for (const line of demoTable(report)) ctx.out(line);
+      return 0;
+    });
+  },
+};

@@ -1,0 +1,160 @@
+// The whole demo, stage by stage: build the world → pre-train the tiny VLM → GRPO with the method's reward →
+// evaluate the pre-trained and GRPO policies against direct answering and always-search RAG.
+import type { Store } from '../../storage';
+import type { Logger } from '../../platform/log';
+import { Policy } from '../../model/tiny/vlm';
+import { SearchService } from '../../search/service';
+import { DEFAULT_REWARD_SPEC } from '../../rl/reward/spec';
+import { evaluatePolicies, type EvalPolicy, type EvalSample, type PolicyMetrics } from '../../rl/eval/evaluate';
+import type { RolloutTools } from '../../rl/rollout/engine';
+import { createRun } from '../../rl/runs';
+import { runGrpo } from '../../rl/train/grpo';
+import { readState } from '../../rl/train/state';
+import { loadTinyVlm } from '../../model/tiny/vlm';
+import { DEFAULT_WORLD, QUICK_WORLD } from '../world/world';
+import type { WorldOptions } from '../world/types';
+import { buildDemoWorkspace, DEMO_CORPUS, DEMO_DATASET, FAMILIAR, UNFAMILIAR } from './workspace';
+import { DEFAULT_PRETRAIN, pretrainDemoModel, type PretrainOptions } from './pretrain';
+import { DEMO_TEMPLATES } from './settings';
+import { DEMO_WORDING } from './scripts';
+
+export interface DemoOptions {
+  quick: boolean;
+  /** Paper ablation: no search penalty in the reward. */
+  noSearchPenalty: boolean;
+  /** Paper ablation: a training set that is mostly search-required. */
+  unbalanced: boolean;
+  world?: Partial<WorldOptions>;
+  /** Overrides for tests and experiments (the defaults are the demo's). */
+  pretrain?: Partial<PretrainOptions>;
+  grpo?: { steps?: number; batchPrompts?: number; groupSize?: number; lr?: number };
+  /** Test questions to evaluate on (all when unset). */
+  evalQuestions?: number;
+}
+
+export interface DemoPolicyFigures {
+  accuracy: number;
+  search_ratio_familiar: number;
+  search_ratio_unfamiliar: number;
+  searches_per_question: number;
+}
+
+export interface DemoReport {
+  policies: Record<'pretrained' | 'grpo' | 'direct' | 'rag', DemoPolicyFigures>;
+  world: { entities: number; familiar: number; questions_test: number };
+  run: { id: number; steps: number; reward_first: number; reward_last: number };
+  seconds: number;
+}
+
+export interface DemoContext {
+  store: Store;
+  home: string;
+  log: Logger;
+  progress(done: number, total: number | null, message: string): void;
+  throwIfCancelled(): void;
+}
+
+function figures(m: PolicyMetrics): DemoPolicyFigures {
+  return {
+    accuracy: m.accuracy,
+    search_ratio_familiar: m.bySource[FAMILIAR]?.searchRatio ?? 0,
+    search_ratio_unfamiliar: m.bySource[UNFAMILIAR]?.searchRatio ?? 0,
+    searches_per_question: m.searchesPerQuestion,
+  };
+}
+
+export async function runDemo(ctx: DemoContext, options: DemoOptions): Promise<DemoReport> {
+  const started = performance.now();
+  const worldOptions = { ...(options.quick ? QUICK_WORLD : DEFAULT_WORLD), ...options.world };
+  const stage = (name: string) => ({
+    progress: (done: number, total: number | null, message: string) => ctx.progress(done, total, `${name}: ${message}`),
+    throwIfCancelled: ctx.throwIfCancelled,
+  });
+
+  const world = await buildDemoWorkspace(ctx.store, ctx.home, worldOptions, stage('World'));
+  const pretrained = await pretrainDemoModel(ctx.store, ctx.home, world, { ...DEFAULT_PRETRAIN, corpus: DEMO_CORPUS, ...(options.quick ? { epochs: 6, factEpochs: 8 } : {}), ...options.pretrain }, stage('Pre-training'));
+  const checkpointId = ctx.store.repos.runs.addCheckpoint(null, 0, pretrained.folder, pretrained.model.config);
+
+  const rewardSpec = options.noSearchPenalty
+    ? { ...DEFAULT_REWARD_SPEC, name: 'mmsearch-r1-no-penalty', constants: { ...DEFAULT_REWARD_SPEC.constants, search_penalty: 0 } }
+    : DEFAULT_REWARD_SPEC;
+  const run = createRun(ctx.store, {
+    name: `demo${options.noSearchPenalty ? ' (no search penalty)' : ''}${options.unbalanced ? ' (unbalanced)' : ''}`,
+    model: { checkpoint: checkpointId },
+    dataset: DEMO_DATASET,
+    split: 'train',
+    search: { engine: 'local', corpus: DEMO_CORPUS, mode: 'cache-first' },
+    rollout: { groupSize: options.grpo?.groupSize ?? 4, templates: DEMO_TEMPLATES, maxTokensPerTurn: 48, maxTotalTokens: 160 },
+    reward: rewardSpec,
+    grpo: {
+      steps: options.grpo?.steps ?? (options.quick ? 12 : 40),
+      batchPrompts: options.grpo?.batchPrompts ?? 8,
+      miniBatch: 8,
+      lr: options.grpo?.lr ?? 1e-3,
+      warmupSteps: 2,
+      decay: 'constant',
+      maxSequenceLength: 512,
+    },
+    checkpointEvery: 1000,
+    seed: 3,
+  });
+  const trained = await runGrpo(
+    { store: ctx.store, home: ctx.home, log: ctx.log, progress: (d, t, m) => ctx.progress(d, t, `GRPO ${m}`), cancelled: () => (ctx.throwIfCancelled(), false) },
+    run.id,
+  );
+  const checkpoints = ctx.store.repos.runs.checkpoints(run.id);
+  const finalModel = readState(checkpoints.at(-1)!.path).model;
+
+  const samples = evalSamples(ctx.store, options.evalQuestions);
+  const tools = searchTools(ctx.store, ctx.home);
+  const evaluate = async (model: typeof finalModel, which: EvalPolicy[], label: string) => {
+    const policy = new Policy(model, { device: 'auto' });
+    try {
+      return await evaluatePolicies(policy, samples, {
+        policies: which,
+        tools,
+        templates: DEMO_TEMPLATES,
+        limits: { maxTurns: 3, maxImageSearches: 1, maxTextSearches: 2, maxTokensPerTurn: 48, maxTotalTokens: 160, maxPromptTokens: 4096 },
+        reward: rewardSpec,
+        wording: DEMO_WORDING,
+        record: { store: ctx.store, name: `demo: ${label}`, datasetId: ctx.store.repos.datasets.find(DEMO_DATASET)!.id, checkpointId: null },
+        onProgress: (d, t, m) => ctx.progress(d, t, `Evaluating ${label}: ${m}`),
+      });
+    } finally {
+      await policy.release();
+    }
+  };
+  const before = await evaluate(loadTinyVlm(pretrained.folder), ['policy', 'direct', 'rag'], 'pre-trained');
+  const after = await evaluate(finalModel, ['policy'], 'GRPO');
+
+  const metrics = ctx.store.repos.runs.metrics(run.id).filter((m) => m.name === 'reward_mean');
+  return {
+    policies: { pretrained: figures(before.policy), grpo: figures(after.policy), direct: figures(before.direct), rag: figures(before.rag) },
+    world: { entities: world.entities.length, familiar: world.entities.filter((e) => e.familiar).length, questions_test: world.questions.filter((q) => q.split === 'test').length },
+    run: { id: run.id, steps: trained.step, reward_first: metrics[0]?.value ?? 0, reward_last: metrics.at(-1)?.value ?? 0 },
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+function evalSamples(store: Store, limit?: number): EvalSample[] {
+  const dataset = store.repos.datasets.find(DEMO_DATASET)!;
+  const rows = store.repos.trajectories.trainingRows(dataset.id, 'test');
+  return rows.slice(0, limit ?? rows.length).map((r) => ({
+    sampleId: r.id,
+    question: r.question,
+    image: store.repos.images.get(r.imageSha256)!.bytes,
+    groundTruth: r.answer,
+    candidateAnswers: r.candidateAnswers,
+    need: r.need,
+    dataSource: r.dataSource,
+  }));
+}
+
+function searchTools(store: Store, home: string): RolloutTools {
+  const toolbox = new SearchService({ store, home }).toolbox({ engine: 'local', corpus: DEMO_CORPUS, mode: 'cache-first' });
+  return {
+    imageSearch: (sample) => toolbox.imageSearch({ bytes: sample.image }),
+    textSearch: (query) => toolbox.textSearch(query),
+    image: (sha) => store.repos.images.get(sha)!.bytes,
+  };
+}

@@ -1,0 +1,47 @@
+// The teacher's turns for the demo's SFT cold start. Searching is NOT tied to familiarity here: every training
+// question gets a search script or a direct answer by a coin flip, and a direct answer about an unfamiliar
+// species is a guess (it cannot know). GRPO must discover which species it knows.
+import type { Question, World } from '../world/types';
+import { DIETS, ISLANDS } from '../world/vocabulary';
+import type { Random } from '../../platform/random';
+
+export const REASON_KNOWN = '<reason>I know this species.</reason>';
+export const REASON_IMAGE = '<reason>I need to find out which species this is.</reason>';
+export const REASON_FOUND = '<reason>The search results tell me.</reason>';
+export const REASON_FACTS = '<reason>I need facts about this species.</reason>';
+
+/** The baselines' forced turns use the same words the model learned in SFT. */
+export const DEMO_WORDING = { direct: REASON_KNOWN, imageSearch: REASON_IMAGE, textSearch: REASON_FACTS, answerAfterSearch: REASON_FOUND };
+
+const attributeWord: Record<string, string> = { island: 'island', year: 'described', diet: 'eats' };
+
+export function directAnswer(answer: string): string {
+  return `${REASON_KNOWN}<answer>${answer}</answer>`;
+}
+
+export const imageSearchTurn = `${REASON_IMAGE}<search><img></search>`;
+
+export function textSearchTurn(name: string, attribute: string): string {
+  return `${REASON_FACTS}<text_search>${name} ${attributeWord[attribute]}</text_search>`;
+}
+
+export function answerAfterSearch(answer: string): string {
+  return `${REASON_FOUND}<answer>${answer}</answer>`;
+}
+
+/** A plausible wrong answer: what a model that does not know says. */
+export function guess(world: World, q: Question, random: Random): string {
+  const pickOther = (values: readonly string[]) => random.pick(values.filter((v) => v !== q.answer));
+  if (q.kind === 'name') return random.pick(world.entities.filter((e) => e.id !== q.entityId)).name;
+  if (q.attribute === 'island') return pickOther(ISLANDS);
+  if (q.attribute === 'diet') return pickOther(DIETS);
+  return String(random.int(1750, 1990));
+}
+
+/** Every text the tiny model should tokenise well (its BPE merges are learned from these). */
+export function tokenizerCorpus(world: World, templates: { question: string; afterTool: string }): string[] {
+  const texts = [templates.question, templates.afterTool, REASON_KNOWN, REASON_IMAGE, REASON_FOUND, REASON_FACTS];
+  for (const d of world.documents) texts.push(d.title, d.body);
+  for (const q of world.questions) texts.push(q.text, textSearchTurn(world.entities[q.entityId].name, q.attribute ?? 'island'));
+  return texts;
+}

@@ -1,0 +1,27 @@
+// The demo's own settings. The demo lives in its own data folder, so these never touch a user's workspace.
+import type { PromptTemplates } from '../../rl/protocol/templates';
+import type { CreateOptions } from '../../model/tiny/vlm';
+
+/**
+ * Terse prompts: the tiny model learns the protocol from its SFT conversations, not from instructions, and
+ * every prompt token costs time on two CPU cores. (A real model keeps the default, instructive templates.)
+ */
+export const DEMO_TEMPLATES: PromptTemplates = {
+  question: 'Question: {{ question }}',
+  afterTool: '<information>{{ tool_output }}</information>{% if is_last_turn %} Answer now.{% endif %}',
+};
+
+/** Fewer results than the method's 5 keep conversations short enough for CPU training. */
+export const DEMO_SEARCH = { engine: 'local', imageTopK: 3, textTopK: 2 } as const;
+
+/** A tiny VLM sized for the demo: 32-pixel pictures in 8-pixel patches (4 image tokens after the 2×2 merge). */
+export const DEMO_MODEL: NonNullable<CreateOptions['config']> = {
+  hidden_size: 96,
+  intermediate_size: 256,
+  num_hidden_layers: 3,
+  num_attention_heads: 4,
+  num_key_value_heads: 2,
+  head_dim: 24,
+  max_position_embeddings: 512,
+  vision_config: { image_size: 32, patch_size: 8, hidden_size: 64, intermediate_size: 128, depth: 2, num_heads: 4 },
+};

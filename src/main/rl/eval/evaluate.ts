@@ -1,0 +1,138 @@
+// Evaluation: accuracy and search behaviour per data source, for the trained policy and for the paper's two
+// baselines run with the same model — direct answering (the answer is forced to start at once) and the RAG
+// workflow that always searches (image search forced, then a text search whose query the model writes).
+// Greedy decoding, one sample per question; every trajectory is stored with the evaluation record.
+import type { Store } from '../../storage';
+import type { Policy } from '../../model/tiny/vlm';
+import { compileTemplates, type PromptTemplates } from '../protocol/templates';
+import { DEFAULT_LIMITS, type RolloutLimits } from '../protocol/limits';
+import { compileReward, DEFAULT_REWARD_SPEC, type RewardSpec } from '../reward/spec';
+import { runRollouts, type RolloutTools, type TurnPrefix } from '../rollout/engine';
+import type { RolloutSample, Trajectory } from '../rollout/types';
+import { scoreTrajectory } from '../train/grpo';
+import { storeTrajectory } from '../train/persist';
+
+export type EvalPolicy = 'policy' | 'direct' | 'rag';
+
+/** The reasoning text that opens each forced turn of the baselines (the action tags are the protocol's). */
+export interface BaselineWording {
+  direct: string;
+  imageSearch: string;
+  textSearch: string;
+  answerAfterSearch: string;
+}
+
+export const DEFAULT_BASELINE_WORDING: BaselineWording = {
+  direct: '<reason>I answer from what I know.</reason>',
+  imageSearch: '<reason>I search with the image first.</reason>',
+  textSearch: '<reason>Now I search for the facts.</reason>',
+  answerAfterSearch: '<reason>I answer with what I found.</reason>',
+};
+
+function prefixes(which: EvalPolicy, w: BaselineWording): ((turn: number) => TurnPrefix | null) | undefined {
+  if (which === 'direct') return (turn) => (turn === 0 ? { text: `${w.direct}<answer>`, close: '</answer>' } : null);
+  if (which === 'rag')
+    return (turn) =>
+      turn === 0
+        ? { text: `${w.imageSearch}<search><img></search>` }
+        : turn === 1
+          ? { text: `${w.textSearch}<text_search>`, close: '</text_search>' }
+          : { text: `${w.answerAfterSearch}<answer>`, close: '</answer>' };
+  return undefined;
+}
+
+export interface EvalSample extends RolloutSample {
+  dataSource: string | null;
+}
+
+export interface PolicyMetrics {
+  questions: number;
+  accuracy: number;
+  searchRatio: number;
+  imageSearchRatio: number;
+  textSearchRatio: number;
+  searchesPerQuestion: number;
+  bySource: Record<string, { questions: number; accuracy: number; searchRatio: number; searchesPerQuestion: number }>;
+}
+
+export interface EvalOptions {
+  policies: EvalPolicy[];
+  tools: RolloutTools;
+  templates: PromptTemplates;
+  limits?: RolloutLimits;
+  reward?: RewardSpec;
+  /** How the baselines' forced turns are worded (match the wording the model was trained on). */
+  wording?: BaselineWording;
+  batch?: number;
+  /** Where to store the trajectories: an eval run and the dataset and checkpoint evaluated. */
+  record?: { store: Store; name: string; datasetId: number | null; checkpointId: number | null };
+  onProgress?(done: number, total: number, message: string): void;
+  shouldStop?(): boolean;
+}
+
+function summarize(trajectories: readonly Trajectory[], correct: readonly number[]): PolicyMetrics {
+  const searchesOf = (t: Trajectory) => t.turns.filter((turn) => turn.tool !== null).length;
+  const group = (ts: readonly { t: Trajectory; ok: number }[]) => ({
+    questions: ts.length,
+    accuracy: ts.length ? ts.reduce((a, x) => a + x.ok, 0) / ts.length : 0,
+    searchRatio: ts.length ? ts.filter((x) => searchesOf(x.t) > 0).length / ts.length : 0,
+    searchesPerQuestion: ts.length ? ts.reduce((a, x) => a + searchesOf(x.t), 0) / ts.length : 0,
+  });
+  const all = trajectories.map((t, i) => ({ t, ok: correct[i] }));
+  const bySource: PolicyMetrics['bySource'] = {};
+  for (const source of new Set(trajectories.map((t) => (t.sample as EvalSample).dataSource ?? 'unknown'))) {
+    bySource[source] = group(all.filter((x) => ((x.t.sample as EvalSample).dataSource ?? 'unknown') === source));
+  }
+  const overall = group(all);
+  return {
+    ...overall,
+    imageSearchRatio: all.length ? all.filter((x) => x.t.turns.some((turn) => turn.action.kind === 'image_search' && turn.tool)).length / all.length : 0,
+    textSearchRatio: all.length ? all.filter((x) => x.t.turns.some((turn) => turn.action.kind === 'text_search' && turn.tool)).length / all.length : 0,
+    bySource,
+  };
+}
+
+export async function evaluatePolicies(policy: Policy, samples: readonly EvalSample[], options: EvalOptions): Promise<Record<EvalPolicy, PolicyMetrics>> {
+  const templates = compileTemplates(options.templates);
+  const spec = options.reward ?? DEFAULT_REWARD_SPEC;
+  const reward = compileReward(spec);
+  const batch = options.batch ?? 16;
+  const out = {} as Record<EvalPolicy, PolicyMetrics>;
+  const total = samples.length * options.policies.length;
+  let done = 0;
+  for (const which of options.policies) {
+    const limits = which === 'rag' ? { ...(options.limits ?? DEFAULT_LIMITS), maxTurns: 3, maxImageSearches: 1, maxTextSearches: 1 } : (options.limits ?? DEFAULT_LIMITS);
+    const trajectories: Trajectory[] = [];
+    for (let start = 0; start < samples.length; start += batch) {
+      if (options.shouldStop?.()) throw new Error('Evaluation cancelled');
+      const chunk = samples.slice(start, start + batch);
+      const result = await runRollouts(policy, chunk, { groupSize: 1, templates, tools: options.tools, limits, sampling: { temperature: 0 }, turnPrefix: prefixes(which, options.wording ?? DEFAULT_BASELINE_WORDING) });
+      result.forEach((t) => (t.groupIndex += start));
+      trajectories.push(...result);
+      done += chunk.length;
+      options.onProgress?.(done, total, `${which}: ${start + chunk.length} of ${samples.length} questions`);
+    }
+    const rewards = trajectories.map((t) => scoreTrajectory(reward, t, 0));
+    out[which] = summarize(trajectories, rewards.map((r) => r.score));
+    if (options.record) storeEvaluation(options.record, which, spec, trajectories, rewards, out[which]);
+  }
+  return out;
+}
+
+function storeEvaluation(
+  record: NonNullable<EvalOptions['record']>,
+  which: EvalPolicy,
+  spec: RewardSpec,
+  trajectories: readonly Trajectory[],
+  rewards: ReturnType<typeof scoreTrajectory>[],
+  metrics: PolicyMetrics,
+): void {
+  const { store } = record;
+  store.db.transaction(() => {
+    const run = store.repos.runs.insert(`${record.name} (${which})`, 'eval', { policy: which, datasetId: record.datasetId, checkpointId: record.checkpointId });
+    const evaluationId = store.repos.runs.addEvaluation({ name: record.name, checkpointId: record.checkpointId, datasetId: record.datasetId, policy: which, config: { runId: run.id }, metrics });
+    const specId = store.repos.trajectories.ensureSpec(spec);
+    trajectories.forEach((t, i) => storeTrajectory(store, { runId: run.id, step: 0, checkpointId: record.checkpointId, evaluationId, specId }, t, rewards[i], null));
+    store.repos.runs.setStatus(run.id, 'finished');
+  })();
+}

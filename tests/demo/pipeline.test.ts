@@ -1,0 +1,49 @@
+// The demo pipeline end to end on a very small world: every stage runs for real (world → dataset and corpus →
+// SFT of a tiny VLM → GRPO with the local search engine → evaluation against the baselines). Learning quality is
+// measured by `searchlab demo`, not here; this checks that the stages connect and record what they should.
+import { afterAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/main/storage';
+import { homePaths } from '../../src/main/platform/home';
+import { logger } from '../../src/main/platform/log';
+import { runDemo } from '../../src/main/demo/pipeline/pipeline';
+import { tempHome, removeTempHomes } from '../helpers/home';
+
+afterAll(removeTempHomes);
+
+const tiny = { hidden_size: 32, intermediate_size: 64, num_hidden_layers: 1, num_attention_heads: 2, num_key_value_heads: 1, head_dim: 16, max_position_embeddings: 512, vision_config: { image_size: 16, patch_size: 8, hidden_size: 32, intermediate_size: 64, depth: 1, num_heads: 2 } };
+
+describe('the demo pipeline', () => {
+  it('builds the world, pre-trains, trains with GRPO and evaluates, recording everything', async () => {
+    const home = tempHome();
+    const store = openStore(homePaths(home).database);
+    const messages: string[] = [];
+    const report = await runDemo(
+      { store, home, log: logger('test'), progress: (_d, _t, m) => messages.push(m), throwIfCancelled: () => {} },
+      {
+        quick: true,
+        noSearchPenalty: false,
+        unbalanced: false,
+        world: { entities: 12, questionsPerEntity: 2 },
+        pretrain: { epochs: 1, factEpochs: 1, batchSize: 4, model: tiny },
+        grpo: { steps: 2, batchPrompts: 2, groupSize: 2 },
+        evalQuestions: 4,
+      },
+    );
+    expect(report.world).toEqual({ entities: 12, familiar: 5, questions_test: 6 });
+    for (const p of Object.values(report.policies)) {
+      for (const v of [p.accuracy, p.search_ratio_familiar, p.search_ratio_unfamiliar]) expect(v).toBeGreaterThanOrEqual(0), expect(v).toBeLessThanOrEqual(1);
+    }
+    // The RAG baseline always searches; direct answering never does.
+    expect(report.policies.rag.searches_per_question).toBe(2);
+    expect(report.policies.direct.searches_per_question).toBe(0);
+    expect(report.run.steps).toBe(2);
+    const run = store.repos.runs.get(report.run.id)!;
+    expect(run.status).toBe('finished');
+    expect(store.repos.trajectories.countForStep(run.id, 1)).toBe(4);
+    expect(store.repos.trajectories.countForStep(run.id, 2)).toBe(4);
+    expect(store.repos.runs.metrics(run.id).filter((m) => m.name === 'reward_mean')).toHaveLength(2);
+    expect(store.repos.runs.evaluations().map((e) => e.policy).sort()).toEqual(['direct', 'policy', 'policy', 'rag']);
+    expect(messages.some((m) => m.startsWith('Pre-training'))).toBe(true);
+    store.close();
+  });
+});
