@@ -16,6 +16,7 @@ import {
   matmul,
   mean,
   mul,
+  powConst,
   neg,
   reshape,
   sigmoid,
@@ -42,8 +43,9 @@ export function embedding(table: Tensor, ids: Tensor): Tensor {
   return gather(table, ids, 0);
 }
 
+/** x / sqrt(mean(x²) + eps) · weight, in the form onnxruntime fuses into SimplifiedLayerNormalization. */
 export function rmsNorm(x: Tensor, weight: Tensor, eps = 1e-6): Tensor {
-  const ms = mean(mul(x, x), -1, true);
+  const ms = mean(powConst(x, 2), -1, true);
   return mul(div(x, sqrt(add(ms, eps))), weight);
 }
 

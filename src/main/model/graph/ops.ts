@@ -144,8 +144,14 @@ export function max(x: Tensor, axes?: number | readonly number[], keepdims = fal
 }
 export function mean(x: Tensor, axes?: number | readonly number[], keepdims = false): Tensor {
   const ax = axesOf(x, axes);
-  const n = ax.reduce((p, a) => p * x.shape[a], 1);
-  return div(sum(x, ax, keepdims), n);
+  if (ax.length === 0) return x;
+  return apply('mean', [x], { axes: ax, keepdims });
+}
+
+/** x ** p for a constant p. */
+export function powConst(x: Tensor, p: number): Tensor {
+  if (p === 1) return x;
+  return apply('pow', [x], { exponent: p });
 }
 
 /** Sums a broadcast result back to `shape` (the adjoint of broadcasting). */

@@ -8,6 +8,7 @@
 import {
   cast,
   div,
+  powConst,
   equal,
   exp,
   expand,
@@ -152,6 +153,24 @@ export const PRIMITIVES: Record<string, Primitive> = {
   // index of the largest value along attrs.axis (dropped); integer output, so no gradient
   argmax: {
     shape: ([x], a) => ({ shape: x.shape.filter((_, i) => i !== (a.axis as number)), dtype: 'int64' }),
+  },
+
+  // mean over `axes` (ReduceMean): a primitive of its own so that ORT can recognise norm patterns
+  mean: {
+    shape: ([x], a) => reduced(x, a),
+    grad: (g, y, [x]) => {
+      const axes = y.attrs.axes as number[];
+      const n = axes.reduce((p, a) => p * x.shape[a], 1);
+      return [div(expand(reshape(g, keptShape(x, axes)), x.shape), n)];
+    },
+  },
+  // x ** attrs.exponent for a constant exponent
+  pow: {
+    shape: floatSame,
+    grad: (g, y, [x]) => {
+      const p = y.attrs.exponent as number;
+      return [mul(g, p === 2 ? mul(x, 2) : mul(powConst(x, p - 1), p))];
+    },
   },
 
   // normalisations along one axis (ONNX has fused kernels; their gradients are short)

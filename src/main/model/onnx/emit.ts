@@ -166,6 +166,17 @@ export function emit(outputs: Record<string, Tensor>, options: EmitOptions = {})
       case 'sum':
         node('ReduceSum', [ins[0], ints(a.axes as number[])], o, [{ name: 'keepdims', kind: 'int', value: a.keepdims ? 1 : 0 }]);
         break;
+      case 'mean':
+        node('ReduceMean', ins, o, [
+          { name: 'axes', kind: 'ints', value: a.axes as number[] },
+          { name: 'keepdims', kind: 'int', value: a.keepdims ? 1 : 0 },
+        ]);
+        break;
+      case 'pow': {
+        const exponent = addInitializer('exponent', t.dtype, [], t.dtype === 'float64' ? Float64Array.of(a.exponent as number) : Float32Array.of(a.exponent as number), true);
+        node('Pow', [ins[0], exponent], o);
+        break;
+      }
       case 'max':
         node('ReduceMax', ins, o, [
           { name: 'axes', kind: 'ints', value: a.axes as number[] },
