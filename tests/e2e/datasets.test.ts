@@ -193,6 +193,23 @@ describe('the datasets page', () => {
     await expect.poll(() => page.locator('.ds-card').count()).toBe(3);
   });
 
+  it('exports the selected dataset from the dialog, and deletes a dataset after confirmation', async () => {
+    await page.locator('.ds-card', { hasText: 'small' }).click();
+    await expect.poll(() => page.getByTestId('dataset-name').textContent()).toBe('small');
+    const out = path.join(tempHome('searchlab-out-'), 'small.jsonl');
+    await page.getByRole('button', { name: 'Export…' }).click();
+    await page.getByLabel('Export format').selectOption('jsonl');
+    await page.getByLabel('Output file').fill(out);
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    await expect.poll(() => page.locator('.ds-dialog [data-status]').getAttribute('data-status'), { timeout: 20_000 }).toBe('succeeded');
+    expect(fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l).question)).toEqual(['q1', 'q3']);
+    await page.keyboard.press('Escape');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => page.locator('.ds-card').count()).toBe(2);
+    await expect.poll(() => page.locator('.ds-card', { hasText: 'small' }).count()).toBe(0);
+  });
+
   it('looks right in the dark theme too', async () => {
     await page.keyboard.press('Escape');
     await page.evaluate(() => (document.documentElement.dataset.theme = 'dark'));
