@@ -41,8 +41,8 @@ function visionBlock(P: ParamSet, c: TinyVlmConfig, i: number, h: Tensor): Tenso
   const [n, tokens, d] = h.shape;
   const heads = v.num_heads;
   const hd = d / heads;
-  // full self-attention over the image's patches
-  // the fused qkv weight is split by rows (cheap to differentiate) rather than splitting the activations
+  // full self-attention over the image's patches; the fused qkv weight is split by rows (cheap to differentiate)
+  // rather than splitting the activations
   const x0 = rmsNorm(h, P.get(`${b}.norm1.weight`), 1e-6);
   const w = P.get(`${b}.attn.qkv.weight`);
   const bias = P.get(`${b}.attn.qkv.bias`);
@@ -52,10 +52,8 @@ function visionBlock(P: ParamSet, c: TinyVlmConfig, i: number, h: Tensor): Tenso
   };
   const a = attention(project(0), project(1), project(2));
   h = add(h, P.linear(reshape(transpose(a, [0, 2, 1, 3]), [n, tokens, d]), `${b}.attn.proj`));
-  // SwiGLU MLP with biases
-  const x = rmsNorm(h, P.get(`${b}.norm2.weight`), 1e-6);
-  const mlp = P.linear(mul(silu(P.linear(x, `${b}.mlp.gate_proj`)), P.linear(x, `${b}.mlp.up_proj`)), `${b}.mlp.down_proj`);
-  return add(h, mlp);
+  // SwiGLU MLP (with biases here)
+  return add(h, mlp(P, b, rmsNorm(h, P.get(`${b}.norm2.weight`), 1e-6)));
 }
 
 /** pixels [N, 3, H, W] → image-token features [N · tokensPerImage, hidden_size]. */
@@ -124,6 +122,7 @@ export function decoder(P: ParamSet, c: TinyVlmConfig, inp: DecoderInputs): { hi
   return { hidden: rmsNorm(h, P.get('model.norm.weight'), c.rms_norm_eps), present };
 }
 
+/** SwiGLU: down(silu(gate(x)) · up(x)); biases are used where the checkpoint has them. */
 function mlp(P: ParamSet, l: string, x: Tensor): Tensor {
   return P.linear(mul(silu(P.linear(x, `${l}.mlp.gate_proj`)), P.linear(x, `${l}.mlp.up_proj`)), `${l}.mlp.down_proj`);
 }
