@@ -173,6 +173,8 @@ describe('the datasets page', () => {
     await page.getByRole('button', { name: 'Create subset' }).click();
     await expect.poll(() => page.getByTestId('dataset-name').textContent(), { timeout: 20_000 }).toBe('balanced');
     await expect.poll(() => page.locator('.ds-card').count()).toBe(2);
+    await page.getByTestId('recipe').locator('summary').click();
+    await expect.poll(() => page.getByTestId('recipe').textContent()).toMatch(/Balanced subset of synthetic: 67% search-required.*Seed1.*fvqa: [\d,]+ need search \+ [\d,]+ search-free/);
   });
 
   it('imports from the dialog, listing bad rows and writing nothing until asked to skip them', async () => {

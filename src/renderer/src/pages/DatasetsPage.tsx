@@ -12,6 +12,7 @@ import { AgreementView } from '../datasets/AgreementView';
 import { ImportDialog } from '../datasets/ImportDialog';
 import { ExportDialog } from '../datasets/ExportDialog';
 import { BalanceDialog } from '../datasets/BalanceDialog';
+import { Recipe } from '../datasets/Recipe';
 import '../datasets/datasets.css';
 
 type DialogName = 'import' | 'export' | 'balance' | null;
@@ -107,8 +108,8 @@ export function DatasetsPage() {
                 <span className="muted">
                   {dataset.samples.toLocaleString()} samples · {dataset.images.toLocaleString()} images
                   {dataset.annotators.length ? ` · annotators: ${dataset.annotators.join(', ')}` : ''}
-                  {dataset.recipe ? ' · balanced subset (recipe recorded)' : ''}
                 </span>
+                <Recipe dataset={dataset} />
               </div>
               <span className="spacer" />
               <div className="ds-segmented" role="tablist" aria-label="Mode">
