@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTinyVlm, grpoLoss, Policy } from '../../src/main/model';
+import { cloneTinyVlm, createTinyVlm, grpoLoss, Policy } from '../../src/main/model';
 
 describe('a GRPO loss composed from per-token log-probs', () => {
   it('raises the log-prob of the sequence with positive advantage and lowers the other', async () => {
@@ -20,6 +20,15 @@ describe('a GRPO loss composed from per-token log-probs', () => {
     };
     const total = (lp: Float32Array, b: number) => lp.slice(b * T, (b + 1) * T).reduce((s, v, t) => s + v * mask[b * T + t], 0);
     const before = await flat();
+    const reference = new Policy(cloneTinyVlm(model), { device: 'cpu', frozen: true });
+    const refFlat = async () => {
+      const { logprobs } = await reference.logprobs(seqs, { length: T });
+      const out = new Float32Array(B * T);
+      logprobs.forEach((lp, b) => out.set(lp, b * T));
+      return out;
+    };
+    expect(Math.abs(total(await refFlat(), 1) - total(before, 1))).toBeLessThan(1e-4);
+    await expect(reference.trainer({ shape: { batch: B, length: T, images: 0 }, loss: grpoLoss({ clipRatio: 0.2, klCoef: 0 }), trainable: 'all' })).rejects.toThrow(/frozen/);
     const trainer = await policy.trainer({
       shape: { batch: B, length: T, images: 0 },
       loss: grpoLoss({ clipRatio: 0.2, klCoef: 0.001 }),
@@ -32,11 +41,14 @@ describe('a GRPO loss composed from per-token log-probs', () => {
     expect(first.metrics.clip_fraction).toBe(0);
     for (let i = 0; i < 5; i++) await trainer.step(seqs, extra);
     const after = await flat();
+    // a frozen copy taken before training (the KL reference) still scores with the old weights
+    expect(Math.abs(total(await refFlat(), 0) - total(before, 0))).toBeLessThan(1e-4);
     expect(total(after, 0)).toBeGreaterThan(total(before, 0) + 0.5);
     expect(total(after, 1)).toBeLessThan(total(before, 1) - 0.5);
     const last = await trainer.step(seqs, extra);
     expect(last.metrics.clip_fraction as number).toBeGreaterThan(0); // ratios have left the trust region
     await trainer.release();
     await policy.release();
+    await reference.release();
   });
 });

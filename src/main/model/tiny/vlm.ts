@@ -143,11 +143,21 @@ export class Policy {
 
   constructor(
     readonly model: TinyVlm,
-    readonly options: { device?: DeviceRequest; threads?: number; maxSessions?: number } = {},
+    readonly options: {
+      device?: DeviceRequest;
+      threads?: number;
+      maxSessions?: number;
+      /**
+       * Bake the weights into the sessions as initializers (for a policy that never changes, such as the KL
+       * reference): fewer inputs per run, constant-folded weight transposes. Sessions then keep the weights they
+       * were built with.
+       */
+      frozen?: boolean;
+    } = {},
   ) {}
 
   private params(): ParamSet {
-    return new ParamSet(this.model.weights, { trainable: 'all', lora: this.model.lora });
+    return new ParamSet(this.model.weights, { trainable: this.options.frozen ? 'none' : 'all', lora: this.model.lora });
   }
 
   /**
@@ -221,6 +231,7 @@ export class Policy {
 
   /** A training step for batches of `options.shape`, minimising the caller's loss. Shares this policy's weights. */
   async trainer(options: PolicyTrainerOptions): Promise<PolicyTrainer> {
+    if (this.options.frozen) throw new Error('a frozen policy cannot be trained: create a Policy without `frozen`');
     if (options.trainable === 'lora' && !this.model.lora) throw new Error('call enableLora() before training LoRA adapters');
     const c = this.model.config;
     const trainer = await Trainer.create({
