@@ -105,3 +105,23 @@ describe('the app in browser mode', () => {
     await other.close();
   });
 });
+
+describe('first launch on an empty data folder', () => {
+  it('starts building the demo world in the background and shows its progress', async () => {
+    const fresh = await serve(tempHome(), ['--demo']);
+    const page2 = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      expect(fresh.output()).toContain('building the demo world');
+      await page2.goto(fresh.url);
+      const banner = page2.getByRole('status', { name: 'Demo world' });
+      await expect.poll(() => banner.isVisible(), { timeout: 30_000 }).toBe(true);
+      await expect.poll(() => banner.textContent()).toContain('Setting up the demo world');
+      await page2.screenshot({ path: artifactPath('first-launch-demo.png') });
+      await banner.getByRole('button', { name: 'Stop' }).click();
+      await expect.poll(() => banner.count(), { timeout: 30_000 }).toBe(0);
+    } finally {
+      await page2.close();
+      await fresh.stop();
+    }
+  });
+});

@@ -16,7 +16,7 @@ export interface ServedEngine {
 }
 
 export async function serve(home: string, extraArgs: string[] = []): Promise<ServedEngine> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'searchlab.mjs'), 'serve', '--home', home, '--port', '0', ...extraArgs], {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'searchlab.mjs'), 'serve', '--home', home, '--port', '0', ...(extraArgs.includes('--demo') ? extraArgs.filter((a) => a !== '--demo') : ['--no-demo', ...extraArgs])], {
     cwd: repoRoot,
     env: { ...process.env, SEARCHLAB_LOG: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,6 +2,7 @@
 // and the CLI, speaking the protocol over the parent port instead of a WebSocket.
 import { Engine } from '../engine/engine';
 import { resolveHome } from '../platform/home';
+import { startDemoOnFirstLaunch } from '../demo/first-launch';
 import type { HostMessage, HostReply } from './host-messages';
 
 const homeFlag = process.argv.indexOf('--home');
@@ -15,3 +16,4 @@ port.on('message', async ({ data }: { data: HostMessage }) => {
   port.postMessage({ kind: 'reply', ticket: data.ticket, reply } satisfies HostReply);
 });
 port.postMessage({ kind: 'ready', home } satisfies HostReply);
+void startDemoOnFirstLaunch(engine);

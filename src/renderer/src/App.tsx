@@ -4,6 +4,7 @@ import { StatusBar } from './components/StatusBar';
 import { JobsPanel } from './components/JobsPanel';
 import { Toasts } from './components/Toasts';
 import { HelpOverlay } from './components/HelpOverlay';
+import { DemoBanner } from './components/DemoBanner';
 import { pages, useNav, type PageId } from './state/nav';
 import { useSettings } from './state/settings';
 import { DatasetsPage } from './pages/DatasetsPage';
@@ -73,6 +74,7 @@ export function App() {
     <div className="app">
       <Sidebar />
       <main className="content">
+        <DemoBanner />
         <Page />
       </main>
       {jobsOpen ? <JobsPanel onClose={() => setJobsOpen(false)} /> : null}

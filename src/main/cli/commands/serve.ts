@@ -6,13 +6,14 @@ import { resolveHome } from '../../platform/home';
 import { rendererBuildDir } from '../../platform/package-root';
 import { Engine } from '../../engine/engine';
 import { startServer } from '../../server/server';
+import { startDemoOnFirstLaunch } from '../../demo/first-launch';
 
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'Browser mode: serve the app on 127.0.0.1 with a per-launch token',
-  usage: 'searchlab serve [--port N] [--home DIR]',
+  usage: 'searchlab serve [--port N] [--home DIR] [--no-demo]',
   async run(args, ctx) {
-    const { values } = parseCommandArgs(args, { ...commonOptions, port: { type: 'string' } }, false);
+    const { values } = parseCommandArgs(args, { ...commonOptions, port: { type: 'string' }, 'no-demo': { type: 'boolean', default: false } }, false);
     const rendererDir = rendererBuildDir();
     if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
       ctx.err(`The UI is not built (${rendererDir} has no index.html): run \`npm run build\` first, or use \`npm start\`.`);
@@ -23,6 +24,9 @@ export const serveCommand: CliCommand = {
     const server = await startServer({ engine, port: parsePort(values.port, 0), rendererDir });
     ctx.out(`SearchLab browser mode (data folder ${home})`);
     ctx.out(`Open ${server.url}`);
+    // An empty data folder opens on the demo world, built in the background (see the jobs panel).
+    const demoJob = values['no-demo'] ? null : await startDemoOnFirstLaunch(engine, ctx.env);
+    if (demoJob !== null) ctx.out('This data folder is empty: building the demo world in the background (a few minutes; progress in the app).');
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
