@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { colorCorpus, colorSamples, COLORS, colorAnswer, maskRows } from '../../src/main/model/tiny/synthetic';
 import { bucketLength, createTinyVlm, enableLora, loadTinyVlm, Policy, saveTinyVlm, sftLoss } from '../../src/main/model/tiny/vlm';
 import { encodeSafetensors, parseSafetensors } from '../../src/main/model/runtime/safetensors';
+import { encodeWithImages } from '../../src/main/model/tiny/batch';
 
 const dir = mkdtempSync(join(tmpdir(), 'searchlab-tiny-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,6 +59,25 @@ describe('tiny VLM', () => {
     expect(Array.from(b.logprobs[0])).toEqual(Array.from(a.logprobs[0]));
     expect(a.logprobs[0][0]).toBe(0);
     expect(a.logprobs[0].slice(1).every((v) => v < 0)).toBe(true);
+  });
+
+  it('scores a padded batch with several images per sequence exactly as it scores each sequence alone', async () => {
+    const model = createTinyVlm({ config: small, seed: 13 });
+    const policy = new Policy(model, { device: 'cpu' });
+    const [a, b, c] = colorSamples(model, 3, 4);
+    const prompt = (n: number) => encodeWithImages(model.tokenizer, model.config, '<|vision_start|><|image_pad|><|vision_end|>'.repeat(n) + 'same or not?');
+    const two = { ids: prompt(2), images: [a.image, b.image] };
+    const swapped = { ids: two.ids, images: [b.image, a.image] };
+    const one = { ids: prompt(1), images: [c.image] };
+    const text = { ids: model.tokenizer.encode('no image at all, a longer text sequence') };
+    const batched = await policy.logprobs([two, text, one]);
+    const alone = [await policy.logprobs([two]), await policy.logprobs([text]), await policy.logprobs([one])].map((r) => r.logprobs[0]);
+    batched.logprobs.forEach((lp, i) => lp.forEach((v, t) => expect(v).toBeCloseTo(alone[i][t], 4)));
+    // the images matter, and their order does too
+    const sw = (await policy.logprobs([swapped])).logprobs[0];
+    const last = two.ids.length - 1;
+    expect(Math.abs(sw[last] - alone[0][last])).toBeGreaterThan(1e-6);
+    await policy.release();
   });
 
   it('keeps at most maxSessions sessions and rebuilds an evicted one on demand', async () => {
