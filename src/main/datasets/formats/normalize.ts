@@ -161,9 +161,15 @@ export function normalizeRecord(record: SourceRecord): { row: NormalizedRow; rej
   const info = isRecord(f.extra_info) ? f.extra_info : {};
   const prompt = promptOf(f.prompt, fail);
 
+  const promptIsList = Array.isArray(f.prompt);
+  const badPrompt = promptIsList && prompt === null;
   const question =
-    optionalText(f, ['question', 'query'], fail) ?? optionalText(info, ['question'], fail) ?? (prompt ? questionFromPrompt(prompt) : null) ?? optionalText(f, ['prompt'], fail);
-  if (question === null || question.trim() === '') fail(prompt ? 'prompt' : 'question', 'missing: no question text');
+    optionalText(f, ['question', 'query'], fail) ??
+    optionalText(info, ['question'], fail) ??
+    (prompt ? questionFromPrompt(prompt) : null) ??
+    (promptIsList ? null : optionalText(f, ['prompt'], fail));
+  // A prompt that is not messages was reported already; do not report its missing question twice.
+  if ((question === null || question.trim() === '') && !badPrompt) fail(promptIsList ? 'prompt' : 'question', 'missing: no question text');
 
   let answer: string | null = null;
   let candidates: string[] = [];
