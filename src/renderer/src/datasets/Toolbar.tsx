@@ -10,6 +10,7 @@ export function Toolbar({ dataset }: { dataset: DatasetSummary }) {
   const filters = useDatasets((s) => s.filters);
   const total = useDatasets((s) => s.total);
   const view = useDatasets((s) => s.view);
+  const mode = useDatasets((s) => s.mode);
   const { setFilters, setView } = useDatasets.getState();
   const [q, setQ] = useState(filters.q ?? '');
   const searchRef = useRef<HTMLInputElement>(null);
@@ -79,7 +80,7 @@ export function Toolbar({ dataset }: { dataset: DatasetSummary }) {
       <span className="muted" data-testid="match-count">
         {total === null ? '…' : `${total.toLocaleString()} ${total === 1 ? 'sample' : 'samples'}`}
       </span>
-      <div className="ds-segmented" role="group" aria-label="View">
+      <div className="ds-segmented" role="group" aria-label="View" hidden={mode === 'label'}>
         <button className={view === 'grid' ? 'on' : ''} onClick={() => setView('grid')} aria-pressed={view === 'grid'}>
           Grid
         </button>
