@@ -11,18 +11,7 @@ import { ingestCorpus, type CorpusDocInput } from '../../search/local/ingest';
 import { LocalSearchEngine } from '../../search/local/engine';
 import { createSearchToolbox } from '../../search/tools/toolbox';
 import { SearchConfig } from '../../../shared/contract';
-
-/** Deterministic PRNG (mulberry32) so every run searches the same corpus with the same queries. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { Random } from '../../platform/random';
 
 const syllables = ['ka', 'lo', 'ven', 'tar', 'mi', 'sol', 'dra', 'qu', 'ne', 'ris', 'bo', 'thal', 'ur', 'pe', 'zan', 'gi'];
 
@@ -73,7 +62,9 @@ export const searchSuite: BenchSuite = {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'searchlab-bench-search-'));
     const store = openStore(path.join(dir, 'bench.db'));
     try {
-      const random = rng(42);
+      // Seeded, so every run searches the same corpus with the same queries.
+      const seeded = new Random(42);
+      const random = () => seeded.next();
       const words = vocabulary(20_000, random);
       const input: CorpusDocInput[] = [];
       for (let i = 0; i < docs; i++) {

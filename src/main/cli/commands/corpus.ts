@@ -3,8 +3,7 @@ import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { commonOptions, parseCommandArgs } from '../args';
 import { withEngine } from '../engine';
-import { formatProgressLine } from '../progress';
-import type { Job } from '../../../shared/contract';
+import { runJobInForeground } from '../foreground';
 
 export const corpusCommand: CliCommand = {
   name: 'corpus',
@@ -30,20 +29,7 @@ export const corpusCommand: CliCommand = {
       if (sub !== 'add') throw new UsageError(sub ? `Unknown corpus subcommand "${sub}"` : 'corpus needs a subcommand: add, list or delete');
       if (!arg) throw new UsageError('corpus add needs a folder');
       if (!values.name) throw new UsageError('corpus add needs --name NAME');
-      const started = await engine.call('jobs.start', { kind: 'corpus.ingest', params: { dir: path.resolve(arg), name: values.name, description: values.description ?? '' } });
-      const finished = await new Promise<Job>((resolve) => {
-        const stop = engine.subscribe((event) => {
-          if (event.event !== 'job.updated') return;
-          const job = event.data as Job;
-          if (job.id !== started.id) return;
-          if (!values.json) process.stderr.write(`\r${formatProgressLine(job)}`);
-          if (!['queued', 'running'].includes(job.status)) {
-            stop();
-            resolve(job);
-          }
-        });
-      });
-      if (!values.json) process.stderr.write('\n');
+      const finished = await runJobInForeground(engine, 'corpus.ingest', { dir: path.resolve(arg), name: values.name, description: values.description ?? '' }, ctx, values.json);
       if (finished.status !== 'succeeded') {
         if (values.json) ctx.out(JSON.stringify({ ok: false, status: finished.status, error: finished.error }));
         else ctx.err(`Corpus ${values.name}: ${finished.status}${finished.error ? `: ${finished.error}` : ''}`);

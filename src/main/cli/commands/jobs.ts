@@ -3,7 +3,7 @@ import { UsageError } from '../command';
 import { commonOptions, parseCommandArgs } from '../args';
 import { withEngine } from '../engine';
 import { JobKind } from '../../../shared/contract';
-import { formatProgressLine } from '../progress';
+import { runJobInForeground } from '../foreground';
 
 export const jobsCommand: CliCommand = {
   name: 'jobs',
@@ -28,20 +28,7 @@ export const jobsCommand: CliCommand = {
       } catch (error) {
         throw new UsageError(`--params is not JSON: ${(error as Error).message}`);
       }
-      const started = await engine.call('jobs.start', { kind: parsedKind.data, params });
-      const finished = await new Promise<Awaited<ReturnType<typeof engine.jobs.get>>>((resolve) => {
-        const stop = engine.subscribe((event) => {
-          if (event.event !== 'job.updated') return;
-          const job = event.data as typeof started;
-          if (job.id !== started.id) return;
-          if (!values.json) process.stderr.write(`\r${formatProgressLine(job)}`);
-          if (!['queued', 'running'].includes(job.status)) {
-            stop();
-            resolve(job);
-          }
-        });
-      });
-      if (!values.json) process.stderr.write('\n');
+      const finished = await runJobInForeground(engine, parsedKind.data, params, ctx, values.json);
       if (values.json) ctx.out(JSON.stringify(finished));
       else ctx.out(`${finished.status}${finished.error ? `: ${finished.error}` : ''}${finished.result ? ` ${JSON.stringify(finished.result)}` : ''}`);
       return finished.status === 'succeeded' ? 0 : 1;

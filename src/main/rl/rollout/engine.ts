@@ -3,7 +3,7 @@
 import type { ToolCallResult } from '../../../shared/contract';
 import { generate } from '../../model/generate/generate';
 import type { SamplingOptions } from '../../model/generate/sampling';
-import type { Policy } from '../../model/tiny/vlm';
+import { bucketLength, type Policy } from '../../model/tiny/vlm';
 import { parseTurn, STOP_STRINGS } from '../protocol/actions';
 import { DEFAULT_LIMITS, nextStep, type RolloutCounters, type RolloutLimits } from '../protocol/limits';
 import type { CompiledTemplates } from '../protocol/templates';
@@ -75,7 +75,8 @@ export async function runRollouts(policy: Policy, samples: readonly RolloutSampl
     const active = states.filter((s) => !s.done);
     if (active.length === 0) break;
     options.onTurn?.(turn, active.length);
-    const maxNewTokens = Math.min(limits.maxTokensPerTurn, maxPositions - Math.max(...active.map((s) => s.conversation.length)));
+    // Generation pads prompts up to a bucket; what is left of the context after that is the most a turn can add.
+    const maxNewTokens = Math.min(limits.maxTokensPerTurn, maxPositions - bucketLength(Math.max(...active.map((s) => s.conversation.length))));
     if (maxNewTokens <= 0) {
       for (const s of active) endWith(s, 'token_limit');
       break;
