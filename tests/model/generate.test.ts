@@ -33,6 +33,19 @@ describe('sampling', () => {
     counts.forEach((c, k) => expect(Math.abs(c / n - p[k] / z)).toBeLessThan(0.015));
   });
 
+  it('never samples a banned token, and reports the unrestricted log-prob', () => {
+    const r = seededRandom(5);
+    const banned = new Set([1, 2]);
+    const z = Array.from(logits, Math.exp).reduce((a, b) => a + b, 0);
+    for (let i = 0; i < 300; i++) {
+      const s = sampleToken(logits, { temperature: 1 }, r, banned);
+      expect(banned.has(s.token)).toBe(false);
+      expect(s.logprob).toBeCloseTo(Math.log(Math.exp(logits[s.token]) / z), 6);
+    }
+    expect(sampleToken(logits, { temperature: 0 }, r, banned).token).toBe(0);
+    expect(sampleToken(logits, { topK: 1 }, r, banned).token).toBe(0);
+  });
+
   it('top-k 2 never returns a token outside the two best', () => {
     const r = seededRandom(3);
     for (let i = 0; i < 200; i++) expect([1, 2]).toContain(sampleToken(logits, { topK: 2 }, r).token);
@@ -66,6 +79,23 @@ describe('generation', () => {
     expect(one.stats.decodeSteps).toBe(0);
     expect((await generate(policy, [], { maxNewTokens: 4 })).generations).toEqual([]);
     await expect(generate(policy, [{ ids: [] }], { maxNewTokens: 4 })).rejects.toThrow(/prompt 0 is empty/);
+    await policy.release();
+  });
+
+  it('never generates banned tokens, by default the image placeholder, on both decode paths', async () => {
+    const model = createTinyVlm({ config: small, seed: 2 });
+    const policy = new Policy(model, { device: 'cpu' });
+    const prompt = { ids: model.tokenizer.encode('hi') };
+    const free = await generate(policy, [prompt], { maxNewTokens: 6, temperature: 0, stopTokenIds: [], bannedTokenIds: [] });
+    const favourite = free.generations[0].tokens[0];
+    for (const tokensPerRun of [1, 3]) {
+      const banned = await generate(policy, [prompt], { maxNewTokens: 6, temperature: 0, stopTokenIds: [], bannedTokenIds: [favourite], tokensPerRun });
+      expect(banned.generations[0].tokens).not.toContain(favourite);
+      const sampled = await generate(policy, [prompt, prompt, prompt, prompt], { maxNewTokens: 24, temperature: 3, seed: 9, stopTokenIds: [], tokensPerRun });
+      const all = sampled.generations.flatMap((g) => g.tokens);
+      expect(all).not.toContain(model.config.image_token_id);
+      expect(all).not.toContain(model.config.vision_start_token_id);
+    }
     await policy.release();
   });
 

@@ -17,6 +17,11 @@ export interface GenerateOptions extends SamplingOptions {
   stop?: readonly string[];
   /** Token ids that finish a row (default: the tokenizer's <|im_end|> and <|endoftext|>). */
   stopTokenIds?: readonly number[];
+  /**
+   * Token ids never sampled (default: the image placeholder and the vision start/end markers, which only the
+   * prompt builder may place). Reported log-probs stay those of the unrestricted distribution.
+   */
+  bannedTokenIds?: readonly number[];
   seed?: number;
   /** Prompt bucket (rounded up) so that sessions are reused: default 16. */
   bucket?: number;
@@ -63,6 +68,7 @@ export async function generate(
   if (!(options.maxNewTokens >= 1)) throw new Error(`maxNewTokens must be at least 1, got ${options.maxNewTokens}`);
   const stopIds = new Set(options.stopTokenIds ?? [tok.ids.imEnd, tok.ids.pad]);
   const stops = options.stop ?? [];
+  const banned = new Set(options.bannedTokenIds ?? [c.image_token_id, c.vision_start_token_id, c.vision_end_token_id]);
   const rand = seededRandom(options.seed ?? 0);
   // several tokens per run sample inside the graph, which supports temperature and greedy but not top-k / top-p
   const truncated = (options.topK ?? 0) > 0 || (options.topP ?? 1) < 1;
@@ -142,7 +148,7 @@ export async function generate(
     if (!done[b] && g.tokens.length >= options.maxNewTokens) done[b] = true;
   };
   const sampleRow = (logits: Float32Array, b: number) => {
-    const { token, logprob } = sampleToken(logits.subarray(b * V, (b + 1) * V), options, rand);
+    const { token, logprob } = sampleToken(logits.subarray(b * V, (b + 1) * V), options, rand, banned);
     accept(b, token, logprob);
   };
   for (let b = 0; b < B; b++) sampleRow(pre.logits as Float32Array, b);
@@ -175,7 +181,10 @@ export async function generate(
     }
   } else {
     const k = perRun;
-    const decode = await policy.session(`decode${k}:${B}x${S}`, (P) => decodeMultiGraph(P, c, { batch: B, cache: S, steps: k }));
+    const bannedKey = [...banned].sort((x, y) => x - y).join(',');
+    const decode = await policy.session(`decode${k}:${B}x${S}:ban=${bannedKey}`, (P) =>
+      decodeMultiGraph(P, c, { batch: B, cache: S, steps: k, banned: [...banned] }),
+    );
     const noise = new Float32Array(k * B * V).fill(0.5); // finite Gumbel noise even when greedy (0 · ∞ is NaN)
     const greedy = (options.temperature ?? 1) <= 0;
     const invT = Float32Array.of(greedy ? 1 : 1 / (options.temperature ?? 1));

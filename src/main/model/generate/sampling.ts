@@ -1,6 +1,6 @@
-// Choosing the next token from one row of logits: temperature, top-k, top-p (nucleus), or greedy. The log-prob
-// reported is that of the chosen token under the temperature-scaled full distribution (before top-k/top-p
-// truncation), the quantity a policy-gradient loss recomputes; greedy decoding reports it at temperature 1.
+// Choosing the next token from one row of logits: temperature, top-k, top-p (nucleus), or greedy, never a banned
+// token. The log-prob reported is that of the chosen token under the temperature-scaled full distribution (before
+// top-k/top-p truncation and bans), the quantity a policy-gradient loss recomputes; greedy reports it at T = 1.
 
 export interface SamplingOptions {
   /** 0: greedy. Default 1. */
@@ -11,7 +11,15 @@ export interface SamplingOptions {
   topK?: number;
 }
 
-export function sampleToken(logits: ArrayLike<number>, o: SamplingOptions, rand: () => number): { token: number; logprob: number } {
+/** Token ids that are never sampled (e.g. the image placeholder); like top-k/top-p, a truncation of the sampler. */
+export type BannedTokens = ReadonlySet<number>;
+
+export function sampleToken(
+  logits: ArrayLike<number>,
+  o: SamplingOptions,
+  rand: () => number,
+  banned: BannedTokens = new Set(),
+): { token: number; logprob: number } {
   const V = logits.length;
   const t = o.temperature ?? 1;
   const temp = t > 0 ? t : 1;
@@ -26,24 +34,32 @@ export function sampleToken(logits: ArrayLike<number>, o: SamplingOptions, rand:
   const logZ = Math.log(z);
   const logprobOf = (k: number) => scaled[k] - logZ;
   if (t <= 0) {
-    let best = 0;
-    for (let i = 1; i < V; i++) if (logits[i] > logits[best]) best = i;
+    let best = -1;
+    for (let i = 0; i < V; i++) if (!banned.has(i) && (best < 0 || logits[i] > logits[best])) best = i;
     return { token: best, logprob: logprobOf(best) };
   }
+  let allowedZ = z;
+  for (const b of banned) if (b < V) allowedZ -= Math.exp(scaled[b]);
   const topK = o.topK && o.topK > 0 ? Math.min(o.topK, V) : V;
   const topP = o.topP ?? 1;
   if (topK >= V && topP >= 1) {
     // plain sampling: walk the unnormalised probabilities once
-    let r = rand() * z;
+    let r = rand() * allowedZ;
+    let last = 0;
     for (let i = 0; i < V; i++) {
+      if (banned.has(i)) continue;
+      last = i;
       r -= Math.exp(scaled[i]);
       if (r <= 0) return { token: i, logprob: logprobOf(i) };
     }
-    return { token: V - 1, logprob: logprobOf(V - 1) };
+    return { token: last, logprob: logprobOf(last) };
   }
   let candidates: number[];
   {
-    candidates = Array.from({ length: V }, (_, i) => i).sort((a, b) => scaled[b] - scaled[a]).slice(0, topK);
+    candidates = Array.from({ length: V }, (_, i) => i)
+      .filter((i) => !banned.has(i))
+      .sort((a, b) => scaled[b] - scaled[a])
+      .slice(0, topK);
     if (topP < 1) {
       let mass = 0;
       let keep = 0;

@@ -119,6 +119,8 @@ export interface MultiDecodeShape {
   cache: number;
   /** Tokens generated per run. */
   steps: number;
+  /** Token ids never sampled. */
+  banned?: readonly number[];
 }
 
 /**
@@ -144,6 +146,13 @@ export function decodeMultiGraph(P: ParamSet, c: TinyVlmConfig, s: MultiDecodeSh
       v: input(pastName('v', i), [B, c.num_key_value_heads, S, c.head_dim], P.dtype),
     });
   const fresh: KV[][] = past.map(() => []);
+  // banned tokens get a large negative score in the argmax (their log-probs are reported unrestricted)
+  let ban: Tensor | undefined;
+  if (s.banned?.length) {
+    const bias = new Float32Array(V);
+    for (const id of s.banned) bias[id] = -1e9;
+    ban = constant(P.dtype === 'float64' ? Float64Array.from(bias) : bias, [V], P.dtype);
+  }
   const tokens: Tensor[] = [];
   const logprobs: Tensor[] = [];
   for (let j = 0; j < k; j++) {
@@ -155,7 +164,9 @@ export function decodeMultiGraph(P: ParamSet, c: TinyVlmConfig, s: MultiDecodeSh
     const logp = logSoftmax(mul(logits, invTemperature), -1);
     const u = reshape(sliceAxis(noise, 0, j, j + 1), [B, V]);
     const gumbel = neg(log(neg(log(u))));
-    const token = argmax(add(logp, mul(gumbel, noiseScale)), -1);
+    let score = add(logp, mul(gumbel, noiseScale));
+    if (ban) score = add(score, ban);
+    const token = argmax(score, -1);
     logprobs.push(reshape(sum(mul(logp, oneHot(token, V, P.dtype)), -1), [B, 1]));
     ids = reshape(token, [B, 1]);
     tokens.push(ids);
