@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { EventMessage, ResponseMessage } from '../../shared/protocol';
 import type { HostMessage, HostReply } from './host-messages';
 import { logger } from '../platform/log';
+import { secretsDataKey } from './secrets-key';
+import { SECRETS_KEY_VAR } from '../search/secrets/sealed-cipher';
 
 const log = logger('electron');
 
@@ -19,7 +21,9 @@ export class EngineBridge {
   ) {}
 
   start(): void {
-    const child = utilityProcess.fork(path.join(import.meta.dirname, 'engine-host.js'), ['--home', this.home], { serviceName: 'SearchLab engine' });
+    const dataKey = secretsDataKey(this.home);
+    const env = { ...process.env, ...(dataKey ? { [SECRETS_KEY_VAR]: dataKey } : {}) };
+    const child = utilityProcess.fork(path.join(import.meta.dirname, 'engine-host.js'), ['--home', this.home], { serviceName: 'SearchLab engine', env });
     this.child = child;
     child.on('message', (message: HostReply) => {
       if (message.kind === 'reply') {

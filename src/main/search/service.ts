@@ -10,6 +10,7 @@ import { homePaths } from '../platform/home';
 import { logger } from '../platform/log';
 import { readSearchConfig, updateSearchConfig } from './config';
 import { SecretStore, type SecretCipher } from './secrets/store';
+import { cipherForProcess } from './secrets/sealed-cipher';
 import { LocalSearchEngine } from './local/engine';
 import { describeImage } from './local/imagehash';
 import { HttpClient } from './web/http';
@@ -34,7 +35,7 @@ export class SearchService {
   private handBudget: { limits: string; budget: SearchBudget } | null = null;
 
   constructor(private readonly options: SearchServiceOptions) {
-    this.secrets = new SecretStore(homePaths(options.home).secrets, options.env ?? process.env, options.cipher);
+    this.secrets = new SecretStore(homePaths(options.home).secrets, options.env ?? process.env, options.cipher ?? cipherForProcess());
     this.local = new LocalSearchEngine(options.store);
   }
 

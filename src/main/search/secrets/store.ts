@@ -82,6 +82,11 @@ export class SecretStore {
     }
     const stored = this.read().keys[name];
     if (!stored) return undefined;
+    // A key saved in the clear (CLI, browser mode) reads anywhere; the next save seals it where a face can.
+    if (stored.cipher === 'plain') {
+      registerSecret(stored.value);
+      return stored.value;
+    }
     if (stored.cipher !== this.cipher.kind) throw new Error(`The ${name} key was stored with ${stored.cipher} encryption, which this face cannot read; set it again here`);
     const value = this.cipher.decrypt(stored.value);
     registerSecret(value);
