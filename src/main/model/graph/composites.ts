@@ -106,38 +106,43 @@ export function rotaryTables(positions: Tensor, dim: number, maxPositions: numbe
  * Scaled dot-product attention with grouped-query heads. q: [B, H, T, D]; k, v: [B, Hkv, S, D] with H a multiple
  * of Hkv; mask: additive, broadcastable to [B, 1, T, S] (0 to attend, a large negative number to block).
  * Returns [B, H, T, D].
+ *
+ * The G = H / Hkv query heads that share a kv head are stacked along the query axis ([B, Hkv, G·T, D]), so every
+ * product is a plain batched matmul over [B, Hkv] (no broadcast batch dims, no reduction over G in the backward).
  */
 export function attention(q: Tensor, k: Tensor, v: Tensor, mask?: Tensor): Tensor {
-  const [b, h, t, d] = q.shape;
-  const hkv = k.shape[1];
-  const group = h / hkv;
-  // [B, Hkv, G, T, D] against [B, Hkv, 1, S, D]: the matmul broadcasts kv heads over the group
-  const qg = reshape(q, [b, hkv, group, t, d]);
-  const kg = unsqueeze(k, 2);
-  const vg = unsqueeze(v, 2);
-  let scores = mul(matmul(qg, transpose(kg, [0, 1, 2, 4, 3])), 1 / Math.sqrt(d));
-  if (mask) scores = add(scores, unsqueeze(mask.rank === 4 ? mask : reshape(mask, [1, 1, ...mask.shape]), 2));
-  const out = matmul(softmax(scores, -1), vg);
-  return reshape(out, [b, h, t, d]);
+  return attentionSplit(q, k, v, undefined, undefined, mask);
+}
+
+/** Adds an additive mask (broadcastable to [B, 1, T, S]) to grouped scores [B, Hkv, G·T, S]. */
+function maskGrouped(scores: Tensor, mask: Tensor, group: number): Tensor {
+  const [b, hkv, gt, s] = scores.shape;
+  const t = gt / group;
+  const m = mask.rank === 4 ? mask : reshape(mask, [1, 1, ...mask.shape]);
+  return reshape(add(reshape(scores, [b, hkv, group, t, s]), unsqueeze(m, 2)), [b, hkv, gt, s]);
 }
 
 /**
  * Attention of q over keys/values held in two parts, a cache and recent ones, as if they were concatenated along the
  * sequence axis (cache first) — without copying the cache: scores are computed per part and only the scores are
- * joined for one softmax. q: [B, H, T, D]; cacheK/V: [B, Hkv, S, D]; recentK/V: [B, Hkv, R, D]; mask broadcastable
- * to [B, 1, T, S + R].
+ * joined for one softmax. q: [B, H, T, D]; cacheK/V: [B, Hkv, S, D]; recentK/V: [B, Hkv, R, D] (optional); mask
+ * broadcastable to [B, 1, T, S + R].
  */
-export function attentionSplit(q: Tensor, cacheK: Tensor, cacheV: Tensor, recentK: Tensor, recentV: Tensor, mask?: Tensor): Tensor {
+export function attentionSplit(q: Tensor, cacheK: Tensor, cacheV: Tensor, recentK?: Tensor, recentV?: Tensor, mask?: Tensor): Tensor {
   const [b, h, t, d] = q.shape;
   const hkv = cacheK.shape[1];
+  const group = h / hkv;
   const s = cacheK.shape[2];
-  const r = recentK.shape[2];
-  const qg = reshape(q, [b, hkv, h / hkv, t, d]);
-  const scoresOf = (k: Tensor) => matmul(qg, transpose(unsqueeze(k, 2), [0, 1, 2, 4, 3]));
-  let scores = mul(concat([scoresOf(cacheK), scoresOf(recentK)], -1), 1 / Math.sqrt(d));
-  if (mask) scores = add(scores, unsqueeze(mask.rank === 4 ? mask : reshape(mask, [1, 1, ...mask.shape]), 2));
+  const qg = reshape(q, [b, hkv, group * t, d]);
+  const scoresOf = (k: Tensor) => matmul(qg, transpose(k, [0, 1, 3, 2]));
+  let scores = recentK ? concat([scoresOf(cacheK), scoresOf(recentK)], -1) : scoresOf(cacheK);
+  scores = mul(scores, 1 / Math.sqrt(d));
+  if (mask) scores = maskGrouped(scores, mask, group);
   const p = softmax(scores, -1);
-  const out = add(matmul(sliceAxis(p, -1, 0, s), unsqueeze(cacheV, 2)), matmul(sliceAxis(p, -1, s, s + r), unsqueeze(recentV, 2)));
+  const out =
+    recentK && recentV
+      ? add(matmul(sliceAxis(p, -1, 0, s), cacheV), matmul(sliceAxis(p, -1, s, s + recentK.shape[2]), recentV))
+      : matmul(p, cacheV);
   return reshape(out, [b, h, t, d]);
 }
 
