@@ -32,25 +32,27 @@ afterAll(async () => {
 });
 
 const tiles = () => page.getByTestId('sample-tile');
+/** Polls patiently: CI boxes have two cores shared by the engine, Chromium and vitest. */
+const poll = <T>(fn: () => T | Promise<T>, options: { timeout?: number } = {}) => expect.poll(fn, { timeout: 15_000, ...options });
 
 describe('the datasets page', () => {
   it('shows the dataset in a virtual grid with thumbnails, rendering only what is on screen', async () => {
     await page.goto(engine.url);
-    await expect.poll(() => page.getByTestId('engine-status').textContent()).toBe('Engine connected');
-    await expect.poll(() => page.getByTestId('dataset-name').textContent()).toBe('synthetic');
-    await expect.poll(() => page.getByTestId('match-count').textContent()).toBe(`${ROWS.toLocaleString('en')} samples`);
-    await expect.poll(() => tiles().count()).toBeGreaterThan(4);
+    await poll(() => page.getByTestId('engine-status').textContent()).toBe('Engine connected');
+    await poll(() => page.getByTestId('dataset-name').textContent()).toBe('synthetic');
+    await poll(() => page.getByTestId('match-count').textContent()).toBe(`${ROWS.toLocaleString('en')} samples`);
+    await poll(() => tiles().count()).toBeGreaterThan(4);
     expect(await tiles().count()).toBeLessThan(200);
     // Thumbnails come from the token-gated image route and decode in the browser.
-    await expect.poll(() => page.evaluate(() => [...document.querySelectorAll<HTMLImageElement>('.ds-tile img')].filter((i) => i.complete && i.naturalWidth > 0).length)).toBeGreaterThan(4);
+    await poll(() => page.evaluate(() => [...document.querySelectorAll<HTMLImageElement>('.ds-tile img')].filter((i) => i.complete && i.naturalWidth > 0).length)).toBeGreaterThan(4);
     await page.screenshot({ path: artifactPath('datasets-grid.png') });
 
     // Jump to the end: the last rows load on demand.
     await page.getByTestId('sample-grid').evaluate((el) => (el.scrollTop = el.scrollHeight));
-    await expect.poll(() => page.locator(`[data-testid=sample-tile][data-row="${ROWS - 1}"]`).count()).toBe(1);
+    await poll(() => page.locator(`[data-testid=sample-tile][data-row="${ROWS - 1}"]`).count()).toBe(1);
     expect(await tiles().count()).toBeLessThan(200);
     await page.getByTestId('sample-grid').evaluate((el) => (el.scrollTop = 0));
-    await expect.poll(() => page.locator('[data-testid=sample-tile][data-row="0"]').count()).toBe(1);
+    await poll(() => page.locator('[data-testid=sample-tile][data-row="0"]').count()).toBe(1);
   });
 
   it('scrolls through 100,000 samples without long frames', async () => {
@@ -80,32 +82,32 @@ describe('the datasets page', () => {
     expect(p95).toBeLessThan(250);
     expect(await tiles().count()).toBeLessThan(200);
     await page.getByTestId('sample-grid').evaluate((el) => (el.scrollTop = 0));
-    await expect.poll(() => page.locator('[data-testid=sample-tile][data-row="3"]').count()).toBe(1);
+    await poll(() => page.locator('[data-testid=sample-tile][data-row="3"]').count()).toBe(1);
   });
 
   it('opens a sample with its full-size image, question and answer', async () => {
     await page.locator('[data-testid=sample-tile][data-row="3"]').click();
-    await expect.poll(() => page.getByTestId('sample-question').textContent()).toBe('When was this lighthouse (number 3)?');
+    await poll(() => page.getByTestId('sample-question').textContent()).toBe('When was this lighthouse (number 3)?');
     const full = page.getByRole('img', { name: 'Image of sample 3' });
-    await expect.poll(() => full.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(128);
+    await poll(() => full.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(128);
   });
 
   it('finds samples by words of the question as the user types', async () => {
     await page.getByLabel('Search samples').fill('lighthouse');
     // Every tenth row asks about a lighthouse.
-    await expect.poll(() => page.getByTestId('match-count').textContent()).toBe(`${(ROWS / 10).toLocaleString('en')} samples`);
+    await poll(() => page.getByTestId('match-count').textContent()).toBe(`${(ROWS / 10).toLocaleString('en')} samples`);
     await page.getByLabel('Search samples').fill('lighthouse number 13');
-    await expect.poll(() => page.getByTestId('match-count').textContent()).toMatch(/^\d+ samples?$/);
-    await expect.poll(async () => (await tiles().first().getAttribute('title')) ?? '').toBe('When was this lighthouse (number 13)?');
+    await poll(() => page.getByTestId('match-count').textContent()).toMatch(/^\d+ samples?$/);
+    await poll(async () => (await tiles().first().getAttribute('title')) ?? '').toBe('When was this lighthouse (number 13)?');
     await page.getByLabel('Search samples').fill('');
-    await expect.poll(() => page.getByTestId('match-count').textContent()).toBe(`${ROWS.toLocaleString('en')} samples`);
+    await poll(() => page.getByTestId('match-count').textContent()).toBe(`${ROWS.toLocaleString('en')} samples`);
   });
 
   it('orders by model uncertainty on request and says plainly that no model is loaded', async () => {
     await page.getByLabel('Order').selectOption('uncertain');
-    await expect.poll(() => page.getByTestId('suggest-status').textContent()).toMatch(/^Model not loaded/);
+    await poll(() => page.getByTestId('suggest-status').textContent()).toMatch(/^Model not loaded/);
     await page.getByLabel('Order').selectOption('row');
-    await expect.poll(() => page.getByTestId('suggest-status').count()).toBe(0);
+    await poll(() => page.getByTestId('suggest-status').count()).toBe(0);
   });
 
   it('labels with one key per label, advances, and undoes the last decision from the visible history', async () => {
@@ -113,24 +115,24 @@ describe('the datasets page', () => {
     await page.keyboard.press('l');
     await page.getByLabel('Annotator name').fill('ana');
     await page.getByLabel('Annotator name').press('Enter');
-    await expect.poll(() => page.getByTestId('labeling').isVisible()).toBe(true);
-    await expect.poll(() => page.getByTestId('sample-question').textContent()).toBe('When was this lighthouse (number 3)?');
+    await poll(() => page.getByTestId('labeling').isVisible()).toBe(true);
+    await poll(() => page.getByTestId('sample-question').textContent()).toBe('When was this lighthouse (number 3)?');
 
     await page.keyboard.press('1'); // search-free, then the next sample
-    await expect.poll(() => page.getByTestId('sample-question').textContent()).toBe('What species is this waterfall (number 4)?');
+    await poll(() => page.getByTestId('sample-question').textContent()).toBe('What species is this waterfall (number 4)?');
     await page.keyboard.press('i'); // needs image search
-    await expect.poll(() => page.getByTestId('sample-question').textContent()).toBe('What is the name of this castle (number 5)?');
+    await poll(() => page.getByTestId('sample-question').textContent()).toBe('What is the name of this castle (number 5)?');
     await page.keyboard.press('4'); // needs both
-    await expect.poll(() => page.getByTestId('history-item').count()).toBe(3);
-    await expect.poll(() => page.getByTestId('label-progress').textContent()).toMatch(/^3 of/);
+    await poll(() => page.getByTestId('history-item').count()).toBe(3);
+    await poll(() => page.getByTestId('label-progress').textContent()).toMatch(/^3 of/);
     await page.screenshot({ path: artifactPath('datasets-labeling.png') });
 
     await page.keyboard.press('z'); // undo "needs both" on sample 5
-    await expect.poll(() => page.getByTestId('history-item').first().textContent()).toMatch(/#5.*Needs both.*undone/);
-    await expect.poll(() => page.getByTestId('sample-question').textContent()).toBe('What is the name of this castle (number 5)?');
-    await expect.poll(() => page.getByTestId('label-progress').textContent()).toMatch(/^2 of/);
+    await poll(() => page.getByTestId('history-item').first().textContent()).toMatch(/#5.*Needs both.*undone/);
+    await poll(() => page.getByTestId('sample-question').textContent()).toBe('What is the name of this castle (number 5)?');
+    await poll(() => page.getByTestId('label-progress').textContent()).toMatch(/^2 of/);
     await page.keyboard.press('Control+z'); // and "needs image search" on sample 4
-    await expect.poll(() => page.getByTestId('sample-question').textContent()).toBe('What species is this waterfall (number 4)?');
+    await poll(() => page.getByTestId('sample-question').textContent()).toBe('What species is this waterfall (number 4)?');
     await page.keyboard.press('t'); // relabel it: needs text search
 
     // The engine holds exactly the decisions left after the undos.
@@ -157,10 +159,10 @@ describe('the datasets page', () => {
     client.close();
     await page.keyboard.press('Escape');
     await page.getByRole('tab', { name: 'Agreement (A)' }).click();
-    await expect.poll(() => page.getByTestId('agreement').textContent()).toContain('ana · ben');
+    await poll(() => page.getByTestId('agreement').textContent()).toContain('ana · ben');
     // ana: free, text; ben: free, image → values free×2, text, image; alpha = 1 − (4−1)·2 / (2·(2+2+1)) = 0.4.
-    await expect.poll(() => page.getByTestId('alpha').textContent()).toBe('0.400');
-    await expect.poll(() => page.getByTestId('agreement').textContent()).toContain('What species is this waterfall (number 4)?');
+    await poll(() => page.getByTestId('alpha').textContent()).toBe('0.400');
+    await poll(() => page.getByTestId('agreement').textContent()).toContain('What species is this waterfall (number 4)?');
     await page.screenshot({ path: artifactPath('datasets-agreement.png') });
     await page.getByRole('tab', { name: 'Browse' }).click();
   });
@@ -168,13 +170,13 @@ describe('the datasets page', () => {
   it('builds a balanced subset from the dialog, stratified by data source', async () => {
     await page.getByRole('button', { name: 'Balanced subset…' }).click();
     await page.getByLabel('New dataset name').fill('balanced');
-    await expect.poll(() => page.getByTestId('balance-plan').textContent()).toContain('mmsearch');
+    await poll(() => page.getByTestId('balance-plan').textContent()).toContain('mmsearch');
     await page.screenshot({ path: artifactPath('datasets-balance.png') });
     await page.getByRole('button', { name: 'Create subset' }).click();
-    await expect.poll(() => page.getByTestId('dataset-name').textContent(), { timeout: 20_000 }).toBe('balanced');
-    await expect.poll(() => page.locator('.ds-card').count()).toBe(2);
+    await poll(() => page.getByTestId('dataset-name').textContent(), { timeout: 20_000 }).toBe('balanced');
+    await poll(() => page.locator('.ds-card').count()).toBe(2);
     await page.getByTestId('recipe').locator('summary').click();
-    await expect.poll(() => page.getByTestId('recipe').textContent()).toMatch(/Balanced subset of synthetic: 67% search-required.*Seed1.*fvqa: [\d,]+ need search \+ [\d,]+ search-free/);
+    await poll(() => page.getByTestId('recipe').textContent()).toMatch(/Balanced subset of synthetic: 67% search-required.*Seed1.*fvqa: [\d,]+ need search \+ [\d,]+ search-free/);
   });
 
   it('imports from the dialog, listing bad rows and writing nothing until asked to skip them', async () => {
@@ -185,31 +187,31 @@ describe('the datasets page', () => {
     await page.getByLabel('Path').fill(file);
     await page.getByLabel('Dataset name').fill('small');
     await page.getByRole('button', { name: 'Import', exact: true }).click();
-    await expect.poll(() => page.getByTestId('import-result').textContent(), { timeout: 20_000 }).toContain('Nothing was imported');
-    await expect.poll(() => page.getByTestId('import-result').textContent()).toMatch(/small\.jsonl row 2\s*answer: missing/);
+    await poll(() => page.getByTestId('import-result').textContent(), { timeout: 20_000 }).toContain('Nothing was imported');
+    await poll(() => page.getByTestId('import-result').textContent()).toMatch(/small\.jsonl row 2\s*answer: missing/);
     await page.screenshot({ path: artifactPath('datasets-import-rejected.png') });
     await page.getByText('Import the good rows even if some are bad').click();
     await page.getByRole('button', { name: 'Import', exact: true }).click();
-    await expect.poll(() => page.getByTestId('import-result').textContent(), { timeout: 20_000 }).toContain('Imported 2 samples');
+    await poll(() => page.getByTestId('import-result').textContent(), { timeout: 20_000 }).toContain('Imported 2 samples');
     await page.keyboard.press('Escape');
-    await expect.poll(() => page.locator('.ds-card').count()).toBe(3);
+    await poll(() => page.locator('.ds-card').count()).toBe(3);
   });
 
   it('exports the selected dataset from the dialog, and deletes a dataset after confirmation', async () => {
     await page.locator('.ds-card', { hasText: 'small' }).click();
-    await expect.poll(() => page.getByTestId('dataset-name').textContent()).toBe('small');
+    await poll(() => page.getByTestId('dataset-name').textContent()).toBe('small');
     const out = path.join(tempHome('searchlab-out-'), 'small.jsonl');
     await page.getByRole('button', { name: 'Export…' }).click();
     await page.getByLabel('Export format').selectOption('jsonl');
     await page.getByLabel('Output file').fill(out);
     await page.getByRole('button', { name: 'Export', exact: true }).click();
-    await expect.poll(() => page.locator('.ds-dialog [data-status]').getAttribute('data-status'), { timeout: 20_000 }).toBe('succeeded');
+    await poll(() => page.locator('.ds-dialog [data-status]').getAttribute('data-status'), { timeout: 20_000 }).toBe('succeeded');
     expect(fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l).question)).toEqual(['q1', 'q3']);
     await page.keyboard.press('Escape');
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Delete' }).click();
-    await expect.poll(() => page.locator('.ds-card').count()).toBe(2);
-    await expect.poll(() => page.locator('.ds-card', { hasText: 'small' }).count()).toBe(0);
+    await poll(() => page.locator('.ds-card').count()).toBe(2);
+    await poll(() => page.locator('.ds-card', { hasText: 'small' }).count()).toBe(0);
   });
 
   it('looks right in the dark theme too', async () => {
