@@ -16,6 +16,7 @@ import { storageHandlers } from './handlers/storage';
 import { searchHandlers } from './handlers/search';
 import { datasetHandlers } from './handlers/datasets';
 import { runHandlers } from './handlers/runs';
+import { trajectoryHandlers } from './handlers/trajectories';
 
 const log = logger('engine');
 
@@ -61,6 +62,7 @@ export class Engine {
       ...searchHandlers(ctx),
       ...datasetHandlers(ctx),
       ...runHandlers(ctx),
+      ...trajectoryHandlers(ctx),
     };
   }
 

@@ -12,6 +12,7 @@ import { createCorpusRepository } from './repositories/corpus';
 import { createSearchCacheRepository } from './repositories/search-cache';
 import { createRunsRepository } from './repositories/runs';
 import { createTrajectoriesRepository } from './repositories/trajectories';
+import { createTrajectoryViewsRepository } from './repositories/trajectory-views';
 
 export function createRepositories(db: Db, file: string) {
   return {
@@ -27,6 +28,7 @@ export function createRepositories(db: Db, file: string) {
     searchCache: createSearchCacheRepository(db),
     runs: createRunsRepository(db),
     trajectories: createTrajectoriesRepository(db),
+    trajectoryViews: createTrajectoryViewsRepository(db),
     schemaVersion: () => schemaVersion(db),
   };
 }

@@ -8,6 +8,7 @@ import { storageMethods } from './storage';
 import { datasetMethods } from './datasets';
 import { searchMethods } from './search';
 import { runMethods } from './runs';
+import { trajectoryMethods } from './trajectories';
 
 export const methods = {
   ...systemMethods,
@@ -17,6 +18,7 @@ export const methods = {
   ...datasetMethods,
   ...searchMethods,
   ...runMethods,
+  ...trajectoryMethods,
 };
 
 export const events = {
@@ -40,4 +42,5 @@ export * from './storage';
 export * from './datasets';
 export * from './search';
 export * from './runs';
+export * from './trajectories';
 export { method, NoParams, Ok } from './define';

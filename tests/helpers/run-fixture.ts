@@ -1,0 +1,31 @@
+// A real training run for the lab's tests: the demo pipeline in its smallest configuration (about ten seconds),
+// written into a temp data folder. Every stage runs for real, so trajectories, turns, rewards and metrics are
+// exactly what a user's run records.
+import { openStore } from '../../src/main/storage';
+import { homePaths } from '../../src/main/platform/home';
+import { logger } from '../../src/main/platform/log';
+import { runDemo } from '../../src/main/demo/pipeline/pipeline';
+
+const tiny = { hidden_size: 32, intermediate_size: 64, num_hidden_layers: 1, num_attention_heads: 2, num_key_value_heads: 1, head_dim: 16, max_position_embeddings: 512, vision_config: { image_size: 16, patch_size: 8, hidden_size: 32, intermediate_size: 64, depth: 1, num_heads: 2 } };
+
+/** Runs the tiny demo into `home` and returns the GRPO run's id. */
+export async function makeRunFixture(home: string, grpo = { steps: 3, batchPrompts: 3, groupSize: 3 }): Promise<number> {
+  const store = openStore(homePaths(home).database);
+  try {
+    const report = await runDemo(
+      { store, home, log: logger('fixture'), progress: () => {}, throwIfCancelled: () => {} },
+      {
+        quick: true,
+        noSearchPenalty: false,
+        unbalanced: false,
+        world: { entities: 12, questionsPerEntity: 2 },
+        pretrain: { epochs: 1, factEpochs: 1, batchSize: 4, model: tiny },
+        grpo,
+        evalQuestions: 4,
+      },
+    );
+    return report.run.id;
+  } finally {
+    store.close();
+  }
+}

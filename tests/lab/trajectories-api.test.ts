@@ -1,0 +1,94 @@
+// The trajectory debugger's API against a real run made by the demo pipeline (tiny configuration): paging,
+// filters, groups, one trajectory in full, and parameter validation.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../../src/main/engine/engine';
+import { ApiError } from '../../src/shared/protocol';
+import { tempHome, removeTempHomes } from '../helpers/home';
+import { makeRunFixture } from '../helpers/run-fixture';
+
+let engine: Engine;
+let runId: number;
+
+beforeAll(async () => {
+  const home = tempHome();
+  runId = await makeRunFixture(home);
+  engine = Engine.open({ home, face: 'cli' });
+}, 180_000);
+
+afterAll(async () => {
+  await engine?.close();
+  removeTempHomes();
+});
+
+describe('trajectories API', () => {
+  it('lists every training trajectory of a run, in step/group/sample order, page by page', async () => {
+    const all = await engine.call('trajectories.list', { runId, limit: 500 });
+    expect(all.total).toBe(3 * 3 * 3); // steps × prompts × group size
+    expect(all.items).toHaveLength(all.total);
+    const keys = all.items.map((t) => t.step * 10_000 + t.groupIndex * 100 + t.sampleIndex);
+    expect(keys).toEqual([...keys].sort((a, b) => a - b));
+    // Pages tile the list exactly.
+    const pages = [];
+    for (let offset = 0; offset < all.total; offset += 4) pages.push(...(await engine.call('trajectories.list', { runId, offset, limit: 4 })).items);
+    expect(pages.map((t) => t.id)).toEqual(all.items.map((t) => t.id));
+    expect(all.items.every((t) => t.turns >= 1 && t.question !== null)).toBe(true);
+  });
+
+  it('filters by step, search, correctness and zero-variance groups consistently with the rows', async () => {
+    const all = (await engine.call('trajectories.list', { runId, limit: 500 })).items;
+    const check = async (params: Record<string, unknown>, keep: (t: (typeof all)[number]) => boolean) => {
+      const page = await engine.call('trajectories.list', { runId, limit: 500, ...params });
+      expect(page.items.map((t) => t.id)).toEqual(all.filter(keep).map((t) => t.id));
+      expect(page.total).toBe(page.items.length);
+    };
+    await check({ step: 2 }, (t) => t.step === 2);
+    await check({ searched: true }, (t) => t.imageSearches + t.textSearches > 0);
+    await check({ searched: false }, (t) => t.imageSearches + t.textSearches === 0);
+    await check({ correct: true }, (t) => (t.score ?? 0) > 0);
+    await check({ zeroVariance: true }, (t) => t.zeroVariance);
+    await check({ zeroVariance: false }, (t) => !t.zeroVariance);
+    // zeroVariance agrees with the rewards of each group.
+    for (const t of all) {
+      const group = all.filter((x) => x.step === t.step && x.groupIndex === t.groupIndex).map((x) => x.total);
+      expect(t.zeroVariance).toBe(Math.max(...(group as number[])) - Math.min(...(group as number[])) < 1e-9);
+    }
+  });
+
+  it('summarises steps and returns one GRPO group with its statistics', async () => {
+    const steps = await engine.call('trajectories.steps', { runId });
+    expect(steps.map((s) => s.step)).toEqual([1, 2, 3]);
+    expect(steps.every((s) => s.trajectories === 9 && s.groups === 3)).toBe(true);
+    const group = await engine.call('trajectories.group', { runId, step: 2, groupIndex: 1 });
+    expect(group.items.map((t) => t.sampleIndex)).toEqual([0, 1, 2]);
+    expect(new Set(group.items.map((t) => t.sampleId)).size).toBe(1);
+    const totals = group.items.map((t) => t.total!);
+    const mean = totals.reduce((a, b) => a + b, 0) / totals.length;
+    expect(group.mean).toBeCloseTo(mean, 6);
+    expect(steps[1].zeroVarianceGroups).toBe((await Promise.all([0, 1, 2].map((g) => engine.call('trajectories.group', { runId, step: 2, groupIndex: g })))).filter((g) => g.zeroVariance).length);
+  });
+
+  it('returns one trajectory with its turns, tool results, reward breakdown and masked tokens', async () => {
+    const { items } = await engine.call('trajectories.list', { runId, limit: 500 });
+    const searched = items.find((t) => t.imageSearches + t.textSearches > 0) ?? items[0];
+    const t = await engine.call('trajectories.get', { id: searched.id });
+    expect(t.id).toBe(searched.id);
+    expect(t.turnList).toHaveLength(searched.turns);
+    expect(t.sample?.imageSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(t.reward?.total).toBe(searched.total);
+    expect(t.reward?.advantage).toBe(searched.advantage);
+    expect(t.tokens.ids.length).toBe(t.tokens.lossMask.length);
+    expect(t.tokens.ids.length).toBe(t.tokens.logprobs.length);
+    // Only generated tokens count: the mask covers exactly the turns' token ids.
+    expect(t.tokens.lossMask.filter((m) => m === 1).length).toBe(t.turnList.reduce((n, turn) => n + turn.tokenIds.length, 0));
+    for (const turn of t.turnList) expect(turn.logprobs.length).toBe(turn.tokenIds.length);
+    if (searched.imageSearches + searched.textSearches > 0) expect(t.turnList.some((turn) => turn.toolResult !== null)).toBe(true);
+  });
+
+  it('refuses bad parameters and unknown ids with clear errors', async () => {
+    await expect(engine.call('trajectories.list', { runId, limit: 501 })).rejects.toThrow(/limit/);
+    await expect(engine.call('trajectories.list', { runId, bogus: 1 } as never)).rejects.toThrow(/bogus/);
+    await expect(engine.call('trajectories.list', { runId: 999 })).rejects.toBeInstanceOf(ApiError);
+    await expect(engine.call('trajectories.get', { id: 10_000_000 })).rejects.toThrow(/No trajectory/);
+    await expect(engine.call('trajectories.group', { runId, step: 1, groupIndex: 99 })).rejects.toThrow(/no group 99/);
+  });
+});
