@@ -44,6 +44,17 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(removeTempHomes);
 
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'searchlab.mjs'), ...args, '--home', home], { cwd: repoRoot, env: { ...process.env, SEARCHLAB_LOG: 'warn' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 function train(killAfterStep: number | null): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'searchlab.mjs'), 'train', '--config', configFile, '--home', home], { cwd: repoRoot, env: { ...process.env, SEARCHLAB_LOG: 'warn' } });
@@ -87,5 +98,28 @@ describe('resuming a training run', () => {
     expect(steps).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(after.repos.runs.checkpoints(run.id).map((c) => c.step)).toEqual([2, 4, 6, 8]);
     after.close();
+  });
+
+  it('lists the run with its checkpoints and last metrics, and evaluates a checkpoint', async () => {
+    const runs = await cli(['runs', '--json']);
+    expect(runs.code, runs.stderr).toBe(0);
+    const [run] = JSON.parse(runs.stdout) as { id: number; name: string; status: string; step: number; checkpoints: number; last: Record<string, number> }[];
+    expect(run).toMatchObject({ name: 'resume-test', status: 'finished', step: STEPS, checkpoints: 4 });
+    expect(run.last.reward_mean).toBeGreaterThanOrEqual(0);
+    expect(Object.keys(run.last)).toEqual(expect.arrayContaining(['accuracy', 'search_ratio', 'kl', 'clip_fraction', 'grad_norm']));
+
+    const store = openStore(homePaths(home).database);
+    const checkpoint = store.repos.runs.checkpoints(run.id).at(-1)!;
+    store.close();
+    const evaluated = await cli(['eval', '--checkpoint', String(checkpoint.id), '--dataset', DEMO_DATASET, '--limit', '3', '--baselines', '--json']);
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    const result = JSON.parse(evaluated.stdout) as Record<string, { questions: number; accuracy: number; searchRatio: number; searchesPerQuestion: number }>;
+    expect(Object.keys(result).sort()).toEqual(['direct', 'policy', 'rag']);
+    expect(result.policy.questions).toBe(3);
+    expect(result.direct.searchesPerQuestion).toBe(0);
+    expect(result.rag.searchRatio).toBe(1);
+    const bad = await cli(['eval', '--checkpoint', '999', '--dataset', DEMO_DATASET]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/No checkpoint with id 999/);
   });
 });

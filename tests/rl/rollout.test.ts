@@ -4,13 +4,15 @@ import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import type { ToolCallResult } from '../../src/shared/contract';
 import { createTinyVlm, Policy } from '../../src/main/model/tiny/vlm';
-import { compileTemplates, DEFAULT_TEMPLATES } from '../../src/main/rl/protocol/templates';
+import { compileTemplates, type PromptTemplates } from '../../src/main/rl/protocol/templates';
 import { scriptedSequence } from '../../src/main/rl/sft/scripted';
 import { trainSft } from '../../src/main/rl/sft/train';
 import { runRollouts, type RolloutTools } from '../../src/main/rl/rollout/engine';
 
 const config = { vision_config: { image_size: 16, patch_size: 4, depth: 1 }, num_hidden_layers: 2, max_position_embeddings: 1024 };
-const templates = compileTemplates(DEFAULT_TEMPLATES);
+// Short prompts keep the test fast; the rollout engine is the same whatever the wording.
+const TERSE: PromptTemplates = { question: 'Q: {{ question }}', afterTool: '<information>{{ tool_output }}</information>' };
+const templates = compileTemplates(TERSE);
 const search = '<reason>Look it up.</reason><text_search>capital of Tinyland</text_search>';
 const answer = '<reason>The page says Paris.</reason><answer>Paris</answer>';
 const toolText = 'Text search results for "capital of Tinyland":\n\n1. Tinyland\nLink: https://tiny.example\nSummary: The capital is Paris.';
@@ -21,7 +23,7 @@ function toolResult(query: string): ToolCallResult {
 
 describe('rollouts', () => {
   it('run multi-turn with tool calls, and record a loss mask over exactly the model tokens', async () => {
-    const model = createTinyVlm({ config, seed: 2, corpus: [search, answer, toolText, DEFAULT_TEMPLATES.question, DEFAULT_TEMPLATES.afterTool] });
+    const model = createTinyVlm({ config, seed: 2, corpus: [search, answer, toolText, TERSE.question, TERSE.afterTool] });
     const policy = new Policy(model, { device: 'cpu' });
     const image = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#3366cc' } }).png().toBuffer();
     const sample = { question: 'What is the capital of Tinyland?', image };

@@ -47,7 +47,6 @@ export {
   type PolicyLossContext,
   type PolicyTrainerOptions,
 } from './tiny/vlm';
-export { grpoLoss, type GrpoOptions } from './tiny/losses';
 export { packBatch, encodeWithImages, type Sequence, type PackedBatch } from './tiny/batch';
 export { parseConfig, imageGeometry, expectedShapes, type TinyVlmConfig, type VisionConfig } from './tiny/config';
 export { buildTokenizer, TextTokenizer, PROTOCOL_TOKENS, SPECIAL_TOKENS, CHAT_TEMPLATE, type TokenizerFiles } from './tiny/tokenizer';

@@ -75,16 +75,16 @@ export async function runRollouts(policy: Policy, samples: readonly RolloutSampl
     const active = states.filter((s) => !s.done);
     if (active.length === 0) break;
     options.onTurn?.(turn, active.length);
+    const forced = options.turnPrefix?.(turn) ?? null;
+    const prefix = forced?.text ?? '';
+    const prefixIsWholeTurn = prefix !== '' && STOP_STRINGS.some((stop) => prefix.trimEnd().endsWith(stop));
+    if (prefix) for (const s of active) s.conversation.addContext(prefix);
     // Generation pads prompts up to a bucket; what is left of the context after that is the most a turn can add.
     const maxNewTokens = Math.min(limits.maxTokensPerTurn, maxPositions - bucketLength(Math.max(...active.map((s) => s.conversation.length))));
     if (maxNewTokens <= 0) {
       for (const s of active) endWith(s, 'token_limit');
       break;
     }
-    const forced = options.turnPrefix?.(turn) ?? null;
-    const prefix = forced?.text ?? '';
-    const prefixIsWholeTurn = prefix !== '' && STOP_STRINGS.some((stop) => prefix.trimEnd().endsWith(stop));
-    if (prefix) for (const s of active) s.conversation.addContext(prefix);
     const started = performance.now();
     const { generations } = prefixIsWholeTurn
       ? { generations: active.map(() => ({ tokens: [] as number[], logprobs: [] as number[], text: '', finish: 'stop' as const })) }

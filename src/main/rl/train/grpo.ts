@@ -48,7 +48,8 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
   const resumed = run.step > 0 ? readState(stateFolder(home, runId, run.step)) : { model: readState(referenceDir).model, optimizerFile: null };
   const model = resumed.model;
   const policy = new Policy(model, { device: 'auto' });
-  const reference = config.grpo.klCoef > 0 ? new Policy(readState(referenceDir).model, { device: 'auto' }) : null;
+  // Frozen: the reference's weights are constants in its graphs, never fed per call.
+  const reference = config.grpo.klCoef > 0 ? new Policy(readState(referenceDir).model, { device: 'auto', frozen: true }) : null;
 
   const length = Math.min(config.grpo.maxSequenceLength, model.config.max_position_embeddings);
   const imagesPerRow = 1 + THUMBNAILS_PER_SEARCH * config.rollout.maxImageSearches;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cloneTinyVlm, createTinyVlm, grpoLoss, Policy } from '../../src/main/model';
+import { cloneTinyVlm, createTinyVlm, Policy } from '../../src/main/model';
+import { grpoLoss } from '../../src/main/rl/grpo/loss';
 
 describe('a GRPO loss composed from per-token log-probs', () => {
   it('raises the log-prob of the sequence with positive advantage and lowers the other', async () => {
@@ -28,10 +29,10 @@ describe('a GRPO loss composed from per-token log-probs', () => {
       return out;
     };
     expect(Math.abs(total(await refFlat(), 1) - total(before, 1))).toBeLessThan(1e-4);
-    await expect(reference.trainer({ shape: { batch: B, length: T, images: 0 }, loss: grpoLoss({ clipRatio: 0.2, klCoef: 0 }), trainable: 'all' })).rejects.toThrow(/frozen/);
+    await expect(reference.trainer({ shape: { batch: B, length: T, images: 0 }, loss: grpoLoss({ clipRatio: 0.2, klCoef: 0, entropyCoef: 0 }), trainable: 'all' })).rejects.toThrow(/frozen/);
     const trainer = await policy.trainer({
       shape: { batch: B, length: T, images: 0 },
-      loss: grpoLoss({ clipRatio: 0.2, klCoef: 0.001 }),
+      loss: grpoLoss({ clipRatio: 0.2, klCoef: 0.001, entropyCoef: 0 }),
       trainable: 'all',
       optimizer: { lr: 1e-3 },
     });
