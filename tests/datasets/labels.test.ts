@@ -94,6 +94,7 @@ describe('hand labels', () => {
       [1, null, 'search_free'],
       [0, null, 'both'],
     ]);
+    expect(await engine.call('labels.progress', { annotator: 'ana', datasetId })).toEqual({ labeled: 2, total: 6 });
     expect((await engine.call('labels.undo', { annotator: 'ana', datasetId })).undone).toMatchObject({ sampleId: ids[0], after: 'text_search' });
     detail = await engine.call('datasets.sample', { id: ids[0] });
     expect(detail.labels.map((l) => l.label)).toEqual(['both']);

@@ -125,6 +125,7 @@ describe('the datasets page', () => {
     await page.keyboard.press('4'); // needs both
     await poll(() => page.getByTestId('history-item').count()).toBe(3);
     await poll(() => page.getByTestId('label-progress').textContent()).toMatch(/^3 of/);
+    await poll(() => page.getByTestId('overall-progress').textContent()).toBe('ana has labeled 3 of 100,000 samples in this dataset');
     await page.screenshot({ path: artifactPath('datasets-labeling.png') });
 
     await page.keyboard.press('z'); // undo "needs both" on sample 5

@@ -201,6 +201,11 @@ export const datasetMethods = {
     z.object({ annotator: z.string().trim().min(1).max(100), datasetId: z.number().int(), limit: z.number().int().min(1).max(200).default(20) }).strict(),
     z.array(LabelEvent),
   ),
+  'labels.progress': method(
+    'How many samples of a dataset the annotator has labeled, of how many',
+    z.object({ annotator: z.string().trim().min(1).max(100), datasetId: z.number().int() }).strict(),
+    z.object({ labeled: z.number().int(), total: z.number().int() }),
+  ),
   'labels.agreement': method('Agreement between annotators (Cohen’s kappa per pair, Krippendorff’s alpha) and the disagreements', z.object({ datasetId: z.number().int() }).strict(), Agreement),
   'datasets.balancePlan': method('What a balanced subset would take from each data source (the job datasets.balance builds it)', BalanceParams, BalancePlan),
   'datasets.image': method(

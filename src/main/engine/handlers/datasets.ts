@@ -42,6 +42,10 @@ export function datasetHandlers(ctx: EngineContext): HandlerGroup<keyof typeof d
     },
     'labels.undo': ({ annotator, datasetId }) => ({ undone: repos.labels.undo(annotator, datasetId) }),
     'labels.history': ({ annotator, datasetId, limit }) => repos.labels.history(annotator, datasetId, limit),
+    'labels.progress': ({ annotator, datasetId }) => {
+      dataset(datasetId);
+      return repos.labels.progress(annotator, datasetId);
+    },
     'labels.agreement': ({ datasetId }) => {
       dataset(datasetId);
       return agreementOf(repos.labels.ofDataset(datasetId));

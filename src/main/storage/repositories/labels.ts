@@ -80,6 +80,14 @@ export function createLabelsRepository(db: Db) {
         .all(annotator, datasetId, limit)
         .map(toEvent);
     },
+    progress(annotator: string, datasetId: number): { labeled: number; total: number } {
+      return db
+        .prepare(
+          `SELECT (SELECT count(*) FROM labels l JOIN samples s ON s.id = l.sample_id WHERE l.annotator = ? AND s.dataset_id = ?) AS labeled,
+                  (SELECT count(*) FROM samples WHERE dataset_id = ?) AS total`,
+        )
+        .get(annotator, datasetId, datasetId) as { labeled: number; total: number };
+    },
     /** Every label in a dataset, for agreement statistics. */
     ofDataset(datasetId: number): { sampleId: number; rowIndex: number; question: string; annotator: string; label: SearchNeed }[] {
       return db

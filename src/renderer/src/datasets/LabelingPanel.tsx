@@ -1,5 +1,6 @@
 // Hand-labeling search need: one key per label, auto-advance, undo with a visible history, a note per sample.
 import { useEffect, useRef, useState } from 'react';
+import { api } from '../api/client';
 import { useSettings } from '../state/settings';
 import { useNav } from '../state/nav';
 import { useDatasets } from './store';
@@ -28,6 +29,17 @@ export function LabelingPanel() {
   const noteRef = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => setNote(mine?.note ?? ''), [sample?.id, mine?.note]);
+  // The annotator's progress over the whole dataset, refreshed after every decision.
+  const datasetId = useDatasets((s) => s.datasetId);
+  const [overall, setOverall] = useState<{ labeled: number; total: number } | null>(null);
+  useEffect(() => {
+    if (!annotator || datasetId === null) return;
+    let live = true;
+    api.call('labels.progress', { annotator, datasetId }).then((p) => live && setOverall(p), () => {});
+    return () => {
+      live = false;
+    };
+  }, [annotator, datasetId, history]);
   useEffect(() => void loadHistory(annotator), [annotator, loadHistory]);
 
   useEffect(() => {
@@ -104,6 +116,11 @@ export function LabelingPanel() {
           <span className="muted">
             sample {cursor === null ? '—' : (cursor + 1).toLocaleString()} of {(total ?? 0).toLocaleString()} · as <strong>{annotator}</strong>
           </span>
+          {overall ? (
+            <span className="muted ds-overall" data-testid="overall-progress">
+              {annotator} has labeled {overall.labeled.toLocaleString()} of {overall.total.toLocaleString()} samples in this dataset
+            </span>
+          ) : null}
           <div className="progress" role="progressbar" aria-label="Labeling progress" aria-valuemin={0} aria-valuemax={sessionTotal} aria-valuenow={sessionLabeled}>
             <div className="progress-fill" style={{ width: `${sessionTotal ? (100 * sessionLabeled) / sessionTotal : 0}%` }} />
           </div>
