@@ -8,7 +8,8 @@ import type { DeviceInfo } from '../../shared/contract';
 
 let cached: DeviceInfo | undefined;
 
-function cudaProviderLibrary(): string | null {
+/** The CUDA provider library beside onnxruntime-node's binding, if installed (see scripts/gpu for how). */
+export function cudaProviderLibrary(): string | null {
   try {
     const root = path.dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'));
     const file = path.join(root, 'bin', 'napi-v6', process.platform, process.arch, 'libonnxruntime_providers_cuda.so');

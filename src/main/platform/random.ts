@@ -42,3 +42,9 @@ export class Random {
     return new Random(h >>> 0);
   }
 }
+
+/** The same generator as a plain function, for code that takes `() => number`. */
+export function seededRandom(seed: number): () => number {
+  const random = new Random(seed);
+  return () => random.next();
+}

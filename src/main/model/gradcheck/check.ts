@@ -3,6 +3,7 @@
 // differences (fourth order) of the emitted forward along coordinate and random unit directions. The error of one directional
 // derivative is |numeric − analytic| / max(|numeric|, |analytic|, ‖gradient‖ / 1000).
 
+import { seededRandom } from '../../platform/random';
 import { grad } from '../graph/autodiff';
 import { cast, constant, input, mul, sum } from '../graph/ops';
 import { allocData, isFloat, sizeOf, type DType, type Shape, type Tensor, type TensorData } from '../graph/tensor';
@@ -47,17 +48,8 @@ export function tolerance(dtype: DType): number {
   return dtype === 'float64' ? 1e-6 : 1e-3;
 }
 
-/** Deterministic PRNG (mulberry32) so that a failing check reproduces. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded, so that a failing check reproduces.
+const rng = seededRandom;
 
 export function normal(rand: () => number): number {
   const u = Math.max(rand(), 1e-12);

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import * as ort from 'onnxruntime-node';
 import type { EmittedModel, IOSpec } from '../onnx/emit';
 import { sizeOf, type DType, type TensorData } from '../graph/tensor';
-import { setDevice } from '../../platform/device';
+import { cudaProviderLibrary, setDevice } from '../../platform/device';
 
 export type DeviceRequest = 'auto' | 'cpu' | 'cuda';
 
@@ -85,6 +85,8 @@ export class GraphSession {
 
     let session: ort.InferenceSession | undefined;
     let device: DeviceInfo | undefined;
+    // Without the provider library ORT would print a loader error to stderr before throwing: skip the try.
+    if (request === 'auto' && !cudaBroken && !cudaProviderLibrary()) cudaBroken = 'onnxruntime-node has no CUDA provider libraries installed';
     if (request !== 'cpu' && !cudaBroken) {
       try {
         session = await open(['cuda'], 4);

@@ -1,6 +1,7 @@
 // A small synthetic vision-language task for tests and benchmarks: the image is tinted one of a few colours (with
 // noise and a random bright square); the user asks for the colour; the answer names it. Solving it needs the image.
 
+import { seededRandom } from '../../platform/random';
 import { encodeWithImages, type Sequence } from './batch';
 import type { TinyVlm } from './vlm';
 
@@ -17,16 +18,6 @@ export function colorCorpus(): string[] {
   return [COLOR_PROMPT, ...Object.keys(COLORS).map((c) => `<answer>${c}</answer><|im_end|>`)];
 }
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function colorImage(size: number, color: string, rand: () => number): Float32Array {
   const [r, g, b] = COLORS[color];
@@ -59,7 +50,7 @@ export function colorAnswer(color: string): string {
 
 /** `answerFor` maps the true colour to the colour the answer names (default: itself). */
 export function colorSamples(m: TinyVlm, n: number, seed: number, answerFor: (color: string) => string = (c) => c): ColorSample[] {
-  const rand = rng(seed);
+  const rand = seededRandom(seed);
   const names = Object.keys(COLORS);
   const promptIds = encodeWithImages(m.tokenizer, m.config, COLOR_PROMPT);
   return Array.from({ length: n }, (_, i) => {
