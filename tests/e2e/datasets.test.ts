@@ -185,7 +185,10 @@ describe('the datasets page', () => {
     const file = path.join(dir, 'small.jsonl');
     fs.writeFileSync(file, '{"question": "q1", "answer": "a1"}\n{"question": "q2"}\n{"question": "q3", "answer": "a3"}\n');
     await page.getByRole('button', { name: 'Import…' }).click();
-    await page.getByLabel('Path').fill(file);
+    // Pick the file from the engine machine's listing under the path field.
+    await page.getByLabel('Path').fill(dir + path.sep);
+    await page.getByRole('button', { name: 'small.jsonl', exact: true }).click();
+    await poll(() => page.getByLabel('Path').inputValue()).toBe(file);
     await page.getByLabel('Dataset name').fill('small');
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await poll(() => page.getByTestId('import-result').textContent(), { timeout: 20_000 }).toContain('Nothing was imported');

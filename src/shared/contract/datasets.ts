@@ -213,6 +213,16 @@ export const datasetMethods = {
     z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a lower-case hex SHA-256'), thumb: z.boolean().default(false) }).strict(),
     z.object({ mime: z.string(), base64: z.string() }),
   ),
+  'datasets.browse': method(
+    "Folders and importable files on the engine's machine, for choosing what to import or where to export",
+    z.object({ path: z.string().max(4096).default('') }).strict(),
+    z.object({
+      dir: z.string(),
+      parent: z.string().nullable(),
+      entries: z.array(z.object({ name: z.string(), path: z.string(), kind: z.enum(['dir', 'file']), size: z.number().nullable(), importable: z.boolean() })),
+      truncated: z.boolean(),
+    }),
+  ),
   'datasets.suggestStatus': method('Whether model-assisted label suggestion can run now', z.object({ datasetId: z.number().int() }).strict(), SuggestStatus),
 };
 

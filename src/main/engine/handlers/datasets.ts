@@ -6,6 +6,7 @@ import { agreementOf } from '../../datasets/labels/agreement';
 import { planBalance } from '../../datasets/balance/plan';
 import { suggestStatus } from '../../datasets/suggest/status';
 import { imageForServing } from '../../datasets/images/serve';
+import { browse } from '../../datasets/browse';
 
 export function datasetHandlers(ctx: EngineContext): HandlerGroup<keyof typeof datasetMethods> {
   const repos = ctx.store.repos;
@@ -59,6 +60,13 @@ export function datasetHandlers(ctx: EngineContext): HandlerGroup<keyof typeof d
       const image = await imageForServing(ctx.store, sha256, thumb);
       if (!image) throw new ApiError('not_found', `No image ${sha256}`);
       return { mime: image.mime, base64: Buffer.from(image.bytes).toString('base64') };
+    },
+    'datasets.browse': ({ path }) => {
+      try {
+        return browse(path);
+      } catch (error) {
+        throw new ApiError('not_found', (error as Error).message);
+      }
     },
     'datasets.suggestStatus': ({ datasetId }) => {
       dataset(datasetId);

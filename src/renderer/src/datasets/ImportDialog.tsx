@@ -5,6 +5,7 @@ import { ImportResult, type ImportFormat } from '../../../shared/contract';
 import { useJobs } from '../state/jobs';
 import { JobProgress } from '../components/ProgressBar';
 import { Dialog } from './Dialog';
+import { PathPicker } from './PathPicker';
 
 export function ImportDialog({ onClose }: { onClose(): void }) {
   const [path, setPath] = useState('');
@@ -28,11 +29,8 @@ export function ImportDialog({ onClose }: { onClose(): void }) {
           if (started) setJobId(started.id);
         }}
       >
-        <label>
-          File or folder on the engine’s machine
-          <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/data/fvqa/fvqa_train.parquet" autoFocus required aria-label="Path" />
-        </label>
-        <p className="muted">veRL / FVQA parquet, a folder of HF parquet shards, JSONL, or CSV with image paths, URLs or base64.</p>
+        <PathPicker value={path} onChange={setPath} label="Path" placeholder="/data/fvqa/fvqa_train.parquet" />
+        <p className="muted">A file or folder on the engine’s machine: veRL / FVQA parquet, a folder of HF parquet shards, JSONL, or CSV with image paths, URLs or base64.</p>
         <label>
           Dataset name
           <input value={name} onChange={(e) => setName(e.target.value)} placeholder={guessName(path) || 'fvqa-train'} aria-label="Dataset name" />
