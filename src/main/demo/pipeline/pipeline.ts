@@ -83,6 +83,8 @@ export async function runDemo(ctx: DemoContext, options: DemoOptions): Promise<D
     model: { checkpoint: checkpointId },
     dataset: DEMO_DATASET,
     split: 'train',
+    // The paper's ablation: nearly all training questions need search.
+    searchRequiredShare: options.unbalanced ? 0.95 : null,
     search: { engine: 'local', corpus: DEMO_CORPUS, mode: 'cache-first' },
     rollout: { groupSize: options.grpo?.groupSize ?? 4, templates: DEMO_TEMPLATES, maxTokensPerTurn: 48, maxTotalTokens: 160 },
     reward: rewardSpec,

@@ -18,6 +18,11 @@ export const RunConfig = z
     model: ModelSource,
     dataset: z.string().min(1),
     split: z.string().default('train'),
+    /**
+     * Share of training prompts that need search, by their search-need label (null: the dataset as it is). The
+     * method balances about 2/3; the paper's ablation trains on mostly search-required data.
+     */
+    searchRequiredShare: z.number().min(0).max(1).nullable().default(null),
     search: z
       .object({
         engine: z.enum(['local', 'serpapi']).default('local'),

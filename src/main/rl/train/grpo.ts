@@ -65,7 +65,7 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
   const specId = store.repos.trajectories.ensureSpec(config.reward);
   const templates = compileTemplates(config.rollout.templates);
   const tools = rolloutTools(store, home, config);
-  const samples = trainingSamples(store, config.dataset, config.split, config.seed);
+  const samples = trainingSamples(store, config.dataset, config.split, config.seed, config.searchRequiredShare);
   const limits = {
     maxTurns: config.rollout.maxTurns,
     maxImageSearches: config.rollout.maxImageSearches,
