@@ -3,6 +3,7 @@ import type { DatasetSummary, ExportFormat } from '../../../shared/contract';
 import { useJobs } from '../state/jobs';
 import { JobProgress } from '../components/ProgressBar';
 import { Dialog } from './Dialog';
+import { PathPicker } from './PathPicker';
 
 export function ExportDialog({ dataset, onClose }: { dataset: DatasetSummary; onClose(): void }) {
   const [format, setFormat] = useState<ExportFormat>('verl');
@@ -27,10 +28,8 @@ export function ExportDialog({ dataset, onClose }: { dataset: DatasetSummary; on
             <option value="jsonl">JSONL with labels, images in a folder beside it</option>
           </select>
         </label>
-        <label>
-          Output file on the engine’s machine
-          <input value={out} onChange={(e) => setOut(e.target.value)} placeholder={`/data/${dataset.name}.${format === 'verl' ? 'parquet' : 'jsonl'}`} required aria-label="Output file" />
-        </label>
+        <PathPicker value={out} onChange={setOut} label="Output file" placeholder={`/data/${dataset.name}.${format === 'verl' ? 'parquet' : 'jsonl'}`} />
+        <p className="muted">A path on the engine’s machine; an existing file is replaced only when the export has finished.</p>
         <div className="ds-form-actions">
           <button type="submit" disabled={!out.trim()}>
             Export
