@@ -77,5 +77,18 @@ export async function loadImageBytes(ref: ImageRef, baseDir: string): Promise<Ui
   if (!response.ok) throw new ImageError(`fetching ${ref.url} gave HTTP ${response.status}`);
   const length = Number(response.headers.get('content-length') ?? 0);
   if (length > MAX_IMAGE_BYTES) throw new ImageError(`${ref.url} is ${(length / 1e6).toFixed(0)} MB, over the limit`);
-  return new Uint8Array(await response.arrayBuffer());
+  // Without a length header, stop reading once the limit is passed.
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (response.body) {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      if (size > MAX_IMAGE_BYTES) {
+        await response.body.cancel().catch(() => {});
+        throw new ImageError(`${ref.url} is over the ${MAX_IMAGE_BYTES / 1e6} MB limit`);
+      }
+      chunks.push(chunk);
+    }
+  }
+  return Buffer.concat(chunks);
 }
