@@ -15,6 +15,10 @@ export function datasetHandlers(ctx: EngineContext): HandlerGroup<keyof typeof d
     if (!found) throw new ApiError('not_found', `No dataset with id ${id}`);
     return found;
   };
+  /** Existence only: cheap, unlike the summary with its counts. */
+  const ensureDataset = (id: number) => {
+    if (!repos.datasets.find(id)) throw new ApiError('not_found', `No dataset with id ${id}`);
+  };
   const sampleDataset = (sampleId: number) => {
     const id = repos.samples.datasetOf(sampleId);
     if (id === undefined) throw new ApiError('not_found', `No sample with id ${sampleId}`);
@@ -28,7 +32,7 @@ export function datasetHandlers(ctx: EngineContext): HandlerGroup<keyof typeof d
       return { ok: true as const };
     },
     'datasets.samples': (query) => {
-      dataset(query.datasetId);
+      ensureDataset(query.datasetId);
       return repos.samples.page(query);
     },
     'datasets.sample': ({ id }) => {
@@ -44,15 +48,15 @@ export function datasetHandlers(ctx: EngineContext): HandlerGroup<keyof typeof d
     'labels.undo': ({ annotator, datasetId }) => ({ undone: repos.labels.undo(annotator, datasetId) }),
     'labels.history': ({ annotator, datasetId, limit }) => repos.labels.history(annotator, datasetId, limit),
     'labels.progress': ({ annotator, datasetId }) => {
-      dataset(datasetId);
+      ensureDataset(datasetId);
       return repos.labels.progress(annotator, datasetId);
     },
     'labels.agreement': ({ datasetId }) => {
-      dataset(datasetId);
+      ensureDataset(datasetId);
       return agreementOf(repos.labels.ofDataset(datasetId));
     },
     'datasets.balancePlan': (params) => {
-      dataset(params.datasetId);
+      ensureDataset(params.datasetId);
       const { picks: _picks, ...plan } = planBalance(ctx.store, params);
       return plan;
     },
@@ -69,7 +73,7 @@ export function datasetHandlers(ctx: EngineContext): HandlerGroup<keyof typeof d
       }
     },
     'datasets.suggestStatus': ({ datasetId }) => {
-      dataset(datasetId);
+      ensureDataset(datasetId);
       return suggestStatus(ctx.store, datasetId);
     },
   };
