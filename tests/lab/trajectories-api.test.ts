@@ -84,6 +84,19 @@ describe('trajectories API', () => {
     if (searched.imageSearches + searched.textSearches > 0) expect(t.turnList.some((turn) => turn.toolResult !== null)).toBe(true);
   });
 
+  it("lists an evaluation run's answers as groups of one, with their search turns and tool results", async () => {
+    const runs = await engine.call('runs.list', {});
+    const rag = runs.find((r) => r.name.endsWith('(rag)'))!;
+    const page = await engine.call('trajectories.list', { runId: rag.id });
+    expect(page.total).toBe(4);
+    expect(page.items.every((t) => t.turns === 3 && t.imageSearches === 1 && t.textSearches === 1 && !t.zeroVariance)).toBe(true);
+    const t = await engine.call('trajectories.get', { id: page.items[0].id });
+    expect(t.turnList.map((turn) => turn.action)).toEqual(['image_search', 'text_search', 'answer']);
+    expect(t.turnList[0].toolResult?.tool).toBe('image_search');
+    expect(t.turnList[0].toolResult?.images.length).toBeGreaterThan(0);
+    expect(t.turnList[1].toolResult?.tool).toBe('text_search');
+  });
+
   it('refuses bad parameters and unknown ids with clear errors', async () => {
     await expect(engine.call('trajectories.list', { runId, limit: 501 })).rejects.toThrow(/limit/);
     await expect(engine.call('trajectories.list', { runId, bogus: 1 } as never)).rejects.toThrow(/bogus/);

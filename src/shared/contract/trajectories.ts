@@ -99,7 +99,7 @@ export type TrajectoryDetail = z.infer<typeof TrajectoryDetail>;
 
 export const trajectoryMethods = {
   'trajectories.steps': method("A run's steps that have rollouts, with their group statistics", z.object({ runId: Id }).strict(), z.array(StepSummary)),
-  'trajectories.list': method("A page of a run's training trajectories, filtered, in step/group/sample order", TrajectoryListParams, z.object({ items: z.array(TrajectorySummary), total: z.number().int() })),
+  'trajectories.list': method("A page of a run's trajectories (GRPO rollouts or evaluation answers), filtered, in step/group/sample order", TrajectoryListParams, z.object({ items: z.array(TrajectorySummary), total: z.number().int() })),
   'trajectories.get': method('One trajectory with its sample, turns, tool results, reward breakdown and tokens', z.object({ id: Id }).strict(), TrajectoryDetail),
   'trajectories.group': method('The n samples of one prompt at one step (a GRPO group)', z.object({ runId: Id, step: z.number().int().min(0), groupIndex: z.number().int().min(0) }).strict(), z.object({ items: z.array(TrajectorySummary), mean: z.number().nullable(), std: z.number().nullable(), zeroVariance: z.boolean() })),
 };

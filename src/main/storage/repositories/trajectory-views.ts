@@ -56,8 +56,9 @@ interface RawSummary {
   zero_variance: number;
 }
 
-// Training rollouts only (evaluation trajectories carry an evaluation id). `spread` is a group's reward range:
-// zero means every sample scored the same and the group gives no gradient.
+// Every trajectory of the run: a GRPO run's rollouts, or an evaluation run's answers (one per question, so
+// groups of one). `spread` is a group's reward range: zero means every sample scored the same and the group
+// gives no gradient.
 const BASE = /* sql */ `
   WITH base AS (
     SELECT t.id, t.run_id, t.step, t.group_index, t.sample_index, t.sample_id, t.end_reason, t.final_answer,
@@ -65,7 +66,7 @@ const BASE = /* sql */ `
            json_extract(r.parts, '$.score') AS score, json_extract(r.parts, '$.format') AS format
     FROM trajectories t
     LEFT JOIN rewards r ON r.id = (SELECT min(id) FROM rewards WHERE trajectory_id = t.id)
-    WHERE t.run_id = @runId AND t.evaluation_id IS NULL AND (@step IS NULL OR t.step = @step)
+    WHERE t.run_id = @runId AND (@step IS NULL OR t.step = @step)
   ),
   groups AS (
     SELECT step, group_index, max(total) - min(total) AS spread, count(*) AS n FROM base GROUP BY step, group_index
@@ -144,17 +145,9 @@ export function createTrajectoryViewsRepository(db: Db) {
       return rows.map((r) => ({ step: r.step, trajectories: r.trajectories, groups: r.groups, zeroVarianceGroups: r.zero_variance_groups, rewardMean: r.reward_mean }));
     },
     summary(id: number): TrajectorySummaryRow | null {
-      const t = db.prepare<[number], { run_id: number; step: number; group_index: number; evaluation_id: number | null }>('SELECT run_id, step, group_index, evaluation_id FROM trajectories WHERE id = ?').get(id);
+      const t = db.prepare<[number], { run_id: number; step: number; group_index: number }>('SELECT run_id, step, group_index FROM trajectories WHERE id = ?').get(id);
       if (!t) return null;
-      if (t.evaluation_id === null) return this.list({ runId: t.run_id, step: t.step, groupIndex: t.group_index }, 0, 10_000).items.find((x) => x.id === id) ?? null;
-      // An evaluation trajectory has no group: read it on its own.
-      const raw = db
-        .prepare(`SELECT t.*, r.total, r.advantage, json_extract(r.parts, '$.score') AS score, json_extract(r.parts, '$.format') AS format, 0 AS zero_variance,
-                         s.question, s.search_need AS need, (SELECT count(*) FROM turns WHERE trajectory_id = t.id) AS turn_count
-                  FROM trajectories t LEFT JOIN rewards r ON r.id = (SELECT min(id) FROM rewards WHERE trajectory_id = t.id)
-                  LEFT JOIN samples s ON s.id = t.sample_id WHERE t.id = ?`)
-        .get(id) as RawSummary;
-      return toSummary(raw);
+      return this.list({ runId: t.run_id, step: t.step, groupIndex: t.group_index }, 0, 10_000).items.find((x) => x.id === id) ?? null;
     },
     /** The reward rows, sample, turns and token arrays of one trajectory (null when there is none). */
     detail(id: number) {

@@ -1,13 +1,78 @@
+// The runs dashboard: pick runs (several to compare), watch their charts live, click a point to open that
+// step's rollouts in the trajectory debugger.
+import { useEffect } from 'react';
 import { EmptyState } from '../components/EmptyState';
+import { useNav } from '../state/nav';
+import { isLive, useRuns } from '../runs/store';
+import { CHARTS } from '../runs/charts';
+import { MetricChart } from '../runs/MetricChart';
+import { RunList } from '../runs/RunList';
+import { useDebugger } from '../trajectories/store';
+import '../runs/runs.css';
+
+const POLL_MS = 2000;
 
 export function RunsPage() {
+  const { runs, loaded, selected, metrics, load, select } = useRuns();
+  const go = useNav((s) => s.go);
+
+  useEffect(() => {
+    void load();
+    // Poll while any run is live: the list (status, step) and the compared live runs' metrics.
+    const timer = setInterval(() => {
+      const s = useRuns.getState();
+      if (s.runs.some(isLive)) void s.load();
+    }, POLL_MS);
+    return () => clearInterval(timer);
+  }, [load]);
+
+  const openStep = (runId: number, step: number) => {
+    void useDebugger.getState().open(runId, step);
+    go('trajectories');
+  };
+
+  if (loaded && runs.length === 0) {
+    return (
+      <section className="page">
+        <h1>Runs</h1>
+        <EmptyState title="No runs yet">
+          <p>GRPO, SFT and evaluation runs appear here with live charts: reward, accuracy, search ratio (image and text), KL, entropy, response length and throughput.</p>
+          <p>Click a point on a chart to open that step's rollouts.</p>
+        </EmptyState>
+      </section>
+    );
+  }
+  const compared = selected.map((id) => ({ id, name: runs.find((r) => r.id === id)?.name ?? `run ${id}`, series: metrics[id] ?? {} }));
   return (
-    <section className="page">
+    <section className="page lab-runs">
       <h1>Runs</h1>
-      <EmptyState title="No runs yet">
-        <p>GRPO, SFT and evaluation runs appear here with live charts: reward, accuracy, search ratio (image and text), KL, entropy, response length and throughput.</p>
-        <p>Click a point on a chart to open that step's rollouts.</p>
-      </EmptyState>
+      <RunList runs={runs} selected={selected} onSelect={select} />
+      <p className="muted">Click a run to show it, Ctrl-click or tick to compare. Click a point on a chart to open that step's rollouts.</p>
+      {compared.length > 0 && compared.every((r) => Object.keys(r.series).length === 0) ? (
+        <p className="muted" data-testid="no-charts">
+          No step metrics recorded for this run (evaluations record their trajectories only).{' '}
+          <button className="small ghost" onClick={() => { void useDebugger.getState().open(compared[0].id, null); go('trajectories'); }}>
+            Open its trajectories
+          </button>
+        </p>
+      ) : null}
+      <div className="lab-charts">
+        {CHARTS.map((spec) => (
+          <MetricChart key={spec.id} spec={spec} runs={compared} onPick={openStep} />
+        ))}
+      </div>
+      {compared.length === 1 && metrics[compared[0].id]?.reward_mean ? (
+        <details className="card">
+          <summary>Steps</summary>
+          <div className="lab-step-buttons">
+            {metrics[compared[0].id].reward_mean.steps.map((step) => (
+              <button key={step} className="small ghost" onClick={() => openStep(compared[0].id, step)}>
+                step {step}
+              </button>
+            ))}
+          </div>
+        </details>
+      ) : null}
     </section>
   );
 }

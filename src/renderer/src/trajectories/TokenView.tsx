@@ -1,0 +1,40 @@
+// The conversation's tokens coloured by the behaviour policy's log-prob (the probability the model gave the
+// token it sampled); tokens masked out of the loss (prompt, tool output, image placeholders) are shaded.
+import type { TrajectoryDetail } from '../../../shared/contract';
+
+const MAX_TOKENS = 4000;
+
+/** Low probability → warm, high → cool; the colour's alpha keeps it readable on both themes. */
+function colour(logprob: number): string {
+  const p = Math.exp(logprob);
+  const hue = Math.round(p * 210);
+  return `hsl(${hue} 80% 50% / 0.35)`;
+}
+
+export function TokenView({ detail }: { detail: TrajectoryDetail }) {
+  const { ids, lossMask, logprobs } = detail.tokens;
+  const shown = Math.min(ids.length, MAX_TOKENS);
+  const trained = lossMask.filter((m) => m === 1).length;
+  const meanLp = trained ? logprobs.reduce((a, lp, i) => a + (lossMask[i] ? lp : 0), 0) / trained : 0;
+  return (
+    <div className="lab-tokens" data-testid="token-view">
+      <div className="muted">
+        {ids.length} tokens, {trained} trained on (unshaded) · mean log-prob {meanLp.toFixed(3)} · colour: probability of the sampled token (red low → blue high)
+      </div>
+      <div className="lab-token-grid">
+        {ids.slice(0, shown).map((id, i) =>
+          lossMask[i] ? (
+            <span key={i} className="lab-token" style={{ background: colour(logprobs[i]) }} title={`#${i} id ${id} · logprob ${logprobs[i].toFixed(3)} · p ${Math.exp(logprobs[i]).toFixed(3)}`}>
+              {id}
+            </span>
+          ) : (
+            <span key={i} className="lab-token masked" title={`#${i} id ${id} · masked out of the loss`}>
+              {id}
+            </span>
+          ),
+        )}
+        {shown < ids.length ? <span className="muted">… {ids.length - shown} more</span> : null}
+      </div>
+    </div>
+  );
+}

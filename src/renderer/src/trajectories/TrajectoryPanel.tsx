@@ -1,0 +1,74 @@
+// One trajectory: the sample (question image, question, gold answer, search-need label), the reward breakdown
+// pinned on top, and its turns as typed events; the current turn (←/→) is highlighted and scrolled into view.
+import { useEffect, useRef } from 'react';
+import type { TrajectoryDetail } from '../../../shared/contract';
+import { useImageSrc } from '../datasets/images';
+import { trajectoryEvents } from './events';
+import { EventView } from './EventViews';
+import { RewardBar } from './RewardBar';
+import { TokenView } from './TokenView';
+
+function QuestionImage({ sha }: { sha: string }) {
+  const src = useImageSrc(sha, false);
+  return src ? <img className="lab-question-image" src={src} alt="The question's image" data-testid="question-image" /> : <div className="lab-question-image muted">…</div>;
+}
+
+export function TrajectoryPanel({ detail, turn, setTurn, showTokens }: { detail: TrajectoryDetail; turn: number; setTurn(t: number): void; showTokens: boolean }) {
+  const events = trajectoryEvents(detail);
+  const turnRefs = useRef<(HTMLDivElement | null)[]>([]);
+  useEffect(() => {
+    turnRefs.current[turn]?.scrollIntoView({ block: 'nearest' });
+  }, [turn, detail.id]);
+  return (
+    <div className="lab-panel" data-testid="trajectory-panel" data-trajectory={detail.id}>
+      <RewardBar detail={detail} />
+      <div className="lab-sample">
+        {detail.sample?.imageSha256 ? <QuestionImage sha={detail.sample.imageSha256} /> : null}
+        <div>
+          <div className="lab-question">{detail.sample?.question ?? detail.question}</div>
+          <div className="muted">
+            gold: <b>{detail.sample?.answer ?? '—'}</b>
+            {detail.sample?.candidateAnswers.length ? ` (also ${detail.sample.candidateAnswers.join(', ')})` : ''} · need: {detail.sample?.need ?? 'unlabelled'} · final answer:{' '}
+            <b>{detail.finalAnswer ?? '—'}</b>
+          </div>
+        </div>
+      </div>
+      {showTokens ? <TokenView detail={detail} /> : null}
+      <div className="lab-turn-tabs" role="tablist">
+        {detail.turnList.map((t) => (
+          <button key={t.index} role="tab" aria-selected={t.index === turn} className={`small ${t.index === turn ? '' : 'ghost'}`} onClick={() => setTurn(t.index)}>
+            Turn {t.index + 1}: {t.action ?? '—'}
+          </button>
+        ))}
+      </div>
+      {detail.turnList.map((t) => (
+        <div
+          key={t.index}
+          ref={(el) => {
+            turnRefs.current[t.index] = el;
+          }}
+          className={`lab-turn${t.index === turn ? ' current' : ''}`}
+          data-testid="turn"
+          data-turn={t.index}
+          data-current={t.index === turn}
+          onClick={() => setTurn(t.index)}
+        >
+          <div className="lab-turn-title">
+            Turn {t.index + 1} of {detail.turnList.length}
+            {t.latencyMs !== null ? <span className="muted"> · tool {Math.round(t.latencyMs)} ms</span> : null}
+          </div>
+          {events
+            .filter((e) => e.turn === t.index && e.kind !== 'reward')
+            .map((e, i) => (
+              <EventView key={i} event={e} />
+            ))}
+        </div>
+      ))}
+      {events
+        .filter((e) => e.kind === 'reward')
+        .map((e, i) => (
+          <EventView key={`r${i}`} event={e} />
+        ))}
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+// The lab pages in Chromium against a real run: the demo pipeline in its tiny configuration writes a GRPO run
+// and its evaluations into a temp home, then a real `searchlab serve` serves them. The test opens the runs
+// dashboard, clicks a chart point to land on that step's rollouts, steps through trajectories and turns with
+// the keyboard, and opens a GRPO group.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { serve, connect, type ServedEngine } from '../helpers/serve';
+import { tempHome, removeTempHomes } from '../helpers/home';
+import { launchBrowser, artifactPath } from '../helpers/browser';
+import { makeRunFixture } from '../helpers/run-fixture';
+
+let engine: ServedEngine;
+let browser: Browser;
+let page: Page;
+let runId: number;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  const home = tempHome();
+  runId = await makeRunFixture(home);
+  engine = await serve(home);
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1400, height: 950 } });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await engine?.stop();
+  removeTempHomes();
+});
+
+const currentTrajectory = () => page.getByTestId('trajectory-panel').getAttribute('data-trajectory');
+const currentTurn = () => page.locator('[data-testid=turn][data-current=true]').getAttribute('data-turn');
+
+describe('the lab pages', () => {
+  it('shows the runs with live charts of the GRPO run', async () => {
+    await page.goto(engine.url);
+    await expect.poll(() => page.getByTestId('engine-status').textContent()).toBe('Engine connected');
+    await page.keyboard.press('Alt+2');
+    await expect.poll(() => page.locator('main h1').textContent()).toBe('Runs');
+    await expect.poll(() => page.getByTestId('run-list').locator('tbody tr').count()).toBe(5);
+    await expect.poll(() => page.getByTestId('run-list').locator('tr.selected').getAttribute('data-run')).toBe(String(runId));
+    const chart = page.getByTestId('chart-reward');
+    await expect.poll(() => chart.locator('canvas').count()).toBe(1);
+    expect(await chart.locator('.u-legend').textContent()).toContain('reward_mean');
+    for (const id of ['accuracy', 'search', 'kl', 'entropy', 'zero-variance']) expect(await page.getByTestId(`chart-${id}`).count()).toBe(1);
+    await page.screenshot({ path: artifactPath('lab-runs.png'), fullPage: true });
+  });
+
+  it("clicks a chart point and lands on that step's rollouts", async () => {
+    const over = page.getByTestId('chart-reward').locator('.u-over');
+    const box = (await over.boundingBox())!;
+    // Steps 1..3 span the x axis: the middle is step 2.
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => page.locator('main h1').textContent()).toBe('Trajectories');
+    await expect.poll(() => page.getByTestId('step-select').inputValue()).toBe('2');
+    await expect.poll(() => page.getByTestId('trajectory-total').textContent()).toBe('9 trajectories');
+    const rows = page.getByTestId('trajectory-row');
+    await expect.poll(() => rows.count()).toBe(9);
+    expect((await rows.allTextContents()).every((t) => t.startsWith('s2 '))).toBe(true);
+    await expect.poll(() => currentTrajectory()).not.toBeNull();
+    expect(await page.getByTestId('reward-bar').textContent()).toMatch(/score.*format.*penalty.*total.*advantage/);
+  });
+
+  it('steps through trajectories with the keyboard and opens a GRPO group', async () => {
+    const first = await currentTrajectory();
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => currentTrajectory()).not.toBe(first);
+    const second = await currentTrajectory();
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(() => currentTrajectory()).toBe(first);
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => currentTrajectory()).toBe(second);
+    await page.keyboard.press('g');
+    const group = page.getByTestId('group-view');
+    await expect.poll(() => group.getByTestId('group-sample').count()).toBe(3);
+    expect(await group.textContent()).toMatch(/Group 0 at step 2.*3 samples.*mean/);
+    // The group's zero-variance flag agrees with the API.
+    const ws = await connect(engine);
+    const reply = await ws.request('trajectories.group', { runId, step: 2, groupIndex: 0 });
+    ws.close();
+    expect(await group.getByTestId('zero-variance-flag').count()).toBe(reply.result.zeroVariance ? 1 : 0);
+    await group.getByTestId('group-sample').nth(2).click();
+    await expect.poll(() => currentTrajectory()).toBe(String(reply.result.items[2].id));
+    await page.keyboard.press('t');
+    await expect.poll(() => page.getByTestId('token-view').isVisible()).toBe(true);
+    await page.screenshot({ path: artifactPath('lab-group.png') });
+  });
+
+  it("steps through a search trajectory's turns with the keyboard, with the tool's results as the model saw them", async () => {
+    // The RAG baseline's evaluation always searches the image, then the text, then answers: three turns.
+    await page.getByLabel('Run').selectOption({ label: 'demo: pre-trained (rag)' });
+    await expect.poll(() => page.getByTestId('trajectory-total').textContent()).toBe('4 trajectories');
+    await expect.poll(() => page.getByTestId('turn').count()).toBe(3);
+    expect(await currentTurn()).toBe('0');
+    await expect.poll(() => page.getByTestId('question-image').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    const turn0 = page.locator('[data-testid=turn][data-turn="0"]');
+    expect(await turn0.getByTestId('turn-action').textContent()).toContain('Image search');
+    expect(await turn0.getByTestId('tool-meta').textContent()).toMatch(/local · cache (hit|miss) · \d+ ms/);
+    await expect.poll(() => turn0.locator('.lab-results img').first().evaluate((img: HTMLImageElement) => img.naturalWidth > 0)).toBe(true);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => currentTurn()).toBe('1');
+    expect(await page.locator('[data-testid=turn][data-turn="1"]').getByTestId('turn-action').textContent()).toContain('Text search');
+    await page.keyboard.press('l');
+    await expect.poll(() => currentTurn()).toBe('2');
+    expect(await page.locator('[data-testid=turn][data-turn="2"]').getByTestId('turn-action').textContent()).toContain('Answer');
+    await page.keyboard.press('ArrowRight'); // stays on the last turn
+    await page.keyboard.press('h');
+    await expect.poll(() => currentTurn()).toBe('1');
+    await page.screenshot({ path: artifactPath('lab-trajectory-turns.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+});
