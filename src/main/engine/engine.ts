@@ -17,6 +17,7 @@ import { searchHandlers } from './handlers/search';
 import { datasetHandlers } from './handlers/datasets';
 import { runHandlers } from './handlers/runs';
 import { trajectoryHandlers } from './handlers/trajectories';
+import { rewardHandlers } from './handlers/reward';
 
 const log = logger('engine');
 
@@ -63,6 +64,7 @@ export class Engine {
       ...datasetHandlers(ctx),
       ...runHandlers(ctx),
       ...trajectoryHandlers(ctx),
+      ...rewardHandlers(ctx),
     };
   }
 

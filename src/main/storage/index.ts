@@ -13,6 +13,7 @@ import { createSearchCacheRepository } from './repositories/search-cache';
 import { createRunsRepository } from './repositories/runs';
 import { createTrajectoriesRepository } from './repositories/trajectories';
 import { createTrajectoryViewsRepository } from './repositories/trajectory-views';
+import { createRescoreRepository } from './repositories/rescore';
 
 export function createRepositories(db: Db, file: string) {
   return {
@@ -29,6 +30,7 @@ export function createRepositories(db: Db, file: string) {
     runs: createRunsRepository(db),
     trajectories: createTrajectoriesRepository(db),
     trajectoryViews: createTrajectoryViewsRepository(db),
+    rescore: createRescoreRepository(db),
     schemaVersion: () => schemaVersion(db),
   };
 }

@@ -9,6 +9,7 @@ import { datasetMethods } from './datasets';
 import { searchMethods } from './search';
 import { runMethods } from './runs';
 import { trajectoryMethods } from './trajectories';
+import { rewardMethods } from './reward';
 
 export const methods = {
   ...systemMethods,
@@ -19,6 +20,7 @@ export const methods = {
   ...searchMethods,
   ...runMethods,
   ...trajectoryMethods,
+  ...rewardMethods,
 };
 
 export const events = {
@@ -43,4 +45,5 @@ export * from './datasets';
 export * from './search';
 export * from './runs';
 export * from './trajectories';
+export * from './reward';
 export { method, NoParams, Ok } from './define';

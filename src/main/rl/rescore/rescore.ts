@@ -1,0 +1,92 @@
+// Re-scoring a run's stored trajectories under an edited reward spec: the facts each reward reads are rebuilt
+// from what was recorded (the turns' parsed actions, the sample's answers and label, the step), the reward is
+// recomputed, and GRPO advantages are recomputed per group exactly as training does. What the editor shows:
+// the reward histogram before and after, and the trajectories whose advantage changes sign.
+import { compileReward, type CompiledReward } from '../reward/spec';
+import { groupAdvantages } from '../grpo/advantages';
+import type { Action, ParsedTurn } from '../protocol/actions';
+import type { RescoreRow, RescoreTurn } from '../../storage/repositories/rescore';
+
+export interface RescoredTrajectory {
+  id: number;
+  step: number;
+  groupIndex: number;
+  sampleIndex: number;
+  before: { total: number | null; advantage: number | null };
+  after: { total: number; advantage: number; score: number; format: number; penalty: number };
+}
+
+export interface Histogram {
+  edges: number[];
+  before: number[];
+  after: number[];
+}
+
+function toAction(t: RescoreTurn): Action {
+  switch (t.action) {
+    case 'answer':
+      return { kind: 'answer', answer: t.actionArg ?? '' };
+    case 'image_search':
+      return { kind: 'image_search' };
+    case 'text_search':
+      return { kind: 'text_search', query: t.actionArg ?? '' };
+    default:
+      return { kind: 'invalid', reason: t.actionArg ?? 'invalid' };
+  }
+}
+
+const toParsed = (t: RescoreTurn): ParsedTurn => ({ action: toAction(t), reasoning: t.reasoning ?? '', wellFormed: t.wellFormed });
+
+export function rescoreRows(rows: readonly RescoreRow[], reward: CompiledReward): RescoredTrajectory[] {
+  const scored = rows.map((r) => ({
+    row: r,
+    breakdown: reward.score({ turns: r.turns.map(toParsed), generatedTokens: r.generatedTokens, groundTruth: r.answer ?? '', candidateAnswers: r.candidateAnswers, need: r.need, step: r.step }),
+  }));
+  // Groups are consecutive (rows come in step/group/sample order).
+  const out: RescoredTrajectory[] = [];
+  for (let start = 0; start < scored.length; ) {
+    let end = start + 1;
+    while (end < scored.length && scored[end].row.step === scored[start].row.step && scored[end].row.groupIndex === scored[start].row.groupIndex) end++;
+    const group = scored.slice(start, end);
+    const { advantages } = groupAdvantages(group.map((g) => g.breakdown.total));
+    group.forEach(({ row, breakdown }, i) =>
+      out.push({
+        id: row.id,
+        step: row.step,
+        groupIndex: row.groupIndex,
+        sampleIndex: row.sampleIndex,
+        before: { total: row.total, advantage: row.advantage },
+        after: { total: breakdown.total, advantage: advantages[i], score: breakdown.score, format: breakdown.format, penalty: breakdown.penalty },
+      }),
+    );
+    start = end;
+  }
+  return out;
+}
+
+/** One set of bins over both distributions, so before and after compare bar by bar. */
+export function histogram(items: readonly RescoredTrajectory[], bins: number): Histogram {
+  const values = items.flatMap((t) => [t.after.total, ...(t.before.total === null ? [] : [t.before.total])]);
+  let lo = Math.min(0, ...values);
+  let hi = Math.max(1, ...values);
+  if (hi - lo < 1e-9) hi = lo + 1;
+  const width = (hi - lo) / bins;
+  const edges = Array.from({ length: bins + 1 }, (_, i) => lo + i * width);
+  const bin = (v: number) => Math.min(bins - 1, Math.max(0, Math.floor((v - lo) / width)));
+  const before = new Array<number>(bins).fill(0);
+  const after = new Array<number>(bins).fill(0);
+  for (const t of items) {
+    if (t.before.total !== null) before[bin(t.before.total)]++;
+    after[bin(t.after.total)]++;
+  }
+  return { edges, before, after };
+}
+
+const sign = (v: number | null) => (v === null ? 0 : v > 1e-9 ? 1 : v < -1e-9 ? -1 : 0);
+
+/** Trajectories whose advantage changes sign (a push becomes a pull or vanishes, or the reverse). */
+export function signFlips(items: readonly RescoredTrajectory[]): RescoredTrajectory[] {
+  return items.filter((t) => sign(t.before.advantage) !== sign(t.after.advantage));
+}
+
+export { compileReward };
