@@ -46,6 +46,23 @@ describe('searchlab import / export / datasets', () => {
       { name: 'fvqa', samples: 3, images: 3, labels: {} },
     ]);
 
+    const balanced = await searchlab('datasets', 'balance', 'fvqa', '--name', 'fvqa-bal', '--ratio', '0.5', '--label-source', 'construction', '--home', home, '--json');
+    // The fixture rows carry no search need, so no subset is possible, and the error says why.
+    expect(balanced.code).toBe(1);
+    expect(balanced.stderr).toMatch(/No balanced subset is possible: 0 search-required and 0 search-free samples are known \(3 have no usable label\)/);
+    expect((await searchlab('datasets', 'balance', 'fvqa', '--name', 'x', '--ratio', 'lots', '--home', home)).stderr).toMatch(/--ratio must be a number/);
+    writeJsonl(
+      path.join(dir, 'needs.jsonl'),
+      Array.from({ length: 12 }, (_, i) => ({ question: `q${i}`, answer: `a${i}`, data_source: i % 2 ? 'x' : 'y', search_need: i % 3 === 0 ? 'search_free' : 'text_search' })),
+    );
+    expect((await searchlab('import', path.join(dir, 'needs.jsonl'), '--dataset', 'needs', '--home', home, '--json')).code).toBe(0);
+    const made = await searchlab('datasets', 'balance', 'needs', '--name', 'needs-bal', '--ratio', '0.5', '--seed', '3', '--home', home, '--json');
+    expect(made.code).toBe(0);
+    // Per source: 4 need search, 2 are search-free → 2 + 2 each at a 50% share.
+    expect(JSON.parse(made.stdout)).toMatchObject({ name: 'needs-bal', samples: 8, recipe: { kind: 'balanced-subset', from: { name: 'needs' }, searchRequiredFraction: 0.5, seed: 3 } });
+    const deleted = await searchlab('datasets', 'delete', 'bad', '--home', home);
+    expect(deleted.stdout).toContain('Deleted "bad"');
+
     const out = path.join(dir, 'out.parquet');
     const exported = await searchlab('export', 'fvqa', '--format', 'verl', '--out', out, '--home', home);
     expect(exported.code).toBe(0);
