@@ -110,6 +110,44 @@ describe('the lab pages', () => {
     await page.keyboard.press('h');
     await expect.poll(() => currentTurn()).toBe('1');
     await page.screenshot({ path: artifactPath('lab-trajectory-turns.png'), fullPage: true });
+  });
+
+  it('edits the reward with checking and completion, re-scores the run and sees the histogram change', async () => {
+    await page.getByLabel('Run').selectOption({ label: 'demo' });
+    await expect.poll(() => page.getByTestId('trajectory-total').textContent()).toBe('27 trajectories');
+    const pinned = await currentTrajectory();
+    await page.keyboard.press('m');
+    await expect.poll(() => page.getByTestId('pin').textContent()).toBe('Unpin (M)');
+    await page.keyboard.press('Alt+4');
+    await expect.poll(() => page.locator('main h1').textContent()).toBe('Reward');
+    await expect.poll(() => page.getByTestId('expression-ok').isVisible()).toBe(true);
+    const counts = async () => ({
+      before: await page.locator('rect.rw-before').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-count'))),
+      after: await page.locator('rect.rw-after').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-count'))),
+    });
+    // Under the run's own spec nothing changes.
+    await page.getByTestId('rescore').click();
+    await expect.poll(() => page.getByTestId('changed-rewards').textContent()).toBe('0');
+    const same = await counts();
+    expect(same.after).toEqual(same.before);
+    // Edit: a syntax error is shown with its position; completion finishes a variable name.
+    const editor = page.getByLabel('Expression');
+    await editor.fill('format + 1 / (1 + tok');
+    await expect.poll(() => page.getByTestId('completions').textContent()).toContain('tokens');
+    await editor.press('Tab');
+    expect(await editor.inputValue()).toBe('format + 1 / (1 + tokens');
+    await expect.poll(() => page.getByTestId('expression-error').textContent()).toMatch(/\^/);
+    await editor.press('End');
+    await editor.type(')');
+    await expect.poll(() => page.getByTestId('expression-ok').textContent()).toContain('tokens');
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(async () => Number(await page.getByTestId('changed-rewards').textContent())).toBeGreaterThan(0);
+    const changed = await counts();
+    expect(changed.after).not.toEqual(changed.before);
+    expect(await page.getByTestId('pinned-table').textContent()).toContain(`#${pinned}`);
+    await page.screenshot({ path: artifactPath('lab-reward.png'), fullPage: true });
+    await page.getByTestId('save-spec').click();
+    await expect.poll(() => page.getByText('Saved mmsearch-r1 v2').isVisible()).toBe(true);
     expect(pageErrors).toEqual([]);
   });
 });

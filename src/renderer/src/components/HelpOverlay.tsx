@@ -15,6 +15,8 @@ export const shortcuts: { keys: string; action: string }[] = [
   { keys: '↑ ↓ or N P', action: 'Trajectories: next / previous trajectory' },
   { keys: '← → or H L', action: 'Trajectories: previous / next turn' },
   { keys: 'G · T · Z', action: 'Trajectories: GRPO group · token view · zero-variance groups only' },
+  { keys: 'M', action: 'Trajectories: pin for the reward preview' },
+  { keys: 'Tab · Ctrl+Enter · Ctrl+S', action: 'Reward: complete a name · re-score the run · save as a new version' },
   { keys: '?', action: 'Show or hide this help' },
   { keys: 'Esc', action: 'Close overlays' },
 ];

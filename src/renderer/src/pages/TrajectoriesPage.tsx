@@ -1,11 +1,12 @@
 // The trajectory debugger: run → step → group → trajectory → turn, driven by the keyboard as well as the mouse.
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { EmptyState } from '../components/EmptyState';
 import { useDebugger } from '../trajectories/store';
 import { Toolbar } from '../trajectories/Toolbar';
 import { TrajectoryList } from '../trajectories/TrajectoryList';
 import { TrajectoryPanel } from '../trajectories/TrajectoryPanel';
 import { GroupView } from '../trajectories/GroupView';
+import { useReward } from '../reward/store';
 import '../trajectories/trajectories.css';
 
 function isTyping(target: EventTarget | null): boolean {
@@ -15,6 +16,16 @@ function isTyping(target: EventTarget | null): boolean {
 export function TrajectoriesPage() {
   const { runId, total, detail, turn, group, move, moveTurn, setTurn, toggleGroup, openId, filters, setFilters } = useDebugger();
   const [showTokens, setShowTokens] = useState(false);
+  const pinned = useReward((s) => s.pinned);
+  const isPinned = detail !== null && pinned.includes(detail.id);
+  // Pinned trajectories are the reward editor's preview set.
+  const togglePin = useCallback(() => {
+    const id = useDebugger.getState().detail?.id;
+    if (id === undefined) return;
+    const reward = useReward.getState();
+    if (reward.pinned.includes(id)) reward.unpin(id);
+    else reward.pin(id);
+  }, []);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -30,6 +41,7 @@ export function TrajectoriesPage() {
         h: () => moveTurn(-1),
         g: () => void toggleGroup(),
         t: () => setShowTokens((v) => !v),
+        m: () => togglePin(),
         z: () => void setFilters({ ...filters, zeroVariance: filters.zeroVariance ? undefined : true }),
       };
       const action = keys[e.key];
@@ -40,7 +52,7 @@ export function TrajectoriesPage() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [move, moveTurn, toggleGroup, filters, setFilters]);
+  }, [move, moveTurn, toggleGroup, filters, setFilters, togglePin]);
 
   return (
     <section className="page lab-debugger">
@@ -62,12 +74,15 @@ export function TrajectoriesPage() {
           <TrajectoryList />
           <div className="lab-detail">
             <div className="muted lab-keys">
-              <kbd>↑</kbd>/<kbd>↓</kbd> trajectory · <kbd>←</kbd>/<kbd>→</kbd> turn · <kbd>G</kbd> group · <kbd>T</kbd> tokens · <kbd>Z</kbd> zero-variance only
+              <kbd>↑</kbd>/<kbd>↓</kbd> trajectory · <kbd>←</kbd>/<kbd>→</kbd> turn · <kbd>G</kbd> group · <kbd>T</kbd> tokens · <kbd>M</kbd> pin · <kbd>Z</kbd> zero-variance only
               <button className="small ghost" onClick={() => void toggleGroup()}>
                 {group ? 'Hide group' : 'Show group'}
               </button>
               <button className="small ghost" onClick={() => setShowTokens((v) => !v)}>
                 {showTokens ? 'Hide tokens' : 'Show tokens'}
+              </button>
+              <button className="small ghost" onClick={togglePin} data-testid="pin">
+                {isPinned ? 'Unpin' : 'Pin for reward preview'} (M)
               </button>
             </div>
             {group ? <GroupView group={group} openId={(id) => void openId(id)} current={detail?.id ?? null} /> : null}
