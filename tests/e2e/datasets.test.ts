@@ -165,6 +165,10 @@ describe('the datasets page', () => {
     await poll(() => page.getByTestId('alpha').textContent()).toBe('0.400');
     await poll(() => page.getByTestId('agreement').textContent()).toContain('What species is this waterfall (number 4)?');
     await page.screenshot({ path: artifactPath('datasets-agreement.png') });
+    // Resolving a disagreement opens it in labeling.
+    await page.getByRole('button', { name: 'Label it' }).click();
+    await poll(() => page.getByTestId('sample-question').textContent()).toBe('What species is this waterfall (number 4)?');
+    await page.getByLabel('Queue').selectOption('all');
     await page.getByRole('tab', { name: 'Browse' }).click();
   });
 

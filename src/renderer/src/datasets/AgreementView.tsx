@@ -12,6 +12,13 @@ export function AgreementView({ datasetId }: { datasetId: number }) {
   const [agreement, setAgreement] = useState<Agreement | null>(null);
   const setFilters = useDatasets((s) => s.setFilters);
   const setMode = useDatasets((s) => s.setMode);
+  const setCursor = useDatasets((s) => s.setCursor);
+  /** Opens labeling on the disagreeing queue at this sample (the queue is in row order, like this list). */
+  const resolve = (index: number) => {
+    setFilters({ queue: 'disagreeing' });
+    setMode('label');
+    setCursor(index);
+  };
   useEffect(() => {
     api.call('labels.agreement', { datasetId }).then(setAgreement, reportError);
   }, [datasetId]);
@@ -77,7 +84,7 @@ export function AgreementView({ datasetId }: { datasetId: number }) {
         ) : null}
         <table className="ds-table">
           <tbody>
-            {agreement.disagreements.map((d) => (
+            {agreement.disagreements.map((d, index) => (
               <tr key={d.sampleId}>
                 <td className="muted">#{d.rowIndex}</td>
                 <td>{d.question}</td>
@@ -87,6 +94,11 @@ export function AgreementView({ datasetId }: { datasetId: number }) {
                       {who}: <span className={`chip label-${l}`}>{labelTitle(l)}</span>
                     </div>
                   ))}
+                </td>
+                <td>
+                  <button className="small" onClick={() => resolve(index)}>
+                    Label it
+                  </button>
                 </td>
               </tr>
             ))}
