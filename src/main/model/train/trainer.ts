@@ -205,6 +205,19 @@ export class Trainer {
   }
 
   /**
+   * Takes over another trainer's parameters, Adam moments and step count (same trained parameters, another batch
+   * shape): trainers for several sequence lengths then train one model, each batch at its own length.
+   */
+  adopt(other: Trainer): void {
+    if (other.trainableNames.join('\n') !== this.trainableNames.join('\n')) throw new Error('adopt: the trainers train different parameters');
+    this.params = other.params;
+    this.m = other.m;
+    this.v = other.v;
+    this.t = other.t;
+    this.bindViews();
+  }
+
+  /**
    * Saves the optimizer state (Adam moments and step count) as safetensors, so that a resumed run continues where
    * this one stopped. The parameters themselves are saved with the model.
    */

@@ -1,5 +1,8 @@
 // SFT cold start: teach a model the protocol from teacher sequences (mean NLL over the model's own turns).
-import { bucketLength, sftLoss, type Policy } from '../../model/tiny/vlm';
+// Sequences are grouped by length, and each group trains at its own padded length with its own fixed-shape
+// trainer; the trainers hand one set of parameters and Adam moments to each other, so short conversations do
+// not pay for the longest one.
+import { bucketLength, sftLoss, type Policy, type PolicyTrainer } from '../../model/tiny/vlm';
 import type { TeacherSequence } from './scripted';
 import { Random } from '../../platform/random';
 
@@ -8,38 +11,67 @@ export interface SftOptions {
   batchSize: number;
   lr: number;
   seed?: number;
+  /** Sequences are padded up to a multiple of this (fewer, larger groups trade padding for session count). */
+  lengthStep?: number;
   onStep?(step: number, loss: number): void;
   shouldStop?(): boolean;
 }
 
-/** Trains on every sequence `epochs` times in shuffled mini-batches of a fixed shape; returns each step's loss. */
+/** Trains on every sequence `epochs` times in shuffled mini-batches; returns each step's loss. */
 export async function trainSft(policy: Policy, sequences: readonly TeacherSequence[], options: SftOptions): Promise<number[]> {
   if (sequences.length < options.batchSize) throw new Error(`SFT needs at least ${options.batchSize} sequences, got ${sequences.length}`);
-  const length = bucketLength(Math.max(...sequences.map((s) => s.ids.length)));
-  const maxImages = Math.max(...sequences.map((s) => s.images.length));
-  const trainer = await policy.trainer({
-    shape: { batch: options.batchSize, length, images: maxImages * options.batchSize },
-    loss: sftLoss,
-    trainable: policy.model.lora ? 'lora' : 'all',
-    optimizer: { lr: options.lr },
+  const step = options.lengthStep ?? 64;
+  const groups = new Map<number, number[]>();
+  sequences.forEach((s, i) => {
+    const length = bucketLength(s.ids.length, step);
+    groups.set(length, [...(groups.get(length) ?? []), i]);
   });
+  // A group smaller than a batch joins the next longer one.
+  const lengths = [...groups.keys()].sort((a, b) => a - b);
+  for (let k = 0; k < lengths.length - 1; k++) {
+    const members = groups.get(lengths[k])!;
+    if (members.length < options.batchSize) {
+      groups.get(lengths[k + 1])!.push(...members);
+      groups.delete(lengths[k]);
+    }
+  }
+  if (groups.get(lengths.at(-1)!)!.length < options.batchSize && groups.size > 1) {
+    const [last, previous] = [...groups.keys()].sort((a, b) => b - a);
+    groups.get(last)!.push(...groups.get(previous)!);
+    groups.delete(previous);
+  }
+
+  const trainers = new Map<number, PolicyTrainer>();
   const random = new Random(options.seed ?? 1);
   const losses: number[] = [];
+  let current: PolicyTrainer | null = null;
   try {
+    for (const [length, members] of groups) {
+      const images = Math.max(...members.map((i) => sequences[i].images.length)) * options.batchSize;
+      trainers.set(length, await policy.trainer({ shape: { batch: options.batchSize, length, images }, loss: sftLoss, trainable: policy.model.lora ? 'lora' : 'all', optimizer: { lr: options.lr } }));
+    }
     for (let epoch = 0; epoch < options.epochs; epoch++) {
-      const order = random.shuffle([...sequences.keys()]);
-      for (let start = 0; start + options.batchSize <= order.length; start += options.batchSize) {
+      // Every group's batches, in a random order across groups.
+      const batches: { length: number; items: number[] }[] = [];
+      for (const [length, members] of groups) {
+        const order = random.shuffle(members);
+        for (let start = 0; start + options.batchSize <= order.length; start += options.batchSize) batches.push({ length, items: order.slice(start, start + options.batchSize) });
+      }
+      for (const batch of random.shuffle(batches)) {
         if (options.shouldStop?.()) return losses;
-        const batch = order.slice(start, start + options.batchSize).map((i) => sequences[i]);
-        const mask = new Float32Array(options.batchSize * length);
-        batch.forEach((s, b) => s.lossMask.forEach((v, t) => (mask[b * length + t] = v)));
-        const result = await trainer.step(batch.map((s) => ({ ids: s.ids, images: s.images })), { loss_mask: mask });
+        const trainer = trainers.get(batch.length)!;
+        if (current && current !== trainer) trainer.trainer.adopt(current.trainer);
+        current = trainer;
+        const rows = batch.items.map((i) => sequences[i]);
+        const mask = new Float32Array(options.batchSize * batch.length);
+        rows.forEach((s, b) => s.lossMask.forEach((v, t) => (mask[b * batch.length + t] = v)));
+        const result = await trainer.step(rows.map((s) => ({ ids: s.ids, images: s.images })), { loss_mask: mask });
         losses.push(result.loss);
         options.onStep?.(losses.length, result.loss);
       }
     }
     return losses;
   } finally {
-    await trainer.release();
+    for (const trainer of trainers.values()) await trainer.release();
   }
 }
