@@ -76,7 +76,7 @@ describe('SFT over conversations of different lengths', () => {
     const image = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#cc3366' } }).png().toBuffer();
     const short = await scriptedSequence(model, { question: 'Capital of Tinyland?', image }, [{ response: answer }], templates);
     const long = await scriptedSequence(model, { question: 'What is the capital of Tinyland?', image }, [{ response: search, tool: { text: toolText, images: [] } }, { response: answer }], templates);
-    expect(Math.ceil(long.ids.length / 64)).toBeGreaterThan(Math.ceil(short.ids.length / 64));
+    expect(Math.ceil(long.ids.length / 32)).toBeGreaterThan(Math.ceil(short.ids.length / 32));
     const before = await policy.logprobs([short, long].map((s) => ({ ids: s.ids, images: s.images })));
     const losses = await trainSft(policy, [...Array(4).fill(short), ...Array(4).fill(long)], { epochs: 15, batchSize: 4, lr: 3e-3 });
     expect(losses.at(-1)!).toBeLessThan(losses[0] / 5);

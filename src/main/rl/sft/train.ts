@@ -20,7 +20,7 @@ export interface SftOptions {
 /** Trains on every sequence `epochs` times in shuffled mini-batches; returns each step's loss. */
 export async function trainSft(policy: Policy, sequences: readonly TeacherSequence[], options: SftOptions): Promise<number[]> {
   if (sequences.length < options.batchSize) throw new Error(`SFT needs at least ${options.batchSize} sequences, got ${sequences.length}`);
-  const step = options.lengthStep ?? 64;
+  const step = options.lengthStep ?? 32;
   const groups = new Map<number, number[]>();
   sequences.forEach((s, i) => {
     const length = bucketLength(s.ids.length, step);
