@@ -12,6 +12,7 @@ import { trainCommand } from './train';
 import { runsCommand } from './runs';
 import { demoCommand } from './demo';
 import { evalCommand } from './eval';
+import { gradcheckCommand } from './gradcheck';
 
 /** Every `searchlab` command. Add a command: one file in this folder, one line here. */
 export const commands: CliCommand[] = [
@@ -28,5 +29,5 @@ export const commands: CliCommand[] = [
   runsCommand,
   demoCommand,
   evalCommand,
+  gradcheckCommand,
 ];
-import { gradcheckCommand } from './gradcheck'; commands.push(gradcheckCommand);
