@@ -148,6 +148,20 @@ describe('the lab pages', () => {
     await page.screenshot({ path: artifactPath('lab-reward.png'), fullPage: true });
     await page.getByTestId('save-spec').click();
     await expect.poll(() => page.getByText('Saved mmsearch-r1 v2').isVisible()).toBe(true);
+  });
+
+  it("shows label vs behaviour and opens a cell's trajectories", async () => {
+    await page.keyboard.press('Alt+2');
+    const matrix = page.getByTestId('confusion');
+    await expect.poll(() => matrix.locator('button[data-testid^=cell-]').count()).toBeGreaterThan(0);
+    const cell = matrix.locator('button[data-testid^=cell-]').first();
+    const count = Number((await cell.textContent())!.trim().split(' ')[0]);
+    const [, need, did] = /^cell-(.+)-(none|image|text|both)$/.exec((await cell.getAttribute('data-testid'))!)!;
+    await page.screenshot({ path: artifactPath('lab-confusion.png'), fullPage: true });
+    await cell.click();
+    await expect.poll(() => page.locator('main h1').textContent()).toBe('Trajectories');
+    await expect.poll(() => page.getByTestId('cell-filter').textContent()).toBe(`need ${need} × did ${did} ✕`);
+    await expect.poll(() => page.getByTestId('trajectory-total').textContent()).toBe(`${count} trajectories`);
     expect(pageErrors).toEqual([]);
   });
 });

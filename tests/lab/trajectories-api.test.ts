@@ -97,6 +97,28 @@ describe('trajectories API', () => {
     expect(t.turnList[1].toolResult?.tool).toBe('text_search');
   });
 
+  it('counts search-need labels against behaviour, and each cell lists exactly its trajectories', async () => {
+    for (const step of [undefined, 2]) {
+      const cells = await engine.call('trajectories.confusion', { runId, ...(step === undefined ? {} : { step }) });
+      const total = (await engine.call('trajectories.list', { runId, ...(step === undefined ? {} : { step }) })).total;
+      expect(cells.reduce((n, c) => n + c.count, 0)).toBe(total);
+      for (const c of cells) {
+        const page = await engine.call('trajectories.list', { runId, ...(step === undefined ? {} : { step }), need: c.need, behaviour: c.behaviour, limit: 500 });
+        expect(page.total).toBe(c.count);
+        expect(page.items.filter((t) => (t.score ?? 0) > 0)).toHaveLength(c.correct);
+        for (const t of page.items) {
+          expect(t.need).toBe(c.need);
+          const did = t.imageSearches && t.textSearches ? 'both' : t.imageSearches ? 'image' : t.textSearches ? 'text' : 'none';
+          expect(did).toBe(c.behaviour);
+        }
+      }
+    }
+    // The demo world knows each sample's need by construction: no trajectory is unlabelled.
+    const cells = await engine.call('trajectories.confusion', { runId });
+    expect(cells.some((c) => c.need === 'unknown')).toBe(false);
+    await expect(engine.call('trajectories.list', { runId, behaviour: 'sometimes' } as never)).rejects.toThrow(/behaviour/);
+  });
+
   it('refuses bad parameters and unknown ids with clear errors', async () => {
     await expect(engine.call('trajectories.list', { runId, limit: 501 })).rejects.toThrow(/limit/);
     await expect(engine.call('trajectories.list', { runId, bogus: 1 } as never)).rejects.toThrow(/bogus/);

@@ -6,6 +6,13 @@ import { ToolCallResult } from './search';
 
 const Id = z.number().int().positive();
 
+/** What the policy did in a trajectory: which kinds of search it made. */
+export const Behaviour = z.enum(['none', 'image', 'text', 'both']);
+export type Behaviour = z.infer<typeof Behaviour>;
+
+export const ConfusionCell = z.object({ need: z.string(), behaviour: Behaviour, count: z.number().int(), correct: z.number().int() });
+export type ConfusionCell = z.infer<typeof ConfusionCell>;
+
 export const TrajectorySummary = z.object({
   id: z.number().int(),
   runId: z.number().int(),
@@ -39,6 +46,9 @@ export const TrajectoryFilter = z
     zeroVariance: z.boolean().optional(),
     searched: z.boolean().optional(),
     correct: z.boolean().optional(),
+    /** The sample's search-need label; 'unknown' for unlabelled samples. */
+    need: z.string().max(40).optional(),
+    behaviour: Behaviour.optional(),
   })
   .strict();
 export type TrajectoryFilter = z.infer<typeof TrajectoryFilter>;
@@ -101,5 +111,6 @@ export const trajectoryMethods = {
   'trajectories.steps': method("A run's steps that have rollouts, with their group statistics", z.object({ runId: Id }).strict(), z.array(StepSummary)),
   'trajectories.list': method("A page of a run's trajectories (GRPO rollouts or evaluation answers), filtered, in step/group/sample order", TrajectoryListParams, z.object({ items: z.array(TrajectorySummary), total: z.number().int() })),
   'trajectories.get': method('One trajectory with its sample, turns, tool results, reward breakdown and tokens', z.object({ id: Id }).strict(), TrajectoryDetail),
+  'trajectories.confusion': method("Search-need label against what the policy did (no search, image, text, both), at one step or over the run", z.object({ runId: Id, step: z.number().int().min(0).optional() }).strict(), z.array(ConfusionCell)),
   'trajectories.group': method('The n samples of one prompt at one step (a GRPO group)', z.object({ runId: Id, step: z.number().int().min(0), groupIndex: z.number().int().min(0) }).strict(), z.object({ items: z.array(TrajectorySummary), mean: z.number().nullable(), std: z.number().nullable(), zeroVariance: z.boolean() })),
 };

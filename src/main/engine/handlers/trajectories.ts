@@ -1,4 +1,4 @@
-import { trajectoryMethods, ToolCallResult, type RewardDetail, type TurnDetail } from '../../../shared/contract';
+import { trajectoryMethods, Behaviour, ToolCallResult, type RewardDetail, type TurnDetail } from '../../../shared/contract';
 import { ApiError } from '../../../shared/protocol';
 import type { EngineContext } from '../context';
 import type { HandlerGroup } from './types';
@@ -34,6 +34,10 @@ export function trajectoryHandlers(ctx: EngineContext): HandlerGroup<keyof typeo
         return { ...t, toolResult: parsed?.success ? parsed.data : null };
       });
       return { ...summary, sample: detail.sample, reward, turnList, tokens: detail.tokens };
+    },
+    'trajectories.confusion': ({ runId, step }) => {
+      requireRun(runId);
+      return views().confusion(runId, step ?? null).map((c) => ({ ...c, behaviour: Behaviour.parse(c.behaviour) }));
     },
     'trajectories.group': ({ runId, step, groupIndex }) => {
       requireRun(runId);

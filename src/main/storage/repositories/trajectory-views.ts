@@ -10,6 +10,10 @@ export interface TrajectoryFilterInput {
   zeroVariance?: boolean;
   searched?: boolean;
   correct?: boolean;
+  /** The sample's search-need label ('unknown' when it has none). */
+  need?: string;
+  /** What the policy did: none, image, text or both. */
+  behaviour?: string;
 }
 
 export interface TrajectorySummaryRow {
@@ -63,9 +67,13 @@ const BASE = /* sql */ `
   WITH base AS (
     SELECT t.id, t.run_id, t.step, t.group_index, t.sample_index, t.sample_id, t.end_reason, t.final_answer,
            t.image_searches, t.text_searches, t.generated_tokens, r.total, r.advantage,
-           json_extract(r.parts, '$.score') AS score, json_extract(r.parts, '$.format') AS format
+           json_extract(r.parts, '$.score') AS score, json_extract(r.parts, '$.format') AS format, s.question,
+           coalesce(s.search_need, (SELECT l.label FROM labels l WHERE l.sample_id = s.id ORDER BY l.created_at DESC LIMIT 1), 'unknown') AS need,
+           CASE WHEN t.image_searches > 0 AND t.text_searches > 0 THEN 'both' WHEN t.image_searches > 0 THEN 'image'
+                WHEN t.text_searches > 0 THEN 'text' ELSE 'none' END AS behaviour
     FROM trajectories t
     LEFT JOIN rewards r ON r.id = (SELECT min(id) FROM rewards WHERE trajectory_id = t.id)
+    LEFT JOIN samples s ON s.id = t.sample_id
     WHERE t.run_id = @runId AND (@step IS NULL OR t.step = @step)
   ),
   groups AS (
@@ -76,7 +84,9 @@ const FILTERS = /* sql */ `
   (@groupIndex IS NULL OR b.group_index = @groupIndex)
   AND (@zeroVariance IS NULL OR (g.n > 1 AND g.spread IS NOT NULL AND g.spread < 1e-9) = @zeroVariance)
   AND (@searched IS NULL OR (b.image_searches + b.text_searches > 0) = @searched)
-  AND (@correct IS NULL OR (coalesce(b.score, 0) > 0) = @correct)`;
+  AND (@correct IS NULL OR (coalesce(b.score, 0) > 0) = @correct)
+  AND (@need IS NULL OR b.need = @need)
+  AND (@behaviour IS NULL OR b.behaviour = @behaviour)`;
 
 const bool = (v: boolean | undefined) => (v === undefined ? null : v ? 1 : 0);
 const bind = (f: TrajectoryFilterInput) => ({
@@ -86,6 +96,8 @@ const bind = (f: TrajectoryFilterInput) => ({
   zeroVariance: bool(f.zeroVariance),
   searched: bool(f.searched),
   correct: bool(f.correct),
+  need: f.need ?? null,
+  behaviour: f.behaviour ?? null,
 });
 
 const toSummary = (r: RawSummary): TrajectorySummaryRow => ({
@@ -118,11 +130,9 @@ function decode<T extends Int32Array | Uint8Array | Float32Array>(buf: Buffer | 
 
 export function createTrajectoryViewsRepository(db: Db) {
   const page = db.prepare(`${BASE}
-    SELECT b.*, (g.n > 1 AND g.spread IS NOT NULL AND g.spread < 1e-9) AS zero_variance, s.question,
-           coalesce(s.search_need, (SELECT l.label FROM labels l WHERE l.sample_id = s.id ORDER BY l.created_at DESC LIMIT 1)) AS need,
+    SELECT b.*, (g.n > 1 AND g.spread IS NOT NULL AND g.spread < 1e-9) AS zero_variance,
            (SELECT count(*) FROM turns WHERE trajectory_id = b.id) AS turn_count
     FROM base b JOIN groups g ON g.step = b.step AND g.group_index = b.group_index
-    LEFT JOIN samples s ON s.id = b.sample_id
     WHERE ${FILTERS}
     ORDER BY b.step, b.group_index, b.sample_index
     LIMIT @limit OFFSET @offset`);
@@ -133,7 +143,14 @@ export function createTrajectoryViewsRepository(db: Db) {
            (SELECT count(*) FROM groups g WHERE g.step = b.step AND g.n > 1 AND g.spread IS NOT NULL AND g.spread < 1e-9) AS zero_variance_groups
     FROM base b GROUP BY b.step ORDER BY b.step`);
 
+  const confusion = db.prepare(`${BASE}
+    SELECT b.need, b.behaviour, count(*) AS n, sum(coalesce(b.score, 0) > 0) AS correct FROM base b GROUP BY b.need, b.behaviour`);
+
   return {
+    /** Search-need label × what the policy did, with how many of each cell answered correctly. */
+    confusion(runId: number, step: number | null): { need: string; behaviour: string; count: number; correct: number }[] {
+      return (confusion.all({ runId, step }) as { need: string; behaviour: string; n: number; correct: number }[]).map((r) => ({ need: r.need, behaviour: r.behaviour, count: r.n, correct: r.correct }));
+    },
     list(filter: TrajectoryFilterInput, offset: number, limit: number): { items: TrajectorySummaryRow[]; total: number } {
       const params = bind(filter);
       const items = (page.all({ ...params, offset, limit }) as RawSummary[]).map(toSummary);

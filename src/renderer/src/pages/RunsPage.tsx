@@ -7,6 +7,7 @@ import { isLive, useRuns } from '../runs/store';
 import { CHARTS } from '../runs/charts';
 import { MetricChart } from '../runs/MetricChart';
 import { RunList } from '../runs/RunList';
+import { ConfusionMatrix } from '../runs/ConfusionMatrix';
 import { useDebugger } from '../trajectories/store';
 import '../runs/runs.css';
 
@@ -61,6 +62,16 @@ export function RunsPage() {
           <MetricChart key={spec.id} spec={spec} runs={compared} onPick={openStep} />
         ))}
       </div>
+      {compared.length === 1 ? (
+        <ConfusionMatrix
+          runId={compared[0].id}
+          steps={metrics[compared[0].id]?.reward_mean?.steps ?? []}
+          onOpen={(step, need, behaviour) => {
+            void useDebugger.getState().open(compared[0].id, step, { need, behaviour });
+            go('trajectories');
+          }}
+        />
+      ) : null}
       {compared.length === 1 && metrics[compared[0].id]?.reward_mean ? (
         <details className="card">
           <summary>Steps</summary>

@@ -58,6 +58,11 @@ export function Toolbar() {
       <TriSelect label="Zero-variance group" value={filters.zeroVariance} onChange={(v) => set({ zeroVariance: v })} />
       <TriSelect label="Searched" value={filters.searched} onChange={(v) => set({ searched: v })} />
       <TriSelect label="Correct" value={filters.correct} onChange={(v) => set({ correct: v })} />
+      {filters.need !== undefined || filters.behaviour !== undefined ? (
+        <button className="small ghost" onClick={() => set({ need: undefined, behaviour: undefined })} data-testid="cell-filter">
+          need {filters.need ?? 'any'} × did {filters.behaviour ?? 'any'} ✕
+        </button>
+      ) : null}
       <span className="muted" data-testid="trajectory-total">
         {total} trajectories
       </span>

@@ -1,7 +1,7 @@
 // The trajectory debugger's state: which run and step, the filters, the paged list (fetched a page at a time
 // as rows scroll into view, never the whole run), the open trajectory and turn, and the open GRPO group.
 import { create } from 'zustand';
-import type { StepSummary, TrajectoryDetail, TrajectorySummary } from '../../../shared/contract';
+import type { Behaviour, StepSummary, TrajectoryDetail, TrajectorySummary } from '../../../shared/contract';
 import { api } from '../api/client';
 import { reportError } from '../state/toasts';
 
@@ -11,6 +11,8 @@ export interface Filters {
   zeroVariance?: boolean;
   searched?: boolean;
   correct?: boolean;
+  need?: string;
+  behaviour?: Behaviour;
 }
 
 export interface GroupView {
@@ -35,7 +37,7 @@ interface DebuggerState {
   detail: TrajectoryDetail | null;
   turn: number;
   group: GroupView | null;
-  open(runId: number, step: number | null): Promise<void>;
+  open(runId: number, step: number | null, filters?: Filters): Promise<void>;
   setStep(step: number | null): Promise<void>;
   setFilters(filters: Filters): Promise<void>;
   ensure(from: number, to: number): void;
@@ -88,8 +90,8 @@ export const useDebugger = create<DebuggerState>((set, get) => {
     detail: null,
     turn: 0,
     group: null,
-    async open(runId, step) {
-      set({ runId, step });
+    async open(runId, step, filters = {}) {
+      set({ runId, step, filters });
       try {
         set({ steps: await api.call('trajectories.steps', { runId }) });
       } catch (error) {
