@@ -61,44 +61,36 @@ interface RawSummary {
 }
 
 // Every trajectory of the run: a GRPO run's rollouts, or an evaluation run's answers (one per question, so
-// groups of one). `spread` is a group's reward range: zero means every sample scored the same and the group
-// gives no gradient.
-const BASE = /* sql */ `
-  WITH base AS (
-    SELECT t.id, t.run_id, t.step, t.group_index, t.sample_index, t.sample_id, t.end_reason, t.final_answer,
-           t.image_searches, t.text_searches, t.generated_tokens, r.total, r.advantage,
-           json_extract(r.parts, '$.score') AS score, json_extract(r.parts, '$.format') AS format, s.question,
-           coalesce(s.search_need, (SELECT l.label FROM labels l WHERE l.sample_id = s.id ORDER BY l.created_at DESC LIMIT 1), 'unknown') AS need,
-           CASE WHEN t.image_searches > 0 AND t.text_searches > 0 THEN 'both' WHEN t.image_searches > 0 THEN 'image'
-                WHEN t.text_searches > 0 THEN 'text' ELSE 'none' END AS behaviour
-    FROM trajectories t
-    LEFT JOIN rewards r ON r.id = (SELECT min(id) FROM rewards WHERE trajectory_id = t.id)
-    LEFT JOIN samples s ON s.id = t.sample_id
-    WHERE t.run_id = @runId AND (@step IS NULL OR t.step = @step)
-  ),
-  groups AS (
-    SELECT step, group_index, max(total) - min(total) AS spread, count(*) AS n FROM base GROUP BY step, group_index
-  )`;
+// groups of one). The reward shown is the first recorded one; a group is zero-variance when it has more than one
+// sample and all their rewards are equal (no gradient). Queries join rewards and samples only when a filter
+// needs them, and a page is found by ids first, so scrolling deep into 100,000 rows stays cheap.
+const REWARD_ID = `(SELECT min(id) FROM rewards WHERE trajectory_id = t.id)`;
+const NEED = `coalesce(s.search_need, (SELECT l.label FROM labels l WHERE l.sample_id = s.id ORDER BY l.created_at DESC LIMIT 1), 'unknown')`;
+const BEHAVIOUR = `CASE WHEN t.image_searches > 0 AND t.text_searches > 0 THEN 'both' WHEN t.image_searches > 0 THEN 'image'
+  WHEN t.text_searches > 0 THEN 'text' ELSE 'none' END`;
+const ZERO_VARIANCE = `(SELECT count(*) > 1 AND max(r2.total) IS NOT NULL AND max(r2.total) - min(r2.total) < 1e-9
+  FROM trajectories t2 LEFT JOIN rewards r2 ON r2.id = (SELECT min(id) FROM rewards WHERE trajectory_id = t2.id)
+  WHERE t2.run_id = t.run_id AND t2.step = t.step AND t2.group_index = t.group_index)`;
+const ORDER = 'ORDER BY t.step, t.group_index, t.sample_index';
 
-const FILTERS = /* sql */ `
-  (@groupIndex IS NULL OR b.group_index = @groupIndex)
-  AND (@zeroVariance IS NULL OR (g.n > 1 AND g.spread IS NOT NULL AND g.spread < 1e-9) = @zeroVariance)
-  AND (@searched IS NULL OR (b.image_searches + b.text_searches > 0) = @searched)
-  AND (@correct IS NULL OR (coalesce(b.score, 0) > 0) = @correct)
-  AND (@need IS NULL OR b.need = @need)
-  AND (@behaviour IS NULL OR b.behaviour = @behaviour)`;
+const bool = (v: boolean) => (v ? 1 : 0);
 
-const bool = (v: boolean | undefined) => (v === undefined ? null : v ? 1 : 0);
-const bind = (f: TrajectoryFilterInput) => ({
-  runId: f.runId,
-  step: f.step ?? null,
-  groupIndex: f.groupIndex ?? null,
-  zeroVariance: bool(f.zeroVariance),
-  searched: bool(f.searched),
-  correct: bool(f.correct),
-  need: f.need ?? null,
-  behaviour: f.behaviour ?? null,
-});
+/** The WHERE clause, the joins it needs and its parameters (only the ones it uses: better-sqlite3 wants exactly those). */
+function where(f: TrajectoryFilterInput): { sql: string; joins: string; params: Record<string, unknown> } {
+  const clauses = ['t.run_id = @runId'];
+  const params: Record<string, unknown> = { runId: f.runId };
+  let reward = false;
+  let sample = false;
+  if (f.step !== undefined) (clauses.push('t.step = @step'), (params.step = f.step));
+  if (f.groupIndex !== undefined) (clauses.push('t.group_index = @groupIndex'), (params.groupIndex = f.groupIndex));
+  if (f.searched !== undefined) (clauses.push('(t.image_searches + t.text_searches > 0) = @searched'), (params.searched = bool(f.searched)));
+  if (f.behaviour !== undefined) (clauses.push(`${BEHAVIOUR} = @behaviour`), (params.behaviour = f.behaviour));
+  if (f.correct !== undefined) (clauses.push(`(coalesce(json_extract(r.parts, '$.score'), 0) > 0) = @correct`), (params.correct = bool(f.correct)), (reward = true));
+  if (f.need !== undefined) (clauses.push(`${NEED} = @need`), (params.need = f.need), (sample = true));
+  if (f.zeroVariance !== undefined) (clauses.push(`${ZERO_VARIANCE} = @zeroVariance`), (params.zeroVariance = bool(f.zeroVariance)));
+  const joins = `${reward ? `LEFT JOIN rewards r ON r.id = ${REWARD_ID}` : ''} ${sample ? 'LEFT JOIN samples s ON s.id = t.sample_id' : ''}`;
+  return { sql: clauses.join(' AND '), joins, params };
+}
 
 const toSummary = (r: RawSummary): TrajectorySummaryRow => ({
   id: r.id,
@@ -129,22 +121,31 @@ function decode<T extends Int32Array | Uint8Array | Float32Array>(buf: Buffer | 
 }
 
 export function createTrajectoryViewsRepository(db: Db) {
-  const page = db.prepare(`${BASE}
-    SELECT b.*, (g.n > 1 AND g.spread IS NOT NULL AND g.spread < 1e-9) AS zero_variance,
-           (SELECT count(*) FROM turns WHERE trajectory_id = b.id) AS turn_count
-    FROM base b JOIN groups g ON g.step = b.step AND g.group_index = b.group_index
-    WHERE ${FILTERS}
-    ORDER BY b.step, b.group_index, b.sample_index
-    LIMIT @limit OFFSET @offset`);
-  const count = db.prepare(`${BASE}
-    SELECT count(*) AS n FROM base b JOIN groups g ON g.step = b.step AND g.group_index = b.group_index WHERE ${FILTERS}`);
-  const steps = db.prepare(`${BASE}
-    SELECT b.step, count(*) AS trajectories, count(DISTINCT b.group_index) AS groups, avg(b.total) AS reward_mean,
-           (SELECT count(*) FROM groups g WHERE g.step = b.step AND g.n > 1 AND g.spread IS NOT NULL AND g.spread < 1e-9) AS zero_variance_groups
-    FROM base b GROUP BY b.step ORDER BY b.step`);
-
-  const confusion = db.prepare(`${BASE}
-    SELECT b.need, b.behaviour, count(*) AS n, sum(coalesce(b.score, 0) > 0) AS correct FROM base b GROUP BY b.need, b.behaviour`);
+  // Filters make a handful of distinct statements: prepare each once.
+  const statements = new Map<string, ReturnType<Db['prepare']>>();
+  const prepared = (sql: string) => {
+    let stmt = statements.get(sql);
+    if (!stmt) statements.set(sql, (stmt = db.prepare(sql)));
+    return stmt;
+  };
+  const rows = db.prepare(`
+    SELECT t.id, t.run_id, t.step, t.group_index, t.sample_index, t.sample_id, t.end_reason, t.final_answer,
+           t.image_searches, t.text_searches, t.generated_tokens, r.total, r.advantage,
+           json_extract(r.parts, '$.score') AS score, json_extract(r.parts, '$.format') AS format, s.question,
+           ${NEED} AS need, ${ZERO_VARIANCE} AS zero_variance, (SELECT count(*) FROM turns WHERE trajectory_id = t.id) AS turn_count
+    FROM trajectories t LEFT JOIN rewards r ON r.id = ${REWARD_ID} LEFT JOIN samples s ON s.id = t.sample_id
+    WHERE t.id IN (SELECT value FROM json_each(?)) ${ORDER}`);
+  const steps = db.prepare(`
+    WITH g AS (
+      SELECT t.step, t.group_index, count(*) AS n, count(r.total) AS rewarded, sum(r.total) AS sum_total, max(r.total) - min(r.total) AS spread
+      FROM trajectories t LEFT JOIN rewards r ON r.id = ${REWARD_ID} WHERE t.run_id = ? GROUP BY t.step, t.group_index)
+    SELECT step, sum(n) AS trajectories, count(*) AS groups, sum(sum_total) / nullif(sum(rewarded), 0) AS reward_mean,
+           sum(n > 1 AND spread IS NOT NULL AND spread < 1e-9) AS zero_variance_groups
+    FROM g GROUP BY step ORDER BY step`);
+  const confusion = db.prepare(`
+    SELECT ${NEED} AS need, ${BEHAVIOUR} AS behaviour, count(*) AS n, sum(coalesce(json_extract(r.parts, '$.score'), 0) > 0) AS correct
+    FROM trajectories t LEFT JOIN rewards r ON r.id = ${REWARD_ID} LEFT JOIN samples s ON s.id = t.sample_id
+    WHERE t.run_id = @runId AND (@step IS NULL OR t.step = @step) GROUP BY 1, 2`);
 
   return {
     /** Search-need label × what the policy did, with how many of each cell answered correctly. */
@@ -152,14 +153,15 @@ export function createTrajectoryViewsRepository(db: Db) {
       return (confusion.all({ runId, step }) as { need: string; behaviour: string; n: number; correct: number }[]).map((r) => ({ need: r.need, behaviour: r.behaviour, count: r.n, correct: r.correct }));
     },
     list(filter: TrajectoryFilterInput, offset: number, limit: number): { items: TrajectorySummaryRow[]; total: number } {
-      const params = bind(filter);
-      const items = (page.all({ ...params, offset, limit }) as RawSummary[]).map(toSummary);
-      const total = (count.get(params) as { n: number }).n;
+      const w = where(filter);
+      const ids = (prepared(`SELECT t.id FROM trajectories t ${w.joins} WHERE ${w.sql} ${ORDER} LIMIT @limit OFFSET @offset`).all({ ...w.params, limit, offset }) as { id: number }[]).map((r) => r.id);
+      const items = ids.length ? (rows.all(JSON.stringify(ids)) as RawSummary[]).map(toSummary) : [];
+      const total = (prepared(`SELECT count(*) AS n FROM trajectories t ${w.joins} WHERE ${w.sql}`).get(w.params) as { n: number }).n;
       return { items, total };
     },
     steps(runId: number): { step: number; trajectories: number; groups: number; zeroVarianceGroups: number; rewardMean: number | null }[] {
-      const rows = steps.all({ runId, step: null }) as { step: number; trajectories: number; groups: number; reward_mean: number | null; zero_variance_groups: number }[];
-      return rows.map((r) => ({ step: r.step, trajectories: r.trajectories, groups: r.groups, zeroVarianceGroups: r.zero_variance_groups, rewardMean: r.reward_mean }));
+      const found = steps.all(runId) as { step: number; trajectories: number; groups: number; reward_mean: number | null; zero_variance_groups: number }[];
+      return found.map((r) => ({ step: r.step, trajectories: r.trajectories, groups: r.groups, zeroVarianceGroups: r.zero_variance_groups, rewardMean: r.reward_mean }));
     },
     summary(id: number): TrajectorySummaryRow | null {
       const t = db.prepare<[number], { run_id: number; step: number; group_index: number }>('SELECT run_id, step, group_index FROM trajectories WHERE id = ?').get(id);
