@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { BalanceParams, BalancePlan, DatasetSummary, SearchNeed } from '../../../shared/contract';
 import type { Store } from '../../storage';
+import { seededRandom } from '../../platform/random';
 
 type Params = z.output<typeof BalanceParams>;
 type Need = 'required' | 'free' | 'unknown';
@@ -21,17 +22,6 @@ function needOf(label: SearchNeed | null): Need {
   return label === 'search_free' ? 'free' : 'required';
 }
 
-/** mulberry32: small, seeded, good enough to shuffle. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffled<T>(items: T[], next: () => number): T[] {
   const out = [...items];
@@ -106,7 +96,7 @@ export function planBalance(store: Store, params: Params): BalancePlan & { picks
   if (!store.repos.datasets.find(params.datasetId)) throw new Error(`No dataset with id ${params.datasetId}`);
   const { strata, unknown } = strataOf(store, params);
   const allocation = allocate(strata, params.searchRequiredFraction, params.size);
-  const next = random(params.seed);
+  const next = seededRandom(params.seed);
   const picks: number[] = [];
   const rows = strata.map((s, i) => {
     const { pickRequired, pickFree } = allocation[i];
