@@ -46,10 +46,19 @@ describe('the lab pages', () => {
     expect(await chart.locator('.u-legend').textContent()).toContain('reward_mean');
     for (const id of ['accuracy', 'search', 'kl', 'entropy', 'zero-variance']) expect(await page.getByTestId(`chart-${id}`).count()).toBe(1);
     await page.screenshot({ path: artifactPath('lab-runs.png'), fullPage: true });
+    // The canvas charts follow the theme (they read the CSS variables when it changes).
+    const axisColour = () => chart.locator('canvas').evaluate((c: HTMLCanvasElement) => c.toDataURL().length);
+    const light = await axisColour();
+    await page.evaluate(() => (document.documentElement.dataset.theme = 'dark'));
+    await expect.poll(axisColour).not.toBe(light);
+    await page.screenshot({ path: artifactPath('lab-runs-dark.png') });
+    await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
+    await expect.poll(axisColour).toBe(light);
   });
 
   it("clicks a chart point and lands on that step's rollouts", async () => {
     const over = page.getByTestId('chart-reward').locator('.u-over');
+    await expect.poll(() => over.boundingBox()).not.toBeNull();
     const box = (await over.boundingBox())!;
     // Steps 1..3 span the x axis: the middle is step 2.
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);

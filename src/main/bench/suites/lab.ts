@@ -77,6 +77,8 @@ export const labSuite: BenchSuite = {
       report.add({ name: 'step list (100 steps with group statistics)', value: await time(() => call('trajectories.steps', { runId: run.id })), unit: 'ms' });
       const one = (await call('trajectories.list', { runId: run.id, offset: Math.floor(count / 2), limit: 1 })).items[0];
       report.add({ name: 'one trajectory in full (3 turns, tokens)', value: await time(() => call('trajectories.get', { id: one.id })), unit: 'ms' });
+      const spec = { name: 'bench', expression: 'score + 0.1 * format - 0.01 * searches', constants: {} };
+      report.add({ name: `re-score ${count.toLocaleString('en')} trajectories, advantages recomputed`, value: await time(() => call('reward.rescore', { runId: run.id, spec })), unit: 'ms' });
       report.add({ name: 'one GRPO group', value: await time(() => call('trajectories.group', { runId: run.id, step: one.step, groupIndex: one.groupIndex })), unit: 'ms' });
     } finally {
       await engine.close();

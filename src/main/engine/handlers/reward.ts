@@ -33,12 +33,12 @@ export function rewardHandlers(ctx: EngineContext): HandlerGroup<keyof typeof re
         return { ok: false, error: { message: (error as Error).message, position }, variables: [] };
       }
     },
-    'reward.rescore': ({ runId, spec, pinned, bins, limit }) => {
+    'reward.rescore': async ({ runId, spec, pinned, bins, limit }) => {
       if (!ctx.store.repos.runs.get(runId)) throw new ApiError('not_found', `No run with id ${runId}`);
       const reward = compileOrThrow(spec);
       let items;
       try {
-        items = rescoreRows(ctx.store.repos.rescore.rows(runId), reward);
+        items = await rescoreRows(ctx.store.repos.rescore.rows(runId), reward);
       } catch (error) {
         throw new ApiError('invalid_params', `Reward spec: ${(error as Error).message}`);
       }

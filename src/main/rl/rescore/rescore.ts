@@ -37,11 +37,17 @@ function toAction(t: RescoreTurn): Action {
 
 const toParsed = (t: RescoreTurn): ParsedTurn => ({ action: toAction(t), reasoning: t.reasoning ?? '', wellFormed: t.wellFormed });
 
-export function rescoreRows(rows: readonly RescoreRow[], reward: CompiledReward): RescoredTrajectory[] {
-  const scored = rows.map((r) => ({
-    row: r,
-    breakdown: reward.score({ turns: r.turns.map(toParsed), generatedTokens: r.generatedTokens, groundTruth: r.answer ?? '', candidateAnswers: r.candidateAnswers, need: r.need, step: r.step }),
-  }));
+const CHUNK = 2000;
+
+/** Scores in chunks, yielding between them, so a 100,000-trajectory run does not stall the engine's other calls. */
+export async function rescoreRows(rows: readonly RescoreRow[], reward: CompiledReward): Promise<RescoredTrajectory[]> {
+  const scored: { row: RescoreRow; breakdown: ReturnType<CompiledReward['score']> }[] = [];
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    for (const r of rows.slice(i, i + CHUNK)) {
+      scored.push({ row: r, breakdown: reward.score({ turns: r.turns.map(toParsed), generatedTokens: r.generatedTokens, groundTruth: r.answer ?? '', candidateAnswers: r.candidateAnswers, need: r.need, step: r.step }) });
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   // Groups are consecutive (rows come in step/group/sample order).
   const out: RescoredTrajectory[] = [];
   for (let start = 0; start < scored.length; ) {
