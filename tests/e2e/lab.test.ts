@@ -95,6 +95,9 @@ describe('the lab pages', () => {
     await expect.poll(() => currentTrajectory()).toBe(String(reply.result.items[2].id));
     await page.keyboard.press('t');
     await expect.poll(() => page.getByTestId('token-view').isVisible()).toBe(true);
+    // Tokens are shown as text decoded by the policy's tokenizer, masked ones shaded.
+    expect(await page.locator('.lab-token').count()).toBeGreaterThan(await page.locator('.lab-token.masked').count());
+    expect(await page.getByTestId('token-view').textContent()).toContain('<|im_start|>');
     await page.screenshot({ path: artifactPath('lab-group.png') });
   });
 

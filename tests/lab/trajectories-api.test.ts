@@ -81,6 +81,10 @@ describe('trajectories API', () => {
     // Only generated tokens count: the mask covers exactly the turns' token ids.
     expect(t.tokens.lossMask.filter((m) => m === 1).length).toBe(t.turnList.reduce((n, turn) => n + turn.tokenIds.length, 0));
     for (const turn of t.turnList) expect(turn.logprobs.length).toBe(turn.tokenIds.length);
+    // Token strings come from the policy's own tokenizer: the generated tokens spell out the responses.
+    expect(t.tokens.texts).toHaveLength(t.tokens.ids.length);
+    const generated = t.tokens.texts!.filter((_, i) => t.tokens.lossMask[i] === 1).join('');
+    expect(generated).toContain(t.turnList[0].responseText.slice(0, 20));
     if (searched.imageSearches + searched.textSearches > 0) expect(t.turnList.some((turn) => turn.toolResult !== null)).toBe(true);
   });
 

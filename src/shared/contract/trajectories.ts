@@ -103,7 +103,13 @@ export const TrajectoryDetail = TrajectorySummary.extend({
   reward: RewardDetail.nullable(),
   turnList: z.array(TurnDetail),
   /** The whole conversation's tokens, with the loss mask (1 = generated, trained on) and behaviour log-probs. */
-  tokens: z.object({ ids: z.array(z.number().int()), lossMask: z.array(z.number().int()), logprobs: z.array(z.number()) }),
+  tokens: z.object({
+    ids: z.array(z.number().int()),
+    lossMask: z.array(z.number().int()),
+    logprobs: z.array(z.number()),
+    /** Each id decoded alone by the policy's tokenizer; null when its checkpoint's tokenizer cannot be read. */
+    texts: z.array(z.string()).nullable(),
+  }),
 });
 export type TrajectoryDetail = z.infer<typeof TrajectoryDetail>;
 

@@ -2,6 +2,7 @@ import { trajectoryMethods, Behaviour, ToolCallResult, type RewardDetail, type T
 import { ApiError } from '../../../shared/protocol';
 import type { EngineContext } from '../context';
 import type { HandlerGroup } from './types';
+import { tokenTexts } from './token-texts';
 
 const numberOrNull = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
@@ -33,7 +34,7 @@ export function trajectoryHandlers(ctx: EngineContext): HandlerGroup<keyof typeo
         const parsed = t.toolResult === null ? null : ToolCallResult.safeParse(t.toolResult);
         return { ...t, toolResult: parsed?.success ? parsed.data : null };
       });
-      return { ...summary, sample: detail.sample, reward, turnList, tokens: detail.tokens };
+      return { ...summary, sample: detail.sample, reward, turnList, tokens: { ...detail.tokens, texts: tokenTexts(detail.checkpointPath, detail.tokens.ids) } };
     },
     'trajectories.confusion': ({ runId, step }) => {
       requireRun(runId);

@@ -170,7 +170,11 @@ export function createTrajectoryViewsRepository(db: Db) {
     },
     /** The reward rows, sample, turns and token arrays of one trajectory (null when there is none). */
     detail(id: number) {
-      const t = db.prepare<[number], { sample_id: number | null; ids: Buffer | null; loss_mask: Buffer | null; logprobs: Buffer | null }>('SELECT sample_id, ids, loss_mask, logprobs FROM trajectories WHERE id = ?').get(id);
+      const t = db
+        .prepare<[number], { sample_id: number | null; checkpoint_id: number | null; run_config: string; ids: Buffer | null; loss_mask: Buffer | null; logprobs: Buffer | null }>(
+          'SELECT t.sample_id, t.checkpoint_id, r.config AS run_config, t.ids, t.loss_mask, t.logprobs FROM trajectories t JOIN runs r ON r.id = t.run_id WHERE t.id = ?',
+        )
+        .get(id);
       if (!t) return null;
       const reward = db
         .prepare<[number], { reward_spec_id: number | null; total: number; parts: string; advantage: number | null }>('SELECT reward_spec_id, total, parts, advantage FROM rewards WHERE trajectory_id = ? ORDER BY id LIMIT 1')
@@ -187,7 +191,11 @@ export function createTrajectoryViewsRepository(db: Db) {
           'SELECT * FROM turns WHERE trajectory_id = ? ORDER BY turn_index',
         )
         .all(id);
+      // The policy that generated it: the trajectory's checkpoint, else the one its run started from.
+      const checkpointId = t.checkpoint_id ?? ((JSON.parse(t.run_config) as { model?: { checkpoint?: unknown } }).model?.checkpoint as number | undefined) ?? null;
+      const checkpoint = typeof checkpointId === 'number' ? db.prepare<[number], { path: string }>('SELECT path FROM checkpoints WHERE id = ?').get(checkpointId) : undefined;
       return {
+        checkpointPath: checkpoint?.path ?? null,
         reward: reward ? { specId: reward.reward_spec_id, total: reward.total, parts: JSON.parse(reward.parts) as Record<string, unknown>, advantage: reward.advantage } : null,
         sample: sample ? { id: sample.id, question: sample.question, answer: sample.answer, candidateAnswers: JSON.parse(sample.candidate_answers) as string[], imageSha256: sample.image_sha256, need: sample.need } : null,
         turns: turns.map((r) => ({

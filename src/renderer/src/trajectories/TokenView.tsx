@@ -12,7 +12,9 @@ function colour(logprob: number): string {
 }
 
 export function TokenView({ detail }: { detail: TrajectoryDetail }) {
-  const { ids, lossMask, logprobs } = detail.tokens;
+  const { ids, lossMask, logprobs, texts } = detail.tokens;
+  // Whitespace and newlines made visible, so token boundaries read clearly.
+  const label = (i: number) => (texts ? texts[i].replace(/\n/g, '⏎').replace(/ /g, '·') || '∅' : String(ids[i]));
   const shown = Math.min(ids.length, MAX_TOKENS);
   const trained = lossMask.filter((m) => m === 1).length;
   const meanLp = trained ? logprobs.reduce((a, lp, i) => a + (lossMask[i] ? lp : 0), 0) / trained : 0;
@@ -25,11 +27,11 @@ export function TokenView({ detail }: { detail: TrajectoryDetail }) {
         {ids.slice(0, shown).map((id, i) =>
           lossMask[i] ? (
             <span key={i} className="lab-token" style={{ background: colour(logprobs[i]) }} title={`#${i} id ${id} · logprob ${logprobs[i].toFixed(3)} · p ${Math.exp(logprobs[i]).toFixed(3)}`}>
-              {id}
+              {label(i)}
             </span>
           ) : (
             <span key={i} className="lab-token masked" title={`#${i} id ${id} · masked out of the loss`}>
-              {id}
+              {label(i)}
             </span>
           ),
         )}

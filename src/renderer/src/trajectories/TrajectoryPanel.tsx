@@ -55,7 +55,7 @@ export function TrajectoryPanel({ detail, turn, setTurn, showTokens }: { detail:
         >
           <div className="lab-turn-title">
             Turn {t.index + 1} of {detail.turnList.length}
-            {t.latencyMs !== null ? <span className="muted"> · tool {Math.round(t.latencyMs)} ms</span> : null}
+            {t.latencyMs !== null ? <span className="muted"> · generated in {Math.round(t.latencyMs)} ms</span> : null}
           </div>
           {events
             .filter((e) => e.turn === t.index && e.kind !== 'reward')
