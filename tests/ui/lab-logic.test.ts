@@ -6,7 +6,7 @@ import { REWARD_VARIABLES } from '../../src/main/rl/reward/spec';
 
 describe('chart series alignment', () => {
   it('puts compared runs on the union of their steps, with gaps where a run has no value', () => {
-    const runs = [
+    const runs: { id: number; series: Record<string, { steps: number[]; values: number[] }> }[] = [
       { id: 1, series: { reward_mean: { steps: [1, 2, 3], values: [0.1, 0.2, 0.3] } } },
       { id: 2, series: { reward_mean: { steps: [2, 4], values: [0.5, 0.7] }, reward_std: { steps: [4], values: [0.05] } } },
     ];
