@@ -118,6 +118,13 @@ describe('resuming a training run', () => {
     expect(result.policy.questions).toBe(3);
     expect(result.direct.searchesPerQuestion).toBe(0);
     expect(result.rag.searchRatio).toBe(1);
+    // The same checkpoint suggests search-need labels: N answers without search per sample.
+    const suggested = await cli(['datasets', 'suggest', DEMO_DATASET, '--checkpoint', String(checkpoint.id), '--runs', '2', '--json']);
+    expect(suggested.code, suggested.stderr).toBe(0);
+    const check = openStore(homePaths(home).database);
+    const datasetId = check.repos.datasets.find(DEMO_DATASET)!.id;
+    expect(check.repos.samples.suggestionCount(datasetId)).toBe(check.repos.trajectories.trainingRows(datasetId, null).length);
+    check.close();
     const bad = await cli(['eval', '--checkpoint', '999', '--dataset', DEMO_DATASET]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/No checkpoint with id 999/);

@@ -1,4 +1,5 @@
 // The dataset job kinds: import and export, each run in a worker thread with progress and cancel.
+import { suggestLabels } from './suggest/run';
 import path from 'node:path';
 import { JobParamsByKind } from '../../shared/contract';
 import { defineJob } from '../jobs/kind';
@@ -33,4 +34,11 @@ export const datasetBalanceJob = defineJob({
   params: JobParamsByKind['datasets.balance'],
   title: (p) => `Build balanced subset “${p.name}”`,
   run: async (ctx, params) => buildBalanced(ctx.store, params, (message) => ctx.progress(0, null, message)),
+});
+
+export const datasetSuggestJob = defineJob({
+  kind: 'datasets.suggest',
+  params: JobParamsByKind['datasets.suggest'],
+  title: (p) => `Suggest labels with checkpoint ${p.checkpointId}`,
+  run: async (ctx, params) => suggestLabels(ctx.store, params, { progress: ctx.progress, throwIfCancelled: ctx.throwIfCancelled }),
 });

@@ -178,7 +178,19 @@ export const SuggestStatus = z.object({
   loaded: z.boolean(),
   message: z.string(),
   suggested: z.number().int(),
+  /** The checkpoint a suggestion job would use (the newest), when there is one. */
+  checkpointId: z.number().int().nullable(),
 });
+
+export const SuggestParams = z
+  .object({
+    datasetId: z.number().int(),
+    checkpointId: z.number().int().positive(),
+    /** Answers per sample without search. */
+    runs: z.number().int().min(1).max(32).default(4),
+    batch: z.number().int().min(1).max(256).default(16),
+  })
+  .strict();
 
 export const datasetMethods = {
   'datasets.list': method('Every dataset with its counts', NoParams, z.array(DatasetSummary)),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { method, NoParams } from './define';
-import { DatasetImportParams, DatasetExportParams, BalanceParams } from './datasets';
+import { SuggestParams, DatasetImportParams, DatasetExportParams, BalanceParams } from './datasets';
 import { CorpusIngestParams } from './search';
 import { RunJobParams } from './runs';
 
@@ -23,6 +23,8 @@ export const JobParamsByKind = {
   'datasets.export': DatasetExportParams,
   /** Build a balanced subset as a new dataset that records its recipe. */
   'datasets.balance': BalanceParams,
+  /** Suggest search-need labels from how often a checkpoint answers correctly without search. */
+  'datasets.suggest': SuggestParams,
   /** Train a run (GRPO) from its last committed step to its last step. */
   'rl.train': RunJobParams,
   /** The demo world from scratch: build it, pre-train the tiny model, GRPO, evaluate against the baselines. */

@@ -3,7 +3,7 @@ import { UsageError } from '../command';
 import { commonOptions, parseCommandArgs } from '../args';
 import { withEngine } from '../engine';
 import { DatasetSummary } from '../../../shared/contract';
-import { runJobToEnd } from '../../datasets/cli-job';
+import { runJobInForeground } from '../foreground';
 
 const labelSources = ['labels', 'construction', 'labels_then_construction'] as const;
 
@@ -12,7 +12,8 @@ export const datasetsCommand: CliCommand = {
   summary: 'List datasets with their samples, images and label counts; build a balanced subset; delete one',
   usage:
     'searchlab datasets [--json] | searchlab datasets balance DATASET --name NEW [--ratio 0.67] [--size N] [--seed N] ' +
-    '[--label-source labels|construction|labels_then_construction] [--json] | searchlab datasets delete DATASET   (--home DIR)',
+    '[--label-source labels|construction|labels_then_construction] [--json] | searchlab datasets suggest DATASET --checkpoint ID [--runs N] ' +
+    '| searchlab datasets delete DATASET   (--home DIR)',
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs(args, {
       ...commonOptions,
@@ -21,6 +22,8 @@ export const datasetsCommand: CliCommand = {
       size: { type: 'string' },
       seed: { type: 'string' },
       'label-source': { type: 'string' },
+      checkpoint: { type: 'string' },
+      runs: { type: 'string' },
     });
     const [sub = 'list', target, ...rest] = positionals;
     if (rest.length) throw new UsageError(`Unexpected arguments: ${rest.join(' ')}`);
@@ -38,7 +41,7 @@ export const datasetsCommand: CliCommand = {
         }
         return 0;
       }
-      if (sub !== 'balance' && sub !== 'delete') throw new UsageError(`Unknown datasets subcommand "${sub}"`);
+      if (sub !== 'balance' && sub !== 'delete' && sub !== 'suggest') throw new UsageError(`Unknown datasets subcommand "${sub}"`);
       if (!target) throw new UsageError(`datasets ${sub} needs a DATASET name`);
       const dataset = list.find((d) => d.name === target);
       if (!dataset) {
@@ -50,6 +53,20 @@ export const datasetsCommand: CliCommand = {
         ctx.out(`Deleted "${dataset.name}" (${dataset.samples} samples and their labels).`);
         return 0;
       }
+      if (sub === 'suggest') {
+        const checkpointId = Number(values.checkpoint);
+        const runs = values.runs === undefined ? 4 : Number(values.runs);
+        if (!Number.isInteger(checkpointId) || checkpointId <= 0) throw new UsageError('datasets suggest needs --checkpoint ID (`searchlab runs` lists checkpoints)');
+        if (!Number.isInteger(runs) || runs < 1) throw new UsageError('--runs must be a positive integer');
+        const job = await runJobInForeground(engine, 'datasets.suggest', { datasetId: dataset.id, checkpointId, runs }, ctx, values.json);
+        if (job.status !== 'succeeded') {
+          ctx.err(`searchlab datasets suggest: ${job.error ?? job.status}`);
+          return 1;
+        }
+        if (values.json) ctx.out(JSON.stringify(job.result));
+        else ctx.out(`Suggested labels for ${(job.result as { suggested: number }).suggested} samples of "${dataset.name}".`);
+        return 0;
+      }
       if (!values.name) throw new UsageError('datasets balance needs --name NEW');
       const number = (flag: string, value: string | undefined, integer: boolean) => {
         if (value === undefined) return undefined;
@@ -59,7 +76,7 @@ export const datasetsCommand: CliCommand = {
       };
       const labelSource = values['label-source'];
       if (labelSource !== undefined && !(labelSources as readonly string[]).includes(labelSource)) throw new UsageError(`--label-source must be one of ${labelSources.join(', ')}`);
-      const job = await runJobToEnd(
+      const job = await runJobInForeground(
         engine,
         'datasets.balance',
         {
@@ -69,9 +86,7 @@ export const datasetsCommand: CliCommand = {
           ...(values.size !== undefined ? { size: number('size', values.size, true) } : {}),
           ...(values.seed !== undefined ? { seed: number('seed', values.seed, true) } : {}),
           ...(labelSource ? { labelSource } : {}),
-        },
-        !values.json,
-      );
+        }, ctx, values.json);
       if (job.status !== 'succeeded') {
         ctx.err(`searchlab datasets balance: ${job.error ?? job.status}`);
         return 1;

@@ -3,7 +3,7 @@ import { UsageError } from '../command';
 import { commonOptions, parseCommandArgs } from '../args';
 import { withEngine } from '../engine';
 import { ExportFormat, ExportResult } from '../../../shared/contract';
-import { runJobToEnd } from '../../datasets/cli-job';
+import { runJobInForeground } from '../foreground';
 
 export const exportCommand: CliCommand = {
   name: 'export',
@@ -17,7 +17,7 @@ export const exportCommand: CliCommand = {
     if (!format.success) throw new UsageError('--format must be verl or jsonl');
     if (!values.out) throw new UsageError('--out FILE is required');
     return withEngine(values.home, ctx, async (engine) => {
-      const job = await runJobToEnd(engine, 'datasets.export', { dataset, format: format.data, out: values.out }, !values.json);
+      const job = await runJobInForeground(engine, 'datasets.export', { dataset, format: format.data, out: values.out }, ctx, values.json);
       if (job.status !== 'succeeded') {
         ctx.err(`searchlab export: ${job.error ?? job.status}`);
         return 1;

@@ -4,7 +4,7 @@ import { UsageError } from '../command';
 import { commonOptions, parseCommandArgs } from '../args';
 import { withEngine } from '../engine';
 import { ImportFormat, ImportResult } from '../../../shared/contract';
-import { runJobToEnd } from '../../datasets/cli-job';
+import { runJobInForeground } from '../foreground';
 
 export const importCommand: CliCommand = {
   name: 'import',
@@ -26,12 +26,10 @@ export const importCommand: CliCommand = {
     const maxBytes = values['max-bytes'] === undefined ? undefined : Number(values['max-bytes']);
     if (maxBytes !== undefined && !(Number.isInteger(maxBytes) && maxBytes > 0)) throw new UsageError('--max-bytes must be a positive integer');
     return withEngine(values.home, ctx, async (engine) => {
-      const job = await runJobToEnd(
+      const job = await runJobInForeground(
         engine,
         'datasets.import',
-        { path: path.resolve(file), dataset: values.dataset, format: format.data, skipBad: values['skip-bad'], ...(maxBytes ? { maxBytes } : {}) },
-        !values.json,
-      );
+        { path: path.resolve(file), dataset: values.dataset, format: format.data, skipBad: values['skip-bad'], ...(maxBytes ? { maxBytes } : {}) }, ctx, values.json);
       if (job.status !== 'succeeded') {
         ctx.err(`searchlab import: ${job.error ?? job.status}`);
         return 1;

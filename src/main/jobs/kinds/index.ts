@@ -1,7 +1,7 @@
 import type { JobDefinition } from '../kind';
 import { storageVerifyJob } from './storage-verify';
 import { corpusIngestJob } from './corpus-ingest';
-import { datasetImportJob, datasetExportJob, datasetBalanceJob } from '../../datasets/jobs';
+import { datasetImportJob, datasetExportJob, datasetBalanceJob, datasetSuggestJob } from '../../datasets/jobs';
 import { rlTrainJob } from './rl-train';
 import { demoRunJob } from './demo-run';
 
@@ -12,6 +12,7 @@ export const jobKinds: Record<string, JobDefinition> = {
   [datasetImportJob.kind]: datasetImportJob,
   [datasetExportJob.kind]: datasetExportJob,
   [datasetBalanceJob.kind]: datasetBalanceJob,
+  [datasetSuggestJob.kind]: datasetSuggestJob,
   [rlTrainJob.kind]: rlTrainJob,
   [demoRunJob.kind]: demoRunJob,
 };

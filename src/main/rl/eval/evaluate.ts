@@ -29,8 +29,13 @@ export const DEFAULT_BASELINE_WORDING: BaselineWording = {
   answerAfterSearch: '<reason>I answer with what I found.</reason>',
 };
 
+/** The direct-answer baseline's forced turn: the model must answer from memory at once. */
+export function directAnswerPrefix(w: BaselineWording = DEFAULT_BASELINE_WORDING): (turn: number) => TurnPrefix | null {
+  return (turn) => (turn === 0 ? { text: `${w.direct}<answer>`, close: '</answer>' } : null);
+}
+
 function prefixes(which: EvalPolicy, w: BaselineWording): ((turn: number) => TurnPrefix | null) | undefined {
-  if (which === 'direct') return (turn) => (turn === 0 ? { text: `${w.direct}<answer>`, close: '</answer>' } : null);
+  if (which === 'direct') return directAnswerPrefix(w);
   if (which === 'rag')
     return (turn) =>
       turn === 0

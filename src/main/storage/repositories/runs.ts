@@ -96,6 +96,9 @@ export function createRunsRepository(db: Db) {
         .all(checkpointId ?? null, checkpointId ?? null);
       return rows.map((r) => ({ id: r.id, name: r.name, checkpointId: r.checkpoint_id, datasetId: r.dataset_id, policy: r.policy, metrics: JSON.parse(r.metrics) as unknown, createdAt: r.created_at }));
     },
+    latestCheckpoint(): { id: number; step: number; path: string } | undefined {
+      return db.prepare<[], { id: number; step: number; path: string }>('SELECT id, step, path FROM checkpoints ORDER BY id DESC LIMIT 1').get();
+    },
     checkpoint(id: number): { id: number; runId: number | null; step: number; path: string } | undefined {
       return db.prepare<[number], { id: number; runId: number | null; step: number; path: string }>('SELECT id, run_id AS runId, step, path FROM checkpoints WHERE id = ?').get(id);
     },
