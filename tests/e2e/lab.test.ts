@@ -122,6 +122,17 @@ describe('the lab pages', () => {
     await page.keyboard.press('h');
     await expect.poll(() => currentTurn()).toBe('1');
     await page.screenshot({ path: artifactPath('lab-trajectory-turns.png'), fullPage: true });
+    // The same question under the other policies and checkpoints, side by side.
+    await page.keyboard.press('c');
+    const compare = page.getByTestId('compare-view');
+    await expect.poll(() => compare.getByTestId('compare-item').count()).toBe(4);
+    expect(await compare.textContent()).toContain('demo: GRPO (policy)');
+    const rag = await currentTrajectory();
+    await compare.getByTestId('compare-item').filter({ hasText: 'demo: GRPO (policy)' }).click();
+    await expect.poll(() => currentTrajectory()).not.toBe(rag);
+    await page.screenshot({ path: artifactPath('lab-compare.png') });
+    await page.keyboard.press('c');
+    await expect.poll(() => compare.count()).toBe(0);
   });
 
   it('edits the reward with checking and completion, re-scores the run and sees the histogram change', async () => {

@@ -123,6 +123,20 @@ describe('trajectories API', () => {
     await expect(engine.call('trajectories.list', { runId, behaviour: 'sometimes' } as never)).rejects.toThrow(/behaviour/);
   });
 
+  it("compares one sample's trajectories across the pre-trained and GRPO checkpoints' evaluations", async () => {
+    const runs = await engine.call('runs.list', {});
+    const pre = runs.find((r) => r.name === 'demo: pre-trained (policy)')!;
+    const post = runs.find((r) => r.name === 'demo: GRPO (policy)')!;
+    const first = (await engine.call('trajectories.list', { runId: pre.id, limit: 1 })).items[0];
+    const all = await engine.call('trajectories.bySample', { sampleId: first.sampleId! });
+    expect(all.every((t) => t.sampleId === first.sampleId)).toBe(true);
+    const runIds = all.map((t) => t.runId);
+    expect(runIds).toEqual([...runIds].sort((a, b) => a - b));
+    expect(runIds).toContain(pre.id);
+    expect(runIds).toContain(post.id);
+    expect(all.find((t) => t.runId === post.id)!.runName).toBe('demo: GRPO (policy)');
+  });
+
   it('refuses bad parameters and unknown ids with clear errors', async () => {
     await expect(engine.call('trajectories.list', { runId, limit: 501 })).rejects.toThrow(/limit/);
     await expect(engine.call('trajectories.list', { runId, bogus: 1 } as never)).rejects.toThrow(/bogus/);

@@ -118,5 +118,6 @@ export const trajectoryMethods = {
   'trajectories.list': method("A page of a run's trajectories (GRPO rollouts or evaluation answers), filtered, in step/group/sample order", TrajectoryListParams, z.object({ items: z.array(TrajectorySummary), total: z.number().int() })),
   'trajectories.get': method('One trajectory with its sample, turns, tool results, reward breakdown and tokens', z.object({ id: Id }).strict(), TrajectoryDetail),
   'trajectories.confusion': method("Search-need label against what the policy did (no search, image, text, both), at one step or over the run", z.object({ runId: Id, step: z.number().int().min(0).optional() }).strict(), z.array(ConfusionCell)),
+  'trajectories.bySample': method("One sample's trajectories across runs and checkpoints (training steps, evaluations), to compare", z.object({ sampleId: Id, limit: z.number().int().min(1).max(500).default(100) }).strict(), z.array(TrajectorySummary.extend({ runName: z.string(), runKind: z.string() }))),
   'trajectories.group': method('The n samples of one prompt at one step (a GRPO group)', z.object({ runId: Id, step: z.number().int().min(0), groupIndex: z.number().int().min(0) }).strict(), z.object({ items: z.array(TrajectorySummary), mean: z.number().nullable(), std: z.number().nullable(), zeroVariance: z.boolean() })),
 };

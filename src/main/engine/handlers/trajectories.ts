@@ -40,6 +40,19 @@ export function trajectoryHandlers(ctx: EngineContext): HandlerGroup<keyof typeo
       requireRun(runId);
       return views().confusion(runId, step ?? null).map((c) => ({ ...c, behaviour: Behaviour.parse(c.behaviour) }));
     },
+    'trajectories.bySample': ({ sampleId, limit }) => {
+      const runs = new Map<number, { name: string; kind: string }>();
+      return views()
+        .bySample(sampleId, limit)
+        .map((t) => {
+          if (!runs.has(t.runId)) {
+            const run = ctx.store.repos.runs.get(t.runId);
+            runs.set(t.runId, { name: run?.name ?? `run ${t.runId}`, kind: run?.kind ?? 'unknown' });
+          }
+          const run = runs.get(t.runId)!;
+          return { ...t, runName: run.name, runKind: run.kind };
+        });
+    },
     'trajectories.group': ({ runId, step, groupIndex }) => {
       requireRun(runId);
       const { items } = views().list({ runId, step, groupIndex }, 0, 500);

@@ -159,6 +159,12 @@ export function createTrajectoryViewsRepository(db: Db) {
       const total = (prepared(`SELECT count(*) AS n FROM trajectories t ${w.joins} WHERE ${w.sql}`).get(w.params) as { n: number }).n;
       return { items, total };
     },
+    /** Every trajectory of one sample across runs (checkpoints, evaluations), oldest run first. */
+    bySample(sampleId: number, limit: number): TrajectorySummaryRow[] {
+      const ids = (db.prepare<[number, number], { id: number }>('SELECT id FROM trajectories WHERE sample_id = ? ORDER BY run_id, step, group_index, sample_index LIMIT ?').all(sampleId, limit)).map((r) => r.id);
+      const found = ids.length ? (rows.all(JSON.stringify(ids)) as RawSummary[]).map(toSummary) : [];
+      return found.sort((a, b) => a.runId - b.runId || a.step - b.step || a.groupIndex - b.groupIndex || a.sampleIndex - b.sampleIndex);
+    },
     steps(runId: number): { step: number; trajectories: number; groups: number; zeroVarianceGroups: number; rewardMean: number | null }[] {
       const found = steps.all(runId) as { step: number; trajectories: number; groups: number; reward_mean: number | null; zero_variance_groups: number }[];
       return found.map((r) => ({ step: r.step, trajectories: r.trajectories, groups: r.groups, zeroVarianceGroups: r.zero_variance_groups, rewardMean: r.reward_mean }));

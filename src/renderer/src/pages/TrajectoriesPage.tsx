@@ -6,6 +6,7 @@ import { Toolbar } from '../trajectories/Toolbar';
 import { TrajectoryList } from '../trajectories/TrajectoryList';
 import { TrajectoryPanel } from '../trajectories/TrajectoryPanel';
 import { GroupView } from '../trajectories/GroupView';
+import { CompareView } from '../trajectories/CompareView';
 import { useReward } from '../reward/store';
 import '../trajectories/trajectories.css';
 
@@ -14,7 +15,7 @@ function isTyping(target: EventTarget | null): boolean {
 }
 
 export function TrajectoriesPage() {
-  const { runId, total, detail, turn, group, move, moveTurn, setTurn, toggleGroup, openId, filters, setFilters } = useDebugger();
+  const { runId, total, detail, turn, group, compare, toggleCompare, move, moveTurn, setTurn, toggleGroup, openId, filters, setFilters } = useDebugger();
   const [showTokens, setShowTokens] = useState(false);
   const pinned = useReward((s) => s.pinned);
   const isPinned = detail !== null && pinned.includes(detail.id);
@@ -42,6 +43,7 @@ export function TrajectoriesPage() {
         g: () => void toggleGroup(),
         t: () => setShowTokens((v) => !v),
         m: () => togglePin(),
+        c: () => void toggleCompare(),
         z: () => void setFilters({ ...filters, zeroVariance: filters.zeroVariance ? undefined : true }),
       };
       const action = keys[e.key];
@@ -52,7 +54,7 @@ export function TrajectoriesPage() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [move, moveTurn, toggleGroup, filters, setFilters, togglePin]);
+  }, [move, moveTurn, toggleGroup, toggleCompare, filters, setFilters, togglePin]);
 
   return (
     <section className="page lab-debugger">
@@ -74,17 +76,21 @@ export function TrajectoriesPage() {
           <TrajectoryList />
           <div className="lab-detail">
             <div className="muted lab-keys">
-              <kbd>↑</kbd>/<kbd>↓</kbd> trajectory · <kbd>←</kbd>/<kbd>→</kbd> turn · <kbd>G</kbd> group · <kbd>T</kbd> tokens · <kbd>M</kbd> pin · <kbd>Z</kbd> zero-variance only
+              <kbd>↑</kbd>/<kbd>↓</kbd> trajectory · <kbd>←</kbd>/<kbd>→</kbd> turn · <kbd>G</kbd> group · <kbd>T</kbd> tokens · <kbd>M</kbd> pin · <kbd>C</kbd> across checkpoints · <kbd>Z</kbd> zero-variance only
               <button className="small ghost" onClick={() => void toggleGroup()}>
                 {group ? 'Hide group' : 'Show group'}
               </button>
               <button className="small ghost" onClick={() => setShowTokens((v) => !v)}>
                 {showTokens ? 'Hide tokens' : 'Show tokens'}
               </button>
+              <button className="small ghost" onClick={() => void toggleCompare()}>
+                {compare ? 'Hide checkpoints' : 'Across checkpoints'}
+              </button>
               <button className="small ghost" onClick={togglePin} data-testid="pin">
                 {isPinned ? 'Unpin' : 'Pin for reward preview'} (M)
               </button>
             </div>
+            {compare ? <CompareView items={compare} current={detail?.id ?? null} openId={(id) => void openId(id)} /> : null}
             {group ? <GroupView group={group} openId={(id) => void openId(id)} current={detail?.id ?? null} /> : null}
             {detail ? <TrajectoryPanel detail={detail} turn={turn} setTurn={setTurn} showTokens={showTokens} /> : null}
           </div>

@@ -1,7 +1,7 @@
 // The trajectory debugger's state: which run and step, the filters, the paged list (fetched a page at a time
 // as rows scroll into view, never the whole run), the open trajectory and turn, and the open GRPO group.
 import { create } from 'zustand';
-import type { Behaviour, StepSummary, TrajectoryDetail, TrajectorySummary } from '../../../shared/contract';
+import type { Behaviour, Result, StepSummary, TrajectoryDetail, TrajectorySummary } from '../../../shared/contract';
 import { api } from '../api/client';
 import { reportError } from '../state/toasts';
 
@@ -37,6 +37,9 @@ interface DebuggerState {
   detail: TrajectoryDetail | null;
   turn: number;
   group: GroupView | null;
+  /** The open trajectory's sample across runs (checkpoint compare), when shown. */
+  compare: Result<'trajectories.bySample'> | null;
+  toggleCompare(): Promise<void>;
   open(runId: number, step: number | null, filters?: Filters): Promise<void>;
   setStep(step: number | null): Promise<void>;
   setFilters(filters: Filters): Promise<void>;
@@ -73,7 +76,7 @@ export const useDebugger = create<DebuggerState>((set, get) => {
 
   async function reload() {
     const query = get().query + 1;
-    set({ query, pages: {}, total: 0, index: 0, detail: null, turn: 0, group: null });
+    set({ query, pages: {}, total: 0, index: 0, detail: null, turn: 0, group: null, compare: null });
     await fetchPage(0, query);
     if (get().query === query && rowAt(get(), 0)) await get().select(0);
   }
@@ -90,6 +93,17 @@ export const useDebugger = create<DebuggerState>((set, get) => {
     detail: null,
     turn: 0,
     group: null,
+    compare: null,
+    async toggleCompare() {
+      const { compare, detail } = get();
+      if (compare) return set({ compare: null });
+      if (!detail?.sampleId) return;
+      try {
+        set({ compare: await api.call('trajectories.bySample', { sampleId: detail.sampleId }) });
+      } catch (error) {
+        reportError(error);
+      }
+    },
     async open(runId, step, filters = {}) {
       set({ runId, step, filters });
       try {
