@@ -2,15 +2,13 @@
 // evaluate the pre-trained and GRPO policies against direct answering and always-search RAG.
 import type { Store } from '../../storage';
 import type { Logger } from '../../platform/log';
-import { Policy } from '../../model/tiny/vlm';
-import { SearchService } from '../../search/service';
+import { loadTinyVlm, Policy } from '../../model/tiny/vlm';
 import { DEFAULT_REWARD_SPEC } from '../../rl/reward/spec';
-import { evaluatePolicies, type EvalPolicy, type EvalSample, type PolicyMetrics } from '../../rl/eval/evaluate';
-import type { RolloutTools } from '../../rl/rollout/engine';
+import { evaluatePolicies, type EvalPolicy, type PolicyMetrics } from '../../rl/eval/evaluate';
+import { datasetSamples, searchRolloutTools } from '../../rl/rollout/search-tools';
 import { createRun } from '../../rl/runs';
 import { runGrpo } from '../../rl/train/grpo';
 import { readState } from '../../rl/train/state';
-import { loadTinyVlm } from '../../model/tiny/vlm';
 import { DEFAULT_WORLD, QUICK_WORLD } from '../world/world';
 import type { WorldOptions } from '../world/types';
 import { buildDemoWorkspace, DEMO_CORPUS, DEMO_DATASET, FAMILIAR, UNFAMILIAR } from './workspace';
@@ -107,8 +105,8 @@ export async function runDemo(ctx: DemoContext, options: DemoOptions): Promise<D
   const checkpoints = ctx.store.repos.runs.checkpoints(run.id);
   const finalModel = readState(checkpoints.at(-1)!.path).model;
 
-  const samples = evalSamples(ctx.store, options.evalQuestions);
-  const tools = searchTools(ctx.store, ctx.home);
+  const samples = datasetSamples(ctx.store, ctx.store.repos.datasets.find(DEMO_DATASET)!.id, 'test', options.evalQuestions);
+  const tools = searchRolloutTools(ctx.store, ctx.home, { engine: 'local', corpus: DEMO_CORPUS, mode: 'cache-first' });
   const evaluate = async (model: typeof finalModel, which: EvalPolicy[], label: string) => {
     const policy = new Policy(model, { device: 'auto' });
     try {
@@ -135,28 +133,5 @@ export async function runDemo(ctx: DemoContext, options: DemoOptions): Promise<D
     world: { entities: world.entities.length, familiar: world.entities.filter((e) => e.familiar).length, questions_test: world.questions.filter((q) => q.split === 'test').length },
     run: { id: run.id, steps: trained.step, reward_first: metrics[0]?.value ?? 0, reward_last: metrics.at(-1)?.value ?? 0 },
     seconds: (performance.now() - started) / 1000,
-  };
-}
-
-function evalSamples(store: Store, limit?: number): EvalSample[] {
-  const dataset = store.repos.datasets.find(DEMO_DATASET)!;
-  const rows = store.repos.trajectories.trainingRows(dataset.id, 'test');
-  return rows.slice(0, limit ?? rows.length).map((r) => ({
-    sampleId: r.id,
-    question: r.question,
-    image: store.repos.images.get(r.imageSha256)!.bytes,
-    groundTruth: r.answer,
-    candidateAnswers: r.candidateAnswers,
-    need: r.need,
-    dataSource: r.dataSource,
-  }));
-}
-
-function searchTools(store: Store, home: string): RolloutTools {
-  const toolbox = new SearchService({ store, home }).toolbox({ engine: 'local', corpus: DEMO_CORPUS, mode: 'cache-first' });
-  return {
-    imageSearch: (sample) => toolbox.imageSearch({ bytes: sample.image }),
-    textSearch: (query) => toolbox.textSearch(query),
-    image: (sha) => store.repos.images.get(sha)!.bytes,
   };
 }

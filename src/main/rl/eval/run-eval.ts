@@ -1,7 +1,7 @@
 // `searchlab eval`: a checkpoint on a dataset's split, with the baselines if asked, stored as evaluation records.
 import type { Store } from '../../storage';
 import { Policy } from '../../model/tiny/vlm';
-import { SearchService } from '../../search/service';
+import { datasetSamples, searchRolloutTools } from '../rollout/search-tools';
 import { readState, readTemplates } from '../train/state';
 import { evaluatePolicies, type EvalPolicy, type EvalSample, type PolicyMetrics } from './evaluate';
 
@@ -19,29 +19,14 @@ export async function evaluateCheckpoint(store: Store, home: string, request: Ev
   if (!checkpoint) throw new Error(`No checkpoint with id ${request.checkpointId}`);
   const dataset = store.repos.datasets.find(request.dataset);
   if (!dataset) throw new Error(`No dataset named "${request.dataset}"`);
-  const rows = store.repos.trajectories.trainingRows(dataset.id, request.split).slice(0, request.limit);
-  if (rows.length === 0) throw new Error(`Dataset "${request.dataset}" has no samples with an image${request.split ? ` in split "${request.split}"` : ''}`);
-  const samples: EvalSample[] = rows.map((r) => ({
-    sampleId: r.id,
-    question: r.question,
-    image: store.repos.images.get(r.imageSha256)!.bytes,
-    groundTruth: r.answer,
-    candidateAnswers: r.candidateAnswers,
-    need: r.need,
-    dataSource: r.dataSource,
-  }));
-  const search = new SearchService({ store, home });
-  const toolbox = search.toolbox({});
+  const samples: EvalSample[] = datasetSamples(store, dataset.id, request.split, request.limit);
+  if (samples.length === 0) throw new Error(`Dataset "${request.dataset}" has no samples with an image${request.split ? ` in split "${request.split}"` : ''}`);
   const policy = new Policy(readState(checkpoint.path).model, { device: 'auto' });
   try {
     return await evaluatePolicies(policy, samples, {
       policies: request.policies,
       templates: readTemplates(checkpoint.path),
-      tools: {
-        imageSearch: (sample) => toolbox.imageSearch({ bytes: sample.image }),
-        textSearch: (query) => toolbox.textSearch(query),
-        image: (sha) => store.repos.images.get(sha)!.bytes,
-      },
+      tools: searchRolloutTools(store, home),
       record: { store, name: `checkpoint ${checkpoint.id} on ${request.dataset}`, datasetId: dataset.id, checkpointId: checkpoint.id },
       onProgress: request.progress,
     });

@@ -7,15 +7,15 @@ import path from 'node:path';
 import type { Store } from '../../storage';
 import type { Logger } from '../../platform/log';
 import { Policy, type TinyVlm } from '../../model/tiny/vlm';
-import { SearchService } from '../../search/service';
 import { SearchBudget } from '../../search/budget';
 import { compileTemplates } from '../protocol/templates';
 import { compileReward, type RewardBreakdown } from '../reward/spec';
 import { batchAdvantages } from '../grpo/advantages';
 import { grpoLoss, GRPO_INPUTS } from '../grpo/loss';
-import { runRollouts, type RolloutTools } from '../rollout/engine';
+import { runRollouts } from '../rollout/engine';
+import { searchRolloutTools } from '../rollout/search-tools';
 import type { Trajectory } from '../rollout/types';
-import { parseRunConfig, type RunConfig } from './config';
+import { parseRunConfig } from './config';
 import { learningRate } from './schedule';
 import { loadModel } from './model-source';
 import { readState, writeState, stateFolder, copyFolder, runFolder } from './state';
@@ -64,7 +64,8 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
   const reward = compileReward(config.reward);
   const specId = store.repos.trajectories.ensureSpec(config.reward);
   const templates = compileTemplates(config.rollout.templates);
-  const tools = rolloutTools(store, home, config);
+  const budget = new SearchBudget({ maxCalls: config.search.maxCalls, maxCost: config.search.maxCost });
+  const tools = searchRolloutTools(store, home, { engine: config.search.engine, corpus: config.search.corpus, mode: config.search.mode, budget });
   const samples = trainingSamples(store, config.dataset, config.split, config.seed, config.searchRequiredShare);
   const limits = {
     maxTurns: config.rollout.maxTurns,
@@ -133,20 +134,6 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
   return { step, finished };
 }
 
-function rolloutTools(store: Store, home: string, config: RunConfig): RolloutTools {
-  const search = new SearchService({ store, home });
-  const budget = new SearchBudget({ maxCalls: config.search.maxCalls, maxCost: config.search.maxCost });
-  const toolbox = search.toolbox({ engine: config.search.engine, corpus: config.search.corpus, mode: config.search.mode, budget });
-  return {
-    imageSearch: (sample) => toolbox.imageSearch({ bytes: sample.image }),
-    textSearch: (query) => toolbox.textSearch(query),
-    image: (sha) => {
-      const found = store.repos.images.get(sha);
-      if (!found) throw new Error(`Thumbnail ${sha} is not in the store`);
-      return found.bytes;
-    },
-  };
-}
 
 export function scoreTrajectory(reward: ReturnType<typeof compileReward>, t: Trajectory, step: number): RewardBreakdown {
   return reward.score({

@@ -1,0 +1,39 @@
+// The rollout's tools backed by SearchLab's search service (and so by its cache), and the samples a rollout
+// takes, read from a dataset's stored rows.
+import type { Store } from '../../storage';
+import { SearchService } from '../../search/service';
+import type { SearchBudget } from '../../search/budget';
+import type { ToolboxOptions } from '../../search/tools/toolbox';
+import type { RolloutTools } from './engine';
+import type { RolloutSample } from './types';
+
+export function searchRolloutTools(store: Store, home: string, options: Partial<Pick<ToolboxOptions, 'engine' | 'corpus' | 'mode'>> & { budget?: SearchBudget } = {}): RolloutTools {
+  const toolbox = new SearchService({ store, home }).toolbox(options);
+  return {
+    imageSearch: (sample) => toolbox.imageSearch({ bytes: sample.image }),
+    textSearch: (query) => toolbox.textSearch(query),
+    image: (sha) => storedImage(store, sha),
+  };
+}
+
+export function storedImage(store: Store, sha: string): Uint8Array {
+  const found = store.repos.images.get(sha);
+  if (!found) throw new Error(`Image ${sha} is not in the store`);
+  return found.bytes;
+}
+
+/** A dataset's rows (those with an image) as rollout samples, with their data source for per-source metrics. */
+export function datasetSamples(store: Store, datasetId: number, split: string | null, limit?: number): (RolloutSample & { dataSource: string | null })[] {
+  return store.repos.trajectories
+    .trainingRows(datasetId, split)
+    .slice(0, limit)
+    .map((r) => ({
+      sampleId: r.id,
+      question: r.question,
+      image: storedImage(store, r.imageSha256),
+      groundTruth: r.answer,
+      candidateAnswers: r.candidateAnswers,
+      need: r.need,
+      dataSource: r.dataSource,
+    }));
+}
