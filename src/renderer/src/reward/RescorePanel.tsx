@@ -61,7 +61,8 @@ export function RescorePanel() {
   return (
     <div className="card rw-rescore">
       <h2>Re-score a run</h2>
-      <div className="row">
+      {runs.length === 0 ? <p className="muted">No runs yet: a GRPO run's stored trajectories can be re-scored here under the edited spec.</p> : null}
+      <div className="row" hidden={runs.length === 0}>
         <label htmlFor="rw-run">Run</label>
         <select id="rw-run" value={runId ?? ''} onChange={(e) => setRun(Number(e.target.value))}>
           {runs.map((r) => (
