@@ -8,15 +8,18 @@ import { serve, connect, type ServedEngine } from '../helpers/serve';
 import { tempHome, removeTempHomes } from '../helpers/home';
 import { launchBrowser, artifactPath } from '../helpers/browser';
 import { makeRunFixture } from '../helpers/run-fixture';
+import { openStore } from '../../src/main/storage';
+import { homePaths } from '../../src/main/platform/home';
 
 let engine: ServedEngine;
 let browser: Browser;
 let page: Page;
 let runId: number;
+let home: string;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  const home = tempHome();
+  home = tempHome();
   runId = await makeRunFixture(home);
   engine = await serve(home);
   browser = await launchBrowser();
@@ -185,6 +188,24 @@ describe('the lab pages', () => {
     await expect.poll(() => page.locator('main h1').textContent()).toBe('Trajectories');
     await expect.poll(() => page.getByTestId('cell-filter').textContent()).toBe(`need ${need} × did ${did} ✕`);
     await expect.poll(() => page.getByTestId('trajectory-total').textContent()).toBe(`${count} trajectories`);
+  });
+
+  it('keeps the dashboard live: a step committed by the engine appears without a reload', async () => {
+    await page.keyboard.press('Alt+2');
+    await expect.poll(() => page.getByTestId('chart-reward').locator('canvas').count()).toBe(1);
+    // What a training job does at the end of a step, from another connection (as the job's worker would).
+    const store = openStore(homePaths(home).database);
+    store.db.transaction(() => {
+      store.repos.runs.setStatus(runId, 'running');
+      store.repos.runs.commitStep(runId, 4);
+      store.repos.runs.putMetrics(runId, 4, { reward_mean: 0.42, reward_std: 0.1 });
+    })();
+    store.close();
+    const row = page.getByTestId('run-list').locator(`tr[data-run="${runId}"]`);
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('0.420');
+    expect(await row.textContent()).toContain('running');
+    // The chart's x axis (and the step buttons under it) now run to step 4.
+    await expect.poll(() => page.locator('.lab-step-buttons button').allTextContents()).toEqual(['step 1', 'step 2', 'step 3', 'step 4']);
     expect(pageErrors).toEqual([]);
   });
 });

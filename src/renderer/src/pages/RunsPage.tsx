@@ -3,7 +3,7 @@
 import { useEffect } from 'react';
 import { EmptyState } from '../components/EmptyState';
 import { useNav } from '../state/nav';
-import { isLive, useRuns } from '../runs/store';
+import { useRuns } from '../runs/store';
 import { CHARTS } from '../runs/charts';
 import { MetricChart } from '../runs/MetricChart';
 import { RunList } from '../runs/RunList';
@@ -19,11 +19,8 @@ export function RunsPage() {
 
   useEffect(() => {
     void load();
-    // Poll while any run is live: the list (status, step) and the compared live runs' metrics.
-    const timer = setInterval(() => {
-      const s = useRuns.getState();
-      if (s.runs.some(isLive)) void s.load();
-    }, POLL_MS);
+    // Poll the list (status, step); a compared run that changed gets its metrics refetched (store.load).
+    const timer = setInterval(() => void useRuns.getState().load(), POLL_MS);
     return () => clearInterval(timer);
   }, [load]);
 

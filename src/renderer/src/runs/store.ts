@@ -1,6 +1,6 @@
 // The runs dashboard's state: the run list, which runs are compared, and each compared run's metrics.
-// Running runs are polled (a step commits every few seconds at most; polling keeps the charts live without
-// a push channel per metric).
+// The list is polled while the page is open (one cheap call; a step commits every few seconds at most), and a
+// compared run's metrics are refetched only when the run changed, so charts stay live without a push channel.
 import { create } from 'zustand';
 import type { RunSummary } from '../../../shared/contract';
 import { api } from '../api/client';
@@ -29,12 +29,14 @@ export const useRuns = create<RunsState>((set, get) => ({
   async load() {
     try {
       const runs = await api.call('runs.list', {});
+      const before = new Map(get().runs.map((r) => [r.id, r.updatedAt]));
       const kept = get().selected.filter((id) => runs.some((r) => r.id === id));
       // First visit: the newest run with training steps (evaluations have no step charts), else the newest.
       const charted = runs.find((r) => r.step > 0 || isLive(r)) ?? runs[0];
       const selected = kept.length ? kept : charted ? [charted.id] : [];
       set({ runs, loaded: true, selected });
-      for (const id of selected) if (!get().metrics[id] || isLive(runs.find((r) => r.id === id)!)) await get().loadMetrics(id);
+      // Refetch a compared run's metrics when it changed since the last poll (a step committed, or it finished).
+      for (const id of selected) if (!get().metrics[id] || before.get(id) !== runs.find((r) => r.id === id)!.updatedAt) await get().loadMetrics(id);
     } catch (error) {
       reportError(error);
     }
