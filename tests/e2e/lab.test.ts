@@ -124,6 +124,12 @@ describe('the lab pages', () => {
     await page.keyboard.press('ArrowRight'); // stays on the last turn
     await page.keyboard.press('h');
     await expect.poll(() => currentTurn()).toBe('1');
+    // The RAG baseline's forced turns still carry the policy's tags: the token view marks each decision.
+    if (!(await page.getByTestId('token-view').isVisible())) await page.keyboard.press('t');
+    await expect.poll(() => page.getByTestId('token-view').isVisible()).toBe(true);
+    const decisions = await page.getByTestId('token-view').textContent();
+    // Either the three decisions were sampled (image search, text search, answer) or the view says there were none.
+    expect(decisions).toMatch(/Decisions: 1\. image search with p [\d.]+2\. text search with p [\d.]+3\. answer with p [\d.]+|No search-or-answer decision was sampled/);
     await page.screenshot({ path: artifactPath('lab-trajectory-turns.png'), fullPage: true });
     // The same question under the other policies and checkpoints, side by side.
     await page.keyboard.press('c');

@@ -4,6 +4,24 @@ import type { TrajectoryDetail } from '../../../shared/contract';
 
 const MAX_TOKENS = 4000;
 
+// The action tags are single tokens: where the policy sampled one, it decided to search or to answer. Only the
+// sampled token's probability is recorded, so a decision shows how sure the policy was of the choice it made.
+const DECISIONS: Record<string, string> = { '<search>': 'image search', '<text_search>': 'text search', '<answer>': 'answer' };
+
+export function decisionPoints(detail: TrajectoryDetail): { index: number; choice: string; p: number }[] {
+  const { texts, lossMask, logprobs } = detail.tokens;
+  if (!texts) return [];
+  // The decision is the tag the policy sampled right after closing its reasoning (whitespace between is skipped).
+  const out: { index: number; choice: string; p: number }[] = [];
+  let afterReason = false;
+  texts.forEach((t, i) => {
+    if (!lossMask[i] || t.trim() === '') return;
+    if (afterReason && DECISIONS[t]) out.push({ index: i, choice: DECISIONS[t], p: Math.exp(logprobs[i]) });
+    afterReason = t === '</reason>';
+  });
+  return out;
+}
+
 /** Low probability → warm, high → cool; the colour's alpha keeps it readable on both themes. */
 function colour(logprob: number): string {
   const p = Math.exp(logprob);
@@ -17,16 +35,30 @@ export function TokenView({ detail }: { detail: TrajectoryDetail }) {
   const label = (i: number) => (texts ? texts[i].replace(/\n/g, '⏎').replace(/ /g, '·') || '∅' : String(ids[i]));
   const shown = Math.min(ids.length, MAX_TOKENS);
   const trained = lossMask.filter((m) => m === 1).length;
+  const decisions = decisionPoints(detail);
+  const decisionAt = new Map(decisions.map((d) => [d.index, d]));
   const meanLp = trained ? logprobs.reduce((a, lp, i) => a + (lossMask[i] ? lp : 0), 0) / trained : 0;
   return (
     <div className="lab-tokens" data-testid="token-view">
       <div className="muted">
         {ids.length} tokens, {trained} trained on (unshaded) · mean log-prob {meanLp.toFixed(3)} · colour: probability of the sampled token (red low → blue high)
       </div>
+      {decisions.length ? (
+        <div data-testid="decisions">
+          Decisions:{' '}
+          {decisions.map((d, k) => (
+            <span key={d.index} className="lab-decision">
+              {k + 1}. {d.choice} with p {d.p.toFixed(3)}
+            </span>
+          ))}
+        </div>
+      ) : (
+        <div className="muted">No search-or-answer decision was sampled (no action tag in the generated tokens).</div>
+      )}
       <div className="lab-token-grid">
         {ids.slice(0, shown).map((id, i) =>
           lossMask[i] ? (
-            <span key={i} className="lab-token" style={{ background: colour(logprobs[i]) }} title={`#${i} id ${id} · logprob ${logprobs[i].toFixed(3)} · p ${Math.exp(logprobs[i]).toFixed(3)}`}>
+            <span key={i} className={`lab-token${decisionAt.has(i) ? ' decision' : ''}`} style={{ background: colour(logprobs[i]) }} title={`#${i} id ${id} · logprob ${logprobs[i].toFixed(3)} · p ${Math.exp(logprobs[i]).toFixed(3)}${decisionAt.has(i) ? ' · decision: ' + decisionAt.get(i)!.choice : ''}`}>
               {label(i)}
             </span>
           ) : (
