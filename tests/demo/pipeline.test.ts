@@ -7,10 +7,10 @@ import { homePaths } from '../../src/main/platform/home';
 import { logger } from '../../src/main/platform/log';
 import { runDemo } from '../../src/main/demo/pipeline/pipeline';
 import { tempHome, removeTempHomes } from '../helpers/home';
+import { TINY_MODEL } from '../helpers/run-fixture';
 
 afterAll(removeTempHomes);
 
-const tiny = { hidden_size: 32, intermediate_size: 64, num_hidden_layers: 1, num_attention_heads: 2, num_key_value_heads: 1, head_dim: 16, max_position_embeddings: 512, vision_config: { image_size: 16, patch_size: 8, hidden_size: 32, intermediate_size: 64, depth: 1, num_heads: 2 } };
 
 describe('the demo pipeline', () => {
   it('builds the world, pre-trains, trains with GRPO and evaluates, recording everything', async () => {
@@ -24,7 +24,7 @@ describe('the demo pipeline', () => {
         noSearchPenalty: false,
         unbalanced: false,
         world: { entities: 12, questionsPerEntity: 2 },
-        pretrain: { epochs: 1, factEpochs: 1, batchSize: 4, model: tiny },
+        pretrain: { epochs: 1, factEpochs: 1, batchSize: 4, model: TINY_MODEL },
         grpo: { steps: 2, batchPrompts: 2, groupSize: 2 },
         evalQuestions: 4,
       },

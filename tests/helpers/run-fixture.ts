@@ -6,7 +6,8 @@ import { homePaths } from '../../src/main/platform/home';
 import { logger } from '../../src/main/platform/log';
 import { runDemo } from '../../src/main/demo/pipeline/pipeline';
 
-const tiny = { hidden_size: 32, intermediate_size: 64, num_hidden_layers: 1, num_attention_heads: 2, num_key_value_heads: 1, head_dim: 16, max_position_embeddings: 512, vision_config: { image_size: 16, patch_size: 8, hidden_size: 32, intermediate_size: 64, depth: 1, num_heads: 2 } };
+/** The smallest tiny-VLM configuration that still runs every stage: for tests of plumbing, not of learning. */
+export const TINY_MODEL = { hidden_size: 32, intermediate_size: 64, num_hidden_layers: 1, num_attention_heads: 2, num_key_value_heads: 1, head_dim: 16, max_position_embeddings: 512, vision_config: { image_size: 16, patch_size: 8, hidden_size: 32, intermediate_size: 64, depth: 1, num_heads: 2 } };
 
 /** Runs the tiny demo into `home` and returns the GRPO run's id. */
 export async function makeRunFixture(home: string, grpo = { steps: 3, batchPrompts: 3, groupSize: 3 }): Promise<number> {
@@ -19,7 +20,7 @@ export async function makeRunFixture(home: string, grpo = { steps: 3, batchPromp
         noSearchPenalty: false,
         unbalanced: false,
         world: { entities: 12, questionsPerEntity: 2 },
-        pretrain: { epochs: 1, factEpochs: 1, batchSize: 4, model: tiny },
+        pretrain: { epochs: 1, factEpochs: 1, batchSize: 4, model: TINY_MODEL },
         grpo,
         evalQuestions: 4,
       },

@@ -11,9 +11,9 @@ import { pretrainDemoModel, DEFAULT_PRETRAIN } from '../../src/main/demo/pipelin
 import { DEMO_TEMPLATES } from '../../src/main/demo/pipeline/settings';
 import { QUICK_WORLD } from '../../src/main/demo/world/world';
 import { tempHome, removeTempHomes } from '../helpers/home';
+import { TINY_MODEL } from '../helpers/run-fixture';
 import { repoRoot } from '../helpers/serve';
 
-const tiny = { hidden_size: 32, intermediate_size: 64, num_hidden_layers: 1, num_attention_heads: 2, num_key_value_heads: 1, head_dim: 16, max_position_embeddings: 512, vision_config: { image_size: 16, patch_size: 8, hidden_size: 32, intermediate_size: 64, depth: 1, num_heads: 2 } };
 const STEPS = 8;
 const PROMPTS = 2;
 const GROUP = 2;
@@ -25,7 +25,7 @@ beforeAll(async () => {
   const store = openStore(homePaths(home).database);
   const hooks = { progress: () => {}, throwIfCancelled: () => {} };
   const world = await buildDemoWorkspace(store, home, { ...QUICK_WORLD, entities: 12, questionsPerEntity: 2 }, hooks);
-  const pretrained = await pretrainDemoModel(store, home, world, { ...DEFAULT_PRETRAIN, corpus: DEMO_CORPUS, epochs: 1, factEpochs: 1, batchSize: 4, model: tiny }, hooks);
+  const pretrained = await pretrainDemoModel(store, home, world, { ...DEFAULT_PRETRAIN, corpus: DEMO_CORPUS, epochs: 1, factEpochs: 1, batchSize: 4, model: TINY_MODEL }, hooks);
   const checkpoint = store.repos.runs.addCheckpoint(null, 0, pretrained.folder, pretrained.model.config);
   store.close();
   configFile = path.join(home, 'run.json');
