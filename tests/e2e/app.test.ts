@@ -111,7 +111,7 @@ describe('first launch on an empty data folder', () => {
     const fresh = await serve(tempHome(), ['--demo']);
     const page2 = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     try {
-      await expect.poll(() => fresh.output(), { timeout: 30_000 }).toContain('building the demo world');
+      await expect.poll(() => fresh.output(), { timeout: 30_000 }).toContain('Building the demo world');
       await page2.goto(fresh.url);
       const banner = page2.getByRole('status', { name: 'Demo world' });
       await expect.poll(() => banner.isVisible(), { timeout: 30_000 }).toBe(true);

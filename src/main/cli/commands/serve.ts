@@ -26,7 +26,7 @@ export const serveCommand: CliCommand = {
     ctx.out(`Open ${server.url}`);
     // An empty data folder opens on the demo world, built in the background (see the jobs panel).
     const demoJob = values['no-demo'] ? null : await startDemoOnFirstLaunch(engine, ctx.env);
-    if (demoJob !== null) ctx.out('This data folder is empty: building the demo world in the background (a few minutes; progress in the app).');
+    if (demoJob !== null) ctx.out('Building the demo world in the background (a few minutes; progress in the app).');
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);

@@ -6,13 +6,13 @@ import { loadTinyVlm, Policy } from '../../model/tiny/vlm';
 import { DEFAULT_REWARD_SPEC } from '../../rl/reward/spec';
 import { evaluatePolicies, type EvalPolicy, type PolicyMetrics } from '../../rl/eval/evaluate';
 import { datasetSamples, searchRolloutTools } from '../../rl/rollout/search-tools';
-import { createRun } from '../../rl/runs';
+import { createRun, resumableRun } from '../../rl/runs';
 import { runGrpo } from '../../rl/train/grpo';
 import { readState } from '../../rl/train/state';
 import { DEFAULT_WORLD, QUICK_WORLD } from '../world/world';
 import type { WorldOptions } from '../world/types';
 import { buildDemoWorkspace, DEMO_CORPUS, DEMO_DATASET, FAMILIAR, UNFAMILIAR } from './workspace';
-import { DEFAULT_PRETRAIN, pretrainDemoModel, type PretrainOptions } from './pretrain';
+import { DEFAULT_PRETRAIN, demoModelFolder, pretrainDemoModel, type PretrainOptions } from './pretrain';
 import { DEMO_TEMPLATES } from './settings';
 import { DEMO_WORDING } from './scripts';
 
@@ -70,14 +70,20 @@ export async function runDemo(ctx: DemoContext, options: DemoOptions): Promise<D
   });
 
   const world = await buildDemoWorkspace(ctx.store, ctx.home, worldOptions, stage('World'));
-  const pretrained = await pretrainDemoModel(ctx.store, ctx.home, world, { ...DEFAULT_PRETRAIN, corpus: DEMO_CORPUS, ...(options.quick ? { epochs: 6, factEpochs: 8 } : {}), ...options.pretrain }, stage('Pre-training'));
-  const checkpointId = ctx.store.repos.runs.addCheckpoint(null, 0, pretrained.folder, pretrained.model.config);
+  // Each stage picks up what an interrupted demo finished: the world and corpus (above), the pre-trained model
+  // (its checkpoint row is written only once the folder is whole) and the GRPO run (which resumes by itself).
+  const earlier = ctx.store.repos.runs.checkpointAt(demoModelFolder(ctx.home));
+  const pretrained = earlier
+    ? { folder: earlier.path, model: loadTinyVlm(earlier.path) }
+    : await pretrainDemoModel(ctx.store, ctx.home, world, { ...DEFAULT_PRETRAIN, corpus: DEMO_CORPUS, ...(options.quick ? { epochs: 6, factEpochs: 8 } : {}), ...options.pretrain }, stage('Pre-training'));
+  const checkpointId = earlier?.id ?? ctx.store.repos.runs.addCheckpoint(null, 0, pretrained.folder, pretrained.model.config);
 
   const rewardSpec = options.noSearchPenalty
     ? { ...DEFAULT_REWARD_SPEC, name: 'mmsearch-r1-no-penalty', constants: { ...DEFAULT_REWARD_SPEC.constants, search_penalty: 0 } }
     : DEFAULT_REWARD_SPEC;
-  const run = createRun(ctx.store, {
-    name: `demo${options.noSearchPenalty ? ' (no search penalty)' : ''}${options.unbalanced ? ' (unbalanced)' : ''}`,
+  const runName = `demo${options.noSearchPenalty ? ' (no search penalty)' : ''}${options.unbalanced ? ' (unbalanced)' : ''}`;
+  const run = resumableRun(ctx.store, runName) ?? createRun(ctx.store, {
+    name: runName,
     model: { checkpoint: checkpointId },
     dataset: DEMO_DATASET,
     split: 'train',

@@ -31,6 +31,9 @@ export interface PretrainOptions {
   model?: CreateOptions['config'];
 }
 
+/** Where the demo's pre-trained model is saved. */
+export const demoModelFolder = (home: string): string => path.join(home, 'models', 'demo-pretrained');
+
 export const DEFAULT_PRETRAIN: Omit<PretrainOptions, 'corpus'> = { epochs: 8, factEpochs: 10, batchSize: 8, lr: 3e-3, seed: 11, searchShare: 0.5 };
 
 interface SearchScript {
@@ -104,7 +107,7 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
   await trainSft(policy, direct, { epochs: options.factEpochs, batchSize: options.batchSize * 2, lr: options.lr, seed: options.seed, onStep, shouldStop: () => (hooks.throwIfCancelled(), false) });
   await trainSft(policy, sequences, { epochs: options.epochs, batchSize: options.batchSize, lr: options.lr, seed: options.seed + 1, onStep, shouldStop: () => (hooks.throwIfCancelled(), false) });
   await policy.release();
-  const folder = path.join(home, 'models', 'demo-pretrained');
+  const folder = demoModelFolder(home);
   saveTinyVlm(model, folder);
   writeTemplates(folder, DEMO_TEMPLATES);
   return { model, folder, losses };

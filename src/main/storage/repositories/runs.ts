@@ -96,6 +96,9 @@ export function createRunsRepository(db: Db) {
         .all(checkpointId ?? null, checkpointId ?? null);
       return rows.map((r) => ({ id: r.id, name: r.name, checkpointId: r.checkpoint_id, datasetId: r.dataset_id, policy: r.policy, metrics: JSON.parse(r.metrics) as unknown, createdAt: r.created_at }));
     },
+    checkpointAt(path: string): { id: number; step: number; path: string } | undefined {
+      return db.prepare<[string], { id: number; step: number; path: string }>('SELECT id, step, path FROM checkpoints WHERE path = ? ORDER BY id DESC LIMIT 1').get(path);
+    },
     latestCheckpoint(): { id: number; step: number; path: string } | undefined {
       return db.prepare<[], { id: number; step: number; path: string }>('SELECT id, step, path FROM checkpoints ORDER BY id DESC LIMIT 1').get();
     },
