@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/main/engine/engine';
 import { writeSyntheticJsonl } from '../../src/main/datasets/generate';
 import type { Job } from '../../src/shared/contract';
+import { untilProgress } from '../helpers/jobs';
 import { tempHome, removeTempHomes } from '../helpers/home';
 
 afterEach(removeTempHomes);
@@ -16,15 +17,7 @@ describe('the import job', () => {
     const seen: Job[] = [];
     engine.subscribe((e) => e.event === 'job.updated' && seen.push(e.data as Job));
     const job = await engine.call('jobs.start', { kind: 'datasets.import', params: { path: file, dataset: 'cancelled' } });
-    await new Promise<void>((resolve) => {
-      const stop = engine.subscribe((e) => {
-        const j = e.data as Job;
-        if (j.id === job.id && j.done > 0) {
-          stop();
-          resolve();
-        }
-      });
-    });
+    await untilProgress(engine, job.id);
     await engine.call('jobs.cancel', { id: job.id });
     await engine.jobs.idle();
     expect((await engine.call('jobs.get', { id: job.id })).status).toBe('cancelled');

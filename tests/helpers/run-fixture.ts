@@ -5,6 +5,8 @@ import { openStore } from '../../src/main/storage';
 import { homePaths } from '../../src/main/platform/home';
 import { logger } from '../../src/main/platform/log';
 import { runDemo } from '../../src/main/demo/pipeline/pipeline';
+import { Engine } from '../../src/main/engine/engine';
+import { tempHome } from './home';
 
 /** The smallest tiny-VLM configuration that still runs every stage: for tests of plumbing, not of learning. */
 export const TINY_MODEL = { hidden_size: 32, intermediate_size: 64, num_hidden_layers: 1, num_attention_heads: 2, num_key_value_heads: 1, head_dim: 16, max_position_embeddings: 512, vision_config: { image_size: 16, patch_size: 8, hidden_size: 32, intermediate_size: 64, depth: 1, num_heads: 2 } };
@@ -29,4 +31,11 @@ export async function makeRunFixture(home: string, grpo = { steps: 3, batchPromp
   } finally {
     store.close();
   }
+}
+
+/** Makes the fixture run in a fresh temp folder (removed by removeTempHomes) and opens an engine on it. */
+export async function openRunFixture(): Promise<{ engine: Engine; runId: number }> {
+  const home = tempHome();
+  const runId = await makeRunFixture(home);
+  return { engine: Engine.open({ home, face: 'cli' }), runId };
 }

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { Engine } from '../../src/main/engine/engine';
 import { homePaths } from '../../src/main/platform/home';
 import type { Job } from '../../src/shared/contract';
+import { untilProgress } from '../helpers/jobs';
 import { tempHome, removeTempHomes, seedImages } from '../helpers/home';
 
 afterEach(removeTempHomes);
@@ -57,15 +58,7 @@ describe('jobs', () => {
     seedImages(home, 30_000);
     const engine = Engine.open({ home, face: 'cli' });
     const job = await engine.call('jobs.start', { kind: 'storage.verify', params: { batchSize: 10 } });
-    await new Promise<void>((resolve) => {
-      const stop = engine.subscribe((e) => {
-        const j = e.data as Job;
-        if (j.id === job.id && j.done > 0) {
-          stop();
-          resolve();
-        }
-      });
-    });
+    await untilProgress(engine, job.id);
     await engine.call('jobs.cancel', { id: job.id });
     const done = await finished(engine, job.id);
     expect(done.status).toBe('cancelled');

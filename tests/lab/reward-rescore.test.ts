@@ -3,17 +3,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/main/engine/engine';
 import { DEFAULT_REWARD_SPEC } from '../../src/main/rl/reward/spec';
-import { tempHome, removeTempHomes } from '../helpers/home';
-import { makeRunFixture } from '../helpers/run-fixture';
+import { removeTempHomes } from '../helpers/home';
+import { openRunFixture } from '../helpers/run-fixture';
 
 let engine: Engine;
 let runId: number;
 const spec = { name: DEFAULT_REWARD_SPEC.name, expression: DEFAULT_REWARD_SPEC.expression, constants: DEFAULT_REWARD_SPEC.constants };
 
 beforeAll(async () => {
-  const home = tempHome();
-  runId = await makeRunFixture(home);
-  engine = Engine.open({ home, face: 'cli' });
+  ({ engine, runId } = await openRunFixture());
 }, 180_000);
 
 afterAll(async () => {

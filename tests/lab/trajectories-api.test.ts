@@ -3,16 +3,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/main/engine/engine';
 import { ApiError } from '../../src/shared/protocol';
-import { tempHome, removeTempHomes } from '../helpers/home';
-import { makeRunFixture } from '../helpers/run-fixture';
+import { removeTempHomes } from '../helpers/home';
+import { openRunFixture } from '../helpers/run-fixture';
 
 let engine: Engine;
 let runId: number;
 
 beforeAll(async () => {
-  const home = tempHome();
-  runId = await makeRunFixture(home);
-  engine = Engine.open({ home, face: 'cli' });
+  ({ engine, runId } = await openRunFixture());
 }, 180_000);
 
 afterAll(async () => {

@@ -9,7 +9,7 @@ import { DEFAULT_LIMITS, type RolloutLimits } from '../protocol/limits';
 import { compileReward, DEFAULT_REWARD_SPEC, type RewardSpec } from '../reward/spec';
 import { runRollouts, type RolloutTools, type TurnPrefix } from '../rollout/engine';
 import type { RolloutSample, Trajectory } from '../rollout/types';
-import { scoreTrajectory } from '../train/grpo';
+import { scoreTrajectory } from '../rollout/score';
 import { storeTrajectory } from '../train/persist';
 
 export type EvalPolicy = 'policy' | 'direct' | 'rag';

@@ -6,19 +6,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../../storage';
 import type { Logger } from '../../platform/log';
-import { Policy, type TinyVlm } from '../../model/tiny/vlm';
+import { Policy } from '../../model/tiny/vlm';
 import { SearchBudget } from '../../search/budget';
 import { compileTemplates } from '../protocol/templates';
-import { compileReward, type RewardBreakdown } from '../reward/spec';
+import { compileReward } from '../reward/spec';
 import { batchAdvantages } from '../grpo/advantages';
 import { grpoLoss, GRPO_INPUTS } from '../grpo/loss';
 import { runRollouts } from '../rollout/engine';
+import { scoreTrajectory } from '../rollout/score';
 import { searchRolloutTools } from '../rollout/search-tools';
 import type { Trajectory } from '../rollout/types';
 import { parseRunConfig } from './config';
 import { learningRate } from './schedule';
 import { loadModel } from './model-source';
-import { readState, writeState, stateFolder, copyFolder, runFolder } from './state';
+import { readState, writeState, stateFolder, copyFolder } from './state';
 import { trainingSamples } from './samples';
 import { rolloutMetrics } from './metrics';
 import { storeTrajectory } from './persist';
@@ -135,16 +136,6 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
 }
 
 
-export function scoreTrajectory(reward: ReturnType<typeof compileReward>, t: Trajectory, step: number): RewardBreakdown {
-  return reward.score({
-    turns: t.turns.map((turn) => ({ action: turn.action, reasoning: turn.reasoning, wellFormed: turn.wellFormed })),
-    generatedTokens: t.generatedTokens,
-    groundTruth: t.sample.groundTruth,
-    candidateAnswers: t.sample.candidateAnswers,
-    need: t.sample.need,
-    step,
-  });
-}
 
 async function updatePolicy(
   trainer: Awaited<ReturnType<Policy['trainer']>>,
@@ -195,5 +186,3 @@ async function updatePolicy(
   return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / Math.max(1, batches)]));
 }
 
-export { runFolder };
-export type { TinyVlm };

@@ -1,9 +1,10 @@
 // One sample across checkpoints: its trajectories in every run (training steps, evaluations of the pre-trained
 // and trained policies) side by side. Clicking a column opens that trajectory below.
 import type { Result } from '../../../shared/contract';
+import { CardFooter, fmt } from './CardFooter';
 
 type Item = Result<'trajectories.bySample'>[number];
-const f = (v: number | null) => (v === null ? '—' : v.toFixed(3));
+const f = fmt;
 
 export function CompareView({ items, current, openId }: { items: Item[]; current: number | null; openId(id: number): void }) {
   return (
@@ -24,10 +25,7 @@ export function CompareView({ items, current, openId }: { items: Item[]; current
             <div>
               reward <b>{f(t.total)}</b> · {(t.score ?? 0) > 0 ? <span className="lab-ok">correct</span> : <span className="lab-bad">wrong</span>}
             </div>
-            <div className="muted">
-              {t.turns} turns · {t.imageSearches} image / {t.textSearches} text searches
-            </div>
-            <div className="lab-answer">answer: {t.finalAnswer ?? '—'}</div>
+            <CardFooter t={t} />
           </button>
         ))}
       </div>

@@ -1,8 +1,9 @@
 // A GRPO group: the n samples of one prompt at one step side by side, with rewards and advantages.
 // A group whose samples all scored the same gives no gradient and is flagged.
 import type { GroupView as Group } from './store';
+import { CardFooter, fmt } from './CardFooter';
 
-const f = (v: number | null, d = 3) => (v === null ? '—' : v.toFixed(d));
+const f = fmt;
 
 export function GroupView({ group, openId, current }: { group: Group; openId(id: number): void; current: number | null }) {
   return (
@@ -28,10 +29,7 @@ export function GroupView({ group, openId, current }: { group: Group; openId(id:
             <div>
               advantage <b className={(t.advantage ?? 0) > 0 ? 'lab-ok' : (t.advantage ?? 0) < 0 ? 'lab-bad' : 'muted'}>{f(t.advantage)}</b>
             </div>
-            <div className="muted">
-              {t.turns} turns · {t.imageSearches} image / {t.textSearches} text searches
-            </div>
-            <div className="lab-answer">answer: {t.finalAnswer ?? '—'}</div>
+            <CardFooter t={t} />
           </button>
         ))}
       </div>

@@ -1,0 +1,16 @@
+// Waiting on jobs in tests that drive an Engine in-process.
+import type { Engine } from '../../src/main/engine/engine';
+import type { Job } from '../../src/shared/contract';
+
+/** Resolves once the job has reported some work done (so a cancel lands while it runs). */
+export function untilProgress(engine: Engine, jobId: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = engine.subscribe((e) => {
+      const j = e.data as Job;
+      if (e.event === 'job.updated' && j.id === jobId && j.done > 0) {
+        stop();
+        resolve();
+      }
+    });
+  });
+}
