@@ -135,6 +135,12 @@ describe('trajectories API', () => {
     expect(all.find((t) => t.runId === post.id)!.runName).toBe('demo: GRPO (policy)');
   });
 
+  it('records the host memory of every GRPO step for the dashboard (GPU memory only on CUDA)', async () => {
+    const points = (await engine.call('runs.metrics', { id: runId })).filter((m) => m.name === 'host_memory_mib');
+    expect(points.map((m) => m.step)).toEqual([1, 2, 3]);
+    expect(points.every((m) => m.value > 10 && m.value < 64 * 1024)).toBe(true);
+  });
+
   it('refuses bad parameters and unknown ids with clear errors', async () => {
     await expect(engine.call('trajectories.list', { runId, limit: 501 })).rejects.toThrow(/limit/);
     await expect(engine.call('trajectories.list', { runId, bogus: 1 } as never)).rejects.toThrow(/bogus/);

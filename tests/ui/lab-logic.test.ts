@@ -24,10 +24,22 @@ describe('chart series alignment', () => {
   });
 
   it('charts every metric a GRPO step records', async () => {
-    const { rolloutMetrics } = await import('../../src/main/rl/train/metrics');
-    const recorded = Object.keys(rolloutMetrics([], [], 0, 0));
+    const { rolloutMetrics, memoryMetrics } = await import('../../src/main/rl/train/metrics');
+    const recorded = [...Object.keys(rolloutMetrics([], [], 0, 0)), ...Object.keys(memoryMetrics('cuda', () => 512))];
     const charted = new Set(CHARTS.flatMap((c) => c.metrics));
     expect(recorded.filter((m) => !charted.has(m))).toEqual([]);
+  });
+});
+
+describe('memory per step', () => {
+  it('records host memory (RSS) always, and GPU memory only on CUDA when the driver reports it', async () => {
+    const { memoryMetrics } = await import('../../src/main/rl/train/metrics');
+    const cpu = memoryMetrics('cpu', () => 512);
+    expect(Object.keys(cpu)).toEqual(['host_memory_mib']);
+    expect(cpu.host_memory_mib).toBeGreaterThan(1);
+    expect(cpu.host_memory_mib).toBeLessThan(process.memoryUsage().rss / 2 ** 20 * 2);
+    expect(memoryMetrics('cuda', () => 512).device_memory_mib).toBe(512);
+    expect(memoryMetrics('cuda', () => null)).not.toHaveProperty('device_memory_mib');
   });
 });
 

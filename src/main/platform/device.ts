@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
 import type { DeviceInfo } from '../../shared/contract';
 
 let cached: DeviceInfo | undefined;
@@ -38,4 +39,21 @@ export function detectDevice(): DeviceInfo {
 /** The model runtime calls this after it tried a CUDA session, so the UI shows what really happened. */
 export function setDevice(info: DeviceInfo): void {
   cached = info;
+}
+
+/**
+ * GPU memory this process holds, in MiB, as the NVIDIA driver reports it (nvidia-smi's compute apps); null when
+ * it cannot tell (no nvidia-smi, or a container whose process ids the driver does not see).
+ */
+export function cudaProcessMemoryMiB(pid = process.pid): number | null {
+  try {
+    const out = execFileSync('nvidia-smi', ['--query-compute-apps=pid,used_memory', '--format=csv,noheader,nounits'], { timeout: 3000, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    const mine = out
+      .split('\n')
+      .map((line) => line.split(',').map((s) => s.trim()))
+      .filter(([p, mib]) => Number(p) === pid && Number.isFinite(Number(mib)));
+    return mine.length ? mine.reduce((sum, [, mib]) => sum + Number(mib), 0) : null;
+  } catch {
+    return null;
+  }
 }

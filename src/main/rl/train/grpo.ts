@@ -21,7 +21,7 @@ import { learningRate } from './schedule';
 import { loadModel } from './model-source';
 import { readState, writeState, stateFolder, copyFolder } from './state';
 import { trainingSamples } from './samples';
-import { rolloutMetrics } from './metrics';
+import { memoryMetrics, rolloutMetrics } from './metrics';
 import { storeTrajectory } from './persist';
 
 export interface RunContext {
@@ -54,6 +54,7 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
 
   const length = Math.min(config.grpo.maxSequenceLength, model.config.max_position_embeddings);
   const imagesPerRow = 1 + THUMBNAILS_PER_SEARCH * config.rollout.maxImageSearches;
+  const device = (await policy.device()).kind;
   const trainer = await policy.trainer({
     shape: { batch: config.grpo.miniBatch, length, images: imagesPerRow * config.grpo.miniBatch },
     loss: grpoLoss({ clipRatio: config.grpo.clipRatio, klCoef: config.grpo.klCoef, entropyCoef: config.grpo.entropyCoef }),
@@ -107,6 +108,7 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
         step_seconds: seconds,
         rollout_seconds: rolloutSeconds,
         tokens_per_second: generated / Math.max(rolloutSeconds, 1e-9),
+        ...memoryMetrics(device),
       };
 
       // Durable first: the state this step produced, then (if due) a checkpoint, then the commit.

@@ -1,6 +1,7 @@
 // What a GRPO step records (DESIGN.md; issue: the run dashboard's charts).
 import type { Trajectory } from '../rollout/types';
 import type { RewardBreakdown } from '../reward/spec';
+import { cudaProcessMemoryMiB } from '../../platform/device';
 
 const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 const std = (xs: readonly number[]) => {
@@ -29,4 +30,17 @@ export function rolloutMetrics(trajectories: readonly Trajectory[], rewards: rea
     tool_errors: tools.filter((t) => !t.ok).length,
     cache_hit_ratio: tools.length ? tools.filter((t) => t.cache === 'hit').length / tools.length : 0,
   };
+}
+
+const MIB = 2 ** 20;
+
+/**
+ * Memory at the end of a step: the process's resident host memory (RSS) always; on the CUDA provider also the GPU
+ * memory the driver reports for this process (onnxruntime-node exposes no allocator statistics), when it can tell.
+ */
+export function memoryMetrics(device: 'cpu' | 'cuda', cudaMemory: () => number | null = cudaProcessMemoryMiB): Record<string, number> {
+  const out: Record<string, number> = { host_memory_mib: process.memoryUsage().rss / MIB };
+  const gpu = device === 'cuda' ? cudaMemory() : null;
+  if (gpu !== null) out.device_memory_mib = gpu;
+  return out;
 }

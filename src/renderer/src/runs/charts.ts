@@ -23,7 +23,7 @@ export const CHARTS: ChartSpec[] = [
   { id: 'throughput', title: 'Throughput (tokens/s)', metrics: ['tokens_per_second'] },
   { id: 'step-time', title: 'Step and rollout time (s)', metrics: ['step_seconds', 'rollout_seconds'] },
   { id: 'loss', title: 'Loss and gradient norm', metrics: ['loss', 'pg_loss', 'grad_norm'] },
-  { id: 'memory', title: 'Device memory (MiB)', metrics: ['device_memory_mib'] },
+  { id: 'memory', title: 'Memory (MiB): GPU (CUDA) and host (RSS)', metrics: ['device_memory_mib', 'host_memory_mib'] },
 ];
 
 /** The union of the runs' steps as the x axis, each run × metric aligned to it (null where not recorded). */
