@@ -1,6 +1,6 @@
 // Waiting on jobs in tests that drive an Engine in-process.
 import type { Engine } from '../../src/main/engine/engine';
-import type { Job } from '../../src/shared/contract';
+import type { Job, JobKind } from '../../src/shared/contract';
 
 /** Resolves once the job has reported some work done (so a cancel lands while it runs). */
 export function untilProgress(engine: Engine, jobId: number): Promise<void> {
@@ -13,4 +13,11 @@ export function untilProgress(engine: Engine, jobId: number): Promise<void> {
       }
     });
   });
+}
+
+/** Starts a job and resolves with it once the engine has no job left running. */
+export async function runJob(engine: Engine, kind: JobKind, params: Record<string, unknown>): Promise<Job> {
+  const job = await engine.call('jobs.start', { kind, params });
+  await engine.jobs.idle();
+  return engine.call('jobs.get', { id: job.id });
 }

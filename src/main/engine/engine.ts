@@ -18,6 +18,7 @@ import { datasetHandlers } from './handlers/datasets';
 import { runHandlers } from './handlers/runs';
 import { trajectoryHandlers } from './handlers/trajectories';
 import { rewardHandlers } from './handlers/reward';
+import { replayHandlers } from './handlers/replay';
 
 const log = logger('engine');
 
@@ -65,6 +66,7 @@ export class Engine {
       ...runHandlers(ctx),
       ...trajectoryHandlers(ctx),
       ...rewardHandlers(ctx),
+      ...replayHandlers(ctx),
     };
   }
 

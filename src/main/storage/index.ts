@@ -14,6 +14,7 @@ import { createRunsRepository } from './repositories/runs';
 import { createTrajectoriesRepository } from './repositories/trajectories';
 import { createTrajectoryViewsRepository } from './repositories/trajectory-views';
 import { createRescoreRepository } from './repositories/rescore';
+import { createReplaysRepository } from './repositories/replays';
 
 export function createRepositories(db: Db, file: string) {
   return {
@@ -31,6 +32,7 @@ export function createRepositories(db: Db, file: string) {
     trajectories: createTrajectoriesRepository(db),
     trajectoryViews: createTrajectoryViewsRepository(db),
     rescore: createRescoreRepository(db),
+    replays: createReplaysRepository(db),
     schemaVersion: () => schemaVersion(db),
   };
 }

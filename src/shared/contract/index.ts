@@ -10,6 +10,7 @@ import { searchMethods } from './search';
 import { runMethods } from './runs';
 import { trajectoryMethods } from './trajectories';
 import { rewardMethods } from './reward';
+import { replayMethods } from './replay';
 
 export const methods = {
   ...systemMethods,
@@ -21,6 +22,7 @@ export const methods = {
   ...runMethods,
   ...trajectoryMethods,
   ...rewardMethods,
+  ...replayMethods,
 };
 
 export const events = {
@@ -46,4 +48,5 @@ export * from './search';
 export * from './runs';
 export * from './trajectories';
 export * from './reward';
+export * from './replay';
 export { method, NoParams, Ok } from './define';

@@ -3,6 +3,7 @@ import { method, NoParams } from './define';
 import { SuggestParams, DatasetImportParams, DatasetExportParams, BalanceParams } from './datasets';
 import { CorpusIngestParams } from './search';
 import { RunJobParams } from './runs';
+import { ReplayParams, DecisionProbabilitiesParams } from './replay';
 
 export const JobStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
 export type JobStatus = z.infer<typeof JobStatus>;
@@ -27,6 +28,10 @@ export const JobParamsByKind = {
   'datasets.suggest': SuggestParams,
   /** Train a run (GRPO) from its last committed step to its last step. */
   'rl.train': RunJobParams,
+  /** Counterfactual replay: force another action at a trajectory's decision point and let a checkpoint continue. */
+  'trajectories.replay': ReplayParams,
+  /** The probability a checkpoint gives each action tag at a trajectory's decision points. */
+  'trajectories.decisions': DecisionProbabilitiesParams,
   /** The demo world from scratch: build it, pre-train the tiny model, GRPO, evaluate against the baselines. */
   'demo.run': z
     .object({

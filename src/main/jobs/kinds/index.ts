@@ -4,6 +4,7 @@ import { corpusIngestJob } from './corpus-ingest';
 import { datasetImportJob, datasetExportJob, datasetBalanceJob, datasetSuggestJob } from '../../datasets/jobs';
 import { rlTrainJob } from './rl-train';
 import { demoRunJob } from './demo-run';
+import { trajectoriesDecisionsJob, trajectoriesReplayJob } from './trajectories';
 
 /** Every job kind the engine runs. Add a kind: its params in the contract (JobParamsByKind), a file here, one line below. */
 export const jobKinds: Record<string, JobDefinition> = {
@@ -15,4 +16,6 @@ export const jobKinds: Record<string, JobDefinition> = {
   [datasetSuggestJob.kind]: datasetSuggestJob,
   [rlTrainJob.kind]: rlTrainJob,
   [demoRunJob.kind]: demoRunJob,
+  [trajectoriesReplayJob.kind]: trajectoriesReplayJob,
+  [trajectoriesDecisionsJob.kind]: trajectoriesDecisionsJob,
 };

@@ -119,7 +119,7 @@ export async function evaluatePolicies(policy: Policy, samples: readonly EvalSam
     }
     const rewards = trajectories.map((t) => scoreTrajectory(reward, t, 0));
     out[which] = summarize(trajectories, rewards.map((r) => r.score));
-    if (options.record) storeEvaluation(options.record, which, spec, trajectories, rewards, out[which]);
+    if (options.record) storeEvaluation(options.record, which, { spec, limits, templates: options.templates, search: options.tools.settings ?? null }, trajectories, rewards, out[which]);
   }
   return out;
 }
@@ -127,14 +127,17 @@ export async function evaluatePolicies(policy: Policy, samples: readonly EvalSam
 function storeEvaluation(
   record: NonNullable<EvalOptions['record']>,
   which: EvalPolicy,
-  spec: RewardSpec,
+  settings: { spec: RewardSpec; limits: RolloutLimits; templates: PromptTemplates; search: RolloutTools['settings'] | null },
   trajectories: readonly Trajectory[],
   rewards: ReturnType<typeof scoreTrajectory>[],
   metrics: PolicyMetrics,
 ): void {
   const { store } = record;
   store.db.transaction(() => {
-    const run = store.repos.runs.insert(`${record.name} (${which})`, 'eval', { policy: which, datasetId: record.datasetId, checkpointId: record.checkpointId });
+    // What the rollouts were made with, so the debugger can replay them (counterfactual replay).
+    const { spec } = settings;
+    const config = { policy: which, datasetId: record.datasetId, checkpointId: record.checkpointId, limits: settings.limits, templates: settings.templates, reward: spec, search: settings.search };
+    const run = store.repos.runs.insert(`${record.name} (${which})`, 'eval', config);
     const evaluationId = store.repos.runs.addEvaluation({ name: record.name, checkpointId: record.checkpointId, datasetId: record.datasetId, policy: which, config: { runId: run.id }, metrics });
     const specId = store.repos.trajectories.ensureSpec(spec);
     trajectories.forEach((t, i) => storeTrajectory(store, { runId: run.id, step: 0, checkpointId: record.checkpointId, evaluationId, specId }, t, rewards[i], null));

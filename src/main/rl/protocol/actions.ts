@@ -15,6 +15,11 @@ export interface ParsedTurn {
   wellFormed: boolean;
 }
 
+/** What an action carries, as stored beside its kind: the answer, the text query, or why it is invalid. */
+export function actionArgument(action: Action): string | null {
+  return action.kind === 'answer' ? action.answer : action.kind === 'text_search' ? action.query : action.kind === 'invalid' ? action.reason : null;
+}
+
 /** Closing tags at which generation of a turn stops: whichever the model emits first ends its turn. */
 export const STOP_STRINGS = ['</search>', '</text_search>', '</answer>'] as const;
 

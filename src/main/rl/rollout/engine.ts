@@ -1,6 +1,6 @@
 // The rollout engine: a batch of samples × group size, generated together turn by turn; each turn's searches
 // run concurrently through the tools (and so through the search cache); every step of every trajectory recorded.
-import type { ToolCallResult } from '../../../shared/contract';
+import type { SearchEngineKind, ToolCallResult } from '../../../shared/contract';
 import { generate } from '../../model/generate/generate';
 import type { SamplingOptions } from '../../model/generate/sampling';
 import { bucketLength, type Policy } from '../../model/tiny/vlm';
@@ -16,6 +16,8 @@ export interface RolloutTools {
   textSearch(query: string): Promise<ToolCallResult>;
   /** The bytes of a thumbnail a tool result refers to. */
   image(sha256: string): Uint8Array;
+  /** Which search engine and corpus the tools search, when they are the search service's (recorded with evaluations). */
+  settings?: { engine: SearchEngineKind; corpus: string | null };
 }
 
 export interface TurnPrefix {

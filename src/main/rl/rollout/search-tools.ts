@@ -8,11 +8,14 @@ import type { RolloutTools } from './engine';
 import type { RolloutSample } from './types';
 
 export function searchRolloutTools(store: Store, home: string, options: Partial<Pick<ToolboxOptions, 'engine' | 'corpus' | 'mode'>> & { budget?: SearchBudget } = {}): RolloutTools {
-  const toolbox = new SearchService({ store, home }).toolbox(options);
+  const service = new SearchService({ store, home });
+  const toolbox = service.toolbox(options);
+  const config = service.config();
   return {
     imageSearch: (sample) => toolbox.imageSearch({ bytes: sample.image }),
     textSearch: (query) => toolbox.textSearch(query),
     image: (sha) => storedImage(store, sha),
+    settings: { engine: options.engine ?? config.engine, corpus: options.corpus === undefined ? config.corpus : options.corpus },
   };
 }
 

@@ -2,6 +2,7 @@
 import type { Store } from '../../storage';
 import type { Trajectory } from '../rollout/types';
 import type { RewardBreakdown } from '../reward/spec';
+import { actionArgument } from '../protocol/actions';
 
 export function storeTrajectory(
   store: Store,
@@ -34,7 +35,7 @@ export function storeTrajectory(
       tokenIds: turn.tokenIds,
       logprobs: turn.logprobs,
       action: turn.action.kind,
-      actionArg: turn.action.kind === 'answer' ? turn.action.answer : turn.action.kind === 'text_search' ? turn.action.query : turn.action.kind === 'invalid' ? turn.action.reason : null,
+      actionArg: actionArgument(turn.action),
       reasoning: turn.reasoning,
       wellFormed: turn.wellFormed,
       finish: turn.finish,

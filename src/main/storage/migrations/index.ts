@@ -2,6 +2,7 @@ import { foundation } from './001_foundation';
 import { datasetsMigration } from './003_datasets';
 import { search } from './002_search';
 import { rl } from './004_rl';
+import { lab } from './005_lab';
 
 export interface Migration {
   version: number;
@@ -10,4 +11,4 @@ export interface Migration {
 }
 
 /** Every migration, in order. Add one: a numbered file in this folder and one entry here. */
-export const migrations: Migration[] = [foundation, search, datasetsMigration, rl];
+export const migrations: Migration[] = [foundation, search, datasetsMigration, rl, lab];

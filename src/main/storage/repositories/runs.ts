@@ -102,6 +102,10 @@ export function createRunsRepository(db: Db) {
     latestCheckpoint(): { id: number; step: number; path: string } | undefined {
       return db.prepare<[], { id: number; step: number; path: string }>('SELECT id, step, path FROM checkpoints ORDER BY id DESC LIMIT 1').get();
     },
+    /** Every checkpoint, newest first (pre-trained ones may belong to no run). */
+    allCheckpoints(): { id: number; runId: number | null; step: number; path: string }[] {
+      return db.prepare<[], { id: number; runId: number | null; step: number; path: string }>('SELECT id, run_id AS runId, step, path FROM checkpoints ORDER BY id DESC').all();
+    },
     checkpoint(id: number): { id: number; runId: number | null; step: number; path: string } | undefined {
       return db.prepare<[number], { id: number; runId: number | null; step: number; path: string }>('SELECT id, run_id AS runId, step, path FROM checkpoints WHERE id = ?').get(id);
     },

@@ -81,6 +81,13 @@ export function createTrajectoriesRepository(db: Db) {
     countForStep(runId: number, step: number): number {
       return (db.prepare('SELECT count(*) AS n FROM trajectories WHERE run_id = ? AND step = ?').get(runId, step) as { n: number }).n;
     },
+    /** The search cache key of one of a run's tool calls (which engine and corpus it searched), if it made any. */
+    anyToolCacheKey(runId: number): string | null {
+      const row = db
+        .prepare<[number], { key: string }>('SELECT u.tool_cache_key AS key FROM turns u JOIN trajectories t ON t.id = u.trajectory_id WHERE t.run_id = ? AND u.tool_cache_key IS NOT NULL LIMIT 1')
+        .get(runId);
+      return row?.key ?? null;
+    },
     /** A dataset's samples that a rollout can use (they have an image), with the label that says what they need. */
     trainingRows(datasetId: number, split: string | null): { id: number; question: string; answer: string; candidateAnswers: string[]; imageSha256: string; need: string | null; dataSource: string | null }[] {
       const rows = db

@@ -1,0 +1,95 @@
+// The probability a policy gives each action at a trajectory's decision points. A decision point is where a model
+// turn closed its reasoning: right after `</reason>` (and any whitespace the turn wrote after it), the policy picks
+// the action's opening tag. Each tag's probability is the product of its tokens' probabilities given the
+// conversation so far (one forward pass per variant, all in one batch); the three need not sum to 1, since the
+// policy may also write something else there.
+import type { DecisionAction, DecisionProbabilities, DecisionProbability } from '../../../shared/contract';
+import type { Store } from '../../storage';
+import { Policy, type TinyVlm } from '../../model/tiny/vlm';
+import type { TextTokenizer } from '../../model/tiny/tokenizer';
+import { imageToPixels } from '../rollout/pixels';
+import { storedImage } from '../rollout/search-tools';
+import { readState } from '../train/state';
+import { checkpointLabel, loadStoredRollout } from './source';
+
+const TAGS: Record<DecisionAction, string> = { image_search: '<search>', text_search: '<text_search>', answer: '<answer>' };
+const ACTIONS = Object.keys(TAGS) as DecisionAction[];
+
+export interface DecisionPoint {
+  turn: number;
+  /** Where the action tag is (or would be): the conversation before it is the decision's context. */
+  position: number;
+  taken: DecisionAction | null;
+  sampled: boolean;
+}
+
+/** Decision points in a conversation's tokens: in the k-th assistant turn, the first token after its first `</reason>` that is not whitespace. */
+export function findDecisionPoints(tok: TextTokenizer, ids: readonly number[], lossMask: readonly number[]): DecisionPoint[] {
+  const header = tok.encode('<|im_start|>assistant\n');
+  const closeReason = tok.tokenId('</reason>');
+  const tagAction = new Map(ACTIONS.map((a) => [tok.encode(TAGS[a])[0], a]));
+  const out: DecisionPoint[] = [];
+  let turn = 0;
+  for (let i = 0; i + header.length <= ids.length; i++) {
+    if (!header.every((h, j) => ids[i + j] === h)) continue;
+    const start = i + header.length;
+    let end = start;
+    while (end < ids.length && ids[end] !== tok.ids.imEnd) end++;
+    const close = ids.slice(start, end).indexOf(closeReason ?? -1);
+    if (close >= 0) {
+      let position = start + close + 1;
+      while (position < end && tok.decode([ids[position]]).trim() === '') position++;
+      out.push({ turn, position, taken: position < end ? (tagAction.get(ids[position]) ?? null) : null, sampled: lossMask[position] === 1 });
+    }
+    turn++;
+    i = end;
+  }
+  return out;
+}
+
+/** Each action tag's probability at each decision point, under `model`. `images` are the conversation's, in order. */
+export async function tagProbabilities(policy: Policy, model: TinyVlm, ids: readonly number[], images: readonly Float32Array[], points: readonly DecisionPoint[]): Promise<DecisionProbability[]> {
+  if (points.length === 0) return [];
+  const tok = model.tokenizer;
+  const tagIds = ACTIONS.map((a) => tok.encode(TAGS[a]));
+  const seqs = points.flatMap((p) => {
+    const context = ids.slice(0, p.position);
+    const imageCount = context.filter((id) => id === tok.ids.visionStart).length;
+    return tagIds.map((tag) => ({ ids: [...context, ...tag], images: images.slice(0, imageCount) }));
+  });
+  const { logprobs } = await policy.logprobs(seqs);
+  return points.map((p, k) => {
+    const probabilities = Object.fromEntries(
+      ACTIONS.map((action, a) => {
+        const row = logprobs[k * ACTIONS.length + a];
+        let lp = 0;
+        for (let j = 0; j < tagIds[a].length; j++) lp += row[p.position + j];
+        return [action, Math.min(1, Math.exp(lp))];
+      }),
+    ) as DecisionProbability['probabilities'];
+    return { ...p, probabilities };
+  });
+}
+
+/** A stored trajectory's decision points under a checkpoint (by default the one that generated it). */
+export async function decisionProbabilities(store: Store, params: { trajectoryId: number; checkpointId?: number }): Promise<DecisionProbabilities> {
+  const stored = loadStoredRollout(store, params.trajectoryId);
+  const checkpointId = params.checkpointId ?? stored.checkpoint?.id;
+  if (checkpointId === undefined) throw new Error(`Trajectory ${stored.id}: the checkpoint that generated it is unknown; choose one`);
+  const checkpoint = store.repos.runs.checkpoint(checkpointId);
+  if (!checkpoint) throw new Error(`No checkpoint with id ${checkpointId}`);
+  const model = readState(checkpoint.path).model;
+  const { ids, lossMask } = stored.tokens;
+  if (ids.some((id) => id >= model.config.vocab_size)) throw new Error(`Checkpoint ${checkpointId}'s vocabulary does not cover this trajectory's tokens`);
+  const points = findDecisionPoints(model.tokenizer, ids, lossMask);
+  // The conversation's images in order: the question's, then each tool call's thumbnails.
+  const size = model.config.vision_config.image_size;
+  const shas = stored.turns.flatMap((t) => ((t.toolResult as { images?: string[] } | null)?.images ?? []));
+  const images = [await imageToPixels(stored.sample.image, size), ...(await Promise.all(shas.map((sha) => imageToPixels(storedImage(store, sha), size))))];
+  const policy = new Policy(model, { device: 'auto', frozen: true });
+  try {
+    return { trajectoryId: stored.id, checkpointId, checkpointLabel: checkpointLabel(store, checkpointId), decisions: await tagProbabilities(policy, model, ids, images, points) };
+  } finally {
+    await policy.release();
+  }
+}

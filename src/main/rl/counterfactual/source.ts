@@ -1,0 +1,86 @@
+// A stored trajectory as what a replay or a probability query needs: its sample (with the image's bytes), turns and
+// tokens, the policy that generated it, and the settings its run rolled out with — limits, prompt templates, reward
+// spec, search engine and corpus — read from the run's config (a GRPO run's, or what an evaluation recorded), else
+// from what the trajectory's own tool calls and reward row say.
+import type { Store } from '../../storage';
+import { DEFAULT_LIMITS, type RolloutLimits } from '../protocol/limits';
+import { DEFAULT_TEMPLATES, type PromptTemplates } from '../protocol/templates';
+import { DEFAULT_REWARD_SPEC, RewardSpec } from '../reward/spec';
+import { RunConfig } from '../train/config';
+import { readTemplates } from '../train/state';
+import { storedImage } from '../rollout/search-tools';
+import type { RolloutSample } from '../rollout/types';
+import type { SearchEngineKind } from '../../../shared/contract';
+
+type Detail = NonNullable<ReturnType<Store['repos']['trajectoryViews']['detail']>>;
+
+export interface StoredRollout {
+  id: number;
+  runId: number;
+  step: number;
+  sample: RolloutSample;
+  turns: Detail['turns'];
+  tokens: Detail['tokens'];
+  /** The checkpoint that generated it, when known. */
+  checkpoint: { id: number; path: string } | null;
+  limits: RolloutLimits;
+  templates: PromptTemplates;
+  reward: RewardSpec;
+  search: { engine: SearchEngineKind; corpus: string | null };
+}
+
+export function checkpointLabel(store: Store, id: number): string {
+  const c = store.repos.runs.checkpoint(id);
+  const run = c?.runId ? store.repos.runs.get(c.runId) : undefined;
+  return c ? `checkpoint ${id}${run ? ` · ${run.name}` : ''} · step ${c.step}` : `checkpoint ${id}`;
+}
+
+export function loadStoredRollout(store: Store, id: number): StoredRollout {
+  const views = store.repos.trajectoryViews;
+  const summary = views.summary(id);
+  const detail = views.detail(id);
+  if (!summary || !detail) throw new Error(`No trajectory with id ${id}`);
+  if (!detail.sample) throw new Error(`Trajectory ${id} has no stored sample to replay`);
+  if (!detail.sample.imageSha256) throw new Error(`Trajectory ${id}'s sample has no image`);
+  const run = store.repos.runs.get(summary.runId)!;
+  const grpo = RunConfig.safeParse(run.config);
+  // An evaluation run records its limits, templates and reward beside the policy it evaluated.
+  const recorded = (grpo.success ? {} : (run.config ?? {})) as { limits?: RolloutLimits; templates?: PromptTemplates; reward?: unknown; search?: { engine: SearchEngineKind; corpus: string | null } };
+  const found = detail.checkpointPath ? store.repos.runs.checkpointAt(detail.checkpointPath) : undefined;
+  const checkpoint = found ? { id: found.id, path: found.path } : null;
+
+  const limits: RolloutLimits = grpo.success ? { ...grpo.data.rollout } : { ...DEFAULT_LIMITS, ...recorded.limits };
+  const templates = grpo.success ? grpo.data.rollout.templates : (recorded.templates ?? (checkpoint ? readTemplates(checkpoint.path) : DEFAULT_TEMPLATES));
+  const storedSpec = detail.reward?.specId ? store.repos.rescore.specs().find((s) => s.id === detail.reward!.specId) : undefined;
+  const reward = grpo.success ? grpo.data.reward : RewardSpec.safeParse(recorded.reward).data ?? (storedSpec ? RewardSpec.parse(storedSpec) : DEFAULT_REWARD_SPEC);
+
+  return {
+    id,
+    runId: summary.runId,
+    step: summary.step,
+    sample: {
+      sampleId: detail.sample.id,
+      question: detail.sample.question,
+      image: storedImage(store, detail.sample.imageSha256),
+      groundTruth: detail.sample.answer,
+      candidateAnswers: detail.sample.candidateAnswers,
+      need: detail.sample.need,
+    },
+    turns: detail.turns,
+    tokens: detail.tokens,
+    checkpoint,
+    limits,
+    templates,
+    reward,
+    search: grpo.success ? { engine: grpo.data.search.engine, corpus: grpo.data.search.corpus } : (recorded.search ?? searchOfToolCalls(store, summary.runId)),
+  };
+}
+
+/** The engine and corpus a run's searches used, from the cache entry of one of its tool calls. */
+function searchOfToolCalls(store: Store, runId: number): { engine: SearchEngineKind; corpus: string | null } {
+  const key = store.repos.trajectories.anyToolCacheKey(runId);
+  const entry = key ? store.repos.searchCache.get(key) : undefined;
+  if (!entry) return { engine: 'local', corpus: null };
+  const corpus = entry.params.corpus;
+  return { engine: entry.engine, corpus: typeof corpus === 'string' && corpus !== '*' ? corpus : null };
+}

@@ -1,0 +1,185 @@
+// Counterfactual replay and decision probabilities on a real tiny demo run (real model, real SQLite, the real
+// local search engine and cache), driven as the UI drives them: jobs started through the engine, results read back
+// through the API.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../../src/main/engine/engine';
+import { DecisionProbabilities, type TrajectoryDetail } from '../../src/shared/contract';
+import { Policy } from '../../src/main/model/tiny/vlm';
+import { readState } from '../../src/main/rl/train/state';
+import { imageToPixels } from '../../src/main/rl/rollout/pixels';
+import { removeTempHomes } from '../helpers/home';
+import { openRunFixture } from '../helpers/run-fixture';
+import { runJob } from '../helpers/jobs';
+
+let engine: Engine;
+let runId: number;
+let pretrained: number;
+
+beforeAll(async () => {
+  ({ engine, runId } = await openRunFixture());
+  pretrained = engine.store.repos.runs.allCheckpoints().at(-1)!.id;
+}, 180_000);
+
+afterAll(async () => {
+  await engine?.close();
+  removeTempHomes();
+});
+
+const runNamed = async (suffix: string) => (await engine.call('runs.list', {})).find((r) => r.name.endsWith(suffix))!;
+const firstOf = async (suffix: string) => (await engine.call('trajectories.list', { runId: (await runNamed(suffix)).id, limit: 1 })).items[0];
+const cacheRows = () => (engine.store.db.prepare('SELECT count(*) AS n FROM search_cache').get() as { n: number }).n;
+const cacheLog = () => engine.store.db.prepare("SELECT status, count(*) AS n FROM search_calls GROUP BY status").all() as { status: string; n: number }[];
+
+async function replay(params: Record<string, unknown>) {
+  const job = await runJob(engine, 'trajectories.replay', params);
+  expect(job.error).toBeNull();
+  expect(job.status).toBe('succeeded');
+  return engine.call('replay.get', { id: (job.result as { replayId: number }).replayId });
+}
+
+describe('counterfactual replay', () => {
+  it('lists the decision points of a trajectory with the choices the search budget leaves', async () => {
+    const rag = await firstOf('pre-trained (rag)');
+    const options = await engine.call('replay.options', { trajectoryId: rag.id });
+    // RAG: image search, text search, answer, under the limits its evaluation recorded (1 image and 1 text search):
+    // by the answer both searches are spent, so there is no other choice there.
+    expect(options.decisions).toEqual([
+      { turn: 0, action: 'image_search', alternatives: ['answer', 'text_search'], defaultForce: 'answer' },
+      { turn: 1, action: 'text_search', alternatives: ['answer'], defaultForce: 'answer' },
+      { turn: 2, action: 'answer', alternatives: [], defaultForce: null },
+    ]);
+    expect(options.checkpoints.map((c) => c.id)).toContain(pretrained);
+  });
+
+  it('answers instead of searching: earlier turns replayed verbatim, the action at turn k changed, the reward computed', async () => {
+    const rag = await firstOf('pre-trained (rag)');
+    const original: TrajectoryDetail = await engine.call('trajectories.get', { id: rag.id });
+    const entries = cacheRows();
+    const r = await replay({ trajectoryId: rag.id, turn: 1, checkpointId: pretrained });
+    expect(r).toMatchObject({ trajectoryId: rag.id, turn: 1, forced: 'answer', cacheMode: 'replay-only', checkpointId: pretrained });
+    const [first, forced] = r.outcome.turns;
+    // Turn 1 is replayed as it was, tool result included.
+    expect(first.origin).toBe('original');
+    expect(first.responseText).toBe(original.turnList[0].responseText);
+    expect(first.action).toBe(original.turnList[0].action);
+    expect(first.toolResult?.text).toBe(original.turnList[0].toolResult?.text);
+    expect(first.toolResult?.images).toEqual(original.turnList[0].toolResult?.images);
+    // Turn 2 answers where the trajectory searched, with the same reasoning.
+    expect(original.turnList[1].action).toBe('text_search');
+    expect(forced).toMatchObject({ origin: 'forced', action: 'answer' });
+    expect(forced.responseText.startsWith(`<reason>${original.turnList[1].reasoning}</reason><answer>`)).toBe(true);
+    expect(r.outcome.turns).toHaveLength(2);
+    expect(r.outcome.endReason).toBe('answered');
+    expect(r.outcome.finalAnswer).toBe(forced.actionArg);
+    // The run's reward spec (the method's default): (1 − α)·score·(searched and correct ? 1 − penalty : 1) + α·format.
+    const { score, format, total } = r.outcome.reward;
+    expect(r.outcome.reward.spec).toMatch(/^mmsearch-r1 v\d+$/);
+    expect(r.outcome.reward.variables.searches).toBe(1);
+    expect(total).toBeCloseTo(0.9 * score * (score > 0 ? 0.9 : 1) + 0.1 * format, 9);
+    expect(cacheRows()).toBe(entries);
+    // Stored: the trajectory's replays list it.
+    expect((await engine.call('replay.list', { trajectoryId: rag.id })).map((x) => x.id)).toContain(r.id);
+  }, 60_000);
+
+  it('searches instead of answering in replay-only mode without any live search', async () => {
+    const direct = await firstOf('pre-trained (direct)');
+    const original = await engine.call('trajectories.get', { id: direct.id });
+    expect(original.turnList[0].action).toBe('answer');
+    const entries = cacheRows();
+    const logBefore = cacheLog();
+    const image = await replay({ trajectoryId: direct.id, turn: 0, checkpointId: pretrained });
+    expect(image.forced).toBe('image_search'); // the other choice: image search while its budget allows
+    expect(image.outcome.turns[0]).toMatchObject({ origin: 'forced', action: 'image_search' });
+    expect(image.outcome.turns[0].responseText).toBe(`<reason>${original.turnList[0].reasoning}</reason><search><img></search>`);
+    const text = await replay({ trajectoryId: direct.id, turn: 0, force: 'text_search', checkpointId: pretrained, temperature: 1, seed: 7 });
+    expect(text.outcome.turns[0]).toMatchObject({ origin: 'forced', action: expect.stringMatching(/text_search|invalid/) });
+    for (const r of [image, text]) {
+      expect(r.outcome.original).toBe('answer');
+      expect(r.outcome.reward.variables.turns).toBe(r.outcome.turns.length);
+      for (const t of r.outcome.turns) if (t.toolResult) expect(['hit', 'replay-miss']).toContain(t.toolResult.cache);
+      // A miss is an error the model saw (and the user sees), not a call.
+      for (const t of r.outcome.turns) if (t.toolResult?.cache === 'replay-miss') expect(t.toolResult.ok).toBe(false);
+      expect(r.outcome.toolErrors).toBe(r.outcome.turns.filter((t) => t.toolResult && !t.toolResult.ok).length);
+    }
+    // The question's image was searched by the RAG evaluation: the forced image search hits the cache.
+    expect(image.outcome.turns[0].toolResult?.cache).toBe('hit');
+    expect(cacheRows()).toBe(entries);
+    const after = cacheLog();
+    const count = (log: typeof after, status: string) => log.find((l) => l.status === status)?.n ?? 0;
+    for (const status of ['miss', 'refreshed', 'error']) expect(count(after, status)).toBe(count(logBefore, status));
+  }, 60_000);
+
+  it('refuses what is no counterfactual', async () => {
+    const rag = await firstOf('pre-trained (rag)');
+    await expect(replay({ trajectoryId: rag.id, turn: 1, force: 'text_search', checkpointId: pretrained })).rejects.toThrow();
+    const failed = await runJob(engine, 'trajectories.replay', { trajectoryId: rag.id, turn: 1, force: 'image_search', checkpointId: pretrained });
+    expect(failed.error).toMatch(/Cannot force image_search at turn 2: the choices there are answer/);
+    const noCheckpoint = await runJob(engine, 'trajectories.replay', { trajectoryId: rag.id, turn: 0 });
+    expect(noCheckpoint.error).toMatch(/checkpoint that generated it is unknown/);
+    await expect(engine.call('jobs.start', { kind: 'trajectories.replay', params: { trajectoryId: rag.id, turn: 0, cacheMode: 'sometimes' } })).rejects.toThrow(/cacheMode/);
+    await expect(engine.call('replay.get', { id: 999_999 })).rejects.toThrow(/No replay/);
+  }, 60_000);
+});
+
+describe('decision probabilities', () => {
+  async function probabilities(trajectoryId: number, checkpointId?: number) {
+    const job = await runJob(engine, 'trajectories.decisions', { trajectoryId, ...(checkpointId ? { checkpointId } : {}) });
+    expect(job.error).toBeNull();
+    return DecisionProbabilities.parse(job.result);
+  }
+
+  it("gives each action tag's probability at every decision point, matching a direct log-prob computation", async () => {
+    const rag = await firstOf('pre-trained (rag)');
+    const detail = await engine.call('trajectories.get', { id: rag.id });
+    const result = await probabilities(rag.id, pretrained);
+    // The baseline's forced turns close their reasoning, then take image search, text search, answer.
+    expect(result.decisions.map((d) => [d.turn, d.taken, d.sampled])).toEqual([
+      [0, 'image_search', false],
+      [1, 'text_search', false],
+      [2, 'answer', false],
+    ]);
+    const model = readState(engine.store.repos.runs.checkpoint(pretrained)!.path).model;
+    const tok = model.tokenizer;
+    const size = model.config.vision_config.image_size;
+    const bytes = (sha: string) => engine.store.repos.images.get(sha)!.bytes;
+    const images = await Promise.all([detail.sample!.imageSha256!, ...detail.turnList.flatMap((t) => t.toolResult?.images ?? [])].map((sha) => imageToPixels(bytes(sha), size)));
+    const policy = new Policy(model, { device: 'cpu' });
+    try {
+      for (const d of result.decisions) {
+        const p = d.probabilities;
+        for (const v of Object.values(p)) expect(v >= 0 && v <= 1).toBe(true);
+        expect(p.image_search + p.text_search + p.answer).toBeLessThanOrEqual(1 + 1e-6);
+        // The token at the decision is the tag the trajectory took; the context before it ends with </reason>.
+        expect(tok.decode([detail.tokens.ids[d.position]])).toBe({ image_search: '<search>', text_search: '<text_search>', answer: '<answer>' }[d.taken!]);
+        const context = detail.tokens.ids.slice(0, d.position);
+        expect(tok.decode(context.slice(-1))).toBe('</reason>');
+        const n = context.filter((id) => id === tok.ids.visionStart).length;
+        for (const [action, tag] of [['image_search', '<search>'], ['text_search', '<text_search>'], ['answer', '<answer>']] as const) {
+          const { logprobs } = await policy.logprobs([{ ids: [...context, ...tok.encode(tag)], images: images.slice(0, n) }]);
+          expect(p[action]).toBeCloseTo(Math.exp(logprobs[0][d.position]), 4);
+        }
+      }
+    } finally {
+      await policy.release();
+    }
+  }, 60_000);
+
+  it('agrees with the behaviour log-prob recorded where the generating policy sampled the tag', async () => {
+    // Step 1's rollouts were sampled (temperature 1) by the checkpoint the run started from.
+    const { items } = await engine.call('trajectories.list', { runId, step: 1, limit: 100 });
+    let compared = 0;
+    for (const t of items) {
+      const detail = await engine.call('trajectories.get', { id: t.id });
+      if (!detail.tokens.texts?.some((x, i) => x === '</reason>' && detail.tokens.lossMask[i])) continue;
+      const result = await probabilities(t.id);
+      expect(result.checkpointId).toBe(pretrained);
+      for (const d of result.decisions.filter((x) => x.sampled && x.taken)) {
+        expect(d.probabilities[d.taken!]).toBeCloseTo(Math.exp(detail.tokens.logprobs[d.position]), 3);
+        compared++;
+      }
+      if (compared >= 2) break;
+    }
+    // The tiny fixture model is barely trained, but (seeded) it does sample an action tag after </reason> at step 1.
+    expect(compared).toBeGreaterThan(0);
+  }, 120_000);
+});
