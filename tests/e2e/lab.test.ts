@@ -144,6 +144,49 @@ describe('the lab pages', () => {
     await expect.poll(() => compare.count()).toBe(0);
   });
 
+  it('replays a decision with the other choice (W) and shows the outcome and reward beside the original', async () => {
+    await page.getByLabel('Run').selectOption({ label: 'demo: pre-trained (rag)' });
+    await expect.poll(() => page.getByTestId('turn').count()).toBe(3);
+    await page.keyboard.press('ArrowRight'); // turn 2: the text search
+    await expect.poll(() => currentTurn()).toBe('1');
+    await page.keyboard.press('w');
+    const panel = page.getByTestId('replay-panel');
+    await expect.poll(() => panel.isVisible()).toBe(true);
+    expect(await panel.textContent()).toContain('What if… at turn 2');
+    // The other choice is the answer; the search cache is replay-only unless the user opts in.
+    await expect.poll(() => panel.getByTestId('replay-force').inputValue()).toBe('answer');
+    expect(await panel.getByTestId('replay-cache').inputValue()).toBe('replay-only');
+    const pretrained = await panel.getByTestId('replay-checkpoint').locator('option', { hasText: 'step 0' }).first().getAttribute('value');
+    await panel.getByTestId('replay-checkpoint').selectOption(pretrained!);
+    await panel.getByTestId('replay-run').click();
+    const result = page.getByTestId('replay-result');
+    await expect.poll(() => result.isVisible(), { timeout: 90_000 }).toBe(true);
+    // Side by side from the decision point: the original searched, the replay answered; both with their rewards.
+    expect(await result.getByTestId('replay-original-turn').first().getAttribute('data-action')).toBe('text_search');
+    expect(await result.getByTestId('replay-outcome-turn').first().getAttribute('data-action')).toBe('answer');
+    expect(await result.getByTestId('replay-outcome-total').textContent()).toMatch(/^\d\.\d{3}$/);
+    expect(await result.getByTestId('replay-original-reward').textContent()).toMatch(/score.*format.*penalty.*total/);
+    expect(await panel.getByTestId('replay-history-item').count()).toBeGreaterThanOrEqual(1);
+    await page.screenshot({ path: artifactPath('lab-replay.png'), fullPage: true });
+    // The policy's probabilities of searching versus answering at each decision point, from the token view.
+    if (!(await page.getByTestId('token-view').isVisible())) await page.keyboard.press('t');
+    await page.getByTestId('decision-probs-compute').click();
+    await expect.poll(() => page.getByTestId('decision-probabilities').getByTestId('decision-bars').count(), { timeout: 60_000 }).toBe(3);
+    const p = Number(await page.getByTestId('decision-probabilities').getByTestId('decision-bars').first().getByTestId('p-image_search').textContent());
+    expect(p).toBeGreaterThanOrEqual(0);
+    expect(p).toBeLessThanOrEqual(1);
+    // The turn view shows the bars of its own decision too.
+    expect(await page.locator('[data-testid=turn][data-turn="1"]').getByTestId('decision-bars').count()).toBe(1);
+    await page.screenshot({ path: artifactPath('lab-decision-probabilities.png'), fullPage: true });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => panel.count()).toBe(0);
+    await page.keyboard.press('t');
+    // The shortcut is in the help overlay.
+    await page.keyboard.press('?');
+    await expect.poll(() => page.getByRole('dialog', { name: 'Keyboard shortcuts' }).textContent()).toContain('what if');
+    await page.keyboard.press('Escape');
+  });
+
   it('edits the reward with checking and completion, re-scores the run and sees the histogram change', async () => {
     await page.getByLabel('Run').selectOption({ label: 'demo' });
     await expect.poll(() => page.getByTestId('trajectory-total').textContent()).toBe('27 trajectories');

@@ -17,6 +17,7 @@ export const shortcuts: { keys: string; action: string }[] = [
   { keys: 'G · T · Z', action: 'Trajectories: GRPO group · token view · zero-variance groups only' },
   { keys: 'M', action: 'Trajectories: pin for the reward preview' },
   { keys: 'C', action: "Trajectories: this sample's trajectories across runs and checkpoints" },
+  { keys: 'W · Esc', action: 'Trajectories: what if… at this turn (force the other choice and replay) · close it' },
   { keys: 'Tab · Ctrl+Enter · Ctrl+S', action: 'Reward: complete a name · re-score the run · save as a new version' },
   { keys: '?', action: 'Show or hide this help' },
   { keys: 'Esc', action: 'Close overlays' },

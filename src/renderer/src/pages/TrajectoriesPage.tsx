@@ -8,6 +8,7 @@ import { TrajectoryPanel } from '../trajectories/TrajectoryPanel';
 import { GroupView } from '../trajectories/GroupView';
 import { CompareView } from '../trajectories/CompareView';
 import { useReward } from '../reward/store';
+import { useReplay } from '../trajectories/replay-store';
 import '../trajectories/trajectories.css';
 
 function isTyping(target: EventTarget | null): boolean {
@@ -28,6 +29,15 @@ export function TrajectoriesPage() {
     else reward.pin(id);
   }, []);
 
+  // W: "what if…" at the current turn (a decision point), or close it.
+  const toggleReplay = useCallback(() => {
+    const { detail: d, turn: k } = useDebugger.getState();
+    const replay = useReplay.getState();
+    if (!d) return;
+    if (replay.trajectoryId === d.id && replay.turn === k) replay.close();
+    else void replay.openAt(d.id, k);
+  }, []);
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
@@ -45,6 +55,8 @@ export function TrajectoriesPage() {
         m: () => togglePin(),
         c: () => void toggleCompare(),
         z: () => void setFilters({ ...filters, zeroVariance: filters.zeroVariance ? undefined : true }),
+        w: () => toggleReplay(),
+        Escape: () => useReplay.getState().close(),
       };
       const action = keys[e.key];
       if (action) {
@@ -54,7 +66,7 @@ export function TrajectoriesPage() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [move, moveTurn, toggleGroup, toggleCompare, filters, setFilters, togglePin]);
+  }, [move, moveTurn, toggleGroup, toggleCompare, filters, setFilters, togglePin, toggleReplay]);
 
   return (
     <section className="page lab-debugger">
@@ -76,7 +88,7 @@ export function TrajectoriesPage() {
           <TrajectoryList />
           <div className="lab-detail">
             <div className="muted lab-keys">
-              <kbd>↑</kbd>/<kbd>↓</kbd> trajectory · <kbd>←</kbd>/<kbd>→</kbd> turn · <kbd>G</kbd> group · <kbd>T</kbd> tokens · <kbd>M</kbd> pin · <kbd>C</kbd> across checkpoints · <kbd>Z</kbd> zero-variance only
+              <kbd>↑</kbd>/<kbd>↓</kbd> trajectory · <kbd>←</kbd>/<kbd>→</kbd> turn · <kbd>G</kbd> group · <kbd>T</kbd> tokens · <kbd>M</kbd> pin · <kbd>C</kbd> across checkpoints · <kbd>W</kbd> what if… · <kbd>Z</kbd> zero-variance only
               <button className="small ghost" onClick={() => void toggleGroup()}>
                 {group ? 'Hide group' : 'Show group'}
               </button>

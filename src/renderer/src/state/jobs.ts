@@ -45,3 +45,19 @@ api.onConnection((connected) => connected && void useJobs.getState().load());
 /** Newest first. */
 export const selectJobs = (s: JobsState): Job[] => Object.values(s.byId).sort((a, b) => b.id - a.id);
 export const isActive = (job: Job): boolean => job.status === 'queued' || job.status === 'running';
+
+/** Resolves with the job once it has finished (succeeded, failed, cancelled or interrupted), from the job events. */
+export function untilFinished(id: number): Promise<Job> {
+  return new Promise((resolve) => {
+    const check = (s: JobsState) => {
+      const job = s.byId[id];
+      if (!job || isActive(job)) return false;
+      stop();
+      resolve(job);
+      return true;
+    };
+    const stop = useJobs.subscribe(check);
+    // It may have finished before we started listening: ask once.
+    if (!check(useJobs.getState())) void api.call('jobs.get', { id }).then((job) => useJobs.setState((s) => ({ byId: { ...s.byId, [id]: job } })), reportError);
+  });
+}

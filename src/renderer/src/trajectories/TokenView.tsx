@@ -1,6 +1,7 @@
 // The conversation's tokens coloured by the behaviour policy's log-prob (the probability the model gave the
 // token it sampled); tokens masked out of the loss (prompt, tool output, image placeholders) are shaded.
 import type { TrajectoryDetail } from '../../../shared/contract';
+import { DecisionProbabilitiesView } from './DecisionBars';
 
 const MAX_TOKENS = 4000;
 
@@ -55,6 +56,7 @@ export function TokenView({ detail }: { detail: TrajectoryDetail }) {
       ) : (
         <div className="muted">No search-or-answer decision was sampled (no action tag in the generated tokens).</div>
       )}
+      <DecisionProbabilitiesView detail={detail} />
       <div className="lab-token-grid">
         {ids.slice(0, shown).map((id, i) =>
           lossMask[i] ? (

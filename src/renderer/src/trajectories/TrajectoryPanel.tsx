@@ -7,6 +7,9 @@ import { trajectoryEvents } from './events';
 import { EventView } from './EventViews';
 import { RewardBar } from './RewardBar';
 import { TokenView } from './TokenView';
+import { DecisionBars, useDecisionsOf } from './DecisionBars';
+import { ReplayPanel } from './ReplayPanel';
+import { useReplay } from './replay-store';
 
 function QuestionImage({ sha }: { sha: string }) {
   const src = useImageSrc(sha, false);
@@ -15,6 +18,9 @@ function QuestionImage({ sha }: { sha: string }) {
 
 export function TrajectoryPanel({ detail, turn, setTurn, showTokens }: { detail: TrajectoryDetail; turn: number; setTurn(t: number): void; showTokens: boolean }) {
   const events = trajectoryEvents(detail);
+  const decisions = useDecisionsOf(detail.id);
+  const replaying = useReplay((s) => s.trajectoryId === detail.id);
+  const openReplay = useReplay((s) => s.openAt);
   const turnRefs = useRef<(HTMLDivElement | null)[]>([]);
   useEffect(() => {
     turnRefs.current[turn]?.scrollIntoView({ block: 'nearest' });
@@ -34,6 +40,7 @@ export function TrajectoryPanel({ detail, turn, setTurn, showTokens }: { detail:
         </div>
       </div>
       {showTokens ? <TokenView detail={detail} /> : null}
+      {replaying ? <ReplayPanel detail={detail} /> : null}
       <div className="lab-turn-tabs" role="tablist">
         {detail.turnList.map((t) => (
           <button key={t.index} role="tab" aria-selected={t.index === turn} className={`small ${t.index === turn ? '' : 'ghost'}`} onClick={() => setTurn(t.index)}>
@@ -56,7 +63,27 @@ export function TrajectoryPanel({ detail, turn, setTurn, showTokens }: { detail:
           <div className="lab-turn-title">
             Turn {t.index + 1} of {detail.turnList.length}
             {t.latencyMs !== null ? <span className="muted"> · generated in {Math.round(t.latencyMs)} ms</span> : null}
+            {['answer', 'image_search', 'text_search'].includes(t.action ?? '') ? (
+              <button
+                className="small ghost"
+                data-testid="what-if"
+                onClick={(e) => {
+                  e.stopPropagation();
+                  setTurn(t.index);
+                  void openReplay(detail.id, t.index);
+                }}
+              >
+                What if… (W)
+              </button>
+            ) : null}
           </div>
+          {decisions
+            ?.filter((d) => d.turn === t.index)
+            .map((d) => (
+              <div key={d.position} className="muted">
+                decision: <DecisionBars decision={d} />
+              </div>
+            ))}
           {events
             .filter((e) => e.turn === t.index && e.kind !== 'reward')
             .map((e, i) => (

@@ -10,7 +10,7 @@ export type TrajectoryEvent =
   | { kind: 'tool'; turn: number; result: ToolCallResult | null; cacheKey: string | null; latencyMs: number | null }
   | { kind: 'reward'; turn: number; reward: RewardDetail };
 
-function turnEvents(t: TurnDetail): TrajectoryEvent[] {
+export function turnEvents(t: TurnDetail): TrajectoryEvent[] {
   const events: TrajectoryEvent[] = [];
   if (t.promptText) events.push({ kind: 'prompt', turn: t.index, text: t.promptText });
   events.push({ kind: 'generation', turn: t.index, reasoning: t.reasoning, response: t.responseText, tokens: t.tokenIds.length, wellFormed: t.wellFormed, finish: t.finish });
