@@ -201,8 +201,10 @@ describe('the lab pages', () => {
       after: await page.locator('rect.rw-after').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-count'))),
     });
     // Under the run's own spec nothing changes.
+    // Re-scoring runs as a job (a worker thread): allow for its start on a busy machine.
+    const job = { timeout: 30_000 };
     await page.getByTestId('rescore').click();
-    await expect.poll(() => page.getByTestId('changed-rewards').textContent()).toBe('0');
+    await expect.poll(() => page.getByTestId('changed-rewards').textContent(), job).toBe('0');
     const same = await counts();
     expect(same.after).toEqual(same.before);
     // Edit: a syntax error is shown with its position; completion finishes a variable name.
@@ -216,10 +218,16 @@ describe('the lab pages', () => {
     await editor.type(')');
     await expect.poll(() => page.getByTestId('expression-ok').textContent()).toContain('tokens');
     await page.keyboard.press('Control+Enter');
-    await expect.poll(async () => Number(await page.getByTestId('changed-rewards').textContent())).toBeGreaterThan(0);
+    await expect.poll(async () => Number(await page.getByTestId('changed-rewards').textContent()), job).toBeGreaterThan(0);
     const changed = await counts();
     expect(changed.after).not.toEqual(changed.before);
     expect(await page.getByTestId('pinned-table').textContent()).toContain(`#${pinned}`);
+    // Each re-scoring ran as a job and is stored: both are listed, and the first reopens.
+    await expect.poll(() => page.getByTestId('rescore-history').locator('button').count(), job).toBe(2);
+    await page.getByTestId('rescore-history').locator('button').last().click();
+    await expect.poll(() => page.getByTestId('changed-rewards').textContent()).toBe('0');
+    await page.getByTestId('rescore-history').locator('button').first().click();
+    await expect.poll(async () => Number(await page.getByTestId('changed-rewards').textContent())).toBeGreaterThan(0);
     await page.screenshot({ path: artifactPath('lab-reward.png'), fullPage: true });
     await page.getByTestId('save-spec').click();
     await expect.poll(() => page.getByText('Saved mmsearch-r1 v2').isVisible()).toBe(true);

@@ -4,6 +4,7 @@ import { SuggestParams, DatasetImportParams, DatasetExportParams, BalanceParams 
 import { CorpusIngestParams } from './search';
 import { RunJobParams } from './runs';
 import { ReplayParams, DecisionProbabilitiesParams } from './replay';
+import { RescoreParams } from './reward';
 
 export const JobStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
 export type JobStatus = z.infer<typeof JobStatus>;
@@ -28,6 +29,8 @@ export const JobParamsByKind = {
   'datasets.suggest': SuggestParams,
   /** Train a run (GRPO) from its last committed step to its last step. */
   'rl.train': RunJobParams,
+  /** Re-score a run's stored trajectories under an edited reward spec (group advantages recomputed); stored. */
+  'reward.rescore': RescoreParams,
   /** Counterfactual replay: force another action at a trajectory's decision point and let a checkpoint continue. */
   'trajectories.replay': ReplayParams,
   /** The probability a checkpoint gives each action tag at a trajectory's decision points. */

@@ -1,5 +1,5 @@
-// The reward editor's API: check a spec as it is typed, re-score a run's stored trajectories under it (with
-// group advantages recomputed), and save it as a new version.
+// The reward editor's API: check a spec as it is typed, read back a run's re-scorings under edited specs (made by
+// `reward.rescore` jobs, group advantages recomputed, stored), and save a spec as a new version.
 import { z } from 'zod';
 import { method, NoParams } from './define';
 
@@ -45,9 +45,16 @@ export const RescoreResult = z.object({
 });
 export type RescoreResult = z.infer<typeof RescoreResult>;
 
+/** Re-score every stored trajectory of a run under a spec, recomputing group advantages; the result is stored. */
+export const RescoreParams = z.object({ runId: z.number().int().positive(), spec: RewardSpecInput }).strict();
+
+export const StoredRescore = z.object({ id: z.number().int(), runId: z.number().int(), spec: RewardSpecInput, status: z.string(), count: z.number().int(), createdAt: z.number() });
+export type StoredRescore = z.infer<typeof StoredRescore>;
+
 export const rewardMethods = {
   'reward.specs': method('Saved reward specs, the default spec, and the variables and functions an expression may use', NoParams, z.object({ specs: z.array(SavedRewardSpec), defaultSpec: RewardSpecInput, variables: z.record(z.string(), z.string()), functions: z.array(z.string()) })),
   'reward.check': method('Compile a spec: its error with the position, or the variables it reads', z.object({ spec: RewardSpecInput }).strict(), RewardCheck),
-  'reward.rescore': method("Re-score every stored trajectory of a run under a spec, recompute group advantages, compare with the recorded ones", z.object({ runId: z.number().int().positive(), spec: RewardSpecInput, pinned: z.array(z.number().int().positive()).max(200).default([]), bins: z.number().int().min(2).max(100).default(10), limit: z.number().int().min(1).max(1000).default(200) }).strict(), RescoreResult),
+  'reward.rescores': method("A run's stored re-scorings (made by reward.rescore jobs), newest first", z.object({ runId: z.number().int().positive(), limit: z.number().int().min(1).max(200).default(20) }).strict(), z.array(StoredRescore)),
+  'reward.rescored': method('One stored re-scoring against the recorded rewards: histogram before and after, advantages that change sign, the pinned trajectories', z.object({ id: z.number().int().positive(), pinned: z.array(z.number().int().positive()).max(200).default([]), bins: z.number().int().min(2).max(100).default(10), limit: z.number().int().min(1).max(1000).default(200) }).strict(), RescoreResult.extend({ rescore: StoredRescore })),
   'reward.save': method('Save a spec as the next version of its name', z.object({ spec: RewardSpecInput }).strict(), SavedRewardSpec),
 };

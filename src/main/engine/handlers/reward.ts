@@ -1,13 +1,12 @@
-import { rewardMethods, type RewardSpecInput } from '../../../shared/contract';
+import { rewardMethods, StoredRescore, type RewardSpecInput } from '../../../shared/contract';
 import { ApiError } from '../../../shared/protocol';
 import type { EngineContext } from '../context';
 import type { HandlerGroup } from './types';
-import { compileReward, DEFAULT_REWARD_SPEC, REWARD_VARIABLES } from '../../rl/reward/spec';
+import { DEFAULT_REWARD_SPEC, REWARD_VARIABLES } from '../../rl/reward/spec';
 import { ExpressionError, FUNCTION_NAMES } from '../../rl/reward/expression';
-import { histogram, rescoreRows, signFlips } from '../../rl/rescore/rescore';
+import { compileEdited, summarizeRescore } from '../../rl/rescore/rescore';
 
-// A spec under edit has no version yet: compile it as version 1 (the version changes nothing it computes).
-const compile = (spec: RewardSpecInput) => compileReward({ ...spec, version: 1 });
+const compile = compileEdited;
 
 function compileOrThrow(spec: RewardSpecInput) {
   try {
@@ -33,25 +32,14 @@ export function rewardHandlers(ctx: EngineContext): HandlerGroup<keyof typeof re
         return { ok: false, error: { message: (error as Error).message, position }, variables: [] };
       }
     },
-    'reward.rescore': async ({ runId, spec, pinned, bins, limit }) => {
+    'reward.rescores': ({ runId, limit }) => {
       if (!ctx.store.repos.runs.get(runId)) throw new ApiError('not_found', `No run with id ${runId}`);
-      const reward = compileOrThrow(spec);
-      let items;
-      try {
-        items = await rescoreRows(ctx.store.repos.rescore.rows(runId), reward);
-      } catch (error) {
-        throw new ApiError('invalid_params', `Reward spec: ${(error as Error).message}`);
-      }
-      const flips = signFlips(items);
-      const pins = new Set(pinned);
-      return {
-        count: items.length,
-        changedRewards: items.filter((t) => t.before.total === null || Math.abs(t.before.total - t.after.total) > 1e-9).length,
-        histogram: histogram(items, bins),
-        signFlips: flips.slice(0, limit),
-        signFlipCount: flips.length,
-        pinned: items.filter((t) => pins.has(t.id)),
-      };
+      return ctx.store.repos.rescore.rescores(runId, limit).map((r) => StoredRescore.parse(r));
+    },
+    'reward.rescored': ({ id, pinned, bins, limit }) => {
+      const rescore = ctx.store.repos.rescore.rescore(id);
+      if (!rescore) throw new ApiError('not_found', `No re-scoring with id ${id}`);
+      return { ...summarizeRescore(ctx.store.repos.rescore.rescored(id), { pinned, bins, limit }), rescore: StoredRescore.parse(rescore) };
     },
     'reward.save': ({ spec }) => {
       compileOrThrow(spec);

@@ -5,6 +5,7 @@ import { datasetImportJob, datasetExportJob, datasetBalanceJob, datasetSuggestJo
 import { rlTrainJob } from './rl-train';
 import { demoRunJob } from './demo-run';
 import { trajectoriesDecisionsJob, trajectoriesReplayJob } from './trajectories';
+import { rewardRescoreJob } from './reward-rescore';
 
 /** Every job kind the engine runs. Add a kind: its params in the contract (JobParamsByKind), a file here, one line below. */
 export const jobKinds: Record<string, JobDefinition> = {
@@ -16,6 +17,7 @@ export const jobKinds: Record<string, JobDefinition> = {
   [datasetSuggestJob.kind]: datasetSuggestJob,
   [rlTrainJob.kind]: rlTrainJob,
   [demoRunJob.kind]: demoRunJob,
+  [rewardRescoreJob.kind]: rewardRescoreJob,
   [trajectoriesReplayJob.kind]: trajectoriesReplayJob,
   [trajectoriesDecisionsJob.kind]: trajectoriesDecisionsJob,
 };

@@ -5,16 +5,12 @@
 import { compileReward, type CompiledReward } from '../reward/spec';
 import { groupAdvantages } from '../grpo/advantages';
 import type { Action, ParsedTurn } from '../protocol/actions';
-import type { RescoreRow, RescoreTurn } from '../../storage/repositories/rescore';
+import type { RescoreRow, RescoreTurn, RescoredRow } from '../../storage/repositories/rescore';
+import type { Store } from '../../storage';
+import type { RescoreResult, RewardSpecInput } from '../../../shared/contract';
 
-export interface RescoredTrajectory {
-  id: number;
-  step: number;
-  groupIndex: number;
-  sampleIndex: number;
-  before: { total: number | null; advantage: number | null };
-  after: { total: number; advantage: number; score: number; format: number; penalty: number };
-}
+/** A trajectory's reward and advantage as recorded at training, and under the edited spec. */
+export type RescoredTrajectory = RescoredRow;
 
 export interface Histogram {
   edges: number[];
@@ -38,6 +34,42 @@ function toAction(t: RescoreTurn): Action {
 const toParsed = (t: RescoreTurn): ParsedTurn => ({ action: toAction(t), reasoning: t.reasoning ?? '', wellFormed: t.wellFormed });
 
 const CHUNK = 2000;
+
+/** The spec as edited has no version yet: it compiles as version 1 (the version changes nothing it computes). */
+export const compileEdited = (spec: RewardSpecInput) => compileReward({ ...spec, version: 1 });
+
+/**
+ * Re-scores every stored trajectory of a run under a spec and stores the result (one transaction: a re-scoring is
+ * kept whole or not at all); returns its id. Throws on a spec that does not compile.
+ */
+export async function rescoreRun(store: Store, runId: number, spec: RewardSpecInput, progress: (done: number, total: number, message: string) => void = () => {}): Promise<{ rescoreId: number; items: RescoredTrajectory[] }> {
+  if (!store.repos.runs.get(runId)) throw new Error(`No run with id ${runId}`);
+  const rows = store.repos.rescore.rows(runId);
+  progress(0, rows.length, `Re-scoring ${rows.length} trajectories`);
+  let items: RescoredTrajectory[];
+  try {
+    items = await rescoreRows(rows, compileEdited(spec));
+  } catch (error) {
+    throw new Error(`Reward spec: ${(error as Error).message}`);
+  }
+  progress(rows.length, rows.length, 'Storing the re-scored rewards');
+  const rescoreId = store.db.transaction(() => store.repos.rescore.storeRescore(runId, spec, items))();
+  return { rescoreId, items };
+}
+
+/** What the editor shows of a re-scoring: how many rewards change, the histograms, the sign flips and the pinned trajectories. */
+export function summarizeRescore(items: readonly RescoredTrajectory[], options: { pinned: readonly number[]; bins: number; limit: number }): RescoreResult {
+  const flips = signFlips(items);
+  const pins = new Set(options.pinned);
+  return {
+    count: items.length,
+    changedRewards: items.filter((t) => t.before.total === null || Math.abs(t.before.total - t.after.total) > 1e-9).length,
+    histogram: histogram(items, options.bins),
+    signFlips: flips.slice(0, options.limit),
+    signFlipCount: flips.length,
+    pinned: items.filter((t) => pins.has(t.id)),
+  };
+}
 
 /** Scores in chunks, yielding between them, so a 100,000-trajectory run does not stall the engine's other calls. */
 export async function rescoreRows(rows: readonly RescoreRow[], reward: CompiledReward): Promise<RescoredTrajectory[]> {

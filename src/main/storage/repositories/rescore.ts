@@ -32,8 +32,70 @@ export interface SavedSpec {
   createdAt: number;
 }
 
+export interface StoredRescoreRow {
+  id: number;
+  runId: number;
+  spec: unknown;
+  status: string;
+  count: number;
+  createdAt: number;
+}
+
+export interface RescoredRow {
+  id: number;
+  step: number;
+  groupIndex: number;
+  sampleIndex: number;
+  before: { total: number | null; advantage: number | null };
+  after: { total: number; advantage: number; score: number; format: number; penalty: number };
+}
+
+const toStored = (r: { id: number; run_id: number; spec: string; status: string; count: number; created_at: number }): StoredRescoreRow => ({
+  id: r.id,
+  runId: r.run_id,
+  spec: JSON.parse(r.spec) as unknown,
+  status: r.status,
+  count: r.count,
+  createdAt: r.created_at,
+});
+
 export function createRescoreRepository(db: Db) {
   return {
+    /** Stores a whole re-scoring at once (call inside a transaction): one row per trajectory, then the record. */
+    storeRescore(runId: number, spec: unknown, items: readonly RescoredRow[]): number {
+      const id = Number(db.prepare("INSERT INTO rescores (run_id, spec, status, count, created_at) VALUES (?, ?, 'finished', ?, ?)").run(runId, JSON.stringify(spec), items.length, Date.now()).lastInsertRowid);
+      const insert = db.prepare('INSERT INTO rescore_rewards (rescore_id, trajectory_id, total, score, format, penalty, advantage) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      for (const t of items) insert.run(id, t.id, t.after.total, t.after.score, t.after.format, t.after.penalty, t.after.advantage);
+      return id;
+    },
+    /** A run's re-scorings, newest first. */
+    rescores(runId: number, limit: number): StoredRescoreRow[] {
+      return db.prepare<[number, number], { id: number; run_id: number; spec: string; status: string; count: number; created_at: number }>('SELECT * FROM rescores WHERE run_id = ? ORDER BY id DESC LIMIT ?').all(runId, limit).map(toStored);
+    },
+    rescore(id: number): StoredRescoreRow | null {
+      const row = db.prepare<[number], { id: number; run_id: number; spec: string; status: string; count: number; created_at: number }>('SELECT * FROM rescores WHERE id = ?').get(id);
+      return row ? toStored(row) : null;
+    },
+    /** A stored re-scoring beside the rewards training recorded, in step/group/sample order. */
+    rescored(id: number): RescoredRow[] {
+      return db
+        .prepare<[number], { id: number; step: number; group_index: number; sample_index: number; before_total: number | null; before_advantage: number | null; total: number; score: number; format: number; penalty: number; advantage: number }>(
+          `SELECT t.id, t.step, t.group_index, t.sample_index, r.total AS before_total, r.advantage AS before_advantage,
+                  x.total, x.score, x.format, x.penalty, x.advantage
+           FROM rescore_rewards x JOIN trajectories t ON t.id = x.trajectory_id
+           LEFT JOIN rewards r ON r.id = (SELECT min(id) FROM rewards WHERE trajectory_id = t.id)
+           WHERE x.rescore_id = ? ORDER BY t.step, t.group_index, t.sample_index`,
+        )
+        .all(id)
+        .map((r) => ({
+          id: r.id,
+          step: r.step,
+          groupIndex: r.group_index,
+          sampleIndex: r.sample_index,
+          before: { total: r.before_total, advantage: r.before_advantage },
+          after: { total: r.total, advantage: r.advantage, score: r.score, format: r.format, penalty: r.penalty },
+        }));
+    },
     /** Every trajectory of a run in step/group/sample order, with the reward recorded at training. */
     rows(runId: number): RescoreRow[] {
       const rows = db

@@ -8,6 +8,7 @@ import { useNav } from '../state/nav';
 import { useDebugger } from '../trajectories/store';
 import { Histogram } from './Histogram';
 import { useReward } from './store';
+import { useJobs } from '../state/jobs';
 
 const f = (v: number | null) => (v === null ? '—' : v.toFixed(3));
 
@@ -50,7 +51,9 @@ function RescoredTable({ rows, testId }: { rows: Rescored[]; testId: string }) {
 }
 
 export function RescorePanel() {
-  const { runId, setRun, rescore, result, busy, check, pinned, unpin } = useReward();
+  const { runId, setRun, rescore, result, busy, check, pinned, unpin, history, show } = useReward();
+  const jobId = useReward((s) => s.job?.id);
+  const job = useJobs((s) => (jobId === undefined ? null : (s.byId[jobId] ?? null)));
   const [runs, setRuns] = useState<RunSummary[]>([]);
   useEffect(() => {
     api.call('runs.list', {}).then((list) => {
@@ -82,8 +85,22 @@ export function RescorePanel() {
           </button>
         )) : 'none (pin trajectories with M in the debugger)'}
       </div>
+      {busy && job?.message ? <p className="muted" data-testid="rescore-progress">{job.message}</p> : null}
+      {history.length ? (
+        <div className="muted" data-testid="rescore-history">
+          Stored re-scorings:{' '}
+          {history.map((h) => (
+            <button key={h.id} className={`small ${h.id === result?.rescore.id ? '' : 'ghost'}`} onClick={() => void show(h.id)} title={h.spec.expression}>
+              #{h.id} {h.spec.name} · {new Date(h.createdAt).toLocaleString()}
+            </button>
+          ))}
+        </div>
+      ) : null}
       {result ? (
         <div data-testid="rescore-result">
+          <p className="muted">
+            Re-scoring #{result.rescore.id} under <code>{result.rescore.spec.expression}</code>
+          </p>
           <p>
             {result.count} trajectories · <b data-testid="changed-rewards">{result.changedRewards}</b> rewards change · <b data-testid="sign-flips">{result.signFlipCount}</b> advantages change sign
           </p>

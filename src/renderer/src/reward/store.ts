@@ -1,9 +1,10 @@
 // The reward editor's state: the spec being edited, its live syntax check, the pinned trajectories to preview
-// on, and the last re-scoring of a run under it.
+// on, and the re-scoring shown (a `reward.rescore` job stores each one; the run's earlier ones can be reopened).
 import { create } from 'zustand';
-import type { RescoreResult, RewardCheck, RewardSpecInput, SavedRewardSpec } from '../../../shared/contract';
+import type { Job, RescoreResult, RewardCheck, RewardSpecInput, SavedRewardSpec, StoredRescore } from '../../../shared/contract';
 import { api } from '../api/client';
 import { reportError, useToasts } from '../state/toasts';
+import { untilFinished, useJobs } from '../state/jobs';
 
 interface RewardState {
   loaded: boolean;
@@ -14,7 +15,11 @@ interface RewardState {
   check: RewardCheck | null;
   runId: number | null;
   pinned: number[];
-  result: RescoreResult | null;
+  result: (RescoreResult & { rescore: StoredRescore }) | null;
+  /** The run's stored re-scorings, newest first. */
+  history: StoredRescore[];
+  /** The re-scoring job in flight. */
+  job: Job | null;
   busy: boolean;
   load(): Promise<void>;
   edit(patch: Partial<RewardSpecInput>): void;
@@ -22,6 +27,7 @@ interface RewardState {
   pin(id: number): void;
   unpin(id: number): void;
   rescore(): Promise<void>;
+  show(id: number): Promise<void>;
   save(): Promise<void>;
 }
 
@@ -38,6 +44,8 @@ export const useReward = create<RewardState>((set, get) => ({
   runId: null,
   pinned: [],
   result: null,
+  history: [],
+  job: null,
   busy: false,
   async load() {
     try {
@@ -59,7 +67,8 @@ export const useReward = create<RewardState>((set, get) => ({
     }, 150);
   },
   setRun(runId) {
-    set({ runId, result: null });
+    set({ runId, result: null, history: [] });
+    if (runId !== null) api.call('reward.rescores', { runId }).then((history) => get().runId === runId && set({ history }), reportError);
   },
   pin(id) {
     if (!get().pinned.includes(id)) set({ pinned: [...get().pinned, id] });
@@ -68,15 +77,28 @@ export const useReward = create<RewardState>((set, get) => ({
     set({ pinned: get().pinned.filter((x) => x !== id) });
   },
   async rescore() {
-    const { runId, draft, pinned } = get();
-    if (runId === null) return;
+    const { runId, draft, busy } = get();
+    if (runId === null || busy) return;
     set({ busy: true });
     try {
-      set({ result: await api.call('reward.rescore', { runId, spec: draft, pinned }) });
+      const job = await useJobs.getState().start('reward.rescore', { runId, spec: draft });
+      if (!job) return;
+      set({ job });
+      const done = await untilFinished(job.id);
+      if (done.status !== 'succeeded') throw new Error(done.error ?? `Re-scoring ${done.status}`);
+      await get().show((done.result as { rescoreId: number }).rescoreId);
+      if (get().runId === runId) set({ history: await api.call('reward.rescores', { runId }) });
     } catch (error) {
       reportError(error);
     } finally {
-      set({ busy: false });
+      set({ busy: false, job: null });
+    }
+  },
+  async show(id) {
+    try {
+      set({ result: await api.call('reward.rescored', { id, pinned: get().pinned }) });
+    } catch (error) {
+      reportError(error);
     }
   },
   async save() {
