@@ -49,6 +49,16 @@ describe('counterfactual replay', () => {
       { turn: 2, action: 'answer', alternatives: [], defaultForce: null },
     ]);
     expect(options.checkpoints.map((c) => c.id)).toContain(pretrained);
+    // The demo's evaluations do not name the checkpoint they evaluated: the user picks one.
+    expect(options).toMatchObject({ defaultCheckpointId: null, generatedBy: null });
+  });
+
+  it("knows which checkpoint sampled a GRPO step's rollouts (the policy before the step's update)", async () => {
+    const at = async (step: number) => (await engine.call('trajectories.list', { runId, step, limit: 1 })).items[0].id;
+    // Step 1 was sampled by the run's starting checkpoint; step 3's policy (after step 2) was not kept, so the
+    // closest kept before it is offered, and the final checkpoint (after step 3's update) is not claimed to be it.
+    expect(await engine.call('replay.options', { trajectoryId: await at(1) })).toMatchObject({ generatedBy: pretrained, defaultCheckpointId: pretrained });
+    expect(await engine.call('replay.options', { trajectoryId: await at(3) })).toMatchObject({ generatedBy: null, defaultCheckpointId: pretrained });
   });
 
   it('answers instead of searching: earlier turns replayed verbatim, the action at turn k changed, the reward computed', async () => {

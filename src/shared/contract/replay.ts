@@ -21,7 +21,7 @@ export const ReplayParams = z
     turn: z.number().int().min(0).max(64),
     /** What to do instead; by default the other choice (a search, image first if its budget allows, or the answer). */
     force: DecisionAction.optional(),
-    /** The policy that continues; by default the one that generated the trajectory. */
+    /** The policy that continues; by default the one that generated the trajectory (else the closest kept before it). */
     checkpointId: Id.optional(),
     /** replay-only: a search not in the cache fails (the model sees a tool error) and nothing is spent. */
     cacheMode: CacheMode.default('replay-only'),
@@ -83,8 +83,10 @@ export type ReplayDecision = z.infer<typeof ReplayDecision>;
 export const ReplayOptions = z.object({
   decisions: z.array(ReplayDecision),
   checkpoints: z.array(z.object({ id: z.number().int(), label: z.string() })),
-  /** The checkpoint that generated the trajectory, when known. */
+  /** The checkpoint that generated the trajectory, else the closest kept before it (a GRPO step between checkpoints). */
   defaultCheckpointId: z.number().int().nullable(),
+  /** The checkpoint that generated the trajectory, when it is known and kept. */
+  generatedBy: z.number().int().nullable(),
 });
 export type ReplayOptions = z.infer<typeof ReplayOptions>;
 

@@ -26,7 +26,7 @@ export function replayHandlers(ctx: EngineContext): HandlerGroup<keyof typeof re
         return c ? [{ turn, ...c }] : [];
       });
       const checkpoints = repos().runs.allCheckpoints().map((c) => ({ id: c.id, label: checkpointLabel(ctx.store, c.id) }));
-      return { decisions, checkpoints, defaultCheckpointId: stored.checkpoint?.id ?? null };
+      return { decisions, checkpoints, defaultCheckpointId: stored.checkpoint?.id ?? stored.nearestCheckpoint?.id ?? null, generatedBy: stored.checkpoint?.id ?? null };
     },
     'replay.list': ({ trajectoryId, limit }) => repos().replays.forTrajectory(trajectoryId, limit).map(toReplay),
     'replay.get': ({ id }) => {

@@ -74,7 +74,7 @@ export async function tagProbabilities(policy: Policy, model: TinyVlm, ids: read
 /** A stored trajectory's decision points under a checkpoint (by default the one that generated it). */
 export async function decisionProbabilities(store: Store, params: { trajectoryId: number; checkpointId?: number }): Promise<DecisionProbabilities> {
   const stored = loadStoredRollout(store, params.trajectoryId);
-  const checkpointId = params.checkpointId ?? stored.checkpoint?.id;
+  const checkpointId = params.checkpointId ?? stored.checkpoint?.id ?? stored.nearestCheckpoint?.id;
   if (checkpointId === undefined) throw new Error(`Trajectory ${stored.id}: the checkpoint that generated it is unknown; choose one`);
   const checkpoint = store.repos.runs.checkpoint(checkpointId);
   if (!checkpoint) throw new Error(`No checkpoint with id ${checkpointId}`);

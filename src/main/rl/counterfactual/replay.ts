@@ -45,7 +45,7 @@ export async function replayDecision(store: Store, home: string, params: ReplayP
   if (!force || !choices.alternatives.includes(force)) {
     throw new Error(`Cannot force ${force ?? 'another action'} at turn ${params.turn + 1}: the choices there are ${choices.alternatives.join(', ') || 'none (the search budget is spent)'}`);
   }
-  const checkpointId = params.checkpointId ?? stored.checkpoint?.id;
+  const checkpointId = params.checkpointId ?? stored.checkpoint?.id ?? stored.nearestCheckpoint?.id;
   if (checkpointId === undefined) throw new Error(`Trajectory ${stored.id}: the checkpoint that generated it is unknown; choose one`);
   const checkpoint = store.repos.runs.checkpoint(checkpointId);
   if (!checkpoint) throw new Error(`No checkpoint with id ${checkpointId}`);

@@ -21,8 +21,10 @@ export interface StoredRollout {
   sample: RolloutSample;
   turns: Detail['turns'];
   tokens: Detail['tokens'];
-  /** The checkpoint that generated it, when known. */
+  /** The checkpoint that generated it, when it is known and kept. */
   checkpoint: { id: number; path: string } | null;
+  /** Where that one is not kept (a GRPO step between checkpoints): the closest kept before it. */
+  nearestCheckpoint: { id: number; path: string } | null;
   limits: RolloutLimits;
   templates: PromptTemplates;
   reward: RewardSpec;
@@ -46,8 +48,7 @@ export function loadStoredRollout(store: Store, id: number): StoredRollout {
   const grpo = RunConfig.safeParse(run.config);
   // An evaluation run records its limits, templates and reward beside the policy it evaluated.
   const recorded = (grpo.success ? {} : (run.config ?? {})) as { limits?: RolloutLimits; templates?: PromptTemplates; reward?: unknown; search?: { engine: SearchEngineKind; corpus: string | null } };
-  const found = detail.checkpointPath ? store.repos.runs.checkpointAt(detail.checkpointPath) : undefined;
-  const checkpoint = found ? { id: found.id, path: found.path } : null;
+  const { checkpoint, nearestCheckpoint } = grpo.success ? grpoPolicyOf(store, summary.runId, summary.step, grpo.data.model) : evaluatedPolicy(store, detail.checkpointPath);
 
   const limits: RolloutLimits = grpo.success ? { ...grpo.data.rollout } : { ...DEFAULT_LIMITS, ...recorded.limits };
   const templates = grpo.success ? grpo.data.rollout.templates : (recorded.templates ?? (checkpoint ? readTemplates(checkpoint.path) : DEFAULT_TEMPLATES));
@@ -69,11 +70,35 @@ export function loadStoredRollout(store: Store, id: number): StoredRollout {
     turns: detail.turns,
     tokens: detail.tokens,
     checkpoint,
+    nearestCheckpoint,
     limits,
     templates,
     reward,
     search: grpo.success ? { engine: grpo.data.search.engine, corpus: grpo.data.search.corpus } : (recorded.search ?? searchOfToolCalls(store, summary.runId)),
   };
+}
+
+type Kept = { id: number; path: string } | null;
+
+/**
+ * A GRPO step's rollouts were sampled by the policy as it was after the step before (the step's own checkpoint is
+ * the policy after its update): the run's starting checkpoint for step 1, the checkpoint of step − 1 where one was
+ * kept. Otherwise the closest kept before it.
+ */
+function grpoPolicyOf(store: Store, runId: number, step: number, model: RunConfig['model']): { checkpoint: Kept; nearestCheckpoint: Kept } {
+  const start = 'checkpoint' in model ? (store.repos.runs.checkpoint(model.checkpoint) ?? null) : null;
+  const earlier = store.repos.runs.checkpoints(runId).filter((c) => c.step < step);
+  const exact = step === 1 ? start : (earlier.find((c) => c.step === step - 1) ?? null);
+  const nearest = exact ?? earlier.at(-1) ?? start;
+  const kept = (c: typeof nearest) => (c ? { id: c.id, path: c.path } : null);
+  return { checkpoint: kept(exact), nearestCheckpoint: kept(nearest) };
+}
+
+/** An evaluation's rollouts were made by the checkpoint it evaluated, when it names one. */
+function evaluatedPolicy(store: Store, path: string | null): { checkpoint: Kept; nearestCheckpoint: Kept } {
+  const found = path ? store.repos.runs.checkpointAt(path) : undefined;
+  const checkpoint = found ? { id: found.id, path: found.path } : null;
+  return { checkpoint, nearestCheckpoint: checkpoint };
 }
 
 /** The engine and corpus a run's searches used, from the cache entry of one of its tool calls. */

@@ -90,7 +90,7 @@ export function ReplayPanel({ detail }: { detail: TrajectoryDetail }) {
               {options!.checkpoints.map((c) => (
                 <option key={c.id} value={c.id}>
                   {c.label}
-                  {c.id === options!.defaultCheckpointId ? ' (generated it)' : ''}
+                  {c.id === options!.generatedBy ? ' (generated it)' : c.id === options!.defaultCheckpointId ? ' (closest before it)' : ''}
                 </option>
               ))}
             </select>
