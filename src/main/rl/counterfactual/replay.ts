@@ -3,7 +3,7 @@
 // and their tools answer with the results recorded at the time — so the context at the decision point is the one
 // the policy saw. Searches from the decision point on go through the search cache in the chosen mode (replay-only by
 // default: a miss is a tool error the model and the user see, and nothing is spent). Scored under the run's spec.
-import type { DecisionAction, ReplayOutcome, ReplayParams, ReplayTurn, ToolCallResult } from '../../../shared/contract';
+import { ToolCallResult, type DecisionAction, type ReplayOutcome, type ReplayParams, type ReplayTurn } from '../../../shared/contract';
 import type { Store } from '../../storage';
 import { Policy } from '../../model/tiny/vlm';
 import { compileReward } from '../reward/spec';
@@ -27,12 +27,19 @@ export interface ReplayDone {
   outcome: ReplayOutcome;
 }
 
-/** Tools that give back the recorded results for the turns before the decision point, then defer to `live`. */
+/**
+ * Tools that give back the recorded results for the turns before the decision point (each of them made one tool
+ * call), then defer to `live`. A recorded result this build cannot read is searched again through `live`.
+ */
 function replayedTools(stored: StoredRollout, turn: number, live: RolloutTools): RolloutTools {
-  const recorded: ToolCallResult[] = stored.turns.slice(0, turn).flatMap((t) => (t.toolResult ? [t.toolResult as ToolCallResult] : []));
+  const recorded = stored.turns.slice(0, turn).map((t) => ToolCallResult.safeParse(t.toolResult).data ?? null);
+  const next = (call: () => Promise<ToolCallResult>): Promise<ToolCallResult> => {
+    const r = recorded.length ? recorded.shift() : null;
+    return r ? Promise.resolve(r) : call();
+  };
   return {
-    imageSearch: (sample) => Promise.resolve(recorded.shift() ?? null).then((r) => r ?? live.imageSearch(sample)),
-    textSearch: (query) => Promise.resolve(recorded.shift() ?? null).then((r) => r ?? live.textSearch(query)),
+    imageSearch: (sample) => next(() => live.imageSearch(sample)),
+    textSearch: (query) => next(() => live.textSearch(query)),
     image: (sha) => live.image(sha),
   };
 }
