@@ -6,7 +6,8 @@ import { homePaths } from '../../src/main/platform/home';
 import { logger } from '../../src/main/platform/log';
 import { runDemo } from '../../src/main/demo/pipeline/pipeline';
 import { Engine } from '../../src/main/engine/engine';
-import { tempHome } from './home';
+import { afterAll, beforeAll } from 'vitest';
+import { removeTempHomes, tempHome } from './home';
 
 /** The smallest tiny-VLM configuration that still runs every stage: for tests of plumbing, not of learning. */
 export const TINY_MODEL = { hidden_size: 32, intermediate_size: 64, num_hidden_layers: 1, num_attention_heads: 2, num_key_value_heads: 1, head_dim: 16, max_position_embeddings: 512, vision_config: { image_size: 16, patch_size: 8, hidden_size: 32, intermediate_size: 64, depth: 1, num_heads: 2 } };
@@ -38,4 +39,21 @@ export async function openRunFixture(): Promise<{ engine: Engine; runId: number 
   const home = tempHome();
   const runId = await makeRunFixture(home);
   return { engine: Engine.open({ home, face: 'cli' }), runId };
+}
+
+/**
+ * For a test file on the fixture run: opens it once before the file's tests (handing it to `opened`) and closes
+ * the engine and removes the temp folder after them.
+ */
+export function useRunFixture(opened: (fixture: { engine: Engine; runId: number }) => void): void {
+  let engine: Engine | undefined;
+  beforeAll(async () => {
+    const fixture = await openRunFixture();
+    engine = fixture.engine;
+    opened(fixture);
+  }, 180_000);
+  afterAll(async () => {
+    await engine?.close();
+    removeTempHomes();
+  });
 }

@@ -1,28 +1,22 @@
 // Counterfactual replay and decision probabilities on a real tiny demo run (real model, real SQLite, the real
 // local search engine and cache), driven as the UI drives them: jobs started through the engine, results read back
 // through the API.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/main/engine/engine';
 import { DecisionProbabilities, type TrajectoryDetail } from '../../src/shared/contract';
 import { Policy } from '../../src/main/model/tiny/vlm';
 import { readState } from '../../src/main/rl/train/state';
 import { imageToPixels } from '../../src/main/rl/rollout/pixels';
-import { removeTempHomes } from '../helpers/home';
-import { openRunFixture } from '../helpers/run-fixture';
+import { useRunFixture } from '../helpers/run-fixture';
 import { runJob } from '../helpers/jobs';
 
 let engine: Engine;
 let runId: number;
 let pretrained: number;
 
-beforeAll(async () => {
-  ({ engine, runId } = await openRunFixture());
+useRunFixture((fixture) => {
+  ({ engine, runId } = fixture);
   pretrained = engine.store.repos.runs.allCheckpoints().at(-1)!.id;
-}, 180_000);
-
-afterAll(async () => {
-  await engine?.close();
-  removeTempHomes();
 });
 
 const runNamed = async (suffix: string) => (await engine.call('runs.list', {})).find((r) => r.name.endsWith(suffix))!;

@@ -1,11 +1,10 @@
 // The reward editor's API on a real tiny demo run: re-scoring (a job, stored) under the run's own spec reproduces
 // what training recorded; an edited spec moves the histogram and flips advantages; syntax errors come back with
 // positions.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/main/engine/engine';
 import { DEFAULT_REWARD_SPEC } from '../../src/main/rl/reward/spec';
-import { removeTempHomes } from '../helpers/home';
-import { openRunFixture } from '../helpers/run-fixture';
+import { useRunFixture } from '../helpers/run-fixture';
 import { runJob } from '../helpers/jobs';
 
 let engine: Engine;
@@ -19,14 +18,7 @@ async function rescore(params: { runId: number; spec: typeof spec }, read: { pin
   return engine.call('reward.rescored', { id: (job.result as { rescoreId: number }).rescoreId, ...read });
 }
 
-beforeAll(async () => {
-  ({ engine, runId } = await openRunFixture());
-}, 180_000);
-
-afterAll(async () => {
-  await engine?.close();
-  removeTempHomes();
-});
+useRunFixture((fixture) => ({ engine, runId } = fixture));
 
 describe('reward re-scoring', () => {
   it("reproduces the recorded rewards and advantages under the run's own spec", async () => {

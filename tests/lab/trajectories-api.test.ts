@@ -1,22 +1,14 @@
 // The trajectory debugger's API against a real run made by the demo pipeline (tiny configuration): paging,
 // filters, groups, one trajectory in full, and parameter validation.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/main/engine/engine';
 import { ApiError } from '../../src/shared/protocol';
-import { removeTempHomes } from '../helpers/home';
-import { openRunFixture } from '../helpers/run-fixture';
+import { useRunFixture } from '../helpers/run-fixture';
 
 let engine: Engine;
 let runId: number;
 
-beforeAll(async () => {
-  ({ engine, runId } = await openRunFixture());
-}, 180_000);
-
-afterAll(async () => {
-  await engine?.close();
-  removeTempHomes();
-});
+useRunFixture((fixture) => ({ engine, runId } = fixture));
 
 describe('trajectories API', () => {
   it('lists every training trajectory of a run, in step/group/sample order, page by page', async () => {

@@ -10,7 +10,7 @@ import type { TextTokenizer } from '../../model/tiny/tokenizer';
 import { imageToPixels } from '../rollout/pixels';
 import { storedImage } from '../rollout/search-tools';
 import { readState } from '../train/state';
-import { checkpointLabel, loadStoredRollout } from './source';
+import { checkpointFor, checkpointLabel, loadStoredRollout } from './source';
 
 const TAGS: Record<DecisionAction, string> = { image_search: '<search>', text_search: '<text_search>', answer: '<answer>' };
 const ACTIONS = Object.keys(TAGS) as DecisionAction[];
@@ -74,10 +74,8 @@ export async function tagProbabilities(policy: Policy, model: TinyVlm, ids: read
 /** A stored trajectory's decision points under a checkpoint (by default the one that generated it). */
 export async function decisionProbabilities(store: Store, params: { trajectoryId: number; checkpointId?: number }): Promise<DecisionProbabilities> {
   const stored = loadStoredRollout(store, params.trajectoryId);
-  const checkpointId = params.checkpointId ?? stored.checkpoint?.id ?? stored.nearestCheckpoint?.id;
-  if (checkpointId === undefined) throw new Error(`Trajectory ${stored.id}: the checkpoint that generated it is unknown; choose one`);
-  const checkpoint = store.repos.runs.checkpoint(checkpointId);
-  if (!checkpoint) throw new Error(`No checkpoint with id ${checkpointId}`);
+  const checkpoint = checkpointFor(store, stored, params.checkpointId);
+  const checkpointId = checkpoint.id;
   const model = readState(checkpoint.path).model;
   const { ids, lossMask } = stored.tokens;
   if (ids.some((id) => id >= model.config.vocab_size)) throw new Error(`Checkpoint ${checkpointId}'s vocabulary does not cover this trajectory's tokens`);

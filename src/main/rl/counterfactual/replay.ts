@@ -11,11 +11,11 @@ import { compileTemplates } from '../protocol/templates';
 import { runRollouts, type RolloutTools } from '../rollout/engine';
 import { scoreTrajectory } from '../rollout/score';
 import { searchRolloutTools } from '../rollout/search-tools';
-import type { Trajectory } from '../rollout/types';
+import { trajectoryOutcome, type Trajectory } from '../rollout/types';
 import { readState } from '../train/state';
 import { actionArgument } from '../protocol/actions';
 import { choicesAt, forcedTurn } from './choices';
-import { checkpointLabel, loadStoredRollout, type StoredRollout } from './source';
+import { checkpointFor, checkpointLabel, loadStoredRollout, type StoredRollout } from './source';
 
 export interface ReplayHooks {
   progress(done: number, total: number, message: string): void;
@@ -52,10 +52,8 @@ export async function replayDecision(store: Store, home: string, params: ReplayP
   if (!force || !choices.alternatives.includes(force)) {
     throw new Error(`Cannot force ${force ?? 'another action'} at turn ${params.turn + 1}: the choices there are ${choices.alternatives.join(', ') || 'none (the search budget is spent)'}`);
   }
-  const checkpointId = params.checkpointId ?? stored.checkpoint?.id ?? stored.nearestCheckpoint?.id;
-  if (checkpointId === undefined) throw new Error(`Trajectory ${stored.id}: the checkpoint that generated it is unknown; choose one`);
-  const checkpoint = store.repos.runs.checkpoint(checkpointId);
-  if (!checkpoint) throw new Error(`No checkpoint with id ${checkpointId}`);
+  const checkpoint = checkpointFor(store, stored, params.checkpointId);
+  const checkpointId = checkpoint.id;
   // Earlier turns ended in a tool call (they were searches), so each ends with an action's closing tag: a whole turn.
   const earlier = stored.turns.slice(0, params.turn).map((t) => t.responseText);
   const forced = forcedTurn(stored.turns[params.turn].reasoning, force);
@@ -99,15 +97,12 @@ export async function replayDecision(store: Store, home: string, params: ReplayP
     logprobs: t.logprobs,
     origin: t.index < params.turn ? 'original' : t.index === params.turn ? 'forced' : 'model',
   }));
-  const last = trajectory.turns.at(-1);
   const outcome: ReplayOutcome = {
     original: choices.action,
     checkpointLabel: checkpointLabel(store, checkpointId),
     turns,
     endReason: trajectory.end,
-    finalAnswer: last?.action.kind === 'answer' ? last.action.answer : null,
-    imageSearches: trajectory.turns.filter((t) => t.action.kind === 'image_search' && t.tool).length,
-    textSearches: trajectory.turns.filter((t) => t.action.kind === 'text_search' && t.tool).length,
+    ...trajectoryOutcome(trajectory),
     toolErrors: trajectory.turns.filter((t) => t.tool && !t.tool.ok).length,
     generatedTokens: trajectory.generatedTokens,
     reward: { spec: `${stored.reward.name} v${stored.reward.version}`, total: breakdown.total, score: breakdown.score, format: breakdown.format, penalty: breakdown.penalty, variables: breakdown.variables },

@@ -37,6 +37,15 @@ export function checkpointLabel(store: Store, id: number): string {
   return c ? `checkpoint ${id}${run ? ` · ${run.name}` : ''} · step ${c.step}` : `checkpoint ${id}`;
 }
 
+/** The checkpoint to run a stored rollout with: the one asked for, else the one that generated it (or the closest kept). */
+export function checkpointFor(store: Store, stored: StoredRollout, requested: number | undefined): { id: number; path: string } {
+  const id = requested ?? stored.checkpoint?.id ?? stored.nearestCheckpoint?.id;
+  if (id === undefined) throw new Error(`Trajectory ${stored.id}: the checkpoint that generated it is unknown; choose one`);
+  const checkpoint = store.repos.runs.checkpoint(id);
+  if (!checkpoint) throw new Error(`No checkpoint with id ${id}`);
+  return { id, path: checkpoint.path };
+}
+
 export function loadStoredRollout(store: Store, id: number): StoredRollout {
   const views = store.repos.trajectoryViews;
   const summary = views.summary(id);

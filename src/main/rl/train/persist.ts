@@ -1,6 +1,6 @@
 // A rollout's trajectory as database rows (through the trajectories repository).
 import type { Store } from '../../storage';
-import type { Trajectory } from '../rollout/types';
+import { trajectoryOutcome, type Trajectory } from '../rollout/types';
 import type { RewardBreakdown } from '../reward/spec';
 import { actionArgument } from '../protocol/actions';
 
@@ -11,7 +11,6 @@ export function storeTrajectory(
   reward: RewardBreakdown | null,
   advantage: number | null,
 ): number {
-  const last = t.turns.at(-1);
   return store.repos.trajectories.insert({
     runId: where.runId,
     step: where.step,
@@ -21,10 +20,8 @@ export function storeTrajectory(
     checkpointId: where.checkpointId,
     evaluationId: where.evaluationId,
     endReason: t.end,
-    finalAnswer: last?.action.kind === 'answer' ? last.action.answer : null,
+    ...trajectoryOutcome(t),
     generatedTokens: t.generatedTokens,
-    imageSearches: t.turns.filter((turn) => turn.action.kind === 'image_search' && turn.tool).length,
-    textSearches: t.turns.filter((turn) => turn.action.kind === 'text_search' && turn.tool).length,
     ids: t.ids,
     lossMask: t.lossMask,
     logprobs: t.logprobs,
