@@ -24,7 +24,7 @@ describe('the demo pipeline', () => {
         noSearchPenalty: false,
         unbalanced: false,
         world: { entities: 12, questionsPerEntity: 2 },
-        pretrain: { epochs: 1, factEpochs: 1, batchSize: 4, model: TINY_MODEL },
+        pretrain: { epochs: 1, factEpochs: 1, batchSize: 4, drillSteps: 4, factPasses: 1, protocolPasses: 1, model: TINY_MODEL },
         grpo: { steps: 2, batchPrompts: 2, groupSize: 2 },
         evalQuestions: 4,
       },

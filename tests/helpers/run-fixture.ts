@@ -23,7 +23,7 @@ export async function makeRunFixture(home: string, grpo = { steps: 3, batchPromp
         noSearchPenalty: false,
         unbalanced: false,
         world: { entities: 12, questionsPerEntity: 2 },
-        pretrain: { epochs: 1, factEpochs: 1, batchSize: 4, model: TINY_MODEL },
+        pretrain: { epochs: 1, factEpochs: 1, batchSize: 4, drillSteps: 4, factPasses: 1, protocolPasses: 1, model: TINY_MODEL },
         grpo,
         evalQuestions: 4,
       },

@@ -1,6 +1,7 @@
 // Pure pieces: the model-facing formats, the extractive summariser, query normalisation, Retry-After, backoff.
 import { describe, expect, it } from 'vitest';
-import { formatImageResults, formatTextResults, formatToolError } from '../../src/main/search/tools/format';
+import { formatImageResults, formatTextResults, formatToolError, withoutThumbnails } from '../../src/main/search/tools/format';
+import { IMAGE_PLACEHOLDER } from '../../src/shared/contract';
 import { extractiveSummary } from '../../src/main/search/summarise';
 import { normaliseQuery } from '../../src/main/search/text';
 import { HttpClient, parseRetryAfter, safeUrl } from '../../src/main/search/web/http';
@@ -69,5 +70,16 @@ describe('helpers', () => {
     expect(() => updateSearchConfig(store, { reliability: { concurrency: 0 } })).toThrow(/search\.reliability\.concurrency/);
     expect(updateSearchConfig(store, { prices: { serpapiSearch: 0.03 } }).prices).toEqual({ ...SearchConfig.parse({}).prices, serpapiSearch: 0.03 });
     store.close();
+  });
+});
+
+describe('image search results without thumbnails', () => {
+  it('keeps the numbered titles and drops every thumbnail place and image', () => {
+    const text = formatImageResults([1, 2].map((rank) => item(rank, { title: `Species ${rank}`, imageSha256: 'a'.repeat(64) })));
+    const stripped = withoutThumbnails({ text, images: ['a'.repeat(64), 'a'.repeat(64)] });
+    expect(text).toContain(IMAGE_PLACEHOLDER);
+    expect(stripped.images).toEqual([]);
+    expect(stripped.text).not.toContain(IMAGE_PLACEHOLDER);
+    expect(stripped.text.split('\n').slice(1)).toEqual(['1. Species 1', '2. Species 2']);
   });
 });

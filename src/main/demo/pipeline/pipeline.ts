@@ -13,7 +13,7 @@ import { DEFAULT_WORLD, QUICK_WORLD } from '../world/world';
 import type { WorldOptions } from '../world/types';
 import { buildDemoWorkspace, DEMO_CORPUS, DEMO_DATASET, FAMILIAR, UNFAMILIAR } from './workspace';
 import { DEFAULT_PRETRAIN, demoModelFolder, pretrainDemoModel, type PretrainOptions } from './pretrain';
-import { DEMO_TEMPLATES } from './settings';
+import { DEMO_TEMPLATES, DEMO_THUMBNAILS } from './settings';
 import { DEMO_WORDING } from './scripts';
 
 export interface DemoOptions {
@@ -89,7 +89,7 @@ export async function runDemo(ctx: DemoContext, options: DemoOptions): Promise<D
     split: 'train',
     // The paper's ablation: nearly all training questions need search.
     searchRequiredShare: options.unbalanced ? 0.95 : null,
-    search: { engine: 'local', corpus: DEMO_CORPUS, mode: 'cache-first' },
+    search: { engine: 'local', corpus: DEMO_CORPUS, mode: 'cache-first', thumbnails: DEMO_THUMBNAILS },
     rollout: { groupSize: options.grpo?.groupSize ?? 4, templates: DEMO_TEMPLATES, maxTokensPerTurn: 48, maxTotalTokens: 160 },
     reward: rewardSpec,
     grpo: {
@@ -112,8 +112,8 @@ export async function runDemo(ctx: DemoContext, options: DemoOptions): Promise<D
   const finalModel = readState(checkpoints.at(-1)!.path).model;
 
   const samples = datasetSamples(ctx.store, ctx.store.repos.datasets.find(DEMO_DATASET)!.id, 'test', options.evalQuestions);
-  const tools = searchRolloutTools(ctx.store, ctx.home, { engine: 'local', corpus: DEMO_CORPUS, mode: 'cache-first' });
-  const evaluate = async (model: typeof finalModel, which: EvalPolicy[], label: string) => {
+  const tools = searchRolloutTools(ctx.store, ctx.home, { engine: 'local', corpus: DEMO_CORPUS, mode: 'cache-first', thumbnails: DEMO_THUMBNAILS });
+  const evaluate = async (model: typeof finalModel, which: EvalPolicy[], label: string, evaluatedCheckpoint: number) => {
     const policy = new Policy(model, { device: 'auto' });
     try {
       return await evaluatePolicies(policy, samples, {
@@ -123,15 +123,15 @@ export async function runDemo(ctx: DemoContext, options: DemoOptions): Promise<D
         limits: { maxTurns: 3, maxImageSearches: 1, maxTextSearches: 2, maxTokensPerTurn: 48, maxTotalTokens: 160, maxPromptTokens: 4096 },
         reward: rewardSpec,
         wording: DEMO_WORDING,
-        record: { store: ctx.store, name: `demo: ${label}`, datasetId: ctx.store.repos.datasets.find(DEMO_DATASET)!.id, checkpointId: null },
+        record: { store: ctx.store, name: `demo: ${label}`, datasetId: ctx.store.repos.datasets.find(DEMO_DATASET)!.id, checkpointId: evaluatedCheckpoint },
         onProgress: (d, t, m) => ctx.progress(d, t, `Evaluating ${label}: ${m}`),
       });
     } finally {
       await policy.release();
     }
   };
-  const before = await evaluate(loadTinyVlm(pretrained.folder), ['policy', 'direct', 'rag'], 'pre-trained');
-  const after = await evaluate(finalModel, ['policy'], 'GRPO');
+  const before = await evaluate(loadTinyVlm(pretrained.folder), ['policy', 'direct', 'rag'], 'pre-trained', checkpointId);
+  const after = await evaluate(finalModel, ['policy'], 'GRPO', checkpoints.at(-1)!.id);
 
   const metrics = ctx.store.repos.runs.metrics(run.id).filter((m) => m.name === 'reward_mean');
   return {

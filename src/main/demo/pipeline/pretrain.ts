@@ -7,7 +7,8 @@ import { Random } from '../../platform/random';
 import { createTinyVlm, saveTinyVlm, Policy, type TinyVlm, type CreateOptions } from '../../model/tiny/vlm';
 import type { ToolCallResult } from '../../../shared/contract';
 import { compileTemplates } from '../../rl/protocol/templates';
-import { DEMO_MODEL, DEMO_TEMPLATES } from './settings';
+import { DEMO_MODEL, DEMO_TEMPLATES, DEMO_THUMBNAILS } from './settings';
+import { withoutThumbnails } from '../../search/tools/format';
 import { writeTemplates } from '../../rl/train/state';
 import { scriptedSequence, type ScriptedTurn, type TeacherSequence } from '../../rl/sft/scripted';
 import { trainSft } from '../../rl/sft/train';
@@ -17,6 +18,7 @@ import { drawEmblem } from '../world/draw';
 import { makeQuestion, QUESTION_KINDS } from '../world/questions';
 import { answerAfterSearch, directAnswer, guess, imageSearchTurn, textSearchTurn, tokenizerCorpus } from './scripts';
 import type { StageHooks } from './workspace';
+import { readingDrill } from './reading';
 
 export interface PretrainOptions {
   corpus: string;
@@ -24,8 +26,14 @@ export interface PretrainOptions {
   batchSize: number;
   lr: number;
   seed: number;
-  /** Share of training questions scripted with search (the rest answer directly). */
+  /** Share of protocol conversations scripted with search (the rest answer directly). */
   searchShare: number;
+  /** Protocol conversations per training species and question kind, each with a fresh picture. */
+  protocolPasses: number;
+  /** Steps of the reading drill that comes first (batches of 16 short lists; see reading.ts). */
+  drillSteps: number;
+  /** Fact conversations per familiar species and question kind, each with a fresh picture. */
+  factPasses: number;
   /** Epochs over the short direct-answer conversations before the whole mixture (they teach the facts). */
   factEpochs: number;
   model?: CreateOptions['config'];
@@ -34,19 +42,28 @@ export interface PretrainOptions {
 /** Where the demo's pre-trained model is saved. */
 export const demoModelFolder = (home: string): string => path.join(home, 'models', 'demo-pretrained');
 
-export const DEFAULT_PRETRAIN: Omit<PretrainOptions, 'corpus'> = { epochs: 8, factEpochs: 10, batchSize: 8, lr: 3e-3, seed: 11, searchShare: 0.5 };
+export const DEFAULT_PRETRAIN: Omit<PretrainOptions, 'corpus'> = { epochs: 8, factEpochs: 10, batchSize: 8, lr: 3e-3, seed: 11, searchShare: 0.5, protocolPasses: 2, factPasses: 3, drillSteps: 1000 };
 
 interface SearchScript {
   turns: ScriptedTurn[];
 }
 
+/** Pictures for pre-training are variations of their own, seeded apart from the questions' and from each other. */
+const pretrainingVariation = (phase: 'facts' | 'protocol', entityId: number, kind: number, pass: number) => 100_000 + entityId * 1000 + (phase === 'facts' ? 500 : 0) + pass * 10 + kind;
+
 export async function pretrainDemoModel(store: Store, home: string, world: World, options: PretrainOptions, hooks: StageHooks): Promise<{ model: TinyVlm; folder: string; losses: number[] }> {
   const random = new Random(options.seed);
   const templates = compileTemplates(DEMO_TEMPLATES);
-  const model = createTinyVlm({ corpus: tokenizerCorpus(world, DEMO_TEMPLATES), merges: 600, seed: options.seed, config: options.model ?? DEMO_MODEL });
   const toolbox = new SearchService({ store, home }).toolbox({ engine: 'local', corpus: options.corpus, mode: 'cache-first' });
+  // The tokenizer learns its merges from the world's texts and from what the search tools print.
+  const sample = world.entities[0];
+  const toolSamples = [(await toolbox.imageSearch({ bytes: await drawEmblem(sample.look, 1) })).text, (await toolbox.textSearch(`${sample.name} island`)).text];
+  const model = createTinyVlm({ corpus: tokenizerCorpus(world, DEMO_TEMPLATES, toolSamples), merges: 600, seed: options.seed, config: options.model ?? DEMO_MODEL });
   const bytesOf = (sha: string) => store.repos.images.get(sha)!.bytes;
-  const tool = (r: ToolCallResult) => ({ text: r.text, images: r.images.map(bytesOf) });
+  const tool = (result: ToolCallResult) => {
+    const r = DEMO_THUMBNAILS ? result : withoutThumbnails(result);
+    return { text: r.text, images: r.images.map(bytesOf) };
+  };
 
   async function searchScript(q: Question, picture: Buffer): Promise<SearchScript> {
     const entity = world.entities[q.entityId];
@@ -65,46 +82,59 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
     };
   }
 
-  const sequences: TeacherSequence[] = [];
-  const add = async (q: Question, turns: ScriptedTurn[], picture: Buffer) => sequences.push(await scriptedSequence(model, { question: q.text, image: picture }, turns, templates));
+  const facts: TeacherSequence[] = [];
+  const protocol: TeacherSequence[] = [];
+  const add = async (into: TeacherSequence[], q: Question, turns: ScriptedTurn[], picture: Buffer) => into.push(await scriptedSequence(model, { question: q.text, image: picture }, turns, templates));
 
   // Facts of familiar species, whatever their split: every kind of question, answered from memory.
   const familiar = world.entities.filter((e) => e.familiar);
+  const trainSpecies = [...new Set(world.questions.filter((q) => q.split === 'train').map((q) => q.entityId))].map((id) => world.entities[id]);
   let made = 0;
-  const total = familiar.length * 7 + world.questions.filter((q) => q.split === 'train').length;
-  for (const entity of familiar) {
-    // Pictures for pre-training are variations of their own (seeded apart from the questions').
-    const kinds = QUESTION_KINDS.map(([kind, attribute], i) => makeQuestion(entity, kind, attribute, 100_000 + entity.id * 10 + i, 'train'));
-    for (const q of kinds) {
-      await add(q, [{ response: directAnswer(q.answer) }], await drawEmblem(entity.look, q.variation));
-      made++;
-    }
-    hooks.throwIfCancelled();
-    hooks.progress(made, total, 'Writing teacher conversations');
-  }
-  // The protocol: each training question searched or answered directly by a coin flip.
-  for (const q of world.questions.filter((q) => q.split === 'train')) {
-    const picture = await drawEmblem(world.entities[q.entityId].look, q.variation);
-    if (random.next() < options.searchShare) await add(q, (await searchScript(q, picture)).turns, picture);
-    else await add(q, [{ response: directAnswer(world.entities[q.entityId].familiar ? q.answer : guess(world, q, random)) }], picture);
-    made++;
-    if (made % 20 === 0) {
+  const total = familiar.length * QUESTION_KINDS.length * options.factPasses + trainSpecies.length * QUESTION_KINDS.length * options.protocolPasses;
+  const report = () => {
+    if (++made % 20 === 0) {
       hooks.throwIfCancelled();
       hooks.progress(made, total, 'Writing teacher conversations');
     }
+  };
+  for (let pass = 0; pass < options.factPasses; pass++) {
+    for (const entity of familiar) {
+      for (const [i, [kind, attribute]] of QUESTION_KINDS.entries()) {
+        const q = makeQuestion(entity, kind, attribute, pretrainingVariation('facts', entity.id, i, pass), 'train');
+        await add(facts, q, [{ response: directAnswer(q.answer) }], await drawEmblem(entity.look, q.variation));
+        report();
+      }
+    }
   }
+  // The protocol: every kind of question about every training species, searched or answered directly by a coin
+  // flip (a direct answer about an unfamiliar species is a guess). Many copies with fresh pictures, because
+  // reading a name or a fact out of a search result must work for species the model has never seen.
+  for (let pass = 0; pass < options.protocolPasses; pass++) {
+    for (const entity of trainSpecies) {
+      for (const [i, [kind, attribute]] of QUESTION_KINDS.entries()) {
+        const q = makeQuestion(entity, kind, attribute, pretrainingVariation('protocol', entity.id, i, pass), 'train');
+        const picture = await drawEmblem(entity.look, q.variation);
+        if (random.next() < options.searchShare) await add(protocol, q, (await searchScript(q, picture)).turns, picture);
+        else await add(protocol, q, [{ response: directAnswer(entity.familiar ? q.answer : guess(world, q, random)) }], picture);
+        report();
+      }
+    }
+  }
+  const sequences = [...facts, ...protocol];
 
-  // Two phases, each with one fixed batch shape: the short direct answers first (cheap, and they carry the
-  // facts), then everything, padded to the longest search conversation.
+  hooks.progress(total, total, `${facts.length} fact and ${protocol.length} protocol conversations written`);
+
+  // Three phases: reading, the familiar species' facts (short and cheap), then everything.
   const policy = new Policy(model, { device: 'auto' });
-  const direct = sequences.filter((s) => s.images.length === 1);
-  const steps = options.factEpochs * Math.floor(direct.length / (options.batchSize * 2)) + options.epochs * Math.floor(sequences.length / options.batchSize);
+  const drill = readingDrill(model, random.fork('drill'), options.drillSteps * 16);
+  const steps = options.drillSteps + options.factEpochs * Math.floor(facts.length / (options.batchSize * 2)) + options.epochs * Math.floor(sequences.length / options.batchSize);
   const losses: number[] = [];
   const onStep = (_: number, loss: number) => {
     losses.push(loss);
     hooks.progress(losses.length, steps, `step ${losses.length} of ${steps}, loss ${loss.toFixed(3)}`);
   };
-  await trainSft(policy, direct, { epochs: options.factEpochs, batchSize: options.batchSize * 2, lr: options.lr, seed: options.seed, onStep, shouldStop: () => (hooks.throwIfCancelled(), false) });
+  await trainSft(policy, drill, { epochs: 1, batchSize: 16, lr: options.lr, seed: options.seed, onStep, shouldStop: () => (hooks.throwIfCancelled(), false) });
+  await trainSft(policy, facts, { epochs: options.factEpochs, batchSize: options.batchSize * 2, lr: options.lr, seed: options.seed, onStep, shouldStop: () => (hooks.throwIfCancelled(), false) });
   await trainSft(policy, sequences, { epochs: options.epochs, batchSize: options.batchSize, lr: options.lr, seed: options.seed + 1, onStep, shouldStop: () => (hooks.throwIfCancelled(), false) });
   await policy.release();
   const folder = demoModelFolder(home);

@@ -2,7 +2,7 @@
 // question gets a search script or a direct answer by a coin flip, and a direct answer about an unfamiliar
 // species is a guess (it cannot know). GRPO must discover which species it knows.
 import type { Question, World } from '../world/types';
-import { DIETS, ISLANDS } from '../world/vocabulary';
+import { DIETS, ISLANDS, SYLLABLES_START } from '../world/vocabulary';
 import type { Random } from '../../platform/random';
 
 export const REASON_KNOWN = '<reason>I know this species.</reason>';
@@ -15,18 +15,21 @@ export const DEMO_WORDING = { direct: REASON_KNOWN, imageSearch: REASON_IMAGE, t
 
 const attributeWord: Record<string, string> = { island: 'island', year: 'described', diet: 'eats' };
 
+// A space after each opening tag: names and facts then tokenise as they do inside search results (" Zanion"),
+// so copying one out of a result is copying the same tokens.
+
 export function directAnswer(answer: string): string {
-  return `${REASON_KNOWN}<answer>${answer}</answer>`;
+  return `${REASON_KNOWN}<answer> ${answer}</answer>`;
 }
 
 export const imageSearchTurn = `${REASON_IMAGE}<search><img></search>`;
 
 export function textSearchTurn(name: string, attribute: string): string {
-  return `${REASON_FACTS}<text_search>${name} ${attributeWord[attribute]}</text_search>`;
+  return `${REASON_FACTS}<text_search> ${name} ${attributeWord[attribute]}</text_search>`;
 }
 
 export function answerAfterSearch(answer: string): string {
-  return `${REASON_FOUND}<answer>${answer}</answer>`;
+  return `${REASON_FOUND}<answer> ${answer}</answer>`;
 }
 
 /** A plausible wrong answer: what a model that does not know says. */
@@ -38,10 +41,29 @@ export function guess(world: World, q: Question, random: Random): string {
   return String(random.int(1750, 1990));
 }
 
-/** Every text the tiny model should tokenise well (its BPE merges are learned from these). */
-export function tokenizerCorpus(world: World, templates: { question: string; afterTool: string }): string[] {
-  const texts = [templates.question, templates.afterTool, REASON_KNOWN, REASON_IMAGE, REASON_FOUND, REASON_FACTS];
+/**
+ * Every text the tiny model should tokenise well (its BPE merges are learned from these), including samples of
+ * the search tools' output. Like a real model's vocabulary, it has words for what it knows: each familiar
+ * species' name becomes a token of its own. Any other name stays a few syllable tokens that every species shares
+ * ("Zan|ion lizard"), and years stay digits, so a name or year never seen in training can still be written,
+ * copied out of a search result token by token.
+ */
+export function tokenizerCorpus(world: World, templates: { question: string; afterTool: string }, toolOutputs: readonly string[] = []): string[] {
+  const texts = [templates.question, templates.afterTool, REASON_KNOWN, REASON_IMAGE, REASON_FOUND, REASON_FACTS, ...toolOutputs];
   for (const d of world.documents) texts.push(d.title, d.body);
   for (const q of world.questions) texts.push(q.text, textSearchTurn(world.entities[q.entityId].name, q.attribute ?? 'island'));
-  return texts;
+  const unfamiliar = world.entities.filter((e) => !e.familiar);
+  const split = (text: string) => {
+    let out = text.replace(/\b(\d)(\d)(\d)(\d)\b/g, '$1 $2 $3 $4');
+    for (const e of unfamiliar) out = out.replaceAll(e.name, syllables(e.name));
+    return out;
+  };
+  const familiarNames = world.entities.filter((e) => e.familiar).map((e) => e.name);
+  return [...texts.map(split), ...Array.from({ length: 4 }, () => familiarNames.join(', '))];
+}
+
+/** "Zanion lizard" → "Zan-ion lizard": a name as separate syllable words, for learning merges. */
+function syllables(name: string): string {
+  const start = SYLLABLES_START.filter((s) => name.startsWith(s)).sort((a, b) => b.length - a.length)[0];
+  return start ? `${start}-${name.slice(start.length)}` : name;
 }

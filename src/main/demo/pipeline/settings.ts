@@ -14,6 +14,12 @@ export const DEMO_TEMPLATES: PromptTemplates = {
 /** Fewer results than the method's 5 keep conversations short enough for CPU training. */
 export const DEMO_SEARCH = { engine: 'local', imageTopK: 3, textTopK: 2 } as const;
 
+/**
+ * The tiny model reads image search results as titles only: with thumbnails between the names it did not learn
+ * to copy a name out of the list (measured: 0% after 500 steps, against 80% without them, same drill and steps).
+ */
+export const DEMO_THUMBNAILS = false;
+
 /** A tiny VLM sized for the demo: 32-pixel pictures in 8-pixel patches (4 image tokens after the 2×2 merge). */
 export const DEMO_MODEL: NonNullable<CreateOptions['config']> = {
   hidden_size: 96,

@@ -5,14 +5,22 @@ import { SearchService } from '../../search/service';
 import type { SearchBudget } from '../../search/budget';
 import type { ToolboxOptions } from '../../search/tools/toolbox';
 import type { RolloutTools } from './engine';
+import { withoutThumbnails } from '../../search/tools/format';
 import type { RolloutSample } from './types';
 
-export function searchRolloutTools(store: Store, home: string, options: Partial<Pick<ToolboxOptions, 'engine' | 'corpus' | 'mode'>> & { budget?: SearchBudget } = {}): RolloutTools {
+export function searchRolloutTools(
+  store: Store,
+  home: string,
+  options: Partial<Pick<ToolboxOptions, 'engine' | 'corpus' | 'mode'>> & { budget?: SearchBudget; thumbnails?: boolean } = {},
+): RolloutTools {
   const service = new SearchService({ store, home });
   const toolbox = service.toolbox(options);
   const config = service.config();
   return {
-    imageSearch: (sample) => toolbox.imageSearch({ bytes: sample.image }),
+    imageSearch: async (sample) => {
+      const result = await toolbox.imageSearch({ bytes: sample.image });
+      return options.thumbnails === false ? withoutThumbnails(result) : result;
+    },
     textSearch: (query) => toolbox.textSearch(query),
     image: (sha) => storedImage(store, sha),
     settings: { engine: options.engine ?? config.engine, corpus: options.corpus === undefined ? config.corpus : options.corpus },

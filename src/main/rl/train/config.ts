@@ -30,6 +30,8 @@ export const RunConfig = z
         mode: z.enum(['live', 'cache-first', 'replay-only']).default('cache-first'),
         maxCalls: z.number().int().positive().nullable().default(null),
         maxCost: z.number().positive().nullable().default(null),
+        /** Show image search thumbnails to the model (off: titles only). */
+        thumbnails: z.boolean().default(true),
       })
       .strict()
       .prefault({}),

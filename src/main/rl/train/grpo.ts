@@ -67,7 +67,7 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
   const specId = store.repos.trajectories.ensureSpec(config.reward);
   const templates = compileTemplates(config.rollout.templates);
   const budget = new SearchBudget({ maxCalls: config.search.maxCalls, maxCost: config.search.maxCost });
-  const tools = searchRolloutTools(store, home, { engine: config.search.engine, corpus: config.search.corpus, mode: config.search.mode, budget });
+  const tools = searchRolloutTools(store, home, { engine: config.search.engine, corpus: config.search.corpus, mode: config.search.mode, budget, thumbnails: config.search.thumbnails });
   const samples = trainingSamples(store, config.dataset, config.split, config.seed, config.searchRequiredShare);
   const limits = {
     maxTurns: config.rollout.maxTurns,

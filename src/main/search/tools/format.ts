@@ -10,6 +10,14 @@ export function formatImageResults(items: SearchResultItem[]): string {
   return lines.join('\n');
 }
 
+/**
+ * An image search result with its titles only: the thumbnails' places and images removed. For a model that reads
+ * names better without pictures in between (the demo's tiny one); the raw result keeps them for the debugger.
+ */
+export function withoutThumbnails<T extends { text: string; images: string[] }>(result: T): T {
+  return { ...result, text: result.text.split(`${IMAGE_PLACEHOLDER} `).join('').split(IMAGE_PLACEHOLDER).join(''), images: [] };
+}
+
 export function formatTextResults(query: string, items: SearchResultItem[]): string {
   if (items.length === 0) return `Text search found no results for "${query}". Reason with your own knowledge to answer the question.`;
   const blocks = [`Text search results for "${query}":`];

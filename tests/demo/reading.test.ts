@@ -1,0 +1,71 @@
+// What the demo model reads with: a vocabulary that lets it write names it has never seen (syllable tokens shared
+// by every species, digits for years), and the reading drill that teaches it to copy.
+import { describe, expect, it } from 'vitest';
+import { buildWorld, QUICK_WORLD } from '../../src/main/demo/world/world';
+import { createTinyVlm } from '../../src/main/model/tiny/vlm';
+import { tokenizerCorpus, answerAfterSearch, textSearchTurn } from '../../src/main/demo/pipeline/scripts';
+import { readingDrill } from '../../src/main/demo/pipeline/reading';
+import { DEMO_TEMPLATES } from '../../src/main/demo/pipeline/settings';
+import { TINY_MODEL } from '../helpers/run-fixture';
+import { Random } from '../../src/main/platform/random';
+
+describe('the demo model vocabulary', () => {
+  const world = buildWorld(QUICK_WORLD);
+  const model = createTinyVlm({ corpus: tokenizerCorpus(world, DEMO_TEMPLATES), merges: 600, seed: 1, config: TINY_MODEL });
+  const pieces = (text: string) => model.tokenizer.encode(text).map((id) => model.tokenizer.decode([id]));
+
+  it('has a word for each familiar species and writes the others from shared syllables', () => {
+    for (const e of world.entities.filter((x) => x.familiar)) expect(pieces(` ${e.name}`)).toHaveLength(2); // name + kind
+    const unfamiliar = world.entities.filter((x) => !x.familiar);
+    const namesWith = new Map<string, number>();
+    for (const e of world.entities) for (const piece of new Set(pieces(` ${e.name}`))) namesWith.set(piece, (namesWith.get(piece) ?? 0) + 1);
+    const knownWords = new Set(world.entities.filter((x) => x.familiar).map((x) => x.name.split(' ')[0]));
+    let piecesSeen = 0;
+    let piecesShared = 0;
+    for (const e of unfamiliar) {
+      const p = pieces(` ${e.name}`);
+      // (unless its first word is also a familiar species' first word: "Morumb newt" after "Morumb crab")
+      expect(p.length, e.name).toBeGreaterThanOrEqual(knownWords.has(e.name.split(' ')[0]) ? 2 : 3);
+      piecesSeen += p.length;
+      piecesShared += p.filter((piece) => namesWith.get(piece)! > 1).length;
+    }
+    // Nearly every piece of an unfamiliar name is part of other species' names too, so the model learns to write
+    // it even though it never sees this species in training.
+    expect(piecesShared / piecesSeen).toBeGreaterThan(0.85); // 0.90 on the quick world
+  });
+
+  it('writes years as digits and a name the same way inside a result and inside an answer or query', () => {
+    expect(pieces(' 1849')).toEqual([' 1', '8', '4', '9']);
+    const name = world.entities.find((e) => !e.familiar)!.name;
+    const inResult = model.tokenizer.encode(`1. ${name}`).slice(-pieces(` ${name}`).length);
+    const inAnswer = model.tokenizer.encode(answerAfterSearch(name)).slice(-pieces(` ${name}</answer>`).length, -1);
+    const inQuery = model.tokenizer.encode(textSearchTurn(name, 'island')).slice(-pieces(` ${name} island</text_search>`).length, -2);
+    expect(inAnswer).toEqual(inResult);
+    expect(inQuery).toEqual(inResult);
+  });
+});
+
+describe('the reading drill', () => {
+  const world = buildWorld(QUICK_WORLD);
+  const model = createTinyVlm({ corpus: tokenizerCorpus(world, DEMO_TEMPLATES), merges: 600, seed: 1, config: TINY_MODEL });
+
+  it('trains on repeating a list, never on the list itself, and teaches no fact of the world', () => {
+    const drill = readingDrill(model, new Random(4), 50);
+    expect(drill).toHaveLength(50);
+    const separator = model.tokenizer.encode(' |');
+    for (const s of drill) {
+      const listLength = (s.ids.length - separator.length) / 2;
+      const list = s.ids.slice(0, listLength);
+      expect(s.ids.slice(listLength, listLength + separator.length)).toEqual(separator);
+      expect(s.ids.slice(listLength + separator.length)).toEqual(list);
+      expect(s.lossMask).toEqual(s.ids.map((_, i) => (i >= listLength + separator.length ? 1 : 0)));
+      expect(s.images).toEqual([]);
+    }
+    // Items are random combinations: a species' name never appears beside one of its facts.
+    const texts = drill.map((s) => model.tokenizer.decode(s.ids));
+    for (const e of world.entities) {
+      const together = texts.filter((t) => t.includes(e.name) && t.includes(` ${e.facts.island},`) && t.includes(` ${e.facts.diet}`));
+      expect(together.length, e.name).toBeLessThan(2);
+    }
+  });
+});
