@@ -87,7 +87,9 @@ describe('trajectories API', () => {
     const t = await engine.call('trajectories.get', { id: page.items[0].id });
     expect(t.turnList.map((turn) => turn.action)).toEqual(['image_search', 'text_search', 'answer']);
     expect(t.turnList[0].toolResult?.tool).toBe('image_search');
-    expect(t.turnList[0].toolResult?.images.length).toBeGreaterThan(0);
+    // The demo's model reads image results as titles only; the raw results keep each match's thumbnail.
+    expect(t.turnList[0].toolResult?.images).toEqual([]);
+    expect(t.turnList[0].toolResult?.results.every((r) => r.imageSha256)).toBe(true);
     expect(t.turnList[1].toolResult?.tool).toBe('text_search');
   });
 
