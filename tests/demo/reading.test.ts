@@ -3,7 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { buildWorld, QUICK_WORLD } from '../../src/main/demo/world/world';
 import { createTinyVlm } from '../../src/main/model/tiny/vlm';
-import { tokenizerCorpus, answerAfterSearch, textSearchTurn } from '../../src/main/demo/pipeline/scripts';
+import { tokenizerCorpus, answerAfterSearch, textSearchTurn, imageSearchTurn, readingLesson, guessedAnswer } from '../../src/main/demo/pipeline/scripts';
+import { scriptedSequence } from '../../src/main/rl/sft/scripted';
+import { compileTemplates } from '../../src/main/rl/protocol/templates';
+import { drawEmblem } from '../../src/main/demo/world/draw';
 import { readingDrill } from '../../src/main/demo/pipeline/reading';
 import { DEMO_TEMPLATES } from '../../src/main/demo/pipeline/settings';
 import { TINY_MODEL } from '../helpers/run-fixture';
@@ -67,5 +70,34 @@ describe('the reading drill', () => {
       const together = texts.filter((t) => t.includes(e.name) && t.includes(` ${e.facts.island},`) && t.includes(` ${e.facts.diet}`));
       expect(together.length, e.name).toBeLessThan(2);
     }
+  });
+});
+
+describe('reading lessons and guesses', () => {
+  const world = buildWorld(QUICK_WORLD);
+  const model = createTinyVlm({ corpus: tokenizerCorpus(world, DEMO_TEMPLATES), merges: 600, seed: 1, config: TINY_MODEL });
+  const templates = compileTemplates(DEMO_TEMPLATES);
+  const learned = (s: { ids: number[]; lossMask: number[] }) => model.tokenizer.decode(s.ids.filter((_, i) => s.lossMask[i] === 1));
+  const species = world.webOnly[0];
+  const tool = { text: `Image search results (top 3 visual matches of the question's image):\n1. ${species.name}`, images: [] };
+
+  it('learn the query and the answer after a search, never the decision to search', async () => {
+    const picture = await drawEmblem(species.look, 3);
+    const turns = readingLesson([{ response: imageSearchTurn, tool }, { response: textSearchTurn(species.name, 'diet'), tool }, { response: answerAfterSearch(species.facts.diet) }]);
+    const lesson = await scriptedSequence(model, { question: 'What does this species eat?', image: picture }, turns, templates);
+    expect(learned(lesson)).toBe(`${textSearchTurn(species.name, 'diet')}${answerAfterSearch(species.facts.diet)}`);
+
+    const byName = readingLesson([{ response: textSearchTurn(species.name, 'island'), tool }, { response: answerAfterSearch(species.facts.island) }]);
+    const named = await scriptedSequence(model, { question: `On which island does the ${species.name} live?`, image: picture }, byName, templates);
+    expect(learned(named)).toBe(` ${species.name} island</text_search>${answerAfterSearch(species.facts.island)}`);
+    // Same tokens as the whole turn: the lesson only moves the loss mask.
+    const whole = await scriptedSequence(model, { question: `On which island does the ${species.name} live?`, image: picture }, [{ response: textSearchTurn(species.name, 'island'), tool }, { response: answerAfterSearch(species.facts.island) }], templates);
+    expect(named.ids).toEqual(whole.ids);
+  });
+
+  it('learn the decision to answer from a guess but not the guessed content', async () => {
+    const guess = await scriptedSequence(model, { question: 'What does this species eat?', image: await drawEmblem(species.look, 4) }, [guessedAnswer('kelp')], templates);
+    expect(learned(guess)).toBe('<reason>I know this species.</reason><answer>');
+    expect(model.tokenizer.decode(guess.ids)).toContain('<answer> kelp</answer>');
   });
 });

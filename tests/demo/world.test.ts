@@ -17,6 +17,21 @@ describe('the demo world', () => {
     expect(new Set(world.entities.map((e) => JSON.stringify(e.look))).size).toBe(world.entities.length);
   });
 
+  it('puts web-only species in the search corpus but in no question, and never makes them familiar', () => {
+    expect(world.webOnly).toHaveLength(QUICK_WORLD.webOnlySpecies);
+    const all = [...world.entities, ...world.webOnly];
+    expect(new Set(all.map((e) => e.name)).size).toBe(all.length);
+    expect(new Set(all.map((e) => JSON.stringify(e.look))).size).toBe(all.length);
+    expect(all.map((e) => e.id)).toEqual([...all.keys()]);
+    expect(world.documents.map((d) => d.title)).toEqual(all.map((e) => e.name));
+    const asked = new Set(world.questions.map((q) => q.entityId));
+    expect(world.webOnly.filter((e) => asked.has(e.id) || e.familiar)).toEqual([]);
+    // Adding them leaves the questioned species and their questions as they were.
+    const without = buildWorld({ ...QUICK_WORLD, webOnlySpecies: 0 });
+    expect(without.entities).toEqual(world.entities);
+    expect(without.questions).toEqual(world.questions);
+  });
+
   it('makes the requested share of species familiar', () => {
     expect(world.entities.filter((e) => e.familiar).length).toBe(Math.round(QUICK_WORLD.entities * QUICK_WORLD.familiarShare));
   });

@@ -13,7 +13,7 @@ import { removeTempHomes, tempHome } from './home';
 export const TINY_MODEL = { hidden_size: 32, intermediate_size: 64, num_hidden_layers: 1, num_attention_heads: 2, num_key_value_heads: 1, head_dim: 16, max_position_embeddings: 512, vision_config: { image_size: 16, patch_size: 8, hidden_size: 32, intermediate_size: 64, depth: 1, num_heads: 2 } };
 
 /** Runs the tiny demo into `home` and returns the GRPO run's id. */
-export async function makeRunFixture(home: string, grpo = { steps: 3, batchPrompts: 3, groupSize: 3 }): Promise<number> {
+export async function makeRunFixture(home: string, grpo = { steps: 3, batchPrompts: 3, groupSize: 3, lr: 1e-3 }): Promise<number> {
   const store = openStore(homePaths(home).database);
   try {
     const report = await runDemo(
@@ -22,8 +22,8 @@ export async function makeRunFixture(home: string, grpo = { steps: 3, batchPromp
         quick: true,
         noSearchPenalty: false,
         unbalanced: false,
-        world: { entities: 12, questionsPerEntity: 2 },
-        pretrain: { epochs: 1, factEpochs: 1, batchSize: 4, drillSteps: 4, factPasses: 1, protocolPasses: 1, model: TINY_MODEL },
+        world: { entities: 12, questionsPerEntity: 2, webOnlySpecies: 0 },
+        pretrain: { epochs: 4, factEpochs: 1, batchSize: 4, lr: 3e-3, drillSteps: 4, factPasses: 1, protocolPasses: 1, model: TINY_MODEL },
         grpo,
         evalQuestions: 4,
       },

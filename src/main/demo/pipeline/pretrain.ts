@@ -13,10 +13,10 @@ import { writeTemplates } from '../../rl/train/state';
 import { scriptedSequence, type ScriptedTurn, type TeacherSequence } from '../../rl/sft/scripted';
 import { trainSft } from '../../rl/sft/train';
 import { SearchService } from '../../search/service';
-import type { World, Question } from '../world/types';
+import type { World, Question, Entity } from '../world/types';
 import { drawEmblem } from '../world/draw';
 import { makeQuestion, QUESTION_KINDS } from '../world/questions';
-import { answerAfterSearch, directAnswer, guess, imageSearchTurn, textSearchTurn, tokenizerCorpus } from './scripts';
+import { answerAfterSearch, directAnswer, factLesson, guess, guessedAnswer, imageSearchTurn, readingLesson, searchQuery, textSearchTurn, tokenizerCorpus } from './scripts';
 import type { StageHooks } from './workspace';
 import { readingDrill } from './reading';
 
@@ -24,7 +24,10 @@ export interface PretrainOptions {
   corpus: string;
   epochs: number;
   batchSize: number;
+  /** Learning rate of the facts and the full mixture (memorising facts needs a smaller one than reading). */
   lr: number;
+  /** Learning rate of the reading drill and the reading lessons. */
+  readingLr: number;
   seed: number;
   /** Share of protocol conversations scripted with search (the rest answer directly). */
   searchShare: number;
@@ -32,6 +35,10 @@ export interface PretrainOptions {
   protocolPasses: number;
   /** Steps of the reading drill that comes first (batches of 16 short lists; see reading.ts). */
   drillSteps: number;
+  /** Epochs over the reading lessons alone, after the drill and before the facts. */
+  readingEpochs: number;
+  /** Reading lessons per web-only species (each a different kind of question, with a fresh picture). */
+  readingLessons: number;
   /** Fact conversations per familiar species and question kind, each with a fresh picture. */
   factPasses: number;
   /** Epochs over the short direct-answer conversations before the whole mixture (they teach the facts). */
@@ -42,14 +49,12 @@ export interface PretrainOptions {
 /** Where the demo's pre-trained model is saved. */
 export const demoModelFolder = (home: string): string => path.join(home, 'models', 'demo-pretrained');
 
-export const DEFAULT_PRETRAIN: Omit<PretrainOptions, 'corpus'> = { epochs: 8, factEpochs: 10, batchSize: 8, lr: 3e-3, seed: 11, searchShare: 0.5, protocolPasses: 2, factPasses: 3, drillSteps: 1000 };
-
-interface SearchScript {
-  turns: ScriptedTurn[];
-}
+export const DEFAULT_PRETRAIN: Omit<PretrainOptions, 'corpus'> = { epochs: 6, factEpochs: 24, batchSize: 8, lr: 1e-3, readingLr: 3e-3, seed: 11, searchShare: 0.5, protocolPasses: 2, factPasses: 3, drillSteps: 1000, readingLessons: 3, readingEpochs: 16 };
+/** Fewer epochs for `demo --quick` (under 10 minutes end to end on two CPU cores). */
+export const QUICK_PRETRAIN: Partial<PretrainOptions> = { epochs: 4, factEpochs: 20, readingEpochs: 12 };
 
 /** Pictures for pre-training are variations of their own, seeded apart from the questions' and from each other. */
-const pretrainingVariation = (phase: 'facts' | 'protocol', entityId: number, kind: number, pass: number) => 100_000 + entityId * 1000 + (phase === 'facts' ? 500 : 0) + pass * 10 + kind;
+const pretrainingVariation = (phase: 'facts' | 'protocol' | 'reading', entityId: number, kind: number, pass: number) => 100_000 + entityId * 1000 + { facts: 500, protocol: 0, reading: 700 }[phase] + pass * 10 + kind;
 
 export async function pretrainDemoModel(store: Store, home: string, world: World, options: PretrainOptions, hooks: StageHooks): Promise<{ model: TinyVlm; folder: string; losses: number[] }> {
   const random = new Random(options.seed);
@@ -65,21 +70,19 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
     return { text: r.text, images: r.images.map(bytesOf) };
   };
 
-  async function searchScript(q: Question, picture: Buffer): Promise<SearchScript> {
-    const entity = world.entities[q.entityId];
+  /** The teacher's searches for a question; `thorough` also searches the text for a name (the RAG workflow's way). */
+  async function searchScript(q: Question, entity: Entity, picture: Buffer, thorough = false): Promise<ScriptedTurn[]> {
     if (q.kind === 'attribute_by_name') {
-      const found = await toolbox.textSearch(`${entity.name} ${q.attribute === 'island' ? 'island' : q.attribute === 'diet' ? 'eats' : 'described'}`);
-      return { turns: [{ response: textSearchTurn(entity.name, q.attribute!), tool: tool(found) }, { response: answerAfterSearch(q.answer) }] };
+      const found = await toolbox.textSearch(searchQuery(entity.name, q.attribute));
+      return [{ response: textSearchTurn(entity.name, q.attribute), tool: tool(found) }, { response: answerAfterSearch(q.answer) }];
     }
     const seen = await toolbox.imageSearch({ bytes: picture });
     // The teacher reads the name off the top match, as the model will have to.
     const name = seen.results[0]?.title ?? entity.name;
-    if (q.kind === 'name') return { turns: [{ response: imageSearchTurn, tool: tool(seen) }, { response: answerAfterSearch(name) }] };
-    const found = await toolbox.textSearch(`${name} ${q.attribute === 'island' ? 'island' : q.attribute === 'diet' ? 'eats' : 'described'}`);
-    const answer = name === entity.name ? q.answer : guess(world, q, random);
-    return {
-      turns: [{ response: imageSearchTurn, tool: tool(seen) }, { response: textSearchTurn(name, q.attribute!), tool: tool(found) }, { response: answerAfterSearch(answer) }],
-    };
+    if (q.kind === 'name' && !thorough) return [{ response: imageSearchTurn, tool: tool(seen) }, { response: answerAfterSearch(name) }];
+    const found = await toolbox.textSearch(searchQuery(name, q.attribute));
+    const answer = q.kind === 'name' ? name : name === entity.name ? q.answer : guess(world, q, random);
+    return [{ response: imageSearchTurn, tool: tool(seen) }, { response: textSearchTurn(name, q.attribute), tool: tool(found) }, { response: answerAfterSearch(answer) }];
   }
 
   const facts: TeacherSequence[] = [];
@@ -90,7 +93,7 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
   const familiar = world.entities.filter((e) => e.familiar);
   const trainSpecies = [...new Set(world.questions.filter((q) => q.split === 'train').map((q) => q.entityId))].map((id) => world.entities[id]);
   let made = 0;
-  const total = familiar.length * QUESTION_KINDS.length * options.factPasses + trainSpecies.length * QUESTION_KINDS.length * options.protocolPasses;
+  const total = familiar.length * QUESTION_KINDS.length * options.factPasses + trainSpecies.length * QUESTION_KINDS.length * options.protocolPasses + world.webOnly.length * options.readingLessons;
   const report = () => {
     if (++made % 20 === 0) {
       hooks.throwIfCancelled();
@@ -101,7 +104,7 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
     for (const entity of familiar) {
       for (const [i, [kind, attribute]] of QUESTION_KINDS.entries()) {
         const q = makeQuestion(entity, kind, attribute, pretrainingVariation('facts', entity.id, i, pass), 'train');
-        await add(facts, q, [{ response: directAnswer(q.answer) }], await drawEmblem(entity.look, q.variation));
+        await add(facts, q, [factLesson(q.answer)], await drawEmblem(entity.look, q.variation));
         report();
       }
     }
@@ -114,28 +117,44 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
       for (const [i, [kind, attribute]] of QUESTION_KINDS.entries()) {
         const q = makeQuestion(entity, kind, attribute, pretrainingVariation('protocol', entity.id, i, pass), 'train');
         const picture = await drawEmblem(entity.look, q.variation);
-        if (random.next() < options.searchShare) await add(protocol, q, (await searchScript(q, picture)).turns, picture);
-        else await add(protocol, q, [{ response: directAnswer(entity.familiar ? q.answer : guess(world, q, random)) }], picture);
+        if (random.next() < options.searchShare) await add(protocol, q, await searchScript(q, entity, picture), picture);
+        // A guess's content is not learned: it would teach a made-up fact. Only the decision to answer is.
+        else if (entity.familiar) await add(protocol, q, [{ response: directAnswer(q.answer) }], picture);
+        else await add(protocol, q, [guessedAnswer(guess(world, q, random))], picture);
         report();
       }
     }
   }
-  const sequences = [...facts, ...protocol];
+  // Reading: searches about web-only species, each seen a few times at most, so that copying a name or a fact
+  // out of the results is the only way to get them right (a species the model could memorise, it would).
+  const reading: TeacherSequence[] = [];
+  for (const entity of world.webOnly) {
+    for (const i of random.shuffle([...QUESTION_KINDS.keys()]).slice(0, options.readingLessons)) {
+      const [kind, attribute] = QUESTION_KINDS[i];
+      const q = makeQuestion(entity, kind, attribute, pretrainingVariation('reading', entity.id, i, 0), 'train');
+      const picture = await drawEmblem(entity.look, q.variation);
+      await add(reading, q, readingLesson(await searchScript(q, entity, picture, kind === 'name' && random.next() < 0.5)), picture);
+      report();
+    }
+  }
+  const sequences = [...facts, ...protocol, ...reading];
 
-  hooks.progress(total, total, `${facts.length} fact and ${protocol.length} protocol conversations written`);
+  hooks.progress(total, total, `${facts.length} fact, ${protocol.length} protocol and ${reading.length} reading conversations written`);
 
-  // Three phases: reading, the familiar species' facts (short and cheap), then everything.
+  // Four phases: the reading drill, the reading lessons, the familiar species' facts, then everything together.
+  // (Facts last, measured: the model forgot the protocol and answered nothing right.)
   const policy = new Policy(model, { device: 'auto' });
   const drill = readingDrill(model, random.fork('drill'), options.drillSteps * 16);
-  const steps = options.drillSteps + options.factEpochs * Math.floor(facts.length / (options.batchSize * 2)) + options.epochs * Math.floor(sequences.length / options.batchSize);
+  const steps = options.drillSteps + options.readingEpochs * Math.floor(reading.length / options.batchSize) + options.factEpochs * Math.floor(facts.length / (options.batchSize * 2)) + options.epochs * Math.floor(sequences.length / options.batchSize);
   const losses: number[] = [];
   const onStep = (_: number, loss: number) => {
     losses.push(loss);
     hooks.progress(losses.length, steps, `step ${losses.length} of ${steps}, loss ${loss.toFixed(3)}`);
   };
-  if (drill.length > 0) await trainSft(policy, drill, { epochs: 1, batchSize: 16, lr: options.lr, seed: options.seed, onStep, shouldStop: () => (hooks.throwIfCancelled(), false) });
-  await trainSft(policy, facts, { epochs: options.factEpochs, batchSize: options.batchSize * 2, lr: options.lr, seed: options.seed, onStep, shouldStop: () => (hooks.throwIfCancelled(), false) });
-  await trainSft(policy, sequences, { epochs: options.epochs, batchSize: options.batchSize, lr: options.lr, seed: options.seed + 1, onStep, shouldStop: () => (hooks.throwIfCancelled(), false) });
+  if (drill.length > 0) await trainSft(policy, drill, { epochs: 1, batchSize: 16, lr: options.readingLr, seed: options.seed, onStep, shouldStop: () => (hooks.throwIfCancelled(), false) });
+  if (reading.length > 0 && options.readingEpochs > 0) await trainSft(policy, reading, { epochs: options.readingEpochs, batchSize: options.batchSize, lr: options.readingLr, seed: options.seed + 2, onStep, shouldStop: () => (hooks.throwIfCancelled(), false) });
+  if (facts.length > 0 && options.factEpochs > 0) await trainSft(policy, facts, { epochs: options.factEpochs, batchSize: options.batchSize * 2, lr: options.lr, seed: options.seed, onStep, shouldStop: () => (hooks.throwIfCancelled(), false) });
+  if (options.epochs > 0) await trainSft(policy, sequences, { epochs: options.epochs, batchSize: options.batchSize, lr: options.lr, seed: options.seed + 1, onStep, shouldStop: () => (hooks.throwIfCancelled(), false) });
   await policy.release();
   const folder = demoModelFolder(home);
   saveTinyVlm(model, folder);

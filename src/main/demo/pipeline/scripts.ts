@@ -4,6 +4,7 @@
 import type { Question, World } from '../world/types';
 import { DIETS, ISLANDS, SYLLABLES_START } from '../world/vocabulary';
 import type { Random } from '../../platform/random';
+import type { ScriptedTurn } from '../../rl/sft/scripted';
 
 export const REASON_KNOWN = '<reason>I know this species.</reason>';
 export const REASON_IMAGE = '<reason>I need to find out which species this is.</reason>';
@@ -19,17 +20,52 @@ const attributeWord: Record<string, string> = { island: 'island', year: 'describ
 // so copying one out of a result is copying the same tokens.
 
 export function directAnswer(answer: string): string {
-  return `${REASON_KNOWN}<answer> ${answer}</answer>`;
+  return `${DIRECT_DECISION}${answerText(answer)}`;
+}
+
+/** The part of a direct answer that decides to answer; the answer's text follows it. */
+export const DIRECT_DECISION = `${REASON_KNOWN}<answer>`;
+
+export function answerText(answer: string): string {
+  return ` ${answer}</answer>`;
 }
 
 export const imageSearchTurn = `${REASON_IMAGE}<search><img></search>`;
 
-export function textSearchTurn(name: string, attribute: string): string {
-  return `${REASON_FACTS}<text_search> ${name} ${attributeWord[attribute]}</text_search>`;
+export function textSearchTurn(name: string, attribute: string | null): string {
+  return `${TEXT_SEARCH_DECISION}${textSearchQuery(name, attribute)}`;
+}
+
+/** The part of a text search turn that decides to search; the query follows it. */
+export const TEXT_SEARCH_DECISION = `${REASON_FACTS}<text_search>`;
+
+/** A query for a species' page: its name, and the attribute asked for (none for "what is it?"). */
+export function searchQuery(name: string, attribute: string | null): string {
+  return attribute ? `${name} ${attributeWord[attribute]}` : name;
+}
+
+export function textSearchQuery(name: string, attribute: string | null): string {
+  return ` ${searchQuery(name, attribute)}</text_search>`;
 }
 
 export function answerAfterSearch(answer: string): string {
   return `${REASON_FOUND}<answer> ${answer}</answer>`;
+}
+
+/** A fact lesson: the decision to answer is given, the fact is learned (so facts do not bias the decision). */
+export function factLesson(answer: string): ScriptedTurn {
+  return { given: DIRECT_DECISION, response: answerText(answer) };
+}
+
+/** A direct answer that is a guess: the decision to answer is learned, the guess's content (no fact) is not. */
+export function guessedAnswer(answer: string): ScriptedTurn {
+  return { response: DIRECT_DECISION, givenAfter: answerText(answer) };
+}
+
+/** A reading lesson: the decision to search is given, what comes after it (the query, the answer) is learned. */
+export function readingLesson([first, ...rest]: readonly ScriptedTurn[]): ScriptedTurn[] {
+  const given = first.response.startsWith(TEXT_SEARCH_DECISION) ? TEXT_SEARCH_DECISION : first.response;
+  return [{ ...first, given, response: first.response.slice(given.length) }, ...rest];
 }
 
 /** A plausible wrong answer: what a model that does not know says. */
@@ -52,7 +88,7 @@ export function tokenizerCorpus(world: World, templates: { question: string; aft
   const texts = [templates.question, templates.afterTool, REASON_KNOWN, REASON_IMAGE, REASON_FOUND, REASON_FACTS, ...toolOutputs];
   for (const d of world.documents) texts.push(d.title, d.body);
   for (const q of world.questions) texts.push(q.text, textSearchTurn(world.entities[q.entityId].name, q.attribute ?? 'island'));
-  const unfamiliar = world.entities.filter((e) => !e.familiar);
+  const unfamiliar = [...world.entities, ...world.webOnly].filter((e) => !e.familiar);
   const split = (text: string) => {
     let out = text.replace(/\b(\d)(\d)(\d)(\d)\b/g, '$1 $2 $3 $4');
     for (const e of unfamiliar) out = out.replaceAll(e.name, syllables(e.name));

@@ -26,7 +26,7 @@ export interface StageHooks {
 
 export async function buildDemoWorkspace(store: Store, home: string, options: WorldOptions, hooks: StageHooks, names = { dataset: DEMO_DATASET, corpus: DEMO_CORPUS }): Promise<World> {
   const world = buildWorld(options);
-  const folder = path.join(home, 'demo', `world-${options.seed}-${options.entities}`);
+  const folder = path.join(home, 'demo', `world-${options.seed}-${options.entities}-${options.webOnlySpecies}`);
   fs.mkdirSync(path.join(folder, 'images'), { recursive: true });
   const lines: string[] = [];
   for (const [i, q] of world.questions.entries()) {
@@ -62,13 +62,14 @@ export async function buildDemoWorkspace(store: Store, home: string, options: Wo
     if (!result.committed) throw new Error(`The demo questions did not import: ${JSON.stringify(result.rejected.slice(0, 3))}`);
   }
 
+  const species = [...world.entities, ...world.webOnly];
   const docs = await Promise.all(
     world.documents.map(async (doc) => ({
       source: `species:${doc.entityId}`,
       title: doc.title,
       url: doc.url,
       body: doc.body,
-      images: [{ bytes: await drawEmblem(world.entities[doc.entityId].look, 0), source: `emblem:${doc.entityId}` }],
+      images: [{ bytes: await drawEmblem(species[doc.entityId].look, 0), source: `emblem:${doc.entityId}` }],
     })),
   );
   await ingestCorpus(store, { docs }, {

@@ -8,11 +8,12 @@ function lookKey(look: Look): string {
   return `${look.shape}/${look.background}/${look.foreground}/${look.pattern}`;
 }
 
-export function generateEntities(random: Random, count: number, familiarShare: number): Entity[] {
+/** `count` species (a share of them familiar), then `webOnly` more that are never familiar. */
+export function generateEntities(random: Random, count: number, familiarShare: number, webOnly = 0): Entity[] {
   const colorNames = Object.keys(COLORS);
   const maxLooks = SHAPES.length * colorNames.length * (colorNames.length - 1) * PATTERNS.length;
   const maxNames = SYLLABLES_START.length * SYLLABLES_END.length * KINDS.length;
-  if (count > Math.min(maxLooks, maxNames) / 4) throw new Error(`A world can have at most ${Math.floor(Math.min(maxLooks, maxNames) / 4)} entities, asked for ${count}`);
+  if (count + webOnly > Math.min(maxLooks, maxNames) / 4) throw new Error(`A world can have at most ${Math.floor(Math.min(maxLooks, maxNames) / 4)} species, asked for ${count + webOnly}`);
   const looks = new Set<string>();
   const names = new Set<string>();
   const lookRandom = random.fork('looks');
@@ -20,7 +21,7 @@ export function generateEntities(random: Random, count: number, familiarShare: n
   const factRandom = random.fork('facts');
   const familiarIds = new Set(random.fork('familiar').shuffle([...Array(count).keys()]).slice(0, Math.round(count * familiarShare)));
   const entities: Entity[] = [];
-  for (let id = 0; id < count; id++) {
+  for (let id = 0; id < count + webOnly; id++) {
     let look: Look;
     do {
       const background = lookRandom.pick(colorNames);

@@ -52,11 +52,22 @@ export interface WorldOptions {
   familiarShare: number;
   questionsPerEntity: number;
   testShare: number;
+  /** Species that exist only as pages in the search corpus (see World.webOnly). */
+  webOnlySpecies: number;
 }
 
 export interface World {
   options: WorldOptions;
+  /** The species questions ask about (ids 0…n−1). */
   entities: Entity[];
+  /**
+   * Species no question asks about, found only on the archipelago's web (ids after the questioned ones). Like
+   * the web a real model learned to read from, they teach the tiny model to read search results in pre-training
+   * without teaching it any answer a question needs: each is seen once or twice, so copying out of the result
+   * is the only way to get them right.
+   */
+  webOnly: Entity[];
+  /** One page per species, questioned and web-only, indexed by species id. */
   documents: WorldDocument[];
   questions: Question[];
 }

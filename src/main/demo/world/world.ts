@@ -5,17 +5,19 @@ import { generateQuestions } from './questions';
 import { entityDocument } from './documents';
 import type { World, WorldOptions } from './types';
 
-export const DEFAULT_WORLD: WorldOptions = { seed: 7, entities: 240, familiarShare: 0.4, questionsPerEntity: 4, testShare: 0.25 };
-export const QUICK_WORLD: WorldOptions = { seed: 7, entities: 96, familiarShare: 0.4, questionsPerEntity: 4, testShare: 0.25 };
+export const DEFAULT_WORLD: WorldOptions = { seed: 7, entities: 240, familiarShare: 0.4, questionsPerEntity: 4, testShare: 0.25, webOnlySpecies: 256 };
+export const QUICK_WORLD: WorldOptions = { seed: 7, entities: 96, familiarShare: 0.4, questionsPerEntity: 4, testShare: 0.25, webOnlySpecies: 256 };
 
 export function buildWorld(options: WorldOptions = DEFAULT_WORLD): World {
   if (options.familiarShare < 0 || options.familiarShare > 1) throw new Error('familiarShare must be between 0 and 1');
   const random = new Random(options.seed);
-  const entities = generateEntities(random.fork('entities'), options.entities, options.familiarShare);
+  const all = generateEntities(random.fork('entities'), options.entities, options.familiarShare, options.webOnlySpecies);
+  const entities = all.slice(0, options.entities);
   return {
     options,
     entities,
-    documents: entities.map(entityDocument),
+    webOnly: all.slice(options.entities),
+    documents: all.map(entityDocument),
     questions: generateQuestions(random.fork('questions'), entities, options.questionsPerEntity, options.testShare),
   };
 }

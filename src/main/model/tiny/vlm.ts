@@ -4,9 +4,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DType, Tensor, TensorData } from '../graph/tensor';
-import { input } from '../graph/ops';
+import { input, mul, neg, sum } from '../graph/ops';
 import { maskedMean } from '../graph/composites';
-import { neg } from '../graph/ops';
 import { emit } from '../onnx/emit';
 import { loadWeights, saveWeights, type WeightMap } from '../runtime/safetensors';
 import { GraphSession, type DeviceInfo, type DeviceRequest } from '../runtime/session';
@@ -127,6 +126,17 @@ export type PolicyLoss = (ctx: PolicyLossContext) => LossGraph;
 export const sftLoss: PolicyLoss = ({ out, shape, input }) => {
   const mask = input('loss_mask', [shape.batch, shape.length]);
   return { loss: maskedMean(neg(out.logprobs), mask) };
+};
+
+/**
+ * Σ mask·NLL: the caller's mask carries the normalisation (1/N for a loss over N tokens). With one N for every
+ * batch of a dataset, each learned token weighs the same whichever batch it falls in; a per-batch mean would
+ * weigh tokens of short-sequence batches more (a one-token decision in a short conversation outweighed the same
+ * decision in a long one several times over).
+ */
+export const sftTokenSumLoss: PolicyLoss = ({ out, shape, input }) => {
+  const weights = input('loss_mask', [shape.batch, shape.length]);
+  return { loss: sum(mul(neg(out.logprobs), weights)) };
 };
 
 export interface PolicyTrainerOptions {

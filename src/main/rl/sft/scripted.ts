@@ -10,6 +10,13 @@ import { imageToPixels } from '../rollout/pixels';
 export interface ScriptedTurn {
   /** What the model should write, e.g. "<reason>…</reason><text_search>…</text_search>". */
   response: string;
+  /**
+   * Written at the start of the turn before `response` but not learned: the part of a lesson that is given,
+   * e.g. the decision to search in a lesson that teaches only what comes after it.
+   */
+  given?: string;
+  /** Written after `response` and not learned either: e.g. a guessed answer, whose content is no fact to learn. */
+  givenAfter?: string;
   /** The tool's model-facing output after this turn (for search turns), with its thumbnails' bytes. */
   tool?: { text: string; images: Uint8Array[] };
 }
@@ -34,11 +41,13 @@ export async function scriptedSequence(
   let imageSearches = 0;
   let textSearches = 0;
   for (const [i, turn] of turns.entries()) {
+    if (turn.given) conversation.addContext(turn.given);
     const ids = model.tokenizer.encode(turn.response);
     conversation.addGenerated(ids, ids.map(() => 0));
+    if (turn.givenAfter) conversation.addContext(turn.givenAfter);
     if (i === turns.length - 1) break;
     if (!turn.tool) throw new Error(`scripted turn ${i + 1} is not the last one, so it needs a tool output`);
-    const action = parseTurn(turn.response).action.kind;
+    const action = parseTurn(`${turn.given ?? ''}${turn.response}${turn.givenAfter ?? ''}`).action.kind;
     if (action === 'image_search') imageSearches++;
     else if (action === 'text_search') textSearches++;
     const thumbnails = await Promise.all(turn.tool.images.map((bytes) => imageToPixels(bytes, size)));

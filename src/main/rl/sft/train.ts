@@ -1,8 +1,9 @@
-// SFT cold start: teach a model the protocol from teacher sequences (mean NLL over the model's own turns).
+// SFT cold start: teach a model the protocol from teacher sequences (NLL over the model's own turns, every token
+// weighted alike).
 // Sequences are grouped by length, and each group trains at its own padded length with its own fixed-shape
 // trainer; the trainers hand one set of parameters and Adam moments to each other, so short conversations do
 // not pay for the longest one.
-import { bucketLength, sftLoss, type Policy, type PolicyTrainer } from '../../model/tiny/vlm';
+import { bucketLength, sftTokenSumLoss, type Policy, type PolicyTrainer } from '../../model/tiny/vlm';
 import type { TeacherSequence } from './scripted';
 import { Random } from '../../platform/random';
 
@@ -41,6 +42,12 @@ export async function trainSft(policy: Policy, sequences: readonly TeacherSequen
     groups.delete(previous);
   }
 
+  // Every learned token weighs the same in every batch: the loss is a sum over the batch's tokens divided by the
+  // number a batch holds on average over the whole set (batches are grouped by length, so a per-batch mean would
+  // favour the tokens of short conversations).
+  const learnedTokens = sequences.reduce((n, s) => n + s.lossMask.reduce((a, b) => a + b, 0), 0);
+  const tokenWeight = sequences.length / (options.batchSize * Math.max(1, learnedTokens));
+
   const trainers = new Map<number, PolicyTrainer>();
   const random = new Random(options.seed ?? 1);
   const losses: number[] = [];
@@ -48,7 +55,7 @@ export async function trainSft(policy: Policy, sequences: readonly TeacherSequen
   try {
     for (const [length, members] of groups) {
       const images = Math.max(...members.map((i) => sequences[i].images.length)) * options.batchSize;
-      trainers.set(length, await policy.trainer({ shape: { batch: options.batchSize, length, images }, loss: sftLoss, trainable: policy.model.lora ? 'lora' : 'all', optimizer: { lr: options.lr } }));
+      trainers.set(length, await policy.trainer({ shape: { batch: options.batchSize, length, images }, loss: sftTokenSumLoss, trainable: policy.model.lora ? 'lora' : 'all', optimizer: { lr: options.lr } }));
     }
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       // Every group's batches, in a random order across groups.
@@ -64,7 +71,7 @@ export async function trainSft(policy: Policy, sequences: readonly TeacherSequen
         current = trainer;
         const rows = batch.items.map((i) => sequences[i]);
         const mask = new Float32Array(options.batchSize * batch.length);
-        rows.forEach((s, b) => s.lossMask.forEach((v, t) => (mask[b * batch.length + t] = v)));
+        rows.forEach((s, b) => s.lossMask.forEach((v, t) => (mask[b * batch.length + t] = v * tokenWeight)));
         const result = await trainer.step(rows.map((s) => ({ ids: s.ids, images: s.images })), { loss_mask: mask });
         losses.push(result.loss);
         options.onStep?.(losses.length, result.loss);
