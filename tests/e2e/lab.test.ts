@@ -53,10 +53,11 @@ describe('the lab pages', () => {
     const axisColour = () => chart.locator('canvas').evaluate((c: HTMLCanvasElement) => c.toDataURL().length);
     const light = await axisColour();
     await page.evaluate(() => (document.documentElement.dataset.theme = 'dark'));
-    await expect.poll(axisColour).not.toBe(light);
+    // (A generous wait: in CI the quick-demo test keeps both cores busy beside this one.)
+    await expect.poll(axisColour, { timeout: 15_000 }).not.toBe(light);
     await page.screenshot({ path: artifactPath('lab-runs-dark.png') });
     await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
-    await expect.poll(axisColour).toBe(light);
+    await expect.poll(axisColour, { timeout: 15_000 }).toBe(light);
   });
 
   it("clicks a chart point and lands on that step's rollouts", async () => {
