@@ -151,10 +151,11 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
     losses.push(loss);
     hooks.progress(losses.length, steps, `step ${losses.length} of ${steps}, loss ${loss.toFixed(3)}`);
   };
-  if (drill.length > 0) await trainSft(policy, drill, { epochs: 1, batchSize: 16, lr: options.readingLr, seed: options.seed, onStep, shouldStop: () => (hooks.throwIfCancelled(), false) });
-  if (reading.length > 0 && options.readingEpochs > 0) await trainSft(policy, reading, { epochs: options.readingEpochs, batchSize: options.batchSize, lr: options.readingLr, seed: options.seed + 2, onStep, shouldStop: () => (hooks.throwIfCancelled(), false) });
-  if (facts.length > 0 && options.factEpochs > 0) await trainSft(policy, facts, { epochs: options.factEpochs, batchSize: options.batchSize * 2, lr: options.lr, seed: options.seed, onStep, shouldStop: () => (hooks.throwIfCancelled(), false) });
-  if (options.epochs > 0) await trainSft(policy, sequences, { epochs: options.epochs, batchSize: options.batchSize, lr: options.lr, seed: options.seed + 1, onStep, shouldStop: () => (hooks.throwIfCancelled(), false) });
+  const shouldStop = () => (hooks.throwIfCancelled(), false);
+  if (drill.length > 0) await trainSft(policy, drill, { epochs: 1, batchSize: 16, lr: options.readingLr, seed: options.seed, onStep, shouldStop });
+  if (reading.length > 0 && options.readingEpochs > 0) await trainSft(policy, reading, { epochs: options.readingEpochs, batchSize: options.batchSize, lr: options.readingLr, seed: options.seed + 2, onStep, shouldStop });
+  if (facts.length > 0 && options.factEpochs > 0) await trainSft(policy, facts, { epochs: options.factEpochs, batchSize: options.batchSize * 2, lr: options.lr, seed: options.seed, onStep, shouldStop });
+  if (options.epochs > 0) await trainSft(policy, sequences, { epochs: options.epochs, batchSize: options.batchSize, lr: options.lr, seed: options.seed + 1, onStep, shouldStop });
   await policy.release();
   const folder = demoModelFolder(home);
   saveTinyVlm(model, folder);
