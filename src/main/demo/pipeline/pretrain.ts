@@ -62,7 +62,7 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
   const toolbox = new SearchService({ store, home }).toolbox({ engine: 'local', corpus: options.corpus, mode: 'cache-first' });
   // The tokenizer learns its merges from the world's texts and from what the search tools print.
   const sample = world.entities[0];
-  const toolSamples = [(await toolbox.imageSearch({ bytes: await drawEmblem(sample.look, 1) })).text, (await toolbox.textSearch(`${sample.name} island`)).text];
+  const toolSamples = [(await toolbox.imageSearch({ bytes: await drawEmblem(sample.look, 1) })).text, (await toolbox.textSearch(searchQuery(sample.name, 'island'))).text];
   const model = createTinyVlm({ corpus: tokenizerCorpus(world, DEMO_TEMPLATES, toolSamples), merges: 600, seed: options.seed, config: options.model ?? DEMO_MODEL });
   const bytesOf = (sha: string) => store.repos.images.get(sha)!.bytes;
   const tool = (result: ToolCallResult) => {

@@ -33,7 +33,7 @@ export function answerText(answer: string): string {
 export const imageSearchTurn = `${REASON_IMAGE}<search><img></search>`;
 
 export function textSearchTurn(name: string, attribute: string | null): string {
-  return `${TEXT_SEARCH_DECISION}${textSearchQuery(name, attribute)}`;
+  return `${TEXT_SEARCH_DECISION} ${searchQuery(name, attribute)}</text_search>`;
 }
 
 /** The part of a text search turn that decides to search; the query follows it. */
@@ -42,10 +42,6 @@ export const TEXT_SEARCH_DECISION = `${REASON_FACTS}<text_search>`;
 /** A query for a species' page: its name, and the attribute asked for (none for "what is it?"). */
 export function searchQuery(name: string, attribute: string | null): string {
   return attribute ? `${name} ${attributeWord[attribute]}` : name;
-}
-
-export function textSearchQuery(name: string, attribute: string | null): string {
-  return ` ${searchQuery(name, attribute)}</text_search>`;
 }
 
 export function answerAfterSearch(answer: string): string {
