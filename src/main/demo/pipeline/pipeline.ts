@@ -25,7 +25,7 @@ export interface DemoOptions {
   world?: Partial<WorldOptions>;
   /** Overrides for tests and experiments (the defaults are the demo's). */
   pretrain?: Partial<PretrainOptions>;
-  grpo?: { steps?: number; batchPrompts?: number; groupSize?: number; lr?: number };
+  grpo?: { steps?: number; batchPrompts?: number; groupSize?: number; lr?: number; miniBatch?: number; klCoef?: number };
   /** Test questions to evaluate on (all when unset). */
   evalQuestions?: number;
 }
@@ -95,7 +95,9 @@ export async function runDemo(ctx: DemoContext, options: DemoOptions): Promise<D
     grpo: {
       steps: options.grpo?.steps ?? (options.quick ? 40 : 80),
       batchPrompts: options.grpo?.batchPrompts ?? 16,
-      miniBatch: 8,
+      miniBatch: options.grpo?.miniBatch ?? 8,
+      microBatch: 8,
+      klCoef: options.grpo?.klCoef,
       // Measured on the quick demo: at 1e-3 and 5e-4 the KL ran away and the reward fell; at 2e-4 it rose.
       lr: options.grpo?.lr ?? 2e-4,
       warmupSteps: 2,

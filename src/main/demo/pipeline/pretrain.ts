@@ -43,13 +43,15 @@ export interface PretrainOptions {
   factPasses: number;
   /** Epochs over the short direct-answer conversations before the whole mixture (they teach the facts). */
   factEpochs: number;
+  /** How the mixture's learning rate falls to its end (annealing settles the memorised facts). */
+  mixtureDecay: 'constant' | 'linear';
   model?: CreateOptions['config'];
 }
 
 /** Where the demo's pre-trained model is saved. */
 export const demoModelFolder = (home: string): string => path.join(home, 'models', 'demo-pretrained');
 
-export const DEFAULT_PRETRAIN: Omit<PretrainOptions, 'corpus'> = { epochs: 6, factEpochs: 24, batchSize: 8, lr: 1e-3, readingLr: 3e-3, seed: 11, searchShare: 0.5, protocolPasses: 2, factPasses: 3, drillSteps: 1000, readingLessons: 3, readingEpochs: 16 };
+export const DEFAULT_PRETRAIN: Omit<PretrainOptions, 'corpus'> = { epochs: 6, factEpochs: 24, batchSize: 8, lr: 1e-3, readingLr: 3e-3, seed: 11, searchShare: 0.5, protocolPasses: 2, factPasses: 3, drillSteps: 1000, readingLessons: 3, readingEpochs: 16, mixtureDecay: 'constant' };
 /** Fewer epochs for `demo --quick` (under 10 minutes end to end on two CPU cores). */
 export const QUICK_PRETRAIN: Partial<PretrainOptions> = { epochs: 4, factEpochs: 20, readingEpochs: 12 };
 
@@ -155,7 +157,7 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
   if (drill.length > 0) await trainSft(policy, drill, { epochs: 1, batchSize: 16, lr: options.readingLr, seed: options.seed, onStep, shouldStop });
   if (reading.length > 0 && options.readingEpochs > 0) await trainSft(policy, reading, { epochs: options.readingEpochs, batchSize: options.batchSize, lr: options.readingLr, seed: options.seed + 2, onStep, shouldStop });
   if (facts.length > 0 && options.factEpochs > 0) await trainSft(policy, facts, { epochs: options.factEpochs, batchSize: options.batchSize * 2, lr: options.lr, seed: options.seed, onStep, shouldStop });
-  if (options.epochs > 0) await trainSft(policy, sequences, { epochs: options.epochs, batchSize: options.batchSize, lr: options.lr, seed: options.seed + 1, onStep, shouldStop });
+  if (options.epochs > 0) await trainSft(policy, sequences, { epochs: options.epochs, batchSize: options.batchSize, lr: options.lr, decay: options.mixtureDecay, minLrRatio: 0.05, seed: options.seed + 1, onStep, shouldStop });
   await policy.release();
   const folder = demoModelFolder(home);
   saveTinyVlm(model, folder);

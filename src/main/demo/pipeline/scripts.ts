@@ -4,7 +4,7 @@
 import type { Question, World } from '../world/types';
 import { DIETS, ISLANDS, SYLLABLES_START } from '../world/vocabulary';
 import type { Random } from '../../platform/random';
-import type { ScriptedTurn } from '../../rl/sft/scripted';
+import { turnText, type ScriptedTurn, type TurnPart } from '../../rl/sft/scripted';
 
 export const REASON_KNOWN = '<reason>I know this species.</reason>';
 export const REASON_IMAGE = '<reason>I need to find out which species this is.</reason>';
@@ -48,20 +48,24 @@ export function answerAfterSearch(answer: string): string {
   return `${REASON_FOUND}<answer> ${answer}</answer>`;
 }
 
+const learned = (text: string): TurnPart => ({ text, learned: true });
+const given = (text: string): TurnPart => ({ text, learned: false });
+
 /** A fact lesson: the decision to answer is given, the fact is learned (so facts do not bias the decision). */
 export function factLesson(answer: string): ScriptedTurn {
-  return { given: DIRECT_DECISION, response: answerText(answer) };
+  return { response: [given(DIRECT_DECISION), learned(answerText(answer))] };
 }
 
 /** A direct answer that is a guess: the decision to answer is learned, the guess's content (no fact) is not. */
 export function guessedAnswer(answer: string): ScriptedTurn {
-  return { response: DIRECT_DECISION, givenAfter: answerText(answer) };
+  return { response: [learned(DIRECT_DECISION), given(answerText(answer))] };
 }
 
 /** A reading lesson: the decision to search is given, what comes after it (the query, the answer) is learned. */
 export function readingLesson([first, ...rest]: readonly ScriptedTurn[]): ScriptedTurn[] {
-  const given = first.response.startsWith(TEXT_SEARCH_DECISION) ? TEXT_SEARCH_DECISION : first.response;
-  return [{ ...first, given, response: first.response.slice(given.length) }, ...rest];
+  const text = turnText(first);
+  const decision = text.startsWith(TEXT_SEARCH_DECISION) ? TEXT_SEARCH_DECISION : text;
+  return [{ ...first, response: [given(decision), learned(text.slice(decision.length))].filter((p) => p.text !== '') }, ...rest];
 }
 
 /** A plausible wrong answer: what a model that does not know says. */

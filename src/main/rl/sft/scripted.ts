@@ -7,19 +7,27 @@ import { parseTurn } from '../protocol/actions';
 import { Conversation, END_OF_TURN, questionTurn, toolTurn } from '../rollout/conversation';
 import { imageToPixels } from '../rollout/pixels';
 
+/** A piece of a scripted turn: learned (counts for the loss) or given (written into the turn, not learned). */
+export interface TurnPart {
+  text: string;
+  learned: boolean;
+}
+
 export interface ScriptedTurn {
-  /** What the model should write, e.g. "<reason>…</reason><text_search>…</text_search>". */
-  response: string;
   /**
-   * Written at the start of the turn before `response` but not learned: the part of a lesson that is given,
-   * e.g. the decision to search in a lesson that teaches only what comes after it.
+   * What the model should write, e.g. "<reason>…</reason><text_search>…</text_search>": all learned, or in parts
+   * of which some are given, e.g. the decision to search in a lesson that teaches only what comes after it.
    */
-  given?: string;
-  /** Written after `response` and not learned either: e.g. a guessed answer, whose content is no fact to learn. */
-  givenAfter?: string;
+  response: string | readonly TurnPart[];
   /** The tool's model-facing output after this turn (for search turns), with its thumbnails' bytes. */
   tool?: { text: string; images: Uint8Array[] };
 }
+
+/** A turn's parts (a plain response is one learned part). */
+export const turnParts = (turn: ScriptedTurn): readonly TurnPart[] => (typeof turn.response === 'string' ? [{ text: turn.response, learned: true }] : turn.response);
+
+/** The whole text of a turn, given parts included. */
+export const turnText = (turn: ScriptedTurn): string => turnParts(turn).map((p) => p.text).join('');
 
 export interface TeacherSequence {
   ids: number[];
@@ -41,13 +49,16 @@ export async function scriptedSequence(
   let imageSearches = 0;
   let textSearches = 0;
   for (const [i, turn] of turns.entries()) {
-    if (turn.given) conversation.addContext(turn.given);
-    const ids = model.tokenizer.encode(turn.response);
-    conversation.addGenerated(ids, ids.map(() => 0));
-    if (turn.givenAfter) conversation.addContext(turn.givenAfter);
+    for (const part of turnParts(turn)) {
+      if (!part.learned) conversation.addContext(part.text);
+      else {
+        const ids = model.tokenizer.encode(part.text);
+        conversation.addGenerated(ids, ids.map(() => 0));
+      }
+    }
     if (i === turns.length - 1) break;
     if (!turn.tool) throw new Error(`scripted turn ${i + 1} is not the last one, so it needs a tool output`);
-    const action = parseTurn(`${turn.given ?? ''}${turn.response}${turn.givenAfter ?? ''}`).action.kind;
+    const action = parseTurn(turnText(turn)).action.kind;
     if (action === 'image_search') imageSearches++;
     else if (action === 'text_search') textSearches++;
     const thumbnails = await Promise.all(turn.tool.images.map((bytes) => imageToPixels(bytes, size)));

@@ -6,11 +6,15 @@
 import { bucketLength, sftTokenSumLoss, type Policy, type PolicyTrainer } from '../../model/tiny/vlm';
 import type { TeacherSequence } from './scripted';
 import { Random } from '../../platform/random';
+import { learningRate } from '../train/schedule';
 
 export interface SftOptions {
   epochs: number;
   batchSize: number;
   lr: number;
+  /** Decay of the learning rate over the whole run, to `minLrRatio`·lr at the end (constant when unset). */
+  decay?: 'constant' | 'linear' | 'cosine';
+  minLrRatio?: number;
   seed?: number;
   /** Sequences are padded up to a multiple of this (fewer, larger groups trade padding for session count). */
   lengthStep?: number;
@@ -51,6 +55,8 @@ export async function trainSft(policy: Policy, sequences: readonly TeacherSequen
   const trainers = new Map<number, PolicyTrainer>();
   const random = new Random(options.seed ?? 1);
   const losses: number[] = [];
+  const batchesPerEpoch = [...groups.values()].reduce((n, members) => n + Math.floor(members.length / options.batchSize), 0);
+  const schedule = { lr: options.lr, warmupSteps: 0, decay: options.decay ?? 'constant', minLrRatio: options.minLrRatio ?? 0, steps: batchesPerEpoch * options.epochs };
   let current: PolicyTrainer | null = null;
   try {
     for (const [length, members] of groups) {
@@ -72,7 +78,7 @@ export async function trainSft(policy: Policy, sequences: readonly TeacherSequen
         const rows = batch.items.map((i) => sequences[i]);
         const mask = new Float32Array(options.batchSize * batch.length);
         rows.forEach((s, b) => s.lossMask.forEach((v, t) => (mask[b * batch.length + t] = v * tokenWeight)));
-        const result = await trainer.step(rows.map((s) => ({ ids: s.ids, images: s.images })), { loss_mask: mask });
+        const result = await trainer.step(rows.map((s) => ({ ids: s.ids, images: s.images })), { loss_mask: mask }, learningRate(losses.length + 1, schedule));
         losses.push(result.loss);
         options.onStep?.(losses.length, result.loss);
       }

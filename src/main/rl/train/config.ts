@@ -55,7 +55,10 @@ export const RunConfig = z
       .object({
         steps: z.number().int().positive(),
         batchPrompts: z.number().int().positive().default(32),
+        /** Trajectories per optimizer update. */
         miniBatch: z.number().int().positive().default(8),
+        /** Trajectories per forward and backward pass (the rest of a mini-batch accumulates); the mini-batch when unset. */
+        microBatch: z.number().int().positive().optional(),
         lr: z.number().positive().default(2e-6),
         warmupSteps: z.number().int().min(0).default(0),
         decay: z.enum(['constant', 'linear', 'cosine']).default('cosine'),

@@ -55,8 +55,9 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
   const length = Math.min(config.grpo.maxSequenceLength, model.config.max_position_embeddings);
   const imagesPerRow = 1 + THUMBNAILS_PER_SEARCH * config.rollout.maxImageSearches;
   const device = (await policy.device()).kind;
+  const microBatch = Math.min(config.grpo.microBatch ?? config.grpo.miniBatch, config.grpo.miniBatch);
   const trainer = await policy.trainer({
-    shape: { batch: config.grpo.miniBatch, length, images: imagesPerRow * config.grpo.miniBatch },
+    shape: { batch: microBatch, length, images: imagesPerRow * microBatch },
     loss: grpoLoss({ clipRatio: config.grpo.clipRatio, klCoef: config.grpo.klCoef, entropyCoef: config.grpo.entropyCoef }),
     trainable: model.lora ? 'lora' : 'all',
     optimizer: { lr: config.grpo.lr, maxGradNorm: config.grpo.maxGradNorm, weightDecay: config.grpo.weightDecay },
@@ -97,7 +98,7 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
       const { advantages, zeroVarianceGroups, groups } = batchAdvantages(rewards.map((r) => r.total), config.rollout.groupSize);
       const rolloutSeconds = (performance.now() - started) / 1000;
       const lr = learningRate(s, { ...config.grpo });
-      const update = await updatePolicy(trainer, reference, trajectories, advantages, length, lr, imagesPerRow);
+      const update = await updatePolicy(trainer, reference, trajectories, advantages, { length, lr, imagesPerRow, miniBatch: config.grpo.miniBatch });
       const generated = trajectories.reduce((n, t) => n + t.generatedTokens, 0);
       const seconds = (performance.now() - started) / 1000;
       const rollout = rolloutMetrics(trajectories, rewards, zeroVarianceGroups, groups);
@@ -139,52 +140,83 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
 
 
 
-async function updatePolicy(
+/** What a policy update reads of a trajectory. */
+export type TrainingRow = Pick<Trajectory, 'ids' | 'lossMask' | 'logprobs' | 'images'>;
+
+/** One micro-batch's rows for the trainer's graph: the sequences and the loss's inputs. */
+async function lossFeeds(
+  reference: Policy | null,
+  rows: { t: TrainingRow; advantage: number; real: boolean }[],
+  length: number,
+  imagesPerRow: number,
+) {
+  for (const { t } of rows) {
+    if (t.ids.length > length) throw new Error(`A trajectory has ${t.ids.length} tokens, more than grpo.maxSequenceLength ${length}`);
+    if (t.images.length > imagesPerRow) throw new Error(`A trajectory has ${t.images.length} images, more than a training row holds (${imagesPerRow})`);
+  }
+  const B = rows.length;
+  const seqs = rows.map(({ t }) => ({ ids: t.ids, images: t.images }));
+  const mask = new Float32Array(B * length);
+  const old = new Float32Array(B * length);
+  rows.forEach(({ t, real }, b) => {
+    if (!real) return;
+    t.lossMask.forEach((m, i) => (mask[b * length + i] = m));
+    t.logprobs.forEach((lp, i) => (old[b * length + i] = lp));
+  });
+  const feeds: Record<string, Float32Array> = {
+    [GRPO_INPUTS.mask]: mask,
+    [GRPO_INPUTS.old]: old,
+    [GRPO_INPUTS.advantages]: Float32Array.from(rows.map((r) => r.advantage)),
+  };
+  if (reference) {
+    const { logprobs } = await reference.logprobs(seqs, { length });
+    const ref = new Float32Array(B * length);
+    logprobs.forEach((row, b) => ref.set(row, b * length));
+    feeds[GRPO_INPUTS.ref] = ref;
+  }
+  return { seqs, feeds };
+}
+
+/**
+ * One optimizer update per mini-batch. A mini-batch larger than the trainer's graph (its micro-batch) is run in
+ * micro-batches whose gradients add up, each weighted by its share of the mini-batch's tokens, so the loss is
+ * the token mean over the whole mini-batch, as if it had been one graph.
+ */
+export async function updatePolicy(
   trainer: Awaited<ReturnType<Policy['trainer']>>,
   reference: Policy | null,
-  trajectories: readonly Trajectory[],
+  trajectories: readonly TrainingRow[],
   advantages: readonly number[],
-  length: number,
-  lr: number,
-  imagesPerRow: number,
+  { length, lr, imagesPerRow, miniBatch }: { length: number; lr: number; imagesPerRow: number; miniBatch: number },
 ): Promise<Record<string, number>> {
   const B = trainer.shape.batch;
+  const accumulate = miniBatch > B;
+  const tokensOf = (t: TrainingRow) => t.lossMask.reduce((n, m) => n + m, 0);
   const sums: Record<string, number> = {};
-  let batches = 0;
-  for (let start = 0; start < trajectories.length; start += B) {
-    const chunk = trajectories.slice(start, start + B);
-    const rows = chunk.map((t, i) => ({ t, advantage: advantages[start + i], real: true }));
-    // The last mini-batch is filled with copies whose loss mask is all zero: they change nothing.
-    while (rows.length < B) rows.push({ ...rows[0], real: false });
-    for (const { t } of rows) {
-      if (t.ids.length > length) throw new Error(`A trajectory has ${t.ids.length} tokens, more than grpo.maxSequenceLength ${length}`);
-      if (t.images.length > imagesPerRow) throw new Error(`A trajectory has ${t.images.length} images, more than a training row holds (${imagesPerRow})`);
+  let passes = 0;
+  let updates = 0;
+  for (let start = 0; start < trajectories.length; start += miniBatch) {
+    const end = Math.min(start + miniBatch, trajectories.length);
+    const miniTokens = Math.max(1, trajectories.slice(start, end).reduce((n, t) => n + tokensOf(t), 0));
+    for (let micro = start; micro < end; micro += B) {
+      const rows = trajectories.slice(micro, Math.min(micro + B, end)).map((t, i) => ({ t, advantage: advantages[micro + i], real: true }));
+      const microTokens = rows.reduce((n, r) => n + tokensOf(r.t), 0);
+      // The last micro-batch is filled with copies whose loss mask is all zero: they change nothing.
+      while (rows.length < B) rows.push({ ...rows[0], real: false });
+      const { seqs, feeds } = await lossFeeds(reference, rows, length, imagesPerRow);
+      let result;
+      if (accumulate) result = await trainer.accumulate(seqs, feeds, microTokens / miniTokens);
+      else {
+        result = await trainer.step(seqs, feeds, lr);
+        sums.grad_norm = (sums.grad_norm ?? 0) + result.gradNorm;
+      }
+      sums.loss = (sums.loss ?? 0) + result.loss;
+      for (const [k, v] of Object.entries(result.metrics)) if (typeof v === 'number') sums[k] = (sums[k] ?? 0) + v;
+      passes++;
     }
-    const seqs = rows.map(({ t }) => ({ ids: t.ids, images: t.images }));
-    const mask = new Float32Array(B * length);
-    const old = new Float32Array(B * length);
-    rows.forEach(({ t, real }, b) => {
-      if (!real) return;
-      t.lossMask.forEach((m, i) => (mask[b * length + i] = m));
-      t.logprobs.forEach((lp, i) => (old[b * length + i] = lp));
-    });
-    const feeds: Record<string, Float32Array> = {
-      [GRPO_INPUTS.mask]: mask,
-      [GRPO_INPUTS.old]: old,
-      [GRPO_INPUTS.advantages]: Float32Array.from(rows.map((r) => r.advantage)),
-    };
-    if (reference) {
-      const { logprobs } = await reference.logprobs(seqs, { length });
-      const ref = new Float32Array(B * length);
-      logprobs.forEach((row, b) => ref.set(row, b * length));
-      feeds[GRPO_INPUTS.ref] = ref;
-    }
-    const result = await trainer.step(seqs, feeds, lr);
-    sums.loss = (sums.loss ?? 0) + result.loss;
-    sums.grad_norm = (sums.grad_norm ?? 0) + result.gradNorm;
-    for (const [k, v] of Object.entries(result.metrics)) if (typeof v === 'number') sums[k] = (sums[k] ?? 0) + v;
-    batches++;
+    if (accumulate) sums.grad_norm = (sums.grad_norm ?? 0) + (await trainer.apply(lr)).gradNorm;
+    updates++;
   }
-  return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / Math.max(1, batches)]));
+  return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, k === 'grad_norm' ? v / Math.max(1, accumulate ? updates : passes) : v / Math.max(1, passes)]));
 }
 
