@@ -217,6 +217,7 @@ export async function updatePolicy(
     if (accumulate) sums.grad_norm = (sums.grad_norm ?? 0) + (await trainer.apply(lr)).gradNorm;
     updates++;
   }
-  return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, k === 'grad_norm' ? v / Math.max(1, accumulate ? updates : passes) : v / Math.max(1, passes)]));
+  // Without accumulation every pass is an update, so the gradient norm is always a mean per update.
+  return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / Math.max(1, k === 'grad_norm' ? updates : passes)]));
 }
 
