@@ -4,7 +4,7 @@
 import type { Question, World } from '../world/types';
 import { DIETS, ISLANDS, SYLLABLES_START } from '../world/vocabulary';
 import type { Random } from '../../platform/random';
-import { turnText, type ScriptedTurn, type TurnPart } from '../../rl/sft/scripted';
+import { given, learned, turnText, type ScriptedTurn } from '../../rl/sft/scripted';
 
 export const REASON_KNOWN = '<reason>I know this species.</reason>';
 export const REASON_IMAGE = '<reason>I need to find out which species this is.</reason>';
@@ -47,9 +47,6 @@ export function searchQuery(name: string, attribute: string | null): string {
 export function answerAfterSearch(answer: string): string {
   return `${REASON_FOUND}<answer> ${answer}</answer>`;
 }
-
-const learned = (text: string): TurnPart => ({ text, learned: true });
-const given = (text: string): TurnPart => ({ text, learned: false });
 
 /** A fact lesson: the decision to answer is given, the fact is learned (so facts do not bias the decision). */
 export function factLesson(answer: string): ScriptedTurn {

@@ -23,8 +23,13 @@ export interface ScriptedTurn {
   tool?: { text: string; images: Uint8Array[] };
 }
 
+/** A part the model learns to write. */
+export const learned = (text: string): TurnPart => ({ text, learned: true });
+/** A part written into the turn but not learned. */
+export const given = (text: string): TurnPart => ({ text, learned: false });
+
 /** A turn's parts (a plain response is one learned part). */
-export const turnParts = (turn: ScriptedTurn): readonly TurnPart[] => (typeof turn.response === 'string' ? [{ text: turn.response, learned: true }] : turn.response);
+export const turnParts = (turn: ScriptedTurn): readonly TurnPart[] => (typeof turn.response === 'string' ? [learned(turn.response)] : turn.response);
 
 /** The whole text of a turn, given parts included. */
 export const turnText = (turn: ScriptedTurn): string => turnParts(turn).map((p) => p.text).join('');

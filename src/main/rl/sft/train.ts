@@ -6,14 +6,14 @@
 import { bucketLength, sftTokenSumLoss, type Policy, type PolicyTrainer } from '../../model/tiny/vlm';
 import type { TeacherSequence } from './scripted';
 import { Random } from '../../platform/random';
-import { learningRate } from '../train/schedule';
+import { learningRate, type LrDecay } from '../train/schedule';
 
 export interface SftOptions {
   epochs: number;
   batchSize: number;
   lr: number;
   /** Decay of the learning rate over the whole run, to `minLrRatio`·lr at the end (constant when unset). */
-  decay?: 'constant' | 'linear' | 'cosine';
+  decay?: LrDecay;
   minLrRatio?: number;
   seed?: number;
   /** Sequences are padded up to a multiple of this (fewer, larger groups trade padding for session count). */

@@ -1,5 +1,7 @@
 // Learning rate per step: linear warm-up, then constant, linear or cosine decay to minLrRatio·lr.
-export function learningRate(step: number, o: { lr: number; warmupSteps: number; decay: 'constant' | 'linear' | 'cosine'; minLrRatio: number; steps: number }): number {
+export type LrDecay = 'constant' | 'linear' | 'cosine';
+
+export function learningRate(step: number, o: { lr: number; warmupSteps: number; decay: LrDecay; minLrRatio: number; steps: number }): number {
   if (o.warmupSteps > 0 && step <= o.warmupSteps) return (o.lr * step) / o.warmupSteps;
   if (o.decay === 'constant') return o.lr;
   const span = Math.max(1, o.steps - o.warmupSteps);
