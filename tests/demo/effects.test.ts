@@ -1,33 +1,45 @@
-// The method's effects, measured on a real quick demo (world → pre-training → GRPO → evaluation; about 9 minutes
-// on two CPU cores). The assertions are directions with margins, not exact figures: ONNX Runtime's threaded sums
-// make training differ slightly between runs and machines. Not yet asserted, because not yet reached: the
-// knowledge boundary (familiar species answered from memory while unfamiliar ones are searched; see the README).
+// The method's effects, measured on a real quick demo (world → pre-training → GRPO → evaluation; about 12 minutes
+// on two CPU cores), then the paper's no-search-penalty ablation on the same pre-trained model (GRPO and
+// evaluation only). The assertions are directions with margins, not exact figures: ONNX Runtime's threaded sums
+// make training differ slightly between runs and machines.
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/main/storage';
 import { homePaths } from '../../src/main/platform/home';
 import { logger } from '../../src/main/platform/log';
-import { runDemo } from '../../src/main/demo/pipeline/pipeline';
+import { runDemo, type DemoReport } from '../../src/main/demo/pipeline/pipeline';
 import { tempHome, removeTempHomes } from '../helpers/home';
 
 afterAll(removeTempHomes);
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+/** How much more often a policy searches unfamiliar species than familiar ones: the knowledge boundary. */
+const boundary = (p: DemoReport['policies']['grpo']) => p.search_ratio_unfamiliar - p.search_ratio_familiar;
 
 describe('the quick demo', () => {
-  it('GRPO with the local search engine raises the reward, learns to search, beats direct answering and searches less than RAG', async () => {
+  it('GRPO learns to search what it has not seen, matches RAG with fewer searches, and searches more without the penalty', async () => {
     const home = tempHome();
     const store = openStore(homePaths(home).database);
-    const report = await runDemo({ store, home, log: logger('test'), progress: () => {}, throwIfCancelled: () => {} }, { quick: true, noSearchPenalty: false, unbalanced: false });
+    const ctx = { store, home, log: logger('test'), progress: () => {}, throwIfCancelled: () => {} };
+    const report = await runDemo(ctx, { quick: true, noSearchPenalty: false, unbalanced: false });
     const { pretrained, grpo, rag, direct } = report.policies;
 
     const rewards = store.repos.runs.metrics(report.run.id).filter((m) => m.name === 'reward_mean').map((m) => m.value);
     expect(rewards).toHaveLength(40);
-    expect(mean(rewards.slice(-5))).toBeGreaterThan(mean(rewards.slice(0, 5)) + 0.05);
+    expect(mean(rewards.slice(-5))).toBeGreaterThan(mean(rewards.slice(0, 5)) + 0.03);
 
-    expect(grpo.search_ratio_unfamiliar).toBeGreaterThan(pretrained.search_ratio_unfamiliar + 0.3);
-    expect(grpo.accuracy).toBeGreaterThan(direct.accuracy + 0.1);
-    expect(grpo.accuracy).toBeGreaterThan(pretrained.accuracy);
-    expect(grpo.searches_per_question).toBeLessThan(rag.searches_per_question);
+    // Pre-training leaves searching a coin flip whatever the species; GRPO ties it to what the model has seen.
+    expect(boundary(grpo)).toBeGreaterThan(boundary(pretrained) + 0.2);
+    expect(grpo.search_ratio_unfamiliar).toBeGreaterThan(pretrained.search_ratio_unfamiliar + 0.2);
+    expect(grpo.accuracy).toBeGreaterThanOrEqual(rag.accuracy - 0.02);
+    expect(grpo.accuracy).toBeGreaterThan(direct.accuracy);
+    expect(grpo.searches_per_question).toBeLessThan(0.8 * rag.searches_per_question);
+
+    // The ablation reuses the world and the pre-trained model in the same home.
+    const free = await runDemo(ctx, { quick: true, noSearchPenalty: true, unbalanced: false });
+    expect(free.policies.pretrained.accuracy).toBeCloseTo(pretrained.accuracy, 1); // the same model, evaluated again
+    // Without the penalty a search costs nothing, so GRPO searches more (measured over its last ten steps' rollouts).
+    const searchRatio = (runId: number) => mean(store.repos.runs.metrics(runId).filter((m) => m.name === 'search_ratio').map((m) => m.value).slice(-10));
+    expect(searchRatio(free.run.id)).toBeGreaterThan(searchRatio(report.run.id) + 0.05);
     store.close();
-  }, 30 * 60_000);
+  }, 40 * 60_000);
 });

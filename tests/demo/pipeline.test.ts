@@ -24,7 +24,7 @@ describe('the demo pipeline', () => {
         noSearchPenalty: false,
         unbalanced: false,
         world: { entities: 12, questionsPerEntity: 2, webOnlySpecies: 4 },
-        pretrain: { epochs: 1, factEpochs: 1, batchSize: 4, drillSteps: 4, factPasses: 1, protocolPasses: 1, readingLessons: 1, model: TINY_MODEL },
+        pretrain: { epochs: 1, factEpochs: 1, batchSize: 4, drillSteps: 4, factPasses: 1, protocolPasses: 1, readingLessons: 1, knowledgeLessons: 1, model: TINY_MODEL },
         grpo: { steps: 2, batchPrompts: 2, groupSize: 2 },
         evalQuestions: 4,
       },
@@ -33,8 +33,11 @@ describe('the demo pipeline', () => {
     for (const p of Object.values(report.policies)) {
       for (const v of [p.accuracy, p.search_ratio_familiar, p.search_ratio_unfamiliar]) expect(v).toBeGreaterThanOrEqual(0), expect(v).toBeLessThanOrEqual(1);
     }
-    // The RAG baseline always searches; direct answering never does.
-    expect(report.policies.rag.searches_per_question).toBe(2);
+    // The RAG baseline always searches (its image search is forced whole; the text search's query is the barely
+    // trained model's to write, so it may not be valid); direct answering never does.
+    expect(report.policies.rag.search_ratio_familiar).toBe(1);
+    expect(report.policies.rag.search_ratio_unfamiliar).toBe(1);
+    expect(report.policies.rag.searches_per_question).toBeGreaterThanOrEqual(1);
     expect(report.policies.direct.searches_per_question).toBe(0);
     expect(report.run.steps).toBe(2);
     const run = store.repos.runs.get(report.run.id)!;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildWorld, QUICK_WORLD } from '../../src/main/demo/world/world';
 import { createTinyVlm } from '../../src/main/model/tiny/vlm';
-import { tokenizerCorpus, answerAfterSearch, textSearchTurn, imageSearchTurn, readingLesson, guessedAnswer } from '../../src/main/demo/pipeline/scripts';
+import { tokenizerCorpus, answerAfterSearch, textSearchTurn, imageSearchTurn, readingLesson, guessedAnswer, factLesson, knowledgeLesson, REASON_FACTS, REASON_SEEN, REASON_UNSEEN } from '../../src/main/demo/pipeline/scripts';
 import { scriptedSequence } from '../../src/main/rl/sft/scripted';
 import { compileTemplates } from '../../src/main/rl/protocol/templates';
 import { drawEmblem } from '../../src/main/demo/world/draw';
@@ -42,7 +42,7 @@ describe('the demo model vocabulary', () => {
     const name = world.entities.find((e) => !e.familiar)!.name;
     const inResult = model.tokenizer.encode(`1. ${name}`).slice(-pieces(` ${name}`).length);
     const inAnswer = model.tokenizer.encode(answerAfterSearch(name)).slice(-pieces(` ${name}</answer>`).length, -1);
-    const inQuery = model.tokenizer.encode(textSearchTurn(name, 'island')).slice(-pieces(` ${name} island</text_search>`).length, -2);
+    const inQuery = model.tokenizer.encode(textSearchTurn(REASON_FACTS, name, 'island')).slice(-pieces(` ${name} island</text_search>`).length, -2);
     expect(inAnswer).toEqual(inResult);
     expect(inQuery).toEqual(inResult);
   });
@@ -81,23 +81,40 @@ describe('reading lessons and guesses', () => {
   const species = world.webOnly[0];
   const tool = { text: `Image search results (top 3 visual matches of the question's image):\n1. ${species.name}`, images: [] };
 
-  it('learn the query and the answer after a search, never the decision to search', async () => {
+  it('learn the query and the answer after a search, never what the model knows or the decision to search', async () => {
     const picture = await drawEmblem(species.look, 3);
-    const turns = readingLesson([{ response: imageSearchTurn, tool }, { response: textSearchTurn(species.name, 'diet'), tool }, { response: answerAfterSearch(species.facts.diet) }]);
+    const turns = readingLesson([{ response: imageSearchTurn(REASON_UNSEEN), tool }, { response: textSearchTurn(REASON_FACTS, species.name, 'diet'), tool }, { response: answerAfterSearch(species.facts.diet) }]);
     const lesson = await scriptedSequence(model, { question: 'What does this species eat?', image: picture }, turns, templates);
-    expect(learned(lesson)).toBe(`${textSearchTurn(species.name, 'diet')}${answerAfterSearch(species.facts.diet)}`);
+    expect(learned(lesson)).toBe(`${textSearchTurn(REASON_FACTS, species.name, 'diet')}${answerAfterSearch(species.facts.diet)}`);
 
-    const byName = readingLesson([{ response: textSearchTurn(species.name, 'island'), tool }, { response: answerAfterSearch(species.facts.island) }]);
+    const byName = readingLesson([{ response: textSearchTurn(REASON_UNSEEN, species.name, 'island'), tool }, { response: answerAfterSearch(species.facts.island) }]);
     const named = await scriptedSequence(model, { question: `On which island does the ${species.name} live?`, image: picture }, byName, templates);
     expect(learned(named)).toBe(` ${species.name} island</text_search>${answerAfterSearch(species.facts.island)}`);
     // Same tokens as the whole turn: the lesson only moves the loss mask.
-    const whole = await scriptedSequence(model, { question: `On which island does the ${species.name} live?`, image: picture }, [{ response: textSearchTurn(species.name, 'island'), tool }, { response: answerAfterSearch(species.facts.island) }], templates);
+    const whole = await scriptedSequence(model, { question: `On which island does the ${species.name} live?`, image: picture }, [{ response: textSearchTurn(REASON_UNSEEN, species.name, 'island'), tool }, { response: answerAfterSearch(species.facts.island) }], templates);
     expect(named.ids).toEqual(whole.ids);
+    expect(() => readingLesson([{ response: answerAfterSearch('kelp') }])).toThrow(/must open with a search/);
   });
 
   it('learn the decision to answer from a guess but not the guessed content', async () => {
     const guess = await scriptedSequence(model, { question: 'What does this species eat?', image: await drawEmblem(species.look, 4) }, [guessedAnswer('kelp')], templates);
-    expect(learned(guess)).toBe('<reason>I know this species.</reason><answer>');
+    expect(learned(guess)).toBe(`${REASON_UNSEEN}<answer>`);
     expect(model.tokenizer.decode(guess.ids)).toContain('<answer> kelp</answer>');
+  });
+
+  it('teach a familiar fact without what the model knows or the decision to answer', async () => {
+    const familiar = world.entities.find((e) => e.familiar)!;
+    const lesson = await scriptedSequence(model, { question: 'What does this species eat?', image: await drawEmblem(familiar.look, 5) }, [factLesson(familiar.facts.diet)], templates);
+    expect(learned(lesson)).toBe(` ${familiar.facts.diet}</answer>`);
+    expect(model.tokenizer.decode(lesson.ids)).toContain(`${REASON_SEEN}<answer> ${familiar.facts.diet}</answer>`);
+  });
+
+  it('teach only whether the model has seen the species', async () => {
+    const picture = await drawEmblem(species.look, 6);
+    for (const familiar of [true, false]) {
+      const lesson = await scriptedSequence(model, { question: 'What does this species eat?', image: picture }, [knowledgeLesson(familiar)], templates);
+      expect(learned(lesson)).toBe(familiar ? REASON_SEEN : REASON_UNSEEN);
+      expect(model.tokenizer.decode(lesson.ids).endsWith(familiar ? REASON_SEEN : REASON_UNSEEN)).toBe(true);
+    }
   });
 });

@@ -23,7 +23,7 @@ export async function makeRunFixture(home: string, grpo = { steps: 3, batchPromp
         noSearchPenalty: false,
         unbalanced: false,
         world: { entities: 12, questionsPerEntity: 2, webOnlySpecies: 0 },
-        pretrain: { epochs: 4, factEpochs: 1, batchSize: 4, lr: 3e-3, drillSteps: 4, factPasses: 1, protocolPasses: 1, model: TINY_MODEL },
+        pretrain: { epochs: 4, factEpochs: 1, batchSize: 4, lr: 3e-3, drillSteps: 4, factPasses: 1, protocolPasses: 1, knowledgeLessons: 1, model: TINY_MODEL },
         grpo,
         evalQuestions: 4,
       },

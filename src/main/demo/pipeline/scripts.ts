@@ -1,43 +1,54 @@
 // The teacher's turns for the demo's SFT cold start. Searching is NOT tied to familiarity here: every training
 // question gets a search script or a direct answer by a coin flip, and a direct answer about an unfamiliar
-// species is a guess (it cannot know). GRPO must discover which species it knows.
+// species is a guess (it cannot know). The model learns to say whether it has seen a species; GRPO must discover
+// that searching pays after "I have not seen" and costs after "I have seen".
 import type { Question, World } from '../world/types';
 import { DIETS, ISLANDS, SYLLABLES_START } from '../world/vocabulary';
 import type { Random } from '../../platform/random';
 import { given, learned, turnText, type ScriptedTurn } from '../../rl/sft/scripted';
 
-export const REASON_KNOWN = '<reason>I know this species.</reason>';
-export const REASON_IMAGE = '<reason>I need to find out which species this is.</reason>';
+// Every first turn opens with what the model knows of the species ("I have seen this species." or not), true by
+// construction; the action that follows is the coin flip's. So pre-training teaches the model to say which
+// species it knows (as a real model can), while whether to search after saying so is left to GRPO.
+export const REASON_SEEN = '<reason>I have seen this species.</reason>';
+export const REASON_UNSEEN = '<reason>I have not seen this species.</reason>';
 export const REASON_FOUND = '<reason>The search results tell me.</reason>';
 export const REASON_FACTS = '<reason>I need facts about this species.</reason>';
 
-/** The baselines' forced turns use the same words the model learned in SFT. */
-export const DEMO_WORDING = { direct: REASON_KNOWN, imageSearch: REASON_IMAGE, textSearch: REASON_FACTS, answerAfterSearch: REASON_FOUND };
+/** What a first turn says the model knows of the species. */
+export const knowledge = (familiar: boolean): string => (familiar ? REASON_SEEN : REASON_UNSEEN);
+
+/**
+ * The baselines' forced turns use the same words the model learned in SFT: direct answering says it has seen
+ * the species, the RAG workflow that it has not (it searches whatever it knows).
+ */
+export const DEMO_WORDING = { direct: REASON_SEEN, imageSearch: REASON_UNSEEN, textSearch: REASON_FACTS, answerAfterSearch: REASON_FOUND };
 
 const attributeWord: Record<string, string> = { island: 'island', year: 'described', diet: 'eats' };
 
 // A space after each opening tag: names and facts then tokenise as they do inside search results (" Zanion"),
 // so copying one out of a result is copying the same tokens.
 
-export function directAnswer(answer: string): string {
-  return `${DIRECT_DECISION}${answerText(answer)}`;
-}
+const ANSWER_ACTION = '<answer>';
+const IMAGE_SEARCH_ACTION = '<search><img></search>';
+const TEXT_SEARCH_ACTION = '<text_search>';
 
-/** The part of a direct answer that decides to answer; the answer's text follows it. */
-export const DIRECT_DECISION = `${REASON_KNOWN}<answer>`;
+/** A direct answer about a familiar species. */
+export function directAnswer(answer: string): string {
+  return `${REASON_SEEN}${ANSWER_ACTION}${answerText(answer)}`;
+}
 
 export function answerText(answer: string): string {
   return ` ${answer}</answer>`;
 }
 
-export const imageSearchTurn = `${REASON_IMAGE}<search><img></search>`;
+/** A first turn that searches by the picture, after saying what the model knows of the species. */
+export const imageSearchTurn = (reason: string): string => `${reason}${IMAGE_SEARCH_ACTION}`;
 
-export function textSearchTurn(name: string, attribute: string | null): string {
-  return `${TEXT_SEARCH_DECISION} ${searchQuery(name, attribute)}</text_search>`;
+/** A text search turn: a first turn opens with what the model knows, a follow-up with REASON_FACTS. */
+export function textSearchTurn(reason: string, name: string, attribute: string | null): string {
+  return `${reason}${TEXT_SEARCH_ACTION} ${searchQuery(name, attribute)}</text_search>`;
 }
-
-/** The part of a text search turn that decides to search; the query follows it. */
-export const TEXT_SEARCH_DECISION = `${REASON_FACTS}<text_search>`;
 
 /** A query for a species' page: its name, and the attribute asked for (none for "what is it?"). */
 export function searchQuery(name: string, attribute: string | null): string {
@@ -45,23 +56,38 @@ export function searchQuery(name: string, attribute: string | null): string {
 }
 
 export function answerAfterSearch(answer: string): string {
-  return `${REASON_FOUND}<answer> ${answer}</answer>`;
+  return `${REASON_FOUND}${ANSWER_ACTION} ${answer}</answer>`;
 }
 
-/** A fact lesson: the decision to answer is given, the fact is learned (so facts do not bias the decision). */
+/**
+ * A fact lesson about a familiar species: only the fact is learned. What the model knows and the decision to
+ * answer are given, so facts do not bias the decision, and the fact's tokens keep their whole weight in the loss
+ * (measured: learning the statement here too halved the facts remembered).
+ */
 export function factLesson(answer: string): ScriptedTurn {
-  return { response: [given(DIRECT_DECISION), learned(answerText(answer))] };
+  return { response: [given(`${REASON_SEEN}${ANSWER_ACTION}`), learned(answerText(answer))] };
 }
 
-/** A direct answer that is a guess: the decision to answer is learned, the guess's content (no fact) is not. */
+/** A knowledge lesson: the first words of a first turn, what the model knows of the species, and nothing else. */
+export function knowledgeLesson(familiar: boolean): ScriptedTurn {
+  return { response: [learned(knowledge(familiar))] };
+}
+
+/** A direct answer that is a guess about an unseen species: the statement and the decision to answer are learned, the guess's content (no fact) is not. */
 export function guessedAnswer(answer: string): ScriptedTurn {
-  return { response: [learned(DIRECT_DECISION), given(answerText(answer))] };
+  return { response: [learned(`${REASON_UNSEEN}${ANSWER_ACTION}`), given(answerText(answer))] };
 }
 
-/** A reading lesson: the decision to search is given, what comes after it (the query, the answer) is learned. */
+/**
+ * A reading lesson: what comes after the decision to search (the query, the answer) is learned; what the model
+ * knows of the species and the decision are given, so reading teaches neither.
+ */
 export function readingLesson([first, ...rest]: readonly ScriptedTurn[]): ScriptedTurn[] {
   const text = turnText(first);
-  const decision = text.startsWith(TEXT_SEARCH_DECISION) ? TEXT_SEARCH_DECISION : text;
+  const reason = text.slice(0, text.indexOf('</reason>') + '</reason>'.length);
+  const action = [IMAGE_SEARCH_ACTION, TEXT_SEARCH_ACTION].find((a) => text.startsWith(a, reason.length));
+  if (!action) throw new Error(`A reading lesson must open with a search, not: ${text}`);
+  const decision = reason + action;
   return [{ ...first, response: [given(decision), learned(text.slice(decision.length))].filter((p) => p.text !== '') }, ...rest];
 }
 
@@ -75,6 +101,18 @@ export function guess(world: World, q: Question, random: Random): string {
 }
 
 /**
+ * The protocol's phrases the vocabulary is learned from: fixed, not the reasons in use, so that rewording a
+ * reason does not change the vocabulary. (Measured: it can change whether the model learns to copy at all —
+ * reading-phase RAG 5–7% with merges from other phrases, 25–37% with these.)
+ */
+const VOCABULARY_PHRASES = [
+  '<reason>I know this species.</reason>',
+  '<reason>I need to find out which species this is.</reason>',
+  '<reason>The search results tell me.</reason>',
+  '<reason>I need facts about this species.</reason>',
+] as const;
+
+/**
  * Every text the tiny model should tokenise well (its BPE merges are learned from these), including samples of
  * the search tools' output. Like a real model's vocabulary, it has words for what it knows: each familiar
  * species' name becomes a token of its own. Any other name stays a few syllable tokens that every species shares
@@ -82,9 +120,9 @@ export function guess(world: World, q: Question, random: Random): string {
  * copied out of a search result token by token.
  */
 export function tokenizerCorpus(world: World, templates: { question: string; afterTool: string }, toolOutputs: readonly string[] = []): string[] {
-  const texts = [templates.question, templates.afterTool, REASON_KNOWN, REASON_IMAGE, REASON_FOUND, REASON_FACTS, ...toolOutputs];
+  const texts = [templates.question, templates.afterTool, ...VOCABULARY_PHRASES, ...toolOutputs];
   for (const d of world.documents) texts.push(d.title, d.body);
-  for (const q of world.questions) texts.push(q.text, textSearchTurn(world.entities[q.entityId].name, q.attribute ?? 'island'));
+  for (const q of world.questions) texts.push(q.text, `${VOCABULARY_PHRASES[3]}<text_search> ${searchQuery(world.entities[q.entityId].name, q.attribute ?? 'island')}</text_search>`);
   const unfamiliar = [...world.entities, ...world.webOnly].filter((e) => !e.familiar);
   const split = (text: string) => {
     let out = text.replace(/\b(\d)(\d)(\d)(\d)\b/g, '$1 $2 $3 $4');
