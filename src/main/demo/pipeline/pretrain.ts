@@ -117,7 +117,6 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
   const protocol: TeacherSequence[] = [];
   const add = async (into: TeacherSequence[], q: Question, turns: ScriptedTurn[], picture: Buffer) => into.push(await scriptedSequence(model, { question: q.text, image: picture }, turns, templates));
 
-  // Facts of familiar species, whatever their split: every kind of question, answered from memory.
   const familiar = world.entities.filter((e) => e.familiar);
   const trainSpecies = [...new Set(world.questions.filter((q) => q.split === 'train').map((q) => q.entityId))].map((id) => world.entities[id]);
   let made = 0;
@@ -137,6 +136,7 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
     return { entity, q: makeQuestion(entity, questionKind, attribute, variation, 'train') };
   };
 
+  // Facts of familiar species, whatever their split: every kind of question, answered from memory.
   const factPlan: Planned[] = [];
   for (let pass = 0; pass < options.factPasses; pass++) {
     for (const entity of familiar) for (const i of QUESTION_KINDS.keys()) factPlan.push(plan(entity, i, pretrainingVariation('facts', entity.id, i, pass)));
