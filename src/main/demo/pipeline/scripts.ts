@@ -73,7 +73,10 @@ export function knowledgeLesson(familiar: boolean): ScriptedTurn {
   return { response: [learned(knowledge(familiar))] };
 }
 
-/** A direct answer that is a guess about an unseen species: the statement and the decision to answer are learned, the guess's content (no fact) is not. */
+/**
+ * A direct answer that is a guess about an unseen species: the statement and the decision to answer are learned,
+ * the guess's content (no fact) is not.
+ */
 export function guessedAnswer(answer: string): ScriptedTurn {
   return { response: [learned(`${REASON_UNSEEN}${ANSWER_ACTION}`), given(answerText(answer))] };
 }
@@ -101,16 +104,16 @@ export function guess(world: World, q: Question, random: Random): string {
 }
 
 /**
- * The protocol's phrases the vocabulary is learned from: fixed, not the reasons in use, so that rewording a
+ * The protocol's reasons the vocabulary is learned from: fixed, not the reasons in use, so that rewording a
  * reason does not change the vocabulary. (Measured: it can change whether the model learns to copy at all —
  * reading-phase RAG 5–7% with merges from other phrases, 25–37% with these.)
  */
-const VOCABULARY_PHRASES = [
-  '<reason>I know this species.</reason>',
-  '<reason>I need to find out which species this is.</reason>',
-  '<reason>The search results tell me.</reason>',
-  '<reason>I need facts about this species.</reason>',
-] as const;
+const VOCABULARY_REASONS = {
+  known: '<reason>I know this species.</reason>',
+  image: '<reason>I need to find out which species this is.</reason>',
+  found: '<reason>The search results tell me.</reason>',
+  facts: '<reason>I need facts about this species.</reason>',
+} as const;
 
 /**
  * Every text the tiny model should tokenise well (its BPE merges are learned from these), including samples of
@@ -120,9 +123,9 @@ const VOCABULARY_PHRASES = [
  * copied out of a search result token by token.
  */
 export function tokenizerCorpus(world: World, templates: { question: string; afterTool: string }, toolOutputs: readonly string[] = []): string[] {
-  const texts = [templates.question, templates.afterTool, ...VOCABULARY_PHRASES, ...toolOutputs];
+  const texts = [templates.question, templates.afterTool, ...Object.values(VOCABULARY_REASONS), ...toolOutputs];
   for (const d of world.documents) texts.push(d.title, d.body);
-  for (const q of world.questions) texts.push(q.text, `${VOCABULARY_PHRASES[3]}<text_search> ${searchQuery(world.entities[q.entityId].name, q.attribute ?? 'island')}</text_search>`);
+  for (const q of world.questions) texts.push(q.text, textSearchTurn(VOCABULARY_REASONS.facts, world.entities[q.entityId].name, q.attribute ?? 'island'));
   const unfamiliar = [...world.entities, ...world.webOnly].filter((e) => !e.familiar);
   const split = (text: string) => {
     let out = text.replace(/\b(\d)(\d)(\d)(\d)\b/g, '$1 $2 $3 $4');
