@@ -115,7 +115,6 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
 
   const facts: TeacherSequence[] = [];
   const protocol: TeacherSequence[] = [];
-  const add = async (into: TeacherSequence[], q: Question, turns: ScriptedTurn[], picture: Buffer) => into.push(await scriptedSequence(model, { question: q.text, image: picture }, turns, templates));
 
   const familiar = world.entities.filter((e) => e.familiar);
   const trainSpecies = [...new Set(world.questions.filter((q) => q.split === 'train').map((q) => q.entityId))].map((id) => world.entities[id]);
@@ -135,16 +134,20 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
     const [questionKind, attribute] = QUESTION_KINDS[kind];
     return { entity, q: makeQuestion(entity, questionKind, attribute, variation, 'train') };
   };
+  /** Writes the planned conversations in order, each with the turns the script gives it. */
+  const write = async (into: TeacherSequence[], planned: readonly Planned[], script: (p: Planned & { picture: Buffer }) => ScriptedTurn[] | Promise<ScriptedTurn[]>) => {
+    for await (const p of withPictures(planned)) {
+      into.push(await scriptedSequence(model, { question: p.q.text, image: p.picture }, await script(p), templates));
+      report();
+    }
+  };
 
   // Facts of familiar species, whatever their split: every kind of question, answered from memory.
   const factPlan: Planned[] = [];
   for (let pass = 0; pass < options.factPasses; pass++) {
     for (const entity of familiar) for (const i of QUESTION_KINDS.keys()) factPlan.push(plan(entity, i, pretrainingVariation('facts', entity.id, i, pass)));
   }
-  for await (const { q, picture } of withPictures(factPlan)) {
-    await add(facts, q, [factLesson(q.answer)], picture);
-    report();
-  }
+  await write(facts, factPlan, ({ q }) => [factLesson(q.answer)]);
   // The protocol: every kind of question about every training species, searched or answered directly by a coin
   // flip (a direct answer about an unfamiliar species is a guess). Many copies with fresh pictures, because
   // reading a name or a fact out of a search result must work for species the model has never seen.
@@ -152,23 +155,18 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
   for (let pass = 0; pass < options.protocolPasses; pass++) {
     for (const entity of trainSpecies) for (const i of QUESTION_KINDS.keys()) protocolPlan.push(plan(entity, i, pretrainingVariation('protocol', entity.id, i, pass)));
   }
-  for await (const { entity, q, picture } of withPictures(protocolPlan)) {
-    if (random.next() < options.searchShare) await add(protocol, q, await searchScript(q, entity, picture), picture);
+  await write(protocol, protocolPlan, async ({ entity, q, picture }) => {
+    if (random.next() < options.searchShare) return searchScript(q, entity, picture);
     // A guess's content is not learned: it would teach a made-up fact. Only the decision to answer is.
-    else if (entity.familiar) await add(protocol, q, [{ response: directAnswer(q.answer) }], picture);
-    else await add(protocol, q, [guessedAnswer(guess(world, q, random))], picture);
-    report();
-  }
+    return entity.familiar ? [{ response: directAnswer(q.answer) }] : [guessedAnswer(guess(world, q, random))];
+  });
   // Reading: searches about web-only species, each seen a few times at most, so that copying a name or a fact
   // out of the results is the only way to get them right (a species the model could memorise, it would).
   const reading: TeacherSequence[] = [];
   const readingPlan = world.webOnly.flatMap((entity) =>
     random.shuffle([...QUESTION_KINDS.keys()]).slice(0, options.readingLessons).map((i) => plan(entity, i, pretrainingVariation('reading', entity.id, i, 0))),
   );
-  for await (const { entity, q, picture } of withPictures(readingPlan)) {
-    await add(reading, q, readingLesson(await searchScript(q, entity, picture, q.kind === 'name' && random.next() < 0.5)), picture);
-    report();
-  }
+  await write(reading, readingPlan, async ({ entity, q, picture }) => readingLesson(await searchScript(q, entity, picture, q.kind === 'name' && random.next() < 0.5)));
   // Knowledge: as many lessons about unfamiliar species as about familiar ones, so neither answer is the default.
   const knowing: TeacherSequence[] = [];
   const knowledgePlan: Planned[] = [];
@@ -181,10 +179,7 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
       knowledgePlan.push(plan(entity, kind, pretrainingVariation('knowledge', entity.id, kind, Math.floor(n / QUESTION_KINDS.length))));
     }
   }
-  for await (const { entity, q, picture } of withPictures(knowledgePlan)) {
-    await add(knowing, q, [knowledgeLesson(entity.familiar)], picture);
-    report();
-  }
+  await write(knowing, knowledgePlan, ({ entity }) => [knowledgeLesson(entity.familiar)]);
   const sequences = [...facts, ...protocol, ...reading, ...knowing];
 
   hooks.progress(total, total, `${facts.length} fact, ${protocol.length} protocol, ${reading.length} reading and ${knowing.length} knowledge conversations written`);
