@@ -15,6 +15,7 @@ import { trainSft } from '../../rl/sft/train';
 import { SearchService } from '../../search/service';
 import type { World, Question, Entity } from '../world/types';
 import { drawEmblem } from '../world/draw';
+import { imageToPixels } from '../../rl/rollout/pixels';
 import { makeQuestion, QUESTION_KINDS } from '../world/questions';
 import { answerAfterSearch, directAnswer, factLesson, guess, guessedAnswer, imageSearchTurn, knowledge, knowledgeLesson, readingLesson, REASON_FACTS, searchQuery, textSearchTurn, tokenizerCorpus } from './scripts';
 import type { StageHooks } from './workspace';
@@ -66,20 +67,23 @@ export const QUICK_PRETRAIN: Partial<PretrainOptions> = { epochs: 4, factEpochs:
 const pretrainingVariation = (phase: 'facts' | 'protocol' | 'reading' | 'knowledge', entityId: number, kind: number, pass: number) => 100_000 + entityId * 1000 + { facts: 500, protocol: 0, reading: 700, knowledge: 800 }[phase] + pass * 10 + kind;
 
 /**
- * The planned questions with their pictures, in order. sharp draws on its own threads, so the next chunk is drawn
- * while the conversations of this one are written.
+ * The planned questions with their pictures (and the pictures as the model's pixels), in order. sharp works on
+ * its own threads, so the next chunk is drawn while the conversations of this one are written.
  */
-async function* withPictures<T extends { entity: Entity; q: Question }>(plan: readonly T[], chunk = 32): AsyncGenerator<T & { picture: Buffer }> {
+async function* withPictures<T extends { entity: Entity; q: Question }>(plan: readonly T[], size: number, chunk = 32): AsyncGenerator<T & { picture: Buffer; pixels: Float32Array }> {
   const draw = (from: number) => {
-    const drawing = Promise.all(plan.slice(from, from + chunk).map((p) => drawEmblem(p.entity.look, p.q.variation)));
+    const drawing = Promise.all(plan.slice(from, from + chunk).map(async (p) => {
+      const picture = await drawEmblem(p.entity.look, p.q.variation);
+      return { picture, pixels: await imageToPixels(picture, size) };
+    }));
     drawing.catch(() => undefined); // awaited below; a generator left early must not leave it unhandled
     return drawing;
   };
   let next = draw(0);
   for (let from = 0; from < plan.length; from += chunk) {
-    const pictures = await next;
+    const drawn = await next;
     next = draw(from + chunk);
-    for (const [k, picture] of pictures.entries()) yield { ...plan[from + k], picture };
+    for (const [k, d] of drawn.entries()) yield { ...plan[from + k], ...d };
   }
 }
 
@@ -136,8 +140,8 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
   };
   /** Writes the planned conversations in order, each with the turns the script gives it. */
   const write = async (into: TeacherSequence[], planned: readonly Planned[], script: (p: Planned & { picture: Buffer }) => ScriptedTurn[] | Promise<ScriptedTurn[]>) => {
-    for await (const p of withPictures(planned)) {
-      into.push(await scriptedSequence(model, { question: p.q.text, image: p.picture }, await script(p), templates));
+    for await (const p of withPictures(planned, model.config.vision_config.image_size)) {
+      into.push(await scriptedSequence(model, { question: p.q.text, image: p.picture, pixels: p.pixels }, await script(p), templates));
       report();
     }
   };

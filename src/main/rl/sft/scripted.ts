@@ -42,7 +42,8 @@ export interface TeacherSequence {
 
 export async function scriptedSequence(
   model: TinyVlm,
-  sample: { question: string; image: Uint8Array },
+  /** `pixels`: the image already converted for this model (imageToPixels), when the caller has it. */
+  sample: { question: string; image: Uint8Array; pixels?: Float32Array },
   turns: readonly ScriptedTurn[],
   templates: CompiledTemplates,
   limits: RolloutLimits = DEFAULT_LIMITS,
@@ -50,7 +51,7 @@ export async function scriptedSequence(
   const size = model.config.vision_config.image_size;
   const conversation = new Conversation(model);
   const prompt = templates.question({ question: sample.question, remaining_image_searches: limits.maxImageSearches, remaining_text_searches: limits.maxTextSearches });
-  conversation.addContext(questionTurn(prompt), [await imageToPixels(sample.image, size)]);
+  conversation.addContext(questionTurn(prompt), [sample.pixels ?? (await imageToPixels(sample.image, size))]);
   let imageSearches = 0;
   let textSearches = 0;
   for (const [i, turn] of turns.entries()) {

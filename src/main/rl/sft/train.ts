@@ -1,9 +1,9 @@
 // SFT cold start: teach a model the protocol from teacher sequences (NLL over the model's own turns, every token
 // weighted alike).
-// Sequences are grouped by length, and each group trains at its own padded length with its own fixed-shape
-// trainer; the trainers hand one set of parameters and Adam moments to each other, so short conversations do
-// not pay for the longest one.
-import { bucketLength, sftTokenSumLoss, type Policy, type PolicyTrainer } from '../../model/tiny/vlm';
+// Sequences are grouped by length, and each group trains at its own padded length (ShapedTrainers), so short
+// conversations do not pay for the longest one.
+import { bucketLength, sftTokenSumLoss, type Policy } from '../../model/tiny/vlm';
+import { ShapedTrainers } from '../../model/tiny/shaped-trainers';
 import type { TeacherSequence } from './scripted';
 import { Random } from '../../platform/random';
 import { learningRate, type LrDecay } from '../train/schedule';
@@ -52,17 +52,13 @@ export async function trainSft(policy: Policy, sequences: readonly TeacherSequen
   const learnedTokens = sequences.reduce((n, s) => n + s.lossMask.reduce((a, b) => a + b, 0), 0);
   const tokenWeight = sequences.length / (options.batchSize * Math.max(1, learnedTokens));
 
-  const trainers = new Map<number, PolicyTrainer>();
   const random = new Random(options.seed ?? 1);
   const losses: number[] = [];
   const batchesPerEpoch = [...groups.values()].reduce((n, members) => n + Math.floor(members.length / options.batchSize), 0);
   const schedule = { lr: options.lr, warmupSteps: 0, decay: options.decay ?? 'constant', minLrRatio: options.minLrRatio ?? 0, steps: batchesPerEpoch * options.epochs };
-  let current: PolicyTrainer | null = null;
+  const imagesOf = new Map([...groups].map(([length, members]) => [length, Math.max(...members.map((i) => sequences[i].images.length)) * options.batchSize]));
+  const trainers = new ShapedTrainers(policy, { loss: sftTokenSumLoss, trainable: policy.model.lora ? 'lora' : 'all', optimizer: { lr: options.lr } });
   try {
-    for (const [length, members] of groups) {
-      const images = Math.max(...members.map((i) => sequences[i].images.length)) * options.batchSize;
-      trainers.set(length, await policy.trainer({ shape: { batch: options.batchSize, length, images }, loss: sftTokenSumLoss, trainable: policy.model.lora ? 'lora' : 'all', optimizer: { lr: options.lr } }));
-    }
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       // Every group's batches, in a random order across groups.
       const batches: { length: number; items: number[] }[] = [];
@@ -72,9 +68,7 @@ export async function trainSft(policy: Policy, sequences: readonly TeacherSequen
       }
       for (const batch of random.shuffle(batches)) {
         if (options.shouldStop?.()) return losses;
-        const trainer = trainers.get(batch.length)!;
-        if (current && current !== trainer) trainer.trainer.adopt(current.trainer);
-        current = trainer;
+        const trainer = await trainers.for({ batch: options.batchSize, length: batch.length, images: imagesOf.get(batch.length)! });
         const rows = batch.items.map((i) => sequences[i]);
         const mask = new Float32Array(options.batchSize * batch.length);
         rows.forEach((s, b) => s.lossMask.forEach((v, t) => (mask[b * batch.length + t] = v * tokenWeight)));
@@ -85,6 +79,6 @@ export async function trainSft(policy: Policy, sequences: readonly TeacherSequen
     }
     return losses;
   } finally {
-    for (const trainer of trainers.values()) await trainer.release();
+    await trainers.release();
   }
 }

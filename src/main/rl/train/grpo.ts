@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../../storage';
 import type { Logger } from '../../platform/log';
-import { Policy } from '../../model/tiny/vlm';
+import { bucketLength, Policy } from '../../model/tiny/vlm';
+import { ShapedTrainers } from '../../model/tiny/shaped-trainers';
 import { SearchBudget } from '../../search/budget';
 import { compileTemplates } from '../protocol/templates';
 import { compileReward } from '../reward/spec';
@@ -32,9 +33,6 @@ export interface RunContext {
   cancelled(): boolean;
 }
 
-/** Thumbnails per image search that a training row makes room for. */
-const THUMBNAILS_PER_SEARCH = 5;
-
 export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: number; finished: boolean }> {
   const { store, home } = ctx;
   const run = store.repos.runs.get(runId);
@@ -52,17 +50,14 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
   // Frozen: the reference's weights are constants in its graphs, never fed per call.
   const reference = config.grpo.klCoef > 0 ? new Policy(readState(referenceDir).model, { device: 'auto', frozen: true }) : null;
 
-  const length = Math.min(config.grpo.maxSequenceLength, model.config.max_position_embeddings);
-  const imagesPerRow = 1 + THUMBNAILS_PER_SEARCH * config.rollout.maxImageSearches;
+  const maxLength = Math.min(config.grpo.maxSequenceLength, model.config.max_position_embeddings);
   const device = (await policy.device()).kind;
   const microBatch = Math.min(config.grpo.microBatch ?? config.grpo.miniBatch, config.grpo.miniBatch);
-  const trainer = await policy.trainer({
-    shape: { batch: microBatch, length, images: imagesPerRow * microBatch },
+  const trainers = new ShapedTrainers(policy, {
     loss: grpoLoss({ clipRatio: config.grpo.clipRatio, klCoef: config.grpo.klCoef, entropyCoef: config.grpo.entropyCoef }),
     trainable: model.lora ? 'lora' : 'all',
     optimizer: { lr: config.grpo.lr, maxGradNorm: config.grpo.maxGradNorm, weightDecay: config.grpo.weightDecay },
-  });
-  if (resumed.optimizerFile) trainer.trainer.loadState(resumed.optimizerFile);
+  }, resumed.optimizerFile);
 
   const reward = compileReward(config.reward);
   const specId = store.repos.trajectories.ensureSpec(config.reward);
@@ -90,7 +85,7 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
         templates,
         tools,
         limits,
-        maxLength: length,
+        maxLength,
         sampling: { temperature: config.rollout.temperature, topP: config.rollout.topP },
         seed: config.seed * 100_003 + s,
       });
@@ -98,7 +93,11 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
       const { advantages, zeroVarianceGroups, groups } = batchAdvantages(rewards.map((r) => r.total), config.rollout.groupSize);
       const rolloutSeconds = (performance.now() - started) / 1000;
       const lr = learningRate(s, { ...config.grpo });
-      const update = await updatePolicy(trainer, reference, trajectories, advantages, { length, lr, imagesPerRow, miniBatch: config.grpo.miniBatch });
+      // Each step trains at its own padded shape: its longest trajectory and its most images in a row.
+      const stepLength = Math.min(maxLength, bucketLength(Math.max(...trajectories.map((t) => t.ids.length)), 64));
+      const stepImages = Math.max(...trajectories.map((t) => t.images.length));
+      const trainer = await trainers.for({ batch: microBatch, length: stepLength, images: stepImages * microBatch });
+      const update = await updatePolicy(trainer, reference, trajectories, advantages, { length: stepLength, lr, imagesPerRow: stepImages, miniBatch: config.grpo.miniBatch });
       const generated = trajectories.reduce((n, t) => n + t.generatedTokens, 0);
       const seconds = (performance.now() - started) / 1000;
       const rollout = rolloutMetrics(trajectories, rewards, zeroVarianceGroups, groups);
@@ -129,7 +128,7 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
       ctx.progress(s, config.grpo.steps, `step ${s}: reward ${rollout.reward_mean.toFixed(3)}, accuracy ${rollout.accuracy.toFixed(3)}, search ${rollout.search_ratio.toFixed(2)}`);
     }
   } finally {
-    await trainer.release();
+    await trainers.release();
     await policy.release();
     await reference?.release();
   }

@@ -14,14 +14,17 @@ export interface ImageFingerprint {
 }
 
 export async function fingerprint(bytes: Uint8Array): Promise<ImageFingerprint> {
-  const grey = await sharp(bytes).flatten({ background: '#ffffff' }).greyscale().resize(9, 8, { fit: 'fill' }).raw().toBuffer();
+  // both reductions at once: sharp runs them on its own threads
+  const [grey, rgb] = await Promise.all([
+    sharp(bytes).flatten({ background: '#ffffff' }).greyscale().resize(9, 8, { fit: 'fill' }).raw().toBuffer(),
+    sharp(bytes).flatten({ background: '#ffffff' }).removeAlpha().resize(8, 8, { fit: 'fill' }).raw().toBuffer(),
+  ]);
   const dhash = Buffer.alloc(8);
   for (let row = 0; row < 8; row++) {
     for (let col = 0; col < 8; col++) {
       if (grey[row * 9 + col] > grey[row * 9 + col + 1]) dhash[row] |= 1 << col;
     }
   }
-  const rgb = await sharp(bytes).flatten({ background: '#ffffff' }).removeAlpha().resize(8, 8, { fit: 'fill' }).raw().toBuffer();
   const embedding = new Float32Array(EMBEDDING_SIZE);
   let norm = 0;
   for (let i = 0; i < EMBEDDING_SIZE; i++) {
