@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../../src/main/rl/train/config';
 import { learningRate } from '../../src/main/rl/train/schedule';
@@ -9,6 +10,12 @@ describe('run configs', () => {
     expect(c.grpo).toMatchObject({ batchPrompts: 32, lr: 2e-6, clipRatio: 0.2, klCoef: 0.001, entropyCoef: 0 });
     expect(c.reward.constants).toEqual({ alpha: 0.1, search_penalty: 0.1 });
     expect(c.search.mode).toBe('cache-first');
+    expect(c.search).toMatchObject({ thumbnails: true, links: true });
+  });
+
+  it('reads the demo world example the README points to', () => {
+    const c = parseRunConfig(JSON.parse(readFileSync(new URL('../../examples/demo-grpo.json', import.meta.url), 'utf8')));
+    expect(c.search).toMatchObject({ corpus: 'demo-world', thumbnails: false, links: true });
   });
 
   it('names the field that is wrong', () => {

@@ -1,6 +1,6 @@
 // Pure pieces: the model-facing formats, the extractive summariser, query normalisation, Retry-After, backoff.
 import { describe, expect, it } from 'vitest';
-import { formatImageResults, formatTextResults, formatToolError, withoutThumbnails } from '../../src/main/search/tools/format';
+import { formatImageResults, formatTextResults, formatToolError, withoutLinks, withoutThumbnails } from '../../src/main/search/tools/format';
 import { IMAGE_PLACEHOLDER } from '../../src/shared/contract';
 import { extractiveSummary } from '../../src/main/search/summarise';
 import { normaliseQuery } from '../../src/main/search/text';
@@ -19,6 +19,11 @@ describe('model-facing text', () => {
 
   it('numbers text results with title, link and summary, falling back to the snippet', () => {
     expect(formatTextResults('q', [item(1, { summary: 'S1' }), item(2)])).toBe('Text search results for "q":\n\n1. T1\nLink: https://x/1\nSummary: S1\n\n2. T2\nLink: https://x/2\nSummary: snip 2');
+  });
+
+  it('can drop the links, keeping titles and summaries (for a model trained on CPU)', () => {
+    const result = { text: formatTextResults('q', [item(1, { summary: 'S1' }), item(2)]), images: [] };
+    expect(withoutLinks(result).text).toBe('Text search results for "q":\n\n1. T1\nSummary: S1\n\n2. T2\nSummary: snip 2');
   });
 
   it('tells the model to reason with its own knowledge when a tool fails', () => {

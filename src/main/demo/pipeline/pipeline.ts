@@ -13,7 +13,7 @@ import { DEFAULT_WORLD, QUICK_WORLD } from '../world/world';
 import type { WorldOptions } from '../world/types';
 import { buildDemoWorkspace, DEMO_CORPUS, DEMO_DATASET, FAMILIAR, UNFAMILIAR } from './workspace';
 import { DEFAULT_PRETRAIN, QUICK_PRETRAIN, demoModelFolder, pretrainDemoModel, type PretrainOptions } from './pretrain';
-import { DEMO_TEMPLATES, DEMO_THUMBNAILS } from './settings';
+import { DEMO_LINKS, DEMO_TEMPLATES, DEMO_THUMBNAILS } from './settings';
 import { DEMO_WORDING } from './scripts';
 
 export interface DemoOptions {
@@ -89,11 +89,11 @@ export async function runDemo(ctx: DemoContext, options: DemoOptions): Promise<D
     split: 'train',
     // The paper's ablation: nearly all training questions need search.
     searchRequiredShare: options.unbalanced ? 0.95 : null,
-    search: { engine: 'local', corpus: DEMO_CORPUS, mode: 'cache-first', thumbnails: DEMO_THUMBNAILS },
+    search: { engine: 'local', corpus: DEMO_CORPUS, mode: 'cache-first', thumbnails: DEMO_THUMBNAILS, links: DEMO_LINKS },
     rollout: { groupSize: options.grpo?.groupSize ?? 4, templates: DEMO_TEMPLATES, maxTokensPerTurn: 48, maxTotalTokens: 160 },
     reward: rewardSpec,
     grpo: {
-      steps: options.grpo?.steps ?? (options.quick ? 40 : 80),
+      steps: options.grpo?.steps ?? (options.quick ? 36 : 80),
       batchPrompts: options.grpo?.batchPrompts ?? 16,
       miniBatch: options.grpo?.miniBatch ?? 8,
       microBatch: 8,
@@ -115,7 +115,7 @@ export async function runDemo(ctx: DemoContext, options: DemoOptions): Promise<D
   const finalModel = readState(checkpoints.at(-1)!.path).model;
 
   const samples = datasetSamples(ctx.store, ctx.store.repos.datasets.find(DEMO_DATASET)!.id, 'test', options.evalQuestions);
-  const tools = searchRolloutTools(ctx.store, ctx.home, { engine: 'local', corpus: DEMO_CORPUS, mode: 'cache-first', thumbnails: DEMO_THUMBNAILS });
+  const tools = searchRolloutTools(ctx.store, ctx.home, { engine: 'local', corpus: DEMO_CORPUS, mode: 'cache-first', thumbnails: DEMO_THUMBNAILS, links: DEMO_LINKS });
   const evaluate = async (model: typeof finalModel, which: EvalPolicy[], label: string, evaluatedCheckpoint: number) => {
     const policy = new Policy(model, { device: 'auto' });
     try {

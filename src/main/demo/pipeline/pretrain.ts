@@ -7,8 +7,8 @@ import { Random } from '../../platform/random';
 import { createTinyVlm, saveTinyVlm, Policy, type TinyVlm, type CreateOptions } from '../../model/tiny/vlm';
 import type { ToolCallResult } from '../../../shared/contract';
 import { compileTemplates } from '../../rl/protocol/templates';
-import { DEMO_MODEL, DEMO_TEMPLATES, DEMO_THUMBNAILS } from './settings';
-import { withoutThumbnails } from '../../search/tools/format';
+import { DEMO_LINKS, DEMO_MODEL, DEMO_TEMPLATES, DEMO_THUMBNAILS } from './settings';
+import { withoutLinks, withoutThumbnails } from '../../search/tools/format';
 import { writeTemplates } from '../../rl/train/state';
 import { scriptedSequence, type ScriptedTurn, type TeacherSequence } from '../../rl/sft/scripted';
 import { trainSft } from '../../rl/sft/train';
@@ -60,8 +60,8 @@ export const demoModelFolder = (home: string): string => path.join(home, 'models
 // Five fact passes and a linear decay of the mixture's learning rate: direct answers about familiar test species
 // right 39–40 of 40 (greedy), against 19 of 40 with three passes and a constant rate (quick world, measured).
 export const DEFAULT_PRETRAIN: Omit<PretrainOptions, 'corpus'> = { epochs: 6, factEpochs: 24, batchSize: 8, lr: 1e-3, readingLr: 3e-3, seed: 11, searchShare: 0.5, protocolPasses: 2, factPasses: 5, drillSteps: 1000, readingLessons: 3, readingEpochs: 16, knowledgeLessons: 14, mixtureDecay: 'linear' };
-/** Fewer epochs for `demo --quick` (measured 734 s end to end on two CPU cores; see the README). */
-export const QUICK_PRETRAIN: Partial<PretrainOptions> = { epochs: 4, factEpochs: 20, readingEpochs: 12 };
+/** Fewer epochs for `demo --quick` (measured 579 s end to end on two CPU cores; see the README). */
+export const QUICK_PRETRAIN: Partial<PretrainOptions> = { epochs: 4, factEpochs: 18, readingEpochs: 11 };
 
 /** Pictures for pre-training are variations of their own, seeded apart from the questions' and from each other. */
 const pretrainingVariation = (phase: 'facts' | 'protocol' | 'reading' | 'knowledge', entityId: number, kind: number, pass: number) => 100_000 + entityId * 1000 + { facts: 500, protocol: 0, reading: 700, knowledge: 800 }[phase] + pass * 10 + kind;
@@ -97,7 +97,8 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
   const model = createTinyVlm({ corpus: tokenizerCorpus(world, DEMO_TEMPLATES, toolSamples), merges: 600, seed: options.seed, config: options.model ?? DEMO_MODEL });
   const bytesOf = (sha: string) => store.repos.images.get(sha)!.bytes;
   const tool = (result: ToolCallResult) => {
-    const r = DEMO_THUMBNAILS ? result : withoutThumbnails(result);
+    let r = DEMO_THUMBNAILS ? result : withoutThumbnails(result);
+    if (!DEMO_LINKS) r = withoutLinks(r);
     return { text: r.text, images: r.images.map(bytesOf) };
   };
 

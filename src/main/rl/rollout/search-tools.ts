@@ -5,13 +5,13 @@ import { SearchService } from '../../search/service';
 import type { SearchBudget } from '../../search/budget';
 import type { ToolboxOptions } from '../../search/tools/toolbox';
 import type { RolloutTools } from './engine';
-import { withoutThumbnails } from '../../search/tools/format';
+import { withoutLinks, withoutThumbnails } from '../../search/tools/format';
 import type { RolloutSample } from './types';
 
 export function searchRolloutTools(
   store: Store,
   home: string,
-  options: Partial<Pick<ToolboxOptions, 'engine' | 'corpus' | 'mode'>> & { budget?: SearchBudget; thumbnails?: boolean } = {},
+  options: Partial<Pick<ToolboxOptions, 'engine' | 'corpus' | 'mode'>> & { budget?: SearchBudget; thumbnails?: boolean; links?: boolean } = {},
 ): RolloutTools {
   const service = new SearchService({ store, home });
   const toolbox = service.toolbox(options);
@@ -21,7 +21,10 @@ export function searchRolloutTools(
       const result = await toolbox.imageSearch({ bytes: sample.image });
       return options.thumbnails === false ? withoutThumbnails(result) : result;
     },
-    textSearch: (query) => toolbox.textSearch(query),
+    textSearch: async (query) => {
+      const result = await toolbox.textSearch(query);
+      return options.links === false ? withoutLinks(result) : result;
+    },
     image: (sha) => storedImage(store, sha),
     settings: { engine: options.engine ?? config.engine, corpus: options.corpus === undefined ? config.corpus : options.corpus },
   };

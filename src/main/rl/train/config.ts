@@ -32,6 +32,8 @@ export const RunConfig = z
         maxCost: z.number().positive().nullable().default(null),
         /** Show image search thumbnails to the model (off: titles only). */
         thumbnails: z.boolean().default(true),
+        /** Show text search results' links to the model (off: titles and summaries only). */
+        links: z.boolean().default(true),
       })
       .strict()
       .prefault({}),

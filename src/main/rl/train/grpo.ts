@@ -63,7 +63,7 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
   const specId = store.repos.trajectories.ensureSpec(config.reward);
   const templates = compileTemplates(config.rollout.templates);
   const budget = new SearchBudget({ maxCalls: config.search.maxCalls, maxCost: config.search.maxCost });
-  const tools = searchRolloutTools(store, home, { engine: config.search.engine, corpus: config.search.corpus, mode: config.search.mode, budget, thumbnails: config.search.thumbnails });
+  const tools = searchRolloutTools(store, home, { engine: config.search.engine, corpus: config.search.corpus, mode: config.search.mode, budget, thumbnails: config.search.thumbnails, links: config.search.links });
   const samples = trainingSamples(store, config.dataset, config.split, config.seed, config.searchRequiredShare);
   const limits = {
     maxTurns: config.rollout.maxTurns,
@@ -94,7 +94,7 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
       const rolloutSeconds = (performance.now() - started) / 1000;
       const lr = learningRate(s, { ...config.grpo });
       // Each step trains at its own padded shape: its longest trajectory and its most images in a row.
-      const stepLength = Math.min(maxLength, bucketLength(Math.max(...trajectories.map((t) => t.ids.length)), 64));
+      const stepLength = Math.min(maxLength, bucketLength(Math.max(...trajectories.map((t) => t.ids.length)), 32));
       const stepImages = Math.max(...trajectories.map((t) => t.images.length));
       const trainer = await trainers.for({ batch: microBatch, length: stepLength, images: stepImages * microBatch });
       const update = await updatePolicy(trainer, reference, trajectories, advantages, { length: stepLength, lr, imagesPerRow: stepImages, miniBatch: config.grpo.miniBatch });

@@ -18,6 +18,14 @@ export function withoutThumbnails<T extends { text: string; images: string[] }>(
   return { ...result, text: result.text.split(`${IMAGE_PLACEHOLDER} `).join('').split(IMAGE_PLACEHOLDER).join(''), images: [] };
 }
 
+/**
+ * A text search result without its links: titles and summaries only. For a model trained on CPU (the demo's),
+ * where every token costs time and a link says nothing a summary does not; the raw result keeps them.
+ */
+export function withoutLinks<T extends { text: string }>(result: T): T {
+  return { ...result, text: result.text.replace(/^Link: .*\n/gm, '') };
+}
+
 export function formatTextResults(query: string, items: SearchResultItem[]): string {
   if (items.length === 0) return `Text search found no results for "${query}". Reason with your own knowledge to answer the question.`;
   const blocks = [`Text search results for "${query}":`];
