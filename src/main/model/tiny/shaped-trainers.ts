@@ -31,11 +31,6 @@ export class ShapedTrainers {
     return trainer;
   }
 
-  /** The trainer that ran last (the one holding the current optimizer state), if any. */
-  get active(): PolicyTrainer | null {
-    return this.current;
-  }
-
   async release(): Promise<void> {
     for (const made of this.trainers.values()) await (await made.catch(() => null))?.release();
     this.trainers.clear();

@@ -12,13 +12,21 @@ const DECISIONS: Record<string, string> = { '<search>': 'image search', '<text_s
 export function decisionPoints(detail: TrajectoryDetail): { index: number; choice: string; p: number }[] {
   const { texts, lossMask, logprobs } = detail.tokens;
   if (!texts) return [];
-  // The decision is the tag the policy sampled right after closing its reasoning (whitespace between is skipped).
+  // The decision is the tag the policy sampled right after a turn closes its reasoning (whitespace between is
+  // skipped), as the engine's decision points are: only the turn's first `</reason>` counts, so a tag the model
+  // wrote later in the turn (inside a garbled query, say) is text, and a forced tag is no decision.
   const out: { index: number; choice: string; p: number }[] = [];
   let afterReason = false;
+  let reasoned = false;
   texts.forEach((t, i) => {
-    if (!lossMask[i] || t.trim() === '') return;
-    if (afterReason && DECISIONS[t]) out.push({ index: i, choice: DECISIONS[t], p: Math.exp(logprobs[i]) });
-    afterReason = t === '</reason>';
+    if (t === '<|im_end|>') {
+      afterReason = reasoned = false;
+      return;
+    }
+    if (t.trim() === '') return;
+    if (afterReason && lossMask[i] && DECISIONS[t]) out.push({ index: i, choice: DECISIONS[t], p: Math.exp(logprobs[i]) });
+    afterReason = t === '</reason>' && !reasoned;
+    if (afterReason) reasoned = true;
   });
   return out;
 }
