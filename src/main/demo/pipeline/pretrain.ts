@@ -8,7 +8,7 @@ import { createTinyVlm, saveTinyVlm, Policy, type TinyVlm, type CreateOptions } 
 import type { ToolCallResult } from '../../../shared/contract';
 import { compileTemplates } from '../../rl/protocol/templates';
 import { DEMO_LINKS, DEMO_MODEL, DEMO_TEMPLATES, DEMO_THUMBNAILS } from './settings';
-import { withoutLinks, withoutThumbnails } from '../../search/tools/format';
+import { asShownToModel } from '../../search/tools/format';
 import { writeTemplates } from '../../rl/train/state';
 import { scriptedSequence, type ScriptedTurn, type TeacherSequence } from '../../rl/sft/scripted';
 import { trainSft } from '../../rl/sft/train';
@@ -97,8 +97,7 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
   const model = createTinyVlm({ corpus: tokenizerCorpus(world, DEMO_TEMPLATES, toolSamples), merges: 600, seed: options.seed, config: options.model ?? DEMO_MODEL });
   const bytesOf = (sha: string) => store.repos.images.get(sha)!.bytes;
   const tool = (result: ToolCallResult) => {
-    let r = DEMO_THUMBNAILS ? result : withoutThumbnails(result);
-    if (!DEMO_LINKS) r = withoutLinks(r);
+    const r = asShownToModel(result, { thumbnails: DEMO_THUMBNAILS, links: DEMO_LINKS });
     return { text: r.text, images: r.images.map(bytesOf) };
   };
 

@@ -5,7 +5,7 @@ import { SearchService } from '../../search/service';
 import type { SearchBudget } from '../../search/budget';
 import type { ToolboxOptions } from '../../search/tools/toolbox';
 import type { RolloutTools } from './engine';
-import { withoutLinks, withoutThumbnails } from '../../search/tools/format';
+import { asShownToModel } from '../../search/tools/format';
 import type { RolloutSample } from './types';
 
 export function searchRolloutTools(
@@ -17,14 +17,8 @@ export function searchRolloutTools(
   const toolbox = service.toolbox(options);
   const config = service.config();
   return {
-    imageSearch: async (sample) => {
-      const result = await toolbox.imageSearch({ bytes: sample.image });
-      return options.thumbnails === false ? withoutThumbnails(result) : result;
-    },
-    textSearch: async (query) => {
-      const result = await toolbox.textSearch(query);
-      return options.links === false ? withoutLinks(result) : result;
-    },
+    imageSearch: async (sample) => asShownToModel(await toolbox.imageSearch({ bytes: sample.image }), options),
+    textSearch: async (query) => asShownToModel(await toolbox.textSearch(query), options),
     image: (sha) => storedImage(store, sha),
     settings: { engine: options.engine ?? config.engine, corpus: options.corpus === undefined ? config.corpus : options.corpus },
   };

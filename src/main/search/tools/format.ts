@@ -26,6 +26,12 @@ export function withoutLinks<T extends { text: string }>(result: T): T {
   return { ...result, text: result.text.replace(/^Link: .*\n/gm, '') };
 }
 
+/** A result as a run shows it to the model: thumbnails and links stay unless its settings turn them off. */
+export function asShownToModel<T extends { text: string; images: string[] }>(result: T, shown: { thumbnails?: boolean; links?: boolean }): T {
+  const r = shown.thumbnails === false ? withoutThumbnails(result) : result;
+  return shown.links === false ? withoutLinks(r) : r;
+}
+
 export function formatTextResults(query: string, items: SearchResultItem[]): string {
   if (items.length === 0) return `Text search found no results for "${query}". Reason with your own knowledge to answer the question.`;
   const blocks = [`Text search results for "${query}":`];
