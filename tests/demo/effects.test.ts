@@ -38,10 +38,10 @@ describe('the quick demo', () => {
     // The ablation reuses the world and the pre-trained model in the same home.
     const free = await runDemo(ctx, { quick: true, noSearchPenalty: true, unbalanced: false });
     expect(free.policies.pretrained.accuracy).toBeCloseTo(pretrained.accuracy, 1); // the same model, evaluated again
-    // Without the penalty a search costs nothing, so GRPO searches more (measured over its last ten steps' rollouts:
-    // +0.11, +0.04 and more than +0.05 in three runs of these defaults, so the margin is 0.02).
-    const searchRatio = (runId: number) => mean(store.repos.runs.metrics(runId).filter((m) => m.name === 'search_ratio').map((m) => m.value).slice(-10));
-    expect(searchRatio(free.run.id)).toBeGreaterThan(searchRatio(report.run.id) + 0.02);
+    // Without the penalty a search costs nothing, so GRPO stops sparing the species it knows. Asserted on the
+    // evaluated familiar search ratio (100% against 65% with the penalty when measured), which is steadier than the
+    // last steps' rollouts (+0.04 to +0.11 over three runs).
+    expect(free.policies.grpo.search_ratio_familiar).toBeGreaterThan(grpo.search_ratio_familiar + 0.1);
     store.close();
   }, 40 * 60_000);
 });
