@@ -10,7 +10,7 @@ import { emit } from '../onnx/emit';
 import { loadWeights, saveWeights, type WeightMap } from '../runtime/safetensors';
 import { GraphSession, type DeviceInfo, type DeviceRequest } from '../runtime/session';
 import type { AdamWConfig } from '../train/adamw';
-import { cloneWeights, initWeights, loraSpecs, ParamSet, type LoraConfig } from '../train/params';
+import { cloneWeights, initWeights, loraSpecs, ParamSet, type LoraConfig, type Trainable } from '../train/params';
 import { Trainer, type LossGraph, type StepResult } from '../train/trainer';
 import { packBatch, type PackedBatch, type Sequence } from './batch';
 import { expectedShapes, linearLayers, paramSpecs, parseConfig, tinyConfig, type TinyVlmConfig, type VisionConfig } from './config';
@@ -142,8 +142,8 @@ export const sftTokenSumLoss: PolicyLoss = ({ out, shape, input }) => {
 export interface PolicyTrainerOptions {
   shape: BatchShape;
   loss: PolicyLoss;
-  /** 'all': full training; 'lora': adapters only (call enableLora first). */
-  trainable: 'all' | 'lora';
+  /** 'all': full training; 'lora': adapters only (call enableLora first); or the weights a predicate picks. */
+  trainable: Exclude<Trainable, 'none'>;
   optimizer?: Partial<AdamWConfig>;
 }
 

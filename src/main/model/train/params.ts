@@ -24,6 +24,9 @@ export interface LoraConfig {
 
 export type Trainable = 'all' | 'none' | 'lora' | ((name: string) => boolean);
 
+/** Whether a weight is one of the LoRA adapters' matrices. */
+export const isLoraWeight = (name: string): boolean => name.includes('.lora_A.') || name.includes('.lora_B.');
+
 /** Deterministic initial values for a list of specs. */
 export function initWeights(specs: readonly ParamSpec[], seed = 0): WeightMap {
   let s = seed >>> 0 || 0x9e3779b9;
@@ -78,7 +81,7 @@ export class ParamSet {
     const t = this.options.trainable;
     if (t === 'all') return true;
     if (t === 'none') return false;
-    if (t === 'lora') return name.includes('.lora_A.') || name.includes('.lora_B.');
+    if (t === 'lora') return isLoraWeight(name);
     return t(name);
   }
 

@@ -2,7 +2,8 @@
 // weighted alike).
 // Sequences are grouped by length, and each group trains at its own padded length (ShapedTrainers), so short
 // conversations do not pay for the longest one.
-import { bucketLength, sftTokenSumLoss, type Policy } from '../../model/tiny/vlm';
+import { bucketLength, sftTokenSumLoss, type Policy, type PolicyTrainerOptions } from '../../model/tiny/vlm';
+import { isLoraWeight } from '../../model/train/params';
 import { ShapedTrainers } from '../../model/tiny/shaped-trainers';
 import type { TeacherSequence } from './scripted';
 import { Random } from '../../platform/random';
@@ -15,6 +16,8 @@ export interface SftOptions {
   /** Decay of the learning rate over the whole run, to `minLrRatio`·lr at the end (constant when unset). */
   decay?: LrDecay;
   minLrRatio?: number;
+  /** Weights this run leaves as they are (by name), for example a vision tower while pictures play no part. */
+  frozen?: (name: string) => boolean;
   seed?: number;
   /** Sequences are padded up to a multiple of this (fewer, larger groups trade padding for session count). */
   lengthStep?: number;
@@ -57,7 +60,7 @@ export async function trainSft(policy: Policy, sequences: readonly TeacherSequen
   const batchesPerEpoch = [...groups.values()].reduce((n, members) => n + Math.floor(members.length / options.batchSize), 0);
   const schedule = { lr: options.lr, warmupSteps: 0, decay: options.decay ?? 'constant', minLrRatio: options.minLrRatio ?? 0, steps: batchesPerEpoch * options.epochs };
   const imagesOf = new Map([...groups].map(([length, members]) => [length, Math.max(...members.map((i) => sequences[i].images.length)) * options.batchSize]));
-  const trainers = new ShapedTrainers(policy, { loss: sftTokenSumLoss, trainable: policy.model.lora ? 'lora' : 'all', optimizer: { lr: options.lr } });
+  const trainers = new ShapedTrainers(policy, { loss: sftTokenSumLoss, trainable: trainableWeights(policy, options.frozen), optimizer: { lr: options.lr } });
   try {
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       // Every group's batches, in a random order across groups.
@@ -81,4 +84,11 @@ export async function trainSft(policy: Policy, sequences: readonly TeacherSequen
   } finally {
     await trainers.release();
   }
+}
+
+/** What an SFT run trains: the LoRA adapters when the model has them, else every weight; never the frozen ones. */
+function trainableWeights(policy: Policy, frozen: SftOptions['frozen']): PolicyTrainerOptions['trainable'] {
+  const base = policy.model.lora ? 'lora' : 'all';
+  if (!frozen) return base;
+  return (name) => (base === 'all' || isLoraWeight(name)) && !frozen(name);
 }
