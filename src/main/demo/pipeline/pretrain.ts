@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Store } from '../../storage';
 import { Random } from '../../platform/random';
 import { createTinyVlm, saveTinyVlm, Policy, type TinyVlm, type CreateOptions } from '../../model/tiny/vlm';
+import { isVisionWeight } from '../../model/tiny/config';
 import type { ToolCallResult } from '../../../shared/contract';
 import { compileTemplates } from '../../rl/protocol/templates';
 import { DEMO_LINKS, DEMO_MODEL, DEMO_TEMPLATES, DEMO_THUMBNAILS } from './settings';
@@ -52,7 +53,7 @@ export interface PretrainOptions {
   /** How the mixture's learning rate falls to its end (annealing settles the memorised facts). */
   mixtureDecay: 'constant' | 'linear';
   /**
-   * Leave the vision tower as it is during the reading lessons (see isVisionWeight). Off by default for now: it
+   * Leave the vision tower as it is during the reading lessons (see where it is used). Off by default for now: it
    * keeps the memory by picture, but the one quick demo that gained from it also needed twice the knowledge
    * lessons and ran over ten minutes (README, "Memory by picture is lost in the reading lessons").
    */
@@ -68,14 +69,6 @@ export const demoModelFolder = (home: string): string => path.join(home, 'models
 export const DEFAULT_PRETRAIN: Omit<PretrainOptions, 'corpus'> = { epochs: 6, factEpochs: 24, batchSize: 8, lr: 1e-3, readingLr: 3e-3, seed: 11, searchShare: 0.5, protocolPasses: 2, factPasses: 5, drillSteps: 1000, readingLessons: 3, readingEpochs: 16, knowledgeLessons: 14, mixtureDecay: 'linear', freezeVisionWhileReading: false };
 /** Fewer epochs for `demo --quick` (measured 579 s end to end on two CPU cores; see the README). */
 export const QUICK_PRETRAIN: Partial<PretrainOptions> = { epochs: 4, factEpochs: 18, readingEpochs: 11 };
-
-/**
- * The vision tower's weights. In the reading lessons the picture plays no part (the search tool reads it), so
- * their gradients there are noise, which Adam scales up to full-size steps: measured on the quick world, facts
- * learned after the reading lessons were answered from a fresh picture 47% of the time, against 99% without
- * the reading lessons before them.
- */
-const isVisionWeight = (name: string) => name.startsWith('visual.');
 
 /** Pictures for pre-training are variations of their own, seeded apart from the questions' and from each other. */
 const pretrainingVariation = (phase: 'facts' | 'protocol' | 'reading' | 'knowledge', entityId: number, kind: number, pass: number) => 100_000 + entityId * 1000 + { facts: 500, protocol: 0, reading: 700, knowledge: 800 }[phase] + pass * 10 + kind;
@@ -214,6 +207,9 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
     hooks.progress(losses.length, steps, `step ${losses.length} of ${steps}, loss ${loss.toFixed(3)}`);
   };
   const shouldStop = () => (hooks.throwIfCancelled(), false);
+  // In the reading lessons the picture plays no part (the search tool reads it), so the vision tower's gradients
+  // there are noise that Adam scales up to full-size steps: measured on the quick world, facts learned after the
+  // reading lessons were answered from a fresh picture 47% of the time, against 99% without them before.
   const frozen = options.freezeVisionWhileReading ? isVisionWeight : undefined;
   if (drill.length > 0) await trainSft(policy, drill, { epochs: 1, batchSize: 16, lr: options.readingLr, seed: options.seed, onStep, shouldStop });
   if (reading.length > 0 && options.readingEpochs > 0) await trainSft(policy, reading, { epochs: options.readingEpochs, batchSize: options.batchSize, lr: options.readingLr, seed: options.seed + 2, frozen, onStep, shouldStop });

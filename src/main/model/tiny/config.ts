@@ -122,6 +122,9 @@ export function linearLayers(c: TinyVlmConfig): { prefix: string; in: number; ou
   return out;
 }
 
+/** The vision tower's weights (every `visual.*` parameter of paramSpecs), e.g. to freeze them. */
+export const isVisionWeight = (name: string): boolean => name.startsWith('visual.');
+
 /** The parameters config.json implies, with their initialisation (std 0.02, residual outputs scaled down). */
 export function paramSpecs(c: TinyVlmConfig): ParamSpec[] {
   const v = c.vision_config;
