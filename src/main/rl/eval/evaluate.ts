@@ -46,6 +46,16 @@ function prefixes(which: EvalPolicy, w: BaselineWording): ((turn: number) => Tur
   return undefined;
 }
 
+/**
+ * RAG searches once by image and once by text, then answers. Direct answering has one turn: a search the model
+ * writes after its forced `<answer>` (the parser takes the last action) ends the rollout instead of calling a tool.
+ */
+function baselineLimits(which: EvalPolicy, limits: RolloutLimits): RolloutLimits {
+  if (which === 'rag') return { ...limits, maxTurns: 3, maxImageSearches: 1, maxTextSearches: 1 };
+  if (which === 'direct') return { ...limits, maxTurns: 1 };
+  return limits;
+}
+
 export interface EvalSample extends RolloutSample {
   dataSource: string | null;
 }
@@ -106,7 +116,7 @@ export async function evaluatePolicies(policy: Policy, samples: readonly EvalSam
   const total = samples.length * options.policies.length;
   let done = 0;
   for (const which of options.policies) {
-    const limits = which === 'rag' ? { ...(options.limits ?? DEFAULT_LIMITS), maxTurns: 3, maxImageSearches: 1, maxTextSearches: 1 } : (options.limits ?? DEFAULT_LIMITS);
+    const limits = baselineLimits(which, options.limits ?? DEFAULT_LIMITS);
     const trajectories: Trajectory[] = [];
     for (let start = 0; start < samples.length; start += batch) {
       if (options.shouldStop?.()) throw new Error('Evaluation cancelled');
