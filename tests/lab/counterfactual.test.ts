@@ -107,6 +107,10 @@ describe('counterfactual replay', () => {
     }
     // The question's image was searched by the RAG evaluation: the forced image search hits the cache.
     expect(image.outcome.turns[0].toolResult?.cache).toBe('hit');
+    // And it is shown as the evaluation showed results to the demo's model: titles only, no thumbnails.
+    const ragImageSearch = (await engine.call('trajectories.get', { id: (await firstOf('pre-trained (rag)')).id })).turnList[0].toolResult;
+    expect(ragImageSearch?.images).toEqual([]);
+    expect(image.outcome.turns[0].toolResult?.images).toEqual([]);
     expect(cacheRows()).toBe(entries);
     const after = cacheLog();
     const count = (log: typeof after, status: string) => log.find((l) => l.status === status)?.n ?? 0;

@@ -35,7 +35,7 @@ beforeAll(async () => {
       name: 'resume-test',
       model: { checkpoint },
       dataset: DEMO_DATASET,
-      search: { engine: 'local', corpus: DEMO_CORPUS },
+      search: { engine: 'local', corpus: DEMO_CORPUS, thumbnails: false },
       rollout: { groupSize: GROUP, templates: DEMO_TEMPLATES, maxTokensPerTurn: 24, maxTotalTokens: 72 },
       grpo: { steps: STEPS, batchPrompts: PROMPTS, miniBatch: 4, lr: 1e-3, maxSequenceLength: 512 },
       checkpointEvery: 2,
@@ -118,6 +118,12 @@ describe('resuming a training run', () => {
     expect(result.policy.questions).toBe(3);
     expect(result.direct.searchesPerQuestion).toBe(0);
     expect(result.rag.searchRatio).toBe(1);
+    // The run showed its model image search results without thumbnails: so does the evaluation of its checkpoint.
+    const evaluations = openStore(homePaths(home).database);
+    const shown = evaluations.db.prepare("SELECT t.tool_result AS result FROM turns t JOIN trajectories j ON j.id = t.trajectory_id JOIN runs r ON r.id = j.run_id WHERE r.kind = 'eval' AND t.action = 'image_search'").all() as { result: string }[];
+    evaluations.close();
+    expect(shown.length).toBeGreaterThanOrEqual(3); // RAG searched every question's image
+    for (const { result } of shown) expect(JSON.parse(result).images).toEqual([]);
     // The same checkpoint suggests search-need labels: N answers without search per sample.
     const suggested = await cli(['datasets', 'suggest', DEMO_DATASET, '--checkpoint', String(checkpoint.id), '--runs', '2', '--json']);
     expect(suggested.code, suggested.stderr).toBe(0);

@@ -63,7 +63,7 @@ export async function replayDecision(store: Store, home: string, params: ReplayP
   let trajectory: Trajectory;
   try {
     hooks.throwIfCancelled();
-    const live = searchRolloutTools(store, home, { engine: stored.search.engine, corpus: stored.search.corpus, mode: params.cacheMode });
+    const live = searchRolloutTools(store, home, { ...stored.search, mode: params.cacheMode });
     [trajectory] = await runRollouts(policy, [stored.sample], {
       groupSize: 1,
       templates: compileTemplates(stored.templates),

@@ -28,7 +28,8 @@ export interface StoredRollout {
   limits: RolloutLimits;
   templates: PromptTemplates;
   reward: RewardSpec;
-  search: { engine: SearchEngineKind; corpus: string | null };
+  /** The search the rollout was made with, and what of its results the model was shown. */
+  search: { engine: SearchEngineKind; corpus: string | null; thumbnails: boolean; links: boolean };
 }
 
 export function checkpointLabel(store: Store, id: number): string {
@@ -56,7 +57,7 @@ export function loadStoredRollout(store: Store, id: number): StoredRollout {
   const run = store.repos.runs.get(summary.runId)!;
   const grpo = RunConfig.safeParse(run.config);
   // An evaluation run records its limits, templates and reward beside the policy it evaluated.
-  const recorded = (grpo.success ? {} : (run.config ?? {})) as { limits?: RolloutLimits; templates?: PromptTemplates; reward?: unknown; search?: { engine: SearchEngineKind; corpus: string | null } };
+  const recorded = (grpo.success ? {} : (run.config ?? {})) as { limits?: RolloutLimits; templates?: PromptTemplates; reward?: unknown; search?: { engine: SearchEngineKind; corpus: string | null; thumbnails?: boolean; links?: boolean } };
   const { checkpoint, nearestCheckpoint } = grpo.success ? grpoPolicyOf(store, summary.runId, summary.step, grpo.data.model) : evaluatedPolicy(store, detail.checkpointPath);
 
   const limits: RolloutLimits = grpo.success ? { ...grpo.data.rollout } : { ...DEFAULT_LIMITS, ...recorded.limits };
@@ -83,7 +84,8 @@ export function loadStoredRollout(store: Store, id: number): StoredRollout {
     limits,
     templates,
     reward,
-    search: grpo.success ? { engine: grpo.data.search.engine, corpus: grpo.data.search.corpus } : (recorded.search ?? searchOfToolCalls(store, summary.runId)),
+    // Evaluations recorded before thumbnails and links were recorded showed both (the tools' default then).
+    search: grpo.success ? { engine: grpo.data.search.engine, corpus: grpo.data.search.corpus, thumbnails: grpo.data.search.thumbnails, links: grpo.data.search.links } : { thumbnails: true, links: true, ...(recorded.search ?? searchOfToolCalls(store, summary.runId)) },
   };
 }
 

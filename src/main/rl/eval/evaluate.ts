@@ -129,7 +129,10 @@ export async function evaluatePolicies(policy: Policy, samples: readonly EvalSam
     }
     const rewards = trajectories.map((t) => scoreTrajectory(reward, t, 0));
     out[which] = summarize(trajectories, rewards.map((r) => r.score));
-    if (options.record) storeEvaluation(options.record, which, { spec, limits, templates: options.templates, search: options.tools.settings ?? null }, trajectories, rewards, out[which]);
+    // A direct answer is recorded with the policy's limits, not its one turn: replaying one asks what the model
+    // would have done had it searched instead.
+    const recordedLimits = which === 'direct' ? (options.limits ?? DEFAULT_LIMITS) : limits;
+    if (options.record) storeEvaluation(options.record, which, { spec, limits: recordedLimits, templates: options.templates, search: options.tools.settings ?? null }, trajectories, rewards, out[which]);
   }
   return out;
 }

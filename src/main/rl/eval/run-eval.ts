@@ -3,6 +3,7 @@ import type { Store } from '../../storage';
 import { Policy } from '../../model/tiny/vlm';
 import { datasetSamples, searchRolloutTools } from '../rollout/search-tools';
 import { readState, readTemplates } from '../train/state';
+import { RunConfig } from '../train/config';
 import { evaluatePolicies, type EvalPolicy, type EvalSample, type PolicyMetrics } from './evaluate';
 
 export interface EvalRequest {
@@ -26,11 +27,17 @@ export async function evaluateCheckpoint(store: Store, home: string, request: Ev
     return await evaluatePolicies(policy, samples, {
       policies: request.policies,
       templates: readTemplates(checkpoint.path),
-      tools: searchRolloutTools(store, home),
+      tools: searchRolloutTools(store, home, shownByRun(store, checkpoint.runId)),
       record: { store, name: `checkpoint ${checkpoint.id} on ${request.dataset}`, datasetId: dataset.id, checkpointId: checkpoint.id },
       onProgress: request.progress,
     });
   } finally {
     await policy.release();
   }
+}
+
+/** What of search results the checkpoint's run showed its model (thumbnails, links): the evaluation shows the same. */
+function shownByRun(store: Store, runId: number | null): { thumbnails?: boolean; links?: boolean } {
+  const config = runId === null ? undefined : RunConfig.safeParse(store.repos.runs.get(runId)?.config);
+  return config?.success ? { thumbnails: config.data.search.thumbnails, links: config.data.search.links } : {};
 }

@@ -16,8 +16,11 @@ export interface RolloutTools {
   textSearch(query: string): Promise<ToolCallResult>;
   /** The bytes of a thumbnail a tool result refers to. */
   image(sha256: string): Uint8Array;
-  /** Which search engine and corpus the tools search, when they are the search service's (recorded with evaluations). */
-  settings?: { engine: SearchEngineKind; corpus: string | null };
+  /**
+   * Which search engine and corpus the tools search, and what of the results the model is shown, when they are
+   * the search service's (recorded with evaluations, so a replay shows the model the same).
+   */
+  settings?: { engine: SearchEngineKind; corpus: string | null; thumbnails: boolean; links: boolean };
 }
 
 export interface TurnPrefix {

@@ -20,7 +20,7 @@ export function searchRolloutTools(
     imageSearch: async (sample) => asShownToModel(await toolbox.imageSearch({ bytes: sample.image }), options),
     textSearch: async (query) => asShownToModel(await toolbox.textSearch(query), options),
     image: (sha) => storedImage(store, sha),
-    settings: { engine: options.engine ?? config.engine, corpus: options.corpus === undefined ? config.corpus : options.corpus },
+    settings: { engine: options.engine ?? config.engine, corpus: options.corpus === undefined ? config.corpus : options.corpus, thumbnails: options.thumbnails ?? true, links: options.links ?? true },
   };
 }
 
