@@ -93,7 +93,7 @@ export async function runDemo(ctx: DemoContext, options: DemoOptions): Promise<D
     rollout: { groupSize: options.grpo?.groupSize ?? 4, templates: DEMO_TEMPLATES, maxTokensPerTurn: 48, maxTotalTokens: 160 },
     reward: rewardSpec,
     grpo: {
-      steps: options.grpo?.steps ?? (options.quick ? 36 : 80),
+      steps: options.grpo?.steps ?? (options.quick ? 30 : 80),
       batchPrompts: options.grpo?.batchPrompts ?? 16,
       miniBatch: options.grpo?.miniBatch ?? 8,
       microBatch: 8,
