@@ -27,8 +27,8 @@ describe('the quick demo', () => {
     expect(rewards).toHaveLength(parseRunConfig(store.repos.runs.get(report.run.id)!.config).grpo.steps); // every step it planned
 
     // GRPO learns: on held-out questions it is right more often than the model it started from (+13 to +33
-    // points in the four runs of this pre-training measured). The per-step reward is too noisy to show it in so few
-    // steps: its last five steps' mean was +0.02 to +0.17 above its first five's in those runs.
+    // points in the four runs of this pre-training measured). The per-step reward is too noisy to show it in so
+    // few steps: its last five steps' mean was +0.02 to +0.17 above its first five's in those runs.
     expect(grpo.accuracy).toBeGreaterThan(pretrained.accuracy + 0.03);
     // It searches what it has not seen far more often than what it has (the boundary: 0.38 to 0.58 in the four
     // runs measured), and more so than before GRPO.
@@ -42,7 +42,7 @@ describe('the quick demo', () => {
     const free = await runDemo(ctx, { quick: true, noSearchPenalty: true, unbalanced: false });
     expect(free.policies.pretrained.accuracy).toBeCloseTo(pretrained.accuracy, 1); // the same model, evaluated again
     // Without the penalty a search costs nothing, so GRPO stops sparing the species it knows. Asserted on the
-    // evaluated familiar search ratio (84% against 59% with the penalty when measured), which is steadier than the
+    // evaluated familiar search ratio (97% against 59% with the penalty when measured), which is steadier than the
     // last steps' rollouts (+0.04 to +0.11 over three runs of earlier defaults).
     expect(free.policies.grpo.search_ratio_familiar).toBeGreaterThan(grpo.search_ratio_familiar + 0.1);
     store.close();
