@@ -47,13 +47,18 @@ function prefixes(which: EvalPolicy, w: BaselineWording): ((turn: number) => Tur
 }
 
 /**
- * RAG searches once by image and once by text, then answers. Direct answering has one turn: a search the model
- * writes after its forced `<answer>` (the parser takes the last action) ends the rollout instead of calling a tool.
+ * The limits each policy's rollouts run under, and those recorded with its evaluation. RAG searches once by image
+ * and once by text, then answers. Direct answering has one turn: a search the model writes after its forced
+ * `<answer>` (the parser takes the last action) ends the rollout instead of calling a tool; it is recorded with
+ * the policy's limits, so that replaying a direct answer asks what the model would have done had it searched.
  */
-function baselineLimits(which: EvalPolicy, limits: RolloutLimits): RolloutLimits {
-  if (which === 'rag') return { ...limits, maxTurns: 3, maxImageSearches: 1, maxTextSearches: 1 };
-  if (which === 'direct') return { ...limits, maxTurns: 1 };
-  return limits;
+function baselineLimits(which: EvalPolicy, limits: RolloutLimits): { rollout: RolloutLimits; recorded: RolloutLimits } {
+  if (which === 'rag') {
+    const rag = { ...limits, maxTurns: 3, maxImageSearches: 1, maxTextSearches: 1 };
+    return { rollout: rag, recorded: rag };
+  }
+  if (which === 'direct') return { rollout: { ...limits, maxTurns: 1 }, recorded: limits };
+  return { rollout: limits, recorded: limits };
 }
 
 export interface EvalSample extends RolloutSample {
@@ -116,7 +121,7 @@ export async function evaluatePolicies(policy: Policy, samples: readonly EvalSam
   const total = samples.length * options.policies.length;
   let done = 0;
   for (const which of options.policies) {
-    const limits = baselineLimits(which, options.limits ?? DEFAULT_LIMITS);
+    const { rollout: limits, recorded } = baselineLimits(which, options.limits ?? DEFAULT_LIMITS);
     const trajectories: Trajectory[] = [];
     for (let start = 0; start < samples.length; start += batch) {
       if (options.shouldStop?.()) throw new Error('Evaluation cancelled');
@@ -129,10 +134,7 @@ export async function evaluatePolicies(policy: Policy, samples: readonly EvalSam
     }
     const rewards = trajectories.map((t) => scoreTrajectory(reward, t, 0));
     out[which] = summarize(trajectories, rewards.map((r) => r.score));
-    // A direct answer is recorded with the policy's limits, not its one turn: replaying one asks what the model
-    // would have done had it searched instead.
-    const recordedLimits = which === 'direct' ? (options.limits ?? DEFAULT_LIMITS) : limits;
-    if (options.record) storeEvaluation(options.record, which, { spec, limits: recordedLimits, templates: options.templates, search: options.tools.settings ?? null }, trajectories, rewards, out[which]);
+    if (options.record) storeEvaluation(options.record, which, { spec, limits: recorded, templates: options.templates, search: options.tools.settings ?? null }, trajectories, rewards, out[which]);
   }
   return out;
 }
