@@ -23,7 +23,7 @@ describe('the demo pipeline', () => {
         quick: true,
         noSearchPenalty: false,
         unbalanced: false,
-        world: { entities: 12, questionsPerEntity: 2, webOnlySpecies: 4 },
+        world: { entities: 12, questionsPerEntity: 2, testQuestionsPerEntity: 2, webOnlySpecies: 4 },
         pretrain: { epochs: 1, factEpochs: 1, batchSize: 4, drillSteps: 4, factPasses: 1, protocolPasses: 1, readingLessons: 1, knowledgeLessons: 1, model: TINY_MODEL },
         grpo: { steps: 2, batchPrompts: 2, groupSize: 2 },
         evalQuestions: 4,

@@ -59,6 +59,15 @@ describe('the demo world', () => {
     expect(testEntities.size).toBe(Math.round(QUICK_WORLD.entities * QUICK_WORLD.testShare));
   });
 
+  it('asks the held-out species more questions without changing the training ones', () => {
+    const fewer = buildWorld({ ...QUICK_WORLD, testQuestionsPerEntity: undefined });
+    expect(world.questions.filter((q) => q.split === 'train')).toEqual(fewer.questions.filter((q) => q.split === 'train'));
+    const test = world.questions.filter((q) => q.split === 'test');
+    expect(test).toHaveLength(Math.round(QUICK_WORLD.entities * QUICK_WORLD.testShare) * QUICK_WORLD.testQuestionsPerEntity!);
+    expect(new Set(test.map((q) => q.id)).size).toBe(test.length); // every one with a picture of its own
+    expect(new Set(test.map((q) => `${q.entityId}-${q.kind}-${q.attribute}`)).size).toBe(test.length / 2); // each kind twice
+  });
+
   it('draws a question picture that differs from the indexed picture but stays close to it', async () => {
     const look = world.entities[0].look;
     const pixels = async (variation: number) => sharp(await drawEmblem(look, variation)).removeAlpha().raw().toBuffer();

@@ -22,7 +22,7 @@ export async function makeRunFixture(home: string, grpo = { steps: 3, batchPromp
         quick: true,
         noSearchPenalty: false,
         unbalanced: false,
-        world: { entities: 12, questionsPerEntity: 2, webOnlySpecies: 0 },
+        world: { entities: 12, questionsPerEntity: 2, testQuestionsPerEntity: 2, webOnlySpecies: 0 },
         pretrain: { epochs: 4, factEpochs: 1, batchSize: 4, lr: 3e-3, drillSteps: 4, factPasses: 1, protocolPasses: 1, knowledgeLessons: 1, model: TINY_MODEL },
         grpo,
         evalQuestions: 4,

@@ -24,7 +24,7 @@ beforeAll(async () => {
   home = tempHome();
   const store = openStore(homePaths(home).database);
   const hooks = { progress: () => {}, throwIfCancelled: () => {} };
-  const world = await buildDemoWorkspace(store, home, { ...QUICK_WORLD, entities: 12, questionsPerEntity: 2, webOnlySpecies: 0 }, hooks);
+  const world = await buildDemoWorkspace(store, home, { ...QUICK_WORLD, entities: 12, questionsPerEntity: 2, testQuestionsPerEntity: 2, webOnlySpecies: 0 }, hooks);
   const pretrained = await pretrainDemoModel(store, home, world, { ...DEFAULT_PRETRAIN, corpus: DEMO_CORPUS, epochs: 1, factEpochs: 1, batchSize: 4, drillSteps: 4, factPasses: 1, protocolPasses: 1, knowledgeLessons: 1, model: TINY_MODEL }, hooks);
   const checkpoint = store.repos.runs.addCheckpoint(null, 0, pretrained.folder, pretrained.model.config);
   store.close();

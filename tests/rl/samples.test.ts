@@ -10,7 +10,7 @@ let store: Store;
 beforeAll(async () => {
   const home = tempHome();
   store = openStore(homePaths(home).database);
-  await buildDemoWorkspace(store, home, { ...QUICK_WORLD, entities: 40, questionsPerEntity: 3, webOnlySpecies: 0 }, { progress: () => {}, throwIfCancelled: () => {} });
+  await buildDemoWorkspace(store, home, { ...QUICK_WORLD, entities: 40, questionsPerEntity: 3, testQuestionsPerEntity: 3, webOnlySpecies: 0 }, { progress: () => {}, throwIfCancelled: () => {} });
 }, 120_000);
 afterAll(() => {
   store.close();

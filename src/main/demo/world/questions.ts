@@ -48,15 +48,26 @@ export function makeQuestion(entity: Entity, kind: QuestionKind, attribute: Attr
 /** Every kind of question there is about one species. */
 export const QUESTION_KINDS: [QuestionKind, Attribute | null][] = [['name', null], ...ATTRIBUTES.map((a): [QuestionKind, Attribute] => ['attribute_by_image', a]), ...ATTRIBUTES.map((a): [QuestionKind, Attribute] => ['attribute_by_name', a])];
 
-export function generateQuestions(random: Random, entities: readonly Entity[], perEntity: number, testShare: number): Question[] {
+export function generateQuestions(random: Random, entities: readonly Entity[], perEntity: number, testShare: number, testPerEntity = perEntity): Question[] {
   const testIds = new Set(random.fork('test').shuffle(entities.map((e) => e.id)).slice(0, Math.round(entities.length * testShare)));
   const questions: Question[] = [];
   let variation = 1;
+  const orders = new Map<number, typeof QUESTION_KINDS>();
   for (const entity of entities) {
     const order = random.shuffle(QUESTION_KINDS);
+    orders.set(entity.id, order);
     for (let i = 0; i < perEntity; i++) {
       const [kind, attribute] = order[i % order.length];
       questions.push(makeQuestion(entity, kind, attribute, variation++, testIds.has(entity.id) ? 'test' : 'train'));
+    }
+  }
+  // More questions about the held-out species, after all the others, so that the training questions (and so the
+  // pre-training and GRPO that use them) stay as they are.
+  for (const entity of entities.filter((e) => testIds.has(e.id))) {
+    const order = orders.get(entity.id)!;
+    for (let i = perEntity; i < testPerEntity; i++) {
+      const [kind, attribute] = order[i % order.length];
+      questions.push(makeQuestion(entity, kind, attribute, variation++, 'test'));
     }
   }
   return questions;

@@ -51,6 +51,11 @@ export interface WorldOptions {
   /** Share of entities taught in pre-training. */
   familiarShare: number;
   questionsPerEntity: number;
+  /**
+   * Questions per held-out species when more than questionsPerEntity (every kind in turn, then again with fresh
+   * pictures): a larger test set for the evaluation, with the training questions unchanged.
+   */
+  testQuestionsPerEntity?: number;
   testShare: number;
   /** Species that exist only as pages in the search corpus (see World.webOnly). */
   webOnlySpecies: number;
