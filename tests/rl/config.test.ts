@@ -11,17 +11,20 @@ describe('run configs', () => {
     expect(c.reward.constants).toEqual({ alpha: 0.1, search_penalty: 0.1 });
     expect(c.search.mode).toBe('cache-first');
     expect(c.search).toMatchObject({ thumbnails: true, links: true });
+    expect(c.runtime.cpuThreads).toBeNull(); // ONNX Runtime's own choice
   });
 
   it('reads the demo world example the README points to', () => {
     const c = parseRunConfig(JSON.parse(readFileSync(new URL('../../examples/demo-grpo.json', import.meta.url), 'utf8')));
     expect(c.search).toMatchObject({ corpus: 'demo-world', thumbnails: false, links: true });
+    expect(c.runtime.cpuThreads).toBe(1); // the demo's runs repeat bit for bit
   });
 
   it('names the field that is wrong', () => {
     expect(() => parseRunConfig({ name: 'r', model: { checkpoint: 1 }, dataset: 'd', grpo: { steps: 0 } })).toThrow(/config\.grpo\.steps/);
     expect(() => parseRunConfig({ name: 'r', model: { checkpoint: 1 }, dataset: 'd', grpo: { steps: 5 }, rollout: { groupSize: 1 } })).toThrow(/config\.rollout\.groupSize/);
     expect(() => parseRunConfig({ name: 'r', model: { checkpoint: 1 }, dataset: 'd', grpo: { steps: 5 }, extra: 1 })).toThrow(/extra/);
+    expect(() => parseRunConfig({ name: 'r', model: { checkpoint: 1 }, dataset: 'd', grpo: { steps: 5 }, runtime: { cpuThreads: 0 } })).toThrow(/config\.runtime\.cpuThreads/);
   });
 });
 

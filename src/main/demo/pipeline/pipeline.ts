@@ -13,7 +13,7 @@ import { DEFAULT_WORLD, QUICK_WORLD } from '../world/world';
 import type { WorldOptions } from '../world/types';
 import { buildDemoWorkspace, DEMO_CORPUS, DEMO_DATASET, FAMILIAR, UNFAMILIAR } from './workspace';
 import { DEFAULT_PRETRAIN, QUICK_PRETRAIN, demoModelFolder, pretrainDemoModel, type PretrainOptions } from './pretrain';
-import { DEMO_LINKS, DEMO_TEMPLATES, DEMO_THUMBNAILS } from './settings';
+import { DEMO_CPU_THREADS, DEMO_LINKS, DEMO_TEMPLATES, DEMO_THUMBNAILS } from './settings';
 import { DEMO_WORDING } from './scripts';
 
 export interface DemoOptions {
@@ -104,6 +104,7 @@ export async function runDemo(ctx: DemoContext, options: DemoOptions): Promise<D
       decay: 'constant',
       maxSequenceLength: 512,
     },
+    runtime: { cpuThreads: DEMO_CPU_THREADS },
     checkpointEvery: 1000,
     seed: 3,
   });
@@ -117,7 +118,7 @@ export async function runDemo(ctx: DemoContext, options: DemoOptions): Promise<D
   const samples = datasetSamples(ctx.store, ctx.store.repos.datasets.find(DEMO_DATASET)!.id, 'test', options.evalQuestions);
   const tools = searchRolloutTools(ctx.store, ctx.home, { engine: 'local', corpus: DEMO_CORPUS, mode: 'cache-first', thumbnails: DEMO_THUMBNAILS, links: DEMO_LINKS });
   const evaluate = async (model: typeof finalModel, which: EvalPolicy[], label: string, evaluatedCheckpoint: number) => {
-    const policy = new Policy(model, { device: 'auto' });
+    const policy = new Policy(model, { device: 'auto', threads: DEMO_CPU_THREADS });
     try {
       return await evaluatePolicies(policy, samples, {
         policies: which,

@@ -8,7 +8,7 @@ import { createTinyVlm, saveTinyVlm, Policy, type TinyVlm, type CreateOptions } 
 import { isVisionWeight } from '../../model/tiny/config';
 import type { ToolCallResult } from '../../../shared/contract';
 import { compileTemplates } from '../../rl/protocol/templates';
-import { DEMO_LINKS, DEMO_MODEL, DEMO_TEMPLATES, DEMO_THUMBNAILS } from './settings';
+import { DEMO_CPU_THREADS, DEMO_LINKS, DEMO_MODEL, DEMO_TEMPLATES, DEMO_THUMBNAILS } from './settings';
 import { asShownToModel } from '../../search/tools/format';
 import { writeTemplates } from '../../rl/train/state';
 import { scriptedSequence, type ScriptedTurn, type TeacherSequence } from '../../rl/sft/scripted';
@@ -198,7 +198,7 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
   // Four phases: the reading drill, the reading lessons, the familiar species' facts, then everything together
   // (the knowledge lessons only there, beside the facts, protocol and reading they must not disturb).
   // (Facts last, measured: the model forgot the protocol and answered nothing right.)
-  const policy = new Policy(model, { device: 'auto' });
+  const policy = new Policy(model, { device: 'auto', threads: DEMO_CPU_THREADS });
   const drill = readingDrill(model, random.fork('drill'), options.drillSteps * 16);
   const steps = options.drillSteps + options.readingEpochs * Math.floor(reading.length / options.batchSize) + options.factEpochs * Math.floor(facts.length / (options.batchSize * 2)) + options.epochs * Math.floor(sequences.length / options.batchSize);
   const losses: number[] = [];

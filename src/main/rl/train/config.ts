@@ -74,6 +74,16 @@ export const RunConfig = z
         maxSequenceLength: z.number().int().positive().default(512),
       })
       .strict(),
+    runtime: z
+      .object({
+        /**
+         * ONNX Runtime threads per graph on the CPU (null: its choice, one per core). With one, a CPU run repeats bit
+         * for bit: two threads split some sums differently from run to run.
+         */
+        cpuThreads: z.number().int().positive().nullable().default(null),
+      })
+      .strict()
+      .prefault({}),
     checkpointEvery: z.number().int().positive().default(10),
     seed: z.number().int().default(1),
   })

@@ -46,9 +46,10 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
   if (!fs.existsSync(referenceDir)) writeState(referenceDir, loadModel(store, config.model), null, config.rollout.templates);
   const resumed = run.step > 0 ? readState(stateFolder(home, runId, run.step)) : { model: readState(referenceDir).model, optimizerFile: null };
   const model = resumed.model;
-  const policy = new Policy(model, { device: 'auto' });
+  const threads = config.runtime.cpuThreads ?? undefined;
+  const policy = new Policy(model, { device: 'auto', threads });
   // Frozen: the reference's weights are constants in its graphs, never fed per call.
-  const reference = config.grpo.klCoef > 0 ? new Policy(readState(referenceDir).model, { device: 'auto', frozen: true }) : null;
+  const reference = config.grpo.klCoef > 0 ? new Policy(readState(referenceDir).model, { device: 'auto', frozen: true, threads }) : null;
 
   const maxLength = Math.min(config.grpo.maxSequenceLength, model.config.max_position_embeddings);
   const device = (await policy.device()).kind;
