@@ -23,13 +23,15 @@ describe('SFT loss weighting', () => {
     expect(long.ids.length - short.ids.length).toBeGreaterThan(32); // different length groups
 
     const policy = new Policy(model, { device: 'cpu' });
-    await trainSft(policy, [...Array(8).fill(short), ...Array(8).fill(long)], { epochs: 40, batchSize: 4, lr: 3e-3 });
+    // The learning rate falls to zero, so the model settles where the loss's weighting puts the choice rather than
+    // where the last few batches left it (at a constant rate this model ended at 0.61 on one machine, 0.88 on another).
+    await trainSft(policy, [...Array(8).fill(short), ...Array(8).fill(long)], { epochs: 80, batchSize: 4, lr: 3e-3, decay: 'linear', minLrRatio: 0 });
     const { logprobs } = await policy.logprobs([short, long]);
     const yes = Math.exp(logprobs[0][choice]);
     const no = Math.exp(logprobs[1][choice]);
     expect(yes + no).toBeGreaterThan(0.9);
-    expect(yes).toBeGreaterThan(0.3);
-    expect(yes).toBeLessThan(0.75); // 0.61 here; 0.98 with a per-batch mean
+    expect(yes).toBeGreaterThan(0.35);
+    expect(yes).toBeLessThan(0.65); // 0.50 here; 0.98 with a per-batch mean
     await policy.release();
   });
 });
