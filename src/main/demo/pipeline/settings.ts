@@ -33,10 +33,10 @@ export const DEMO_THUMBNAILS = false;
 export const DEMO_LINKS = true;
 
 /**
- * One ONNX Runtime thread per graph: the demo then repeats bit for bit on a machine (two threads split some sums
- * differently from run to run, and pre-training amplified that into runs as far apart as RAG 23% and 65%), and it
- * is faster on the tiny model's small matrices (measured: the quick demo in 510 s with two running side by side on
- * two cores, each with one thread and both reporting the same figures, against 556 s alone with two threads).
+ * One ONNX Runtime thread per graph: the demo then repeats bit for bit on a machine (with two, some sums split
+ * differently from run to run: a small pre-training's losses parted at step 64 from the same seeds), and it is
+ * faster on the tiny model's small matrices (measured: the quick demo in 510 s with two running side by side on two
+ * cores, each with one thread and both reporting the same figures, against 556 s alone with two threads).
  */
 export const DEMO_CPU_THREADS = 1;
 
