@@ -36,11 +36,11 @@ describe('the quick demo', () => {
     expect(rewards).toHaveLength(parseRunConfig(store.repos.runs.get(report.run.id)!.config).grpo.steps); // every step it planned
 
     // GRPO learns: on held-out questions it is right more often than the model it started from (+22 points in the
-    // table's run; +3 to +33 over seven other pre-trainings measured, seeds and variants: README). The per-step
+    // table's run; +3 to +33 over ten other pre-trainings measured, seeds and variants: README). The per-step
     // reward is too noisy to show it in so few steps.
     expect(grpo.accuracy).toBeGreaterThan(pretrained.accuracy + 0.03);
     // It searches what it has not seen far more often than what it has (the boundary: 0.31 in the table's run, 0.18
-    // to 0.39 over the others), and more so than before GRPO.
+    // to 0.62 over the others), and more so than before GRPO.
     expect(boundary(grpo)).toBeGreaterThan(0.15);
     expect(boundary(grpo)).toBeGreaterThan(boundary(pretrained));
     // More accurate than always-search RAG and than answering from memory, with far fewer searches.
