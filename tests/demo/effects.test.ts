@@ -6,10 +6,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/main/storage';
 import { homePaths } from '../../src/main/platform/home';
-import { logger } from '../../src/main/platform/log';
-import { runDemo, type DemoReport } from '../../src/main/demo/pipeline/pipeline';
+import type { DemoReport } from '../../src/main/demo/pipeline/pipeline';
 import { parseRunConfig } from '../../src/main/rl/train/config';
 import { tempHome, removeTempHomes } from '../helpers/home';
+import { runQuietDemo } from '../helpers/run-fixture';
 
 afterAll(removeTempHomes);
 
@@ -28,8 +28,7 @@ describe('the quick demo', () => {
   it('GRPO learns to search what it has not seen, beats RAG with fewer searches, and searches more without the penalty or on unbalanced data', async () => {
     const home = tempHome();
     const store = openStore(homePaths(home).database);
-    const ctx = { store, home, log: logger('test'), progress: () => {}, throwIfCancelled: () => {} };
-    const report = await runDemo(ctx, { quick: true, noSearchPenalty: false, unbalanced: false });
+    const report = await runQuietDemo(store, home, { quick: true, noSearchPenalty: false, unbalanced: false });
     const { pretrained, grpo, rag, direct } = report.policies;
 
     const rewards = store.repos.runs.metrics(report.run.id).filter((m) => m.name === 'reward_mean').map((m) => m.value);
@@ -49,14 +48,14 @@ describe('the quick demo', () => {
     expect(grpo.searches_per_question).toBeLessThan(0.8 * rag.searches_per_question);
 
     // The ablations reuse the world and the pre-trained model in the same home.
-    const free = await runDemo(ctx, { quick: true, noSearchPenalty: true, unbalanced: false });
+    const free = await runQuietDemo(store, home, { quick: true, noSearchPenalty: true, unbalanced: false });
     expect(free.policies.pretrained.accuracy).toBeCloseTo(pretrained.accuracy, 5); // the same model, evaluated again
     // Without the penalty a correct answer pays the same with or without a search, so nothing spares the species the
     // model knows: it searches them more (the table's run: evaluated 96% against 65%, the last ten steps' rollouts
     // 0.84 against 0.61). Asserted on those rollouts (about 250 about familiar species).
     expect(familiarSearchRatio(store, free.run)).toBeGreaterThan(familiarSearchRatio(store, report.run) + 0.05);
     // Trained on questions that nearly all need search, it searches everything (the table's run: 100% against 65%).
-    const unbalanced = await runDemo(ctx, { quick: true, noSearchPenalty: false, unbalanced: true });
+    const unbalanced = await runQuietDemo(store, home, { quick: true, noSearchPenalty: false, unbalanced: true });
     expect(unbalanced.policies.grpo.search_ratio_familiar).toBeGreaterThan(grpo.search_ratio_familiar + 0.1);
     store.close();
   }, 40 * 60_000);

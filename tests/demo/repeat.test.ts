@@ -7,10 +7,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/main/storage';
 import { homePaths } from '../../src/main/platform/home';
-import { logger } from '../../src/main/platform/log';
-import { runDemo } from '../../src/main/demo/pipeline/pipeline';
 import { demoModelFolder } from '../../src/main/demo/pipeline/pretrain';
 import { tempHome, removeTempHomes } from '../helpers/home';
+import { runQuietDemo } from '../helpers/run-fixture';
 
 afterAll(removeTempHomes);
 
@@ -18,11 +17,10 @@ afterAll(removeTempHomes);
 async function fingerprint(): Promise<{ weights: string; curves: string[]; answers: string[] }> {
   const home = tempHome();
   const store = openStore(homePaths(home).database);
-  // The demo's own model size on a small world: on the tiny test model's matrices ONNX Runtime's threads never
-  // split a sum, so only a model of the demo's size shows whether the run repeats.
-  const report = await runDemo(
-    { store, home, log: logger('test'), progress: () => {}, throwIfCancelled: () => {} },
-    {
+  try {
+    // The demo's own model size on a small world: on the tiny test model's matrices ONNX Runtime's threads never
+    // split a sum, so only a model of the demo's size shows whether the run repeats.
+    const { run } = await runQuietDemo(store, home, {
       quick: true,
       noSearchPenalty: false,
       unbalanced: false,
@@ -30,17 +28,14 @@ async function fingerprint(): Promise<{ weights: string; curves: string[]; answe
       pretrain: { epochs: 1, factEpochs: 2, readingEpochs: 2, drillSteps: 8, factPasses: 1, protocolPasses: 1, readingLessons: 2, knowledgeLessons: 2 },
       grpo: { steps: 2, batchPrompts: 4, groupSize: 4 },
       evalQuestions: 8,
-    },
-  );
-  const runId = report.run.id;
-  const folder = demoModelFolder(home);
-  const weights = createHash('sha256');
-  for (const file of fs.readdirSync(folder).filter((f) => f.endsWith('.safetensors')).sort()) weights.update(fs.readFileSync(path.join(folder, file)));
-  try {
+    });
+    const folder = demoModelFolder(home);
+    const weights = createHash('sha256');
+    for (const file of fs.readdirSync(folder).filter((f) => f.endsWith('.safetensors')).sort()) weights.update(fs.readFileSync(path.join(folder, file)));
     // Timings and memory differ between runs; everything learned must not.
     const timed = /seconds|latency|memory|per_second/;
-    const curves = store.repos.runs.metrics(runId).filter((m) => !timed.test(m.name)).map((m) => `${m.step} ${m.name} ${m.value}`);
-    const answers = store.db.prepare<[number], { a: string | null }>('SELECT final_answer AS a FROM trajectories WHERE run_id = ? ORDER BY id').all(runId).map((r) => r.a ?? '');
+    const curves = store.repos.runs.metrics(run.id).filter((m) => !timed.test(m.name)).map((m) => `${m.step} ${m.name} ${m.value}`);
+    const answers = store.db.prepare<[number], { a: string | null }>('SELECT final_answer AS a FROM trajectories WHERE run_id = ? ORDER BY id').all(run.id).map((r) => r.a ?? '');
     return { weights: weights.digest('hex'), curves, answers };
   } finally {
     store.close();

@@ -4,7 +4,8 @@
 import { openStore } from '../../src/main/storage';
 import { homePaths } from '../../src/main/platform/home';
 import { logger } from '../../src/main/platform/log';
-import { runDemo } from '../../src/main/demo/pipeline/pipeline';
+import { runDemo, type DemoOptions, type DemoReport } from '../../src/main/demo/pipeline/pipeline';
+import type { Store } from '../../src/main/storage';
 import { Engine } from '../../src/main/engine/engine';
 import { afterAll, beforeAll } from 'vitest';
 import { removeTempHomes, tempHome } from './home';
@@ -12,22 +13,24 @@ import { removeTempHomes, tempHome } from './home';
 /** The smallest tiny-VLM configuration that still runs every stage: for tests of plumbing, not of learning. */
 export const TINY_MODEL = { hidden_size: 32, intermediate_size: 64, num_hidden_layers: 1, num_attention_heads: 2, num_key_value_heads: 1, head_dim: 16, max_position_embeddings: 512, vision_config: { image_size: 16, patch_size: 8, hidden_size: 32, intermediate_size: 64, depth: 1, num_heads: 2 } };
 
+/** Runs the demo pipeline into `home` with no progress output and nothing to cancel it. */
+export function runQuietDemo(store: Store, home: string, options: DemoOptions): Promise<DemoReport> {
+  return runDemo({ store, home, log: logger('test'), progress: () => {}, throwIfCancelled: () => {} }, options);
+}
+
 /** Runs the tiny demo into `home` and returns the GRPO run's id. */
 export async function makeRunFixture(home: string, grpo = { steps: 3, batchPrompts: 3, groupSize: 3, lr: 1e-3 }): Promise<number> {
   const store = openStore(homePaths(home).database);
   try {
-    const report = await runDemo(
-      { store, home, log: logger('fixture'), progress: () => {}, throwIfCancelled: () => {} },
-      {
-        quick: true,
-        noSearchPenalty: false,
-        unbalanced: false,
-        world: { entities: 12, questionsPerEntity: 2, testQuestionsPerEntity: 2, webOnlySpecies: 0 },
-        pretrain: { epochs: 4, factEpochs: 1, batchSize: 4, lr: 3e-3, drillSteps: 4, factPasses: 1, protocolPasses: 1, knowledgeLessons: 1, model: TINY_MODEL },
-        grpo,
-        evalQuestions: 4,
-      },
-    );
+    const report = await runQuietDemo(store, home, {
+      quick: true,
+      noSearchPenalty: false,
+      unbalanced: false,
+      world: { entities: 12, questionsPerEntity: 2, testQuestionsPerEntity: 2, webOnlySpecies: 0 },
+      pretrain: { epochs: 4, factEpochs: 1, batchSize: 4, lr: 3e-3, drillSteps: 4, factPasses: 1, protocolPasses: 1, knowledgeLessons: 1, model: TINY_MODEL },
+      grpo,
+      evalQuestions: 4,
+    });
     return report.run.id;
   } finally {
     store.close();
