@@ -8,6 +8,11 @@ function lookKey(look: Look): string {
   return `${look.shape}/${look.background}/${look.foreground}/${look.pattern}`;
 }
 
+/** How many of a look's four traits (shape, two colours, pattern) differ: 1 is a near twin, 4 nothing alike. */
+export function lookDistance(a: Look, b: Look): number {
+  return Number(a.shape !== b.shape) + Number(a.background !== b.background) + Number(a.foreground !== b.foreground) + Number(a.pattern !== b.pattern);
+}
+
 /** `count` species (a share of them familiar), then `webOnly` more that are never familiar. */
 export function generateEntities(random: Random, count: number, familiarShare: number, webOnly = 0): Entity[] {
   const colorNames = Object.keys(COLORS);
