@@ -8,6 +8,7 @@ import { Policy } from '../../src/main/model/tiny/vlm';
 import { readState } from '../../src/main/rl/train/state';
 import { imageToPixels } from '../../src/main/rl/rollout/pixels';
 import { useRunFixture } from '../helpers/run-fixture';
+import { checkpointThreads } from '../../src/main/rl/train/checkpoint-run';
 import { runJob } from '../helpers/jobs';
 
 let engine: Engine;
@@ -193,4 +194,14 @@ describe('decision probabilities', () => {
     // against a direct log-prob computation is the test above.
     expect(compared).toBeLessThanOrEqual(2);
   }, 120_000);
+});
+
+describe('work on a checkpoint after its run', () => {
+  it("computes with the ONNX Runtime threads of the checkpoint's run, so it repeats as the run did", () => {
+    // The demo's GRPO run asks for one thread (runtime.cpuThreads); replays, decision probabilities, evaluations
+    // and label suggestions of its checkpoints use them. The pre-trained model belongs to no run: ORT's choice.
+    const [last] = engine.store.repos.runs.checkpoints(runId).slice(-1);
+    expect(checkpointThreads(engine.store, last.id)).toBe(1);
+    expect(checkpointThreads(engine.store, pretrained)).toBeUndefined();
+  });
 });

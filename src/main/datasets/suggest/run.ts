@@ -4,6 +4,7 @@
 import type { Store } from '../../storage';
 import { Policy } from '../../model/tiny/vlm';
 import { readState, readTemplates } from '../../rl/train/state';
+import { checkpointThreads } from '../../rl/train/checkpoint-run';
 import { compileTemplates } from '../../rl/protocol/templates';
 import { runRollouts, type RolloutTools } from '../../rl/rollout/engine';
 import { directAnswerPrefix } from '../../rl/eval/evaluate';
@@ -27,7 +28,7 @@ export async function suggestLabels(store: Store, params: { datasetId: number; c
   const rows = store.repos.trajectories.trainingRows(params.datasetId, null);
   const model = `checkpoint ${checkpoint.id}`;
   const templates = compileTemplates(readTemplates(checkpoint.path));
-  const policy = new Policy(readState(checkpoint.path).model, { device: 'auto', frozen: true });
+  const policy = new Policy(readState(checkpoint.path).model, { device: 'auto', frozen: true, threads: checkpointThreads(store, checkpoint.id) });
   let done = 0;
   try {
     for (let start = 0; start < rows.length; start += params.batch) {

@@ -10,6 +10,7 @@ import type { TextTokenizer } from '../../model/tiny/tokenizer';
 import { imageToPixels } from '../rollout/pixels';
 import { storedImage } from '../rollout/search-tools';
 import { readState } from '../train/state';
+import { checkpointThreads } from '../train/checkpoint-run';
 import { checkpointFor, checkpointLabel, loadStoredRollout } from './source';
 
 const TAGS: Record<DecisionAction, string> = { image_search: '<search>', text_search: '<text_search>', answer: '<answer>' };
@@ -84,7 +85,7 @@ export async function decisionProbabilities(store: Store, params: { trajectoryId
   const size = model.config.vision_config.image_size;
   const shas = stored.turns.flatMap((t) => ((t.toolResult as { images?: string[] } | null)?.images ?? []));
   const images = [await imageToPixels(stored.sample.image, size), ...(await Promise.all(shas.map((sha) => imageToPixels(storedImage(store, sha), size))))];
-  const policy = new Policy(model, { device: 'auto', frozen: true });
+  const policy = new Policy(model, { device: 'auto', frozen: true, threads: checkpointThreads(store, checkpointId) });
   try {
     return { trajectoryId: stored.id, checkpointId, checkpointLabel: checkpointLabel(store, checkpointId), decisions: await tagProbabilities(policy, model, ids, images, points) };
   } finally {

@@ -13,6 +13,7 @@ import { scoreTrajectory } from '../rollout/score';
 import { searchRolloutTools } from '../rollout/search-tools';
 import { trajectoryOutcome, type Trajectory } from '../rollout/types';
 import { readState } from '../train/state';
+import { checkpointThreads } from '../train/checkpoint-run';
 import { actionArgument } from '../protocol/actions';
 import { choicesAt, forcedTurn } from './choices';
 import { checkpointFor, checkpointLabel, loadStoredRollout, type StoredRollout } from './source';
@@ -59,7 +60,7 @@ export async function replayDecision(store: Store, home: string, params: ReplayP
   const forced = forcedTurn(stored.turns[params.turn].reasoning, force);
 
   hooks.progress(0, 2, `Loading ${checkpointLabel(store, checkpointId)}`);
-  const policy = new Policy(readState(checkpoint.path).model, { device: 'auto', frozen: true });
+  const policy = new Policy(readState(checkpoint.path).model, { device: 'auto', frozen: true, threads: checkpointThreads(store, checkpointId) });
   let trajectory: Trajectory;
   try {
     hooks.throwIfCancelled();

@@ -3,7 +3,7 @@ import type { Store } from '../../storage';
 import { Policy } from '../../model/tiny/vlm';
 import { datasetSamples, searchRolloutTools } from '../rollout/search-tools';
 import { readState, readTemplates } from '../train/state';
-import { RunConfig } from '../train/config';
+import { checkpointThreads, runConfigOfCheckpoint } from '../train/checkpoint-run';
 import { evaluatePolicies, type EvalPolicy, type EvalSample, type PolicyMetrics } from './evaluate';
 
 export interface EvalRequest {
@@ -22,12 +22,12 @@ export async function evaluateCheckpoint(store: Store, home: string, request: Ev
   if (!dataset) throw new Error(`No dataset named "${request.dataset}"`);
   const samples: EvalSample[] = datasetSamples(store, dataset.id, request.split, request.limit);
   if (samples.length === 0) throw new Error(`Dataset "${request.dataset}" has no samples with an image${request.split ? ` in split "${request.split}"` : ''}`);
-  const policy = new Policy(readState(checkpoint.path).model, { device: 'auto' });
+  const policy = new Policy(readState(checkpoint.path).model, { device: 'auto', threads: checkpointThreads(store, checkpoint.id) });
   try {
     return await evaluatePolicies(policy, samples, {
       policies: request.policies,
       templates: readTemplates(checkpoint.path),
-      tools: searchRolloutTools(store, home, shownByRun(store, checkpoint.runId)),
+      tools: searchRolloutTools(store, home, shownByRun(store, checkpoint.id)),
       record: { store, name: `checkpoint ${checkpoint.id} on ${request.dataset}`, datasetId: dataset.id, checkpointId: checkpoint.id },
       onProgress: request.progress,
     });
@@ -37,7 +37,7 @@ export async function evaluateCheckpoint(store: Store, home: string, request: Ev
 }
 
 /** What of search results the checkpoint's run showed its model (thumbnails, links): the evaluation shows the same. */
-function shownByRun(store: Store, runId: number | null): { thumbnails?: boolean; links?: boolean } {
-  const config = runId === null ? undefined : RunConfig.safeParse(store.repos.runs.get(runId)?.config);
-  return config?.success ? { thumbnails: config.data.search.thumbnails, links: config.data.search.links } : {};
+function shownByRun(store: Store, checkpointId: number): { thumbnails?: boolean; links?: boolean } {
+  const config = runConfigOfCheckpoint(store, checkpointId);
+  return config ? { thumbnails: config.search.thumbnails, links: config.search.links } : {};
 }
