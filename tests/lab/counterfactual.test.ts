@@ -8,7 +8,7 @@ import { Policy } from '../../src/main/model/tiny/vlm';
 import { readState } from '../../src/main/rl/train/state';
 import { imageToPixels } from '../../src/main/rl/rollout/pixels';
 import { useRunFixture } from '../helpers/run-fixture';
-import { checkpointThreads } from '../../src/main/rl/train/checkpoint-run';
+import { checkpointPolicy } from '../../src/main/rl/train/checkpoint-run';
 import { runJob } from '../helpers/jobs';
 
 let engine: Engine;
@@ -201,7 +201,7 @@ describe('work on a checkpoint after its run', () => {
     // The demo's GRPO run asks for one thread (runtime.cpuThreads); replays, decision probabilities, evaluations
     // and label suggestions of its checkpoints use them. The pre-trained model belongs to no run: ORT's choice.
     const [last] = engine.store.repos.runs.checkpoints(runId).slice(-1);
-    expect(checkpointThreads(engine.store, last.id)).toBe(1);
-    expect(checkpointThreads(engine.store, pretrained)).toBeUndefined();
+    expect(checkpointPolicy(engine.store, last).options.threads).toBe(1);
+    expect(checkpointPolicy(engine.store, engine.store.repos.runs.checkpoint(pretrained)!).options.threads).toBeUndefined();
   });
 });

@@ -2,9 +2,8 @@
 // temperature 1, the answer forced to start at once); how often it is right suggests whether the sample needs
 // search. Suggestions are committed a batch at a time, so a stopped job keeps what it finished.
 import type { Store } from '../../storage';
-import { Policy } from '../../model/tiny/vlm';
-import { readState, readTemplates } from '../../rl/train/state';
-import { checkpointThreads } from '../../rl/train/checkpoint-run';
+import { readTemplates } from '../../rl/train/state';
+import { checkpointPolicy } from '../../rl/train/checkpoint-run';
 import { compileTemplates } from '../../rl/protocol/templates';
 import { runRollouts, type RolloutTools } from '../../rl/rollout/engine';
 import { directAnswerPrefix } from '../../rl/eval/evaluate';
@@ -28,7 +27,7 @@ export async function suggestLabels(store: Store, params: { datasetId: number; c
   const rows = store.repos.trajectories.trainingRows(params.datasetId, null);
   const model = `checkpoint ${checkpoint.id}`;
   const templates = compileTemplates(readTemplates(checkpoint.path));
-  const policy = new Policy(readState(checkpoint.path).model, { device: 'auto', frozen: true, threads: checkpointThreads(store, checkpoint.id) });
+  const policy = checkpointPolicy(store, checkpoint, { frozen: true });
   let done = 0;
   try {
     for (let start = 0; start < rows.length; start += params.batch) {

@@ -9,8 +9,7 @@ import { Policy, type TinyVlm } from '../../model/tiny/vlm';
 import type { TextTokenizer } from '../../model/tiny/tokenizer';
 import { imageToPixels } from '../rollout/pixels';
 import { storedImage } from '../rollout/search-tools';
-import { readState } from '../train/state';
-import { checkpointThreads } from '../train/checkpoint-run';
+import { checkpointPolicy } from '../train/checkpoint-run';
 import { checkpointFor, checkpointLabel, loadStoredRollout } from './source';
 
 const TAGS: Record<DecisionAction, string> = { image_search: '<search>', text_search: '<text_search>', answer: '<answer>' };
@@ -77,16 +76,16 @@ export async function decisionProbabilities(store: Store, params: { trajectoryId
   const stored = loadStoredRollout(store, params.trajectoryId);
   const checkpoint = checkpointFor(store, stored, params.checkpointId);
   const checkpointId = checkpoint.id;
-  const model = readState(checkpoint.path).model;
-  const { ids, lossMask } = stored.tokens;
-  if (ids.some((id) => id >= model.config.vocab_size)) throw new Error(`Checkpoint ${checkpointId}'s vocabulary does not cover this trajectory's tokens`);
-  const points = findDecisionPoints(model.tokenizer, ids, lossMask);
-  // The conversation's images in order: the question's, then each tool call's thumbnails.
-  const size = model.config.vision_config.image_size;
-  const shas = stored.turns.flatMap((t) => ((t.toolResult as { images?: string[] } | null)?.images ?? []));
-  const images = [await imageToPixels(stored.sample.image, size), ...(await Promise.all(shas.map((sha) => imageToPixels(storedImage(store, sha), size))))];
-  const policy = new Policy(model, { device: 'auto', frozen: true, threads: checkpointThreads(store, checkpointId) });
+  const policy = checkpointPolicy(store, checkpoint, { frozen: true });
+  const model = policy.model;
   try {
+    const { ids, lossMask } = stored.tokens;
+    if (ids.some((id) => id >= model.config.vocab_size)) throw new Error(`Checkpoint ${checkpointId}'s vocabulary does not cover this trajectory's tokens`);
+    const points = findDecisionPoints(model.tokenizer, ids, lossMask);
+    // The conversation's images in order: the question's, then each tool call's thumbnails.
+    const size = model.config.vision_config.image_size;
+    const shas = stored.turns.flatMap((t) => ((t.toolResult as { images?: string[] } | null)?.images ?? []));
+    const images = [await imageToPixels(stored.sample.image, size), ...(await Promise.all(shas.map((sha) => imageToPixels(storedImage(store, sha), size))))];
     return { trajectoryId: stored.id, checkpointId, checkpointLabel: checkpointLabel(store, checkpointId), decisions: await tagProbabilities(policy, model, ids, images, points) };
   } finally {
     await policy.release();

@@ -5,15 +5,13 @@
 // default: a miss is a tool error the model and the user see, and nothing is spent). Scored under the run's spec.
 import { ToolCallResult, type DecisionAction, type ReplayOutcome, type ReplayParams, type ReplayTurn } from '../../../shared/contract';
 import type { Store } from '../../storage';
-import { Policy } from '../../model/tiny/vlm';
 import { compileReward } from '../reward/spec';
 import { compileTemplates } from '../protocol/templates';
 import { runRollouts, type RolloutTools } from '../rollout/engine';
 import { scoreTrajectory } from '../rollout/score';
 import { searchRolloutTools } from '../rollout/search-tools';
 import { trajectoryOutcome, type Trajectory } from '../rollout/types';
-import { readState } from '../train/state';
-import { checkpointThreads } from '../train/checkpoint-run';
+import { checkpointPolicy } from '../train/checkpoint-run';
 import { actionArgument } from '../protocol/actions';
 import { choicesAt, forcedTurn } from './choices';
 import { checkpointFor, checkpointLabel, loadStoredRollout, type StoredRollout } from './source';
@@ -60,7 +58,7 @@ export async function replayDecision(store: Store, home: string, params: ReplayP
   const forced = forcedTurn(stored.turns[params.turn].reasoning, force);
 
   hooks.progress(0, 2, `Loading ${checkpointLabel(store, checkpointId)}`);
-  const policy = new Policy(readState(checkpoint.path).model, { device: 'auto', frozen: true, threads: checkpointThreads(store, checkpointId) });
+  const policy = checkpointPolicy(store, checkpoint, { frozen: true });
   let trajectory: Trajectory;
   try {
     hooks.throwIfCancelled();

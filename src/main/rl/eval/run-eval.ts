@@ -1,9 +1,8 @@
 // `searchlab eval`: a checkpoint on a dataset's split, with the baselines if asked, stored as evaluation records.
 import type { Store } from '../../storage';
-import { Policy } from '../../model/tiny/vlm';
 import { datasetSamples, searchRolloutTools } from '../rollout/search-tools';
-import { readState, readTemplates } from '../train/state';
-import { checkpointThreads, runConfigOfCheckpoint } from '../train/checkpoint-run';
+import { readTemplates } from '../train/state';
+import { checkpointPolicy, runConfigOfCheckpoint } from '../train/checkpoint-run';
 import { evaluatePolicies, type EvalPolicy, type EvalSample, type PolicyMetrics } from './evaluate';
 
 export interface EvalRequest {
@@ -22,7 +21,7 @@ export async function evaluateCheckpoint(store: Store, home: string, request: Ev
   if (!dataset) throw new Error(`No dataset named "${request.dataset}"`);
   const samples: EvalSample[] = datasetSamples(store, dataset.id, request.split, request.limit);
   if (samples.length === 0) throw new Error(`Dataset "${request.dataset}" has no samples with an image${request.split ? ` in split "${request.split}"` : ''}`);
-  const policy = new Policy(readState(checkpoint.path).model, { device: 'auto', threads: checkpointThreads(store, checkpoint.id) });
+  const policy = checkpointPolicy(store, checkpoint);
   try {
     return await evaluatePolicies(policy, samples, {
       policies: request.policies,
