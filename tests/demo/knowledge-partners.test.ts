@@ -26,7 +26,7 @@ describe('knowledge lesson partners', () => {
     expect(seconds.reduce((a, b) => a + b, 0) / seconds.length).toBeGreaterThan(2.5);
   });
 
-  it('draws at random otherwise, as the pre-training always did (the same random stream)', () => {
+  it('draws at random otherwise, as the pre-training did before look-alike partners (the same random stream)', () => {
     const a = new Random(5);
     const b = new Random(5);
     for (const f of familiar) expect(knowledgePartners(f, unfamiliar, 2, false, a)).toEqual([b.pick(unfamiliar), b.pick(unfamiliar)]);
