@@ -26,15 +26,27 @@ function listParquet(dir: string): string[] {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...listParquet(full));
-    else if (entry.name.endsWith('.parquet')) out.push(full);
+    else if (/\.(parquet|pq)$/.test(entry.name)) out.push(full);
   }
   return out.sort();
 }
 
+/** Parquet files begin with the magic bytes "PAR1", whatever they are called (the method ships `.pq`). */
+function startsWithParquetMagic(file: string): boolean {
+  const head = Buffer.alloc(4);
+  const fd = fs.openSync(file, 'r');
+  try {
+    return fs.readSync(fd, head, 0, 4, 0) === 4 && head.toString('latin1') === 'PAR1';
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 function formatOf(file: string, requested: ImportFormat): Exclude<ImportFormat, 'auto'> {
   if (requested !== 'auto') return requested;
+  if (startsWithParquetMagic(file)) return 'parquet';
   const ext = path.extname(file).toLowerCase();
-  if (ext === '.parquet') return 'parquet';
+  if (ext === '.parquet' || ext === '.pq') return 'parquet';
   if (ext === '.jsonl' || ext === '.ndjson' || ext === '.json') return 'jsonl';
   if (ext === '.csv') return 'csv';
   throw new ImportFileError(path.basename(file), `cannot tell the format from the extension "${ext}"; use .parquet, .jsonl or .csv, or name the format`);
@@ -48,7 +60,7 @@ export async function openSource(input: string, requested: ImportFormat, maxByte
     throw new ImportFileError(input, 'no such file or folder');
   }
   const files = stat.isDirectory() ? listParquet(input) : [input];
-  if (stat.isDirectory() && files.length === 0) throw new ImportFileError(input, 'the folder holds no .parquet files');
+  if (stat.isDirectory() && files.length === 0) throw new ImportFileError(input, 'the folder holds no .parquet or .pq files');
   const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
   if (bytes > maxBytes) {
     throw new ImportFileError(
