@@ -1,6 +1,7 @@
 // Browser mode's gate: loopback Host, same Origin, and the per-launch token on every request.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { RequestTarget } from './request-target';
 
 export const TOKEN_COOKIE = 'searchlab_token';
 
@@ -24,17 +25,16 @@ function cookieToken(req: IncomingMessage): string | undefined {
   return undefined;
 }
 
-export type Verdict = { ok: true; viaQuery: boolean } | { ok: false; status: 401 | 403; reason: string };
+export type Verdict = { ok: true; viaQuery: boolean } | { ok: false; status: 400 | 401 | 403; reason: string };
 
 /** Whether a request may pass; `viaQuery` tells whether the token came in the URL rather than the cookie. */
-export function checkRequest(req: IncomingMessage, token: string, port: number): Verdict {
+export function checkRequest(req: IncomingMessage, target: RequestTarget, token: string, port: number): Verdict {
   const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
   // A DNS-rebinding page reaches us under a foreign Host name: refuse it.
   if (!req.headers.host || !allowedHosts.includes(req.headers.host)) return { ok: false, status: 403, reason: 'Host not allowed' };
   const origin = req.headers.origin;
   if (origin !== undefined && !allowedHosts.some((h) => origin === `http://${h}`)) return { ok: false, status: 403, reason: 'Origin not allowed' };
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  const queryToken = url.searchParams.get('token');
+  const queryToken = target.searchParams.get('token');
   if (queryToken !== null && sameSecret(queryToken, token)) return { ok: true, viaQuery: true };
   const fromCookie = cookieToken(req);
   if (fromCookie !== undefined && sameSecret(fromCookie, token)) return { ok: true, viaQuery: false };

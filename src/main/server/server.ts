@@ -6,6 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Engine } from '../engine/engine';
 import { logger } from '../platform/log';
 import { checkRequest, newToken, TOKEN_COOKIE } from './auth';
+import { parseRequestTarget } from './request-target';
 import { resolveStatic } from './static';
 import { CONTENT_SECURITY_POLICY } from './csp';
 import { IMAGE_PATH, imageForServing } from '../datasets/images/serve';
@@ -39,8 +40,13 @@ const securityHeaders = {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const token = options.token ?? newToken();
   let port = 0;
-  const server = http.createServer((req, res) => {
-    const verdict = checkRequest(req, token, port);
+  const handleRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const target = parseRequestTarget(req.url);
+    if (!target) {
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders }).end('Malformed request target\n');
+      return;
+    }
+    const verdict = checkRequest(req, target, token, port);
     if (!verdict.ok) {
       res.writeHead(verdict.status, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders }).end(verdict.reason + '\n');
       return;
@@ -49,18 +55,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       res.writeHead(405, securityHeaders).end();
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const headers: Record<string, string> = { ...securityHeaders, 'Cache-Control': 'no-store' };
     // The page keeps the token as an HttpOnly cookie so later requests (assets, the WebSocket) carry it.
     if (verdict.viaQuery) headers['Set-Cookie'] = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
-    if (url.pathname === '/api/health') {
+    if (target.pathname === '/api/health') {
       res.writeHead(200, { ...headers, 'Content-Type': 'application/json' }).end(JSON.stringify({ ok: true }));
       return;
     }
-    const image = IMAGE_PATH.exec(url.pathname);
+    const image = IMAGE_PATH.exec(target.pathname);
     if (image) {
       // Content-addressed bytes never change: the browser may keep them.
-      void imageForServing(options.engine.store, image[1], url.searchParams.get('thumb') === '1').then(
+      void imageForServing(options.engine.store, image[1], target.searchParams.get('thumb') === '1').then(
         (found) => {
           if (!found) res.writeHead(404, headers).end();
           else res.writeHead(200, { ...headers, 'Content-Type': found.mime, 'Cache-Control': 'private, max-age=31536000, immutable' }).end(req.method === 'HEAD' ? undefined : found.bytes);
@@ -69,26 +74,47 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       );
       return;
     }
-    const found = resolveStatic(options.rendererDir, url.pathname) ?? (url.pathname.startsWith('/api/') ? null : resolveStatic(options.rendererDir, '/'));
+    const found = resolveStatic(options.rendererDir, target.pathname) ?? (target.pathname.startsWith('/api/') ? null : resolveStatic(options.rendererDir, '/'));
     if (!found) {
       res.writeHead(404, headers).end();
       return;
     }
     res.writeHead(200, { ...headers, 'Content-Type': found.type });
     if (req.method === 'HEAD') res.end();
-    else fs.createReadStream(found.file).pipe(res);
+    else fs.createReadStream(found.file).on('error', (error) => res.destroy(error)).pipe(res);
+  };
+  const server = http.createServer((req, res) => {
+    // Last resort: a request that throws gets a 500 and a log line; the server, and the jobs in this process, go on.
+    try {
+      handleRequest(req, res);
+    } catch (error) {
+      log.error(`request ${JSON.stringify(req.method)} ${JSON.stringify(req.url)} failed: ${(error as Error).stack ?? error}`);
+      if (!res.headersSent) res.writeHead(500, securityHeaders);
+      res.end();
+    }
+  });
+  // Requests the HTTP parser itself rejects (bad request lines, oversized headers) close with a 400.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
   });
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   server.on('upgrade', (req, socket, head) => {
-    const verdict = checkRequest(req, token, port);
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (!verdict.ok || url.pathname !== '/api/ws') {
-      const status = verdict.ok ? 404 : verdict.status;
-      socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Refused'}\r\nConnection: close\r\n\r\n`);
-      return;
+    socket.on('error', () => socket.destroy());
+    try {
+      const target = parseRequestTarget(req.url);
+      const verdict = target ? checkRequest(req, target, token, port) : ({ ok: false, status: 400, reason: 'Malformed request target' } as const);
+      if (!verdict.ok || target?.pathname !== '/api/ws') {
+        const status = verdict.ok ? 404 : verdict.status;
+        socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : status === 400 ? 'Bad Request' : 'Refused'}\r\nConnection: close\r\n\r\n`);
+        return;
+      }
+      sockets.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, options.engine));
+    } catch (error) {
+      log.error(`upgrade ${JSON.stringify(req.url)} failed: ${(error as Error).stack ?? error}`);
+      socket.destroy();
     }
-    sockets.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, options.engine));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -125,8 +151,13 @@ function serveSocket(ws: WebSocket, engine: Engine): void {
       ws.send(JSON.stringify({ type: 'response', id: -1, ok: false, error: { code: 'invalid_request', message: `Message is not JSON: ${(error as Error).message}` } }));
       return;
     }
-    const reply = await engine.handle(raw);
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+    try {
+      const reply = await engine.handle(raw);
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+    } catch (error) {
+      // engine.handle answers errors itself; this only catches what escapes it, so the process stays up.
+      log.error(`message handling failed: ${(error as Error).stack ?? error}`);
+    }
   });
   ws.on('close', unsubscribe);
   ws.on('error', unsubscribe);

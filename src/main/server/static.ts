@@ -15,8 +15,8 @@ const types: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
-export function resolveStatic(root: string, urlPath: string): { file: string; type: string } | null {
-  const decoded = decodeURIComponent(urlPath.split('?')[0]);
+/** `decoded` is a request's path, already percent-decoded (see request-target.ts). */
+export function resolveStatic(root: string, decoded: string): { file: string; type: string } | null {
   const relative = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
   const file = path.resolve(root, relative);
   if (!file.startsWith(path.resolve(root) + path.sep)) return null;
