@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cloneTinyVlm, createTinyVlm, Policy } from '../../src/main/model';
-import { grpoLoss } from '../../src/main/rl/grpo/loss';
+import { grpoLoss, LOG_RATIO_CLAMP } from '../../src/main/rl/grpo/loss';
 
 describe('a GRPO loss composed from per-token log-probs', () => {
   it('raises the log-prob of the sequence with positive advantage and lowers the other', async () => {
@@ -51,5 +51,27 @@ describe('a GRPO loss composed from per-token log-probs', () => {
     await trainer.release();
     await policy.release();
     await reference.release();
+  });
+
+  it('clamps the log-ratio before exp, so a stale old log-prob far below the policy\'s leaves the step finite', async () => {
+    const model = createTinyVlm({ config: { vision_config: { image_size: 16, patch_size: 4, depth: 1 } }, seed: 9 });
+    const policy = new Policy(model, { device: 'cpu' });
+    const seq = { ids: model.tokenizer.encode('question? <answer>yes</answer>') };
+    const T = 24;
+    const promptLen = model.tokenizer.encode('question? ').length;
+    const mask = Float32Array.from({ length: T }, (_, t) => (t >= promptLen && t < seq.ids.length ? 1 : 0));
+    const { logprobs } = await policy.logprobs([seq], { length: T });
+    // logπ − logπ_old = 100 on the generated tokens: exp(100) overflows float32, and with a negative advantage the
+    // unclipped surrogate is the smaller one, so without the clamp the loss is Infinity and the gradient NaN.
+    const stale = Float32Array.from({ length: T }, (_, t) => (mask[t] ? logprobs[0][t] - 100 : 0));
+    const trainer = await policy.trainer({ shape: { batch: 1, length: T, images: 0 }, loss: grpoLoss({ clipRatio: 0.2, klCoef: 0, entropyCoef: 0 }), trainable: 'all', optimizer: { lr: 1e-3 } });
+    const result = await trainer.step([seq], { old_logprobs: stale, advantages: Float32Array.from([-1]), loss_mask: mask });
+    // The clamped ratio is exp(20) on every generated token: the loss is its token mean, the surrogate's magnitude.
+    expect(result.loss).toBeCloseTo(Math.exp(LOG_RATIO_CLAMP), -3);
+    expect(Number.isFinite(result.gradNorm)).toBe(true);
+    const after = await policy.logprobs([seq], { length: T });
+    expect(after.logprobs[0].every(Number.isFinite)).toBe(true);
+    await trainer.release();
+    await policy.release();
   });
 });

@@ -1,5 +1,6 @@
 // The GRPO objective as a policy loss graph (composed from the graph builder's ops; autodiff does the rest):
-//   ratio      = exp(logπ − logπ_old)
+//   ratio      = exp(clamp(logπ − logπ_old, −20, 20))   (the clamp as veRL's: a stale or corrupt old log-prob must
+//                not overflow exp in float32 and turn the loss and every gradient into Inf/NaN)
 //   surrogate  = −min(ratio·A, clip(ratio, 1 − ε, 1 + ε)·A)
 //   KL (k3)    = exp(logπ_ref − logπ) − (logπ_ref − logπ) − 1, clamped to [−10, 10] as veRL does
 //   loss       = token-mean over the batch of (surrogate + β·KL − entropy bonus), over generated tokens only
@@ -16,6 +17,9 @@ export interface GrpoLossConfig {
   entropyCoef: number;
 }
 
+/** Bound on the log-ratio before `exp`: veRL's compute_policy_loss clamps it to [−20, 20]. */
+export const LOG_RATIO_CLAMP = 20;
+
 export const DEFAULT_GRPO_LOSS: GrpoLossConfig = { clipRatio: 0.2, klCoef: 0.001, entropyCoef: 0 };
 
 /** Graph inputs the loss declares; the trainer is fed these for each mini-batch, [B, T] each (advantages [B, 1]; ref only when klCoef > 0). */
@@ -29,7 +33,7 @@ export function grpoLoss(config: GrpoLossConfig = DEFAULT_GRPO_LOSS): PolicyLoss
     const advantages = input(GRPO_INPUTS.advantages, [B, 1]);
     const logprobs = out.logprobs;
 
-    const ratio = exp(sub(logprobs, oldLogprobs));
+    const ratio = exp(clip(sub(logprobs, oldLogprobs), -LOG_RATIO_CLAMP, LOG_RATIO_CLAMP));
     const unclipped = mul(ratio, advantages);
     const clipped = mul(clip(ratio, 1 - config.clipRatio, 1 + config.clipRatio), advantages);
     const surrogate = neg(minimum(unclipped, clipped));
