@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { BalanceParams, BalancePlan, DatasetSummary, SearchNeed } from '../../../shared/contract';
 import type { Store } from '../../storage';
 import { seededRandom } from '../../platform/random';
+import { pushAll } from '../../platform/arrays';
 
 type Params = z.output<typeof BalanceParams>;
 type Need = 'required' | 'free' | 'unknown';
@@ -100,7 +101,8 @@ export function planBalance(store: Store, params: Params): BalancePlan & { picks
   const picks: number[] = [];
   const rows = strata.map((s, i) => {
     const { pickRequired, pickFree } = allocation[i];
-    picks.push(...shuffled(s.required, next).slice(0, pickRequired), ...shuffled(s.free, next).slice(0, pickFree));
+    pushAll(picks, shuffled(s.required, next).slice(0, pickRequired));
+    pushAll(picks, shuffled(s.free, next).slice(0, pickFree));
     return { dataSource: s.dataSource, required: s.required.length, free: s.free.length, pickRequired, pickFree };
   });
   return {

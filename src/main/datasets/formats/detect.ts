@@ -6,6 +6,7 @@ import { csvSource } from './csv';
 import { jsonlSource } from './jsonl';
 import { parquetSource } from './parquet';
 import { ImportFileError, type RowSource } from './types';
+import { pushAll } from '../../platform/arrays';
 
 function formatBytes(n: number): string {
   return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GB` : `${(n / 1024 ** 2).toFixed(1)} MB`;
@@ -25,7 +26,7 @@ function listParquet(dir: string): string[] {
   const out: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listParquet(full));
+    if (entry.isDirectory()) pushAll(out, listParquet(full));
     else if (/\.(parquet|pq)$/.test(entry.name)) out.push(full);
   }
   return out.sort();

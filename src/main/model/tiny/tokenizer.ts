@@ -3,6 +3,7 @@
 // tokens. SearchLab builds the file; @huggingface/tokenizers reads it back like any HF tokenizer.
 
 import { Tokenizer } from '@huggingface/tokenizers';
+import { maxOf } from '../../platform/arrays';
 
 export const SPECIAL_TOKENS = ['<|endoftext|>', '<|im_start|>', '<|im_end|>', '<|vision_start|>', '<|vision_end|>', '<|image_pad|>'] as const;
 
@@ -149,7 +150,7 @@ export class TextTokenizer {
   constructor(readonly files: TokenizerFiles) {
     this.hf = new Tokenizer(files.tokenizer, files.config);
     const vocab = (files.tokenizer.model as { vocab: Record<string, number> }).vocab;
-    this.vocabSize = Math.max(...Object.values(vocab)) + 1;
+    this.vocabSize = maxOf(Object.values(vocab)) + 1;
     const id = (t: string) => {
       const v = this.hf.token_to_id(t);
       if (v === undefined) throw new Error(`tokenizer.json has no token ${t}`);

@@ -8,6 +8,7 @@ import type { Action, ParsedTurn } from '../protocol/actions';
 import type { RescoreRow, RescoreTurn, RescoredRow } from '../../storage/repositories/rescore';
 import type { Store } from '../../storage';
 import type { RescoreResult, RewardSpecInput } from '../../../shared/contract';
+import { maxOf, minOf } from '../../platform/arrays';
 
 /** A trajectory's reward and advantage as recorded at training, and under the edited spec. */
 export type RescoredTrajectory = RescoredRow;
@@ -104,9 +105,9 @@ export async function rescoreRows(rows: readonly RescoreRow[], reward: CompiledR
 
 /** One set of bins over both distributions, so before and after compare bar by bar. */
 export function histogram(items: readonly RescoredTrajectory[], bins: number): Histogram {
-  const values = items.flatMap((t) => [t.after.total, ...(t.before.total === null ? [] : [t.before.total])]);
-  let lo = Math.min(0, ...values);
-  let hi = Math.max(1, ...values);
+  const values = items.flatMap((t) => (t.before.total === null ? [t.after.total] : [t.after.total, t.before.total]));
+  const lo = minOf(values, 0);
+  let hi = maxOf(values, 1);
   if (hi - lo < 1e-9) hi = lo + 1;
   const width = (hi - lo) / bins;
   const edges = Array.from({ length: bins + 1 }, (_, i) => lo + i * width);

@@ -8,6 +8,7 @@ import { ShapedTrainers } from '../../model/tiny/shaped-trainers';
 import type { TeacherSequence } from './scripted';
 import { Random } from '../../platform/random';
 import { learningRate, type LrDecay } from '../train/schedule';
+import { maxOf, pushAll } from '../../platform/arrays';
 
 export interface SftOptions {
   epochs: number;
@@ -39,13 +40,13 @@ export async function trainSft(policy: Policy, sequences: readonly TeacherSequen
   for (let k = 0; k < lengths.length - 1; k++) {
     const members = groups.get(lengths[k])!;
     if (members.length < options.batchSize) {
-      groups.get(lengths[k + 1])!.push(...members);
+      pushAll(groups.get(lengths[k + 1])!, members);
       groups.delete(lengths[k]);
     }
   }
   if (groups.get(lengths.at(-1)!)!.length < options.batchSize && groups.size > 1) {
     const [last, previous] = [...groups.keys()].sort((a, b) => b - a);
-    groups.get(last)!.push(...groups.get(previous)!);
+    pushAll(groups.get(last)!, groups.get(previous)!);
     groups.delete(previous);
   }
 
@@ -59,7 +60,7 @@ export async function trainSft(policy: Policy, sequences: readonly TeacherSequen
   const losses: number[] = [];
   const batchesPerEpoch = [...groups.values()].reduce((n, members) => n + Math.floor(members.length / options.batchSize), 0);
   const schedule = { lr: options.lr, warmupSteps: 0, decay: options.decay ?? 'constant', minLrRatio: options.minLrRatio ?? 0, steps: batchesPerEpoch * options.epochs };
-  const imagesOf = new Map([...groups].map(([length, members]) => [length, Math.max(...members.map((i) => sequences[i].images.length)) * options.batchSize]));
+  const imagesOf = new Map([...groups].map(([length, members]) => [length, maxOf(members.map((i) => sequences[i].images.length)) * options.batchSize]));
   const trainers = new ShapedTrainers(policy, { loss: sftTokenSumLoss, trainable: trainableWeights(policy, options.frozen), optimizer: { lr: options.lr } });
   try {
     for (let epoch = 0; epoch < options.epochs; epoch++) {
