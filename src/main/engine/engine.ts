@@ -19,6 +19,7 @@ import { runHandlers } from './handlers/runs';
 import { trajectoryHandlers } from './handlers/trajectories';
 import { rewardHandlers } from './handlers/reward';
 import { replayHandlers } from './handlers/replay';
+import { evalHandlers } from './handlers/evals';
 
 const log = logger('engine');
 
@@ -67,6 +68,7 @@ export class Engine {
       ...trajectoryHandlers(ctx),
       ...rewardHandlers(ctx),
       ...replayHandlers(ctx),
+      ...evalHandlers(ctx),
     };
   }
 

@@ -3,6 +3,7 @@ import type { Store } from '../storage';
 import type { RunSummary } from '../../shared/contract';
 import type { RunRow } from '../storage/repositories/runs';
 import { parseRunConfig, type RunConfigInput } from './train/config';
+import { evalRunFigures } from './eval/records';
 
 export function summarizeRun(store: Store, run: RunRow): RunSummary {
   const steps = (run.config as { grpo?: { steps?: number } })?.grpo?.steps ?? null;
@@ -14,7 +15,8 @@ export function summarizeRun(store: Store, run: RunRow): RunSummary {
     step: run.step,
     steps,
     checkpoints: store.repos.runs.checkpoints(run.id).length,
-    last: store.repos.runs.lastMetrics(run.id),
+    // An evaluation records no steps: its figures stand in for a last step's.
+    last: run.kind === 'eval' ? evalRunFigures(store, run.id) : store.repos.runs.lastMetrics(run.id),
     createdAt: run.createdAt,
     updatedAt: run.updatedAt,
   };

@@ -11,6 +11,7 @@ import { runMethods } from './runs';
 import { trajectoryMethods } from './trajectories';
 import { rewardMethods } from './reward';
 import { replayMethods } from './replay';
+import { evalMethods } from './evals';
 
 export const methods = {
   ...systemMethods,
@@ -23,6 +24,7 @@ export const methods = {
   ...trajectoryMethods,
   ...rewardMethods,
   ...replayMethods,
+  ...evalMethods,
 };
 
 export const events = {
@@ -49,4 +51,5 @@ export * from './runs';
 export * from './trajectories';
 export * from './reward';
 export * from './replay';
+export * from './evals';
 export { method, NoParams, Ok } from './define';

@@ -5,6 +5,7 @@ import { CorpusIngestParams } from './search';
 import { RunJobParams } from './runs';
 import { ReplayParams, DecisionProbabilitiesParams } from './replay';
 import { RescoreParams } from './reward';
+import { EvalRunParams } from './evals';
 
 export const JobStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
 export type JobStatus = z.infer<typeof JobStatus>;
@@ -29,6 +30,8 @@ export const JobParamsByKind = {
   'datasets.suggest': SuggestParams,
   /** Train a run (GRPO) from its last committed step to its last step. */
   'rl.train': RunJobParams,
+  /** Evaluate a checkpoint on a dataset's split, with the baselines if asked (`searchlab eval`); stored. */
+  'eval.run': EvalRunParams,
   /** Re-score a run's stored trajectories under an edited reward spec (group advantages recomputed); stored. */
   'reward.rescore': RescoreParams,
   /** Counterfactual replay: force another action at a trajectory's decision point and let a checkpoint continue. */

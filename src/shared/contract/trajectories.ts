@@ -48,6 +48,8 @@ export const TrajectoryFilter = z
     correct: z.boolean().optional(),
     /** The sample's search-need label; 'unknown' for unlabelled samples. */
     need: z.string().max(40).optional(),
+    /** The sample's data source; 'unknown' for samples without one. */
+    dataSource: z.string().max(200).optional(),
     behaviour: Behaviour.optional(),
   })
   .strict();

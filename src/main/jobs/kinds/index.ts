@@ -6,6 +6,7 @@ import { rlTrainJob } from './rl-train';
 import { demoRunJob } from './demo-run';
 import { trajectoriesDecisionsJob, trajectoriesReplayJob } from './trajectories';
 import { rewardRescoreJob } from './reward-rescore';
+import { evalRunJob } from './eval-run';
 
 /** Every job kind the engine runs. Add a kind: its params in the contract (JobParamsByKind), a file here, one line below. */
 export const jobKinds: Record<string, JobDefinition> = {
@@ -18,6 +19,7 @@ export const jobKinds: Record<string, JobDefinition> = {
   [rlTrainJob.kind]: rlTrainJob,
   [demoRunJob.kind]: demoRunJob,
   [rewardRescoreJob.kind]: rewardRescoreJob,
+  [evalRunJob.kind]: evalRunJob,
   [trajectoriesReplayJob.kind]: trajectoriesReplayJob,
   [trajectoriesDecisionsJob.kind]: trajectoriesDecisionsJob,
 };

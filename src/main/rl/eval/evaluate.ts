@@ -65,14 +65,22 @@ export interface EvalSample extends RolloutSample {
   dataSource: string | null;
 }
 
-export interface PolicyMetrics {
+/** Accuracy and search behaviour of a set of answers (overall, or one data source or search-need label). */
+export interface GroupMetrics {
   questions: number;
   accuracy: number;
   searchRatio: number;
+  searchesPerQuestion: number;
+}
+
+export interface PolicyMetrics extends GroupMetrics {
   imageSearchRatio: number;
   textSearchRatio: number;
-  searchesPerQuestion: number;
-  bySource: Record<string, { questions: number; accuracy: number; searchRatio: number; searchesPerQuestion: number }>;
+  /** Money the searches cost at the configured price per live call (cache hits cost nothing). */
+  searchCost: number;
+  bySource: Record<string, GroupMetrics>;
+  /** By the sample's search-need label ('unknown' for unlabelled samples, as the debugger files them). */
+  byNeed: Record<string, GroupMetrics>;
 }
 
 export interface EvalOptions {
@@ -92,23 +100,26 @@ export interface EvalOptions {
 
 function summarize(trajectories: readonly Trajectory[], correct: readonly number[]): PolicyMetrics {
   const searchesOf = (t: Trajectory) => t.turns.filter((turn) => turn.tool !== null).length;
-  const group = (ts: readonly { t: Trajectory; ok: number }[]) => ({
+  const group = (ts: readonly { t: Trajectory; ok: number }[]): GroupMetrics => ({
     questions: ts.length,
     accuracy: ts.length ? ts.reduce((a, x) => a + x.ok, 0) / ts.length : 0,
     searchRatio: ts.length ? ts.filter((x) => searchesOf(x.t) > 0).length / ts.length : 0,
     searchesPerQuestion: ts.length ? ts.reduce((a, x) => a + searchesOf(x.t), 0) / ts.length : 0,
   });
   const all = trajectories.map((t, i) => ({ t, ok: correct[i] }));
-  const bySource: PolicyMetrics['bySource'] = {};
-  for (const source of new Set(trajectories.map((t) => (t.sample as EvalSample).dataSource ?? 'unknown'))) {
-    bySource[source] = group(all.filter((x) => ((x.t.sample as EvalSample).dataSource ?? 'unknown') === source));
-  }
-  const overall = group(all);
+  const groupedBy = (key: (t: Trajectory) => string) => {
+    const out: Record<string, GroupMetrics> = {};
+    for (const value of new Set(trajectories.map(key))) out[value] = group(all.filter((x) => key(x.t) === value));
+    return out;
+  };
+  const ran = (kind: 'image_search' | 'text_search') => (all.length ? all.filter((x) => x.t.turns.some((turn) => turn.action.kind === kind && turn.tool)).length / all.length : 0);
   return {
-    ...overall,
-    imageSearchRatio: all.length ? all.filter((x) => x.t.turns.some((turn) => turn.action.kind === 'image_search' && turn.tool)).length / all.length : 0,
-    textSearchRatio: all.length ? all.filter((x) => x.t.turns.some((turn) => turn.action.kind === 'text_search' && turn.tool)).length / all.length : 0,
-    bySource,
+    ...group(all),
+    imageSearchRatio: ran('image_search'),
+    textSearchRatio: ran('text_search'),
+    searchCost: trajectories.reduce((sum, t) => sum + t.turns.reduce((s, turn) => s + (turn.tool?.cost ?? 0), 0), 0),
+    bySource: groupedBy((t) => (t.sample as EvalSample).dataSource ?? 'unknown'),
+    byNeed: groupedBy((t) => t.sample.need ?? 'unknown'),
   };
 }
 

@@ -12,6 +12,8 @@ export interface EvalRequest {
   policies: EvalPolicy[];
   limit?: number;
   progress?(done: number, total: number, message: string): void;
+  /** Asked between batches of questions; true stops the evaluation (nothing of it is stored). */
+  shouldStop?(): boolean;
 }
 
 export async function evaluateCheckpoint(store: Store, home: string, request: EvalRequest): Promise<Record<string, PolicyMetrics>> {
@@ -29,6 +31,7 @@ export async function evaluateCheckpoint(store: Store, home: string, request: Ev
       tools: searchRolloutTools(store, home, shownByRun(store, checkpoint.id)),
       record: { store, name: `checkpoint ${checkpoint.id} on ${request.dataset}`, datasetId: dataset.id, checkpointId: checkpoint.id },
       onProgress: request.progress,
+      shouldStop: request.shouldStop,
     });
   } finally {
     await policy.release();

@@ -37,6 +37,39 @@ const toRun = (r: RawRun): RunRow => ({
   updatedAt: r.updated_at,
 });
 
+export interface EvaluationRow {
+  id: number;
+  name: string;
+  checkpointId: number | null;
+  datasetId: number | null;
+  policy: string;
+  config: unknown;
+  metrics: unknown;
+  createdAt: number;
+}
+
+interface RawEvaluation {
+  id: number;
+  name: string;
+  checkpoint_id: number | null;
+  dataset_id: number | null;
+  policy: string;
+  config: string;
+  metrics: string;
+  created_at: number;
+}
+
+const toEvaluation = (r: RawEvaluation): EvaluationRow => ({
+  id: r.id,
+  name: r.name,
+  checkpointId: r.checkpoint_id,
+  datasetId: r.dataset_id,
+  policy: r.policy,
+  config: JSON.parse(r.config) as unknown,
+  metrics: JSON.parse(r.metrics) as unknown,
+  createdAt: r.created_at,
+});
+
 export function createRunsRepository(db: Db) {
   return {
     insert(name: string, kind: string, config: unknown): RunRow {
@@ -88,13 +121,16 @@ export function createRunsRepository(db: Db) {
           .run(e.name, e.checkpointId, e.datasetId, e.policy, JSON.stringify(e.config), JSON.stringify(e.metrics), Date.now()).lastInsertRowid,
       );
     },
-    evaluations(checkpointId?: number): { id: number; name: string; checkpointId: number | null; datasetId: number | null; policy: string; metrics: unknown; createdAt: number }[] {
-      const rows = db
-        .prepare<[number | null, number | null], { id: number; name: string; checkpoint_id: number | null; dataset_id: number | null; policy: string; metrics: string; created_at: number }>(
-          'SELECT * FROM evaluations WHERE (? IS NULL OR checkpoint_id = ?) ORDER BY id DESC',
-        )
-        .all(checkpointId ?? null, checkpointId ?? null);
-      return rows.map((r) => ({ id: r.id, name: r.name, checkpointId: r.checkpoint_id, datasetId: r.dataset_id, policy: r.policy, metrics: JSON.parse(r.metrics) as unknown, createdAt: r.created_at }));
+    evaluations(checkpointId?: number): EvaluationRow[] {
+      return db
+        .prepare<[number | null, number | null], RawEvaluation>('SELECT * FROM evaluations WHERE (? IS NULL OR checkpoint_id = ?) ORDER BY id DESC')
+        .all(checkpointId ?? null, checkpointId ?? null)
+        .map(toEvaluation);
+    },
+    /** The evaluation an eval run's trajectories belong to (its config names the run). */
+    evaluationOfRun(runId: number): EvaluationRow | undefined {
+      const r = db.prepare<[number], RawEvaluation>("SELECT * FROM evaluations WHERE json_extract(config, '$.runId') = ? ORDER BY id DESC LIMIT 1").get(runId);
+      return r ? toEvaluation(r) : undefined;
     },
     checkpointAt(path: string): { id: number; step: number; path: string } | undefined {
       return db.prepare<[string], { id: number; step: number; path: string }>('SELECT id, step, path FROM checkpoints WHERE path = ? ORDER BY id DESC LIMIT 1').get(path);

@@ -12,6 +12,8 @@ export interface TrajectoryFilterInput {
   correct?: boolean;
   /** The sample's search-need label ('unknown' when it has none). */
   need?: string;
+  /** The sample's data source ('unknown' when it has none). */
+  dataSource?: string;
   /** What the policy did: none, image, text or both. */
   behaviour?: string;
 }
@@ -87,6 +89,7 @@ function where(f: TrajectoryFilterInput): { sql: string; joins: string; params: 
   if (f.behaviour !== undefined) (clauses.push(`${BEHAVIOUR} = @behaviour`), (params.behaviour = f.behaviour));
   if (f.correct !== undefined) (clauses.push(`(coalesce(json_extract(r.parts, '$.score'), 0) > 0) = @correct`), (params.correct = bool(f.correct)), (reward = true));
   if (f.need !== undefined) (clauses.push(`${NEED} = @need`), (params.need = f.need), (sample = true));
+  if (f.dataSource !== undefined) (clauses.push(`coalesce(s.data_source, 'unknown') = @dataSource`), (params.dataSource = f.dataSource), (sample = true));
   if (f.zeroVariance !== undefined) (clauses.push(`${ZERO_VARIANCE} = @zeroVariance`), (params.zeroVariance = bool(f.zeroVariance)));
   const joins = `${reward ? `LEFT JOIN rewards r ON r.id = ${REWARD_ID}` : ''} ${sample ? 'LEFT JOIN samples s ON s.id = t.sample_id' : ''}`;
   return { sql: clauses.join(' AND '), joins, params };

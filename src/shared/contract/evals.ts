@@ -1,0 +1,70 @@
+// Evaluations: a checkpoint on a dataset's split, greedy, one answer per question, for the trained policy and the
+// method's two baselines (direct answering, always-search RAG), each stored with its trajectories as an eval run.
+import { z } from 'zod';
+import { method, NoParams } from './define';
+
+export const EvalPolicy = z.enum(['policy', 'direct', 'rag']);
+export type EvalPolicy = z.infer<typeof EvalPolicy>;
+
+export const GroupMetrics = z.object({
+  questions: z.number().int(),
+  accuracy: z.number(),
+  searchRatio: z.number(),
+  searchesPerQuestion: z.number(),
+});
+export type GroupMetrics = z.infer<typeof GroupMetrics>;
+
+/** What an evaluation measured; evaluations stored before a field existed read it as absent (shown as "—"). */
+export const EvalMetrics = GroupMetrics.extend({
+  imageSearchRatio: z.number().optional(),
+  textSearchRatio: z.number().optional(),
+  searchCost: z.number().optional(),
+  bySource: z.record(z.string(), GroupMetrics).default({}),
+  byNeed: z.record(z.string(), GroupMetrics).optional(),
+});
+export type EvalMetrics = z.infer<typeof EvalMetrics>;
+
+export const EvaluationSummary = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  policy: z.string(),
+  checkpointId: z.number().int().nullable(),
+  /** The checkpoint's run and step ("pre-trained" checkpoints belong to no run). */
+  checkpointRun: z.string().nullable(),
+  checkpointStep: z.number().int().nullable(),
+  datasetId: z.number().int().nullable(),
+  dataset: z.string().nullable(),
+  /** The eval run holding the evaluation's trajectories (open it in the debugger). */
+  runId: z.number().int().nullable(),
+  metrics: EvalMetrics,
+  createdAt: z.number(),
+});
+export type EvaluationSummary = z.infer<typeof EvaluationSummary>;
+
+/** `searchlab eval` as a job: the same code, the same records. */
+export const EvalRunParams = z
+  .object({
+    checkpointId: z.number().int().positive(),
+    dataset: z.string().min(1).max(200),
+    /** A split name, or null for every sample. */
+    split: z.string().max(100).nullable().default('test'),
+    policies: z.array(EvalPolicy).min(1).max(3).default(['policy', 'direct', 'rag']),
+    /** The first N questions only. */
+    limit: z.number().int().positive().optional(),
+  })
+  .strict();
+export type EvalRunParams = z.infer<typeof EvalRunParams>;
+
+export const CheckpointSummary = z.object({
+  id: z.number().int(),
+  runId: z.number().int().nullable(),
+  runName: z.string().nullable(),
+  step: z.number().int(),
+  path: z.string(),
+});
+export type CheckpointSummary = z.infer<typeof CheckpointSummary>;
+
+export const evalMethods = {
+  'evals.list': method('Every stored evaluation with its figures, newest first', NoParams, z.array(EvaluationSummary)),
+  'checkpoints.list': method('Every checkpoint (pre-trained ones belong to no run), newest first', NoParams, z.array(CheckpointSummary)),
+};
