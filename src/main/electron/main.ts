@@ -5,6 +5,7 @@ import path from 'node:path';
 import { IPC_EVENT, IPC_REQUEST } from '../../shared/bridge';
 import { ApiError, parseRequest } from '../../shared/protocol';
 import { resolveHome } from '../platform/home';
+import { windowIconPath } from './app-icon';
 import { EngineBridge } from './engine-bridge';
 import { hardenSessions } from './security';
 
@@ -19,6 +20,7 @@ function createWindow(): void {
     width: 1400,
     height: 900,
     title: 'SearchLab',
+    icon: windowIconPath(),
     show: false,
     webPreferences: {
       preload: path.join(import.meta.dirname, '../preload/index.cjs'),
