@@ -9,6 +9,7 @@ import { pages, useNav, type PageId } from './state/nav';
 import { useSettings } from './state/settings';
 import { DatasetsPage } from './pages/DatasetsPage';
 import { RunsPage } from './pages/RunsPage';
+import { EvaluationsPage } from './pages/EvaluationsPage';
 import { TrajectoriesPage } from './pages/TrajectoriesPage';
 import { RewardPage } from './pages/RewardPage';
 import { SearchCachePage } from './pages/SearchCachePage';
@@ -17,6 +18,7 @@ import { SettingsPage } from './pages/SettingsPage';
 const pageComponents: Record<PageId, () => React.JSX.Element> = {
   datasets: DatasetsPage,
   runs: RunsPage,
+  evaluations: EvaluationsPage,
   trajectories: TrajectoriesPage,
   reward: RewardPage,
   'search-cache': SearchCachePage,

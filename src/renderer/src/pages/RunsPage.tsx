@@ -48,9 +48,12 @@ export function RunsPage() {
       <p className="muted">Click a run to show it, Ctrl-click or tick to compare. Click a point on a chart to open that step's rollouts.</p>
       {compared.length > 0 && compared.every((r) => Object.keys(r.series).length === 0) ? (
         <p className="muted" data-testid="no-charts">
-          No step metrics recorded for this run (evaluations record their trajectories only).{' '}
+          No step metrics recorded for this run (evaluations record their trajectories and figures only).{' '}
           <button className="small ghost" onClick={() => { void useDebugger.getState().open(compared[0].id, null); go('trajectories'); }}>
             Open its trajectories
+          </button>{' '}
+          <button className="small ghost" onClick={() => go('evaluations')}>
+            Compare on the Evaluations page
           </button>
         </p>
       ) : null}

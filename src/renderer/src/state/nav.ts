@@ -4,6 +4,8 @@ import { create } from 'zustand';
 export const pages = [
   { id: 'datasets', title: 'Datasets', key: '1' },
   { id: 'runs', title: 'Runs', key: '2' },
+  // Beside the runs in the sidebar; Alt+7 keeps the other pages' keys as they were.
+  { id: 'evaluations', title: 'Evaluations', key: '7' },
   { id: 'trajectories', title: 'Trajectories', key: '3' },
   { id: 'reward', title: 'Reward', key: '4' },
   { id: 'search-cache', title: 'Search cache', key: '5' },

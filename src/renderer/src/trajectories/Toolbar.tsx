@@ -63,6 +63,11 @@ export function Toolbar() {
           need {filters.need ?? 'any'} × did {filters.behaviour ?? 'any'} ✕
         </button>
       ) : null}
+      {filters.dataSource !== undefined ? (
+        <button className="small ghost" onClick={() => set({ dataSource: undefined })} data-testid="source-filter">
+          source {filters.dataSource} ✕
+        </button>
+      ) : null}
       <span className="muted" data-testid="trajectory-total">
         {total} trajectories
       </span>

@@ -12,6 +12,7 @@ export interface Filters {
   searched?: boolean;
   correct?: boolean;
   need?: string;
+  dataSource?: string;
   behaviour?: Behaviour;
 }
 

@@ -1,0 +1,112 @@
+// Start an evaluation: a checkpoint, a dataset and split, the policy and the baselines to run (`searchlab eval`).
+import { useEffect, useState } from 'react';
+import type { CheckpointSummary, EvalPolicy } from '../../../shared/contract';
+import { JobProgress } from '../components/ProgressBar';
+import { useJobs } from '../state/jobs';
+import { POLICY_TITLES } from './comparison';
+import { useEvals } from './store';
+
+export const checkpointLabel = (c: CheckpointSummary) => (c.runName === null ? `pre-trained model (checkpoint ${c.id})` : `${c.runName} · step ${c.step} (checkpoint ${c.id})`);
+
+const ALL_POLICIES: EvalPolicy[] = ['policy', 'direct', 'rag'];
+
+export function EvaluateForm() {
+  const checkpoints = useEvals((s) => s.checkpoints);
+  const datasets = useEvals((s) => s.datasets);
+  const job = useEvals((s) => s.job);
+  const run = useEvals((s) => s.run);
+  const live = useJobs((s) => (job ? s.byId[job.id] : undefined));
+  const [checkpointId, setCheckpointId] = useState<number | null>(null);
+  const [dataset, setDataset] = useState('');
+  const [split, setSplit] = useState('test');
+  const [policies, setPolicies] = useState<EvalPolicy[]>(ALL_POLICIES);
+  const [limit, setLimit] = useState('');
+
+  // Defaults once the lists arrive: the newest trained checkpoint, the first dataset, its test split.
+  useEffect(() => {
+    if (checkpointId === null && checkpoints.length) setCheckpointId((checkpoints.find((c) => c.runId !== null) ?? checkpoints[0]).id);
+  }, [checkpoints, checkpointId]);
+  useEffect(() => {
+    if (!dataset && datasets.length) setDataset(datasets[0].name);
+  }, [datasets, dataset]);
+  const splits = datasets.find((d) => d.name === dataset)?.splits ?? [];
+  useEffect(() => {
+    if (split !== '' && splits.length && !splits.includes(split)) setSplit(splits.includes('test') ? 'test' : '');
+  }, [splits, split]);
+
+  const limitValue = limit.trim() === '' ? undefined : Number(limit);
+  const limitError = limitValue !== undefined && !(Number.isInteger(limitValue) && limitValue > 0) ? 'a whole number above 0, or empty for every question' : null;
+  const ready = checkpointId !== null && dataset !== '' && policies.length > 0 && !limitError && !job;
+  const togglePolicy = (p: EvalPolicy) => setPolicies((current) => (current.includes(p) ? current.filter((x) => x !== p) : ALL_POLICIES.filter((x) => x === p || current.includes(x))));
+
+  return (
+    <form
+      className="card ev-form"
+      data-testid="evaluate-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (ready) void run({ checkpointId: checkpointId!, dataset, split: split === '' ? null : split, policies, ...(limitValue ? { limit: limitValue } : {}) });
+      }}
+    >
+      <h2>Evaluate a checkpoint</h2>
+      {checkpoints.length === 0 ? <p className="muted">No checkpoints yet: a training run writes them (and the demo its pre-trained model).</p> : null}
+      <div className="ev-fields">
+        <label>
+          Checkpoint
+          <select value={checkpointId ?? ''} onChange={(e) => setCheckpointId(Number(e.target.value))} aria-label="Checkpoint">
+            {checkpoints.map((c) => (
+              <option key={c.id} value={c.id}>
+                {checkpointLabel(c)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Dataset
+          <select value={dataset} onChange={(e) => setDataset(e.target.value)} aria-label="Dataset">
+            {datasets.map((d) => (
+              <option key={d.id} value={d.name}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Split
+          <select value={split} onChange={(e) => setSplit(e.target.value)} aria-label="Split">
+            {splits.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+            <option value="">every sample</option>
+          </select>
+        </label>
+        <label>
+          Questions
+          <input value={limit} onChange={(e) => setLimit(e.target.value)} placeholder="all" inputMode="numeric" aria-label="Questions" aria-invalid={limitError !== null} />
+        </label>
+      </div>
+      {limitError ? <p className="field-error">Questions: {limitError}</p> : null}
+      <fieldset className="ev-policies">
+        <legend>Policies</legend>
+        {ALL_POLICIES.map((p) => (
+          <label key={p}>
+            <input type="checkbox" checked={policies.includes(p)} onChange={() => togglePolicy(p)} /> {POLICY_TITLES[p]}
+          </label>
+        ))}
+      </fieldset>
+      <div className="ev-actions">
+        <button type="submit" disabled={!ready}>
+          Evaluate
+        </button>
+        {live ? (
+          <button type="button" className="small ghost" onClick={() => void useJobs.getState().cancel(live.id)}>
+            Cancel
+          </button>
+        ) : null}
+      </div>
+      {live ? <JobProgress job={live} /> : null}
+    </form>
+  );
+}

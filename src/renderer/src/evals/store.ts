@@ -1,0 +1,65 @@
+// The Evaluations page's state: stored evaluations, which are compared side by side, the checkpoints and
+// datasets to evaluate, and the evaluation job in flight (its records appear when it finishes).
+import { create } from 'zustand';
+import type { CheckpointSummary, DatasetSummary, EvalRunParams, EvaluationSummary, Job } from '../../../shared/contract';
+import { api } from '../api/client';
+import { reportError } from '../state/toasts';
+import { untilFinished, useJobs } from '../state/jobs';
+import { defaultSelection } from './comparison';
+
+interface EvalsState {
+  loaded: boolean;
+  evaluations: EvaluationSummary[];
+  /** Compared evaluations, in column order; null until the user picks (then the default selection applies). */
+  picked: number[] | null;
+  checkpoints: CheckpointSummary[];
+  datasets: DatasetSummary[];
+  job: Job | null;
+  load(): Promise<void>;
+  toggle(id: number): void;
+  run(request: EvalRunParams): Promise<void>;
+}
+
+export const useEvals = create<EvalsState>((set, get) => ({
+  loaded: false,
+  evaluations: [],
+  picked: null,
+  checkpoints: [],
+  datasets: [],
+  job: null,
+  async load() {
+    try {
+      const [evaluations, checkpoints, datasets] = await Promise.all([api.call('evals.list', {}), api.call('checkpoints.list', {}), api.call('datasets.list', {})]);
+      set({ evaluations, checkpoints, datasets, loaded: true });
+    } catch (error) {
+      reportError(error);
+    }
+  },
+  toggle(id) {
+    const current = selectCompared(get()).map((e) => e.id);
+    set({ picked: current.includes(id) ? current.filter((x) => x !== id) : [...current, id] });
+  },
+  async run(request) {
+    const job = await useJobs.getState().start('eval.run', { ...request });
+    if (!job) return;
+    set({ job });
+    try {
+      const done = await untilFinished(job.id);
+      if (done.status !== 'succeeded') throw new Error(done.error ?? `The evaluation ${done.status}`);
+      await get().load();
+      // Show what was just evaluated: the newest evaluations, one per policy asked for, in the order they ran.
+      const fresh = get().evaluations.slice(0, request.policies.length).map((e) => e.id).reverse();
+      set({ picked: fresh });
+    } catch (error) {
+      reportError(error);
+    } finally {
+      set({ job: null });
+    }
+  },
+}));
+
+/** The compared evaluations, in column order. */
+export function selectCompared(s: Pick<EvalsState, 'evaluations' | 'picked'>): EvaluationSummary[] {
+  const ids = s.picked ?? defaultSelection(s.evaluations);
+  return ids.map((id) => s.evaluations.find((e) => e.id === id)).filter((e): e is EvaluationSummary => e !== undefined);
+}

@@ -1,0 +1,121 @@
+// Evaluations in Chromium against a real run: the tiny demo writes a GRPO run and its evaluations into a temp home
+// and a real `searchlab serve` serves it. The test reads an evaluation's figures on the Runs page, evaluates the
+// GRPO checkpoint with both baselines from the Evaluations page, checks every figure of the comparison table
+// against `searchlab eval --json` on the same checkpoint, opens a cell's trajectories and exports the table.
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { serve, repoRoot, type ServedEngine } from '../helpers/serve';
+import { tempHome, removeTempHomes } from '../helpers/home';
+import { launchBrowser, artifactPath } from '../helpers/browser';
+import { makeRunFixture } from '../helpers/run-fixture';
+import { openStore } from '../../src/main/storage';
+import { homePaths } from '../../src/main/platform/home';
+
+const run = promisify(execFile);
+
+let engine: ServedEngine;
+let browser: Browser;
+let page: Page;
+let home: string;
+let checkpointId: number;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  home = tempHome();
+  const runId = await makeRunFixture(home);
+  const store = openStore(homePaths(home).database);
+  checkpointId = store.repos.runs.checkpoints(runId).at(-1)!.id;
+  store.close();
+  engine = await serve(home);
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1400, height: 950 }, acceptDownloads: true });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await engine?.stop();
+  removeTempHomes();
+});
+
+const percent = (v: number) => `${(100 * v).toFixed(1)}%`;
+const cell = (row: string, column: number) => page.locator(`[data-testid=eval-table] tr[data-row="${row}"] td`).nth(column);
+
+describe('evaluations', () => {
+  it("shows an evaluation's figures on the Runs page", async () => {
+    await page.goto(engine.url);
+    await expect.poll(() => page.getByTestId('engine-status').textContent()).toBe('Engine connected');
+    await page.keyboard.press('Alt+2');
+    const rag = page.getByTestId('run-list').locator('tr', { hasText: 'demo: pre-trained (rag)' });
+    // Reward, accuracy and search ratio: the RAG baseline searched every question.
+    await expect.poll(() => rag.locator('td').nth(7).textContent()).toBe('1.000');
+    expect(await rag.locator('td').nth(6).textContent()).toMatch(/^\d\.\d{3}$/);
+    expect(await rag.locator('td').nth(5).textContent()).toMatch(/^\d\.\d{3}$/);
+  });
+
+  it('evaluates a checkpoint with both baselines from the page, with the figures `searchlab eval` gives', async () => {
+    await page.keyboard.press('Alt+7');
+    await expect.poll(() => page.locator('main h1').textContent()).toBe('Evaluations');
+    const form = page.getByTestId('evaluate-form');
+    await form.getByLabel('Checkpoint').selectOption(String(checkpointId));
+    await form.getByLabel('Split').selectOption('test');
+    await form.getByRole('button', { name: 'Evaluate' }).click();
+    // The fresh evaluations replace the default comparison once the job finishes.
+    const headers = page.locator('[data-testid=eval-table] thead th');
+    await expect.poll(() => headers.allTextContents(), { timeout: 60_000 }).toEqual(['', `Policycheckpoint ${checkpointId} on demo-world`, `Direct answeringcheckpoint ${checkpointId} on demo-world`, `Always-search RAGcheckpoint ${checkpointId} on demo-world`]);
+    await page.screenshot({ path: artifactPath('evaluations.png'), fullPage: true });
+
+    const { stdout } = await run(process.execPath, [path.join(repoRoot, 'bin', 'searchlab.mjs'), 'eval', '--checkpoint', String(checkpointId), '--dataset', 'demo-world', '--baselines', '--json', '--home', home], { cwd: repoRoot, env: { ...process.env, SEARCHLAB_LOG: 'warn' } });
+    const cli = JSON.parse(stdout);
+    for (const [column, policy] of ['policy', 'direct', 'rag'].entries()) {
+      const m = cli[policy];
+      expect(await cell('accuracy', column).textContent()).toBe(percent(m.accuracy));
+      expect(await cell('search', column).textContent()).toBe(percent(m.searchRatio));
+      expect(await cell('image', column).textContent()).toBe(percent(m.imageSearchRatio));
+      expect(await cell('text', column).textContent()).toBe(percent(m.textSearchRatio));
+      expect(await cell('searches', column).textContent()).toBe(m.searchesPerQuestion.toFixed(2));
+      expect(await cell('questions', column).textContent()).toBe(String(m.questions));
+      for (const [source, s] of Object.entries<any>(m.bySource)) {
+        expect(await cell(`By data source:${source}:accuracy`, column).textContent()).toBe(percent(s.accuracy));
+        expect(await cell(`By data source:${source}:search`, column).textContent()).toBe(percent(s.searchRatio));
+      }
+      for (const [need, s] of Object.entries<any>(m.byNeed)) expect(await cell(`By search need:${need}:search`, column).textContent()).toBe(percent(s.searchRatio));
+    }
+    // The baselines behave as defined, so the comparison is not between equal columns.
+    expect(cli.rag.searchRatio).toBe(1);
+    expect(cli.direct.searchRatio).toBe(0);
+    // The chart draws a bar per policy for accuracy, search ratio and each data source's search ratio.
+    expect(await page.getByTestId('eval-chart').locator('rect').count()).toBe(3 * (2 + Object.keys(cli.rag.bySource).length));
+  });
+
+  it("opens a cell's trajectories in the debugger", async () => {
+    const sourceRows = await page.locator('[data-testid=eval-table] tr[data-row^="By data source:"][data-row$=":search"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-row')!));
+    const source = sourceRows[0].split(':')[1];
+    expect(await cell(`By data source:${source}:search`, 2).textContent()).toBe('100.0%');
+    await cell(`By data source:${source}:search`, 2).getByRole('button').click();
+    await expect.poll(() => page.locator('main h1').textContent()).toBe('Trajectories');
+    await expect.poll(() => page.getByTestId('source-filter').textContent()).toContain(source);
+    // Every RAG answer about that source searched: the list holds exactly that source's questions.
+    const store = openStore(homePaths(home).database);
+    const questions = store.db.prepare("SELECT count(*) AS n FROM samples WHERE split = 'test' AND data_source = ?").get(source) as { n: number };
+    store.close();
+    await expect.poll(() => page.getByTestId('trajectory-total').textContent()).toBe(`${questions.n} trajectories`);
+  });
+
+  it('exports the table as CSV and Markdown', async () => {
+    await page.keyboard.press('Alt+7');
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const csvText = fs.readFileSync((await csv.path())!, 'utf8');
+    const accuracyLine = csvText.split('\n').find((l) => l.startsWith('Accuracy,'))!;
+    expect(accuracyLine.split(',')).toEqual(['Accuracy', ...(await Promise.all([0, 1, 2].map((c) => cell('accuracy', c).textContent())))]);
+    const [md] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Markdown' }).click()]);
+    const mdLines = fs.readFileSync((await md.path())!, 'utf8').trim().split('\n');
+    expect(mdLines[1]).toBe('| --- | --- | --- | --- |');
+    expect(mdLines.find((l) => l.startsWith('| Search ratio |'))).toBe(`| Search ratio | ${(await Promise.all([0, 1, 2].map((c) => cell('search', c).textContent()))).join(' | ')} |`);
+    expect(pageErrors).toEqual([]);
+  });
+});
