@@ -8,8 +8,8 @@ import type { StoredSample } from '../../storage/repositories/samples';
 
 const ROWS_PER_GROUP = 500;
 
-const text = (name: string): SchemaElement => ({ name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' });
-const list = (name: string, element: SchemaElement[]): SchemaElement[] => [
+export const text = (name: string): SchemaElement => ({ name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' });
+export const list = (name: string, element: SchemaElement[]): SchemaElement[] => [
   { name, repetition_type: 'OPTIONAL', converted_type: 'LIST', num_children: 1 },
   { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
   ...element,
@@ -37,7 +37,7 @@ export const verlSchema: SchemaElement[] = [
   ...list('image_urls', [text('element')]),
 ];
 
-const extOf: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif' };
+export const extOf: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif' };
 
 function extraOf(s: StoredSample): Record<string, unknown> {
   return s.extra ? (JSON.parse(s.extra) as Record<string, unknown>) : {};

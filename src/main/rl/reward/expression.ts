@@ -14,6 +14,7 @@ export class ExpressionError extends Error {
   }
 }
 
+export type ExpressionNode = Node;
 type Node =
   | { type: 'num'; value: number; pos: number }
   | { type: 'str'; value: string; pos: number }
@@ -276,6 +277,13 @@ export interface CompiledExpression {
   variables: string[];
   /** Evaluates to a finite number (true/false count as 1/0). */
   evaluate(vars: Readonly<Record<string, Value>>): number;
+}
+
+/** The checked tree of an expression, for translating a spec into another language (the exported reward.py). */
+export function parseExpression(source: string, knownVariables: readonly string[]): ExpressionNode {
+  const tree = parse(source);
+  check(tree, knownVariables, new Set());
+  return tree;
 }
 
 export function compileExpression(source: string, knownVariables: readonly string[]): CompiledExpression {
