@@ -1,8 +1,10 @@
 // Runs as the API and the CLI see them.
 import type { Store } from '../storage';
-import type { RunSummary } from '../../shared/contract';
 import type { RunRow } from '../storage/repositories/runs';
-import { parseRunConfig, type RunConfigInput } from './train/config';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { RunConfigIssue, RunSummary } from '../../shared/contract';
+import { parseRunConfig, RunConfig, type RunConfigInput } from './train/config';
 import { evalRunFigures } from './eval/records';
 
 export function summarizeRun(store: Store, run: RunRow): RunSummary {
@@ -22,15 +24,28 @@ export function summarizeRun(store: Store, run: RunRow): RunSummary {
   };
 }
 
+/** Every wrong field of a run config (the schema's and what the store lacks), and the config with its defaults. */
+export function validateRunConfig(store: Store, raw: unknown): { issues: RunConfigIssue[]; config: RunConfig | null } {
+  const parsed = RunConfig.safeParse(raw);
+  if (!parsed.success) return { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })), config: null };
+  const config = parsed.data;
+  const issues: RunConfigIssue[] = [];
+  if (!store.repos.datasets.find(config.dataset)) issues.push({ path: 'dataset', message: `no dataset named "${config.dataset}"` });
+  if ('checkpoint' in config.model && !store.repos.runs.checkpoint(config.model.checkpoint)) issues.push({ path: 'model.checkpoint', message: `no checkpoint with id ${config.model.checkpoint}` });
+  if ('path' in config.model && !fs.existsSync(path.join(config.model.path, 'config.json'))) issues.push({ path: 'model.path', message: `no config.json in ${config.model.path}` });
+  return { issues, config: issues.length ? null : config };
+}
+
 /** Creates a run from a config; the config is validated (and stored with its defaults filled in). */
 export function createRun(store: Store, raw: RunConfigInput | Record<string, unknown>): RunRow {
   const config = parseRunConfig(raw);
-  if (!store.repos.datasets.find(config.dataset)) throw new Error(`Invalid run config: config.dataset: no dataset named "${config.dataset}"`);
+  const { issues } = validateRunConfig(store, config);
+  if (issues.length) throw new Error(`Invalid run config: ${issues.map((i) => `config.${i.path}: ${i.message}`).join('; ')}`);
   return store.repos.runs.insert(config.name, config.kind, config);
 }
 
 /** The run `searchlab train` continues: the newest unfinished run of that name, if any. */
 export function resumableRun(store: Store, name: string): RunRow | undefined {
   const run = store.repos.runs.byName(name);
-  return run && run.status !== 'finished' ? run : undefined;
+  return run && run.status !== 'finished' && run.status !== 'cancelled' ? run : undefined;
 }

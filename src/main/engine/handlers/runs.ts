@@ -2,7 +2,10 @@ import { runMethods } from '../../../shared/contract';
 import { ApiError } from '../../../shared/protocol';
 import type { EngineContext } from '../context';
 import type { HandlerGroup } from './types';
-import { createRun, summarizeRun } from '../../rl/runs';
+import { createRun, summarizeRun, validateRunConfig } from '../../rl/runs';
+import { estimateRun } from '../../rl/train/estimate';
+import { detectDevice } from '../../platform/device';
+import { RunControl } from '../run-control';
 
 export function runHandlers(ctx: EngineContext): HandlerGroup<keyof typeof runMethods> {
   const find = (id: number) => {
@@ -10,6 +13,8 @@ export function runHandlers(ctx: EngineContext): HandlerGroup<keyof typeof runMe
     if (!run) throw new ApiError('not_found', `No run with id ${id}`);
     return run;
   };
+  const control = new RunControl(ctx);
+  const summary = (id: number) => summarizeRun(ctx.store, find(id));
   return {
     'runs.list': () => ctx.store.repos.runs.list().map((r) => summarizeRun(ctx.store, r)),
     'runs.get': ({ id }) => {
@@ -24,5 +29,14 @@ export function runHandlers(ctx: EngineContext): HandlerGroup<keyof typeof runMe
         throw new ApiError('invalid_params', (error as Error).message);
       }
     },
+    'runs.validate': ({ config }) => validateRunConfig(ctx.store, config),
+    'runs.estimate': ({ config }) => {
+      const checked = validateRunConfig(ctx.store, config);
+      if (!checked.config) throw new ApiError('invalid_params', `Invalid run config: ${checked.issues.map((i) => `config.${i.path}: ${i.message}`).join('; ')}`);
+      return estimateRun(ctx.store, checked.config, detectDevice());
+    },
+    'runs.start': ({ id }) => (control.start(find(id)), summary(id)),
+    'runs.pause': ({ id }) => (control.pause(find(id)), summary(id)),
+    'runs.cancel': ({ id }) => (control.cancel(find(id)), summary(id)),
   };
 }
