@@ -13,6 +13,7 @@ import { runsCommand } from './runs';
 import { demoCommand } from './demo';
 import { evalCommand } from './eval';
 import { gradcheckCommand } from './gradcheck';
+import { modelCommand } from './model';
 
 /** Every `searchlab` command. Add a command: one file in this folder, one line here. */
 export const commands: CliCommand[] = [
@@ -30,4 +31,5 @@ export const commands: CliCommand[] = [
   demoCommand,
   evalCommand,
   gradcheckCommand,
+  modelCommand,
 ];

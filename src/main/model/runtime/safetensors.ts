@@ -162,6 +162,8 @@ export interface LoadOptions {
   expected?: Record<string, readonly number[]>;
   /** Refuse tensors that `expected` does not list (default: ignore them). */
   rejectUnexpected?: boolean;
+  /** Maps a stored name to the name the model uses (e.g. a newer library's prefixes back to the published ones). */
+  rename?: (stored: string) => string;
 }
 
 /** Files of a model folder: model.safetensors, or the shards listed in model.safetensors.index.json. */
@@ -182,7 +184,8 @@ export function loadWeights(files: readonly string[], options: LoadOptions = {})
   const found = new Map<string, { entry: RawEntry; file: string }>();
   for (const file of files) {
     const parsed = parseSafetensors(new Uint8Array(readFileSync(file)), basename(file));
-    for (const [name, entry] of parsed.tensors) {
+    for (const [stored, entry] of parsed.tensors) {
+      const name = options.rename ? options.rename(stored) : stored;
       if (found.has(name)) throw new SafetensorsError(`tensor ${name} appears in both ${found.get(name)!.file} and ${basename(file)}`);
       found.set(name, { entry, file: basename(file) });
     }

@@ -1,0 +1,128 @@
+// Reading a Qwen2.5-VL folder exactly as published on Hugging Face: config.json, model.safetensors or shards listed
+// in model.safetensors.index.json (BF16/F16/F32), tokenizer.json + tokenizer_config.json, the chat template
+// (chat_template.json or tokenizer_config.json), preprocessor_config.json and generation_config.json. Everything is
+// checked against config.json before anything is kept; errors name the file and the tensor or field.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadWeights, SafetensorsError, type WeightMap } from '../../runtime/safetensors';
+import { TextTokenizer } from '../../tiny/tokenizer';
+import { expectedTensorShapes, parseQwen25VlConfig, type Qwen25VlConfig } from './config';
+import { PreprocessorConfigSchema, type PreprocessorConfig } from './preprocess';
+
+export interface Qwen25VlFolder {
+  dir: string;
+  config: Qwen25VlConfig;
+  weights: WeightMap;
+  tokenizer: TextTokenizer;
+  chatTemplate: string;
+  preprocessor: PreprocessorConfig;
+  generation: { eosTokenIds: number[]; temperature?: number; topP?: number; topK?: number };
+}
+
+export function readJson(dir: string, file: string, required = true): Record<string, unknown> | undefined {
+  const path = join(dir, file);
+  if (!existsSync(path)) {
+    if (required) throw new Error(`${dir}: missing ${file}`);
+    return undefined;
+  }
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** The weight files of a folder; every shard the index names must exist. */
+export function weightFiles(dir: string): string[] {
+  const index = readJson(dir, 'model.safetensors.index.json', false);
+  if (index) {
+    const map = index.weight_map as Record<string, string> | undefined;
+    if (!map || typeof map !== 'object') throw new Error(`${join(dir, 'model.safetensors.index.json')}: no weight_map`);
+    const shards = [...new Set(Object.values(map))];
+    for (const shard of shards) {
+      if (shard.includes('/') || shard.includes('\\')) throw new Error(`${join(dir, 'model.safetensors.index.json')}: shard name ${shard} must be a file in the folder`);
+      if (!existsSync(join(dir, shard))) throw new Error(`${join(dir, 'model.safetensors.index.json')}: names shard ${shard}, which is missing from ${dir}`);
+    }
+    return shards.map((s) => join(dir, s));
+  }
+  if (!existsSync(join(dir, 'model.safetensors'))) throw new Error(`${dir}: no model.safetensors or model.safetensors.index.json`);
+  return [join(dir, 'model.safetensors')];
+}
+
+/** Newer transformers versions save `model.language_model.*` and `model.visual.*`; published folders use the old names. */
+export function publishedName(stored: string): string {
+  if (stored.startsWith('model.language_model.')) return `model.${stored.slice('model.language_model.'.length)}`;
+  if (stored.startsWith('model.visual.')) return stored.slice('model.'.length);
+  return stored;
+}
+
+function checkTokenizer(tok: TextTokenizer, c: Qwen25VlConfig, dir: string): void {
+  const pairs: [string, number, string][] = [
+    ['<|image_pad|>', c.tokens.image_token_id, 'image_token_id'],
+    ['<|vision_start|>', c.tokens.vision_start_token_id, 'vision_start_token_id'],
+    ['<|vision_end|>', c.tokens.vision_end_token_id, 'vision_end_token_id'],
+  ];
+  for (const [token, id, field] of pairs) {
+    const got = tok.tokenId(token);
+    if (got !== id) throw new Error(`${join(dir, 'tokenizer.json')}: ${token} has id ${got ?? 'none'} but config.json's ${field} is ${id}`);
+  }
+}
+
+function readChatTemplate(dir: string, tokenizerConfig: Record<string, unknown>): string {
+  const own = readJson(dir, 'chat_template.json', false);
+  const template = own?.chat_template ?? tokenizerConfig.chat_template;
+  if (typeof template !== 'string' || !template)
+    throw new Error(`${dir}: no chat template (chat_template.json or tokenizer_config.json's chat_template)`);
+  return template;
+}
+
+function readPreprocessor(dir: string, c: Qwen25VlConfig): PreprocessorConfig {
+  const json = readJson(dir, 'preprocessor_config.json');
+  const r = PreprocessorConfigSchema.safeParse(json);
+  if (!r.success) throw new Error(`${join(dir, 'preprocessor_config.json')}: ${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message}`);
+  const p = r.data;
+  const v = c.vision;
+  const checks: [boolean, string][] = [
+    [p.patch_size === v.patch_size, `patch_size ${p.patch_size} disagrees with config.json's vision_config.patch_size ${v.patch_size}`],
+    [p.merge_size === v.spatial_merge_size, `merge_size ${p.merge_size} disagrees with vision_config.spatial_merge_size ${v.spatial_merge_size}`],
+    [p.temporal_patch_size === v.temporal_patch_size, `temporal_patch_size ${p.temporal_patch_size} disagrees with vision_config.temporal_patch_size ${v.temporal_patch_size}`],
+    [p.min_pixels <= p.max_pixels, `min_pixels ${p.min_pixels} exceeds max_pixels ${p.max_pixels}`],
+  ];
+  for (const [ok, message] of checks) if (!ok) throw new Error(`${join(dir, 'preprocessor_config.json')}: ${message}`);
+  return p;
+}
+
+/** Everything but the weights: cheap checks that run before the (large) weights are read. */
+export function readQwen25VlMeta(dir: string) {
+  const config = parseQwen25VlConfig(readJson(dir, 'config.json'), join(dir, 'config.json'));
+  const tokenizerJson = readJson(dir, 'tokenizer.json')!;
+  const tokenizerConfig = readJson(dir, 'tokenizer_config.json')!;
+  const tokenizer = new TextTokenizer({ tokenizer: tokenizerJson, config: tokenizerConfig });
+  checkTokenizer(tokenizer, config, dir);
+  const chatTemplate = readChatTemplate(dir, tokenizerConfig);
+  const preprocessor = readPreprocessor(dir, config);
+  const gen = readJson(dir, 'generation_config.json', false) ?? {};
+  const eos = gen.eos_token_id ?? config.tokens.eos_token_id ?? tokenizer.ids.eos;
+  const generation = {
+    eosTokenIds: (Array.isArray(eos) ? eos : [eos]).map(Number),
+    temperature: typeof gen.temperature === 'number' ? gen.temperature : undefined,
+    topP: typeof gen.top_p === 'number' ? gen.top_p : undefined,
+    topK: typeof gen.top_k === 'number' ? gen.top_k : undefined,
+  };
+  return { config, tokenizer, chatTemplate, preprocessor, generation, files: weightFiles(dir) };
+}
+
+/** Loads a whole folder, all or nothing. */
+export function loadQwen25VlFolder(dir: string): Qwen25VlFolder {
+  const meta = readQwen25VlMeta(dir);
+  let weights: WeightMap;
+  try {
+    weights = loadWeights(meta.files, { expected: expectedTensorShapes(meta.config), rename: publishedName });
+  } catch (e) {
+    if (e instanceof SafetensorsError) throw new Error(`${dir}: ${e.message}`);
+    throw e;
+  }
+  return { dir, config: meta.config, weights, tokenizer: meta.tokenizer, chatTemplate: meta.chatTemplate, preprocessor: meta.preprocessor, generation: meta.generation };
+}
+

@@ -1,0 +1,223 @@
+// Running a loaded Qwen2.5-VL folder: prompt rendering with the model's own chat template, image preprocessing, the
+// vision tower, a prefill over the prompt and greedy decoding against a host-side KV cache. Weights are graph inputs
+// fed from the one copy in memory, so however many graphs (vision, prefill, decode) run, the weights are held once.
+
+import { Template } from '@huggingface/jinja';
+import { emit } from '../../onnx/emit';
+import type { Tensor, TensorData } from '../../graph/tensor';
+import { GraphSession, type DeviceRequest } from '../../runtime/session';
+import { ParamSet } from '../../train/params';
+import { KvCache } from '../../generate/kv-cache';
+import type { Qwen25VlFolder } from './folder';
+import { decodeGraph, pastName, prefillGraph, presentName, visionInputs, visionTower } from './graph';
+import { decoderRotary, multimodalPositions, visionAttentionMasks, visionRotary, type Positions3 } from './positions';
+import { preprocessImageFile, type PreprocessedImage } from './preprocess';
+
+export interface ChatPart {
+  type: 'image' | 'text';
+  text?: string;
+}
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string | ChatPart[];
+}
+
+export interface PreparedPrompt {
+  ids: number[];
+  images: PreprocessedImage[];
+  positions: Positions3;
+}
+
+export interface ProbeResult {
+  input_ids: number[];
+  image_grid_thw: [number, number, number][];
+  position_ids: number[][];
+  logits_last: number[][];
+  greedy: number[];
+  text: string;
+}
+
+const bucket = (n: number, step = 16) => Math.ceil(n / step) * step;
+
+export class Qwen25VlRuntime {
+  private readonly sessions = new Map<string, Promise<GraphSession>>();
+  private readonly template: Template;
+
+  constructor(
+    readonly folder: Qwen25VlFolder,
+    readonly options: { device?: DeviceRequest; threads?: number } = {},
+  ) {
+    this.template = new Template(folder.chatTemplate);
+  }
+
+  get config() {
+    return this.folder.config;
+  }
+
+  /** The model's chat template applied to messages (generation prompt added). */
+  render(messages: readonly ChatMessage[], addGenerationPrompt = true): string {
+    return this.template.render({ messages, add_generation_prompt: addGenerationPrompt, add_vision_id: false });
+  }
+
+  /** Tokenises rendered text and widens each `<|image_pad|>` to the number of merged patches of its image. */
+  expandImagePads(text: string, images: readonly PreprocessedImage[]): number[] {
+    const pad = this.config.tokens.image_token_id;
+    const unit = this.config.vision.spatial_merge_size ** 2;
+    const out: number[] = [];
+    let image = 0;
+    for (const id of this.folder.tokenizer.encode(text)) {
+      if (id !== pad) {
+        out.push(id);
+        continue;
+      }
+      const im = images[image++];
+      if (!im) throw new Error(`the prompt has more image placeholders than the ${images.length} images given`);
+      const [t, h, w] = im.grid;
+      for (let k = 0; k < (t * h * w) / unit; k++) out.push(pad);
+    }
+    if (image !== images.length) throw new Error(`${images.length} images given but the prompt has ${image} image placeholders`);
+    return out;
+  }
+
+  async prepare(messages: readonly ChatMessage[], imageFiles: readonly { bytes: Uint8Array; name: string }[]): Promise<PreparedPrompt> {
+    const images: PreprocessedImage[] = [];
+    for (const f of imageFiles) images.push(await preprocessImageFile(f.bytes, this.folder.preprocessor, f.name));
+    const ids = this.expandImagePads(this.render(messages), images);
+    return { ids, images, positions: multimodalPositions(ids, images.map((i) => i.grid), this.config) };
+  }
+
+  /** A session for a graph whose weights are inputs, built once per key. */
+  private session(key: string, build: (P: ParamSet) => Record<string, Tensor>): Promise<GraphSession> {
+    let s = this.sessions.get(key);
+    if (!s) {
+      const P = new ParamSet(this.folder.weights, { trainable: 'all' });
+      s = GraphSession.create(emit(build(P), { graphName: key }), this.options);
+      this.sessions.set(key, s);
+    }
+    return s;
+  }
+
+  private feeds(session: GraphSession, data: Record<string, TensorData>): Record<string, TensorData> {
+    const out: Record<string, TensorData> = {};
+    for (const spec of session.inputs) {
+      const d = data[spec.name] ?? this.folder.weights.get(spec.name)?.data;
+      if (!d) throw new Error(`no data for graph input ${spec.name}`);
+      out[spec.name] = d;
+    }
+    return out;
+  }
+
+  /** Image-token features [N, D] for the images, concatenated in order. */
+  async imageEmbeds(images: readonly PreprocessedImage[]): Promise<Float32Array> {
+    const grids = images.map((i) => i.grid);
+    const masks = visionAttentionMasks(grids, this.config);
+    const rope = visionRotary(grids, this.config);
+    const patches = masks.patches;
+    const pixels = new Float32Array(images.reduce((n, i) => n + i.pixelValues.length, 0));
+    let at = 0;
+    for (const i of images) {
+      pixels.set(i.pixelValues, at);
+      at += i.pixelValues.length;
+    }
+    const session = await this.session(`vision:${patches}`, (P) => ({ image_embeds: visionTower(P, this.config, visionInputs(this.config, patches)) }));
+    const r = await session.run(this.feeds(session, { pixel_values: pixels, vision_cos: rope.cos, vision_sin: rope.sin, window_mask: masks.window, full_mask: masks.full }));
+    return r.image_embeds as Float32Array;
+  }
+
+  /** Prompt forward for one sequence: logits of the last K positions [K · V] and the keys/values of every position. */
+  async prefill(prompt: PreparedPrompt, logitsLast = 1) {
+    const c = this.config;
+    const T = prompt.ids.length;
+    const imageTokens = prompt.ids.filter((id) => id === c.tokens.image_token_id).length;
+    const embeds = imageTokens > 0 ? await this.imageEmbeds(prompt.images) : undefined;
+    const rope = decoderRotary(prompt.positions.ids, T, c);
+    const imageIndex = new BigInt64Array(T);
+    let row = 0;
+    prompt.ids.forEach((id, t) => {
+      if (id === c.tokens.image_token_id) imageIndex[t] = BigInt(++row);
+    });
+    const key = `prefill:1x${T}:${imageTokens}:${logitsLast}`;
+    const session = await this.session(key, (P) => prefillGraph(P, c, { batch: 1, length: T, imageTokens, logitsLast, cache: true }));
+    const data: Record<string, TensorData> = {
+      input_ids: BigInt64Array.from(prompt.ids, BigInt),
+      attention_mask: new BigInt64Array(T).fill(1n),
+      rope_cos: rope.cos,
+      rope_sin: rope.sin,
+    };
+    if (embeds) Object.assign(data, { image_index: imageIndex, image_embeds: embeds });
+    const r = await session.run(this.feeds(session, data));
+    const L = c.text.num_hidden_layers;
+    return {
+      logits: r.logits as Float32Array,
+      keys: Array.from({ length: L }, (_, l) => r[presentName('k', l)]),
+      values: Array.from({ length: L }, (_, l) => r[presentName('v', l)]),
+    };
+  }
+
+  /** Greedy decoding of `maxNewTokens` tokens (no stop), the first from the prefill's last logits. */
+  async greedy(prompt: PreparedPrompt, maxNewTokens: number, logitsLast = 1): Promise<{ tokens: number[]; logitsLast: Float32Array }> {
+    const c = this.config;
+    const V = c.text.vocab_size;
+    const T = prompt.ids.length;
+    const pre = await this.prefill(prompt, Math.max(1, logitsLast));
+    const lastRow = pre.logits.subarray(pre.logits.length - V);
+    const tokens: number[] = [];
+    if (maxNewTokens <= 0) return { tokens, logitsLast: pre.logits };
+    let next = argmax(lastRow);
+    tokens.push(next);
+    if (maxNewTokens === 1) return { tokens, logitsLast: pre.logits };
+    const cache = new KvCache(c.text.num_hidden_layers, 1, c.text.num_key_value_heads, bucket(T + maxNewTokens), c.headDim);
+    cache.append(pre.keys, pre.values, T);
+    const session = await this.session(`decode:1x${cache.slots}`, (P) => decodeGraph(P, c, { batch: 1, cache: cache.slots }));
+    for (let step = 1; step < maxNewTokens; step++) {
+      const position = prompt.positions.next + step - 1;
+      const pos = new Int32Array([position, position, position]);
+      const rope = decoderRotary(pos, 1, c);
+      const data: Record<string, TensorData> = { input_ids: BigInt64Array.of(BigInt(next)), rope_cos: rope.cos, rope_sin: rope.sin, key_mask: cache.keyMask() };
+      for (let l = 0; l < c.text.num_hidden_layers; l++) {
+        data[pastName('k', l)] = cache.keys[l];
+        data[pastName('v', l)] = cache.values[l];
+      }
+      const r = await session.run(this.feeds(session, data));
+      cache.append(
+        Array.from({ length: c.text.num_hidden_layers }, (_, l) => r[presentName('k', l)]),
+        Array.from({ length: c.text.num_hidden_layers }, (_, l) => r[presentName('v', l)]),
+        1,
+      );
+      next = argmax(r.logits as Float32Array);
+      tokens.push(next);
+    }
+    return { tokens, logitsLast: pre.logits };
+  }
+
+  /** What `searchlab model run` prints: the processor's and the model's view of one image and one prompt. */
+  async probe(image: { bytes: Uint8Array; name: string } | undefined, prompt: string, options: { maxNewTokens?: number; logitsLast?: number } = {}): Promise<ProbeResult> {
+    const content: ChatPart[] = image ? [{ type: 'image' }, { type: 'text', text: prompt }] : [{ type: 'text', text: prompt }];
+    const prepared = await this.prepare([{ role: 'user', content }], image ? [image] : []);
+    const K = options.logitsLast ?? 1;
+    const { tokens, logitsLast } = await this.greedy(prepared, options.maxNewTokens ?? 0, K);
+    const V = this.config.text.vocab_size;
+    const T = prepared.ids.length;
+    const rows: number[][] = [];
+    for (let k = 0; k < K; k++) rows.push(Array.from(logitsLast.subarray(k * V, (k + 1) * V)));
+    return {
+      input_ids: prepared.ids,
+      image_grid_thw: prepared.images.map((i) => i.grid),
+      position_ids: [0, 1, 2].map((s) => Array.from(prepared.positions.ids.subarray(s * T, (s + 1) * T))),
+      logits_last: rows,
+      greedy: tokens,
+      text: this.folder.tokenizer.decode(tokens),
+    };
+  }
+
+  async release(): Promise<void> {
+    for (const s of this.sessions.values()) await (await s).release();
+    this.sessions.clear();
+  }
+}
+
+export function argmax(xs: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < xs.length; i++) if (xs[i] > xs[best]) best = i;
+  return best;
+}

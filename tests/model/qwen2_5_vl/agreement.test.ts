@@ -1,0 +1,141 @@
+// The tiny random Qwen2.5-VL folder, read and run by SearchLab (through `searchlab model run`), against independent
+// references: the image processor in Pillow + numpy, and the model in float64 loops (reference.ts).
+
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modelCommand } from '../../../src/main/cli/commands/model';
+import { loadQwen25VlFolder, type Qwen25VlFolder } from '../../../src/main/model/families/qwen2_5_vl/folder';
+import { preprocessImageFile } from '../../../src/main/model/families/qwen2_5_vl/preprocess';
+import { writeRandomQwen25Vl } from '../../../src/main/model/families/qwen2_5_vl/random';
+import { Qwen25VlRuntime, type ProbeResult } from '../../../src/main/model/families/qwen2_5_vl/runtime';
+import { referenceGreedy, referenceLogits, referenceRopeIndex, referenceVision } from './reference';
+
+const PROCESSOR_REFERENCE = join(__dirname, 'reference_processor.py');
+
+/** A picture with structure at every scale (gradients, a disc, stripes), so resampling and windows matter. */
+async function testImage(path: string, width: number, height: number, seed: number) {
+  const rgb = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      const disc = (x - width / 2) ** 2 + (y - height / 3) ** 2 < (height / 4) ** 2;
+      rgb[i] = disc ? 230 : (x * 255) / width;
+      rgb[i + 1] = ((x + seed * 7) >> 2) % 2 ? 200 : (y * 255) / height;
+      rgb[i + 2] = (x * y + seed * 31) % 251;
+    }
+  await sharp(rgb, { raw: { width, height, channels: 3 } }).png().toFile(path);
+}
+
+function maxRelativeError(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < want.length; i++) {
+    diff = Math.max(diff, Math.abs(got[i] - want[i]));
+    scale = Math.max(scale, Math.abs(want[i]));
+  }
+  return diff / scale;
+}
+
+let dir: string;
+let folder: Qwen25VlFolder;
+let probe: ProbeResult;
+const image = () => join(dir, 'picture.png');
+
+describe('Qwen2.5-VL (tiny random folder) against independent references', () => {
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'searchlab-qwen-'));
+    // std 0.2: decisive logits, so greedy tokens are not decided by float rounding
+    writeRandomQwen25Vl(join(dir, 'model'), { size: 'tiny', dtype: 'bf16', seed: 7, std: 0.2 });
+    await testImage(image(), 150, 100, 1);
+    await testImage(join(dir, 'thumb.png'), 60, 90, 2);
+    folder = loadQwen25VlFolder(join(dir, 'model'));
+    const out: string[] = [];
+    const code = await modelCommand.run(
+      ['run', join(dir, 'model'), '--image', image(), '--prompt', 'Which bird is this?', '--max-new-tokens', '4', '--logits-last', '3', '--device', 'cpu', '--json'],
+      { out: (l) => out.push(l), err: () => undefined, env: {} },
+    );
+    expect(code).toBe(0);
+    probe = JSON.parse(out.join('\n')) as ProbeResult;
+  }, 300_000);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('preprocesses the picture as the published processor does (Pillow + numpy reference)', async () => {
+    const refPath = join(dir, 'pixels.json');
+    execFileSync('/usr/bin/python3', [PROCESSOR_REFERENCE, image(), join(dir, 'model', 'preprocessor_config.json'), refPath]);
+    const ref = JSON.parse(readFileSync(refPath, 'utf8')) as { grid: number[]; shape: number[]; pixel_values: number[] };
+    const ours = await preprocessImageFile(readFileSync(image()), folder.preprocessor);
+    // 150×100 → 140×112: 10 × 8 patches, several 4×4-patch windows, the last ones partial
+    expect(ref.grid).toEqual([1, 8, 10]);
+    expect(ours.grid).toEqual(ref.grid);
+    expect(probe.image_grid_thw).toEqual([ref.grid]);
+    expect(ours.pixelValues.length).toBe(ref.pixel_values.length);
+    let worst = 0;
+    for (let i = 0; i < ref.pixel_values.length; i++) worst = Math.max(worst, Math.abs(ours.pixelValues[i] - ref.pixel_values[i]));
+    expect(worst).toBeLessThan(1e-5);
+  });
+
+  it('renders the model\'s chat template and widens the image placeholder to the merged patches', () => {
+    const tok = folder.tokenizer;
+    const prefix = tok.encode('<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n<|vision_start|>');
+    const suffix = tok.encode('<|vision_end|>Which bird is this?<|im_end|>\n<|im_start|>assistant\n');
+    const expected = [...prefix, ...new Array<number>(20).fill(151655), ...suffix];
+    expect(probe.input_ids).toEqual(expected);
+    expect(prefix.at(-1)).toBe(151652);
+    expect(suffix[0]).toBe(151653);
+  });
+
+  it('gives the reference\'s multimodal position ids (3 × T)', () => {
+    const ref = referenceRopeIndex(probe.input_ids, probe.image_grid_thw, folder.config);
+    expect(probe.position_ids).toEqual(ref.pos);
+    // the image's rows and columns: the first image token sits at (start, start, start), the last at (start, start + 3, start + 4)
+    const first = probe.input_ids.indexOf(151655);
+    expect([0, 1, 2].map((s) => probe.position_ids[s][first + 19] - probe.position_ids[s][first])).toEqual([0, 3, 4]);
+  });
+
+  it('computes the float64 reference\'s logits (relative error < 1e-4) and the same greedy tokens', async () => {
+    const ref = await preprocessImageFile(readFileSync(image()), folder.preprocessor);
+    const features = referenceVision(folder.weights, folder.config, Float64Array.from(ref.pixelValues), [ref.grid]);
+    const { pos } = referenceRopeIndex(probe.input_ids, probe.image_grid_thw, folder.config);
+    const logits = referenceLogits(folder.weights, folder.config, probe.input_ids, pos, features, 3);
+    expect(probe.logits_last.length).toBe(3);
+    logits.forEach((row, k) => expect(maxRelativeError(probe.logits_last[k], row)).toBeLessThan(1e-4));
+    expect(probe.greedy).toEqual(referenceGreedy(folder.weights, folder.config, probe.input_ids, pos, features, 4));
+    expect(probe.text).toBe(folder.tokenizer.decode(probe.greedy));
+  }, 120_000);
+
+  it('places several images in one conversation (a tool result\'s thumbnail after an assistant turn)', async () => {
+    const runtime = new Qwen25VlRuntime(folder, { device: 'cpu' });
+    try {
+      const prepared = await runtime.prepare(
+        [
+          { role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'Name it.' }] },
+          { role: 'assistant', content: '<reason>unsure</reason><search><img></search>' },
+          { role: 'user', content: [{ type: 'text', text: '<information>' }, { type: 'image' }, { type: 'text', text: 'a thrush</information>' }] },
+        ],
+        [
+          { bytes: readFileSync(image()), name: 'picture.png' },
+          { bytes: readFileSync(join(dir, 'thumb.png')), name: 'thumb.png' },
+        ],
+      );
+      const grids = prepared.images.map((i) => i.grid);
+      expect(grids).toEqual([[1, 8, 10], [1, 6, 4]]);
+      const T = prepared.ids.length;
+      const ref = referenceRopeIndex(prepared.ids, grids, folder.config);
+      expect([0, 1, 2].map((s) => Array.from(prepared.positions.ids.subarray(s * T, (s + 1) * T)))).toEqual(ref.pos);
+      const pre = await runtime.prefill(prepared, 2);
+      const feats = prepared.images.map((im) => referenceVision(folder.weights, folder.config, Float64Array.from(im.pixelValues), [im.grid]));
+      const D = folder.config.text.hidden_size;
+      const joined = { rows: feats[0].rows + feats[1].rows, cols: D, d: Float64Array.from([...feats[0].d, ...feats[1].d]) };
+      const want = referenceLogits(folder.weights, folder.config, prepared.ids, ref.pos, joined, 2);
+      const V = folder.config.text.vocab_size;
+      want.forEach((row, k) => expect(maxRelativeError(pre.logits.subarray(k * V, (k + 1) * V), row)).toBeLessThan(1e-4));
+    } finally {
+      await runtime.release();
+    }
+  }, 120_000);
+});
