@@ -1,8 +1,9 @@
 // Reverse-mode differentiation over the graph: walk from the output back to the requested leaves in reverse
 // topological order, applying each primitive's gradient rule and summing cotangents where a tensor fans out.
+// Every op in the table declares a rule or 'none'; an op without one is an error here, never a silent zero.
 
 import { add, cast, constant, expand, zerosLike } from './ops';
-import { PRIMITIVES } from './primitives';
+import { primitiveOf } from './primitives';
 import { allocData, isFloat, type Tensor } from './tensor';
 
 /** Every tensor reachable from `outputs`, inputs before users (ids increase along edges). */
@@ -36,10 +37,13 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], seed?: Tensor): Tenso
     const y = order[k];
     const g = cot.get(y.id);
     if (!g || y.inputs.length === 0) continue;
-    const rule = PRIMITIVES[y.op].grad;
-    if (!rule) continue;
     if (!y.inputs.some((i) => onPath.has(i.id))) continue;
-    const gs = rule(g, y, y.inputs);
+    const { entry, attrs } = primitiveOf(y);
+    if (entry.grad === 'none') continue;
+    if (typeof entry.grad !== 'function') throw new Error(`grad: primitive ${y.op} has no gradient rule (${y})`);
+    const gs = entry.grad(g, y, y.inputs, attrs);
+    if (gs.length !== y.inputs.length)
+      throw new Error(`grad: the rule of ${y.op} gave ${gs.length} cotangents for ${y.inputs.length} inputs (${y})`);
     y.inputs.forEach((x, i) => {
       const gx = gs[i];
       if (!gx || !onPath.has(x.id) || !isFloat(x.dtype)) return;

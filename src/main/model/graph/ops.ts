@@ -1,16 +1,22 @@
 // The public tensor ops: thin wrappers over the primitive table that accept plain numbers as scalars, normalise
 // axes, and skip no-op nodes (a reshape to the same shape, a multiply by one) so that graphs stay small.
 
-import { PRIMITIVES } from './primitives';
-import { check, sameShape, sizeOf, Tensor, toData, type Attrs, type DType, type Shape, type TensorData } from './tensor';
+import { isOp, PRIMITIVES, type AttrsOf, type NoAttrs, type Op, type TensorOf } from './primitives';
+import { check, sameShape, sizeOf, Tensor, toData, type DType, type Shape, type TensorData } from './tensor';
 
 export type Like = Tensor | number;
 
-export function apply(op: string, inputs: readonly Tensor[], attrs: Attrs = {}): Tensor {
-  const prim = PRIMITIVES[op];
+/** The attributes argument of `apply`: required for an op that has attributes, optional for one that has none. */
+type AttrsArg<O extends Op> = NoAttrs extends AttrsOf<O> ? [attrs?: AttrsOf<O>] : [attrs: AttrsOf<O>];
+
+/** A new tensor of a primitive op, its shape and dtype from the op's shape rule. */
+export function apply<O extends Op>(op: O, inputs: readonly Tensor[], ...[attrs]: AttrsArg<O>): TensorOf<O> {
+  const prim = Object.hasOwn(PRIMITIVES, op) ? PRIMITIVES[op] : undefined;
   if (!prim) throw new Error(`unknown primitive ${op}`);
-  const { shape, dtype } = prim.shape(inputs, attrs);
-  return new Tensor(op, inputs, shape, dtype, attrs);
+  // an op without attributes gets an empty object (AttrsArg lets only those leave it out)
+  const given = (attrs ?? {}) as AttrsOf<O>;
+  const { shape, dtype } = prim.shape(inputs, given);
+  return new Tensor(op, inputs, shape, dtype, given) as TensorOf<O>;
 }
 
 // ---- leaves ----
@@ -32,9 +38,7 @@ export function constant(data: TensorData | ArrayLike<number>, shape: Shape, dty
 }
 
 export function scalar(value: number, dtype: DType = 'float32'): Tensor {
-  const t = constant([value], [], dtype);
-  (t.attrs as { scalar?: number }).scalar = value;
-  return t;
+  return apply('const', [], { data: toData(dtype, [value]), shape: [], dtype, scalar: value });
 }
 
 function dtypeOf(d: TensorData): DType {
@@ -49,7 +53,7 @@ function dtypeMatches(d: TensorData, dtype: DType): boolean {
 }
 
 function scalarValue(t: Tensor): number | undefined {
-  return t.op === 'const' ? (t.attrs.scalar as number | undefined) : undefined;
+  return isOp(t, 'const') ? t.attrs.scalar : undefined;
 }
 
 function lift(x: Like, ref: Like): Tensor {
@@ -69,14 +73,14 @@ export function normAxis(axis: number, rank: number): number {
 
 // ---- elementwise ----
 
-export const neg = (x: Tensor) => apply('neg', [x]);
-export const exp = (x: Tensor) => apply('exp', [x]);
-export const log = (x: Tensor) => apply('log', [x]);
-export const sqrt = (x: Tensor) => apply('sqrt', [x]);
-export const recip = (x: Tensor) => apply('recip', [x]);
-export const tanh = (x: Tensor) => apply('tanh', [x]);
-export const sigmoid = (x: Tensor) => apply('sigmoid', [x]);
-export const erf = (x: Tensor) => apply('erf', [x]);
+export const neg = (x: Tensor): Tensor => apply('neg', [x]);
+export const exp = (x: Tensor): Tensor => apply('exp', [x]);
+export const log = (x: Tensor): Tensor => apply('log', [x]);
+export const sqrt = (x: Tensor): Tensor => apply('sqrt', [x]);
+export const recip = (x: Tensor): Tensor => apply('recip', [x]);
+export const tanh = (x: Tensor): Tensor => apply('tanh', [x]);
+export const sigmoid = (x: Tensor): Tensor => apply('sigmoid', [x]);
+export const erf = (x: Tensor): Tensor => apply('erf', [x]);
 
 export function add(a: Like, b: Like): Tensor {
   const [x, y] = pair(a, b);
@@ -100,13 +104,13 @@ export function div(a: Like, b: Like): Tensor {
   if (scalarValue(y) === 1 && y.rank === 0) return x;
   return apply('div', [x, y]);
 }
-export const maximum = (a: Like, b: Like) => apply('maximum', pair(a, b));
-export const minimum = (a: Like, b: Like) => neg(maximum(neg(lift(a, b)), neg(lift(b, a))));
-export const less = (a: Like, b: Like) => apply('less', pair(a, b));
-export const greater = (a: Like, b: Like) => apply('less', pair(b, a));
-export const equal = (a: Like, b: Like) => apply('equal', pair(a, b));
-export const logicalAnd = (a: Tensor, b: Tensor) => apply('and', [a, b]);
-export const logicalNot = (a: Tensor) => apply('not', [a]);
+export const maximum = (a: Like, b: Like): Tensor => apply('maximum', pair(a, b));
+export const minimum = (a: Like, b: Like): Tensor => neg(maximum(neg(lift(a, b)), neg(lift(b, a))));
+export const less = (a: Like, b: Like): Tensor => apply('less', pair(a, b));
+export const greater = (a: Like, b: Like): Tensor => apply('less', pair(b, a));
+export const equal = (a: Like, b: Like): Tensor => apply('equal', pair(a, b));
+export const logicalAnd = (a: Tensor, b: Tensor): Tensor => apply('and', [a, b]);
+export const logicalNot = (a: Tensor): Tensor => apply('not', [a]);
 
 export function where(cond: Tensor, a: Like, b: Like): Tensor {
   const [x, y] = pair(a, b);
@@ -122,7 +126,7 @@ export function zerosLike(g: Tensor): Tensor {
   return scalar(0, g.dtype);
 }
 
-export const square = (x: Tensor) => mul(x, x);
+export const square = (x: Tensor): Tensor => mul(x, x);
 
 // ---- reductions ----
 
@@ -176,7 +180,7 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
 
 // ---- linear algebra ----
 
-export const matmul = (a: Tensor, b: Tensor) => apply('matmul', [a, b]);
+export const matmul = (a: Tensor, b: Tensor): Tensor => apply('matmul', [a, b]);
 
 // ---- movement ----
 
@@ -198,8 +202,8 @@ export function transpose(x: Tensor, perm: readonly number[]): Tensor {
   const p = perm.map((a) => normAxis(a, x.rank));
   if (p.every((a, i) => a === i)) return x;
   // a transpose of a transpose is one transpose (or none)
-  if (x.op === 'transpose') {
-    const inner = x.attrs.perm as number[];
+  if (isOp(x, 'transpose')) {
+    const inner = x.attrs.perm;
     return transpose(x.inputs[0], p.map((i) => inner[i]));
   }
   // (a b)ᵀ = bᵀ aᵀ for matrices: lets onnxruntime fold both transposes into its fused matmul
@@ -260,4 +264,4 @@ export function scatterAdd(indices: Tensor, updates: Tensor, shape: Shape): Tens
   return apply('scatterAdd', [indices, updates], { shape: [...shape] });
 }
 
-export const stopGradient = (x: Tensor) => apply('stopGradient', [x]);
+export const stopGradient = (x: Tensor): Tensor => apply('stopGradient', [x]);

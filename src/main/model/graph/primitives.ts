@@ -1,10 +1,13 @@
-// Every primitive op, with its shape rule and its gradient rule side by side. Everything else (softmax-based
-// losses, norms, attention…) is composed from these in composites.ts and has no gradient code of its own.
+// Every primitive op in one table: its attributes' type, its shape rule, its gradient rule and its ONNX lowering,
+// side by side. Everything else (softmax-based losses, norms, attention…) is composed from these in composites.ts
+// and has no gradient code of its own. The `Op` union and each op's attribute type are derived from the table, so
+// adding an op is one `primitive<Attrs>({…})` entry that the compiler checks (plus its case in gradcheck/cases.ts).
 //
-// A gradient rule receives the output's cotangent `g`, the output `y` and the inputs, and returns one cotangent
-// per input (null where the input is not differentiable). Rules are written with the public ops, so the backward
-// graph is itself made of primitives.
+// A gradient rule receives the output's cotangent `g`, the output `y`, the inputs and the attributes, and returns
+// one cotangent per input (null where the input is not differentiable). Rules are written with the public ops, so
+// the backward graph is itself made of primitives. An op with no gradient says so: `grad: 'none'`.
 
+import type { LoweringContext } from './lowering';
 import {
   cast,
   div,
@@ -29,13 +32,58 @@ import {
   where,
   zerosLike,
 } from './ops';
-import { check, isFloat, sameShape, type Attrs, type DType, type Shape, type Tensor } from './tensor';
+import { allocData, check, isFloat, sameShape, type DType, type Shape, type Tensor, type TensorData } from './tensor';
 
-export interface Primitive {
+export type GradRule<A> = (g: Tensor, y: Tensor, inputs: readonly Tensor[], attrs: A) => (Tensor | null)[];
+/** Writes the op as ONNX nodes; `inputs` are the ONNX names of its inputs. Returns the name holding the result. */
+export type Lowering<A> = (ctx: LoweringContext, inputs: readonly string[], y: Tensor, attrs: A) => string;
+
+export interface Primitive<A> {
   /** Output shape and dtype from the inputs and attributes; throws ShapeError on a mismatch. */
-  shape(inputs: readonly Tensor[], attrs: Attrs): { shape: Shape; dtype: DType };
-  /** Cotangents of the inputs. Absent: the op is not differentiable (its inputs get no gradient). */
-  grad?(g: Tensor, y: Tensor, inputs: readonly Tensor[]): (Tensor | null)[];
+  shape(inputs: readonly Tensor[], attrs: A): { shape: Shape; dtype: DType };
+  /** Cotangents of the inputs, or 'none' for an op that passes no gradient to its inputs. */
+  grad: GradRule<A> | 'none';
+  lower: Lowering<A>;
+}
+
+/** One table entry with its attributes' type; every field is required. */
+export function primitive<A>(entry: Primitive<A>): Primitive<A> {
+  return entry;
+}
+
+/** The attributes of an op that has none. */
+export type NoAttrs = Readonly<Record<string, never>>;
+
+type Reduction = { readonly axes: readonly number[]; readonly keepdims: boolean };
+type Axis = { readonly axis: number };
+
+// ---- lowerings shared by several ops ----
+
+/** One ONNX node of the given type, inputs in order. */
+const onnx =
+  (opType: string): Lowering<unknown> =>
+  (ctx, ins) =>
+    ctx.result(opType, ins);
+
+const reduceOver =
+  (opType: string): Lowering<Reduction> =>
+  (ctx, ins, _y, a) =>
+    ctx.result(opType, ins, [
+      { name: 'axes', kind: 'ints', value: a.axes },
+      { name: 'keepdims', kind: 'int', value: a.keepdims ? 1 : 0 },
+    ]);
+
+const alongAxis =
+  (opType: string): Lowering<Axis> =>
+  (ctx, ins, _y, a) =>
+    ctx.result(opType, ins, [{ name: 'axis', kind: 'int', value: a.axis }]);
+
+/** A scalar of `dtype` holding `value`, as typed-array data. */
+function scalarData(dtype: DType, value: number): TensorData {
+  const data = allocData(dtype, 1);
+  if (data instanceof BigInt64Array) data[0] = BigInt(value);
+  else data[0] = value;
+  return data;
 }
 
 // ---- shape rules ----
@@ -67,58 +115,68 @@ const binary = ([a, b]: readonly Tensor[]) => {
 };
 const compare = (ins: readonly Tensor[]) => ({ shape: binary(ins).shape, dtype: 'bool' as DType });
 
-function reduced(x: Tensor, attrs: Attrs) {
-  const axes = attrs.axes as number[];
-  const keep = attrs.keepdims as boolean;
+function reduced([x]: readonly Tensor[], { axes, keepdims }: Reduction) {
   const shape: number[] = [];
   x.shape.forEach((d, i) => {
     if (!axes.includes(i)) shape.push(d);
-    else if (keep) shape.push(1);
+    else if (keepdims) shape.push(1);
   });
   return { shape, dtype: x.dtype };
 }
 
 /** The shape a reduction's result has with keepdims, for broadcasting it back. */
-function keptShape(x: Tensor, axes: number[]): number[] {
+function keptShape(x: Tensor, axes: readonly number[]): number[] {
   return x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
 }
 
+const elementwise = (opType: string, grad: GradRule<NoAttrs>) =>
+  primitive<NoAttrs>({ shape: floatSame, grad, lower: onnx(opType) });
+const broadcasting = (opType: string, grad: GradRule<NoAttrs>) =>
+  primitive<NoAttrs>({ shape: binary, grad, lower: onnx(opType) });
+const comparison = (opType: string) => primitive<NoAttrs>({ shape: compare, grad: 'none', lower: onnx(opType) });
+
 // ---- the table ----
 
-export const PRIMITIVES: Record<string, Primitive> = {
+const TABLE = {
   // leaves
-  input: { shape: (_, a) => ({ shape: a.shape as Shape, dtype: a.dtype as DType }) },
-  const: { shape: (_, a) => ({ shape: a.shape as Shape, dtype: a.dtype as DType }) },
+  input: primitive<{ readonly name: string; readonly shape: Shape; readonly dtype: DType }>({
+    shape: (_, a) => ({ shape: a.shape, dtype: a.dtype }),
+    grad: 'none',
+    lower: (ctx, _ins, y, a) => ctx.graphInput(a.name, y.shape, y.dtype),
+  }),
+  // `name` is kept in the emitted model (a frozen weight's name); `scalar` marks a lifted number (ops.ts folds it)
+  const: primitive<{ readonly data: TensorData; readonly shape: Shape; readonly dtype: DType; readonly name?: string; readonly scalar?: number }>({
+    shape: (_, a) => ({ shape: a.shape, dtype: a.dtype }),
+    grad: 'none',
+    lower: (ctx, _ins, y, a) => ctx.initializer(a.name ?? 'c', y.dtype, y.shape, a.data, a.name === undefined),
+  }),
 
   // unary
-  neg: { shape: same, grad: (g) => [neg(g)] },
-  exp: { shape: floatSame, grad: (g, y) => [mul(g, y)] },
-  log: { shape: floatSame, grad: (g, _y, [x]) => [div(g, x)] },
-  sqrt: { shape: floatSame, grad: (g, y) => [div(mul(g, 0.5), y)] },
-  recip: { shape: floatSame, grad: (g, y) => [neg(mul(g, mul(y, y)))] },
-  tanh: { shape: floatSame, grad: (g, y) => [mul(g, sub(1, mul(y, y)))] },
-  sigmoid: { shape: floatSame, grad: (g, y) => [mul(g, mul(y, sub(1, y)))] },
-  erf: { shape: floatSame, grad: (g, _y, [x]) => [mul(g, mul(2 / Math.sqrt(Math.PI), exp(neg(mul(x, x)))))] },
+  neg: primitive<NoAttrs>({ shape: same, grad: (g) => [neg(g)], lower: onnx('Neg') }),
+  exp: elementwise('Exp', (g, y) => [mul(g, y)]),
+  log: elementwise('Log', (g, _y, [x]) => [div(g, x)]),
+  sqrt: elementwise('Sqrt', (g, y) => [div(mul(g, 0.5), y)]),
+  recip: elementwise('Reciprocal', (g, y) => [neg(mul(g, mul(y, y)))]),
+  tanh: elementwise('Tanh', (g, y) => [mul(g, sub(1, mul(y, y)))]),
+  sigmoid: elementwise('Sigmoid', (g, y) => [mul(g, mul(y, sub(1, y)))]),
+  erf: elementwise('Erf', (g, _y, [x]) => [mul(g, mul(2 / Math.sqrt(Math.PI), exp(neg(mul(x, x)))))]),
 
   // binary, numpy broadcasting
-  add: { shape: binary, grad: (g, _y, [a, b]) => [sumTo(g, a.shape), sumTo(g, b.shape)] },
-  sub: { shape: binary, grad: (g, _y, [a, b]) => [sumTo(g, a.shape), sumTo(neg(g), b.shape)] },
-  mul: { shape: binary, grad: (g, _y, [a, b]) => [sumTo(mul(g, b), a.shape), sumTo(mul(g, a), b.shape)] },
-  div: { shape: binary, grad: (g, y, [a, b]) => [sumTo(div(g, b), a.shape), sumTo(neg(div(mul(g, y), b)), b.shape)] },
-  maximum: {
-    shape: binary,
-    grad: (g, _y, [a, b]) => {
-      const bWins = less(a, b);
-      const zero = zerosLike(g);
-      return [sumTo(where(bWins, zero, g), a.shape), sumTo(where(bWins, g, zero), b.shape)];
-    },
-  },
-  less: { shape: compare },
-  equal: { shape: compare },
-  and: { shape: compare },
-  not: { shape: ([x]) => ({ shape: x.shape, dtype: 'bool' }) },
+  add: broadcasting('Add', (g, _y, [a, b]) => [sumTo(g, a.shape), sumTo(g, b.shape)]),
+  sub: broadcasting('Sub', (g, _y, [a, b]) => [sumTo(g, a.shape), sumTo(neg(g), b.shape)]),
+  mul: broadcasting('Mul', (g, _y, [a, b]) => [sumTo(mul(g, b), a.shape), sumTo(mul(g, a), b.shape)]),
+  div: broadcasting('Div', (g, y, [a, b]) => [sumTo(div(g, b), a.shape), sumTo(neg(div(mul(g, y), b)), b.shape)]),
+  maximum: broadcasting('Max', (g, _y, [a, b]) => {
+    const bWins = less(a, b);
+    const zero = zerosLike(g);
+    return [sumTo(where(bWins, zero, g), a.shape), sumTo(where(bWins, g, zero), b.shape)];
+  }),
+  less: comparison('Less'),
+  equal: comparison('Equal'),
+  and: comparison('And'),
+  not: primitive<NoAttrs>({ shape: ([x]) => ({ shape: x.shape, dtype: 'bool' }), grad: 'none', lower: onnx('Not') }),
 
-  where: {
+  where: primitive<NoAttrs>({
     shape: ([c, a, b]) => {
       check(c.dtype === 'bool', () => `where: condition must be bool, got ${c}`);
       check(a.dtype === b.dtype, () => `where: dtype mismatch ${a} vs ${b}`);
@@ -128,69 +186,73 @@ export const PRIMITIVES: Record<string, Primitive> = {
       const zero = zerosLike(g);
       return [null, sumTo(where(c, g, zero), a.shape), sumTo(where(c, zero, g), b.shape)];
     },
-  },
-  cast: {
-    shape: ([x], a) => ({ shape: x.shape, dtype: a.to as DType }),
+    lower: onnx('Where'),
+  }),
+  cast: primitive<{ readonly to: DType }>({
+    shape: ([x], a) => ({ shape: x.shape, dtype: a.to }),
     grad: (g, _y, [x]) => [isFloat(x.dtype) ? cast(g, x.dtype) : null],
-  },
+    lower: (ctx, ins, _y, a) => ctx.result('Cast', ins, [{ name: 'to', kind: 'dtype', value: a.to }]),
+  }),
 
   // reductions over `axes` (sorted, non-negative), with or without kept dims
-  sum: {
-    shape: ([x], a) => reduced(x, a),
-    grad: (g, y, [x]) => [expand(reshape(g, keptShape(x, y.attrs.axes as number[])), x.shape)],
-  },
-  max: {
-    shape: ([x], a) => reduced(x, a),
-    grad: (g, y, [x]) => {
-      const axes = y.attrs.axes as number[];
-      const kept = keptShape(x, axes);
+  sum: primitive<Reduction>({
+    shape: reduced,
+    grad: (g, _y, [x], a) => [expand(reshape(g, keptShape(x, a.axes)), x.shape)],
+    // ReduceSum takes its axes as an input from opset 13 on
+    lower: (ctx, [x], _y, a) => ctx.result('ReduceSum', [x, ctx.ints(a.axes)], [{ name: 'keepdims', kind: 'int', value: a.keepdims ? 1 : 0 }]),
+  }),
+  max: primitive<Reduction>({
+    shape: reduced,
+    grad: (g, y, [x], a) => {
+      const kept = keptShape(x, a.axes);
       const hit = cast(equal(x, expand(reshape(y, kept), x.shape)), x.dtype);
-      const share = div(hit, sum(hit, axes, true)); // ties split the gradient
+      const share = div(hit, sum(hit, a.axes, true)); // ties split the gradient
       return [mul(share, expand(reshape(g, kept), x.shape))];
     },
-  },
+    lower: reduceOver('ReduceMax'),
+  }),
 
   // index of the largest value along attrs.axis (dropped); integer output, so no gradient
-  argmax: {
-    shape: ([x], a) => ({ shape: x.shape.filter((_, i) => i !== (a.axis as number)), dtype: 'int64' }),
-  },
+  argmax: primitive<Axis>({
+    shape: ([x], a) => ({ shape: x.shape.filter((_, i) => i !== a.axis), dtype: 'int64' }),
+    grad: 'none',
+    lower: (ctx, ins, _y, a) =>
+      ctx.result('ArgMax', ins, [
+        { name: 'axis', kind: 'int', value: a.axis },
+        { name: 'keepdims', kind: 'int', value: 0 },
+      ]),
+  }),
 
   // mean over `axes` (ReduceMean): a primitive of its own so that ORT can recognise norm patterns
-  mean: {
-    shape: ([x], a) => reduced(x, a),
-    grad: (g, y, [x]) => {
-      const axes = y.attrs.axes as number[];
-      const n = axes.reduce((p, a) => p * x.shape[a], 1);
-      return [div(expand(reshape(g, keptShape(x, axes)), x.shape), n)];
+  mean: primitive<Reduction>({
+    shape: reduced,
+    grad: (g, _y, [x], a) => {
+      const n = a.axes.reduce((p, axis) => p * x.shape[axis], 1);
+      return [div(expand(reshape(g, keptShape(x, a.axes)), x.shape), n)];
     },
-  },
-  // x ** attrs.exponent for a constant exponent
-  pow: {
+    lower: reduceOver('ReduceMean'),
+  }),
+  // x ** exponent for a constant exponent
+  pow: primitive<{ readonly exponent: number }>({
     shape: floatSame,
-    grad: (g, y, [x]) => {
-      const p = y.attrs.exponent as number;
-      return [mul(g, p === 2 ? mul(x, 2) : mul(powConst(x, p - 1), p))];
-    },
-  },
+    grad: (g, _y, [x], { exponent: p }) => [mul(g, p === 2 ? mul(x, 2) : mul(powConst(x, p - 1), p))],
+    lower: (ctx, [x], y, a) => ctx.result('Pow', [x, ctx.initializer('exponent', y.dtype, [], scalarData(y.dtype, a.exponent), true)]),
+  }),
 
   // normalisations along one axis (ONNX has fused kernels; their gradients are short)
-  softmax: {
+  softmax: primitive<Axis>({
     shape: floatSame,
-    grad: (g, y) => {
-      const axis = y.attrs.axis as number;
-      return [mul(y, sub(g, sum(mul(g, y), [axis], true)))];
-    },
-  },
-  logsoftmax: {
+    grad: (g, y, _x, a) => [mul(y, sub(g, sum(mul(g, y), [a.axis], true)))],
+    lower: alongAxis('Softmax'),
+  }),
+  logsoftmax: primitive<Axis>({
     shape: floatSame,
-    grad: (g, y) => {
-      const axis = y.attrs.axis as number;
-      return [sub(g, mul(exp(y), sum(g, [axis], true)))];
-    },
-  },
+    grad: (g, y, _x, a) => [sub(g, mul(exp(y), sum(g, [a.axis], true)))],
+    lower: alongAxis('LogSoftmax'),
+  }),
 
   // [..., n, k] @ [..., k, m] with broadcast batch dims
-  matmul: {
+  matmul: primitive<NoAttrs>({
     shape: ([a, b]) => {
       check(a.rank >= 2 && b.rank >= 2, () => `matmul needs rank >= 2: ${a} @ ${b}`);
       check(a.dtype === b.dtype, () => `matmul dtype mismatch ${a} @ ${b}`);
@@ -210,69 +272,60 @@ export const PRIMITIVES: Record<string, Primitive> = {
       } else gb = sumTo(matmul(swapLast(a), g), b.shape);
       return [ga, gb];
     },
-  },
+    lower: onnx('MatMul'),
+  }),
 
   // movement
-  reshape: {
-    shape: ([x], a) => {
-      const shape = a.shape as number[];
+  reshape: primitive<{ readonly shape: readonly number[] }>({
+    shape: ([x], { shape }) => {
       check(shape.reduce((p, d) => p * d, 1) === x.size, () => `cannot reshape ${x} to [${shape}]`);
       return { shape, dtype: x.dtype };
     },
     grad: (g, _y, [x]) => [reshape(g, x.shape)],
-  },
-  transpose: {
-    shape: ([x], a) => {
-      const perm = a.perm as number[];
+    lower: (ctx, [x], y) => ctx.result('Reshape', [x, ctx.ints(y.shape)]),
+  }),
+  transpose: primitive<{ readonly perm: readonly number[] }>({
+    shape: ([x], { perm }) => {
       check(perm.length === x.rank && [...perm].sort().every((p, i) => p === i), () => `bad perm [${perm}] for ${x}`);
       return { shape: perm.map((p) => x.shape[p]), dtype: x.dtype };
     },
-    grad: (g, y) => {
-      const perm = y.attrs.perm as number[];
-      const inv = perm.map((_, i) => perm.indexOf(i));
-      return [transpose(g, inv)];
-    },
-  },
-  expand: {
-    shape: ([x], a) => {
-      const shape = a.shape as number[];
+    grad: (g, _y, _x, { perm }) => [transpose(g, perm.map((_, i) => perm.indexOf(i)))],
+    lower: (ctx, ins, _y, a) => ctx.result('Transpose', ins, [{ name: 'perm', kind: 'ints', value: a.perm }]),
+  }),
+  expand: primitive<{ readonly shape: readonly number[] }>({
+    shape: ([x], { shape }) => {
       check(sameShape(broadcastShapes(x.shape, shape), shape), () => `cannot expand ${x} to [${shape}]`);
       return { shape, dtype: x.dtype };
     },
     grad: (g, _y, [x]) => [sumTo(g, x.shape)],
-  },
-  slice: {
-    // attrs.starts / attrs.ends: one entry per dim, normalised, step 1
-    shape: ([x], a) => {
-      const starts = a.starts as number[];
-      const ends = a.ends as number[];
+    lower: (ctx, [x], y) => ctx.result('Expand', [x, ctx.ints(y.shape)]),
+  }),
+  // one [start, end) range per dim, normalised, step 1
+  slice: primitive<{ readonly starts: readonly number[]; readonly ends: readonly number[] }>({
+    shape: ([x], { starts, ends }) => {
       check(starts.length === x.rank, () => `slice: need one range per dim of ${x}`);
       starts.forEach((s, i) =>
         check(0 <= s && s <= ends[i] && ends[i] <= x.shape[i], () => `slice [${s}, ${ends[i]}) out of dim ${i} of ${x}`),
       );
       return { shape: starts.map((s, i) => ends[i] - s), dtype: x.dtype };
     },
-    grad: (g, y, [x]) => {
-      const starts = y.attrs.starts as number[];
-      const ends = y.attrs.ends as number[];
-      return [pad(g, starts, ends.map((e, i) => x.shape[i] - e))];
+    grad: (g, _y, [x], { starts, ends }) => [pad(g, starts, ends.map((e, i) => x.shape[i] - e))],
+    lower: (ctx, [data], y, { starts, ends }) => {
+      // only the axes that are cut
+      const x = y.inputs[0];
+      const axes = starts.map((_, i) => i).filter((i) => starts[i] !== 0 || ends[i] !== x.shape[i]);
+      return ctx.result('Slice', [data, ctx.ints(axes.map((i) => starts[i])), ctx.ints(axes.map((i) => ends[i])), ctx.ints(axes)]);
     },
-  },
-  pad: {
-    // zero padding: attrs.before / attrs.after per dim
-    shape: ([x], a) => {
-      const before = a.before as number[];
-      const after = a.after as number[];
-      return { shape: x.shape.map((d, i) => d + before[i] + after[i]), dtype: x.dtype };
-    },
-    grad: (g, y, [x]) => {
-      const before = y.attrs.before as number[];
-      return [slice(g, before, before.map((b, i) => b + x.shape[i]))];
-    },
-  },
-  concat: {
-    shape: (xs, a) => {
-      const axis = a.axis as number;
+  }),
+  // zero padding: `before` / `after` per dim
+  pad: primitive<{ readonly before: readonly number[]; readonly after: readonly number[] }>({
+    shape: ([x], { before, after }) => ({ shape: x.shape.map((d, i) => d + before[i] + after[i]), dtype: x.dtype }),
+    grad: (g, _y, [x], { before }) => [slice(g, before, before.map((b, i) => b + x.shape[i]))],
+    lower: (ctx, [x], y, { before, after }) =>
+      ctx.result('Pad', [x, ctx.ints([...before, ...after]), ctx.initializer('zero', y.dtype, [], allocData(y.dtype, 1), true)]),
+  }),
+  concat: primitive<Axis>({
+    shape: (xs, { axis }) => {
       const first = xs[0];
       for (const x of xs)
         check(
@@ -283,8 +336,7 @@ export const PRIMITIVES: Record<string, Primitive> = {
       shape[axis] = xs.reduce((n, x) => n + x.shape[axis], 0);
       return { shape, dtype: first.dtype };
     },
-    grad: (g, y, xs) => {
-      const axis = y.attrs.axis as number;
+    grad: (g, _y, xs, { axis }) => {
       let offset = 0;
       return xs.map((x) => {
         const starts = x.shape.map((_, i) => (i === axis ? offset : 0));
@@ -293,32 +345,30 @@ export const PRIMITIVES: Record<string, Primitive> = {
         return slice(g, starts, ends);
       });
     },
-  },
+    lower: alongAxis('Concat'),
+  }),
   // data.shape[:axis] + indices.shape + data.shape[axis+1:]
-  gather: {
-    shape: ([data, idx], a) => {
-      const axis = a.axis as number;
+  gather: primitive<Axis>({
+    shape: ([data, idx], { axis }) => {
       check(idx.dtype === 'int64' || idx.dtype === 'int32', () => `gather: indices must be integers, got ${idx}`);
       return { shape: [...data.shape.slice(0, axis), ...idx.shape, ...data.shape.slice(axis + 1)], dtype: data.dtype };
     },
-    grad: (g, y, [data, idx]) => {
-      const axis = y.attrs.axis as number;
+    grad: (g, _y, [data, idx], { axis }) => {
       if (axis === 0) return [scatterAdd(idx, g, data.shape), null];
       // move the gathered axis to the front, scatter, move it back
-      const pre = axis;
       const ni = idx.rank;
-      const perm = [...range(pre, pre + ni), ...range(0, pre), ...range(pre + ni, g.rank)];
+      const perm = [...range(axis, axis + ni), ...range(0, axis), ...range(axis + ni, g.rank)];
       const moved = transpose(g, perm);
       const front = [data.shape[axis], ...data.shape.slice(0, axis), ...data.shape.slice(axis + 1)];
       const scattered = scatterAdd(idx, moved, front);
       const back = [...range(1, axis + 1), 0, ...range(axis + 1, data.rank)];
       return [transpose(scattered, back), null];
     },
-  },
-  // zeros(attrs.shape) with updates[i...] added at row indices[i...]; the adjoint of gather on axis 0
-  scatterAdd: {
-    shape: ([idx, upd], a) => {
-      const shape = a.shape as number[];
+    lower: alongAxis('Gather'),
+  }),
+  // zeros(shape) with updates[i...] added at row indices[i...]; the adjoint of gather on axis 0
+  scatterAdd: primitive<{ readonly shape: readonly number[] }>({
+    shape: ([idx, upd], { shape }) => {
       check(
         sameShape(upd.shape, [...idx.shape, ...shape.slice(1)]),
         () => `scatterAdd: updates ${upd} do not fit indices ${idx} into [${shape}]`,
@@ -326,11 +376,50 @@ export const PRIMITIVES: Record<string, Primitive> = {
       return { shape, dtype: upd.dtype };
     },
     grad: (g, _y, [idx]) => [null, gather(g, idx, 0)],
-  },
+    // ScatterND with reduction 'add' into zeros, the indices as a column of int64 row numbers
+    lower: (ctx, [indices, updates], y) => {
+      const [idx, upd] = y.inputs;
+      const idx64 = idx.dtype === 'int64' ? indices : ctx.temp('Cast', [indices], [{ name: 'to', kind: 'dtype', value: 'int64' }]);
+      const column = ctx.temp('Reshape', [idx64, ctx.ints([...idx.shape, 1])]);
+      const zeros = ctx.temp('ConstantOfShape', [ctx.ints(y.shape)], [
+        { name: 'value', kind: 'tensor', value: { dtype: upd.dtype, dims: [1], data: allocData(upd.dtype, 1) } },
+      ]);
+      return ctx.result('ScatterND', [zeros, column, updates], [{ name: 'reduction', kind: 'string', value: 'add' }]);
+    },
+  }),
 
-  // identity whose input receives no gradient
-  stopGradient: { shape: same },
+  // identity whose input receives no gradient (in ONNX, no node at all: the input's name stands for it)
+  stopGradient: primitive<NoAttrs>({ shape: same, grad: 'none', lower: (_ctx, [x]) => x }),
 };
+
+/** Every primitive op's name. */
+export type Op = keyof typeof TABLE;
+/** The attributes of each op, as its table entry declares them. */
+export type AttrsByOp = { [O in Op]: (typeof TABLE)[O] extends Primitive<infer A> ? A : never };
+export type AttrsOf<O extends Op> = AttrsByOp[O];
+/** A tensor known to be of one op, its attributes typed. */
+export type TensorOf<O extends Op> = Tensor & { readonly op: O; readonly attrs: AttrsOf<O> };
+
+/** The table, typed so that looking up an op gives the entry for that op's attributes. */
+export const PRIMITIVES: { readonly [O in Op]: Primitive<AttrsOf<O>> } = TABLE;
+
+export function isPrimitive(op: string): op is Op {
+  return Object.hasOwn(PRIMITIVES, op);
+}
+
+/** Narrows a tensor to one op, so that its attributes have that op's type. */
+export function isOp<O extends Op>(t: Tensor, op: O): t is TensorOf<O> {
+  return t.op === op;
+}
+
+/**
+ * A tensor's table entry with its attributes, typed alike; throws for an op the table does not hold. Tensors are
+ * made only by `apply`, which checks the attributes against the entry, so the stored attributes are the entry's.
+ */
+export function primitiveOf(t: Tensor): { entry: Primitive<AttrsOf<Op>>; attrs: AttrsOf<Op> } {
+  if (!isPrimitive(t.op)) throw new Error(`unknown primitive ${t.op} (${t}): not in the primitive table`);
+  return { entry: PRIMITIVES[t.op] as Primitive<AttrsOf<Op>>, attrs: t.attrs as AttrsOf<Op> };
+}
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);

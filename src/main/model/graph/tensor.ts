@@ -1,12 +1,17 @@
 // Symbolic tensors: a node of the graph, with its static shape and element type. A graph is whatever is reachable
 // from the tensors you ask for; there is no global graph object. Leaves are named inputs and constants.
+// A tensor's op is one of the primitive table's names and its attributes are that op's: `apply` (ops.ts), the only
+// maker of tensors, checks both against the table at compile time, and `isOp` / `primitiveOf` (primitives.ts) give
+// them back typed. The class itself stays untyped in the op so that the table can refer to it without a cycle.
 
 export type DType = 'float32' | 'float64' | 'int64' | 'int32' | 'bool';
 export type Shape = readonly number[];
 export type TensorData = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array;
-export type Attrs = Readonly<Record<string, unknown>>;
 
 let nextId = 0;
+
+/** Attributes as stored on a tensor; read them typed through `isOp` or `primitiveOf`. */
+export type StoredAttrs = Readonly<Record<string, unknown>>;
 
 export class Tensor {
   /** Creation order: every tensor's inputs have smaller ids, so sorting by id is a topological order. */
@@ -17,7 +22,7 @@ export class Tensor {
     readonly inputs: readonly Tensor[],
     readonly shape: Shape,
     readonly dtype: DType,
-    readonly attrs: Attrs = {},
+    readonly attrs: StoredAttrs,
   ) {}
 
   get rank(): number {

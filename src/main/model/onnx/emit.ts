@@ -1,9 +1,12 @@
-// The last step: a set of named output tensors becomes an ONNX ModelProto (opset 17). This module knows the
-// primitives only as ONNX ops; it knows nothing about gradients. Constants become initializers (large ones may go
-// to an external data file), `input` leaves become graph inputs, and each output is named on the node that
-// produces it (an Identity in front of an output would cost a copy).
+// The last step: a set of named output tensors becomes an ONNX ModelProto (opset 17). Each primitive lowers itself
+// (its `lower` in the primitive table) through the context this module provides; this module knows nothing about
+// gradients nor one op from another. Constants become initializers (large ones may go to an external data file),
+// `input` leaves become graph inputs, and each output is named on the node that produces it (an Identity in front of
+// an output would cost a copy).
 
 import { topoSort } from '../graph/autodiff';
+import type { LoweringContext, OnnxAttribute } from '../graph/lowering';
+import { isOp, primitiveOf } from '../graph/primitives';
 import type { DType, Tensor, TensorData } from '../graph/tensor';
 import { encodeModel, OnnxDataType, type AttributeSpec, type NodeSpec, type TensorProtoSpec, type ValueInfoSpec } from './proto';
 
@@ -39,28 +42,6 @@ export interface EmittedModel {
   opCounts: Record<string, number>;
 }
 
-const UNARY: Record<string, string> = {
-  neg: 'Neg',
-  exp: 'Exp',
-  log: 'Log',
-  sqrt: 'Sqrt',
-  recip: 'Reciprocal',
-  tanh: 'Tanh',
-  sigmoid: 'Sigmoid',
-  erf: 'Erf',
-  not: 'Not',
-  add: 'Add',
-  sub: 'Sub',
-  mul: 'Mul',
-  div: 'Div',
-  maximum: 'Max',
-  less: 'Less',
-  equal: 'Equal',
-  and: 'And',
-  where: 'Where',
-  matmul: 'MatMul',
-};
-
 function bytesOf(data: TensorData): Uint8Array {
   if (data instanceof Uint8Array) return data;
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
@@ -79,7 +60,7 @@ export function emit(outputs: Record<string, Tensor>, options: EmitOptions = {})
   let externalSize = 0;
   let threshold = options.externalThreshold ?? 'auto';
   if (threshold === 'auto') {
-    const constBytes = order.reduce((n, t) => n + (t.op === 'const' ? (t.attrs.data as TensorData).byteLength : 0), 0);
+    const constBytes = order.reduce((n, t) => n + (isOp(t, 'const') ? t.attrs.data.byteLength : 0), 0);
     threshold = constBytes > 2 ** 30 ? 2 ** 20 : Infinity;
   }
   const externalFileName = options.externalFileName ?? 'model.onnx.data';
@@ -121,8 +102,8 @@ export function emit(outputs: Record<string, Tensor>, options: EmitOptions = {})
   for (const n of outNames) used.add(n);
   for (const n of outNames) {
     let t = outputs[n];
-    while (t.op === 'stopGradient') t = t.inputs[0];
-    if (t.op !== 'input' && t.op !== 'const' && !outputOf.has(t.id)) outputOf.set(t.id, n);
+    while (isOp(t, 'stopGradient')) t = t.inputs[0];
+    if (t.inputs.length > 0 && !outputOf.has(t.id)) outputOf.set(t.id, n); // leaves keep their own names
   }
   const counts: Record<string, number> = {};
   const node = (opType: string, ins: string[], outs: string[], attributes?: AttributeSpec[]) => {
@@ -130,123 +111,45 @@ export function emit(outputs: Record<string, Tensor>, options: EmitOptions = {})
     counts[opType] = (counts[opType] ?? 0) + 1;
   };
 
+  const onnxAttribute = (a: OnnxAttribute): AttributeSpec => {
+    if (a.kind === 'dtype') return { name: a.name, kind: 'int', value: OnnxDataType[a.value] };
+    if (a.kind === 'tensor') {
+      const { dtype, dims, data } = a.value;
+      return { name: a.name, kind: 'tensor', value: { name: a.name, dataType: OnnxDataType[dtype], dims, raw: bytesOf(data) } };
+    }
+    return a;
+  };
+  const graphInput = (name: string, shape: readonly number[], dtype: DType): string => {
+    const prior = inputs.find((i) => i.name === name);
+    if (prior) {
+      if (prior.dtype !== dtype || prior.shape.join() !== shape.join()) throw new Error(`two different graph inputs are both named ${name}`);
+      return name;
+    }
+    if (used.has(name)) throw new Error(`graph input name ${name} is already used`);
+    used.add(name);
+    inputs.push({ name, shape: [...shape], dtype });
+    return name;
+  };
+  const lowering = (t: Tensor): LoweringContext => ({
+    result: (opType, ins, attributes) => {
+      const out = outputOf.get(t.id) ?? unique(`t${t.id}_${t.op}`);
+      node(opType, [...ins], [out], attributes?.map(onnxAttribute));
+      return out;
+    },
+    temp: (opType, ins, attributes) => {
+      const out = unique(`t${t.id}_${opType}`);
+      node(opType, [...ins], [out], attributes?.map(onnxAttribute));
+      return out;
+    },
+    ints,
+    initializer: addInitializer,
+    graphInput,
+  });
+
   for (const t of order) {
-    const a = t.attrs;
-    if (t.op === 'input') {
-      const name = a.name as string;
-      const prior = inputs.find((i) => i.name === name);
-      if (prior) {
-        if (prior.dtype !== t.dtype || prior.shape.join() !== t.shape.join())
-          throw new Error(`two different graph inputs are both named ${name}`);
-      } else {
-        if (used.has(name)) throw new Error(`graph input name ${name} is already used`);
-        used.add(name);
-        inputs.push({ name, shape: [...t.shape], dtype: t.dtype });
-      }
-      names.set(t.id, name);
-      continue;
-    }
-    if (t.op === 'const') {
-      const named = a.name as string | undefined;
-      names.set(t.id, addInitializer(named ?? 'c', t.dtype, t.shape, a.data as TensorData, !named));
-      continue;
-    }
+    const { entry, attrs } = primitiveOf(t);
     const ins = t.inputs.map((i) => names.get(i.id)!);
-    if (t.op === 'stopGradient') {
-      names.set(t.id, ins[0]);
-      continue;
-    }
-    const out = outputOf.get(t.id) ?? unique(`t${t.id}_${t.op}`);
-    names.set(t.id, out);
-    const o = [out];
-    switch (t.op) {
-      case 'cast':
-        node('Cast', ins, o, [{ name: 'to', kind: 'int', value: OnnxDataType[a.to as DType] }]);
-        break;
-      case 'sum':
-        node('ReduceSum', [ins[0], ints(a.axes as number[])], o, [{ name: 'keepdims', kind: 'int', value: a.keepdims ? 1 : 0 }]);
-        break;
-      case 'mean':
-        node('ReduceMean', ins, o, [
-          { name: 'axes', kind: 'ints', value: a.axes as number[] },
-          { name: 'keepdims', kind: 'int', value: a.keepdims ? 1 : 0 },
-        ]);
-        break;
-      case 'pow': {
-        const exponent = addInitializer('exponent', t.dtype, [], t.dtype === 'float64' ? Float64Array.of(a.exponent as number) : Float32Array.of(a.exponent as number), true);
-        node('Pow', [ins[0], exponent], o);
-        break;
-      }
-      case 'max':
-        node('ReduceMax', ins, o, [
-          { name: 'axes', kind: 'ints', value: a.axes as number[] },
-          { name: 'keepdims', kind: 'int', value: a.keepdims ? 1 : 0 },
-        ]);
-        break;
-      case 'argmax':
-        node('ArgMax', ins, o, [
-          { name: 'axis', kind: 'int', value: a.axis as number },
-          { name: 'keepdims', kind: 'int', value: 0 },
-        ]);
-        break;
-      case 'softmax':
-      case 'logsoftmax':
-        node(t.op === 'softmax' ? 'Softmax' : 'LogSoftmax', ins, o, [{ name: 'axis', kind: 'int', value: a.axis as number }]);
-        break;
-      case 'reshape':
-        node('Reshape', [ins[0], ints(t.shape)], o);
-        break;
-      case 'expand':
-        node('Expand', [ins[0], ints(t.shape)], o);
-        break;
-      case 'transpose':
-        node('Transpose', ins, o, [{ name: 'perm', kind: 'ints', value: a.perm as number[] }]);
-        break;
-      case 'slice': {
-        const starts = a.starts as number[];
-        const ends = a.ends as number[];
-        const x = t.inputs[0];
-        const axes = starts.map((_, i) => i).filter((i) => starts[i] !== 0 || ends[i] !== x.shape[i]);
-        node('Slice', [ins[0], ints(axes.map((i) => starts[i])), ints(axes.map((i) => ends[i])), ints(axes)], o);
-        break;
-      }
-      case 'pad': {
-        const zero = addInitializer('zero', t.dtype, [], zeroData(t.dtype), true);
-        node('Pad', [ins[0], ints([...(a.before as number[]), ...(a.after as number[])]), zero], o);
-        break;
-      }
-      case 'concat':
-        node('Concat', ins, o, [{ name: 'axis', kind: 'int', value: a.axis as number }]);
-        break;
-      case 'gather':
-        node('Gather', ins, o, [{ name: 'axis', kind: 'int', value: a.axis as number }]);
-        break;
-      case 'scatterAdd': {
-        const [idx, upd] = t.inputs;
-        let idxName = ins[0];
-        if (idx.dtype !== 'int64') {
-          idxName = unique(`t${t.id}_idx64`);
-          node('Cast', [ins[0]], [idxName], [{ name: 'to', kind: 'int', value: OnnxDataType.int64 }]);
-        }
-        const idxCol = unique(`t${t.id}_idxcol`);
-        node('Reshape', [idxName, ints([...idx.shape, 1])], [idxCol]);
-        const zeros = unique(`t${t.id}_zeros`);
-        node('ConstantOfShape', [ints(t.shape)], [zeros], [
-          {
-            name: 'value',
-            kind: 'tensor',
-            value: { name: 'value', dataType: OnnxDataType[upd.dtype], dims: [1], raw: bytesOf(zeroData(upd.dtype, 1)) },
-          },
-        ]);
-        node('ScatterND', [zeros, idxCol, ins[1]], o, [{ name: 'reduction', kind: 'string', value: 'add' }]);
-        break;
-      }
-      default: {
-        const opType = UNARY[t.op];
-        if (!opType) throw new Error(`emit: no ONNX lowering for primitive ${t.op}`);
-        node(opType, ins, o);
-      }
-    }
+    names.set(t.id, entry.lower(lowering(t), ins, t, attrs));
   }
 
   // outputs that are leaves, aliases of other outputs, or pass-throughs need an Identity
@@ -280,19 +183,4 @@ export function emit(outputs: Record<string, Tensor>, options: EmitOptions = {})
     external = { fileName: externalFileName, bytes: buf };
   }
   return { bytes, inputs, outputs: outputs_, external, nodeCount: nodes.length, opCounts: counts };
-}
-
-function zeroData(dtype: DType, n = 1): TensorData {
-  switch (dtype) {
-    case 'float64':
-      return new Float64Array(n);
-    case 'int64':
-      return new BigInt64Array(n);
-    case 'int32':
-      return new Int32Array(n);
-    case 'bool':
-      return new Uint8Array(n);
-    default:
-      return new Float32Array(n);
-  }
 }
