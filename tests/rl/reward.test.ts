@@ -111,9 +111,10 @@ describe('reward specs', () => {
     expect(() => compileExpression('('.repeat(100) + 'score' + ')'.repeat(100), ['score'])).toThrow(/nested too deeply/);
   });
 
-  it('refuses a judge score used where none was recorded', () => {
-    const judged = compileReward({ ...DEFAULT_REWARD_SPEC, expression: 'judge' });
-    expect(() => judged.score({ turns: turns(right), generatedTokens: 1, groundTruth: 'x' })).toThrow(/No value for variable "judge"/);
+  it('refuses a judge score read where none may be recorded, and reads it under has_judge', () => {
+    expect(() => compileReward({ ...DEFAULT_REWARD_SPEC, expression: 'judge' })).toThrow(/"judge" has a value only where has_judge is true/);
+    const judged = compileReward({ ...DEFAULT_REWARD_SPEC, expression: 'has_judge ? judge : score', constants: {} });
+    expect(judged.score({ turns: turns(right), generatedTokens: 1, groundTruth: 'x' }).total).toBe(0);
     expect(judged.score({ turns: turns(right), generatedTokens: 1, groundTruth: 'x', judge: 0.75 }).total).toBe(0.75);
   });
 });

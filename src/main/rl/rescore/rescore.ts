@@ -77,7 +77,13 @@ export async function rescoreRows(rows: readonly RescoreRow[], reward: CompiledR
   const scored: { row: RescoreRow; breakdown: ReturnType<CompiledReward['score']> }[] = [];
   for (let i = 0; i < rows.length; i += CHUNK) {
     for (const r of rows.slice(i, i + CHUNK)) {
-      scored.push({ row: r, breakdown: reward.score({ turns: r.turns.map(toParsed), generatedTokens: r.generatedTokens, groundTruth: r.answer ?? '', candidateAnswers: r.candidateAnswers, need: r.need, step: r.step }) });
+      let breakdown: ReturnType<CompiledReward['score']>;
+      try {
+        breakdown = reward.score({ turns: r.turns.map(toParsed), generatedTokens: r.generatedTokens, groundTruth: r.answer ?? '', candidateAnswers: r.candidateAnswers, need: r.need, step: r.step });
+      } catch (error) {
+        throw new Error(`trajectory ${r.id} (step ${r.step}, group ${r.groupIndex}, sample ${r.sampleIndex}): ${(error as Error).message}`);
+      }
+      scored.push({ row: r, breakdown });
     }
     await new Promise((resolve) => setImmediate(resolve));
   }

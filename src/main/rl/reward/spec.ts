@@ -1,7 +1,8 @@
 // Reward specs: a versioned expression over named variables plus its constants. The default is the method's:
 // reward = (1 − α)·score·(1 − penalty if the answer is correct and any search happened) + α·format.
 import { z } from 'zod';
-import { compileExpression, type CompiledExpression, type Value } from './expression';
+import { compileExpression, parseExpression, type CompiledExpression, type Value } from './expression';
+import { checkDomains, type VariableDomain } from './domain';
 import { exactMatch, goldAnswers, subExactMatch, tokenF1 } from './answers';
 import { formatScore } from './format';
 import type { ParsedTurn } from '../protocol/actions';
@@ -30,7 +31,8 @@ export const REWARD_VARIABLES: Record<string, string> = {
   em: 'exact match after normalisation against the ground truth and candidate answers (0 or 1)',
   subem: 'a gold answer is contained in the prediction (0 or 1)',
   f1: 'token F1 against the best gold answer (0 to 1)',
-  judge: "an LLM judge's score (0 to 1), only where one was recorded",
+  judge: "an LLM judge's score (0 to 1), only where one was recorded: read it under has_judge ? … : …",
+  has_judge: 'true when an LLM judge score was recorded for the trajectory',
   format: '1 when every turn is well formed and the action sequence is a valid shape, else 0',
   searched: 'true when at least one search happened',
   searches: 'number of searches (image + text)',
@@ -40,6 +42,29 @@ export const REWARD_VARIABLES: Record<string, string> = {
   tokens: 'generated tokens over all turns',
   need: "the sample's search-need label: search_free, image_search, text_search, both, unsure or unknown",
   step: 'the training step (for warm-up schedules)',
+};
+
+/** What each variable can hold, for the check before a spec is saved or run (see domain.ts). */
+const count = (hi: number): VariableDomain => ({ type: 'number', lo: 0, hi });
+const unit: VariableDomain = { type: 'number', lo: 0, hi: 1 };
+export const REWARD_VARIABLE_DOMAINS: Record<string, VariableDomain> = {
+  score: unit,
+  em: unit,
+  subem: unit,
+  f1: unit,
+  judge: { ...unit, presentWhen: 'has_judge' },
+  has_judge: { type: 'boolean', lo: 0, hi: 1 },
+  format: unit,
+  searched: { type: 'boolean', lo: 0, hi: 1 },
+  // Counts are bounded by the rollout limits; these bounds are far above any limit a run can set.
+  searches: count(1000),
+  image_searches: count(1000),
+  text_searches: count(1000),
+  // A trajectory has at least the turn that ended it.
+  turns: { type: 'number', lo: 1, hi: 1000 },
+  tokens: count(10_000_000),
+  need: { type: 'string', lo: 0, hi: 0 },
+  step: count(1_000_000_000),
 };
 
 export interface TrajectoryFacts {
@@ -84,7 +109,8 @@ export function trajectoryVariables(facts: TrajectoryFacts, answerMatch: RewardS
     need: facts.need ?? 'unknown',
     step: facts.step ?? 0,
   };
-  if (facts.judge !== undefined && facts.judge !== null) vars.judge = facts.judge;
+  vars.has_judge = facts.judge !== undefined && facts.judge !== null;
+  if (vars.has_judge) vars.judge = facts.judge!;
   return vars;
 }
 
@@ -94,12 +120,16 @@ export interface CompiledReward {
   score(facts: TrajectoryFacts): RewardBreakdown;
 }
 
-/** Validates and compiles a spec; unknown variables, bad syntax and name clashes are refused here. */
+/** Validates and compiles a spec; unknown variables, bad syntax, name clashes and values outside a part's domain are refused here. */
 export function compileReward(input: unknown): CompiledReward {
   const spec = RewardSpec.parse(input);
   const clash = Object.keys(spec.constants).find((name) => name in REWARD_VARIABLES);
   if (clash) throw new Error(`The constant "${clash}" has the name of a variable; rename it`);
-  const expression = compileExpression(spec.expression, [...Object.keys(REWARD_VARIABLES), ...Object.keys(spec.constants)]);
+  const names = [...Object.keys(REWARD_VARIABLES), ...Object.keys(spec.constants)];
+  const expression = compileExpression(spec.expression, names);
+  const domains = new Map(Object.entries(REWARD_VARIABLE_DOMAINS));
+  for (const [name, value] of Object.entries(spec.constants)) domains.set(name, { type: 'number', lo: value, hi: value });
+  checkDomains(parseExpression(spec.expression, names), domains);
   return {
     spec,
     expression,

@@ -90,7 +90,15 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
         sampling: { temperature: config.rollout.temperature, topP: config.rollout.topP },
         seed: config.seed * 100_003 + s,
       });
-      const rewards = trajectories.map((t) => scoreTrajectory(reward, t, s));
+      const rewards = trajectories.map((t) => {
+        try {
+          return scoreTrajectory(reward, t, s);
+        } catch (error) {
+          // A spec that fails on one trajectory pauses the run with the reason; nothing of this step is committed.
+          store.repos.runs.setStatus(runId, 'paused');
+          throw new Error(`Run ${runId} paused: the reward spec failed at step ${s} on group ${t.groupIndex}, sample ${t.sampleIndex}: ${(error as Error).message}`);
+        }
+      });
       const { advantages, zeroVarianceGroups, groups } = batchAdvantages(rewards.map((r) => r.total), config.rollout.groupSize);
       const rolloutSeconds = (performance.now() - started) / 1000;
       const lr = learningRate(s, { ...config.grpo });
