@@ -175,9 +175,10 @@ describe('importing JSONL and CSV', () => {
         { question: 'q3', answer: 'a3', image: `data:image/jpeg;base64,${images[2].toString('base64')}` },
         { question: 'q4', answer: 'a4', image_url: url },
       ]);
-      expect((await cli('import', path.join(dir, 'mixed.jsonl'), '--dataset', 'mixed', '--home', home, '--json')).json()).toEqual({ dataset: 'mixed', imported: 4, rejected: [] });
+      // The image server is on loopback: allowed explicitly (by default such URLs are refused).
+      expect((await cli('import', path.join(dir, 'mixed.jsonl'), '--dataset', 'mixed', '--allow-private-urls', '--home', home, '--json')).json()).toEqual({ dataset: 'mixed', imported: 4, rejected: [] });
       writeJsonl(path.join(dir, 'gone.jsonl'), [{ question: 'q', answer: 'a', image_url: url.replace('four', 'gone') }, { question: 'q2', answer: 'a2', image: 'img/missing.jpg' }]);
-      expect((await cli('import', path.join(dir, 'gone.jsonl'), '--dataset', 'gone', '--home', home, '--json')).json().rejected).toEqual([
+      expect((await cli('import', path.join(dir, 'gone.jsonl'), '--dataset', 'gone', '--allow-private-urls', '--home', home, '--json')).json().rejected).toEqual([
         { file: 'gone.jsonl', row: 1, field: 'image_url', reason: `fetching ${url.replace('four', 'gone')} gave HTTP 404` },
         { file: 'gone.jsonl', row: 2, field: 'image', reason: 'cannot read image file img/missing.jpg (ENOENT)' },
       ]);

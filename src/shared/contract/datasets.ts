@@ -249,6 +249,10 @@ export const DatasetImportParams = z
     /** Files larger than this are refused before reading (bytes). */
     maxBytes: z.number().int().min(1).default(1024 ** 3),
     description: z.string().max(2000).default(''),
+    /** Read image paths outside the imported file's folder (by default they are refused). */
+    allowPathsOutside: z.boolean().optional(),
+    /** Fetch image URLs on loopback, link-local and private addresses (by default they are refused). */
+    allowPrivateUrls: z.boolean().optional(),
   })
   .strict();
 

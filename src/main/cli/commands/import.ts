@@ -9,7 +9,7 @@ import { runJobInForeground } from '../foreground';
 export const importCommand: CliCommand = {
   name: 'import',
   summary: 'Import veRL/HF parquet (a file or a folder of shards), JSONL or CSV as a dataset',
-  usage: 'searchlab import FILE --dataset NAME [--format auto|parquet|jsonl|csv] [--skip-bad] [--max-bytes N] [--home DIR] [--json]',
+  usage: 'searchlab import FILE --dataset NAME [--format auto|parquet|jsonl|csv] [--skip-bad] [--max-bytes N] [--allow-paths-outside] [--allow-private-urls] [--home DIR] [--json]',
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs(args, {
       ...commonOptions,
@@ -17,6 +17,8 @@ export const importCommand: CliCommand = {
       format: { type: 'string', default: 'auto' },
       'skip-bad': { type: 'boolean', default: false },
       'max-bytes': { type: 'string' },
+      'allow-paths-outside': { type: 'boolean', default: false },
+      'allow-private-urls': { type: 'boolean', default: false },
     });
     const [file, ...rest] = positionals;
     if (!file || rest.length) throw new UsageError('import takes exactly one FILE or folder');
@@ -29,7 +31,7 @@ export const importCommand: CliCommand = {
       const job = await runJobInForeground(
         engine,
         'datasets.import',
-        { path: path.resolve(file), dataset: values.dataset, format: format.data, skipBad: values['skip-bad'], ...(maxBytes ? { maxBytes } : {}) }, ctx, values.json);
+        { path: path.resolve(file), dataset: values.dataset, format: format.data, skipBad: values['skip-bad'], allowPathsOutside: values['allow-paths-outside'], allowPrivateUrls: values['allow-private-urls'], ...(maxBytes ? { maxBytes } : {}) }, ctx, values.json);
       if (job.status !== 'succeeded') {
         ctx.err(`searchlab import: ${job.error ?? job.status}`);
         return 1;

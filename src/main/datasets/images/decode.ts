@@ -1,9 +1,9 @@
 // Reading, checking and measuring an image with sharp: a full decode (through the thumbnail) proves the
 // bytes are an image; the thumbnail is what the browsing grid shows.
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import { errorMessage } from '../../platform/errors';
+import { FileAccessError, readFileWithin } from '../../platform/file-access';
+import { fetchPublicUrl } from '../../platform/url-access';
 import { sha256Hex } from '../../storage/repositories/images';
 import type { StagedImage } from '../../storage/repositories/datasets-staging';
 import type { ImageRef } from '../formats/normalize';
@@ -54,23 +54,30 @@ export async function inspectImage(bytes: Uint8Array): Promise<StagedImage> {
   return { sha256: sha256Hex(bytes), bytes, mime, width: meta.width ?? 0, height: meta.height ?? 0, thumb };
 }
 
-/** The bytes an image reference points to. Paths are relative to the imported file's folder. */
-export async function loadImageBytes(ref: ImageRef, baseDir: string): Promise<Uint8Array> {
+/** What an import may read beyond its own folder and the public internet; both off unless the user allows them. */
+export interface ImageAccess {
+  allowPathsOutside?: boolean;
+  allowPrivateUrls?: boolean;
+}
+
+/**
+ * The bytes an image reference points to, under the file-access policy (platform/file-access.ts): paths are
+ * relative to the imported file's folder and stay inside it; URLs are fetched from public addresses only.
+ */
+export async function loadImageBytes(ref: ImageRef, baseDir: string, access: ImageAccess = {}): Promise<Uint8Array> {
   if (ref.kind === 'bytes') return ref.bytes;
   if (ref.kind === 'path') {
-    const file = path.resolve(baseDir, ref.path);
     try {
-      const stat = await fs.stat(file);
-      if (stat.size > MAX_IMAGE_BYTES) throw new ImageError(`image file is ${(stat.size / 1e6).toFixed(0)} MB, over the limit`);
-      return await fs.readFile(file);
+      return await readFileWithin(ref.path, baseDir, { maxBytes: MAX_IMAGE_BYTES, confineTo: access.allowPathsOutside ? null : baseDir, timeoutMs: FETCH_TIMEOUT_MS });
     } catch (error) {
-      if (error instanceof ImageError) throw error;
-      throw new ImageError(`cannot read image file ${ref.path} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`);
+      // A missing file says just its code, as before; a refusal says why.
+      const code = error instanceof FileAccessError ? error.code : undefined;
+      throw new ImageError(`cannot read image file ${ref.path} (${code ?? errorMessage(error)})`);
     }
   }
   let response: Response;
   try {
-    response = await fetch(ref.url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'follow' });
+    response = await fetchPublicUrl(ref.url, { allowPrivate: access.allowPrivateUrls === true, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
   } catch (error) {
     throw new ImageError(`cannot fetch ${ref.url} (${errorMessage(error)})`);
   }

@@ -107,7 +107,7 @@ export async function importDataset(store: Store, home: string, params: ImportPa
           // Many rows share one image file: read and hash each path once.
           const key = row.image.kind === 'path' ? path.resolve(baseDir, row.image.path) : null;
           const known = key ? byPath.get(key) : undefined;
-          const { sha, verdict } = known ?? stageImage(await loadImageBytes(row.image, baseDir));
+          const { sha, verdict } = known ?? stageImage(await loadImageBytes(row.image, baseDir, params));
           if (key && !known) byPath.set(key, { sha, verdict });
           const problem = await verdict;
           return { sha, problem: problem === null ? null : { file: record.file, row: record.row, field: row.image.field, reason: problem } };

@@ -5,6 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { convert } from 'html-to-text';
 import type { CorpusDocInput, CorpusImageInput } from './ingest';
+import { confinedPath, readFileSyncWithin } from '../../platform/file-access';
+
+/** A corpus document larger than this is refused (a JSONL of many documents is one file). */
+const MAX_DOCUMENT_BYTES = 512 * 1024 * 1024;
 
 const docExtensions = new Set(['.md', '.markdown', '.html', '.htm', '.txt', '.jsonl']);
 const imageExtensions = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.bmp', '.tif', '.tiff', '.avif']);
@@ -56,7 +60,7 @@ function markdownImages(rel: string, root: string, fields: Record<string, string
   const out: CorpusImageInput[] = [];
   for (const ref of refs) {
     if (/^[a-z][\w+.-]*:/i.test(ref)) continue; // a remote image (http:, data:): not part of a local corpus
-    const file = path.resolve(dir, decodeURIComponent(ref));
+    const file = confinedPath(decodeURIComponent(ref), dir, { confineTo: root });
     if (!imageExtensions.has(path.extname(file).toLowerCase())) continue;
     if (!fs.existsSync(file)) throw new Error(`${rel}: image ${ref} not found`);
     // The page's name is part of the source: two pages may show the same picture, and each should be found by it.
@@ -152,7 +156,7 @@ export function readCorpusFolder(dir: string): FolderContents {
       skippedFiles.push(rel);
       continue;
     }
-    const text = fs.readFileSync(path.join(root, rel), 'utf8');
+    const text = readFileSyncWithin(rel, root, { maxBytes: MAX_DOCUMENT_BYTES, confineTo: root }).toString('utf8');
     let parsed: CorpusDocInput[];
     if (ext === '.jsonl') parsed = fromJsonl(rel, text, path.dirname(path.join(root, rel)));
     else if (ext === '.html' || ext === '.htm') parsed = [fromHtml(rel, text)];

@@ -2,11 +2,12 @@
 // ingestCorpus(). Images are fingerprinted outside the transaction (sharp is async), then each batch of
 // documents with their images is committed in one transaction. Sources are unique per corpus, so a run that
 // was interrupted resumes where it stopped; the corpus is marked ready only when everything is in.
-import fs from 'node:fs';
 import type { Store } from '../../storage';
 import type { Corpus } from '../../../shared/contract';
 import { describeImage, fingerprint, thumbnail } from './imagehash';
 import { sha256Hex } from '../../storage/repositories/images';
+import { readFileSyncWithin } from '../../platform/file-access';
+import { MAX_IMAGE_BYTES } from '../../datasets/images/decode';
 
 export interface CorpusImageInput {
   /** The image's bytes, or a file to read them from. */
@@ -62,7 +63,7 @@ function loadImage(image: CorpusImageInput, where: string): Uint8Array {
   if (image.bytes) return image.bytes;
   if (!image.path) throw new Error(`${where}: an image has neither bytes nor a path`);
   try {
-    return fs.readFileSync(image.path);
+    return readFileSyncWithin(image.path, process.cwd(), { maxBytes: MAX_IMAGE_BYTES, confineTo: null });
   } catch (error) {
     throw new Error(`${where}: cannot read image ${image.path}: ${(error as Error).message}`);
   }
