@@ -64,8 +64,14 @@ describe('a GRPO loss composed from per-token log-probs', () => {
     // logπ − logπ_old = 100 on the generated tokens: exp(100) overflows float32, and with a negative advantage the
     // unclipped surrogate is the smaller one, so without the clamp the loss is Infinity and the gradient NaN.
     const stale = Float32Array.from({ length: T }, (_, t) => (mask[t] ? logprobs[0][t] - 100 : 0));
-    const trainer = await policy.trainer({ shape: { batch: 1, length: T, images: 0 }, loss: grpoLoss({ clipRatio: 0.2, klCoef: 0, entropyCoef: 0 }), trainable: 'all', optimizer: { lr: 1e-3 } });
-    const result = await trainer.step([seq], { old_logprobs: stale, advantages: Float32Array.from([-1]), loss_mask: mask });
+    const trainer = await policy.trainer({
+      shape: { batch: 1, length: T, images: 0 },
+      loss: grpoLoss({ clipRatio: 0.2, klCoef: 0, entropyCoef: 0 }),
+      trainable: 'all',
+      optimizer: { lr: 1e-3 },
+    });
+    const extra = { old_logprobs: stale, advantages: Float32Array.from([-1]), loss_mask: mask };
+    const result = await trainer.step([seq], extra);
     // The clamped ratio is exp(20) on every generated token: the loss is its token mean, the surrogate's magnitude.
     expect(result.loss).toBeCloseTo(Math.exp(LOG_RATIO_CLAMP), -3);
     expect(Number.isFinite(result.gradNorm)).toBe(true);

@@ -145,7 +145,13 @@ const TABLE = {
     lower: (ctx, _ins, y, a) => ctx.graphInput(a.name, y.shape, y.dtype),
   }),
   // `name` is kept in the emitted model (a frozen weight's name); `scalar` marks a lifted number (ops.ts folds it)
-  const: primitive<{ readonly data: TensorData; readonly shape: Shape; readonly dtype: DType; readonly name?: string; readonly scalar?: number }>({
+  const: primitive<{
+    readonly data: TensorData;
+    readonly shape: Shape;
+    readonly dtype: DType;
+    readonly name?: string;
+    readonly scalar?: number;
+  }>({
     shape: (_, a) => ({ shape: a.shape, dtype: a.dtype }),
     grad: 'none',
     lower: (ctx, _ins, y, a) => ctx.initializer(a.name ?? 'c', y.dtype, y.shape, a.data, a.name === undefined),
@@ -199,7 +205,8 @@ const TABLE = {
     shape: reduced,
     grad: (g, _y, [x], a) => [expand(reshape(g, keptShape(x, a.axes)), x.shape)],
     // ReduceSum takes its axes as an input from opset 13 on
-    lower: (ctx, [x], _y, a) => ctx.result('ReduceSum', [x, ctx.ints(a.axes)], [{ name: 'keepdims', kind: 'int', value: a.keepdims ? 1 : 0 }]),
+    lower: (ctx, [x], _y, a) =>
+      ctx.result('ReduceSum', [x, ctx.ints(a.axes)], [{ name: 'keepdims', kind: 'int', value: a.keepdims ? 1 : 0 }]),
   }),
   max: primitive<Reduction>({
     shape: reduced,
@@ -236,7 +243,8 @@ const TABLE = {
   pow: primitive<{ readonly exponent: number }>({
     shape: floatSame,
     grad: (g, _y, [x], { exponent: p }) => [mul(g, p === 2 ? mul(x, 2) : mul(powConst(x, p - 1), p))],
-    lower: (ctx, [x], y, a) => ctx.result('Pow', [x, ctx.initializer('exponent', y.dtype, [], scalarData(y.dtype, a.exponent), true)]),
+    lower: (ctx, [x], y, a) =>
+      ctx.result('Pow', [x, ctx.initializer('exponent', y.dtype, [], scalarData(y.dtype, a.exponent), true)]),
   }),
 
   // normalisations along one axis (ONNX has fused kernels; their gradients are short)
@@ -314,15 +322,18 @@ const TABLE = {
       // only the axes that are cut
       const x = y.inputs[0];
       const axes = starts.map((_, i) => i).filter((i) => starts[i] !== 0 || ends[i] !== x.shape[i]);
-      return ctx.result('Slice', [data, ctx.ints(axes.map((i) => starts[i])), ctx.ints(axes.map((i) => ends[i])), ctx.ints(axes)]);
+      const [from, to] = [ctx.ints(axes.map((i) => starts[i])), ctx.ints(axes.map((i) => ends[i]))];
+      return ctx.result('Slice', [data, from, to, ctx.ints(axes)]);
     },
   }),
   // zero padding: `before` / `after` per dim
   pad: primitive<{ readonly before: readonly number[]; readonly after: readonly number[] }>({
     shape: ([x], { before, after }) => ({ shape: x.shape.map((d, i) => d + before[i] + after[i]), dtype: x.dtype }),
     grad: (g, _y, [x], { before }) => [slice(g, before, before.map((b, i) => b + x.shape[i]))],
-    lower: (ctx, [x], y, { before, after }) =>
-      ctx.result('Pad', [x, ctx.ints([...before, ...after]), ctx.initializer('zero', y.dtype, [], allocData(y.dtype, 1), true)]),
+    lower: (ctx, [x], y, { before, after }) => {
+      const zero = ctx.initializer('zero', y.dtype, [], allocData(y.dtype, 1), true);
+      return ctx.result('Pad', [x, ctx.ints([...before, ...after]), zero]);
+    },
   }),
   concat: primitive<Axis>({
     shape: (xs, { axis }) => {
@@ -379,7 +390,8 @@ const TABLE = {
     // ScatterND with reduction 'add' into zeros, the indices as a column of int64 row numbers
     lower: (ctx, [indices, updates], y) => {
       const [idx, upd] = y.inputs;
-      const idx64 = idx.dtype === 'int64' ? indices : ctx.temp('Cast', [indices], [{ name: 'to', kind: 'dtype', value: 'int64' }]);
+      const idx64 =
+        idx.dtype === 'int64' ? indices : ctx.temp('Cast', [indices], [{ name: 'to', kind: 'dtype', value: 'int64' }]);
       const column = ctx.temp('Reshape', [idx64, ctx.ints([...idx.shape, 1])]);
       const zeros = ctx.temp('ConstantOfShape', [ctx.ints(y.shape)], [
         { name: 'value', kind: 'tensor', value: { dtype: upd.dtype, dims: [1], data: allocData(upd.dtype, 1) } },

@@ -115,14 +115,16 @@ export function emit(outputs: Record<string, Tensor>, options: EmitOptions = {})
     if (a.kind === 'dtype') return { name: a.name, kind: 'int', value: OnnxDataType[a.value] };
     if (a.kind === 'tensor') {
       const { dtype, dims, data } = a.value;
-      return { name: a.name, kind: 'tensor', value: { name: a.name, dataType: OnnxDataType[dtype], dims, raw: bytesOf(data) } };
+      const value = { name: a.name, dataType: OnnxDataType[dtype], dims, raw: bytesOf(data) };
+      return { name: a.name, kind: 'tensor', value };
     }
     return a;
   };
   const graphInput = (name: string, shape: readonly number[], dtype: DType): string => {
     const prior = inputs.find((i) => i.name === name);
     if (prior) {
-      if (prior.dtype !== dtype || prior.shape.join() !== shape.join()) throw new Error(`two different graph inputs are both named ${name}`);
+      if (prior.dtype !== dtype || prior.shape.join() !== shape.join())
+        throw new Error(`two different graph inputs are both named ${name}`);
       return name;
     }
     if (used.has(name)) throw new Error(`graph input name ${name} is already used`);
