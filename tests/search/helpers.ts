@@ -2,7 +2,12 @@
 import { openStore, type Store } from '../../src/main/storage';
 import { homePaths } from '../../src/main/platform/home';
 import { SearchConfig, type SearchConfigIn } from '../../src/shared/contract';
-import { tempHome } from '../helpers/home';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { removeTempHomes, tempHome } from '../helpers/home';
+import { startFakeServices, type FakeServices, type Route } from './fakes';
+import { createSearchToolbox, type ToolboxOptions } from '../../src/main/search/tools/toolbox';
+import { HttpClient } from '../../src/main/search/web/http';
+import { registerSecret } from '../../src/main/platform/log';
 
 export function freshStore(): { home: string; store: Store } {
   const home = tempHome('searchlab-search-');
@@ -22,3 +27,29 @@ export function webConfig(baseUrl: string, overrides: Partial<SearchConfigIn> = 
 }
 
 export const FAKE_KEY = 'sk-test-SECRET-key-0123456789';
+
+/** A toolbox on a fresh store, pointed at the fakes, with short backoff steps so retries take milliseconds. */
+export function webToolbox(baseUrl: string, overrides: Partial<SearchConfigIn> = {}, extra: Partial<ToolboxOptions> = {}) {
+  const { home, store } = freshStore();
+  registerSecret(FAKE_KEY);
+  const config = webConfig(baseUrl, overrides);
+  const http = new HttpClient({ ...config.reliability, baseDelayMs: 5, maxDelayMs: 50 });
+  const tools = createSearchToolbox({ store, config, key: () => FAKE_KEY, http, ...extra });
+  return { home, store, config, tools };
+}
+
+/** Loopback fakes for a test file: started once, their faults, requests and uploads cleared after each test. */
+export function useFakeServices(): { readonly fakes: FakeServices } {
+  const holder = {} as { fakes: FakeServices };
+  beforeAll(async () => {
+    holder.fakes = await startFakeServices();
+  });
+  afterAll(() => holder.fakes.close());
+  afterEach(() => {
+    for (const route of Object.keys(holder.fakes.faults) as Route[]) holder.fakes.faults[route].length = 0;
+    holder.fakes.requests.length = 0;
+    holder.fakes.uploads.clear();
+    removeTempHomes();
+  });
+  return holder;
+}

@@ -72,15 +72,6 @@ describe('SerpApi Google Lens image search', () => {
     expect(result.results).toEqual([]);
     expect(result.text).toMatch(/no visually matching pages.*own knowledge/);
   });
-
-  it('refuses an image without a public URL with an error for the model and one for the debugger', async () => {
-    const { tools } = toolbox();
-    const result = await tools.imageSearch({ bytes: await colourPng(5) });
-    expect(result.ok).toBe(false);
-    expect(result.text).toMatch(/^Image search failed: .*Reason with your own knowledge/);
-    expect(result.error).toMatch(/image URL/);
-    expect(fakes.requests).toHaveLength(0);
-  });
 });
 
 describe('SerpApi Google text search with Jina Reader and an OpenAI-compatible summariser', () => {

@@ -14,6 +14,7 @@ import { cipherForProcess } from './secrets/sealed-cipher';
 import { LocalSearchEngine } from './local/engine';
 import { describeImage } from './local/imagehash';
 import { HttpClient } from './web/http';
+import { LensUploads } from './web/lens-uploads';
 import { SearchBudget, type BudgetLimits } from './budget';
 import { createSearchToolbox, type SearchToolbox, type ToolboxOptions } from './tools/toolbox';
 import { exportCache, importCache } from './cache/transfer';
@@ -30,6 +31,8 @@ export interface SearchServiceOptions {
 export class SearchService {
   readonly secrets: SecretStore;
   readonly local: LocalSearchEngine;
+  /** Image ids from SerpApi's Image API, reused across this engine's searches while they are valid. */
+  private readonly uploads = new LensUploads();
   private http: { policy: string; client: HttpClient } | null = null;
   /** The budget of searches run by hand (UI panel, CLI), per engine session. Runs bring their own. */
   private handBudget: { limits: string; budget: SearchBudget } | null = null;
@@ -67,6 +70,7 @@ export class SearchService {
       key: (name) => this.secrets.get(name),
       http: this.httpClient(config),
       local: this.local,
+      uploads: this.uploads,
       ...options,
     });
   }
@@ -110,8 +114,9 @@ export class SearchService {
   stats(): CacheStats {
     const config = this.config();
     const rows = this.options.store.repos.searchCache.stats();
+    // SearXNG text searches cost nothing; image searches under it go to SerpApi and are counted there.
     const price = (engine: string) => (engine === 'serpapi' ? config.prices.serpapiSearch : 0);
-    const out: CacheStats = { entries: 0, hits: 0, misses: 0, errors: 0, spent: 0, saved: 0, byTool: {} };
+    const out: CacheStats = { entries: 0, hits: 0, misses: 0, errors: 0, spent: 0, saved: 0, byTool: {}, ...this.options.store.repos.searchCache.health() };
     for (const r of rows) {
       out.entries += r.entries;
       out.hits += r.hits;

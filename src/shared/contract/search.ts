@@ -6,7 +6,8 @@ import { method, NoParams } from './define';
 
 export const SearchTool = z.enum(['image_search', 'text_search']);
 export type SearchTool = z.infer<typeof SearchTool>;
-export const SearchEngineKind = z.enum(['local', 'serpapi']);
+/** local: a corpus on this machine; serpapi: Google and Google Lens through SerpApi; searxng: a self-hosted SearXNG (text). */
+export const SearchEngineKind = z.enum(['local', 'serpapi', 'searxng']);
 export type SearchEngineKind = z.infer<typeof SearchEngineKind>;
 /** live: always call the service and refresh the entry; cache-first: call only on a miss; replay-only: a miss is an error. */
 export const CacheMode = z.enum(['live', 'cache-first', 'replay-only']);
@@ -36,6 +37,19 @@ export const SearchResultItem = z.object({
 });
 export type SearchResultItem = z.infer<typeof SearchResultItem>;
 
+/** A part of a search that failed while the search itself still answered (the model got less than it should). */
+export const DegradedPart = z.enum(['reader', 'summariser', 'thumbnails']);
+export type DegradedPart = z.infer<typeof DegradedPart>;
+export const Degradation = z.object({
+  part: DegradedPart,
+  /** The provider's own message, in full (keys redacted). */
+  message: z.string(),
+  /** How many of the results it affected, of how many. */
+  affected: z.number().int(),
+  of: z.number().int(),
+});
+export type Degradation = z.infer<typeof Degradation>;
+
 /** One tool call as the model and the debugger see it. */
 export const ToolCallResult = z.object({
   tool: SearchTool,
@@ -52,6 +66,8 @@ export const ToolCallResult = z.object({
   error: z.string().nullable(),
   latencyMs: z.number(),
   cost: z.number(),
+  /** Parts that failed (reader, summariser, thumbnails); empty or absent when the result is whole. */
+  degraded: z.array(Degradation).optional(),
 });
 export type ToolCallResult = z.infer<typeof ToolCallResult>;
 
@@ -69,6 +85,8 @@ export const CacheEntrySummary = z.object({
   hits: z.number().int(),
   createdAt: z.number(),
   lastHitAt: z.number().nullable(),
+  /** The parts that failed when the entry was made; a cache-first call refetches such an entry. */
+  degraded: z.array(DegradedPart).default([]),
 });
 export type CacheEntrySummary = z.infer<typeof CacheEntrySummary>;
 
@@ -90,6 +108,12 @@ export const CacheStats = z.object({
   /** Hits × the configured price of a live call of that engine and tool. */
   saved: z.number(),
   byTool: z.record(z.string(), z.object({ entries: z.number().int(), hits: z.number().int(), misses: z.number().int() })),
+  /** Entries made while a part (reader, summariser, thumbnails) failed. */
+  degraded: z.number().int(),
+  /** Images uploaded to SerpApi's Image API for Google Lens. */
+  uploads: z.number().int(),
+  /** Money paid per provider (serpapi, reader, summariser) for the entries in the cache. */
+  byProvider: z.record(z.string(), z.number()),
 });
 export type CacheStats = z.infer<typeof CacheStats>;
 
@@ -122,6 +146,9 @@ export const CorpusIngestParams = z
   .strict();
 
 const Price = z.number().min(0).max(1000);
+/** SerpApi's Google Lens `type`: which matches it returns. */
+export const LensType = z.enum(['all', 'visual_matches', 'exact_matches', 'products']);
+export type LensType = z.infer<typeof LensType>;
 /** Search settings (not secrets). Prices are per call in the user's currency; edit them to match your plan. */
 export const SearchConfig = z.object({
   engine: SearchEngineKind.default('local'),
@@ -134,8 +161,18 @@ export const SearchConfig = z.object({
       baseUrl: z.string().url().default('https://serpapi.com'),
       hl: z.string().max(10).default('en'),
       gl: z.string().max(10).default('us'),
+      /** Google Lens: the country of the search (its own parameter, not gl) and the kind of matches. */
+      country: z.string().max(10).default('us'),
+      lensType: LensType.default('visual_matches'),
     })
-    .default({ baseUrl: 'https://serpapi.com', hl: 'en', gl: 'us' }),
+    .default({ baseUrl: 'https://serpapi.com', hl: 'en', gl: 'us', country: 'us', lensType: 'visual_matches' }),
+  searxng: z
+    .object({
+      baseUrl: z.string().url().default('http://127.0.0.1:8888'),
+      /** SearXNG's language parameter ("all", "en", "en-US"…). */
+      language: z.string().max(20).default('en'),
+    })
+    .default({ baseUrl: 'http://127.0.0.1:8888', language: 'en' }),
   reader: z
     .object({ enabled: z.boolean().default(true), baseUrl: z.string().url().default('https://r.jina.ai'), maxChars: z.number().int().min(500).max(200_000).default(20_000) })
     .default({ enabled: true, baseUrl: 'https://r.jina.ai', maxChars: 20_000 }),
@@ -165,11 +202,15 @@ export const SearchConfig = z.object({
   reliability: z
     .object({
       timeoutMs: z.number().int().min(100).max(600_000).default(30_000),
-      maxRetries: z.number().int().min(0).max(10).default(3),
+      maxRetries: z.number().int().min(0).max(20).default(6),
       concurrency: z.number().int().min(1).max(64).default(8),
       ratePerSecond: z.number().min(0.1).max(1000).default(10),
+      /** First backoff step after a 5xx or network error; it doubles each retry (with full jitter). */
+      baseDelayMs: z.number().int().min(1).max(60_000).default(1000),
+      /** The most one call waits in all between attempts; a rate limit asking for longer fails at once. */
+      backoffCeilingMs: z.number().int().min(0).max(3_600_000).default(60_000),
     })
-    .default({ timeoutMs: 30_000, maxRetries: 3, concurrency: 8, ratePerSecond: 10 }),
+    .default({ timeoutMs: 30_000, maxRetries: 6, concurrency: 8, ratePerSecond: 10, baseDelayMs: 1000, backoffCeilingMs: 60_000 }),
 });
 export type SearchConfig = z.infer<typeof SearchConfig>;
 export type SearchConfigIn = z.input<typeof SearchConfig>;

@@ -17,7 +17,7 @@ export function searchRolloutTools(
   const toolbox = service.toolbox(options);
   const config = service.config();
   return {
-    imageSearch: async (sample) => asShownToModel(await toolbox.imageSearch({ bytes: sample.image }), options),
+    imageSearch: async (sample) => asShownToModel(await toolbox.imageSearch({ bytes: sample.image, url: sample.imageUrl }), options),
     textSearch: async (query) => asShownToModel(await toolbox.textSearch(query), options),
     image: (sha) => storedImage(store, sha),
     settings: { engine: options.engine ?? config.engine, corpus: options.corpus === undefined ? config.corpus : options.corpus, thumbnails: options.thumbnails ?? true, links: options.links ?? true },
@@ -39,6 +39,7 @@ export function datasetSamples(store: Store, datasetId: number, split: string | 
       sampleId: r.id,
       question: r.question,
       image: storedImage(store, r.imageSha256),
+      imageUrl: r.imageUrl,
       groundTruth: r.answer,
       candidateAnswers: r.candidateAnswers,
       need: r.need,

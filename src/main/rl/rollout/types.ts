@@ -7,6 +7,8 @@ export interface RolloutSample {
   sampleId: number | null;
   question: string;
   image: Uint8Array;
+  /** The image's public URL when the dataset has one (its image_urls): Google Lens searches it without an upload. */
+  imageUrl?: string | null;
   groundTruth: string;
   candidateAnswers: string[];
   /** The sample's search-need label, if it has one. */

@@ -34,7 +34,7 @@ export function trainingSamples(store: Store, dataset: string, split: string | n
     const row = rows[order[i % order.length]];
     const image = store.repos.images.get(row.imageSha256);
     if (!image) throw new Error(`Sample ${row.id}: image ${row.imageSha256} is missing from the store`);
-    return { sampleId: row.id, question: row.question, image: image.bytes, groundTruth: row.answer, candidateAnswers: row.candidateAnswers, need: row.need };
+    return { sampleId: row.id, question: row.question, image: image.bytes, imageUrl: row.imageUrl, groundTruth: row.answer, candidateAnswers: row.candidateAnswers, need: row.need };
   };
   return {
     count: rows.length,

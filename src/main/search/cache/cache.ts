@@ -1,8 +1,11 @@
 // Every tool call goes through here. Modes: live (always call the service and refresh the entry),
 // cache-first (call only on a miss), replay-only (a miss is an error: deterministic training and debugging).
 // Concurrent calls with the same key share one service call (a GRPO group searches the same image n times).
-// Failed calls are logged, not cached, so a later call can succeed.
-import type { CacheMode, CacheStatus, SearchResultItem } from '../../../shared/contract';
+// Failed calls are logged, not cached, so a later call can succeed. A degraded result (a reader, summariser or
+// thumbnail failed) is cached marked as such: cache-first calls it again until it comes back whole, and serves
+// the degraded entry only when that call fails; replay-only replays it, still marked.
+import { z } from 'zod';
+import { Degradation, type CacheEntry, type CacheMode, type CacheStatus, type SearchResultItem } from '../../../shared/contract';
 import type { Store } from '../../storage';
 import { redact } from '../../platform/log';
 import type { SearchBudget } from '../budget';
@@ -15,6 +18,8 @@ export interface Produced {
   images: string[];
   results: SearchResultItem[];
   cost: number;
+  /** Parts that failed; stored in the entry's raw response as "degraded". */
+  degraded?: Degradation[];
 }
 
 export interface Served extends Produced {
@@ -48,6 +53,18 @@ export class ProduceError extends Error {
   }
 }
 
+const StoredDegradation = z.object({ degraded: z.array(Degradation) });
+
+/** The failed parts recorded in a cache entry (none for a whole one). */
+export function entryDegradation(raw: unknown): Degradation[] {
+  return StoredDegradation.safeParse(raw).data?.degraded ?? [];
+}
+
+function withDegradation(raw: unknown, degraded: Degradation[] | undefined): unknown {
+  if (!degraded?.length) return raw;
+  return { ...(raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : { response: raw }), degraded };
+}
+
 export class SearchCache {
   private readonly inFlight = new Map<string, Promise<Produced>>();
 
@@ -59,32 +76,51 @@ export class SearchCache {
     const started = performance.now();
     const log = (status: CacheStatus, cost: number) => repo.logCall({ key, tool: identity.tool, engine: identity.engine, status, latencyMs: performance.now() - started, cost });
 
+    const served = (entry: CacheEntry): Served => ({
+      key,
+      status: 'hit',
+      raw: entry.raw,
+      output: entry.output,
+      images: entry.images,
+      results: entry.results,
+      cost: 0,
+      degraded: entryDegradation(entry.raw),
+      latencyMs: performance.now() - started,
+    });
+    let stale: CacheEntry | undefined;
     if (mode !== 'live') {
       const entry = repo.get(key);
-      if (entry) {
+      const degraded = entry ? entryDegradation(entry.raw).length > 0 : false;
+      if (entry && (!degraded || mode === 'replay-only')) {
         // One transaction for both writes: a hit is the hot path of every replayed rollout.
         this.store.db.transaction(() => {
           repo.recordHit(key);
           log('hit', 0);
         })();
-        return { key, status: 'hit', raw: entry.raw, output: entry.output, images: entry.images, results: entry.results, cost: 0, latencyMs: performance.now() - started };
+        return served(entry);
       }
       const shared = this.inFlight.get(key);
       if (shared) {
-        const produced = await shared;
+        const produced = await shared.catch((error) => {
+          if (entry) return null;
+          throw error;
+        });
         repo.recordHit(key);
         log('hit', 0);
-        return { key, status: 'hit', ...produced, cost: 0, latencyMs: performance.now() - started };
+        return produced ? { key, status: 'hit', ...produced, cost: 0, latencyMs: performance.now() - started } : served(entry!);
       }
       if (mode === 'replay-only') {
         log('replay-miss', 0);
         throw new CacheMissError(key);
       }
+      // A degraded entry is called again; if that call cannot be made or fails, the entry is still better than nothing.
+      stale = entry;
     }
 
     const refusal = budget?.refusal(expectedCost);
     if (refusal) {
       log('budget-spent', 0);
+      if (stale) return served(stale);
       throw new BudgetSpentError(refusal);
     }
     const existed = repo.has(key);
@@ -97,6 +133,7 @@ export class SearchCache {
       const cost = error instanceof ProduceError ? error.cost : 0;
       budget?.charge(cost);
       log('error', cost);
+      if (stale) return served(stale);
       throw error;
     } finally {
       this.inFlight.delete(key);
@@ -113,7 +150,7 @@ export class SearchCache {
         params: identity.params,
         mode,
         // A service may echo request parameters; keys registered as secrets never reach the cache or exports.
-        raw: JSON.parse(redact(JSON.stringify(produced.raw ?? null))),
+        raw: JSON.parse(redact(JSON.stringify(withDegradation(produced.raw ?? null, produced.degraded)))),
         output: produced.output,
         images: produced.images,
         results: produced.results,

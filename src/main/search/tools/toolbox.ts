@@ -1,7 +1,9 @@
 // The one tool interface rollouts use: imageSearch(the question's image) and textSearch(query), each returning
 // what the model sees (text, plus thumbnails for image search) and the raw results for the debugger. Every call
-// goes through the cache; engines are the local corpus or SerpApi (+ Jina Reader + a summariser).
-import type { CacheMode, SearchConfig, SearchEngineKind, SearchResultItem, SearchTool, ToolCallResult } from '../../../shared/contract';
+// goes through the cache. Engines: the local corpus; SerpApi (Google Lens for images, uploading local images
+// through its Image API; Google for text); SearXNG for text (images then go to SerpApi's Lens, as SearXNG has no
+// reverse image search). Web text hits go through the reader and summariser chain (web-pages.ts).
+import type { CacheMode, Degradation, SearchConfig, SearchEngineKind, SearchResultItem, SearchTool, ToolCallResult } from '../../../shared/contract';
 import type { Store } from '../../storage';
 import { sha256Hex } from '../../storage/repositories/images';
 import { errorMessage } from '../../platform/errors';
@@ -12,17 +14,22 @@ import type { SearchBudget } from '../budget';
 import { LocalSearchEngine } from '../local/engine';
 import { FINGERPRINT_VERSION, describeImage, thumbnail } from '../local/imagehash';
 import { HttpClient, SearchServiceError } from '../web/http';
-import { SerpApiClient } from '../web/serpapi';
+import { SerpApiClient, type LensImage } from '../web/serpapi';
+import { SearxngClient } from '../web/searxng';
+import { LensUploads } from '../web/lens-uploads';
 import { JinaReader } from '../web/jina';
 import { OpenAiSummariser } from '../web/openai';
 import { ExtractiveSummariser, localModelSummariser, type Summariser } from '../summarise';
 import { formatImageResults, formatTextResults, formatToolError, type ToolFailure } from './format';
+import { ProviderGate } from './provider-gate';
+import { DegradationLog } from './degradation';
+import { enrichPages, type PageHit } from './web-pages';
 
 const log = logger('search');
 
 export interface SearchImageInput {
   bytes: Uint8Array;
-  /** A public URL of the same image; SerpApi's Google Lens needs one. */
+  /** A public URL of the same image (a dataset's image_url): Google Lens then searches it without an upload. */
   url?: string | null;
 }
 
@@ -40,9 +47,10 @@ export interface ToolboxOptions {
   corpus?: string | null;
   mode?: CacheMode;
   budget?: SearchBudget;
-  /** Share these across toolboxes to share the rate limit, concurrency cap and image index. */
+  /** Share these across toolboxes to share the rate limit, concurrency cap, image index and uploaded image ids. */
   http?: HttpClient;
   local?: LocalSearchEngine;
+  uploads?: LensUploads;
   summariser?: Summariser;
 }
 
@@ -58,6 +66,11 @@ function failureOf(error: unknown): ToolFailure {
   return 'bad-input';
 }
 
+/** SerpApi answers an image_id it no longer knows (expired after ten minutes) with an error naming it. */
+function isStaleImageId(error: unknown): boolean {
+  return error instanceof SearchServiceError && !error.permanent && error.kind === 'http' && /image[_ ]id/i.test(error.message);
+}
+
 export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
   const { store, config } = options;
   const engine = options.engine ?? config.engine;
@@ -65,7 +78,9 @@ export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
   const mode = options.mode ?? config.mode;
   const http = options.http ?? new HttpClient(config.reliability);
   const local = options.local ?? new LocalSearchEngine(store);
+  const uploads = options.uploads ?? new LensUploads();
   const cache = new SearchCache(store);
+  const gate = new ProviderGate((provider, error) => log.warn(`${provider} stopped for these searches: ${redact(error.message)}`));
   let summariser: Summariser | null = options.summariser ?? null;
   const getSummariser = (): Summariser => {
     if (summariser) return summariser;
@@ -78,24 +93,27 @@ export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
   };
   const serpapi = () => {
     const apiKey = options.key('serpapi');
-    if (!apiKey) throw new BadInput('No SerpApi key: set one in Settings → Search, or the SERPAPI_API_KEY environment variable');
-    return new SerpApiClient(http, { baseUrl: config.serpapi.baseUrl, apiKey, hl: config.serpapi.hl, gl: config.serpapi.gl });
+    if (!apiKey) throw new BadInput('No SerpApi key: set one with `searchlab search config set keys.serpapi -`, in Settings → Search, or in the SERPAPI_API_KEY environment variable');
+    const { baseUrl, hl, gl, country, lensType } = config.serpapi;
+    return new SerpApiClient(http, { baseUrl, apiKey, hl, gl, country, lensType });
   };
 
-  async function run(tool: SearchTool, identity: { query: string | null; imageSha256: string | null; params: Record<string, unknown> }, expectedCost: number, produce: () => Promise<Produced>): Promise<ToolCallResult> {
+  async function run(tool: SearchTool, toolEngine: SearchEngineKind, identity: { query: string | null; imageSha256: string | null; params: Record<string, unknown> }, expectedCost: number, produce: () => Promise<Produced>): Promise<ToolCallResult> {
     const started = performance.now();
     try {
-      const served = await cache.call({ tool, engine, ...identity }, mode, produce, options.budget, expectedCost);
-      return { tool, engine, key: served.key, cache: served.status, ok: true, text: served.output, images: served.images, results: served.results, error: null, latencyMs: served.latencyMs, cost: served.cost };
+      const served = await cache.call({ tool, engine: toolEngine, ...identity }, mode, produce, options.budget, expectedCost);
+      const degraded = served.degraded ?? [];
+      if (degraded.length) log.warn(`${tool} via ${toolEngine} answered degraded (${served.status}): ${degraded.map((d) => `${d.part} failed on ${d.affected} of ${d.of}: ${d.message}`).join('; ')}`);
+      return { tool, engine: toolEngine, key: served.key, cache: served.status, ok: true, text: served.output, images: served.images, results: served.results, error: null, latencyMs: served.latencyMs, cost: served.cost, degraded };
     } catch (error) {
       const failure = failureOf(error);
       const message = redact(errorMessage(error));
-      if (failure !== 'not-cached' && failure !== 'budget') log.warn(`${tool} via ${engine} failed: ${message}`);
+      if (failure !== 'not-cached' && failure !== 'budget') log.warn(`${tool} via ${toolEngine} failed: ${message}`);
       const status = failure === 'not-cached' ? 'replay-miss' : failure === 'budget' ? 'budget-spent' : 'error';
       return {
         tool,
-        engine,
-        key: cacheKey({ tool, engine, ...identity }),
+        engine: toolEngine,
+        key: cacheKey({ tool, engine: toolEngine, ...identity }),
         cache: status,
         ok: false,
         text: formatToolError(tool, failure),
@@ -104,6 +122,7 @@ export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
         error: message,
         latencyMs: performance.now() - started,
         cost: error instanceof ProduceError ? error.cost : 0,
+        degraded: [],
       };
     }
   }
@@ -119,6 +138,49 @@ export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
     return storeThumbnail(bytes);
   }
 
+  /** Google Lens on the image: by its public URL when it has one, else by an uploaded image_id (reused while valid). */
+  async function lens(client: SerpApiClient, image: SearchImageInput, key: string, signal?: AbortSignal) {
+    const k = config.imageTopK;
+    if (image.url) return gate.call('serpapi', () => client.lens({ url: image.url! }, k, signal));
+    const byUpload = async (): Promise<LensImage> => {
+      const started = performance.now();
+      const { imageId, uploaded } = await gate.call('serpapi', () => uploads.idFor(image.bytes, (img) => client.uploadImage(img, signal)));
+      if (uploaded) store.repos.searchCache.logCall({ key, tool: 'image_search', engine: 'serpapi', status: 'upload', latencyMs: performance.now() - started, cost: 0 });
+      return { imageId };
+    };
+    try {
+      return await gate.call('serpapi', async () => client.lens(await byUpload(), k, signal));
+    } catch (error) {
+      if (!isStaleImageId(error)) throw error;
+      uploads.forget(image.bytes);
+      return gate.call('serpapi', async () => client.lens(await byUpload(), k, signal));
+    }
+  }
+
+  async function localImageSearch(image: SearchImageInput, imageSha256: string, keepQueryImage: () => Promise<void>): Promise<ToolCallResult> {
+    const k = config.imageTopK;
+    return run('image_search', 'local', { query: null, imageSha256, params: { k, corpus: corpus ?? '*', index: FINGERPRINT_VERSION } }, 0, async () => {
+      await keepQueryImage();
+      let hits;
+      try {
+        hits = await local.searchImage(image.bytes, corpus, k);
+      } catch (error) {
+        throw new BadInput(errorMessage(error));
+      }
+      const results: SearchResultItem[] = hits.map((h, i) => ({
+        rank: i + 1,
+        title: h.title,
+        url: h.url,
+        // For the debugger only; the model sees the thumbnail and the title.
+        snippet: `visual similarity ${Math.round((1 - h.distance) * 100)}%`,
+        summary: null,
+        imageSha256: h.thumbSha256,
+        imageUrl: null,
+      }));
+      return { raw: { engine: 'local', corpus: corpus ?? null, hits: hits.map((h) => ({ title: h.title, url: h.url, distance: h.distance })) }, output: formatImageResults(results), images: hits.map((h) => h.thumbSha256), results, cost: 0 };
+    });
+  }
+
   return {
     async imageSearch(image, signal) {
       const imageSha256 = sha256Hex(image.bytes);
@@ -132,41 +194,24 @@ export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
           throw new BadInput(`The query is not a readable image: ${errorMessage(error)}`);
         }
       };
-      if (engine === 'local') {
-        return run('image_search', { query: null, imageSha256, params: { k, corpus: corpus ?? '*', index: FINGERPRINT_VERSION } }, 0, async () => {
-          await keepQueryImage();
-          let hits;
-          try {
-            hits = await local.searchImage(image.bytes, corpus, k);
-          } catch (error) {
-            throw new BadInput(errorMessage(error));
-          }
-          const results: SearchResultItem[] = hits.map((h, i) => ({
-            rank: i + 1,
-            title: h.title,
-            url: h.url,
-            // For the debugger only; the model sees the thumbnail and the title.
-            snippet: `visual similarity ${Math.round((1 - h.distance) * 100)}%`,
-            summary: null,
-            imageSha256: h.thumbSha256,
-            imageUrl: null,
-          }));
-          return { raw: { engine: 'local', corpus: corpus ?? null, hits: hits.map((h) => ({ title: h.title, url: h.url, distance: h.distance })) }, output: formatImageResults(results), images: hits.map((h) => h.thumbSha256), results, cost: 0 };
-        });
-      }
+      if (engine === 'local') return localImageSearch(image, imageSha256, keepQueryImage);
       const price = config.prices.serpapiSearch;
-      return run('image_search', { query: null, imageSha256, params: { k, hl: config.serpapi.hl, gl: config.serpapi.gl } }, price, async () => {
-        if (!image.url) throw new BadInput("SerpApi's Google Lens searches by image URL and this image has none; give the sample an image URL, or use the local engine");
+      const { hl, gl, country, lensType } = config.serpapi;
+      // Keys made before Lens had its own country and type stay valid for the defaults.
+      const params = { k, hl, gl, ...(country !== gl ? { country } : {}), ...(lensType !== 'visual_matches' ? { type: lensType } : {}) };
+      const identity = { query: null, imageSha256, params };
+      const key = cacheKey({ tool: 'image_search', engine: 'serpapi', ...identity });
+      return run('image_search', 'serpapi', identity, price, async () => {
         await keepQueryImage();
         const client = serpapi();
         let found;
         try {
-          found = await client.lens(image.url, k, signal);
+          found = await lens(client, image, key, signal);
         } catch (error) {
           // SerpApi does not bill failed searches.
           throw new ProduceError(error, 0);
         }
-        const thumbErrors: string[] = [];
+        const degraded = new DegradationLog(found.matches.length);
         const results: SearchResultItem[] = [];
         for (const [i, match] of found.matches.entries()) {
           const source = match.thumbnail ?? match.image ?? null;
@@ -175,17 +220,18 @@ export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
             try {
               sha = await fetchThumbnail(source, signal);
             } catch (error) {
-              thumbErrors.push(`${i + 1}: ${errorMessage(error)}`);
+              degraded.add('thumbnails', error);
             }
           }
           results.push({ rank: i + 1, title: match.title, url: match.link, snippet: match.source ?? null, summary: null, imageSha256: sha, imageUrl: source && !source.startsWith('data:') ? source : null });
         }
         return {
-          raw: { response: found.raw, thumbnailErrors: thumbErrors },
+          raw: { response: found.raw, costs: { serpapi: price } },
           output: formatImageResults(results),
           images: results.flatMap((r) => (r.imageSha256 ? [r.imageSha256] : [])),
           results,
           cost: price,
+          degraded: degraded.list(),
         };
       });
     },
@@ -200,66 +246,55 @@ export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
         }
       })();
       const summariserId = sum instanceof Error ? 'unavailable' : sum.id;
-      const summarise = async (page: { title: string; url: string; text: string }) => {
-        if (sum instanceof Error) throw new BadInput(sum.message);
-        return sum.summarise(query, page, signal);
-      };
+      const reader = config.reader.enabled ? new JinaReader(http, { baseUrl: config.reader.baseUrl, apiKey: options.key('jina'), maxChars: config.reader.maxChars }) : null;
+      const chain = { reader, readerPrice: config.prices.readerPage, summariser: sum, gate };
+      const produced = (raw: Record<string, unknown>, searchCost: { provider: string; cost: number }, pages: Awaited<ReturnType<typeof enrichPages>>): Produced => ({
+        raw: { ...raw, costs: { [searchCost.provider]: searchCost.cost, ...pages.costs } },
+        output: formatTextResults(query, pages.results),
+        images: [],
+        results: pages.results,
+        cost: searchCost.cost + pages.cost,
+        degraded: pages.degraded satisfies Degradation[],
+      });
       if (engine === 'local') {
-        return run('text_search', { query, imageSha256: null, params: { k, corpus: corpus ?? '*', summariser: summariserId } }, 0, async () => {
+        return run('text_search', 'local', { query, imageSha256: null, params: { k, corpus: corpus ?? '*', summariser: summariserId } }, 0, async () => {
           let hits;
           try {
             hits = local.searchText(query, corpus, k);
           } catch (error) {
             throw new BadInput(errorMessage(error));
           }
-          let cost = 0;
-          const results: SearchResultItem[] = [];
-          for (const [i, hit] of hits.entries()) {
-            const summary = await summarise({ title: hit.title, url: hit.url, text: hit.body });
-            cost += summary.cost;
-            results.push({ rank: i + 1, title: hit.title, url: hit.url, snippet: hit.snippet, summary: summary.summary, imageSha256: null, imageUrl: null });
-          }
-          return { raw: { engine: 'local', corpus: corpus ?? null, hits: hits.map((h) => ({ title: h.title, url: h.url, score: h.score, snippet: h.snippet })) }, output: formatTextResults(query, results), images: [], results, cost };
+          const pages = await enrichPages(query, hits.map((h): PageHit => ({ title: h.title, url: h.url, snippet: h.snippet, text: h.body })), { ...chain, reader: null }, signal);
+          return produced({ engine: 'local', corpus: corpus ?? null, hits: hits.map((h) => ({ title: h.title, url: h.url, score: h.score, snippet: h.snippet })) }, { provider: 'local', cost: 0 }, pages);
         });
       }
       const pagePrice = (config.reader.enabled ? config.prices.readerPage : 0) + config.prices.summariserCall;
+      const readerId = config.reader.enabled ? `jina:${config.reader.maxChars}` : 'off';
+      if (engine === 'searxng') {
+        const { baseUrl, language } = config.searxng;
+        return run('text_search', 'searxng', { query, imageSha256: null, params: { k, language, reader: readerId, summariser: summariserId } }, k * pagePrice, async () => {
+          let found;
+          try {
+            found = await gate.call('searxng', () => new SearxngClient(http, { baseUrl, language }).search(query, k, signal));
+          } catch (error) {
+            throw new ProduceError(error, 0);
+          }
+          const pages = await enrichPages(query, found.results.map((r): PageHit => ({ title: r.title, url: r.link, snippet: r.snippet })), chain, signal);
+          return produced({ response: found.raw }, { provider: 'searxng', cost: 0 }, pages);
+        });
+      }
       const expected = config.prices.serpapiSearch + k * pagePrice;
-      const params = { k, hl: config.serpapi.hl, gl: config.serpapi.gl, reader: config.reader.enabled ? `jina:${config.reader.maxChars}` : 'off', summariser: summariserId };
-      return run('text_search', { query, imageSha256: null, params }, expected, async () => {
+      const params = { k, hl: config.serpapi.hl, gl: config.serpapi.gl, reader: readerId, summariser: summariserId };
+      return run('text_search', 'serpapi', { query, imageSha256: null, params }, expected, async () => {
         const client = serpapi();
         let found;
         try {
-          found = await client.google(query, k, signal);
+          found = await gate.call('serpapi', () => client.google(query, k, signal));
         } catch (error) {
           throw new ProduceError(error, 0);
         }
-        let cost = config.prices.serpapiSearch;
-        const reader = config.reader.enabled ? new JinaReader(http, { baseUrl: config.reader.baseUrl, apiKey: options.key('jina'), maxChars: config.reader.maxChars }) : null;
-        const pageErrors: string[] = [];
-        // Pages are read and summarised in parallel; the HTTP client's cap bounds how many at once.
-        const results = await Promise.all(
-          found.results.map(async (r, i): Promise<SearchResultItem> => {
-            let text = r.snippet ?? '';
-            if (reader) {
-              try {
-                text = (await reader.read(r.link, signal)).text || text;
-                cost += config.prices.readerPage;
-              } catch (error) {
-                pageErrors.push(`${i + 1} read: ${errorMessage(error)}`);
-              }
-            }
-            let summary: string | null = null;
-            try {
-              const s = await summarise({ title: r.title, url: r.link, text });
-              summary = s.summary;
-              cost += s.cost;
-            } catch (error) {
-              pageErrors.push(`${i + 1} summary: ${errorMessage(error)}`);
-            }
-            return { rank: i + 1, title: r.title, url: r.link, snippet: r.snippet ?? null, summary, imageSha256: null, imageUrl: null };
-          }),
-        );
-        return { raw: { response: found.raw, pageErrors }, output: formatTextResults(query, results), images: [], results, cost };
+        const pages = await enrichPages(query, found.results.map((r): PageHit => ({ title: r.title, url: r.link, snippet: r.snippet ?? null })), chain, signal);
+        return produced({ response: found.raw }, { provider: 'serpapi', cost: config.prices.serpapiSearch }, pages);
       });
     },
   };

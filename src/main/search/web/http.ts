@@ -1,8 +1,13 @@
-// One HTTP client for every web search service: a per-call timeout, retries with exponential backoff and
-// full jitter on 429, 5xx and network errors (honouring Retry-After), a rate limit (token bucket) and a cap on
-// calls in flight. Errors name the service and the URL without its query string (where keys travel), and are
+// One HTTP client for every web search service: a per-call timeout, retries chosen by cause, a rate limit
+// (token bucket) and a cap on calls in flight. A refused key or a spent quota stops at once with the provider's
+// own message; a rate limit waits as long as the service asks (Retry-After, x-ratelimit-reset-*, "try again in
+// 20s"); 5xx and network errors back off exponentially with full jitter. No call waits longer in all than the
+// backoff ceiling. Errors name the service and the URL without its query string (where keys travel), and are
 // redacted again for any registered secret.
 import { redact } from '../../platform/log';
+import { isQuotaStop, parseRetryAfter, rateLimitWaitMs, readErrorBody } from './failures';
+
+export { parseRetryAfter };
 
 export interface HttpPolicy {
   timeoutMs: number;
@@ -12,11 +17,12 @@ export interface HttpPolicy {
   /** First backoff step; attempt n waits a random time up to base·2^n, capped at maxDelayMs. */
   baseDelayMs?: number;
   maxDelayMs?: number;
-  /** A Retry-After longer than this is not waited for: the call fails instead. */
-  maxRetryAfterMs?: number;
+  /** The most one call waits in all between its attempts; a rate limit asking for longer fails at once. */
+  backoffCeilingMs?: number;
 }
 
-export type HttpErrorKind = 'timeout' | 'network' | 'http' | 'auth' | 'malformed' | 'cancelled';
+/** auth: the key was refused; quota: out of searches or credit. Both are permanent for this key. */
+export type HttpErrorKind = 'timeout' | 'network' | 'http' | 'auth' | 'quota' | 'rate-limit' | 'malformed' | 'cancelled';
 
 export class SearchServiceError extends Error {
   constructor(
@@ -28,6 +34,11 @@ export class SearchServiceError extends Error {
     super(redact(`${service}: ${message}`));
     this.name = 'SearchServiceError';
   }
+
+  /** Calling this service again with the same key cannot succeed until someone changes the key or the plan. */
+  get permanent(): boolean {
+    return this.kind === 'auth' || this.kind === 'quota';
+  }
 }
 
 /** The URL without query or fragment: safe to show, as keys travel in the query. */
@@ -38,15 +49,6 @@ export function safeUrl(url: string): string {
   } catch {
     return '(invalid URL)';
   }
-}
-
-/** Seconds or an HTTP date, as RFC 9110 allows; null when absent or unreadable. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
-  if (!value) return null;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 export interface HttpResponse {
@@ -141,38 +143,46 @@ export class HttpClient {
   }
 
   async request(service: string, url: string, init: RequestInit = {}, signal?: AbortSignal): Promise<HttpResponse> {
-    let lastError: SearchServiceError | null = null;
-    for (let attempt = 0; attempt <= this.policy.maxRetries; attempt++) {
+    const ceiling = this.policy.backoffCeilingMs ?? 60_000;
+    let waited = 0;
+    for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw new SearchServiceError(service, 'cancelled', 'cancelled');
-      let retryAfterMs: number | null = null;
-      let response: HttpResponse | null = null;
+      let failure: SearchServiceError;
+      let askedWaitMs: number | null = null;
       try {
-        response = await this.once(service, url, init, signal);
+        const response = await this.once(service, url, init, signal);
+        if (response.status < 400) return response;
+        ({ failure, askedWaitMs } = this.classify(service, url, response));
       } catch (error) {
         if (!(error instanceof SearchServiceError) || (error.kind !== 'timeout' && error.kind !== 'network')) throw error;
-        lastError = error;
+        failure = error;
       }
-      if (response) {
-        if (response.status < 400) return response;
-        retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-        const detail = describeErrorBody(response.text());
-        if (response.status === 401 || response.status === 403) {
-          throw new SearchServiceError(service, 'auth', `HTTP ${response.status} from ${safeUrl(url)}: the API key was refused${detail}`, response.status);
-        }
-        lastError = new SearchServiceError(service, 'http', `HTTP ${response.status} from ${safeUrl(url)}${detail}`, response.status);
-        if (response.status !== 429 && response.status < 500) throw lastError;
+      const retryable = failure.kind === 'rate-limit' || failure.kind === 'timeout' || failure.kind === 'network' || (failure.kind === 'http' && (failure.status ?? 0) >= 500);
+      if (!retryable) throw failure;
+      const detail = failure.message.replace(`${service}: `, '');
+      if (askedWaitMs !== null && askedWaitMs > ceiling) {
+        throw new SearchServiceError(service, failure.kind, `${detail} (it asks to wait ${Math.ceil(askedWaitMs / 1000)} s, longer than the ${Math.round(ceiling / 1000)} s backoff ceiling)`, failure.status);
       }
-      if (!lastError) throw new Error('unreachable');
-      if (attempt === this.policy.maxRetries) break;
-      const maxRetryAfter = this.policy.maxRetryAfterMs ?? 60_000;
-      if (retryAfterMs !== null && retryAfterMs > maxRetryAfter) {
-        throw new SearchServiceError(service, 'http', `${lastError.message.replace(`${service}: `, '')} (Retry-After ${Math.round(retryAfterMs / 1000)} s is longer than we wait)`, lastError.status);
+      const delayMs = Math.max(askedWaitMs ?? 0, this.backoffMs(attempt));
+      if (attempt >= this.policy.maxRetries || waited + delayMs > ceiling) {
+        throw new SearchServiceError(service, failure.kind, `${detail} (after ${attempt + 1} attempts)`, failure.status);
       }
-      const delayMs = Math.max(retryAfterMs ?? 0, this.backoffMs(attempt));
-      this.options.onRetry?.({ service, attempt: attempt + 1, delayMs, reason: lastError.message });
+      this.options.onRetry?.({ service, attempt: attempt + 1, delayMs, reason: failure.message });
       await this.sleep(delayMs);
+      waited += delayMs;
     }
-    throw new SearchServiceError(service, lastError!.kind, `${lastError!.message.replace(`${service}: `, '')} (after ${this.policy.maxRetries + 1} attempts)`, lastError!.status);
+  }
+
+  /** What an HTTP error status means for this call, with the provider's own message in full. */
+  private classify(service: string, url: string, response: HttpResponse): { failure: SearchServiceError; askedWaitMs: number | null } {
+    const { status } = response;
+    const body = readErrorBody(response.text());
+    const said = body.message ? `: ${body.message}` : '';
+    const where = `HTTP ${status} from ${safeUrl(url)}`;
+    if (status === 401 || status === 403) return { failure: new SearchServiceError(service, 'auth', `${where}: the API key was refused${said}`, status), askedWaitMs: null };
+    if (isQuotaStop(status, body)) return { failure: new SearchServiceError(service, 'quota', `${where}: out of quota or credit${said}`, status), askedWaitMs: null };
+    if (status === 429) return { failure: new SearchServiceError(service, 'rate-limit', `${where}: rate limited${said}`, status), askedWaitMs: rateLimitWaitMs(response.headers, body.message) };
+    return { failure: new SearchServiceError(service, 'http', `${where}${said}`, status), askedWaitMs: status >= 500 ? parseRetryAfter(response.headers.get('retry-after')) : null };
   }
 
   private async once(service: string, url: string, init: RequestInit, signal?: AbortSignal): Promise<HttpResponse> {
@@ -207,17 +217,4 @@ export class HttpClient {
       release();
     }
   }
-}
-
-/** A short excerpt of an error body ("error" field of a JSON body, else its first characters). */
-function describeErrorBody(text: string): string {
-  try {
-    const parsed = JSON.parse(text) as { error?: unknown };
-    if (typeof parsed.error === 'string') return `: ${parsed.error.slice(0, 200)}`;
-    if (parsed.error && typeof (parsed.error as { message?: unknown }).message === 'string') return `: ${(parsed.error as { message: string }).message.slice(0, 200)}`;
-  } catch {
-    // not JSON
-  }
-  const trimmed = text.trim().slice(0, 120);
-  return trimmed ? `: ${trimmed}` : '';
 }

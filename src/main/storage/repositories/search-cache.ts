@@ -19,7 +19,12 @@ interface CacheRow {
   hits: number;
   created_at: number;
   last_hit_at: number | null;
+  /** JSON list of the parts recorded as failed in raw.degraded (computed by SELECT_ROW). */
+  degraded_parts: string;
 }
+
+/** Every column, and the failed parts read out of the raw response's "degraded" list. */
+const SELECT_ROW = `SELECT *, (SELECT json_group_array(json_extract(d.value, '$.part')) FROM json_each(search_cache.raw, '$.degraded') d) AS degraded_parts FROM search_cache`;
 
 export interface NewCacheEntry {
   key: string;
@@ -53,6 +58,7 @@ function toSummary(row: CacheRow): CacheEntrySummary {
     hits: row.hits,
     createdAt: row.created_at,
     lastHitAt: row.last_hit_at,
+    degraded: JSON.parse(row.degraded_parts ?? '[]') as CacheEntrySummary['degraded'],
   };
 }
 
@@ -67,7 +73,7 @@ function toEntry(row: CacheRow): CacheEntry {
 }
 
 export function createSearchCacheRepository(db: Db) {
-  const byKey = db.prepare<[string], CacheRow>('SELECT * FROM search_cache WHERE key = ?');
+  const byKey = db.prepare<[string], CacheRow>(`${SELECT_ROW} WHERE key = ?`);
   const upsert = db.prepare(`INSERT INTO search_cache (key, tool, engine, query, image_sha256, params, raw, output, output_images, results, mode, latency_ms, cost, hits, created_at)
     VALUES (@key, @tool, @engine, @query, @image, @params, @raw, @output, @images, @results, @mode, @latency, @cost, 0, @createdAt)
     ON CONFLICT(key) DO UPDATE SET raw = excluded.raw, output = excluded.output, output_images = excluded.output_images, results = excluded.results,
@@ -109,7 +115,8 @@ export function createSearchCacheRepository(db: Db) {
     recordHit(key: string): void {
       hit.run(Date.now(), key);
     },
-    logCall(call: { key: string; tool: SearchTool; engine: SearchEngineKind; status: CacheStatus; latencyMs: number; cost: number }): void {
+    /** status is a CacheStatus, or "upload" for an image sent to SerpApi's Image API. */
+    logCall(call: { key: string; tool: SearchTool; engine: SearchEngineKind; status: CacheStatus | 'upload'; latencyMs: number; cost: number }): void {
       logCall.run(call.key, call.tool, call.engine, call.status, call.latencyMs, call.cost, Date.now());
     },
     list(filter: { tool?: SearchTool; engine?: SearchEngineKind; mode?: CacheMode; text?: string; limit: number; offset: number }): { entries: CacheEntrySummary[]; total: number } {
@@ -121,12 +128,12 @@ export function createSearchCacheRepository(db: Db) {
       if (filter.text) (where.push("(coalesce(query, '') LIKE ? ESCAPE '\\' OR output LIKE ? ESCAPE '\\')"), args.push(...Array(2).fill(`%${filter.text.replace(/[\\%_]/g, '\\$&')}%`)));
       const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
       const total = (db.prepare(`SELECT count(*) AS n FROM search_cache ${clause}`).get(...args) as { n: number }).n;
-      const rows = db.prepare(`SELECT * FROM search_cache ${clause} ORDER BY created_at DESC, key LIMIT ? OFFSET ?`).all(...args, filter.limit, filter.offset) as CacheRow[];
+      const rows = db.prepare(`${SELECT_ROW} ${clause} ORDER BY created_at DESC, key LIMIT ? OFFSET ?`).all(...args, filter.limit, filter.offset) as CacheRow[];
       return { entries: rows.map(toSummary), total };
     },
     /** Every entry in a stable order, a page at a time (export). */
     page(afterKey: string, limit: number): CacheEntry[] {
-      return (db.prepare('SELECT * FROM search_cache WHERE key > ? ORDER BY key LIMIT ?').all(afterKey, limit) as CacheRow[]).map(toEntry);
+      return (db.prepare(`${SELECT_ROW} WHERE key > ? ORDER BY key LIMIT ?`).all(afterKey, limit) as CacheRow[]).map(toEntry);
     },
     delete(keys: string[]): number {
       const stmt = db.prepare('DELETE FROM search_cache WHERE key = ?');
@@ -141,6 +148,13 @@ export function createSearchCacheRepository(db: Db) {
         db.prepare('DELETE FROM search_calls').run();
         return db.prepare('DELETE FROM search_cache').run().changes;
       })();
+    },
+    /** Entries recorded with a failed part; images uploaded for Lens; money per provider of the cached entries. */
+    health(): { degraded: number; uploads: number; byProvider: Record<string, number> } {
+      const degraded = (db.prepare(`SELECT count(*) AS n FROM search_cache WHERE json_array_length(raw, '$.degraded') > 0`).get() as { n: number }).n;
+      const uploads = (db.prepare(`SELECT count(*) AS n FROM search_calls WHERE status = 'upload'`).get() as { n: number }).n;
+      const spend = db.prepare(`SELECT j.key AS provider, sum(j.value) AS cost FROM search_cache, json_each(search_cache.raw, '$.costs') j GROUP BY j.key`).all() as { provider: string; cost: number }[];
+      return { degraded, uploads, byProvider: Object.fromEntries(spend.map((s) => [s.provider, s.cost])) };
     },
     /** Per tool and engine: entries, hits, misses (calls that went to the service), errors, money spent. */
     stats(): { tool: SearchTool; engine: SearchEngineKind; entries: number; hits: number; misses: number; errors: number; spent: number }[] {

@@ -89,15 +89,15 @@ export function createTrajectoriesRepository(db: Db) {
       return row?.key ?? null;
     },
     /** A dataset's samples that a rollout can use (they have an image), with the label that says what they need. */
-    trainingRows(datasetId: number, split: string | null): { id: number; question: string; answer: string; candidateAnswers: string[]; imageSha256: string; need: string | null; dataSource: string | null }[] {
+    trainingRows(datasetId: number, split: string | null): { id: number; question: string; answer: string; candidateAnswers: string[]; imageSha256: string; imageUrl: string | null; need: string | null; dataSource: string | null }[] {
       const rows = db
-        .prepare<[number, string | null, string | null], { id: number; question: string; answer: string; candidate_answers: string; image_sha256: string; need: string | null; data_source: string | null }>(
-          `SELECT s.id, s.question, s.answer, s.candidate_answers, s.image_sha256, s.data_source,
+        .prepare<[number, string | null, string | null], { id: number; question: string; answer: string; candidate_answers: string; image_sha256: string; image_url: string | null; need: string | null; data_source: string | null }>(
+          `SELECT s.id, s.question, s.answer, s.candidate_answers, s.image_sha256, s.image_url, s.data_source,
                   coalesce(s.search_need, (SELECT l.label FROM labels l WHERE l.sample_id = s.id ORDER BY l.created_at DESC LIMIT 1)) AS need
            FROM samples s WHERE s.dataset_id = ? AND s.image_sha256 IS NOT NULL AND (? IS NULL OR s.split = ?) ORDER BY s.row_index`,
         )
         .all(datasetId, split, split);
-      return rows.map((r) => ({ id: r.id, question: r.question, answer: r.answer, candidateAnswers: JSON.parse(r.candidate_answers) as string[], imageSha256: r.image_sha256, need: r.need, dataSource: r.data_source }));
+      return rows.map((r) => ({ id: r.id, question: r.question, answer: r.answer, candidateAnswers: JSON.parse(r.candidate_answers) as string[], imageSha256: r.image_sha256, imageUrl: r.image_url, need: r.need, dataSource: r.data_source }));
     },
     /** Reward specs are stored once per (name, version); returns the id. */
     ensureSpec(spec: { name: string; version: number; expression: string; constants: Record<string, number> }): number {

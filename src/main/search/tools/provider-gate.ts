@@ -1,0 +1,26 @@
+// A provider that refused its key or ran out of quota is not called again by the same toolbox (one hand search,
+// or a whole run): later calls fail at once with the provider's message, and the log says so once, so a run
+// with a bad key pauses its searches with one clear message instead of paying for requests that cannot succeed.
+import { SearchServiceError } from '../web/http';
+
+export type Provider = 'serpapi' | 'searxng' | 'reader' | 'summariser';
+
+export class ProviderGate {
+  private readonly stopped = new Map<Provider, SearchServiceError>();
+
+  constructor(private readonly onStop: (provider: Provider, error: SearchServiceError) => void = () => {}) {}
+
+  async call<T>(provider: Provider, fn: () => Promise<T>): Promise<T> {
+    const stop = this.stopped.get(provider);
+    if (stop) throw new SearchServiceError(stop.service, stop.kind, `${stop.message.replace(`${stop.service}: `, '')} (not called again until the key or plan changes)`, stop.status);
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof SearchServiceError && error.permanent && !this.stopped.has(provider)) {
+        this.stopped.set(provider, error);
+        this.onStop(provider, error);
+      }
+      throw error;
+    }
+  }
+}
