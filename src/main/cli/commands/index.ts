@@ -13,6 +13,7 @@ import { runsCommand } from './runs';
 import { demoCommand } from './demo';
 import { evalCommand } from './eval';
 import { gradcheckCommand } from './gradcheck';
+import { exportVerlCommand } from './export-verl';
 import { modelCommand } from './model';
 
 /** Every `searchlab` command. Add a command: one file in this folder, one line here. */
@@ -32,4 +33,5 @@ export const commands: CliCommand[] = [
   evalCommand,
   gradcheckCommand,
   modelCommand,
+  exportVerlCommand,
 ];
