@@ -7,6 +7,7 @@ import { HelpOverlay } from './components/HelpOverlay';
 import { DemoBanner } from './components/DemoBanner';
 import { pages, useNav, type PageId } from './state/nav';
 import { useSettings } from './state/settings';
+import { isTyping } from './state/keys';
 import { DatasetsPage } from './pages/DatasetsPage';
 import { RunsPage } from './pages/RunsPage';
 import { EvaluationsPage } from './pages/EvaluationsPage';
@@ -36,10 +37,6 @@ function useTheme(): void {
     media.addEventListener('change', apply);
     return () => media.removeEventListener('change', apply);
   }, [theme]);
-}
-
-function isTyping(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 }
 
 export function App() {

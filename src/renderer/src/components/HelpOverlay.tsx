@@ -11,6 +11,7 @@ export const shortcuts: { keys: string; action: string }[] = [
   { keys: 'N', action: 'Labeling: write a note' },
   { keys: '/ · T', action: 'Search cache: filter entries · try a search' },
   { keys: '↑ ↓ · Delete', action: 'Search cache: move the selection · delete the entry' },
+  { keys: 'N', action: 'Runs: new run' },
   { keys: 'Ctrl+click', action: 'Runs: add a run to the comparison (click a chart point: open its rollouts)' },
   { keys: '↑ ↓ or N P', action: 'Trajectories: next / previous trajectory' },
   { keys: '← → or H L', action: 'Trajectories: previous / next turn' },

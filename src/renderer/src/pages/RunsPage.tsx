@@ -9,13 +9,30 @@ import { MetricChart } from '../runs/MetricChart';
 import { RunList } from '../runs/RunList';
 import { ConfusionMatrix } from '../runs/ConfusionMatrix';
 import { useDebugger } from '../trajectories/store';
+import { RunControls } from '../runs/RunControls';
+import { NewRunForm } from '../runs/new-run/NewRunForm';
+import { useNewRun } from '../runs/new-run/store';
+import { isTyping } from '../state/keys';
 import '../runs/runs.css';
+import '../runs/new-run/new-run.css';
 
 const POLL_MS = 2000;
 
 export function RunsPage() {
   const { runs, loaded, selected, metrics, load, select } = useRuns();
   const go = useNav((s) => s.go);
+  const newRunOpen = useNewRun((s) => s.open);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.key === 'n' || e.key === 'N') && !isTyping(e.target) && !e.ctrlKey && !e.metaKey && !e.altKey && !useNewRun.getState().open) {
+        e.preventDefault();
+        void useNewRun.getState().show();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   useEffect(() => {
     void load();
@@ -29,10 +46,19 @@ export function RunsPage() {
     go('trajectories');
   };
 
+  if (newRunOpen) return <NewRunForm onStarted={(id) => void load().then(() => select(id, false))} />;
+  const newRunButton = (
+    <button onClick={() => void useNewRun.getState().show()} title="N">
+      New run
+    </button>
+  );
   if (loaded && runs.length === 0) {
     return (
       <section className="page">
-        <h1>Runs</h1>
+        <header className="nr-head">
+          <h1>Runs</h1>
+          {newRunButton}
+        </header>
         <EmptyState title="No runs yet">
           <p>GRPO, SFT and evaluation runs appear here with live charts: reward, accuracy, search ratio (image and text), KL, entropy, response length and throughput.</p>
           <p>Click a point on a chart to open that step's rollouts.</p>
@@ -43,8 +69,12 @@ export function RunsPage() {
   const compared = selected.map((id) => ({ id, name: runs.find((r) => r.id === id)?.name ?? `run ${id}`, series: metrics[id] ?? {} }));
   return (
     <section className="page lab-runs">
-      <h1>Runs</h1>
+      <header className="nr-head">
+        <h1>Runs</h1>
+        {newRunButton}
+      </header>
       <RunList runs={runs} selected={selected} onSelect={select} />
+      {compared.length === 1 && runs.find((r) => r.id === compared[0].id) ? <RunControls run={runs.find((r) => r.id === compared[0].id)!} /> : null}
       <p className="muted">Click a run to show it, Ctrl-click or tick to compare. Click a point on a chart to open that step's rollouts.</p>
       {compared.length > 0 && compared.every((r) => Object.keys(r.series).length === 0) ? (
         <p className="muted" data-testid="no-charts">

@@ -75,7 +75,7 @@ export function MetricChart({ spec, runs, onPick }: Props) {
 
   if (steps.length === 0) return null;
   return (
-    <div className="lab-chart card" data-testid={`chart-${spec.id}`}>
+    <div className="lab-chart card" data-testid={`chart-${spec.id}`} data-points={steps.length}>
       <h2>{spec.title}</h2>
       <div ref={host} className="lab-chart-plot" />
     </div>

@@ -1,0 +1,156 @@
+// The New run form's state: what the user chose and typed, the engine's verdict on the config it makes (every
+// wrong field, checked by the run config's own schema as `searchlab train --config` would), the estimate, and
+// starting it. Validation is debounced: one engine call per pause in typing.
+import { create } from 'zustand';
+import type { CheckpointSummary, Corpus, DatasetSummary, DeviceInfo, RunConfigIssue, RunEstimate, SavedRewardSpec } from '../../../../shared/contract';
+import { api } from '../../api/client';
+import { reportError } from '../../state/toasts';
+import { buildConfig, type Draft } from './fields';
+
+const VALIDATE_DELAY_MS = 150;
+
+export interface Choices {
+  name: string;
+  checkpointId: number | null;
+  dataset: string;
+  split: string;
+  /** '' for the search settings' own corpus. */
+  corpus: string;
+  /** 'default' for the method's reward, else a saved spec's id. */
+  reward: string;
+}
+
+interface NewRunState {
+  open: boolean;
+  choices: Choices;
+  draft: Draft;
+  issues: RunConfigIssue[];
+  /** The config with its defaults filled in, when it is valid. */
+  config: Record<string, unknown> | null;
+  /** The last valid config: where the form reads the defaults it shows. */
+  defaults: Record<string, unknown> | null;
+  estimate: RunEstimate | null;
+  checkpoints: CheckpointSummary[];
+  datasets: DatasetSummary[];
+  specs: SavedRewardSpec[];
+  corpora: Corpus[];
+  device: DeviceInfo | null;
+  starting: boolean;
+  show(): Promise<void>;
+  hide(): void;
+  choose(patch: Partial<Choices>): void;
+  type(path: string, value: string | boolean): void;
+  /** Creates the run and starts training it; resolves with its id. */
+  start(): Promise<number | null>;
+}
+
+let timer: ReturnType<typeof setTimeout> | undefined;
+let asked = 0;
+
+/** The config the form describes, as the CLI takes it. */
+export function configOf(s: Pick<NewRunState, 'choices' | 'draft' | 'specs'>): Record<string, unknown> {
+  const { choices } = s;
+  const spec = s.specs.find((x) => String(x.id) === choices.reward);
+  const base: Record<string, unknown> = {
+    name: choices.name,
+    model: choices.checkpointId === null ? {} : { checkpoint: choices.checkpointId },
+    dataset: choices.dataset,
+    split: choices.split,
+    search: choices.corpus ? { corpus: choices.corpus } : {},
+    ...(spec ? { reward: { name: spec.name, version: spec.version, expression: spec.expression, constants: spec.constants } } : {}),
+    grpo: {},
+  };
+  return buildConfig(base, s.draft);
+}
+
+export const useNewRun = create<NewRunState>((set, get) => {
+  function validateSoon() {
+    clearTimeout(timer);
+    timer = setTimeout(() => void validate(), VALIDATE_DELAY_MS);
+  }
+  async function validate() {
+    const ticket = ++asked;
+    try {
+      const reply = await api.call('runs.validate', { config: configOf(get()) });
+      if (ticket !== asked) return;
+      set({ issues: reply.issues, config: reply.config, ...(reply.config ? { defaults: reply.config } : {}) });
+      const estimate = reply.config ? await api.call('runs.estimate', { config: reply.config }) : null;
+      if (ticket === asked) set({ estimate });
+    } catch (error) {
+      reportError(error);
+    }
+  }
+  return {
+    open: false,
+    choices: { name: '', checkpointId: null, dataset: '', split: 'train', corpus: '', reward: 'default' },
+    draft: { 'grpo.steps': '40' },
+    issues: [],
+    config: null,
+    defaults: null,
+    estimate: null,
+    checkpoints: [],
+    datasets: [],
+    specs: [],
+    corpora: [],
+    device: null,
+    starting: false,
+    async show() {
+      set({ open: true });
+      try {
+        const [checkpoints, datasets, reward, corpora, info, runs] = await Promise.all([
+          api.call('checkpoints.list', {}),
+          api.call('datasets.list', {}),
+          api.call('reward.specs', {}),
+          api.call('corpus.list', {}),
+          api.call('system.info', {}),
+          api.call('runs.list', {}),
+        ]);
+        const { choices } = get();
+        // Defaults for a new user: the demo's (pre-trained) model, the first dataset and its corpus if one is named alike.
+        const dataset = choices.dataset || datasets[0]?.name || '';
+        set({
+          checkpoints,
+          datasets,
+          specs: reward.specs,
+          corpora,
+          device: info.device,
+          choices: {
+            ...choices,
+            name: choices.name || `run ${runs.length + 1}`,
+            checkpointId: choices.checkpointId ?? (checkpoints.find((c) => c.runId === null) ?? checkpoints[0])?.id ?? null,
+            dataset,
+            corpus: choices.corpus || (corpora.find((c) => c.name === dataset)?.name ?? ''),
+          },
+        });
+        validateSoon();
+      } catch (error) {
+        reportError(error);
+      }
+    },
+    hide() {
+      set({ open: false });
+    },
+    choose(patch) {
+      set({ choices: { ...get().choices, ...patch } });
+      validateSoon();
+    },
+    type(path, value) {
+      set({ draft: { ...get().draft, [path]: value } });
+      validateSoon();
+    },
+    async start() {
+      set({ starting: true });
+      try {
+        const run = await api.call('runs.create', { config: configOf(get()) });
+        await api.call('runs.start', { id: run.id });
+        set({ open: false, choices: { ...get().choices, name: '' } });
+        return run.id;
+      } catch (error) {
+        reportError(error);
+        return null;
+      } finally {
+        set({ starting: false });
+      }
+    },
+  };
+});
