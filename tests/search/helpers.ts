@@ -28,13 +28,13 @@ export function webConfig(baseUrl: string, overrides: Partial<SearchConfigIn> = 
 
 export const FAKE_KEY = 'sk-test-SECRET-key-0123456789';
 
-/** A toolbox on a fresh store, pointed at the fakes, with short backoff steps so retries take milliseconds. */
+/** A toolbox (on a fresh store unless given one) pointed at the fakes, with backoff steps of milliseconds. */
 export function webToolbox(baseUrl: string, overrides: Partial<SearchConfigIn> = {}, extra: Partial<ToolboxOptions> = {}) {
-  const { home, store } = freshStore();
+  const { home, store } = extra.store ? { home: null, store: extra.store } : freshStore();
   registerSecret(FAKE_KEY);
   const config = webConfig(baseUrl, overrides);
   const http = new HttpClient({ ...config.reliability, baseDelayMs: 5, maxDelayMs: 50 });
-  const tools = createSearchToolbox({ store, config, key: () => FAKE_KEY, http, ...extra });
+  const tools = createSearchToolbox({ config, key: () => FAKE_KEY, http, ...extra, store });
   return { home, store, config, tools };
 }
 
