@@ -25,3 +25,31 @@ export function updateSearchConfig(store: Store, patch: Record<string, unknown>)
   store.repos.settings.setMany({ [KEY]: next.data });
   return next.data;
 }
+
+/** Every setting as a dotted path ("serpapi.baseUrl") with its value: what `search config get` lists. */
+export function flattenSettings(value: unknown, prefix = ''): [string, unknown][] {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return [[prefix, value]];
+  return Object.entries(value).flatMap(([k, v]) => flattenSettings(v, prefix ? `${prefix}.${k}` : k));
+}
+
+/**
+ * The patch that sets one dotted path. The path must name an existing setting (the defaults fill every one), so
+ * a misspelt name is an error rather than a value silently dropped; the value is read as JSON when it parses
+ * (numbers, true/false, null) and as text otherwise.
+ */
+export function settingPatch(config: SearchConfig, path: string, text: string): Record<string, unknown> {
+  const known = new Map(flattenSettings(config));
+  if (!known.has(path)) throw new ApiError('invalid_params', `Unknown search setting "${path}"; the settings are: ${[...known.keys()].join(', ')}`);
+  let value: unknown = text;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // plain text, e.g. a URL or a model name
+  }
+  // A text setting keeps "123" or "true" as text.
+  if (typeof known.get(path) === 'string' && value !== null && typeof value !== 'string') value = text;
+  return path
+    .split('.')
+    .reverse()
+    .reduce<unknown>((inner, key) => ({ [key]: inner }), value) as Record<string, unknown>;
+}

@@ -3,15 +3,27 @@ import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { commonOptions, parseCommandArgs } from '../args';
 import { withEngine } from '../engine';
-import { CacheMode, SearchEngineKind } from '../../../shared/contract';
+import { CacheMode, SearchEngineKind, type CacheStats } from '../../../shared/contract';
 import { SearchService } from '../../search/service';
+import { runSearchConfig, searchConfigUsage } from './search-config';
+
+function describeStats(stats: CacheStats): string[] {
+  const money = Object.entries(stats.byProvider)
+    .filter(([, cost]) => cost > 0)
+    .map(([provider, cost]) => `${provider} ${cost.toFixed(3)}`);
+  return [
+    `${stats.entries} entries (${stats.degraded} degraded), ${stats.hits} hits, ${stats.misses} misses, ${stats.errors} errors; spent ${stats.spent.toFixed(3)}, saved ${stats.saved.toFixed(3)}`,
+    `${stats.uploads} images uploaded for Google Lens; money per provider for the cached entries: ${money.length ? money.join(', ') : 'none'}`,
+  ];
+}
 
 export const searchCommand: CliCommand = {
   name: 'search',
   summary: 'Run one image or text search through the cache, as a rollout would',
   usage:
-    'searchlab search image FILE [--image-url URL] | search text "QUERY"  [--engine local|serpapi] [--corpus NAME] [--mode live|cache-first|replay-only] [--json]\n' +
-    '       searchlab search stats [--json] | search export FILE | search import FILE   (--home DIR)',
+    'searchlab search image FILE [--image-url URL] | search text "QUERY"  [--engine local|serpapi|searxng] [--corpus NAME] [--mode live|cache-first|replay-only] [--json]\n' +
+    '       searchlab search stats [--json] | search export FILE | search import FILE   (--home DIR)\n' +
+    `       ${searchConfigUsage}`,
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs(args, {
       ...commonOptions,
@@ -19,8 +31,10 @@ export const searchCommand: CliCommand = {
       corpus: { type: 'string' },
       mode: { type: 'string' },
       'image-url': { type: 'string' },
+      'from-env': { type: 'string' },
     });
     const [kind, ...rest] = positionals;
+    if (kind === 'config') return runSearchConfig(rest, values, ctx);
     const input = rest.join(' ');
     if (kind === 'stats' || kind === 'export' || kind === 'import') {
       if (kind !== 'stats' && !input) throw new UsageError(`search ${kind} needs a FILE`);
@@ -28,7 +42,7 @@ export const searchCommand: CliCommand = {
         if (kind === 'stats') {
           const stats = await engine.call('search.cache.stats', {});
           if (values.json) ctx.out(JSON.stringify(stats));
-          else ctx.out(`${stats.entries} entries, ${stats.hits} hits, ${stats.misses} misses, ${stats.errors} errors; spent ${stats.spent.toFixed(3)}, saved ${stats.saved.toFixed(3)}`);
+          else for (const line of describeStats(stats)) ctx.out(line);
         } else if (kind === 'export') {
           const r = await engine.call('search.cache.export', { file: path.resolve(input) });
           ctx.out(values.json ? JSON.stringify(r) : `Exported ${r.entries} entries to ${r.file}`);
@@ -39,7 +53,7 @@ export const searchCommand: CliCommand = {
         return 0;
       });
     }
-    if (kind !== 'image' && kind !== 'text') throw new UsageError('search needs "image FILE", "text QUERY", "stats", "export FILE" or "import FILE"');
+    if (kind !== 'image' && kind !== 'text') throw new UsageError('search needs "image FILE", "text QUERY", "stats", "export FILE", "import FILE" or "config"');
     if (!input) throw new UsageError(kind === 'image' ? 'search image needs a FILE' : 'search text needs a QUERY');
     const engineKind = values.engine === undefined ? undefined : SearchEngineKind.safeParse(values.engine);
     if (engineKind && !engineKind.success) throw new UsageError(`--engine must be one of ${SearchEngineKind.options.join(', ')}`);
@@ -62,7 +76,7 @@ export const searchCommand: CliCommand = {
         ...(r.imageSha256 ? { image: files.imageFile(r.imageSha256) } : {}),
       }));
       if (values.json) {
-        ctx.out(JSON.stringify({ tool: result.tool, engine: result.engine, cache: result.cache, key: result.key, ok: result.ok, error: result.error, latencyMs: result.latencyMs, cost: result.cost, results, text: result.text }));
+        ctx.out(JSON.stringify({ tool: result.tool, engine: result.engine, cache: result.cache, key: result.key, ok: result.ok, error: result.error, degraded: result.degraded ?? [], latencyMs: result.latencyMs, cost: result.cost, results, text: result.text }));
       } else {
         ctx.out(`${result.tool} via ${result.engine}: cache ${result.cache}, ${result.latencyMs.toFixed(1)} ms, cost ${result.cost}`);
         if (!result.ok) ctx.err(`error: ${result.error}`);
@@ -71,6 +85,8 @@ export const searchCommand: CliCommand = {
         }
         if (result.ok && results.length === 0) ctx.out('(no results)');
       }
+      // A degraded result is a warning in either format: the model would have got less than it should.
+      for (const d of result.degraded ?? []) ctx.err(`warning: ${d.part} failed on ${d.affected} of ${d.of} results: ${d.message}`);
       return result.ok ? 0 : 1;
     });
   },
