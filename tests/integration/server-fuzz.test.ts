@@ -93,7 +93,7 @@ describe('browser mode server under malformed requests', () => {
     expect(statuses.get('none') ?? 0).toBe(0);
     expect(statuses.get('500') ?? 0).toBe(0);
     expect(statuses.get('400')).toBeGreaterThan(100);
-    const after = await rawExchange(engine.port, `GET /?token=${engine.token} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+    const after = await rawExchange(engine.port, `GET / HTTP/1.1\r\nHost: ${host}\r\nCookie: searchlab_token_${engine.port}=${engine.token}\r\nConnection: close\r\n\r\n`);
     expect(after).toMatch(/^HTTP\/1\.1 200 /);
     expect(engine.output()).not.toMatch(/failed:/);
   });

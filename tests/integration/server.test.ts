@@ -35,15 +35,24 @@ describe('browser mode server', () => {
     expect((await get('/?token=wrong')).status).toBe(401);
   });
 
-  it('serves the app with the token, sets it as an HttpOnly cookie, and sends a strict CSP', async () => {
-    const res = await get(`/?token=${engine.token}`);
+  it('takes the token from the URL into an HttpOnly cookie named for its port, then drops it from the URL', async () => {
+    const res = await get(`/?token=${engine.token}&view=runs`);
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/?view=runs');
+    expect(String(res.headers['set-cookie'])).toBe(`searchlab_token_${engine.port}=${engine.token}; HttpOnly; SameSite=Strict; Path=/`);
+    // The cookie of another port's server is not this one's.
+    expect((await get('/', { Cookie: `searchlab_token_1=${engine.token}` })).status).toBe(401);
+    expect((await get('/', { Cookie: `searchlab_token=${engine.token}` })).status).toBe(401);
+    // A path that decodes to //host is not an open redirect.
+    expect((await get(`/%2F%2Fevil.example?token=${engine.token}`)).headers.location).toBe('/evil.example');
+  });
+
+  it('serves the app with the cookie and sends a strict CSP', async () => {
+    const res = await get('/', { Cookie: `searchlab_token_${engine.port}=${engine.token}` });
     expect(res.status).toBe(200);
     expect(res.body).toContain('<div id="root">');
-    expect(String(res.headers['set-cookie'])).toMatch(/searchlab_token=.*HttpOnly.*SameSite=Strict/);
     expect(res.headers['content-security-policy']).toContain("script-src 'self'");
     expect(res.headers['content-security-policy']).not.toContain('unsafe-eval');
-    const cookie = (await get('/', { Cookie: `searchlab_token=${engine.token}` })).status;
-    expect(cookie).toBe(200);
   });
 
   it('refuses a request from another Origin even with the token', async () => {

@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Engine } from '../engine/engine';
 import { logger } from '../platform/log';
-import { checkRequest, newToken, TOKEN_COOKIE } from './auth';
-import { parseRequestTarget } from './request-target';
+import { checkRequest, newToken, tokenCookieName } from './auth';
+import { parseRequestTarget, type RequestTarget } from './request-target';
 import { resolveStatic } from './static';
 import { CONTENT_SECURITY_POLICY } from './csp';
 import { IMAGE_PATH, imageForServing } from '../datasets/images/serve';
@@ -20,6 +20,8 @@ export interface ServerOptions {
   /** Folder of the built renderer (index.html and assets). */
   rendererDir: string;
   token?: string;
+  /** More Host values to accept (host:port), for an SSH tunnel that listens on another local port. */
+  allowHosts?: readonly string[];
 }
 
 export interface RunningServer {
@@ -39,6 +41,7 @@ const securityHeaders = {
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const token = options.token ?? newToken();
+  const allowHosts = options.allowHosts ?? [];
   let port = 0;
   const handleRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const target = parseRequestTarget(req.url);
@@ -46,7 +49,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders }).end('Malformed request target\n');
       return;
     }
-    const verdict = checkRequest(req, target, token, port);
+    const verdict = checkRequest(req, target, token, port, allowHosts);
     if (!verdict.ok) {
       res.writeHead(verdict.status, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders }).end(verdict.reason + '\n');
       return;
@@ -57,7 +60,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     const headers: Record<string, string> = { ...securityHeaders, 'Cache-Control': 'no-store' };
     // The page keeps the token as an HttpOnly cookie so later requests (assets, the WebSocket) carry it.
-    if (verdict.viaQuery) headers['Set-Cookie'] = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    if (verdict.viaQuery) {
+      headers['Set-Cookie'] = `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+      // A page opened with the token in its URL is sent on to the same URL without it, so the token does not
+      // stay in the address bar, the history or a bookmark.
+      if (!target.pathname.startsWith('/api/')) {
+        res.writeHead(303, { ...headers, Location: withoutToken(target) }).end();
+        return;
+      }
+    }
     if (target.pathname === '/api/health') {
       res.writeHead(200, { ...headers, 'Content-Type': 'application/json' }).end(JSON.stringify({ ok: true }));
       return;
@@ -104,7 +115,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     socket.on('error', () => socket.destroy());
     try {
       const target = parseRequestTarget(req.url);
-      const verdict = target ? checkRequest(req, target, token, port) : ({ ok: false, status: 400, reason: 'Malformed request target' } as const);
+      const verdict = target ? checkRequest(req, target, token, port, allowHosts) : ({ ok: false, status: 400, reason: 'Malformed request target' } as const);
       if (!verdict.ok || target?.pathname !== '/api/ws') {
         const status = verdict.ok ? 404 : verdict.status;
         socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : status === 400 ? 'Bad Request' : 'Refused'}\r\nConnection: close\r\n\r\n`);
@@ -136,6 +147,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         server.closeAllConnections();
       }),
   };
+}
+
+function withoutToken(target: RequestTarget): string {
+  const query = new URLSearchParams(target.searchParams);
+  query.delete('token');
+  const rest = query.toString();
+  // The path is re-encoded: it was decoded when the target was parsed.
+  // One leading slash only: `//host` would send the browser to another site.
+  return '/' + encodeURI(target.pathname).replace(/^\/+/, '') + (rest ? `?${rest}` : '');
 }
 
 function serveSocket(ws: WebSocket, engine: Engine): void {

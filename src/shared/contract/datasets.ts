@@ -262,5 +262,7 @@ export const DatasetExportParams = z
     dataset: z.union([z.string().min(1), z.number().int()]),
     format: ExportFormat,
     out: z.string().min(1),
+    /** Replace a file already at `out`; without it an existing file is never overwritten. */
+    overwrite: z.boolean().optional(),
   })
   .strict();

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CliCommand } from '../command';
+import { UsageError, type CliCommand } from '../command';
 import { commonOptions, parseCommandArgs, parsePort } from '../args';
 import { resolveHome } from '../../platform/home';
 import { rendererBuildDir } from '../../platform/package-root';
@@ -8,12 +8,19 @@ import { Engine } from '../../engine/engine';
 import { startServer } from '../../server/server';
 import { startDemoOnFirstLaunch } from '../../demo/first-launch';
 
+/** `--allow-host localhost:9000`: a Host (and Origin) accepted besides this server's own, for a tunnel on another port. */
+function parseAllowedHost(value: string): string {
+  const match = /^(localhost|127\.0\.0\.1|\[::1\]):(\d{1,5})$/.exec(value);
+  if (!match || Number(match[2]) > 65535) throw new UsageError(`--allow-host must be localhost:PORT, 127.0.0.1:PORT or [::1]:PORT (a local tunnel's end), got "${value}"`);
+  return value;
+}
+
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'Browser mode: serve the app on 127.0.0.1 with a per-launch token',
-  usage: 'searchlab serve [--port N] [--home DIR] [--no-demo]',
+  usage: 'searchlab serve [--port N] [--allow-host HOST:PORT]... [--home DIR] [--no-demo]',
   async run(args, ctx) {
-    const { values } = parseCommandArgs(args, { ...commonOptions, port: { type: 'string' }, 'no-demo': { type: 'boolean', default: false } }, false);
+    const { values } = parseCommandArgs(args, { ...commonOptions, port: { type: 'string' }, 'allow-host': { type: 'string', multiple: true }, 'no-demo': { type: 'boolean', default: false } }, false);
     const rendererDir = rendererBuildDir();
     if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
       ctx.err(`The UI is not built (${rendererDir} has no index.html): run \`npm run build\` first, or use \`npm start\`.`);
@@ -21,7 +28,8 @@ export const serveCommand: CliCommand = {
     }
     const home = resolveHome(values.home, ctx.env);
     const engine = Engine.open({ home, face: 'browser' });
-    const server = await startServer({ engine, port: parsePort(values.port, 0), rendererDir });
+    const allowHosts = (values['allow-host'] ?? []).map(parseAllowedHost);
+    const server = await startServer({ engine, port: parsePort(values.port, 0), rendererDir, allowHosts });
     ctx.out(`SearchLab browser mode (data folder ${home})`);
     ctx.out(`Open ${server.url}`);
     // An empty data folder opens on the demo world, built in the background (see the jobs panel).

@@ -9,12 +9,31 @@ import { exportVerl } from './verl';
 
 export type ExportParams = z.output<typeof DatasetExportParams>;
 
+/**
+ * Moves the finished file to its name. Without `overwrite`, a hard link claims the name atomically and fails if
+ * something appeared there meanwhile (a rename would silently replace it, a shell start-up file included).
+ */
+function publish(partial: string, out: string, overwrite: boolean): void {
+  if (overwrite) return fs.renameSync(partial, out);
+  try {
+    fs.linkSync(partial, out);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new Error(`${out} already exists: choose another name, or pass --overwrite to replace it`);
+    // A file system without hard links: checked, then renamed.
+    if (fs.existsSync(out)) throw new Error(`${out} already exists: choose another name, or pass --overwrite to replace it`);
+    return fs.renameSync(partial, out);
+  }
+  fs.rmSync(partial, { force: true });
+}
+
 export async function exportDataset(store: Store, params: ExportParams, progress: (done: number, total: number) => void): Promise<ExportResult> {
   const dataset = store.repos.datasets.find(params.dataset);
   if (!dataset) throw new Error(`No dataset "${params.dataset}"`);
   const total = store.repos.datasets.summary(dataset.id)!.samples;
   const out = path.resolve(params.out);
-  fs.mkdirSync(path.dirname(out), { recursive: true });
+  if (!params.overwrite && fs.existsSync(out)) throw new Error(`${out} already exists: choose another name, or pass --overwrite to replace it`);
+  fs.mkdirSync(path.dirname(out), { recursive: true, mode: 0o700 });
   const partial = `${out}.partial`;
   const onRows = (n: number) => progress(n, total);
   let rows: number;
@@ -24,7 +43,7 @@ export async function exportDataset(store: Store, params: ExportParams, progress
       const imagesDir = path.join(path.dirname(out), `${path.basename(out, path.extname(out))}_images`);
       rows = await exportJsonl(store, dataset.id, partial, imagesDir, onRows);
     }
-    fs.renameSync(partial, out);
+    publish(partial, out, params.overwrite === true);
   } catch (error) {
     fs.rmSync(partial, { force: true });
     throw error;

@@ -3,6 +3,7 @@ import { ApiError } from '../../../shared/protocol';
 import type { EngineContext } from '../context';
 import type { HandlerGroup } from './types';
 import { SearchService } from '../../search/service';
+import { keysWithNewDestination } from './key-destinations';
 
 export function searchHandlers(ctx: EngineContext): HandlerGroup<keyof typeof searchMethods> {
   const search = new SearchService({ store: ctx.store, home: ctx.home });
@@ -32,7 +33,19 @@ export function searchHandlers(ctx: EngineContext): HandlerGroup<keyof typeof se
       return { mime: image.mime, base64: image.bytes.toString('base64') };
     },
     'search.config.get': () => search.config(),
-    'search.config.update': (patch) => search.updateConfig(patch),
+    'search.config.update': (patch) => {
+      const before = search.config();
+      const after = search.updateConfig(patch);
+      const moved = keysWithNewDestination(before, after);
+      // A key from the environment cannot be forgotten: over browser mode its destination does not move at all.
+      const fromEnv = search.secrets.status().filter((s) => moved.includes(s.name) && s.source === 'env');
+      if (ctx.face === 'browser' && fromEnv.length > 0) {
+        search.updateConfig(before);
+        throw new ApiError('invalid_params', `The ${fromEnv[0].name} key comes from ${fromEnv[0].envVar}; its base URL can be changed from the command line (searchlab search config set), not from browser mode`);
+      }
+      for (const name of moved) search.secrets.clear(name);
+      return after;
+    },
     'search.secrets.status': () => search.secrets.status(),
     'search.secrets.set': ({ name, value }) => {
       search.secrets.set(name, value);
