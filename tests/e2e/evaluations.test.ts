@@ -66,7 +66,7 @@ describe('evaluations', () => {
     await form.getByRole('button', { name: 'Evaluate' }).click();
     // The fresh evaluations replace the default comparison once the job finishes.
     const headers = page.locator('[data-testid=eval-table] thead th');
-    await expect.poll(() => headers.allTextContents(), { timeout: 60_000 }).toEqual(['', `Policycheckpoint ${checkpointId} on demo-world`, `Direct answeringcheckpoint ${checkpointId} on demo-world`, `Always-search RAGcheckpoint ${checkpointId} on demo-world`]);
+    await expect.poll(() => headers.allTextContents(), { timeout: 150_000 }).toEqual(['', `Policycheckpoint ${checkpointId} on demo-world`, `Direct answeringcheckpoint ${checkpointId} on demo-world`, `Always-search RAGcheckpoint ${checkpointId} on demo-world`]);
     await page.screenshot({ path: artifactPath('evaluations.png'), fullPage: true });
 
     const { stdout } = await run(process.execPath, [path.join(repoRoot, 'bin', 'searchlab.mjs'), 'eval', '--checkpoint', String(checkpointId), '--dataset', 'demo-world', '--baselines', '--json', '--home', home], { cwd: repoRoot, env: { ...process.env, SEARCHLAB_LOG: 'warn' } });
@@ -90,7 +90,7 @@ describe('evaluations', () => {
     expect(cli.direct.searchRatio).toBe(0);
     // The chart draws a bar per policy for accuracy, search ratio and each data source's search ratio.
     expect(await page.getByTestId('eval-chart').locator('rect').count()).toBe(3 * (2 + Object.keys(cli.rag.bySource).length));
-  });
+  }, 180_000);
 
   it("opens a cell's trajectories in the debugger", async () => {
     const sourceRows = await page.locator('[data-testid=eval-table] tr[data-row^="By data source:"][data-row$=":search"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-row')!));
@@ -104,6 +104,25 @@ describe('evaluations', () => {
     const questions = store.db.prepare("SELECT count(*) AS n FROM samples WHERE split = 'test' AND data_source = ?").get(source) as { n: number };
     store.close();
     await expect.poll(() => page.getByTestId('trajectory-total').textContent()).toBe(`${questions.n} trajectories`);
+  });
+
+  it("keeps the debugger's keyboard hints whole and a chosen turn clear of the reward bar in a small window", async () => {
+    await page.setViewportSize({ width: 1000, height: 560 });
+    const top = async (testId: string) => (await page.getByTestId(testId).boundingBox())!.y;
+    for (const [key, turn] of [['ArrowRight', '1'], ['ArrowRight', '2'], ['ArrowLeft', '1'], ['ArrowLeft', '0']]) {
+      await page.keyboard.press(key);
+      await expect.poll(() => page.locator('[data-testid=turn][data-current=true]').getAttribute('data-turn')).toBe(turn);
+      await page.waitForTimeout(100);
+      // The page itself did not scroll: the title and the hint row are where they were drawn.
+      expect(await page.locator('main').evaluate((m) => m.scrollTop)).toBe(0);
+      expect(await top('debugger-keys')).toBeGreaterThan((await page.locator('main h1').boundingBox())!.y);
+      const reward = (await page.getByTestId('reward-bar').boundingBox())!;
+      const current = (await page.locator('[data-testid=turn][data-current=true]').boundingBox())!;
+      expect(current.y).toBeGreaterThanOrEqual(reward.y + reward.height);
+      expect(current.y).toBeLessThan(560);
+    }
+    await page.screenshot({ path: artifactPath('debugger-small-window.png') });
+    await page.setViewportSize({ width: 1400, height: 950 });
   });
 
   it('exports the table as CSV and Markdown', async () => {

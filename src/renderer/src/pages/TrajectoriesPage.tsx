@@ -87,7 +87,7 @@ export function TrajectoriesPage() {
         <div className="lab-split">
           <TrajectoryList />
           <div className="lab-detail">
-            <div className="muted lab-keys">
+            <div className="muted lab-keys" data-testid="debugger-keys">
               <kbd>↑</kbd>/<kbd>↓</kbd> trajectory · <kbd>←</kbd>/<kbd>→</kbd> turn · <kbd>G</kbd> group · <kbd>T</kbd> tokens · <kbd>M</kbd> pin · <kbd>C</kbd> across checkpoints · <kbd>W</kbd> what if… · <kbd>Z</kbd> zero-variance only
               <button className="small ghost" onClick={() => void toggleGroup()}>
                 {group ? 'Hide group' : 'Show group'}
@@ -102,9 +102,12 @@ export function TrajectoriesPage() {
                 {isPinned ? 'Unpin' : 'Pin for reward preview'} (M)
               </button>
             </div>
-            {compare ? <CompareView items={compare} current={detail?.id ?? null} openId={(id) => void openId(id)} /> : null}
-            {group ? <GroupView group={group} openId={(id) => void openId(id)} current={detail?.id ?? null} /> : null}
-            {detail ? <TrajectoryPanel detail={detail} turn={turn} setTurn={setTurn} showTokens={showTokens} /> : null}
+            {/* The hints stay put above the pane that scrolls, so moving between turns never cuts them off. */}
+            <div className="lab-detail-scroll" data-testid="detail-pane">
+              {compare ? <CompareView items={compare} current={detail?.id ?? null} openId={(id) => void openId(id)} /> : null}
+              {group ? <GroupView group={group} openId={(id) => void openId(id)} current={detail?.id ?? null} /> : null}
+              {detail ? <TrajectoryPanel detail={detail} turn={turn} setTurn={setTurn} showTokens={showTokens} /> : null}
+            </div>
           </div>
         </div>
       ) : null}

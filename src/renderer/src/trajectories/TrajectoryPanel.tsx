@@ -10,6 +10,10 @@ import { TokenView } from './TokenView';
 import { DecisionBars, useDecisionsOf } from './DecisionBars';
 import { ReplayPanel } from './ReplayPanel';
 import { useReplay } from './replay-store';
+import { revealInPane } from './reveal';
+
+/** The reward bar stays on top of the pane as it scrolls: what it covers is not in view. */
+const stickyHeight = (pane: HTMLElement) => pane.querySelector<HTMLElement>('.lab-reward')?.offsetHeight ?? 0;
 
 function QuestionImage({ sha }: { sha: string }) {
   const src = useImageSrc(sha, false);
@@ -22,8 +26,16 @@ export function TrajectoryPanel({ detail, turn, setTurn, showTokens }: { detail:
   const replaying = useReplay((s) => s.trajectoryId === detail.id);
   const openReplay = useReplay((s) => s.openAt);
   const turnRefs = useRef<(HTMLDivElement | null)[]>([]);
+  const shown = useRef<number | null>(null);
   useEffect(() => {
-    turnRefs.current[turn]?.scrollIntoView({ block: 'nearest' });
+    const element = turnRefs.current[turn];
+    const pane = element?.closest<HTMLElement>('.lab-detail-scroll');
+    if (!element || !pane) return;
+    const fresh = shown.current !== detail.id;
+    shown.current = detail.id;
+    // A newly opened trajectory starts at its top (the sample); a turn chosen in it is brought into view.
+    if (fresh && turn === 0) pane.scrollTop = 0;
+    else revealInPane(element, pane, stickyHeight(pane));
   }, [turn, detail.id]);
   return (
     <div className="lab-panel" data-testid="trajectory-panel" data-trajectory={detail.id}>
