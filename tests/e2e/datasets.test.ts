@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { serve, connect, type ServedEngine } from '../helpers/serve';
 import { tempHome, removeTempHomes } from '../helpers/home';
 import { launchBrowser, artifactPath } from '../helpers/browser';
+import { readTheme } from '../helpers/theme';
 import { writeSyntheticJsonl } from '../../src/main/datasets/generate';
 import { runCli } from '../../src/main/cli/main';
 
@@ -224,9 +225,24 @@ describe('the datasets page', () => {
 
   it('looks right in the dark theme too', async () => {
     await page.keyboard.press('Escape');
+    const shown = ['main h1', '[data-testid=dataset-name]', '[data-testid=match-count]', '.ds-card-name'];
     await page.evaluate(() => (document.documentElement.dataset.theme = 'dark'));
+    const dark = await readTheme(page, shown);
+    expect(dark.theme).toBe('dark');
+    expect(dark.background).toBeLessThan(0.05);
+    // Every piece of text the page shows stays readable (WCAG AA for body text: 4.5).
+    for (const selector of shown) expect(dark.contrast[selector], selector).toBeGreaterThanOrEqual(4.5);
+    // And it still shows the dataset: its name, its count and thumbnails that decoded.
+    expect(await page.getByTestId('dataset-name').textContent()).toBe('balanced');
+    expect(await page.getByTestId('match-count').textContent()).toMatch(/^[\d,]+ samples$/);
+    const decoded = () =>
+      page.evaluate(() => [...document.querySelectorAll<HTMLImageElement>('.ds-tile img')].filter((i) => i.naturalWidth > 0).length);
+    await poll(decoded).toBeGreaterThan(4);
     await page.screenshot({ path: artifactPath('datasets-dark.png') });
     await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
+    const light = await readTheme(page, shown);
+    expect(light.background).toBeGreaterThan(0.8);
+    for (const selector of shown) expect(light.contrast[selector], selector).toBeGreaterThanOrEqual(4.5);
   });
 
   it('serves images only with the token', async () => {

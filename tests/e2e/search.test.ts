@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { serve, type ServedEngine } from '../helpers/serve';
 import { tempHome, removeTempHomes } from '../helpers/home';
 import { launchBrowser, artifactPath } from '../helpers/browser';
+import { readTheme } from '../helpers/theme';
 import { openStore } from '../../src/main/storage';
 import { homePaths } from '../../src/main/platform/home';
 import { ingestCorpus } from '../../src/main/search/local/ingest';
@@ -153,12 +154,31 @@ describe('the Search cache page', () => {
   });
 
   it('shows readable dark and light themes', async () => {
+    const shown = ['main h1', '[data-testid=corpus-row]', '.sc-try label', '[data-testid=cache-stats]'];
     await page.keyboard.press('Alt+6');
     await page.getByLabel('Theme').selectOption('dark');
+    const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+    await expect.poll(theme).toBe('dark'); // the setting is saved by the engine, then applied
     await page.keyboard.press('Alt+5');
+    await expect.poll(() => page.locator('main h1').textContent()).toBe('Search cache');
+    const dark = await readTheme(page, shown);
+    expect(dark.theme).toBe('dark');
+    expect(dark.background).toBeLessThan(0.05);
+    for (const selector of shown) expect(dark.contrast[selector], selector).toBeGreaterThanOrEqual(4.5);
+    // The page still shows both corpora, the empty cache's hint and the try-a-search panel.
+    const corpora = await page.getByTestId('corpus-row').allTextContents();
+    expect(corpora).toEqual([expect.stringContaining('demo'), expect.stringContaining('from-ui')]);
+    expect(await page.getByText('The search cache is empty').isVisible()).toBe(true);
+    expect(await tryPanel().getByRole('button', { name: 'Search' }).isVisible()).toBe(true);
     await page.screenshot({ path: artifactPath('search-cache-dark.png'), fullPage: true });
     await page.keyboard.press('Alt+6');
     await page.getByLabel('Theme').selectOption('light');
+    await expect.poll(theme).toBe('light');
+    await page.keyboard.press('Alt+5');
+    const light = await readTheme(page, shown);
+    expect(light.theme).toBe('light');
+    expect(light.background).toBeGreaterThan(0.8);
+    for (const selector of shown) expect(light.contrast[selector], selector).toBeGreaterThanOrEqual(4.5);
   });
 });
 
