@@ -73,12 +73,10 @@ describe('the electron-builder configuration', () => {
     expect(linuxIcons, 'the Linux icon folder holds NxN.png files').toContain('512x512.png');
   });
 
-  it('packs the window icon the main process loads on each platform', async () => {
+  it('packs the window icon the main process loads', async () => {
     const { windowIconPath } = await import('../../src/main/electron/app-icon');
-    for (const platform of ['linux', 'win32'] as const) {
-      const relative = path.relative(repoRoot, windowIconPath(platform)).split(path.sep).join('/');
-      expect(matches(files, relative, { platform, arch: 'x64' }), relative).toBe(true);
-    }
+    const relative = path.relative(repoRoot, windowIconPath()).split(path.sep).join('/');
+    expect(matches(files, relative, { platform: 'linux', arch: 'x64' }), relative).toBe(true);
   });
 
   it('keeps onnxruntime’s CUDA provider libraries on Linux when installed, unpacked, and leaves other platforms’ binaries out', () => {
@@ -126,11 +124,11 @@ describe.skipIf(process.platform !== 'linux')('an unpacked Linux app built by el
     expect(packed).toEqual(filesUnder(at('out')).map((f) => `out/${f}`));
   });
 
-  it('holds nothing of the source tree: only the build, package.json, the window icons, native builds and dependencies', () => {
+  it('holds nothing of the source tree: only the build, package.json, the window icon, native builds and dependencies', () => {
     const topLevel = new Set(asar.map((f) => f.split('/')[0]));
     expect([...topLevel].sort()).toEqual(expect.arrayContaining(['node_modules', 'out', 'package.json', 'resources']));
     for (const entry of topLevel) expect(['native', 'node_modules', 'out', 'package.json', 'resources'], entry).toContain(entry);
-    expect(asar.filter((f) => f.startsWith('resources/') && path.extname(f) !== '').sort()).toEqual(['resources/icon.ico', 'resources/icons/512x512.png']);
+    expect(asar.filter((f) => f.startsWith('resources/') && path.extname(f) !== '').sort()).toEqual(['resources/icons/512x512.png']);
   });
 
   it('carries every production dependency but those the configuration leaves out', () => {

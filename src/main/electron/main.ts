@@ -1,6 +1,7 @@
 // Electron's main process: glue only. It opens the window, hardens it, starts the engine in a utility
 // process and relays validated protocol messages between the two.
-import { app, BrowserWindow, ipcMain, Menu } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, nativeImage } from 'electron';
+import fs from 'node:fs';
 import path from 'node:path';
 import { IPC_EVENT, IPC_REQUEST } from '../../shared/bridge';
 import { ApiError, parseRequest } from '../../shared/protocol';
@@ -20,7 +21,8 @@ function createWindow(): void {
     width: 1400,
     height: 900,
     title: 'SearchLab',
-    icon: windowIconPath(),
+    // Read through fs, which sees into the packaged app's asar archive; nativeImage's own file loading may not.
+    icon: nativeImage.createFromBuffer(fs.readFileSync(windowIconPath())),
     show: false,
     webPreferences: {
       preload: path.join(import.meta.dirname, '../preload/index.cjs'),
