@@ -173,9 +173,14 @@ describe('the lab pages', () => {
     if (!(await page.getByTestId('token-view').isVisible())) await page.keyboard.press('t');
     await page.getByTestId('decision-probs-compute').click();
     await expect.poll(() => page.getByTestId('decision-probabilities').getByTestId('decision-bars').count(), { timeout: 60_000 }).toBe(3);
-    const p = Number(await page.getByTestId('decision-probabilities').getByTestId('decision-bars').first().getByTestId('p-image_search').textContent());
-    expect(p).toBeGreaterThanOrEqual(0);
-    expect(p).toBeLessThanOrEqual(1);
+    // Each bar shows a probability: three decimals in [0, 1] (an empty or missing figure fails here, not as 0).
+    for (const bars of await page.getByTestId('decision-probabilities').getByTestId('decision-bars').all()) {
+      const shown = await Promise.all(['image_search', 'text_search', 'answer'].map((a) => bars.getByTestId(`p-${a}`).textContent()));
+      for (const text of shown) expect(text).toMatch(/^[01]\.\d{3}$/);
+      const [image, textSearch, answer] = shown.map(Number);
+      for (const p of [image, textSearch, answer]) expect(p).toBeLessThanOrEqual(1);
+      expect(image + textSearch + answer).toBeLessThanOrEqual(1.0015); // the three need not sum to 1 (rounded to 0.001)
+    }
     // The turn view shows the bars of its own decision too.
     expect(await page.locator('[data-testid=turn][data-turn="1"]').getByTestId('decision-bars').count()).toBe(1);
     await page.screenshot({ path: artifactPath('lab-decision-probabilities.png'), fullPage: true });
@@ -239,7 +244,9 @@ describe('the lab pages', () => {
     const matrix = page.getByTestId('confusion');
     await expect.poll(() => matrix.locator('button[data-testid^=cell-]').count()).toBeGreaterThan(0);
     const cell = matrix.locator('button[data-testid^=cell-]').first();
-    const count = Number((await cell.textContent())!.trim().split(' ')[0]);
+    const shownCount = (await cell.textContent())!.trim().split(' ')[0];
+    expect(shownCount).toMatch(/^\d+$/);
+    const count = Number(shownCount);
     const [, need, did] = /^cell-(.+)-(none|image|text|both)$/.exec((await cell.getAttribute('data-testid'))!)!;
     await page.screenshot({ path: artifactPath('lab-confusion.png'), fullPage: true });
     await cell.click();
