@@ -13,6 +13,7 @@ import { runsCommand } from './runs';
 import { demoCommand } from './demo';
 import { evalCommand } from './eval';
 import { gradcheckCommand } from './gradcheck';
+import { importRolloutsCommand } from './import-rollouts';
 import { exportVerlCommand } from './export-verl';
 import { modelCommand } from './model';
 
@@ -34,4 +35,5 @@ export const commands: CliCommand[] = [
   gradcheckCommand,
   modelCommand,
   exportVerlCommand,
+  importRolloutsCommand,
 ];

@@ -1,0 +1,98 @@
+// A cluster rollout as a SearchLab trajectory: its decoded output split into turns, each parsed by the protocol;
+// the cluster's score kept as the recorded reward, and SearchLab's evaluator's reward for the same turns beside
+// it, so the debugger and re-scoring show where the two disagree.
+import { parseTurn, actionArgument, type ParsedTurn } from '../../rl/protocol/actions';
+import type { CompiledReward, RewardBreakdown } from '../../rl/reward/spec';
+import type { TrajectoryInput } from '../../storage/repositories/trajectories';
+import { splitTurns } from '../turns';
+import type { RolloutRecord } from './records';
+import type { MatchedSample } from './samples';
+
+export interface ImportedTrajectory {
+  record: RolloutRecord;
+  sample: MatchedSample | null;
+  turns: { prompt: string; response: string; parsed: ParsedTurn }[];
+  searchlab: RewardBreakdown;
+}
+
+/** The decoded prompt without the chat's closing "assistant" line: what the debugger shows as the first user turn. */
+function firstPrompt(input: string): string {
+  return input.replace(/(<\|im_end\|>)?\s*(<\|im_start\|>)?assistant\s*$/, '').trim();
+}
+
+function endReason(turns: readonly ParsedTurn[]): string {
+  const last = turns.at(-1);
+  if (!last) return 'invalid_action';
+  if (last.action.kind === 'answer') return 'answered';
+  if (last.action.kind === 'invalid') return 'invalid_action';
+  return 'search_in_last_turn';
+}
+
+export function importTrajectory(record: RolloutRecord, sample: MatchedSample | null, reward: CompiledReward): ImportedTrajectory {
+  const split = splitTurns(record.output);
+  const turns = split.map((t, i) => ({ prompt: i === 0 ? firstPrompt(record.input) : t.prompt, response: t.response, parsed: parseTurn(t.response) }));
+  const searchlab = reward.score({
+    turns: turns.map((t) => t.parsed),
+    generatedTokens: 0,
+    groundTruth: sample?.answer ?? record.groundTruth ?? '',
+    candidateAnswers: sample?.candidates ?? record.candidates,
+    need: sample?.need ?? (typeof record.extras.search_need === 'string' ? record.extras.search_need : null),
+    step: record.step,
+  });
+  return { record, sample, turns, searchlab };
+}
+
+export function trajectoryRow(
+  t: ImportedTrajectory,
+  where: { runId: number; step: number; groupIndex: number; sampleIndex: number; specId: number; advantage: number },
+): TrajectoryInput {
+  const parsed = t.turns.map((turn) => turn.parsed);
+  const last = parsed.at(-1);
+  // A search ran when another turn followed it.
+  const ran = (kind: 'image_search' | 'text_search') => parsed.filter((p, i) => p.action.kind === kind && i < parsed.length - 1).length;
+  return {
+    runId: where.runId,
+    step: where.step,
+    groupIndex: where.groupIndex,
+    sampleIndex: where.sampleIndex,
+    sampleId: t.sample?.id ?? null,
+    checkpointId: null,
+    evaluationId: null,
+    endReason: endReason(parsed),
+    finalAnswer: last?.action.kind === 'answer' ? last.action.answer : null,
+    generatedTokens: 0,
+    imageSearches: ran('image_search'),
+    textSearches: ran('text_search'),
+    ids: [],
+    lossMask: [],
+    logprobs: [],
+    turns: t.turns.map((turn, index) => ({
+      index,
+      promptText: turn.prompt,
+      responseText: turn.response,
+      tokenIds: [],
+      logprobs: [],
+      action: turn.parsed.action.kind,
+      actionArg: actionArgument(turn.parsed.action),
+      reasoning: turn.parsed.reasoning,
+      wellFormed: turn.parsed.wellFormed,
+      finish: 'stop',
+      toolCacheKey: null,
+      toolResult: null,
+      latencyMs: null,
+    })),
+    reward: {
+      specId: where.specId,
+      total: t.record.score,
+      parts: {
+        score: t.searchlab.score,
+        format: t.searchlab.format,
+        penalty: t.searchlab.penalty,
+        variables: t.searchlab.variables,
+        cluster: { score: t.record.score, ...t.record.extras, source: `${t.record.file}:${t.record.line}` },
+        searchlabTotal: t.searchlab.total,
+      },
+      advantage: where.advantage,
+    },
+  };
+}
