@@ -34,6 +34,9 @@ for (const [platform, flags] of Object.entries(PLATFORM_FLAGS)) {
   }
 }
 
+const otherArch = args.find((a) => ['--x64', '--arm64', '--ia32', '--armv7l', '--universal'].includes(a) && a !== `--${process.arch}`);
+if (otherArch) fail(`${otherArch}: installers are built for this machine's architecture (${process.arch}), whose native builds they carry`);
+
 // electron-builder's .deb needs a project homepage (package.json "homepage", or a GitHub "repository").
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const targets = args.filter((a) => !a.startsWith('-'));

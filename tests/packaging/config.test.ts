@@ -79,6 +79,14 @@ describe('the electron-builder configuration', () => {
     expect(matches(files, relative, { platform: 'linux', arch: 'x64' }), relative).toBe(true);
   });
 
+  it('packs better-sqlite3’s Electron build for the target, unpacked, and no other', () => {
+    const build = 'native/electron-41.0.0-linux-x64/better_sqlite3.node';
+    expect(matches(files, build, { platform: 'linux', arch: 'x64' })).toBe(true);
+    expect(matches(config.asarUnpack as string[], build, { platform: 'linux', arch: 'x64' })).toBe(true);
+    expect(matches(files, build, { platform: 'linux', arch: 'arm64' })).toBe(false);
+    expect(matches(files, build, { platform: 'darwin', arch: 'x64' })).toBe(false);
+  });
+
   it('keeps onnxruntime’s CUDA provider libraries on Linux when installed, unpacked, and leaves other platforms’ binaries out', () => {
     const linux = { platform: 'linux', arch: 'x64' };
     // electron-builder filters dependencies' files starting from all of them ('**/*'), then the `files` patterns.
