@@ -105,6 +105,21 @@ describe('the Search cache page', () => {
     expect(fakes.requests.filter((r) => r.route === 'google')).toHaveLength(1);
   });
 
+  it("shows a degraded web search with the reader's own message, marks it in the cache, and fetches it again whole", async () => {
+    fakes.faults.reader.push({ kind: 'status', status: 402, body: JSON.stringify({ data: null, code: 402, name: 'InsufficientBalanceError', status: 40203, message: 'Account balance not enough to run this query, please recharge.', readableMessage: 'InsufficientBalanceError: Account balance not enough to run this query, please recharge.' }) });
+    await tryPanel().getByLabel('Query').fill('colour of the sea');
+    await tryPanel().getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.getByTestId('cache-status').textContent()).toBe('miss');
+    await expect.poll(() => tryPanel().getByTestId('degraded').textContent()).toContain('Page reader failed on 5 of 5: Jina Reader: HTTP 402');
+    expect(await tryPanel().getByTestId('degraded').textContent()).toContain('Account balance not enough to run this query, please recharge.');
+    await expect.poll(() => page.getByTestId('degraded-entries').textContent()).toBe('1');
+    await expect.poll(() => page.getByTestId('cache-row').filter({ hasText: 'colour of the sea' }).textContent()).toContain('degraded');
+    await tryPanel().getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.getByTestId('cache-status').textContent()).toBe('refreshed');
+    await expect.poll(() => tryPanel().getByTestId('degraded').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('degraded-entries').textContent()).toBe('0');
+  });
+
   it('opens an entry with its thumbnails, titles, timings and what the model saw, and filters by tool', async () => {
     await page.getByLabel('Filter by tool').selectOption('image_search');
     await expect.poll(() => page.getByTestId('cache-row').count()).toBe(1);
@@ -121,7 +136,7 @@ describe('the Search cache page', () => {
     await page.keyboard.type('sky');
     await expect.poll(() => page.getByTestId('cache-row').count()).toBe(1);
     await page.getByLabel('Filter by text').fill('');
-    await expect.poll(() => page.getByTestId('cache-row').count()).toBe(3);
+    await expect.poll(() => page.getByTestId('cache-row').count()).toBe(4);
   });
 
   it('deletes the selected entry with the Delete key and resets the cache', async () => {
@@ -132,7 +147,7 @@ describe('the Search cache page', () => {
     await page.keyboard.press('ArrowUp');
     await expect.poll(() => page.getByTestId('cache-row').first().getAttribute('aria-selected')).toBe('true');
     await page.keyboard.press('Delete');
-    await expect.poll(() => page.getByTestId('cache-row').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('cache-row').count()).toBe(3);
     await page.getByRole('button', { name: 'Reset…' }).click();
     await expect.poll(() => page.getByText('The search cache is empty').isVisible()).toBe(true);
   });

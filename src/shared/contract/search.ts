@@ -50,6 +50,12 @@ export const Degradation = z.object({
 });
 export type Degradation = z.infer<typeof Degradation>;
 
+const RawWithDegradation = z.object({ degraded: z.array(Degradation) });
+/** The failed parts a cache entry's raw response records (none for a whole one). */
+export function degradationOf(raw: unknown): Degradation[] {
+  return RawWithDegradation.safeParse(raw).data?.degraded ?? [];
+}
+
 /** One tool call as the model and the debugger see it. */
 export const ToolCallResult = z.object({
   tool: SearchTool,

@@ -4,8 +4,7 @@
 // Failed calls are logged, not cached, so a later call can succeed. A degraded result (a reader, summariser or
 // thumbnail failed) is cached marked as such: cache-first calls it again until it comes back whole, and serves
 // the degraded entry only when that call fails; replay-only replays it, still marked.
-import { z } from 'zod';
-import { Degradation, type CacheEntry, type CacheMode, type CacheStatus, type SearchResultItem } from '../../../shared/contract';
+import { degradationOf, type Degradation, type CacheEntry, type CacheMode, type CacheStatus, type SearchResultItem } from '../../../shared/contract';
 import type { Store } from '../../storage';
 import { redact } from '../../platform/log';
 import type { SearchBudget } from '../budget';
@@ -53,13 +52,6 @@ export class ProduceError extends Error {
   }
 }
 
-const StoredDegradation = z.object({ degraded: z.array(Degradation) });
-
-/** The failed parts recorded in a cache entry (none for a whole one). */
-export function entryDegradation(raw: unknown): Degradation[] {
-  return StoredDegradation.safeParse(raw).data?.degraded ?? [];
-}
-
 function withDegradation(raw: unknown, degraded: Degradation[] | undefined): unknown {
   if (!degraded?.length) return raw;
   return { ...(raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : { response: raw }), degraded };
@@ -84,13 +76,13 @@ export class SearchCache {
       images: entry.images,
       results: entry.results,
       cost: 0,
-      degraded: entryDegradation(entry.raw),
+      degraded: degradationOf(entry.raw),
       latencyMs: performance.now() - started,
     });
     let stale: CacheEntry | undefined;
     if (mode !== 'live') {
       const entry = repo.get(key);
-      const degraded = entry ? entryDegradation(entry.raw).length > 0 : false;
+      const degraded = entry ? degradationOf(entry.raw).length > 0 : false;
       if (entry && (!degraded || mode === 'replay-only')) {
         // One transaction for both writes: a hit is the hot path of every replayed rollout.
         this.store.db.transaction(() => {

@@ -48,6 +48,22 @@ function Stats() {
         <b data-testid="money-saved">{formatMoney(stats.saved)}</b>
         <span>saved</span>
       </div>
+      <div title="Entries made while the reader, summariser or thumbnails failed; a cache-first search fetches them again">
+        <b data-testid="degraded-entries">{stats.degraded.toLocaleString()}</b>
+        <span>degraded</span>
+      </div>
+      <div title="Local images uploaded to SerpApi's Image API for Google Lens">
+        <b data-testid="lens-uploads">{stats.uploads.toLocaleString()}</b>
+        <span>uploads</span>
+      </div>
+      {Object.entries(stats.byProvider)
+        .filter(([, cost]) => cost > 0)
+        .map(([provider, cost]) => (
+          <div key={provider} title={`Money paid to ${provider} for the cached entries`}>
+            <b data-testid={`spent-${provider}`}>{formatMoney(cost)}</b>
+            <span>{provider}</span>
+          </div>
+        ))}
     </div>
   );
 }

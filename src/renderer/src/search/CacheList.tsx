@@ -18,6 +18,7 @@ export function CacheFilters({ textRef }: { textRef: React.RefObject<HTMLInputEl
         <option value="">All engines</option>
         <option value="local">Local</option>
         <option value="serpapi">SerpApi</option>
+        <option value="searxng">SearXNG</option>
       </select>
       <select aria-label="Filter by mode" value={filter.mode} onChange={(e) => setFilter({ mode: e.target.value as never })}>
         <option value="">All modes</option>
@@ -82,7 +83,14 @@ export function CacheList() {
                 {e.imageSha256 ? <Thumbnail sha={e.imageSha256} alt="question's image" size={26} /> : null}
                 {e.query ?? (e.imageSha256 ? `image ${e.imageSha256.slice(0, 10)}…` : '')}
               </td>
-              <td>{e.engine}</td>
+              <td>
+                {e.engine}
+                {e.degraded.length ? (
+                  <span className="badge sc-degraded-badge" title={`Made while ${e.degraded.join(', ')} failed; a cache-first search fetches it again`}>
+                    degraded
+                  </span>
+                ) : null}
+              </td>
               <td className="num">{e.resultCount}</td>
               <td className="num">{e.hits}</td>
               <td className="num">{formatMs(e.latencyMs)}</td>

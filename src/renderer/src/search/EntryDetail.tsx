@@ -1,3 +1,4 @@
+import { degradationOf } from '../../../shared/contract';
 import { useSearch } from './store';
 import { ResultsView } from './ResultsView';
 import { Thumbnail } from './Thumbnail';
@@ -50,7 +51,7 @@ export function EntryDetail() {
           <code>{entry.key.slice(0, 16)}…</code>
         </dd>
       </dl>
-      <ResultsView results={entry.results} modelText={entry.output} />
+      <ResultsView results={entry.results} modelText={entry.output} degraded={degradationOf(entry.raw)} />
       <details className="sc-raw">
         <summary>Raw response</summary>
         <pre>{JSON.stringify(entry.raw, null, 2)}</pre>

@@ -1,10 +1,12 @@
-import type { SearchResultItem } from '../../../shared/contract';
+import type { Degradation, SearchResultItem } from '../../../shared/contract';
 import { Thumbnail } from './Thumbnail';
+import { DegradedNotice } from './DegradedNotice';
 
-/** Results as the debugger shows them: thumbnail, title, link, summary or snippet; then what the model saw. */
-export function ResultsView({ results, modelText }: { results: SearchResultItem[]; modelText: string }) {
+/** Results as the debugger shows them: what failed, then thumbnail, title, link, summary or snippet; then what the model saw. */
+export function ResultsView({ results, modelText, degraded }: { results: SearchResultItem[]; modelText: string; degraded: Degradation[] }) {
   return (
     <div className="sc-results">
+      <DegradedNotice degraded={degraded} />
       {results.length === 0 ? <p className="muted">No results.</p> : null}
       <ol className="sc-result-list">
         {results.map((r) => (

@@ -99,6 +99,7 @@ export function SearchSettingsSection() {
         <select aria-label="Default engine" value={config.engine} onChange={(e) => void update({ engine: e.target.value })}>
           <option value="local">Local corpus (offline)</option>
           <option value="serpapi">SerpApi (web)</option>
+          <option value="searxng">SearXNG (self-hosted, text; images via SerpApi)</option>
         </select>
       </label>
       <label className="row">
@@ -113,6 +114,18 @@ export function SearchSettingsSection() {
       <NumberField label="Text results (top k)" step="1" value={config.textTopK} onCommit={(v) => void update({ textTopK: v })} />
       <h3>Endpoints</h3>
       <TextField label="SerpApi base URL" value={config.serpapi.baseUrl} onCommit={(v) => void update({ serpapi: { baseUrl: v } })} />
+      <TextField label="Google Lens country" value={config.serpapi.country} onCommit={(v) => void update({ serpapi: { country: v } })} />
+      <label className="row">
+        <span>Google Lens matches</span>
+        <select aria-label="Google Lens matches" value={config.serpapi.lensType} onChange={(e) => void update({ serpapi: { lensType: e.target.value } })}>
+          <option value="visual_matches">Visual matches</option>
+          <option value="exact_matches">Exact matches</option>
+          <option value="products">Products</option>
+          <option value="all">All</option>
+        </select>
+      </label>
+      <TextField label="SearXNG base URL" value={config.searxng.baseUrl} onCommit={(v) => void update({ searxng: { baseUrl: v } })} />
+      <TextField label="SearXNG language" value={config.searxng.language} onCommit={(v) => void update({ searxng: { language: v } })} />
       <TextField label="Jina Reader base URL" value={config.reader.baseUrl} onCommit={(v) => void update({ reader: { baseUrl: v } })} />
       <label className="row">
         <span>Read pages</span>
@@ -143,6 +156,8 @@ export function SearchSettingsSection() {
       <NumberField label="Retries" step="1" value={config.reliability.maxRetries} onCommit={(v) => void update({ reliability: { maxRetries: v } })} />
       <NumberField label="Calls in flight (max)" step="1" value={config.reliability.concurrency} onCommit={(v) => void update({ reliability: { concurrency: v } })} />
       <NumberField label="Calls per second (max)" value={config.reliability.ratePerSecond} onCommit={(v) => void update({ reliability: { ratePerSecond: v } })} />
+      <NumberField label="First backoff step (ms)" step="1" value={config.reliability.baseDelayMs} onCommit={(v) => void update({ reliability: { baseDelayMs: v } })} />
+      <NumberField label="Backoff ceiling per call (ms)" step="1" value={config.reliability.backoffCeilingMs} onCommit={(v) => void update({ reliability: { backoffCeilingMs: v } })} />
     </div>
   );
 }

@@ -103,12 +103,13 @@ export function TryPanel({ queryRef }: { queryRef: React.RefObject<HTMLInputElem
         ) : (
           <>
             <input aria-label="Image file" type="file" accept="image/*" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-            {engine === 'serpapi' ? <input aria-label="Public image URL" placeholder="Public URL of the image (Google Lens needs one)" value={imageUrl} onChange={(e) => setImageUrl(e.target.value)} /> : null}
+            {engine !== 'local' ? <input aria-label="Public image URL" placeholder="Public URL of the image (optional: the file is uploaded otherwise)" value={imageUrl} onChange={(e) => setImageUrl(e.target.value)} /> : null}
           </>
         )}
         <select aria-label="Engine" value={engine} onChange={(e) => setEngine(e.target.value as SearchEngineKind)}>
           <option value="local">Local corpus</option>
           <option value="serpapi">SerpApi (web)</option>
+          <option value="searxng">SearXNG (self-hosted)</option>
         </select>
         {engine === 'local' ? (
           <select aria-label="Corpus" value={corpus} onChange={(e) => setCorpus(e.target.value)}>
@@ -141,7 +142,7 @@ export function TryPanel({ queryRef }: { queryRef: React.RefObject<HTMLInputElem
             <span>{formatMoney(result.cost)}</span>
           </div>
           {result.error ? <p className="sc-error" role="alert">{result.error}</p> : null}
-          <ResultsView results={result.results} modelText={result.text} />
+          <ResultsView results={result.results} modelText={result.text} degraded={result.degraded ?? []} />
         </div>
       ) : null}
     </div>

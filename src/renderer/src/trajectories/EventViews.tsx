@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import type { TrajectoryEvent } from './events';
 import { Thumbnail } from '../search/Thumbnail';
+import { DegradedNotice } from '../search/DegradedNotice';
 
 type Of<K extends TrajectoryEvent['kind']> = Extract<TrajectoryEvent, { kind: K }>;
 
@@ -76,6 +77,7 @@ function ToolEvent({ event }: { event: Of<'tool'> }) {
       }
     >
       {r.ok ? null : <p className="lab-bad">Error: {r.error}</p>}
+      <DegradedNotice degraded={r.degraded ?? []} />
       <ol className="lab-results">
         {r.results.map((item) => (
           <li key={item.rank}>
