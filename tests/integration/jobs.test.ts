@@ -80,7 +80,8 @@ describe('jobs', () => {
     const first = Engine.open({ home, face: 'cli' });
     const id = first.store.repos.jobs.insert('storage.verify', 'Verify storage', {}).id;
     first.store.repos.jobs.markRunning(id);
-    first.store.close(); // as if the process died: no orderly shutdown of the job
+    first.store.close(); // as if the process died: no orderly shutdown of the job…
+    first.lock.release(); // …and its hold on the folder gone with it
     const second = Engine.open({ home, face: 'cli' });
     const job = await second.call('jobs.get', { id });
     expect(job.status).toBe('interrupted');

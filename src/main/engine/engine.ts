@@ -7,6 +7,7 @@ import { JobManager } from '../jobs/manager';
 import { ensureHome, homePaths } from '../platform/home';
 import { logger, redact } from '../platform/log';
 import { errorMessage } from '../platform/errors';
+import { acquireFolderLock, type FolderLock } from '../platform/folder-lock';
 import type { EngineContext } from './context';
 import type { Handlers } from './handlers/types';
 import { systemHandlers } from './handlers/system';
@@ -33,6 +34,8 @@ export class Engine {
   readonly home: string;
   readonly store: Store;
   readonly jobs: JobManager;
+  /** This engine's hold on the data folder: one writer per folder, other engines read. */
+  readonly lock: FolderLock;
   private readonly listeners = new Set<(event: EventMessage) => void>();
   private readonly handlers: Handlers;
 
@@ -43,10 +46,13 @@ export class Engine {
   private constructor(options: EngineOptions) {
     this.home = options.home;
     ensureHome(options.home);
+    this.lock = acquireFolderLock(options.home, options.face);
+    if (!this.lock.owned) log.warn(this.lock.refusal('run jobs'));
     this.store = openStore(homePaths(options.home).database);
     this.jobs = new JobManager({
       store: this.store,
       home: options.home,
+      lock: this.lock,
       maxConcurrent: options.maxConcurrentJobs,
       onUpdate: (job) => this.emit('job.updated', job),
     });
@@ -111,5 +117,6 @@ export class Engine {
   async close(): Promise<void> {
     await this.jobs.close();
     this.store.close();
+    this.lock.release();
   }
 }

@@ -5,6 +5,7 @@ import type { StoredJob } from '../storage/repositories/jobs';
 import type { Job, JobStatus } from '../../shared/contract';
 import { ApiError, describeZodError } from '../../shared/protocol';
 import { logger } from '../platform/log';
+import type { FolderLock } from '../platform/folder-lock';
 import { jobKinds } from './kinds';
 import { jobWorkerEntry } from './worker-entry';
 import type { JobWorkerData, WorkerToManager } from './messages';
@@ -27,6 +28,8 @@ export interface JobManagerOptions {
   store: Store;
   home: string;
   maxConcurrent?: number;
+  /** The data folder's lock (platform/folder-lock.ts): without it, jobs are neither started nor recovered. */
+  lock?: FolderLock;
   onUpdate(job: Job): void;
 }
 
@@ -37,8 +40,11 @@ export class JobManager {
 
   constructor(private readonly options: JobManagerOptions) {
     this.maxConcurrent = options.maxConcurrent ?? 2;
-    const interrupted = options.store.repos.jobs.markInterrupted();
-    if (interrupted > 0) log.warn(`${interrupted} job(s) were interrupted when the engine last stopped`);
+    // Only the folder's first writer recovers: jobs still marked running then belong to a process that is gone.
+    if (options.lock?.recover ?? true) {
+      const interrupted = options.store.repos.jobs.markInterrupted();
+      if (interrupted > 0) log.warn(`${interrupted} job(s) were interrupted when the engine last stopped`);
+    }
   }
 
   kinds(): string[] {
@@ -46,6 +52,7 @@ export class JobManager {
   }
 
   start(kind: string, params: unknown): Job {
+    if (this.options.lock && !this.options.lock.owned) throw new ApiError('conflict', this.options.lock.refusal(`start a ${kind} job`));
     const definition = jobKinds[kind];
     if (!definition) throw new ApiError('invalid_params', `Unknown job kind "${kind}"`);
     const parsed = definition.params.safeParse(params);
