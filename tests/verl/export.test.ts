@@ -46,6 +46,7 @@ describe('export-verl writes a runnable MMSearch-R1 job', () => {
         candidate_answers: JSON.stringify(source.candidates),
         search_need: 'unknown',
         data_id: source.dataId,
+        tools_kwargs: { image_search: { create_kwargs: { image_url: row.image_urls[0] } } },
       });
     }
     const files = run.json().files as string[];
@@ -129,7 +130,7 @@ print(json.dumps({"image": [text, shown, stat], "miss": [miss_text, miss_stat], 
     ]) expect(sh).toContain(line);
     expect(sh).not.toContain('SERPAPI_API_KEY=');
     const up = fs.readFileSync(path.join(upstream, 'run.sh'), 'utf8');
-    for (const line of ['python3 -m verl.trainer.main_ppo', 'custom_reward_function.path="$EXPORT_DIR"/reward.py', 'custom_reward_function.name=compute_score', 'trainer.rollout_data_dir="$EXPORT_DIR"/rollouts/train', 'trainer.validation_data_dir="$EXPORT_DIR"/rollouts/val', 'actor_rollout_ref.rollout.multi_turn.enable=True']) {
+    for (const line of ['python3 -m verl.trainer.main_ppo', 'custom_reward_function.path="$EXPORT_DIR"/reward.py', 'custom_reward_function.name=compute_score', 'trainer.rollout_data_dir="$EXPORT_DIR"/rollouts/train', 'trainer.validation_data_dir="$EXPORT_DIR"/rollouts/val', 'actor_rollout_ref.rollout.multi_turn.enable=True', 'actor_rollout_ref.rollout.multi_turn.format=searchlab']) {
       expect(up).toContain(line);
     }
     // Both scripts parse, and every Python file of both folders compiles (their imports are the cluster's).
@@ -183,5 +184,60 @@ describe('export-verl refuses bad input before writing anything', () => {
     expect(run.code).toBe(1);
     expect(run.err).toContain('uses the variable "tokens", which reward.py cannot compute');
     expect(fs.existsSync(out)).toBe(false);
+  });
+});
+
+describe('the upstream veRL tools', () => {
+  // veRL needs torch and cannot be installed here: its tool parser and tool base classes are given as veRL
+  // defines them (verl/experimental/agent_loop/tool_parser.py, verl/tools/base_tool.py, verl/tools/schemas.py).
+  const VERL_INTERFACES = `
+import sys, types, asyncio
+def module(name, **attrs):
+    m = types.ModuleType(name); m.__dict__.update(attrs); sys.modules[name] = m
+class FunctionCall:
+    def __init__(self, name, arguments): self.name, self.arguments = name, arguments
+class ToolParser:
+    _registry = {}
+    def __init__(self, tokenizer): self.tokenizer = tokenizer
+    @classmethod
+    def register(cls, name):
+        def decorator(sub): cls._registry[name] = sub; return sub
+        return decorator
+class ToolResponse:
+    def __init__(self, text=None, image=None, video=None): self.text, self.image = text, image
+class BaseTool:
+    def __init__(self, config, tool_schema): self.config = config
+    async def create(self, instance_id=None, **kwargs): return (instance_id or "id-1"), ToolResponse()
+for name in ["verl", "verl.experimental", "verl.experimental.agent_loop", "verl.tools"]: module(name)
+module("verl.experimental.agent_loop.tool_parser", FunctionCall=FunctionCall, ToolParser=ToolParser)
+module("verl.tools.base_tool", BaseTool=BaseTool)
+module("verl.tools.schemas", ToolResponse=ToolResponse)
+`;
+
+  it('reads the protocol tags as tool calls and answers them from the exported cache', async () => {
+    const { home, dir, rows, runConfigFile } = await seededExportHome();
+    const out = path.join(dir, 'job');
+    expect((await cli('export-verl', '--run-config', runConfigFile, '--dataset', 'seed', '--out', out, '--target', 'verl', '--home', home)).code).toBe(0);
+    const script = `${VERL_INTERFACES}
+import json
+from search_tools import verl_tools
+class Tokenizer:
+    def decode(self, ids, skip_special_tokens=True): return ids
+parser = ToolParser._registry["searchlab"](Tokenizer())
+calls = {}
+for name, text in [("image", "<reason>r</reason><search><img></search>"), ("text", "<reason>r</reason><text_search> landmark 0 history </text_search>"), ("answer", "<reason>r</reason><answer>x</answer>")]:
+    _, found = asyncio.run(parser.extract_tool_calls(text))
+    calls[name] = [[c.name, json.loads(c.arguments)] for c in found]
+image_tool = verl_tools.SearchLabImageSearch({}, None)
+instance, _ = asyncio.run(image_tool.create(create_kwargs={"image_url": ${JSON.stringify(rows[0].imageUrl)}}))
+image_response, _, image_stat = asyncio.run(image_tool.execute(instance, {}))
+text_response, _, _ = asyncio.run(verl_tools.SearchLabTextSearch({}, None).execute("t", {"query": "landmark 0 history"}))
+print(json.dumps({"calls": calls, "image": [image_response.text, len(image_response.image), image_stat["source"]], "text": text_response.text}))
+`;
+    const result = JSON.parse(python(out, script));
+    expect(result.calls).toEqual({ image: [['image_search', {}]], text: [['text_search', { query: 'landmark 0 history' }]], answer: [] });
+    expect(result.image[0]).toMatch(/^<information>\[Image Search Results\][\s\S]*title: Landmark 0, view 2\n<\/information>$/);
+    expect(result.image.slice(1)).toEqual([2, 'cache']);
+    expect(result.text).toContain('(https://example.org/history) Landmark 0 was built in 1901.');
   });
 });

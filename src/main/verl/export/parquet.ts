@@ -19,7 +19,7 @@ export const exportSchema: SchemaElement[] = [
   text('ground_truth'),
   text('candidate_answers'),
   text('style'),
-  { name: 'extra_info', repetition_type: 'OPTIONAL', num_children: 7 },
+  { name: 'extra_info', repetition_type: 'OPTIONAL', num_children: 8 },
   { name: 'index', type: 'INT64', repetition_type: 'OPTIONAL' },
   text('split'),
   text('question'),
@@ -27,6 +27,11 @@ export const exportSchema: SchemaElement[] = [
   text('candidate_answers'),
   text('search_need'),
   text('data_id'),
+  // Upstream veRL hands extra_info.tools_kwargs[tool].create_kwargs to the tool: the image search gets its image.
+  { name: 'tools_kwargs', repetition_type: 'OPTIONAL', num_children: 1 },
+  { name: 'image_search', repetition_type: 'OPTIONAL', num_children: 1 },
+  { name: 'create_kwargs', repetition_type: 'OPTIONAL', num_children: 1 },
+  text('image_url'),
   ...list('image_urls', [text('element')]),
 ];
 
@@ -57,6 +62,7 @@ export async function writeExportParquet(file: string, samples: readonly ExportS
             candidate_answers: JSON.stringify(s.candidates),
             search_need: s.need,
             data_id: s.dataId,
+            tools_kwargs: { image_search: { create_kwargs: { image_url: s.imageUrl } } },
           })),
         },
         { name: 'image_urls', data: col((s) => [s.imageUrl]) },

@@ -27,7 +27,7 @@ ${method ? 'MMSEARCH_R1_DIR=~/multimodal-search-r1 ' : ''}MODEL_PATH=Qwen/Qwen2.
 Extra arguments are passed to the trainer as further hydra overrides. ${
     method
       ? 'run.sh copies `search_tools/method_*.py` over the method\'s placeholder tools in `$MMSEARCH_R1_DIR` (they load this folder\'s tools).'
-      : 'Upstream veRL calls tools through its tool parser; the prompts in `train.parquet` ask for the SearchLab tags, so use a parser that maps `<search><img></search>` and `<text_search>…</text_search>` to the tools in `search_tools/verl_tool_config.yaml`.'
+      : 'The tools in `search_tools/verl_tool_config.yaml` are called through the `searchlab` tool parser (registered by `search_tools/verl_tools.py`), which reads `<search><img></search>` and `<text_search>…</text_search>` as tool calls.'
   }
 
 ## Bring the rollouts back

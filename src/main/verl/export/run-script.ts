@@ -70,6 +70,9 @@ function upstreamOverrides(config: RunConfig): string[] {
     'actor_rollout_ref.rollout.multi_turn.enable=True',
     `actor_rollout_ref.rollout.multi_turn.max_assistant_turns=${config.rollout.maxTurns}`,
     'actor_rollout_ref.rollout.multi_turn.tool_config_path=$EXPORT_DIR/search_tools/verl_tool_config.yaml',
+    // The tags of SearchLab's protocol ask for the searches (search_tools/verl_tools.py registers this parser).
+    'actor_rollout_ref.rollout.multi_turn.format=searchlab',
+    'actor_rollout_ref.rollout.agent.default_agent_loop=tool_agent',
     'trainer.rollout_data_dir=$EXPORT_DIR/rollouts/train',
     'trainer.validation_data_dir=$EXPORT_DIR/rollouts/val',
   ];
