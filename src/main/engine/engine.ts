@@ -45,6 +45,8 @@ export class Engine {
 
   private constructor(options: EngineOptions) {
     this.home = options.home;
+    // Everything the engine and its jobs write (scratch files, checkpoints, logs) is its owner's alone by default.
+    if (process.platform !== 'win32') process.umask(0o077);
     ensureHome(options.home);
     this.lock = acquireFolderLock(options.home, options.face);
     if (!this.lock.owned) log.warn(this.lock.refusal('run jobs'));

@@ -26,6 +26,7 @@ export function homePaths(home: string) {
   };
 }
 
+/** Creates the data folder for its owner only (0700): on a shared machine nobody else lists or reads it. */
 export function ensureHome(home: string): void {
-  fs.mkdirSync(home, { recursive: true });
+  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
 }

@@ -29,8 +29,26 @@ function electronNativeBinding(): string | undefined {
   return fs.existsSync(file) ? file : undefined;
 }
 
+/**
+ * The database is readable by its owner only (on a shared machine it holds datasets, trajectories and cached
+ * search results). SQLite gives the -wal and -shm files the database file's mode, so the file is made 0600 before
+ * SQLite first opens it, and files of an older install are narrowed on open.
+ */
+function ownerOnly(file: string): void {
+  if (process.platform === 'win32') return;
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if ((fs.statSync(f).mode & 0o077) !== 0) fs.chmodSync(f, 0o600);
+    } catch {
+      // Not there (yet): created later with the database's mode.
+    }
+  }
+}
+
 export function openDatabase(file: string, list: Migration[] = migrations): Db {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  ownerOnly(file);
   const db = new Database(file, { nativeBinding: electronNativeBinding() });
   try {
     db.pragma('journal_mode = WAL');
