@@ -2,13 +2,25 @@
 // that slips into an error message still never reaches a log or the renderer.
 const secrets = new Set<string>();
 
+/**
+ * The forms a secret takes on its way out: as typed, percent-encoded in a URL (upper- or lower-case hex, once or
+ * twice), form-encoded (space as +), and escaped inside JSON. A key with `+ / = & %` is written differently in each.
+ */
+export function secretForms(value: string): string[] {
+  const percent = encodeURIComponent(value);
+  const form = new URLSearchParams({ k: value }).toString().slice(2);
+  const forms = [value, percent, percent.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()), encodeURIComponent(percent), form, form.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()), JSON.stringify(value).slice(1, -1)];
+  // Longest first, so a form that contains another is masked whole.
+  return [...new Set(forms)].sort((a, b) => b.length - a.length);
+}
+
 export function registerSecret(value: string | undefined | null): void {
-  if (value && value.length >= 4) secrets.add(value);
+  if (value && value.length >= 4) for (const form of secretForms(value)) secrets.add(form);
 }
 
 export function redact(text: string): string {
   let out = text;
-  for (const secret of secrets) out = out.split(secret).join('***');
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join('***');
   return out;
 }
 
