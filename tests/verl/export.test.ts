@@ -44,7 +44,7 @@ describe('export-verl writes a runnable MMSearch-R1 job', () => {
         question: source.question,
         answer: source.answer,
         candidate_answers: JSON.stringify(source.candidates),
-        search_need: 'unknown',
+        search_need: null,
         data_id: source.dataId,
         tools_kwargs: { image_search: { create_kwargs: { image_url: row.image_urls[0] } } },
       });
@@ -239,5 +239,26 @@ print(json.dumps({"calls": calls, "image": [image_response.text, len(image_respo
     expect(result.image[0]).toMatch(/^<information>\[Image Search Results\][\s\S]*title: Landmark 0, view 2\n<\/information>$/);
     expect(result.image.slice(1)).toEqual([2, 'cache']);
     expect(result.text).toContain('(https://example.org/history) Landmark 0 was built in 1901.');
+  });
+});
+
+describe('the exported parquet in SearchLab', () => {
+  it('imports back as a dataset with the same questions, answers and image bytes', async () => {
+    const { home, dir, rows, runConfigFile } = await seededExportHome();
+    const out = path.join(dir, 'job');
+    expect((await cli('export-verl', '--run-config', runConfigFile, '--dataset', 'seed', '--out', out, '--home', home)).code).toBe(0);
+    const back = await cli('import', path.join(out, 'train.parquet'), '--dataset', 'back', '--home', home, '--json');
+    expect(back.json()).toEqual({ dataset: 'back', imported: 11, rejected: [] });
+    const db = new Database(homePaths(home).database, { readonly: true });
+    try {
+      const stored = db
+        .prepare("SELECT s.question, s.answer, i.bytes FROM samples s JOIN datasets d ON d.id = s.dataset_id JOIN images i ON i.sha256 = s.image_sha256 WHERE d.name = 'back' ORDER BY s.row_index")
+        .all() as { question: string; answer: string; bytes: Buffer }[];
+      const trained = rows.filter((_, i) => i !== 9); // every tenth row is held out for validation
+      expect(stored.map((s) => [s.question, s.answer])).toEqual(trained.map((r) => [r.question, r.answer]));
+      expect(stored.every((s, i) => Buffer.compare(s.bytes, trained[i].image!) === 0)).toBe(true);
+    } finally {
+      db.close();
+    }
   });
 });

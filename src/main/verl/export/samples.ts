@@ -10,7 +10,8 @@ export interface ExportSample {
   question: string;
   answer: string;
   candidates: string[];
-  need: string;
+  /** The search-need label; null when unlabelled (the reward reads it as "unknown"). */
+  need: string | null;
   split: string;
   dataSource: string;
   image: Uint8Array;
@@ -59,7 +60,7 @@ export function loadExportSamples(store: Store, datasetName: string): ExportSamp
         question: row.question,
         answer: row.answer,
         candidates: JSON.parse(row.candidate_answers) as string[],
-        need: needs.get(row.id) ?? row.search_need ?? 'unknown',
+        need: needs.get(row.id) ?? row.search_need ?? null,
         split: row.split ?? 'train',
         dataSource: methodDataSource(row.data_source, datasetName),
         image: image.bytes,
