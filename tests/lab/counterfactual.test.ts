@@ -171,28 +171,31 @@ describe('decision probabilities', () => {
     }
   }, 60_000);
 
-  it('agrees with the behaviour log-prob recorded where the generating policy sampled the tag', async () => {
-    // Step 1's rollouts were sampled (temperature 1) by the checkpoint the run started from, and the pre-trained
-    // policy's evaluation (greedy) by the same checkpoint, which the evaluation records.
-    const { items: sampled } = await engine.call('trajectories.list', { runId, step: 1, limit: 100 });
+  it('agrees with the behaviour log-prob recorded where the generating policy wrote the tag itself', async () => {
+    // The pre-trained policy's evaluation is greedy, and the fixture's model is made on one ONNX Runtime thread (as
+    // the demo's are), so its trajectories come out the same on every run: each closes its reasoning and then writes
+    // its action tag itself, a decision to compare on every run. Step 1's GRPO rollouts were sampled at temperature
+    // 1 by the same checkpoint: those that wrote a tag after </reason> are compared too.
     const policyEval = (await engine.call('runs.list', {})).find((r) => r.name.endsWith('pre-trained (policy)'))!;
-    const items = [...sampled, ...(await engine.call('trajectories.list', { runId: policyEval.id, limit: 100 })).items];
-    let compared = 0;
-    for (const t of items) {
+    const { items: greedy } = await engine.call('trajectories.list', { runId: policyEval.id, limit: 100 });
+    const { items: sampled } = await engine.call('trajectories.list', { runId, step: 1, limit: 100 });
+    expect(greedy.length).toBeGreaterThan(0);
+    const greedyIds = new Set(greedy.map((t) => t.id));
+    let comparedGreedy = 0;
+    for (const t of [...greedy, ...sampled]) {
       const detail = await engine.call('trajectories.get', { id: t.id });
-      if (!detail.tokens.texts?.some((x, i) => x === '</reason>' && detail.tokens.lossMask[i])) continue;
+      const closesReasoning = detail.tokens.texts?.some((x, i) => x === '</reason>' && detail.tokens.lossMask[i]);
+      if (!greedyIds.has(t.id) && !closesReasoning) continue; // a sampled rollout with no decision of its own
       const result = await probabilities(t.id);
       expect(result.checkpointId).toBe(pretrained);
-      for (const d of result.decisions.filter((x) => x.sampled && x.taken)) {
-        expect(d.probabilities[d.taken!]).toBeCloseTo(Math.exp(detail.tokens.logprobs[d.position]), 3);
-        compared++;
+      const ownTags = result.decisions.filter((x) => x.sampled && x.taken);
+      for (const d of ownTags) expect(d.probabilities[d.taken!]).toBeCloseTo(Math.exp(detail.tokens.logprobs[d.position]), 3);
+      if (greedyIds.has(t.id)) {
+        expect(ownTags.length, `evaluation trajectory ${t.id} writes its own tag`).toBeGreaterThan(0);
+        comparedGreedy += ownTags.length;
       }
-      if (compared >= 2) break;
     }
-    // The barely trained fixture model does not always sample a tag right after </reason> at step 1 (ORT's
-    // threaded sums make sampling differ between machines), so this compares where it did; the exact-match check
-    // against a direct log-prob computation is the test above.
-    expect(compared).toBeLessThanOrEqual(2);
+    expect(comparedGreedy).toBeGreaterThanOrEqual(greedy.length);
   }, 120_000);
 });
 
