@@ -1,5 +1,6 @@
 // The direct-answering baseline never searches, even when the model writes a search after its forced `<answer>`
 // (the parser takes a turn's last action): the real tiny model is taught to do exactly that, then evaluated.
+import { TinyPolicyModel } from '../../src/main/model/families/tiny';
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import type { ToolCallResult } from '../../src/shared/contract';
@@ -38,7 +39,7 @@ describe('the direct-answering baseline', () => {
       image: () => new Uint8Array(),
     };
     const samples = [{ sampleId: 1, question, image, groundTruth: 'Paris', candidateAnswers: [], need: 'text_search', dataSource: 'tiny' }];
-    const both = await evaluatePolicies(policy, samples, { policies: ['policy', 'direct'], tools, templates: TERSE, wording });
+    const both = await evaluatePolicies(new TinyPolicyModel(policy), samples, { policies: ['policy', 'direct'], tools, templates: TERSE, wording });
     // The policy itself (no forced opening) does search: the model really writes the search.
     expect(queries).toEqual(['capital of Tinyland']);
     expect(both.policy.searchesPerQuestion).toBe(1);

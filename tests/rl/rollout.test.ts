@@ -1,5 +1,6 @@
 // The rollout engine with the real tiny model: after a short SFT on a scripted two-turn conversation, greedy
 // rollouts search, read the tool's output, answer, and record everything training needs.
+import { TinyPolicyModel } from '../../src/main/model/families/tiny';
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import type { ToolCallResult } from '../../src/shared/contract';
@@ -42,7 +43,7 @@ describe('rollouts', () => {
       },
       image: () => new Uint8Array(),
     };
-    const rollouts = await runRollouts(policy, [{ sampleId: 1, question: sample.question, image, groundTruth: 'Paris', candidateAnswers: [], need: 'text_search' }], {
+    const rollouts = await runRollouts(new TinyPolicyModel(policy), [{ sampleId: 1, question: sample.question, image, groundTruth: 'Paris', candidateAnswers: [], need: 'text_search' }], {
       groupSize: 2,
       templates,
       tools,
@@ -59,7 +60,7 @@ describe('rollouts', () => {
       expect(t.lossMask.filter((m) => m === 1)).toHaveLength(generated);
       expect(t.generatedTokens).toBe(generated);
       // The recorded behaviour log-probs are the policy's own at those positions.
-      const { logprobs } = await policy.logprobs([{ ids: t.ids, images: t.images }]);
+      const { logprobs } = await policy.logprobs([{ ids: t.ids, images: t.images.map((i) => i.pixels) }]);
       t.lossMask.forEach((m, i) => {
         if (m === 1) expect(Math.abs(logprobs[0][i] - t.logprobs[i])).toBeLessThan(1e-3);
       });

@@ -73,9 +73,9 @@ describe('Qwen2.5-VL (tiny random folder) against independent references', () =>
     expect(ref.grid).toEqual([1, 8, 10]);
     expect(ours.grid).toEqual(ref.grid);
     expect(probe.image_grid_thw).toEqual([ref.grid]);
-    expect(ours.pixelValues.length).toBe(ref.pixel_values.length);
+    expect(ours.pixels.length).toBe(ref.pixel_values.length);
     let worst = 0;
-    for (let i = 0; i < ref.pixel_values.length; i++) worst = Math.max(worst, Math.abs(ours.pixelValues[i] - ref.pixel_values[i]));
+    for (let i = 0; i < ref.pixel_values.length; i++) worst = Math.max(worst, Math.abs(ours.pixels[i] - ref.pixel_values[i]));
     expect(worst).toBeLessThan(1e-5);
   });
 
@@ -99,7 +99,7 @@ describe('Qwen2.5-VL (tiny random folder) against independent references', () =>
 
   it('computes the float64 reference\'s logits (relative error < 1e-4) and the same greedy tokens', async () => {
     const ref = await preprocessImageFile(readFileSync(image()), folder.preprocessor);
-    const features = referenceVision(folder.weights, folder.config, Float64Array.from(ref.pixelValues), [ref.grid]);
+    const features = referenceVision(folder.weights, folder.config, Float64Array.from(ref.pixels), [ref.grid]);
     const { pos } = referenceRopeIndex(probe.input_ids, probe.image_grid_thw, folder.config);
     const logits = referenceLogits(folder.weights, folder.config, probe.input_ids, pos, features, 3);
     expect(probe.logits_last.length).toBe(3);
@@ -128,7 +128,7 @@ describe('Qwen2.5-VL (tiny random folder) against independent references', () =>
       const ref = referenceRopeIndex(prepared.ids, grids, folder.config);
       expect([0, 1, 2].map((s) => Array.from(prepared.positions.ids.subarray(s * T, (s + 1) * T)))).toEqual(ref.pos);
       const pre = await runtime.prefill(prepared, 2);
-      const feats = prepared.images.map((im) => referenceVision(folder.weights, folder.config, Float64Array.from(im.pixelValues), [im.grid]));
+      const feats = prepared.images.map((im) => referenceVision(folder.weights, folder.config, Float64Array.from(im.pixels), [im.grid]));
       const D = folder.config.text.hidden_size;
       const joined = { rows: feats[0].rows + feats[1].rows, cols: D, d: Float64Array.from([...feats[0].d, ...feats[1].d]) };
       const want = referenceLogits(folder.weights, folder.config, prepared.ids, ref.pos, joined, 2);

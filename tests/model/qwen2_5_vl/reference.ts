@@ -6,9 +6,9 @@
 import type { WeightMap } from '../../../src/main/model/runtime/safetensors';
 import type { Qwen25VlConfig } from '../../../src/main/model/families/qwen2_5_vl/config';
 
-type Mat = { rows: number; cols: number; d: Float64Array };
+type Mat = { rows: number; cols: number; d: Float64Array<ArrayBufferLike> };
 
-const mat = (rows: number, cols: number, d = new Float64Array(rows * cols)): Mat => ({ rows, cols, d });
+const mat = (rows: number, cols: number, d: Float64Array<ArrayBufferLike> = new Float64Array(rows * cols)): Mat => ({ rows, cols, d });
 
 function weight(W: WeightMap, name: string): Float64Array {
   const w = W.get(name);

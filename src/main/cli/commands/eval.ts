@@ -1,33 +1,41 @@
+import { basename, resolve } from 'node:path';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { commonOptions, parseCommandArgs } from '../args';
 import { withEngine } from '../engine';
 import { evaluateCheckpoint } from '../../rl/eval/run-eval';
+import { checkpointOfModelFolder } from '../../rl/train/checkpoint-run';
 import type { EvalPolicy } from '../../rl/eval/evaluate';
 
 export const evalCommand: CliCommand = {
   name: 'eval',
-  summary: 'Evaluate a checkpoint on a dataset: accuracy and search ratio per data source (optionally the baselines)',
-  usage: 'searchlab eval --checkpoint ID --dataset NAME [--split test|all] [--baselines] [--limit N] [--json] [--home DIR]',
+  summary: 'Evaluate a checkpoint or a model folder on a dataset: accuracy and search ratio per data source (optionally the baselines)',
+  usage: 'searchlab eval (--checkpoint ID | --model DIR) --dataset NAME [--split test|all] [--baselines] [--limit N] [--max-tokens-per-turn N] [--json] [--home DIR]',
   async run(args, ctx) {
     const { values } = parseCommandArgs(
       args,
-      { ...commonOptions, checkpoint: { type: 'string' }, dataset: { type: 'string' }, split: { type: 'string', default: 'test' }, baselines: { type: 'boolean', default: false }, limit: { type: 'string' } },
+      { ...commonOptions, checkpoint: { type: 'string' }, model: { type: 'string' }, dataset: { type: 'string' }, split: { type: 'string', default: 'test' }, baselines: { type: 'boolean', default: false }, limit: { type: 'string' }, 'max-tokens-per-turn': { type: 'string' } },
       false,
     );
-    const checkpointId = Number(values.checkpoint);
-    if (!Number.isInteger(checkpointId) || checkpointId <= 0) throw new UsageError('--checkpoint ID is required (an integer; `searchlab runs` lists checkpoints)');
+    if (values.model && values.checkpoint) throw new UsageError('give --checkpoint ID or --model DIR, not both');
+    const checkpointId = values.model ? 0 : Number(values.checkpoint);
+    if (!values.model && (!Number.isInteger(checkpointId) || checkpointId <= 0))
+      throw new UsageError('--checkpoint ID or --model DIR is required (`searchlab runs` lists checkpoints; a model folder is a Hugging Face-style folder)');
     if (!values.dataset) throw new UsageError('--dataset NAME is required');
     const limit = values.limit === undefined ? undefined : Number(values.limit);
     if (limit !== undefined && (!Number.isInteger(limit) || limit <= 0)) throw new UsageError('--limit must be a positive integer');
+    const maxTokensPerTurn = values['max-tokens-per-turn'] === undefined ? undefined : Number(values['max-tokens-per-turn']);
+    if (maxTokensPerTurn !== undefined && (!Number.isInteger(maxTokensPerTurn) || maxTokensPerTurn <= 0)) throw new UsageError('--max-tokens-per-turn must be a positive integer');
     const policies: EvalPolicy[] = values.baselines ? ['policy', 'direct', 'rag'] : ['policy'];
     return withEngine(values.home, ctx, async (engine) => {
       const result = await evaluateCheckpoint(engine.store, engine.home, {
-        checkpointId,
+        checkpointId: values.model ? checkpointOfModelFolder(engine.store, values.model).id : checkpointId,
+        label: values.model ? `model ${basename(resolve(values.model))}` : undefined,
         dataset: values.dataset!,
         split: values.split === 'all' ? null : values.split!,
         policies,
         limit,
+        maxTokensPerTurn,
         progress: values.json ? undefined : (done, total, message) => process.stderr.write(`\r${done}/${total} ${message}`.padEnd(80)),
       });
       if (!values.json) process.stderr.write('\n');

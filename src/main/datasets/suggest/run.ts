@@ -3,7 +3,7 @@
 // search. Suggestions are committed a batch at a time, so a stopped job keeps what it finished.
 import type { Store } from '../../storage';
 import { readTemplates } from '../../rl/train/state';
-import { checkpointPolicy } from '../../rl/train/checkpoint-run';
+import { checkpointPolicyModel } from '../../rl/train/checkpoint-run';
 import { compileTemplates } from '../../rl/protocol/templates';
 import { runRollouts, type RolloutTools } from '../../rl/rollout/engine';
 import { directAnswerPrefix } from '../../rl/eval/evaluate';
@@ -27,7 +27,7 @@ export async function suggestLabels(store: Store, params: { datasetId: number; c
   const rows = store.repos.trajectories.trainingRows(params.datasetId, null);
   const model = `checkpoint ${checkpoint.id}`;
   const templates = compileTemplates(readTemplates(checkpoint.path));
-  const policy = checkpointPolicy(store, checkpoint, { frozen: true });
+  const policy = checkpointPolicyModel(store, checkpoint, { frozen: true });
   let done = 0;
   try {
     for (let start = 0; start < rows.length; start += params.batch) {

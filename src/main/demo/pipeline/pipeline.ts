@@ -3,6 +3,7 @@
 import type { Store } from '../../storage';
 import type { Logger } from '../../platform/log';
 import { loadTinyVlm, Policy } from '../../model/tiny/vlm';
+import { TinyPolicyModel } from '../../model/families/tiny';
 import { DEFAULT_REWARD_SPEC } from '../../rl/reward/spec';
 import { evaluatePolicies, type EvalPolicy, type PolicyMetrics } from '../../rl/eval/evaluate';
 import { datasetSamples, searchRolloutTools } from '../../rl/rollout/search-tools';
@@ -122,7 +123,7 @@ export async function runDemo(ctx: DemoContext, options: DemoOptions): Promise<D
   const evaluate = async (model: typeof finalModel, which: EvalPolicy[], label: string, evaluatedCheckpoint: number) => {
     const policy = new Policy(model, { device: 'auto', threads: DEMO_CPU_THREADS });
     try {
-      return await evaluatePolicies(policy, samples, {
+      return await evaluatePolicies(new TinyPolicyModel(policy), samples, {
         policies: which,
         tools,
         templates: DEMO_TEMPLATES,

@@ -7,6 +7,7 @@ import { packBatch, type Sequence } from '../tiny/batch';
 import { decodeGraph, decodeMultiGraph, kvName, pastName, prefillGraph } from '../tiny/graphs';
 import { bucketLength, imageBucket, type Policy } from '../tiny/vlm';
 import { sampleToken, seededRandom, type SamplingOptions } from './sampling';
+import { acceptToken } from './stops';
 
 /** The protocol's closing tags: a turn ends when the model closes an action. */
 export const PROTOCOL_STOPS = ['</search>', '</text_search>', '</answer>'];
@@ -122,30 +123,11 @@ export async function generate(
   const gens: Generation[] = prompts.map(() => ({ tokens: [], logprobs: [], text: '', finish: 'length' }));
   const done = new Array<boolean>(B).fill(false);
   const next = new BigInt64Array(B);
+  const rules = { stopIds, stops, maxNewTokens: options.maxNewTokens, decode: (ids: readonly number[]) => tok.decode(ids) };
   const accept = (b: number, token: number, logprob: number) => {
     if (done[b]) return;
-    const g = gens[b];
-    g.tokens.push(token);
-    g.logprobs.push(logprob);
     next[b] = BigInt(token);
-    if (stopIds.has(token)) {
-      g.finish = 'eos';
-      done[b] = true;
-    } else if (stops.length) {
-      const text = tok.decode(g.tokens);
-      for (const s of stops) {
-        const at = text.indexOf(s, Math.max(0, g.text.length - s.length));
-        if (at >= 0) {
-          g.finish = 'stop';
-          g.stop = s;
-          g.text = text.slice(0, at + s.length);
-          done[b] = true;
-          return;
-        }
-      }
-      g.text = text;
-    }
-    if (!done[b] && g.tokens.length >= options.maxNewTokens) done[b] = true;
+    done[b] = acceptToken(gens[b], token, logprob, rules);
   };
   const sampleRow = (logits: Float32Array, b: number) => {
     const { token, logprob } = sampleToken(logits.subarray(b * V, (b + 1) * V), options, rand, banned);

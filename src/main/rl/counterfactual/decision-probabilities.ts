@@ -5,11 +5,10 @@
 // policy may also write something else there.
 import type { DecisionAction, DecisionProbabilities, DecisionProbability } from '../../../shared/contract';
 import type { Store } from '../../storage';
-import { Policy, type TinyVlm } from '../../model/tiny/vlm';
+import type { PolicyImage, PolicyModel } from '../../model/policy/types';
 import type { TextTokenizer } from '../../model/tiny/tokenizer';
-import { imageToPixels } from '../rollout/pixels';
 import { storedImage } from '../rollout/search-tools';
-import { checkpointPolicy } from '../train/checkpoint-run';
+import { checkpointPolicyModel } from '../train/checkpoint-run';
 import { checkpointFor, checkpointLabel, loadStoredRollout } from './source';
 
 const TAGS: Record<DecisionAction, string> = { image_search: '<search>', text_search: '<text_search>', answer: '<answer>' };
@@ -47,10 +46,10 @@ export function findDecisionPoints(tok: TextTokenizer, ids: readonly number[], l
   return out;
 }
 
-/** Each action tag's probability at each decision point, under `model`. `images` are the conversation's, in order. */
-export async function tagProbabilities(policy: Policy, model: TinyVlm, ids: readonly number[], images: readonly Float32Array[], points: readonly DecisionPoint[]): Promise<DecisionProbability[]> {
+/** Each action tag's probability at each decision point, under `policy`. `images` are the conversation's, in order. */
+export async function tagProbabilities(policy: PolicyModel, ids: readonly number[], images: readonly PolicyImage[], points: readonly DecisionPoint[]): Promise<DecisionProbability[]> {
   if (points.length === 0) return [];
-  const tok = model.tokenizer;
+  const tok = policy.tokenizer;
   const tagIds = ACTIONS.map((a) => tok.encode(TAGS[a]));
   const seqs = points.flatMap((p) => {
     const context = ids.slice(0, p.position);
@@ -76,17 +75,15 @@ export async function decisionProbabilities(store: Store, params: { trajectoryId
   const stored = loadStoredRollout(store, params.trajectoryId);
   const checkpoint = checkpointFor(store, stored, params.checkpointId);
   const checkpointId = checkpoint.id;
-  const policy = checkpointPolicy(store, checkpoint, { frozen: true });
-  const model = policy.model;
+  const policy = checkpointPolicyModel(store, checkpoint, { frozen: true });
   try {
     const { ids, lossMask } = stored.tokens;
-    if (ids.some((id) => id >= model.config.vocab_size)) throw new Error(`Checkpoint ${checkpointId}'s vocabulary does not cover this trajectory's tokens`);
-    const points = findDecisionPoints(model.tokenizer, ids, lossMask);
+    if (ids.some((id) => id >= policy.vocabSize)) throw new Error(`Checkpoint ${checkpointId}'s vocabulary does not cover this trajectory's tokens`);
+    const points = findDecisionPoints(policy.tokenizer, ids, lossMask);
     // The conversation's images in order: the question's, then each tool call's thumbnails.
-    const size = model.config.vision_config.image_size;
     const shas = stored.turns.flatMap((t) => ((t.toolResult as { images?: string[] } | null)?.images ?? []));
-    const images = [await imageToPixels(stored.sample.image, size), ...(await Promise.all(shas.map((sha) => imageToPixels(storedImage(store, sha), size))))];
-    return { trajectoryId: stored.id, checkpointId, checkpointLabel: checkpointLabel(store, checkpointId), decisions: await tagProbabilities(policy, model, ids, images, points) };
+    const images = [await policy.prepareImage(stored.sample.image), ...(await Promise.all(shas.map((sha) => policy.prepareImage(storedImage(store, sha)))))];
+    return { trajectoryId: stored.id, checkpointId, checkpointLabel: checkpointLabel(store, checkpointId), decisions: await tagProbabilities(policy, ids, images, points) };
   } finally {
     await policy.release();
   }

@@ -11,7 +11,7 @@ import { runRollouts, type RolloutTools } from '../rollout/engine';
 import { scoreTrajectory } from '../rollout/score';
 import { searchRolloutTools } from '../rollout/search-tools';
 import { trajectoryOutcome, type Trajectory } from '../rollout/types';
-import { checkpointPolicy } from '../train/checkpoint-run';
+import { checkpointPolicyModel } from '../train/checkpoint-run';
 import { actionArgument } from '../protocol/actions';
 import { choicesAt, forcedTurn } from './choices';
 import { checkpointFor, checkpointLabel, loadStoredRollout, type StoredRollout } from './source';
@@ -58,7 +58,7 @@ export async function replayDecision(store: Store, home: string, params: ReplayP
   const forced = forcedTurn(stored.turns[params.turn].reasoning, force);
 
   hooks.progress(0, 2, `Loading ${checkpointLabel(store, checkpointId)}`);
-  const policy = checkpointPolicy(store, checkpoint, { frozen: true });
+  const policy = checkpointPolicyModel(store, checkpoint, { frozen: true });
   let trajectory: Trajectory;
   try {
     hooks.throwIfCancelled();

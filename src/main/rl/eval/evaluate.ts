@@ -3,7 +3,7 @@
 // workflow that always searches (image search forced, then a text search whose query the model writes).
 // Greedy decoding, one sample per question; every trajectory is stored with the evaluation record.
 import type { Store } from '../../storage';
-import type { Policy } from '../../model/tiny/vlm';
+import type { PolicyModel } from '../../model/policy/types';
 import { compileTemplates, type PromptTemplates } from '../protocol/templates';
 import { DEFAULT_LIMITS, type RolloutLimits } from '../protocol/limits';
 import { compileReward, DEFAULT_REWARD_SPEC, type RewardSpec } from '../reward/spec';
@@ -123,7 +123,7 @@ function summarize(trajectories: readonly Trajectory[], correct: readonly number
   };
 }
 
-export async function evaluatePolicies(policy: Policy, samples: readonly EvalSample[], options: EvalOptions): Promise<Record<EvalPolicy, PolicyMetrics>> {
+export async function evaluatePolicies(policy: PolicyModel, samples: readonly EvalSample[], options: EvalOptions): Promise<Record<EvalPolicy, PolicyMetrics>> {
   const templates = compileTemplates(options.templates);
   const spec = options.reward ?? DEFAULT_REWARD_SPEC;
   const reward = compileReward(spec);

@@ -1,8 +1,9 @@
 // `searchlab eval`: a checkpoint on a dataset's split, with the baselines if asked, stored as evaluation records.
 import type { Store } from '../../storage';
+import { DEFAULT_LIMITS } from '../protocol/limits';
 import { datasetSamples, searchRolloutTools } from '../rollout/search-tools';
 import { readTemplates } from '../train/state';
-import { checkpointPolicy, runConfigOfCheckpoint } from '../train/checkpoint-run';
+import { checkpointPolicyModel, runConfigOfCheckpoint } from '../train/checkpoint-run';
 import { evaluatePolicies, type EvalPolicy, type EvalSample, type PolicyMetrics } from './evaluate';
 
 export interface EvalRequest {
@@ -11,6 +12,10 @@ export interface EvalRequest {
   split: string | null;
   policies: EvalPolicy[];
   limit?: number;
+  /** What the evaluation is called (default: "checkpoint N on DATASET"). */
+  label?: string;
+  /** The longest model turn, in tokens (default: the method's 2048). */
+  maxTokensPerTurn?: number;
   progress?(done: number, total: number, message: string): void;
   /** Asked between batches of questions; true stops the evaluation (nothing of it is stored). */
   shouldStop?(): boolean;
@@ -23,13 +28,14 @@ export async function evaluateCheckpoint(store: Store, home: string, request: Ev
   if (!dataset) throw new Error(`No dataset named "${request.dataset}"`);
   const samples: EvalSample[] = datasetSamples(store, dataset.id, request.split, request.limit);
   if (samples.length === 0) throw new Error(`Dataset "${request.dataset}" has no samples with an image${request.split ? ` in split "${request.split}"` : ''}`);
-  const policy = checkpointPolicy(store, checkpoint);
+  const policy = checkpointPolicyModel(store, checkpoint);
   try {
     return await evaluatePolicies(policy, samples, {
       policies: request.policies,
+      limits: request.maxTokensPerTurn ? { ...DEFAULT_LIMITS, maxTokensPerTurn: request.maxTokensPerTurn } : undefined,
       templates: readTemplates(checkpoint.path),
       tools: searchRolloutTools(store, home, shownByRun(store, checkpoint.id)),
-      record: { store, name: `checkpoint ${checkpoint.id} on ${request.dataset}`, datasetId: dataset.id, checkpointId: checkpoint.id },
+      record: { store, name: `${request.label ?? `checkpoint ${checkpoint.id}`} on ${request.dataset}`, datasetId: dataset.id, checkpointId: checkpoint.id },
       onProgress: request.progress,
       shouldStop: request.shouldStop,
     });

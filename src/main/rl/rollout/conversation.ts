@@ -1,7 +1,6 @@
 // Builds a rollout's token sequence piece by piece. Generated tokens are appended exactly as sampled (never
 // re-tokenised), so the log-probs recorded while sampling line up with the sequence used for training.
-import type { TinyVlm } from '../../model/tiny/vlm';
-import { encodeWithImages } from '../../model/tiny/batch';
+import type { PolicyImage, PolicyModel } from '../../model/policy/types';
 import { IMAGE_PLACEHOLDER } from '../../../shared/contract';
 
 export const IMAGE_MARKUP = '<|vision_start|><|image_pad|><|vision_end|>';
@@ -10,15 +9,15 @@ export class Conversation {
   readonly ids: number[] = [];
   readonly lossMask: number[] = [];
   readonly logprobs: number[] = [];
-  readonly images: Float32Array[] = [];
+  readonly images: PolicyImage[] = [];
 
-  constructor(private readonly model: TinyVlm) {}
+  constructor(private readonly model: Pick<PolicyModel, 'encode'>) {}
 
   /** Text the model did not write (prompts, tool output, chat markup): masked out of the loss. */
-  addContext(text: string, images: Float32Array[] = []): void {
+  addContext(text: string, images: PolicyImage[] = []): void {
     const slots = text.split(IMAGE_MARKUP).length - 1;
     if (slots !== images.length) throw new Error(`context has ${slots} image slots for ${images.length} images`);
-    const ids = encodeWithImages(this.model.tokenizer, this.model.config, text);
+    const ids = this.model.encode(text, images);
     this.ids.push(...ids);
     this.lossMask.push(...ids.map(() => 0));
     this.logprobs.push(...ids.map(() => 0));
@@ -33,8 +32,8 @@ export class Conversation {
   }
 
   /** How many tokens a piece of context would add. */
-  contextTokens(text: string): number {
-    return encodeWithImages(this.model.tokenizer, this.model.config, text).length;
+  contextTokens(text: string, images: readonly PolicyImage[] = []): number {
+    return this.model.encode(text, images).length;
   }
 
   get length(): number {

@@ -1,14 +1,13 @@
 // The rollout engine: a batch of samples × group size, generated together turn by turn; each turn's searches
 // run concurrently through the tools (and so through the search cache); every step of every trajectory recorded.
 import type { SearchEngineKind, ToolCallResult } from '../../../shared/contract';
-import { generate } from '../../model/generate/generate';
 import type { SamplingOptions } from '../../model/generate/sampling';
-import { bucketLength, type Policy } from '../../model/tiny/vlm';
+import type { PolicyModel } from '../../model/policy/types';
+import { bucketLength } from '../../model/tiny/vlm';
 import { parseTurn, STOP_STRINGS } from '../protocol/actions';
 import { DEFAULT_LIMITS, nextStep, type RolloutCounters, type RolloutLimits } from '../protocol/limits';
 import type { CompiledTemplates } from '../protocol/templates';
 import { Conversation, END_OF_TURN, questionTurn, toolTurn } from './conversation';
-import { imageToPixels } from './pixels';
 import type { RolloutSample, Trajectory, TurnRecord } from './types';
 
 export interface RolloutTools {
@@ -54,16 +53,15 @@ interface State {
   promptText: string;
 }
 
-export async function runRollouts(policy: Policy, samples: readonly RolloutSample[], options: RolloutOptions): Promise<Trajectory[]> {
+export async function runRollouts(policy: PolicyModel, samples: readonly RolloutSample[], options: RolloutOptions): Promise<Trajectory[]> {
   const limits = options.limits ?? DEFAULT_LIMITS;
-  const size = policy.model.config.vision_config.image_size;
-  const maxPositions = Math.min(options.maxLength ?? Infinity, policy.model.config.max_position_embeddings);
+  const maxPositions = Math.min(options.maxLength ?? Infinity, policy.maxPositions);
   const states: State[] = [];
   for (const [groupIndex, sample] of samples.entries()) {
-    const pixels = await imageToPixels(sample.image, size);
+    const pixels = await policy.prepareImage(sample.image, `the image of sample ${sample.sampleId ?? groupIndex}`);
     const promptText = options.templates.question({ question: sample.question, remaining_image_searches: limits.maxImageSearches, remaining_text_searches: limits.maxTextSearches });
     for (let sampleIndex = 0; sampleIndex < options.groupSize; sampleIndex++) {
-      const conversation = new Conversation(policy.model);
+      const conversation = new Conversation(policy);
       conversation.addContext(questionTurn(promptText), [pixels]);
       const tooLong = conversation.length > limits.maxPromptTokens;
       states.push({
@@ -93,8 +91,7 @@ export async function runRollouts(policy: Policy, samples: readonly RolloutSampl
     const started = performance.now();
     const { generations } = prefixIsWholeTurn
       ? { generations: active.map(() => ({ tokens: [] as number[], logprobs: [] as number[], text: '', finish: 'stop' as const })) }
-      : await generate(
-          policy,
+      : await policy.generate(
           active.map((s) => ({ ids: s.conversation.ids, images: s.conversation.images })),
           { ...options.sampling, maxNewTokens, stop: STOP_STRINGS, seed: (options.seed ?? 0) * 1000 + turn },
         );
@@ -154,7 +151,7 @@ export async function runRollouts(policy: Policy, samples: readonly RolloutSampl
     record.tool = result;
     if (tool === 'image_search') state.counters.imageSearches++;
     else state.counters.textSearches++;
-    const thumbnails = await Promise.all(result.images.map((sha) => imageToPixels(options.tools.image(sha), size)));
+    const thumbnails = await Promise.all(result.images.map((sha) => policy.prepareImage(options.tools.image(sha), `search result thumbnail ${sha.slice(0, 12)}`)));
     state.promptText = options.templates.afterTool({
       tool_output: result.text,
       question: state.trajectory.sample.question,
@@ -164,7 +161,7 @@ export async function runRollouts(policy: Policy, samples: readonly RolloutSampl
     });
     const context = toolTurn(state.promptText);
     // Leave room for at least a short answer; otherwise the conversation ends here.
-    if (state.conversation.length + state.conversation.contextTokens(context) + 16 > maxPositions) return endWith(state, 'token_limit');
+    if (state.conversation.length + state.conversation.contextTokens(context, thumbnails) + 16 > maxPositions) return endWith(state, 'token_limit');
     state.conversation.addContext(context, thumbnails);
   }
 }

@@ -1,5 +1,6 @@
 // A rollout's records: what the debugger shows and what training reads.
 import type { ToolCallResult } from '../../../shared/contract';
+import type { PolicyImage } from '../../model/policy/types';
 import type { Action } from '../protocol/actions';
 import type { NextStep } from '../protocol/limits';
 
@@ -43,8 +44,8 @@ export interface Trajectory {
   lossMask: number[];
   /** Behaviour log-probs at the model's tokens (0 elsewhere). */
   logprobs: number[];
-  /** Pixel inputs in order of their image tokens: the question image, then any thumbnails. */
-  images: Float32Array[];
+  /** Image inputs in order of their image tokens: the question image, then any thumbnails. */
+  images: PolicyImage[];
   generatedTokens: number;
 }
 

@@ -1,6 +1,7 @@
 // Teacher trajectories for SFT: the same conversation a rollout would build, with the model's turns written by
 // a script instead of sampled. Only the scripted model turns count for the loss.
 import type { TinyVlm } from '../../model/tiny/vlm';
+import { encodeWithImages } from '../../model/tiny/batch';
 import type { CompiledTemplates } from '../protocol/templates';
 import { DEFAULT_LIMITS, type RolloutLimits } from '../protocol/limits';
 import { parseTurn } from '../protocol/actions';
@@ -49,9 +50,9 @@ export async function scriptedSequence(
   limits: RolloutLimits = DEFAULT_LIMITS,
 ): Promise<TeacherSequence> {
   const size = model.config.vision_config.image_size;
-  const conversation = new Conversation(model);
+  const conversation = new Conversation({ encode: (text) => encodeWithImages(model.tokenizer, model.config, text) });
   const prompt = templates.question({ question: sample.question, remaining_image_searches: limits.maxImageSearches, remaining_text_searches: limits.maxTextSearches });
-  conversation.addContext(questionTurn(prompt), [sample.pixels ?? (await imageToPixels(sample.image, size))]);
+  conversation.addContext(questionTurn(prompt), [{ pixels: sample.pixels ?? (await imageToPixels(sample.image, size)) }]);
   let imageSearches = 0;
   let textSearches = 0;
   for (const [i, turn] of turns.entries()) {
@@ -67,7 +68,7 @@ export async function scriptedSequence(
     const action = parseTurn(turnText(turn)).action.kind;
     if (action === 'image_search') imageSearches++;
     else if (action === 'text_search') textSearches++;
-    const thumbnails = await Promise.all(turn.tool.images.map((bytes) => imageToPixels(bytes, size)));
+    const thumbnails = await Promise.all(turn.tool.images.map(async (bytes) => ({ pixels: await imageToPixels(bytes, size) })));
     conversation.addContext(END_OF_TURN);
     conversation.addContext(
       toolTurn(
@@ -82,5 +83,5 @@ export async function scriptedSequence(
       thumbnails,
     );
   }
-  return { ids: conversation.ids, lossMask: conversation.lossMask, images: conversation.images };
+  return { ids: conversation.ids, lossMask: conversation.lossMask, images: conversation.images.map((i) => i.pixels) };
 }

@@ -1,7 +1,12 @@
 // What the run that made a checkpoint was configured with, for work done later on that checkpoint (evaluation,
 // replay, decision probabilities, label suggestions), so that it sees and computes as the run did.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Store } from '../../storage';
+import { familyOfFolder } from '../../model/families';
 import { Policy } from '../../model/tiny/vlm';
+import { loadPolicyModel } from '../../model/policy/load';
+import type { PolicyModel } from '../../model/policy/types';
 import { RunConfig } from './config';
 import { readState } from './state';
 
@@ -21,4 +26,23 @@ export function runConfigOfCheckpoint(store: Store, checkpointId: number): RunCo
 export function checkpointPolicy(store: Store, checkpoint: { id: number; path: string }, options: { frozen?: boolean } = {}): Policy {
   const threads = runConfigOfCheckpoint(store, checkpoint.id)?.runtime.cpuThreads ?? undefined;
   return new Policy(readState(checkpoint.path).model, { device: 'auto', frozen: options.frozen, threads });
+}
+
+/** The same, behind the policy interface (a checkpoint folder is a model folder of its family). */
+export function checkpointPolicyModel(store: Store, checkpoint: { id: number; path: string }, options: { frozen?: boolean } = {}): PolicyModel {
+  const threads = runConfigOfCheckpoint(store, checkpoint.id)?.runtime.cpuThreads ?? undefined;
+  return loadPolicyModel(checkpoint.path, { device: 'auto', frozen: options.frozen, threads });
+}
+
+/**
+ * A model folder (the tiny VLM's or a published checkpoint's) as a checkpoint of no run, so that evaluations,
+ * the debugger, replays and decision probabilities find its model by id. The same folder is registered once.
+ */
+export function checkpointOfModelFolder(store: Store, dir: string): { id: number; path: string } {
+  const path = resolve(dir);
+  familyOfFolder(path); // a clear error for a folder of no supported family, before anything is stored
+  const known = store.repos.runs.checkpointAt(path);
+  if (known) return known;
+  const config = JSON.parse(readFileSync(join(path, 'config.json'), 'utf8')) as unknown;
+  return { id: store.repos.runs.addCheckpoint(null, 0, path, config), path };
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Store } from '../../storage';
 import type { Logger } from '../../platform/log';
 import { bucketLength, Policy } from '../../model/tiny/vlm';
+import { TinyPolicyModel } from '../../model/families/tiny';
 import { ShapedTrainers } from '../../model/tiny/shaped-trainers';
 import { SearchBudget } from '../../search/budget';
 import { compileTemplates } from '../protocol/templates';
@@ -81,7 +82,7 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
       if (ctx.cancelled()) break;
       const started = performance.now();
       const prompts = samples.forStep(s, config.grpo.batchPrompts);
-      const trajectories = await runRollouts(policy, prompts, {
+      const trajectories = await runRollouts(new TinyPolicyModel(policy), prompts, {
         groupSize: config.rollout.groupSize,
         templates,
         tools,
@@ -163,7 +164,7 @@ async function lossFeeds(
     if (t.images.length > imagesPerRow) throw new Error(`A trajectory has ${t.images.length} images, more than a training row holds (${imagesPerRow})`);
   }
   const B = rows.length;
-  const seqs = rows.map(({ t }) => ({ ids: t.ids, images: t.images }));
+  const seqs = rows.map(({ t }) => ({ ids: t.ids, images: t.images.map((i) => i.pixels) }));
   const mask = new Float32Array(B * length);
   const old = new Float32Array(B * length);
   rows.forEach(({ t, real }, b) => {

@@ -121,7 +121,7 @@ export function resizeBicubic(rgb: Uint8Array, width: number, height: number, ou
 
 export interface PreprocessedImage {
   /** [gridT · gridH · gridW, 3 · temporal · patch · patch] */
-  pixelValues: Float32Array;
+  pixels: Float32Array;
   /** [t, h, w] in patches, as the processor's image_grid_thw gives it. */
   grid: [number, number, number];
   /** The picture's size after the smart resize. */
@@ -160,7 +160,7 @@ export function preprocessRgb(rgb: Uint8Array, width: number, height: number, p:
                 }
           row++;
         }
-  return { pixelValues: out, grid: [1, gh, gw], resized: size };
+  return { pixels: out, grid: [1, gh, gw], resized: size };
 }
 
 /** Decodes an image file (any format sharp reads) to RGB and preprocesses it. */

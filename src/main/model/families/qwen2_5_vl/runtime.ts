@@ -12,6 +12,7 @@ import type { Qwen25VlFolder } from './folder';
 import { decodeGraph, pastName, prefillGraph, presentName, visionInputs, visionTower } from './graph';
 import { decoderRotary, multimodalPositions, visionAttentionMasks, visionRotary, type Positions3 } from './positions';
 import { preprocessImageFile, type PreprocessedImage } from './preprocess';
+import type { PolicyImage } from '../../policy/types';
 
 export interface ChatPart {
   type: 'image' | 'text';
@@ -60,7 +61,7 @@ export class Qwen25VlRuntime {
   }
 
   /** Tokenises rendered text and widens each `<|image_pad|>` to the number of merged patches of its image. */
-  expandImagePads(text: string, images: readonly PreprocessedImage[]): number[] {
+  expandImagePads(text: string, images: readonly PolicyImage[]): number[] {
     const pad = this.config.tokens.image_token_id;
     const unit = this.config.vision.spatial_merge_size ** 2;
     const out: number[] = [];
@@ -71,7 +72,7 @@ export class Qwen25VlRuntime {
         continue;
       }
       const im = images[image++];
-      if (!im) throw new Error(`the prompt has more image placeholders than the ${images.length} images given`);
+      if (!im?.grid) throw new Error(`the prompt has more image placeholders than the ${images.length} images given`);
       const [t, h, w] = im.grid;
       for (let k = 0; k < (t * h * w) / unit; k++) out.push(pad);
     }
@@ -108,16 +109,19 @@ export class Qwen25VlRuntime {
   }
 
   /** Image-token features [N, D] for the images, concatenated in order. */
-  async imageEmbeds(images: readonly PreprocessedImage[]): Promise<Float32Array> {
-    const grids = images.map((i) => i.grid);
+  async imageEmbeds(images: readonly PolicyImage[]): Promise<Float32Array> {
+    const grids = images.map((i) => {
+      if (!i.grid) throw new Error('a Qwen2.5-VL image needs its patch grid (prepare images with this model)');
+      return i.grid;
+    });
     const masks = visionAttentionMasks(grids, this.config);
     const rope = visionRotary(grids, this.config);
     const patches = masks.patches;
-    const pixels = new Float32Array(images.reduce((n, i) => n + i.pixelValues.length, 0));
+    const pixels = new Float32Array(images.reduce((n, i) => n + i.pixels.length, 0));
     let at = 0;
     for (const i of images) {
-      pixels.set(i.pixelValues, at);
-      at += i.pixelValues.length;
+      pixels.set(i.pixels, at);
+      at += i.pixels.length;
     }
     const session = await this.session(`vision:${patches}`, (P) => ({ image_embeds: visionTower(P, this.config, visionInputs(this.config, patches)) }));
     const r = await session.run(this.feeds(session, { pixel_values: pixels, vision_cos: rope.cos, vision_sin: rope.sin, window_mask: masks.window, full_mask: masks.full }));
@@ -125,7 +129,7 @@ export class Qwen25VlRuntime {
   }
 
   /** Prompt forward for one sequence: logits of the last K positions [K · V] and the keys/values of every position. */
-  async prefill(prompt: PreparedPrompt, logitsLast = 1) {
+  async prefill(prompt: { ids: readonly number[]; images: readonly PolicyImage[]; positions: Positions3 }, logitsLast = 1, cache = true) {
     const c = this.config;
     const T = prompt.ids.length;
     const imageTokens = prompt.ids.filter((id) => id === c.tokens.image_token_id).length;
@@ -136,8 +140,8 @@ export class Qwen25VlRuntime {
     prompt.ids.forEach((id, t) => {
       if (id === c.tokens.image_token_id) imageIndex[t] = BigInt(++row);
     });
-    const key = `prefill:1x${T}:${imageTokens}:${logitsLast}`;
-    const session = await this.session(key, (P) => prefillGraph(P, c, { batch: 1, length: T, imageTokens, logitsLast, cache: true }));
+    const key = `prefill:1x${T}:${imageTokens}:${logitsLast}:${cache ? 'kv' : ''}`;
+    const session = await this.session(key, (P) => prefillGraph(P, c, { batch: 1, length: T, imageTokens, logitsLast, cache }));
     const data: Record<string, TensorData> = {
       input_ids: BigInt64Array.from(prompt.ids, BigInt),
       attention_mask: new BigInt64Array(T).fill(1n),
@@ -154,40 +158,62 @@ export class Qwen25VlRuntime {
     };
   }
 
-  /** Greedy decoding of `maxNewTokens` tokens (no stop), the first from the prefill's last logits. */
-  async greedy(prompt: PreparedPrompt, maxNewTokens: number, logitsLast = 1): Promise<{ tokens: number[]; logitsLast: Float32Array }> {
+  /**
+   * Continues one sequence: `choose` picks each next token from its logits [V] (the first from the prefill's last
+   * position) or returns null to stop. Keys/values stay on the host (KvCache); each step sends one token.
+   */
+  async continueSequence(
+    prompt: { ids: readonly number[]; images: readonly PolicyImage[]; positions: Positions3 },
+    maxNewTokens: number,
+    choose: (logits: Float32Array) => number | null,
+    logitsLast = 1,
+  ): Promise<{ prefillLogits: Float32Array; prefillMs: number; decodeMs: number; steps: number }> {
     const c = this.config;
     const V = c.text.vocab_size;
     const T = prompt.ids.length;
+    if (T + maxNewTokens > c.text.max_position_embeddings)
+      throw new Error(`prompt + new tokens = ${T + maxNewTokens} exceeds max_position_embeddings (${c.text.max_position_embeddings})`);
+    const t0 = performance.now();
     const pre = await this.prefill(prompt, Math.max(1, logitsLast));
-    const lastRow = pre.logits.subarray(pre.logits.length - V);
-    const tokens: number[] = [];
-    if (maxNewTokens <= 0) return { tokens, logitsLast: pre.logits };
-    let next = argmax(lastRow);
-    tokens.push(next);
-    if (maxNewTokens === 1) return { tokens, logitsLast: pre.logits };
-    const cache = new KvCache(c.text.num_hidden_layers, 1, c.text.num_key_value_heads, bucket(T + maxNewTokens), c.headDim);
-    cache.append(pre.keys, pre.values, T);
-    const session = await this.session(`decode:1x${cache.slots}`, (P) => decodeGraph(P, c, { batch: 1, cache: cache.slots }));
-    for (let step = 1; step < maxNewTokens; step++) {
-      const position = prompt.positions.next + step - 1;
-      const pos = new Int32Array([position, position, position]);
-      const rope = decoderRotary(pos, 1, c);
-      const data: Record<string, TensorData> = { input_ids: BigInt64Array.of(BigInt(next)), rope_cos: rope.cos, rope_sin: rope.sin, key_mask: cache.keyMask() };
-      for (let l = 0; l < c.text.num_hidden_layers; l++) {
-        data[pastName('k', l)] = cache.keys[l];
-        data[pastName('v', l)] = cache.values[l];
+    const prefillMs = performance.now() - t0;
+    let next = maxNewTokens > 0 ? choose(pre.logits.subarray(pre.logits.length - V)) : null;
+    const t1 = performance.now();
+    let steps = 0;
+    if (next !== null && maxNewTokens > 1) {
+      const L = c.text.num_hidden_layers;
+      const cache = new KvCache(L, 1, c.text.num_key_value_heads, bucket(T + maxNewTokens), c.headDim);
+      cache.append(pre.keys, pre.values, T);
+      const session = await this.session(`decode:1x${cache.slots}`, (P) => decodeGraph(P, c, { batch: 1, cache: cache.slots }));
+      for (let step = 1; step < maxNewTokens && next !== null; step++) {
+        const position = prompt.positions.next + step - 1;
+        const rope = decoderRotary(Int32Array.of(position, position, position), 1, c);
+        const data: Record<string, TensorData> = { input_ids: BigInt64Array.of(BigInt(next)), rope_cos: rope.cos, rope_sin: rope.sin, key_mask: cache.keyMask() };
+        for (let l = 0; l < L; l++) {
+          data[pastName('k', l)] = cache.keys[l];
+          data[pastName('v', l)] = cache.values[l];
+        }
+        const r = await session.run(this.feeds(session, data));
+        steps++;
+        cache.append(
+          Array.from({ length: L }, (_, l) => r[presentName('k', l)]),
+          Array.from({ length: L }, (_, l) => r[presentName('v', l)]),
+          1,
+        );
+        next = choose(r.logits as Float32Array);
       }
-      const r = await session.run(this.feeds(session, data));
-      cache.append(
-        Array.from({ length: c.text.num_hidden_layers }, (_, l) => r[presentName('k', l)]),
-        Array.from({ length: c.text.num_hidden_layers }, (_, l) => r[presentName('v', l)]),
-        1,
-      );
-      next = argmax(r.logits as Float32Array);
-      tokens.push(next);
     }
-    return { tokens, logitsLast: pre.logits };
+    return { prefillLogits: pre.logits, prefillMs, decodeMs: performance.now() - t1, steps };
+  }
+
+  /** Greedy decoding of `maxNewTokens` tokens (no stop). */
+  async greedy(prompt: PreparedPrompt, maxNewTokens: number, logitsLast = 1): Promise<{ tokens: number[]; logitsLast: Float32Array }> {
+    const tokens: number[] = [];
+    const pick = (logits: Float32Array) => {
+      tokens.push(argmax(logits));
+      return tokens[tokens.length - 1];
+    };
+    const r = await this.continueSequence(prompt, maxNewTokens, pick, logitsLast);
+    return { tokens, logitsLast: r.prefillLogits };
   }
 
   /** What `searchlab model run` prints: the processor's and the model's view of one image and one prompt. */

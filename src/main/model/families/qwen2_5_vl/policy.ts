@@ -1,0 +1,100 @@
+// Qwen2.5-VL behind the policy interface: images at their own resolution (patch grids), protocol tags as plain
+// text (a turn stops on decoded text), sampling or greedy one row at a time against a host KV cache.
+
+import type { Generation, GenerateOptions, GenerateStats } from '../../generate/generate';
+import { sampleToken, seededRandom } from '../../generate/sampling';
+import { acceptToken } from '../../generate/stops';
+import type { PolicyImage, PolicyModel, PolicySequence } from '../../policy/types';
+import type { DeviceRequest } from '../../runtime/session';
+import type { Qwen25VlFolder } from './folder';
+import { multimodalPositions } from './positions';
+import { preprocessImageFile } from './preprocess';
+import { Qwen25VlRuntime } from './runtime';
+
+export class QwenPolicyModel implements PolicyModel {
+  readonly family = 'qwen2.5-vl' as const;
+  readonly runtime: Qwen25VlRuntime;
+
+  constructor(
+    readonly folder: Qwen25VlFolder,
+    options: { device?: DeviceRequest; threads?: number } = {},
+  ) {
+    this.runtime = new Qwen25VlRuntime(folder, options);
+  }
+
+  get tokenizer() {
+    return this.folder.tokenizer;
+  }
+
+  get maxPositions() {
+    return this.folder.config.text.max_position_embeddings;
+  }
+
+  get vocabSize() {
+    return this.folder.config.text.vocab_size;
+  }
+
+  async prepareImage(bytes: Uint8Array, name = 'image'): Promise<PolicyImage> {
+    const p = await preprocessImageFile(bytes, this.folder.preprocessor, name);
+    return { pixels: p.pixels, grid: p.grid };
+  }
+
+  encode(text: string, images: readonly PolicyImage[]): number[] {
+    return this.runtime.expandImagePads(text, images);
+  }
+
+  private positions(seq: PolicySequence) {
+    return multimodalPositions(seq.ids, (seq.images ?? []).map((i) => i.grid!), this.folder.config);
+  }
+
+  async generate(prompts: readonly PolicySequence[], options: GenerateOptions): Promise<{ generations: Generation[]; stats: GenerateStats }> {
+    const c = this.folder.config;
+    const tok = this.folder.tokenizer;
+    const stopIds = new Set(options.stopTokenIds ?? this.folder.generation.eosTokenIds);
+    const banned = new Set(options.bannedTokenIds ?? [c.tokens.image_token_id, c.tokens.vision_start_token_id, c.tokens.vision_end_token_id]);
+    const rules = { stopIds, stops: options.stop ?? [], maxNewTokens: options.maxNewTokens, decode: (ids: readonly number[]) => tok.decode(ids) };
+    const rand = seededRandom(options.seed ?? 0);
+    const stats: GenerateStats = { prefillMs: 0, decodeMs: 0, decodeSteps: 0, tokens: 0 };
+    const generations: Generation[] = [];
+    for (const [b, prompt] of prompts.entries()) {
+      if (prompt.ids.length === 0) throw new Error(`prompt ${b} is empty: generation needs at least one prompt token`);
+      const g: Generation = { tokens: [], logprobs: [], text: '', finish: 'length' };
+      const choose = (logits: Float32Array) => {
+        const { token, logprob } = sampleToken(logits, options, rand, banned);
+        return acceptToken(g, token, logprob, rules) ? null : token;
+      };
+      const r = await this.runtime.continueSequence({ ids: prompt.ids, images: prompt.images ?? [], positions: this.positions(prompt) }, options.maxNewTokens, choose);
+      if (g.finish !== 'stop') g.text = tok.decode(g.tokens);
+      generations.push(g);
+      stats.prefillMs += r.prefillMs;
+      stats.decodeMs += r.decodeMs;
+      stats.decodeSteps += r.steps;
+      stats.tokens += g.tokens.length;
+    }
+    return { generations, stats };
+  }
+
+  async logprobs(seqs: readonly PolicySequence[]): Promise<{ logprobs: Float32Array[] }> {
+    const V = this.folder.config.text.vocab_size;
+    const out: Float32Array[] = [];
+    for (const seq of seqs) {
+      const T = seq.ids.length;
+      const { logits } = await this.runtime.prefill({ ids: seq.ids, images: seq.images ?? [], positions: this.positions(seq) }, T, false);
+      const row = new Float32Array(T);
+      for (let t = 1; t < T; t++) {
+        const l = logits.subarray((t - 1) * V, t * V);
+        let max = -Infinity;
+        for (let i = 0; i < V; i++) if (l[i] > max) max = l[i];
+        let z = 0;
+        for (let i = 0; i < V; i++) z += Math.exp(l[i] - max);
+        row[t] = l[seq.ids[t]] - max - Math.log(z);
+      }
+      out.push(row);
+    }
+    return { logprobs: out };
+  }
+
+  release() {
+    return this.runtime.release();
+  }
+}

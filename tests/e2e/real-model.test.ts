@@ -1,0 +1,101 @@
+// A Qwen2.5-VL folder used like a user's own model: `searchlab eval --model DIR` runs the policy and both baselines
+// on the demo world's questions with the local search engine, stores the trajectories, and the debugger in
+// Chromium opens one and shows the model's own tokens.
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { serve, repoRoot, type ServedEngine } from '../helpers/serve';
+import { tempHome, removeTempHomes } from '../helpers/home';
+import { launchBrowser, artifactPath } from '../helpers/browser';
+import { makeRunFixture } from '../helpers/run-fixture';
+import { openStore } from '../../src/main/storage';
+import { homePaths } from '../../src/main/platform/home';
+import { writeRandomQwen25Vl } from '../../src/main/model/families/qwen2_5_vl/random';
+import { loadQwen25VlFolder } from '../../src/main/model/families/qwen2_5_vl/folder';
+
+const run = promisify(execFile);
+
+let engine: ServedEngine;
+let browser: Browser;
+let page: Page;
+let home: string;
+let modelDir: string;
+let cli: Record<string, { questions: number; searchRatio: number; searchesPerQuestion: number }>;
+
+beforeAll(async () => {
+  home = tempHome();
+  await makeRunFixture(home);
+  modelDir = path.join(home, 'qwen-tiny');
+  writeRandomQwen25Vl(modelDir, { size: 'tiny', seed: 3 });
+  const { stdout } = await run(
+    process.execPath,
+    [path.join(repoRoot, 'bin', 'searchlab.mjs'), 'eval', '--model', modelDir, '--dataset', 'demo-world', '--baselines', '--limit', '2', '--max-tokens-per-turn', '12', '--json', '--home', home],
+    { cwd: repoRoot, env: { ...process.env, SEARCHLAB_LOG: 'warn', SEARCHLAB_DEVICE: 'cpu' } },
+  );
+  cli = JSON.parse(stdout);
+  engine = await serve(home);
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1400, height: 950 } });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await engine?.stop();
+  removeTempHomes();
+});
+
+describe('a Qwen2.5-VL model folder in SearchLab', () => {
+  it('evaluates the policy, direct answering and always-search RAG with the local search engine', () => {
+    expect(Object.keys(cli).sort()).toEqual(['direct', 'policy', 'rag']);
+    for (const m of Object.values(cli)) expect(m.questions).toBe(2);
+    // RAG searches by image, then by text, whatever the model writes; direct answering never searches
+    expect(cli.rag.searchRatio).toBe(1);
+    expect(cli.rag.searchesPerQuestion).toBe(2);
+    expect(cli.direct.searchRatio).toBe(0);
+  });
+
+  it('stores the trajectories in the model\'s own vocabulary', () => {
+    const store = openStore(homePaths(home).database);
+    try {
+      const checkpoint = store.repos.runs.checkpointAt(modelDir)!;
+      expect(checkpoint).toBeDefined();
+      const rows = store.db.prepare('SELECT id, ids FROM trajectories WHERE checkpoint_id = ?').all(checkpoint.id) as { id: number; ids: Buffer }[];
+      expect(rows.length).toBe(6);
+      for (const row of rows) {
+        const ids = new Int32Array(row.ids.buffer.slice(row.ids.byteOffset, row.ids.byteOffset + row.ids.byteLength));
+        // Qwen's chat markup (<|im_start|> 151644) and the image's 151655 pads: ids of the model's own vocabulary
+        expect(ids).toContain(151644);
+        expect(ids.filter((id) => id === 151655).length).toBeGreaterThan(0);
+      }
+    } finally {
+      store.close();
+    }
+  });
+
+  it('opens one of its trajectories in the debugger with the model\'s tokens', async () => {
+    await page.goto(engine.url);
+    await expect.poll(() => page.getByTestId('engine-status').textContent()).toBe('Engine connected');
+    await page.keyboard.press('Alt+3');
+    await expect.poll(() => page.locator('main h1').textContent()).toBe('Trajectories');
+    const runSelect = page.getByLabel('Run');
+    const label = `model qwen-tiny on demo-world (rag)`;
+    await expect.poll(() => runSelect.locator('option').allTextContents()).toContain(label);
+    const value = await runSelect.locator('option', { hasText: label }).getAttribute('value');
+    await runSelect.selectOption(value!);
+    await expect.poll(() => page.getByTestId('trajectory-total').textContent()).toBe('2 trajectories');
+    await expect.poll(() => page.getByTestId('trajectory-panel').getAttribute('data-trajectory')).not.toBeNull();
+    await page.keyboard.press('t');
+    const tokens = page.getByTestId('token-view');
+    await expect.poll(() => tokens.count()).toBe(1);
+    // Qwen's tokenizer decodes the conversation: its chat markup and vision tokens are single tokens of its own
+    const text = (await tokens.textContent()) ?? '';
+    expect(text).toContain('<|im_start|>');
+    expect(text).toContain('<|vision_start|>');
+    expect(text).toContain('<|image_pad|>');
+    const vocab = loadQwen25VlFolder(modelDir).tokenizer;
+    expect(vocab.tokenId('<|image_pad|>')).toBe(151655);
+    await page.screenshot({ path: artifactPath('real-model-debugger.png'), fullPage: true });
+  });
+});
