@@ -1,6 +1,7 @@
 // SearXNG as the text engine, against a loopback server answering in SearXNG's JSON format: the same reader and
 // summariser chain as SerpApi's Google, no money spent, and a clear error when the instance serves no JSON.
 import { describe, expect, it } from 'vitest';
+import { parseRunConfig } from '../../src/main/rl/train/config';
 import { colourPng, type Route } from './fakes';
 import { webToolbox, useFakeServices } from './helpers';
 
@@ -43,5 +44,13 @@ describe('SearXNG text search', () => {
     const result = await tools.imageSearch({ bytes: await colourPng(30), url: 'https://img.example/q.jpg' });
     expect(result).toMatchObject({ ok: true, engine: 'serpapi' });
     expect(of('lens')).toHaveLength(1);
+  });
+});
+
+describe('choosing SearXNG', () => {
+  it("is an engine a training run's config accepts, like serpapi", () => {
+    const run = (engine: string) => () => parseRunConfig({ name: 'r', model: { checkpoint: 1 }, dataset: 'd', grpo: { steps: 1 }, search: { engine } });
+    expect(run('searxng')().search.engine).toBe('searxng');
+    expect(run('bing')).toThrow(/config\.search\.engine/);
   });
 });

@@ -2,6 +2,7 @@
 // GRPO settings. Defaults follow the method's public single-node recipe (DESIGN.md) except where a tiny
 // model needs otherwise (learning rate), and every value can be set.
 import { z } from 'zod';
+import { SearchEngineKind } from '../../../shared/contract';
 import { RewardSpec, DEFAULT_REWARD_SPEC } from '../reward/spec';
 import { DEFAULT_LIMITS } from '../protocol/limits';
 import { DEFAULT_TEMPLATES } from '../protocol/templates';
@@ -25,7 +26,7 @@ export const RunConfig = z
     searchRequiredShare: z.number().min(0).max(1).nullable().default(null),
     search: z
       .object({
-        engine: z.enum(['local', 'serpapi']).default('local'),
+        engine: SearchEngineKind.default('local'),
         corpus: z.string().nullable().default(null),
         mode: z.enum(['live', 'cache-first', 'replay-only']).default('cache-first'),
         maxCalls: z.number().int().positive().nullable().default(null),

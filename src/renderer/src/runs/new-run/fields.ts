@@ -24,7 +24,7 @@ export const SECTIONS: Section[] = [
   {
     title: 'Search',
     fields: [
-      { path: 'search.engine', label: 'Engine', kind: 'choice', options: ['local', 'serpapi'] },
+      { path: 'search.engine', label: 'Engine', kind: 'choice', options: ['local', 'serpapi', 'searxng'] },
       { path: 'search.mode', label: 'Cache mode', kind: 'choice', options: ['cache-first', 'live', 'replay-only'] },
       { path: 'search.maxCalls', label: 'Budget: live calls', kind: 'int', nullable: true, hint: 'empty: no limit' },
       { path: 'search.maxCost', label: 'Budget: money ($)', kind: 'number', nullable: true, hint: 'empty: no limit' },
