@@ -96,3 +96,12 @@ describe('keys', () => {
     }
   });
 });
+
+describe('a plain-text reply', () => {
+  it("is recorded with the service's own words", async () => {
+    const { tools } = webToolbox(services.fakes.baseUrl, { reader: { enabled: false }, reliability: { timeoutMs: 2000, maxRetries: 0, concurrency: 8, ratePerSecond: 1000 } });
+    services.fakes.faults.chat.push({ kind: 'plain', body: 'Upstream model server is restarting, try later' });
+    const result = await tools.textSearch('plain reply');
+    expect(result.degraded).toEqual([{ part: 'summariser', message: expect.stringMatching(/is not valid JSON .*: Upstream model server is restarting, try later$/), affected: 1, of: 5 }]);
+  });
+});

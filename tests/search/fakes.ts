@@ -15,6 +15,8 @@ export type Fault =
   | { kind: 'malformed' }
   | { kind: 'empty' }
   | { kind: 'slow'; ms: number }
+  /** A 200 with a text/plain body. */
+  | { kind: 'plain'; body: string }
   /** A 200 with this JSON body, whatever shape it has. */
   | { kind: 'json'; body: unknown };
 
@@ -148,6 +150,10 @@ export async function startFakeServices(options: { lensResults?: number; googleR
       const headers: Record<string, string> = { 'content-type': 'application/json', ...fault.headers };
       if (fault.retryAfter) headers['retry-after'] = fault.retryAfter;
       res.writeHead(fault.status, headers).end(fault.body ?? JSON.stringify({ error: `Fake failure ${fault.status}` }));
+      return;
+    }
+    if (fault?.kind === 'plain') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(fault.body);
       return;
     }
     if (fault?.kind === 'json') {

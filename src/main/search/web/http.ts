@@ -203,7 +203,10 @@ export class HttpClient {
           try {
             return JSON.parse(body.toString('utf8')) as unknown;
           } catch (error) {
-            throw new SearchServiceError(service, 'malformed', `the response from ${safeUrl(url)} is not valid JSON (${(error as Error).message}; ${body.length} bytes)`);
+            // A plain-text reply is often the service's own explanation (a proxy's error, a reader's notice): keep it.
+            const text = body.toString('utf8');
+            const said = /^\s*[[{]/.test(text) ? null : readErrorBody(text).message;
+            throw new SearchServiceError(service, 'malformed', `the response from ${safeUrl(url)} is not valid JSON (${(error as Error).message}; ${body.length} bytes)${said ? `: ${said}` : ''}`);
           }
         },
       };
