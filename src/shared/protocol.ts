@@ -6,7 +6,8 @@ export const RequestMessage = z.object({
   type: z.literal('request'),
   id: z.number().int().nonnegative(),
   method: z.string().max(200),
-  params: z.unknown(),
+  // Absent params are the method's empty params (checked against its schema like any others).
+  params: z.unknown().optional(),
 });
 export type RequestMessage = z.infer<typeof RequestMessage>;
 
@@ -40,10 +41,13 @@ export class ApiError extends Error {
 }
 
 /** "params.limit: expected number, received string; params.kind: …" — short enough to show in a toast. */
+/** zod's wording for a value that must be present ("expected nonoptional") in the user's words. */
+const readableIssue = (message: string) => (/expected nonoptional/.test(message) ? 'is required but missing' : message);
+
 export function describeZodError(error: z.ZodError, root = 'params'): string {
   return error.issues
     .slice(0, 5)
-    .map((issue) => `${[root, ...issue.path.map(String)].join('.')}: ${issue.message}`)
+    .map((issue) => `${[root, ...issue.path.map(String)].join('.')}: ${readableIssue(issue.message)}`)
     .join('; ');
 }
 
