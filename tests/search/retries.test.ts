@@ -2,6 +2,7 @@
 // headers: each case counts the exact requests the services received.
 import { describe, expect, it } from 'vitest';
 import { HttpClient } from '../../src/main/search/web/http';
+import { setLogSink } from '../../src/main/platform/log';
 import { parseDuration, rateLimitWaitMs } from '../../src/main/search/web/failures';
 import { colourPng, type Route } from './fakes';
 import { webConfig, webToolbox, useFakeServices } from './helpers';
@@ -16,7 +17,10 @@ describe('quota and refused keys stop at once', () => {
   it('stops on SerpApi "run out of searches" with its message, and does not call SerpApi again in this run', async () => {
     const { tools } = webToolbox(services.fakes.baseUrl);
     services.fakes.faults.google.push(status(429, serpApiOutOfSearches));
+    const lines: string[] = [];
+    setLogSink((line) => lines.push(line), 'info');
     const first = await tools.textSearch('first question');
+    const reportedByFirst = lines.length;
     expect(first.ok).toBe(false);
     expect(first.error).toContain('Your account has run out of searches.');
     expect(count('google')).toBe(1);
@@ -27,6 +31,11 @@ describe('quota and refused keys stop at once', () => {
     expect(image.error).toContain('Your account has run out of searches.');
     expect(count('google') + count('lens')).toBe(1);
     expect(services.fakes.requests.filter((r) => r.route === 'reader' || r.route === 'chat')).toHaveLength(0);
+    // The stop is reported when it happens, not again for every search that follows.
+    setLogSink((line) => process.stderr.write(line + '\n'), 'info');
+    expect(reportedByFirst).toBeGreaterThan(0);
+    expect(lines).toHaveLength(reportedByFirst);
+    expect(lines.join('\n')).toContain('serpapi stopped for these searches: SerpApi Google: HTTP 429');
   });
 
   it('stops on a refused SerpApi key after one request', async () => {

@@ -5,6 +5,12 @@ import { SearchServiceError } from '../web/http';
 
 export type Provider = 'serpapi' | 'searxng' | 'reader' | 'summariser';
 
+/** Ends the message of a call refused here. */
+export const STOPPED_NOTE = '(not called again until the key or plan changes)';
+
+/** A call refused here, without a request: the provider's stop was already reported once. */
+export class StoppedProviderError extends SearchServiceError {}
+
 export class ProviderGate {
   private readonly stopped = new Map<Provider, SearchServiceError>();
 
@@ -12,7 +18,7 @@ export class ProviderGate {
 
   async call<T>(provider: Provider, fn: () => Promise<T>): Promise<T> {
     const stop = this.stopped.get(provider);
-    if (stop) throw new SearchServiceError(stop.service, stop.kind, `${stop.message.replace(`${stop.service}: `, '')} (not called again until the key or plan changes)`, stop.status);
+    if (stop) throw new StoppedProviderError(stop.service, stop.kind, `${stop.message.replace(`${stop.service}: `, '')} ${STOPPED_NOTE}`, stop.status);
     try {
       return await fn();
     } catch (error) {

@@ -21,7 +21,7 @@ import { JinaReader } from '../web/jina';
 import { OpenAiSummariser } from '../web/openai';
 import { ExtractiveSummariser, localModelSummariser, type Summariser } from '../summarise';
 import { formatImageResults, formatTextResults, formatToolError, type ToolFailure } from './format';
-import { ProviderGate } from './provider-gate';
+import { ProviderGate, STOPPED_NOTE, StoppedProviderError } from './provider-gate';
 import { DegradationLog } from './degradation';
 import { enrichPages, type PageHit } from './web-pages';
 
@@ -103,12 +103,15 @@ export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
     try {
       const served = await cache.call({ tool, engine: toolEngine, ...identity }, mode, produce, options.budget, expectedCost);
       const degraded = served.degraded ?? [];
-      if (degraded.length) log.warn(`${tool} via ${toolEngine} answered degraded (${served.status}): ${degraded.map((d) => `${d.part} failed on ${d.affected} of ${d.of}: ${d.message}`).join('; ')}`);
+      // Warned once, when it happens: not again for a replayed entry, nor for a provider stopped earlier in the run.
+      const report = served.status === 'hit' || degraded.every((d) => d.message.endsWith(STOPPED_NOTE)) ? log.debug : log.warn;
+      if (degraded.length) report(`${tool} via ${toolEngine} answered degraded (${served.status}): ${degraded.map((d) => `${d.part} failed on ${d.affected} of ${d.of}: ${d.message}`).join('; ')}`);
       return { tool, engine: toolEngine, key: served.key, cache: served.status, ok: true, text: served.output, images: served.images, results: served.results, error: null, latencyMs: served.latencyMs, cost: served.cost, degraded };
     } catch (error) {
       const failure = failureOf(error);
       const message = redact(errorMessage(error));
-      if (failure !== 'not-cached' && failure !== 'budget') log.warn(`${tool} via ${toolEngine} failed: ${message}`);
+      const alreadyReported = (error instanceof ProduceError ? error.cause : error) instanceof StoppedProviderError;
+      if (failure !== 'not-cached' && failure !== 'budget' && !alreadyReported) log.warn(`${tool} via ${toolEngine} failed: ${message}`);
       const status = failure === 'not-cached' ? 'replay-miss' : failure === 'budget' ? 'budget-spent' : 'error';
       return {
         tool,
