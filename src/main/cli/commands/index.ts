@@ -13,9 +13,10 @@ import { runsCommand } from './runs';
 import { demoCommand } from './demo';
 import { evalCommand } from './eval';
 import { gradcheckCommand } from './gradcheck';
-import { importRolloutsCommand } from './import-rollouts';
-import { exportVerlCommand } from './export-verl';
 import { modelCommand } from './model';
+import { modelsCommand } from './models';
+import { exportVerlCommand } from './export-verl';
+import { importRolloutsCommand } from './import-rollouts';
 
 /** Every `searchlab` command. Add a command: one file in this folder, one line here. */
 export const commands: CliCommand[] = [
@@ -33,7 +34,8 @@ export const commands: CliCommand[] = [
   demoCommand,
   evalCommand,
   gradcheckCommand,
-  modelCommand,
   exportVerlCommand,
   importRolloutsCommand,
+  modelCommand,
+  modelsCommand,
 ];

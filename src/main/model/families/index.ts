@@ -5,7 +5,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig as parseTinyConfig, expectedShapes as tinyShapes } from '../tiny/config';
-import { parameterCount as qwenParameterCount, parseQwen25VlConfig, QWEN2_5_VL_ARCHITECTURE } from './qwen2_5_vl/config';
+import { modelShape, parseQwen25VlConfig, QWEN2_5_VL_ARCHITECTURE } from './qwen2_5_vl/config';
+import { inferenceMemory } from '../policy/memory';
 
 export interface ModelFamily {
   id: 'searchlab-tiny-vl' | 'qwen2.5-vl';
@@ -57,7 +58,7 @@ export interface ModelFolderSummary {
   /** As config.json names it (float32, bfloat16, …). */
   dtype: string;
   bytesOnDisk: number;
-  /** Memory to run it for inference here: weights in float32 (as the CPU runtime holds them) plus 20% for activations. */
+  /** Memory to run it for inference here (batch 1, 8192 tokens): float32 weights, KV cache and activations. */
   inferenceBytes: number;
 }
 
@@ -74,17 +75,19 @@ function folderBytes(dir: string): number {
 export function summarizeModelFolder(dir: string): ModelFolderSummary {
   const json = readConfig(dir);
   const family = familyOfConfig(json, join(dir, 'config.json'));
-  let parameters: number;
+  let shape: ReturnType<typeof modelShape>;
   let dtype: string;
   if (family.id === 'qwen2.5-vl') {
     const c = parseQwen25VlConfig(json, join(dir, 'config.json'));
-    parameters = qwenParameterCount(c);
+    shape = modelShape(c);
     dtype = c.dtype;
   } else {
     const c = parseTinyConfig(json, join(dir, 'config.json'));
-    parameters = Object.values(tinyShapes(c)).reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
+    const parameters = Object.values(tinyShapes(c)).reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
+    shape = { parameters, layers: c.num_hidden_layers, kvHeads: c.num_key_value_heads, headDim: c.head_dim, hidden: c.hidden_size, intermediate: c.intermediate_size, vocab: c.vocab_size };
     dtype = c.torch_dtype;
   }
   const architecture = Array.isArray(json.architectures) ? String(json.architectures[0]) : family.architectures[0];
-  return { path: dir, family: family.id, architecture, parameters, dtype, bytesOnDisk: folderBytes(dir), inferenceBytes: Math.round(parameters * 4 * 1.2) };
+  const length = Math.min(8192, family.id === 'qwen2.5-vl' ? 8192 : Number(json.max_position_embeddings) || 8192);
+  return { path: dir, family: family.id, architecture, parameters: shape.parameters, dtype, bytesOnDisk: folderBytes(dir), inferenceBytes: inferenceMemory(shape, { batch: 1, length }).total };
 }

@@ -1,7 +1,9 @@
 // A model folder → the policy interface, by the family its config.json names.
 
 import { familyOfFolder } from '../families';
-import { loadQwen25VlFolder } from '../families/qwen2_5_vl/folder';
+import { loadQwen25VlFolder, readQwen25VlMeta } from '../families/qwen2_5_vl/folder';
+import { modelShape } from '../families/qwen2_5_vl/config';
+import { checkMemory, type RunShape } from './memory';
 import { QwenPolicyModel } from '../families/qwen2_5_vl/policy';
 import { TinyPolicyModel } from '../families/tiny';
 import type { DeviceRequest } from '../runtime/session';
@@ -13,10 +15,16 @@ export interface LoadPolicyOptions {
   threads?: number;
   /** The weights never change (evaluation, replay): the tiny runtime bakes them into its graphs. */
   frozen?: boolean;
+  /** What it will run, for the memory check made before the weights are read (default: 1 × 8192 tokens). */
+  run?: RunShape;
 }
 
 export function loadPolicyModel(dir: string, options: LoadPolicyOptions = {}): PolicyModel {
   const family = familyOfFolder(dir);
-  if (family.id === 'qwen2.5-vl') return new QwenPolicyModel(loadQwen25VlFolder(dir), { device: options.device, threads: options.threads });
+  if (family.id === 'qwen2.5-vl') {
+    const meta = readQwen25VlMeta(dir);
+    checkMemory(`${dir} (Qwen2.5-VL)`, modelShape(meta.config), options.run ?? { batch: 1, length: 8192 });
+    return new QwenPolicyModel(loadQwen25VlFolder(dir), { device: options.device, threads: options.threads });
+  }
   return new TinyPolicyModel(new Policy(loadTinyVlm(dir), { device: options.device ?? 'auto', threads: options.threads, frozen: options.frozen }));
 }

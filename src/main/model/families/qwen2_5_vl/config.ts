@@ -153,6 +153,19 @@ export function expectedTensorShapes(c: Qwen25VlConfig): Record<string, number[]
   return shapes;
 }
 
+/** The sizes memory estimates need. */
+export function modelShape(c: Qwen25VlConfig) {
+  return {
+    parameters: parameterCount(c),
+    layers: c.text.num_hidden_layers,
+    kvHeads: c.text.num_key_value_heads,
+    headDim: c.headDim,
+    hidden: c.text.hidden_size,
+    intermediate: c.text.intermediate_size,
+    vocab: c.text.vocab_size,
+  };
+}
+
 /** Parameter count of the whole model (vision tower included). */
 export function parameterCount(c: Qwen25VlConfig): number {
   let n = 0;

@@ -3,8 +3,8 @@
 // (chat_template.json or tokenizer_config.json), preprocessor_config.json and generation_config.json. Everything is
 // checked against config.json before anything is kept; errors name the file and the tensor or field.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { loadWeights, SafetensorsError, type WeightMap } from '../../runtime/safetensors';
 import { TextTokenizer } from '../../tiny/tokenizer';
 import { expectedTensorShapes, parseQwen25VlConfig, type Qwen25VlConfig } from './config';
@@ -111,6 +111,46 @@ export function readQwen25VlMeta(dir: string) {
     topK: typeof gen.top_k === 'number' ? gen.top_k : undefined,
   };
   return { config, tokenizer, chatTemplate, preprocessor, generation, files: weightFiles(dir) };
+}
+
+const FLOAT_DTYPES = new Set(['F32', 'F16', 'BF16']);
+
+/** A safetensors file's header alone (names, dtypes, shapes), without reading its data. */
+function readHeader(file: string): Record<string, { dtype: string; shape: number[] }> {
+  const fd = openSync(file, 'r');
+  try {
+    const len = Buffer.alloc(8);
+    if (readSync(fd, len, 0, 8, 0) !== 8) throw new Error(`${basename(file)}: too short to be a safetensors file`);
+    const n = Number(len.readBigUInt64LE(0));
+    if (n <= 0 || n > 100_000_000) throw new Error(`${basename(file)}: header length ${n} is not plausible (not a safetensors file?)`);
+    const header = Buffer.alloc(n);
+    if (readSync(fd, header, 0, n, 8) !== n) throw new Error(`${basename(file)}: header cut short`);
+    const parsed = JSON.parse(header.toString('utf8')) as Record<string, { dtype: string; shape: number[] }>;
+    delete parsed.__metadata__;
+    return parsed;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Checks a folder without reading its weights: config, tokenizer, chat template, preprocessor, every shard present,
+ * and every tensor's name, float dtype and shape from the files' headers. Returns what `loadQwen25VlFolder` would.
+ */
+export function checkQwen25VlFolder(dir: string) {
+  const meta = readQwen25VlMeta(dir);
+  const expected = expectedTensorShapes(meta.config);
+  const found = new Map<string, { dtype: string; shape: number[]; file: string }>();
+  for (const file of meta.files)
+    for (const [stored, t] of Object.entries(readHeader(file))) found.set(publishedName(stored), { ...t, file: basename(file) });
+  for (const [name, shape] of Object.entries(expected)) {
+    const t = found.get(name);
+    if (!t) throw new Error(`${dir}: missing tensor ${name} in ${meta.files.map((f) => basename(f)).join(', ')}`);
+    if (!FLOAT_DTYPES.has(t.dtype)) throw new Error(`${join(dir, t.file)}: tensor ${name} has dtype ${t.dtype}; expected BF16, F16 or F32`);
+    if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]))
+      throw new Error(`${join(dir, t.file)}: tensor ${name} has shape [${t.shape.join(', ')}] but config.json implies [${shape.join(', ')}]`);
+  }
+  return meta;
 }
 
 /** Loads a whole folder, all or nothing. */

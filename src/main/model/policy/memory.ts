@@ -1,0 +1,76 @@
+// What running a model needs, estimated before anything is loaded, against what the machine has free. The CPU
+// runtime holds weights once, in float32, and feeds them to every graph (prefill, decode, scoring); the KV cache
+// lives on the host; activations are bounded by the widest layer of a prefill plus the logits it returns.
+
+import { readFileSync } from 'node:fs';
+import { freemem } from 'node:os';
+
+export interface ModelShape {
+  parameters: number;
+  layers: number;
+  kvHeads: number;
+  headDim: number;
+  hidden: number;
+  intermediate: number;
+  vocab: number;
+}
+
+export interface RunShape {
+  /** Sequences decoded together. */
+  batch: number;
+  /** Longest sequence (prompt + generated tokens). */
+  length: number;
+}
+
+export interface MemoryNeed {
+  weights: number;
+  kvCache: number;
+  activations: number;
+  total: number;
+}
+
+const F32 = 4;
+
+export function inferenceMemory(m: ModelShape, run: RunShape): MemoryNeed {
+  const weights = m.parameters * F32;
+  const kvCache = 2 * m.layers * run.batch * m.kvHeads * run.length * m.headDim * F32;
+  // one layer's widest intermediates (the MLP's gate and up projections and their product) over the prompt, the
+  // residual stream and attention outputs, twice (a layer's inputs live while its outputs are made), and the last
+  // position's logits per row
+  const activations = 2 * run.batch * run.length * (2 * m.intermediate + 4 * m.hidden) * F32 + run.batch * m.vocab * F32;
+  return { weights, kvCache, activations, total: weights + kvCache + activations };
+}
+
+/** Memory the system could give this process now: MemAvailable where Linux reports it, else free memory. */
+export function availableRam(): number {
+  try {
+    const line = /^MemAvailable:\s+(\d+) kB/m.exec(readFileSync('/proc/meminfo', 'utf8'));
+    if (line) return Number(line[1]) * 1024;
+  } catch {
+    // not Linux
+  }
+  return freemem();
+}
+
+/** Bytes for people: MiB below a GiB, GiB above. */
+export const gib = (bytes: number) => (bytes < 2 ** 30 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${(bytes / 2 ** 30).toFixed(1)} GiB`);
+
+export class InsufficientMemoryError extends Error {}
+
+/** Throws, naming the numbers and what would fit, when the need exceeds what is available. */
+export function checkMemory(what: string, m: ModelShape, run: RunShape, available = availableRam()): MemoryNeed {
+  const need = inferenceMemory(m, run);
+  if (need.total <= available) return need;
+  const advice: string[] = [];
+  if (run.batch > 1) {
+    let batch = run.batch;
+    while (batch > 1 && inferenceMemory(m, { ...run, batch }).total > available) batch = Math.floor(batch / 2);
+    if (inferenceMemory(m, { ...run, batch }).total <= available) advice.push(`a batch of ${batch}`);
+  }
+  if (need.weights < available) advice.push(`shorter sequences (the KV cache and activations take ${gib(need.kvCache + need.activations)} at ${run.length} tokens)`);
+  advice.push('bf16 weights on a CUDA device');
+  advice.push('a smaller model of the family, or LoRA training on a GPU machine');
+  throw new InsufficientMemoryError(
+    `${what} needs about ${gib(need.total)} (weights ${gib(need.weights)} in float32, KV cache ${gib(need.kvCache)} for ${run.batch} × ${run.length} tokens, activations ${gib(need.activations)}) but ${gib(available)} of memory is available; try ${advice.join(', or ')}`,
+  );
+}

@@ -1,0 +1,66 @@
+// The models list and the memory check: model folders SearchLab knows, and a refusal that names the numbers
+// before a model too large for the machine is read.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modelsCommand } from '../../../src/main/cli/commands/models';
+import { modelShape, parseQwen25VlConfig } from '../../../src/main/model/families/qwen2_5_vl/config';
+import { randomConfigJson, writeRandomQwen25Vl } from '../../../src/main/model/families/qwen2_5_vl/random';
+import { checkMemory, inferenceMemory } from '../../../src/main/model/policy/memory';
+
+let root: string;
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'searchlab-models-'));
+  writeRandomQwen25Vl(join(root, 'qwen'), { size: 'tiny' });
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+async function cli(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await modelsCommand.run([...args, '--home', join(root, 'home')], { out: (l) => out.push(l), err: (l) => err.push(l), env: {} });
+  return { code, out, err };
+}
+
+describe('searchlab models', () => {
+  it('adds a folder once and lists it with its architecture, parameters, dtype, size and memory', async () => {
+    const added = await cli(['add', join(root, 'qwen'), '--json']);
+    expect(added.code).toBe(0);
+    const model = JSON.parse(added.out[0]);
+    expect(model).toMatchObject({ family: 'qwen2.5-vl', architecture: 'Qwen2_5_VLForConditionalGeneration', dtype: 'bfloat16', fits: true });
+    expect(model.parameters).toBeGreaterThan(9e6);
+    expect(model.bytesOnDisk).toBeGreaterThan(2 * model.parameters);
+    await cli(['add', join(root, 'qwen')]);
+    const listed = JSON.parse((await cli(['--json'])).out[0]);
+    expect(listed.map((m: { path: string }) => m.path)).toEqual([join(root, 'qwen')]);
+    expect(listed[0].checkpointId).toBe(model.checkpointId);
+  });
+
+  it('refuses a folder that is not a model, saying why', async () => {
+    await expect(cli(['add', root])).rejects.toThrow(/no config\.json — not a model folder/);
+  });
+});
+
+describe('the memory check', () => {
+  const sevenB = modelShape(parseQwen25VlConfig(randomConfigJson('7b')));
+
+  it('estimates the weights, the KV cache and the activations of a run', () => {
+    const need = inferenceMemory(sevenB, { batch: 1, length: 8192 });
+    // 8.3B parameters in float32
+    expect(need.weights / 4).toBeGreaterThan(8.2e9);
+    expect(need.weights / 4).toBeLessThan(8.4e9);
+    // 2 (k, v) × 28 layers × 4 kv heads × 8192 × 128 × 4 bytes
+    expect(need.kvCache).toBe(2 * 28 * 4 * 8192 * 128 * 4);
+    expect(need.total).toBe(need.weights + need.kvCache + need.activations);
+  });
+
+  it('refuses a model larger than the memory available, naming the numbers and what would fit', () => {
+    expect(() => checkMemory('Qwen2.5-VL-7B', sevenB, { batch: 8, length: 8192 }, 16 * 2 ** 30)).toThrow(
+      /Qwen2\.5-VL-7B needs about [\d.]+ GiB \(weights 30\.9 GiB in float32, KV cache [\d.]+ GiB for 8 × 8192 tokens, activations [\d.]+ GiB\) but 16\.0 GiB of memory is available; try .*bf16 weights on a CUDA device/,
+    );
+    // a batch that fits is proposed when the weights alone fit
+    expect(() => checkMemory('Qwen2.5-VL-7B', sevenB, { batch: 64, length: 4096 }, 40 * 2 ** 30)).toThrow(/try a batch of \d+/);
+    expect(checkMemory('Qwen2.5-VL-7B', sevenB, { batch: 1, length: 4096 }, 64 * 2 ** 30).total).toBeLessThan(64 * 2 ** 30);
+  });
+});
