@@ -12,6 +12,7 @@ import { cli } from './cli';
 import { jpeg, writeJsonl } from './fixtures';
 import { readFileSyncWithin, readFileWithin } from '../../src/main/platform/file-access';
 import { checkPublicUrl } from '../../src/main/platform/url-access';
+import { Engine } from '../../src/main/engine/engine';
 
 afterEach(removeTempHomes);
 
@@ -67,6 +68,20 @@ describe('paths a dataset names', () => {
     expect(readFileSyncWithin('big.bin', dir, { maxBytes: 2000, confineTo: dir })).toHaveLength(2000);
     expect(() => readFileSyncWithin('/dev/zero', dir, { maxBytes: 10, confineTo: null })).toThrow(/a character device/);
   });
+});
+
+describe('paths a user names', () => {
+  it('refuses a device or a FIFO given to an image search, without reading or waiting', async () => {
+    const dir = tempHome('searchlab-data-');
+    execFileSync('mkfifo', [path.join(dir, 'pipe.jpg')]);
+    const engine = Engine.open({ home: tempHome(), face: 'cli' });
+    try {
+      await expect(engine.call('search.run', { tool: 'image_search', imagePath: '/dev/zero' })).rejects.toThrow(/Cannot read image \/dev\/zero: .*not a regular file \(a character device\)/);
+      await expect(engine.call('search.run', { tool: 'image_search', imagePath: path.join(dir, 'pipe.jpg') })).rejects.toThrow(/not a regular file \(a FIFO\)/);
+    } finally {
+      await engine.close();
+    }
+  }, 30_000);
 });
 
 describe('URLs a dataset names', () => {

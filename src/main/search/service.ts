@@ -8,6 +8,8 @@ import { ApiError } from '../../shared/protocol';
 import type { Store } from '../storage';
 import { homePaths } from '../platform/home';
 import { logger } from '../platform/log';
+import { readFileSyncWithin } from '../platform/file-access';
+import { MAX_IMAGE_BYTES } from '../datasets/images/decode';
 import { readSearchConfig, updateSearchConfig } from './config';
 import { SecretStore, type SecretCipher } from './secrets/store';
 import { cipherForProcess } from './secrets/sealed-cipher';
@@ -97,7 +99,7 @@ export class SearchService {
     let bytes: Buffer;
     if (params.imagePath) {
       try {
-        bytes = fs.readFileSync(params.imagePath);
+        bytes = readFileSyncWithin(params.imagePath, process.cwd(), { maxBytes: MAX_IMAGE_BYTES, confineTo: null });
       } catch (error) {
         throw new ApiError('invalid_params', `Cannot read image ${params.imagePath}: ${(error as Error).message}`);
       }
