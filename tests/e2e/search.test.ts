@@ -114,6 +114,9 @@ describe('the Search cache page', () => {
     expect(await tryPanel().getByTestId('degraded').textContent()).toContain('Account balance not enough to run this query, please recharge.');
     await expect.poll(() => page.getByTestId('degraded-entries').textContent()).toBe('1');
     await expect.poll(() => page.getByTestId('cache-row').filter({ hasText: 'colour of the sea' }).textContent()).toContain('degraded');
+    await page.getByLabel('Degraded only').check();
+    await expect.poll(() => page.getByTestId('cache-row').count()).toBe(1);
+    await page.getByLabel('Degraded only').uncheck();
     await tryPanel().getByRole('button', { name: 'Search' }).click();
     await expect.poll(() => page.getByTestId('cache-status').textContent()).toBe('refreshed');
     await expect.poll(() => tryPanel().getByTestId('degraded').count()).toBe(0);

@@ -23,6 +23,7 @@ describe('a degraded text search', () => {
     expect(first).toMatchObject({ ok: true, cache: 'miss' });
     expect(first.degraded).toEqual([{ part: 'reader', message: expect.stringContaining(jinaInsufficientBalance.readableMessage), affected: 5, of: 5 }]);
     expect(store.repos.searchCache.list({ limit: 10, offset: 0 }).entries[0].degraded).toEqual(['reader']);
+    expect(store.repos.searchCache.list({ degraded: true, limit: 10, offset: 0 }).total).toBe(1);
     expect(store.repos.searchCache.get(first.key)?.raw).toMatchObject({ degraded: [{ part: 'reader' }] });
 
     // The reader has credit again: a fresh toolbox (the next run) calls it and replaces the entry.
@@ -33,6 +34,7 @@ describe('a degraded text search', () => {
     expect(count('google')).toBe(2);
     expect(count('reader')).toBe(1 + 5);
     expect(store.repos.searchCache.list({ limit: 10, offset: 0 }).entries[0].degraded).toEqual([]);
+    expect(store.repos.searchCache.list({ degraded: true, limit: 10, offset: 0 }).total).toBe(0);
     const third = await next.tools.textSearch('sky colour');
     expect(third.cache).toBe('hit');
     expect(count('google')).toBe(2);

@@ -255,6 +255,8 @@ export const CacheListParams = z
     engine: SearchEngineKind.optional(),
     mode: CacheMode.optional(),
     text: z.string().max(500).optional(),
+    /** Only entries made while a part failed. */
+    degraded: z.boolean().optional(),
     limit: z.number().int().min(1).max(1000).default(100),
     offset: z.number().int().min(0).default(0),
   })

@@ -119,12 +119,13 @@ export function createSearchCacheRepository(db: Db) {
     logCall(call: { key: string; tool: SearchTool; engine: SearchEngineKind; status: CacheStatus | 'upload'; latencyMs: number; cost: number }): void {
       logCall.run(call.key, call.tool, call.engine, call.status, call.latencyMs, call.cost, Date.now());
     },
-    list(filter: { tool?: SearchTool; engine?: SearchEngineKind; mode?: CacheMode; text?: string; limit: number; offset: number }): { entries: CacheEntrySummary[]; total: number } {
+    list(filter: { tool?: SearchTool; engine?: SearchEngineKind; mode?: CacheMode; text?: string; degraded?: boolean; limit: number; offset: number }): { entries: CacheEntrySummary[]; total: number } {
       const where: string[] = [];
       const args: unknown[] = [];
       if (filter.tool) (where.push('tool = ?'), args.push(filter.tool));
       if (filter.engine) (where.push('engine = ?'), args.push(filter.engine));
       if (filter.mode) (where.push('mode = ?'), args.push(filter.mode));
+      if (filter.degraded) where.push(`json_array_length(raw, '$.degraded') > 0`);
       if (filter.text) (where.push("(coalesce(query, '') LIKE ? ESCAPE '\\' OR output LIKE ? ESCAPE '\\')"), args.push(...Array(2).fill(`%${filter.text.replace(/[\\%_]/g, '\\$&')}%`)));
       const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
       const total = (db.prepare(`SELECT count(*) AS n FROM search_cache ${clause}`).get(...args) as { n: number }).n;

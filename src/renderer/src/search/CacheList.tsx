@@ -26,6 +26,10 @@ export function CacheFilters({ textRef }: { textRef: React.RefObject<HTMLInputEl
         <option value="cache-first">Cache-first</option>
         <option value="replay-only">Replay-only</option>
       </select>
+      <label className="sc-degraded-filter">
+        <input type="checkbox" aria-label="Degraded only" checked={filter.degradedOnly} onChange={(e) => setFilter({ degradedOnly: e.target.checked })} />
+        Degraded only
+      </label>
       <input
         ref={textRef}
         aria-label="Filter by text"

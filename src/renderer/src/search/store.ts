@@ -9,6 +9,7 @@ export interface CacheFilter {
   engine: SearchEngineKind | '';
   mode: CacheMode | '';
   text: string;
+  degradedOnly: boolean;
 }
 
 const PAGE = 200;
@@ -40,13 +41,14 @@ function listParams(filter: CacheFilter, offset: number) {
     engine: filter.engine || undefined,
     mode: filter.mode || undefined,
     text: filter.text.trim() || undefined,
+    degraded: filter.degradedOnly || undefined,
     limit: PAGE,
     offset,
   };
 }
 
 export const useSearch = create<SearchState>((set, get) => ({
-  filter: { tool: '', engine: '', mode: '', text: '' },
+  filter: { tool: '', engine: '', mode: '', text: '', degradedOnly: false },
   entries: [],
   total: 0,
   loading: false,
