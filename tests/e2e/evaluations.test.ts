@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { serve, repoRoot, type ServedEngine } from '../helpers/serve';
+import { serve, connect, repoRoot, type ServedEngine } from '../helpers/serve';
 import { tempHome, removeTempHomes } from '../helpers/home';
 import { launchBrowser, artifactPath } from '../helpers/browser';
 import { makeRunFixture } from '../helpers/run-fixture';
@@ -22,11 +22,12 @@ let browser: Browser;
 let page: Page;
 let home: string;
 let checkpointId: number;
+let runId: number;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
   home = tempHome();
-  const runId = await makeRunFixture(home);
+  runId = await makeRunFixture(home);
   const store = openStore(homePaths(home).database);
   checkpointId = store.repos.runs.checkpoints(runId).at(-1)!.id;
   store.close();
@@ -139,6 +140,44 @@ describe('evaluations', () => {
     const mdLines = fs.readFileSync((await md.path())!, 'utf8').trim().split('\n');
     expect(mdLines[1]).toBe('| --- | --- | --- | --- |');
     expect(mdLines.find((l) => l.startsWith('| Search ratio |'))).toBe(`| Search ratio | ${(await Promise.all([0, 1, 2].map((c) => cell('search', c).textContent()))).join(' | ')} |`);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("lists a run's checkpoints with their evaluations, and evaluates, exports and deletes one", async () => {
+    // The Evaluate button hands its checkpoint to the form, whatever the form had.
+    await page.keyboard.press('Alt+7');
+    const formCheckpoint = page.getByTestId('evaluate-form').getByLabel('Checkpoint');
+    const pretrained = await formCheckpoint.locator('option', { hasText: 'pre-trained' }).getAttribute('value');
+    await formCheckpoint.selectOption(pretrained!);
+    await page.keyboard.press('Alt+2');
+    await page.locator(`[data-testid=run-list] tr[data-run="${runId}"] td`).nth(1).click();
+    const row = page.locator(`[data-testid=checkpoints] tr[data-checkpoint="${checkpointId}"]`);
+    await expect.poll(() => row.locator('td').first().textContent()).toBe('3');
+    expect(await row.textContent()).toMatch(/Always-search RAG on demo-world: accuracy \d+\.\d%, search 100\.0%/);
+    await row.getByRole('button', { name: 'Evaluate' }).click();
+    await expect.poll(() => formCheckpoint.inputValue()).toBe(String(checkpointId));
+
+    // Export: a model folder a run's model.path takes (no optimizer state).
+    await page.keyboard.press('Alt+2');
+    await row.getByRole('button', { name: 'Export…' }).click();
+    const target = path.join(home, 'exported-model');
+    await row.getByLabel('New or empty folder').fill(target);
+    await row.getByRole('button', { name: 'Export model folder' }).click();
+    await expect.poll(() => fs.existsSync(path.join(target, 'model.safetensors'))).toBe(true);
+    expect(fs.readdirSync(target).sort()).not.toContain('optimizer.safetensors');
+    const ws = await connect(engine);
+    const checked = await ws.request('runs.validate', { config: { name: 'from export', model: { path: target }, dataset: 'demo-world', grpo: { steps: 1 } } });
+    expect(checked.result.issues).toEqual([]);
+
+    // Delete: the record and its files go; its evaluations stay.
+    const folder = (await ws.request('checkpoints.list')).result.find((c: { id: number }) => c.id === checkpointId).path;
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await row.getByRole('button', { name: 'Confirm delete' }).click();
+    await expect.poll(() => row.count()).toBe(0);
+    expect(fs.existsSync(folder)).toBe(false);
+    const evaluations = (await ws.request('evals.list')).result;
+    ws.close();
+    expect(evaluations.filter((e: { name: string }) => e.name === `checkpoint ${checkpointId} on demo-world`).length).toBeGreaterThanOrEqual(3);
     expect(pageErrors).toEqual([]);
   });
 });

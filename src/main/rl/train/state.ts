@@ -6,7 +6,7 @@ import { loadTinyVlm, saveTinyVlm, type TinyVlm } from '../../model/tiny/vlm';
 import type { Trainer } from '../../model/train/trainer';
 import { DEFAULT_TEMPLATES, type PromptTemplates } from '../protocol/templates';
 
-const OPTIMIZER_FILE = 'optimizer.safetensors';
+export const OPTIMIZER_FILE = 'optimizer.safetensors';
 
 export function runFolder(home: string, runId: number): string {
   return path.join(home, 'runs', `run-${runId}`);

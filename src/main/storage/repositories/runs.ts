@@ -142,6 +142,9 @@ export function createRunsRepository(db: Db) {
     allCheckpoints(): { id: number; runId: number | null; step: number; path: string }[] {
       return db.prepare<[], { id: number; runId: number | null; step: number; path: string }>('SELECT id, run_id AS runId, step, path FROM checkpoints ORDER BY id DESC').all();
     },
+    deleteCheckpoint(id: number): void {
+      db.prepare('DELETE FROM checkpoints WHERE id = ?').run(id);
+    },
     checkpoint(id: number): { id: number; runId: number | null; step: number; path: string } | undefined {
       return db.prepare<[number], { id: number; runId: number | null; step: number; path: string }>('SELECT id, run_id AS runId, step, path FROM checkpoints WHERE id = ?').get(id);
     },

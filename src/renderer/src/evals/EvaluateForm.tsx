@@ -22,10 +22,14 @@ export function EvaluateForm() {
   const [policies, setPolicies] = useState<EvalPolicy[]>(ALL_POLICIES);
   const [limit, setLimit] = useState('');
 
-  // Defaults once the lists arrive: the newest trained checkpoint, the first dataset, its test split.
+  const preferred = useEvals((s) => s.preferredCheckpoint);
+  // Defaults once the lists arrive: the checkpoint asked for, else the newest trained one; the first dataset, its test split.
   useEffect(() => {
-    if (checkpointId === null && checkpoints.length) setCheckpointId((checkpoints.find((c) => c.runId !== null) ?? checkpoints[0]).id);
-  }, [checkpoints, checkpointId]);
+    if (preferred !== null && checkpoints.some((c) => c.id === preferred)) {
+      setCheckpointId(preferred);
+      useEvals.setState({ preferredCheckpoint: null });
+    } else if (checkpointId === null && checkpoints.length) setCheckpointId((checkpoints.find((c) => c.runId !== null) ?? checkpoints[0]).id);
+  }, [checkpoints, checkpointId, preferred]);
   useEffect(() => {
     if (!dataset && datasets.length) setDataset(datasets[0].name);
   }, [datasets, dataset]);

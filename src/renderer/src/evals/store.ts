@@ -15,6 +15,8 @@ interface EvalsState {
   checkpoints: CheckpointSummary[];
   datasets: DatasetSummary[];
   job: Job | null;
+  /** The checkpoint the form should offer first (set by a checkpoint's "Evaluate" on the Runs page). */
+  preferredCheckpoint: number | null;
   load(): Promise<void>;
   toggle(id: number): void;
   run(request: EvalRunParams): Promise<void>;
@@ -27,6 +29,7 @@ export const useEvals = create<EvalsState>((set, get) => ({
   checkpoints: [],
   datasets: [],
   job: null,
+  preferredCheckpoint: null,
   async load() {
     try {
       const [evaluations, checkpoints, datasets] = await Promise.all([api.call('evals.list', {}), api.call('checkpoints.list', {}), api.call('datasets.list', {})]);

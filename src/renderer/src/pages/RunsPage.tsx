@@ -10,6 +10,7 @@ import { RunList } from '../runs/RunList';
 import { ConfusionMatrix } from '../runs/ConfusionMatrix';
 import { useDebugger } from '../trajectories/store';
 import { RunControls } from '../runs/RunControls';
+import { Checkpoints } from '../runs/Checkpoints';
 import { NewRunForm } from '../runs/new-run/NewRunForm';
 import { useNewRun } from '../runs/new-run/store';
 import { isTyping } from '../state/keys';
@@ -67,6 +68,8 @@ export function RunsPage() {
     );
   }
   const compared = selected.map((id) => ({ id, name: runs.find((r) => r.id === id)?.name ?? `run ${id}`, series: metrics[id] ?? {} }));
+  // The one run shown (not a comparison): its controls and checkpoints.
+  const shown = compared.length === 1 ? runs.find((r) => r.id === compared[0].id) : undefined;
   return (
     <section className="page lab-runs">
       <header className="nr-head">
@@ -74,7 +77,8 @@ export function RunsPage() {
         {newRunButton}
       </header>
       <RunList runs={runs} selected={selected} onSelect={select} />
-      {compared.length === 1 && runs.find((r) => r.id === compared[0].id) ? <RunControls run={runs.find((r) => r.id === compared[0].id)!} /> : null}
+      {shown ? <RunControls run={shown} /> : null}
+      {shown?.kind === 'grpo' ? <Checkpoints run={shown} /> : null}
       <p className="muted">Click a run to show it, Ctrl-click or tick to compare. Click a point on a chart to open that step's rollouts.</p>
       {compared.length > 0 && compared.every((r) => Object.keys(r.series).length === 0) ? (
         <p className="muted" data-testid="no-charts">
