@@ -92,7 +92,7 @@ print(json.dumps({"image": [text, shown, stat], "miss": [miss_text, miss_stat], 
     expect(shown).toEqual(shown[0].size ? [{ size: [32, 32] }, { size: [32, 32] }] : thumbnails.map((t) => ({ bytes: [...t] })));
     expect(imageStat).toMatchObject({ success: true, num_images: 2, source: 'cache' });
     expect(result.miss[0]).toMatch(/^\[Image Search Results\] There is an error encountered/);
-    expect(result.miss[1]).toMatchObject({ success: false, error: 'not in the exported cache' });
+    expect(result.miss[1]).toMatchObject({ success: false, error: 'not in the exported cache, and no SerpApi key (SERPAPI_API_KEY) to search live' });
     expect(result.text[0]).toBe(
       '[Text Search Results] Below are the text summaries of the most relevant webpages related to your query, ranked in descending order of relevance:\n1. (https://example.org/history) Landmark 0 was built in 1901.\n',
     );

@@ -1,7 +1,7 @@
 // A data folder with a dataset, its labels and a search cache, ready to export; and python3 runs of the export.
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { expect } from 'vitest';
 import { openStore } from '../../src/main/storage';
 import { homePaths } from '../../src/main/platform/home';
@@ -70,4 +70,16 @@ export function python(cwd: string, script: string, stdin = ''): string {
   const run = spawnSync(PYTHON, ['-c', script], { cwd, input: stdin, encoding: 'utf8', env: { PATH: '/usr/bin:/bin', PYTHONPATH: cwd, PYTHONDONTWRITEBYTECODE: '1' } });
   if (run.status !== 0) throw new Error(`python3 failed (${run.status}): ${run.stderr}`);
   return run.stdout;
+}
+
+/** python3 without blocking the event loop, for scripts that talk to a loopback server in this process. */
+export function pythonAsync(cwd: string, script: string, env: Record<string, string> = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(PYTHON, ['-c', script], { cwd, env: { PATH: '/usr/bin:/bin', PYTHONPATH: cwd, PYTHONDONTWRITEBYTECODE: '1', ...env } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`python3 failed (${code}): ${err}`))));
+  });
 }

@@ -12,7 +12,9 @@ import { methodPrompts, type MethodPrompts } from './prompts';
 import { pickleString } from './pickle';
 import { writeExportParquet, type PromptOf } from './parquet';
 import { METHOD_LAUNCHER, runScript, type VerlTarget } from './run-script';
-import { SEARCH_TOOLS_CACHE, SEARCH_TOOLS_IMAGE, SEARCH_TOOLS_INIT, SEARCH_TOOLS_TEXT, methodToolShim } from './search-tools-python';
+import { SEARCH_TOOLS_CACHE, SEARCH_TOOLS_IMAGE, SEARCH_TOOLS_INIT, SEARCH_TOOLS_LIVE, SEARCH_TOOLS_TEXT, methodToolShim } from './search-tools-python';
+import { readSearchConfig } from '../../search/config';
+import type { SearchConfig } from '../../../shared/contract';
 import { VERL_TOOL_CONFIG, VERL_TOOLS } from './verl-tools-python';
 import { exportReadme } from './readme';
 import { compileTemplates } from '../../rl/protocol/templates';
@@ -50,6 +52,20 @@ function imageIndex(samples: readonly ExportSample[]): Record<string, string> {
   return Object.fromEntries(samples.filter((s) => !s.imageUrl.startsWith(SHA256_URL_PREFIX)).map((s) => [s.imageUrl, s.imageSha256]));
 }
 
+/** What the Python tools need of SearchLab's search settings (no keys: those stay in the cluster's environment). */
+function searchToolsConfig(search: SearchConfig, run: RunConfig) {
+  const { serpapi, reader, summariser, imageTopK, textTopK } = search;
+  return {
+    imageTopK,
+    textTopK,
+    thumbnails: run.search.thumbnails,
+    links: run.search.links,
+    serpapi: { baseUrl: serpapi.baseUrl, hl: serpapi.hl, gl: serpapi.gl, country: serpapi.country, lensType: serpapi.lensType },
+    reader,
+    summariser: summariser.kind === 'openai' ? summariser : { kind: 'extractive' },
+  };
+}
+
 function checkOut(out: string): void {
   if (fs.existsSync(out) && (!fs.statSync(out).isDirectory() || fs.readdirSync(out).length > 0)) {
     throw new Error(`${out} exists and is not an empty folder; choose another --out`);
@@ -63,6 +79,7 @@ export async function exportVerlFolder(store: Store, params: ExportVerlParams): 
   const reward = rewardPython(config.reward);
   const prompts = methodPrompts(config.rollout.templates, config.rollout);
   const { train, val } = splitTrainVal(loadExportSamples(store, params.dataset), config.split);
+  const search = readSearchConfig(store);
 
   const partial = `${out}.partial`;
   fs.rmSync(partial, { recursive: true, force: true });
@@ -86,7 +103,10 @@ export async function exportVerlFolder(store: Store, params: ExportVerlParams): 
     write('search_tools/image_search.py', SEARCH_TOOLS_IMAGE);
     write('search_tools/text_search.py', SEARCH_TOOLS_TEXT);
     write('search_tools/image_index.json', JSON.stringify(imageIndex([...train, ...val]), null, 1));
-    write('search_tools/config.json', JSON.stringify({ topk: 5, thumbnails: config.search.thumbnails, links: config.search.links }, null, 1));
+    write('search_tools/config.json', JSON.stringify(searchToolsConfig(search, config), null, 1));
+    write('search_tools/live.py', SEARCH_TOOLS_LIVE);
+    // Live image search uploads the question's image when it has no web address.
+    for (const s of [...train, ...val]) if (s.imageUrl.startsWith(SHA256_URL_PREFIX)) write(`search_tools/question_images/${s.imagePath}`, Buffer.from(s.image));
     cacheEntries = exportCache(store, path.join(partial, 'search_tools/cache.jsonl')).entries;
     if (params.target === 'mmsearch-r1') {
       write('search_tools/method_image_search.py', methodToolShim('image_search'));
@@ -96,7 +116,7 @@ export async function exportVerlFolder(store: Store, params: ExportVerlParams): 
       write('search_tools/verl_tools.py', VERL_TOOLS);
       write('search_tools/verl_tool_config.yaml', VERL_TOOL_CONFIG);
     }
-    write('run.sh', runScript(config, params.target), 0o755);
+    write('run.sh', runScript(config, params.target, search.textTopK), 0o755);
     write('searchlab-run.json', JSON.stringify(config, null, 2));
     write('README.md', exportReadme(config, params.dataset, params.target, { train: train.length, val: val.length, cacheEntries }));
     fs.rmSync(out, { recursive: true, force: true });

@@ -82,7 +82,7 @@ function shellWord(value: string): string {
   return /^[A-Za-z0-9_.,:/@%+=-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-export function runScript(config: RunConfig, target: VerlTarget): string {
+export function runScript(config: RunConfig, target: VerlTarget, searchTopK = 5): string {
   const modelPath = 'path' in config.model ? config.model.path : 'Qwen/Qwen2.5-VL-7B-Instruct';
   const overrides = [...sharedOverrides(config), ...(target === 'verl' ? upstreamOverrides(config) : methodOverrides(config))];
   const header = [
@@ -93,7 +93,7 @@ export function runScript(config: RunConfig, target: VerlTarget): string {
     'EXPORT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"',
     `MODEL_PATH="\${MODEL_PATH:-${modelPath}}"`,
     `PROJECT_NAME="\${PROJECT_NAME:-searchlab}"`,
-    'SEARCH_TOPK="${SEARCH_TOPK:-5}"',
+    `SEARCH_TOPK="\${SEARCH_TOPK:-${searchTopK}}"`,
     'VAL_GENERATIONS="${VAL_GENERATIONS:-64}"',
     'export SEARCHLAB_EXPORT_DIR="$EXPORT_DIR"',
     'export PYTHONPATH="$EXPORT_DIR${PYTHONPATH:+:$PYTHONPATH}"',
