@@ -102,7 +102,7 @@ function fromText(rel: string, text: string): CorpusDocInput {
   return { source: rel, title: lines[first].trim().slice(0, 300), body: rest || lines[first].trim() };
 }
 
-function fromJsonl(rel: string, text: string, dir: string): CorpusDocInput[] {
+function fromJsonl(rel: string, text: string, dir: string, root: string): CorpusDocInput[] {
   const docs: CorpusDocInput[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
     if (!line.trim()) return;
@@ -127,7 +127,7 @@ function fromJsonl(rel: string, text: string, dir: string): CorpusDocInput[] {
       title: row.title,
       url: row.url as string | undefined,
       body,
-      images: ((row.images as string[] | undefined) ?? []).map((p) => ({ path: path.resolve(dir, p), source: `${rel}#${id}:${p}` })),
+      images: ((row.images as string[] | undefined) ?? []).map((p) => ({ path: confinedPath(p, dir, { confineTo: root }), source: `${rel}#${id}:${p}` })),
     });
   });
   return docs;
@@ -158,7 +158,7 @@ export function readCorpusFolder(dir: string): FolderContents {
     }
     const text = readFileSyncWithin(rel, root, { maxBytes: MAX_DOCUMENT_BYTES, confineTo: root }).toString('utf8');
     let parsed: CorpusDocInput[];
-    if (ext === '.jsonl') parsed = fromJsonl(rel, text, path.dirname(path.join(root, rel)));
+    if (ext === '.jsonl') parsed = fromJsonl(rel, text, path.dirname(path.join(root, rel)), root);
     else if (ext === '.html' || ext === '.htm') parsed = [fromHtml(rel, text)];
     else if (ext === '.txt') parsed = [fromText(rel, text)];
     else parsed = [fromMarkdown(rel, text, root)];
