@@ -11,11 +11,13 @@ const SETTLE_POLL_MS = 100;
 export class RunControl {
   constructor(private readonly ctx: EngineContext) {}
 
-  /** The run's training job while it is queued or running. */
+  /** The run's training job while it is queued or running (started here, or as an rl.train job by another face). */
   private activeJob(run: RunRow): number | null {
-    if (run.jobId === null) return null;
-    const job = this.ctx.store.repos.jobs.get(run.jobId);
-    return job && ACTIVE.has(job.status) ? job.id : null;
+    const recorded = run.jobId === null ? undefined : this.ctx.store.repos.jobs.get(run.jobId);
+    if (recorded && ACTIVE.has(recorded.status)) return recorded.id;
+    const jobs = this.ctx.store.repos.jobs;
+    const other = [...jobs.list(100, 'running'), ...jobs.list(100, 'queued')].find((j) => j.kind === 'rl.train' && j.params.runId === run.id);
+    return other?.id ?? null;
   }
 
   start(run: RunRow): void {

@@ -45,7 +45,8 @@ export const evalCommand: CliCommand = {
       }
       for (const [name, m] of Object.entries(result)) {
         ctx.out(`${name.padEnd(7)} accuracy ${(100 * m.accuracy).toFixed(1)}%  search ${(100 * m.searchRatio).toFixed(1)}%  searches/question ${m.searchesPerQuestion.toFixed(2)}  (${m.questions} questions)`);
-        for (const [source, s] of Object.entries(m.bySource)) ctx.out(`        ${source.padEnd(18)} accuracy ${(100 * s.accuracy).toFixed(1)}%  search ${(100 * s.searchRatio).toFixed(1)}%  (${s.questions})`);
+        for (const [group, s] of [...Object.entries(m.bySource), ...Object.entries(m.byNeed).map(([need, g]) => [`need ${need}`, g] as const)])
+          ctx.out(`        ${group.padEnd(18)} accuracy ${(100 * s.accuracy).toFixed(1)}%  search ${(100 * s.searchRatio).toFixed(1)}%  (${s.questions})`);
       }
       return 0;
     });
