@@ -241,7 +241,7 @@ export const SearchRunParams = z
     imagePath: z.string().optional(),
     /** An image sent by the UI, base64; it must fit one 4 MB WebSocket message, so the UI downsizes big pictures. */
     imageBase64: z.string().max(IMAGE_BASE64_MAX, 'image too large: send at most about 2.9 MB (the UI downsizes larger pictures)').optional(),
-    /** A public URL of the same image (SerpApi's Google Lens searches by URL). */
+    /** A public URL of the same image: Google Lens searches it instead of uploading the file. */
     imageUrl: z.string().url().optional(),
     engine: SearchEngineKind.optional(),
     corpus: z.string().max(100).optional(),

@@ -3,7 +3,7 @@
 // goes through the cache. Engines: the local corpus; SerpApi (Google Lens for images, uploading local images
 // through its Image API; Google for text); SearXNG for text (images then go to SerpApi's Lens, as SearXNG has no
 // reverse image search). Web text hits go through the reader and summariser chain (web-pages.ts).
-import type { CacheMode, Degradation, SearchConfig, SearchEngineKind, SearchResultItem, SearchTool, ToolCallResult } from '../../../shared/contract';
+import type { CacheMode, SearchConfig, SearchEngineKind, SearchResultItem, SearchTool, ToolCallResult } from '../../../shared/contract';
 import type { Store } from '../../storage';
 import { sha256Hex } from '../../storage/repositories/images';
 import { errorMessage } from '../../platform/errors';
@@ -257,7 +257,7 @@ export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
         images: [],
         results: pages.results,
         cost: searchCost.cost + pages.cost,
-        degraded: pages.degraded satisfies Degradation[],
+        degraded: pages.degraded,
       });
       if (engine === 'local') {
         return run('text_search', 'local', { query, imageSha256: null, params: { k, corpus: corpus ?? '*', summariser: summariserId } }, 0, async () => {
