@@ -12,6 +12,7 @@ import { loadQwen25VlFolder, type Qwen25VlFolder } from '../../../src/main/model
 import { preprocessImageFile } from '../../../src/main/model/families/qwen2_5_vl/preprocess';
 import { writeRandomQwen25Vl } from '../../../src/main/model/families/qwen2_5_vl/random';
 import { Qwen25VlRuntime, type ProbeResult } from '../../../src/main/model/families/qwen2_5_vl/runtime';
+import { QwenPolicyModel } from '../../../src/main/model/families/qwen2_5_vl/policy';
 import { referenceGreedy, referenceLogits, referenceRopeIndex, referenceVision } from './reference';
 
 const PROCESSOR_REFERENCE = join(__dirname, 'reference_processor.py');
@@ -138,4 +139,31 @@ describe('Qwen2.5-VL (tiny random folder) against independent references', () =>
       await runtime.release();
     }
   }, 120_000);
+
+  it('decodes rows of different lengths and images in one batch as it decodes each alone (the reference\'s tokens)', async () => {
+    const policy = new QwenPolicyModel(folder, { device: 'cpu' });
+    try {
+      const picture = await policy.prepareImage(readFileSync(image()));
+      const thumb = await policy.prepareImage(readFileSync(join(dir, 'thumb.png')));
+      const markup = '<|vision_start|><|image_pad|><|vision_end|>';
+      const prompts = [
+        { ids: policy.encode(`<|im_start|>user\n${markup}Which bird?<|im_end|>\n<|im_start|>assistant\n`, [picture]), images: [picture] },
+        { ids: policy.encode('<|im_start|>user\nA question without a picture, a little longer than the others.<|im_end|>\n<|im_start|>assistant\n', []), images: [] },
+        { ids: policy.encode(`<|im_start|>user\n${markup}and ${markup}?<|im_end|>\n<|im_start|>assistant\n`, [thumb, picture]), images: [thumb, picture] },
+      ];
+      const options = { maxNewTokens: 5, temperature: 0, stopTokenIds: [] };
+      const together = await policy.generate(prompts, options);
+      for (const [b, prompt] of prompts.entries()) {
+        const alone = await policy.generate([prompt], options);
+        expect(together.generations[b].tokens).toEqual(alone.generations[0].tokens);
+      }
+      const { pos } = referenceRopeIndex(prompts[0].ids, [[...picture.grid!]], folder.config);
+      const features = referenceVision(folder.weights, folder.config, Float64Array.from(picture.pixels), [[...picture.grid!]]);
+      expect(together.generations[0].tokens).toEqual(referenceGreedy(folder.weights, folder.config, prompts[0].ids, pos, features, 5));
+      // every row decoded in the same steps: 4 batched runs after the prefills
+      expect(together.stats.decodeSteps).toBe(4);
+    } finally {
+      await policy.release();
+    }
+  }, 180_000);
 });

@@ -25,11 +25,14 @@ export class KvCache {
     this.filled = new Array<number>(batch).fill(0);
   }
 
-  /** Copies `count` positions [B, H, T, hd] (from position `from` of a T-long block) into each row's next slots. */
-  private write(target: Float32Array, source: Float32Array, T: number, from: number, count: number, row: number, slot: number) {
+  /**
+   * Copies `count` positions of block row `sourceRow` ([B', H, T, hd], from position `from`) into cache row `row`
+   * at `slot`.
+   */
+  private write(target: Float32Array, source: Float32Array, T: number, from: number, count: number, row: number, slot: number, sourceRow = row) {
     const hd = this.headDim;
     for (let h = 0; h < this.heads; h++) {
-      const src = ((row * this.heads + h) * T + from) * hd;
+      const src = ((sourceRow * this.heads + h) * T + from) * hd;
       const dst = ((row * this.heads + h) * this.slots + slot) * hd;
       target.set(source.subarray(src, src + count * hd), dst);
     }
@@ -39,8 +42,9 @@ export class KvCache {
    * Appends `T` positions per row from a graph's outputs (`k[l]`, `v[l]`: [B, H, T, hd]); `from[b]` skips a row's
    * leading positions (left padding), so a row's cache holds only its real tokens.
    */
-  append(k: readonly TensorData[], v: readonly TensorData[], T: number, from: readonly number[] = []) {
+  append(k: readonly TensorData[], v: readonly TensorData[], T: number, from: readonly number[] = [], rows?: readonly boolean[]) {
     for (let b = 0; b < this.batch; b++) {
+      if (rows && !rows[b]) continue;
       const skip = from[b] ?? 0;
       const count = T - skip;
       if (this.filled[b] + count > this.slots) throw new Error(`KV cache full: row ${b} holds ${this.filled[b]} of ${this.slots} slots and ${count} more were written`);
@@ -50,6 +54,16 @@ export class KvCache {
       }
       this.filled[b] += count;
     }
+  }
+
+  /** Appends a one-row block ([1, H, T, hd] per layer, e.g. that row's own prefill) to row `row`. */
+  appendRow(row: number, k: readonly TensorData[], v: readonly TensorData[], T: number) {
+    if (this.filled[row] + T > this.slots) throw new Error(`KV cache full: row ${row} holds ${this.filled[row]} of ${this.slots} slots and ${T} more were written`);
+    for (let l = 0; l < this.layers; l++) {
+      this.write(this.keys[l], k[l] as Float32Array, T, 0, T, row, this.filled[row], 0);
+      this.write(this.values[l], v[l] as Float32Array, T, 0, T, row, this.filled[row], 0);
+    }
+    this.filled[row] += T;
   }
 
   /** [B, S + 1] int64: 1 for filled slots, then 1 for the token being decoded. */

@@ -55,22 +55,21 @@ export class QwenPolicyModel implements PolicyModel {
     const rules = { stopIds, stops: options.stop ?? [], maxNewTokens: options.maxNewTokens, decode: (ids: readonly number[]) => tok.decode(ids) };
     const rand = seededRandom(options.seed ?? 0);
     const stats: GenerateStats = { prefillMs: 0, decodeMs: 0, decodeSteps: 0, tokens: 0 };
-    const generations: Generation[] = [];
-    for (const [b, prompt] of prompts.entries()) {
-      if (prompt.ids.length === 0) throw new Error(`prompt ${b} is empty: generation needs at least one prompt token`);
-      const g: Generation = { tokens: [], logprobs: [], text: '', finish: 'length' };
-      const choose = (logits: Float32Array) => {
-        const { token, logprob } = sampleToken(logits, options, rand, banned);
-        return acceptToken(g, token, logprob, rules) ? null : token;
-      };
-      const r = await this.runtime.continueSequence({ ids: prompt.ids, images: prompt.images ?? [], positions: this.positions(prompt) }, options.maxNewTokens, choose);
-      if (g.finish !== 'stop') g.text = tok.decode(g.tokens);
-      generations.push(g);
-      stats.prefillMs += r.prefillMs;
-      stats.decodeMs += r.decodeMs;
-      stats.decodeSteps += r.steps;
-      stats.tokens += g.tokens.length;
-    }
+    prompts.forEach((p, b) => {
+      if (p.ids.length === 0) throw new Error(`prompt ${b} is empty: generation needs at least one prompt token`);
+    });
+    const generations: Generation[] = prompts.map(() => ({ tokens: [], logprobs: [], text: '', finish: 'length' }));
+    const choose = (row: number, logits: Float32Array) => {
+      const { token, logprob } = sampleToken(logits, options, rand, banned);
+      return acceptToken(generations[row], token, logprob, rules) ? null : token;
+    };
+    const prepared = prompts.map((p) => ({ ids: p.ids, images: p.images ?? [], positions: this.positions(p) }));
+    const r = await this.runtime.continueBatch(prepared, options.maxNewTokens, choose);
+    for (const g of generations) if (g.finish !== 'stop') g.text = tok.decode(g.tokens);
+    stats.prefillMs = r.prefillMs;
+    stats.decodeMs = r.decodeMs;
+    stats.decodeSteps = r.steps;
+    stats.tokens = generations.reduce((n, g) => n + g.tokens.length, 0);
     return { generations, stats };
   }
 

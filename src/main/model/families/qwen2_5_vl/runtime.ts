@@ -159,61 +159,82 @@ export class Qwen25VlRuntime {
   }
 
   /**
-   * Continues one sequence: `choose` picks each next token from its logits [V] (the first from the prefill's last
-   * position) or returns null to stop. Keys/values stay on the host (KvCache); each step sends one token.
+   * Continues sequences together: each row's prompt is prefilled on its own (its own length and images), then the
+   * rows decode in one batch against a host KV cache (one token per row per step crosses the bus, never the cache).
+   * `choose(row, logits)` picks a row's next token from its logits [V] (the first from its prefill) or returns null
+   * to finish that row.
    */
-  async continueSequence(
-    prompt: { ids: readonly number[]; images: readonly PolicyImage[]; positions: Positions3 },
+  async continueBatch(
+    prompts: readonly { ids: readonly number[]; images: readonly PolicyImage[]; positions: Positions3 }[],
     maxNewTokens: number,
-    choose: (logits: Float32Array) => number | null,
+    choose: (row: number, logits: Float32Array) => number | null,
     logitsLast = 1,
-  ): Promise<{ prefillLogits: Float32Array; prefillMs: number; decodeMs: number; steps: number }> {
+  ): Promise<{ prefillLogits: Float32Array[]; prefillMs: number; decodeMs: number; steps: number }> {
     const c = this.config;
     const V = c.text.vocab_size;
-    const T = prompt.ids.length;
-    if (T + maxNewTokens > c.text.max_position_embeddings)
-      throw new Error(`prompt + new tokens = ${T + maxNewTokens} exceeds max_position_embeddings (${c.text.max_position_embeddings})`);
+    const L = c.text.num_hidden_layers;
+    const B = prompts.length;
+    const longest = Math.max(0, ...prompts.map((p) => p.ids.length));
+    if (longest + maxNewTokens > c.text.max_position_embeddings)
+      throw new Error(`prompt + new tokens = ${longest + maxNewTokens} exceeds max_position_embeddings (${c.text.max_position_embeddings})`);
+    const cache = maxNewTokens > 1 ? new KvCache(L, B, c.text.num_key_value_heads, bucket(longest + maxNewTokens), c.headDim) : undefined;
+    const next: (number | null)[] = [];
+    const prefillLogits: Float32Array[] = [];
     const t0 = performance.now();
-    const pre = await this.prefill(prompt, Math.max(1, logitsLast));
+    for (const [b, prompt] of prompts.entries()) {
+      const pre = await this.prefill(prompt, Math.max(1, logitsLast), cache !== undefined);
+      prefillLogits.push(pre.logits);
+      if (cache) cache.appendRow(b, pre.keys, pre.values, prompt.ids.length);
+      next.push(maxNewTokens > 0 ? choose(b, pre.logits.subarray(pre.logits.length - V)) : null);
+    }
     const prefillMs = performance.now() - t0;
-    let next = maxNewTokens > 0 ? choose(pre.logits.subarray(pre.logits.length - V)) : null;
     const t1 = performance.now();
     let steps = 0;
-    if (next !== null && maxNewTokens > 1) {
-      const L = c.text.num_hidden_layers;
-      const cache = new KvCache(L, 1, c.text.num_key_value_heads, bucket(T + maxNewTokens), c.headDim);
-      cache.append(pre.keys, pre.values, T);
-      const session = await this.session(`decode:1x${cache.slots}`, (P) => decodeGraph(P, c, { batch: 1, cache: cache.slots }));
-      for (let step = 1; step < maxNewTokens && next !== null; step++) {
-        const position = prompt.positions.next + step - 1;
-        const rope = decoderRotary(Int32Array.of(position, position, position), 1, c);
-        const data: Record<string, TensorData> = { input_ids: BigInt64Array.of(BigInt(next)), rope_cos: rope.cos, rope_sin: rope.sin, key_mask: cache.keyMask() };
+    if (cache) {
+      const session = await this.session(`decode:${B}x${cache.slots}`, (P) => decodeGraph(P, c, { batch: B, cache: cache.slots }));
+      const hd = c.headDim;
+      for (let step = 1; step < maxNewTokens && next.some((t) => t !== null); step++) {
+        const ids = new BigInt64Array(B);
+        const cos = new Float32Array(B * hd);
+        const sin = new Float32Array(B * hd);
+        prompts.forEach((p, b) => {
+          ids[b] = BigInt(next[b] ?? 0);
+          const position = p.positions.next + step - 1;
+          const rope = decoderRotary(Int32Array.of(position, position, position), 1, c);
+          cos.set(rope.cos, b * hd);
+          sin.set(rope.sin, b * hd);
+        });
+        const data: Record<string, TensorData> = { input_ids: ids, rope_cos: cos, rope_sin: sin, key_mask: cache.keyMask() };
         for (let l = 0; l < L; l++) {
           data[pastName('k', l)] = cache.keys[l];
           data[pastName('v', l)] = cache.values[l];
         }
         const r = await session.run(this.feeds(session, data));
         steps++;
+        const active = next.map((t) => t !== null);
         cache.append(
           Array.from({ length: L }, (_, l) => r[presentName('k', l)]),
           Array.from({ length: L }, (_, l) => r[presentName('v', l)]),
           1,
+          [],
+          active,
         );
-        next = choose(r.logits as Float32Array);
+        const logits = r.logits as Float32Array;
+        for (let b = 0; b < B; b++) if (active[b]) next[b] = choose(b, logits.subarray(b * V, (b + 1) * V));
       }
     }
-    return { prefillLogits: pre.logits, prefillMs, decodeMs: performance.now() - t1, steps };
+    return { prefillLogits, prefillMs, decodeMs: performance.now() - t1, steps };
   }
 
   /** Greedy decoding of `maxNewTokens` tokens (no stop). */
   async greedy(prompt: PreparedPrompt, maxNewTokens: number, logitsLast = 1): Promise<{ tokens: number[]; logitsLast: Float32Array }> {
     const tokens: number[] = [];
-    const pick = (logits: Float32Array) => {
+    const pick = (_row: number, logits: Float32Array) => {
       tokens.push(argmax(logits));
       return tokens[tokens.length - 1];
     };
-    const r = await this.continueSequence(prompt, maxNewTokens, pick, logitsLast);
-    return { tokens, logitsLast: r.prefillLogits };
+    const r = await this.continueBatch([prompt], maxNewTokens, pick, logitsLast);
+    return { tokens, logitsLast: r.prefillLogits[0] };
   }
 
   /** What `searchlab model run` prints: the processor's and the model's view of one image and one prompt. */
