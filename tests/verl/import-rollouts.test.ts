@@ -109,6 +109,17 @@ describe('importing upstream veRL rollout dumps ({step}.jsonl)', () => {
     expect(skipped.json()).toMatchObject({ committed: true, trajectories: 6, groupSize: 4 });
   });
 
+  it('finds the sample by the dataset row or data id the reward logged, when the prompt does not show the question', async () => {
+    const { home, dir } = await seededExportHome();
+    const file = path.join(dir, 'rollouts/1.jsonl');
+    const opaque = (extras: Record<string, unknown>) => JSON.stringify({ input: 'system\n(prompt cut by the logger)', output: answer('Landmark 5'), gts: 'Landmark 5', score: 1, step: 1, ...extras });
+    write(file, [opaque({ data_index: 5 }), opaque({ data_id: 'fvqa-6' }), opaque({})]);
+    const run = await cli('import-rollouts', file, '--run', 'cluster', '--dataset', 'seed', '--group-size', '1', '--home', home, '--json');
+    expect(run.json()).toMatchObject({ committed: true, trajectories: 3, unmatchedSamples: 1 });
+    const matched = query<{ data_id: string | null }>(home, 'SELECT s.data_id FROM trajectories t LEFT JOIN samples s ON s.id = t.sample_id ORDER BY t.id');
+    expect(matched.map((m) => m.data_id)).toEqual(['fvqa-5', 'fvqa-6', null]);
+  });
+
   it('asks for --group-size when every prompt appears once, and names a count that is no multiple of it', async () => {
     const { home, dir } = await seededExportHome();
     const file = path.join(dir, 'rollouts/1.jsonl');

@@ -65,7 +65,7 @@ describe('export → cluster → import round trip', () => {
     // Step 1 on the cluster: three prompts, four rollouts each, scored by the exported reward.py.
     const plans = ['direct', 'image', 'image+text', 'wrong'] as const;
     const simulated = [0, 1, 2].flatMap((i) => plans.map((plan) => ({ i, turns: rollout(rows[i].question, plan, rows[i].answer) })));
-    const calls = simulated.map((s) => ({ output: decodedOutput(s.turns), ground_truth: rows[s.i].answer, extra: { candidate_answers: JSON.stringify(rows[s.i].candidates), search_need: 'unknown' } }));
+    const calls = simulated.map((s) => ({ output: decodedOutput(s.turns), ground_truth: rows[s.i].answer, extra: { index: s.i, candidate_answers: JSON.stringify(rows[s.i].candidates), search_need: 'unknown' } }));
     const scored = JSON.parse(
       python(out, 'import json, sys, reward\nprint(json.dumps([reward.compute_score("mmsearch_r1/fvqa", c["output"], c["ground_truth"], c["extra"]) for c in json.load(sys.stdin)]))', JSON.stringify(calls)),
     ) as Record<string, number>[];

@@ -33,6 +33,7 @@ export function checkSpecForPython(spec: RewardSpec): void {
 const RUNTIME = String.raw`
 import json
 import math
+import numbers
 import re
 import unicodedata
 
@@ -313,6 +314,9 @@ def compute_score(data_source, solution_str, ground_truth, extra_info=None):
     answer, candidates = _gold(ground_truth, extra_info)
     total, penalty, v = score_turns(turn_texts, answer, candidates, extra_info.get("search_need"))
     result = {"score": total, "search_penalty_paid": penalty}
+    if isinstance(extra_info.get("index"), numbers.Number):
+        # The dataset row, logged with the rollout so that "searchlab import-rollouts" finds the sample and its image.
+        result["data_index"] = float(extra_info["index"])
     for name, value in v.items():
         if isinstance(value, str):
             continue  # veRL averages what it logs; the need label is text

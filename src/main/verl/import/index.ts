@@ -98,7 +98,7 @@ export function importRollouts(store: Store, params: ImportRolloutsParams): Impo
   const groupSize = detectGroupSize(records.filter((r) => r.source === 'train'), params.groupSize, bad.length > 0);
   const groups = buildGroups(records, groupSize);
   const matcher = datasetName ? new SampleMatcher(store, datasetName) : null;
-  const imported = groups.map((g) => g.records.map((r) => importTrajectory(r, matcher?.match(r.input, r.imageUrl) ?? null, reward)));
+  const imported = groups.map((g) => g.records.map((r) => importTrajectory(r, matcher?.match(r.input, r.imageUrl, idsOf(r)) ?? null, reward)));
   const steps = [...new Set(records.map((r) => r.step))].sort((a, b) => a - b);
   const config = runConfigFor(params, exported, datasetName, steps);
 
@@ -124,6 +124,14 @@ export function importRollouts(store: Store, params: ImportRolloutsParams): Impo
     disagreements: all
       .filter((t) => Math.abs(t.record.score - t.searchlab.total) > 1e-6)
       .map((t) => ({ where: `${t.record.file}:${t.record.line}`, cluster: t.record.score, searchlab: t.searchlab.total })),
+  };
+}
+
+/** The sample ids a dump may carry among its reward extras. */
+function idsOf(r: RolloutRecord): { dataIndex?: number; dataId?: string } {
+  return {
+    ...(typeof r.extras.data_index === 'number' ? { dataIndex: r.extras.data_index } : {}),
+    ...(typeof r.extras.data_id === 'string' ? { dataId: r.extras.data_id } : {}),
   };
 }
 

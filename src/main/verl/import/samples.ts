@@ -1,4 +1,5 @@
-// Which dataset sample a cluster rollout was about: by its image's address (the method's image_url), by the
+// Which dataset sample a cluster rollout was about: by its data id or dataset row when the dump logs one, by its
+// image's address (the method's image_url), by the
 // question its decoded prompt ends with, or by any question the prompt contains (the longest). A rollout with no
 // match keeps its own ground truth and is shown without its image.
 import type { Store } from '../../storage';
@@ -17,26 +18,33 @@ const MARKERS = ['Here is the image and the question:', 'Question:'];
 export class SampleMatcher {
   private readonly byQuestion = new Map<string, MatchedSample>();
   private readonly byImage = new Map<string, MatchedSample>();
+  /** By the dataset row (the exported reward.py logs it as data_index) and by data id. */
+  private readonly byRow = new Map<number, MatchedSample>();
+  private readonly byDataId = new Map<string, MatchedSample>();
   private readonly questions: string[];
   private readonly memo = new Map<string, MatchedSample | null>();
 
   constructor(store: Store, datasetName: string) {
     const dataset = store.repos.datasets.find(datasetName);
     if (!dataset) throw new Error(`No dataset "${datasetName}"`);
-    const urls = new Map(
-      (store.db.prepare('SELECT id, image_url FROM samples WHERE dataset_id = ? AND image_url IS NOT NULL').all(dataset.id) as { id: number; image_url: string }[]).map((r) => [r.id, r.image_url]),
+    const rows = new Map(
+      (store.db.prepare('SELECT id, row_index, data_id, image_url FROM samples WHERE dataset_id = ?').all(dataset.id) as { id: number; row_index: number; data_id: string | null; image_url: string | null }[]).map((r) => [r.id, r]),
     );
     for (const row of store.repos.trajectories.trainingRows(dataset.id, null)) {
       const sample: MatchedSample = { id: row.id, question: row.question, answer: row.answer, candidates: row.candidateAnswers, need: row.need };
       this.byQuestion.set(row.question.trim(), sample);
       this.byImage.set(`${SHA256_URL_PREFIX}${row.imageSha256}`, sample);
-      const url = urls.get(row.id);
-      if (url) this.byImage.set(url, sample);
+      const stored = rows.get(row.id)!;
+      if (stored.image_url) this.byImage.set(stored.image_url, sample);
+      if (stored.data_id) this.byDataId.set(stored.data_id, sample);
+      this.byRow.set(stored.row_index, sample);
     }
     this.questions = [...this.byQuestion.keys()].sort((a, b) => b.length - a.length);
   }
 
-  match(input: string, imageUrl: string | null): MatchedSample | null {
+  match(input: string, imageUrl: string | null, ids: { dataIndex?: number; dataId?: string } = {}): MatchedSample | null {
+    if (ids.dataId !== undefined && this.byDataId.has(ids.dataId)) return this.byDataId.get(ids.dataId)!;
+    if (ids.dataIndex !== undefined && this.byRow.has(ids.dataIndex)) return this.byRow.get(ids.dataIndex)!;
     if (imageUrl && this.byImage.has(imageUrl)) return this.byImage.get(imageUrl)!;
     const known = this.memo.get(input);
     if (known !== undefined) return known;
