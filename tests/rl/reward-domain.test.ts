@@ -51,6 +51,13 @@ describe('reward spec domain check', () => {
     }
   });
 
+  it('checks a run config\'s reward before the run is created', async () => {
+    const config = { name: 'r', model: { checkpoint: 1 }, dataset: 'd', grpo: { steps: 2 }, reward: { name: 'bad', version: 1, expression: 'log(f1)', constants: {} } };
+    const { issues } = await engine.call('runs.validate', { config });
+    expect(issues).toContainEqual({ path: 'reward.expression', message: expect.stringMatching(/log\(\) of "f1", which can be ≤ 0.*\(at character 5\)/) });
+    await expect(engine.call('runs.create', { config })).rejects.toThrow(/config\.reward\.expression: log\(\) of "f1"/);
+  });
+
   it('follows constants into the check', async () => {
     expect((await engine.call('reward.check', { spec: spec('score / k', { k: 0 }) })).error?.message).toMatch(/Division by "k", which is 0/);
     expect((await engine.call('reward.check', { spec: spec('score / k', { k: 2 }) })).ok).toBe(true);

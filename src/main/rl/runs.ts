@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RunConfigIssue, RunSummary } from '../../shared/contract';
 import { parseRunConfig, RunConfig, type RunConfigInput } from './train/config';
+import { compileReward } from './reward/spec';
 import { evalRunFigures } from './eval/records';
 
 export function summarizeRun(store: Store, run: RunRow): RunSummary {
@@ -33,6 +34,12 @@ export function validateRunConfig(store: Store, raw: unknown): { issues: RunConf
   if (!store.repos.datasets.find(config.dataset)) issues.push({ path: 'dataset', message: `no dataset named "${config.dataset}"` });
   if ('checkpoint' in config.model && !store.repos.runs.checkpoint(config.model.checkpoint)) issues.push({ path: 'model.checkpoint', message: `no checkpoint with id ${config.model.checkpoint}` });
   if ('path' in config.model && !fs.existsSync(path.join(config.model.path, 'config.json'))) issues.push({ path: 'model.path', message: `no config.json in ${config.model.path}` });
+  // The reward's types and value ranges are checked here, not after the first step's rollouts.
+  try {
+    compileReward(config.reward);
+  } catch (error) {
+    issues.push({ path: 'reward.expression', message: (error as Error).message });
+  }
   return { issues, config: issues.length ? null : config };
 }
 
