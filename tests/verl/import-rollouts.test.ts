@@ -178,4 +178,18 @@ describe("importing the method's validation results", () => {
     expect(fs.readFileSync(file, 'utf8').split('\n')[line - 1].trim()).toBe('{');
     expect(runCount(home)).toBe(0);
   });
+
+  it('names a W&B table row with the wrong number of values, and a file that is neither layout', async () => {
+    const { home, dir } = await seededExportHome();
+    const folder = path.join(dir, 'wandb');
+    fs.mkdirSync(folder, { recursive: true });
+    const columns = ['step', 'input_text', 'output_text', 'score'];
+    fs.writeFileSync(path.join(folder, 'generations.table.json'), `{"columns": ${JSON.stringify(columns)},\n "data": [\n  [1, "q", "${'<reason>r</reason><answer>a</answer>'}", 1],\n  [1, "q", 0.5]\n]}`);
+    fs.writeFileSync(path.join(folder, 'notes.json'), '{"hello": 1}');
+    const run = await cli('import-rollouts', folder, '--run', 'x', '--group-size', '1', '--home', home);
+    expect(run.code).toBe(1);
+    expect(run.err).toContain('generations.table.json:4: a table row must have 4 values (step, input_text, output_text, score)');
+    expect(run.err).toContain('notes.json:1: neither a list of records (val_result_{N}.json) nor a W&B table');
+    expect(runCount(home)).toBe(0);
+  });
 });
