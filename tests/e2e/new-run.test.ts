@@ -62,6 +62,12 @@ describe('new run', () => {
   });
 
   it('starts a short GRPO run from the form, watches its chart grow, pauses and resumes it', async () => {
+    // Every field from the demo's run: its model was pre-trained on the demo's prompt templates.
+    await form().getByLabel('Settings').selectOption({ label: 'as run “demo” (model, data, templates, reward, every field)' });
+    await expect.poll(() => field('Tokens per turn').inputValue()).toBe('48');
+    const ws = await connect(engine);
+    const demo = (await ws.request('runs.list')).result.find((r: { name: string }) => r.name === 'demo');
+    const demoConfig = (await ws.request('runs.get', { id: demo.id })).result.config;
     await form().getByLabel('Name').fill('from the form');
     const settings: [string, string][] = [
       ['Steps', '400'],
@@ -78,12 +84,13 @@ describe('new run', () => {
     await expect.poll(() => page.getByTestId('run-estimate').textContent()).toMatch(/at most 3,200 calls, \$0\.00/);
     const shown = JSON.parse((await page.getByTestId('run-config-json').textContent())!);
     expect(shown.grpo).toMatchObject({ steps: 400, batchPrompts: 2, lr: 1e-3, klCoef: 0.001 });
+    expect(shown.rollout.templates).toEqual(demoConfig.rollout.templates);
+    expect(shown.model).toEqual(demoConfig.model);
     await form().getByRole('button', { name: 'Start training' }).click();
 
     await expect.poll(() => page.locator('main h1').first().textContent()).toBe('Runs');
     await expect.poll(() => controls().textContent()).toContain('from the form');
     // The run stored is the config the form showed, as `searchlab train --config` would read that JSON.
-    const ws = await connect(engine);
     const runs = (await ws.request('runs.list')).result;
     const runId = runs.find((r: { name: string }) => r.name === 'from the form').id;
     expect((await ws.request('runs.get', { id: runId })).result.config).toEqual(parseRunConfig(shown));

@@ -74,6 +74,18 @@ export function NewRunForm({ onStarted }: { onStarted(runId: number): void }) {
       <div className="card nr-section">
         <h2>Model and data</h2>
         <div className="nr-grid">
+          <label className="nr-field">
+            <span>Settings</span>
+            <select value={s.copied?.runId ?? ''} onChange={(e) => void s.copyFrom(e.target.value === '' ? null : Number(e.target.value))} aria-label="Settings">
+              <option value="">the method's defaults</option>
+              {s.runs.map((r) => (
+                <option key={r.id} value={r.id}>
+                  as run “{r.name}” (model, data, templates, reward, every field)
+                </option>
+              ))}
+            </select>
+            <span className="muted nr-hint">a model pre-trained on its own prompt templates (the demo's) needs its run's</span>
+          </label>
           <Labelled label="Name" path="name" issues={s.issues}>
             <input value={s.choices.name} onChange={(e) => s.choose({ name: e.target.value })} aria-label="Name" />
           </Labelled>
@@ -111,6 +123,7 @@ export function NewRunForm({ onStarted }: { onStarted(runId: number): void }) {
           <Labelled label="Reward spec" path="reward" issues={s.issues}>
             <select value={s.choices.reward} onChange={(e) => s.choose({ reward: e.target.value })} aria-label="Reward spec">
               <option value="default">the method's (mmsearch-r1 v1)</option>
+              {s.copied ? <option value="copied">as in the copied run</option> : null}
               {s.specs.map((x) => (
                 <option key={x.id} value={x.id}>
                   {x.name} v{x.version}

@@ -111,6 +111,17 @@ export function buildConfig(base: Record<string, unknown>, draft: Draft): Record
   return config;
 }
 
+/** The form's text for every field, read from an existing config (to start a run like an earlier one). */
+export function draftOf(config: unknown): Draft {
+  const draft: Draft = {};
+  for (const field of FIELDS) {
+    const value = getPath(config, field.path);
+    if (value === undefined) continue;
+    draft[field.path] = field.kind === 'bool' ? value === true : showValue(value);
+  }
+  return draft;
+}
+
 /** A number as the form shows it: short, and exact for the small rates GRPO uses (2e-6). */
 export function showValue(value: unknown): string {
   if (value === null || value === undefined) return '';

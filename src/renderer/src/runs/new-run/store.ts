@@ -2,10 +2,10 @@
 // wrong field, checked by the run config's own schema as `searchlab train --config` would), the estimate, and
 // starting it. Validation is debounced: one engine call per pause in typing.
 import { create } from 'zustand';
-import type { CheckpointSummary, Corpus, DatasetSummary, DeviceInfo, RunConfigIssue, RunEstimate, SavedRewardSpec } from '../../../../shared/contract';
+import type { CheckpointSummary, Corpus, DatasetSummary, DeviceInfo, RunConfigIssue, RunEstimate, RunSummary, SavedRewardSpec } from '../../../../shared/contract';
 import { api } from '../../api/client';
 import { reportError } from '../../state/toasts';
-import { buildConfig, type Draft } from './fields';
+import { buildConfig, draftOf, type Draft } from './fields';
 
 const VALIDATE_DELAY_MS = 150;
 
@@ -16,14 +16,25 @@ export interface Choices {
   split: string;
   /** '' for the search settings' own corpus. */
   corpus: string;
-  /** 'default' for the method's reward, else a saved spec's id. */
+  /** 'default' for the method's reward, 'copied' for the copied run's, else a saved spec's id. */
   reward: string;
+}
+
+/** What a copied run's config brings that the form has no field for (its prompt templates, its reward). */
+interface Copied {
+  runId: number;
+  templates: unknown;
+  reward: unknown;
+  searchRequiredShare: unknown;
 }
 
 interface NewRunState {
   open: boolean;
   choices: Choices;
   draft: Draft;
+  copied: Copied | null;
+  /** Training runs whose settings can be copied. */
+  runs: RunSummary[];
   issues: RunConfigIssue[];
   /** The config with its defaults filled in, when it is valid. */
   config: Record<string, unknown> | null;
@@ -40,24 +51,40 @@ interface NewRunState {
   hide(): void;
   choose(patch: Partial<Choices>): void;
   type(path: string, value: string | boolean): void;
+  /** Fills every field from an earlier run's config (null: back to the method's defaults). */
+  copyFrom(runId: number | null): Promise<void>;
   /** Creates the run and starts training it; resolves with its id. */
   start(): Promise<number | null>;
+}
+
+/** The parts of a stored run config the form reads by name (the rest goes through draftOf). */
+interface StoredConfig {
+  dataset: string;
+  split: string;
+  searchRequiredShare?: number | null;
+  model?: { checkpoint?: number; path?: string };
+  search?: { corpus?: string | null };
+  rollout?: { templates?: unknown };
+  reward?: unknown;
 }
 
 let timer: ReturnType<typeof setTimeout> | undefined;
 let asked = 0;
 
 /** The config the form describes, as the CLI takes it. */
-export function configOf(s: Pick<NewRunState, 'choices' | 'draft' | 'specs'>): Record<string, unknown> {
-  const { choices } = s;
+export function configOf(s: Pick<NewRunState, 'choices' | 'draft' | 'specs' | 'copied'>): Record<string, unknown> {
+  const { choices, copied } = s;
   const spec = s.specs.find((x) => String(x.id) === choices.reward);
+  const reward = spec ? { name: spec.name, version: spec.version, expression: spec.expression, constants: spec.constants } : choices.reward === 'copied' ? copied?.reward : undefined;
   const base: Record<string, unknown> = {
     name: choices.name,
     model: choices.checkpointId === null ? {} : { checkpoint: choices.checkpointId },
     dataset: choices.dataset,
     split: choices.split,
+    ...(copied ? { searchRequiredShare: copied.searchRequiredShare } : {}),
     search: choices.corpus ? { corpus: choices.corpus } : {},
-    ...(spec ? { reward: { name: spec.name, version: spec.version, expression: spec.expression, constants: spec.constants } } : {}),
+    rollout: copied ? { templates: copied.templates } : {},
+    ...(reward ? { reward } : {}),
     grpo: {},
   };
   return buildConfig(base, s.draft);
@@ -84,6 +111,8 @@ export const useNewRun = create<NewRunState>((set, get) => {
     open: false,
     choices: { name: '', checkpointId: null, dataset: '', split: 'train', corpus: '', reward: 'default' },
     draft: { 'grpo.steps': '40' },
+    copied: null,
+    runs: [],
     issues: [],
     config: null,
     defaults: null,
@@ -109,6 +138,7 @@ export const useNewRun = create<NewRunState>((set, get) => {
         // Defaults for a new user: the demo's (pre-trained) model, the first dataset and its corpus if one is named alike.
         const dataset = choices.dataset || datasets[0]?.name || '';
         set({
+          runs: runs.filter((r) => r.kind === 'grpo'),
           checkpoints,
           datasets,
           specs: reward.specs,
@@ -137,6 +167,23 @@ export const useNewRun = create<NewRunState>((set, get) => {
     type(path, value) {
       set({ draft: { ...get().draft, [path]: value } });
       validateSoon();
+    },
+    async copyFrom(runId) {
+      if (runId === null) {
+        set({ copied: null, draft: { 'grpo.steps': get().draft['grpo.steps'] ?? '40' }, choices: { ...get().choices, reward: 'default' } });
+        return validateSoon();
+      }
+      try {
+        const config = (await api.call('runs.get', { id: runId })).config as StoredConfig;
+        set({
+          copied: { runId, templates: config.rollout?.templates, reward: config.reward, searchRequiredShare: config.searchRequiredShare ?? null },
+          draft: draftOf(config),
+          choices: { ...get().choices, dataset: config.dataset, split: config.split, corpus: config.search?.corpus ?? '', reward: 'copied', ...(config.model?.checkpoint ? { checkpointId: config.model.checkpoint } : {}) },
+        });
+        validateSoon();
+      } catch (error) {
+        reportError(error);
+      }
     },
     async start() {
       set({ starting: true });
