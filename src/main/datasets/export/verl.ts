@@ -15,9 +15,8 @@ export const list = (name: string, element: SchemaElement[]): SchemaElement[] =>
   ...element,
 ];
 
-/** The same nesting pyarrow writes for list<struct<…>> and struct columns. */
-export const verlSchema: SchemaElement[] = [
-  { name: 'schema', num_children: 9 },
+/** The columns every veRL / MMSearch-R1 parquet starts with: data_source, prompt, images, ability, reward_model. */
+export const verlLeadingColumns: SchemaElement[] = [
   text('data_source'),
   ...list('prompt', [{ name: 'element', repetition_type: 'OPTIONAL', num_children: 2 }, text('role'), text('content')]),
   ...list('images', [{ name: 'element', repetition_type: 'OPTIONAL', num_children: 2 }, { name: 'bytes', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL' }, text('path')]),
@@ -26,6 +25,12 @@ export const verlSchema: SchemaElement[] = [
   text('ground_truth'),
   text('candidate_answers'),
   text('style'),
+];
+
+/** The same nesting pyarrow writes for list<struct<…>> and struct columns. */
+export const verlSchema: SchemaElement[] = [
+  { name: 'schema', num_children: 9 },
+  ...verlLeadingColumns,
   { name: 'extra_info', repetition_type: 'OPTIONAL', num_children: 5 },
   { name: 'index', type: 'INT64', repetition_type: 'OPTIONAL' },
   text('split'),

@@ -4,21 +4,14 @@
 // search is called with) and `extra_info` (copied into compute_score's extra_info by veRL).
 import type { SchemaElement } from 'hyparquet';
 import { ParquetWriter, fileWriter } from 'hyparquet-writer';
-import { list, text } from '../../datasets/export/verl';
+import { list, text, verlLeadingColumns } from '../../datasets/export/verl';
 import type { ExportSample } from './samples';
 
 const ROWS_PER_GROUP = 500;
 
 export const exportSchema: SchemaElement[] = [
   { name: 'schema', num_children: 7 },
-  text('data_source'),
-  ...list('prompt', [{ name: 'element', repetition_type: 'OPTIONAL', num_children: 2 }, text('role'), text('content')]),
-  ...list('images', [{ name: 'element', repetition_type: 'OPTIONAL', num_children: 2 }, { name: 'bytes', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL' }, text('path')]),
-  text('ability'),
-  { name: 'reward_model', repetition_type: 'OPTIONAL', num_children: 3 },
-  text('ground_truth'),
-  text('candidate_answers'),
-  text('style'),
+  ...verlLeadingColumns,
   { name: 'extra_info', repetition_type: 'OPTIONAL', num_children: 8 },
   { name: 'index', type: 'INT64', repetition_type: 'OPTIONAL' },
   text('split'),
