@@ -86,6 +86,11 @@ describe('new run', () => {
     expect(shown.grpo).toMatchObject({ steps: 400, batchPrompts: 2, lr: 1e-3, klCoef: 0.001 });
     expect(shown.rollout.templates).toEqual(demoConfig.rollout.templates);
     expect(shown.model).toEqual(demoConfig.model);
+    // Copy puts the same JSON on the clipboard.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: engine.origin });
+    await form().getByText('Config as JSON').click();
+    await form().getByRole('button', { name: 'Copy' }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText()).then((t) => t && JSON.parse(t))).toEqual(shown);
     await form().getByRole('button', { name: 'Start training' }).click();
 
     await expect.poll(() => page.locator('main h1').first().textContent()).toBe('Runs');

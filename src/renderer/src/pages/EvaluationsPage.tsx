@@ -11,6 +11,7 @@ import { ComparisonTable } from '../evals/ComparisonTable';
 import { BarChart } from '../evals/BarChart';
 import { EvaluateForm } from '../evals/EvaluateForm';
 import { downloadText } from '../evals/export';
+import { copyText } from '../state/clipboard';
 import '../runs/runs.css';
 import '../evals/evals.css';
 
@@ -28,7 +29,7 @@ export function EvaluationsPage() {
   const rows = useMemo(() => rowsOf(columns), [columns]);
 
   const copyMarkdown = async () => {
-    await navigator.clipboard.writeText(toMarkdown(columns));
+    await copyText(toMarkdown(columns));
     useToasts.getState().push('info', 'Copied the table as Markdown');
   };
 

@@ -7,6 +7,7 @@ import { checkpointLabel } from '../../evals/EvaluateForm';
 import { SECTIONS, getPath, showValue, type Field } from './fields';
 import { configOf, useNewRun } from './store';
 import { EstimateCard } from './EstimateCard';
+import { copyText } from '../../state/clipboard';
 
 function FieldError({ path, issues }: { path: string; issues: RunConfigIssue[] }) {
   const mine = issues.filter((i) => i.path === path);
@@ -58,7 +59,7 @@ export function NewRunForm({ onStarted }: { onStarted(runId: number): void }) {
   const known = new Set(['name', 'model', 'model.checkpoint', 'dataset', 'split', 'search.corpus', 'reward', ...SECTIONS.flatMap((x) => x.fields.map((f) => f.path))]);
   const other = s.issues.filter((i) => !known.has(i.path));
   const copy = () =>
-    navigator.clipboard.writeText(json).then(
+    copyText(json).then(
       () => useToasts.getState().push('info', 'Copied the run config (searchlab train --config FILE)'),
       () => reportError(new Error('The clipboard is not available here: select the JSON and copy it')),
     );
