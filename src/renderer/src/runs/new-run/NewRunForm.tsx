@@ -9,8 +9,11 @@ import { configOf, useNewRun } from './store';
 import { EstimateCard } from './EstimateCard';
 import { copyText } from '../../state/clipboard';
 
+/** An issue belongs to the field of its path or of a path above it (`model.checkpoint` under Model). */
+const isUnder = (issue: RunConfigIssue, path: string) => issue.path === path || issue.path.startsWith(`${path}.`);
+
 function FieldError({ path, issues }: { path: string; issues: RunConfigIssue[] }) {
-  const mine = issues.filter((i) => i.path === path);
+  const mine = issues.filter((i) => isUnder(i, path));
   if (mine.length === 0) return null;
   return (
     <span className="field-error" data-testid="field-error" data-field={path}>
@@ -56,8 +59,8 @@ export function NewRunForm({ onStarted }: { onStarted(runId: number): void }) {
   }, []);
   const splits = s.datasets.find((d) => d.name === s.choices.dataset)?.splits ?? [];
   const json = JSON.stringify(s.config ?? configOf(s), null, 2);
-  const known = new Set(['name', 'model', 'model.checkpoint', 'dataset', 'split', 'search.corpus', 'reward', ...SECTIONS.flatMap((x) => x.fields.map((f) => f.path))]);
-  const other = s.issues.filter((i) => !known.has(i.path));
+  const fieldPaths = ['name', 'model', 'dataset', 'split', 'search.corpus', 'reward', ...SECTIONS.flatMap((x) => x.fields.map((f) => f.path))];
+  const other = s.issues.filter((i) => !fieldPaths.some((p) => isUnder(i, p)));
   const copy = () =>
     copyText(json).then(
       () => useToasts.getState().push('info', 'Copied the run config (searchlab train --config FILE)'),
