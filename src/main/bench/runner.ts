@@ -6,7 +6,7 @@ import type { BenchRow } from './suite';
 import { suites } from './suites';
 
 export async function runBenchmarks(options: { only: string[]; quick: boolean; jsonOut?: string }, ctx: CliContext): Promise<number> {
-  const chosen = options.only.length ? suites.filter((s) => options.only.includes(s.name)) : suites;
+  const chosen = options.only.length ? suites.filter((s) => options.only.includes(s.name)) : suites.filter((s) => !s.onRequest);
   const unknown = options.only.filter((name) => !suites.some((s) => s.name === name));
   if (unknown.length) {
     ctx.err(`Unknown suite(s): ${unknown.join(', ')}. Known: ${suites.map((s) => s.name).join(', ') || 'none'}`);

@@ -20,5 +20,7 @@ export interface BenchReporter {
 export interface BenchSuite {
   name: string;
   summary: string;
+  /** Runs only when named (`npm run bench -- NAME`): for suites too large for every run. */
+  onRequest?: boolean;
   run(report: BenchReporter, options: { quick: boolean }): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { modelSuite } from './model';
 import { datasetsSuite } from './datasets';
 import { searchSuite } from './search';
 import { labSuite } from './lab';
+import { realModelSuite } from './real-model';
 
 /** Every benchmark suite, in the order `npm run bench` runs them. Add one: a file here, one line below. */
-export const suites: BenchSuite[] = [modelSuite, datasetsSuite, searchSuite, labSuite];
+export const suites: BenchSuite[] = [modelSuite, datasetsSuite, searchSuite, labSuite, realModelSuite];

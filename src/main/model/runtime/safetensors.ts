@@ -149,7 +149,13 @@ export function toFloat32(entry: RawEntry, name = 'tensor'): Float32Array {
       for (let i = 0; i < n; i++) out[i] = f16ToF32(dv.getUint16(i * 2, true));
       break;
     case 'BF16':
-      for (let i = 0; i < n; i++) out[i] = bf16ToF32(dv.getUint16(i * 2, true));
+      if (b.byteOffset % 2 === 0) {
+        // bf16 is the top half of a float32: widen the bits directly (a 3B checkpoint has billions of values;
+        // typed arrays use the host's byte order, little-endian like the files on every platform SearchLab runs on)
+        const src = new Uint16Array(b.buffer, b.byteOffset, n);
+        const bits = new Uint32Array(out.buffer);
+        for (let i = 0; i < n; i++) bits[i] = src[i] << 16;
+      } else for (let i = 0; i < n; i++) out[i] = bf16ToF32(dv.getUint16(i * 2, true));
       break;
     default:
       throw new SafetensorsError(`tensor ${name}: dtype ${entry.dtype} is not a float type`);
@@ -179,38 +185,36 @@ export function safetensorsFiles(dir: string): string[] {
   return [single];
 }
 
-/** Loads float weights from one or more safetensors files, all-or-nothing. */
+/**
+ * Loads float weights from one or more safetensors files, all-or-nothing. Each file is converted as it is read and
+ * its bytes dropped, so peak memory is the float32 weights plus one file, not every file at once.
+ */
 export function loadWeights(files: readonly string[], options: LoadOptions = {}): WeightMap {
-  const found = new Map<string, { entry: RawEntry; file: string }>();
+  const expected = options.expected;
+  const out: WeightMap = new Map();
+  const fileOf = new Map<string, string>();
   for (const file of files) {
     const parsed = parseSafetensors(new Uint8Array(readFileSync(file)), basename(file));
     for (const [stored, entry] of parsed.tensors) {
       const name = options.rename ? options.rename(stored) : stored;
-      if (found.has(name)) throw new SafetensorsError(`tensor ${name} appears in both ${found.get(name)!.file} and ${basename(file)}`);
-      found.set(name, { entry, file: basename(file) });
+      if (fileOf.has(name)) throw new SafetensorsError(`tensor ${name} appears in both ${fileOf.get(name)} and ${basename(file)}`);
+      fileOf.set(name, basename(file));
+      if (expected && !(name in expected)) {
+        if (options.rejectUnexpected) throw new SafetensorsError(`unexpected tensor ${name} (not part of this model's config)`);
+        continue;
+      }
+      const shape = expected?.[name];
+      if (shape && (entry.shape.length !== shape.length || entry.shape.some((d, i) => d !== shape[i])))
+        throw new SafetensorsError(`${basename(file)}: tensor ${name} has shape [${entry.shape.join(', ')}] but config.json implies [${shape.join(', ')}]`);
+      out.set(name, { shape: [...entry.shape], data: toFloat32(entry, name) });
     }
   }
-  const expected = options.expected;
   if (expected) {
-    const missing = Object.keys(expected).filter((n) => !found.has(n));
+    const missing = Object.keys(expected).filter((n) => !out.has(n));
     if (missing.length)
       throw new SafetensorsError(
         `missing tensor ${missing[0]}${missing.length > 1 ? ` (and ${missing.length - 1} more: ${missing.slice(1, 4).join(', ')}${missing.length > 4 ? ', …' : ''})` : ''} in ${files.map((f) => basename(f)).join(', ')}`,
       );
-    for (const [name, shape] of Object.entries(expected)) {
-      const { entry, file } = found.get(name)!;
-      if (entry.shape.length !== shape.length || entry.shape.some((d, i) => d !== shape[i]))
-        throw new SafetensorsError(`${file}: tensor ${name} has shape [${entry.shape.join(', ')}] but config.json implies [${shape.join(', ')}]`);
-    }
-    if (options.rejectUnexpected) {
-      const extra = [...found.keys()].filter((n) => !(n in expected));
-      if (extra.length) throw new SafetensorsError(`unexpected tensor ${extra[0]} (not part of this model's config)`);
-    }
-  }
-  const out: WeightMap = new Map();
-  for (const [name, { entry }] of found) {
-    if (expected && !(name in expected)) continue;
-    out.set(name, { shape: [...entry.shape], data: toFloat32(entry, name) });
   }
   return out;
 }

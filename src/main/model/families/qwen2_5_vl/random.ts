@@ -117,6 +117,9 @@ export interface RandomFolderOptions {
   tied?: boolean;
   /** Split the weights into shards of about this many bytes (with model.safetensors.index.json). */
   shardBytes?: number;
+  /** Fewer decoder layers / vision blocks than the size has (benchmarks of the real widths at less cost). */
+  layers?: number;
+  visionDepth?: number;
   /** Standard deviation of weight matrices (larger than real checkpoints' 0.02 makes tiny models decisive). */
   std?: number;
   onProgress?: (written: number, total: number) => void;
@@ -126,6 +129,13 @@ export interface RandomFolderOptions {
 export function writeRandomQwen25Vl(dir: string, options: RandomFolderOptions): { config: Qwen25VlConfig; bytes: number } {
   mkdirSync(dir, { recursive: true });
   const json = randomConfigJson(options.size, { tied: options.tied });
+  if (options.layers) json.num_hidden_layers = options.layers;
+  if (options.visionDepth) {
+    const vision = json.vision_config as { depth: number; fullatt_block_indexes: number[] };
+    vision.depth = options.visionDepth;
+    vision.fullatt_block_indexes = vision.fullatt_block_indexes.filter((i) => i < options.visionDepth!);
+    if (!vision.fullatt_block_indexes.length) vision.fullatt_block_indexes = [options.visionDepth - 1];
+  }
   const dtype = options.dtype ?? 'bf16';
   json.torch_dtype = dtype === 'f32' ? 'float32' : dtype === 'f16' ? 'float16' : 'bfloat16';
   const config = parseQwen25VlConfig(json, join(dir, 'config.json'));
