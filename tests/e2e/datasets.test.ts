@@ -13,6 +13,7 @@ import { runCli } from '../../src/main/cli/main';
 
 const ROWS = 100_000;
 let engine: ServedEngine;
+let exportDir: string;
 let browser: Browser;
 let page: Page;
 
@@ -21,7 +22,9 @@ beforeAll(async () => {
   const file = await writeSyntheticJsonl(tempHome('searchlab-data-'), ROWS, 60);
   const code = await runCli(['import', file, '--dataset', 'synthetic', '--home', home, '--json'], { out: () => {}, err: () => {}, env: {} });
   expect(code).toBe(0);
-  engine = await serve(home);
+  // Browser mode writes exports only to folders it was given.
+  exportDir = tempHome('searchlab-out-');
+  engine = await serve(home, ['--export-dir', exportDir]);
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 });
@@ -209,7 +212,7 @@ describe('the datasets page', () => {
   it('exports the selected dataset from the dialog, and deletes a dataset after confirmation', async () => {
     await page.locator('.ds-card', { hasText: 'small' }).click();
     await poll(() => page.getByTestId('dataset-name').textContent()).toBe('small');
-    const out = path.join(tempHome('searchlab-out-'), 'small.jsonl');
+    const out = path.join(exportDir, 'small.jsonl');
     await page.getByRole('button', { name: 'Export…' }).click();
     await page.getByLabel('Export format').selectOption('jsonl');
     await page.getByLabel('Output file').fill(out);

@@ -8,6 +8,7 @@ import { Engine } from '../../src/main/engine/engine';
 import { tempHome, removeTempHomes } from '../helpers/home';
 import { cli } from '../datasets/cli';
 import { writeJsonl } from '../datasets/fixtures';
+import { serve, connect } from '../helpers/serve';
 
 afterEach(removeTempHomes);
 
@@ -27,6 +28,35 @@ describe('exports', () => {
     expect((await cli('export', 'd', '--format', 'jsonl', '--out', target, '--overwrite', '--home', home)).code).toBe(0);
     expect(JSON.parse(fs.readFileSync(target, 'utf8').split('\n')[0])).toMatchObject({ question: 'q' });
   });
+});
+
+describe('export targets over browser mode', () => {
+  it('are confined to the data folder\'s exports/ and the folders serve was given', async () => {
+    const home = tempHome();
+    const data = tempHome('searchlab-data-');
+    const chosen = tempHome('searchlab-chosen-');
+    writeJsonl(path.join(data, 'rows.jsonl'), [{ question: 'q', answer: 'a' }]);
+    expect((await cli('import', path.join(data, 'rows.jsonl'), '--dataset', 'd', '--home', home)).code).toBe(0);
+    const served = await serve(home, ['--export-dir', chosen]);
+    const client = await connect(served);
+    try {
+      const autostart = path.join(tempHome('searchlab-user-'), '.config', 'autostart', 'run.desktop');
+      const refused = await client.request('jobs.start', { kind: 'datasets.export', params: { dataset: 'd', format: 'jsonl', out: autostart } });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_params', message: expect.stringMatching(/run\.desktop is outside the folders this server writes to/) } });
+      expect(fs.existsSync(path.dirname(autostart))).toBe(false);
+      const cache = await client.request('search.cache.export', { file: path.join(data, 'cache.jsonl') });
+      expect(cache).toMatchObject({ ok: false, error: { message: expect.stringMatching(/outside the folders this server writes to/) } });
+      for (const out of [path.join(home, 'exports', 'd.jsonl'), path.join(chosen, 'd.jsonl')]) {
+        const started = await client.request('jobs.start', { kind: 'datasets.export', params: { dataset: 'd', format: 'jsonl', out } });
+        expect(started.ok, JSON.stringify(started)).toBe(true);
+        await expect.poll(async () => (await client.request('jobs.get', { id: started.result.id })).result.status, { timeout: 20_000 }).toBe('succeeded');
+        expect(fs.existsSync(out)).toBe(true);
+      }
+    } finally {
+      client.close();
+      await served.stop();
+    }
+  }, 60_000);
 });
 
 describe('search keys', () => {

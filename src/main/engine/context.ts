@@ -2,11 +2,14 @@
 import type { Store } from '../storage';
 import type { JobManager } from '../jobs/manager';
 import type { EventName, EventData, SystemInfo } from '../../shared/contract';
+import type { WriteFolders } from '../platform/write-folders';
 
 export interface EngineContext {
   home: string;
   face: SystemInfo['face'];
   store: Store;
   jobs: JobManager;
+  /** Folders a call may write files to (exports); null: anywhere the user can. */
+  writeFolders: WriteFolders;
   emit<E extends EventName>(event: E, data: EventData<E>): void;
 }

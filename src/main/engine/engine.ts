@@ -8,6 +8,7 @@ import { ensureHome, homePaths } from '../platform/home';
 import { logger, redact } from '../platform/log';
 import { errorMessage } from '../platform/errors';
 import { acquireFolderLock, type FolderLock } from '../platform/folder-lock';
+import type { WriteFolders } from '../platform/write-folders';
 import type { EngineContext } from './context';
 import type { Handlers } from './handlers/types';
 import { systemHandlers } from './handlers/system';
@@ -28,6 +29,8 @@ export interface EngineOptions {
   home: string;
   face: SystemInfo['face'];
   maxConcurrentJobs?: number;
+  /** Folders calls may write exports to (browser mode); unset: anywhere. */
+  writeFolders?: WriteFolders;
 }
 
 export class Engine {
@@ -61,6 +64,7 @@ export class Engine {
     const ctx: EngineContext = {
       home: options.home,
       face: options.face,
+      writeFolders: options.writeFolders ?? null,
       store: this.store,
       jobs: this.jobs,
       emit: (event, data) => this.emit(event, data),

@@ -6,6 +6,7 @@ import { resolveHome } from '../../platform/home';
 import { rendererBuildDir } from '../../platform/package-root';
 import { Engine } from '../../engine/engine';
 import { startServer } from '../../server/server';
+import { exportsFolder } from '../../platform/write-folders';
 import { startDemoOnFirstLaunch } from '../../demo/first-launch';
 
 /** `--allow-host localhost:9000`: a Host (and Origin) accepted besides this server's own, for a tunnel on another port. */
@@ -18,16 +19,19 @@ function parseAllowedHost(value: string): string {
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'Browser mode: serve the app on 127.0.0.1 with a per-launch token',
-  usage: 'searchlab serve [--port N] [--allow-host HOST:PORT]... [--home DIR] [--no-demo]',
+  usage: 'searchlab serve [--port N] [--allow-host HOST:PORT]... [--export-dir DIR]... [--home DIR] [--no-demo]',
   async run(args, ctx) {
-    const { values } = parseCommandArgs(args, { ...commonOptions, port: { type: 'string' }, 'allow-host': { type: 'string', multiple: true }, 'no-demo': { type: 'boolean', default: false } }, false);
+    const { values } = parseCommandArgs(args, { ...commonOptions, port: { type: 'string' }, 'allow-host': { type: 'string', multiple: true }, 'export-dir': { type: 'string', multiple: true }, 'no-demo': { type: 'boolean', default: false } }, false);
     const rendererDir = rendererBuildDir();
     if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
       ctx.err(`The UI is not built (${rendererDir} has no index.html): run \`npm run build\` first, or use \`npm start\`.`);
       return 1;
     }
     const home = resolveHome(values.home, ctx.env);
-    const engine = Engine.open({ home, face: 'browser' });
+    // Exports over browser mode go to the data folder's exports/ or to folders named here (see platform/write-folders.ts).
+    const writeFolders = [exportsFolder(home), ...(values['export-dir'] ?? []).map((dir) => path.resolve(dir))];
+    fs.mkdirSync(writeFolders[0], { recursive: true, mode: 0o700 });
+    const engine = Engine.open({ home, face: 'browser', writeFolders });
     const allowHosts = (values['allow-host'] ?? []).map(parseAllowedHost);
     const server = await startServer({ engine, port: parsePort(values.port, 0), rendererDir, allowHosts });
     ctx.out(`SearchLab browser mode (data folder ${home})`);
