@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { homePaths } from '../../src/main/platform/home';
+import { openStore } from '../../src/main/storage';
+import { cacheKey } from '../../src/main/search/cache/key';
 import { methodPrompts } from '../../src/main/verl/export/prompts';
 import { DEFAULT_TEMPLATES } from '../../src/main/rl/protocol/templates';
 import { removeTempHomes } from '../helpers/home';
@@ -68,7 +70,15 @@ describe('export-verl writes a runnable MMSearch-R1 job', () => {
   });
 
   it('answers image and text searches from the exported cache under python3 with no network, in the method\'s strings', async () => {
-    const { home, dir, rows, runConfigFile, thumbnails } = await seededExportHome();
+    const { home, dir, rows, runConfigFile, thumbnails } = await seededExportHome({ search: { engine: 'serpapi' } });
+    // The same query answered by another engine: the run's engine (SerpApi) is the one replayed.
+    const store = openStore(homePaths(home).database);
+    try {
+      const call = { tool: 'text_search' as const, engine: 'local' as const, query: 'landmark 0 history', imageSha256: null, params: { k: 5 } };
+      store.repos.searchCache.put({ ...call, key: cacheKey(call), mode: 'live', raw: null, output: '', images: [], results: [{ rank: 1, title: 'Local', url: 'file:///local', snippet: null, summary: 'From the local corpus.', imageSha256: null, imageUrl: null }], latencyMs: 1, cost: 0 });
+    } finally {
+      store.close();
+    }
     const out = path.join(dir, 'job');
     expect((await cli('export-verl', '--run-config', runConfigFile, '--dataset', 'seed', '--out', out, '--home', home)).code).toBe(0);
     const script = `
@@ -97,6 +107,13 @@ print(json.dumps({"image": [text, shown, stat], "miss": [miss_text, miss_stat], 
       '[Text Search Results] Below are the text summaries of the most relevant webpages related to your query, ranked in descending order of relevance:\n1. (https://example.org/history) Landmark 0 was built in 1901.\n',
     );
     expect(result.text_miss[0]).toMatch(/^\[Text Search Results\] There is an error encountered/);
+
+    // A run on the local engine replays the local corpus's answer to the same query instead.
+    const localConfig = path.join(dir, 'local-run.json');
+    fs.writeFileSync(localConfig, JSON.stringify({ ...JSON.parse(fs.readFileSync(runConfigFile, 'utf8')), search: { engine: 'local' } }));
+    const localOut = path.join(dir, 'job-local');
+    expect((await cli('export-verl', '--run-config', localConfig, '--dataset', 'seed', '--out', localOut, '--home', home)).code).toBe(0);
+    expect(python(localOut, 'from search_tools.text_search import call_text_search\nprint(call_text_search("Landmark 0 history")[0])')).toContain('(file:///local) From the local corpus.');
   });
 
   it('maps the run config onto the trainer\'s hydra overrides and points the rollout dumps back into the folder', async () => {

@@ -56,6 +56,7 @@ function imageIndex(samples: readonly ExportSample[]): Record<string, string> {
 function searchToolsConfig(search: SearchConfig, run: RunConfig) {
   const { serpapi, reader, summariser, imageTopK, textTopK } = search;
   return {
+    engine: run.search.engine,
     imageTopK,
     textTopK,
     thumbnails: run.search.thumbnails,

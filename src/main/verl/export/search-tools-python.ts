@@ -28,11 +28,18 @@ def config():
         return json.load(f)
 
 
+def _keep(index, key, entry, engine):
+    """One entry per call; where several engines answered it, the run's engine wins."""
+    if key not in index or (entry["engine"] == engine and index[key]["engine"] != engine):
+        index[key] = entry
+
+
 def load():
     global _loaded
     if _loaded is not None:
         return _loaded
     images, by_image, by_query = {}, {}, {}
+    engine = config()["engine"]
     with open(os.path.join(HERE, "cache.jsonl"), encoding="utf-8") as f:
         for line in f:
             item = json.loads(line)
@@ -40,9 +47,9 @@ def load():
                 images[item["sha256"]] = base64.b64decode(item["base64"])
             elif item.get("type") == "entry":
                 if item["tool"] == "image_search" and item.get("imageSha256"):
-                    by_image.setdefault(item["imageSha256"], item)
+                    _keep(by_image, item["imageSha256"], item, engine)
                 elif item["tool"] == "text_search" and item.get("query") is not None:
-                    by_query.setdefault(normalise_query(item["query"]), item)
+                    _keep(by_query, normalise_query(item["query"]), item, engine)
     with open(os.path.join(HERE, "image_index.json"), encoding="utf-8") as f:
         url_to_sha = json.load(f)
     _loaded = {"images": images, "by_image": by_image, "by_query": by_query, "url_to_sha": url_to_sha}
