@@ -43,7 +43,7 @@ function timedStepsOfSameModel(store: Store, config: RunConfig): { secondsPerTra
   for (const run of same) {
     const c = run.config as RunConfig;
     const trajectories = c.grpo.batchPrompts * c.rollout.groupSize;
-    for (const m of store.repos.runs.metrics(run.id)) if (m.name === 'step_seconds') rates.push(m.value / trajectories);
+    for (const seconds of store.repos.runs.metricValues(run.id, 'step_seconds')) rates.push(seconds / trajectories);
   }
   if (rates.length === 0) return null;
   return { secondsPerTrajectory: rates.reduce((a, b) => a + b, 0) / rates.length, runs: same.length };

@@ -103,6 +103,10 @@ export function createRunsRepository(db: Db) {
     metrics(runId: number): { step: number; name: string; value: number }[] {
       return db.prepare<[number], { step: number; name: string; value: number }>('SELECT step, name, value FROM run_metrics WHERE run_id = ? ORDER BY step, name').all(runId);
     },
+    /** One metric's values over a run's steps (the index on run, name and step serves it). */
+    metricValues(runId: number, name: string): number[] {
+      return db.prepare<[number, string], { value: number }>('SELECT value FROM run_metrics WHERE run_id = ? AND name = ? ORDER BY step').all(runId, name).map((r) => r.value);
+    },
     lastMetrics(runId: number): Record<string, number> {
       const rows = db
         .prepare<[number, number], { name: string; value: number }>('SELECT name, value FROM run_metrics WHERE run_id = ? AND step = (SELECT max(step) FROM run_metrics WHERE run_id = ?)')
