@@ -32,12 +32,17 @@ const CHUNK = 1 << 20;
 export function confinedPath(file: string, base: string, policy: Pick<FileAccessPolicy, 'confineTo'>): string {
   const resolved = path.resolve(base, file);
   if (policy.confineTo === null) return resolved;
-  const root = realOrSelf(policy.confineTo);
-  const real = realOrSelf(resolved);
-  if (real !== root && !real.startsWith(root.endsWith(path.sep) ? root : root + path.sep)) {
+  if (!isInside(resolved, policy.confineTo)) {
     throw new FileAccessError(`${file} is outside ${policy.confineTo}; only files inside that folder are read unless you allow paths outside it`);
   }
   return resolved;
+}
+
+/** Whether `file` lies inside `folder` once links are followed (a path not there yet: where it would be). */
+export function isInside(file: string, folder: string): boolean {
+  const root = realOrSelf(path.resolve(folder));
+  const real = realOrSelf(path.resolve(file));
+  return real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 }
 
 function realOrSelf(p: string): string {

@@ -2,32 +2,20 @@
 // and a new file in the right place runs code (~/.config/autostart, a shell's start-up folder), so exports go only
 // to the data folder's exports/ or to folders the user named when starting the server. The desktop app and the
 // command line are the user at the keyboard: they write where they are told.
-import fs from 'node:fs';
 import path from 'node:path';
+import { isInside } from './file-access';
 
 /** null: no confinement (desktop app, command line). */
 export type WriteFolders = readonly string[] | null;
 
 export const exportsFolder = (home: string): string => path.join(home, 'exports');
 
-function realOrResolved(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    const parent = path.dirname(p);
-    return parent === p ? p : path.join(realOrResolved(parent), path.basename(p));
-  }
-}
-
 /** Throws unless `file` lies inside one of `folders` (links followed); returns the absolute path. */
 export function checkWriteTarget(file: string, folders: WriteFolders): string {
   const target = path.resolve(file);
   if (folders === null) return target;
-  const real = realOrResolved(target);
-  const inside = folders.some((folder) => {
-    const root = realOrResolved(path.resolve(folder));
-    return real.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
-  });
+  // The folder itself is not a file inside it.
+  const inside = folders.some((folder) => isInside(target, folder) && path.resolve(target) !== path.resolve(folder));
   if (!inside) throw new Error(`${file} is outside the folders this server writes to (${folders.join(', ')}); choose a file there, or start serve with --export-dir`);
   return target;
 }
