@@ -6,6 +6,7 @@ import { resolveHome } from '../../platform/home';
 import { rendererBuildDir } from '../../platform/package-root';
 import { Engine } from '../../engine/engine';
 import { startServer } from '../../server/server';
+import { keepServingOnStrayErrors } from '../../server/last-resort';
 import { exportsFolder } from '../../platform/write-folders';
 import { startDemoOnFirstLaunch } from '../../demo/first-launch';
 
@@ -34,6 +35,7 @@ export const serveCommand: CliCommand = {
     const engine = Engine.open({ home, face: 'browser', writeFolders });
     const allowHosts = (values['allow-host'] ?? []).map(parseAllowedHost);
     const server = await startServer({ engine, port: parsePort(values.port, 0), rendererDir, allowHosts });
+    const stopGuard = keepServingOnStrayErrors();
     ctx.out(`SearchLab browser mode (data folder ${home})`);
     ctx.out(`Open ${server.url}`);
     // An empty data folder opens on the demo world, built in the background (see the jobs panel).
@@ -44,6 +46,7 @@ export const serveCommand: CliCommand = {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    stopGuard();
     await server.close();
     await engine.close();
     return 0;

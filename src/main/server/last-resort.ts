@@ -1,0 +1,16 @@
+// Browser mode's process also runs the jobs (training runs of hours, in worker threads). An error that escapes
+// every request handler must not end them: it is logged, and the server goes on. Requests are guarded one by one
+// (server.ts); this catches what slips past them, such as a rejected promise nobody awaited.
+import { logger } from '../platform/log';
+
+const log = logger('server');
+
+export function keepServingOnStrayErrors(): () => void {
+  const onError = (error: unknown) => log.error(`an error escaped its handler; the server goes on: ${(error as Error)?.stack ?? String(error)}`);
+  process.on('uncaughtException', onError);
+  process.on('unhandledRejection', onError);
+  return () => {
+    process.off('uncaughtException', onError);
+    process.off('unhandledRejection', onError);
+  };
+}
