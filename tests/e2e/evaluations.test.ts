@@ -80,6 +80,7 @@ describe('evaluations', () => {
       expect(await cell('text', column).textContent()).toBe(percent(m.textSearchRatio));
       expect(await cell('searches', column).textContent()).toBe(m.searchesPerQuestion.toFixed(2));
       expect(await cell('questions', column).textContent()).toBe(String(m.questions));
+      expect(await cell('reward', column).textContent()).toBe(m.rewardMean.toFixed(2));
       for (const [source, s] of Object.entries<any>(m.bySource)) {
         expect(await cell(`By data source:${source}:accuracy`, column).textContent()).toBe(percent(s.accuracy));
         expect(await cell(`By data source:${source}:search`, column).textContent()).toBe(percent(s.searchRatio));

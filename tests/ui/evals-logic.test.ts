@@ -33,7 +33,7 @@ describe('the comparison', () => {
   it('has the overall rows, then accuracy and search ratio by data source and by search need, each cell filtering its trajectories', () => {
     const rows = rowsOf(columnsOf([evaluation(1, 'policy', 1, 0.7, 0.5)]));
     expect(rows.map((r) => r.id)).toEqual([
-      'accuracy', 'search', 'image', 'text', 'searches', 'cost', 'questions',
+      'accuracy', 'search', 'image', 'text', 'searches', 'cost', 'reward', 'questions',
       'By data source:a:accuracy', 'By data source:a:search', 'By data source:b, c:accuracy', 'By data source:b, c:search',
       'By search need:search_free:accuracy', 'By search need:search_free:search',
     ]);

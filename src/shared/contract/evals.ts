@@ -19,6 +19,7 @@ export const EvalMetrics = GroupMetrics.extend({
   imageSearchRatio: z.number().optional(),
   textSearchRatio: z.number().optional(),
   searchCost: z.number().optional(),
+  rewardMean: z.number().optional(),
   bySource: z.record(z.string(), GroupMetrics).default({}),
   byNeed: z.record(z.string(), GroupMetrics).optional(),
 });

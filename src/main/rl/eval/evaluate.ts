@@ -78,6 +78,8 @@ export interface PolicyMetrics extends GroupMetrics {
   textSearchRatio: number;
   /** Money the searches cost at the configured price per live call (cache hits cost nothing). */
   searchCost: number;
+  /** Mean reward under the evaluation's spec. */
+  rewardMean: number;
   bySource: Record<string, GroupMetrics>;
   /** By the sample's search-need label ('unknown' for unlabelled samples, as the debugger files them). */
   byNeed: Record<string, GroupMetrics>;
@@ -98,7 +100,7 @@ export interface EvalOptions {
   shouldStop?(): boolean;
 }
 
-function summarize(trajectories: readonly Trajectory[], correct: readonly number[]): PolicyMetrics {
+function summarize(trajectories: readonly Trajectory[], correct: readonly number[], totals: readonly number[]): PolicyMetrics {
   const searchesOf = (t: Trajectory) => t.turns.filter((turn) => turn.tool !== null).length;
   const group = (ts: readonly { t: Trajectory; ok: number }[]): GroupMetrics => ({
     questions: ts.length,
@@ -118,6 +120,7 @@ function summarize(trajectories: readonly Trajectory[], correct: readonly number
     imageSearchRatio: ran('image_search'),
     textSearchRatio: ran('text_search'),
     searchCost: trajectories.reduce((sum, t) => sum + t.turns.reduce((s, turn) => s + (turn.tool?.cost ?? 0), 0), 0),
+    rewardMean: totals.length ? totals.reduce((a, b) => a + b, 0) / totals.length : 0,
     bySource: groupedBy((t) => (t.sample as EvalSample).dataSource ?? 'unknown'),
     byNeed: groupedBy((t) => t.sample.need ?? 'unknown'),
   };
@@ -144,7 +147,7 @@ export async function evaluatePolicies(policy: PolicyModel, samples: readonly Ev
       options.onProgress?.(done, total, `${which}: ${start + chunk.length} of ${samples.length} questions`);
     }
     const rewards = trajectories.map((t) => scoreTrajectory(reward, t, 0));
-    out[which] = summarize(trajectories, rewards.map((r) => r.score));
+    out[which] = summarize(trajectories, rewards.map((r) => r.score), rewards.map((r) => r.total));
     if (options.record) storeEvaluation(options.record, which, { spec, limits: recorded, templates: options.templates, search: options.tools.settings ?? null }, trajectories, rewards, out[which]);
   }
   return out;

@@ -39,7 +39,8 @@ export function evalRunFigures(store: Store, runId: number): Record<string, numb
   if (!evaluation) return {};
   const m = EvalMetrics.safeParse(evaluation.metrics);
   if (!m.success) return {};
-  const rewardMean = store.repos.trajectoryViews.steps(runId)[0]?.rewardMean;
+  // Older evaluations did not record their mean reward: read it from their stored trajectories.
+  const rewardMean = m.data.rewardMean ?? store.repos.trajectoryViews.steps(runId)[0]?.rewardMean;
   const figures: Record<string, number> = { accuracy: m.data.accuracy, search_ratio: m.data.searchRatio, searches_per_trajectory: m.data.searchesPerQuestion };
   if (rewardMean !== null && rewardMean !== undefined) figures.reward_mean = rewardMean;
   return figures;

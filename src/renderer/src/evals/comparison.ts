@@ -38,6 +38,7 @@ const overallRows: Row[] = [
   { id: 'text', section: '', label: 'Search ratio · text', format: 'percent', value: (m) => m.textSearchRatio, filters: { searched: true } },
   { id: 'searches', section: '', label: 'Searches per question', format: 'number', value: (m) => m.searchesPerQuestion, filters: {} },
   { id: 'cost', section: '', label: 'Search cost', format: 'money', value: (m) => m.searchCost, filters: { searched: true } },
+  { id: 'reward', section: '', label: 'Mean reward', format: 'number', value: (m) => m.rewardMean, filters: {} },
   { id: 'questions', section: '', label: 'Questions', format: 'count', value: (m) => m.questions, filters: {} },
 ];
 
