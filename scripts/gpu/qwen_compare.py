@@ -1,6 +1,5 @@
 """The same random Qwen2.5-VL folder through transformers' Qwen2_5_VLForConditionalGeneration and through SearchLab
-(`searchlab model run … --json`, whose output is passed in), side by side: input ids, image grid, pixel values
-(slow PIL processor and the default one), position ids (3 × T), the last K positions' logits and N greedy tokens.
+(`searchlab model run … --json`, whose output is passed in), side by side: input ids and image grid under the slow (Pillow) processor and the default one, position ids (3 × T), the last K positions' logits and N greedy tokens.
 
 Usage: python3 qwen_compare.py MODEL_DIR IMAGE PROMPT SEARCHLAB_JSON OUT_JSON [--device cuda|cpu]
 Prints one line per comparison and writes them all to OUT_JSON."""
@@ -33,8 +32,6 @@ def main():
         report[f"{name}: image_grid_thw equal"] = batch["image_grid_thw"].tolist() == ours["image_grid_thw"]
         if name == "slow":
             inputs = batch
-    # SearchLab's pixel values are not printed by `model run`; recompute them from the slow processor's rule
-    # with the model instead: the logits below depend on them.
 
     model = Qwen2_5_VLForConditionalGeneration.from_pretrained(model_dir, torch_dtype=torch.float32, attn_implementation="eager").to(device).eval()
     inputs = {k: v.to(device) for k, v in inputs.items()}

@@ -8,6 +8,8 @@ import { modelsCommand } from '../../../src/main/cli/commands/models';
 import { modelShape, parseQwen25VlConfig } from '../../../src/main/model/families/qwen2_5_vl/config';
 import { randomConfigJson, writeRandomQwen25Vl } from '../../../src/main/model/families/qwen2_5_vl/random';
 import { checkMemory, inferenceMemory } from '../../../src/main/model/policy/memory';
+import { loadModel } from '../../../src/main/rl/train/model-source';
+import type { Store } from '../../../src/main/storage';
 
 let root: string;
 beforeAll(() => {
@@ -39,6 +41,13 @@ describe('searchlab models', () => {
 
   it('refuses a folder that is not a model, saying why', async () => {
     await expect(cli(['add', root])).rejects.toThrow(/no config\.json — not a model folder/);
+  });
+});
+
+describe('a run config naming a Qwen2.5-VL folder', () => {
+  it('says training runs on the tiny VLM for now and what to do with this model instead', () => {
+    const dir = join(root, 'qwen');
+    expect(() => loadModel({} as Store, { path: dir })).toThrow(`${dir} holds a Qwen2.5-VL model: SearchLab trains its own tiny VLM for now. Evaluate this model with \`searchlab eval --model ${dir}\``);
   });
 });
 

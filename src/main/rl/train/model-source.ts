@@ -1,6 +1,7 @@
 // Where a run's starting policy comes from: a model folder, or a checkpoint of an earlier run.
 import type { Store } from '../../storage';
 import { loadTinyVlm, type TinyVlm } from '../../model/tiny/vlm';
+import { familyOfFolder } from '../../model/families';
 import type { z } from 'zod';
 import type { ModelSource } from './config';
 
@@ -11,6 +12,13 @@ export function modelFolder(store: Store, source: z.output<typeof ModelSource>):
   return checkpoint.path;
 }
 
+/** The policy a run trains. Training runs on the tiny VLM; other families are evaluated and debugged here. */
 export function loadModel(store: Store, source: z.output<typeof ModelSource>): TinyVlm {
-  return loadTinyVlm(modelFolder(store, source));
+  const dir = modelFolder(store, source);
+  const family = familyOfFolder(dir);
+  if (family.id !== 'searchlab-tiny-vl')
+    throw new Error(
+      `${dir} holds a ${family.label} model: SearchLab trains its own tiny VLM for now. Evaluate this model with \`searchlab eval --model ${dir}\`, debug its trajectories in the app, or train it on veRL (\`searchlab export-verl\`)`,
+    );
+  return loadTinyVlm(dir);
 }
