@@ -52,6 +52,8 @@ export const EvalRunParams = z
     policies: z.array(EvalPolicy).min(1).max(3).default(['policy', 'direct', 'rag']),
     /** The first N questions only. */
     limit: z.number().int().positive().optional(),
+    /** The longest model turn, in tokens (the method's 2048 when left out). */
+    maxTokensPerTurn: z.number().int().positive().optional(),
   })
   .strict();
 export type EvalRunParams = z.infer<typeof EvalRunParams>;

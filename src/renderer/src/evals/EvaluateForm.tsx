@@ -10,6 +10,13 @@ export const checkpointLabel = (c: CheckpointSummary) => (c.runName === null ? `
 
 const ALL_POLICIES: EvalPolicy[] = ['policy', 'direct', 'rag'];
 
+/** A whole number above 0 from a text field: undefined when empty, NaN when it is something else. */
+function positive(text: string): number | undefined {
+  if (text.trim() === '') return undefined;
+  const value = Number(text);
+  return Number.isInteger(value) && value > 0 ? value : NaN;
+}
+
 export function EvaluateForm() {
   const checkpoints = useEvals((s) => s.checkpoints);
   const datasets = useEvals((s) => s.datasets);
@@ -21,6 +28,7 @@ export function EvaluateForm() {
   const [split, setSplit] = useState('test');
   const [policies, setPolicies] = useState<EvalPolicy[]>(ALL_POLICIES);
   const [limit, setLimit] = useState('');
+  const [tokens, setTokens] = useState('');
 
   const preferred = useEvals((s) => s.preferredCheckpoint);
   // Defaults once the lists arrive: the checkpoint asked for, else the newest trained one; the first dataset, its test split.
@@ -38,9 +46,11 @@ export function EvaluateForm() {
     if (split !== '' && splits.length && !splits.includes(split)) setSplit(splits.includes('test') ? 'test' : '');
   }, [splits, split]);
 
-  const limitValue = limit.trim() === '' ? undefined : Number(limit);
-  const limitError = limitValue !== undefined && !(Number.isInteger(limitValue) && limitValue > 0) ? 'a whole number above 0, or empty for every question' : null;
-  const ready = checkpointId !== null && dataset !== '' && policies.length > 0 && !limitError && !job;
+  const limitValue = positive(limit);
+  const tokensValue = positive(tokens);
+  const limitError = Number.isNaN(limitValue) ? 'a whole number above 0, or empty for every question' : null;
+  const tokensError = Number.isNaN(tokensValue) ? 'a whole number above 0, or empty for the method’s 2048' : null;
+  const ready = checkpointId !== null && dataset !== '' && policies.length > 0 && !limitError && !tokensError && !job;
   const togglePolicy = (p: EvalPolicy) => setPolicies((current) => (current.includes(p) ? current.filter((x) => x !== p) : ALL_POLICIES.filter((x) => x === p || current.includes(x))));
 
   return (
@@ -49,7 +59,7 @@ export function EvaluateForm() {
       data-testid="evaluate-form"
       onSubmit={(e) => {
         e.preventDefault();
-        if (ready) void run({ checkpointId: checkpointId!, dataset, split: split === '' ? null : split, policies, ...(limitValue ? { limit: limitValue } : {}) });
+        if (ready) void run({ checkpointId: checkpointId!, dataset, split: split === '' ? null : split, policies, limit: limitValue, maxTokensPerTurn: tokensValue });
       }}
     >
       <h2>Evaluate a checkpoint</h2>
@@ -90,8 +100,13 @@ export function EvaluateForm() {
           Questions
           <input value={limit} onChange={(e) => setLimit(e.target.value)} placeholder="all" inputMode="numeric" aria-label="Questions" aria-invalid={limitError !== null} />
         </label>
+        <label>
+          Tokens per turn
+          <input value={tokens} onChange={(e) => setTokens(e.target.value)} placeholder="2048" inputMode="numeric" aria-label="Tokens per turn" aria-invalid={tokensError !== null} />
+        </label>
       </div>
       {limitError ? <p className="field-error">Questions: {limitError}</p> : null}
+      {tokensError ? <p className="field-error">Tokens per turn: {tokensError}</p> : null}
       <fieldset className="ev-policies">
         <legend>Policies</legend>
         {ALL_POLICIES.map((p) => (
