@@ -11,7 +11,7 @@ import { tempHome, removeTempHomes } from '../helpers/home';
 import { cli } from './cli';
 import { jpeg, writeJsonl } from './fixtures';
 import { readFileSyncWithin, readFileWithin } from '../../src/main/platform/file-access';
-import { checkPublicUrl } from '../../src/main/platform/url-access';
+import { checkPublicUrl, publicOnlyLookup } from '../../src/main/platform/url-access';
 import { Engine } from '../../src/main/engine/engine';
 
 afterEach(removeTempHomes);
@@ -113,6 +113,18 @@ describe('URLs a dataset names', () => {
       await expect(checkPublicUrl(bad, false), bad).rejects.toThrow(/loopback, link-local or private/);
     }
     await expect(checkPublicUrl('file:///etc/passwd', false)).rejects.toThrow(/only http and https/);
+    // The connection resolves the name again and refuses a private answer (a name rebound after the check).
+    const server = http.createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const connect = (lookup?: ReturnType<typeof publicOnlyLookup>) =>
+        new Promise<string>((resolve, reject) => http.get({ host: 'localhost', port, path: '/', family: 4, lookup }, (res) => resolve(String(res.statusCode))).on('error', reject));
+      expect(await connect()).toBe('200');
+      await expect(connect(publicOnlyLookup())).rejects.toThrow(/localhost resolves to 127\.0\.0\.1, a loopback, link-local or private address/);
+    } finally {
+      server.close();
+    }
     expect((await checkPublicUrl('http://93.184.215.14/x.jpg', false)).hostname).toBe('93.184.215.14');
   });
 });

@@ -2,7 +2,10 @@
 // link-local address (169.254.169.254, a cloud's metadata service) or a private network would otherwise turn an
 // import into a probe of the user's machine and network. Every redirect hop is checked the same way.
 import dns from 'node:dns/promises';
-import net from 'node:net';
+import http from 'node:http';
+import https from 'node:https';
+import net, { type LookupFunction } from 'node:net';
+import { Readable } from 'node:stream';
 
 export class UrlAccessError extends Error {
   constructor(message: string) {
@@ -65,12 +68,51 @@ export async function checkPublicUrl(raw: string, allowPrivate: boolean): Promis
   return url;
 }
 
-/** fetch() for URLs a dataset names: public addresses only, redirects followed by hand and each one checked. */
+/**
+ * A DNS lookup for the connection itself that refuses non-public addresses: the host name is resolved again when
+ * the socket connects, and a name that answered with a public address for the check and a private one now (DNS
+ * rebinding) is refused here rather than connected to.
+ */
+export function publicOnlyLookup(): LookupFunction {
+  return (hostname, options, callback) => {
+    dns.lookup(hostname, { ...options, all: true }).then(
+      (addresses) => {
+        const refused = addresses.find((a) => isNonPublicAddress(a.address));
+        if (refused || addresses.length === 0) {
+          callback(new UrlAccessError(`${hostname} resolves to ${refused?.address ?? 'no address'}, a loopback, link-local or private address; not fetched`), '', 0);
+        } else if (options.all) callback(null, addresses);
+        else callback(null, addresses[0].address, addresses[0].family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, '', 0),
+    );
+  };
+}
+
+/** One GET over node's http(s), its connection resolved through `lookup`, as a fetch Response. */
+function get(url: URL, lookup: LookupFunction | undefined, signal: AbortSignal | undefined): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const request = (url.protocol === 'https:' ? https : http).get(url, { lookup, signal, headers: { 'User-Agent': 'SearchLab' } }, (res) => {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(res.headers)) {
+        if (value !== undefined) for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+      }
+      const status = res.statusCode ?? 500;
+      // A Response may not carry a body with these statuses.
+      const empty = status === 204 || status === 304;
+      if (empty) res.resume();
+      resolve(new Response(empty ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>), { status, headers }));
+    });
+    request.on('error', reject);
+  });
+}
+
+/** fetch() for URLs a dataset names: public addresses only, at check and at connect, every redirect checked again. */
 export async function fetchPublicUrl(raw: string, options: { allowPrivate: boolean; signal?: AbortSignal; maxRedirects?: number }): Promise<Response> {
+  const lookup = options.allowPrivate ? undefined : publicOnlyLookup();
   let current = raw;
   for (let hop = 0; hop <= (options.maxRedirects ?? 5); hop++) {
     const url = await checkPublicUrl(current, options.allowPrivate);
-    const response = await fetch(url, { signal: options.signal, redirect: 'manual' });
+    const response = await get(url, lookup, options.signal);
     const location = response.headers.get('location');
     if (response.status < 300 || response.status >= 400 || !location) return response;
     await response.body?.cancel().catch(() => {});
