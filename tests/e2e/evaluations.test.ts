@@ -148,7 +148,7 @@ describe('evaluations', () => {
     // The Evaluate button hands its checkpoint to the form, whatever the form had.
     await page.keyboard.press('Alt+7');
     const formCheckpoint = page.getByTestId('evaluate-form').getByLabel('Checkpoint');
-    const pretrained = await formCheckpoint.locator('option', { hasText: 'pre-trained' }).getAttribute('value');
+    const pretrained = await formCheckpoint.locator('option', { hasText: 'model folder demo-pretrained' }).getAttribute('value');
     await formCheckpoint.selectOption(pretrained!);
     await page.keyboard.press('Alt+2');
     await page.locator(`[data-testid=run-list] tr[data-run="${runId}"] td`).nth(1).click();

@@ -6,7 +6,9 @@ import { useJobs } from '../state/jobs';
 import { POLICY_TITLES } from './comparison';
 import { useEvals } from './store';
 
-export const checkpointLabel = (c: CheckpointSummary) => (c.runName === null ? `pre-trained model (checkpoint ${c.id})` : `${c.runName} · step ${c.step} (checkpoint ${c.id})`);
+/** A checkpoint by its run and step, or (a model folder of no run, such as the demo's pre-trained model) by its folder. */
+export const checkpointLabel = (c: CheckpointSummary) =>
+  c.runName === null ? `model folder ${c.path.split(/[\\/]/).filter(Boolean).at(-1) ?? c.path} (checkpoint ${c.id})` : `${c.runName} · step ${c.step} (checkpoint ${c.id})`;
 
 const ALL_POLICIES: EvalPolicy[] = ['policy', 'direct', 'rag'];
 

@@ -93,7 +93,7 @@ export function NewRunForm({ onStarted }: { onStarted(runId: number): void }) {
           <Labelled label="Name" path="name" issues={s.issues}>
             <input value={s.choices.name} onChange={(e) => s.choose({ name: e.target.value })} aria-label="Name" />
           </Labelled>
-          <Labelled label="Model" path="model" issues={s.issues} hint="the demo's pre-trained model or a checkpoint">
+          <Labelled label="Model" path="model" issues={s.issues} hint="a checkpoint, or a model folder (the demo's: demo-pretrained)">
             <select value={s.choices.checkpointId ?? ''} onChange={(e) => s.choose({ checkpointId: Number(e.target.value) })} aria-label="Model">
               {s.checkpoints.map((c) => (
                 <option key={c.id} value={c.id}>
