@@ -22,11 +22,13 @@ export interface DecisionPoint {
   sampled: boolean;
 }
 
-/** Decision points in a conversation's tokens: in the k-th assistant turn, the first token after its first `</reason>` that is not whitespace. */
+/**
+ * Decision points in a conversation's tokens: in the k-th assistant turn, the first token after its first
+ * `</reason>` that is not whitespace. Tags are found in the decoded text, so a tokenizer that splits them into
+ * several tokens (a published model's) finds the same points as one with single-token tags (the tiny VLM's).
+ */
 export function findDecisionPoints(tok: TextTokenizer, ids: readonly number[], lossMask: readonly number[]): DecisionPoint[] {
   const header = tok.encode('<|im_start|>assistant\n');
-  const closeReason = tok.tokenId('</reason>');
-  const tagAction = new Map(ACTIONS.map((a) => [tok.encode(TAGS[a])[0], a]));
   const out: DecisionPoint[] = [];
   let turn = 0;
   for (let i = 0; i + header.length <= ids.length; i++) {
@@ -34,11 +36,17 @@ export function findDecisionPoints(tok: TextTokenizer, ids: readonly number[], l
     const start = i + header.length;
     let end = start;
     while (end < ids.length && ids[end] !== tok.ids.imEnd) end++;
-    const close = ids.slice(start, end).indexOf(closeReason ?? -1);
+    const pieces = ids.slice(start, end).map((id) => tok.decode([id]));
+    // the token that completes the turn's first `</reason>`
+    let text = '';
+    let close = -1;
+    for (let k = 0; k < pieces.length && close < 0; k++) if ((text += pieces[k]).includes('</reason>')) close = k;
     if (close >= 0) {
       let position = start + close + 1;
-      while (position < end && tok.decode([ids[position]]).trim() === '') position++;
-      out.push({ turn, position, taken: position < end ? (tagAction.get(ids[position]) ?? null) : null, sampled: lossMask[position] === 1 });
+      while (position < end && pieces[position - start].trim() === '') position++;
+      const next = pieces.slice(position - start, position - start + 8).join('');
+      const taken = position < end ? (ACTIONS.find((a) => next.startsWith(TAGS[a])) ?? null) : null;
+      out.push({ turn, position, taken, sampled: lossMask[position] === 1 });
     }
     turn++;
     i = end;
@@ -50,7 +58,12 @@ export function findDecisionPoints(tok: TextTokenizer, ids: readonly number[], l
 export async function tagProbabilities(policy: PolicyModel, ids: readonly number[], images: readonly PolicyImage[], points: readonly DecisionPoint[]): Promise<DecisionProbability[]> {
   if (points.length === 0) return [];
   const tok = policy.tokenizer;
-  const tagIds = ACTIONS.map((a) => tok.encode(TAGS[a]));
+  // A tag that is one token is scored whole. A tag split into several tokens is scored without its closing `>`,
+  // which merges with what follows (`><img>`): the tokens that name the action are the decision.
+  const tagIds = ACTIONS.map((a) => {
+    const whole = tok.encode(TAGS[a]);
+    return whole.length === 1 ? whole : tok.encode(TAGS[a].slice(0, -1));
+  });
   const seqs = points.flatMap((p) => {
     const context = ids.slice(0, p.position);
     const imageCount = context.filter((id) => id === tok.ids.visionStart).length;
