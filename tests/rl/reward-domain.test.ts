@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/main/engine/engine';
 import { tempHome, removeTempHomes } from '../helpers/home';
 import { DEFAULT_REWARD_SPEC } from '../../src/main/rl/reward/spec';
+import { runGrpo } from '../../src/main/rl/train/grpo';
 
 let engine: Engine;
 beforeAll(() => {
@@ -56,6 +57,15 @@ describe('reward spec domain check', () => {
     const { issues } = await engine.call('runs.validate', { config });
     expect(issues).toContainEqual({ path: 'reward.expression', message: expect.stringMatching(/log\(\) of "f1", which can be ≤ 0.*\(at character 5\)/) });
     await expect(engine.call('runs.create', { config })).rejects.toThrow(/config\.reward\.expression: log\(\) of "f1"/);
+  });
+
+  it('refuses to train a run whose stored spec predates the check, before any rollout', async () => {
+    // As an older version stored it: the run row written directly, its spec never checked.
+    const config = { name: 'old', model: { checkpoint: 1 }, dataset: 'd', grpo: { steps: 2 }, reward: { name: 'old', version: 1, expression: 'score / searches', constants: {} } };
+    const run = engine.store.repos.runs.insert('old', 'grpo', config);
+    const ctx = { store: engine.store, home: engine.home, log: { debug() {}, info() {}, warn() {}, error() {} }, progress() {}, cancelled: () => false };
+    await expect(runGrpo(ctx, run.id)).rejects.toThrow(new RegExp(`Run ${run.id} cannot train: its reward spec fails the check: Division by "searches", which can be 0`));
+    expect(engine.store.repos.runs.get(run.id)!.status).toBe(run.status);
   });
 
   it('follows constants into the check', async () => {

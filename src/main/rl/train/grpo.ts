@@ -40,6 +40,13 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
   if (!run) throw new Error(`No run with id ${runId}`);
   const config = parseRunConfig(run.config);
   const first = run.step + 1;
+  // Checked before anything runs: a spec stored before specs were domain-checked fails here, not after rollouts.
+  let reward: ReturnType<typeof compileReward>;
+  try {
+    reward = compileReward(config.reward);
+  } catch (error) {
+    throw new Error(`Run ${runId} cannot train: its reward spec fails the check: ${(error as Error).message}`);
+  }
   store.repos.runs.setStatus(runId, 'running');
 
   // The reference policy is the starting policy, kept as state-0 for the whole run.
@@ -61,7 +68,6 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
     optimizer: { lr: config.grpo.lr, maxGradNorm: config.grpo.maxGradNorm, weightDecay: config.grpo.weightDecay },
   }, resumed.optimizerFile);
 
-  const reward = compileReward(config.reward);
   const specId = store.repos.trajectories.ensureSpec(config.reward);
   const templates = compileTemplates(config.rollout.templates);
   const budget = new SearchBudget({ maxCalls: config.search.maxCalls, maxCost: config.search.maxCost });
