@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EvaluationSummary, Job } from '../../src/shared/contract';
 import { columnsOf, defaultSelection, rowsOf, toCsv, toMarkdown } from '../../src/renderer/src/evals/comparison';
-import { demoJustSucceeded } from '../../src/renderer/src/evals/demo-result';
+import { demoJustSucceeded, justSucceeded } from '../../src/renderer/src/evals/demo-result';
 
 const group = (accuracy: number, searchRatio: number) => ({ questions: 10, accuracy, searchRatio, searchesPerQuestion: 2 * searchRatio });
 function evaluation(id: number, policy: string, datasetId: number, accuracy: number, searchRatio: number): EvaluationSummary {
@@ -73,5 +73,6 @@ describe('the first-launch demo', () => {
     expect(demoJustSucceeded({}, { 1: job(1, 'demo.run', 'succeeded') })).toBe(false);
     expect(demoJustSucceeded({ 1: job(1, 'demo.run', 'succeeded') }, { 1: job(1, 'demo.run', 'succeeded') })).toBe(false);
     expect(demoJustSucceeded({ 2: job(2, 'eval.run', 'running') }, { 2: job(2, 'eval.run', 'succeeded') })).toBe(false);
+    expect(justSucceeded('eval.run', { 2: job(2, 'eval.run', 'queued') }, { 2: job(2, 'eval.run', 'succeeded') })).toBe(true);
   });
 });

@@ -11,6 +11,8 @@ import { ComparisonTable } from '../evals/ComparisonTable';
 import { BarChart } from '../evals/BarChart';
 import { EvaluateForm } from '../evals/EvaluateForm';
 import { downloadText } from '../evals/export';
+import { justSucceeded } from '../evals/demo-result';
+import { useJobs } from '../state/jobs';
 import { copyText } from '../state/clipboard';
 import '../runs/runs.css';
 import '../evals/evals.css';
@@ -23,6 +25,14 @@ export function EvaluationsPage() {
   const toggle = useEvals((s) => s.toggle);
   const go = useNav((s) => s.go);
   useEffect(() => void load(), [load]);
+  // An evaluation started elsewhere (another window, the CLI's job runner) appears when it ends.
+  useEffect(
+    () =>
+      useJobs.subscribe((state, previous) => {
+        if (justSucceeded('eval.run', previous.byId, state.byId) && !useEvals.getState().job) void load();
+      }),
+    [load],
+  );
 
   const compared = useMemo(() => selectCompared({ evaluations, picked }), [evaluations, picked]);
   const columns = useMemo(() => columnsOf(compared), [compared]);
