@@ -9,8 +9,12 @@ export interface VariableDomain {
   type: 'number' | 'boolean' | 'string';
   lo: number;
   hi: number;
+  /** Whole numbers only (counts): `x > 0` then means `x ≥ 1`. */
+  integer?: boolean;
   /** Set when the variable has a value only on some trajectories, and the guard variable that says so. */
   presentWhen?: string;
+  /** A boolean that tells another variable's range: `searched` is true exactly when `searches` ≥ 1. */
+  tells?: { variable: string; whenTrue: [number, number]; whenFalse: [number, number] };
 }
 
 type Abstract = { type: 'number' | 'boolean' | 'string'; lo: number; hi: number };
@@ -67,8 +71,8 @@ function refine(test: ExpressionNode, env: Env, holds: boolean): Env {
   if (test.type === 'var') {
     const guarded = [...env].filter(([, d]) => d.presentWhen === test.name);
     for (const [name, d] of guarded) if (holds) next.set(name, { ...d, presentWhen: undefined });
-    // `searched` says whether the search counts are above 0.
-    if (test.name === 'searched' && env.has('searches')) narrow(next, 'searches', holds ? 1 : 0, holds ? Infinity : 0);
+    const tells = env.get(test.name)?.tells;
+    if (tells) narrow(next, tells.variable, ...(holds ? tells.whenTrue : tells.whenFalse));
     return next;
   }
   if (test.type === 'binary' && ['<', '<=', '>', '>=', '==', '!='].includes(test.op)) {
@@ -79,7 +83,7 @@ function refine(test: ExpressionNode, env: Env, holds: boolean): Env {
           ? [test.right.name, ({ '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as Record<string, string>)[test.op] ?? test.op, test.left.value]
           : [null, '', 0];
     if (name === null || env.get(name)?.type === 'string') return env;
-    const integer = ['searches', 'image_searches', 'text_searches', 'turns', 'tokens', 'step'].includes(name);
+    const integer = env.get(name)?.integer === true;
     const above = integer ? Math.floor(bound) + 1 : bound;
     const below = integer ? Math.ceil(bound) - 1 : bound;
     const effective = holds ? op : ({ '<': '>=', '<=': '>', '>': '<=', '>=': '<', '==': '!=', '!=': '==' } as Record<string, string>)[op];

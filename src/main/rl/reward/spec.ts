@@ -45,7 +45,7 @@ export const REWARD_VARIABLES: Record<string, string> = {
 };
 
 /** What each variable can hold, for the check before a spec is saved or run (see domain.ts). */
-const count = (hi: number): VariableDomain => ({ type: 'number', lo: 0, hi });
+const count = (hi: number): VariableDomain => ({ type: 'number', lo: 0, hi, integer: true });
 const unit: VariableDomain = { type: 'number', lo: 0, hi: 1 };
 export const REWARD_VARIABLE_DOMAINS: Record<string, VariableDomain> = {
   score: unit,
@@ -55,13 +55,13 @@ export const REWARD_VARIABLE_DOMAINS: Record<string, VariableDomain> = {
   judge: { ...unit, presentWhen: 'has_judge' },
   has_judge: { type: 'boolean', lo: 0, hi: 1 },
   format: unit,
-  searched: { type: 'boolean', lo: 0, hi: 1 },
+  searched: { type: 'boolean', lo: 0, hi: 1, tells: { variable: 'searches', whenTrue: [1, Infinity], whenFalse: [0, 0] } },
   // Counts are bounded by the rollout limits; these bounds are far above any limit a run can set.
   searches: count(1000),
   image_searches: count(1000),
   text_searches: count(1000),
   // A trajectory has at least the turn that ended it.
-  turns: { type: 'number', lo: 1, hi: 1000 },
+  turns: { type: 'number', lo: 1, hi: 1000, integer: true },
   tokens: count(10_000_000),
   need: { type: 'string', lo: 0, hi: 0 },
   step: count(1_000_000_000),
