@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Engine } from '../engine/engine';
-import { logger } from '../platform/log';
+import { logger, registerSecret } from '../platform/log';
 import { checkRequest, newToken, tokenCookieName } from './auth';
 import { parseRequestTarget, type RequestTarget } from './request-target';
 import { resolveStatic } from './static';
@@ -41,6 +41,8 @@ const securityHeaders = {
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const token = options.token ?? newToken();
+  // The token is a secret like an API key: masked wherever a log line or a reply would carry it.
+  registerSecret(token);
   const allowHosts = options.allowHosts ?? [];
   let port = 0;
   const handleRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
@@ -99,7 +101,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     try {
       handleRequest(req, res);
     } catch (error) {
-      log.error(`request ${JSON.stringify(req.method)} ${JSON.stringify(req.url)} failed: ${(error as Error).stack ?? error}`);
+      log.error(`request ${JSON.stringify(req.method)} ${JSON.stringify(req.url?.split('?')[0])} failed: ${(error as Error).stack ?? error}`);
       if (!res.headersSent) res.writeHead(500, securityHeaders);
       res.end();
     }
@@ -123,7 +125,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       }
       sockets.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, options.engine));
     } catch (error) {
-      log.error(`upgrade ${JSON.stringify(req.url)} failed: ${(error as Error).stack ?? error}`);
+      log.error(`upgrade ${JSON.stringify(req.url?.split('?')[0])} failed: ${(error as Error).stack ?? error}`);
       socket.destroy();
     }
   });
