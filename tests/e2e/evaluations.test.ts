@@ -56,6 +56,13 @@ describe('evaluations', () => {
     await expect.poll(() => rag.locator('td').nth(7).textContent()).toBe('1.000');
     expect(await rag.locator('td').nth(6).textContent()).toMatch(/^\d\.\d{3}$/);
     expect(await rag.locator('td').nth(5).textContent()).toMatch(/^\d\.\d{3}$/);
+    // From the run to its comparison: the pre-trained checkpoint's policy and both baselines.
+    await rag.locator('td').nth(1).click();
+    await page.getByRole('button', { name: 'Compare on the Evaluations page' }).click();
+    await expect.poll(() => page.locator('main h1').first().textContent()).toBe('Evaluations');
+    await expect
+      .poll(() => page.locator('[data-testid=eval-table] thead th').allTextContents())
+      .toEqual(['', 'Policydemo: pre-trained', 'Direct answeringdemo: pre-trained', 'Always-search RAGdemo: pre-trained']);
   });
 
   it('evaluates a checkpoint with both baselines from the page, with the figures `searchlab eval` gives', async () => {

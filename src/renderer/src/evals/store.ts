@@ -20,6 +20,8 @@ interface EvalsState {
   load(): Promise<void>;
   toggle(id: number): void;
   run(request: EvalRunParams): Promise<void>;
+  /** Compares the evaluation an eval run holds with the others of its name (its checkpoint's policy and baselines). */
+  showRun(runId: number): Promise<void>;
 }
 
 export const useEvals = create<EvalsState>((set, get) => ({
@@ -58,6 +60,12 @@ export const useEvals = create<EvalsState>((set, get) => ({
     } finally {
       set({ job: null });
     }
+  },
+  async showRun(runId) {
+    await get().load();
+    const { evaluations } = get();
+    const shown = evaluations.find((e) => e.runId === runId);
+    if (shown) set({ picked: defaultSelection(evaluations.filter((e) => e.name === shown.name)) });
   },
 }));
 

@@ -13,6 +13,7 @@ import { RunControls } from '../runs/RunControls';
 import { Checkpoints } from '../runs/Checkpoints';
 import { NewRunForm } from '../runs/new-run/NewRunForm';
 import { useNewRun } from '../runs/new-run/store';
+import { useEvals } from '../evals/store';
 import { isTyping } from '../state/keys';
 import '../runs/runs.css';
 import '../runs/new-run/new-run.css';
@@ -86,7 +87,7 @@ export function RunsPage() {
           <button className="small ghost" onClick={() => { void useDebugger.getState().open(compared[0].id, null); go('trajectories'); }}>
             Open its trajectories
           </button>{' '}
-          <button className="small ghost" onClick={() => go('evaluations')}>
+          <button className="small ghost" onClick={() => void useEvals.getState().showRun(compared[0].id).then(() => go('evaluations'))}>
             Compare on the Evaluations page
           </button>
         </p>
