@@ -57,3 +57,23 @@ export function cudaProcessMemoryMiB(pid = process.pid): number | null {
     return null;
   }
 }
+
+/** The first GPU's memory in bytes from `nvidia-smi --query-gpu=memory.total --format=csv,noheader,nounits` (MiB). */
+export function parseGpuMemoryTotal(output: string): number | null {
+  const mib = Number(output.split('\n')[0]?.trim());
+  return output.trim() !== '' && Number.isFinite(mib) && mib > 0 ? mib * 2 ** 20 : null;
+}
+
+let gpuMemory: number | null | undefined;
+
+/** The GPU's memory as the NVIDIA driver reports it (asked once); null when it cannot tell. */
+export function cudaTotalMemoryBytes(): number | null {
+  if (gpuMemory !== undefined) return gpuMemory;
+  try {
+    const out = execFileSync('nvidia-smi', ['--query-gpu=memory.total', '--format=csv,noheader,nounits'], { timeout: 3000, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    gpuMemory = parseGpuMemoryTotal(out);
+  } catch {
+    gpuMemory = null;
+  }
+  return gpuMemory;
+}

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Store } from '../../storage';
 import type { DeviceInfo, RunEstimate } from '../../../shared/contract';
 import { readSearchConfig } from '../../search/config';
+import { cudaTotalMemoryBytes } from '../../platform/device';
 import type { RunConfig } from './config';
 import { modelFolder } from './model-source';
 
@@ -63,8 +64,8 @@ export function estimateRun(store: Store, config: RunConfig, device: DeviceInfo)
   const activationBytes = shape?.hidden && shape.layers ? microBatch * config.grpo.maxSequenceLength * shape.hidden * shape.layers * 16 * FLOAT32 : null;
   const trainingBytes = parameters === null ? null : parameters * FLOAT32 * TRAINING_COPIES + (activationBytes ?? 0);
   if (shape && activationBytes === null) notes.push('config.json gives no hidden_size / num_hidden_layers: activations are not counted');
-  const deviceBytes = device.kind === 'cpu' ? os.totalmem() : null;
-  if (device.kind === 'cuda') notes.push('GPU memory is not known to the engine before a run; compare with nvidia-smi');
+  const deviceBytes = device.kind === 'cpu' ? os.totalmem() : cudaTotalMemoryBytes();
+  if (device.kind === 'cuda' && deviceBytes === null) notes.push('nvidia-smi did not report the GPU memory: compare with what the GPU has');
 
   const trajectoriesPerStep = config.grpo.batchPrompts * config.rollout.groupSize;
   const timed = timedStepsOfSameModel(store, config);
