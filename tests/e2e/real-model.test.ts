@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { serve, repoRoot, type ServedEngine } from '../helpers/serve';
+import { serve, connect, repoRoot, type ServedEngine } from '../helpers/serve';
 import { tempHome, removeTempHomes } from '../helpers/home';
 import { launchBrowser, artifactPath } from '../helpers/browser';
 import { makeRunFixture } from '../helpers/run-fixture';
@@ -98,4 +98,37 @@ describe('a Qwen2.5-VL model folder in SearchLab', () => {
     expect(vocab.tokenId('<|image_pad|>')).toBe(151655);
     await page.screenshot({ path: artifactPath('real-model-debugger.png'), fullPage: true });
   });
+
+  it('replays a decision with the model: the action forced, the model continuing', async () => {
+    const client = await connect(engine);
+    try {
+      const ask = async (method: string, params: unknown) => {
+        const reply = await client.request(method, params);
+        if (reply.error) throw new Error(`${method}: ${JSON.stringify(reply.error)}`);
+        return reply.result;
+      };
+      const runJob = async (kind: string, params: unknown) => {
+        const started = await ask('jobs.start', { kind, params });
+        for (let i = 0; i < 600; i++) {
+          const job = await ask('jobs.get', { id: started.id });
+          if (!['queued', 'running'].includes(job.status)) return job;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        throw new Error(`${kind} did not finish`);
+      };
+      const runs = await ask('runs.list', {});
+      const rag = runs.find((r: { name: string }) => r.name === 'model qwen-tiny on demo-world (rag)');
+      const [trajectory] = (await ask('trajectories.list', { runId: rag.id, limit: 1 })).items;
+      const options = await ask('replay.options', { trajectoryId: trajectory.id });
+      // the evaluation names the model folder's checkpoint: replays default to it
+      expect(options.decisions[0]).toMatchObject({ turn: 0, action: 'image_search' });
+      const job = await runJob('trajectories.replay', { trajectoryId: trajectory.id, turn: 0, force: 'answer' });
+      expect(job.error).toBeNull();
+      const replay = await ask('replay.get', { id: job.result.replayId });
+      expect(replay.checkpointId).toBe(options.defaultCheckpointId);
+      expect(replay.outcome.turns[0]).toMatchObject({ origin: 'forced', action: 'answer' });
+    } finally {
+      client.close();
+    }
+  }, 180_000);
 });
