@@ -48,6 +48,19 @@ describe('paths a dataset names', () => {
     ]);
   }, 30_000);
 
+  it('refuses a FIFO or a device named as the file to import, and passes over a FIFO among parquet shards', async () => {
+    const dir = tempHome('searchlab-data-');
+    execFileSync('mkfifo', [path.join(dir, 'rows.jsonl')]);
+    for (const input of [path.join(dir, 'rows.jsonl'), '/dev/zero']) {
+      const result = await cli('import', input, '--dataset', 'd', '--format', 'jsonl', '--home', tempHome());
+      expect(result.code).not.toBe(0);
+      expect(result.err).toMatch(/not a regular file or a folder \(a device, a FIFO or a socket\)/);
+    }
+    const shards = tempHome('searchlab-shards-');
+    execFileSync('mkfifo', [path.join(shards, 'train.parquet')]);
+    expect((await cli('import', shards, '--dataset', 'd', '--home', tempHome())).err).toMatch(/holds no \.parquet or \.pq files/);
+  }, 30_000);
+
   it('keeps image paths inside the dataset folder unless outside paths are allowed', async () => {
     const outside = path.join(tempHome('searchlab-elsewhere-'), 'private.jpg');
     fs.writeFileSync(outside, await jpeg(3));

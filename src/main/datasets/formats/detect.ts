@@ -27,7 +27,8 @@ function listParquet(dir: string): string[] {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) pushAll(out, listParquet(full));
-    else if (/\.(parquet|pq)$/.test(entry.name)) out.push(full);
+    // Links are followed (a Hugging Face cache links its shards), but only to regular files.
+    else if (/\.(parquet|pq)$/.test(entry.name) && fs.statSync(full, { throwIfNoEntry: false })?.isFile()) out.push(full);
   }
   return out.sort();
 }
@@ -60,6 +61,8 @@ export async function openSource(input: string, requested: ImportFormat, maxByte
   } catch {
     throw new ImportFileError(input, 'no such file or folder');
   }
+  // A device or a FIFO never ends or never starts: only regular files (and folders of them) are read.
+  if (!stat.isFile() && !stat.isDirectory()) throw new ImportFileError(input, 'not a regular file or a folder (a device, a FIFO or a socket); only files and folders are imported');
   const files = stat.isDirectory() ? listParquet(input) : [input];
   if (stat.isDirectory() && files.length === 0) throw new ImportFileError(input, 'the folder holds no .parquet or .pq files');
   const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
