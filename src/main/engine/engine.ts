@@ -22,6 +22,7 @@ import { trajectoryHandlers } from './handlers/trajectories';
 import { rewardHandlers } from './handlers/reward';
 import { replayHandlers } from './handlers/replay';
 import { evalHandlers } from './handlers/evals';
+import { modelHandlers } from './handlers/models';
 
 const log = logger('engine');
 
@@ -81,6 +82,7 @@ export class Engine {
       ...rewardHandlers(ctx),
       ...replayHandlers(ctx),
       ...evalHandlers(ctx),
+      ...modelHandlers(ctx),
     };
   }
 

@@ -15,6 +15,7 @@ import { TrajectoriesPage } from './pages/TrajectoriesPage';
 import { RewardPage } from './pages/RewardPage';
 import { SearchCachePage } from './pages/SearchCachePage';
 import { SettingsPage } from './pages/SettingsPage';
+import { ModelsPage } from './pages/ModelsPage';
 
 const pageComponents: Record<PageId, () => React.JSX.Element> = {
   datasets: DatasetsPage,
@@ -23,6 +24,7 @@ const pageComponents: Record<PageId, () => React.JSX.Element> = {
   trajectories: TrajectoriesPage,
   reward: RewardPage,
   'search-cache': SearchCachePage,
+  models: ModelsPage,
   settings: SettingsPage,
 };
 

@@ -12,6 +12,7 @@ import { trajectoryMethods } from './trajectories';
 import { rewardMethods } from './reward';
 import { replayMethods } from './replay';
 import { evalMethods } from './evals';
+import { modelMethods } from './models';
 
 export const methods = {
   ...systemMethods,
@@ -25,6 +26,7 @@ export const methods = {
   ...rewardMethods,
   ...replayMethods,
   ...evalMethods,
+  ...modelMethods,
 };
 
 export const events = {
@@ -52,4 +54,5 @@ export * from './trajectories';
 export * from './reward';
 export * from './replay';
 export * from './evals';
+export * from './models';
 export { method, NoParams, Ok } from './define';

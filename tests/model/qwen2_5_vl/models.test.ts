@@ -30,7 +30,7 @@ describe('searchlab models', () => {
     const added = await cli(['add', join(root, 'qwen'), '--json']);
     expect(added.code).toBe(0);
     const model = JSON.parse(added.out[0]);
-    expect(model).toMatchObject({ family: 'qwen2.5-vl', architecture: 'Qwen2_5_VLForConditionalGeneration', dtype: 'bfloat16', fits: true });
+    expect(model).toMatchObject({ family: 'qwen2.5-vl', architecture: 'Qwen2_5_VLForConditionalGeneration', dtype: 'bfloat16', fits: { inference: true, training: null }, error: null });
     expect(model.parameters).toBeGreaterThan(9e6);
     expect(model.bytesOnDisk).toBeGreaterThan(2 * model.parameters);
     await cli(['add', join(root, 'qwen')]);

@@ -9,6 +9,7 @@ export const pages = [
   { id: 'trajectories', title: 'Trajectories', key: '3' },
   { id: 'reward', title: 'Reward', key: '4' },
   { id: 'search-cache', title: 'Search cache', key: '5' },
+  { id: 'models', title: 'Models', key: '8' },
   { id: 'settings', title: 'Settings', key: '6' },
 ] as const;
 export type PageId = (typeof pages)[number]['id'];

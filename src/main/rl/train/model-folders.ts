@@ -1,0 +1,45 @@
+// Model folders SearchLab knows are checkpoints of no run: the demo's pre-trained model and folders added by path.
+// Listing reads each folder's config.json (and a Qwen2.5-VL folder's headers when it is added), never its weights.
+
+import { existsSync } from 'node:fs';
+import type { ModelFolder } from '../../../shared/contract';
+import type { Store } from '../../storage';
+import { familyOfFolder, summarizeModelFolder } from '../../model/families';
+import { checkQwen25VlFolder } from '../../model/families/qwen2_5_vl/folder';
+import { availableRam } from '../../model/policy/memory';
+import { cudaTotalMemoryBytes, detectDevice } from '../../platform/device';
+import { checkpointOfModelFolder } from './checkpoint-run';
+
+/** The device a model would run on and its memory: the GPU's when CUDA is in use, else what RAM is available. */
+function deviceMemory(): ModelFolder['device'] {
+  return detectDevice().kind === 'cuda' ? { kind: 'cuda', bytes: cudaTotalMemoryBytes() } : { kind: 'cpu', bytes: availableRam() };
+}
+
+function describe(checkpointId: number, path: string, device: ModelFolder['device']): ModelFolder {
+  const empty = { checkpointId, path, family: null, architecture: null, parameters: null, dtype: null, bytesOnDisk: null, inferenceBytes: null, trainingBytes: null, device, fits: { inference: null, training: null } };
+  if (!existsSync(path)) return { ...empty, error: 'the folder is missing' };
+  try {
+    const s = summarizeModelFolder(path);
+    // full training holds weights, gradients and two AdamW moments (4× the float32 weights) plus activations
+    const trainingBytes = s.family === 'searchlab-tiny-vl' ? 4 * s.parameters * 4 + (s.inferenceBytes - s.parameters * 4) : null;
+    const fits = (need: number | null) => (need === null || device.bytes === null ? null : need <= device.bytes);
+    return { ...empty, ...s, trainingBytes, fits: { inference: fits(s.inferenceBytes), training: fits(trainingBytes) }, error: null };
+  } catch (e) {
+    return { ...empty, error: (e as Error).message };
+  }
+}
+
+export function listModelFolders(store: Store): ModelFolder[] {
+  const device = deviceMemory();
+  return store.repos.runs
+    .allCheckpoints()
+    .filter((c) => c.runId === null)
+    .map((c) => describe(c.id, c.path, device));
+}
+
+/** Checks a folder as far as it can without reading weights, then adds it (once); throws what is wrong. */
+export function addModelFolder(store: Store, dir: string): ModelFolder {
+  if (familyOfFolder(dir).id === 'qwen2.5-vl') checkQwen25VlFolder(dir);
+  const { id, path } = checkpointOfModelFolder(store, dir);
+  return describe(id, path, deviceMemory());
+}

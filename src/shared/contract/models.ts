@@ -1,0 +1,36 @@
+// Model folders SearchLab knows: the demo's pre-trained model and any Hugging Face-style folder added by path.
+import { z } from 'zod';
+import { method, NoParams } from './define';
+
+export const ModelFolder = z.object({
+  /** The folder's checkpoint (of no run): evaluations and the debugger refer to it by this id. */
+  checkpointId: z.number().int(),
+  path: z.string(),
+  family: z.enum(['searchlab-tiny-vl', 'qwen2.5-vl']).nullable(),
+  architecture: z.string().nullable(),
+  parameters: z.number().nullable(),
+  dtype: z.string().nullable(),
+  bytesOnDisk: z.number().nullable(),
+  /** Estimated memory to run it (batch 1, 8192 tokens): float32 weights, KV cache, activations. */
+  inferenceBytes: z.number().nullable(),
+  /** Estimated memory to train it here; null where SearchLab does not train the family yet. */
+  trainingBytes: z.number().nullable(),
+  /** Where it would run and how much memory that device has. */
+  device: z.object({ kind: z.enum(['cpu', 'cuda']), bytes: z.number().nullable() }),
+  fits: z.object({ inference: z.boolean().nullable(), training: z.boolean().nullable() }),
+  /** Why the folder cannot be used (missing, unreadable, unsupported), instead of its figures. */
+  error: z.string().nullable(),
+});
+export type ModelFolder = z.infer<typeof ModelFolder>;
+
+/** An absolute path: the engine reads what it names (config, tokenizer, headers), nothing is written there. */
+const FolderPath = z.string().min(1).max(4096).refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'must be an absolute path');
+
+export const modelMethods = {
+  'models.list': method('Model folders SearchLab knows, with architecture, parameters, dtype, size and estimated memory against the device', NoParams, z.array(ModelFolder)),
+  'models.add': method(
+    'Check a model folder without reading its weights (config, tokenizer, chat template, preprocessor, every tensor header) and add it; the error says exactly what is wrong',
+    z.object({ path: FolderPath }).strict(),
+    ModelFolder,
+  ),
+};
