@@ -5,8 +5,7 @@ import type { EventMessage, ResponseMessage } from '../../shared/protocol';
 import type { HostMessage, HostReply } from './host-messages';
 import { logger } from '../platform/log';
 import { secretsDataKey } from './secrets-key';
-import { SECRETS_KEY_VAR } from '../search/secrets/sealed-cipher';
-
+import { SECRETS_KEY_VAR } from '../search';
 const log = logger('electron');
 
 export class EngineBridge {

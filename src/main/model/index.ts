@@ -59,3 +59,18 @@ export { sampleToken, type SamplingOptions } from './generate/sampling';
 // correctness
 export { gradCheck, gradCheckAll, formatResults, type GradCheckCase, type GradCheckResult } from './gradcheck/check';
 export { allGradCheckCases } from './gradcheck/all';
+
+// model families, the policy interface and the pieces the RL stack builds on
+export { availableRam, gib } from './policy/memory';
+export { sftTokenSumLoss } from './tiny/vlm';
+export { TinyPolicyModel } from './families/tiny';
+export { isVisionWeight } from './tiny/config';
+export { type PolicyImage, type PolicyModel } from './policy/types';
+export { add, cast, exp, greater, less, minimum, mul, neg, sub } from './graph/ops';
+export { clip, maskedMean } from './graph/composites';
+export { imageToPixels } from './tiny/pixels';
+export { isLoraWeight } from './train/params';
+export { ShapedTrainers } from './tiny/shaped-trainers';
+export { familyOfFolder, summarizeModelFolder } from './families';
+export { loadPolicyModel } from './policy/load';
+export { checkQwen25VlFolder } from './families/qwen2_5_vl/folder';

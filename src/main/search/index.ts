@@ -9,3 +9,9 @@ export { registerLocalModelSummariser, ExtractiveSummariser, type Summariser, ty
 export { SecretStore, plainCipher, type SecretCipher } from './secrets/store';
 export { readSearchConfig, updateSearchConfig } from './config';
 export { IMAGE_PLACEHOLDER } from '../../shared/contract';
+
+// the rest the engine uses: corpora, configuration, the cache's transfer
+export { flattenSettings, settingPatch } from './config';
+export { asShownToModel } from './tools/format';
+export { SECRETS_KEY_VAR } from './secrets/sealed-cipher';
+export { exportCache } from './cache/transfer';

@@ -7,9 +7,9 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { BenchSuite } from '../suite';
 import { openStore } from '../../storage';
-import { ingestCorpus, type CorpusDocInput } from '../../search/local/ingest';
-import { LocalSearchEngine } from '../../search/local/engine';
-import { createSearchToolbox } from '../../search/tools/toolbox';
+import { ingestCorpus, type CorpusDocInput } from '../../search';
+import { LocalSearchEngine } from '../../search';
+import { createSearchToolbox } from '../../search';
 import { SearchConfig } from '../../../shared/contract';
 import { Random } from '../../platform/random';
 

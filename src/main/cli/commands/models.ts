@@ -2,7 +2,7 @@ import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { commonOptions, parseCommandArgs } from '../args';
 import { withEngine } from '../engine';
-import { gib } from '../../model/policy/memory';
+import { gib } from '../../model';
 import type { ModelFolder } from '../../../shared/contract';
 import { resolve } from 'node:path';
 

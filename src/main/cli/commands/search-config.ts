@@ -5,8 +5,7 @@ import type { CliContext } from '../command';
 import { UsageError } from '../command';
 import { withEngine } from '../engine';
 import { SecretName, type SecretStatus } from '../../../shared/contract';
-import { flattenSettings, settingPatch } from '../../search/config';
-
+import { flattenSettings, settingPatch } from '../../search';
 export const searchConfigUsage =
   'searchlab search config [get [KEY]] [--json] | search config set KEY VALUE | search config set keys.NAME - (key on stdin) | search config set keys.NAME --from-env VAR | search config clear keys.NAME   (NAME: serpapi, jina, summariser)';
 

@@ -4,7 +4,7 @@ import { UsageError } from '../command';
 import { commonOptions, parseCommandArgs } from '../args';
 import { withEngine } from '../engine';
 import { CacheMode, SearchEngineKind, type CacheStats } from '../../../shared/contract';
-import { SearchService } from '../../search/service';
+import { SearchService } from '../../search';
 import { runSearchConfig, searchConfigUsage } from './search-config';
 
 function describeStats(stats: CacheStats): string[] {

@@ -2,8 +2,8 @@
 // evaluate the pre-trained and GRPO policies against direct answering and always-search RAG.
 import type { Store } from '../../storage';
 import type { Logger } from '../../platform/log';
-import { loadTinyVlm, Policy } from '../../model/tiny/vlm';
-import { TinyPolicyModel } from '../../model/families/tiny';
+import { loadTinyVlm, Policy } from '../../model';
+import { TinyPolicyModel } from '../../model';
 import { DEFAULT_REWARD_SPEC } from '../../rl/reward/spec';
 import { evaluatePolicies, type EvalPolicy, type PolicyMetrics } from '../../rl/eval/evaluate';
 import { datasetSamples, searchRolloutTools } from '../../rl/rollout/search-tools';

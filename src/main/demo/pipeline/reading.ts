@@ -2,7 +2,7 @@
 // made-up names, islands, diets and years (random combinations, so no fact is learned). This is what makes it
 // able to copy a name or a fact out of a search result later (measured on result lists of unseen names: after
 // this drill, 45% copied exactly after 250 steps and 80% after 750; without it, none after 3,000).
-import type { TinyVlm } from '../../model/tiny/vlm';
+import type { TinyVlm } from '../../model';
 import type { Random } from '../../platform/random';
 import type { TeacherSequence } from '../../rl/sft/scripted';
 import { DIETS, ISLANDS, KINDS, SYLLABLES_END, SYLLABLES_START } from '../world/vocabulary';

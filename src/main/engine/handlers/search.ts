@@ -2,7 +2,7 @@ import { searchMethods } from '../../../shared/contract';
 import { ApiError } from '../../../shared/protocol';
 import type { EngineContext } from '../context';
 import type { HandlerGroup } from './types';
-import { SearchService } from '../../search/service';
+import { SearchService } from '../../search';
 import { keysWithNewDestination } from './key-destinations';
 import { checkWriteTarget } from '../../platform/write-folders';
 

@@ -3,7 +3,7 @@
 // view then shows ids), never an error for the whole trajectory.
 import fs from 'node:fs';
 import path from 'node:path';
-import { TextTokenizer } from '../../model/tiny/tokenizer';
+import { TextTokenizer } from '../../model';
 import { logger } from '../../platform/log';
 
 const cache = new Map<string, TextTokenizer | null>();

@@ -3,9 +3,8 @@
 import path from 'node:path';
 import { JobParamsByKind } from '../../../shared/contract';
 import { defineJob } from '../kind';
-import { readCorpusFolder } from '../../search/local/folder';
-import { ingestCorpus } from '../../search/local/ingest';
-
+import { readCorpusFolder } from '../../search';
+import { ingestCorpus } from '../../search';
 export const corpusIngestJob = defineJob({
   kind: 'corpus.ingest',
   params: JobParamsByKind['corpus.ingest'],

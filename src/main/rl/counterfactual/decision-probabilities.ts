@@ -5,8 +5,8 @@
 // policy may also write something else there.
 import type { DecisionAction, DecisionProbabilities, DecisionProbability } from '../../../shared/contract';
 import type { Store } from '../../storage';
-import type { PolicyImage, PolicyModel } from '../../model/policy/types';
-import type { TextTokenizer } from '../../model/tiny/tokenizer';
+import type { PolicyImage, PolicyModel } from '../../model';
+import type { TextTokenizer } from '../../model';
 import { storedImage } from '../rollout/search-tools';
 import { checkpointPolicyModel } from '../train/checkpoint-run';
 import { checkpointFor, checkpointLabel, loadStoredRollout } from './source';

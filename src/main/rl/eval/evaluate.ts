@@ -3,7 +3,7 @@
 // workflow that always searches (image search forced, then a text search whose query the model writes).
 // Greedy decoding, one sample per question; every trajectory is stored with the evaluation record.
 import type { Store } from '../../storage';
-import type { PolicyModel } from '../../model/policy/types';
+import type { PolicyModel } from '../../model';
 import { compileTemplates, type PromptTemplates } from '../protocol/templates';
 import { DEFAULT_LIMITS, type RolloutLimits } from '../protocol/limits';
 import { compileReward, DEFAULT_REWARD_SPEC, type RewardSpec } from '../reward/spec';

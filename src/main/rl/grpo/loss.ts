@@ -4,10 +4,9 @@
 //   surrogate  = −min(ratio·A, clip(ratio, 1 − ε, 1 + ε)·A)
 //   KL (k3)    = exp(logπ_ref − logπ) − (logπ_ref − logπ) − 1, clamped to [−10, 10] as veRL does
 //   loss       = token-mean over the batch of (surrogate + β·KL − entropy bonus), over generated tokens only
-import { add, cast, exp, greater, less, minimum, mul, neg, sub } from '../../model/graph/ops';
-import { clip, maskedMean } from '../../model/graph/composites';
-import type { PolicyLoss } from '../../model/tiny/vlm';
-
+import { add, cast, exp, greater, less, minimum, mul, neg, sub } from '../../model';
+import { clip, maskedMean } from '../../model';
+import type { PolicyLoss } from '../../model';
 export interface GrpoLossConfig {
   /** ε of the clipped surrogate. */
   clipRatio: number;

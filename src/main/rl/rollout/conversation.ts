@@ -1,6 +1,6 @@
 // Builds a rollout's token sequence piece by piece. Generated tokens are appended exactly as sampled (never
 // re-tokenised), so the log-probs recorded while sampling line up with the sequence used for training.
-import type { PolicyImage, PolicyModel } from '../../model/policy/types';
+import type { PolicyImage, PolicyModel } from '../../model';
 import { IMAGE_PLACEHOLDER } from '../../../shared/contract';
 
 export const IMAGE_MARKUP = '<|vision_start|><|image_pad|><|vision_end|>';

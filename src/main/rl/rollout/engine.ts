@@ -1,9 +1,9 @@
 // The rollout engine: a batch of samples × group size, generated together turn by turn; each turn's searches
 // run concurrently through the tools (and so through the search cache); every step of every trajectory recorded.
 import type { SearchEngineKind, ToolCallResult } from '../../../shared/contract';
-import type { SamplingOptions } from '../../model/generate/sampling';
-import type { PolicyModel } from '../../model/policy/types';
-import { bucketLength } from '../../model/tiny/vlm';
+import type { SamplingOptions } from '../../model';
+import type { PolicyModel } from '../../model';
+import { bucketLength } from '../../model';
 import { parseTurn, STOP_STRINGS } from '../protocol/actions';
 import { DEFAULT_LIMITS, nextStep, type RolloutCounters, type RolloutLimits } from '../protocol/limits';
 import type { CompiledTemplates } from '../protocol/templates';

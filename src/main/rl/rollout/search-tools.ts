@@ -1,11 +1,11 @@
 // The rollout's tools backed by SearchLab's search service (and so by its cache), and the samples a rollout
 // takes, read from a dataset's stored rows.
 import type { Store } from '../../storage';
-import { SearchService } from '../../search/service';
-import type { SearchBudget } from '../../search/budget';
-import type { ToolboxOptions } from '../../search/tools/toolbox';
+import { SearchService } from '../../search';
+import type { SearchBudget } from '../../search';
+import type { ToolboxOptions } from '../../search';
 import type { RolloutTools } from './engine';
-import { asShownToModel } from '../../search/tools/format';
+import { asShownToModel } from '../../search';
 import type { RolloutSample } from './types';
 
 export function searchRolloutTools(

@@ -1,6 +1,6 @@
 // A rollout's records: what the debugger shows and what training reads.
 import type { ToolCallResult } from '../../../shared/contract';
-import type { PolicyImage } from '../../model/policy/types';
+import type { PolicyImage } from '../../model';
 import type { Action } from '../protocol/actions';
 import type { NextStep } from '../protocol/limits';
 

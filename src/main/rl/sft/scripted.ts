@@ -1,7 +1,7 @@
 // Teacher trajectories for SFT: the same conversation a rollout would build, with the model's turns written by
 // a script instead of sampled. Only the scripted model turns count for the loss.
-import type { TinyVlm } from '../../model/tiny/vlm';
-import { encodeWithImages } from '../../model/tiny/batch';
+import type { TinyVlm } from '../../model';
+import { encodeWithImages } from '../../model';
 import type { CompiledTemplates } from '../protocol/templates';
 import { DEFAULT_LIMITS, type RolloutLimits } from '../protocol/limits';
 import { parseTurn } from '../protocol/actions';

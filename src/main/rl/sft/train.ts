@@ -2,9 +2,9 @@
 // weighted alike).
 // Sequences are grouped by length, and each group trains at its own padded length (ShapedTrainers), so short
 // conversations do not pay for the longest one.
-import { bucketLength, sftTokenSumLoss, type Policy, type PolicyTrainerOptions } from '../../model/tiny/vlm';
-import { isLoraWeight } from '../../model/train/params';
-import { ShapedTrainers } from '../../model/tiny/shaped-trainers';
+import { bucketLength, sftTokenSumLoss, type Policy, type PolicyTrainerOptions } from '../../model';
+import { isLoraWeight } from '../../model';
+import { ShapedTrainers } from '../../model';
 import type { TeacherSequence } from './scripted';
 import { Random } from '../../platform/random';
 import { learningRate, type LrDecay } from '../train/schedule';

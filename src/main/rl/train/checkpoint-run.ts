@@ -3,10 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Store } from '../../storage';
-import { familyOfFolder } from '../../model/families';
-import { Policy } from '../../model/tiny/vlm';
-import { loadPolicyModel } from '../../model/policy/load';
-import type { PolicyModel } from '../../model/policy/types';
+import { familyOfFolder } from '../../model';
+import { Policy } from '../../model';
+import { loadPolicyModel } from '../../model';
+import type { PolicyModel } from '../../model';
 import { RunConfig } from './config';
 import { readState } from './state';
 

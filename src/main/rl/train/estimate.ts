@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Store } from '../../storage';
 import type { DeviceInfo, RunEstimate } from '../../../shared/contract';
-import { readSearchConfig } from '../../search/config';
+import { readSearchConfig } from '../../search';
 import { cudaTotalMemoryBytes } from '../../platform/device';
 import type { RunConfig } from './config';
 import { modelFolder } from './model-source';

@@ -4,9 +4,9 @@
 import { existsSync } from 'node:fs';
 import type { ModelFolder } from '../../../shared/contract';
 import type { Store } from '../../storage';
-import { familyOfFolder, summarizeModelFolder } from '../../model/families';
-import { checkQwen25VlFolder } from '../../model/families/qwen2_5_vl/folder';
-import { availableRam } from '../../model/policy/memory';
+import { familyOfFolder, summarizeModelFolder } from '../../model';
+import { checkQwen25VlFolder } from '../../model';
+import { availableRam } from '../../model';
 import { cudaTotalMemoryBytes, detectDevice } from '../../platform/device';
 import { checkpointOfModelFolder } from './checkpoint-run';
 

@@ -1,7 +1,7 @@
 // Where a run's starting policy comes from: a model folder, or a checkpoint of an earlier run.
 import type { Store } from '../../storage';
-import { loadTinyVlm, type TinyVlm } from '../../model/tiny/vlm';
-import { familyOfFolder } from '../../model/families';
+import { loadTinyVlm, type TinyVlm } from '../../model';
+import { familyOfFolder } from '../../model';
 import type { z } from 'zod';
 import type { ModelSource } from './config';
 

@@ -2,8 +2,8 @@
 // temporary folder and renamed into place, so a folder that exists is always whole.
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadTinyVlm, saveTinyVlm, type TinyVlm } from '../../model/tiny/vlm';
-import type { Trainer } from '../../model/train/trainer';
+import { loadTinyVlm, saveTinyVlm, type TinyVlm } from '../../model';
+import type { Trainer } from '../../model';
 import { DEFAULT_TEMPLATES, type PromptTemplates } from '../protocol/templates';
 
 export const OPTIMIZER_FILE = 'optimizer.safetensors';

@@ -1,0 +1,50 @@
+// The layers of SearchLab, enforced: a wrong import fails `npm test` (see CONTRIBUTING.md for why each rule exists).
+//   renderer, preload  → only src/shared (the contract): the UI never reaches into the engine
+//   model              → no rl, search, datasets or storage: the model engine knows nothing of the method
+//   storage            → no feature folders: SQL serves everyone and depends on no one
+//   elsewhere          → model/ and search/ only through their index.ts, so their insides can change
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+
+const FEATURES = ['rl', 'search', 'datasets', 'demo', 'verl', 'jobs', 'engine', 'server', 'cli', 'bench', 'electron', 'model'];
+const deepInto = (folder) => [`**/main/${folder}/*`, `../${folder}/*`, `../../${folder}/*`, `../../../${folder}/*`, `../../../../${folder}/*`];
+const restrict = (patterns, message) => ({
+  'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
+});
+
+export default tseslint.config(
+  { ignores: ['out/**', 'node_modules/**', 'native/**', 'dist/**', 'test-artifacts/**', '**/*.mjs', '**/*.js'] },
+  {
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    languageOptions: { parser: tseslint.parser },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+  },
+  {
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
+  },
+  {
+    files: ['src/renderer/**/*.{ts,tsx}', 'src/preload/**/*.ts'],
+    rules: restrict(['**/main/**', '../main', '../../main'], 'The renderer and preload import only src/shared (the contract).'),
+  },
+  {
+    files: ['src/main/model/**/*.ts'],
+    rules: restrict(
+      ['rl', 'search', 'datasets', 'storage'].flatMap((f) => [`**/main/${f}`, `**/main/${f}/**`, `../../${f}`, `../../${f}/**`, `../../../${f}`, `../../../${f}/**`, `../${f}`, `../${f}/**`]),
+      'The model engine imports no rl, search, datasets or storage code.',
+    ),
+  },
+  {
+    files: ['src/main/storage/**/*.ts'],
+    rules: restrict(
+      FEATURES.flatMap((f) => [`../${f}`, `../${f}/**`, `../../${f}`, `../../${f}/**`]),
+      'Storage imports no feature folder.',
+    ),
+  },
+  {
+    files: ['src/main/**/*.ts'],
+    ignores: ['src/main/model/**', 'src/main/search/**', 'src/main/storage/**'],
+    rules: restrict([...deepInto('model'), ...deepInto('search')], 'Reach model/ and search/ through their index.ts.'),
+  },
+);
