@@ -1,7 +1,23 @@
 // The one client every face uses. It does not know its transport (Electron IPC or WebSocket); it validates
 // every reply and event against the contract before handing it on.
-import { methods, events, type EventData, type EventName, type MethodName, type ParamsIn, type Result } from './contract';
-import { ApiError, EventMessage, ResponseMessage, ServerMessage, describeZodError, isEventName, type RequestMessage } from './protocol';
+import {
+  methods,
+  events,
+  type EventData,
+  type EventName,
+  type MethodName,
+  type ParamsIn,
+  type Result,
+} from './contract';
+import {
+  ApiError,
+  EventMessage,
+  ResponseMessage,
+  ServerMessage,
+  describeZodError,
+  isEventName,
+  type RequestMessage,
+} from './protocol';
 
 export interface Transport {
   send(message: RequestMessage): void;
@@ -64,7 +80,8 @@ export class ApiClient {
 
   private receive(raw: unknown): void {
     const message = ServerMessage.safeParse(raw);
-    if (!message.success) return console.warn('Ignored a malformed message from the engine', describeZodError(message.error, 'message'));
+    if (!message.success)
+      return console.warn('Ignored a malformed message from the engine', describeZodError(message.error, 'message'));
     const data = message.data;
     if (data.type === 'event') return this.receiveEvent(data);
     this.receiveResponse(data);
@@ -73,7 +90,8 @@ export class ApiClient {
   private receiveEvent(message: EventMessage): void {
     if (!isEventName(message.event)) return;
     const parsed = events[message.event].safeParse(message.data);
-    if (!parsed.success) return console.warn(`Ignored an invalid ${message.event} event`, describeZodError(parsed.error, 'data'));
+    if (!parsed.success)
+      return console.warn(`Ignored an invalid ${message.event} event`, describeZodError(parsed.error, 'data'));
     for (const listener of this.listeners.get(message.event) ?? []) listener(parsed.data);
   }
 
@@ -81,11 +99,15 @@ export class ApiClient {
     const pending = this.pending.get(message.id);
     if (!pending) return;
     this.pending.delete(message.id);
-    if (!message.ok) return pending.reject(new ApiError(message.error.code, message.error.message, message.error.details));
+    if (!message.ok)
+      return pending.reject(new ApiError(message.error.code, message.error.message, message.error.details));
     const schema = methods[pending.method]?.result;
     if (!schema) return pending.resolve(message.result);
     const parsed = schema.safeParse(message.result);
     if (parsed.success) pending.resolve(parsed.data);
-    else pending.reject(new ApiError('failed', `Invalid reply to ${pending.method}: ${describeZodError(parsed.error, 'result')}`));
+    else
+      pending.reject(
+        new ApiError('failed', `Invalid reply to ${pending.method}: ${describeZodError(parsed.error, 'result')}`),
+      );
   }
 }

@@ -11,7 +11,15 @@ export const RequestMessage = z.object({
 });
 export type RequestMessage = z.infer<typeof RequestMessage>;
 
-export const ErrorCode = z.enum(['invalid_request', 'unknown_method', 'invalid_params', 'not_found', 'conflict', 'failed', 'unauthorized']);
+export const ErrorCode = z.enum([
+  'invalid_request',
+  'unknown_method',
+  'invalid_params',
+  'not_found',
+  'conflict',
+  'failed',
+  'unauthorized',
+]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
 export const ErrorBody = z.object({ code: ErrorCode, message: z.string(), details: z.unknown().optional() });
@@ -62,10 +70,12 @@ export function isEventName(name: string): name is EventName {
 /** Validates a request's envelope and params; throws ApiError with what was wrong and where. */
 export function parseRequest(raw: unknown): { id: number; method: MethodName; params: unknown } {
   const envelope = RequestMessage.safeParse(raw);
-  if (!envelope.success) throw new ApiError('invalid_request', `Malformed request: ${describeZodError(envelope.error, 'message')}`);
+  if (!envelope.success)
+    throw new ApiError('invalid_request', `Malformed request: ${describeZodError(envelope.error, 'message')}`);
   const { id, method, params } = envelope.data;
   if (!isMethodName(method)) throw new ApiError('unknown_method', `Unknown method "${method}"`, { id });
   const parsed = methods[method].params.safeParse(params ?? {});
-  if (!parsed.success) throw new ApiError('invalid_params', `Invalid params for ${method}: ${describeZodError(parsed.error)}`, { id });
+  if (!parsed.success)
+    throw new ApiError('invalid_params', `Invalid params for ${method}: ${describeZodError(parsed.error)}`, { id });
   return { id, method, params: parsed.data };
 }

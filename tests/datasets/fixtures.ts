@@ -7,8 +7,24 @@ import type { SchemaElement } from 'hyparquet';
 
 /** A real JPEG of one colour with a stripe, distinct for each seed. */
 export async function jpeg(seed: number, width = 96, height = 64): Promise<Buffer> {
-  const stripe = await sharp({ create: { width: Math.max(4, width / 4), height, channels: 3, background: { r: 255 - (seed * 37) % 255, g: 255, b: 255 } } }).png().toBuffer();
-  return sharp({ create: { width, height, channels: 3, background: { r: (seed * 53) % 256, g: (seed * 97) % 256, b: (seed * 151) % 256 } } })
+  const stripe = await sharp({
+    create: {
+      width: Math.max(4, width / 4),
+      height,
+      channels: 3,
+      background: { r: 255 - ((seed * 37) % 255), g: 255, b: 255 },
+    },
+  })
+    .png()
+    .toBuffer();
+  return sharp({
+    create: {
+      width,
+      height,
+      channels: 3,
+      background: { r: (seed * 53) % 256, g: (seed * 97) % 256, b: (seed * 151) % 256 },
+    },
+  })
     .composite([{ input: stripe, left: (seed * 7) % (width / 2), top: 0 }])
     .jpeg({ quality: 85 })
     .toBuffer();
@@ -25,7 +41,12 @@ export interface VerlRow {
   imageUrl?: string;
 }
 
-const text = (name: string): SchemaElement => ({ name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' });
+const text = (name: string): SchemaElement => ({
+  name,
+  type: 'BYTE_ARRAY',
+  converted_type: 'UTF8',
+  repetition_type: 'OPTIONAL',
+});
 
 /** veRL / FVQA layout, as pandas + pyarrow write it (list<struct>, struct columns). */
 export function writeVerlParquet(file: string, rows: VerlRow[], options: { answerless?: number[] } = {}): void {
@@ -67,7 +88,11 @@ export function writeVerlParquet(file: string, rows: VerlRow[], options: { answe
       { name: 'images', data: rows.map((r) => (r.image ? [{ bytes: new Uint8Array(r.image), path: null }] : [])) },
       {
         name: 'reward_model',
-        data: rows.map((r, i) => ({ ground_truth: options.answerless?.includes(i) ? null : r.answer, candidate_answers: JSON.stringify(r.candidates), style: 'rule' })),
+        data: rows.map((r, i) => ({
+          ground_truth: options.answerless?.includes(i) ? null : r.answer,
+          candidate_answers: JSON.stringify(r.candidates),
+          style: 'rule',
+        })),
       },
       { name: 'data_id', data: rows.map((r) => r.dataId) },
       { name: 'category', data: rows.map((r) => r.category) },

@@ -35,7 +35,21 @@ function samplesOf(home: string, dataset: string) {
         `SELECT s.row_index, s.data_id, s.question, s.answer, s.candidate_answers, s.data_source, s.category, s.split, s.search_need, s.extra, s.image_url, s.image_sha256, i.bytes AS image
          FROM samples s JOIN datasets d ON d.id = s.dataset_id LEFT JOIN images i ON i.sha256 = s.image_sha256 WHERE d.name = ? ORDER BY s.row_index`,
       )
-      .all(dataset) as { row_index: number; data_id: string; question: string; answer: string; candidate_answers: string; data_source: string; category: string; image_url: string | null; image_sha256: string | null; image: Buffer | null; split: string | null; search_need: string | null; extra: string | null }[];
+      .all(dataset) as {
+      row_index: number;
+      data_id: string;
+      question: string;
+      answer: string;
+      candidate_answers: string;
+      data_source: string;
+      category: string;
+      image_url: string | null;
+      image_sha256: string | null;
+      image: Buffer | null;
+      split: string | null;
+      search_need: string | null;
+      extra: string | null;
+    }[];
   } finally {
     db.close();
   }
@@ -90,8 +104,13 @@ describe('importing veRL / FVQA parquet', () => {
     expect(JSON.parse(first.reward_model.candidate_answers)).toEqual(['landmark 0', 'The Landmark 0']);
     expect(first.reward_model.ground_truth).toBe('Landmark 0');
 
-    expect((await cli('import', out, '--dataset', 'again', '--home', home, '--json')).json()).toEqual({ dataset: 'again', imported: 4, rejected: [] });
-    const strip = (rows: ReturnType<typeof samplesOf>) => rows.map(({ image, ...rest }) => ({ ...rest, image: sha256Hex(image!) }));
+    expect((await cli('import', out, '--dataset', 'again', '--home', home, '--json')).json()).toEqual({
+      dataset: 'again',
+      imported: 4,
+      rejected: [],
+    });
+    const strip = (rows: ReturnType<typeof samplesOf>) =>
+      rows.map(({ image, ...rest }) => ({ ...rest, image: sha256Hex(image!) }));
     expect(strip(samplesOf(home, 'again'))).toEqual(strip(samplesOf(home, 'seed')));
   });
 
@@ -103,7 +122,10 @@ describe('importing veRL / FVQA parquet', () => {
     writeVerlParquet(path.join(dir, 'data', 'train-00000-of-00002.parquet'), rows.slice(0, 2));
     writeVerlParquet(path.join(dir, 'data', 'train-00001-of-00002.parquet'), rows.slice(2, 4));
     writeVerlParquet(path.join(dir, 'data', 'test-00000-of-00001.parquet'), rows.slice(4));
-    expect((await cli('import', dir, '--dataset', 'shards', '--home', home, '--json')).json()).toMatchObject({ imported: 5, rejected: [] });
+    expect((await cli('import', dir, '--dataset', 'shards', '--home', home, '--json')).json()).toMatchObject({
+      imported: 5,
+      rejected: [],
+    });
     const db = new Database(homePaths(home).database, { readonly: true });
     expect(db.prepare('SELECT split, count(*) AS n FROM samples GROUP BY split ORDER BY split').all()).toEqual([
       { split: 'test', n: 1 },
@@ -118,7 +140,12 @@ describe('importing HF-datasets parquet', () => {
     const home = tempHome();
     const dir = tempHome('searchlab-data-');
     const images = await Promise.all([1, 2, 3].map((i) => jpeg(i)));
-    const text = (name: string) => ({ name, type: 'BYTE_ARRAY' as const, converted_type: 'UTF8' as const, repetition_type: 'OPTIONAL' as const });
+    const text = (name: string) => ({
+      name,
+      type: 'BYTE_ARRAY' as const,
+      converted_type: 'UTF8' as const,
+      repetition_type: 'OPTIONAL' as const,
+    });
     parquetWriteFile({
       filename: path.join(dir, 'validation-00000-of-00001.parquet'),
       codec: 'GZIP',
@@ -141,7 +168,11 @@ describe('importing HF-datasets parquet', () => {
         { name: 'source', data: ['hf', 'hf', 'hf'] },
       ],
     });
-    expect((await cli('import', dir, '--dataset', 'hf', '--home', home, '--json')).json()).toEqual({ dataset: 'hf', imported: 3, rejected: [] });
+    expect((await cli('import', dir, '--dataset', 'hf', '--home', home, '--json')).json()).toEqual({
+      dataset: 'hf',
+      imported: 3,
+      rejected: [],
+    });
     const stored = samplesOf(home, 'hf');
     expect(stored.map((s) => [s.question, s.answer, JSON.parse(s.candidate_answers), s.data_source])).toEqual([
       ['Which bird is this?', 'kestrel', ['common kestrel'], 'hf'],
@@ -176,10 +207,44 @@ describe('importing JSONL and CSV', () => {
         { question: 'q4', answer: 'a4', image_url: url },
       ]);
       // The image server is on loopback: allowed explicitly (by default such URLs are refused).
-      expect((await cli('import', path.join(dir, 'mixed.jsonl'), '--dataset', 'mixed', '--allow-private-urls', '--home', home, '--json')).json()).toEqual({ dataset: 'mixed', imported: 4, rejected: [] });
-      writeJsonl(path.join(dir, 'gone.jsonl'), [{ question: 'q', answer: 'a', image_url: url.replace('four', 'gone') }, { question: 'q2', answer: 'a2', image: 'img/missing.jpg' }]);
-      expect((await cli('import', path.join(dir, 'gone.jsonl'), '--dataset', 'gone', '--allow-private-urls', '--home', home, '--json')).json().rejected).toEqual([
-        { file: 'gone.jsonl', row: 1, field: 'image_url', reason: `fetching ${url.replace('four', 'gone')} gave HTTP 404` },
+      expect(
+        (
+          await cli(
+            'import',
+            path.join(dir, 'mixed.jsonl'),
+            '--dataset',
+            'mixed',
+            '--allow-private-urls',
+            '--home',
+            home,
+            '--json',
+          )
+        ).json(),
+      ).toEqual({ dataset: 'mixed', imported: 4, rejected: [] });
+      writeJsonl(path.join(dir, 'gone.jsonl'), [
+        { question: 'q', answer: 'a', image_url: url.replace('four', 'gone') },
+        { question: 'q2', answer: 'a2', image: 'img/missing.jpg' },
+      ]);
+      expect(
+        (
+          await cli(
+            'import',
+            path.join(dir, 'gone.jsonl'),
+            '--dataset',
+            'gone',
+            '--allow-private-urls',
+            '--home',
+            home,
+            '--json',
+          )
+        ).json().rejected,
+      ).toEqual([
+        {
+          file: 'gone.jsonl',
+          row: 1,
+          field: 'image_url',
+          reason: `fetching ${url.replace('four', 'gone')} gave HTTP 404`,
+        },
         { file: 'gone.jsonl', row: 2, field: 'image', reason: 'cannot read image file img/missing.jpg (ENOENT)' },
       ]);
     } finally {
@@ -192,10 +257,20 @@ describe('importing JSONL and CSV', () => {
     const home = tempHome();
     const dir = tempHome('searchlab-data-');
     fs.writeFileSync(path.join(dir, 'a.jpg'), await jpeg(9));
-    fs.writeFileSync(path.join(dir, 'train.csv'), 'question,answer,candidate_answers,image,data_source\n"Who built it, and when?",Eiffel,Gustave Eiffel|G. Eiffel,a.jpg,web\nWhat colour?,red,,,web\n');
-    expect((await cli('import', path.join(dir, 'train.csv'), '--dataset', 'csv', '--home', home, '--json')).json()).toMatchObject({ imported: 2, rejected: [] });
+    fs.writeFileSync(
+      path.join(dir, 'train.csv'),
+      'question,answer,candidate_answers,image,data_source\n"Who built it, and when?",Eiffel,Gustave Eiffel|G. Eiffel,a.jpg,web\nWhat colour?,red,,,web\n',
+    );
+    expect(
+      (await cli('import', path.join(dir, 'train.csv'), '--dataset', 'csv', '--home', home, '--json')).json(),
+    ).toMatchObject({ imported: 2, rejected: [] });
     const stored = samplesOf(home, 'csv');
-    expect(stored[0]).toMatchObject({ question: 'Who built it, and when?', answer: 'Eiffel', candidate_answers: '["Gustave Eiffel","G. Eiffel"]', data_source: 'web' });
+    expect(stored[0]).toMatchObject({
+      question: 'Who built it, and when?',
+      answer: 'Eiffel',
+      candidate_answers: '["Gustave Eiffel","G. Eiffel"]',
+      data_source: 'web',
+    });
     expect(stored[1].image_sha256).toBeNull();
   });
 
@@ -211,13 +286,18 @@ describe('importing JSONL and CSV', () => {
     const out = path.join(dir, 'seed.jsonl');
     expect((await cli('export', 'seed', '--format', 'jsonl', '--out', out, '--home', home)).code).toBe(0);
     expect(fs.readdirSync(path.join(dir, 'seed_images'))).toHaveLength(4);
-    expect((await cli('import', out, '--dataset', 'back', '--home', home, '--json')).json()).toMatchObject({ imported: 4, rejected: [] });
+    expect((await cli('import', out, '--dataset', 'back', '--home', home, '--json')).json()).toMatchObject({
+      imported: 4,
+      rejected: [],
+    });
     const strip = (rows: ReturnType<typeof samplesOf>) => rows.map(({ image: _i, ...rest }) => rest);
     expect(strip(samplesOf(home, 'back'))).toEqual(strip(samplesOf(home, 'seed')));
     const labelsOf = (dataset: string) => {
       const db = new Database(homePaths(home).database, { readonly: true });
       const rows = db
-        .prepare('SELECT s.row_index, l.annotator, l.label, l.note FROM labels l JOIN samples s ON s.id = l.sample_id JOIN datasets d ON d.id = s.dataset_id WHERE d.name = ? ORDER BY 1, 2')
+        .prepare(
+          'SELECT s.row_index, l.annotator, l.label, l.note FROM labels l JOIN samples s ON s.id = l.sample_id JOIN datasets d ON d.id = s.dataset_id WHERE d.name = ? ORDER BY 1, 2',
+        )
         .all(dataset);
       db.close();
       return rows;
@@ -232,7 +312,14 @@ describe('importing JSONL and CSV', () => {
     writeJsonl(file, [{ question: 'q', answer: 'a', labels: [{ annotator: 'ana', label: 'maybe' }] }]);
     const before = snapshot(home);
     const run = await cli('import', file, '--dataset', 'badlabel', '--home', home, '--json');
-    expect(run.json().rejected).toEqual([{ file: 'badlabel.jsonl', row: 1, field: 'labels[0]', reason: expect.stringMatching(/search_free\|image_search/) }]);
+    expect(run.json().rejected).toEqual([
+      {
+        file: 'badlabel.jsonl',
+        row: 1,
+        field: 'labels[0]',
+        reason: expect.stringMatching(/search_free\|image_search/),
+      },
+    ]);
     expect(snapshot(home)).toBe(before);
   });
 });
@@ -253,11 +340,19 @@ describe('bad input leaves the database as it was', () => {
   it('lists a JSONL line that is not JSON with its row, writes nothing, and imports the good rows only with --skip-bad', async () => {
     const { home, dir } = await seededHome();
     const file = path.join(dir, 'some-bad.jsonl');
-    writeJsonl(file, [{ question: 'q1', answer: 'a1' }, '{"question": "q2", "answer": ', { question: 'q3', answer: 'a3' }]);
+    writeJsonl(file, [
+      { question: 'q1', answer: 'a1' },
+      '{"question": "q2", "answer": ',
+      { question: 'q3', answer: 'a3' },
+    ]);
     const before = snapshot(home);
     const run = await cli('import', file, '--dataset', 'partly', '--home', home, '--json');
     expect(run.code).toBe(1);
-    expect(run.json()).toEqual({ dataset: 'partly', imported: 0, rejected: [{ file: 'some-bad.jsonl', row: 2, field: '(line)', reason: expect.stringMatching(/^not JSON/) }] });
+    expect(run.json()).toEqual({
+      dataset: 'partly',
+      imported: 0,
+      rejected: [{ file: 'some-bad.jsonl', row: 2, field: '(line)', reason: expect.stringMatching(/^not JSON/) }],
+    });
     expect(snapshot(home)).toBe(before);
     const skipped = await cli('import', file, '--dataset', 'partly', '--home', home, '--json', '--skip-bad');
     expect(skipped.code).toBe(0);
@@ -271,7 +366,9 @@ describe('bad input leaves the database as it was', () => {
     writeVerlParquet(file, await verlRows(3), { answerless: [1] });
     const before = snapshot(home);
     const run = await cli('import', file, '--dataset', 'noanswer', '--home', home, '--json');
-    expect(run.json().rejected).toEqual([{ file: 'noanswer.parquet', row: 2, field: 'reward_model.ground_truth', reason: 'missing: no answer' }]);
+    expect(run.json().rejected).toEqual([
+      { file: 'noanswer.parquet', row: 2, field: 'reward_model.ground_truth', reason: 'missing: no answer' },
+    ]);
     expect(snapshot(home)).toBe(before);
   });
 
@@ -283,13 +380,17 @@ describe('bad input leaves the database as it was', () => {
     writeVerlParquet(file, rows);
     const before = snapshot(home);
     const run = await cli('import', file, '--dataset', 'notimage', '--home', home, '--json');
-    expect(run.json().rejected).toEqual([{ file: 'notimage.parquet', row: 3, field: 'images[0].bytes', reason: expect.stringMatching(/^not an image/) }]);
+    expect(run.json().rejected).toEqual([
+      { file: 'notimage.parquet', row: 3, field: 'images[0].bytes', reason: expect.stringMatching(/^not an image/) },
+    ]);
     expect(snapshot(home)).toBe(before);
     // A JPEG cut short passes a header check but not a decode.
     const cut = (await jpeg(3, 400, 300)).subarray(0, 600);
     writeJsonl(path.join(dir, 'cut.jsonl'), [{ question: 'q', answer: 'a', image: cut.toString('base64') }]);
     const cutRun = await cli('import', path.join(dir, 'cut.jsonl'), '--dataset', 'cutjpeg', '--home', home, '--json');
-    expect(cutRun.json().rejected).toEqual([{ file: 'cut.jsonl', row: 1, field: 'image', reason: expect.stringMatching(/image/) }]);
+    expect(cutRun.json().rejected).toEqual([
+      { file: 'cut.jsonl', row: 1, field: 'image', reason: expect.stringMatching(/image/) },
+    ]);
     expect(snapshot(home)).toBe(before);
   });
 

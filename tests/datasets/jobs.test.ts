@@ -16,7 +16,10 @@ describe('the import job', () => {
     const engine = Engine.open({ home, face: 'cli' });
     const seen: Job[] = [];
     engine.subscribe((e) => e.event === 'job.updated' && seen.push(e.data as Job));
-    const job = await engine.call('jobs.start', { kind: 'datasets.import', params: { path: file, dataset: 'cancelled' } });
+    const job = await engine.call('jobs.start', {
+      kind: 'datasets.import',
+      params: { path: file, dataset: 'cancelled' },
+    });
     await untilProgress(engine, job.id);
     await engine.call('jobs.cancel', { id: job.id });
     await engine.jobs.idle();
@@ -26,10 +29,18 @@ describe('the import job', () => {
     expect(engine.store.repos.stats.counts()).toMatchObject({ samples: 0, images: 0, datasets: 0 });
     expect(fs.readdirSync(path.join(home, 'tmp'))).toEqual([]);
 
-    const again = await engine.call('jobs.start', { kind: 'datasets.import', params: { path: file, dataset: 'whole' } });
+    const again = await engine.call('jobs.start', {
+      kind: 'datasets.import',
+      params: { path: file, dataset: 'whole' },
+    });
     await engine.jobs.idle();
     const done = await engine.call('jobs.get', { id: again.id });
-    expect(done).toMatchObject({ status: 'succeeded', done: 30_000, total: 30_000, result: { imported: 30_000, images: 20, committed: true } });
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      done: 30_000,
+      total: 30_000,
+      result: { imported: 30_000, images: 20, committed: true },
+    });
     await engine.close();
   });
 });

@@ -13,7 +13,10 @@ afterEach(removeTempHomes);
 const needs: SearchNeed[] = ['search_free', 'image_search', 'text_search', 'both'];
 
 /** An engine with one imported dataset of `count` text-only samples from three sources. */
-async function engineWithDataset(count: number, name = 'd'): Promise<{ engine: Engine; datasetId: number; ids: number[] }> {
+async function engineWithDataset(
+  count: number,
+  name = 'd',
+): Promise<{ engine: Engine; datasetId: number; ids: number[] }> {
   const home = tempHome();
   const file = path.join(tempHome('searchlab-data-'), 'd.jsonl');
   writeJsonl(
@@ -61,7 +64,12 @@ describe('agreement statistics', () => {
 
   it('gives 1 for perfect agreement, below 0 for systematic disagreement, and skips samples with one label', () => {
     expect(krippendorffAlpha([['a', 'a'], ['b', 'b'], ['a', 'a', 'a'], ['c']])).toBe(1);
-    expect(cohenKappa([['a', 'b'], ['b', 'a']]).kappa).toBeLessThan(0);
+    expect(
+      cohenKappa([
+        ['a', 'b'],
+        ['b', 'a'],
+      ]).kappa,
+    ).toBeLessThan(0);
     expect(krippendorffAlpha([['a']])).toBeNull();
   });
 
@@ -82,7 +90,12 @@ describe('agreement statistics', () => {
 describe('hand labels', () => {
   it('sets, changes and undoes labels in order, with the history showing every decision', async () => {
     const { engine, datasetId, ids } = await engineWithDataset(6);
-    await engine.call('labels.set', { sampleId: ids[0], annotator: 'ana', label: 'both', note: 'river names are obscure' });
+    await engine.call('labels.set', {
+      sampleId: ids[0],
+      annotator: 'ana',
+      label: 'both',
+      note: 'river names are obscure',
+    });
     await engine.call('labels.set', { sampleId: ids[1], annotator: 'ana', label: 'search_free' });
     await engine.call('labels.set', { sampleId: ids[0], annotator: 'ana', label: 'text_search' });
     let detail = await engine.call('datasets.sample', { id: ids[0] });
@@ -95,7 +108,10 @@ describe('hand labels', () => {
       [0, null, 'both'],
     ]);
     expect(await engine.call('labels.progress', { annotator: 'ana', datasetId })).toEqual({ labeled: 2, total: 6 });
-    expect((await engine.call('labels.undo', { annotator: 'ana', datasetId })).undone).toMatchObject({ sampleId: ids[0], after: 'text_search' });
+    expect((await engine.call('labels.undo', { annotator: 'ana', datasetId })).undone).toMatchObject({
+      sampleId: ids[0],
+      after: 'text_search',
+    });
     detail = await engine.call('datasets.sample', { id: ids[0] });
     expect(detail.labels.map((l) => l.label)).toEqual(['both']);
     await engine.call('labels.undo', { annotator: 'ana', datasetId });
@@ -106,7 +122,7 @@ describe('hand labels', () => {
     await engine.close();
   });
 
-  it("keeps a queue of samples the annotator has not labeled and of samples annotators disagree on", async () => {
+  it('keeps a queue of samples the annotator has not labeled and of samples annotators disagree on', async () => {
     const { engine, datasetId, ids } = await engineWithDataset(6);
     await engine.call('labels.set', { sampleId: ids[0], annotator: 'ana', label: 'both' });
     await engine.call('labels.set', { sampleId: ids[0], annotator: 'ben', label: 'search_free' });
@@ -118,7 +134,12 @@ describe('hand labels', () => {
     const disagreeing = await engine.call('datasets.samples', { datasetId, queue: 'disagreeing' });
     expect(disagreeing.rows.map((r) => r.id)).toEqual([ids[0]]);
     const agreement = await engine.call('labels.agreement', { datasetId });
-    expect(agreement).toMatchObject({ annotators: ['ana', 'ben'], items: 2, disagreementCount: 1, disagreements: [{ sampleId: ids[0], labels: { ana: 'both', ben: 'search_free' } }] });
+    expect(agreement).toMatchObject({
+      annotators: ['ana', 'ben'],
+      items: 2,
+      disagreementCount: 1,
+      disagreements: [{ sampleId: ids[0], labels: { ana: 'both', ben: 'search_free' } }],
+    });
     expect(agreement.pairs[0]).toMatchObject({ a: 'ana', b: 'ben', items: 2, observed: 0.5 });
     await engine.close();
   });
@@ -129,13 +150,17 @@ describe('browsing', () => {
     const { engine, datasetId, ids } = await engineWithDataset(60);
     const rivers = await engine.call('datasets.samples', { datasetId, q: 'river flows' });
     expect(rivers.total).toBe(6);
-    expect((await engine.call('datasets.samples', { datasetId, q: 'answer 1' })).rows.map((r) => r.answer)).toContain('answer 1');
+    expect((await engine.call('datasets.samples', { datasetId, q: 'answer 1' })).rows.map((r) => r.answer)).toContain(
+      'answer 1',
+    );
     expect((await engine.call('datasets.samples', { datasetId, q: 'riv' })).total).toBe(6);
     expect((await engine.call('datasets.samples', { datasetId, q: '"); DROP TABLE samples; --' })).total).toBe(0);
     expect((await engine.call('datasets.samples', { datasetId, dataSource: 'infoseek' })).total).toBe(20);
     expect((await engine.call('datasets.samples', { datasetId, split: 'test', dataSource: 'fvqa' })).total).toBe(4);
     await engine.call('labels.set', { sampleId: ids[7], annotator: 'ana', label: 'image_search' });
-    expect((await engine.call('datasets.samples', { datasetId, label: 'image_search' })).rows.map((r) => r.id)).toEqual([ids[7]]);
+    expect((await engine.call('datasets.samples', { datasetId, label: 'image_search' })).rows.map((r) => r.id)).toEqual(
+      [ids[7]],
+    );
     expect((await engine.call('datasets.samples', { datasetId, label: 'unlabeled' })).total).toBe(59);
     const page = await engine.call('datasets.samples', { datasetId, offset: 50, limit: 20 });
     expect(page.rows.map((r) => r.rowIndex)).toEqual(Array.from({ length: 10 }, (_, i) => 50 + i));
@@ -144,7 +169,10 @@ describe('browsing', () => {
 
   it('says the model is not loaded, and orders stored suggestions closest to a coin flip first', async () => {
     const { engine, datasetId, ids } = await engineWithDataset(5);
-    expect(await engine.call('datasets.suggestStatus', { datasetId })).toMatchObject({ loaded: false, message: expect.stringMatching(/^Model not loaded/) });
+    expect(await engine.call('datasets.suggestStatus', { datasetId })).toMatchObject({
+      loaded: false,
+      message: expect.stringMatching(/^Model not loaded/),
+    });
     engine.store.repos.samples.putSuggestion(ids[3], 'policy@1', 4, 2, 'search_free');
     engine.store.repos.samples.putSuggestion(ids[1], 'policy@1', 4, 4, 'search_free');
     engine.store.repos.samples.putSuggestion(ids[4], 'policy@1', 4, 1, 'search_required');
@@ -167,17 +195,36 @@ describe('balanced subsets', () => {
     ]);
     const subset = await balance(engine, { datasetId, name: 'bal', searchRequiredFraction: 0.5, seed: 7 });
     expect(subset.samples).toBe(60);
-    expect(subset.recipe).toMatchObject({ kind: 'balanced-subset', from: { id: datasetId, name: 'd' }, searchRequiredFraction: 0.5, seed: 7 });
+    expect(subset.recipe).toMatchObject({
+      kind: 'balanced-subset',
+      from: { id: datasetId, name: 'd' },
+      searchRequiredFraction: 0.5,
+      seed: 7,
+    });
     for (const source of ['fvqa', 'infoseek', 'mmsearch']) {
       const free = await engine.call('datasets.samples', { datasetId: subset.id, dataSource: source, limit: 500 });
       expect(free.rows.filter((r) => r.searchNeed === 'search_free')).toHaveLength(10);
       expect(free.total).toBe(20);
     }
-    const sized = await balance(engine, { datasetId, name: 'bal-small', searchRequiredFraction: 2 / 3, size: 30, seed: 7 });
+    const sized = await balance(engine, {
+      datasetId,
+      name: 'bal-small',
+      searchRequiredFraction: 2 / 3,
+      size: 30,
+      seed: 7,
+    });
     expect(sized.samples).toBe(30);
-    const again = await engine.call('datasets.balancePlan', { datasetId, name: 'x', searchRequiredFraction: 2 / 3, size: 30, seed: 7 });
+    const again = await engine.call('datasets.balancePlan', {
+      datasetId,
+      name: 'x',
+      searchRequiredFraction: 2 / 3,
+      size: 30,
+      seed: 7,
+    });
     expect(again.total).toBe(30);
-    await expect(balance(engine, { datasetId, name: 'bal', searchRequiredFraction: 0.5 })).rejects.toThrow(/already exists/);
+    await expect(balance(engine, { datasetId, name: 'bal', searchRequiredFraction: 0.5 })).rejects.toThrow(
+      /already exists/,
+    );
     await engine.close();
   });
 
@@ -192,8 +239,15 @@ describe('balanced subsets', () => {
     const recipe = subset.recipe as { strata: { dataSource: string; required: number; free: number }[] };
     expect(recipe.strata.find((s) => s.dataSource === 'fvqa')).toMatchObject({ required: 1, free: 2 });
     const rows = (await engine.call('datasets.samples', { datasetId: subset.id, dataSource: 'fvqa' })).rows;
-    expect(rows.map((r) => r.question)).toEqual(['Which river flows through city 0?', 'What is item 3?', 'What is item 6?']);
-    expect(rows[1].labels.map((l) => [l.annotator, l.label])).toEqual([['ana', 'search_free'], ['ben', 'search_free']]);
+    expect(rows.map((r) => r.question)).toEqual([
+      'Which river flows through city 0?',
+      'What is item 3?',
+      'What is item 6?',
+    ]);
+    expect(rows[1].labels.map((l) => [l.annotator, l.label])).toEqual([
+      ['ana', 'search_free'],
+      ['ben', 'search_free'],
+    ]);
     expect(subset.labels).toEqual({ search_free: 2 });
     await engine.close();
   });

@@ -33,7 +33,12 @@ describe('bounded lines', () => {
   it('imports the rows around a line over the limit and rejects that one with its size', async () => {
     const file = path.join(tempHome('searchlab-data-'), 'rows.jsonl');
     const long = JSON.stringify({ question: 'q2', answer: 'a', image: 'A'.repeat(5000) });
-    fs.writeFileSync(file, [JSON.stringify({ question: 'q1', answer: 'a' }), long, JSON.stringify({ question: 'q3', answer: 'a' })].join('\n') + '\n');
+    fs.writeFileSync(
+      file,
+      [JSON.stringify({ question: 'q1', answer: 'a' }), long, JSON.stringify({ question: 'q3', answer: 'a' })].join(
+        '\n',
+      ) + '\n',
+    );
     const items = await collect(jsonlSource(file, 1000).rows());
     expect(items.map((i) => (i.kind === 'record' ? i.record.fields.question : i.rejection.reason))).toEqual([
       'q1',

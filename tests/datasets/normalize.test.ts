@@ -6,7 +6,12 @@ const record = (fields: Record<string, unknown>) => ({ file: 'f.jsonl', row: 7, 
 
 describe('reading one row', () => {
   it('takes the question from the last user message of a veRL prompt, without the image placeholder', () => {
-    expect(questionFromPrompt([{ role: 'system', content: 'Be brief.' }, { role: 'user', content: '<image>\nWho painted this?' }])).toBe('Who painted this?');
+    expect(
+      questionFromPrompt([
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: '<image>\nWho painted this?' },
+      ]),
+    ).toBe('Who painted this?');
     const { row } = normalizeRecord(
       record({
         prompt: [{ role: 'user', content: '<image>Long instructions… Question: Who painted this?' }],
@@ -15,14 +20,31 @@ describe('reading one row', () => {
         ability: 'fact',
       }),
     );
-    expect(row).toMatchObject({ question: 'Who painted this?', answer: 'Vermeer', candidates: ['Johannes Vermeer'], split: 'test', dataId: '3', extra: { ability: 'fact' } });
+    expect(row).toMatchObject({
+      question: 'Who painted this?',
+      answer: 'Vermeer',
+      candidates: ['Johannes Vermeer'],
+      split: 'test',
+      dataId: '3',
+      extra: { ability: 'fact' },
+    });
   });
 
   it('names the field of candidate answers that are not a JSON list, and of a prompt that is not messages', () => {
-    expect(normalizeRecord(record({ question: 'q', reward_model: { ground_truth: 'a', candidate_answers: '["x", ' } })).rejections).toEqual([
-      { file: 'f.jsonl', row: 7, field: 'reward_model.candidate_answers', reason: expect.stringMatching(/^not a JSON list of strings/) },
+    expect(
+      normalizeRecord(record({ question: 'q', reward_model: { ground_truth: 'a', candidate_answers: '["x", ' } }))
+        .rejections,
+    ).toEqual([
+      {
+        file: 'f.jsonl',
+        row: 7,
+        field: 'reward_model.candidate_answers',
+        reason: expect.stringMatching(/^not a JSON list of strings/),
+      },
     ]);
-    expect(normalizeRecord(record({ prompt: [{ role: 'user' }], answer: 'a' })).rejections.map((r) => r.field)).toEqual(['prompt[0]']);
+    expect(normalizeRecord(record({ prompt: [{ role: 'user' }], answer: 'a' })).rejections.map((r) => r.field)).toEqual(
+      ['prompt[0]'],
+    );
     expect(normalizeRecord(record({ question: 'q', answer: 'a', search_need: 'sometimes' })).rejections).toEqual([
       { file: 'f.jsonl', row: 7, field: 'search_need', reason: expect.stringMatching(/^expected one of search_free/) },
     ]);
@@ -31,11 +53,17 @@ describe('reading one row', () => {
   it('tells image paths, URLs, data URIs and base64 apart', () => {
     const image = (value: unknown) => normalizeRecord(record({ question: 'q', answer: 'a', image: value })).row?.image;
     expect(image('imgs/a.jpg')).toEqual({ kind: 'path', path: 'imgs/a.jpg', field: 'image' });
-    expect(image('https://example.org/a.jpg')).toEqual({ kind: 'url', url: 'https://example.org/a.jpg', field: 'image' });
+    expect(image('https://example.org/a.jpg')).toEqual({
+      kind: 'url',
+      url: 'https://example.org/a.jpg',
+      field: 'image',
+    });
     expect(image('data:image/png;base64,iVBORw0KGgo=')).toMatchObject({ kind: 'bytes', field: 'image' });
     expect(image('A'.repeat(100))).toMatchObject({ kind: 'bytes', field: 'image' });
     expect(image({ bytes: null, path: 'b.png' })).toEqual({ kind: 'path', path: 'b.png', field: 'image.path' });
-    expect(normalizeRecord(record({ question: 'q', answer: 'a', image: 'data:image/png,raw' })).rejections[0]).toMatchObject({ field: 'image', reason: 'a data: URI must be base64-encoded' });
+    expect(
+      normalizeRecord(record({ question: 'q', answer: 'a', image: 'data:image/png,raw' })).rejections[0],
+    ).toMatchObject({ field: 'image', reason: 'a data: URI must be base64-encoded' });
   });
 
   it('reads the split from HF shard and folder names', () => {

@@ -20,16 +20,33 @@ async function importRows(rows: object[], ...flags: string[]) {
   const dir = tempHome('searchlab-data-');
   const file = path.join(dir, 'rows.jsonl');
   writeJsonl(file, rows);
-  return { dir, result: await cli('import', file, '--dataset', 'd', '--skip-bad', '--home', tempHome(), '--json', ...flags) };
+  return {
+    dir,
+    result: await cli('import', file, '--dataset', 'd', '--skip-bad', '--home', tempHome(), '--json', ...flags),
+  };
 }
 
 describe('paths a dataset names', () => {
   it('refuses /dev/zero: outside the folder, and not a regular file even when outside paths are allowed', async () => {
     const started = Date.now();
     const confined = await importRows([{ question: 'q', answer: 'a', image: '/dev/zero' }]);
-    expect(confined.result.json().rejected).toEqual([{ file: 'rows.jsonl', row: 1, field: 'image', reason: expect.stringMatching(/\/dev\/zero is outside .*; only files inside that folder are read/) }]);
+    expect(confined.result.json().rejected).toEqual([
+      {
+        file: 'rows.jsonl',
+        row: 1,
+        field: 'image',
+        reason: expect.stringMatching(/\/dev\/zero is outside .*; only files inside that folder are read/),
+      },
+    ]);
     const allowed = await importRows([{ question: 'q', answer: 'a', image: '/dev/zero' }], '--allow-paths-outside');
-    expect(allowed.result.json().rejected).toEqual([{ file: 'rows.jsonl', row: 1, field: 'image', reason: expect.stringMatching(/not a regular file \(a character device\)/) }]);
+    expect(allowed.result.json().rejected).toEqual([
+      {
+        file: 'rows.jsonl',
+        row: 1,
+        field: 'image',
+        reason: expect.stringMatching(/not a regular file \(a character device\)/),
+      },
+    ]);
     expect(Date.now() - started).toBeLessThan(15_000);
   }, 30_000);
 
@@ -41,10 +58,30 @@ describe('paths a dataset names', () => {
       { question: 'q1', answer: 'a', image: 'pipe.jpg' },
       { question: 'q2', answer: 'a', image: 'zero.jpg' },
     ]);
-    const result = await cli('import', path.join(dir, 'rows.jsonl'), '--dataset', 'd', '--skip-bad', '--allow-paths-outside', '--home', tempHome(), '--json');
+    const result = await cli(
+      'import',
+      path.join(dir, 'rows.jsonl'),
+      '--dataset',
+      'd',
+      '--skip-bad',
+      '--allow-paths-outside',
+      '--home',
+      tempHome(),
+      '--json',
+    );
     expect(result.json().rejected).toEqual([
-      { file: 'rows.jsonl', row: 1, field: 'image', reason: expect.stringMatching(/pipe\.jpg is not a regular file \(a FIFO\)/) },
-      { file: 'rows.jsonl', row: 2, field: 'image', reason: expect.stringMatching(/zero\.jpg is not a regular file \(a character device\)/) },
+      {
+        file: 'rows.jsonl',
+        row: 1,
+        field: 'image',
+        reason: expect.stringMatching(/pipe\.jpg is not a regular file \(a FIFO\)/),
+      },
+      {
+        file: 'rows.jsonl',
+        row: 2,
+        field: 'image',
+        reason: expect.stringMatching(/zero\.jpg is not a regular file \(a character device\)/),
+      },
     ]);
   }, 30_000);
 
@@ -58,7 +95,9 @@ describe('paths a dataset names', () => {
     }
     const shards = tempHome('searchlab-shards-');
     execFileSync('mkfifo', [path.join(shards, 'train.parquet')]);
-    expect((await cli('import', shards, '--dataset', 'd', '--home', tempHome())).err).toMatch(/holds no \.parquet or \.pq files/);
+    expect((await cli('import', shards, '--dataset', 'd', '--home', tempHome())).err).toMatch(
+      /holds no \.parquet or \.pq files/,
+    );
   }, 30_000);
 
   it('keeps image paths inside the dataset folder unless outside paths are allowed', async () => {
@@ -66,10 +105,18 @@ describe('paths a dataset names', () => {
     fs.writeFileSync(outside, await jpeg(3));
     const rows = [{ question: 'q', answer: 'a', image: outside }];
     const confined = await importRows(rows);
-    expect(confined.result.json()).toMatchObject({ imported: 0, rejected: [{ reason: expect.stringMatching(/is outside/) }] });
-    const relative = await importRows([{ question: 'q', answer: 'a', image: path.relative(tempHome('searchlab-data-'), outside) }]);
+    expect(confined.result.json()).toMatchObject({
+      imported: 0,
+      rejected: [{ reason: expect.stringMatching(/is outside/) }],
+    });
+    const relative = await importRows([
+      { question: 'q', answer: 'a', image: path.relative(tempHome('searchlab-data-'), outside) },
+    ]);
     expect(relative.result.json()).toMatchObject({ imported: 0 });
-    expect((await importRows(rows, '--allow-paths-outside')).result.json()).toMatchObject({ imported: 1, rejected: [] });
+    expect((await importRows(rows, '--allow-paths-outside')).result.json()).toMatchObject({
+      imported: 1,
+      rejected: [],
+    });
   }, 30_000);
 
   it('caps a read by bytes from the opened file, synchronously and not', async () => {
@@ -89,8 +136,12 @@ describe('paths a user names', () => {
     execFileSync('mkfifo', [path.join(dir, 'pipe.jpg')]);
     const engine = Engine.open({ home: tempHome(), face: 'cli' });
     try {
-      await expect(engine.call('search.run', { tool: 'image_search', imagePath: '/dev/zero' })).rejects.toThrow(/Cannot read image \/dev\/zero: .*not a regular file \(a character device\)/);
-      await expect(engine.call('search.run', { tool: 'image_search', imagePath: path.join(dir, 'pipe.jpg') })).rejects.toThrow(/not a regular file \(a FIFO\)/);
+      await expect(engine.call('search.run', { tool: 'image_search', imagePath: '/dev/zero' })).rejects.toThrow(
+        /Cannot read image \/dev\/zero: .*not a regular file \(a character device\)/,
+      );
+      await expect(
+        engine.call('search.run', { tool: 'image_search', imagePath: path.join(dir, 'pipe.jpg') }),
+      ).rejects.toThrow(/not a regular file \(a FIFO\)/);
     } finally {
       await engine.close();
     }
@@ -108,13 +159,28 @@ describe('URLs a dataset names', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/pic.jpg`;
     try {
-      const refused = await importRows([{ question: 'q', answer: 'a', image_url: url }, { question: 'q2', answer: 'a', image_url: 'http://169.254.169.254/latest/meta-data' }]);
+      const refused = await importRows([
+        { question: 'q', answer: 'a', image_url: url },
+        { question: 'q2', answer: 'a', image_url: 'http://169.254.169.254/latest/meta-data' },
+      ]);
       expect(refused.result.json().rejected).toEqual([
-        { file: 'rows.jsonl', row: 1, field: 'image_url', reason: expect.stringMatching(/loopback, link-local or private address/) },
-        { file: 'rows.jsonl', row: 2, field: 'image_url', reason: expect.stringMatching(/loopback, link-local or private address/) },
+        {
+          file: 'rows.jsonl',
+          row: 1,
+          field: 'image_url',
+          reason: expect.stringMatching(/loopback, link-local or private address/),
+        },
+        {
+          file: 'rows.jsonl',
+          row: 2,
+          field: 'image_url',
+          reason: expect.stringMatching(/loopback, link-local or private address/),
+        },
       ]);
       expect(requests).toBe(0);
-      expect((await importRows([{ question: 'q', answer: 'a', image_url: url }], '--allow-private-urls')).result.json()).toMatchObject({ imported: 1, rejected: [] });
+      expect(
+        (await importRows([{ question: 'q', answer: 'a', image_url: url }], '--allow-private-urls')).result.json(),
+      ).toMatchObject({ imported: 1, rejected: [] });
       expect(requests).toBe(1);
     } finally {
       server.close();
@@ -122,7 +188,17 @@ describe('URLs a dataset names', () => {
   }, 30_000);
 
   it('classifies addresses, IPv4 inside IPv6 included', async () => {
-    for (const bad of ['http://127.0.0.2/', 'http://[::1]/', 'http://[::ffff:127.0.0.1]/', 'http://10.1.2.3/', 'http://192.168.0.1/', 'http://172.20.0.1/', 'http://[fe80::1]/', 'http://0.0.0.0/', 'http://localhost/']) {
+    for (const bad of [
+      'http://127.0.0.2/',
+      'http://[::1]/',
+      'http://[::ffff:127.0.0.1]/',
+      'http://10.1.2.3/',
+      'http://192.168.0.1/',
+      'http://172.20.0.1/',
+      'http://[fe80::1]/',
+      'http://0.0.0.0/',
+      'http://localhost/',
+    ]) {
       await expect(checkPublicUrl(bad, false), bad).rejects.toThrow(/loopback, link-local or private/);
     }
     await expect(checkPublicUrl('file:///etc/passwd', false)).rejects.toThrow(/only http and https/);
@@ -132,9 +208,15 @@ describe('URLs a dataset names', () => {
     try {
       const port = (server.address() as AddressInfo).port;
       const connect = (lookup?: ReturnType<typeof publicOnlyLookup>) =>
-        new Promise<string>((resolve, reject) => http.get({ host: 'localhost', port, path: '/', family: 4, lookup }, (res) => resolve(String(res.statusCode))).on('error', reject));
+        new Promise<string>((resolve, reject) =>
+          http
+            .get({ host: 'localhost', port, path: '/', family: 4, lookup }, (res) => resolve(String(res.statusCode)))
+            .on('error', reject),
+        );
       expect(await connect()).toBe('200');
-      await expect(connect(publicOnlyLookup())).rejects.toThrow(/localhost resolves to 127\.0\.0\.1, a loopback, link-local or private address/);
+      await expect(connect(publicOnlyLookup())).rejects.toThrow(
+        /localhost resolves to 127\.0\.0\.1, a loopback, link-local or private address/,
+      );
     } finally {
       server.close();
     }

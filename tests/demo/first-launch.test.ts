@@ -24,7 +24,15 @@ describe('the demo world on first launch', () => {
       const jobs = (await again.request('jobs.list', {})).result as { kind: string; status: string }[];
       const demos = jobs.filter((j) => j.kind === 'demo.run');
       expect(demos.map((j) => j.status)).toEqual([expect.stringMatching(/queued|running/), 'interrupted']);
-      await expect.poll(async () => ((await again.request('jobs.list', {})).result as { kind: string; message: string | null }[]).find((j) => j.kind === 'demo.run')?.message ?? '', { timeout: 120_000, interval: 250 }).toMatch(/Pre-training|GRPO|Evaluating/);
+      await expect
+        .poll(
+          async () =>
+            ((await again.request('jobs.list', {})).result as { kind: string; message: string | null }[]).find(
+              (j) => j.kind === 'demo.run',
+            )?.message ?? '',
+          { timeout: 120_000, interval: 250 },
+        )
+        .toMatch(/Pre-training|GRPO|Evaluating/);
       expect((await again.request('datasets.list')).result).toHaveLength(1);
       const cancel = demos[0] as unknown as { id: number };
       await again.request('jobs.cancel', { id: cancel.id });

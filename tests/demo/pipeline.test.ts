@@ -11,7 +11,6 @@ import { TINY_MODEL } from '../helpers/run-fixture';
 
 afterAll(removeTempHomes);
 
-
 describe('the demo pipeline', () => {
   it('builds the world, pre-trains, trains with GRPO and evaluates, recording everything', async () => {
     const home = tempHome();
@@ -24,14 +23,25 @@ describe('the demo pipeline', () => {
         noSearchPenalty: false,
         unbalanced: false,
         world: { entities: 12, questionsPerEntity: 2, testQuestionsPerEntity: 2, webOnlySpecies: 4 },
-        pretrain: { epochs: 1, factEpochs: 1, batchSize: 4, drillSteps: 4, factPasses: 1, protocolPasses: 1, readingLessons: 1, knowledgeLessons: 1, model: TINY_MODEL },
+        pretrain: {
+          epochs: 1,
+          factEpochs: 1,
+          batchSize: 4,
+          drillSteps: 4,
+          factPasses: 1,
+          protocolPasses: 1,
+          readingLessons: 1,
+          knowledgeLessons: 1,
+          model: TINY_MODEL,
+        },
         grpo: { steps: 2, batchPrompts: 2, groupSize: 2 },
         evalQuestions: 4,
       },
     );
     expect(report.world).toEqual({ entities: 12, familiar: 5, questions_test: 6 });
     for (const p of Object.values(report.policies)) {
-      for (const v of [p.accuracy, p.search_ratio_familiar, p.search_ratio_unfamiliar]) expect(v).toBeGreaterThanOrEqual(0), expect(v).toBeLessThanOrEqual(1);
+      for (const v of [p.accuracy, p.search_ratio_familiar, p.search_ratio_unfamiliar])
+        (expect(v).toBeGreaterThanOrEqual(0), expect(v).toBeLessThanOrEqual(1));
     }
     // The RAG baseline always searches (its image search is forced whole; the text search's query is the barely
     // trained model's to write, so it may not be valid); direct answering never does.
@@ -45,7 +55,12 @@ describe('the demo pipeline', () => {
     expect(store.repos.trajectories.countForStep(run.id, 1)).toBe(4);
     expect(store.repos.trajectories.countForStep(run.id, 2)).toBe(4);
     expect(store.repos.runs.metrics(run.id).filter((m) => m.name === 'reward_mean')).toHaveLength(2);
-    expect(store.repos.runs.evaluations().map((e) => e.policy).sort()).toEqual(['direct', 'policy', 'policy', 'rag']);
+    expect(
+      store.repos.runs
+        .evaluations()
+        .map((e) => e.policy)
+        .sort(),
+    ).toEqual(['direct', 'policy', 'policy', 'rag']);
     expect(messages.some((m) => m.startsWith('Pre-training'))).toBe(true);
     store.close();
   });

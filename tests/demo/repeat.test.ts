@@ -25,17 +25,38 @@ async function fingerprint(): Promise<{ weights: string; curves: string[]; answe
       noSearchPenalty: false,
       unbalanced: false,
       world: { entities: 16, questionsPerEntity: 2, testQuestionsPerEntity: 2, webOnlySpecies: 8 },
-      pretrain: { epochs: 1, factEpochs: 2, readingEpochs: 2, drillSteps: 8, factPasses: 1, protocolPasses: 1, readingLessons: 2, knowledgeLessons: 2 },
+      pretrain: {
+        epochs: 1,
+        factEpochs: 2,
+        readingEpochs: 2,
+        drillSteps: 8,
+        factPasses: 1,
+        protocolPasses: 1,
+        readingLessons: 2,
+        knowledgeLessons: 2,
+      },
       grpo: { steps: 2, batchPrompts: 4, groupSize: 4 },
       evalQuestions: 8,
     });
     const folder = demoModelFolder(home);
     const weights = createHash('sha256');
-    for (const file of fs.readdirSync(folder).filter((f) => f.endsWith('.safetensors')).sort()) weights.update(fs.readFileSync(path.join(folder, file)));
+    for (const file of fs
+      .readdirSync(folder)
+      .filter((f) => f.endsWith('.safetensors'))
+      .sort())
+      weights.update(fs.readFileSync(path.join(folder, file)));
     // Timings and memory differ between runs; everything learned must not.
     const timed = /seconds|latency|memory|per_second/;
-    const curves = store.repos.runs.metrics(run.id).filter((m) => !timed.test(m.name)).map((m) => `${m.step} ${m.name} ${m.value}`);
-    const answers = store.db.prepare<[number], { a: string | null }>('SELECT final_answer AS a FROM trajectories WHERE run_id = ? ORDER BY id').all(run.id).map((r) => r.a ?? '');
+    const curves = store.repos.runs
+      .metrics(run.id)
+      .filter((m) => !timed.test(m.name))
+      .map((m) => `${m.step} ${m.name} ${m.value}`);
+    const answers = store.db
+      .prepare<[number], { a: string | null }>(
+        'SELECT final_answer AS a FROM trajectories WHERE run_id = ? ORDER BY id',
+      )
+      .all(run.id)
+      .map((r) => r.a ?? '');
     return { weights: weights.digest('hex'), curves, answers };
   } finally {
     store.close();

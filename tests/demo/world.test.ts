@@ -9,7 +9,9 @@ describe('the demo world', () => {
 
   it('is the same for the same seed and different for another', () => {
     expect(buildWorld(QUICK_WORLD)).toEqual(world);
-    expect(buildWorld({ ...QUICK_WORLD, seed: 8 }).entities.map((e) => e.name)).not.toEqual(world.entities.map((e) => e.name));
+    expect(buildWorld({ ...QUICK_WORLD, seed: 8 }).entities.map((e) => e.name)).not.toEqual(
+      world.entities.map((e) => e.name),
+    );
   });
 
   it('gives every species a distinct name and a distinct look', () => {
@@ -33,7 +35,9 @@ describe('the demo world', () => {
   });
 
   it('makes the requested share of species familiar', () => {
-    expect(world.entities.filter((e) => e.familiar).length).toBe(Math.round(QUICK_WORLD.entities * QUICK_WORLD.familiarShare));
+    expect(world.entities.filter((e) => e.familiar).length).toBe(
+      Math.round(QUICK_WORLD.entities * QUICK_WORLD.familiarShare),
+    );
   });
 
   it('labels search need by construction', () => {
@@ -48,8 +52,10 @@ describe('the demo world', () => {
   });
 
   it('answers each question from its species page, which the search engine indexes', () => {
-    for (const q of world.questions.filter((q) => q.kind !== 'name')) expect(world.documents[q.entityId].body).toContain(q.answer);
-    for (const q of world.questions.filter((q) => q.kind === 'name')) expect(world.documents[q.entityId].title).toBe(q.answer);
+    for (const q of world.questions.filter((q) => q.kind !== 'name'))
+      expect(world.documents[q.entityId].body).toContain(q.answer);
+    for (const q of world.questions.filter((q) => q.kind === 'name'))
+      expect(world.documents[q.entityId].title).toBe(q.answer);
   });
 
   it('holds out whole species for the test split', () => {
@@ -61,17 +67,32 @@ describe('the demo world', () => {
 
   it('asks the held-out species more questions without changing the training ones', () => {
     const fewer = buildWorld({ ...QUICK_WORLD, testQuestionsPerEntity: undefined });
-    expect(world.questions.filter((q) => q.split === 'train')).toEqual(fewer.questions.filter((q) => q.split === 'train'));
+    expect(world.questions.filter((q) => q.split === 'train')).toEqual(
+      fewer.questions.filter((q) => q.split === 'train'),
+    );
     const test = world.questions.filter((q) => q.split === 'test');
-    expect(test).toHaveLength(Math.round(QUICK_WORLD.entities * QUICK_WORLD.testShare) * QUICK_WORLD.testQuestionsPerEntity!);
+    expect(test).toHaveLength(
+      Math.round(QUICK_WORLD.entities * QUICK_WORLD.testShare) * QUICK_WORLD.testQuestionsPerEntity!,
+    );
     expect(new Set(test.map((q) => q.id)).size).toBe(test.length); // every one with a picture of its own
     expect(new Set(test.map((q) => `${q.entityId}-${q.kind}-${q.attribute}`)).size).toBe(test.length / 2); // each kind twice
   });
 
   it('draws a question picture that differs from the indexed picture but stays close to it', async () => {
     const look = world.entities[0].look;
-    const pixels = async (variation: number) => sharp(await drawEmblem(look, variation)).removeAlpha().raw().toBuffer();
-    const [canonical, variant, other] = await Promise.all([pixels(0), pixels(5), sharp(await drawEmblem(world.entities[1].look, 0)).removeAlpha().raw().toBuffer()]);
+    const pixels = async (variation: number) =>
+      sharp(await drawEmblem(look, variation))
+        .removeAlpha()
+        .raw()
+        .toBuffer();
+    const [canonical, variant, other] = await Promise.all([
+      pixels(0),
+      pixels(5),
+      sharp(await drawEmblem(world.entities[1].look, 0))
+        .removeAlpha()
+        .raw()
+        .toBuffer(),
+    ]);
     expect(canonical.length).toBe(IMAGE_SIZE * IMAGE_SIZE * 3);
     const distance = (a: Buffer, b: Buffer) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]), 0) / a.length;
     expect(distance(canonical, variant)).toBeGreaterThan(0);

@@ -65,17 +65,26 @@ describe('the app in browser mode', () => {
         const bar = document.querySelector('.card [role=progressbar][aria-valuenow]');
         const value = Number(bar?.getAttribute('aria-valuenow'));
         if (bar && seen.at(-1) !== value) seen.push(value);
-      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow'] });
+      }).observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeFilter: ['aria-valuenow'],
+      });
     });
     await page.getByRole('button', { name: 'Verify stored images' }).click();
-    await expect.poll(() => page.locator('.card [data-status]').getAttribute('data-status'), { timeout: 60_000 }).toBe('succeeded');
+    await expect
+      .poll(() => page.locator('.card [data-status]').getAttribute('data-status'), { timeout: 60_000 })
+      .toBe('succeeded');
     const seen = await page.evaluate(() => (window as unknown as { progressSeen: number[] }).progressSeen);
     const between = seen.filter((v) => v > 0 && v < 40_000);
     expect(between.length).toBeGreaterThan(0);
     expect(seen.at(-1)).toBe(40_000);
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
     await page.keyboard.press('j');
-    await expect.poll(() => page.getByRole('complementary', { name: 'Jobs' }).textContent()).toContain('Verify storage');
+    await expect
+      .poll(() => page.getByRole('complementary', { name: 'Jobs' }).textContent())
+      .toContain('Verify storage');
     await page.screenshot({ path: artifactPath('jobs-drawer.png') });
     await page.keyboard.press('Escape');
   });
@@ -89,7 +98,14 @@ describe('the app in browser mode', () => {
           const message = JSON.parse(String(event.data));
           if (message.type === 'response') resolve(JSON.stringify(message));
         };
-        ws.send(JSON.stringify({ type: 'request', id: 9, method: 'jobs.start', params: { kind: 'storage.verify', params: { batchSize: 'all' } } }));
+        ws.send(
+          JSON.stringify({
+            type: 'request',
+            id: 9,
+            method: 'jobs.start',
+            params: { kind: 'storage.verify', params: { batchSize: 'all' } },
+          }),
+        );
       });
     });
     const message = JSON.parse(reply);

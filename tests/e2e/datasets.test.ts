@@ -20,7 +20,11 @@ let page: Page;
 beforeAll(async () => {
   const home = tempHome();
   const file = await writeSyntheticJsonl(tempHome('searchlab-data-'), ROWS, 60);
-  const code = await runCli(['import', file, '--dataset', 'synthetic', '--home', home, '--json'], { out: () => {}, err: () => {}, env: {} });
+  const code = await runCli(['import', file, '--dataset', 'synthetic', '--home', home, '--json'], {
+    out: () => {},
+    err: () => {},
+    env: {},
+  });
   expect(code).toBe(0);
   // Browser mode writes exports only to folders it was given.
   exportDir = tempHome('searchlab-out-');
@@ -37,7 +41,8 @@ afterAll(async () => {
 
 const tiles = () => page.getByTestId('sample-tile');
 /** Polls patiently: CI boxes have two cores shared by the engine, Chromium and vitest. */
-const poll = <T>(fn: () => T | Promise<T>, options: { timeout?: number } = {}) => expect.poll(fn, { timeout: 15_000, ...options });
+const poll = <T>(fn: () => T | Promise<T>, options: { timeout?: number } = {}) =>
+  expect.poll(fn, { timeout: 15_000, ...options });
 
 describe('the datasets page', () => {
   it('shows the dataset in a virtual grid with thumbnails, rendering only what is on screen', async () => {
@@ -48,7 +53,14 @@ describe('the datasets page', () => {
     await poll(() => tiles().count()).toBeGreaterThan(4);
     expect(await tiles().count()).toBeLessThan(200);
     // Thumbnails come from the token-gated image route and decode in the browser.
-    await poll(() => page.evaluate(() => [...document.querySelectorAll<HTMLImageElement>('.ds-tile img')].filter((i) => i.complete && i.naturalWidth > 0).length)).toBeGreaterThan(4);
+    await poll(() =>
+      page.evaluate(
+        () =>
+          [...document.querySelectorAll<HTMLImageElement>('.ds-tile img')].filter(
+            (i) => i.complete && i.naturalWidth > 0,
+          ).length,
+      ),
+    ).toBeGreaterThan(4);
     await page.screenshot({ path: artifactPath('datasets-grid.png') });
 
     // Jump to the end: the last rows load on demand.
@@ -79,7 +91,16 @@ describe('the datasets page', () => {
     });
     const sorted = [...frames].sort((a, b) => a - b);
     const p95 = sorted[Math.floor(sorted.length * 0.95)];
-    fs.writeFileSync(artifactPath('datasets-scroll-frames.json'), JSON.stringify({ rows: ROWS, frames: frames.length, p50: sorted[Math.floor(sorted.length / 2)], p95, max: sorted.at(-1) }));
+    fs.writeFileSync(
+      artifactPath('datasets-scroll-frames.json'),
+      JSON.stringify({
+        rows: ROWS,
+        frames: frames.length,
+        p50: sorted[Math.floor(sorted.length / 2)],
+        p95,
+        max: sorted.at(-1),
+      }),
+    );
     // Headless Chromium without a GPU on a shared 2-core box: a loose bound that still catches a grid that
     // renders every sample (that takes seconds per frame at this size).
     expect(frames.length).toBeGreaterThan(10);
@@ -102,7 +123,9 @@ describe('the datasets page', () => {
     await poll(() => page.getByTestId('match-count').textContent()).toBe(`${(ROWS / 10).toLocaleString('en')} samples`);
     await page.getByLabel('Search samples').fill('lighthouse number 13');
     await poll(() => page.getByTestId('match-count').textContent()).toMatch(/^\d+ samples?$/);
-    await poll(async () => (await tiles().first().getAttribute('title')) ?? '').toBe('When was this lighthouse (number 13)?');
+    await poll(async () => (await tiles().first().getAttribute('title')) ?? '').toBe(
+      'When was this lighthouse (number 13)?',
+    );
     await page.getByLabel('Search samples').fill('');
     await poll(() => page.getByTestId('match-count').textContent()).toBe(`${ROWS.toLocaleString('en')} samples`);
   });
@@ -123,27 +146,41 @@ describe('the datasets page', () => {
     await poll(() => page.getByTestId('sample-question').textContent()).toBe('When was this lighthouse (number 3)?');
 
     await page.keyboard.press('1'); // search-free, then the next sample
-    await poll(() => page.getByTestId('sample-question').textContent()).toBe('What species is this waterfall (number 4)?');
+    await poll(() => page.getByTestId('sample-question').textContent()).toBe(
+      'What species is this waterfall (number 4)?',
+    );
     await page.keyboard.press('i'); // needs image search
-    await poll(() => page.getByTestId('sample-question').textContent()).toBe('What is the name of this castle (number 5)?');
+    await poll(() => page.getByTestId('sample-question').textContent()).toBe(
+      'What is the name of this castle (number 5)?',
+    );
     await page.keyboard.press('4'); // needs both
     await poll(() => page.getByTestId('history-item').count()).toBe(3);
     await poll(() => page.getByTestId('label-progress').textContent()).toMatch(/^3 of/);
-    await poll(() => page.getByTestId('overall-progress').textContent()).toBe('ana has labeled 3 of 100,000 samples in this dataset');
+    await poll(() => page.getByTestId('overall-progress').textContent()).toBe(
+      'ana has labeled 3 of 100,000 samples in this dataset',
+    );
     await page.screenshot({ path: artifactPath('datasets-labeling.png') });
 
     await page.keyboard.press('z'); // undo "needs both" on sample 5
     await poll(() => page.getByTestId('history-item').first().textContent()).toMatch(/#5.*Needs both.*undone/);
-    await poll(() => page.getByTestId('sample-question').textContent()).toBe('What is the name of this castle (number 5)?');
+    await poll(() => page.getByTestId('sample-question').textContent()).toBe(
+      'What is the name of this castle (number 5)?',
+    );
     await poll(() => page.getByTestId('label-progress').textContent()).toMatch(/^2 of/);
     await page.keyboard.press('Control+z'); // and "needs image search" on sample 4
-    await poll(() => page.getByTestId('sample-question').textContent()).toBe('What species is this waterfall (number 4)?');
+    await poll(() => page.getByTestId('sample-question').textContent()).toBe(
+      'What species is this waterfall (number 4)?',
+    );
     await page.keyboard.press('t'); // relabel it: needs text search
 
     // The engine holds exactly the decisions left after the undos.
     const client = await connect(engine);
     const list = await client.request('datasets.list');
-    const rows = await client.request('datasets.samples', { datasetId: list.result[0].id, label: 'unlabeled', limit: 1 });
+    const rows = await client.request('datasets.samples', {
+      datasetId: list.result[0].id,
+      label: 'unlabeled',
+      limit: 1,
+    });
     expect(rows.result.total).toBe(ROWS - 2);
     const mine = async (row: number) => {
       const page = await client.request('datasets.samples', { datasetId: list.result[0].id, offset: row, limit: 1 });
@@ -158,7 +195,9 @@ describe('the datasets page', () => {
   it('shows agreement between two annotators and lists their disagreements', async () => {
     const client = await connect(engine);
     const datasetId = (await client.request('datasets.list')).result[0].id;
-    const ids = (await client.request('datasets.samples', { datasetId, limit: 6 })).result.rows.map((r: { id: number }) => r.id);
+    const ids = (await client.request('datasets.samples', { datasetId, limit: 6 })).result.rows.map(
+      (r: { id: number }) => r.id,
+    );
     await client.request('labels.set', { sampleId: ids[3], annotator: 'ben', label: 'search_free' });
     await client.request('labels.set', { sampleId: ids[4], annotator: 'ben', label: 'image_search' });
     client.close();
@@ -167,11 +206,15 @@ describe('the datasets page', () => {
     await poll(() => page.getByTestId('agreement').textContent()).toContain('ana · ben');
     // ana: free, text; ben: free, image → values free×2, text, image; alpha = 1 − (4−1)·2 / (2·(2+2+1)) = 0.4.
     await poll(() => page.getByTestId('alpha').textContent()).toBe('0.400');
-    await poll(() => page.getByTestId('agreement').textContent()).toContain('What species is this waterfall (number 4)?');
+    await poll(() => page.getByTestId('agreement').textContent()).toContain(
+      'What species is this waterfall (number 4)?',
+    );
     await page.screenshot({ path: artifactPath('datasets-agreement.png') });
     // Resolving a disagreement opens it in labeling.
     await page.getByRole('button', { name: 'Label it' }).click();
-    await poll(() => page.getByTestId('sample-question').textContent()).toBe('What species is this waterfall (number 4)?');
+    await poll(() => page.getByTestId('sample-question').textContent()).toBe(
+      'What species is this waterfall (number 4)?',
+    );
     await page.getByLabel('Queue').selectOption('all');
     await page.getByRole('tab', { name: 'Browse' }).click();
   });
@@ -185,13 +228,18 @@ describe('the datasets page', () => {
     await poll(() => page.getByTestId('dataset-name').textContent(), { timeout: 20_000 }).toBe('balanced');
     await poll(() => page.locator('.ds-card').count()).toBe(2);
     await page.getByTestId('recipe').locator('summary').click();
-    await poll(() => page.getByTestId('recipe').textContent()).toMatch(/Balanced subset of synthetic: 67% search-required.*Seed1.*fvqa: [\d,]+ need search \+ [\d,]+ search-free/);
+    await poll(() => page.getByTestId('recipe').textContent()).toMatch(
+      /Balanced subset of synthetic: 67% search-required.*Seed1.*fvqa: [\d,]+ need search \+ [\d,]+ search-free/,
+    );
   });
 
   it('imports from the dialog, listing bad rows and writing nothing until asked to skip them', async () => {
     const dir = tempHome('searchlab-data-');
     const file = path.join(dir, 'small.jsonl');
-    fs.writeFileSync(file, '{"question": "q1", "answer": "a1"}\n{"question": "q2"}\n{"question": "q3", "answer": "a3"}\n');
+    fs.writeFileSync(
+      file,
+      '{"question": "q1", "answer": "a1"}\n{"question": "q2"}\n{"question": "q3", "answer": "a3"}\n',
+    );
     await page.getByRole('button', { name: 'Import…' }).click();
     // Pick the file from the engine machine's listing under the path field.
     await page.getByLabel('Path').fill(dir + path.sep);
@@ -199,12 +247,16 @@ describe('the datasets page', () => {
     await poll(() => page.getByLabel('Path').inputValue()).toBe(file);
     await page.getByLabel('Dataset name').fill('small');
     await page.getByRole('button', { name: 'Import', exact: true }).click();
-    await poll(() => page.getByTestId('import-result').textContent(), { timeout: 20_000 }).toContain('Nothing was imported');
+    await poll(() => page.getByTestId('import-result').textContent(), { timeout: 20_000 }).toContain(
+      'Nothing was imported',
+    );
     await poll(() => page.getByTestId('import-result').textContent()).toMatch(/small\.jsonl row 2\s*answer: missing/);
     await page.screenshot({ path: artifactPath('datasets-import-rejected.png') });
     await page.getByText('Import the good rows even if some are bad').click();
     await page.getByRole('button', { name: 'Import', exact: true }).click();
-    await poll(() => page.getByTestId('import-result').textContent(), { timeout: 20_000 }).toContain('Imported 2 samples');
+    await poll(() => page.getByTestId('import-result').textContent(), { timeout: 20_000 }).toContain(
+      'Imported 2 samples',
+    );
     await page.keyboard.press('Escape');
     await poll(() => page.locator('.ds-card').count()).toBe(3);
   });
@@ -217,8 +269,16 @@ describe('the datasets page', () => {
     await page.getByLabel('Export format').selectOption('jsonl');
     await page.getByLabel('Output file').fill(out);
     await page.getByRole('button', { name: 'Export', exact: true }).click();
-    await poll(() => page.locator('.ds-dialog [data-status]').getAttribute('data-status'), { timeout: 20_000 }).toBe('succeeded');
-    expect(fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l).question)).toEqual(['q1', 'q3']);
+    await poll(() => page.locator('.ds-dialog [data-status]').getAttribute('data-status'), { timeout: 20_000 }).toBe(
+      'succeeded',
+    );
+    expect(
+      fs
+        .readFileSync(out, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).question),
+    ).toEqual(['q1', 'q3']);
     await page.keyboard.press('Escape');
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Delete' }).click();
@@ -239,7 +299,9 @@ describe('the datasets page', () => {
     expect(await page.getByTestId('dataset-name').textContent()).toBe('balanced');
     expect(await page.getByTestId('match-count').textContent()).toMatch(/^[\d,]+ samples$/);
     const decoded = () =>
-      page.evaluate(() => [...document.querySelectorAll<HTMLImageElement>('.ds-tile img')].filter((i) => i.naturalWidth > 0).length);
+      page.evaluate(
+        () => [...document.querySelectorAll<HTMLImageElement>('.ds-tile img')].filter((i) => i.naturalWidth > 0).length,
+      );
     await poll(decoded).toBeGreaterThan(4);
     await page.screenshot({ path: artifactPath('datasets-dark.png') });
     await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));

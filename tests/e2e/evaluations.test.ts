@@ -44,7 +44,8 @@ afterAll(async () => {
 });
 
 const percent = (v: number) => `${(100 * v).toFixed(1)}%`;
-const cell = (row: string, column: number) => page.locator(`[data-testid=eval-table] tr[data-row="${row}"] td`).nth(column);
+const cell = (row: string, column: number) =>
+  page.locator(`[data-testid=eval-table] tr[data-row="${row}"] td`).nth(column);
 
 describe('evaluations', () => {
   it("shows an evaluation's figures on the Runs page", async () => {
@@ -62,7 +63,12 @@ describe('evaluations', () => {
     await expect.poll(() => page.locator('main h1').first().textContent()).toBe('Evaluations');
     await expect
       .poll(() => page.locator('[data-testid=eval-table] thead th').allTextContents())
-      .toEqual(['', 'Policydemo: pre-trained', 'Direct answeringdemo: pre-trained', 'Always-search RAGdemo: pre-trained']);
+      .toEqual([
+        '',
+        'Policydemo: pre-trained',
+        'Direct answeringdemo: pre-trained',
+        'Always-search RAGdemo: pre-trained',
+      ]);
   });
 
   it('evaluates a checkpoint with both baselines from the page, with the figures `searchlab eval` gives', async () => {
@@ -74,10 +80,32 @@ describe('evaluations', () => {
     await form.getByRole('button', { name: 'Evaluate' }).click();
     // The fresh evaluations replace the default comparison once the job finishes.
     const headers = page.locator('[data-testid=eval-table] thead th');
-    await expect.poll(() => headers.allTextContents(), { timeout: 150_000 }).toEqual(['', `Policycheckpoint ${checkpointId} on demo-world`, `Direct answeringcheckpoint ${checkpointId} on demo-world`, `Always-search RAGcheckpoint ${checkpointId} on demo-world`]);
+    await expect
+      .poll(() => headers.allTextContents(), { timeout: 150_000 })
+      .toEqual([
+        '',
+        `Policycheckpoint ${checkpointId} on demo-world`,
+        `Direct answeringcheckpoint ${checkpointId} on demo-world`,
+        `Always-search RAGcheckpoint ${checkpointId} on demo-world`,
+      ]);
     await page.screenshot({ path: artifactPath('evaluations.png'), fullPage: true });
 
-    const { stdout } = await run(process.execPath, [path.join(repoRoot, 'bin', 'searchlab.mjs'), 'eval', '--checkpoint', String(checkpointId), '--dataset', 'demo-world', '--baselines', '--json', '--home', home], { cwd: repoRoot, env: { ...process.env, SEARCHLAB_LOG: 'warn' } });
+    const { stdout } = await run(
+      process.execPath,
+      [
+        path.join(repoRoot, 'bin', 'searchlab.mjs'),
+        'eval',
+        '--checkpoint',
+        String(checkpointId),
+        '--dataset',
+        'demo-world',
+        '--baselines',
+        '--json',
+        '--home',
+        home,
+      ],
+      { cwd: repoRoot, env: { ...process.env, SEARCHLAB_LOG: 'warn' } },
+    );
     const cli = JSON.parse(stdout);
     for (const [column, policy] of ['policy', 'direct', 'rag'].entries()) {
       const m = cli[policy];
@@ -92,17 +120,22 @@ describe('evaluations', () => {
         expect(await cell(`By data source:${source}:accuracy`, column).textContent()).toBe(percent(s.accuracy));
         expect(await cell(`By data source:${source}:search`, column).textContent()).toBe(percent(s.searchRatio));
       }
-      for (const [need, s] of Object.entries<any>(m.byNeed)) expect(await cell(`By search need:${need}:search`, column).textContent()).toBe(percent(s.searchRatio));
+      for (const [need, s] of Object.entries<any>(m.byNeed))
+        expect(await cell(`By search need:${need}:search`, column).textContent()).toBe(percent(s.searchRatio));
     }
     // The baselines behave as defined, so the comparison is not between equal columns.
     expect(cli.rag.searchRatio).toBe(1);
     expect(cli.direct.searchRatio).toBe(0);
     // The chart draws a bar per policy for accuracy, search ratio and each data source's search ratio.
-    expect(await page.getByTestId('eval-chart').locator('rect').count()).toBe(3 * (2 + Object.keys(cli.rag.bySource).length));
+    expect(await page.getByTestId('eval-chart').locator('rect').count()).toBe(
+      3 * (2 + Object.keys(cli.rag.bySource).length),
+    );
   }, 180_000);
 
   it("opens a cell's trajectories in the debugger", async () => {
-    const sourceRows = await page.locator('[data-testid=eval-table] tr[data-row^="By data source:"][data-row$=":search"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-row')!));
+    const sourceRows = await page
+      .locator('[data-testid=eval-table] tr[data-row^="By data source:"][data-row$=":search"]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-row')!));
     const source = sourceRows[0].split(':')[1];
     expect(await cell(`By data source:${source}:search`, 2).textContent()).toBe('100.0%');
     await cell(`By data source:${source}:search`, 2).getByRole('button').click();
@@ -110,7 +143,9 @@ describe('evaluations', () => {
     await expect.poll(() => page.getByTestId('source-filter').textContent()).toContain(source);
     // Every RAG answer about that source searched: the list holds exactly that source's questions.
     const store = openStore(homePaths(home).database);
-    const questions = store.db.prepare("SELECT count(*) AS n FROM samples WHERE split = 'test' AND data_source = ?").get(source) as { n: number };
+    const questions = store.db
+      .prepare("SELECT count(*) AS n FROM samples WHERE split = 'test' AND data_source = ?")
+      .get(source) as { n: number };
     store.close();
     await expect.poll(() => page.getByTestId('trajectory-total').textContent()).toBe(`${questions.n} trajectories`);
   });
@@ -121,10 +156,15 @@ describe('evaluations', () => {
     // A RAG answer is open: it searched by image, then (unless the search ended it) by text.
     await expect.poll(() => page.getByTestId('turn').count()).toBeGreaterThanOrEqual(2);
     const turns = await page.getByTestId('turn').count();
-    const moves = [...Array.from({ length: turns - 1 }, (_, i) => ['ArrowRight', i + 1] as const), ...Array.from({ length: turns - 1 }, (_, i) => ['ArrowLeft', turns - 2 - i] as const)];
+    const moves = [
+      ...Array.from({ length: turns - 1 }, (_, i) => ['ArrowRight', i + 1] as const),
+      ...Array.from({ length: turns - 1 }, (_, i) => ['ArrowLeft', turns - 2 - i] as const),
+    ];
     for (const [key, turn] of moves) {
       await page.keyboard.press(key);
-      await expect.poll(() => page.locator('[data-testid=turn][data-current=true]').getAttribute('data-turn')).toBe(String(turn));
+      await expect
+        .poll(() => page.locator('[data-testid=turn][data-current=true]').getAttribute('data-turn'))
+        .toBe(String(turn));
       await page.waitForTimeout(100);
       // The page itself did not scroll: the title and the hint row are where they were drawn.
       expect(await page.locator('main').evaluate((m) => m.scrollTop)).toBe(0);
@@ -140,14 +180,28 @@ describe('evaluations', () => {
 
   it('exports the table as CSV and Markdown', async () => {
     await page.keyboard.press('Alt+7');
-    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
     const csvText = fs.readFileSync((await csv.path())!, 'utf8');
     const accuracyLine = csvText.split('\n').find((l) => l.startsWith('Accuracy,'))!;
-    expect(accuracyLine.split(',')).toEqual(['Accuracy', ...(await Promise.all([0, 1, 2].map((c) => cell('accuracy', c).textContent())))]);
-    const [md] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Markdown' }).click()]);
-    const mdLines = fs.readFileSync((await md.path())!, 'utf8').trim().split('\n');
+    expect(accuracyLine.split(',')).toEqual([
+      'Accuracy',
+      ...(await Promise.all([0, 1, 2].map((c) => cell('accuracy', c).textContent()))),
+    ]);
+    const [md] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export Markdown' }).click(),
+    ]);
+    const mdLines = fs
+      .readFileSync((await md.path())!, 'utf8')
+      .trim()
+      .split('\n');
     expect(mdLines[1]).toBe('| --- | --- | --- | --- |');
-    expect(mdLines.find((l) => l.startsWith('| Search ratio |'))).toBe(`| Search ratio | ${(await Promise.all([0, 1, 2].map((c) => cell('search', c).textContent()))).join(' | ')} |`);
+    expect(mdLines.find((l) => l.startsWith('| Search ratio |'))).toBe(
+      `| Search ratio | ${(await Promise.all([0, 1, 2].map((c) => cell('search', c).textContent()))).join(' | ')} |`,
+    );
     expect(pageErrors).toEqual([]);
   });
 
@@ -155,7 +209,9 @@ describe('evaluations', () => {
     // The Evaluate button hands its checkpoint to the form, whatever the form had.
     await page.keyboard.press('Alt+7');
     const formCheckpoint = page.getByTestId('evaluate-form').getByLabel('Checkpoint');
-    const pretrained = await formCheckpoint.locator('option', { hasText: 'model folder demo-pretrained' }).getAttribute('value');
+    const pretrained = await formCheckpoint
+      .locator('option', { hasText: 'model folder demo-pretrained' })
+      .getAttribute('value');
     await formCheckpoint.selectOption(pretrained!);
     await page.keyboard.press('Alt+2');
     await page.locator(`[data-testid=run-list] tr[data-run="${runId}"] td`).nth(1).click();
@@ -174,18 +230,24 @@ describe('evaluations', () => {
     await expect.poll(() => fs.existsSync(path.join(target, 'model.safetensors'))).toBe(true);
     expect(fs.readdirSync(target).sort()).not.toContain('optimizer.safetensors');
     const ws = await connect(engine);
-    const checked = await ws.request('runs.validate', { config: { name: 'from export', model: { path: target }, dataset: 'demo-world', grpo: { steps: 1 } } });
+    const checked = await ws.request('runs.validate', {
+      config: { name: 'from export', model: { path: target }, dataset: 'demo-world', grpo: { steps: 1 } },
+    });
     expect(checked.result.issues).toEqual([]);
 
     // Delete: the record and its files go; its evaluations stay.
-    const folder = (await ws.request('checkpoints.list')).result.find((c: { id: number }) => c.id === checkpointId).path;
+    const folder = (await ws.request('checkpoints.list')).result.find(
+      (c: { id: number }) => c.id === checkpointId,
+    ).path;
     await row.getByRole('button', { name: 'Delete' }).click();
     await row.getByRole('button', { name: 'Confirm delete' }).click();
     await expect.poll(() => row.count()).toBe(0);
     expect(fs.existsSync(folder)).toBe(false);
     const evaluations = (await ws.request('evals.list')).result;
     ws.close();
-    expect(evaluations.filter((e: { name: string }) => e.name === `checkpoint ${checkpointId} on demo-world`).length).toBeGreaterThanOrEqual(3);
+    expect(
+      evaluations.filter((e: { name: string }) => e.name === `checkpoint ${checkpointId} on demo-world`).length,
+    ).toBeGreaterThanOrEqual(3);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -43,11 +43,14 @@ describe('the lab pages', () => {
     await page.keyboard.press('Alt+2');
     await expect.poll(() => page.locator('main h1').textContent()).toBe('Runs');
     await expect.poll(() => page.getByTestId('run-list').locator('tbody tr').count()).toBe(5);
-    await expect.poll(() => page.getByTestId('run-list').locator('tr.selected').getAttribute('data-run')).toBe(String(runId));
+    await expect
+      .poll(() => page.getByTestId('run-list').locator('tr.selected').getAttribute('data-run'))
+      .toBe(String(runId));
     const chart = page.getByTestId('chart-reward');
     await expect.poll(() => chart.locator('canvas').count()).toBe(1);
     expect(await chart.locator('.u-legend').textContent()).toContain('reward_mean');
-    for (const id of ['accuracy', 'search', 'kl', 'entropy', 'zero-variance']) expect(await page.getByTestId(`chart-${id}`).count()).toBe(1);
+    for (const id of ['accuracy', 'search', 'kl', 'entropy', 'zero-variance'])
+      expect(await page.getByTestId(`chart-${id}`).count()).toBe(1);
     await page.screenshot({ path: artifactPath('lab-runs.png'), fullPage: true });
     // The canvas charts follow the theme (they read the CSS variables when it changes).
     // (The picture itself, not its PNG size: with only colours changed, the compressed size can stay the same.)
@@ -111,17 +114,32 @@ describe('the lab pages', () => {
     await expect.poll(() => page.getByTestId('trajectory-total').textContent()).toBe('4 trajectories');
     await expect.poll(() => page.getByTestId('turn').count()).toBe(3);
     expect(await currentTurn()).toBe('0');
-    await expect.poll(() => page.getByTestId('question-image').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    await expect
+      .poll(() =>
+        page.getByTestId('question-image').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0),
+      )
+      .toBe(true);
     const turn0 = page.locator('[data-testid=turn][data-turn="0"]');
     expect(await turn0.getByTestId('turn-action').textContent()).toContain('Image search');
     expect(await turn0.getByTestId('tool-meta').textContent()).toMatch(/local · cache (hit|miss) · \d+ ms/);
-    await expect.poll(() => turn0.locator('.lab-results img').first().evaluate((img: HTMLImageElement) => img.naturalWidth > 0)).toBe(true);
+    await expect
+      .poll(() =>
+        turn0
+          .locator('.lab-results img')
+          .first()
+          .evaluate((img: HTMLImageElement) => img.naturalWidth > 0),
+      )
+      .toBe(true);
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => currentTurn()).toBe('1');
-    expect(await page.locator('[data-testid=turn][data-turn="1"]').getByTestId('turn-action').textContent()).toContain('Text search');
+    expect(await page.locator('[data-testid=turn][data-turn="1"]').getByTestId('turn-action').textContent()).toContain(
+      'Text search',
+    );
     await page.keyboard.press('l');
     await expect.poll(() => currentTurn()).toBe('2');
-    expect(await page.locator('[data-testid=turn][data-turn="2"]').getByTestId('turn-action').textContent()).toContain('Answer');
+    expect(await page.locator('[data-testid=turn][data-turn="2"]').getByTestId('turn-action').textContent()).toContain(
+      'Answer',
+    );
     await page.keyboard.press('ArrowRight'); // stays on the last turn
     await page.keyboard.press('h');
     await expect.poll(() => currentTurn()).toBe('1');
@@ -130,7 +148,9 @@ describe('the lab pages', () => {
     await expect.poll(() => page.getByTestId('token-view').isVisible()).toBe(true);
     const decisions = await page.getByTestId('token-view').textContent();
     // Either the three decisions were sampled (image search, text search, answer) or the view says there were none.
-    expect(decisions).toMatch(/Decisions: 1\. image search with p [\d.]+2\. text search with p [\d.]+3\. answer with p [\d.]+|No search-or-answer decision was sampled/);
+    expect(decisions).toMatch(
+      /Decisions: 1\. image search with p [\d.]+2\. text search with p [\d.]+3\. answer with p [\d.]+|No search-or-answer decision was sampled/,
+    );
     await page.screenshot({ path: artifactPath('lab-trajectory-turns.png'), fullPage: true });
     // The same question under the other policies and checkpoints, side by side.
     await page.keyboard.press('c');
@@ -157,7 +177,11 @@ describe('the lab pages', () => {
     // The other choice is the answer; the search cache is replay-only unless the user opts in.
     await expect.poll(() => panel.getByTestId('replay-force').inputValue()).toBe('answer');
     expect(await panel.getByTestId('replay-cache').inputValue()).toBe('replay-only');
-    const pretrained = await panel.getByTestId('replay-checkpoint').locator('option', { hasText: 'step 0' }).first().getAttribute('value');
+    const pretrained = await panel
+      .getByTestId('replay-checkpoint')
+      .locator('option', { hasText: 'step 0' })
+      .first()
+      .getAttribute('value');
     await panel.getByTestId('replay-checkpoint').selectOption(pretrained!);
     await panel.getByTestId('replay-run').click();
     const result = page.getByTestId('replay-result');
@@ -172,10 +196,14 @@ describe('the lab pages', () => {
     // The policy's probabilities of searching versus answering at each decision point, from the token view.
     if (!(await page.getByTestId('token-view').isVisible())) await page.keyboard.press('t');
     await page.getByTestId('decision-probs-compute').click();
-    await expect.poll(() => page.getByTestId('decision-probabilities').getByTestId('decision-bars').count(), { timeout: 60_000 }).toBe(3);
+    await expect
+      .poll(() => page.getByTestId('decision-probabilities').getByTestId('decision-bars').count(), { timeout: 60_000 })
+      .toBe(3);
     // Each bar shows a probability: three decimals in [0, 1] (an empty or missing figure fails here, not as 0).
     for (const bars of await page.getByTestId('decision-probabilities').getByTestId('decision-bars').all()) {
-      const shown = await Promise.all(['image_search', 'text_search', 'answer'].map((a) => bars.getByTestId(`p-${a}`).textContent()));
+      const shown = await Promise.all(
+        ['image_search', 'text_search', 'answer'].map((a) => bars.getByTestId(`p-${a}`).textContent()),
+      );
       for (const text of shown) expect(text).toMatch(/^[01]\.\d{3}$/);
       const [image, textSearch, answer] = shown.map(Number);
       for (const p of [image, textSearch, answer]) expect(p).toBeLessThanOrEqual(1);
@@ -189,7 +217,9 @@ describe('the lab pages', () => {
     await page.keyboard.press('t');
     // The shortcut is in the help overlay.
     await page.keyboard.press('?');
-    await expect.poll(() => page.getByRole('dialog', { name: 'Keyboard shortcuts' }).textContent()).toContain('what if');
+    await expect
+      .poll(() => page.getByRole('dialog', { name: 'Keyboard shortcuts' }).textContent())
+      .toContain('what if');
     await page.keyboard.press('Escape');
   });
 
@@ -224,7 +254,9 @@ describe('the lab pages', () => {
     await editor.type(')');
     await expect.poll(() => page.getByTestId('expression-ok').textContent()).toContain('tokens');
     await page.keyboard.press('Control+Enter');
-    await expect.poll(async () => Number(await page.getByTestId('changed-rewards').textContent()), job).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await page.getByTestId('changed-rewards').textContent()), job)
+      .toBeGreaterThan(0);
     const changed = await counts();
     expect(changed.after).not.toEqual(changed.before);
     expect(await page.getByTestId('pinned-table').textContent()).toContain(`#${pinned}`);
@@ -270,7 +302,9 @@ describe('the lab pages', () => {
     await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('0.420');
     expect(await row.textContent()).toContain('running');
     // The chart's x axis (and the step buttons under it) now run to step 4.
-    await expect.poll(() => page.locator('.lab-step-buttons button').allTextContents()).toEqual(['step 1', 'step 2', 'step 3', 'step 4']);
+    await expect
+      .poll(() => page.locator('.lab-step-buttons button').allTextContents())
+      .toEqual(['step 1', 'step 2', 'step 3', 'step 4']);
     expect(pageErrors).toEqual([]);
   });
 });

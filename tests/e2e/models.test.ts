@@ -60,7 +60,9 @@ describe('the Models page', () => {
   it('refuses a broken folder and a relative path, saying what is wrong', async () => {
     await page.getByLabel('Model folder').fill(broken);
     await page.getByRole('button', { name: 'Add folder' }).click();
-    await expect.poll(() => page.getByTestId('add-model-error').textContent(), { timeout: 30_000 }).toContain("tokenizer.json: <|image_pad|> has id 151655 but config.json's image_token_id is 151654");
+    await expect
+      .poll(() => page.getByTestId('add-model-error').textContent(), { timeout: 30_000 })
+      .toContain("tokenizer.json: <|image_pad|> has id 151655 but config.json's image_token_id is 151654");
     await page.getByLabel('Model folder').fill('models/qwen');
     await page.getByRole('button', { name: 'Add folder' }).click();
     await expect.poll(() => page.getByTestId('add-model-error').textContent()).toContain('must be an absolute path');

@@ -63,7 +63,9 @@ describe('new run', () => {
 
   it('starts a short GRPO run from the form, watches its chart grow, pauses and resumes it', async () => {
     // Every field from the demo's run: its model was pre-trained on the demo's prompt templates.
-    await form().getByLabel('Settings').selectOption({ label: 'as run “demo” (model, data, templates, reward, every field)' });
+    await form()
+      .getByLabel('Settings')
+      .selectOption({ label: 'as run “demo” (model, data, templates, reward, every field)' });
     await expect.poll(() => field('Tokens per turn').inputValue()).toBe('48');
     const ws = await connect(engine);
     const demo = (await ws.request('runs.list')).result.find((r: { name: string }) => r.name === 'demo');
@@ -90,7 +92,9 @@ describe('new run', () => {
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: engine.origin });
     await form().getByText('Config as JSON').click();
     await form().getByRole('button', { name: 'Copy' }).click();
-    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText()).then((t) => t && JSON.parse(t))).toEqual(shown);
+    await expect
+      .poll(() => page.evaluate(() => navigator.clipboard.readText()).then((t) => t && JSON.parse(t)))
+      .toEqual(shown);
     await form().getByRole('button', { name: 'Start training' }).click();
 
     await expect.poll(() => page.locator('main h1').first().textContent()).toBe('Runs');
@@ -112,7 +116,9 @@ describe('new run', () => {
     expect((await ws.request('runs.get', { id: runId })).result.step).toBe(pausedAt);
 
     await controls().getByRole('button', { name: 'Resume' }).click();
-    await expect.poll(async () => (await ws.request('runs.get', { id: runId })).result.step, { timeout: 30_000 }).toBeGreaterThan(pausedAt);
+    await expect
+      .poll(async () => (await ws.request('runs.get', { id: runId })).result.step, { timeout: 30_000 })
+      .toBeGreaterThan(pausedAt);
     await expect.poll(points, { timeout: 30_000 }).toBeGreaterThan(pausedAt);
 
     await controls().getByRole('button', { name: 'Cancel run' }).click();

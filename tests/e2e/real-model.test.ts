@@ -31,7 +31,22 @@ beforeAll(async () => {
   writeRandomQwen25Vl(modelDir, { size: 'tiny', seed: 3 });
   const { stdout } = await run(
     process.execPath,
-    [path.join(repoRoot, 'bin', 'searchlab.mjs'), 'eval', '--model', modelDir, '--dataset', 'demo-world', '--baselines', '--limit', '2', '--max-tokens-per-turn', '12', '--json', '--home', home],
+    [
+      path.join(repoRoot, 'bin', 'searchlab.mjs'),
+      'eval',
+      '--model',
+      modelDir,
+      '--dataset',
+      'demo-world',
+      '--baselines',
+      '--limit',
+      '2',
+      '--max-tokens-per-turn',
+      '12',
+      '--json',
+      '--home',
+      home,
+    ],
     { cwd: repoRoot, env: { ...process.env, SEARCHLAB_LOG: 'warn', SEARCHLAB_DEVICE: 'cpu' } },
   );
   cli = JSON.parse(stdout);
@@ -56,12 +71,15 @@ describe('a Qwen2.5-VL model folder in SearchLab', () => {
     expect(cli.direct.searchRatio).toBe(0);
   });
 
-  it('stores the trajectories in the model\'s own vocabulary', () => {
+  it("stores the trajectories in the model's own vocabulary", () => {
     const store = openStore(homePaths(home).database);
     try {
       const checkpoint = store.repos.runs.checkpointAt(modelDir)!;
       expect(checkpoint).toBeDefined();
-      const rows = store.db.prepare('SELECT id, ids FROM trajectories WHERE checkpoint_id = ?').all(checkpoint.id) as { id: number; ids: Buffer }[];
+      const rows = store.db.prepare('SELECT id, ids FROM trajectories WHERE checkpoint_id = ?').all(checkpoint.id) as {
+        id: number;
+        ids: Buffer;
+      }[];
       expect(rows.length).toBe(6);
       for (const row of rows) {
         const ids = new Int32Array(row.ids.buffer.slice(row.ids.byteOffset, row.ids.byteOffset + row.ids.byteLength));
@@ -74,7 +92,7 @@ describe('a Qwen2.5-VL model folder in SearchLab', () => {
     }
   });
 
-  it('opens one of its trajectories in the debugger with the model\'s tokens', async () => {
+  it("opens one of its trajectories in the debugger with the model's tokens", async () => {
     await page.goto(engine.url);
     await expect.poll(() => page.getByTestId('engine-status').textContent()).toBe('Engine connected');
     await page.keyboard.press('Alt+3');

@@ -33,10 +33,17 @@ beforeAll(async () => {
   await writeCorpusFolder(dir);
   const store = openStore(homePaths(home).database);
   await ingestCorpus(store, readCorpusFolder(dir), { name: 'demo', source: dir });
-  updateSearchConfig(store, { serpapi: { baseUrl: fakes.baseUrl }, reader: { baseUrl: `${fakes.baseUrl}/reader` }, summariser: { kind: 'extractive' } });
+  updateSearchConfig(store, {
+    serpapi: { baseUrl: fakes.baseUrl },
+    reader: { baseUrl: `${fakes.baseUrl}/reader` },
+    summariser: { kind: 'extractive' },
+  });
   store.close();
   queryImage = path.join(dir, 'query.jpg');
-  await sharp(await drawnImage(2)).resize(110).jpeg({ quality: 70 }).toFile(queryImage);
+  await sharp(await drawnImage(2))
+    .resize(110)
+    .jpeg({ quality: 70 })
+    .toFile(queryImage);
   process.env.SEARCHLAB_SERPAPI_KEY = WEB_KEY;
   engine = await serve(home);
   delete process.env.SEARCHLAB_SERPAPI_KEY;
@@ -87,7 +94,9 @@ describe('the Search cache page', () => {
     await tryPanel().getByRole('button', { name: 'Search' }).click();
     const first = page.getByTestId('try-result').getByTestId('search-result').first();
     await expect.poll(() => first.textContent()).toContain('Velt Aqueduct');
-    await expect.poll(() => first.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    await expect
+      .poll(() => first.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0))
+      .toBe(true);
     await expect.poll(() => page.getByTestId('cache-row').count()).toBe(2);
     await page.screenshot({ path: artifactPath('search-try-image.png') });
   });
@@ -106,14 +115,31 @@ describe('the Search cache page', () => {
   });
 
   it("shows a degraded web search with the reader's own message, marks it in the cache, and fetches it again whole", async () => {
-    fakes.faults.reader.push({ kind: 'status', status: 402, body: JSON.stringify({ data: null, code: 402, name: 'InsufficientBalanceError', status: 40203, message: 'Account balance not enough to run this query, please recharge.', readableMessage: 'InsufficientBalanceError: Account balance not enough to run this query, please recharge.' }) });
+    fakes.faults.reader.push({
+      kind: 'status',
+      status: 402,
+      body: JSON.stringify({
+        data: null,
+        code: 402,
+        name: 'InsufficientBalanceError',
+        status: 40203,
+        message: 'Account balance not enough to run this query, please recharge.',
+        readableMessage: 'InsufficientBalanceError: Account balance not enough to run this query, please recharge.',
+      }),
+    });
     await tryPanel().getByLabel('Query').fill('colour of the sea');
     await tryPanel().getByRole('button', { name: 'Search' }).click();
     await expect.poll(() => page.getByTestId('cache-status').textContent()).toBe('miss');
-    await expect.poll(() => tryPanel().getByTestId('degraded').textContent()).toContain('Page reader failed on 5 of 5: Jina Reader: HTTP 402');
-    expect(await tryPanel().getByTestId('degraded').textContent()).toContain('Account balance not enough to run this query, please recharge.');
+    await expect
+      .poll(() => tryPanel().getByTestId('degraded').textContent())
+      .toContain('Page reader failed on 5 of 5: Jina Reader: HTTP 402');
+    expect(await tryPanel().getByTestId('degraded').textContent()).toContain(
+      'Account balance not enough to run this query, please recharge.',
+    );
     await expect.poll(() => page.getByTestId('degraded-entries').textContent()).toBe('1');
-    await expect.poll(() => page.getByTestId('cache-row').filter({ hasText: 'colour of the sea' }).textContent()).toContain('degraded');
+    await expect
+      .poll(() => page.getByTestId('cache-row').filter({ hasText: 'colour of the sea' }).textContent())
+      .toContain('degraded');
     await page.getByLabel('Degraded only').check();
     await expect.poll(() => page.getByTestId('cache-row').count()).toBe(1);
     await page.getByLabel('Degraded only').uncheck();
@@ -130,9 +156,18 @@ describe('the Search cache page', () => {
     const detail = page.getByTestId('cache-entry');
     await expect.poll(() => detail.textContent()).toContain('Velt Aqueduct');
     expect(await detail.textContent()).toMatch(/Latency.*ms/);
-    await expect.poll(() => detail.locator('.sc-result img').first().evaluate((img: HTMLImageElement) => img.naturalWidth > 0)).toBe(true);
+    await expect
+      .poll(() =>
+        detail
+          .locator('.sc-result img')
+          .first()
+          .evaluate((img: HTMLImageElement) => img.naturalWidth > 0),
+      )
+      .toBe(true);
     await detail.getByText('What the model sees').click();
-    expect(await detail.getByTestId('model-text').textContent()).toMatch(/^Image search results \(top \d visual matches/);
+    expect(await detail.getByTestId('model-text').textContent()).toMatch(
+      /^Image search results \(top \d visual matches/,
+    );
     await page.screenshot({ path: artifactPath('search-cache-entry.png') });
     await page.getByLabel('Filter by tool').selectOption('');
     await page.keyboard.press('/');
@@ -161,13 +196,17 @@ describe('the Search cache page', () => {
     await page.getByLabel('Corpus folder').fill(dir);
     await page.getByLabel('Corpus name').fill('from-ui');
     await page.getByRole('button', { name: 'Add folder' }).click();
-    await expect.poll(() => page.locator('.sc-corpora [data-status]').getAttribute('data-status'), { timeout: 30_000 }).toBe('succeeded');
+    await expect
+      .poll(() => page.locator('.sc-corpora [data-status]').getAttribute('data-status'), { timeout: 30_000 })
+      .toBe('succeeded');
     await expect.poll(() => page.getByTestId('corpus-row').count()).toBe(2);
     expect(await page.getByTestId('corpus-row').nth(1).textContent()).toContain('from-ui');
     await page.getByLabel('Corpus folder').fill(path.join(dir, 'missing'));
     await page.getByLabel('Corpus name').fill('broken');
     await page.getByRole('button', { name: 'Add folder' }).click();
-    await expect.poll(() => page.locator('.sc-corpora [data-status]').getAttribute('data-status'), { timeout: 30_000 }).toBe('failed');
+    await expect
+      .poll(() => page.locator('.sc-corpora [data-status]').getAttribute('data-status'), { timeout: 30_000 })
+      .toBe('failed');
     expect(await page.locator('.sc-corpora .job-error').textContent()).toContain('is not a folder');
   });
 
@@ -204,7 +243,9 @@ describe('Settings → Search', () => {
   it('stores a key without ever showing it, and keeps edited prices and budgets', async () => {
     await page.keyboard.press('Alt+6');
     const settings = page.getByTestId('search-settings');
-    await expect.poll(() => settings.getByTestId('key-serpapi').textContent()).toContain('SEARCHLAB_SERPAPI_KEY in the environment');
+    await expect
+      .poll(() => settings.getByTestId('key-serpapi').textContent())
+      .toContain('SEARCHLAB_SERPAPI_KEY in the environment');
     await settings.getByLabel('New Jina Reader key').fill(JINA_KEY);
     await settings.getByTestId('key-jina').getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => settings.getByTestId('key-jina').textContent()).toContain('key file, owner-only');

@@ -49,7 +49,9 @@ describe.skipIf(skipReason !== null)(`the desktop app${skipReason ? ` — skippe
 
   it('opens one window titled SearchLab, connected to its engine and setting up the demo world', async () => {
     await expect.poll(() => page.title()).toBe('SearchLab');
-    await expect.poll(() => page.getByTestId('engine-status').textContent(), { timeout: 30_000 }).toBe('Engine connected');
+    await expect
+      .poll(() => page.getByTestId('engine-status').textContent(), { timeout: 30_000 })
+      .toBe('Engine connected');
     const banner = page.getByRole('status', { name: 'Demo world' });
     await expect.poll(() => banner.isVisible(), { timeout: 30_000 }).toBe(true);
     expect(await banner.textContent()).toContain('Setting up the demo world');
@@ -57,9 +59,13 @@ describe.skipIf(skipReason !== null)(`the desktop app${skipReason ? ` — skippe
   });
 
   it('answers the protocol over IPC: a request gets the engine’s reply, a malformed one a clear error', async () => {
-    const info = (await page.evaluate(() => (window as any).searchlab.request({ type: 'request', id: 7, method: 'system.info', params: {} }))) as any;
+    const info = (await page.evaluate(() =>
+      (window as any).searchlab.request({ type: 'request', id: 7, method: 'system.info', params: {} }),
+    )) as any;
     expect(info).toMatchObject({ type: 'response', id: 7, ok: true, result: { face: 'electron', home } });
-    const bad = (await page.evaluate(() => (window as any).searchlab.request({ type: 'request', id: 8, method: 'no.such.method', params: {} }))) as any;
+    const bad = (await page.evaluate(() =>
+      (window as any).searchlab.request({ type: 'request', id: 8, method: 'no.such.method', params: {} }),
+    )) as any;
     expect(bad).toMatchObject({ type: 'response', id: 8, ok: false, error: { code: 'unknown_method' } });
     expect(bad.error.message).toMatch(/no\.such\.method/);
   });
@@ -67,9 +73,16 @@ describe.skipIf(skipReason !== null)(`the desktop app${skipReason ? ` — skippe
   it('isolates the renderer: context isolation, sandbox, no Node, only the two-function bridge', async () => {
     const preferences = await app.evaluate(({ BrowserWindow }) => {
       // getLastWebPreferences is what Electron's own tests read; it is missing from the public typings.
-      const contents = BrowserWindow.getAllWindows()[0].webContents as unknown as { getLastWebPreferences(): Electron.WebPreferences };
+      const contents = BrowserWindow.getAllWindows()[0].webContents as unknown as {
+        getLastWebPreferences(): Electron.WebPreferences;
+      };
       const prefs = contents.getLastWebPreferences();
-      return { contextIsolation: prefs.contextIsolation, sandbox: prefs.sandbox, nodeIntegration: prefs.nodeIntegration, webSecurity: prefs.webSecurity };
+      return {
+        contextIsolation: prefs.contextIsolation,
+        sandbox: prefs.sandbox,
+        nodeIntegration: prefs.nodeIntegration,
+        webSecurity: prefs.webSecurity,
+      };
     });
     expect(preferences).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
     const renderer = await page.evaluate(() => ({

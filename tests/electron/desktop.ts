@@ -36,10 +36,14 @@ export async function openDisplay(): Promise<Display> {
   try {
     execFileSync('which', ['Xvfb'], { stdio: 'ignore' });
   } catch {
-    throw new Error('Electron needs a display and none is set (DISPLAY): install Xvfb (apt-get install -y xvfb) or run under a desktop session');
+    throw new Error(
+      'Electron needs a display and none is set (DISPLAY): install Xvfb (apt-get install -y xvfb) or run under a desktop session',
+    );
   }
   // -displayfd: Xvfb picks a free display number and writes it to fd 3 once it is ready.
-  xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1400x900x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+  xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1400x900x24', '-nolisten', 'tcp'], {
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+  });
   const display = await new Promise<string>((resolve, reject) => {
     let written = '';
     const timer = setTimeout(() => reject(new Error('Xvfb did not report a display within 15 s')), 15_000);
@@ -57,5 +61,9 @@ export async function openDisplay(): Promise<Display> {
 
 /** Builds (once) and returns better-sqlite3's binding for Electron's ABI, which the engine loads inside Electron. */
 export function ensureElectronSqlite(): string {
-  return execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'electron-native.mjs')], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  return execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'electron-native.mjs')], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
 }

@@ -24,7 +24,8 @@ export function seedImages(home: string, count: number, bytes = 2048): string[] 
   try {
     const shas: string[] = [];
     store.db.transaction(() => {
-      for (let i = 0; i < count; i++) shas.push(store.repos.images.put(randomBytes(bytes), { mime: 'application/octet-stream' }));
+      for (let i = 0; i < count; i++)
+        shas.push(store.repos.images.put(randomBytes(bytes), { mime: 'application/octet-stream' }));
     })();
     return shas;
   } finally {

@@ -11,7 +11,16 @@ import { afterAll, beforeAll } from 'vitest';
 import { removeTempHomes, tempHome } from './home';
 
 /** The smallest tiny-VLM configuration that still runs every stage: for tests of plumbing, not of learning. */
-export const TINY_MODEL = { hidden_size: 32, intermediate_size: 64, num_hidden_layers: 1, num_attention_heads: 2, num_key_value_heads: 1, head_dim: 16, max_position_embeddings: 512, vision_config: { image_size: 16, patch_size: 8, hidden_size: 32, intermediate_size: 64, depth: 1, num_heads: 2 } };
+export const TINY_MODEL = {
+  hidden_size: 32,
+  intermediate_size: 64,
+  num_hidden_layers: 1,
+  num_attention_heads: 2,
+  num_key_value_heads: 1,
+  head_dim: 16,
+  max_position_embeddings: 512,
+  vision_config: { image_size: 16, patch_size: 8, hidden_size: 32, intermediate_size: 64, depth: 1, num_heads: 2 },
+};
 
 /** Runs the demo pipeline into `home` with no progress output and nothing to cancel it. */
 export function runQuietDemo(store: Store, home: string, options: DemoOptions): Promise<DemoReport> {
@@ -19,7 +28,10 @@ export function runQuietDemo(store: Store, home: string, options: DemoOptions): 
 }
 
 /** Runs the tiny demo into `home` and returns the GRPO run's id. */
-export async function makeRunFixture(home: string, grpo = { steps: 3, batchPrompts: 3, groupSize: 3, lr: 1e-3 }): Promise<number> {
+export async function makeRunFixture(
+  home: string,
+  grpo = { steps: 3, batchPrompts: 3, groupSize: 3, lr: 1e-3 },
+): Promise<number> {
   const store = openStore(homePaths(home).database);
   try {
     const report = await runQuietDemo(store, home, {
@@ -27,7 +39,17 @@ export async function makeRunFixture(home: string, grpo = { steps: 3, batchPromp
       noSearchPenalty: false,
       unbalanced: false,
       world: { entities: 12, questionsPerEntity: 2, testQuestionsPerEntity: 2, webOnlySpecies: 0 },
-      pretrain: { epochs: 4, factEpochs: 1, batchSize: 4, lr: 3e-3, drillSteps: 4, factPasses: 1, protocolPasses: 1, knowledgeLessons: 1, model: TINY_MODEL },
+      pretrain: {
+        epochs: 4,
+        factEpochs: 1,
+        batchSize: 4,
+        lr: 3e-3,
+        drillSteps: 4,
+        factPasses: 1,
+        protocolPasses: 1,
+        knowledgeLessons: 1,
+        model: TINY_MODEL,
+      },
       grpo,
       evalQuestions: 4,
     });

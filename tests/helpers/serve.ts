@@ -16,11 +16,23 @@ export interface ServedEngine {
 }
 
 export async function serve(home: string, extraArgs: string[] = []): Promise<ServedEngine> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'searchlab.mjs'), 'serve', '--home', home, '--port', '0', ...(extraArgs.includes('--demo') ? extraArgs.filter((a) => a !== '--demo') : ['--no-demo', ...extraArgs])], {
-    cwd: repoRoot,
-    env: { ...process.env, SEARCHLAB_LOG: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(repoRoot, 'bin', 'searchlab.mjs'),
+      'serve',
+      '--home',
+      home,
+      '--port',
+      '0',
+      ...(extraArgs.includes('--demo') ? extraArgs.filter((a) => a !== '--demo') : ['--no-demo', ...extraArgs]),
+    ],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, SEARCHLAB_LOG: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));

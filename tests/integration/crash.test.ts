@@ -18,7 +18,9 @@ describe('a crash during a job', () => {
     // Wait until the job has committed some batches, then kill the engine without warning.
     const lastReported = await new Promise<number>((resolve) => {
       const timer = setInterval(() => {
-        const progress = client.events.filter((e) => e.event === 'job.updated' && e.data.id === jobId && e.data.done > 0);
+        const progress = client.events.filter(
+          (e) => e.event === 'job.updated' && e.data.id === jobId && e.data.done > 0,
+        );
         if (progress.length) {
           clearInterval(timer);
           resolve(progress.at(-1)!.data.done);

@@ -29,7 +29,7 @@ function runningJob(home: string): number {
 const statusOf = (engine: Engine, id: number) => engine.store.repos.jobs.get(id)!.status;
 
 describe('a data folder with two engines', () => {
-  it('lets a second engine read but not start jobs, and leaves the first one\'s running jobs alone', async () => {
+  it("lets a second engine read but not start jobs, and leaves the first one's running jobs alone", async () => {
     const home = tempHome();
     const served = await serve(home);
     try {
@@ -45,7 +45,9 @@ describe('a data folder with two engines', () => {
         expect(second.lock.owned).toBe(false);
         expect(statusOf(second, live)).toBe('running');
         await expect(second.call('jobs.start', { kind: 'storage.verify', params: {} })).rejects.toThrow(
-          new RegExp(`Cannot start a storage.verify job: the data folder .* is in use by another SearchLab process \\(pid ${served.child.pid}, browser`),
+          new RegExp(
+            `Cannot start a storage.verify job: the data folder .* is in use by another SearchLab process \\(pid ${served.child.pid}, browser`,
+          ),
         );
         const imported = await cli('import', path.join(home, 'nothing.jsonl'), '--dataset', 'x', '--home', home);
         expect(imported.code).not.toBe(0);

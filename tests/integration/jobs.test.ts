@@ -70,7 +70,9 @@ describe('jobs', () => {
 
   it('refuses invalid job parameters before creating a job', async () => {
     const engine = Engine.open({ home: tempHome(), face: 'cli' });
-    await expect(engine.call('jobs.start', { kind: 'storage.verify', params: { batchSize: -1 } })).rejects.toThrow(/batchSize/);
+    await expect(engine.call('jobs.start', { kind: 'storage.verify', params: { batchSize: -1 } })).rejects.toThrow(
+      /batchSize/,
+    );
     expect(await engine.call('jobs.list', {})).toEqual([]);
     await engine.close();
   });

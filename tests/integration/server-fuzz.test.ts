@@ -46,8 +46,28 @@ function seeded(seed: number): () => number {
   };
 }
 
-const knownBad = ['//[', 'http://[::1', 'http://[::1/', 'http://127.0.0.1:99999/', 'http://127.0.0.1:-1/', '/%', '/%zz', '/%E0%A4%A', '/%C0', '/api/%ff', '/?token=%', '//', '///x', '/%00', '/api/images/%', '*', 'x', '//evil.example/', '/..%2f..%2fetc%2fpasswd'];
-const alphabet = '/%[]:@?#&=.\\ \x00\x7f\xff0123456789abcdefABCDEF~!$\'()*+,;';
+const knownBad = [
+  '//[',
+  'http://[::1',
+  'http://[::1/',
+  'http://127.0.0.1:99999/',
+  'http://127.0.0.1:-1/',
+  '/%',
+  '/%zz',
+  '/%E0%A4%A',
+  '/%C0',
+  '/api/%ff',
+  '/?token=%',
+  '//',
+  '///x',
+  '/%00',
+  '/api/images/%',
+  '*',
+  'x',
+  '//evil.example/',
+  '/..%2f..%2fetc%2fpasswd',
+];
+const alphabet = "/%[]:@?#&=.\\ \x00\x7f\xff0123456789abcdefABCDEF~!$'()*+,;";
 
 function malformedTargets(count: number): string[] {
   const random = seeded(23);
@@ -65,7 +85,10 @@ function malformedTargets(count: number): string[] {
 describe('browser mode server under malformed requests', () => {
   it('answers the known crashing targets with 400', async () => {
     for (const target of ['//[', 'http://[::1', 'http://127.0.0.1:99999/', '/%', '/%zz', '/%E0%A4%A']) {
-      const reply = await rawExchange(engine.port, `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${engine.port}\r\nConnection: close\r\n\r\n`);
+      const reply = await rawExchange(
+        engine.port,
+        `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${engine.port}\r\nConnection: close\r\n\r\n`,
+      );
       expect(reply, `GET ${target}`).toMatch(/^HTTP\/1\.1 400 /);
     }
   });
@@ -79,8 +102,14 @@ describe('browser mode server under malformed requests', () => {
     for (let start = 0; start < targets.length; start += batch) {
       const replies = await Promise.all(
         targets.slice(start, start + batch).map((target, i) => {
-          const upgrade = (start + i) % 7 === 0 ? 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n' : 'Connection: close\r\n';
-          return rawExchange(engine.port, `${methods[(start + i) % methods.length]} ${target} HTTP/1.1\r\nHost: ${host}\r\n${upgrade}\r\n`);
+          const upgrade =
+            (start + i) % 7 === 0
+              ? 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n'
+              : 'Connection: close\r\n';
+          return rawExchange(
+            engine.port,
+            `${methods[(start + i) % methods.length]} ${target} HTTP/1.1\r\nHost: ${host}\r\n${upgrade}\r\n`,
+          );
         }),
       );
       for (const reply of replies) {
@@ -93,7 +122,10 @@ describe('browser mode server under malformed requests', () => {
     expect(statuses.get('none') ?? 0).toBe(0);
     expect(statuses.get('500') ?? 0).toBe(0);
     expect(statuses.get('400')).toBeGreaterThan(100);
-    const after = await rawExchange(engine.port, `GET / HTTP/1.1\r\nHost: ${host}\r\nCookie: searchlab_token_${engine.port}=${engine.token}\r\nConnection: close\r\n\r\n`);
+    const after = await rawExchange(
+      engine.port,
+      `GET / HTTP/1.1\r\nHost: ${host}\r\nCookie: searchlab_token_${engine.port}=${engine.token}\r\nConnection: close\r\n\r\n`,
+    );
     expect(after).toMatch(/^HTTP\/1\.1 200 /);
     expect(engine.output()).not.toMatch(/failed:/);
   });

@@ -20,10 +20,20 @@ afterAll(async () => {
 
 function status(headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port: engine.port, path: '/', headers: { Cookie: `searchlab_token_${engine.port}=${engine.token}`, ...headers } }, (res) => {
-      res.resume();
-      resolve(res.statusCode!);
-    }).on('error', reject);
+    http
+      .get(
+        {
+          host: '127.0.0.1',
+          port: engine.port,
+          path: '/',
+          headers: { Cookie: `searchlab_token_${engine.port}=${engine.token}`, ...headers },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        },
+      )
+      .on('error', reject);
   });
 }
 
@@ -35,7 +45,11 @@ describe('browser mode through a tunnel on another port', () => {
   });
 
   it('refuses an --allow-host that is not a local host:port', () => {
-    const run = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'searchlab.mjs'), 'serve', '--home', tempHome(), '--allow-host', 'evil.example:80'], { encoding: 'utf8', timeout: 30_000 });
+    const run = spawnSync(
+      process.execPath,
+      [path.join(repoRoot, 'bin', 'searchlab.mjs'), 'serve', '--home', tempHome(), '--allow-host', 'evil.example:80'],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
     expect(run.status).not.toBe(0);
     expect(run.stderr).toMatch(/--allow-host must be localhost:PORT/);
   });

@@ -14,7 +14,10 @@ afterAll(async () => {
   removeTempHomes();
 });
 
-function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function get(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.get({ host: '127.0.0.1', port: engine.port, path, headers }, (res) => {
       let body = '';
@@ -39,7 +42,9 @@ describe('browser mode server', () => {
     const res = await get(`/?token=${engine.token}&view=runs`);
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/?view=runs');
-    expect(String(res.headers['set-cookie'])).toBe(`searchlab_token_${engine.port}=${engine.token}; HttpOnly; SameSite=Strict; Path=/`);
+    expect(String(res.headers['set-cookie'])).toBe(
+      `searchlab_token_${engine.port}=${engine.token}; HttpOnly; SameSite=Strict; Path=/`,
+    );
     // The cookie of another port's server is not this one's.
     expect((await get('/', { Cookie: `searchlab_token_1=${engine.token}` })).status).toBe(401);
     expect((await get('/', { Cookie: `searchlab_token=${engine.token}` })).status).toBe(401);
@@ -72,7 +77,11 @@ describe('browser mode server', () => {
     const client = await connect(engine);
     const reply = await client.request('system.info');
     expect(reply.ok).toBe(true);
-    expect(reply.result).toMatchObject({ face: 'browser', schemaVersion: latestSchemaVersion(), device: { kind: expect.stringMatching(/cpu|cuda/) } });
+    expect(reply.result).toMatchObject({
+      face: 'browser',
+      schemaVersion: latestSchemaVersion(),
+      device: { kind: expect.stringMatching(/cpu|cuda/) },
+    });
     client.close();
   });
 

@@ -14,11 +14,28 @@ describe('storage', () => {
     const db = openDatabase(file);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
-    for (const table of ['datasets', 'samples', 'images', 'labels', 'runs', 'checkpoints', 'trajectories', 'turns', 'rewards', 'search_cache', 'settings', 'jobs']) {
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+      (t) => t.name,
+    );
+    for (const table of [
+      'datasets',
+      'samples',
+      'images',
+      'labels',
+      'runs',
+      'checkpoints',
+      'trajectories',
+      'turns',
+      'rewards',
+      'search_cache',
+      'settings',
+      'jobs',
+    ]) {
       expect(tables).toContain(table);
     }
-    expect((db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number }).v).toBe(latestSchemaVersion());
+    expect((db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number }).v).toBe(
+      latestSchemaVersion(),
+    );
     db.close();
   });
 
@@ -27,10 +44,15 @@ describe('storage', () => {
     const old = openDatabase(file, migrations);
     old.prepare("INSERT INTO datasets (name, created_at) VALUES ('kept', 1)").run();
     old.close();
-    const next = [...migrations, { version: latestSchemaVersion() + 1, name: 'add-notes', sql: 'ALTER TABLE datasets ADD COLUMN notes TEXT' }];
+    const next = [
+      ...migrations,
+      { version: latestSchemaVersion() + 1, name: 'add-notes', sql: 'ALTER TABLE datasets ADD COLUMN notes TEXT' },
+    ];
     const db = openDatabase(file, next);
     expect(db.prepare('SELECT name, notes FROM datasets').all()).toEqual([{ name: 'kept', notes: null }]);
-    expect((db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number }).v).toBe(latestSchemaVersion() + 1);
+    expect((db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number }).v).toBe(
+      latestSchemaVersion() + 1,
+    );
     db.close();
   });
 
@@ -47,7 +69,14 @@ describe('storage', () => {
   it('rolls back a migration that fails, leaving the database at its previous version', () => {
     const file = path.join(tempHome(), 'searchlab.db');
     openDatabase(file).close();
-    const broken = [...migrations, { version: latestSchemaVersion() + 1, name: 'broken', sql: 'CREATE TABLE half (x INT); SELECT * FROM no_such_table;' }];
+    const broken = [
+      ...migrations,
+      {
+        version: latestSchemaVersion() + 1,
+        name: 'broken',
+        sql: 'CREATE TABLE half (x INT); SELECT * FROM no_such_table;',
+      },
+    ];
     expect(() => openDatabase(file, broken)).toThrow(/no_such_table/);
     const db = openDatabase(file);
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'half'").get()).toEqual({ n: 0 });

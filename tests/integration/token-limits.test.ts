@@ -25,13 +25,15 @@ describe('exports', () => {
     expect(refused.err).toMatch(/\.bashrc already exists: choose another name, or pass --overwrite/);
     expect(fs.readFileSync(target, 'utf8')).toBe('echo start-up file\n');
     expect(fs.existsSync(`${target}.partial`)).toBe(false);
-    expect((await cli('export', 'd', '--format', 'jsonl', '--out', target, '--overwrite', '--home', home)).code).toBe(0);
+    expect((await cli('export', 'd', '--format', 'jsonl', '--out', target, '--overwrite', '--home', home)).code).toBe(
+      0,
+    );
     expect(JSON.parse(fs.readFileSync(target, 'utf8').split('\n')[0])).toMatchObject({ question: 'q' });
   });
 });
 
 describe('export targets over browser mode', () => {
-  it('are confined to the data folder\'s exports/ and the folders serve was given', async () => {
+  it("are confined to the data folder's exports/ and the folders serve was given", async () => {
     const home = tempHome();
     const data = tempHome('searchlab-data-');
     const chosen = tempHome('searchlab-chosen-');
@@ -41,15 +43,34 @@ describe('export targets over browser mode', () => {
     const client = await connect(served);
     try {
       const autostart = path.join(tempHome('searchlab-user-'), '.config', 'autostart', 'run.desktop');
-      const refused = await client.request('jobs.start', { kind: 'datasets.export', params: { dataset: 'd', format: 'jsonl', out: autostart } });
-      expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_params', message: expect.stringMatching(/run\.desktop is outside the folders this server writes to/) } });
+      const refused = await client.request('jobs.start', {
+        kind: 'datasets.export',
+        params: { dataset: 'd', format: 'jsonl', out: autostart },
+      });
+      expect(refused).toMatchObject({
+        ok: false,
+        error: {
+          code: 'invalid_params',
+          message: expect.stringMatching(/run\.desktop is outside the folders this server writes to/),
+        },
+      });
       expect(fs.existsSync(path.dirname(autostart))).toBe(false);
       const cache = await client.request('search.cache.export', { file: path.join(data, 'cache.jsonl') });
-      expect(cache).toMatchObject({ ok: false, error: { message: expect.stringMatching(/outside the folders this server writes to/) } });
+      expect(cache).toMatchObject({
+        ok: false,
+        error: { message: expect.stringMatching(/outside the folders this server writes to/) },
+      });
       for (const out of [path.join(home, 'exports', 'd.jsonl'), path.join(chosen, 'd.jsonl')]) {
-        const started = await client.request('jobs.start', { kind: 'datasets.export', params: { dataset: 'd', format: 'jsonl', out } });
+        const started = await client.request('jobs.start', {
+          kind: 'datasets.export',
+          params: { dataset: 'd', format: 'jsonl', out },
+        });
         expect(started.ok, JSON.stringify(started)).toBe(true);
-        await expect.poll(async () => (await client.request('jobs.get', { id: started.result.id })).result.status, { timeout: 20_000 }).toBe('succeeded');
+        await expect
+          .poll(async () => (await client.request('jobs.get', { id: started.result.id })).result.status, {
+            timeout: 20_000,
+          })
+          .toBe('succeeded');
         expect(fs.existsSync(out)).toBe(true);
       }
     } finally {
@@ -65,7 +86,8 @@ describe('search keys', () => {
     try {
       await engine.call('search.secrets.set', { name: 'serpapi', value: 'serp-key-123' });
       await engine.call('search.secrets.set', { name: 'jina', value: 'jina-key-456' });
-      const isSet = async (name: string) => (await engine.call('search.secrets.status', {})).find((s) => s.name === name)!.set;
+      const isSet = async (name: string) =>
+        (await engine.call('search.secrets.status', {})).find((s) => s.name === name)!.set;
       // Same origin, other settings: the keys stay.
       await engine.call('search.config.update', { serpapi: { hl: 'fr', baseUrl: 'https://serpapi.com/' } });
       expect(await isSet('serpapi')).toBe(true);
@@ -81,7 +103,9 @@ describe('search keys', () => {
     process.env.SEARCHLAB_SERPAPI_KEY = 'env-key-789';
     const engine = Engine.open({ home: tempHome(), face: 'browser' });
     try {
-      await expect(engine.call('search.config.update', { serpapi: { baseUrl: 'http://collector.example' } })).rejects.toThrow(/comes from SEARCHLAB_SERPAPI_KEY/);
+      await expect(
+        engine.call('search.config.update', { serpapi: { baseUrl: 'http://collector.example' } }),
+      ).rejects.toThrow(/comes from SEARCHLAB_SERPAPI_KEY/);
       expect((await engine.call('search.config.get', {})).serpapi.baseUrl).toBe('https://serpapi.com');
     } finally {
       delete process.env.SEARCHLAB_SERPAPI_KEY;

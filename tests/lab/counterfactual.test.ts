@@ -21,9 +21,14 @@ useRunFixture((fixture) => {
 });
 
 const runNamed = async (suffix: string) => (await engine.call('runs.list', {})).find((r) => r.name.endsWith(suffix))!;
-const firstOf = async (suffix: string) => (await engine.call('trajectories.list', { runId: (await runNamed(suffix)).id, limit: 1 })).items[0];
+const firstOf = async (suffix: string) =>
+  (await engine.call('trajectories.list', { runId: (await runNamed(suffix)).id, limit: 1 })).items[0];
 const cacheRows = () => (engine.store.db.prepare('SELECT count(*) AS n FROM search_cache').get() as { n: number }).n;
-const cacheLog = () => engine.store.db.prepare("SELECT status, count(*) AS n FROM search_calls GROUP BY status").all() as { status: string; n: number }[];
+const cacheLog = () =>
+  engine.store.db.prepare('SELECT status, count(*) AS n FROM search_calls GROUP BY status').all() as {
+    status: string;
+    n: number;
+  }[];
 
 async function replay(params: Record<string, unknown>) {
   const job = await runJob(engine, 'trajectories.replay', params);
@@ -52,8 +57,14 @@ describe('counterfactual replay', () => {
     const at = async (step: number) => (await engine.call('trajectories.list', { runId, step, limit: 1 })).items[0].id;
     // Step 1 was sampled by the run's starting checkpoint; step 3's policy (after step 2) was not kept, so the
     // closest kept before it is offered, and the final checkpoint (after step 3's update) is not claimed to be it.
-    expect(await engine.call('replay.options', { trajectoryId: await at(1) })).toMatchObject({ generatedBy: pretrained, defaultCheckpointId: pretrained });
-    expect(await engine.call('replay.options', { trajectoryId: await at(3) })).toMatchObject({ generatedBy: null, defaultCheckpointId: pretrained });
+    expect(await engine.call('replay.options', { trajectoryId: await at(1) })).toMatchObject({
+      generatedBy: pretrained,
+      defaultCheckpointId: pretrained,
+    });
+    expect(await engine.call('replay.options', { trajectoryId: await at(3) })).toMatchObject({
+      generatedBy: null,
+      defaultCheckpointId: pretrained,
+    });
   });
 
   it('answers instead of searching: earlier turns replayed verbatim, the action at turn k changed, the reward computed', async () => {
@@ -61,7 +72,13 @@ describe('counterfactual replay', () => {
     const original: TrajectoryDetail = await engine.call('trajectories.get', { id: rag.id });
     const entries = cacheRows();
     const r = await replay({ trajectoryId: rag.id, turn: 1, checkpointId: pretrained });
-    expect(r).toMatchObject({ trajectoryId: rag.id, turn: 1, forced: 'answer', cacheMode: 'replay-only', checkpointId: pretrained });
+    expect(r).toMatchObject({
+      trajectoryId: rag.id,
+      turn: 1,
+      forced: 'answer',
+      cacheMode: 'replay-only',
+      checkpointId: pretrained,
+    });
     const [first, forced] = r.outcome.turns;
     // Turn 1 is replayed as it was, tool result included.
     expect(first.origin).toBe('original');
@@ -95,9 +112,21 @@ describe('counterfactual replay', () => {
     const image = await replay({ trajectoryId: direct.id, turn: 0, checkpointId: pretrained });
     expect(image.forced).toBe('image_search'); // the other choice: image search while its budget allows
     expect(image.outcome.turns[0]).toMatchObject({ origin: 'forced', action: 'image_search' });
-    expect(image.outcome.turns[0].responseText).toBe(`<reason>${original.turnList[0].reasoning}</reason><search><img></search>`);
-    const text = await replay({ trajectoryId: direct.id, turn: 0, force: 'text_search', checkpointId: pretrained, temperature: 1, seed: 7 });
-    expect(text.outcome.turns[0]).toMatchObject({ origin: 'forced', action: expect.stringMatching(/text_search|invalid/) });
+    expect(image.outcome.turns[0].responseText).toBe(
+      `<reason>${original.turnList[0].reasoning}</reason><search><img></search>`,
+    );
+    const text = await replay({
+      trajectoryId: direct.id,
+      turn: 0,
+      force: 'text_search',
+      checkpointId: pretrained,
+      temperature: 1,
+      seed: 7,
+    });
+    expect(text.outcome.turns[0]).toMatchObject({
+      origin: 'forced',
+      action: expect.stringMatching(/text_search|invalid/),
+    });
     for (const r of [image, text]) {
       expect(r.outcome.original).toBe('answer');
       expect(r.outcome.reward.variables.turns).toBe(r.outcome.turns.length);
@@ -109,7 +138,8 @@ describe('counterfactual replay', () => {
     // The question's image was searched by the RAG evaluation: the forced image search hits the cache.
     expect(image.outcome.turns[0].toolResult?.cache).toBe('hit');
     // And it is shown as the evaluation showed results to the demo's model: titles only, no thumbnails.
-    const ragImageSearch = (await engine.call('trajectories.get', { id: (await firstOf('pre-trained (rag)')).id })).turnList[0].toolResult;
+    const ragImageSearch = (await engine.call('trajectories.get', { id: (await firstOf('pre-trained (rag)')).id }))
+      .turnList[0].toolResult;
     expect(ragImageSearch?.images).toEqual([]);
     expect(image.outcome.turns[0].toolResult?.images).toEqual([]);
     expect(cacheRows()).toBe(entries);
@@ -120,17 +150,32 @@ describe('counterfactual replay', () => {
 
   it('refuses what is no counterfactual', async () => {
     const rag = await firstOf('pre-trained (rag)');
-    await expect(replay({ trajectoryId: rag.id, turn: 1, force: 'text_search', checkpointId: pretrained })).rejects.toThrow();
-    const failed = await runJob(engine, 'trajectories.replay', { trajectoryId: rag.id, turn: 1, force: 'image_search', checkpointId: pretrained });
+    await expect(
+      replay({ trajectoryId: rag.id, turn: 1, force: 'text_search', checkpointId: pretrained }),
+    ).rejects.toThrow();
+    const failed = await runJob(engine, 'trajectories.replay', {
+      trajectoryId: rag.id,
+      turn: 1,
+      force: 'image_search',
+      checkpointId: pretrained,
+    });
     expect(failed.error).toMatch(/Cannot force image_search at turn 2: the choices there are answer/);
-    await expect(engine.call('jobs.start', { kind: 'trajectories.replay', params: { trajectoryId: rag.id, turn: 0, cacheMode: 'sometimes' } })).rejects.toThrow(/cacheMode/);
+    await expect(
+      engine.call('jobs.start', {
+        kind: 'trajectories.replay',
+        params: { trajectoryId: rag.id, turn: 0, cacheMode: 'sometimes' },
+      }),
+    ).rejects.toThrow(/cacheMode/);
     await expect(engine.call('replay.get', { id: 999_999 })).rejects.toThrow(/No replay/);
   }, 60_000);
 });
 
 describe('decision probabilities', () => {
   async function probabilities(trajectoryId: number, checkpointId?: number) {
-    const job = await runJob(engine, 'trajectories.decisions', { trajectoryId, ...(checkpointId ? { checkpointId } : {}) });
+    const job = await runJob(engine, 'trajectories.decisions', {
+      trajectoryId,
+      ...(checkpointId ? { checkpointId } : {}),
+    });
     expect(job.error).toBeNull();
     return DecisionProbabilities.parse(job.result);
   }
@@ -149,7 +194,11 @@ describe('decision probabilities', () => {
     const tok = model.tokenizer;
     const size = model.config.vision_config.image_size;
     const bytes = (sha: string) => engine.store.repos.images.get(sha)!.bytes;
-    const images = await Promise.all([detail.sample!.imageSha256!, ...detail.turnList.flatMap((t) => t.toolResult?.images ?? [])].map((sha) => imageToPixels(bytes(sha), size)));
+    const images = await Promise.all(
+      [detail.sample!.imageSha256!, ...detail.turnList.flatMap((t) => t.toolResult?.images ?? [])].map((sha) =>
+        imageToPixels(bytes(sha), size),
+      ),
+    );
     const policy = new Policy(model, { device: 'cpu' });
     try {
       for (const d of result.decisions) {
@@ -157,12 +206,20 @@ describe('decision probabilities', () => {
         for (const v of Object.values(p)) expect(v >= 0 && v <= 1).toBe(true);
         expect(p.image_search + p.text_search + p.answer).toBeLessThanOrEqual(1 + 1e-6);
         // The token at the decision is the tag the trajectory took; the context before it ends with </reason>.
-        expect(tok.decode([detail.tokens.ids[d.position]])).toBe({ image_search: '<search>', text_search: '<text_search>', answer: '<answer>' }[d.taken!]);
+        expect(tok.decode([detail.tokens.ids[d.position]])).toBe(
+          { image_search: '<search>', text_search: '<text_search>', answer: '<answer>' }[d.taken!],
+        );
         const context = detail.tokens.ids.slice(0, d.position);
         expect(tok.decode(context.slice(-1))).toBe('</reason>');
         const n = context.filter((id) => id === tok.ids.visionStart).length;
-        for (const [action, tag] of [['image_search', '<search>'], ['text_search', '<text_search>'], ['answer', '<answer>']] as const) {
-          const { logprobs } = await policy.logprobs([{ ids: [...context, ...tok.encode(tag)], images: images.slice(0, n) }]);
+        for (const [action, tag] of [
+          ['image_search', '<search>'],
+          ['text_search', '<text_search>'],
+          ['answer', '<answer>'],
+        ] as const) {
+          const { logprobs } = await policy.logprobs([
+            { ids: [...context, ...tok.encode(tag)], images: images.slice(0, n) },
+          ]);
           expect(p[action]).toBeCloseTo(Math.exp(logprobs[0][d.position]), 4);
         }
       }
@@ -189,7 +246,8 @@ describe('decision probabilities', () => {
       const result = await probabilities(t.id);
       expect(result.checkpointId).toBe(pretrained);
       const ownTags = result.decisions.filter((x) => x.sampled && x.taken);
-      for (const d of ownTags) expect(d.probabilities[d.taken!]).toBeCloseTo(Math.exp(detail.tokens.logprobs[d.position]), 3);
+      for (const d of ownTags)
+        expect(d.probabilities[d.taken!]).toBeCloseTo(Math.exp(detail.tokens.logprobs[d.position]), 3);
       if (greedyIds.has(t.id)) {
         expect(ownTags.length, `evaluation trajectory ${t.id} writes its own tag`).toBeGreaterThan(0);
         comparedGreedy += ownTags.length;
@@ -205,6 +263,8 @@ describe('work on a checkpoint after its run', () => {
     // and label suggestions of its checkpoints use them. The pre-trained model belongs to no run: ORT's choice.
     const [last] = engine.store.repos.runs.checkpoints(runId).slice(-1);
     expect(checkpointPolicy(engine.store, last).options.threads).toBe(1);
-    expect(checkpointPolicy(engine.store, engine.store.repos.runs.checkpoint(pretrained)!).options.threads).toBeUndefined();
+    expect(
+      checkpointPolicy(engine.store, engine.store.repos.runs.checkpoint(pretrained)!).options.threads,
+    ).toBeUndefined();
   });
 });

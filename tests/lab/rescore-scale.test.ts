@@ -23,7 +23,12 @@ function rows(): RescoreRow[] {
       total: answer === 'rose' ? 1 : 0,
       advantage: null,
       turns: [
-        { action: i % 2 === 0 ? 'text_search' : 'image_search', actionArg: 'a flower', reasoning: 'r', wellFormed: true },
+        {
+          action: i % 2 === 0 ? 'text_search' : 'image_search',
+          actionArg: 'a flower',
+          reasoning: 'r',
+          wellFormed: true,
+        },
         { action: 'answer', actionArg: answer, reasoning: 'r', wellFormed: true },
       ],
     };
@@ -32,7 +37,10 @@ function rows(): RescoreRow[] {
 
 describe('re-scoring at scale', () => {
   it('re-scores 200,000 trajectories and summarizes them', async () => {
-    const items = await rescoreRows(rows(), compileEdited({ name: 'scale', expression: 'score - 0.3 * searches', constants: {}, answerMatch: 'em' }));
+    const items = await rescoreRows(
+      rows(),
+      compileEdited({ name: 'scale', expression: 'score - 0.3 * searches', constants: {}, answerMatch: 'em' }),
+    );
     expect(items).toHaveLength(COUNT);
     const summary = summarizeRescore(items, { pinned: [1, COUNT], bins: 10, limit: 5 });
     expect(summary.count).toBe(COUNT);

@@ -9,7 +9,11 @@ import { runJob } from '../helpers/jobs';
 
 let engine: Engine;
 let runId: number;
-const spec = { name: DEFAULT_REWARD_SPEC.name, expression: DEFAULT_REWARD_SPEC.expression, constants: DEFAULT_REWARD_SPEC.constants };
+const spec = {
+  name: DEFAULT_REWARD_SPEC.name,
+  expression: DEFAULT_REWARD_SPEC.expression,
+  constants: DEFAULT_REWARD_SPEC.constants,
+};
 
 /** Re-scores as the editor does: a job, then the stored result read back. */
 async function rescore(params: { runId: number; spec: typeof spec }, read: { pinned?: number[] } = {}) {
@@ -44,14 +48,19 @@ describe('reward re-scoring', () => {
       expect(p.after.total).toBeCloseTo((t.format ?? 0) + 1 / (1 + t.generatedTokens), 9);
     }
     // Every listed flip really changes sign; the count matches a recomputation over the pinned sample.
-    for (const f of r.signFlips) expect(Math.sign(Math.round((f.before.advantage ?? 0) * 1e6))).not.toBe(Math.sign(Math.round(f.after.advantage * 1e6)));
+    for (const f of r.signFlips)
+      expect(Math.sign(Math.round((f.before.advantage ?? 0) * 1e6))).not.toBe(
+        Math.sign(Math.round(f.after.advantage * 1e6)),
+      );
     expect(r.signFlipCount).toBeGreaterThan(0);
     // Stored: the run lists its re-scorings, newest first, and each reads back the same.
     const stored = await engine.call('reward.rescores', { runId });
     expect(stored[0]).toMatchObject({ id: r.rescore.id, spec: { expression: edited.expression } });
     expect(stored.length).toBeGreaterThanOrEqual(2);
     expect((await engine.call('reward.rescored', { id: r.rescore.id })).histogram).toEqual(r.histogram);
-    expect(engine.store.db.prepare('SELECT count(*) AS n FROM rescore_rewards WHERE rescore_id = ?').get(r.rescore.id)).toEqual({ n: 27 });
+    expect(
+      engine.store.db.prepare('SELECT count(*) AS n FROM rescore_rewards WHERE rescore_id = ?').get(r.rescore.id),
+    ).toEqual({ n: 27 });
   });
 
   it('checks expressions with the position of the error and refuses to re-score a broken spec', async () => {

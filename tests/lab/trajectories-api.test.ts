@@ -19,7 +19,8 @@ describe('trajectories API', () => {
     expect(keys).toEqual([...keys].sort((a, b) => a - b));
     // Pages tile the list exactly.
     const pages = [];
-    for (let offset = 0; offset < all.total; offset += 4) pages.push(...(await engine.call('trajectories.list', { runId, offset, limit: 4 })).items);
+    for (let offset = 0; offset < all.total; offset += 4)
+      pages.push(...(await engine.call('trajectories.list', { runId, offset, limit: 4 })).items);
     expect(pages.map((t) => t.id)).toEqual(all.items.map((t) => t.id));
     expect(all.items.every((t) => t.turns >= 1 && t.question !== null)).toBe(true);
   });
@@ -54,7 +55,11 @@ describe('trajectories API', () => {
     const totals = group.items.map((t) => t.total!);
     const mean = totals.reduce((a, b) => a + b, 0) / totals.length;
     expect(group.mean).toBeCloseTo(mean, 6);
-    expect(steps[1].zeroVarianceGroups).toBe((await Promise.all([0, 1, 2].map((g) => engine.call('trajectories.group', { runId, step: 2, groupIndex: g })))).filter((g) => g.zeroVariance).length);
+    expect(steps[1].zeroVarianceGroups).toBe(
+      (
+        await Promise.all([0, 1, 2].map((g) => engine.call('trajectories.group', { runId, step: 2, groupIndex: g })))
+      ).filter((g) => g.zeroVariance).length,
+    );
   });
 
   it('returns one trajectory with its turns, tool results, reward breakdown and masked tokens', async () => {
@@ -69,13 +74,16 @@ describe('trajectories API', () => {
     expect(t.tokens.ids.length).toBe(t.tokens.lossMask.length);
     expect(t.tokens.ids.length).toBe(t.tokens.logprobs.length);
     // Only generated tokens count: the mask covers exactly the turns' token ids.
-    expect(t.tokens.lossMask.filter((m) => m === 1).length).toBe(t.turnList.reduce((n, turn) => n + turn.tokenIds.length, 0));
+    expect(t.tokens.lossMask.filter((m) => m === 1).length).toBe(
+      t.turnList.reduce((n, turn) => n + turn.tokenIds.length, 0),
+    );
     for (const turn of t.turnList) expect(turn.logprobs.length).toBe(turn.tokenIds.length);
     // Token strings come from the policy's own tokenizer: the generated tokens spell out the responses.
     expect(t.tokens.texts).toHaveLength(t.tokens.ids.length);
     const generated = t.tokens.texts!.filter((_, i) => t.tokens.lossMask[i] === 1).join('');
     expect(generated).toContain(t.turnList[0].responseText.slice(0, 20));
-    if (searched.imageSearches + searched.textSearches > 0) expect(t.turnList.some((turn) => turn.toolResult !== null)).toBe(true);
+    if (searched.imageSearches + searched.textSearches > 0)
+      expect(t.turnList.some((turn) => turn.toolResult !== null)).toBe(true);
   });
 
   it("lists an evaluation run's answers as groups of one, with their search turns and tool results", async () => {
@@ -83,7 +91,9 @@ describe('trajectories API', () => {
     const rag = runs.find((r) => r.name.endsWith('(rag)'))!;
     const page = await engine.call('trajectories.list', { runId: rag.id });
     expect(page.total).toBe(4);
-    expect(page.items.every((t) => t.turns === 3 && t.imageSearches === 1 && t.textSearches === 1 && !t.zeroVariance)).toBe(true);
+    expect(
+      page.items.every((t) => t.turns === 3 && t.imageSearches === 1 && t.textSearches === 1 && !t.zeroVariance),
+    ).toBe(true);
     const t = await engine.call('trajectories.get', { id: page.items[0].id });
     expect(t.turnList.map((turn) => turn.action)).toEqual(['image_search', 'text_search', 'answer']);
     expect(t.turnList[0].toolResult?.tool).toBe('image_search');
@@ -99,12 +109,19 @@ describe('trajectories API', () => {
       const total = (await engine.call('trajectories.list', { runId, ...(step === undefined ? {} : { step }) })).total;
       expect(cells.reduce((n, c) => n + c.count, 0)).toBe(total);
       for (const c of cells) {
-        const page = await engine.call('trajectories.list', { runId, ...(step === undefined ? {} : { step }), need: c.need, behaviour: c.behaviour, limit: 500 });
+        const page = await engine.call('trajectories.list', {
+          runId,
+          ...(step === undefined ? {} : { step }),
+          need: c.need,
+          behaviour: c.behaviour,
+          limit: 500,
+        });
         expect(page.total).toBe(c.count);
         expect(page.items.filter((t) => (t.score ?? 0) > 0)).toHaveLength(c.correct);
         for (const t of page.items) {
           expect(t.need).toBe(c.need);
-          const did = t.imageSearches && t.textSearches ? 'both' : t.imageSearches ? 'image' : t.textSearches ? 'text' : 'none';
+          const did =
+            t.imageSearches && t.textSearches ? 'both' : t.imageSearches ? 'image' : t.textSearches ? 'text' : 'none';
           expect(did).toBe(c.behaviour);
         }
       }
@@ -112,7 +129,9 @@ describe('trajectories API', () => {
     // The demo world knows each sample's need by construction: no trajectory is unlabelled.
     const cells = await engine.call('trajectories.confusion', { runId });
     expect(cells.some((c) => c.need === 'unknown')).toBe(false);
-    await expect(engine.call('trajectories.list', { runId, behaviour: 'sometimes' } as never)).rejects.toThrow(/behaviour/);
+    await expect(engine.call('trajectories.list', { runId, behaviour: 'sometimes' } as never)).rejects.toThrow(
+      /behaviour/,
+    );
   });
 
   it("compares one sample's trajectories across the pre-trained and GRPO checkpoints' evaluations", async () => {

@@ -66,7 +66,11 @@ describe('composites compute the textbook forward', () => {
     const v = O.input('v', [1, 1, 2, 2]);
     const out = await run(
       { o: C.attention(q, k, v, C.causalMask(2)) },
-      { q: Float32Array.from([1, 0, 0, 1]), k: Float32Array.from([1, 0, 0, 1]), v: Float32Array.from([10, 20, 30, 40]) },
+      {
+        q: Float32Array.from([1, 0, 0, 1]),
+        k: Float32Array.from([1, 0, 0, 1]),
+        v: Float32Array.from([10, 20, 30, 40]),
+      },
     );
     const o = out.o as Float32Array;
     expect([o[0], o[1]]).toEqual([10, 20]);
@@ -97,12 +101,23 @@ describe('composites compute the textbook forward', () => {
     const cv = O.input('cv', [2, 2, 5, 4]);
     const rk = O.input('rk', [2, 2, 2, 4]);
     const rv = O.input('rv', [2, 2, 2, 4]);
-    const mask = O.add(C.causalMask(2, 7), C.keyPaddingMask(O.constant(BigInt64Array.from([0n, 1n, 1n, 1n, 1n, 1n, 1n, 1n, 1n, 0n, 1n, 1n, 1n, 1n]), [2, 7], 'int64')));
+    const mask = O.add(
+      C.causalMask(2, 7),
+      C.keyPaddingMask(
+        O.constant(BigInt64Array.from([0n, 1n, 1n, 1n, 1n, 1n, 1n, 1n, 1n, 0n, 1n, 1n, 1n, 1n]), [2, 7], 'int64'),
+      ),
+    );
     const split = C.attentionSplit(q, ck, cv, rk, rv, mask);
     const joined = C.attention(q, O.concat([ck, rk], 2), O.concat([cv, rv], 2), mask);
     const feeds: Record<string, Float32Array> = {};
     let seed = 1;
-    for (const [name, n] of [['q', 64], ['ck', 80], ['cv', 80], ['rk', 32], ['rv', 32]] as const)
+    for (const [name, n] of [
+      ['q', 64],
+      ['ck', 80],
+      ['cv', 80],
+      ['rk', 32],
+      ['rv', 32],
+    ] as const)
       feeds[name] = Float32Array.from({ length: n }, () => Math.sin((seed += 1.7)));
     const out = await run({ split, joined }, feeds);
     const a = out.split as Float32Array;
@@ -114,7 +129,10 @@ describe('composites compute the textbook forward', () => {
   it('crossEntropy of uniform logits is log V', async () => {
     const logits = O.input('l', [2, 3, 5]);
     const t = O.input('t', [2, 3], 'int64');
-    const out = await run({ ce: C.crossEntropy(logits, t) }, { l: new Float32Array(30), t: new BigInt64Array(6).fill(2n) });
+    const out = await run(
+      { ce: C.crossEntropy(logits, t) },
+      { l: new Float32Array(30), t: new BigInt64Array(6).fill(2n) },
+    );
     expect((out.ce as Float32Array)[0]).toBeCloseTo(Math.log(5), 5);
   });
 });

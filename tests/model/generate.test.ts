@@ -58,7 +58,12 @@ describe('generation', () => {
     const policy = new Policy(model, { device: 'cpu' });
     const samples = colorSamples(model, 2, 3);
     const prompts = [samples[0].prompt, { ids: model.tokenizer.encode('hello there') }, samples[1].prompt];
-    const { generations } = await generate(policy, prompts, { maxNewTokens: 12, temperature: 1, seed: 5, stopTokenIds: [] });
+    const { generations } = await generate(policy, prompts, {
+      maxNewTokens: 12,
+      temperature: 1,
+      seed: 5,
+      stopTokenIds: [],
+    });
     for (let b = 0; b < prompts.length; b++) {
       const g = generations[b];
       expect(g.tokens.length).toBe(12);
@@ -86,12 +91,29 @@ describe('generation', () => {
     const model = createTinyVlm({ config: small, seed: 2 });
     const policy = new Policy(model, { device: 'cpu' });
     const prompt = { ids: model.tokenizer.encode('hi') };
-    const free = await generate(policy, [prompt], { maxNewTokens: 6, temperature: 0, stopTokenIds: [], bannedTokenIds: [] });
+    const free = await generate(policy, [prompt], {
+      maxNewTokens: 6,
+      temperature: 0,
+      stopTokenIds: [],
+      bannedTokenIds: [],
+    });
     const favourite = free.generations[0].tokens[0];
     for (const tokensPerRun of [1, 3]) {
-      const banned = await generate(policy, [prompt], { maxNewTokens: 6, temperature: 0, stopTokenIds: [], bannedTokenIds: [favourite], tokensPerRun });
+      const banned = await generate(policy, [prompt], {
+        maxNewTokens: 6,
+        temperature: 0,
+        stopTokenIds: [],
+        bannedTokenIds: [favourite],
+        tokensPerRun,
+      });
       expect(banned.generations[0].tokens).not.toContain(favourite);
-      const sampled = await generate(policy, [prompt, prompt, prompt, prompt], { maxNewTokens: 24, temperature: 3, seed: 9, stopTokenIds: [], tokensPerRun });
+      const sampled = await generate(policy, [prompt, prompt, prompt, prompt], {
+        maxNewTokens: 24,
+        temperature: 3,
+        seed: 9,
+        stopTokenIds: [],
+        tokensPerRun,
+      });
       const all = sampled.generations.flatMap((g) => g.tokens);
       expect(all).not.toContain(model.config.image_token_id);
       expect(all).not.toContain(model.config.vision_start_token_id);
@@ -99,11 +121,13 @@ describe('generation', () => {
     await policy.release();
   });
 
-  it('refuses to run past the model\'s positions with a clear error', async () => {
+  it("refuses to run past the model's positions with a clear error", async () => {
     const model = createTinyVlm({ config: { ...small, max_position_embeddings: 32 }, seed: 2 });
     const policy = new Policy(model, { device: 'cpu' });
     const prompt = { ids: model.tokenizer.encode('a fairly long prompt here') };
-    await expect(generate(policy, [prompt], { maxNewTokens: 30 })).rejects.toThrow(/exceeds the model's max_position_embeddings \(32\)/);
+    await expect(generate(policy, [prompt], { maxNewTokens: 30 })).rejects.toThrow(
+      /exceeds the model's max_position_embeddings \(32\)/,
+    );
     await expect(policy.logprobs([prompt], { length: 48 })).rejects.toThrow(/batch length 48 exceeds/);
     await policy.release();
   });
@@ -114,20 +138,37 @@ describe('generation', () => {
     const samples = colorSamples(model, 2, 8);
     const prompts = [samples[0].prompt, { ids: model.tokenizer.encode('hi') }, samples[1].prompt];
     const one = await generate(policy, prompts, { maxNewTokens: 10, temperature: 0, stopTokenIds: [] });
-    const four = await generate(policy, prompts, { maxNewTokens: 10, temperature: 0, stopTokenIds: [], tokensPerRun: 4 });
+    const four = await generate(policy, prompts, {
+      maxNewTokens: 10,
+      temperature: 0,
+      stopTokenIds: [],
+      tokensPerRun: 4,
+    });
     expect(four.stats.decodeSteps).toBe(3); // 9 fed tokens in runs of 4
     for (let b = 0; b < 3; b++) {
       expect(four.generations[b].tokens).toEqual(one.generations[b].tokens);
-      four.generations[b].logprobs.forEach((lp, t) => expect(Math.abs(lp - one.generations[b].logprobs[t])).toBeLessThan(1e-4));
+      four.generations[b].logprobs.forEach((lp, t) =>
+        expect(Math.abs(lp - one.generations[b].logprobs[t])).toBeLessThan(1e-4),
+      );
     }
-    const sampled = await generate(policy, prompts, { maxNewTokens: 9, temperature: 1, seed: 3, stopTokenIds: [], tokensPerRun: 3 });
+    const sampled = await generate(policy, prompts, {
+      maxNewTokens: 9,
+      temperature: 1,
+      seed: 3,
+      stopTokenIds: [],
+      tokensPerRun: 3,
+    });
     const distinct = new Set(sampled.generations.flatMap((g) => g.tokens));
     expect(distinct.size).toBeGreaterThan(5); // random-init model: sampling spreads over the vocabulary
     for (let b = 0; b < 3; b++) {
       const g = sampled.generations[b];
       expect(g.tokens.length).toBe(9);
-      const { logprobs } = await policy.logprobs([{ ids: [...prompts[b].ids, ...g.tokens], images: prompts[b].images }]);
-      Array.from(logprobs[0].slice(prompts[b].ids.length)).forEach((lp, t) => expect(Math.abs(lp - g.logprobs[t])).toBeLessThan(1e-4));
+      const { logprobs } = await policy.logprobs([
+        { ids: [...prompts[b].ids, ...g.tokens], images: prompts[b].images },
+      ]);
+      Array.from(logprobs[0].slice(prompts[b].ids.length)).forEach((lp, t) =>
+        expect(Math.abs(lp - g.logprobs[t])).toBeLessThan(1e-4),
+      );
     }
     await policy.release();
   });
@@ -137,10 +178,18 @@ describe('generation', () => {
     const policy = new Policy(model, { device: 'cpu' });
     const train = colorSamples(model, 16 * 40, 11);
     const T = bucketLength(train[0].full.ids.length, 8);
-    const trainer = await policy.trainer({ shape: { batch: 16, length: T, images: 16 }, loss: sftLoss, trainable: 'all', optimizer: { lr: 3e-3, weightDecay: 0 } });
+    const trainer = await policy.trainer({
+      shape: { batch: 16, length: T, images: 16 },
+      loss: sftLoss,
+      trainable: 'all',
+      optimizer: { lr: 3e-3, weightDecay: 0 },
+    });
     for (let i = 0; i < 40; i++) {
       const batch = train.slice(i * 16, (i + 1) * 16);
-      await trainer.step(batch.map((s) => s.full), { loss_mask: maskRows(batch, T) });
+      await trainer.step(
+        batch.map((s) => s.full),
+        { loss_mask: maskRows(batch, T) },
+      );
     }
     const test = colorSamples(model, 16, 77);
     const { generations, stats } = await generate(

@@ -55,7 +55,9 @@ describe('safetensors files', () => {
       const a = loaded.get('a.weight')!;
       expect(a.shape).toEqual([2, 3]);
       const tol = dtype === 'F32' ? 0 : dtype === 'F16' ? 2 ** -11 : 2 ** -8;
-      weights['a.weight'].data.forEach((v, i) => expect(Math.abs(a.data[i] - v)).toBeLessThanOrEqual(Math.abs(v) * tol));
+      weights['a.weight'].data.forEach((v, i) =>
+        expect(Math.abs(a.data[i] - v)).toBeLessThanOrEqual(Math.abs(v) * tol),
+      );
     }
   });
 
@@ -75,7 +77,9 @@ describe('safetensors files', () => {
   it('names the missing tensor and the mismatched shape, and loads nothing', () => {
     const path = join(dir, 'partial.safetensors');
     saveWeights(path, weights);
-    expect(() => loadWeights([path], { expected: { 'a.weight': [2, 3], 'c.weight': [4] } })).toThrow(/missing tensor c\.weight/);
+    expect(() => loadWeights([path], { expected: { 'a.weight': [2, 3], 'c.weight': [4] } })).toThrow(
+      /missing tensor c\.weight/,
+    );
     let err: unknown;
     let result: unknown;
     try {

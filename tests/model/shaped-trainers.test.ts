@@ -21,7 +21,11 @@ function maskFor(seqs: { ids: number[] }[], length: number): Float32Array {
 async function train(shaped: boolean): Promise<{ weights: Float32Array[]; steps: number }> {
   const model = createTinyVlm({ config, seed: 9 });
   const policy = new Policy(model, { device: 'cpu' });
-  const trainers = new ShapedTrainers(policy, { loss: sftLoss, trainable: 'all', optimizer: { lr: 1e-2, weightDecay: 0 } });
+  const trainers = new ShapedTrainers(policy, {
+    loss: sftLoss,
+    trainable: 'all',
+    optimizer: { lr: 1e-2, weightDecay: 0 },
+  });
   const batches = [batch(model, 1), batch(model, 4), batch(model, 1)];
   let steps = 0;
   for (const seqs of batches) {
@@ -44,10 +48,12 @@ describe('trainers of several batch shapes', () => {
     const initial = [...createTinyVlm({ config, seed: 9 }).weights.values()].map((w) => w.data as Float32Array);
     let moved = 0;
     let gap = 0;
-    shaped.weights.forEach((w, k) => w.forEach((v, i) => {
-      moved = Math.max(moved, Math.abs(v - initial[k][i]));
-      gap = Math.max(gap, Math.abs(v - single.weights[k][i]));
-    }));
+    shaped.weights.forEach((w, k) =>
+      w.forEach((v, i) => {
+        moved = Math.max(moved, Math.abs(v - initial[k][i]));
+        gap = Math.max(gap, Math.abs(v - single.weights[k][i]));
+      }),
+    );
     expect(moved).toBeGreaterThan(1e-3);
     expect(gap).toBeLessThan(1e-4);
   });

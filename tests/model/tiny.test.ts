@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { colorCorpus, colorSamples, COLORS, colorAnswer, maskRows } from '../../src/main/model/tiny/synthetic';
-import { bucketLength, createTinyVlm, enableLora, loadTinyVlm, Policy, saveTinyVlm, sftLoss } from '../../src/main/model/tiny/vlm';
+import {
+  bucketLength,
+  createTinyVlm,
+  enableLora,
+  loadTinyVlm,
+  Policy,
+  saveTinyVlm,
+  sftLoss,
+} from '../../src/main/model/tiny/vlm';
 import { encodeSafetensors, parseSafetensors } from '../../src/main/model/runtime/safetensors';
 import { encodeWithImages } from '../../src/main/model/tiny/batch';
 
@@ -19,11 +27,19 @@ describe('tiny VLM', () => {
     const B = 16;
     const train = colorSamples(model, 16 * 40, 11);
     const T = bucketLength(train[0].full.ids.length, 8);
-    const trainer = await policy.trainer({ shape: { batch: B, length: T, images: B }, loss: sftLoss, trainable: 'all', optimizer: { lr: 3e-3, weightDecay: 0 } });
+    const trainer = await policy.trainer({
+      shape: { batch: B, length: T, images: B },
+      loss: sftLoss,
+      trainable: 'all',
+      optimizer: { lr: 3e-3, weightDecay: 0 },
+    });
     const losses: number[] = [];
     for (let i = 0; i < 40; i++) {
       const batch = train.slice(i * B, (i + 1) * B);
-      const r = await trainer.step(batch.map((s) => s.full), { loss_mask: maskRows(batch, T) });
+      const r = await trainer.step(
+        batch.map((s) => s.full),
+        { loss_mask: maskRows(batch, T) },
+      );
       losses.push(r.loss);
     }
     const first = losses[0];
@@ -36,7 +52,10 @@ describe('tiny VLM', () => {
     const names = Object.keys(COLORS);
     let correct = 0;
     for (const s of test) {
-      const candidates = names.map((c) => ({ ids: [...s.prompt.ids, ...model.tokenizer.encode(colorAnswer(c))], images: [s.image] }));
+      const candidates = names.map((c) => ({
+        ids: [...s.prompt.ids, ...model.tokenizer.encode(colorAnswer(c))],
+        images: [s.image],
+      }));
       const { logprobs } = await policy.logprobs(candidates, { length: T });
       const scores = logprobs.map((lp) => lp.slice(s.prompt.ids.length).reduce((a, b) => a + b, 0));
       if (names[scores.indexOf(Math.max(...scores))] === s.color) correct++;
@@ -65,13 +84,20 @@ describe('tiny VLM', () => {
     const model = createTinyVlm({ config: small, seed: 13 });
     const policy = new Policy(model, { device: 'cpu' });
     const [a, b, c] = colorSamples(model, 3, 4);
-    const prompt = (n: number) => encodeWithImages(model.tokenizer, model.config, '<|vision_start|><|image_pad|><|vision_end|>'.repeat(n) + 'same or not?');
+    const prompt = (n: number) =>
+      encodeWithImages(
+        model.tokenizer,
+        model.config,
+        '<|vision_start|><|image_pad|><|vision_end|>'.repeat(n) + 'same or not?',
+      );
     const two = { ids: prompt(2), images: [a.image, b.image] };
     const swapped = { ids: two.ids, images: [b.image, a.image] };
     const one = { ids: prompt(1), images: [c.image] };
     const text = { ids: model.tokenizer.encode('no image at all, a longer text sequence') };
     const batched = await policy.logprobs([two, text, one]);
-    const alone = [await policy.logprobs([two]), await policy.logprobs([text]), await policy.logprobs([one])].map((r) => r.logprobs[0]);
+    const alone = [await policy.logprobs([two]), await policy.logprobs([text]), await policy.logprobs([one])].map(
+      (r) => r.logprobs[0],
+    );
     batched.logprobs.forEach((lp, i) => lp.forEach((v, t) => expect(v).toBeCloseTo(alone[i][t], 4)));
     // the images matter, and their order does too
     const sw = (await policy.logprobs([swapped])).logprobs[0];
@@ -101,10 +127,16 @@ describe('tiny VLM', () => {
     const cfg = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8'));
     cfg.intermediate_size = 100;
     writeFileSync(join(folder, 'config.json'), JSON.stringify(cfg));
-    expect(() => loadTinyVlm(folder)).toThrow(/tensor model\.layers\.0\.mlp\.gate_proj\.weight has shape \[176, 64\] but config\.json implies \[100, 64\]/);
+    expect(() => loadTinyVlm(folder)).toThrow(
+      /tensor model\.layers\.0\.mlp\.gate_proj\.weight has shape \[176, 64\] but config\.json implies \[100, 64\]/,
+    );
     // and a missing tensor is named
     const st = parseSafetensors(new Uint8Array(readFileSync(join(folder, 'model.safetensors'))));
-    const kept = new Map([...st.tensors].filter(([n]) => n !== 'model.norm.weight').map(([n, e]) => [n, { shape: e.shape, data: new Float32Array(e.bytes.slice().buffer) }]));
+    const kept = new Map(
+      [...st.tensors]
+        .filter(([n]) => n !== 'model.norm.weight')
+        .map(([n, e]) => [n, { shape: e.shape, data: new Float32Array(e.bytes.slice().buffer) }]),
+    );
     writeFileSync(join(folder, 'model.safetensors'), encodeSafetensors(kept));
     cfg.intermediate_size = 176;
     writeFileSync(join(folder, 'config.json'), JSON.stringify(cfg));
@@ -119,17 +151,34 @@ describe('tiny VLM', () => {
     const T = bucketLength(train[0].full.ids.length, 8);
     const step = async (t: Awaited<ReturnType<typeof policy.trainer>>, data: typeof train, i: number) => {
       const batch = data.slice(i * 16, (i + 1) * 16);
-      return (await t.step(batch.map((s) => s.full), { loss_mask: maskRows(batch, T) })).loss;
+      return (
+        await t.step(
+          batch.map((s) => s.full),
+          { loss_mask: maskRows(batch, T) },
+        )
+      ).loss;
     };
-    const full = await policy.trainer({ shape: { batch: 16, length: T, images: 16 }, loss: sftLoss, trainable: 'all', optimizer: { lr: 3e-3, weightDecay: 0 } });
+    const full = await policy.trainer({
+      shape: { batch: 16, length: T, images: 16 },
+      loss: sftLoss,
+      trainable: 'all',
+      optimizer: { lr: 3e-3, weightDecay: 0 },
+    });
     for (let i = 0; i < 40; i++) await step(full, train, i);
     await full.release();
     const swap: Record<string, string> = { red: 'blue', blue: 'red', green: 'yellow', yellow: 'green' };
     const swapped = colorSamples(model, 16 * 25, 22, (c) => swap[c]);
 
     enableLora(model, { rank: 4, alpha: 8, targets: (p) => /(q|k|v|o|gate|up|down)_proj$/.test(p) });
-    const base = new Map([...model.weights].filter(([n]) => !n.includes('lora_')).map(([n, w]) => [n, Float32Array.from(w.data)]));
-    const lora = await policy.trainer({ shape: { batch: 16, length: T, images: 16 }, loss: sftLoss, trainable: 'lora', optimizer: { lr: 2e-3, weightDecay: 0 } });
+    const base = new Map(
+      [...model.weights].filter(([n]) => !n.includes('lora_')).map(([n, w]) => [n, Float32Array.from(w.data)]),
+    );
+    const lora = await policy.trainer({
+      shape: { batch: 16, length: T, images: 16 },
+      loss: sftLoss,
+      trainable: 'lora',
+      optimizer: { lr: 2e-3, weightDecay: 0 },
+    });
     expect(lora.trainer.trainableNames.length).toBe(2 * 7 * model.config.num_hidden_layers);
     expect(lora.trainer.trainableNames.every((n) => n.includes('.lora_'))).toBe(true);
     const losses: number[] = [];

@@ -110,7 +110,8 @@ describe('training steps', () => {
       const d = O.sub(p.linear(x, 'proj'), y);
       return { loss: O.mean(O.mul(d, d)) };
     };
-    const rename = (w: ReturnType<typeof initWeights>) => new Map([...w].map(([k, v]) => [k === 'w' ? 'proj.weight' : 'proj.bias', v]));
+    const rename = (w: ReturnType<typeof initWeights>) =>
+      new Map([...w].map(([k, v]) => [k === 'w' ? 'proj.weight' : 'proj.bias', v]));
     const full = rename(initWeights(specs, 5));
     const halves = cloneWeights(full);
     const x = Float32Array.from({ length: 24 }, (_, i) => Math.sin(i));

@@ -29,14 +29,17 @@ function filesUnder(dir: string): string[] {
 
 /** Whether electron-builder's matcher for `patterns` takes the file at `relative`, with macros filled for a target. */
 function matches(patterns: string[], relative: string, target: { platform: string; arch: string }): boolean {
-  const expand = (pattern: string) => pattern.replaceAll('${platform}', target.platform).replaceAll('${arch}', target.arch);
+  const expand = (pattern: string) =>
+    pattern.replaceAll('${platform}', target.platform).replaceAll('${arch}', target.arch);
   const filter = new FileMatcher(repoRoot, repoRoot, expand, patterns).createFilter();
   return filter(at(relative), { isDirectory: () => false } as fs.Stats) === true;
 }
 
 /** The app's file patterns: electron-builder's loader turns the `files` list into one file set's filter. */
 function filePatterns(config: Configuration): string[] {
-  return [config.files ?? []].flat().flatMap((set) => (typeof set === 'string' ? [set] : set.from == null ? [set.filter ?? []].flat() : []));
+  return [config.files ?? []]
+    .flat()
+    .flatMap((set) => (typeof set === 'string' ? [set] : set.from == null ? [set.filter ?? []].flat() : []));
 }
 
 let config: Configuration;
@@ -49,14 +52,19 @@ beforeAll(async () => {
 describe('the electron-builder configuration', () => {
   it('is valid by electron-builder’s own schema, which does reject a misspelled option', async () => {
     await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
-    await expect(validateConfiguration({ ...config, asarUnpak: ['x'] } as Configuration, new DebugLogger(false))).rejects.toThrow(/asarUnpak/);
+    await expect(
+      validateConfiguration({ ...config, asarUnpak: ['x'] } as Configuration, new DebugLogger(false)),
+    ).rejects.toThrow(/asarUnpak/);
   });
 
   it('builds an AppImage and a .deb on Linux, a .dmg on macOS and an NSIS installer on Windows', () => {
     expect(config.linux?.target).toEqual(['AppImage', 'deb']);
     expect(config.mac?.target).toEqual(['dmg']);
     expect(config.win?.target).toEqual(['nsis']);
-    expect(config.npmRebuild, 'node_modules stays built for Node; better-sqlite3 is built for Electron into native/').toBe(false);
+    expect(
+      config.npmRebuild,
+      'node_modules stays built for Node; better-sqlite3 is built for Electron into native/',
+    ).toBe(false);
   });
 
   it('names only files that exist: the icons, the resources folder and every literal path it packs', () => {
@@ -91,72 +99,107 @@ describe('the electron-builder configuration', () => {
     const linux = { platform: 'linux', arch: 'x64' };
     // electron-builder filters dependencies' files starting from all of them ('**/*'), then the `files` patterns.
     const moduleFiles = ['**/*', ...files];
-    for (const library of ['libonnxruntime_providers_cuda.so', 'libonnxruntime_providers_shared.so', 'onnxruntime_binding.node']) {
+    for (const library of [
+      'libonnxruntime_providers_cuda.so',
+      'libonnxruntime_providers_shared.so',
+      'onnxruntime_binding.node',
+    ]) {
       const relative = `node_modules/onnxruntime-node/bin/napi-v6/linux/x64/${library}`;
       expect(matches(moduleFiles, relative, linux), `${relative} packed`).toBe(true);
       expect(matches(config.asarUnpack as string[], relative, linux), `${relative} unpacked`).toBe(true);
     }
-    for (const other of ['darwin/arm64/onnxruntime_binding.node', 'win32/x64/onnxruntime.dll', 'linux/arm64/onnxruntime_binding.node']) {
+    for (const other of [
+      'darwin/arm64/onnxruntime_binding.node',
+      'win32/x64/onnxruntime.dll',
+      'linux/arm64/onnxruntime_binding.node',
+    ]) {
       expect(matches(moduleFiles, `node_modules/onnxruntime-node/bin/napi-v6/${other}`, linux), other).toBe(false);
     }
   });
 });
 
-describe.skipIf(process.platform !== 'linux')('an unpacked Linux app built by electron-builder from this configuration', () => {
-  let work: string;
-  let resources: string;
-  let asar: string[];
+describe.skipIf(process.platform !== 'linux')(
+  'an unpacked Linux app built by electron-builder from this configuration',
+  () => {
+    let work: string;
+    let resources: string;
+    let asar: string[];
 
-  beforeAll(() => {
-    expect(fs.existsSync(at('out', 'main', 'index.js')), 'out/ is missing: run npm run build first').toBe(true);
-    work = fs.mkdtempSync(path.join(os.tmpdir(), 'searchlab-dist-'));
-    // A stand-in for Electron's unpacked distribution (its binary cannot be downloaded here); electron-builder
-    // copies it and renames the executable, which is all a --dir build does with it.
-    const electronDist = path.join(work, 'electron');
-    fs.mkdirSync(electronDist);
-    fs.writeFileSync(path.join(electronDist, 'electron'), '#!/bin/sh\n', { mode: 0o755 });
-    fs.writeFileSync(path.join(electronDist, 'version'), require('electron/package.json').version);
-    execFileSync(
-      process.execPath,
-      [require.resolve('electron-builder/cli.js'), '--linux', 'dir', `-c.electronDist=${electronDist}`, `-c.directories.output=${path.join(work, 'dist')}`],
-      { cwd: repoRoot, stdio: 'pipe', env: { ...process.env, CI: 'true' } },
-    );
-    resources = path.join(work, 'dist', 'linux-unpacked', 'resources');
-    asar = listPackage(path.join(resources, 'app.asar'), { isPack: false }).map((f) => f.replace(/\\/g, '/').replace(/^\//, ''));
-  }, 180_000);
+    beforeAll(() => {
+      expect(fs.existsSync(at('out', 'main', 'index.js')), 'out/ is missing: run npm run build first').toBe(true);
+      work = fs.mkdtempSync(path.join(os.tmpdir(), 'searchlab-dist-'));
+      // A stand-in for Electron's unpacked distribution (its binary cannot be downloaded here); electron-builder
+      // copies it and renames the executable, which is all a --dir build does with it.
+      const electronDist = path.join(work, 'electron');
+      fs.mkdirSync(electronDist);
+      fs.writeFileSync(path.join(electronDist, 'electron'), '#!/bin/sh\n', { mode: 0o755 });
+      fs.writeFileSync(path.join(electronDist, 'version'), require('electron/package.json').version);
+      execFileSync(
+        process.execPath,
+        [
+          require.resolve('electron-builder/cli.js'),
+          '--linux',
+          'dir',
+          `-c.electronDist=${electronDist}`,
+          `-c.directories.output=${path.join(work, 'dist')}`,
+        ],
+        { cwd: repoRoot, stdio: 'pipe', env: { ...process.env, CI: 'true' } },
+      );
+      resources = path.join(work, 'dist', 'linux-unpacked', 'resources');
+      asar = listPackage(path.join(resources, 'app.asar'), { isPack: false }).map((f) =>
+        f.replace(/\\/g, '/').replace(/^\//, ''),
+      );
+    }, 180_000);
 
-  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+    afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-  it('packs exactly what npm run build wrote to out/', () => {
-    const packed = asar.filter((f) => f.startsWith('out/') && path.extname(f) !== '').sort();
-    expect(packed).toEqual(filesUnder(at('out')).map((f) => `out/${f}`));
-  });
+    it('packs exactly what npm run build wrote to out/', () => {
+      const packed = asar.filter((f) => f.startsWith('out/') && path.extname(f) !== '').sort();
+      expect(packed).toEqual(filesUnder(at('out')).map((f) => `out/${f}`));
+    });
 
-  it('holds nothing of the source tree: only the build, package.json, the window icon, native builds and dependencies', () => {
-    const topLevel = new Set(asar.map((f) => f.split('/')[0]));
-    expect([...topLevel].sort()).toEqual(expect.arrayContaining(['node_modules', 'out', 'package.json', 'resources']));
-    for (const entry of topLevel) expect(['native', 'node_modules', 'out', 'package.json', 'resources'], entry).toContain(entry);
-    expect(asar.filter((f) => f.startsWith('resources/') && path.extname(f) !== '').sort()).toEqual(['resources/icons/512x512.png']);
-  });
+    it('holds nothing of the source tree: only the build, package.json, the window icon, native builds and dependencies', () => {
+      const topLevel = new Set(asar.map((f) => f.split('/')[0]));
+      expect([...topLevel].sort()).toEqual(
+        expect.arrayContaining(['node_modules', 'out', 'package.json', 'resources']),
+      );
+      for (const entry of topLevel)
+        expect(['native', 'node_modules', 'out', 'package.json', 'resources'], entry).toContain(entry);
+      expect(asar.filter((f) => f.startsWith('resources/') && path.extname(f) !== '').sort()).toEqual([
+        'resources/icons/512x512.png',
+      ]);
+    });
 
-  it('carries every production dependency but those the configuration leaves out', () => {
-    const pkg = JSON.parse(fs.readFileSync(at('package.json'), 'utf8')) as { dependencies: Record<string, string> };
-    const target = { platform: 'linux', arch: process.arch };
-    for (const name of Object.keys(pkg.dependencies)) {
-      const manifest = `node_modules/${name}/package.json`;
-      expect(asar.includes(manifest), name).toBe(matches(['**/*', ...files], manifest, target));
-    }
-    expect(asar).not.toContain('node_modules/tsx/package.json');
-  });
+    it('carries every production dependency but those the configuration leaves out', () => {
+      const pkg = JSON.parse(fs.readFileSync(at('package.json'), 'utf8')) as { dependencies: Record<string, string> };
+      const target = { platform: 'linux', arch: process.arch };
+      for (const name of Object.keys(pkg.dependencies)) {
+        const manifest = `node_modules/${name}/package.json`;
+        expect(asar.includes(manifest), name).toBe(matches(['**/*', ...files], manifest, target));
+      }
+      expect(asar).not.toContain('node_modules/tsx/package.json');
+    });
 
-  it('unpacks the native parts onto disk: onnxruntime’s binding and library, sharp and its libvips', () => {
-    const unpacked = filesUnder(path.join(resources, 'app.asar.unpacked'));
-    const onnx = `node_modules/onnxruntime-node/bin/napi-v6/linux/${process.arch}`;
-    expect(unpacked).toContain(`${onnx}/onnxruntime_binding.node`);
-    expect(unpacked).toContain(`${onnx}/libonnxruntime.so.1`);
-    expect(unpacked.filter((f) => f.startsWith('node_modules/onnxruntime-node/bin/') && !f.startsWith(`${onnx}/`))).toEqual([]);
-    expect(unpacked.some((f) => /^node_modules\/@img\/sharp-linux-[^/]+\/lib\/sharp-linux-[^/]+\.node$/.test(f)), 'sharp’s addon').toBe(true);
-    expect(unpacked.some((f) => /^node_modules\/@img\/sharp-libvips-linux-[^/]+\/lib\/libvips-cpp\.so/.test(f)), 'libvips').toBe(true);
-    expect(asar.filter((f) => f.startsWith('node_modules/better-sqlite3/') && f.endsWith('.node')), 'better-sqlite3’s Node build stays out').toEqual([]);
-  });
-});
+    it('unpacks the native parts onto disk: onnxruntime’s binding and library, sharp and its libvips', () => {
+      const unpacked = filesUnder(path.join(resources, 'app.asar.unpacked'));
+      const onnx = `node_modules/onnxruntime-node/bin/napi-v6/linux/${process.arch}`;
+      expect(unpacked).toContain(`${onnx}/onnxruntime_binding.node`);
+      expect(unpacked).toContain(`${onnx}/libonnxruntime.so.1`);
+      expect(
+        unpacked.filter((f) => f.startsWith('node_modules/onnxruntime-node/bin/') && !f.startsWith(`${onnx}/`)),
+      ).toEqual([]);
+      expect(
+        unpacked.some((f) => /^node_modules\/@img\/sharp-linux-[^/]+\/lib\/sharp-linux-[^/]+\.node$/.test(f)),
+        'sharp’s addon',
+      ).toBe(true);
+      expect(
+        unpacked.some((f) => /^node_modules\/@img\/sharp-libvips-linux-[^/]+\/lib\/libvips-cpp\.so/.test(f)),
+        'libvips',
+      ).toBe(true);
+      expect(
+        asar.filter((f) => f.startsWith('node_modules/better-sqlite3/') && f.endsWith('.node')),
+        'better-sqlite3’s Node build stays out',
+      ).toEqual([]);
+    });
+  },
+);

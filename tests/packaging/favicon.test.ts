@@ -31,7 +31,9 @@ afterAll(async () => {
 describe('the browser-mode favicon', () => {
   it('names the SVG icon and a 32 px PNG, both served with image types', async () => {
     await page.goto(engine.url);
-    const icons = await page.locator('link[rel="icon"]').evaluateAll((links) => links.map((l) => ({ href: (l as HTMLLinkElement).href, type: l.getAttribute('type') })));
+    const icons = await page
+      .locator('link[rel="icon"]')
+      .evaluateAll((links) => links.map((l) => ({ href: (l as HTMLLinkElement).href, type: l.getAttribute('type') })));
     expect(icons.map((i) => i.type)).toEqual(['image/svg+xml', 'image/png']);
     for (const icon of icons) {
       const response = await page.request.get(icon.href);

@@ -29,7 +29,7 @@ function readIcns(file: Buffer): { type: string; data: Buffer }[] {
   expect(file.toString('ascii', 0, 4)).toBe('icns');
   expect(file.readUInt32BE(4), 'the header states the file length').toBe(file.length);
   const elements: { type: string; data: Buffer }[] = [];
-  for (let at = 8; at < file.length; ) {
+  for (let at = 8; at < file.length;) {
     const length = file.readUInt32BE(at + 4);
     expect(length, `element at byte ${at}`).toBeGreaterThan(8);
     elements.push({ type: file.toString('ascii', at, at + 4), data: file.subarray(at + 8, at + length) });
@@ -63,11 +63,19 @@ describe('the icon set', () => {
   it('is what npm run icons draws from the SVG sources, pixel for pixel', async () => {
     const files = ['icon.png', 'icon.ico', 'icon.icns', ...PNG_SIZES.map((s) => `icons/${s}x${s}.png`)];
     for (const name of files.filter((f) => f.endsWith('.png'))) {
-      const [committed, fresh] = await Promise.all([pixels(path.join(resources, name)), pixels(path.join(drawn, name))]);
-      expect(committed.data.equals(fresh.data), `resources/${name} differs from its SVG source: run npm run icons`).toBe(true);
+      const [committed, fresh] = await Promise.all([
+        pixels(path.join(resources, name)),
+        pixels(path.join(drawn, name)),
+      ]);
+      expect(
+        committed.data.equals(fresh.data),
+        `resources/${name} differs from its SVG source: run npm run icons`,
+      ).toBe(true);
     }
     for (const name of files.filter((f) => !f.endsWith('.png'))) {
-      expect(fs.readFileSync(path.join(resources, name)).length, `resources/${name}: run npm run icons`).toBe(fs.statSync(path.join(drawn, name)).size);
+      expect(fs.readFileSync(path.join(resources, name)).length, `resources/${name}: run npm run icons`).toBe(
+        fs.statSync(path.join(drawn, name)).size,
+      );
     }
   });
 
@@ -76,7 +84,14 @@ describe('the icon set', () => {
     const amber = [0xf6, 0xb4, 0x2c];
     const at = (x: number, y: number) => Array.from(data.subarray((y * 16 + x) * 4, (y * 16 + x) * 4 + 3));
     // The lens ring's top edge and the handle, as laid out in resources/icon-16.svg.
-    for (const [x, y] of [[8, 7], [11, 7], [7, 9], [12, 10], [13, 14]]) expect(at(x, y), `pixel ${x},${y}`).toEqual(amber);
+    for (const [x, y] of [
+      [8, 7],
+      [11, 7],
+      [7, 9],
+      [12, 10],
+      [13, 14],
+    ])
+      expect(at(x, y), `pixel ${x},${y}`).toEqual(amber);
   });
 
   it('the Windows .ico holds PNGs from 16 to 256 px, each entry the size its directory states', async () => {
@@ -89,7 +104,19 @@ describe('the icon set', () => {
   });
 
   it('the macOS .icns holds a PNG for every size from 16 to 1024 px under its standard type', async () => {
-    const sizeOfType: Record<string, number> = { icp4: 16, icp5: 32, icp6: 64, ic07: 128, ic08: 256, ic09: 512, ic10: 1024, ic11: 32, ic12: 64, ic13: 256, ic14: 512 };
+    const sizeOfType: Record<string, number> = {
+      icp4: 16,
+      icp5: 32,
+      icp6: 64,
+      ic07: 128,
+      ic08: 256,
+      ic09: 512,
+      ic10: 1024,
+      ic11: 32,
+      ic12: 64,
+      ic13: 256,
+      ic14: 512,
+    };
     const elements = readIcns(fs.readFileSync(path.join(resources, 'icon.icns')));
     expect(elements.map((e) => e.type).sort()).toEqual(Object.keys(sizeOfType).sort());
     for (const { type, data } of elements) {

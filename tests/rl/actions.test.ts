@@ -5,7 +5,11 @@ import { nextStep, DEFAULT_LIMITS } from '../../src/main/rl/protocol/limits';
 describe('reading a turn', () => {
   it('reads an answer', () => {
     const t = parseTurn('<reason>I know this bird.</reason><answer> Kingfisher </answer>');
-    expect(t).toEqual({ action: { kind: 'answer', answer: 'Kingfisher' }, reasoning: 'I know this bird.', wellFormed: true });
+    expect(t).toEqual({
+      action: { kind: 'answer', answer: 'Kingfisher' },
+      reasoning: 'I know this bird.',
+      wellFormed: true,
+    });
   });
 
   it('reads an image search, which carries no query', () => {
@@ -47,8 +51,14 @@ describe('reading a turn', () => {
   });
 
   it('treats a turn with no action, or an empty query, as invalid', () => {
-    expect(parseTurn('<reason>thinking only</reason>').action).toMatchObject({ kind: 'invalid', reason: expect.stringMatching(/no action/) });
-    expect(parseTurn('<reason>x</reason><text_search>  </text_search>').action).toMatchObject({ kind: 'invalid', reason: 'empty text search query' });
+    expect(parseTurn('<reason>thinking only</reason>').action).toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringMatching(/no action/),
+    });
+    expect(parseTurn('<reason>x</reason><text_search>  </text_search>').action).toMatchObject({
+      kind: 'invalid',
+      reason: 'empty text search query',
+    });
   });
 });
 
@@ -62,19 +72,35 @@ describe('what happens after a turn', () => {
 
   it('calls the tool a search asks for', () => {
     expect(nextStep({ kind: 'image_search' }, fresh)).toEqual({ kind: 'call_tool', tool: 'image_search' });
-    expect(nextStep({ kind: 'text_search', query: 'q' }, fresh)).toEqual({ kind: 'call_tool', tool: 'text_search', query: 'q' });
+    expect(nextStep({ kind: 'text_search', query: 'q' }, fresh)).toEqual({
+      kind: 'call_tool',
+      tool: 'text_search',
+      query: 'q',
+    });
   });
 
   it('ends a search asked for past its limit', () => {
-    expect(nextStep({ kind: 'image_search' }, { ...fresh, turns: 2, imageSearches: 1 })).toEqual({ kind: 'end', reason: 'image_search_limit' });
-    expect(nextStep({ kind: 'text_search', query: 'q' }, { ...fresh, turns: 2, textSearches: 2 })).toEqual({ kind: 'end', reason: 'text_search_limit' });
+    expect(nextStep({ kind: 'image_search' }, { ...fresh, turns: 2, imageSearches: 1 })).toEqual({
+      kind: 'end',
+      reason: 'image_search_limit',
+    });
+    expect(nextStep({ kind: 'text_search', query: 'q' }, { ...fresh, turns: 2, textSearches: 2 })).toEqual({
+      kind: 'end',
+      reason: 'text_search_limit',
+    });
   });
 
   it('ends a search asked for in the last turn', () => {
-    expect(nextStep({ kind: 'text_search', query: 'q' }, { ...fresh, turns: DEFAULT_LIMITS.maxTurns })).toEqual({ kind: 'end', reason: 'search_in_last_turn' });
+    expect(nextStep({ kind: 'text_search', query: 'q' }, { ...fresh, turns: DEFAULT_LIMITS.maxTurns })).toEqual({
+      kind: 'end',
+      reason: 'search_in_last_turn',
+    });
   });
 
   it('ends when the total token budget is spent', () => {
-    expect(nextStep({ kind: 'text_search', query: 'q' }, { ...fresh, generatedTokens: 8192 })).toEqual({ kind: 'end', reason: 'token_limit' });
+    expect(nextStep({ kind: 'text_search', query: 'q' }, { ...fresh, generatedTokens: 8192 })).toEqual({
+      kind: 'end',
+      reason: 'token_limit',
+    });
   });
 });

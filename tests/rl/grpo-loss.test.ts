@@ -19,7 +19,8 @@ describe('a GRPO loss composed from per-token log-probs', () => {
       logprobs.forEach((lp, b) => out.set(lp, b * T));
       return out;
     };
-    const total = (lp: Float32Array, b: number) => lp.slice(b * T, (b + 1) * T).reduce((s, v, t) => s + v * mask[b * T + t], 0);
+    const total = (lp: Float32Array, b: number) =>
+      lp.slice(b * T, (b + 1) * T).reduce((s, v, t) => s + v * mask[b * T + t], 0);
     const before = await flat();
     const reference = new Policy(cloneTinyVlm(model), { device: 'cpu', frozen: true });
     const refFlat = async () => {
@@ -29,14 +30,25 @@ describe('a GRPO loss composed from per-token log-probs', () => {
       return out;
     };
     expect(Math.abs(total(await refFlat(), 1) - total(before, 1))).toBeLessThan(1e-4);
-    await expect(reference.trainer({ shape: { batch: B, length: T, images: 0 }, loss: grpoLoss({ clipRatio: 0.2, klCoef: 0, entropyCoef: 0 }), trainable: 'all' })).rejects.toThrow(/frozen/);
+    await expect(
+      reference.trainer({
+        shape: { batch: B, length: T, images: 0 },
+        loss: grpoLoss({ clipRatio: 0.2, klCoef: 0, entropyCoef: 0 }),
+        trainable: 'all',
+      }),
+    ).rejects.toThrow(/frozen/);
     const trainer = await policy.trainer({
       shape: { batch: B, length: T, images: 0 },
       loss: grpoLoss({ clipRatio: 0.2, klCoef: 0.001, entropyCoef: 0 }),
       trainable: 'all',
       optimizer: { lr: 1e-3 },
     });
-    const extra = { old_logprobs: before, ref_logprobs: before, advantages: Float32Array.from([1, -1]), loss_mask: mask };
+    const extra = {
+      old_logprobs: before,
+      ref_logprobs: before,
+      advantages: Float32Array.from([1, -1]),
+      loss_mask: mask,
+    };
     const first = await trainer.step(seqs, extra);
     expect(first.metrics.kl).toBeCloseTo(0, 6); // policy = reference at the first step
     expect(first.metrics.clip_fraction).toBe(0);
@@ -53,7 +65,7 @@ describe('a GRPO loss composed from per-token log-probs', () => {
     await reference.release();
   });
 
-  it('clamps the log-ratio before exp, so a stale old log-prob far below the policy\'s leaves the step finite', async () => {
+  it("clamps the log-ratio before exp, so a stale old log-prob far below the policy's leaves the step finite", async () => {
     const model = createTinyVlm({ config: { vision_config: { image_size: 16, patch_size: 4, depth: 1 } }, seed: 9 });
     const policy = new Policy(model, { device: 'cpu' });
     const seq = { ids: model.tokenizer.encode('question? <answer>yes</answer>') };

@@ -21,7 +21,12 @@ function rows(model: ReturnType<typeof createTinyVlm>): TrainingRow[] {
 async function updatedWeights(microBatch: number): Promise<Float32Array[]> {
   const model = createTinyVlm({ config, seed: 5 });
   const policy = new Policy(model, { device: 'cpu' });
-  const trainer = await policy.trainer({ shape: { batch: microBatch, length: T, images: 0 }, loss: grpoLoss({ clipRatio: 0.2, klCoef: 0, entropyCoef: 0 }), trainable: 'all', optimizer: { lr: 1e-2 } });
+  const trainer = await policy.trainer({
+    shape: { batch: microBatch, length: T, images: 0 },
+    loss: grpoLoss({ clipRatio: 0.2, klCoef: 0, entropyCoef: 0 }),
+    trainable: 'all',
+    optimizer: { lr: 1e-2 },
+  });
   const data = rows(model);
   const advantages = data.map((_, i) => (i % 3 === 0 ? 1.2 : -0.6));
   await updatePolicy(trainer, null, data, advantages, { length: T, lr: 1e-2, imagesPerRow: 0, miniBatch: 8 });
@@ -37,10 +42,12 @@ describe('a GRPO update in micro-batches', () => {
     const initial = [...createTinyVlm({ config, seed: 5 }).weights.values()].map((w) => w.data as Float32Array);
     let moved = 0;
     let gap = 0;
-    whole.forEach((w, k) => w.forEach((v, i) => {
-      moved = Math.max(moved, Math.abs(v - initial[k][i]));
-      gap = Math.max(gap, Math.abs(v - micro[k][i]));
-    }));
+    whole.forEach((w, k) =>
+      w.forEach((v, i) => {
+        moved = Math.max(moved, Math.abs(v - initial[k][i]));
+        gap = Math.max(gap, Math.abs(v - micro[k][i]));
+      }),
+    );
     expect(moved).toBeGreaterThan(1e-3);
     expect(gap).toBeLessThan(moved * 1e-3);
   });

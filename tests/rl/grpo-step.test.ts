@@ -20,16 +20,31 @@ describe('a GRPO step', () => {
     const groupSize = 8;
     const B = groups * groupSize;
     const T = 16;
-    const trainer = await policy.trainer({ shape: { batch: B, length: T, images: 0 }, loss: grpoLoss({ clipRatio: 0.2, klCoef: 0.001, entropyCoef: 0 }), trainable: 'all', optimizer: { lr: 2e-2 } });
+    const trainer = await policy.trainer({
+      shape: { batch: B, length: T, images: 0 },
+      loss: grpoLoss({ clipRatio: 0.2, klCoef: 0.001, entropyCoef: 0 }),
+      trainable: 'all',
+      optimizer: { lr: 2e-2 },
+    });
 
     const meanReward = async (seed: number) => {
-      const { generations } = await generate(policy, Array(64).fill(prompt), { maxNewTokens: 1, temperature: 1, seed, stopTokenIds: [] });
+      const { generations } = await generate(policy, Array(64).fill(prompt), {
+        maxNewTokens: 1,
+        temperature: 1,
+        seed,
+        stopTokenIds: [],
+      });
       return generations.reduce((s, g) => s + reward(g.tokens[0]), 0) / generations.length;
     };
     const before = await meanReward(1000);
 
     for (let step = 0; step < 20; step++) {
-      const { generations } = await generate(policy, Array(B).fill(prompt), { maxNewTokens: 1, temperature: 1, seed: step, stopTokenIds: [] });
+      const { generations } = await generate(policy, Array(B).fill(prompt), {
+        maxNewTokens: 1,
+        temperature: 1,
+        seed: step,
+        stopTokenIds: [],
+      });
       const rewards = generations.map((g) => reward(g.tokens[0]));
       const { advantages } = batchAdvantages(rewards, groupSize);
       const seqs = generations.map((g) => ({ ids: [...prompt.ids, ...g.tokens] }));

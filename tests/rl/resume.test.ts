@@ -24,8 +24,30 @@ beforeAll(async () => {
   home = tempHome();
   const store = openStore(homePaths(home).database);
   const hooks = { progress: () => {}, throwIfCancelled: () => {} };
-  const world = await buildDemoWorkspace(store, home, { ...QUICK_WORLD, entities: 12, questionsPerEntity: 2, testQuestionsPerEntity: 2, webOnlySpecies: 0 }, hooks);
-  const pretrained = await pretrainDemoModel(store, home, world, { ...DEFAULT_PRETRAIN, corpus: DEMO_CORPUS, epochs: 1, factEpochs: 1, batchSize: 4, drillSteps: 4, factPasses: 1, protocolPasses: 1, knowledgeLessons: 1, model: TINY_MODEL }, hooks);
+  const world = await buildDemoWorkspace(
+    store,
+    home,
+    { ...QUICK_WORLD, entities: 12, questionsPerEntity: 2, testQuestionsPerEntity: 2, webOnlySpecies: 0 },
+    hooks,
+  );
+  const pretrained = await pretrainDemoModel(
+    store,
+    home,
+    world,
+    {
+      ...DEFAULT_PRETRAIN,
+      corpus: DEMO_CORPUS,
+      epochs: 1,
+      factEpochs: 1,
+      batchSize: 4,
+      drillSteps: 4,
+      factPasses: 1,
+      protocolPasses: 1,
+      knowledgeLessons: 1,
+      model: TINY_MODEL,
+    },
+    hooks,
+  );
   const checkpoint = store.repos.runs.addCheckpoint(null, 0, pretrained.folder, pretrained.model.config);
   store.close();
   configFile = path.join(home, 'run.json');
@@ -46,7 +68,10 @@ afterAll(removeTempHomes);
 
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'searchlab.mjs'), ...args, '--home', home], { cwd: repoRoot, env: { ...process.env, SEARCHLAB_LOG: 'warn' } });
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'searchlab.mjs'), ...args, '--home', home], {
+      cwd: repoRoot,
+      env: { ...process.env, SEARCHLAB_LOG: 'warn' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -57,7 +82,11 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
 
 function train(killAfterStep: number | null): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'searchlab.mjs'), 'train', '--config', configFile, '--home', home], { cwd: repoRoot, env: { ...process.env, SEARCHLAB_LOG: 'warn' } });
+    const child = spawn(
+      process.execPath,
+      [path.join(repoRoot, 'bin', 'searchlab.mjs'), 'train', '--config', configFile, '--home', home],
+      { cwd: repoRoot, env: { ...process.env, SEARCHLAB_LOG: 'warn' } },
+    );
     let output = '';
     const onData = (d: Buffer) => {
       output += d;
@@ -94,7 +123,10 @@ describe('resuming a training run', () => {
     expect(done.step).toBe(STEPS);
     expect(done.status).toBe('finished');
     for (let s = 1; s <= STEPS; s++) expect(after.repos.trajectories.countForStep(run.id, s)).toBe(PROMPTS * GROUP);
-    const steps = after.repos.runs.metrics(run.id).filter((m) => m.name === 'reward_mean').map((m) => m.step);
+    const steps = after.repos.runs
+      .metrics(run.id)
+      .filter((m) => m.name === 'reward_mean')
+      .map((m) => m.step);
     expect(steps).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(after.repos.runs.checkpoints(run.id).map((c) => c.step)).toEqual([2, 4, 6, 8]);
     // Each step's recorded figures, before the kill and after the resume alike, are those of the trajectories stored
@@ -108,7 +140,11 @@ describe('resuming a training run', () => {
          WHERE j.run_id = ? GROUP BY j.step ORDER BY j.step`,
       )
       .all(run.id) as { step: number; reward: number; score: number; searched: number }[];
-    const recorded = (name: string) => after.repos.runs.metrics(run.id).filter((m) => m.name === name).map((m) => m.value);
+    const recorded = (name: string) =>
+      after.repos.runs
+        .metrics(run.id)
+        .filter((m) => m.name === name)
+        .map((m) => m.value);
     expect(stored.map((s) => s.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     stored.forEach((s, i) => {
       expect(recorded('reward_mean')[i], `step ${s.step} reward_mean`).toBeCloseTo(s.reward, 9);
@@ -121,9 +157,18 @@ describe('resuming a training run', () => {
   it('lists the run with its checkpoints and last metrics, and evaluates a checkpoint', async () => {
     const runs = await cli(['runs', '--json']);
     expect(runs.code, runs.stderr).toBe(0);
-    const [run] = JSON.parse(runs.stdout) as { id: number; name: string; status: string; step: number; checkpoints: number; last: Record<string, number> }[];
+    const [run] = JSON.parse(runs.stdout) as {
+      id: number;
+      name: string;
+      status: string;
+      step: number;
+      checkpoints: number;
+      last: Record<string, number>;
+    }[];
     expect(run).toMatchObject({ name: 'resume-test', status: 'finished', step: STEPS, checkpoints: 4 });
-    expect(Object.keys(run.last)).toEqual(expect.arrayContaining(['accuracy', 'search_ratio', 'kl', 'clip_fraction', 'grad_norm']));
+    expect(Object.keys(run.last)).toEqual(
+      expect.arrayContaining(['accuracy', 'search_ratio', 'kl', 'clip_fraction', 'grad_norm']),
+    );
     // The listing shows the last step's figures as the run recorded them.
     const recorded = openStore(homePaths(home).database);
     const lastStep = recorded.repos.runs.metrics(run.id).filter((m) => m.step === STEPS);
@@ -134,25 +179,53 @@ describe('resuming a training run', () => {
     const store = openStore(homePaths(home).database);
     const checkpoint = store.repos.runs.checkpoints(run.id).at(-1)!;
     store.close();
-    const evaluated = await cli(['eval', '--checkpoint', String(checkpoint.id), '--dataset', DEMO_DATASET, '--limit', '3', '--baselines', '--json']);
+    const evaluated = await cli([
+      'eval',
+      '--checkpoint',
+      String(checkpoint.id),
+      '--dataset',
+      DEMO_DATASET,
+      '--limit',
+      '3',
+      '--baselines',
+      '--json',
+    ]);
     expect(evaluated.code, evaluated.stderr).toBe(0);
-    const result = JSON.parse(evaluated.stdout) as Record<string, { questions: number; accuracy: number; searchRatio: number; searchesPerQuestion: number }>;
+    const result = JSON.parse(evaluated.stdout) as Record<
+      string,
+      { questions: number; accuracy: number; searchRatio: number; searchesPerQuestion: number }
+    >;
     expect(Object.keys(result).sort()).toEqual(['direct', 'policy', 'rag']);
     expect(result.policy.questions).toBe(3);
     expect(result.direct.searchesPerQuestion).toBe(0);
     expect(result.rag.searchRatio).toBe(1);
     // The run showed its model image search results without thumbnails: so does the evaluation of its checkpoint.
     const evaluations = openStore(homePaths(home).database);
-    const shown = evaluations.db.prepare("SELECT t.tool_result AS result FROM turns t JOIN trajectories j ON j.id = t.trajectory_id JOIN runs r ON r.id = j.run_id WHERE r.kind = 'eval' AND t.action = 'image_search'").all() as { result: string }[];
+    const shown = evaluations.db
+      .prepare(
+        "SELECT t.tool_result AS result FROM turns t JOIN trajectories j ON j.id = t.trajectory_id JOIN runs r ON r.id = j.run_id WHERE r.kind = 'eval' AND t.action = 'image_search'",
+      )
+      .all() as { result: string }[];
     evaluations.close();
     expect(shown.length).toBeGreaterThanOrEqual(3); // RAG searched every question's image
     for (const { result } of shown) expect(JSON.parse(result).images).toEqual([]);
     // The same checkpoint suggests search-need labels: N answers without search per sample.
-    const suggested = await cli(['datasets', 'suggest', DEMO_DATASET, '--checkpoint', String(checkpoint.id), '--runs', '2', '--json']);
+    const suggested = await cli([
+      'datasets',
+      'suggest',
+      DEMO_DATASET,
+      '--checkpoint',
+      String(checkpoint.id),
+      '--runs',
+      '2',
+      '--json',
+    ]);
     expect(suggested.code, suggested.stderr).toBe(0);
     const check = openStore(homePaths(home).database);
     const datasetId = check.repos.datasets.find(DEMO_DATASET)!.id;
-    expect(check.repos.samples.suggestionCount(datasetId)).toBe(check.repos.trajectories.trainingRows(datasetId, null).length);
+    expect(check.repos.samples.suggestionCount(datasetId)).toBe(
+      check.repos.trajectories.trainingRows(datasetId, null).length,
+    );
     check.close();
     const bad = await cli(['eval', '--checkpoint', '999', '--dataset', DEMO_DATASET]);
     expect(bad.code).toBe(1);

@@ -16,7 +16,12 @@ afterAll(async () => {
   removeTempHomes();
 });
 
-const spec = (expression: string, constants: Record<string, number> = {}) => ({ name: 'checked', expression, constants, answerMatch: 'em' as const });
+const spec = (expression: string, constants: Record<string, number> = {}) => ({
+  name: 'checked',
+  expression,
+  constants,
+  answerMatch: 'em' as const,
+});
 
 describe('reward spec domain check', () => {
   it.each([
@@ -52,24 +57,49 @@ describe('reward spec domain check', () => {
     }
   });
 
-  it('checks a run config\'s reward before the run is created', async () => {
-    const config = { name: 'r', model: { checkpoint: 1 }, dataset: 'd', grpo: { steps: 2 }, reward: { name: 'bad', version: 1, expression: 'log(f1)', constants: {} } };
+  it("checks a run config's reward before the run is created", async () => {
+    const config = {
+      name: 'r',
+      model: { checkpoint: 1 },
+      dataset: 'd',
+      grpo: { steps: 2 },
+      reward: { name: 'bad', version: 1, expression: 'log(f1)', constants: {} },
+    };
     const { issues } = await engine.call('runs.validate', { config });
-    expect(issues).toContainEqual({ path: 'reward.expression', message: expect.stringMatching(/log\(\) of "f1", which can be ≤ 0.*\(at character 5\)/) });
+    expect(issues).toContainEqual({
+      path: 'reward.expression',
+      message: expect.stringMatching(/log\(\) of "f1", which can be ≤ 0.*\(at character 5\)/),
+    });
     await expect(engine.call('runs.create', { config })).rejects.toThrow(/config\.reward\.expression: log\(\) of "f1"/);
   });
 
   it('refuses to train a run whose stored spec predates the check, before any rollout', async () => {
     // As an older version stored it: the run row written directly, its spec never checked.
-    const config = { name: 'old', model: { checkpoint: 1 }, dataset: 'd', grpo: { steps: 2 }, reward: { name: 'old', version: 1, expression: 'score / searches', constants: {} } };
+    const config = {
+      name: 'old',
+      model: { checkpoint: 1 },
+      dataset: 'd',
+      grpo: { steps: 2 },
+      reward: { name: 'old', version: 1, expression: 'score / searches', constants: {} },
+    };
     const run = engine.store.repos.runs.insert('old', 'grpo', config);
-    const ctx = { store: engine.store, home: engine.home, log: { debug() {}, info() {}, warn() {}, error() {} }, progress() {}, cancelled: () => false };
-    await expect(runGrpo(ctx, run.id)).rejects.toThrow(new RegExp(`Run ${run.id} cannot train: its reward spec fails the check: Division by "searches", which can be 0`));
+    const ctx = {
+      store: engine.store,
+      home: engine.home,
+      log: { debug() {}, info() {}, warn() {}, error() {} },
+      progress() {},
+      cancelled: () => false,
+    };
+    await expect(runGrpo(ctx, run.id)).rejects.toThrow(
+      new RegExp(`Run ${run.id} cannot train: its reward spec fails the check: Division by "searches", which can be 0`),
+    );
     expect(engine.store.repos.runs.get(run.id)!.status).toBe(run.status);
   });
 
   it('follows constants into the check', async () => {
-    expect((await engine.call('reward.check', { spec: spec('score / k', { k: 0 }) })).error?.message).toMatch(/Division by "k", which is 0/);
+    expect((await engine.call('reward.check', { spec: spec('score / k', { k: 0 }) })).error?.message).toMatch(
+      /Division by "k", which is 0/,
+    );
     expect((await engine.call('reward.check', { spec: spec('score / k', { k: 2 }) })).ok).toBe(true);
   });
 });

@@ -6,7 +6,8 @@ import { compileExpression, ExpressionError } from '../../src/main/rl/reward/exp
 
 const reward = compileReward(DEFAULT_REWARD_SPEC);
 const turns = (...texts: string[]) => texts.map(parseTurn);
-const score = (texts: string[], groundTruth = 'Mount Fuji') => reward.score({ turns: turns(...texts), generatedTokens: 40, groundTruth, candidateAnswers: ['Fujiyama'] });
+const score = (texts: string[], groundTruth = 'Mount Fuji') =>
+  reward.score({ turns: turns(...texts), generatedTokens: 40, groundTruth, candidateAnswers: ['Fujiyama'] });
 
 const search = '<reason>I should look.</reason><search><img></search>';
 const textSearch = '<reason>Need facts.</reason><text_search>tallest mountain japan</text_search>';
@@ -79,20 +80,49 @@ describe('the default reward (α = 0.1, search penalty 0.1)', () => {
 
 describe('reward specs', () => {
   it('re-scores the same trajectory under an edited spec', () => {
-    const noPenalty = compileReward({ ...DEFAULT_REWARD_SPEC, version: 2, constants: { alpha: 0.1, search_penalty: 0 } });
-    expect(noPenalty.score({ turns: turns(search, right), generatedTokens: 10, groundTruth: 'Mount Fuji' }).total).toBeCloseTo(1.0, 10);
-    const perSearch = compileReward({ ...DEFAULT_REWARD_SPEC, version: 3, expression: 'score - cost * searches', constants: { cost: 0.05 } });
-    expect(perSearch.score({ turns: turns(search, textSearch, right), generatedTokens: 10, groundTruth: 'Mount Fuji' }).total).toBeCloseTo(0.9, 10);
+    const noPenalty = compileReward({
+      ...DEFAULT_REWARD_SPEC,
+      version: 2,
+      constants: { alpha: 0.1, search_penalty: 0 },
+    });
+    expect(
+      noPenalty.score({ turns: turns(search, right), generatedTokens: 10, groundTruth: 'Mount Fuji' }).total,
+    ).toBeCloseTo(1.0, 10);
+    const perSearch = compileReward({
+      ...DEFAULT_REWARD_SPEC,
+      version: 3,
+      expression: 'score - cost * searches',
+      constants: { cost: 0.05 },
+    });
+    expect(
+      perSearch.score({ turns: turns(search, textSearch, right), generatedTokens: 10, groundTruth: 'Mount Fuji' })
+        .total,
+    ).toBeCloseTo(0.9, 10);
   });
 
   it('can depend on the sample label and the training step', () => {
-    const labelled = compileReward({ ...DEFAULT_REWARD_SPEC, expression: 'need == "search_free" && searched ? score - 0.5 : score * min(1, step / warmup)', constants: { warmup: 10 } });
-    expect(labelled.score({ turns: turns(search, right), generatedTokens: 1, groundTruth: 'Mount Fuji', need: 'search_free' }).total).toBeCloseTo(0.5, 10);
-    expect(labelled.score({ turns: turns(right), generatedTokens: 1, groundTruth: 'Mount Fuji', step: 5 }).total).toBeCloseTo(0.5, 10);
+    const labelled = compileReward({
+      ...DEFAULT_REWARD_SPEC,
+      expression: 'need == "search_free" && searched ? score - 0.5 : score * min(1, step / warmup)',
+      constants: { warmup: 10 },
+    });
+    expect(
+      labelled.score({
+        turns: turns(search, right),
+        generatedTokens: 1,
+        groundTruth: 'Mount Fuji',
+        need: 'search_free',
+      }).total,
+    ).toBeCloseTo(0.5, 10);
+    expect(
+      labelled.score({ turns: turns(right), generatedTokens: 1, groundTruth: 'Mount Fuji', step: 5 }).total,
+    ).toBeCloseTo(0.5, 10);
   });
 
   it('refuses an unknown variable, suggesting the closest name', () => {
-    expect(() => compileReward({ ...DEFAULT_REWARD_SPEC, expression: '(1 - alpha) * scor' })).toThrow(/Unknown variable "scor"; did you mean "score"\? \(at character 15\)/);
+    expect(() => compileReward({ ...DEFAULT_REWARD_SPEC, expression: '(1 - alpha) * scor' })).toThrow(
+      /Unknown variable "scor"; did you mean "score"\? \(at character 15\)/,
+    );
   });
 
   it('refuses syntax errors with their position', () => {
@@ -108,11 +138,15 @@ describe('reward specs', () => {
 
   it('bounds the work an expression can ask for', () => {
     expect(() => compileExpression('score + '.repeat(600) + 'score', ['score'])).toThrow(/longer than|more than/);
-    expect(() => compileExpression('('.repeat(100) + 'score' + ')'.repeat(100), ['score'])).toThrow(/nested too deeply/);
+    expect(() => compileExpression('('.repeat(100) + 'score' + ')'.repeat(100), ['score'])).toThrow(
+      /nested too deeply/,
+    );
   });
 
   it('refuses a judge score read where none may be recorded, and reads it under has_judge', () => {
-    expect(() => compileReward({ ...DEFAULT_REWARD_SPEC, expression: 'judge' })).toThrow(/"judge" has a value only where has_judge is true/);
+    expect(() => compileReward({ ...DEFAULT_REWARD_SPEC, expression: 'judge' })).toThrow(
+      /"judge" has a value only where has_judge is true/,
+    );
     const judged = compileReward({ ...DEFAULT_REWARD_SPEC, expression: 'has_judge ? judge : score', constants: {} });
     expect(judged.score({ turns: turns(right), generatedTokens: 1, groundTruth: 'x' }).total).toBe(0);
     expect(judged.score({ turns: turns(right), generatedTokens: 1, groundTruth: 'x', judge: 0.75 }).total).toBe(0.75);

@@ -10,25 +10,56 @@ import { scriptedSequence } from '../../src/main/rl/sft/scripted';
 import { trainSft } from '../../src/main/rl/sft/train';
 import { runRollouts, type RolloutTools } from '../../src/main/rl/rollout/engine';
 
-const config = { vision_config: { image_size: 16, patch_size: 4, depth: 1 }, num_hidden_layers: 2, max_position_embeddings: 1024 };
+const config = {
+  vision_config: { image_size: 16, patch_size: 4, depth: 1 },
+  num_hidden_layers: 2,
+  max_position_embeddings: 1024,
+};
 // Short prompts keep the test fast; the rollout engine is the same whatever the wording.
-const TERSE: PromptTemplates = { question: 'Q: {{ question }}', afterTool: '<information>{{ tool_output }}</information>' };
+const TERSE: PromptTemplates = {
+  question: 'Q: {{ question }}',
+  afterTool: '<information>{{ tool_output }}</information>',
+};
 const templates = compileTemplates(TERSE);
 const search = '<reason>Look it up.</reason><text_search>capital of Tinyland</text_search>';
 const answer = '<reason>The page says Paris.</reason><answer>Paris</answer>';
-const toolText = 'Text search results for "capital of Tinyland":\n\n1. Tinyland\nLink: https://tiny.example\nSummary: The capital is Paris.';
+const toolText =
+  'Text search results for "capital of Tinyland":\n\n1. Tinyland\nLink: https://tiny.example\nSummary: The capital is Paris.';
 
 function toolResult(query: string): ToolCallResult {
-  return { tool: 'text_search', engine: 'local', key: `k:${query}`, cache: 'miss', ok: true, text: toolText, images: [], results: [], error: null, latencyMs: 1, cost: 0 };
+  return {
+    tool: 'text_search',
+    engine: 'local',
+    key: `k:${query}`,
+    cache: 'miss',
+    ok: true,
+    text: toolText,
+    images: [],
+    results: [],
+    error: null,
+    latencyMs: 1,
+    cost: 0,
+  };
 }
 
 describe('rollouts', () => {
   it('run multi-turn with tool calls, and record a loss mask over exactly the model tokens', async () => {
-    const model = createTinyVlm({ config, seed: 2, corpus: [search, answer, toolText, TERSE.question, TERSE.afterTool] });
+    const model = createTinyVlm({
+      config,
+      seed: 2,
+      corpus: [search, answer, toolText, TERSE.question, TERSE.afterTool],
+    });
     const policy = new Policy(model, { device: 'cpu' });
-    const image = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#3366cc' } }).png().toBuffer();
+    const image = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#3366cc' } })
+      .png()
+      .toBuffer();
     const sample = { question: 'What is the capital of Tinyland?', image };
-    const teacher = await scriptedSequence(model, sample, [{ response: search, tool: { text: toolText, images: [] } }, { response: answer }], templates);
+    const teacher = await scriptedSequence(
+      model,
+      sample,
+      [{ response: search, tool: { text: toolText, images: [] } }, { response: answer }],
+      templates,
+    );
     const losses = await trainSft(policy, Array(8).fill(teacher), { epochs: 40, batchSize: 4, lr: 3e-3 });
     expect(losses.at(-1)!).toBeLessThan(losses[0] / 10);
 
@@ -43,12 +74,25 @@ describe('rollouts', () => {
       },
       image: () => new Uint8Array(),
     };
-    const rollouts = await runRollouts(new TinyPolicyModel(policy), [{ sampleId: 1, question: sample.question, image, groundTruth: 'Paris', candidateAnswers: [], need: 'text_search' }], {
-      groupSize: 2,
-      templates,
-      tools,
-      sampling: { temperature: 0 },
-    });
+    const rollouts = await runRollouts(
+      new TinyPolicyModel(policy),
+      [
+        {
+          sampleId: 1,
+          question: sample.question,
+          image,
+          groundTruth: 'Paris',
+          candidateAnswers: [],
+          need: 'text_search',
+        },
+      ],
+      {
+        groupSize: 2,
+        templates,
+        tools,
+        sampling: { temperature: 0 },
+      },
+    );
     expect(rollouts).toHaveLength(2);
     for (const t of rollouts) {
       expect(t.turns.map((turn) => turn.action.kind)).toEqual(['text_search', 'answer']);
@@ -72,14 +116,34 @@ describe('rollouts', () => {
 
 describe('SFT over conversations of different lengths', () => {
   it('trains each length group at its own shape and still learns them all', async () => {
-    const model = createTinyVlm({ config, seed: 5, corpus: [search, answer, toolText, TERSE.question, TERSE.afterTool] });
+    const model = createTinyVlm({
+      config,
+      seed: 5,
+      corpus: [search, answer, toolText, TERSE.question, TERSE.afterTool],
+    });
     const policy = new Policy(model, { device: 'cpu' });
-    const image = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#cc3366' } }).png().toBuffer();
-    const short = await scriptedSequence(model, { question: 'Capital of Tinyland?', image }, [{ response: answer }], templates);
-    const long = await scriptedSequence(model, { question: 'What is the capital of Tinyland?', image }, [{ response: search, tool: { text: toolText, images: [] } }, { response: answer }], templates);
+    const image = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#cc3366' } })
+      .png()
+      .toBuffer();
+    const short = await scriptedSequence(
+      model,
+      { question: 'Capital of Tinyland?', image },
+      [{ response: answer }],
+      templates,
+    );
+    const long = await scriptedSequence(
+      model,
+      { question: 'What is the capital of Tinyland?', image },
+      [{ response: search, tool: { text: toolText, images: [] } }, { response: answer }],
+      templates,
+    );
     expect(Math.ceil(long.ids.length / 32)).toBeGreaterThan(Math.ceil(short.ids.length / 32));
     const before = await policy.logprobs([short, long].map((s) => ({ ids: s.ids, images: s.images })));
-    const losses = await trainSft(policy, [...Array(4).fill(short), ...Array(4).fill(long)], { epochs: 15, batchSize: 4, lr: 3e-3 });
+    const losses = await trainSft(policy, [...Array(4).fill(short), ...Array(4).fill(long)], {
+      epochs: 15,
+      batchSize: 4,
+      lr: 3e-3,
+    });
     expect(losses.at(-1)!).toBeLessThan(losses[0] / 5);
     const after = await policy.logprobs([short, long].map((s) => ({ ids: s.ids, images: s.images })));
     // Both kinds improved: the masked log-likelihood of each rose.

@@ -10,7 +10,12 @@ let store: Store;
 beforeAll(async () => {
   const home = tempHome();
   store = openStore(homePaths(home).database);
-  await buildDemoWorkspace(store, home, { ...QUICK_WORLD, entities: 40, questionsPerEntity: 3, testQuestionsPerEntity: 3, webOnlySpecies: 0 }, { progress: () => {}, throwIfCancelled: () => {} });
+  await buildDemoWorkspace(
+    store,
+    home,
+    { ...QUICK_WORLD, entities: 40, questionsPerEntity: 3, testQuestionsPerEntity: 3, webOnlySpecies: 0 },
+    { progress: () => {}, throwIfCancelled: () => {} },
+  );
 }, 120_000);
 afterAll(() => {
   store.close();
@@ -19,8 +24,12 @@ afterAll(() => {
 
 describe('training prompts', () => {
   it('are the same for the same seed and step, so a resumed run sees the prompts it would have seen', () => {
-    const a = trainingSamples(store, DEMO_DATASET, 'train', 3).forStep(4, 5).map((s) => s.sampleId);
-    const b = trainingSamples(store, DEMO_DATASET, 'train', 3).forStep(4, 5).map((s) => s.sampleId);
+    const a = trainingSamples(store, DEMO_DATASET, 'train', 3)
+      .forStep(4, 5)
+      .map((s) => s.sampleId);
+    const b = trainingSamples(store, DEMO_DATASET, 'train', 3)
+      .forStep(4, 5)
+      .map((s) => s.sampleId);
     expect(a).toEqual(b);
     expect(new Set(a).size).toBe(5);
   });

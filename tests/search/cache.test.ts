@@ -32,7 +32,12 @@ async function localStore() {
     store,
     {
       docs: [
-        { source: 'a', title: 'Quennor Island', body: 'Quennor is an island with a green lighthouse.', images: [{ bytes: await drawnImage(1), source: 'a.png' }] },
+        {
+          source: 'a',
+          title: 'Quennor Island',
+          body: 'Quennor is an island with a green lighthouse.',
+          images: [{ bytes: await drawnImage(1), source: 'a.png' }],
+        },
         { source: 'b', title: 'Dorn Valley', body: 'The Dorn valley has an aqueduct with forty-two arches.' },
       ],
     },
@@ -41,8 +46,18 @@ async function localStore() {
   return { store, home };
 }
 
-function localTools(store: ReturnType<typeof freshStore>['store'], mode: 'live' | 'cache-first' | 'replay-only', budget?: SearchBudget) {
-  return createSearchToolbox({ store, config: SearchConfig.parse({ engine: 'local', corpus: 'demo' }), key: () => undefined, mode, budget });
+function localTools(
+  store: ReturnType<typeof freshStore>['store'],
+  mode: 'live' | 'cache-first' | 'replay-only',
+  budget?: SearchBudget,
+) {
+  return createSearchToolbox({
+    store,
+    config: SearchConfig.parse({ engine: 'local', corpus: 'demo' }),
+    key: () => undefined,
+    mode,
+    budget,
+  });
 }
 
 describe('cache modes', () => {
@@ -72,7 +87,11 @@ describe('cache modes', () => {
     const replay = localTools(store, 'replay-only');
     expect((await replay.textSearch('aqueduct')).cache).toBe('hit');
     const miss = await replay.textSearch('never searched before');
-    expect(miss).toMatchObject({ ok: false, cache: 'replay-miss', text: 'Text search failed: this search is not in the cache. Reason with your own knowledge and give your best answer.' });
+    expect(miss).toMatchObject({
+      ok: false,
+      cache: 'replay-miss',
+      text: 'Text search failed: this search is not in the cache. Reason with your own knowledge and give your best answer.',
+    });
     expect(miss.error).toMatch(/replay-only/);
     const image = await replay.imageSearch({ bytes: await drawnImage(1) });
     expect(image.cache).toBe('replay-miss');
@@ -84,7 +103,13 @@ describe('cache modes', () => {
   });
 
   it('keys include the parameters that change the answer, and nothing else', () => {
-    const base = { tool: 'text_search' as const, engine: 'local' as const, query: 'q', imageSha256: null, params: { k: 5, corpus: 'demo' } };
+    const base = {
+      tool: 'text_search' as const,
+      engine: 'local' as const,
+      query: 'q',
+      imageSha256: null,
+      params: { k: 5, corpus: 'demo' },
+    };
     expect(cacheKey(base)).toBe(cacheKey({ ...base, params: { corpus: 'demo', k: 5 } }));
     expect(cacheKey(base)).not.toBe(cacheKey({ ...base, params: { k: 3, corpus: 'demo' } }));
     expect(cacheKey(base)).not.toBe(cacheKey({ ...base, engine: 'serpapi' }));
@@ -113,7 +138,11 @@ describe('budget', () => {
     expect((await tools.textSearch('lighthouse')).ok).toBe(true);
     expect((await tools.textSearch('aqueduct')).ok).toBe(true);
     const spent = await tools.textSearch('island');
-    expect(spent).toMatchObject({ ok: false, cache: 'budget-spent', text: 'Text search failed: the search budget is spent. Reason with your own knowledge and give your best answer.' });
+    expect(spent).toMatchObject({
+      ok: false,
+      cache: 'budget-spent',
+      text: 'Text search failed: the search budget is spent. Reason with your own knowledge and give your best answer.',
+    });
     expect((await tools.textSearch('lighthouse')).cache).toBe('hit');
     expect(budget.calls).toBe(2);
     store.close();
@@ -134,7 +163,11 @@ describe('budget', () => {
 
   it('stops paid calls before the money runs out', async () => {
     const { store } = freshStore();
-    const config = webConfig(fakes.baseUrl, { reader: { enabled: false }, summariser: { kind: 'extractive' }, prices: { serpapiSearch: 0.01 } });
+    const config = webConfig(fakes.baseUrl, {
+      reader: { enabled: false },
+      summariser: { kind: 'extractive' },
+      prices: { serpapiSearch: 0.01 },
+    });
     const budget = new SearchBudget({ maxCalls: null, maxCost: 0.025 });
     const tools = createSearchToolbox({ store, config, key: () => FAKE_KEY, budget });
     const results = [];
@@ -150,7 +183,13 @@ describe('statistics, export and import', () => {
   it('counts hits and misses and prices the hits as money saved', async () => {
     const { store, home } = freshStore();
     const service = new SearchService({ store, home, env: { SERPAPI_API_KEY: FAKE_KEY } });
-    updateSearchConfig(store, { engine: 'serpapi', serpapi: { baseUrl: fakes.baseUrl }, reader: { enabled: false }, summariser: { kind: 'extractive' }, prices: { serpapiSearch: 0.02 } });
+    updateSearchConfig(store, {
+      engine: 'serpapi',
+      serpapi: { baseUrl: fakes.baseUrl },
+      reader: { enabled: false },
+      summariser: { kind: 'extractive' },
+      prices: { serpapiSearch: 0.02 },
+    });
     await service.run({ tool: 'text_search', query: 'alpha' });
     await service.run({ tool: 'text_search', query: 'alpha' });
     await service.run({ tool: 'text_search', query: 'alpha' });
@@ -205,7 +244,9 @@ describe('statistics, export and import', () => {
     lines[imageLine] = JSON.stringify(tampered);
     fs.writeFileSync(file, lines.join('\n'));
     const b = freshStore();
-    expect(() => new SearchService({ store: b.store, home: b.home }).importCache(file)).toThrow(`line ${imageLine + 1}: the image's bytes do not match its sha256`);
+    expect(() => new SearchService({ store: b.store, home: b.home }).importCache(file)).toThrow(
+      `line ${imageLine + 1}: the image's bytes do not match its sha256`,
+    );
     expect(b.store.repos.searchCache.list({ limit: 10, offset: 0 }).total).toBe(0);
     a.store.close();
     b.store.close();

@@ -15,7 +15,11 @@ let dir: string;
 
 async function searchlab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(repoRoot, 'bin', 'searchlab.mjs'), ...args, '--home', home], { cwd: repoRoot, env: { ...process.env, SEARCHLAB_LOG: 'warn' } });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [path.join(repoRoot, 'bin', 'searchlab.mjs'), ...args, '--home', home],
+      { cwd: repoRoot, env: { ...process.env, SEARCHLAB_LOG: 'warn' } },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -34,11 +38,23 @@ describe('searchlab corpus and search', () => {
   it('adds a folder as a corpus and lists it', async () => {
     const added = await searchlab('corpus', 'add', dir, '--name', 'demo', '--json');
     expect(added.code).toBe(0);
-    expect(JSON.parse(added.stdout)).toMatchObject({ ok: true, corpus: { name: 'demo', documents: 5, images: 4 }, addedDocuments: 5, skippedFiles: ['notes.csv'] });
+    expect(JSON.parse(added.stdout)).toMatchObject({
+      ok: true,
+      corpus: { name: 'demo', documents: 5, images: 4 },
+      addedDocuments: 5,
+      skippedFiles: ['notes.csv'],
+    });
     const again = JSON.parse((await searchlab('corpus', 'add', dir, '--name', 'demo', '--json')).stdout);
-    expect(again).toMatchObject({ ok: true, addedDocuments: 0, skippedDocuments: 5, corpus: { documents: 5, images: 4 } });
+    expect(again).toMatchObject({
+      ok: true,
+      addedDocuments: 0,
+      skippedDocuments: 5,
+      corpus: { documents: 5, images: 4 },
+    });
     const listed = await searchlab('corpus', 'list', '--json');
-    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ name: 'demo', status: 'ready', documents: 5, images: 4 })]);
+    expect(JSON.parse(listed.stdout)).toEqual([
+      expect.objectContaining({ name: 'demo', status: 'ready', documents: 5, images: 4 }),
+    ]);
   });
 
   it('answers a text search from the corpus with ranked results and the cache status', async () => {
@@ -46,14 +62,24 @@ describe('searchlab corpus and search', () => {
     expect(first.code).toBe(0);
     const reply = JSON.parse(first.stdout);
     expect(reply.cache).toBe('miss');
-    expect(reply.results[0]).toEqual({ rank: 1, title: 'Zorblax Beacon', url: 'https://demo.example/zorblax', summary: expect.stringContaining('built in 1847 by the engineer Mira Tollan') });
-    const again = JSON.parse((await searchlab('search', 'text', 'who built the Zorblax Beacon', '--engine', 'local', '--json')).stdout);
+    expect(reply.results[0]).toEqual({
+      rank: 1,
+      title: 'Zorblax Beacon',
+      url: 'https://demo.example/zorblax',
+      summary: expect.stringContaining('built in 1847 by the engineer Mira Tollan'),
+    });
+    const again = JSON.parse(
+      (await searchlab('search', 'text', 'who built the Zorblax Beacon', '--engine', 'local', '--json')).stdout,
+    );
     expect(again.cache).toBe('hit');
   });
 
   it('answers an image search with thumbnails written to files', async () => {
     const query = path.join(dir, '..', `query-${path.basename(dir)}.jpg`);
-    await sharp(await drawnImage(2)).resize(120).jpeg({ quality: 70 }).toFile(query);
+    await sharp(await drawnImage(2))
+      .resize(120)
+      .jpeg({ quality: 70 })
+      .toFile(query);
     const result = await searchlab('search', 'image', query, '--corpus', 'demo', '--json');
     expect(result.code).toBe(0);
     const reply = JSON.parse(result.stdout);
@@ -76,9 +102,29 @@ describe('searchlab corpus and search', () => {
     expect((await searchlab('search', 'export', file)).stdout).toContain('Exported 2 entries');
     const mine = home;
     home = tempHome();
-    expect(JSON.parse((await searchlab('search', 'import', file, '--json')).stdout)).toEqual({ imported: 2, skipped: 0 });
-    const replay = JSON.parse((await searchlab('search', 'text', 'who built the Zorblax Beacon', '--engine', 'local', '--mode', 'replay-only', '--json')).stdout);
-    expect(replay).toMatchObject({ ok: true, cache: 'hit', results: [expect.objectContaining({ title: 'Zorblax Beacon' })] });
+    expect(JSON.parse((await searchlab('search', 'import', file, '--json')).stdout)).toEqual({
+      imported: 2,
+      skipped: 0,
+    });
+    const replay = JSON.parse(
+      (
+        await searchlab(
+          'search',
+          'text',
+          'who built the Zorblax Beacon',
+          '--engine',
+          'local',
+          '--mode',
+          'replay-only',
+          '--json',
+        )
+      ).stdout,
+    );
+    expect(replay).toMatchObject({
+      ok: true,
+      cache: 'hit',
+      results: [expect.objectContaining({ title: 'Zorblax Beacon' })],
+    });
     home = mine;
     fs.rmSync(file);
   });

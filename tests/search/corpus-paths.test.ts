@@ -12,7 +12,10 @@ afterEach(removeTempHomes);
 describe('corpus folder paths', () => {
   it('reads a well-behaved folder', () => {
     const dir = tempHome('searchlab-corpus-');
-    fs.writeFileSync(path.join(dir, 'pages.jsonl'), JSON.stringify({ title: 'Fuji', body: 'A mountain.', images: [] }) + '\n');
+    fs.writeFileSync(
+      path.join(dir, 'pages.jsonl'),
+      JSON.stringify({ title: 'Fuji', body: 'A mountain.', images: [] }) + '\n',
+    );
     expect(readCorpusFolder(dir).docs.map((d) => d.title)).toEqual(['Fuji']);
   });
 
@@ -20,10 +23,16 @@ describe('corpus folder paths', () => {
     const outside = path.join(tempHome('searchlab-elsewhere-'), 'private.png');
     fs.writeFileSync(outside, 'not really a picture');
     const jsonl = tempHome('searchlab-corpus-');
-    fs.writeFileSync(path.join(jsonl, 'pages.jsonl'), JSON.stringify({ title: 'Leak', body: 'text', images: [outside] }) + '\n');
+    fs.writeFileSync(
+      path.join(jsonl, 'pages.jsonl'),
+      JSON.stringify({ title: 'Leak', body: 'text', images: [outside] }) + '\n',
+    );
     expect(() => readCorpusFolder(jsonl)).toThrow(/private\.png is outside .*only files inside that folder are read/);
     const markdown = tempHome('searchlab-corpus-');
-    fs.writeFileSync(path.join(markdown, 'page.md'), `# Leak\n\nSome text.\n\n![x](${path.relative(markdown, outside)})\n`);
+    fs.writeFileSync(
+      path.join(markdown, 'page.md'),
+      `# Leak\n\nSome text.\n\n![x](${path.relative(markdown, outside)})\n`,
+    );
     expect(() => readCorpusFolder(markdown)).toThrow(/private\.png is outside/);
   });
 

@@ -27,12 +27,26 @@ export async function writeCorpusFolder(dir: string): Promise<void> {
     path.join(dir, 'nested', 'velt.html'),
     '<html><head><title>Velt Aqueduct</title><link rel="canonical" href="https://demo.example/velt"></head><body><h1>Velt Aqueduct</h1><p>The Velt Aqueduct carries water across the Dorn valley. It has <b>forty-two</b> arches.</p><script>ignored()</script></body></html>',
   );
-  fs.writeFileSync(path.join(dir, 'nested', 'velt.jpg'), await sharp(await drawnImage(2)).jpeg().toBuffer());
-  fs.writeFileSync(path.join(dir, 'orrin.txt'), 'Orrin Glacier\nThe Orrin Glacier is the longest glacier in the Pellian range, at 31 kilometres.\n');
+  fs.writeFileSync(
+    path.join(dir, 'nested', 'velt.jpg'),
+    await sharp(await drawnImage(2))
+      .jpeg()
+      .toBuffer(),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'orrin.txt'),
+    'Orrin Glacier\nThe Orrin Glacier is the longest glacier in the Pellian range, at 31 kilometres.\n',
+  );
   fs.writeFileSync(
     path.join(dir, 'more.jsonl'),
     [
-      JSON.stringify({ id: 'k1', title: 'Kessra Falls', url: 'https://demo.example/kessra', body: 'Kessra Falls drop 212 metres into the Amberlake.', images: ['kessra.png'] }),
+      JSON.stringify({
+        id: 'k1',
+        title: 'Kessra Falls',
+        url: 'https://demo.example/kessra',
+        body: 'Kessra Falls drop 212 metres into the Amberlake.',
+        images: ['kessra.png'],
+      }),
       '',
       JSON.stringify({ title: 'Tamsin Bridge', text: 'The Tamsin Bridge is a stone bridge painted red.' }),
     ].join('\n'),

@@ -45,7 +45,9 @@ export interface FakeServices {
 /** A small PNG per rank, different colours, so thumbnails have distinct hashes. */
 export async function colourPng(i: number, size = 64): Promise<Buffer> {
   const hue = (i * 67) % 360;
-  return sharp({ create: { width: size, height: size, channels: 3, background: `hsl(${hue}, 70%, 50%)` } }).png().toBuffer();
+  return sharp({ create: { width: size, height: size, channels: 3, background: `hsl(${hue}, 70%, 50%)` } })
+    .png()
+    .toBuffer();
 }
 
 export function lensResponse(base: string, n: number) {
@@ -102,8 +104,18 @@ export function searxngResponse(query: string, n: number) {
   };
 }
 
-export async function startFakeServices(options: { lensResults?: number; googleResults?: number } = {}): Promise<FakeServices> {
-  const faults: Record<Route, Fault[]> = { lens: [], google: [], reader: [], chat: [], thumb: [], upload: [], searxng: [] };
+export async function startFakeServices(
+  options: { lensResults?: number; googleResults?: number } = {},
+): Promise<FakeServices> {
+  const faults: Record<Route, Fault[]> = {
+    lens: [],
+    google: [],
+    reader: [],
+    chat: [],
+    thumb: [],
+    upload: [],
+    searxng: [],
+  };
   const uploads = new Map<string, { bytes: Buffer; mime: string }>();
   const requests: RecordedRequest[] = [];
   let inFlight = 0;
@@ -161,7 +173,9 @@ export async function startFakeServices(options: { lensResults?: number; googleR
       return;
     }
     if (fault?.kind === 'malformed') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"search_metadata": {"status": "Success"}, "visual_matches": [ {"title": "cut');
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end('{"search_metadata": {"status": "Success"}, "visual_matches": [ {"title": "cut');
       return;
     }
     if (fault?.kind === 'truncate') {
@@ -172,13 +186,22 @@ export async function startFakeServices(options: { lensResults?: number; googleR
       setTimeout(() => res.socket?.destroy(), 20);
       return;
     }
-    const json = (value: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+    const json = (value: unknown) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
     if (route === 'upload') {
       // Parsed as the real service would: a multipart form with the file in "image" and the key in "api_key".
-      const form = await new Request(base, { method: 'POST', headers: { 'content-type': String(req.headers['content-type']) }, body: new Uint8Array(bytes) }).formData();
+      const form = await new Request(base, {
+        method: 'POST',
+        headers: { 'content-type': String(req.headers['content-type']) },
+        body: new Uint8Array(bytes),
+      }).formData();
       const image = form.get('image');
-      if (!(image instanceof Blob)) return res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'Missing image parameter.' }));
-      if (!['image/jpeg', 'image/png', 'image/webp'].includes(image.type)) return json({ error: 'Invalid image format. Supported format: jpg, jpeg, png, webp' });
+      if (!(image instanceof Blob))
+        return res
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: 'Missing image parameter.' }));
+      if (!['image/jpeg', 'image/png', 'image/webp'].includes(image.type))
+        return json({ error: 'Invalid image format. Supported format: jpg, jpeg, png, webp' });
       if (image.size > 500 * 1024) return json({ error: 'Image size exceeds the 500 KB limit.' });
       const imageId = `img${uploads.size + 1}x${Date.now().toString(36)}`;
       uploads.set(imageId, { bytes: Buffer.from(await image.arrayBuffer()), mime: image.type });
@@ -191,8 +214,15 @@ export async function startFakeServices(options: { lensResults?: number; googleR
     }
     if (route === 'lens') {
       const imageId = url.searchParams.get('image_id');
-      if (imageId !== null && !uploads.has(imageId)) return res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'Invalid image_id. The uploaded image may have expired.' }));
-      if (fault?.kind === 'empty') return json({ search_metadata: { status: 'Success' }, error: "Google Lens hasn't returned any results for this query." });
+      if (imageId !== null && !uploads.has(imageId))
+        return res
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: 'Invalid image_id. The uploaded image may have expired.' }));
+      if (fault?.kind === 'empty')
+        return json({
+          search_metadata: { status: 'Success' },
+          error: "Google Lens hasn't returned any results for this query.",
+        });
       const found = lensResponse(base, options.lensResults ?? 8);
       // type=exact_matches answers in its own list, as SerpApi does.
       if (url.searchParams.get('type') === 'exact_matches') {
@@ -203,7 +233,11 @@ export async function startFakeServices(options: { lensResults?: number; googleR
     }
     if (route === 'google') {
       const q = url.searchParams.get('q') ?? '';
-      if (fault?.kind === 'empty') return json({ search_metadata: { status: 'Success' }, error: "Google hasn't returned any results for this query." });
+      if (fault?.kind === 'empty')
+        return json({
+          search_metadata: { status: 'Success' },
+          error: "Google hasn't returned any results for this query.",
+        });
       return json(googleResponse(q, options.googleResults ?? 8));
     }
     if (route === 'thumb') {
@@ -217,7 +251,13 @@ export async function startFakeServices(options: { lensResults?: number; googleR
       return json({
         code: 200,
         status: 20000,
-        data: { title: `Page ${n}`, description: '', url: page, content: `Page ${n} is a web page.\n\nThe answer on page ${n} is blue ${n}. Unrelated filler text follows here.`, usage: { tokens: 30 } },
+        data: {
+          title: `Page ${n}`,
+          description: '',
+          url: page,
+          content: `Page ${n} is a web page.\n\nThe answer on page ${n} is blue ${n}. Unrelated filler text follows here.`,
+          usage: { tokens: 30 },
+        },
       });
     }
     const request = JSON.parse(body) as { messages: { content: string }[] };
@@ -227,7 +267,9 @@ export async function startFakeServices(options: { lensResults?: number; googleR
       object: 'chat.completion',
       created: 0,
       model: 'fake-model',
-      choices: [{ index: 0, message: { role: 'assistant', content: `LLM summary of ${pageUrl}` }, finish_reason: 'stop' }],
+      choices: [
+        { index: 0, message: { role: 'assistant', content: `LLM summary of ${pageUrl}` }, finish_reason: 'stop' },
+      ],
       usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
     });
   }

@@ -29,7 +29,11 @@ export function webConfig(baseUrl: string, overrides: Partial<SearchConfigIn> = 
 export const FAKE_KEY = 'sk-test-SECRET-key-0123456789';
 
 /** A toolbox (on a fresh store unless given one) pointed at the fakes, with backoff steps of milliseconds. */
-export function webToolbox(baseUrl: string, overrides: Partial<SearchConfigIn> = {}, extra: Partial<ToolboxOptions> = {}) {
+export function webToolbox(
+  baseUrl: string,
+  overrides: Partial<SearchConfigIn> = {},
+  extra: Partial<ToolboxOptions> = {},
+) {
   const { home, store } = extra.store ? { home: null, store: extra.store } : freshStore();
   registerSecret(FAKE_KEY);
   const config = webConfig(baseUrl, overrides);

@@ -17,13 +17,21 @@ const lensParams = (i: number) => new URL(of('lens')[i].url, services.fakes.base
 
 async function uploadedForm(i: number): Promise<FormData> {
   const r = of('upload')[i];
-  return new Request(services.fakes.baseUrl, { method: 'POST', headers: { 'content-type': String(r.headers['content-type']) }, body: new Uint8Array(r.bytes) }).formData();
+  return new Request(services.fakes.baseUrl, {
+    method: 'POST',
+    headers: { 'content-type': String(r.headers['content-type']) },
+    body: new Uint8Array(r.bytes),
+  }).formData();
 }
 
 describe('Google Lens on a local image', () => {
   it('uploads the image once, searches by image_id, reuses the id, and uploads again after it expires', async () => {
     let now = 1_000_000;
-    const { store, tools } = webToolbox(services.fakes.baseUrl, { mode: 'live' }, { uploads: new LensUploads(() => now) });
+    const { store, tools } = webToolbox(
+      services.fakes.baseUrl,
+      { mode: 'live' },
+      { uploads: new LensUploads(() => now) },
+    );
     const png = await colourPng(7, 96);
     const first = await tools.imageSearch({ bytes: png });
     expect(first.ok).toBe(true);
@@ -35,7 +43,14 @@ describe('Google Lens on a local image', () => {
     expect(file.type).toBe('image/png');
     expect(Buffer.from(await file.arrayBuffer()).equals(png)).toBe(true);
     const imageId = [...services.fakes.uploads.keys()][0];
-    expect(Object.fromEntries(lensParams(0))).toEqual({ engine: 'google_lens', image_id: imageId, type: 'visual_matches', country: 'us', hl: 'en', api_key: FAKE_KEY });
+    expect(Object.fromEntries(lensParams(0))).toEqual({
+      engine: 'google_lens',
+      image_id: imageId,
+      type: 'visual_matches',
+      country: 'us',
+      hl: 'en',
+      api_key: FAKE_KEY,
+    });
 
     now += IMAGE_ID_TTL_MS - 1000;
     await tools.imageSearch({ bytes: png });
@@ -74,9 +89,13 @@ describe('Google Lens on a local image', () => {
     const { tools } = webToolbox(services.fakes.baseUrl);
     // Noise does not compress, so the PNG is well over 500 KB.
     const noise = randomBytes(800 * 800 * 3);
-    const big = await sharp(noise, { raw: { width: 800, height: 800, channels: 3 } }).png().toBuffer();
+    const big = await sharp(noise, { raw: { width: 800, height: 800, channels: 3 } })
+      .png()
+      .toBuffer();
     expect(big.length).toBeGreaterThan(UPLOAD_MAX_BYTES);
-    const gif = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#36c' } }).gif().toBuffer();
+    const gif = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#36c' } })
+      .gif()
+      .toBuffer();
     for (const bytes of [big, gif]) expect((await tools.imageSearch({ bytes })).ok).toBe(true);
     for (const i of [0, 1]) {
       const file = (await uploadedForm(i)).get('image') as File;
@@ -87,17 +106,29 @@ describe('Google Lens on a local image', () => {
   });
 
   it("searches a sample's own image URL without uploading, with Lens's country and type", async () => {
-    const { tools } = webToolbox(services.fakes.baseUrl, { serpapi: { baseUrl: services.fakes.baseUrl, hl: 'fr', gl: 'us', country: 'fr', lensType: 'exact_matches' } });
+    const { tools } = webToolbox(services.fakes.baseUrl, {
+      serpapi: { baseUrl: services.fakes.baseUrl, hl: 'fr', gl: 'us', country: 'fr', lensType: 'exact_matches' },
+    });
     const result = await tools.imageSearch({ bytes: await colourPng(10, 96), url: 'https://img.example/sample.jpg' });
     expect(result.ok).toBe(true);
     expect(result.results).toHaveLength(5);
     expect(of('upload')).toHaveLength(0);
-    expect(Object.fromEntries(lensParams(0))).toMatchObject({ engine: 'google_lens', url: 'https://img.example/sample.jpg', type: 'exact_matches', country: 'fr', hl: 'fr' });
+    expect(Object.fromEntries(lensParams(0))).toMatchObject({
+      engine: 'google_lens',
+      url: 'https://img.example/sample.jpg',
+      type: 'exact_matches',
+      country: 'fr',
+      hl: 'fr',
+    });
   });
 
   it("reports an upload SerpApi refuses with SerpApi's message", async () => {
     const { tools } = webToolbox(services.fakes.baseUrl);
-    services.fakes.faults.upload.push({ kind: 'status', status: 400, body: JSON.stringify({ error: 'Invalid image format. Supported format: jpg, jpeg, png, webp' }) });
+    services.fakes.faults.upload.push({
+      kind: 'status',
+      status: 400,
+      body: JSON.stringify({ error: 'Invalid image format. Supported format: jpg, jpeg, png, webp' }),
+    });
     const result = await tools.imageSearch({ bytes: await colourPng(11, 96) });
     expect(result.ok).toBe(false);
     expect(result.error).toContain('Invalid image format. Supported format: jpg, jpeg, png, webp');
@@ -112,7 +143,14 @@ describe('rollouts', () => {
     service.updateConfig(webConfig(services.fakes.baseUrl, { mode: 'live' }));
     service.secrets.set('serpapi', FAKE_KEY);
     const tools = searchRolloutTools(store, home, { engine: 'serpapi' });
-    const sample = { sampleId: 1, question: 'What is this?', image: await colourPng(12, 96), groundTruth: 'x', candidateAnswers: [], need: null };
+    const sample = {
+      sampleId: 1,
+      question: 'What is this?',
+      image: await colourPng(12, 96),
+      groundTruth: 'x',
+      candidateAnswers: [],
+      need: null,
+    };
     const byUrl = await tools.imageSearch({ ...sample, imageUrl: 'https://img.example/row-1.jpg' });
     const byUpload = await tools.imageSearch(sample);
     expect([byUrl.ok, byUpload.ok]).toEqual([true, true]);

@@ -20,7 +20,13 @@ describe('corpus ingestion', () => {
     await writeCorpusFolder(dir);
     const folder = readCorpusFolder(dir);
     const byTitle = Object.fromEntries(folder.docs.map((d) => [d.title, d]));
-    expect(Object.keys(byTitle).sort()).toEqual(['Kessra Falls', 'Orrin Glacier', 'Tamsin Bridge', 'Velt Aqueduct', 'Zorblax Beacon']);
+    expect(Object.keys(byTitle).sort()).toEqual([
+      'Kessra Falls',
+      'Orrin Glacier',
+      'Tamsin Bridge',
+      'Velt Aqueduct',
+      'Zorblax Beacon',
+    ]);
     expect(byTitle['Zorblax Beacon'].url).toBe('https://demo.example/zorblax');
     expect(byTitle['Zorblax Beacon'].body).not.toContain('#');
     expect(byTitle['Velt Aqueduct'].url).toBe('https://demo.example/velt');
@@ -39,7 +45,10 @@ describe('corpus ingestion', () => {
     fs.mkdirSync(path.join(dir, 'img'));
     fs.writeFileSync(path.join(dir, 'img', 'a.png'), await drawnImage(11));
     fs.writeFileSync(path.join(dir, 'img', 'b.png'), await drawnImage(12));
-    fs.writeFileSync(path.join(dir, 'page.md'), '---\nimage: img/a.png\n---\n# Page\n\nText ![the b picture](img/b.png) and ![remote](https://x.example/c.png) and ![again](img/a.png).');
+    fs.writeFileSync(
+      path.join(dir, 'page.md'),
+      '---\nimage: img/a.png\n---\n# Page\n\nText ![the b picture](img/b.png) and ![remote](https://x.example/c.png) and ![again](img/a.png).',
+    );
     const folder = readCorpusFolder(dir);
     expect(folder.docs[0].images?.map((i) => i.source)).toEqual(['page.md#img/a.png', 'page.md#img/b.png']);
     expect(folder.docs[0].body).toContain('Text the b picture and remote');
@@ -51,7 +60,10 @@ describe('corpus ingestion', () => {
   it('names the file, line and field of a bad JSONL row, and writes nothing', async () => {
     const dir = tempHome('corpus-bad-');
     fs.writeFileSync(path.join(dir, 'good.md'), '# Good\n\nA fine document.');
-    fs.writeFileSync(path.join(dir, 'rows.jsonl'), `${JSON.stringify({ title: 'One', body: 'ok' })}\n${JSON.stringify({ body: 'no title here' })}\n`);
+    fs.writeFileSync(
+      path.join(dir, 'rows.jsonl'),
+      `${JSON.stringify({ title: 'One', body: 'ok' })}\n${JSON.stringify({ body: 'no title here' })}\n`,
+    );
     expect(() => readCorpusFolder(dir)).toThrow('rows.jsonl line 2: field "title" is missing or not a string');
     fs.writeFileSync(path.join(dir, 'rows.jsonl'), '{"title": "Broken", "body": \n');
     expect(() => readCorpusFolder(dir)).toThrow(/rows\.jsonl line 1: not valid JSON/);
@@ -60,7 +72,20 @@ describe('corpus ingestion', () => {
   it('rejects an unreadable image naming it, before committing anything of that batch', async () => {
     const { store } = freshStore();
     await expect(
-      ingestCorpus(store, { docs: [{ source: 'a', title: 'A', body: 'text a', images: [{ bytes: Buffer.from('not an image'), source: 'a.png' }] }] }, { name: 'bad' }),
+      ingestCorpus(
+        store,
+        {
+          docs: [
+            {
+              source: 'a',
+              title: 'A',
+              body: 'text a',
+              images: [{ bytes: Buffer.from('not an image'), source: 'a.png' }],
+            },
+          ],
+        },
+        { name: 'bad' },
+      ),
     ).rejects.toThrow(/a\.png: not a readable image/);
     expect(store.repos.corpus.byName('bad')?.documents ?? 0).toBe(0);
     expect(store.repos.corpus.byName('bad')?.status).toBe('ingesting');
@@ -69,12 +94,24 @@ describe('corpus ingestion', () => {
 
   it('resumes an interrupted ingestion without duplicating documents', async () => {
     const { store } = freshStore();
-    const docs = Array.from({ length: 30 }, (_, i) => ({ source: `d${i}`, title: `Doc ${i}`, body: `Body number ${i} about topic${i % 3}.` }));
+    const docs = Array.from({ length: 30 }, (_, i) => ({
+      source: `d${i}`,
+      title: `Doc ${i}`,
+      body: `Body number ${i} about topic${i % 3}.`,
+    }));
     let batches = 0;
     await expect(
-      ingestCorpus(store, { docs }, { name: 'resume', batchSize: 10, throwIfCancelled: () => {
-        if (++batches === 3) throw new Error('cancelled');
-      } }),
+      ingestCorpus(
+        store,
+        { docs },
+        {
+          name: 'resume',
+          batchSize: 10,
+          throwIfCancelled: () => {
+            if (++batches === 3) throw new Error('cancelled');
+          },
+        },
+      ),
     ).rejects.toThrow('cancelled');
     expect(store.repos.corpus.byName('resume')).toMatchObject({ documents: 20, status: 'ingesting' });
     const result = await ingestCorpus(store, { docs }, { name: 'resume', batchSize: 10 });
@@ -89,7 +126,8 @@ describe('corpus ingestion', () => {
     const engine = Engine.open({ home: tempHome(), face: 'cli' });
     const progress: number[] = [];
     engine.subscribe((e) => {
-      if (e.event === 'job.updated' && (e.data as { total: number | null }).total) progress.push((e.data as { done: number }).done);
+      if (e.event === 'job.updated' && (e.data as { total: number | null }).total)
+        progress.push((e.data as { done: number }).done);
     });
     const job = await engine.call('jobs.start', { kind: 'corpus.ingest', params: { dir, name: 'demo' } });
     await engine.jobs.idle();
@@ -105,9 +143,13 @@ describe('corpus ingestion', () => {
 describe('corpus ingestion job, cancelled', () => {
   it('keeps the batches it committed and finishes them on the next run', async () => {
     const dir = tempHome('corpus-many-');
-    for (let i = 0; i < 3000; i++) fs.writeFileSync(path.join(dir, `doc-${String(i).padStart(4, '0')}.md`), `# Doc ${i}\n\nBody of document ${i}.`);
+    for (let i = 0; i < 3000; i++)
+      fs.writeFileSync(path.join(dir, `doc-${String(i).padStart(4, '0')}.md`), `# Doc ${i}\n\nBody of document ${i}.`);
     const engine = Engine.open({ home: tempHome(), face: 'cli' });
-    const job = await engine.call('jobs.start', { kind: 'corpus.ingest', params: { dir, name: 'many', batchSize: 20 } });
+    const job = await engine.call('jobs.start', {
+      kind: 'corpus.ingest',
+      params: { dir, name: 'many', batchSize: 20 },
+    });
     await new Promise<void>((resolve) => {
       const stop = engine.subscribe((e) => {
         const j = e.data as { id: number; done: number; total: number | null };
@@ -124,10 +166,17 @@ describe('corpus ingestion job, cancelled', () => {
     expect(partial.documents).toBeGreaterThan(0);
     expect(partial.documents).toBeLessThan(3000);
     expect(partial.documents % 20).toBe(0);
-    const again = await engine.call('jobs.start', { kind: 'corpus.ingest', params: { dir, name: 'many', batchSize: 500 } });
+    const again = await engine.call('jobs.start', {
+      kind: 'corpus.ingest',
+      params: { dir, name: 'many', batchSize: 500 },
+    });
     await engine.jobs.idle();
     const done = await engine.call('jobs.get', { id: again.id });
-    expect(done.result).toMatchObject({ addedDocuments: 3000 - partial.documents, skippedDocuments: partial.documents, corpus: { documents: 3000, status: 'ready' } });
+    expect(done.result).toMatchObject({
+      addedDocuments: 3000 - partial.documents,
+      skippedDocuments: partial.documents,
+      corpus: { documents: 3000, status: 'ready' },
+    });
     await engine.close();
   });
 });
@@ -149,7 +198,11 @@ describe('local text search (FTS5 BM25)', () => {
     expect(ftsQuery('the Zorblax')).toBe('"zorblax"');
     expect(() => local.searchText('x', 'nope', 5)).toThrow(/No corpus named "nope" \(known: demo\)/);
     // A second corpus: searches in one never return the other's documents; no corpus named means all of them.
-    await ingestCorpus(store, { docs: [{ source: 'z', title: 'Other Zorblax', body: 'Another Zorblax lighthouse, and the token c1.' }] }, { name: 'other' });
+    await ingestCorpus(
+      store,
+      { docs: [{ source: 'z', title: 'Other Zorblax', body: 'Another Zorblax lighthouse, and the token c1.' }] },
+      { name: 'other' },
+    );
     expect(local.searchText('zorblax lighthouse', 'demo', 5).map((h) => h.title)).toEqual(['Zorblax Beacon']);
     expect(local.searchText('zorblax lighthouse', 'other', 5).map((h) => h.title)).toEqual(['Other Zorblax']);
     expect(local.searchText('zorblax lighthouse', null, 5)).toHaveLength(2);
@@ -161,7 +214,12 @@ describe('local text search (FTS5 BM25)', () => {
 describe('local reverse image search', () => {
   it('finds the page of a resized, cropped or brightened copy of an indexed image among 200 others', async () => {
     const { store } = freshStore();
-    const docs = Array.from({ length: 200 }, (_, i) => ({ source: `e${i}`, title: `Entity ${i}`, body: `Entity ${i} facts.`, images: [{ bytes: undefined as unknown as Uint8Array, source: `e${i}.png` }] }));
+    const docs = Array.from({ length: 200 }, (_, i) => ({
+      source: `e${i}`,
+      title: `Entity ${i}`,
+      body: `Entity ${i} facts.`,
+      images: [{ bytes: undefined as unknown as Uint8Array, source: `e${i}.png` }],
+    }));
     for (const [i, doc] of docs.entries()) doc.images[0].bytes = await drawnImage(100 + i);
     await ingestCorpus(store, { docs }, { name: 'entities' });
     const local = new LocalSearchEngine(store);

@@ -1,7 +1,8 @@
 // Error bodies as the real services send them (their documented shapes and wording), for the loopback fakes.
 export const openAiInsufficientQuota = {
   error: {
-    message: 'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
+    message:
+      'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
     type: 'insufficient_quota',
     param: null,
     code: 'insufficient_quota',
@@ -20,11 +21,19 @@ export function openAiRateLimit(hint: string | null) {
 }
 
 export const openAiInvalidKey = {
-  error: { message: 'Incorrect API key provided: sk-test-*****6789. You can find your API key at https://platform.openai.com/account/api-keys.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' },
+  error: {
+    message:
+      'Incorrect API key provided: sk-test-*****6789. You can find your API key at https://platform.openai.com/account/api-keys.',
+    type: 'invalid_request_error',
+    param: null,
+    code: 'invalid_api_key',
+  },
 };
 
 export const serpApiOutOfSearches = { error: 'Your account has run out of searches.' };
-export const serpApiInvalidKey = { error: 'Invalid API key. Your API key should be here: https://serpapi.com/manage-api-key' };
+export const serpApiInvalidKey = {
+  error: 'Invalid API key. Your API key should be here: https://serpapi.com/manage-api-key',
+};
 
 export const jinaInsufficientBalance = {
   data: null,

@@ -6,12 +6,25 @@ import { setLogSink } from '../../src/main/platform/log';
 import { parseDuration, rateLimitWaitMs } from '../../src/main/search/web/failures';
 import { colourPng, type Route } from './fakes';
 import { webConfig, webToolbox, useFakeServices } from './helpers';
-import { jinaInsufficientBalance, jinaInvalidKey, openAiInsufficientQuota, openAiInvalidKey, openAiRateLimit, serpApiInvalidKey, serpApiOutOfSearches } from './provider-errors';
+import {
+  jinaInsufficientBalance,
+  jinaInvalidKey,
+  openAiInsufficientQuota,
+  openAiInvalidKey,
+  openAiRateLimit,
+  serpApiInvalidKey,
+  serpApiOutOfSearches,
+} from './provider-errors';
 
 const services = useFakeServices();
 
 const count = (route: Route) => services.fakes.requests.filter((r) => r.route === route).length;
-const status = (code: number, body: unknown, headers?: Record<string, string>) => ({ kind: 'status' as const, status: code, body: JSON.stringify(body), headers });
+const status = (code: number, body: unknown, headers?: Record<string, string>) => ({
+  kind: 'status' as const,
+  status: code,
+  body: JSON.stringify(body),
+  headers,
+});
 
 describe('quota and refused keys stop at once', () => {
   it('stops on SerpApi "run out of searches" with its message, and does not call SerpApi again in this run', async () => {
@@ -42,7 +55,9 @@ describe('quota and refused keys stop at once', () => {
     const { tools } = webToolbox(services.fakes.baseUrl);
     services.fakes.faults.google.push(status(401, serpApiInvalidKey));
     const result = await tools.textSearch('refused');
-    expect(result.error).toContain('the API key was refused: Invalid API key. Your API key should be here: https://serpapi.com/manage-api-key');
+    expect(result.error).toContain(
+      'the API key was refused: Invalid API key. Your API key should be here: https://serpapi.com/manage-api-key',
+    );
     await tools.textSearch('refused again');
     expect(count('google')).toBe(1);
   });
@@ -55,7 +70,14 @@ describe('quota and refused keys stop at once', () => {
     expect(result.results).toHaveLength(5);
     expect(count('chat')).toBe(1);
     expect(count('reader')).toBe(5);
-    expect(result.degraded).toEqual([{ part: 'summariser', message: expect.stringContaining(openAiInsufficientQuota.error.message), affected: 5, of: 5 }]);
+    expect(result.degraded).toEqual([
+      {
+        part: 'summariser',
+        message: expect.stringContaining(openAiInsufficientQuota.error.message),
+        affected: 5,
+        of: 5,
+      },
+    ]);
     await tools.textSearch('quota, next search');
     expect(count('chat')).toBe(1);
   });
@@ -71,9 +93,13 @@ describe('quota and refused keys stop at once', () => {
       const result = await tools.textSearch(`reader ${code}`);
       expect(result.ok).toBe(true);
       expect(count('reader')).toBe(1);
-      expect(result.degraded).toEqual([{ part: 'reader', message: expect.stringContaining(body.readableMessage), affected: 5, of: 5 }]);
+      expect(result.degraded).toEqual([
+        { part: 'reader', message: expect.stringContaining(body.readableMessage), affected: 5, of: 5 },
+      ]);
       // Every summary came from the search's own snippets.
-      expect(result.results.map((r) => r.summary)).toEqual([1, 2, 3, 4, 5].map((i) => `Snippet ${i} mentioning reader ${code}.`));
+      expect(result.results.map((r) => r.summary)).toEqual(
+        [1, 2, 3, 4, 5].map((i) => `Snippet ${i} mentioning reader ${code}.`),
+      );
     }
   });
 
@@ -82,7 +108,11 @@ describe('quota and refused keys stop at once', () => {
     services.fakes.faults.chat.push(status(401, openAiInvalidKey));
     const result = await tools.textSearch('bad summariser key');
     expect(count('chat')).toBe(1);
-    expect(result.degraded?.[0]).toMatchObject({ part: 'summariser', affected: 5, message: expect.stringContaining('Incorrect API key provided') });
+    expect(result.degraded?.[0]).toMatchObject({
+      part: 'summariser',
+      affected: 5,
+      message: expect.stringContaining('Incorrect API key provided'),
+    });
   });
 });
 
@@ -99,7 +129,12 @@ describe('rate limits wait as long as the service asks', () => {
 
   it('waits for x-ratelimit-reset-requests when the request limit is the one used up', async () => {
     const { tools } = webToolbox(services.fakes.baseUrl, { reader: { enabled: false } });
-    const headers = { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '700ms', 'x-ratelimit-remaining-tokens': '39000', 'x-ratelimit-reset-tokens': '5ms' };
+    const headers = {
+      'x-ratelimit-remaining-requests': '0',
+      'x-ratelimit-reset-requests': '700ms',
+      'x-ratelimit-remaining-tokens': '39000',
+      'x-ratelimit-reset-tokens': '5ms',
+    };
     services.fakes.faults.chat.push(status(429, openAiRateLimit(null), headers));
     await tools.textSearch('reset header');
     const chats = services.fakes.requests.filter((r) => r.route === 'chat');
@@ -108,12 +143,22 @@ describe('rate limits wait as long as the service asks', () => {
   });
 
   it('fails at once when the service asks for longer than the backoff ceiling', async () => {
-    const { tools } = webToolbox(services.fakes.baseUrl, { reader: { enabled: false }, reliability: { timeoutMs: 2000, maxRetries: 5, concurrency: 8, ratePerSecond: 1000, backoffCeilingMs: 2000 } });
-    services.fakes.faults.google.push({ kind: 'status', status: 429, retryAfter: '120', body: JSON.stringify({ error: 'Too many requests.' }) });
+    const { tools } = webToolbox(services.fakes.baseUrl, {
+      reader: { enabled: false },
+      reliability: { timeoutMs: 2000, maxRetries: 5, concurrency: 8, ratePerSecond: 1000, backoffCeilingMs: 2000 },
+    });
+    services.fakes.faults.google.push({
+      kind: 'status',
+      status: 429,
+      retryAfter: '120',
+      body: JSON.stringify({ error: 'Too many requests.' }),
+    });
     const started = Date.now();
     const result = await tools.textSearch('too long');
     expect(result.ok).toBe(false);
-    expect(result.error).toMatch(/rate limited: Too many requests\. \(it asks to wait 120 s, longer than the 2 s backoff ceiling\)/);
+    expect(result.error).toMatch(
+      /rate limited: Too many requests\. \(it asks to wait 120 s, longer than the 2 s backoff ceiling\)/,
+    );
     expect(count('google')).toBe(1);
     expect(Date.now() - started).toBeLessThan(1000);
   });
@@ -121,11 +166,23 @@ describe('rate limits wait as long as the service asks', () => {
 
 describe('5xx and network errors back off up to the ceiling', () => {
   it('doubles its wait after each 503 and stops when the next wait would pass the ceiling', async () => {
-    const config = webConfig(services.fakes.baseUrl, { reader: { enabled: false }, summariser: { kind: 'extractive' } });
+    const config = webConfig(services.fakes.baseUrl, {
+      reader: { enabled: false },
+      summariser: { kind: 'extractive' },
+    });
     const waits: number[] = [];
-    const http = new HttpClient({ ...config.reliability, maxRetries: 20, baseDelayMs: 5, maxDelayMs: 50, backoffCeilingMs: 100 }, { random: () => 1, onRetry: ({ delayMs }) => waits.push(delayMs) });
-    const { tools } = webToolbox(services.fakes.baseUrl, { reader: { enabled: false }, summariser: { kind: 'extractive' } }, { http });
-    services.fakes.faults.google.push(...Array(30).fill({ kind: 'status', status: 503, body: '<html>Service Unavailable</html>' }));
+    const http = new HttpClient(
+      { ...config.reliability, maxRetries: 20, baseDelayMs: 5, maxDelayMs: 50, backoffCeilingMs: 100 },
+      { random: () => 1, onRetry: ({ delayMs }) => waits.push(delayMs) },
+    );
+    const { tools } = webToolbox(
+      services.fakes.baseUrl,
+      { reader: { enabled: false }, summariser: { kind: 'extractive' } },
+      { http },
+    );
+    services.fakes.faults.google.push(
+      ...Array(30).fill({ kind: 'status', status: 503, body: '<html>Service Unavailable</html>' }),
+    );
     const result = await tools.textSearch('down for a while');
     // 5 + 10 + 20 + 40 = 75 ms waited; the next step (50) would pass 100.
     expect(waits).toEqual([5, 10, 20, 40]);
@@ -134,7 +191,11 @@ describe('5xx and network errors back off up to the ceiling', () => {
   });
 
   it('recovers when the service comes back within the ceiling', async () => {
-    const { tools } = webToolbox(services.fakes.baseUrl, { reader: { enabled: false }, summariser: { kind: 'extractive' }, reliability: { timeoutMs: 2000, maxRetries: 6, concurrency: 8, ratePerSecond: 1000 } });
+    const { tools } = webToolbox(services.fakes.baseUrl, {
+      reader: { enabled: false },
+      summariser: { kind: 'extractive' },
+      reliability: { timeoutMs: 2000, maxRetries: 6, concurrency: 8, ratePerSecond: 1000 },
+    });
     services.fakes.faults.google.push(...Array(4).fill({ kind: 'status', status: 502 }));
     const result = await tools.textSearch('back soon');
     expect(result.ok).toBe(true);
@@ -155,8 +216,20 @@ describe('reading a rate limit', () => {
     expect(rateLimitWaitMs(h({ 'retry-after': '3' }), 'Please try again in 20s.')).toBe(20_000);
     expect(rateLimitWaitMs(h({ 'retry-after-ms': '250', 'retry-after': '3' }), null)).toBe(250);
     expect(rateLimitWaitMs(h({ 'retry-after': '3' }), null)).toBe(3000);
-    expect(rateLimitWaitMs(h({ 'x-ratelimit-reset-requests': '1s', 'x-ratelimit-remaining-requests': '5', 'x-ratelimit-reset-tokens': '6m0s', 'x-ratelimit-remaining-tokens': '0' }), null)).toBe(360_000);
-    expect(rateLimitWaitMs(h({ 'x-ratelimit-reset-requests': '1s', 'x-ratelimit-reset-tokens': '2s' }), null)).toBe(2000);
+    expect(
+      rateLimitWaitMs(
+        h({
+          'x-ratelimit-reset-requests': '1s',
+          'x-ratelimit-remaining-requests': '5',
+          'x-ratelimit-reset-tokens': '6m0s',
+          'x-ratelimit-remaining-tokens': '0',
+        }),
+        null,
+      ),
+    ).toBe(360_000);
+    expect(rateLimitWaitMs(h({ 'x-ratelimit-reset-requests': '1s', 'x-ratelimit-reset-tokens': '2s' }), null)).toBe(
+      2000,
+    );
     expect(rateLimitWaitMs(h({}), 'Slow down')).toBeNull();
   });
 });

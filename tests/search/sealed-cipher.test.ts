@@ -16,8 +16,12 @@ describe('keys sealed under the keychain data key', () => {
     store.set('serpapi', 'sk-live-1234567890abcdef');
     expect(fs.readFileSync(file, 'utf8')).not.toContain('sk-live-1234567890abcdef');
     expect(new SecretStore(file, {}, sealedCipher(key)).get('serpapi')).toBe('sk-live-1234567890abcdef');
-    expect(() => new SecretStore(file, {}, sealedCipher(randomBytes(32))).get('serpapi')).toThrow(/could not be decrypted/);
-    expect(new SecretStore(file, {}, sealedCipher(key)).status().find((s) => s.name === 'serpapi')?.source).toBe('safe-storage');
+    expect(() => new SecretStore(file, {}, sealedCipher(randomBytes(32))).get('serpapi')).toThrow(
+      /could not be decrypted/,
+    );
+    expect(new SecretStore(file, {}, sealedCipher(key)).status().find((s) => s.name === 'serpapi')?.source).toBe(
+      'safe-storage',
+    );
   });
 
   it('still read a key saved in the clear by the CLI, and seal it on the next save', () => {

@@ -43,12 +43,22 @@ describe('API key store', () => {
 
   it('accepts a key through the API and never sends it back', async () => {
     const engine = Engine.open({ home: tempHome(), face: 'cli' });
-    const reply = await engine.handle({ type: 'request', id: 1, method: 'search.secrets.set', params: { name: 'summariser', value: 'sk-never-echoed-42' } });
+    const reply = await engine.handle({
+      type: 'request',
+      id: 1,
+      method: 'search.secrets.set',
+      params: { name: 'summariser', value: 'sk-never-echoed-42' },
+    });
     expect(reply.ok).toBe(true);
     expect(JSON.stringify(reply)).not.toContain('sk-never-echoed-42');
     const status = await engine.call('search.secrets.status', {});
     expect(status.find((s) => s.name === 'summariser')).toMatchObject({ set: true, source: 'file' });
-    const bad = await engine.handle({ type: 'request', id: 2, method: 'search.secrets.set', params: { name: 'summariser', value: 'sk-never-echoed-42', extra: 1 } });
+    const bad = await engine.handle({
+      type: 'request',
+      id: 2,
+      method: 'search.secrets.set',
+      params: { name: 'summariser', value: 'sk-never-echoed-42', extra: 1 },
+    });
     expect(bad.ok).toBe(false);
     expect(JSON.stringify(bad)).not.toContain('sk-never-echoed-42');
     await engine.close();
@@ -58,7 +68,9 @@ describe('API key store', () => {
     const home = tempHome();
     fs.writeFileSync(homePaths(home).secrets, '{ not json', { mode: 0o600 });
     const engine = Engine.open({ home, face: 'cli' });
-    await expect(engine.call('search.secrets.status', {})).rejects.toThrow(`The key file ${homePaths(home).secrets} is not valid JSON`);
+    await expect(engine.call('search.secrets.status', {})).rejects.toThrow(
+      `The key file ${homePaths(home).secrets} is not valid JSON`,
+    );
     await engine.close();
   });
 });

@@ -27,8 +27,14 @@ describe('search API over the WebSocket', () => {
     expect(noTool.error.message).toContain('params.tool');
     const tooBig = await client.request('search.run', { tool: 'image_search', imageBase64: 'A'.repeat(3_900_001) });
     expect(tooBig.error.message).toMatch(/params\.imageBase64: image too large/);
-    const notImage = await client.request('search.run', { tool: 'image_search', imageBase64: Buffer.from('hello').toString('base64') });
-    expect(notImage.error).toMatchObject({ code: 'invalid_params', message: 'The uploaded file is not a readable image' });
+    const notImage = await client.request('search.run', {
+      tool: 'image_search',
+      imageBase64: Buffer.from('hello').toString('base64'),
+    });
+    expect(notImage.error).toMatchObject({
+      code: 'invalid_params',
+      message: 'The uploaded file is not a readable image',
+    });
     const badConfig = await client.request('search.config.update', { budget: { maxCalls: -1 } });
     expect(badConfig.error.message).toContain('search.budget.maxCalls');
     const missing = await client.request('search.cache.get', { key: 'nope' });
@@ -38,7 +44,11 @@ describe('search API over the WebSocket', () => {
   it('answers a search without a corpus with an error for the model, not a failed request', async () => {
     const reply = await client.request('search.run', { tool: 'text_search', query: 'anything', engine: 'local' });
     expect(reply.ok).toBe(true);
-    expect(reply.result).toMatchObject({ ok: false, cache: 'error', text: expect.stringContaining('Reason with your own knowledge') });
+    expect(reply.result).toMatchObject({
+      ok: false,
+      cache: 'error',
+      text: expect.stringContaining('Reason with your own knowledge'),
+    });
     expect(reply.result.error).toMatch(/no local corpus yet/);
   });
 

@@ -1,6 +1,12 @@
 // Pure pieces: the model-facing formats, the extractive summariser, query normalisation, Retry-After, backoff.
 import { describe, expect, it } from 'vitest';
-import { formatImageResults, formatTextResults, formatToolError, withoutLinks, withoutThumbnails } from '../../src/main/search/tools/format';
+import {
+  formatImageResults,
+  formatTextResults,
+  formatToolError,
+  withoutLinks,
+  withoutThumbnails,
+} from '../../src/main/search/tools/format';
 import { IMAGE_PLACEHOLDER } from '../../src/shared/contract';
 import { extractiveSummary } from '../../src/main/search/summarise';
 import { normaliseQuery } from '../../src/main/search/text';
@@ -10,31 +16,51 @@ import { SearchConfig } from '../../src/shared/contract';
 import { updateSearchConfig } from '../../src/main/search/config';
 import { freshStore } from './helpers';
 
-const item = (rank: number, extra: object = {}) => ({ rank, title: `T${rank}`, url: `https://x/${rank}`, snippet: `snip ${rank}`, summary: null, imageSha256: null, imageUrl: null, ...extra });
+const item = (rank: number, extra: object = {}) => ({
+  rank,
+  title: `T${rank}`,
+  url: `https://x/${rank}`,
+  snippet: `snip ${rank}`,
+  summary: null,
+  imageSha256: null,
+  imageUrl: null,
+  ...extra,
+});
 
 describe('model-facing text', () => {
   it('shows image results as a thumbnail placeholder and a title per match', () => {
-    expect(formatImageResults([item(1, { imageSha256: 'a' }), item(2)])).toBe("Image search results (top 2 visual matches of the question's image):\n1. <image> T1\n2. T2");
+    expect(formatImageResults([item(1, { imageSha256: 'a' }), item(2)])).toBe(
+      "Image search results (top 2 visual matches of the question's image):\n1. <image> T1\n2. T2",
+    );
   });
 
   it('numbers text results with title, link and summary, falling back to the snippet', () => {
-    expect(formatTextResults('q', [item(1, { summary: 'S1' }), item(2)])).toBe('Text search results for "q":\n\n1. T1\nLink: https://x/1\nSummary: S1\n\n2. T2\nLink: https://x/2\nSummary: snip 2');
+    expect(formatTextResults('q', [item(1, { summary: 'S1' }), item(2)])).toBe(
+      'Text search results for "q":\n\n1. T1\nLink: https://x/1\nSummary: S1\n\n2. T2\nLink: https://x/2\nSummary: snip 2',
+    );
   });
 
   it('can drop the links, keeping titles and summaries (for a model trained on CPU)', () => {
     const result = { text: formatTextResults('q', [item(1, { summary: 'S1' }), item(2)]), images: [] };
-    expect(withoutLinks(result).text).toBe('Text search results for "q":\n\n1. T1\nSummary: S1\n\n2. T2\nSummary: snip 2');
+    expect(withoutLinks(result).text).toBe(
+      'Text search results for "q":\n\n1. T1\nSummary: S1\n\n2. T2\nSummary: snip 2',
+    );
   });
 
   it('tells the model to reason with its own knowledge when a tool fails', () => {
-    expect(formatToolError('image_search', 'timeout')).toBe('Image search failed: the search timed out. Reason with your own knowledge and give your best answer.');
+    expect(formatToolError('image_search', 'timeout')).toBe(
+      'Image search failed: the search timed out. Reason with your own knowledge and give your best answer.',
+    );
   });
 });
 
 describe('extractive summariser', () => {
-  const page = 'Kessra Falls is in the north. The falls drop 212 metres into the lake. Tourists visit in summer. The lake is called Amberlake.';
+  const page =
+    'Kessra Falls is in the north. The falls drop 212 metres into the lake. Tourists visit in summer. The lake is called Amberlake.';
   it('keeps the sentences that share the most words with the query, in page order', () => {
-    expect(extractiveSummary('How high do Kessra Falls drop?', page, 2)).toBe('Kessra Falls is in the north. The falls drop 212 metres into the lake.');
+    expect(extractiveSummary('How high do Kessra Falls drop?', page, 2)).toBe(
+      'Kessra Falls is in the north. The falls drop 212 metres into the lake.',
+    );
   });
   it('is deterministic and falls back to the opening when nothing matches', () => {
     expect(extractiveSummary('zebra', page, 1)).toBe('Kessra Falls is in the north.');
@@ -53,7 +79,11 @@ describe('helpers', () => {
     expect(parseRetryAfter(null)).toBeNull();
   });
   it('backs off exponentially with full jitter, capped', () => {
-    const at = (r: number) => new HttpClient({ timeoutMs: 1, maxRetries: 1, concurrency: 1, ratePerSecond: 1, baseDelayMs: 100, maxDelayMs: 1000 }, { random: () => r });
+    const at = (r: number) =>
+      new HttpClient(
+        { timeoutMs: 1, maxRetries: 1, concurrency: 1, ratePerSecond: 1, baseDelayMs: 100, maxDelayMs: 1000 },
+        { random: () => r },
+      );
     expect([0, 1, 2, 3, 4].map((n) => at(1).backoffMs(n))).toEqual([100, 200, 400, 800, 1000]);
     expect(at(0.5).backoffMs(2)).toBe(200);
     expect(at(0).backoffMs(3)).toBe(0);
@@ -72,15 +102,22 @@ describe('helpers', () => {
   });
   it('validates search settings, naming the field', () => {
     const { store } = freshStore();
-    expect(() => updateSearchConfig(store, { reliability: { concurrency: 0 } })).toThrow(/search\.reliability\.concurrency/);
-    expect(updateSearchConfig(store, { prices: { serpapiSearch: 0.03 } }).prices).toEqual({ ...SearchConfig.parse({}).prices, serpapiSearch: 0.03 });
+    expect(() => updateSearchConfig(store, { reliability: { concurrency: 0 } })).toThrow(
+      /search\.reliability\.concurrency/,
+    );
+    expect(updateSearchConfig(store, { prices: { serpapiSearch: 0.03 } }).prices).toEqual({
+      ...SearchConfig.parse({}).prices,
+      serpapiSearch: 0.03,
+    });
     store.close();
   });
 });
 
 describe('image search results without thumbnails', () => {
   it('keeps the numbered titles and drops every thumbnail place and image', () => {
-    const text = formatImageResults([1, 2].map((rank) => item(rank, { title: `Species ${rank}`, imageSha256: 'a'.repeat(64) })));
+    const text = formatImageResults(
+      [1, 2].map((rank) => item(rank, { title: `Species ${rank}`, imageSha256: 'a'.repeat(64) })),
+    );
     const stripped = withoutThumbnails({ text, images: ['a'.repeat(64), 'a'.repeat(64)] });
     expect(text).toContain(IMAGE_PLACEHOLDER);
     expect(stripped.images).toEqual([]);

@@ -26,12 +26,24 @@ afterEach(() => {
   removeTempHomes();
 });
 
-function toolbox(overrides: Parameters<typeof webConfig>[1] = {}, extra: Partial<Parameters<typeof createSearchToolbox>[0]> = {}) {
+function toolbox(
+  overrides: Parameters<typeof webConfig>[1] = {},
+  extra: Partial<Parameters<typeof createSearchToolbox>[0]> = {},
+) {
   const { store } = freshStore();
   registerSecret(FAKE_KEY);
   const config = webConfig(fakes.baseUrl, overrides);
   const http = new HttpClient({ ...config.reliability, baseDelayMs: 5, maxDelayMs: 50 });
-  return { store, tools: createSearchToolbox({ store, config, key: (name) => (name === 'serpapi' ? FAKE_KEY : undefined), http, ...extra }) };
+  return {
+    store,
+    tools: createSearchToolbox({
+      store,
+      config,
+      key: (name) => (name === 'serpapi' ? FAKE_KEY : undefined),
+      http,
+      ...extra,
+    }),
+  };
 }
 
 const image = async () => ({ bytes: await colourPng(99, 128), url: 'https://img.example/q.jpg' });
@@ -81,7 +93,9 @@ describe('SerpApi Google text search with Jina Reader and an OpenAI-compatible s
     expect(result.ok).toBe(true);
     expect(result.results).toHaveLength(5);
     expect(result.text).toContain('Text search results for "colour of the sky":');
-    expect(result.text).toContain('1. Result 1 about colour of the sky\nLink: https://web.example/page-1\nSummary: LLM summary of https://web.example/page-1');
+    expect(result.text).toContain(
+      '1. Result 1 about colour of the sky\nLink: https://web.example/page-1\nSummary: LLM summary of https://web.example/page-1',
+    );
     expect(fakes.requests.filter((r) => r.route === 'reader')).toHaveLength(5);
     const chats = fakes.requests.filter((r) => r.route === 'chat');
     expect(chats).toHaveLength(5);
@@ -98,7 +112,10 @@ describe('SerpApi Google text search with Jina Reader and an OpenAI-compatible s
   });
 
   it('keeps a result whose page cannot be read, summarising its snippet instead', async () => {
-    const { tools } = toolbox({ summariser: { kind: 'extractive' }, reliability: { timeoutMs: 2000, maxRetries: 0, concurrency: 1, ratePerSecond: 1000 } });
+    const { tools } = toolbox({
+      summariser: { kind: 'extractive' },
+      reliability: { timeoutMs: 2000, maxRetries: 0, concurrency: 1, ratePerSecond: 1000 },
+    });
     fakes.faults.reader.push({ kind: 'status', status: 404 });
     const result = await tools.textSearch('sky');
     expect(result.ok).toBe(true);
@@ -134,7 +151,9 @@ describe('reliability', () => {
     const result = await tools.textSearch('down');
     expect(result.ok).toBe(false);
     expect(result.cache).toBe('error');
-    expect(result.text).toBe('Text search failed: the search service is unavailable. Reason with your own knowledge and give your best answer.');
+    expect(result.text).toBe(
+      'Text search failed: the search service is unavailable. Reason with your own knowledge and give your best answer.',
+    );
     expect(result.error).toMatch(/HTTP 503 .*after 3 attempts/);
     expect(store.repos.searchCache.list({ limit: 10, offset: 0 }).total).toBe(0);
     expect(fakes.requests.filter((r) => r.route === 'google')).toHaveLength(3);
@@ -166,15 +185,32 @@ describe('reliability', () => {
   it('does not retry a refused key and never shows the key in errors or logs', async () => {
     const { tools, store } = toolbox();
     logLines.length = 0;
-    fakes.faults.lens.push({ kind: 'status', status: 401, body: JSON.stringify({ error: `Invalid API key: ${FAKE_KEY}` }) });
+    fakes.faults.lens.push({
+      kind: 'status',
+      status: 401,
+      body: JSON.stringify({ error: `Invalid API key: ${FAKE_KEY}` }),
+    });
     const result = await tools.imageSearch(await image());
     expect(result.ok).toBe(false);
     expect(result.error).toMatch(/refused/);
     expect(fakes.requests.filter((r) => r.route === 'lens')).toHaveLength(1);
     // Every failure path once more, then look for the key everywhere it could leak.
-    fakes.faults.google.push({ kind: 'hang' }, { kind: 'malformed' }, ...Array(3).fill({ kind: 'status', status: 500, body: `{"error":"boom for ${FAKE_KEY}"}` }));
-    const more = [await tools.textSearch('leak check one'), await tools.textSearch('leak check two'), await tools.textSearch('leak check three')];
-    const everything = [JSON.stringify(result), ...more.map((m) => JSON.stringify(m)), ...logLines, JSON.stringify(store.repos.searchCache.list({ limit: 100, offset: 0 }))];
+    fakes.faults.google.push(
+      { kind: 'hang' },
+      { kind: 'malformed' },
+      ...Array(3).fill({ kind: 'status', status: 500, body: `{"error":"boom for ${FAKE_KEY}"}` }),
+    );
+    const more = [
+      await tools.textSearch('leak check one'),
+      await tools.textSearch('leak check two'),
+      await tools.textSearch('leak check three'),
+    ];
+    const everything = [
+      JSON.stringify(result),
+      ...more.map((m) => JSON.stringify(m)),
+      ...logLines,
+      JSON.stringify(store.repos.searchCache.list({ limit: 100, offset: 0 })),
+    ];
     expect(logLines.length).toBeGreaterThan(0);
     for (const text of everything) expect(text).not.toContain(FAKE_KEY);
   });
@@ -183,7 +219,15 @@ describe('reliability', () => {
     const { tools } = toolbox();
     fakes.faults.lens.push({
       kind: 'json',
-      body: { search_metadata: { status: 'Success' }, visual_matches: [{ title: 'No link' }, { link: 'https://x.example/no-title' }, { title: 'Good', link: 'https://x.example/good', thumbnail: `${fakes.baseUrl}/thumb/1.png` }, 42] },
+      body: {
+        search_metadata: { status: 'Success' },
+        visual_matches: [
+          { title: 'No link' },
+          { link: 'https://x.example/no-title' },
+          { title: 'Good', link: 'https://x.example/good', thumbnail: `${fakes.baseUrl}/thumb/1.png` },
+          42,
+        ],
+      },
     });
     const partial = await tools.imageSearch(await image());
     expect(partial.ok).toBe(true);
@@ -202,12 +246,18 @@ describe('reliability', () => {
     expect(result.ok).toBe(true);
     expect(result.results).toHaveLength(5);
     expect(result.results[0].summary).toBeNull();
-    expect(result.text).toContain('1. Result 1 about shapes\nLink: https://web.example/page-1\nSummary: Snippet 1 mentioning shapes.');
+    expect(result.text).toContain(
+      '1. Result 1 about shapes\nLink: https://web.example/page-1\nSummary: Snippet 1 mentioning shapes.',
+    );
     expect(result.results[1].summary).toBe('LLM summary of https://web.example/page-2');
   });
 
   it('caps the calls in flight', async () => {
-    const { tools } = toolbox({ summariser: { kind: 'extractive' }, reader: { enabled: false }, reliability: { timeoutMs: 5000, maxRetries: 0, concurrency: 3, ratePerSecond: 1000 } });
+    const { tools } = toolbox({
+      summariser: { kind: 'extractive' },
+      reader: { enabled: false },
+      reliability: { timeoutMs: 5000, maxRetries: 0, concurrency: 3, ratePerSecond: 1000 },
+    });
     fakes.maxConcurrent = 0;
     fakes.faults.google.push(...Array(12).fill({ kind: 'slow', ms: 80 }));
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) => tools.textSearch(`parallel ${i}`)));
@@ -216,7 +266,11 @@ describe('reliability', () => {
   });
 
   it('keeps to the rate limit', async () => {
-    const { tools } = toolbox({ summariser: { kind: 'extractive' }, reader: { enabled: false }, reliability: { timeoutMs: 5000, maxRetries: 0, concurrency: 8, ratePerSecond: 5 } });
+    const { tools } = toolbox({
+      summariser: { kind: 'extractive' },
+      reader: { enabled: false },
+      reliability: { timeoutMs: 5000, maxRetries: 0, concurrency: 8, ratePerSecond: 5 },
+    });
     const started = Date.now();
     await Promise.all(Array.from({ length: 10 }, (_, i) => tools.textSearch(`rate ${i}`)));
     // A burst of 5, then 5 more at 5 per second: about one second.

@@ -5,8 +5,19 @@ import type { EvaluationSummary, Job } from '../../src/shared/contract';
 import { columnsOf, defaultSelection, rowsOf, toCsv, toMarkdown } from '../../src/renderer/src/evals/comparison';
 import { demoJustSucceeded, justSucceeded } from '../../src/renderer/src/evals/demo-result';
 
-const group = (accuracy: number, searchRatio: number) => ({ questions: 10, accuracy, searchRatio, searchesPerQuestion: 2 * searchRatio });
-function evaluation(id: number, policy: string, datasetId: number, accuracy: number, searchRatio: number): EvaluationSummary {
+const group = (accuracy: number, searchRatio: number) => ({
+  questions: 10,
+  accuracy,
+  searchRatio,
+  searchesPerQuestion: 2 * searchRatio,
+});
+function evaluation(
+  id: number,
+  policy: string,
+  datasetId: number,
+  accuracy: number,
+  searchRatio: number,
+): EvaluationSummary {
   return {
     id,
     name: `checkpoint ${id} on d${datasetId}`,
@@ -17,7 +28,14 @@ function evaluation(id: number, policy: string, datasetId: number, accuracy: num
     datasetId,
     dataset: `d${datasetId}`,
     runId: 100 + id,
-    metrics: { ...group(accuracy, searchRatio), imageSearchRatio: searchRatio, textSearchRatio: searchRatio / 2, searchCost: 0.5, bySource: { a: group(accuracy, 1), 'b, c': group(0, 0) }, byNeed: { search_free: group(1, 0) } },
+    metrics: {
+      ...group(accuracy, searchRatio),
+      imageSearchRatio: searchRatio,
+      textSearchRatio: searchRatio / 2,
+      searchCost: 0.5,
+      bySource: { a: group(accuracy, 1), 'b, c': group(0, 0) },
+      byNeed: { search_free: group(1, 0) },
+    },
     createdAt: id,
   };
 }
@@ -25,7 +43,13 @@ function evaluation(id: number, policy: string, datasetId: number, accuracy: num
 describe('the comparison', () => {
   it("first compares the newest evaluation of each policy on the newest evaluation's dataset, policy first", () => {
     // Newest first, as evals.list returns them.
-    const list = [evaluation(6, 'rag', 1, 0.5, 1), evaluation(5, 'policy', 1, 0.7, 0.5), evaluation(4, 'policy', 2, 0.1, 0.1), evaluation(3, 'direct', 1, 0.3, 0), evaluation(2, 'policy', 1, 0.4, 0.4)];
+    const list = [
+      evaluation(6, 'rag', 1, 0.5, 1),
+      evaluation(5, 'policy', 1, 0.7, 0.5),
+      evaluation(4, 'policy', 2, 0.1, 0.1),
+      evaluation(3, 'direct', 1, 0.3, 0),
+      evaluation(2, 'policy', 1, 0.4, 0.4),
+    ];
     expect(defaultSelection(list)).toEqual([5, 3, 6]);
     expect(defaultSelection([])).toEqual([]);
   });
@@ -33,9 +57,20 @@ describe('the comparison', () => {
   it('has the overall rows, then accuracy and search ratio by data source and by search need, each cell filtering its trajectories', () => {
     const rows = rowsOf(columnsOf([evaluation(1, 'policy', 1, 0.7, 0.5)]));
     expect(rows.map((r) => r.id)).toEqual([
-      'accuracy', 'search', 'image', 'text', 'searches', 'cost', 'reward', 'questions',
-      'By data source:a:accuracy', 'By data source:a:search', 'By data source:b, c:accuracy', 'By data source:b, c:search',
-      'By search need:search_free:accuracy', 'By search need:search_free:search',
+      'accuracy',
+      'search',
+      'image',
+      'text',
+      'searches',
+      'cost',
+      'reward',
+      'questions',
+      'By data source:a:accuracy',
+      'By data source:a:search',
+      'By data source:b, c:accuracy',
+      'By data source:b, c:search',
+      'By search need:search_free:accuracy',
+      'By search need:search_free:search',
     ]);
     expect(rows.find((r) => r.id === 'By data source:a:search')!.filters).toEqual({ dataSource: 'a', searched: true });
     expect(rows.find((r) => r.id === 'By search need:search_free:accuracy')!.filters).toEqual({ need: 'search_free' });
@@ -64,15 +99,33 @@ describe('the comparison', () => {
 });
 
 describe('the first-launch demo', () => {
-  const job = (id: number, kind: string, status: Job['status']): Job => ({ id, kind, title: kind, status, done: 0, total: null, etaSeconds: null, message: null, error: null, result: null, createdAt: 0, startedAt: null, finishedAt: null });
+  const job = (id: number, kind: string, status: Job['status']): Job => ({
+    id,
+    kind,
+    title: kind,
+    status,
+    done: 0,
+    total: null,
+    etaSeconds: null,
+    message: null,
+    error: null,
+    result: null,
+    createdAt: 0,
+    startedAt: null,
+    finishedAt: null,
+  });
 
   it('opens its result only when a demo job seen running has succeeded', () => {
     expect(demoJustSucceeded({ 1: job(1, 'demo.run', 'running') }, { 1: job(1, 'demo.run', 'succeeded') })).toBe(true);
     expect(demoJustSucceeded({ 1: job(1, 'demo.run', 'running') }, { 1: job(1, 'demo.run', 'failed') })).toBe(false);
     // Finished before this window saw it (an earlier launch): the page the user chose stays.
     expect(demoJustSucceeded({}, { 1: job(1, 'demo.run', 'succeeded') })).toBe(false);
-    expect(demoJustSucceeded({ 1: job(1, 'demo.run', 'succeeded') }, { 1: job(1, 'demo.run', 'succeeded') })).toBe(false);
+    expect(demoJustSucceeded({ 1: job(1, 'demo.run', 'succeeded') }, { 1: job(1, 'demo.run', 'succeeded') })).toBe(
+      false,
+    );
     expect(demoJustSucceeded({ 2: job(2, 'eval.run', 'running') }, { 2: job(2, 'eval.run', 'succeeded') })).toBe(false);
-    expect(justSucceeded('eval.run', { 2: job(2, 'eval.run', 'queued') }, { 2: job(2, 'eval.run', 'succeeded') })).toBe(true);
+    expect(justSucceeded('eval.run', { 2: job(2, 'eval.run', 'queued') }, { 2: job(2, 'eval.run', 'succeeded') })).toBe(
+      true,
+    );
   });
 });

@@ -8,7 +8,10 @@ describe('chart series alignment', () => {
   it('puts compared runs on the union of their steps, with gaps where a run has no value', () => {
     const runs: { id: number; series: Record<string, { steps: number[]; values: number[] }> }[] = [
       { id: 1, series: { reward_mean: { steps: [1, 2, 3], values: [0.1, 0.2, 0.3] } } },
-      { id: 2, series: { reward_mean: { steps: [2, 4], values: [0.5, 0.7] }, reward_std: { steps: [4], values: [0.05] } } },
+      {
+        id: 2,
+        series: { reward_mean: { steps: [2, 4], values: [0.5, 0.7] }, reward_std: { steps: [4], values: [0.05] } },
+      },
     ];
     const { steps, lines } = alignSeries(runs, ['reward_mean', 'reward_std']);
     expect(steps).toEqual([1, 2, 3, 4]);
@@ -37,7 +40,7 @@ describe('memory per step', () => {
     const cpu = memoryMetrics('cpu', () => 512);
     expect(Object.keys(cpu)).toEqual(['host_memory_mib']);
     expect(cpu.host_memory_mib).toBeGreaterThan(1);
-    expect(cpu.host_memory_mib).toBeLessThan(process.memoryUsage().rss / 2 ** 20 * 2);
+    expect(cpu.host_memory_mib).toBeLessThan((process.memoryUsage().rss / 2 ** 20) * 2);
     expect(memoryMetrics('cuda', () => 512).device_memory_mib).toBe(512);
     expect(memoryMetrics('cuda', () => null)).not.toHaveProperty('device_memory_mib');
   });

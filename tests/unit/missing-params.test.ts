@@ -6,7 +6,10 @@ import { ApiError, describeZodError, parseRequest } from '../../src/shared/proto
 
 describe('missing params', () => {
   it('are the empty params of the method, and a missing field is named', () => {
-    expect(parseRequest({ type: 'request', id: 1, method: 'system.info' })).toMatchObject({ id: 1, method: 'system.info' });
+    expect(parseRequest({ type: 'request', id: 1, method: 'system.info' })).toMatchObject({
+      id: 1,
+      method: 'system.info',
+    });
     let error: unknown;
     try {
       parseRequest({ type: 'request', id: 2, method: 'reward.check' });
@@ -15,7 +18,9 @@ describe('missing params', () => {
     }
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).code).toBe('invalid_params');
-    expect((error as ApiError).message).toBe('Invalid params for reward.check: params.spec: Invalid input: expected object, received undefined');
+    expect((error as ApiError).message).toBe(
+      'Invalid params for reward.check: params.spec: Invalid input: expected object, received undefined',
+    );
     expect((error as ApiError).message).not.toMatch(/nonoptional/);
   });
 

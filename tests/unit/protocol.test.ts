@@ -35,7 +35,12 @@ describe('request validation', () => {
   });
 
   it('rejects fields the contract does not know', () => {
-    const error = rejection({ type: 'request', id: 1, method: 'settings.update', params: { theme: 'dark', sql: 'DROP TABLE jobs' } });
+    const error = rejection({
+      type: 'request',
+      id: 1,
+      method: 'settings.update',
+      params: { theme: 'dark', sql: 'DROP TABLE jobs' },
+    });
     expect(error.code).toBe('invalid_params');
     expect(error.message).toContain('sql');
   });

@@ -24,19 +24,35 @@ describe('export-verl writes a runnable MMSearch-R1 job', () => {
   it('writes train and val parquet with every field the method reads, and the same image bytes', async () => {
     const { home, dir, rows, runConfigFile } = await seededExportHome();
     const out = path.join(dir, 'job');
-    const run = await cli('export-verl', '--run-config', runConfigFile, '--dataset', 'seed', '--out', out, '--home', home, '--json');
+    const run = await cli(
+      'export-verl',
+      '--run-config',
+      runConfigFile,
+      '--dataset',
+      'seed',
+      '--out',
+      out,
+      '--home',
+      home,
+      '--json',
+    );
     expect(run.err).toBe('');
     expect(run.json()).toMatchObject({ train: 11, val: 1, target: 'mmsearch-r1', cacheEntries: 2 });
-    const read = [...(await readParquet(path.join(out, 'train.parquet'))), ...(await readParquet(path.join(out, 'val.parquet')))].sort(
-      (a, b) => Number(a.extra_info.index) - Number(b.extra_info.index),
-    );
+    const read = [
+      ...(await readParquet(path.join(out, 'train.parquet'))),
+      ...(await readParquet(path.join(out, 'val.parquet'))),
+    ].sort((a, b) => Number(a.extra_info.index) - Number(b.extra_info.index));
     expect(read).toHaveLength(rows.length);
     for (const [i, row] of read.entries()) {
       const source = rows[i];
       expect(row.prompt).toEqual([{ role: 'user', content: source.question }]);
       expect(Buffer.compare(Buffer.from(row.images[0].bytes), source.image!)).toBe(0);
       expect(row.images[0].path).toMatch(/^[0-9a-f]{64}\.jpg$/);
-      expect(row.reward_model).toEqual({ ground_truth: source.answer, candidate_answers: JSON.stringify(source.candidates), style: 'rule' });
+      expect(row.reward_model).toEqual({
+        ground_truth: source.answer,
+        candidate_answers: JSON.stringify(source.candidates),
+        style: 'rule',
+      });
       expect(row.data_source).toContain('mmsearch_r1');
       expect(row.data_source).toContain(source.dataSource);
       expect(row.image_urls).toEqual([source.imageUrl ?? `sha256:${row.images[0].path.slice(0, 64)}`]);
@@ -52,35 +68,81 @@ describe('export-verl writes a runnable MMSearch-R1 job', () => {
       });
     }
     const files = run.json().files as string[];
-    for (const f of ['README.md', 'run.sh', 'launch.py', 'reward.py', 'searchlab-run.json', 'search_tools/cache.jsonl', 'search_tools/image_search.py', 'search_tools/text_search.py']) expect(files).toContain(f);
+    for (const f of [
+      'README.md',
+      'run.sh',
+      'launch.py',
+      'reward.py',
+      'searchlab-run.json',
+      'search_tools/cache.jsonl',
+      'search_tools/image_search.py',
+      'search_tools/text_search.py',
+    ])
+      expect(files).toContain(f);
   });
 
   it('writes the three prompt files as pickled strings that python3 reads back, with their text beside them', async () => {
     const { home, dir, runConfigFile } = await seededExportHome();
     const out = path.join(dir, 'job');
-    expect((await cli('export-verl', '--run-config', runConfigFile, '--dataset', 'seed', '--out', out, '--home', home)).code).toBe(0);
+    expect(
+      (await cli('export-verl', '--run-config', runConfigFile, '--dataset', 'seed', '--out', out, '--home', home)).code,
+    ).toBe(0);
     const expected = methodPrompts(DEFAULT_TEMPLATES, { maxImageSearches: 1, maxTextSearches: 2 });
-    const names = { round1: 'round_1_user_prompt_qwenvl', afterImageSearch: 'after_image_search_prompt_qwenvl', afterTextSearch: 'after_text_search_prompt_qwenvl' };
+    const names = {
+      round1: 'round_1_user_prompt_qwenvl',
+      afterImageSearch: 'after_image_search_prompt_qwenvl',
+      afterTextSearch: 'after_text_search_prompt_qwenvl',
+    };
     const script = `import json, pickle\nprint(json.dumps({k: pickle.load(open("prompts/" + n + ".pkl", "rb")) for k, n in ${JSON.stringify(names)}.items()}))`;
     const loaded = JSON.parse(python(out, script)) as Record<string, string>;
     expect(loaded).toEqual(expected);
     expect(loaded.round1.endsWith('Here is the image and the question:\n<image> ')).toBe(true);
     expect(loaded.round1).toContain('<search><img></search>');
-    expect(fs.readFileSync(path.join(out, 'prompts/after_text_search_prompt_qwenvl.txt'), 'utf8')).toBe(expected.afterTextSearch);
+    expect(fs.readFileSync(path.join(out, 'prompts/after_text_search_prompt_qwenvl.txt'), 'utf8')).toBe(
+      expected.afterTextSearch,
+    );
   });
 
-  it('answers image and text searches from the exported cache under python3 with no network, in the method\'s strings', async () => {
+  it("answers image and text searches from the exported cache under python3 with no network, in the method's strings", async () => {
     const { home, dir, rows, runConfigFile, thumbnails } = await seededExportHome({ search: { engine: 'serpapi' } });
     // The same query answered by another engine: the run's engine (SerpApi) is the one replayed.
     const store = openStore(homePaths(home).database);
     try {
-      const call = { tool: 'text_search' as const, engine: 'local' as const, query: 'landmark 0 history', imageSha256: null, params: { k: 5 } };
-      store.repos.searchCache.put({ ...call, key: cacheKey(call), mode: 'live', raw: null, output: '', images: [], results: [{ rank: 1, title: 'Local', url: 'file:///local', snippet: null, summary: 'From the local corpus.', imageSha256: null, imageUrl: null }], latencyMs: 1, cost: 0 });
+      const call = {
+        tool: 'text_search' as const,
+        engine: 'local' as const,
+        query: 'landmark 0 history',
+        imageSha256: null,
+        params: { k: 5 },
+      };
+      store.repos.searchCache.put({
+        ...call,
+        key: cacheKey(call),
+        mode: 'live',
+        raw: null,
+        output: '',
+        images: [],
+        results: [
+          {
+            rank: 1,
+            title: 'Local',
+            url: 'file:///local',
+            snippet: null,
+            summary: 'From the local corpus.',
+            imageSha256: null,
+            imageUrl: null,
+          },
+        ],
+        latencyMs: 1,
+        cost: 0,
+      });
     } finally {
       store.close();
     }
     const out = path.join(dir, 'job');
-    expect((await cli('export-verl', '--run-config', runConfigFile, '--dataset', 'seed', '--out', out, '--home', home)).code).toBe(0);
+    expect(
+      (await cli('export-verl', '--run-config', runConfigFile, '--dataset', 'seed', '--out', out, '--home', home)).code,
+    ).toBe(0);
     const script = `
 import json
 from search_tools.image_search import call_image_search
@@ -99,10 +161,15 @@ print(json.dumps({"image": [text, shown, stat], "miss": [miss_text, miss_stat], 
         '1. image: <|vision_start|><|image_pad|><|vision_end|>\ntitle: Landmark 0, view 1\n2. image: <|vision_start|><|image_pad|><|vision_end|>\ntitle: Landmark 0, view 2\n',
     );
     // Thumbnails come back as PIL images where Pillow is installed (as the method feeds them), else as their bytes.
-    expect(shown).toEqual(shown[0].size ? [{ size: [32, 32] }, { size: [32, 32] }] : thumbnails.map((t) => ({ bytes: [...t] })));
+    expect(shown).toEqual(
+      shown[0].size ? [{ size: [32, 32] }, { size: [32, 32] }] : thumbnails.map((t) => ({ bytes: [...t] })),
+    );
     expect(imageStat).toMatchObject({ success: true, num_images: 2, source: 'cache' });
     expect(result.miss[0]).toMatch(/^\[Image Search Results\] There is an error encountered/);
-    expect(result.miss[1]).toMatchObject({ success: false, error: 'not in the exported cache, and no SerpApi key (SERPAPI_API_KEY) to search live' });
+    expect(result.miss[1]).toMatchObject({
+      success: false,
+      error: 'not in the exported cache, and no SerpApi key (SERPAPI_API_KEY) to search live',
+    });
     expect(result.text[0]).toBe(
       '[Text Search Results] Below are the text summaries of the most relevant webpages related to your query, ranked in descending order of relevance:\n1. (https://example.org/history) Landmark 0 was built in 1901.\n',
     );
@@ -110,21 +177,58 @@ print(json.dumps({"image": [text, shown, stat], "miss": [miss_text, miss_stat], 
 
     // A run on the local engine replays the local corpus's answer to the same query instead.
     const localConfig = path.join(dir, 'local-run.json');
-    fs.writeFileSync(localConfig, JSON.stringify({ ...JSON.parse(fs.readFileSync(runConfigFile, 'utf8')), search: { engine: 'local' } }));
+    fs.writeFileSync(
+      localConfig,
+      JSON.stringify({ ...JSON.parse(fs.readFileSync(runConfigFile, 'utf8')), search: { engine: 'local' } }),
+    );
     const localOut = path.join(dir, 'job-local');
-    expect((await cli('export-verl', '--run-config', localConfig, '--dataset', 'seed', '--out', localOut, '--home', home)).code).toBe(0);
-    expect(python(localOut, 'from search_tools.text_search import call_text_search\nprint(call_text_search("Landmark 0 history")[0])')).toContain('(file:///local) From the local corpus.');
+    expect(
+      (await cli('export-verl', '--run-config', localConfig, '--dataset', 'seed', '--out', localOut, '--home', home))
+        .code,
+    ).toBe(0);
+    expect(
+      python(
+        localOut,
+        'from search_tools.text_search import call_text_search\nprint(call_text_search("Landmark 0 history")[0])',
+      ),
+    ).toContain('(file:///local) From the local corpus.');
   });
 
-  it('maps the run config onto the trainer\'s hydra overrides and points the rollout dumps back into the folder', async () => {
+  it("maps the run config onto the trainer's hydra overrides and points the rollout dumps back into the folder", async () => {
     const { home, dir, runConfigFile } = await seededExportHome({
-      rollout: { groupSize: 8, temperature: 0.7, maxTurns: 3, maxImageSearches: 1, maxTextSearches: 2, maxTotalTokens: 6000 },
+      rollout: {
+        groupSize: 8,
+        temperature: 0.7,
+        maxTurns: 3,
+        maxImageSearches: 1,
+        maxTextSearches: 2,
+        maxTotalTokens: 6000,
+      },
       grpo: { steps: 30, batchPrompts: 16, miniBatch: 32, lr: 1e-6, klCoef: 0.002 },
     });
     const method = path.join(dir, 'method');
     const upstream = path.join(dir, 'upstream');
-    expect((await cli('export-verl', '--run-config', runConfigFile, '--dataset', 'seed', '--out', method, '--home', home)).code).toBe(0);
-    expect((await cli('export-verl', '--run-config', runConfigFile, '--dataset', 'seed', '--out', upstream, '--target', 'verl', '--home', home)).code).toBe(0);
+    expect(
+      (await cli('export-verl', '--run-config', runConfigFile, '--dataset', 'seed', '--out', method, '--home', home))
+        .code,
+    ).toBe(0);
+    expect(
+      (
+        await cli(
+          'export-verl',
+          '--run-config',
+          runConfigFile,
+          '--dataset',
+          'seed',
+          '--out',
+          upstream,
+          '--target',
+          'verl',
+          '--home',
+          home,
+        )
+      ).code,
+    ).toBe(0);
     const sh = fs.readFileSync(path.join(method, 'run.sh'), 'utf8');
     for (const line of [
       'python3 "$EXPORT_DIR/launch.py"',
@@ -144,10 +248,19 @@ print(json.dumps({"image": [text, shown, stat], "miss": [miss_text, miss_stat], 
       '+trainer.format_penalty=0.1',
       'data.user_prompt_round_1="$EXPORT_DIR"/prompts/round_1_user_prompt_qwenvl.pkl',
       'trainer.val_only_save_dir="$EXPORT_DIR"/rollouts/val',
-    ]) expect(sh).toContain(line);
+    ])
+      expect(sh).toContain(line);
     expect(sh).not.toContain('SERPAPI_API_KEY=');
     const up = fs.readFileSync(path.join(upstream, 'run.sh'), 'utf8');
-    for (const line of ['python3 -m verl.trainer.main_ppo', 'custom_reward_function.path="$EXPORT_DIR"/reward.py', 'custom_reward_function.name=compute_score', 'trainer.rollout_data_dir="$EXPORT_DIR"/rollouts/train', 'trainer.validation_data_dir="$EXPORT_DIR"/rollouts/val', 'actor_rollout_ref.rollout.multi_turn.enable=True', 'actor_rollout_ref.rollout.multi_turn.format=searchlab']) {
+    for (const line of [
+      'python3 -m verl.trainer.main_ppo',
+      'custom_reward_function.path="$EXPORT_DIR"/reward.py',
+      'custom_reward_function.name=compute_score',
+      'trainer.rollout_data_dir="$EXPORT_DIR"/rollouts/train',
+      'trainer.validation_data_dir="$EXPORT_DIR"/rollouts/val',
+      'actor_rollout_ref.rollout.multi_turn.enable=True',
+      'actor_rollout_ref.rollout.multi_turn.format=searchlab',
+    ]) {
       expect(up).toContain(line);
     }
     // Both scripts parse, and every Python file of both folders compiles (their imports are the cluster's).
@@ -175,7 +288,17 @@ describe('export-verl refuses bad input before writing anything', () => {
     const { home, dir, runConfigFile } = await seededExportHome();
     alter(home, "UPDATE samples SET answer = '' WHERE row_index = 3");
     const out = path.join(dir, 'job');
-    const run = await cli('export-verl', '--run-config', runConfigFile, '--dataset', 'seed', '--out', out, '--home', home);
+    const run = await cli(
+      'export-verl',
+      '--run-config',
+      runConfigFile,
+      '--dataset',
+      'seed',
+      '--out',
+      out,
+      '--home',
+      home,
+    );
     expect(run.code).toBe(1);
     expect(run.err).toContain('dataset "seed" row 3 (fvqa-3): no answer');
     expect(fs.existsSync(out)).toBe(false);
@@ -184,11 +307,26 @@ describe('export-verl refuses bad input before writing anything', () => {
 
   it('names the sample whose image the trainer cannot decode', async () => {
     const { home, dir, runConfigFile } = await seededExportHome();
-    alter(home, "UPDATE images SET mime = 'application/octet-stream' WHERE sha256 = (SELECT image_sha256 FROM samples WHERE row_index = 5)");
+    alter(
+      home,
+      "UPDATE images SET mime = 'application/octet-stream' WHERE sha256 = (SELECT image_sha256 FROM samples WHERE row_index = 5)",
+    );
     const out = path.join(dir, 'job');
-    const run = await cli('export-verl', '--run-config', runConfigFile, '--dataset', 'seed', '--out', out, '--home', home);
+    const run = await cli(
+      'export-verl',
+      '--run-config',
+      runConfigFile,
+      '--dataset',
+      'seed',
+      '--out',
+      out,
+      '--home',
+      home,
+    );
     expect(run.code).toBe(1);
-    expect(run.err).toMatch(/row 5 \(fvqa-5\): image [0-9a-f]{12} is application\/octet-stream, which the trainer cannot decode/);
+    expect(run.err).toMatch(
+      /row 5 \(fvqa-5\): image [0-9a-f]{12} is application\/octet-stream, which the trainer cannot decode/,
+    );
     expect(fs.existsSync(out)).toBe(false);
   });
 
@@ -197,7 +335,17 @@ describe('export-verl refuses bad input before writing anything', () => {
       reward: { name: 'short-answers', version: 1, expression: 'score - tokens / 100000', constants: {} },
     });
     const out = path.join(dir, 'job');
-    const run = await cli('export-verl', '--run-config', runConfigFile, '--dataset', 'seed', '--out', out, '--home', home);
+    const run = await cli(
+      'export-verl',
+      '--run-config',
+      runConfigFile,
+      '--dataset',
+      'seed',
+      '--out',
+      out,
+      '--home',
+      home,
+    );
     expect(run.code).toBe(1);
     expect(run.err).toContain('uses the variable "tokens", which reward.py cannot compute');
     expect(fs.existsSync(out)).toBe(false);
@@ -234,7 +382,23 @@ module("verl.tools.schemas", ToolResponse=ToolResponse)
   it('reads the protocol tags as tool calls and answers them from the exported cache', async () => {
     const { home, dir, rows, runConfigFile } = await seededExportHome();
     const out = path.join(dir, 'job');
-    expect((await cli('export-verl', '--run-config', runConfigFile, '--dataset', 'seed', '--out', out, '--target', 'verl', '--home', home)).code).toBe(0);
+    expect(
+      (
+        await cli(
+          'export-verl',
+          '--run-config',
+          runConfigFile,
+          '--dataset',
+          'seed',
+          '--out',
+          out,
+          '--target',
+          'verl',
+          '--home',
+          home,
+        )
+      ).code,
+    ).toBe(0);
     const script = `${VERL_INTERFACES}
 import json
 from search_tools import verl_tools
@@ -252,8 +416,14 @@ text_response, _, _ = asyncio.run(verl_tools.SearchLabTextSearch({}, None).execu
 print(json.dumps({"calls": calls, "image": [image_response.text, len(image_response.image), image_stat["source"]], "text": text_response.text}))
 `;
     const result = JSON.parse(python(out, script));
-    expect(result.calls).toEqual({ image: [['image_search', {}]], text: [['text_search', { query: 'landmark 0 history' }]], answer: [] });
-    expect(result.image[0]).toMatch(/^<information>\[Image Search Results\][\s\S]*title: Landmark 0, view 2\n<\/information>$/);
+    expect(result.calls).toEqual({
+      image: [['image_search', {}]],
+      text: [['text_search', { query: 'landmark 0 history' }]],
+      answer: [],
+    });
+    expect(result.image[0]).toMatch(
+      /^<information>\[Image Search Results\][\s\S]*title: Landmark 0, view 2\n<\/information>$/,
+    );
     expect(result.image.slice(1)).toEqual([2, 'cache']);
     expect(result.text).toContain('(https://example.org/history) Landmark 0 was built in 1901.');
   });
@@ -263,13 +433,17 @@ describe('the exported parquet in SearchLab', () => {
   it('imports back as a dataset with the same questions, answers and image bytes', async () => {
     const { home, dir, rows, runConfigFile } = await seededExportHome();
     const out = path.join(dir, 'job');
-    expect((await cli('export-verl', '--run-config', runConfigFile, '--dataset', 'seed', '--out', out, '--home', home)).code).toBe(0);
+    expect(
+      (await cli('export-verl', '--run-config', runConfigFile, '--dataset', 'seed', '--out', out, '--home', home)).code,
+    ).toBe(0);
     const back = await cli('import', path.join(out, 'train.parquet'), '--dataset', 'back', '--home', home, '--json');
     expect(back.json()).toEqual({ dataset: 'back', imported: 11, rejected: [] });
     const db = new Database(homePaths(home).database, { readonly: true });
     try {
       const stored = db
-        .prepare("SELECT s.question, s.answer, i.bytes FROM samples s JOIN datasets d ON d.id = s.dataset_id JOIN images i ON i.sha256 = s.image_sha256 WHERE d.name = 'back' ORDER BY s.row_index")
+        .prepare(
+          "SELECT s.question, s.answer, i.bytes FROM samples s JOIN datasets d ON d.id = s.dataset_id JOIN images i ON i.sha256 = s.image_sha256 WHERE d.name = 'back' ORDER BY s.row_index",
+        )
         .all() as { question: string; answer: string; bytes: Buffer }[];
       const trained = rows.filter((_, i) => i !== 9); // every tenth row is held out for validation
       expect(stored.map((s) => [s.question, s.answer])).toEqual(trained.map((r) => [r.question, r.answer]));

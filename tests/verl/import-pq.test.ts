@@ -7,7 +7,7 @@ import { verlRows, writeVerlParquet } from '../datasets/fixtures';
 
 afterEach(removeTempHomes);
 
-describe('importing the method\'s own data files by their content', () => {
+describe("importing the method's own data files by their content", () => {
   it('imports mini_data.pq and an extensionless parquet file without --format, since parquet is told by its magic bytes', async () => {
     const home = tempHome();
     const dir = tempHome('searchlab-data-');
@@ -20,7 +20,9 @@ describe('importing the method\'s own data files by their content', () => {
 
     const bare = path.join(dir, 'fvqa_shard');
     fs.copyFileSync(pq, bare);
-    expect((await cli('import', bare, '--dataset', 'bare', '--home', home, '--json')).json()).toMatchObject({ imported: 3 });
+    expect((await cli('import', bare, '--dataset', 'bare', '--home', home, '--json')).json()).toMatchObject({
+      imported: 3,
+    });
   });
 
   it('still refuses a file that is neither parquet nor a known text format, naming the extension', async () => {

@@ -11,12 +11,20 @@ import { seededExportHome } from './fixtures';
 afterEach(removeTempHomes);
 
 const IMAGE_TURN = '<reason>I do not know this building.</reason><search><img></search>';
-const injected = (i: number) => `\nuser\n<information>Image search results ${i}</information>\nQuestion: What landmark is shown in picture ${i}?\nUse the information.\nassistant\n`;
+const injected = (i: number) =>
+  `\nuser\n<information>Image search results ${i}</information>\nQuestion: What landmark is shown in picture ${i}?\nUse the information.\nassistant\n`;
 const answer = (text: string) => `<reason>The results say so.</reason><answer>${text}</answer>`;
 /** The decoded prompt as veRL dumps it (chat markup removed). */
-const input = (i: number) => `system\nYou are a helpful assistant.\nuser\nAnswer the question about the image.\nQuestion: What landmark is shown in picture ${i}?\nassistant\n`;
+const input = (i: number) =>
+  `system\nYou are a helpful assistant.\nuser\nAnswer the question about the image.\nQuestion: What landmark is shown in picture ${i}?\nassistant\n`;
 
-function verlLine(step: number, i: number, output: string, score: number, extras: Record<string, unknown> = {}): string {
+function verlLine(
+  step: number,
+  i: number,
+  output: string,
+  score: number,
+  extras: Record<string, unknown> = {},
+): string {
   return JSON.stringify({ input: input(i), output, gts: `Landmark ${i}`, score, step, ...extras });
 }
 
@@ -53,13 +61,43 @@ describe('importing upstream veRL rollout dumps ({step}.jsonl)', () => {
     write(path.join(rollouts, 'train/1.jsonl'), verlStep(1));
     write(path.join(rollouts, 'train/2.jsonl'), verlStep(2));
     write(path.join(rollouts, 'val/2.jsonl'), [verlLine(2, 3, answer('Landmark 3'), 1)]);
-    const run = await cli('import-rollouts', rollouts, '--run', 'cluster', '--dataset', 'seed', '--home', home, '--json');
+    const run = await cli(
+      'import-rollouts',
+      rollouts,
+      '--run',
+      'cluster',
+      '--dataset',
+      'seed',
+      '--home',
+      home,
+      '--json',
+    );
     expect(run.err).toBe('');
     const result = run.json();
-    expect(result).toMatchObject({ committed: true, trajectories: 17, groups: 5, groupSize: 4, steps: [1, 2], unknownFields: [], unmatchedSamples: 0, bad: [] });
+    expect(result).toMatchObject({
+      committed: true,
+      trajectories: 17,
+      groups: 5,
+      groupSize: 4,
+      steps: [1, 2],
+      unknownFields: [],
+      unmatchedSamples: 0,
+      bad: [],
+    });
     expect(result.disagreements).toEqual([]);
 
-    const trajectories = query<{ id: number; step: number; group_index: number; sample_index: number; question: string; end_reason: string; final_answer: string | null; image_searches: number; total: number; advantage: number }>(
+    const trajectories = query<{
+      id: number;
+      step: number;
+      group_index: number;
+      sample_index: number;
+      question: string;
+      end_reason: string;
+      final_answer: string | null;
+      image_searches: number;
+      total: number;
+      advantage: number;
+    }>(
       home,
       `SELECT t.id, t.step, t.group_index, t.sample_index, s.question, t.end_reason, t.final_answer, t.image_searches, r.total, r.advantage
        FROM trajectories t JOIN runs u ON u.id = t.run_id LEFT JOIN samples s ON s.id = t.sample_id LEFT JOIN rewards r ON r.trajectory_id = t.id
@@ -67,7 +105,12 @@ describe('importing upstream veRL rollout dumps ({step}.jsonl)', () => {
     );
     expect(trajectories).toHaveLength(17);
     const first = trajectories.slice(0, 4);
-    expect(first.map((t) => [t.step, t.group_index, t.sample_index])).toEqual([[1, 0, 0], [1, 0, 1], [1, 0, 2], [1, 0, 3]]);
+    expect(first.map((t) => [t.step, t.group_index, t.sample_index])).toEqual([
+      [1, 0, 0],
+      [1, 0, 1],
+      [1, 0, 2],
+      [1, 0, 3],
+    ]);
     expect(first.every((t) => t.question === 'What landmark is shown in picture 0?')).toBe(true);
     expect(first.map((t) => t.end_reason)).toEqual(['answered', 'answered', 'answered', 'invalid_action']);
     expect(first.map((t) => t.total)).toEqual([1, 0.91, 0.1, 0]);
@@ -75,20 +118,47 @@ describe('importing upstream veRL rollout dumps ({step}.jsonl)', () => {
     expect(first[0].advantage).toBeGreaterThan(0);
     expect(first[3].advantage).toBeLessThan(0);
 
-    const turns = query<{ turn_index: number; prompt_text: string; response_text: string; action: string; well_formed: number }>(
+    const turns = query<{
+      turn_index: number;
+      prompt_text: string;
+      response_text: string;
+      action: string;
+      well_formed: number;
+    }>(
       home,
       'SELECT turn_index, prompt_text, response_text, action, well_formed FROM turns WHERE trajectory_id = ? ORDER BY turn_index',
       first[1].id,
     );
     expect(turns).toEqual([
-      { turn_index: 0, prompt_text: input(0).replace(/\nassistant\n$/, ''), response_text: IMAGE_TURN, action: 'image_search', well_formed: 1 },
-      { turn_index: 1, prompt_text: injected(0).replace(/^\nuser\n/, '').replace(/\nassistant\n$/, ''), response_text: answer('Landmark 0'), action: 'answer', well_formed: 1 },
+      {
+        turn_index: 0,
+        prompt_text: input(0).replace(/\nassistant\n$/, ''),
+        response_text: IMAGE_TURN,
+        action: 'image_search',
+        well_formed: 1,
+      },
+      {
+        turn_index: 1,
+        prompt_text: injected(0)
+          .replace(/^\nuser\n/, '')
+          .replace(/\nassistant\n$/, ''),
+        response_text: answer('Landmark 0'),
+        action: 'answer',
+        well_formed: 1,
+      },
     ]);
-    const metrics = Object.fromEntries(query<{ name: string; value: number }>(home, "SELECT m.name, m.value FROM run_metrics m JOIN runs u ON u.id = m.run_id WHERE u.name = 'cluster' AND m.step = 2").map((m) => [m.name, m.value]));
+    const metrics = Object.fromEntries(
+      query<{ name: string; value: number }>(
+        home,
+        "SELECT m.name, m.value FROM run_metrics m JOIN runs u ON u.id = m.run_id WHERE u.name = 'cluster' AND m.step = 2",
+      ).map((m) => [m.name, m.value]),
+    );
     expect(metrics.reward_mean).toBeCloseTo((1 + 0.91 + 0.1 + 0) / 4);
     expect(metrics.image_search_ratio).toBe(0.25);
     expect(metrics['val/reward_mean']).toBe(1);
-    expect(query<{ status: string; step: number }>(home, "SELECT status, step FROM runs WHERE name = 'cluster'")[0]).toEqual({ status: 'finished', step: 2 });
+    expect(
+      query<{ status: string; step: number }>(home, "SELECT status, step FROM runs WHERE name = 'cluster'")[0],
+    ).toEqual({ status: 'finished', step: 2 });
   });
 
   it('lists malformed lines by file and line and writes nothing; --skip-bad imports the good lines', async () => {
@@ -105,38 +175,83 @@ describe('importing upstream veRL rollout dumps ({step}.jsonl)', () => {
     expect(refused.out).toContain('Nothing imported: 2 bad line(s)');
     expect(runCount(home)).toBe(0);
 
-    const skipped = await cli('import-rollouts', rollouts, '--run', 'cluster', '--dataset', 'seed', '--group-size', '4', '--skip-bad', '--home', home, '--json');
+    const skipped = await cli(
+      'import-rollouts',
+      rollouts,
+      '--run',
+      'cluster',
+      '--dataset',
+      'seed',
+      '--group-size',
+      '4',
+      '--skip-bad',
+      '--home',
+      home,
+      '--json',
+    );
     expect(skipped.json()).toMatchObject({ committed: true, trajectories: 6, groupSize: 4 });
   });
 
   it('finds the sample by the dataset row or data id the reward logged, when the prompt does not show the question', async () => {
     const { home, dir } = await seededExportHome();
     const file = path.join(dir, 'rollouts/1.jsonl');
-    const opaque = (extras: Record<string, unknown>) => JSON.stringify({ input: 'system\n(prompt cut by the logger)', output: answer('Landmark 5'), gts: 'Landmark 5', score: 1, step: 1, ...extras });
+    const opaque = (extras: Record<string, unknown>) =>
+      JSON.stringify({
+        input: 'system\n(prompt cut by the logger)',
+        output: answer('Landmark 5'),
+        gts: 'Landmark 5',
+        score: 1,
+        step: 1,
+        ...extras,
+      });
     write(file, [opaque({ data_index: 5 }), opaque({ data_id: 'fvqa-6' }), opaque({})]);
-    const run = await cli('import-rollouts', file, '--run', 'cluster', '--dataset', 'seed', '--group-size', '1', '--home', home, '--json');
+    const run = await cli(
+      'import-rollouts',
+      file,
+      '--run',
+      'cluster',
+      '--dataset',
+      'seed',
+      '--group-size',
+      '1',
+      '--home',
+      home,
+      '--json',
+    );
     expect(run.json()).toMatchObject({ committed: true, trajectories: 3, unmatchedSamples: 1 });
-    const matched = query<{ data_id: string | null }>(home, 'SELECT s.data_id FROM trajectories t LEFT JOIN samples s ON s.id = t.sample_id ORDER BY t.id');
+    const matched = query<{ data_id: string | null }>(
+      home,
+      'SELECT s.data_id FROM trajectories t LEFT JOIN samples s ON s.id = t.sample_id ORDER BY t.id',
+    );
     expect(matched.map((m) => m.data_id)).toEqual(['fvqa-5', 'fvqa-6', null]);
   });
 
   it('asks for --group-size when every prompt appears once, and names a count that is no multiple of it', async () => {
     const { home, dir } = await seededExportHome();
     const file = path.join(dir, 'rollouts/1.jsonl');
-    write(file, [verlLine(1, 0, answer('Landmark 0'), 1), verlLine(1, 1, answer('Landmark 1'), 1), verlLine(1, 2, answer('x'), 0)]);
+    write(file, [
+      verlLine(1, 0, answer('Landmark 0'), 1),
+      verlLine(1, 1, answer('Landmark 1'), 1),
+      verlLine(1, 2, answer('x'), 0),
+    ]);
     const asked = await cli('import-rollouts', file, '--run', 'cluster', '--home', home);
     expect(asked.code).toBe(1);
-    expect(asked.err).toContain('Cannot tell the GRPO group size: every prompt appears once per step. Pass --group-size N');
+    expect(asked.err).toContain(
+      'Cannot tell the GRPO group size: every prompt appears once per step. Pass --group-size N',
+    );
     expect(runCount(home)).toBe(0);
     const wrong = await cli('import-rollouts', file, '--run', 'cluster', '--group-size', '2', '--home', home);
-    expect(wrong.err).toContain('1.jsonl:1: the prompt of this rollout has 1 rollouts in step 1, which is not a multiple of --group-size 2');
+    expect(wrong.err).toContain(
+      '1.jsonl:1: the prompt of this rollout has 1 rollouts in step 1, which is not a multiple of --group-size 2',
+    );
     const ones = await cli('import-rollouts', file, '--run', 'cluster', '--group-size', '1', '--home', home, '--json');
     expect(ones.json()).toMatchObject({ committed: true, trajectories: 3, groups: 3, unmatchedSamples: 3 });
   });
 });
 
 describe("importing the method's validation results", () => {
-  const methodInput = (i: number) => `user\nAnswer the user's question based on the provided image.\nHere is the image and the question:\n What landmark is shown in picture ${i}?\nassistant\n`;
+  const methodInput = (i: number) =>
+    `user\nAnswer the user's question based on the provided image.\nHere is the image and the question:\n What landmark is shown in picture ${i}?\nassistant\n`;
   const record = (i: number, score: number, output: string) => ({
     step: 10,
     input_text: methodInput(i),
@@ -150,20 +265,54 @@ describe("importing the method's validation results", () => {
     const { home, dir } = await seededExportHome();
     const folder = path.join(dir, 'val');
     fs.mkdirSync(folder, { recursive: true });
-    fs.writeFileSync(path.join(folder, 'val_result_2.json'), JSON.stringify([record(0, 1, answer('Landmark 0')), { ...record(2, 0.1, answer('Tower')), latency: 3 }], null, 2));
+    fs.writeFileSync(
+      path.join(folder, 'val_result_2.json'),
+      JSON.stringify([record(0, 1, answer('Landmark 0')), { ...record(2, 0.1, answer('Tower')), latency: 3 }], null, 2),
+    );
     const columns = ['step', 'input_text', 'output_text', 'score', 'reward_model', 'image_url'];
-    const row = record(4, 0.9, `${IMAGE_TURN}\nuser\nSearched results: <information>[Image Search Results] 1. title: Landmark 4</information>\nOriginal user's question: What landmark is shown in picture 4?\nPlease answer.\nassistant\n${answer('Landmark 4')}`);
-    fs.writeFileSync(path.join(folder, 'val_generations.table.json'), JSON.stringify({ _type: 'table', columns, data: [columns.map((c) => (row as Record<string, unknown>)[c])] }));
-    const run = await cli('import-rollouts', folder, '--run', 'method-val', '--dataset', 'seed', '--group-size', '1', '--home', home, '--json');
+    const row = record(
+      4,
+      0.9,
+      `${IMAGE_TURN}\nuser\nSearched results: <information>[Image Search Results] 1. title: Landmark 4</information>\nOriginal user's question: What landmark is shown in picture 4?\nPlease answer.\nassistant\n${answer('Landmark 4')}`,
+    );
+    fs.writeFileSync(
+      path.join(folder, 'val_generations.table.json'),
+      JSON.stringify({ _type: 'table', columns, data: [columns.map((c) => (row as Record<string, unknown>)[c])] }),
+    );
+    const run = await cli(
+      'import-rollouts',
+      folder,
+      '--run',
+      'method-val',
+      '--dataset',
+      'seed',
+      '--group-size',
+      '1',
+      '--home',
+      home,
+      '--json',
+    );
     expect(run.err).toBe('');
     const result = run.json();
-    expect(result).toMatchObject({ committed: true, trajectories: 3, unmatchedSamples: 0, unknownFields: ['latency'], steps: [10] });
+    expect(result).toMatchObject({
+      committed: true,
+      trajectories: 3,
+      unmatchedSamples: 0,
+      unknownFields: ['latency'],
+      steps: [10],
+    });
     expect(result.disagreements).toEqual([{ where: 'val_generations.table.json:1', cluster: 0.9, searchlab: 0.91 }]);
     const questions = query<{ question: string; prompt_text: string }>(
       home,
       `SELECT s.question, u.prompt_text FROM trajectories t JOIN samples s ON s.id = t.sample_id JOIN turns u ON u.trajectory_id = t.id AND u.turn_index = 1`,
     );
-    expect(questions).toEqual([{ question: 'What landmark is shown in picture 4?', prompt_text: "Searched results: <information>[Image Search Results] 1. title: Landmark 4</information>\nOriginal user's question: What landmark is shown in picture 4?\nPlease answer." }]);
+    expect(questions).toEqual([
+      {
+        question: 'What landmark is shown in picture 4?',
+        prompt_text:
+          "Searched results: <information>[Image Search Results] 1. title: Landmark 4</information>\nOriginal user's question: What landmark is shown in picture 4?\nPlease answer.",
+      },
+    ]);
   });
 
   it('names the record of a val_result file that lacks a field, by its line', async () => {
@@ -184,11 +333,16 @@ describe("importing the method's validation results", () => {
     const folder = path.join(dir, 'wandb');
     fs.mkdirSync(folder, { recursive: true });
     const columns = ['step', 'input_text', 'output_text', 'score'];
-    fs.writeFileSync(path.join(folder, 'generations.table.json'), `{"columns": ${JSON.stringify(columns)},\n "data": [\n  [1, "q", "${'<reason>r</reason><answer>a</answer>'}", 1],\n  [1, "q", 0.5]\n]}`);
+    fs.writeFileSync(
+      path.join(folder, 'generations.table.json'),
+      `{"columns": ${JSON.stringify(columns)},\n "data": [\n  [1, "q", "${'<reason>r</reason><answer>a</answer>'}", 1],\n  [1, "q", 0.5]\n]}`,
+    );
     fs.writeFileSync(path.join(folder, 'notes.json'), '{"hello": 1}');
     const run = await cli('import-rollouts', folder, '--run', 'x', '--group-size', '1', '--home', home);
     expect(run.code).toBe(1);
-    expect(run.err).toContain('generations.table.json:4: a table row must have 4 values (step, input_text, output_text, score)');
+    expect(run.err).toContain(
+      'generations.table.json:4: a table row must have 4 values (step, input_text, output_text, score)',
+    );
     expect(run.err).toContain('notes.json:1: neither a list of records (val_result_{N}.json) nor a W&B table');
     expect(runCount(home)).toBe(0);
   });

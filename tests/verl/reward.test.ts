@@ -12,7 +12,8 @@ import { python } from './fixtures';
 afterEach(removeTempHomes);
 
 const IMAGE = '<reason>I do not recognise it.</reason><search><img></search>';
-const injected = (tool: string) => `<information>${tool}</information>\nQuestion: What is this?\nUse the information if it helps. Think inside <reason> and </reason>, then answer inside <answer> and </answer>.`;
+const injected = (tool: string) =>
+  `<information>${tool}</information>\nQuestion: What is this?\nUse the information if it helps. Think inside <reason> and </reason>, then answer inside <answer> and </answer>.`;
 
 interface Case {
   turns: string[];
@@ -22,10 +23,23 @@ interface Case {
 const CASES: Case[] = [
   { turns: ['<reason>I know it.</reason><answer>The Eiffel Tower</answer>'], need: 'search_free' },
   { turns: [IMAGE, '<reason>The results name it.</reason><answer>Eiffel Tower</answer>'], need: 'image_search' },
-  { turns: [IMAGE, '<reason>Need its height.</reason><text_search>tower paris height</text_search>', '<reason>Guess.</reason><answer>Tower of Paris</answer>'], need: 'both' },
+  {
+    turns: [
+      IMAGE,
+      '<reason>Need its height.</reason><text_search>tower paris height</text_search>',
+      '<reason>Guess.</reason><answer>Tower of Paris</answer>',
+    ],
+    need: 'both',
+  },
   { turns: ['I think <answer>Eiffel tower</answer>'], need: null },
   { turns: ['<reason>hmm</reason> no action at all'], need: 'unsure' },
-  { turns: ['<reason>a</reason><text_search>what tower</text_search>', '<reason>b</reason><answer>It is the Eiffel Tower, in Paris!</answer>'], need: 'text_search' },
+  {
+    turns: [
+      '<reason>a</reason><text_search>what tower</text_search>',
+      '<reason>b</reason><answer>It is the Eiffel Tower, in Paris!</answer>',
+    ],
+    need: 'text_search',
+  },
   { turns: ['<reason>r</reason><answer>«La Tour Eiffel»</answer>'], need: 'search_free' },
   { turns: ['<reason>r</reason><answer>Eiffel Tower</answer> and more'], need: 'search_free' },
   { turns: ['<reason>r</reason><text_search></text_search>'], need: 'text_search' },
@@ -75,19 +89,35 @@ for line in sys.stdin:
   return python(dir, script, input)
     .trim()
     .split('\n')
-    .map((l) => JSON.parse(l) as { total: number; penalty: number; variables: Record<string, unknown>; method: number; verl: Record<string, number> });
+    .map(
+      (l) =>
+        JSON.parse(l) as {
+          total: number;
+          penalty: number;
+          variables: Record<string, unknown>;
+          method: number;
+          verl: Record<string, number>;
+        },
+    );
 }
 
 /** decoded() in Python, so the single-string form is built on the Python side from the same turns. */
 function pythonDecoder(): string {
-  const info = (i: string) => `"\\nuser\\n<information>result " + ${i} + "</information>\\nQuestion: What is this?\\nUse the information if it helps. Think inside <reason> and </reason>, then answer inside <answer> and </answer>.\\nassistant\\n"`;
+  const info = (i: string) =>
+    `"\\nuser\\n<information>result " + ${i} + "</information>\\nQuestion: What is this?\\nUse the information if it helps. Think inside <reason> and </reason>, then answer inside <answer> and </answer>.\\nassistant\\n"`;
   return `"".join(t if i == 0 else ${info('str(i)')} + t for i, t in enumerate(turns))`;
 }
 
 function scoreInSearchLab(spec: RewardSpec) {
   const reward = compileReward(spec);
   return CASES.map((c) => {
-    const b = reward.score({ turns: c.turns.map(parseTurn), generatedTokens: 0, groundTruth: GROUND_TRUTH, candidateAnswers: CANDIDATES, need: c.need });
+    const b = reward.score({
+      turns: c.turns.map(parseTurn),
+      generatedTokens: 0,
+      groundTruth: GROUND_TRUTH,
+      candidateAnswers: CANDIDATES,
+      need: c.need,
+    });
     const { tokens: _tokens, step: _step, ...variables } = b.variables;
     return { total: b.total, penalty: b.penalty, variables };
   });
@@ -100,7 +130,11 @@ describe('reward.py computes the run reward spec as SearchLab does', () => {
       const actual = scoreInPython(spec);
       expect(new Set(expected.map((e) => e.total)).size).toBeGreaterThan(2);
       for (const [i, e] of expected.entries()) {
-        expect({ case: i, total: actual[i].total, penalty: actual[i].penalty }).toEqual({ case: i, total: e.total, penalty: e.penalty });
+        expect({ case: i, total: actual[i].total, penalty: actual[i].penalty }).toEqual({
+          case: i,
+          total: e.total,
+          penalty: e.penalty,
+        });
         expect(actual[i].variables).toEqual({ ...e.variables, ...spec.constants });
         expect(actual[i].method).toBe(e.total);
         expect(actual[i].verl.score).toBe(e.total);
@@ -113,17 +147,31 @@ describe('reward.py computes the run reward spec as SearchLab does', () => {
   it('splits a decoded response into the same turns in TypeScript and in Python', () => {
     const dir = tempHome('searchlab-reward-');
     fs.writeFileSync(path.join(dir, 'reward.py'), rewardPython(DEFAULT_REWARD_SPEC));
-    const outputs = [...CASES.map((c) => decoded(c.turns)), `${IMAGE}<|im_end|>\n<|im_start|>user\n${injected('r')}<|im_end|>\n<|im_start|>assistant\n<reason>x</reason><answer>y</answer><|im_end|>`];
-    const fromPython = JSON.parse(python(dir, 'import json, sys, reward\nprint(json.dumps([reward.split_turns(o) for o in json.load(sys.stdin)]))', JSON.stringify(outputs))) as [string, string][][];
+    const outputs = [
+      ...CASES.map((c) => decoded(c.turns)),
+      `${IMAGE}<|im_end|>\n<|im_start|>user\n${injected('r')}<|im_end|>\n<|im_start|>assistant\n<reason>x</reason><answer>y</answer><|im_end|>`,
+    ];
+    const fromPython = JSON.parse(
+      python(
+        dir,
+        'import json, sys, reward\nprint(json.dumps([reward.split_turns(o) for o in json.load(sys.stdin)]))',
+        JSON.stringify(outputs),
+      ),
+    ) as [string, string][][];
     const fromTs = outputs.map((o) => splitTurns(o).map((t) => [t.prompt, t.response]));
     expect(fromPython).toEqual(fromTs);
     expect(fromTs.slice(0, CASES.length).map((turns) => turns.map(([, r]) => r))).toEqual(CASES.map((c) => c.turns));
     expect(fromTs[1][1][0]).toBe(injected('result 1'));
-    expect(fromTs.at(-1)).toEqual([['', IMAGE], [injected('r'), '<reason>x</reason><answer>y</answer>']]);
+    expect(fromTs.at(-1)).toEqual([
+      ['', IMAGE],
+      [injected('r'), '<reason>x</reason><answer>y</answer>'],
+    ]);
   });
 
   it('refuses a spec that reads a variable the cluster cannot compute, naming it', () => {
-    expect(() => rewardPython({ ...DEFAULT_REWARD_SPEC, name: 'short', expression: 'score - tokens / 10000' })).toThrow(/uses the variable "tokens", which reward.py cannot compute/);
+    expect(() => rewardPython({ ...DEFAULT_REWARD_SPEC, name: 'short', expression: 'score - tokens / 10000' })).toThrow(
+      /uses the variable "tokens", which reward.py cannot compute/,
+    );
     expect(() => rewardPython({ ...DEFAULT_REWARD_SPEC, name: 'judged', expression: 'judge' })).toThrow(/"judge"/);
   });
 });

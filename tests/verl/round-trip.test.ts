@@ -27,9 +27,35 @@ interface SimTurn {
 function rollout(question: string, plan: 'direct' | 'image' | 'image+text' | 'wrong', answer: string): SimTurn[] {
   const ask = templates.question({ question, remaining_image_searches: 1, remaining_text_searches: 2 });
   const after = (tool_output: string, image: number, text: number, last: boolean) =>
-    templates.afterTool({ question, tool_output, is_last_turn: last, remaining_image_searches: image, remaining_text_searches: text });
-  const imageResults = formatImageResults([{ rank: 1, title: `${answer}, a landmark`, url: 'https://example.org/a', snippet: null, summary: null, imageSha256: null, imageUrl: null }]);
-  const textResults = formatTextResults(`${answer} history`, [{ rank: 1, title: `${answer} history`, url: 'https://example.org/h', snippet: null, summary: `${answer} opened in 1901.`, imageSha256: null, imageUrl: null }]);
+    templates.afterTool({
+      question,
+      tool_output,
+      is_last_turn: last,
+      remaining_image_searches: image,
+      remaining_text_searches: text,
+    });
+  const imageResults = formatImageResults([
+    {
+      rank: 1,
+      title: `${answer}, a landmark`,
+      url: 'https://example.org/a',
+      snippet: null,
+      summary: null,
+      imageSha256: null,
+      imageUrl: null,
+    },
+  ]);
+  const textResults = formatTextResults(`${answer} history`, [
+    {
+      rank: 1,
+      title: `${answer} history`,
+      url: 'https://example.org/h',
+      snippet: null,
+      summary: `${answer} opened in 1901.`,
+      imageSha256: null,
+      imageUrl: null,
+    },
+  ]);
   const say = (text: string) => `<reason>Reasoning about it.</reason><answer>${text}</answer>`;
   const searchImage = '<reason>I do not recognise it.</reason><search><img></search>';
   switch (plan) {
@@ -38,11 +64,17 @@ function rollout(question: string, plan: 'direct' | 'image' | 'image+text' | 'wr
     case 'wrong':
       return [{ prompt: ask, response: say('A tower') }];
     case 'image':
-      return [{ prompt: ask, response: searchImage }, { prompt: after(imageResults, 0, 2, false), response: say(answer) }];
+      return [
+        { prompt: ask, response: searchImage },
+        { prompt: after(imageResults, 0, 2, false), response: say(answer) },
+      ];
     case 'image+text':
       return [
         { prompt: ask, response: searchImage },
-        { prompt: after(imageResults, 0, 2, false), response: `<reason>Need more.</reason><text_search>${answer} history</text_search>` },
+        {
+          prompt: after(imageResults, 0, 2, false),
+          response: `<reason>Need more.</reason><text_search>${answer} history</text_search>`,
+        },
         { prompt: after(textResults, 0, 1, true), response: say(answer) },
       ];
   }
@@ -60,22 +92,72 @@ describe('export → cluster → import round trip', () => {
   it('gives back the same turns and rewards, with the debugger, group view and re-scoring reading the imported run', async () => {
     const { home, dir, rows, runConfigFile } = await seededExportHome({ rollout: { groupSize: 4 } });
     const out = path.join(dir, 'job');
-    expect((await cli('export-verl', '--run-config', runConfigFile, '--dataset', 'seed', '--out', out, '--target', 'verl', '--home', home)).code).toBe(0);
+    expect(
+      (
+        await cli(
+          'export-verl',
+          '--run-config',
+          runConfigFile,
+          '--dataset',
+          'seed',
+          '--out',
+          out,
+          '--target',
+          'verl',
+          '--home',
+          home,
+        )
+      ).code,
+    ).toBe(0);
 
     // Step 1 on the cluster: three prompts, four rollouts each, scored by the exported reward.py.
     const plans = ['direct', 'image', 'image+text', 'wrong'] as const;
-    const simulated = [0, 1, 2].flatMap((i) => plans.map((plan) => ({ i, turns: rollout(rows[i].question, plan, rows[i].answer) })));
-    const calls = simulated.map((s) => ({ output: decodedOutput(s.turns), ground_truth: rows[s.i].answer, extra: { index: s.i, candidate_answers: JSON.stringify(rows[s.i].candidates), search_need: 'unknown' } }));
+    const simulated = [0, 1, 2].flatMap((i) =>
+      plans.map((plan) => ({ i, turns: rollout(rows[i].question, plan, rows[i].answer) })),
+    );
+    const calls = simulated.map((s) => ({
+      output: decodedOutput(s.turns),
+      ground_truth: rows[s.i].answer,
+      extra: { index: s.i, candidate_answers: JSON.stringify(rows[s.i].candidates), search_need: 'unknown' },
+    }));
     const scored = JSON.parse(
-      python(out, 'import json, sys, reward\nprint(json.dumps([reward.compute_score("mmsearch_r1/fvqa", c["output"], c["ground_truth"], c["extra"]) for c in json.load(sys.stdin)]))', JSON.stringify(calls)),
+      python(
+        out,
+        'import json, sys, reward\nprint(json.dumps([reward.compute_score("mmsearch_r1/fvqa", c["output"], c["ground_truth"], c["extra"]) for c in json.load(sys.stdin)]))',
+        JSON.stringify(calls),
+      ),
     ) as Record<string, number>[];
-    const dump = simulated.map((s, k) => JSON.stringify({ input: decodedInput(s.turns), output: calls[k].output, gts: rows[s.i].answer, ...scored[k], step: 1 }));
+    const dump = simulated.map((s, k) =>
+      JSON.stringify({
+        input: decodedInput(s.turns),
+        output: calls[k].output,
+        gts: rows[s.i].answer,
+        ...scored[k],
+        step: 1,
+      }),
+    );
     fs.mkdirSync(path.join(out, 'rollouts/train'), { recursive: true });
     fs.writeFileSync(path.join(out, 'rollouts/train/1.jsonl'), dump.join('\n') + '\n');
 
-    const imported = await cli('import-rollouts', path.join(out, 'rollouts'), '--run', 'from-cluster', '--home', home, '--json');
+    const imported = await cli(
+      'import-rollouts',
+      path.join(out, 'rollouts'),
+      '--run',
+      'from-cluster',
+      '--home',
+      home,
+      '--json',
+    );
     expect(imported.err).toBe('');
-    expect(imported.json()).toMatchObject({ committed: true, trajectories: 12, groups: 3, groupSize: 4, unmatchedSamples: 0, disagreements: [], unknownFields: [] });
+    expect(imported.json()).toMatchObject({
+      committed: true,
+      trajectories: 12,
+      groups: 3,
+      groupSize: 4,
+      unmatchedSamples: 0,
+      disagreements: [],
+      unknownFields: [],
+    });
 
     const evaluator = compileReward(DEFAULT_REWARD_SPEC);
     const store = openStore(homePaths(home).database);
@@ -89,16 +171,28 @@ describe('export → cluster → import round trip', () => {
         expect(detail.turns.map((t) => t.responseText)).toEqual(s.turns.map((t) => t.response));
         expect(detail.turns.slice(1).map((t) => t.promptText)).toEqual(s.turns.slice(1).map((t) => t.prompt));
         expect(detail.turns[0].promptText).toContain(s.turns[0].prompt);
-        const expected = evaluator.score({ turns: s.turns.map((t) => parseTurn(t.response)), generatedTokens: 0, groundTruth: rows[s.i].answer, candidateAnswers: rows[s.i].candidates, need: 'unknown' });
+        const expected = evaluator.score({
+          turns: s.turns.map((t) => parseTurn(t.response)),
+          generatedTokens: 0,
+          groundTruth: rows[s.i].answer,
+          candidateAnswers: rows[s.i].candidates,
+          need: 'unknown',
+        });
         expect(detail.reward?.total).toBe(expected.total);
         expect(detail.reward?.parts.searchlabTotal).toBe(expected.total);
       }
       expect(new Set(items.map((t) => store.repos.trajectoryViews.detail(t.id)!.reward!.total)).size).toBe(3);
       expect(store.repos.trajectoryViews.steps(run.id)).toMatchObject([{ step: 1, trajectories: 12, groups: 3 }]);
       expect(store.repos.trajectoryViews.confusion(run.id, null).reduce((n, c) => n + c.count, 0)).toBe(12);
-      const { items: rescored } = await rescoreRun(store, run.id, { ...DEFAULT_REWARD_SPEC, constants: { alpha: 0.1, search_penalty: 0.1 } });
+      const { items: rescored } = await rescoreRun(store, run.id, {
+        ...DEFAULT_REWARD_SPEC,
+        constants: { alpha: 0.1, search_penalty: 0.1 },
+      });
       expect(rescored.every((r) => r.before.total === r.after.total)).toBe(true);
-      const harsher = await rescoreRun(store, run.id, { ...DEFAULT_REWARD_SPEC, constants: { alpha: 0.1, search_penalty: 0.5 } });
+      const harsher = await rescoreRun(store, run.id, {
+        ...DEFAULT_REWARD_SPEC,
+        constants: { alpha: 0.1, search_penalty: 0.5 },
+      });
       expect(harsher.items.filter((r) => r.before.total !== r.after.total)).toHaveLength(6);
     } finally {
       store.close();

@@ -5,8 +5,13 @@ import type { CliContext } from '../cli/command';
 import type { BenchRow } from './suite';
 import { suites } from './suites';
 
-export async function runBenchmarks(options: { only: string[]; quick: boolean; jsonOut?: string }, ctx: CliContext): Promise<number> {
-  const chosen = options.only.length ? suites.filter((s) => options.only.includes(s.name)) : suites.filter((s) => !s.onRequest);
+export async function runBenchmarks(
+  options: { only: string[]; quick: boolean; jsonOut?: string },
+  ctx: CliContext,
+): Promise<number> {
+  const chosen = options.only.length
+    ? suites.filter((s) => options.only.includes(s.name))
+    : suites.filter((s) => !s.onRequest);
   const unknown = options.only.filter((name) => !suites.some((s) => s.name === name));
   if (unknown.length) {
     ctx.err(`Unknown suite(s): ${unknown.join(', ')}. Known: ${suites.map((s) => s.name).join(', ') || 'none'}`);
@@ -17,7 +22,8 @@ export async function runBenchmarks(options: { only: string[]; quick: boolean; j
     ctx.err(`# ${suite.name}: ${suite.summary}`);
     await suite.run(
       {
-        add: (row) => rows.push({ ...row, suite: suite.name, ratio: row.reference ? row.value / row.reference.value : undefined }),
+        add: (row) =>
+          rows.push({ ...row, suite: suite.name, ratio: row.reference ? row.value / row.reference.value : undefined }),
         log: (line) => ctx.err(`  ${line}`),
       },
       { quick: options.quick },
@@ -25,11 +31,28 @@ export async function runBenchmarks(options: { only: string[]; quick: boolean; j
   }
   const table = [['suite', 'benchmark', 'value', 'unit', 'reference', 'ratio']];
   for (const r of rows) {
-    table.push([r.suite, r.name, formatNumber(r.value), r.unit, r.reference ? `${r.reference.name} ${formatNumber(r.reference.value)}` : '', r.ratio === undefined ? '' : r.ratio.toFixed(2) + '×']);
+    table.push([
+      r.suite,
+      r.name,
+      formatNumber(r.value),
+      r.unit,
+      r.reference ? `${r.reference.name} ${formatNumber(r.reference.value)}` : '',
+      r.ratio === undefined ? '' : r.ratio.toFixed(2) + '×',
+    ]);
   }
   const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
-  for (const row of table) ctx.out(row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
-  const doc = { machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.versions.node }, quick: options.quick, rows };
+  for (const row of table)
+    ctx.out(
+      row
+        .map((cell, i) => cell.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    );
+  const doc = {
+    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.versions.node },
+    quick: options.quick,
+    rows,
+  };
   ctx.out(JSON.stringify(doc));
   if (options.jsonOut) fs.writeFileSync(options.jsonOut, JSON.stringify(doc, null, 2));
   return 0;

@@ -5,7 +5,13 @@ import type { Engine } from '../engine/engine';
 import type { Job, JobKind } from '../../shared/contract';
 import { formatProgressLine } from './progress';
 
-export async function runJobInForeground(engine: Engine, kind: JobKind, params: Record<string, unknown>, ctx: CliContext, quiet = false): Promise<Job> {
+export async function runJobInForeground(
+  engine: Engine,
+  kind: JobKind,
+  params: Record<string, unknown>,
+  ctx: CliContext,
+  quiet = false,
+): Promise<Job> {
   let id: number | undefined;
   const onSignal = () => {
     ctx.err('\nStopping at the next safe point…');
@@ -20,7 +26,8 @@ export async function runJobInForeground(engine: Engine, kind: JobKind, params: 
       const early: Job[] = [];
       const settle = (job: Job) => {
         if (!quiet && process.stderr.isTTY) process.stderr.write(`\r${formatProgressLine(job)}`);
-        else if (!quiet && job.message && job.message !== lastMessage) ctx.err(`${formatProgressLine(job)} ${job.message}`);
+        else if (!quiet && job.message && job.message !== lastMessage)
+          ctx.err(`${formatProgressLine(job)} ${job.message}`);
         lastMessage = job.message;
         if (job.status !== 'queued' && job.status !== 'running') {
           if (!quiet && process.stderr.isTTY) process.stderr.write('\n');

@@ -42,5 +42,10 @@ export function browse(typed: string): BrowseResult {
       return { name: d.name, path: full, kind, size, importable: kind === 'dir' || importable.test(d.name) };
     })
     .sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1));
-  return { dir, parent: path.dirname(dir) === dir ? null : path.dirname(dir), entries: entries.slice(0, MAX_ENTRIES), truncated: entries.length > MAX_ENTRIES };
+  return {
+    dir,
+    parent: path.dirname(dir) === dir ? null : path.dirname(dir),
+    entries: entries.slice(0, MAX_ENTRIES),
+    truncated: entries.length > MAX_ENTRIES,
+  };
 }

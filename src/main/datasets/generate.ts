@@ -8,7 +8,14 @@ import { SearchNeed } from '../../shared/contract';
 export async function syntheticJpeg(seed: number, size = 128): Promise<Buffer> {
   const colour = { r: (seed * 53) % 256, g: (seed * 97) % 256, b: (seed * 151) % 256 };
   const bandHeight = Math.max(8, Math.round(size / 6));
-  const band = await sharp({ create: { width: size, height: bandHeight, channels: 3, background: { r: 255 - colour.r, g: 255 - colour.g, b: 255 - colour.b } } })
+  const band = await sharp({
+    create: {
+      width: size,
+      height: bandHeight,
+      channels: 3,
+      background: { r: 255 - colour.r, g: 255 - colour.g, b: 255 - colour.b },
+    },
+  })
     .png()
     .toBuffer();
   return sharp({ create: { width: size, height: size, channels: 3, background: colour } })
@@ -17,8 +24,25 @@ export async function syntheticJpeg(seed: number, size = 128): Promise<Buffer> {
     .toBuffer();
 }
 
-const subjects = ['bridge', 'tower', 'temple', 'lighthouse', 'waterfall', 'castle', 'beetle', 'orchid', 'locomotive', 'painting'];
-const askings = ['What is the name of this', 'In which country is this', 'Who designed this', 'When was this', 'What species is this'];
+const subjects = [
+  'bridge',
+  'tower',
+  'temple',
+  'lighthouse',
+  'waterfall',
+  'castle',
+  'beetle',
+  'orchid',
+  'locomotive',
+  'painting',
+];
+const askings = [
+  'What is the name of this',
+  'In which country is this',
+  'Who designed this',
+  'When was this',
+  'What species is this',
+];
 
 export function syntheticRow(i: number, imageNames: string[]) {
   const subject = subjects[i % subjects.length];

@@ -40,5 +40,6 @@ export const datasetSuggestJob = defineJob({
   kind: 'datasets.suggest',
   params: JobParamsByKind['datasets.suggest'],
   title: (p) => `Suggest labels with checkpoint ${p.checkpointId}`,
-  run: async (ctx, params) => suggestLabels(ctx.store, params, { progress: ctx.progress, throwIfCancelled: ctx.throwIfCancelled }),
+  run: async (ctx, params) =>
+    suggestLabels(ctx.store, params, { progress: ctx.progress, throwIfCancelled: ctx.throwIfCancelled }),
 });

@@ -22,7 +22,10 @@ export class EngineBridge {
   start(): void {
     const dataKey = secretsDataKey(this.home);
     const env = { ...process.env, ...(dataKey ? { [SECRETS_KEY_VAR]: dataKey } : {}) };
-    const child = utilityProcess.fork(path.join(import.meta.dirname, 'engine-host.js'), ['--home', this.home], { serviceName: 'SearchLab engine', env });
+    const child = utilityProcess.fork(path.join(import.meta.dirname, 'engine-host.js'), ['--home', this.home], {
+      serviceName: 'SearchLab engine',
+      env,
+    });
     this.child = child;
     child.on('message', (message: HostReply) => {
       if (message.kind === 'reply') {
@@ -34,7 +37,12 @@ export class EngineBridge {
     child.on('exit', (code) => {
       this.child = null;
       for (const [ticket, resolve] of this.pending) {
-        resolve({ type: 'response', id: -1, ok: false, error: { code: 'failed', message: `The engine stopped (code ${code}); it is being restarted` } });
+        resolve({
+          type: 'response',
+          id: -1,
+          ok: false,
+          error: { code: 'failed', message: `The engine stopped (code ${code}); it is being restarted` },
+        });
         this.pending.delete(ticket);
       }
       if (!this.stopping) {
@@ -46,7 +54,13 @@ export class EngineBridge {
 
   request(request: unknown): Promise<ResponseMessage> {
     const child = this.child;
-    if (!child) return Promise.resolve({ type: 'response', id: -1, ok: false, error: { code: 'failed', message: 'The engine is not running' } });
+    if (!child)
+      return Promise.resolve({
+        type: 'response',
+        id: -1,
+        ok: false,
+        error: { code: 'failed', message: 'The engine is not running' },
+      });
     const ticket = this.nextTicket++;
     return new Promise((resolve) => {
       this.pending.set(ticket, (reply) => resolve({ ...reply, id: (request as { id?: number }).id ?? reply.id }));

@@ -42,7 +42,12 @@ function createWindow(): void {
 ipcMain.handle(IPC_REQUEST, async (event, raw: unknown) => {
   // Only our own window's top frame may talk to the engine.
   if (!window || event.sender !== window.webContents || event.senderFrame !== window.webContents.mainFrame) {
-    return { type: 'response', id: -1, ok: false, error: { code: 'unauthorized', message: 'Request from an unknown frame' } };
+    return {
+      type: 'response',
+      id: -1,
+      ok: false,
+      error: { code: 'unauthorized', message: 'Request from an unknown frame' },
+    };
   }
   try {
     parseRequest(raw);
@@ -56,7 +61,9 @@ ipcMain.handle(IPC_REQUEST, async (event, raw: unknown) => {
 
 void app.whenReady().then(() => {
   hardenSessions();
-  Menu.setApplicationMenu(Menu.buildFromTemplate([{ role: 'fileMenu' }, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }]));
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate([{ role: 'fileMenu' }, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }]),
+  );
   engine.start();
   createWindow();
   app.on('activate', () => {

@@ -1,7 +1,21 @@
 // The engine: one per home. Every face (Electron, browser mode, CLI) talks to it through handle(), which
 // validates the request against the contract, runs the handler and validates the result.
-import { methods, type EventName, type EventData, type MethodName, type ParamsIn, type Result, type SystemInfo } from '../../shared/contract';
-import { ApiError, describeZodError, parseRequest, type EventMessage, type ResponseMessage } from '../../shared/protocol';
+import {
+  methods,
+  type EventName,
+  type EventData,
+  type MethodName,
+  type ParamsIn,
+  type Result,
+  type SystemInfo,
+} from '../../shared/contract';
+import {
+  ApiError,
+  describeZodError,
+  parseRequest,
+  type EventMessage,
+  type ResponseMessage,
+} from '../../shared/protocol';
 import { openStore, type Store } from '../storage';
 import { JobManager } from '../jobs/manager';
 import { ensureHome, homePaths } from '../platform/home';
@@ -102,11 +116,20 @@ export class Engine {
       const result = await handler(request.params);
       const checked = methods[request.method].result.safeParse(result);
       if (!checked.success) {
-        throw new ApiError('failed', `Engine produced an invalid reply for ${request.method}: ${describeZodError(checked.error, 'result')}`);
+        throw new ApiError(
+          'failed',
+          `Engine produced an invalid reply for ${request.method}: ${describeZodError(checked.error, 'result')}`,
+        );
       }
       return { type: 'response', id: request.id, ok: true, result: checked.data };
     } catch (error) {
-      if (error instanceof ApiError) return { type: 'response', id, ok: false, error: { code: error.code, message: redact(error.message), details: error.details } };
+      if (error instanceof ApiError)
+        return {
+          type: 'response',
+          id,
+          ok: false,
+          error: { code: error.code, message: redact(error.message), details: error.details },
+        };
       log.error(`request failed: ${errorMessage(error)}`);
       return { type: 'response', id, ok: false, error: { code: 'failed', message: redact(errorMessage(error)) } };
     }

@@ -16,13 +16,17 @@ export class RunControl {
     const recorded = run.jobId === null ? undefined : this.ctx.store.repos.jobs.get(run.jobId);
     if (recorded && ACTIVE.has(recorded.status)) return recorded.id;
     const jobs = this.ctx.store.repos.jobs;
-    const other = [...jobs.list(100, 'running'), ...jobs.list(100, 'queued')].find((j) => j.kind === 'rl.train' && j.params.runId === run.id);
+    const other = [...jobs.list(100, 'running'), ...jobs.list(100, 'queued')].find(
+      (j) => j.kind === 'rl.train' && j.params.runId === run.id,
+    );
     return other?.id ?? null;
   }
 
   start(run: RunRow): void {
-    if (run.kind !== 'grpo') throw new ApiError('invalid_params', `Run ${run.id} is an ${run.kind} run: only training runs start`);
-    if (run.status === 'finished' || run.status === 'cancelled') throw new ApiError('invalid_params', `Run ${run.id} is ${run.status}; it does not start again`);
+    if (run.kind !== 'grpo')
+      throw new ApiError('invalid_params', `Run ${run.id} is an ${run.kind} run: only training runs start`);
+    if (run.status === 'finished' || run.status === 'cancelled')
+      throw new ApiError('invalid_params', `Run ${run.id} is ${run.status}; it does not start again`);
     if (this.activeJob(run) !== null) throw new ApiError('invalid_params', `Run ${run.id} is already training`);
     const job = this.ctx.jobs.start('rl.train', { runId: run.id });
     this.ctx.store.repos.runs.setStatus(run.id, 'queued', job.id);

@@ -52,11 +52,13 @@ export class JobManager {
   }
 
   start(kind: string, params: unknown): Job {
-    if (this.options.lock && !this.options.lock.owned) throw new ApiError('conflict', this.options.lock.refusal(`start a ${kind} job`));
+    if (this.options.lock && !this.options.lock.owned)
+      throw new ApiError('conflict', this.options.lock.refusal(`start a ${kind} job`));
     const definition = jobKinds[kind];
     if (!definition) throw new ApiError('invalid_params', `Unknown job kind "${kind}"`);
     const parsed = definition.params.safeParse(params);
-    if (!parsed.success) throw new ApiError('invalid_params', `Invalid params for job ${kind}: ${describeZodError(parsed.error)}`);
+    if (!parsed.success)
+      throw new ApiError('invalid_params', `Invalid params for job ${kind}: ${describeZodError(parsed.error)}`);
     const job = this.options.store.repos.jobs.insert(kind, definition.title(parsed.data), parsed.data);
     this.queue.push(job.id);
     this.emit(job.id);
@@ -95,7 +97,8 @@ export class JobManager {
 
   /** Resolves when every running job has ended (for tests and orderly shutdown). */
   async idle(): Promise<void> {
-    while (this.running.size > 0 || this.queue.length > 0) await Promise.all([...this.running.values()].map((r) => r.settled));
+    while (this.running.size > 0 || this.queue.length > 0)
+      await Promise.all([...this.running.values()].map((r) => r.settled));
   }
 
   async close(): Promise<void> {
@@ -109,7 +112,7 @@ export class JobManager {
 
   private launch(id: number): void {
     const job = this.options.store.repos.jobs.get(id)!;
-        const cancelFlag = new SharedArrayBuffer(4);
+    const cancelFlag = new SharedArrayBuffer(4);
     const data: JobWorkerData = {
       jobId: id,
       kind: job.kind,
@@ -121,7 +124,12 @@ export class JobManager {
     const worker = new Worker(jobWorkerEntry(), { workerData: data });
     let finished = false;
     let resolveSettled!: () => void;
-    const run: Running = { worker, cancelFlag: new Int32Array(cancelFlag), lastReport: 0, settled: new Promise((r) => (resolveSettled = r)) };
+    const run: Running = {
+      worker,
+      cancelFlag: new Int32Array(cancelFlag),
+      lastReport: 0,
+      settled: new Promise((r) => (resolveSettled = r)),
+    };
     this.running.set(id, run);
     this.options.store.repos.jobs.markRunning(id);
     this.emit(id);

@@ -13,7 +13,14 @@ export { Tensor, ShapeError, type DType, type Shape, type TensorData } from './g
 export { emit, OPSET, type EmittedModel, type EmitOptions } from './onnx/emit';
 
 // runtime
-export { GraphSession, probeDevice, saveModel, type DeviceInfo, type DeviceRequest, type SessionOptions } from './runtime/session';
+export {
+  GraphSession,
+  probeDevice,
+  saveModel,
+  type DeviceInfo,
+  type DeviceRequest,
+  type SessionOptions,
+} from './runtime/session';
 export {
   loadWeights,
   saveWeights,
@@ -49,11 +56,24 @@ export {
 } from './tiny/vlm';
 export { packBatch, encodeWithImages, type Sequence, type PackedBatch } from './tiny/batch';
 export { parseConfig, imageGeometry, expectedShapes, type TinyVlmConfig, type VisionConfig } from './tiny/config';
-export { buildTokenizer, TextTokenizer, PROTOCOL_TOKENS, SPECIAL_TOKENS, CHAT_TEMPLATE, type TokenizerFiles } from './tiny/tokenizer';
+export {
+  buildTokenizer,
+  TextTokenizer,
+  PROTOCOL_TOKENS,
+  SPECIAL_TOKENS,
+  CHAT_TEMPLATE,
+  type TokenizerFiles,
+} from './tiny/tokenizer';
 export type { BatchShape, PolicyOutputs } from './tiny/graphs';
 
 // generation
-export { generate, PROTOCOL_STOPS, type GenerateOptions, type Generation, type GenerateStats } from './generate/generate';
+export {
+  generate,
+  PROTOCOL_STOPS,
+  type GenerateOptions,
+  type Generation,
+  type GenerateStats,
+} from './generate/generate';
 export { sampleToken, type SamplingOptions } from './generate/sampling';
 
 // correctness

@@ -23,13 +23,15 @@ export function cudaProviderLibrary(): string | null {
 export function detectDevice(): DeviceInfo {
   if (cached) return cached;
   const cpuName = os.cpus()[0]?.model?.trim() || 'CPU';
-  if (process.env.SEARCHLAB_DEVICE === 'cpu') return (cached = { kind: 'cpu', name: cpuName, notice: 'CPU chosen by SEARCHLAB_DEVICE=cpu' });
+  if (process.env.SEARCHLAB_DEVICE === 'cpu')
+    return (cached = { kind: 'cpu', name: cpuName, notice: 'CPU chosen by SEARCHLAB_DEVICE=cpu' });
   const library = cudaProviderLibrary();
   if (!library) {
     return (cached = {
       kind: 'cpu',
       name: cpuName,
-      notice: 'CUDA is not in use: onnxruntime-node has no CUDA provider libraries installed, so models run on the CPU.',
+      notice:
+        'CUDA is not in use: onnxruntime-node has no CUDA provider libraries installed, so models run on the CPU.',
     });
   }
   // The model runtime confirms this by opening a session on the CUDA provider; see model/runtime.
@@ -47,7 +49,10 @@ export function setDevice(info: DeviceInfo): void {
  */
 export function cudaProcessMemoryMiB(pid = process.pid): number | null {
   try {
-    const out = execFileSync('nvidia-smi', ['--query-compute-apps=pid,used_memory', '--format=csv,noheader,nounits'], { timeout: 3000, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    const out = execFileSync('nvidia-smi', ['--query-compute-apps=pid,used_memory', '--format=csv,noheader,nounits'], {
+      timeout: 3000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).toString();
     const mine = out
       .split('\n')
       .map((line) => line.split(',').map((s) => s.trim()))
@@ -70,7 +75,10 @@ let gpuMemory: number | null | undefined;
 export function cudaTotalMemoryBytes(): number | null {
   if (gpuMemory !== undefined) return gpuMemory;
   try {
-    const out = execFileSync('nvidia-smi', ['--query-gpu=memory.total', '--format=csv,noheader,nounits'], { timeout: 3000, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    const out = execFileSync('nvidia-smi', ['--query-gpu=memory.total', '--format=csv,noheader,nounits'], {
+      timeout: 3000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).toString();
     gpuMemory = parseGpuMemoryTotal(out);
   } catch {
     gpuMemory = null;

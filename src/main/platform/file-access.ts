@@ -33,7 +33,9 @@ export function confinedPath(file: string, base: string, policy: Pick<FileAccess
   const resolved = path.resolve(base, file);
   if (policy.confineTo === null) return resolved;
   if (!isInside(resolved, policy.confineTo)) {
-    throw new FileAccessError(`${file} is outside ${policy.confineTo}; only files inside that folder are read unless you allow paths outside it`);
+    throw new FileAccessError(
+      `${file} is outside ${policy.confineTo}; only files inside that folder are read unless you allow paths outside it`,
+    );
   }
   return resolved;
 }
@@ -60,8 +62,10 @@ const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 
 /** What the opened descriptor is decides, not what the path looked like before: a regular file within the cap. */
 function checkStat(file: string, stat: fs.Stats, maxBytes: number): void {
-  if (!stat.isFile()) throw new FileAccessError(`${file} is not a regular file (${kindOf(stat)}); only regular files are read`);
-  if (stat.size > maxBytes) throw new FileAccessError(`${file} is ${formatBytes(stat.size)}, over the ${formatBytes(maxBytes)} limit`);
+  if (!stat.isFile())
+    throw new FileAccessError(`${file} is not a regular file (${kindOf(stat)}); only regular files are read`);
+  if (stat.size > maxBytes)
+    throw new FileAccessError(`${file} is ${formatBytes(stat.size)}, over the ${formatBytes(maxBytes)} limit`);
 }
 
 function openRegular(file: string, maxBytes: number): { fd: number; size: number } {
@@ -107,8 +111,12 @@ export function readFileSyncWithin(file: string, base: string, policy: FileAcces
       const n = fs.readSync(fd, buffer, 0, buffer.length, null);
       if (n === 0) break;
       total += n;
-      if (total > policy.maxBytes) throw new FileAccessError(`${file} grew past the ${formatBytes(policy.maxBytes)} limit while being read`);
-      if (Date.now() > deadline) throw new FileAccessError(`reading ${file} took longer than ${(policy.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`);
+      if (total > policy.maxBytes)
+        throw new FileAccessError(`${file} grew past the ${formatBytes(policy.maxBytes)} limit while being read`);
+      if (Date.now() > deadline)
+        throw new FileAccessError(
+          `reading ${file} took longer than ${(policy.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`,
+        );
       chunks.push(buffer.subarray(0, n));
     }
     return Buffer.concat(chunks, total);
@@ -139,7 +147,8 @@ export async function readFileWithin(file: string, base: string, policy: FileAcc
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
       if (bytesRead === 0) break;
       total += bytesRead;
-      if (total > policy.maxBytes) throw new FileAccessError(`${file} grew past the ${formatBytes(policy.maxBytes)} limit while being read`);
+      if (total > policy.maxBytes)
+        throw new FileAccessError(`${file} grew past the ${formatBytes(policy.maxBytes)} limit while being read`);
       if (Date.now() > deadline) throw new FileAccessError(`reading ${file} took longer than ${timeoutMs / 1000} s`);
       chunks.push(buffer.subarray(0, bytesRead));
     }

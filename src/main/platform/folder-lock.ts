@@ -40,14 +40,22 @@ function alive(pid: number): boolean {
 function readHolder(file: string): LockHolder | null {
   try {
     const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<LockHolder>;
-    return typeof parsed.pid === 'number' ? { pid: parsed.pid, host: String(parsed.host ?? ''), face: String(parsed.face ?? 'unknown'), since: Number(parsed.since ?? 0) } : null;
+    return typeof parsed.pid === 'number'
+      ? {
+          pid: parsed.pid,
+          host: String(parsed.host ?? ''),
+          face: String(parsed.face ?? 'unknown'),
+          since: Number(parsed.since ?? 0),
+        }
+      : null;
   } catch {
     return null;
   }
 }
 
 /** A holder on another machine (a shared network folder) cannot be checked, so it counts as alive. */
-const holds = (h: LockHolder | null): h is LockHolder => h !== null && (h.host !== os.hostname() || (h.pid !== process.pid && alive(h.pid)));
+const holds = (h: LockHolder | null): h is LockHolder =>
+  h !== null && (h.host !== os.hostname() || (h.pid !== process.pid && alive(h.pid)));
 
 /** Engines of this process per lock file: they share the one lock, released when the last one closes. */
 const heldHere = new Map<string, number>();

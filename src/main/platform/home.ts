@@ -6,7 +6,8 @@ import fs from 'node:fs';
 
 export function defaultHome(env: NodeJS.ProcessEnv = process.env): string {
   if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Application Support', 'SearchLab');
-  if (process.platform === 'win32') return path.join(env.APPDATA ?? path.join(os.homedir(), 'AppData', 'Roaming'), 'SearchLab');
+  if (process.platform === 'win32')
+    return path.join(env.APPDATA ?? path.join(os.homedir(), 'AppData', 'Roaming'), 'SearchLab');
   return path.join(env.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share'), 'searchlab');
 }
 

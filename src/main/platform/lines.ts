@@ -7,12 +7,17 @@ export type BoundedLine = { kind: 'line'; text: string } | { kind: 'too-long'; b
 /** 256 MB: well under V8's string limit, and far past any sane record. */
 export const MAX_LINE_BYTES = 256 * 1024 * 1024;
 
-export async function* boundedLines(chunks: AsyncIterable<Buffer>, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<BoundedLine> {
+export async function* boundedLines(
+  chunks: AsyncIterable<Buffer>,
+  maxLineBytes = MAX_LINE_BYTES,
+): AsyncGenerator<BoundedLine> {
   let parts: Buffer[] = [];
   let size = 0;
   let overflow = false;
   const finish = (): BoundedLine => {
-    const result: BoundedLine = overflow ? { kind: 'too-long', bytes: size } : { kind: 'line', text: stripCr(Buffer.concat(parts, size).toString('utf8')) };
+    const result: BoundedLine = overflow
+      ? { kind: 'too-long', bytes: size }
+      : { kind: 'line', text: stripCr(Buffer.concat(parts, size).toString('utf8')) };
     parts = [];
     size = 0;
     overflow = false;

@@ -9,7 +9,15 @@ const secrets = new Set<string>();
 export function secretForms(value: string): string[] {
   const percent = encodeURIComponent(value);
   const form = new URLSearchParams({ k: value }).toString().slice(2);
-  const forms = [value, percent, percent.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()), encodeURIComponent(percent), form, form.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()), JSON.stringify(value).slice(1, -1)];
+  const forms = [
+    value,
+    percent,
+    percent.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+    encodeURIComponent(percent),
+    form,
+    form.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+    JSON.stringify(value).slice(1, -1),
+  ];
   // Longest first, so a form that contains another is masked whole.
   return [...new Set(forms)].sort((a, b) => b.length - a.length);
 }

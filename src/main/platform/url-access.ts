@@ -53,17 +53,22 @@ export async function checkPublicUrl(raw: string, allowPrivate: boolean): Promis
   } catch {
     throw new UrlAccessError(`${raw} is not a valid URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UrlAccessError(`${raw}: only http and https URLs are fetched`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UrlAccessError(`${raw}: only http and https URLs are fetched`);
   if (allowPrivate) return url;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   let addresses: string[];
   try {
     addresses = net.isIP(host) ? [host] : (await dns.lookup(host, { all: true, verbatim: true })).map((a) => a.address);
   } catch (error) {
-    throw new UrlAccessError(`cannot resolve ${url.hostname} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new UrlAccessError(
+      `cannot resolve ${url.hostname} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   if (addresses.length === 0 || addresses.some(isNonPublicAddress)) {
-    throw new UrlAccessError(`${url.origin} is a loopback, link-local or private address; such URLs are not fetched unless you allow private addresses`);
+    throw new UrlAccessError(
+      `${url.origin} is a loopback, link-local or private address; such URLs are not fetched unless you allow private addresses`,
+    );
   }
   return url;
 }
@@ -79,7 +84,13 @@ export function publicOnlyLookup(): LookupFunction {
       (addresses) => {
         const refused = addresses.find((a) => isNonPublicAddress(a.address));
         if (refused || addresses.length === 0) {
-          callback(new UrlAccessError(`${hostname} resolves to ${refused?.address ?? 'no address'}, a loopback, link-local or private address; not fetched`), '', 0);
+          callback(
+            new UrlAccessError(
+              `${hostname} resolves to ${refused?.address ?? 'no address'}, a loopback, link-local or private address; not fetched`,
+            ),
+            '',
+            0,
+          );
         } else if (options.all) callback(null, addresses);
         else callback(null, addresses[0].address, addresses[0].family);
       },
@@ -91,23 +102,30 @@ export function publicOnlyLookup(): LookupFunction {
 /** One GET over node's http(s), its connection resolved through `lookup`, as a fetch Response. */
 function get(url: URL, lookup: LookupFunction | undefined, signal: AbortSignal | undefined): Promise<Response> {
   return new Promise((resolve, reject) => {
-    const request = (url.protocol === 'https:' ? https : http).get(url, { lookup, signal, headers: { 'User-Agent': 'SearchLab' } }, (res) => {
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(res.headers)) {
-        if (value !== undefined) for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
-      }
-      const status = res.statusCode ?? 500;
-      // A Response may not carry a body with these statuses.
-      const empty = status === 204 || status === 304;
-      if (empty) res.resume();
-      resolve(new Response(empty ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>), { status, headers }));
-    });
+    const request = (url.protocol === 'https:' ? https : http).get(
+      url,
+      { lookup, signal, headers: { 'User-Agent': 'SearchLab' } },
+      (res) => {
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (value !== undefined) for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+        }
+        const status = res.statusCode ?? 500;
+        // A Response may not carry a body with these statuses.
+        const empty = status === 204 || status === 304;
+        if (empty) res.resume();
+        resolve(new Response(empty ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>), { status, headers }));
+      },
+    );
     request.on('error', reject);
   });
 }
 
 /** fetch() for URLs a dataset names: public addresses only, at check and at connect, every redirect checked again. */
-export async function fetchPublicUrl(raw: string, options: { allowPrivate: boolean; signal?: AbortSignal; maxRedirects?: number }): Promise<Response> {
+export async function fetchPublicUrl(
+  raw: string,
+  options: { allowPrivate: boolean; signal?: AbortSignal; maxRedirects?: number },
+): Promise<Response> {
   const lookup = options.allowPrivate ? undefined : publicOnlyLookup();
   let current = raw;
   for (let hop = 0; hop <= (options.maxRedirects ?? 5); hop++) {

@@ -16,6 +16,9 @@ export function checkWriteTarget(file: string, folders: WriteFolders): string {
   if (folders === null) return target;
   // The folder itself is not a file inside it.
   const inside = folders.some((folder) => isInside(target, folder) && path.resolve(target) !== path.resolve(folder));
-  if (!inside) throw new Error(`${file} is outside the folders this server writes to (${folders.join(', ')}); choose a file there, or start serve with --export-dir`);
+  if (!inside)
+    throw new Error(
+      `${file} is outside the folders this server writes to (${folders.join(', ')}); choose a file there, or start serve with --export-dir`,
+    );
   return target;
 }

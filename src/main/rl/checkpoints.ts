@@ -8,7 +8,12 @@ import { EvalMetrics } from '../../shared/contract';
 import { OPTIMIZER_FILE } from './train/state';
 
 export function checkpointsOfRun(store: Store, runId: number): RunCheckpoint[] {
-  const rewards = new Map(store.repos.runs.metrics(runId).filter((m) => m.name === 'reward_mean').map((m) => [m.step, m.value]));
+  const rewards = new Map(
+    store.repos.runs
+      .metrics(runId)
+      .filter((m) => m.name === 'reward_mean')
+      .map((m) => [m.step, m.value]),
+  );
   return store.repos.runs.checkpoints(runId).map((c) => ({
     ...c,
     reward: rewards.get(c.step) ?? null,
@@ -38,9 +43,12 @@ function findCheckpoint(store: Store, id: number) {
 export function exportCheckpoint(store: Store, id: number, dir: string): { dir: string; files: string[] } {
   const checkpoint = findCheckpoint(store, id);
   const target = path.resolve(dir);
-  if (fs.existsSync(target) && fs.readdirSync(target).length > 0) throw new Error(`${target} is not empty: choose a new or empty folder`);
+  if (fs.existsSync(target) && fs.readdirSync(target).length > 0)
+    throw new Error(`${target} is not empty: choose a new or empty folder`);
   if (!fs.existsSync(checkpoint.path)) throw new Error(`Checkpoint ${id}'s folder ${checkpoint.path} is missing`);
-  const files = fs.readdirSync(checkpoint.path).filter((f) => f !== OPTIMIZER_FILE && fs.statSync(path.join(checkpoint.path, f)).isFile());
+  const files = fs
+    .readdirSync(checkpoint.path)
+    .filter((f) => f !== OPTIMIZER_FILE && fs.statSync(path.join(checkpoint.path, f)).isFile());
   const tmp = `${target}.tmp-export`;
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });
@@ -58,8 +66,16 @@ export function deleteCheckpoint(store: Store, home: string, id: number): { remo
   const checkpoint = findCheckpoint(store, id);
   const dependent = store.repos.runs
     .list()
-    .find((r) => r.status !== 'finished' && r.status !== 'cancelled' && (r.config as { model?: { checkpoint?: number } }).model?.checkpoint === id);
-  if (dependent) throw new Error(`Run ${dependent.id} (${dependent.name}) starts from checkpoint ${id} and has not finished: finish or cancel it first`);
+    .find(
+      (r) =>
+        r.status !== 'finished' &&
+        r.status !== 'cancelled' &&
+        (r.config as { model?: { checkpoint?: number } }).model?.checkpoint === id,
+    );
+  if (dependent)
+    throw new Error(
+      `Run ${dependent.id} (${dependent.name}) starts from checkpoint ${id} and has not finished: finish or cancel it first`,
+    );
   store.repos.runs.deleteCheckpoint(id);
   const inside = path.relative(path.resolve(home), path.resolve(checkpoint.path));
   const ours = inside !== '' && !inside.startsWith('..') && !path.isAbsolute(inside);

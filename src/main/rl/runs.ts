@@ -28,12 +28,19 @@ export function summarizeRun(store: Store, run: RunRow): RunSummary {
 /** Every wrong field of a run config (the schema's and what the store lacks), and the config with its defaults. */
 export function validateRunConfig(store: Store, raw: unknown): { issues: RunConfigIssue[]; config: RunConfig | null } {
   const parsed = RunConfig.safeParse(raw);
-  if (!parsed.success) return { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })), config: null };
+  if (!parsed.success)
+    return {
+      issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+      config: null,
+    };
   const config = parsed.data;
   const issues: RunConfigIssue[] = [];
-  if (!store.repos.datasets.find(config.dataset)) issues.push({ path: 'dataset', message: `no dataset named "${config.dataset}"` });
-  if ('checkpoint' in config.model && !store.repos.runs.checkpoint(config.model.checkpoint)) issues.push({ path: 'model.checkpoint', message: `no checkpoint with id ${config.model.checkpoint}` });
-  if ('path' in config.model && !fs.existsSync(path.join(config.model.path, 'config.json'))) issues.push({ path: 'model.path', message: `no config.json in ${config.model.path}` });
+  if (!store.repos.datasets.find(config.dataset))
+    issues.push({ path: 'dataset', message: `no dataset named "${config.dataset}"` });
+  if ('checkpoint' in config.model && !store.repos.runs.checkpoint(config.model.checkpoint))
+    issues.push({ path: 'model.checkpoint', message: `no checkpoint with id ${config.model.checkpoint}` });
+  if ('path' in config.model && !fs.existsSync(path.join(config.model.path, 'config.json')))
+    issues.push({ path: 'model.path', message: `no config.json in ${config.model.path}` });
   // The reward's types and value ranges are checked here, not after the first step's rollouts.
   try {
     compileReward(config.reward);
@@ -47,7 +54,8 @@ export function validateRunConfig(store: Store, raw: unknown): { issues: RunConf
 export function createRun(store: Store, raw: RunConfigInput | Record<string, unknown>): RunRow {
   const config = parseRunConfig(raw);
   const { issues } = validateRunConfig(store, config);
-  if (issues.length) throw new Error(`Invalid run config: ${issues.map((i) => `config.${i.path}: ${i.message}`).join('; ')}`);
+  if (issues.length)
+    throw new Error(`Invalid run config: ${issues.map((i) => `config.${i.path}: ${i.message}`).join('; ')}`);
   return store.repos.runs.insert(config.name, config.kind, config);
 }
 

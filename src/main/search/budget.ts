@@ -15,7 +15,8 @@ export class SearchBudget {
   refusal(expectedCost = 0): string | null {
     const { maxCalls, maxCost } = this.limits;
     if (maxCalls !== null && this.calls + 1 > maxCalls) return `${this.calls} of ${maxCalls} live calls used`;
-    if (maxCost !== null && this.cost + expectedCost > maxCost + 1e-12) return `${this.cost.toFixed(4)} of ${maxCost} spent`;
+    if (maxCost !== null && this.cost + expectedCost > maxCost + 1e-12)
+      return `${this.cost.toFixed(4)} of ${maxCost} spent`;
     return null;
   }
 

@@ -13,7 +13,15 @@ export function readSearchConfig(store: Store): SearchConfig {
 }
 
 function merge(base: unknown, patch: unknown): unknown {
-  if (!patch || typeof patch !== 'object' || Array.isArray(patch) || !base || typeof base !== 'object' || Array.isArray(base)) return patch;
+  if (
+    !patch ||
+    typeof patch !== 'object' ||
+    Array.isArray(patch) ||
+    !base ||
+    typeof base !== 'object' ||
+    Array.isArray(base)
+  )
+    return patch;
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [k, v] of Object.entries(patch)) out[k] = merge(out[k], v);
   return out;
@@ -21,7 +29,8 @@ function merge(base: unknown, patch: unknown): unknown {
 
 export function updateSearchConfig(store: Store, patch: Record<string, unknown>): SearchConfig {
   const next = SearchConfig.strict().safeParse(merge(readSearchConfig(store), patch));
-  if (!next.success) throw new ApiError('invalid_params', `Invalid search settings: ${describeZodError(next.error, 'search')}`);
+  if (!next.success)
+    throw new ApiError('invalid_params', `Invalid search settings: ${describeZodError(next.error, 'search')}`);
   store.repos.settings.setMany({ [KEY]: next.data });
   return next.data;
 }
@@ -39,7 +48,11 @@ export function flattenSettings(value: unknown, prefix = ''): [string, unknown][
  */
 export function settingPatch(config: SearchConfig, path: string, text: string): Record<string, unknown> {
   const known = new Map(flattenSettings(config));
-  if (!known.has(path)) throw new ApiError('invalid_params', `Unknown search setting "${path}"; the settings are: ${[...known.keys()].join(', ')}`);
+  if (!known.has(path))
+    throw new ApiError(
+      'invalid_params',
+      `Unknown search setting "${path}"; the settings are: ${[...known.keys()].join(', ')}`,
+    );
   let value: unknown = text;
   try {
     value = JSON.parse(text);

@@ -40,7 +40,11 @@ export class SearchService {
   private handBudget: { limits: string; budget: SearchBudget } | null = null;
 
   constructor(private readonly options: SearchServiceOptions) {
-    this.secrets = new SecretStore(homePaths(options.home).secrets, options.env ?? process.env, options.cipher ?? cipherForProcess());
+    this.secrets = new SecretStore(
+      homePaths(options.home).secrets,
+      options.env ?? process.env,
+      options.cipher ?? cipherForProcess(),
+    );
     this.local = new LocalSearchEngine(options.store);
   }
 
@@ -56,7 +60,8 @@ export class SearchService {
     const policy = JSON.stringify(config.reliability);
     if (!this.http || this.http.policy !== policy) {
       const client = new HttpClient(config.reliability, {
-        onRetry: ({ service, attempt, delayMs, reason }) => log.warn(`${service}: retry ${attempt} in ${delayMs} ms after: ${reason}`),
+        onRetry: ({ service, attempt, delayMs, reason }) =>
+          log.warn(`${service}: retry ${attempt} in ${delayMs} ms after: ${reason}`),
       });
       this.http = { policy, client };
     }
@@ -64,7 +69,9 @@ export class SearchService {
   }
 
   /** A toolbox for a run or a hand search; the run passes its own budget and mode. */
-  toolbox(options: Partial<Pick<ToolboxOptions, 'engine' | 'corpus' | 'mode' | 'budget' | 'summariser'>> = {}): SearchToolbox {
+  toolbox(
+    options: Partial<Pick<ToolboxOptions, 'engine' | 'corpus' | 'mode' | 'budget' | 'summariser'>> = {},
+  ): SearchToolbox {
     const config = this.config();
     return createSearchToolbox({
       store: this.options.store,
@@ -78,20 +85,32 @@ export class SearchService {
   }
 
   /** Tools for one training or evaluation run: its own budget (the settings' limits unless given) and cache mode. */
-  forRun(options: Partial<Pick<ToolboxOptions, 'engine' | 'corpus' | 'mode'>> & { limits?: BudgetLimits } = {}): { tools: SearchToolbox; budget: SearchBudget } {
+  forRun(options: Partial<Pick<ToolboxOptions, 'engine' | 'corpus' | 'mode'>> & { limits?: BudgetLimits } = {}): {
+    tools: SearchToolbox;
+    budget: SearchBudget;
+  } {
     const budget = new SearchBudget(options.limits ?? this.config().budget);
-    return { tools: this.toolbox({ engine: options.engine, corpus: options.corpus, mode: options.mode, budget }), budget };
+    return {
+      tools: this.toolbox({ engine: options.engine, corpus: options.corpus, mode: options.mode, budget }),
+      budget,
+    };
   }
 
   private sessionBudget(config: SearchConfig): SearchBudget {
     const limits = JSON.stringify(config.budget);
-    if (!this.handBudget || this.handBudget.limits !== limits) this.handBudget = { limits, budget: new SearchBudget(config.budget) };
+    if (!this.handBudget || this.handBudget.limits !== limits)
+      this.handBudget = { limits, budget: new SearchBudget(config.budget) };
     return this.handBudget.budget;
   }
 
   async run(params: z.output<typeof SearchRunParams>): Promise<ToolCallResult> {
     const config = this.config();
-    const toolbox = this.toolbox({ engine: params.engine, corpus: params.corpus ?? undefined, mode: params.mode, budget: this.sessionBudget(config) });
+    const toolbox = this.toolbox({
+      engine: params.engine,
+      corpus: params.corpus ?? undefined,
+      mode: params.mode,
+      budget: this.sessionBudget(config),
+    });
     if (params.tool === 'text_search') {
       if (!params.query?.trim()) throw new ApiError('invalid_params', 'A text search needs a query');
       return toolbox.textSearch(params.query.trim());
@@ -118,7 +137,16 @@ export class SearchService {
     const rows = this.options.store.repos.searchCache.stats();
     // SearXNG text searches cost nothing; image searches under it go to SerpApi and are counted there.
     const price = (engine: string) => (engine === 'serpapi' ? config.prices.serpapiSearch : 0);
-    const out: CacheStats = { entries: 0, hits: 0, misses: 0, errors: 0, spent: 0, saved: 0, byTool: {}, ...this.options.store.repos.searchCache.health() };
+    const out: CacheStats = {
+      entries: 0,
+      hits: 0,
+      misses: 0,
+      errors: 0,
+      spent: 0,
+      saved: 0,
+      byTool: {},
+      ...this.options.store.repos.searchCache.health(),
+    };
     for (const r of rows) {
       out.entries += r.entries;
       out.hits += r.hits;

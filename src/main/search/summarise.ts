@@ -64,6 +64,9 @@ export function registerLocalModelSummariser(factory: LocalSummariserFactory | n
 }
 
 export function localModelSummariser(options: { maxTokens: number }): Summariser {
-  if (!localFactory) throw new Error('The local-model summariser is not available in this build yet; choose "extractive" or "openai" in Settings → Search.');
+  if (!localFactory)
+    throw new Error(
+      'The local-model summariser is not available in this build yet; choose "extractive" or "openai" in Settings → Search.',
+    );
   return localFactory(options);
 }

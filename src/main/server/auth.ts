@@ -35,12 +35,20 @@ export type Verdict = { ok: true; viaQuery: boolean } | { ok: false; status: 400
  * Whether a request may pass; `viaQuery` tells whether the token came in the URL rather than the cookie.
  * `extraHosts`: Host values the user allowed (`serve --allow-host`), for a tunnel that arrives on another port.
  */
-export function checkRequest(req: IncomingMessage, target: RequestTarget, token: string, port: number, extraHosts: readonly string[] = []): Verdict {
+export function checkRequest(
+  req: IncomingMessage,
+  target: RequestTarget,
+  token: string,
+  port: number,
+  extraHosts: readonly string[] = [],
+): Verdict {
   const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`, ...extraHosts];
   // A DNS-rebinding page reaches us under a foreign Host name: refuse it.
-  if (!req.headers.host || !allowedHosts.includes(req.headers.host)) return { ok: false, status: 403, reason: 'Host not allowed' };
+  if (!req.headers.host || !allowedHosts.includes(req.headers.host))
+    return { ok: false, status: 403, reason: 'Host not allowed' };
   const origin = req.headers.origin;
-  if (origin !== undefined && !allowedHosts.some((h) => origin === `http://${h}`)) return { ok: false, status: 403, reason: 'Origin not allowed' };
+  if (origin !== undefined && !allowedHosts.some((h) => origin === `http://${h}`))
+    return { ok: false, status: 403, reason: 'Origin not allowed' };
   const queryToken = target.searchParams.get('token');
   if (queryToken !== null && sameSecret(queryToken, token)) return { ok: true, viaQuery: true };
   const fromCookie = cookieToken(req, port);

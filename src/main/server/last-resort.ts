@@ -6,7 +6,8 @@ import { logger } from '../platform/log';
 const log = logger('server');
 
 export function keepServingOnStrayErrors(): () => void {
-  const onError = (error: unknown) => log.error(`an error escaped its handler; the server goes on: ${(error as Error)?.stack ?? String(error)}`);
+  const onError = (error: unknown) =>
+    log.error(`an error escaped its handler; the server goes on: ${(error as Error)?.stack ?? String(error)}`);
   process.on('uncaughtException', onError);
   process.on('unhandledRejection', onError);
   return () => {

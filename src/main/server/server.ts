@@ -48,12 +48,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const handleRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const target = parseRequestTarget(req.url);
     if (!target) {
-      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders }).end('Malformed request target\n');
+      res
+        .writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders })
+        .end('Malformed request target\n');
       return;
     }
     const verdict = checkRequest(req, target, token, port, allowHosts);
     if (!verdict.ok) {
-      res.writeHead(verdict.status, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders }).end(verdict.reason + '\n');
+      res
+        .writeHead(verdict.status, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders })
+        .end(verdict.reason + '\n');
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -81,27 +85,41 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       void imageForServing(options.engine.store, image[1], target.searchParams.get('thumb') === '1').then(
         (found) => {
           if (!found) res.writeHead(404, headers).end();
-          else res.writeHead(200, { ...headers, 'Content-Type': found.mime, 'Cache-Control': 'private, max-age=31536000, immutable' }).end(req.method === 'HEAD' ? undefined : found.bytes);
+          else
+            res
+              .writeHead(200, {
+                ...headers,
+                'Content-Type': found.mime,
+                'Cache-Control': 'private, max-age=31536000, immutable',
+              })
+              .end(req.method === 'HEAD' ? undefined : found.bytes);
         },
         () => res.writeHead(500, headers).end(),
       );
       return;
     }
-    const found = resolveStatic(options.rendererDir, target.pathname) ?? (target.pathname.startsWith('/api/') ? null : resolveStatic(options.rendererDir, '/'));
+    const found =
+      resolveStatic(options.rendererDir, target.pathname) ??
+      (target.pathname.startsWith('/api/') ? null : resolveStatic(options.rendererDir, '/'));
     if (!found) {
       res.writeHead(404, headers).end();
       return;
     }
     res.writeHead(200, { ...headers, 'Content-Type': found.type });
     if (req.method === 'HEAD') res.end();
-    else fs.createReadStream(found.file).on('error', (error) => res.destroy(error)).pipe(res);
+    else
+      fs.createReadStream(found.file)
+        .on('error', (error) => res.destroy(error))
+        .pipe(res);
   };
   const server = http.createServer((req, res) => {
     // Last resort: a request that throws gets a 500 and a log line; the server, and the jobs in this process, go on.
     try {
       handleRequest(req, res);
     } catch (error) {
-      log.error(`request ${JSON.stringify(req.method)} ${JSON.stringify(req.url?.split('?')[0])} failed: ${(error as Error).stack ?? error}`);
+      log.error(
+        `request ${JSON.stringify(req.method)} ${JSON.stringify(req.url?.split('?')[0])} failed: ${(error as Error).stack ?? error}`,
+      );
       if (!res.headersSent) res.writeHead(500, securityHeaders);
       res.end();
     }
@@ -117,10 +135,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     socket.on('error', () => socket.destroy());
     try {
       const target = parseRequestTarget(req.url);
-      const verdict = target ? checkRequest(req, target, token, port, allowHosts) : ({ ok: false, status: 400, reason: 'Malformed request target' } as const);
+      const verdict = target
+        ? checkRequest(req, target, token, port, allowHosts)
+        : ({ ok: false, status: 400, reason: 'Malformed request target' } as const);
       if (!verdict.ok || target?.pathname !== '/api/ws') {
         const status = verdict.ok ? 404 : verdict.status;
-        socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : status === 400 ? 'Bad Request' : 'Refused'}\r\nConnection: close\r\n\r\n`);
+        socket.end(
+          `HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : status === 400 ? 'Bad Request' : 'Refused'}\r\nConnection: close\r\n\r\n`,
+        );
         return;
       }
       sockets.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, options.engine));
@@ -170,7 +192,14 @@ function serveSocket(ws: WebSocket, engine: Engine): void {
       if (isBinary) throw new Error('binary frames are not part of the protocol');
       raw = JSON.parse(data.toString());
     } catch (error) {
-      ws.send(JSON.stringify({ type: 'response', id: -1, ok: false, error: { code: 'invalid_request', message: `Message is not JSON: ${(error as Error).message}` } }));
+      ws.send(
+        JSON.stringify({
+          type: 'response',
+          id: -1,
+          ok: false,
+          error: { code: 'invalid_request', message: `Message is not JSON: ${(error as Error).message}` },
+        }),
+      );
       return;
     }
     try {

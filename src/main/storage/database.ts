@@ -25,7 +25,12 @@ export function latestSchemaVersion(list: Migration[] = migrations): number {
 function electronNativeBinding(): string | undefined {
   const electron = process.versions.electron;
   if (!electron) return undefined;
-  const file = path.join(packageRoot(), 'native', `electron-${electron}-${process.platform}-${process.arch}`, 'better_sqlite3.node');
+  const file = path.join(
+    packageRoot(),
+    'native',
+    `electron-${electron}-${process.platform}-${process.arch}`,
+    'better_sqlite3.node',
+  );
   return fs.existsSync(file) ? file : undefined;
 }
 

@@ -44,7 +44,13 @@ export const ImportResult = z.object({
 });
 export type ImportResult = z.infer<typeof ImportResult>;
 
-export const ExportResult = z.object({ dataset: z.string(), format: ExportFormat, path: z.string(), rows: z.number().int(), bytes: z.number().int() });
+export const ExportResult = z.object({
+  dataset: z.string(),
+  format: ExportFormat,
+  path: z.string(),
+  rows: z.number().int(),
+  bytes: z.number().int(),
+});
 export type ExportResult = z.infer<typeof ExportResult>;
 
 export const DatasetSummary = z.object({
@@ -65,11 +71,21 @@ export const DatasetSummary = z.object({
 });
 export type DatasetSummary = z.infer<typeof DatasetSummary>;
 
-export const SampleLabel = z.object({ annotator: z.string(), label: SearchNeed, note: z.string().nullable(), createdAt: z.number() });
+export const SampleLabel = z.object({
+  annotator: z.string(),
+  label: SearchNeed,
+  note: z.string().nullable(),
+  createdAt: z.number(),
+});
 export type SampleLabel = z.infer<typeof SampleLabel>;
 
 /** From N runs of the policy without search: mostly correct → search-free, else search-required (kind unknown). */
-export const Suggestion = z.object({ label: z.enum(['search_free', 'search_required']), runs: z.number().int(), correct: z.number().int(), model: z.string() });
+export const Suggestion = z.object({
+  label: z.enum(['search_free', 'search_required']),
+  runs: z.number().int(),
+  correct: z.number().int(),
+  model: z.string(),
+});
 
 export const SampleSummary = z.object({
   id: z.number().int(),
@@ -92,7 +108,9 @@ export const SampleDetail = SampleSummary.extend({
   datasetId: z.number().int(),
   candidates: z.array(z.string()),
   imageUrl: z.string().nullable(),
-  image: z.object({ mime: z.string(), width: z.number().nullable(), height: z.number().nullable(), size: z.number() }).nullable(),
+  image: z
+    .object({ mime: z.string(), width: z.number().nullable(), height: z.number().nullable(), size: z.number() })
+    .nullable(),
   prompt: z.unknown().nullable(),
   extra: z.unknown().nullable(),
 });
@@ -139,7 +157,13 @@ export const LabelEvent = z.object({
 });
 export type LabelEvent = z.infer<typeof LabelEvent>;
 
-export const PairAgreement = z.object({ a: z.string(), b: z.string(), items: z.number().int(), observed: z.number().nullable(), kappa: z.number().nullable() });
+export const PairAgreement = z.object({
+  a: z.string(),
+  b: z.string(),
+  items: z.number().int(),
+  observed: z.number().nullable(),
+  kappa: z.number().nullable(),
+});
 export const Agreement = z.object({
   annotators: z.array(z.string()),
   /** Samples labeled by at least two annotators. */
@@ -148,7 +172,14 @@ export const Agreement = z.object({
   /** Krippendorff's alpha (nominal) over every annotator; null with fewer than two labels on any sample. */
   alpha: z.number().nullable(),
   disagreementCount: z.number().int(),
-  disagreements: z.array(z.object({ sampleId: z.number().int(), rowIndex: z.number().int(), question: z.string(), labels: z.record(z.string(), SearchNeed) })),
+  disagreements: z.array(
+    z.object({
+      sampleId: z.number().int(),
+      rowIndex: z.number().int(),
+      question: z.string(),
+      labels: z.record(z.string(), SearchNeed),
+    }),
+  ),
 });
 export type Agreement = z.infer<typeof Agreement>;
 
@@ -157,7 +188,11 @@ export const BalanceParams = z
     datasetId: z.number().int(),
     name: DatasetName,
     /** Fraction of the subset that needs search (MMSearch-R1 used about 2/3). */
-    searchRequiredFraction: z.number().gt(0).lt(1).default(2 / 3),
+    searchRequiredFraction: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(2 / 3),
     /** At most this many samples; by default as many as the ratio allows. */
     size: z.number().int().min(1).optional(),
     /** Where a sample's search need comes from. */
@@ -168,7 +203,15 @@ export const BalanceParams = z
 export type BalanceParams = z.input<typeof BalanceParams>;
 
 export const BalancePlan = z.object({
-  strata: z.array(z.object({ dataSource: z.string().nullable(), required: z.number().int(), free: z.number().int(), pickRequired: z.number().int(), pickFree: z.number().int() })),
+  strata: z.array(
+    z.object({
+      dataSource: z.string().nullable(),
+      required: z.number().int(),
+      free: z.number().int(),
+      pickRequired: z.number().int(),
+      pickFree: z.number().int(),
+    }),
+  ),
   available: z.object({ required: z.number().int(), free: z.number().int(), unknown: z.number().int() }),
   total: z.number().int(),
 });
@@ -195,12 +238,27 @@ export const SuggestParams = z
 export const datasetMethods = {
   'datasets.list': method('Every dataset with its counts', NoParams, z.array(DatasetSummary)),
   'datasets.get': method('One dataset with its counts', z.object({ id: z.number().int() }).strict(), DatasetSummary),
-  'datasets.delete': method('Delete a dataset with its samples and labels (images stay, shared by hash)', z.object({ id: z.number().int() }).strict(), Ok),
+  'datasets.delete': method(
+    'Delete a dataset with its samples and labels (images stay, shared by hash)',
+    z.object({ id: z.number().int() }).strict(),
+    Ok,
+  ),
   'datasets.samples': method('A page of samples, filtered and searched', SampleQuery, SamplePage),
-  'datasets.sample': method('One sample with everything known about it', z.object({ id: z.number().int() }).strict(), SampleDetail),
+  'datasets.sample': method(
+    'One sample with everything known about it',
+    z.object({ id: z.number().int() }).strict(),
+    SampleDetail,
+  ),
   'labels.set': method(
     "Set (or clear, with null) an annotator's label and note on a sample; recorded for undo",
-    z.object({ sampleId: z.number().int(), annotator: z.string().trim().min(1).max(100), label: SearchNeed.nullable(), note: z.string().max(5000).nullable().optional() }).strict(),
+    z
+      .object({
+        sampleId: z.number().int(),
+        annotator: z.string().trim().min(1).max(100),
+        label: SearchNeed.nullable(),
+        note: z.string().max(5000).nullable().optional(),
+      })
+      .strict(),
     z.object({ event: LabelEvent, labels: z.array(SampleLabel) }),
   ),
   'labels.undo': method(
@@ -210,7 +268,13 @@ export const datasetMethods = {
   ),
   'labels.history': method(
     "The annotator's recent label decisions, newest first",
-    z.object({ annotator: z.string().trim().min(1).max(100), datasetId: z.number().int(), limit: z.number().int().min(1).max(200).default(20) }).strict(),
+    z
+      .object({
+        annotator: z.string().trim().min(1).max(100),
+        datasetId: z.number().int(),
+        limit: z.number().int().min(1).max(200).default(20),
+      })
+      .strict(),
     z.array(LabelEvent),
   ),
   'labels.progress': method(
@@ -218,11 +282,24 @@ export const datasetMethods = {
     z.object({ annotator: z.string().trim().min(1).max(100), datasetId: z.number().int() }).strict(),
     z.object({ labeled: z.number().int(), total: z.number().int() }),
   ),
-  'labels.agreement': method('Agreement between annotators (Cohen’s kappa per pair, Krippendorff’s alpha) and the disagreements', z.object({ datasetId: z.number().int() }).strict(), Agreement),
-  'datasets.balancePlan': method('What a balanced subset would take from each data source (the job datasets.balance builds it)', BalanceParams, BalancePlan),
+  'labels.agreement': method(
+    'Agreement between annotators (Cohen’s kappa per pair, Krippendorff’s alpha) and the disagreements',
+    z.object({ datasetId: z.number().int() }).strict(),
+    Agreement,
+  ),
+  'datasets.balancePlan': method(
+    'What a balanced subset would take from each data source (the job datasets.balance builds it)',
+    BalanceParams,
+    BalancePlan,
+  ),
   'datasets.image': method(
     'An image or its thumbnail by content hash, base64-encoded (the Electron app; browser mode uses GET /api/images/<sha256>)',
-    z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a lower-case hex SHA-256'), thumb: z.boolean().default(false) }).strict(),
+    z
+      .object({
+        sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a lower-case hex SHA-256'),
+        thumb: z.boolean().default(false),
+      })
+      .strict(),
     z.object({ mime: z.string(), base64: z.string() }),
   ),
   'datasets.browse': method(
@@ -231,11 +308,23 @@ export const datasetMethods = {
     z.object({
       dir: z.string(),
       parent: z.string().nullable(),
-      entries: z.array(z.object({ name: z.string(), path: z.string(), kind: z.enum(['dir', 'file']), size: z.number().nullable(), importable: z.boolean() })),
+      entries: z.array(
+        z.object({
+          name: z.string(),
+          path: z.string(),
+          kind: z.enum(['dir', 'file']),
+          size: z.number().nullable(),
+          importable: z.boolean(),
+        }),
+      ),
       truncated: z.boolean(),
     }),
   ),
-  'datasets.suggestStatus': method('Whether model-assisted label suggestion can run now', z.object({ datasetId: z.number().int() }).strict(), SuggestStatus),
+  'datasets.suggestStatus': method(
+    'Whether model-assisted label suggestion can run now',
+    z.object({ datasetId: z.number().int() }).strict(),
+    SuggestStatus,
+  ),
 };
 
 /** Job parameters: import a file or a folder of parquet shards as a new dataset. */
@@ -247,7 +336,11 @@ export const DatasetImportParams = z
     /** Import the good rows and report the bad ones; otherwise one bad row means nothing is written. */
     skipBad: z.boolean().default(false),
     /** Files larger than this are refused before reading (bytes). */
-    maxBytes: z.number().int().min(1).default(1024 ** 3),
+    maxBytes: z
+      .number()
+      .int()
+      .min(1)
+      .default(1024 ** 3),
     description: z.string().max(2000).default(''),
     /** Read image paths outside the imported file's folder (by default they are refused). */
     allowPathsOutside: z.boolean().optional(),

@@ -9,7 +9,11 @@ export interface MethodDef<P extends z.ZodType = z.ZodType, R extends z.ZodType 
   summary: string;
 }
 
-export function method<P extends z.ZodType, R extends z.ZodType>(summary: string, params: P, result: R): MethodDef<P, R> {
+export function method<P extends z.ZodType, R extends z.ZodType>(
+  summary: string,
+  params: P,
+  result: R,
+): MethodDef<P, R> {
   return { params, result, summary };
 }
 

@@ -73,7 +73,15 @@ export const RunCheckpoint = z.object({
   step: z.number().int(),
   path: z.string(),
   reward: z.number().nullable(),
-  evaluations: z.array(z.object({ id: z.number().int(), policy: z.string(), dataset: z.string().nullable(), accuracy: z.number().nullable(), searchRatio: z.number().nullable() })),
+  evaluations: z.array(
+    z.object({
+      id: z.number().int(),
+      policy: z.string(),
+      dataset: z.string().nullable(),
+      accuracy: z.number().nullable(),
+      searchRatio: z.number().nullable(),
+    }),
+  ),
 });
 export type RunCheckpoint = z.infer<typeof RunCheckpoint>;
 
@@ -81,12 +89,24 @@ const CheckpointId = z.object({ id: z.number().int().positive() }).strict();
 
 export const evalMethods = {
   'evals.list': method('Every stored evaluation with its figures, newest first', NoParams, z.array(EvaluationSummary)),
-  'checkpoints.list': method('Every checkpoint (pre-trained ones belong to no run), newest first', NoParams, z.array(CheckpointSummary)),
-  'checkpoints.ofRun': method("A run's checkpoints with their step's reward and their evaluations", z.object({ runId: z.number().int().positive() }).strict(), z.array(RunCheckpoint)),
+  'checkpoints.list': method(
+    'Every checkpoint (pre-trained ones belong to no run), newest first',
+    NoParams,
+    z.array(CheckpointSummary),
+  ),
+  'checkpoints.ofRun': method(
+    "A run's checkpoints with their step's reward and their evaluations",
+    z.object({ runId: z.number().int().positive() }).strict(),
+    z.array(RunCheckpoint),
+  ),
   'checkpoints.export': method(
     'Write a checkpoint as a model folder (weights, config, tokenizer, templates) into a new or empty folder',
     CheckpointId.extend({ dir: z.string().min(1).max(4096) }).strict(),
     z.object({ dir: z.string(), files: z.array(z.string()) }),
   ),
-  'checkpoints.delete': method('Delete a checkpoint (its files too when inside the data folder); its evaluations stay', CheckpointId, z.object({ removedFiles: z.boolean() })),
+  'checkpoints.delete': method(
+    'Delete a checkpoint (its files too when inside the data folder); its evaluations stay',
+    CheckpointId,
+    z.object({ removedFiles: z.boolean() }),
+  ),
 };

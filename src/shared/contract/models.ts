@@ -24,10 +24,18 @@ export const ModelFolder = z.object({
 export type ModelFolder = z.infer<typeof ModelFolder>;
 
 /** An absolute path: the engine reads what it names (config, tokenizer, headers), nothing is written there. */
-const FolderPath = z.string().min(1).max(4096).refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'must be an absolute path');
+const FolderPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'must be an absolute path');
 
 export const modelMethods = {
-  'models.list': method('Model folders SearchLab knows, with architecture, parameters, dtype, size and estimated memory against the device', NoParams, z.array(ModelFolder)),
+  'models.list': method(
+    'Model folders SearchLab knows, with architecture, parameters, dtype, size and estimated memory against the device',
+    NoParams,
+    z.array(ModelFolder),
+  ),
   'models.add': method(
     'Check a model folder without reading its weights (config, tokenizer, chat template, preprocessor, every tensor header) and add it; the error says exactly what is wrong',
     z.object({ path: FolderPath }).strict(),

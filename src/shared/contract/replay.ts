@@ -27,7 +27,12 @@ export const ReplayParams = z
     cacheMode: CacheMode.default('replay-only'),
     /** 0 decodes greedily (the same replay gives the same result). */
     temperature: z.number().min(0).max(2).default(0),
-    seed: z.number().int().min(0).max(2 ** 31).default(0),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31)
+      .default(0),
   })
   .strict();
 export type ReplayParams = z.output<typeof ReplayParams>;
@@ -77,7 +82,12 @@ export const Replay = z.object({
 });
 export type Replay = z.infer<typeof Replay>;
 
-export const ReplayDecision = z.object({ turn: z.number().int(), action: DecisionAction, alternatives: z.array(DecisionAction), defaultForce: DecisionAction.nullable() });
+export const ReplayDecision = z.object({
+  turn: z.number().int(),
+  action: DecisionAction,
+  alternatives: z.array(DecisionAction),
+  defaultForce: DecisionAction.nullable(),
+});
 export type ReplayDecision = z.infer<typeof ReplayDecision>;
 
 export const ReplayOptions = z.object({
@@ -101,7 +111,11 @@ export const DecisionProbability = z.object({
   taken: DecisionAction.nullable(),
   /** Whether the policy sampled that position (false where a forced prefix wrote it). */
   sampled: z.boolean(),
-  probabilities: z.object({ image_search: z.number().min(0).max(1), text_search: z.number().min(0).max(1), answer: z.number().min(0).max(1) }),
+  probabilities: z.object({
+    image_search: z.number().min(0).max(1),
+    text_search: z.number().min(0).max(1),
+    answer: z.number().min(0).max(1),
+  }),
 });
 export type DecisionProbability = z.infer<typeof DecisionProbability>;
 
@@ -114,7 +128,15 @@ export const DecisionProbabilities = z.object({
 export type DecisionProbabilities = z.infer<typeof DecisionProbabilities>;
 
 export const replayMethods = {
-  'replay.options': method("A trajectory's decision points with the choices a replay may force there, and the checkpoints that can continue it", z.object({ trajectoryId: Id }).strict(), ReplayOptions),
-  'replay.list': method("A trajectory's stored replays, newest first", z.object({ trajectoryId: Id, limit: z.number().int().min(1).max(200).default(50) }).strict(), z.array(Replay)),
+  'replay.options': method(
+    "A trajectory's decision points with the choices a replay may force there, and the checkpoints that can continue it",
+    z.object({ trajectoryId: Id }).strict(),
+    ReplayOptions,
+  ),
+  'replay.list': method(
+    "A trajectory's stored replays, newest first",
+    z.object({ trajectoryId: Id, limit: z.number().int().min(1).max(200).default(50) }).strict(),
+    z.array(Replay),
+  ),
   'replay.get': method('One stored replay', z.object({ id: Id }).strict(), Replay),
 };

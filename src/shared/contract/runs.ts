@@ -46,8 +46,19 @@ const RunId = z.object({ id: z.number().int() }).strict();
 
 export const runMethods = {
   'runs.list': method('Training runs, newest first', NoParams, z.array(RunSummary)),
-  'runs.get': method('One run with its config and checkpoints', z.object({ id: z.number().int() }).strict(), RunSummary.extend({ config: z.unknown(), checkpointList: z.array(z.object({ id: z.number().int(), step: z.number().int(), path: z.string() })) })),
-  'runs.metrics': method("Every recorded metric of a run's steps", z.object({ id: z.number().int() }).strict(), z.array(RunMetricPoint)),
+  'runs.get': method(
+    'One run with its config and checkpoints',
+    z.object({ id: z.number().int() }).strict(),
+    RunSummary.extend({
+      config: z.unknown(),
+      checkpointList: z.array(z.object({ id: z.number().int(), step: z.number().int(), path: z.string() })),
+    }),
+  ),
+  'runs.metrics': method(
+    "Every recorded metric of a run's steps",
+    z.object({ id: z.number().int() }).strict(),
+    z.array(RunMetricPoint),
+  ),
   'runs.create': method('Create a run from a config (validated) without starting it', RawRunConfig, RunSummary),
   'runs.validate': method(
     'Check a run config as `searchlab train --config` would: every wrong field, and the config with its defaults filled in',
@@ -55,7 +66,11 @@ export const runMethods = {
     z.object({ issues: z.array(RunConfigIssue), config: z.record(z.string(), z.unknown()).nullable() }),
   ),
   'runs.estimate': method('Memory, time and search calls a valid run config will take', RawRunConfig, RunEstimate),
-  'runs.start': method('Train a created or paused run from its last committed step (an rl.train job)', RunId, RunSummary),
+  'runs.start': method(
+    'Train a created or paused run from its last committed step (an rl.train job)',
+    RunId,
+    RunSummary,
+  ),
   'runs.pause': method('Stop a training run after the step in flight; it can be resumed', RunId, RunSummary),
   'runs.cancel': method('Stop a run for good: it is marked cancelled and not resumed', RunId, RunSummary),
 };

@@ -113,7 +113,10 @@ export const CacheStats = z.object({
   spent: z.number(),
   /** Hits × the configured price of a live call of that engine and tool. */
   saved: z.number(),
-  byTool: z.record(z.string(), z.object({ entries: z.number().int(), hits: z.number().int(), misses: z.number().int() })),
+  byTool: z.record(
+    z.string(),
+    z.object({ entries: z.number().int(), hits: z.number().int(), misses: z.number().int() }),
+  ),
   /** Entries made while a part (reader, summariser, thumbnails) failed. */
   degraded: z.number().int(),
   /** Images uploaded to SerpApi's Image API for Google Lens. */
@@ -180,7 +183,11 @@ export const SearchConfig = z.object({
     })
     .default({ baseUrl: 'http://127.0.0.1:8888', language: 'en' }),
   reader: z
-    .object({ enabled: z.boolean().default(true), baseUrl: z.string().url().default('https://r.jina.ai'), maxChars: z.number().int().min(500).max(200_000).default(20_000) })
+    .object({
+      enabled: z.boolean().default(true),
+      baseUrl: z.string().url().default('https://r.jina.ai'),
+      maxChars: z.number().int().min(500).max(200_000).default(20_000),
+    })
     .default({ enabled: true, baseUrl: 'https://r.jina.ai', maxChars: 20_000 }),
   summariser: z
     .object({
@@ -216,7 +223,14 @@ export const SearchConfig = z.object({
       /** The most one call waits in all between attempts; a rate limit asking for longer fails at once. */
       backoffCeilingMs: z.number().int().min(0).max(3_600_000).default(60_000),
     })
-    .default({ timeoutMs: 30_000, maxRetries: 6, concurrency: 8, ratePerSecond: 10, baseDelayMs: 1000, backoffCeilingMs: 60_000 }),
+    .default({
+      timeoutMs: 30_000,
+      maxRetries: 6,
+      concurrency: 8,
+      ratePerSecond: 10,
+      baseDelayMs: 1000,
+      backoffCeilingMs: 60_000,
+    }),
 });
 export type SearchConfig = z.infer<typeof SearchConfig>;
 export type SearchConfigIn = z.input<typeof SearchConfig>;
@@ -240,7 +254,10 @@ export const SearchRunParams = z
     /** An image file on the engine's machine (CLI). */
     imagePath: z.string().optional(),
     /** An image sent by the UI, base64; it must fit one 4 MB WebSocket message, so the UI downsizes big pictures. */
-    imageBase64: z.string().max(IMAGE_BASE64_MAX, 'image too large: send at most about 2.9 MB (the UI downsizes larger pictures)').optional(),
+    imageBase64: z
+      .string()
+      .max(IMAGE_BASE64_MAX, 'image too large: send at most about 2.9 MB (the UI downsizes larger pictures)')
+      .optional(),
     /** A public URL of the same image: Google Lens searches it instead of uploading the file. */
     imageUrl: z.string().url().optional(),
     engine: SearchEngineKind.optional(),
@@ -263,20 +280,72 @@ export const CacheListParams = z
   .strict();
 
 export const searchMethods = {
-  'search.run': method('Run one image or text search through the cache, as a rollout would', SearchRunParams, ToolCallResult),
-  'search.cache.list': method('Cache entries, newest first, filtered', CacheListParams, z.object({ entries: z.array(CacheEntrySummary), total: z.number().int() })),
-  'search.cache.get': method('One cache entry with its results and raw response', z.object({ key: z.string() }).strict(), CacheEntry),
-  'search.cache.delete': method('Delete cache entries', z.object({ keys: z.array(z.string()).min(1).max(10_000) }).strict(), z.object({ deleted: z.number().int() })),
-  'search.cache.clear': method('Delete every cache entry (of one tool) and reset the call statistics', z.object({ tool: SearchTool.optional() }).strict(), z.object({ deleted: z.number().int() })),
+  'search.run': method(
+    'Run one image or text search through the cache, as a rollout would',
+    SearchRunParams,
+    ToolCallResult,
+  ),
+  'search.cache.list': method(
+    'Cache entries, newest first, filtered',
+    CacheListParams,
+    z.object({ entries: z.array(CacheEntrySummary), total: z.number().int() }),
+  ),
+  'search.cache.get': method(
+    'One cache entry with its results and raw response',
+    z.object({ key: z.string() }).strict(),
+    CacheEntry,
+  ),
+  'search.cache.delete': method(
+    'Delete cache entries',
+    z.object({ keys: z.array(z.string()).min(1).max(10_000) }).strict(),
+    z.object({ deleted: z.number().int() }),
+  ),
+  'search.cache.clear': method(
+    'Delete every cache entry (of one tool) and reset the call statistics',
+    z.object({ tool: SearchTool.optional() }).strict(),
+    z.object({ deleted: z.number().int() }),
+  ),
   'search.cache.stats': method('Hits, misses, money spent and saved', NoParams, CacheStats),
-  'search.cache.export': method('Write the cache (entries and their images) to a JSONL file', z.object({ file: z.string().min(1) }).strict(), z.object({ file: z.string(), entries: z.number().int() })),
-  'search.cache.import': method('Read a cache export; entries already present are kept', z.object({ file: z.string().min(1) }).strict(), z.object({ imported: z.number().int(), skipped: z.number().int() })),
-  'search.image': method('A stored thumbnail as base64', z.object({ sha256: z.string().length(64) }).strict(), z.object({ mime: z.string(), base64: z.string() })),
+  'search.cache.export': method(
+    'Write the cache (entries and their images) to a JSONL file',
+    z.object({ file: z.string().min(1) }).strict(),
+    z.object({ file: z.string(), entries: z.number().int() }),
+  ),
+  'search.cache.import': method(
+    'Read a cache export; entries already present are kept',
+    z.object({ file: z.string().min(1) }).strict(),
+    z.object({ imported: z.number().int(), skipped: z.number().int() }),
+  ),
+  'search.image': method(
+    'A stored thumbnail as base64',
+    z.object({ sha256: z.string().length(64) }).strict(),
+    z.object({ mime: z.string(), base64: z.string() }),
+  ),
   'search.config.get': method('Search settings', NoParams, SearchConfig),
-  'search.config.update': method('Change search settings (deep-merged)', z.record(z.string(), z.unknown()), SearchConfig),
-  'search.secrets.status': method('Which API keys are set and where from (never their values)', NoParams, z.array(SecretStatus)),
-  'search.secrets.set': method('Store an API key', z.object({ name: SecretName, value: z.string().min(1).max(1000) }).strict(), z.array(SecretStatus)),
-  'search.secrets.clear': method('Remove a stored API key', z.object({ name: SecretName }).strict(), z.array(SecretStatus)),
+  'search.config.update': method(
+    'Change search settings (deep-merged)',
+    z.record(z.string(), z.unknown()),
+    SearchConfig,
+  ),
+  'search.secrets.status': method(
+    'Which API keys are set and where from (never their values)',
+    NoParams,
+    z.array(SecretStatus),
+  ),
+  'search.secrets.set': method(
+    'Store an API key',
+    z.object({ name: SecretName, value: z.string().min(1).max(1000) }).strict(),
+    z.array(SecretStatus),
+  ),
+  'search.secrets.clear': method(
+    'Remove a stored API key',
+    z.object({ name: SecretName }).strict(),
+    z.array(SecretStatus),
+  ),
   'corpus.list': method('Local search corpora', NoParams, z.array(Corpus)),
-  'corpus.delete': method('Delete a corpus with its documents', z.object({ name: z.string() }).strict(), z.object({ deleted: z.boolean() })),
+  'corpus.delete': method(
+    'Delete a corpus with its documents',
+    z.object({ name: z.string() }).strict(),
+    z.object({ deleted: z.boolean() }),
+  ),
 };

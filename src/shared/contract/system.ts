@@ -22,5 +22,9 @@ export type SystemInfo = z.infer<typeof SystemInfo>;
 
 export const systemMethods = {
   'system.info': method('Engine version, data folder, schema version and compute device', NoParams, SystemInfo),
-  'system.ping': method('Round trip check', z.object({ echo: z.string().max(1000).optional() }).strict(), z.object({ echo: z.string().optional(), at: z.number() })),
+  'system.ping': method(
+    'Round trip check',
+    z.object({ echo: z.string().max(1000).optional() }).strict(),
+    z.object({ echo: z.string().optional(), at: z.number() }),
+  ),
 };

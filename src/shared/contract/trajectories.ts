@@ -10,7 +10,12 @@ const Id = z.number().int().positive();
 export const Behaviour = z.enum(['none', 'image', 'text', 'both']);
 export type Behaviour = z.infer<typeof Behaviour>;
 
-export const ConfusionCell = z.object({ need: z.string(), behaviour: Behaviour, count: z.number().int(), correct: z.number().int() });
+export const ConfusionCell = z.object({
+  need: z.string(),
+  behaviour: Behaviour,
+  count: z.number().int(),
+  correct: z.number().int(),
+});
 export type ConfusionCell = z.infer<typeof ConfusionCell>;
 
 export const TrajectorySummary = z.object({
@@ -100,7 +105,14 @@ export type TurnDetail = z.infer<typeof TurnDetail>;
 
 export const TrajectoryDetail = TrajectorySummary.extend({
   sample: z
-    .object({ id: z.number().int(), question: z.string(), answer: z.string(), candidateAnswers: z.array(z.string()), imageSha256: z.string().nullable(), need: z.string().nullable() })
+    .object({
+      id: z.number().int(),
+      question: z.string(),
+      answer: z.string(),
+      candidateAnswers: z.array(z.string()),
+      imageSha256: z.string().nullable(),
+      need: z.string().nullable(),
+    })
     .nullable(),
   reward: RewardDetail.nullable(),
   turnList: z.array(TurnDetail),
@@ -116,10 +128,39 @@ export const TrajectoryDetail = TrajectorySummary.extend({
 export type TrajectoryDetail = z.infer<typeof TrajectoryDetail>;
 
 export const trajectoryMethods = {
-  'trajectories.steps': method("A run's steps that have rollouts, with their group statistics", z.object({ runId: Id }).strict(), z.array(StepSummary)),
-  'trajectories.list': method("A page of a run's trajectories (GRPO rollouts or evaluation answers), filtered, in step/group/sample order", TrajectoryListParams, z.object({ items: z.array(TrajectorySummary), total: z.number().int() })),
-  'trajectories.get': method('One trajectory with its sample, turns, tool results, reward breakdown and tokens', z.object({ id: Id }).strict(), TrajectoryDetail),
-  'trajectories.confusion': method("Search-need label against what the policy did (no search, image, text, both), at one step or over the run", z.object({ runId: Id, step: z.number().int().min(0).optional() }).strict(), z.array(ConfusionCell)),
-  'trajectories.bySample': method("One sample's trajectories across runs and checkpoints (training steps, evaluations), to compare", z.object({ sampleId: Id, limit: z.number().int().min(1).max(500).default(100) }).strict(), z.array(TrajectorySummary.extend({ runName: z.string(), runKind: z.string() }))),
-  'trajectories.group': method('The n samples of one prompt at one step (a GRPO group)', z.object({ runId: Id, step: z.number().int().min(0), groupIndex: z.number().int().min(0) }).strict(), z.object({ items: z.array(TrajectorySummary), mean: z.number().nullable(), std: z.number().nullable(), zeroVariance: z.boolean() })),
+  'trajectories.steps': method(
+    "A run's steps that have rollouts, with their group statistics",
+    z.object({ runId: Id }).strict(),
+    z.array(StepSummary),
+  ),
+  'trajectories.list': method(
+    "A page of a run's trajectories (GRPO rollouts or evaluation answers), filtered, in step/group/sample order",
+    TrajectoryListParams,
+    z.object({ items: z.array(TrajectorySummary), total: z.number().int() }),
+  ),
+  'trajectories.get': method(
+    'One trajectory with its sample, turns, tool results, reward breakdown and tokens',
+    z.object({ id: Id }).strict(),
+    TrajectoryDetail,
+  ),
+  'trajectories.confusion': method(
+    'Search-need label against what the policy did (no search, image, text, both), at one step or over the run',
+    z.object({ runId: Id, step: z.number().int().min(0).optional() }).strict(),
+    z.array(ConfusionCell),
+  ),
+  'trajectories.bySample': method(
+    "One sample's trajectories across runs and checkpoints (training steps, evaluations), to compare",
+    z.object({ sampleId: Id, limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    z.array(TrajectorySummary.extend({ runName: z.string(), runKind: z.string() })),
+  ),
+  'trajectories.group': method(
+    'The n samples of one prompt at one step (a GRPO group)',
+    z.object({ runId: Id, step: z.number().int().min(0), groupIndex: z.number().int().min(0) }).strict(),
+    z.object({
+      items: z.array(TrajectorySummary),
+      mean: z.number().nullable(),
+      std: z.number().nullable(),
+      zeroVariance: z.boolean(),
+    }),
+  ),
 };

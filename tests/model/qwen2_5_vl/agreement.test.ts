@@ -28,7 +28,9 @@ async function testImage(path: string, width: number, height: number, seed: numb
       rgb[i + 1] = ((x + seed * 7) >> 2) % 2 ? 200 : (y * 255) / height;
       rgb[i + 2] = (x * y + seed * 31) % 251;
     }
-  await sharp(rgb, { raw: { width, height, channels: 3 } }).png().toFile(path);
+  await sharp(rgb, { raw: { width, height, channels: 3 } })
+    .png()
+    .toFile(path);
 }
 
 function maxRelativeError(got: ArrayLike<number>, want: ArrayLike<number>): number {
@@ -56,7 +58,21 @@ describe('Qwen2.5-VL (tiny random folder) against independent references', () =>
     folder = loadQwen25VlFolder(join(dir, 'model'));
     const out: string[] = [];
     const code = await modelCommand.run(
-      ['run', join(dir, 'model'), '--image', image(), '--prompt', 'Which bird is this?', '--max-new-tokens', '4', '--logits-last', '3', '--device', 'cpu', '--json'],
+      [
+        'run',
+        join(dir, 'model'),
+        '--image',
+        image(),
+        '--prompt',
+        'Which bird is this?',
+        '--max-new-tokens',
+        '4',
+        '--logits-last',
+        '3',
+        '--device',
+        'cpu',
+        '--json',
+      ],
       { out: (l) => out.push(l), err: () => undefined, env: {} },
     );
     expect(code).toBe(0);
@@ -67,8 +83,17 @@ describe('Qwen2.5-VL (tiny random folder) against independent references', () =>
 
   it('preprocesses the picture as the published processor does (Pillow + numpy reference)', async () => {
     const refPath = join(dir, 'pixels.json');
-    execFileSync('/usr/bin/python3', [PROCESSOR_REFERENCE, image(), join(dir, 'model', 'preprocessor_config.json'), refPath]);
-    const ref = JSON.parse(readFileSync(refPath, 'utf8')) as { grid: number[]; shape: number[]; pixel_values: number[] };
+    execFileSync('/usr/bin/python3', [
+      PROCESSOR_REFERENCE,
+      image(),
+      join(dir, 'model', 'preprocessor_config.json'),
+      refPath,
+    ]);
+    const ref = JSON.parse(readFileSync(refPath, 'utf8')) as {
+      grid: number[];
+      shape: number[];
+      pixel_values: number[];
+    };
     const ours = await preprocessImageFile(readFileSync(image()), folder.preprocessor);
     // 150×100 → 140×112: 10 × 8 patches, several 4×4-patch windows, the last ones partial
     expect(ref.grid).toEqual([1, 8, 10]);
@@ -76,13 +101,16 @@ describe('Qwen2.5-VL (tiny random folder) against independent references', () =>
     expect(probe.image_grid_thw).toEqual([ref.grid]);
     expect(ours.pixels.length).toBe(ref.pixel_values.length);
     let worst = 0;
-    for (let i = 0; i < ref.pixel_values.length; i++) worst = Math.max(worst, Math.abs(ours.pixels[i] - ref.pixel_values[i]));
+    for (let i = 0; i < ref.pixel_values.length; i++)
+      worst = Math.max(worst, Math.abs(ours.pixels[i] - ref.pixel_values[i]));
     expect(worst).toBeLessThan(1e-5);
   });
 
-  it('renders the model\'s chat template and widens the image placeholder to the merged patches', () => {
+  it("renders the model's chat template and widens the image placeholder to the merged patches", () => {
     const tok = folder.tokenizer;
-    const prefix = tok.encode('<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n<|vision_start|>');
+    const prefix = tok.encode(
+      '<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n<|vision_start|>',
+    );
     const suffix = tok.encode('<|vision_end|>Which bird is this?<|im_end|>\n<|im_start|>assistant\n');
     const expected = [...prefix, ...new Array<number>(20).fill(151655), ...suffix];
     expect(probe.input_ids).toEqual(expected);
@@ -90,7 +118,7 @@ describe('Qwen2.5-VL (tiny random folder) against independent references', () =>
     expect(suffix[0]).toBe(151653);
   });
 
-  it('gives the reference\'s multimodal position ids (3 × T)', () => {
+  it("gives the reference's multimodal position ids (3 × T)", () => {
     const ref = referenceRopeIndex(probe.input_ids, probe.image_grid_thw, folder.config);
     expect(probe.position_ids).toEqual(ref.pos);
     // the image's rows and columns: the first image token sits at (start, start, start), the last at (start, start + 3, start + 4)
@@ -98,7 +126,7 @@ describe('Qwen2.5-VL (tiny random folder) against independent references', () =>
     expect([0, 1, 2].map((s) => probe.position_ids[s][first + 19] - probe.position_ids[s][first])).toEqual([0, 3, 4]);
   });
 
-  it('computes the float64 reference\'s logits (relative error < 1e-4) and the same greedy tokens', async () => {
+  it("computes the float64 reference's logits (relative error < 1e-4) and the same greedy tokens", async () => {
     const ref = await preprocessImageFile(readFileSync(image()), folder.preprocessor);
     const features = referenceVision(folder.weights, folder.config, Float64Array.from(ref.pixels), [ref.grid]);
     const { pos } = referenceRopeIndex(probe.input_ids, probe.image_grid_thw, folder.config);
@@ -109,14 +137,21 @@ describe('Qwen2.5-VL (tiny random folder) against independent references', () =>
     expect(probe.text).toBe(folder.tokenizer.decode(probe.greedy));
   }, 120_000);
 
-  it('places several images in one conversation (a tool result\'s thumbnail after an assistant turn)', async () => {
+  it("places several images in one conversation (a tool result's thumbnail after an assistant turn)", async () => {
     const runtime = new Qwen25VlRuntime(folder, { device: 'cpu' });
     try {
       const prepared = await runtime.prepare(
         [
           { role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'Name it.' }] },
           { role: 'assistant', content: '<reason>unsure</reason><search><img></search>' },
-          { role: 'user', content: [{ type: 'text', text: '<information>' }, { type: 'image' }, { type: 'text', text: 'a thrush</information>' }] },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: '<information>' },
+              { type: 'image' },
+              { type: 'text', text: 'a thrush</information>' },
+            ],
+          },
         ],
         [
           { bytes: readFileSync(image()), name: 'picture.png' },
@@ -124,32 +159,58 @@ describe('Qwen2.5-VL (tiny random folder) against independent references', () =>
         ],
       );
       const grids = prepared.images.map((i) => i.grid);
-      expect(grids).toEqual([[1, 8, 10], [1, 6, 4]]);
+      expect(grids).toEqual([
+        [1, 8, 10],
+        [1, 6, 4],
+      ]);
       const T = prepared.ids.length;
       const ref = referenceRopeIndex(prepared.ids, grids, folder.config);
       expect([0, 1, 2].map((s) => Array.from(prepared.positions.ids.subarray(s * T, (s + 1) * T)))).toEqual(ref.pos);
       const pre = await runtime.prefill(prepared, 2);
-      const feats = prepared.images.map((im) => referenceVision(folder.weights, folder.config, Float64Array.from(im.pixels), [im.grid]));
+      const feats = prepared.images.map((im) =>
+        referenceVision(folder.weights, folder.config, Float64Array.from(im.pixels), [im.grid]),
+      );
       const D = folder.config.text.hidden_size;
-      const joined = { rows: feats[0].rows + feats[1].rows, cols: D, d: Float64Array.from([...feats[0].d, ...feats[1].d]) };
+      const joined = {
+        rows: feats[0].rows + feats[1].rows,
+        cols: D,
+        d: Float64Array.from([...feats[0].d, ...feats[1].d]),
+      };
       const want = referenceLogits(folder.weights, folder.config, prepared.ids, ref.pos, joined, 2);
       const V = folder.config.text.vocab_size;
-      want.forEach((row, k) => expect(maxRelativeError(pre.logits.subarray(k * V, (k + 1) * V), row)).toBeLessThan(1e-4));
+      want.forEach((row, k) =>
+        expect(maxRelativeError(pre.logits.subarray(k * V, (k + 1) * V), row)).toBeLessThan(1e-4),
+      );
     } finally {
       await runtime.release();
     }
   }, 120_000);
 
-  it('decodes rows of different lengths and images in one batch as it decodes each alone (the reference\'s tokens)', async () => {
+  it("decodes rows of different lengths and images in one batch as it decodes each alone (the reference's tokens)", async () => {
     const policy = new QwenPolicyModel(folder, { device: 'cpu' });
     try {
       const picture = await policy.prepareImage(readFileSync(image()));
       const thumb = await policy.prepareImage(readFileSync(join(dir, 'thumb.png')));
       const markup = '<|vision_start|><|image_pad|><|vision_end|>';
       const prompts = [
-        { ids: policy.encode(`<|im_start|>user\n${markup}Which bird?<|im_end|>\n<|im_start|>assistant\n`, [picture]), images: [picture] },
-        { ids: policy.encode('<|im_start|>user\nA question without a picture, a little longer than the others.<|im_end|>\n<|im_start|>assistant\n', []), images: [] },
-        { ids: policy.encode(`<|im_start|>user\n${markup}and ${markup}?<|im_end|>\n<|im_start|>assistant\n`, [thumb, picture]), images: [thumb, picture] },
+        {
+          ids: policy.encode(`<|im_start|>user\n${markup}Which bird?<|im_end|>\n<|im_start|>assistant\n`, [picture]),
+          images: [picture],
+        },
+        {
+          ids: policy.encode(
+            '<|im_start|>user\nA question without a picture, a little longer than the others.<|im_end|>\n<|im_start|>assistant\n',
+            [],
+          ),
+          images: [],
+        },
+        {
+          ids: policy.encode(`<|im_start|>user\n${markup}and ${markup}?<|im_end|>\n<|im_start|>assistant\n`, [
+            thumb,
+            picture,
+          ]),
+          images: [thumb, picture],
+        },
       ];
       const options = { maxNewTokens: 5, temperature: 0, stopTokenIds: [] };
       const together = await policy.generate(prompts, options);
@@ -158,8 +219,12 @@ describe('Qwen2.5-VL (tiny random folder) against independent references', () =>
         expect(together.generations[b].tokens).toEqual(alone.generations[0].tokens);
       }
       const { pos } = referenceRopeIndex(prompts[0].ids, [[...picture.grid!]], folder.config);
-      const features = referenceVision(folder.weights, folder.config, Float64Array.from(picture.pixels), [[...picture.grid!]]);
-      expect(together.generations[0].tokens).toEqual(referenceGreedy(folder.weights, folder.config, prompts[0].ids, pos, features, 5));
+      const features = referenceVision(folder.weights, folder.config, Float64Array.from(picture.pixels), [
+        [...picture.grid!],
+      ]);
+      expect(together.generations[0].tokens).toEqual(
+        referenceGreedy(folder.weights, folder.config, prompts[0].ids, pos, features, 5),
+      );
       // every row decoded in the same steps: 4 batched runs after the prefills
       expect(together.stats.decodeSteps).toBe(4);
     } finally {

@@ -23,17 +23,26 @@ afterAll(async () => {
 });
 
 describe('decision probabilities with multi-token tags', () => {
-  it('finds the decision after </reason> and scores each action\'s tag', async () => {
+  it("finds the decision after </reason> and scores each action's tag", async () => {
     const tok = policy.tokenizer;
     expect(tok.encode('</reason>').length).toBeGreaterThan(1);
-    const picture = await policy.prepareImage(await sharp({ create: { width: 56, height: 56, channels: 3, background: '#3080c0' } }).png().toBuffer());
-    const context = policy.encode('<|im_start|>user\n<|vision_start|><|image_pad|><|vision_end|>Which bird?<|im_end|>\n<|im_start|>assistant\n', [picture]);
+    const picture = await policy.prepareImage(
+      await sharp({ create: { width: 56, height: 56, channels: 3, background: '#3080c0' } })
+        .png()
+        .toBuffer(),
+    );
+    const context = policy.encode(
+      '<|im_start|>user\n<|vision_start|><|image_pad|><|vision_end|>Which bird?<|im_end|>\n<|im_start|>assistant\n',
+      [picture],
+    );
     const reasoning = tok.encode('<reason>I do not know this one.</reason>\n');
     const action = tok.encode('<search><img></search>');
     const ids = [...context, ...reasoning, ...action];
     const lossMask = ids.map((_, i) => (i >= context.length ? 1 : 0));
     const points = findDecisionPoints(tok, ids, lossMask);
-    expect(points).toEqual([{ turn: 0, position: context.length + reasoning.length, taken: 'image_search', sampled: true }]);
+    expect(points).toEqual([
+      { turn: 0, position: context.length + reasoning.length, taken: 'image_search', sampled: true },
+    ]);
 
     const [decision] = await tagProbabilities(policy, ids, [picture], points);
     for (const p of Object.values(decision.probabilities)) {

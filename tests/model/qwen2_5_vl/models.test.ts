@@ -21,7 +21,11 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 async function cli(args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await modelsCommand.run([...args, '--home', join(root, 'home')], { out: (l) => out.push(l), err: (l) => err.push(l), env: {} });
+  const code = await modelsCommand.run([...args, '--home', join(root, 'home')], {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    env: {},
+  });
   return { code, out, err };
 }
 
@@ -30,7 +34,13 @@ describe('searchlab models', () => {
     const added = await cli(['add', join(root, 'qwen'), '--json']);
     expect(added.code).toBe(0);
     const model = JSON.parse(added.out[0]);
-    expect(model).toMatchObject({ family: 'qwen2.5-vl', architecture: 'Qwen2_5_VLForConditionalGeneration', dtype: 'bfloat16', fits: { inference: true, training: null }, error: null });
+    expect(model).toMatchObject({
+      family: 'qwen2.5-vl',
+      architecture: 'Qwen2_5_VLForConditionalGeneration',
+      dtype: 'bfloat16',
+      fits: { inference: true, training: null },
+      error: null,
+    });
     expect(model.parameters).toBeGreaterThan(9e6);
     expect(model.bytesOnDisk).toBeGreaterThan(2 * model.parameters);
     await cli(['add', join(root, 'qwen')]);
@@ -47,7 +57,9 @@ describe('searchlab models', () => {
 describe('a run config naming a Qwen2.5-VL folder', () => {
   it('says training runs on the tiny VLM for now and what to do with this model instead', () => {
     const dir = join(root, 'qwen');
-    expect(() => loadModel({} as Store, { path: dir })).toThrow(`${dir} holds a Qwen2.5-VL model: SearchLab trains its own tiny VLM for now. Evaluate this model with \`searchlab eval --model ${dir}\``);
+    expect(() => loadModel({} as Store, { path: dir })).toThrow(
+      `${dir} holds a Qwen2.5-VL model: SearchLab trains its own tiny VLM for now. Evaluate this model with \`searchlab eval --model ${dir}\``,
+    );
   });
 });
 
@@ -69,7 +81,11 @@ describe('the memory check', () => {
       /Qwen2\.5-VL-7B needs about [\d.]+ GiB \(weights 30\.9 GiB in float32, KV cache [\d.]+ GiB for 8 × 8192 tokens, activations [\d.]+ GiB\) but 16\.0 GiB of memory is available; try .*bf16 weights on a CUDA device/,
     );
     // a batch that fits is proposed when the weights alone fit
-    expect(() => checkMemory('Qwen2.5-VL-7B', sevenB, { batch: 64, length: 4096 }, 40 * 2 ** 30)).toThrow(/try a batch of \d+/);
-    expect(checkMemory('Qwen2.5-VL-7B', sevenB, { batch: 1, length: 4096 }, 64 * 2 ** 30).total).toBeLessThan(64 * 2 ** 30);
+    expect(() => checkMemory('Qwen2.5-VL-7B', sevenB, { batch: 64, length: 4096 }, 40 * 2 ** 30)).toThrow(
+      /try a batch of \d+/,
+    );
+    expect(checkMemory('Qwen2.5-VL-7B', sevenB, { batch: 1, length: 4096 }, 64 * 2 ** 30).total).toBeLessThan(
+      64 * 2 ** 30,
+    );
   });
 });

@@ -8,7 +8,11 @@ import type { Qwen25VlConfig } from '../../../src/main/model/families/qwen2_5_vl
 
 type Mat = { rows: number; cols: number; d: Float64Array<ArrayBufferLike> };
 
-const mat = (rows: number, cols: number, d: Float64Array<ArrayBufferLike> = new Float64Array(rows * cols)): Mat => ({ rows, cols, d });
+const mat = (rows: number, cols: number, d: Float64Array<ArrayBufferLike> = new Float64Array(rows * cols)): Mat => ({
+  rows,
+  cols,
+  d,
+});
 
 function weight(W: WeightMap, name: string): Float64Array {
   const w = W.get(name);
@@ -70,7 +74,12 @@ function erf(x: number): number {
   return Math.sign(x) * (1 - erfc);
 }
 
-const add = (a: Mat, b: Mat): Mat => mat(a.rows, a.cols, a.d.map((v, i) => v + b.d[i]));
+const add = (a: Mat, b: Mat): Mat =>
+  mat(
+    a.rows,
+    a.cols,
+    a.d.map((v, i) => v + b.d[i]),
+  );
 
 function rotateHalfApply(x: Float64Array, cos: Float64Array, sin: Float64Array): Float64Array {
   const n = x.length;
@@ -81,10 +90,17 @@ function rotateHalfApply(x: Float64Array, cos: Float64Array, sin: Float64Array):
 }
 
 /** softmax(q·kᵀ/√d)·v for one head over the given query rows and key rows. */
-function attend(q: Float64Array[], k: Float64Array[], v: Float64Array[], allowed: (i: number, j: number) => boolean): Float64Array[] {
+function attend(
+  q: Float64Array[],
+  k: Float64Array[],
+  v: Float64Array[],
+  allowed: (i: number, j: number) => boolean,
+): Float64Array[] {
   const d = q[0].length;
   return q.map((qi, i) => {
-    const scores = k.map((kj, j) => (allowed(i, j) ? qi.reduce((s, x, t) => s + x * kj[t], 0) / Math.sqrt(d) : -Infinity));
+    const scores = k.map((kj, j) =>
+      allowed(i, j) ? qi.reduce((s, x, t) => s + x * kj[t], 0) / Math.sqrt(d) : -Infinity,
+    );
     const mx = Math.max(...scores);
     const e = scores.map((s) => (s === -Infinity ? 0 : Math.exp(s - mx)));
     const z = e.reduce((a, b) => a + b, 0);
@@ -177,7 +193,8 @@ export function referenceVision(W: WeightMap, c: Qwen25VlConfig, pixels: Float64
     const seg = v.fullatt_block_indexes.includes(b) ? fullSeg : windowSeg;
     const attnOut = mat(P, d);
     for (let head = 0; head < v.num_heads; head++) {
-      const part = (which: number, i: number) => qkv.d.slice(i * 3 * d + which * d + head * hd, i * 3 * d + which * d + (head + 1) * hd);
+      const part = (which: number, i: number) =>
+        qkv.d.slice(i * 3 * d + which * d + head * hd, i * 3 * d + which * d + (head + 1) * hd);
       const q = Array.from({ length: P }, (_, i) => rotateHalfApply(part(0, i), cos[i], sin[i]));
       const k = Array.from({ length: P }, (_, i) => rotateHalfApply(part(1, i), cos[i], sin[i]));
       const vv = Array.from({ length: P }, (_, i) => part(2, i));
@@ -189,14 +206,27 @@ export function referenceVision(W: WeightMap, c: Qwen25VlConfig, pixels: Float64
     const I = v.intermediate_size;
     const gate = linear(y, weight(W, `${pre}.mlp.gate_proj.weight`), I, weight(W, `${pre}.mlp.gate_proj.bias`));
     const up = linear(y, weight(W, `${pre}.mlp.up_proj.weight`), I, weight(W, `${pre}.mlp.up_proj.bias`));
-    const act = mat(P, I, gate.d.map((g, i) => silu(g) * up.d[i]));
+    const act = mat(
+      P,
+      I,
+      gate.d.map((g, i) => silu(g) * up.d[i]),
+    );
     h = add(h, linear(act, weight(W, `${pre}.mlp.down_proj.weight`), d, weight(W, `${pre}.mlp.down_proj.bias`)));
   }
   const normed = rmsNorm(h, weight(W, 'visual.merger.ln_q.weight'), 1e-6);
   const grouped = mat(P / unit, d * unit, normed.d);
   const m0 = linear(grouped, weight(W, 'visual.merger.mlp.0.weight'), d * unit, weight(W, 'visual.merger.mlp.0.bias'));
-  const act = mat(m0.rows, m0.cols, m0.d.map((x) => 0.5 * x * (1 + erf(x / Math.SQRT2))));
-  const merged = linear(act, weight(W, 'visual.merger.mlp.2.weight'), v.out_hidden_size, weight(W, 'visual.merger.mlp.2.bias'));
+  const act = mat(
+    m0.rows,
+    m0.cols,
+    m0.d.map((x) => 0.5 * x * (1 + erf(x / Math.SQRT2))),
+  );
+  const merged = linear(
+    act,
+    weight(W, 'visual.merger.mlp.2.weight'),
+    v.out_hidden_size,
+    weight(W, 'visual.merger.mlp.2.bias'),
+  );
   // undo the window order
   const out = mat(merged.rows, merged.cols);
   index.forEach((u, i) => out.d.set(merged.d.subarray(i * merged.cols, (i + 1) * merged.cols), u * merged.cols));
@@ -205,13 +235,19 @@ export function referenceVision(W: WeightMap, c: Qwen25VlConfig, pixels: Float64
 
 // ---- positions, the reference's procedure ----
 
-export function referenceRopeIndex(ids: number[], grids: number[][], c: Qwen25VlConfig): { pos: number[][]; delta: number } {
+export function referenceRopeIndex(
+  ids: number[],
+  grids: number[][],
+  c: Qwen25VlConfig,
+): { pos: number[][]; delta: number } {
   const m = c.vision.spatial_merge_size;
   const pieces: number[][][] = []; // each: [3][n]
   let st = 0;
   let image = 0;
   const maxSoFar = () => (pieces.length ? Math.max(...pieces[pieces.length - 1].flat()) + 1 : 0);
-  const imageCount = ids.filter((id, i) => id === c.tokens.vision_start_token_id && ids[i + 1] === c.tokens.image_token_id).length;
+  const imageCount = ids.filter(
+    (id, i) => id === c.tokens.vision_start_token_id && ids[i + 1] === c.tokens.image_token_id,
+  ).length;
   for (let n = 0; n < imageCount; n++) {
     const ed = ids.indexOf(c.tokens.image_token_id, st);
     const [gt, gh, gw] = grids[image++];
@@ -243,7 +279,14 @@ export function referenceRopeIndex(ids: number[], grids: number[][], c: Qwen25Vl
 // ---- decoder ----
 
 /** Logits [T, V] of the last `lastK` positions for a whole sequence. */
-export function referenceLogits(W: WeightMap, c: Qwen25VlConfig, ids: number[], pos: number[][], imageFeatures: Mat | undefined, lastK: number): Float64Array[] {
+export function referenceLogits(
+  W: WeightMap,
+  c: Qwen25VlConfig,
+  ids: number[],
+  pos: number[][],
+  imageFeatures: Mat | undefined,
+  lastK: number,
+): Float64Array[] {
   const t = c.text;
   const D = t.hidden_size;
   const T = ids.length;
@@ -262,8 +305,12 @@ export function referenceLogits(W: WeightMap, c: Qwen25VlConfig, ids: number[], 
   sections.forEach((n, i) => {
     for (let k = 0; k < n; k++) streamOf.push(i % 3);
   });
-  const cos = Array.from({ length: T }, (_, i) => Float64Array.from({ length: hd }, (_, j) => Math.cos(pos[streamOf[j]][i] * inv[j % (hd / 2)])));
-  const sin = Array.from({ length: T }, (_, i) => Float64Array.from({ length: hd }, (_, j) => Math.sin(pos[streamOf[j]][i] * inv[j % (hd / 2)])));
+  const cos = Array.from({ length: T }, (_, i) =>
+    Float64Array.from({ length: hd }, (_, j) => Math.cos(pos[streamOf[j]][i] * inv[j % (hd / 2)])),
+  );
+  const sin = Array.from({ length: T }, (_, i) =>
+    Float64Array.from({ length: hd }, (_, j) => Math.sin(pos[streamOf[j]][i] * inv[j % (hd / 2)])),
+  );
   const H = t.num_attention_heads;
   const Hkv = t.num_key_value_heads;
   for (let l = 0; l < t.num_hidden_layers; l++) {
@@ -275,9 +322,15 @@ export function referenceLogits(W: WeightMap, c: Qwen25VlConfig, ids: number[], 
     const out = mat(T, H * hd);
     for (let head = 0; head < H; head++) {
       const kvHead = Math.floor(head / (H / Hkv));
-      const qs = Array.from({ length: T }, (_, i) => rotateHalfApply(q.d.slice(i * H * hd + head * hd, i * H * hd + (head + 1) * hd), cos[i], sin[i]));
-      const ks = Array.from({ length: T }, (_, i) => rotateHalfApply(k.d.slice(i * Hkv * hd + kvHead * hd, i * Hkv * hd + (kvHead + 1) * hd), cos[i], sin[i]));
-      const vs = Array.from({ length: T }, (_, i) => v.d.slice(i * Hkv * hd + kvHead * hd, i * Hkv * hd + (kvHead + 1) * hd));
+      const qs = Array.from({ length: T }, (_, i) =>
+        rotateHalfApply(q.d.slice(i * H * hd + head * hd, i * H * hd + (head + 1) * hd), cos[i], sin[i]),
+      );
+      const ks = Array.from({ length: T }, (_, i) =>
+        rotateHalfApply(k.d.slice(i * Hkv * hd + kvHead * hd, i * Hkv * hd + (kvHead + 1) * hd), cos[i], sin[i]),
+      );
+      const vs = Array.from({ length: T }, (_, i) =>
+        v.d.slice(i * Hkv * hd + kvHead * hd, i * Hkv * hd + (kvHead + 1) * hd),
+      );
       attend(qs, ks, vs, (i, j) => j <= i).forEach((row, i) => out.d.set(row, i * H * hd + head * hd));
     }
     h = add(h, linear(out, weight(W, `${p}.self_attn.o_proj.weight`), D));
@@ -285,7 +338,18 @@ export function referenceLogits(W: WeightMap, c: Qwen25VlConfig, ids: number[], 
     const I = t.intermediate_size;
     const gate = linear(y, weight(W, `${p}.mlp.gate_proj.weight`), I);
     const up = linear(y, weight(W, `${p}.mlp.up_proj.weight`), I);
-    h = add(h, linear(mat(T, I, gate.d.map((g, i) => silu(g) * up.d[i])), weight(W, `${p}.mlp.down_proj.weight`), D));
+    h = add(
+      h,
+      linear(
+        mat(
+          T,
+          I,
+          gate.d.map((g, i) => silu(g) * up.d[i]),
+        ),
+        weight(W, `${p}.mlp.down_proj.weight`),
+        D,
+      ),
+    );
   }
   h = rmsNorm(h, weight(W, 'model.norm.weight'), t.rms_norm_eps);
   const head = weight(W, t.tie_word_embeddings ? 'model.embed_tokens.weight' : 'lm_head.weight');
@@ -295,7 +359,14 @@ export function referenceLogits(W: WeightMap, c: Qwen25VlConfig, ids: number[], 
 }
 
 /** Greedy tokens by recomputing the whole sequence each step (text positions continue at max + 1). */
-export function referenceGreedy(W: WeightMap, c: Qwen25VlConfig, ids: number[], pos: number[][], imageFeatures: Mat | undefined, steps: number): number[] {
+export function referenceGreedy(
+  W: WeightMap,
+  c: Qwen25VlConfig,
+  ids: number[],
+  pos: number[][],
+  imageFeatures: Mat | undefined,
+  steps: number,
+): number[] {
   const seq = [...ids];
   const p = pos.map((s) => [...s]);
   const out: number[] = [];

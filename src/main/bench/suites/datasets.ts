@@ -31,7 +31,8 @@ function peakRss(): { stop(): number } {
 
 export const datasetsSuite: BenchSuite = {
   name: 'datasets',
-  summary: 'Import of 100,000 generated rows: rows/s and peak memory vs a raw better-sqlite3 insert; event-loop stalls during the import job',
+  summary:
+    'Import of 100,000 generated rows: rows/s and peak memory vs a raw better-sqlite3 insert; event-loop stalls during the import job',
   async run(report, { quick }) {
     const { writeSyntheticJsonl, syntheticJpeg } = await import('../../datasets/generate');
     const { exportVerl } = await import('../../datasets/export/verl');
@@ -43,7 +44,9 @@ export const datasetsSuite: BenchSuite = {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'searchlab-bench-datasets-'));
     try {
       const file = await writeSyntheticJsonl(dir, rows, 200);
-      report.log(`${rows.toLocaleString('en')} rows, ${(fs.statSync(file).size / 1e6).toFixed(1)} MB of JSONL, 200 distinct JPEGs`);
+      report.log(
+        `${rows.toLocaleString('en')} rows, ${(fs.statSync(file).size / 1e6).toFixed(1)} MB of JSONL, 200 distinct JPEGs`,
+      );
 
       // Reference: parse the same lines and insert them with one prepared statement in one transaction.
       const refStore = openStore(path.join(dir, 'reference', 'searchlab.db'));
@@ -59,7 +62,18 @@ export const datasetsSuite: BenchSuite = {
       refStore.db.transaction(() => {
         lines.forEach((line, i) => {
           const r = JSON.parse(line) as Record<string, unknown>;
-          insert.run(datasetId, i, r.data_id, r.question, r.answer, JSON.stringify(r.candidate_answers), r.data_source, r.category, r.split, r.search_need);
+          insert.run(
+            datasetId,
+            i,
+            r.data_id,
+            r.question,
+            r.answer,
+            JSON.stringify(r.candidate_answers),
+            r.data_source,
+            r.category,
+            r.split,
+            r.search_need,
+          );
         });
       })();
       const refSeconds = (performance.now() - started) / 1000;
@@ -74,13 +88,23 @@ export const datasetsSuite: BenchSuite = {
       memory = peakRss();
       const rssBeforeImport = process.memoryUsage().rss;
       started = performance.now();
-      const result = await importDataset(store, path.join(dir, 'import'), { path: file, dataset: 'bench', format: 'auto', skipBad: false, maxBytes: 1024 ** 3, description: '' }, { progress: () => {}, throwIfCancelled: () => {} });
+      const result = await importDataset(
+        store,
+        path.join(dir, 'import'),
+        { path: file, dataset: 'bench', format: 'auto', skipBad: false, maxBytes: 1024 ** 3, description: '' },
+        { progress: () => {}, throwIfCancelled: () => {} },
+      );
       const seconds = (performance.now() - started) / 1000;
       const peak = memory.stop();
       store.close();
       if (result.imported !== rows) throw new Error(`import stored ${result.imported} of ${rows} rows`);
       report.log(`SearchLab import: ${seconds.toFixed(2)} s`);
-      report.add({ name: `import ${rows.toLocaleString('en')} JSONL rows`, value: rows / seconds, unit: 'rows/s', reference: { name: 'raw better-sqlite3 insert', value: refRate } });
+      report.add({
+        name: `import ${rows.toLocaleString('en')} JSONL rows`,
+        value: rows / seconds,
+        unit: 'rows/s',
+        reference: { name: 'raw better-sqlite3 insert', value: refRate },
+      });
       report.add({
         name: 'import peak memory growth',
         value: (peak - rssBeforeImport) / 1e6,
@@ -99,7 +123,9 @@ export const datasetsSuite: BenchSuite = {
         jpegs.forEach((bytes, i) => {
           const sha = verlStore.repos.images.put(bytes, { mime: 'image/jpeg' });
           verlStore.db
-            .prepare('INSERT INTO samples (dataset_id, row_index, question, answer, image_sha256, data_source) VALUES (?, ?, ?, ?, ?, ?)')
+            .prepare(
+              'INSERT INTO samples (dataset_id, row_index, question, answer, image_sha256, data_source) VALUES (?, ?, ?, ?, ?, ?)',
+            )
             .run(id, i, `What is shown in picture ${i}?`, `thing ${i}`, sha, 'fvqa');
         });
         return id;
@@ -108,10 +134,16 @@ export const datasetsSuite: BenchSuite = {
       await exportVerl(verlStore, seedId, parquet, () => {});
       started = performance.now();
       // Four at a time, as the import decodes them.
-      for (let i = 0; i < jpegs.length; i += 4) await Promise.all(jpegs.slice(i, i + 4).map((bytes) => makeThumb(bytes)));
+      for (let i = 0; i < jpegs.length; i += 4)
+        await Promise.all(jpegs.slice(i, i + 4).map((bytes) => makeThumb(bytes)));
       const sharpRate = imageRows / ((performance.now() - started) / 1000);
       started = performance.now();
-      const verlResult = await importDataset(verlStore, path.join(dir, 'verl'), { path: parquet, dataset: 'again', format: 'auto', skipBad: false, maxBytes: 1024 ** 3, description: '' }, { progress: () => {}, throwIfCancelled: () => {} });
+      const verlResult = await importDataset(
+        verlStore,
+        path.join(dir, 'verl'),
+        { path: parquet, dataset: 'again', format: 'auto', skipBad: false, maxBytes: 1024 ** 3, description: '' },
+        { progress: () => {}, throwIfCancelled: () => {} },
+      );
       const verlRate = verlResult.imported / ((performance.now() - started) / 1000);
       verlStore.close();
       report.add({
@@ -132,7 +164,12 @@ export const datasetsSuite: BenchSuite = {
       const finished = await engine.call('jobs.get', { id: job.id });
       await engine.close();
       if (finished.status !== 'succeeded') throw new Error(`import job ${finished.status}: ${finished.error}`);
-      report.add({ name: 'main-thread event-loop delay p99 during the import job', value: delay.percentile(99) / 1e6, unit: 'ms', notes: `max ${(delay.max / 1e6).toFixed(0)} ms` });
+      report.add({
+        name: 'main-thread event-loop delay p99 during the import job',
+        value: delay.percentile(99) / 1e6,
+        unit: 'ms',
+        notes: `max ${(delay.max / 1e6).toFixed(0)} ms`,
+      });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

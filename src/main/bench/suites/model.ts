@@ -35,7 +35,9 @@ async function runOn(device: 'cpu' | 'cuda', report: BenchReporter, quick: boole
   const policy = new M.Policy(model, { device });
   const dev = (await policy.device()).name;
   const tag = `[${device}]`;
-  report.log(`${device}: ${dev}; tiny VLM d=${c.hidden_size}, ${c.num_hidden_layers} layers, vocab ${c.vocab_size}, ${M.imageGeometry(c.vision_config).tokens} image tokens`);
+  report.log(
+    `${device}: ${dev}; tiny VLM d=${c.hidden_size}, ${c.num_hidden_layers} layers, vocab ${c.vocab_size}, ${M.imageGeometry(c.vision_config).tokens} image tokens`,
+  );
 
   // training steps
   const B = 16;
@@ -55,7 +57,12 @@ async function runOn(device: 'cpu' | 'cuda', report: BenchReporter, quick: boole
   M.enableLora(model, { rank: 8, alpha: 16, targets: (p) => /(q|k|v|o|gate|up|down)_proj$/.test(p) });
   const lora = await policy.trainer({ shape: { batch: B, length: T, images: B }, loss: M.sftLoss, trainable: 'lora' });
   const loraMs = await timeIt(quick ? 3 : 10, () => lora.step(seqs, feeds));
-  report.add({ name: `train step, LoRA r=8 (B=${B}, T=${T}) ${tag}`, value: loraMs, unit: 'ms', reference: { name: 'full', value: fullMs } });
+  report.add({
+    name: `train step, LoRA r=8 (B=${B}, T=${T}) ${tag}`,
+    value: loraMs,
+    unit: 'ms',
+    reference: { name: 'full', value: fullMs },
+  });
   await lora.release();
   model.lora = undefined;
   for (const n of [...model.weights.keys()]) if (n.includes('.lora_')) model.weights.delete(n);
@@ -69,7 +76,13 @@ async function runOn(device: 'cpu' | 'cuda', report: BenchReporter, quick: boole
     const cpu: number[] = [];
     await timeIt(quick ? 1 : 3, async () => {
       const c0 = process.cpuUsage();
-      const r = await M.generate(policy, prompts, { maxNewTokens: maxNew, temperature: 1, stopTokenIds: [], seed: 1, tokensPerRun });
+      const r = await M.generate(policy, prompts, {
+        maxNewTokens: maxNew,
+        temperature: 1,
+        stopTokenIds: [],
+        seed: 1,
+        tokensPerRun,
+      });
       const c = process.cpuUsage(c0);
       wall.push(r.stats.decodeMs / (maxNew - 1));
       cpu.push((c.user + c.system) / 1000 / (maxNew - 1)); // prefill included: an upper bound
@@ -80,8 +93,18 @@ async function runOn(device: 'cpu' | 'cuda', report: BenchReporter, quick: boole
     const one = await decodePerToken(batch, 1);
     for (const k of [4, 8]) {
       const r = await decodePerToken(batch, k);
-      report.add({ name: `decode ms per token, batch ${batch}, ${k} tokens per run ${tag}`, value: r.wall, unit: 'ms', reference: { name: '1 per run', value: one.wall } });
-      report.add({ name: `generate CPU ms per token, batch ${batch}, ${k} tokens per run ${tag}`, value: r.cpu, unit: 'cpu ms', reference: { name: '1 per run', value: one.cpu } });
+      report.add({
+        name: `decode ms per token, batch ${batch}, ${k} tokens per run ${tag}`,
+        value: r.wall,
+        unit: 'ms',
+        reference: { name: '1 per run', value: one.wall },
+      });
+      report.add({
+        name: `generate CPU ms per token, batch ${batch}, ${k} tokens per run ${tag}`,
+        value: r.cpu,
+        unit: 'cpu ms',
+        reference: { name: '1 per run', value: one.cpu },
+      });
     }
   }
   for (const batch of [1, 16]) {
@@ -95,9 +118,21 @@ async function runOn(device: 'cpu' | 'cuda', report: BenchReporter, quick: boole
       prefill.push(r.stats.prefillMs);
       perStep.push(r.stats.decodeMs / r.stats.decodeSteps);
     });
-    report.add({ name: `generate tokens/s, batch ${batch} (${maxNew} new, prefill included) ${tag}`, value: tokens / (ms / 1000), unit: 'tok/s' });
-    report.add({ name: `generate: prefill, batch ${batch} (T=${M.bucketLength(prompts[0].ids.length)}) ${tag}`, value: median(prefill.slice(1)), unit: 'ms' });
-    report.add({ name: `generate: decode step incl. sampling, batch ${batch} ${tag}`, value: median(perStep.slice(1)), unit: 'ms' });
+    report.add({
+      name: `generate tokens/s, batch ${batch} (${maxNew} new, prefill included) ${tag}`,
+      value: tokens / (ms / 1000),
+      unit: 'tok/s',
+    });
+    report.add({
+      name: `generate: prefill, batch ${batch} (T=${M.bucketLength(prompts[0].ids.length)}) ${tag}`,
+      value: median(prefill.slice(1)),
+      unit: 'ms',
+    });
+    report.add({
+      name: `generate: decode step incl. sampling, batch ${batch} ${tag}`,
+      value: median(perStep.slice(1)),
+      unit: 'ms',
+    });
   }
 
   // decode-step designs at batch 16 with a 128-slot cache
@@ -127,13 +162,39 @@ async function runOn(device: 'cpu' | 'cuda', report: BenchReporter, quick: boole
   const inOut = await decodeMs(true, true);
   const inOnly = await decodeMs(false, true);
   const consts = await decodeMs(false, false);
-  report.add({ name: `decode step, KV cache returned every step (B=${Bd}, ${slots} slots) ${tag}`, value: inOut.ms, unit: 'ms' });
-  report.add({ name: `decode step, KV cache input only ${tag}`, value: inOnly.ms, unit: 'ms', reference: { name: 'cache returned', value: inOut.ms } });
-  report.add({ name: `decode step, input-only cache + weights as initializers ${tag}`, value: consts.ms, unit: 'ms', reference: { name: 'weights as inputs', value: inOnly.ms } });
-  report.add({ name: `decode step CPU, KV cache input only ${tag}`, value: inOnly.cpu, unit: 'cpu ms', reference: { name: 'cache returned', value: inOut.cpu } });
-  report.add({ name: `decode step CPU, weights as initializers ${tag}`, value: consts.cpu, unit: 'cpu ms', reference: { name: 'weights as inputs', value: inOnly.cpu } });
+  report.add({
+    name: `decode step, KV cache returned every step (B=${Bd}, ${slots} slots) ${tag}`,
+    value: inOut.ms,
+    unit: 'ms',
+  });
+  report.add({
+    name: `decode step, KV cache input only ${tag}`,
+    value: inOnly.ms,
+    unit: 'ms',
+    reference: { name: 'cache returned', value: inOut.ms },
+  });
+  report.add({
+    name: `decode step, input-only cache + weights as initializers ${tag}`,
+    value: consts.ms,
+    unit: 'ms',
+    reference: { name: 'weights as inputs', value: inOnly.ms },
+  });
+  report.add({
+    name: `decode step CPU, KV cache input only ${tag}`,
+    value: inOnly.cpu,
+    unit: 'cpu ms',
+    reference: { name: 'cache returned', value: inOut.cpu },
+  });
+  report.add({
+    name: `decode step CPU, weights as initializers ${tag}`,
+    value: consts.cpu,
+    unit: 'cpu ms',
+    reference: { name: 'weights as inputs', value: inOnly.cpu },
+  });
   report.add({ name: 'decode step graph nodes', value: inOnly.nodes, unit: 'nodes' });
-  const prefill = M.emit(G.prefillGraph(new M.ParamSet(model.weights, { trainable: 'all' }), c, { batch: 16, length: 48, images: 16 }));
+  const prefill = M.emit(
+    G.prefillGraph(new M.ParamSet(model.weights, { trainable: 'all' }), c, { batch: 16, length: 48, images: 16 }),
+  );
   report.add({ name: 'prefill graph nodes (B=16, T=48, 16 images)', value: prefill.nodeCount, unit: 'nodes' });
   await policy.release();
 }

@@ -49,7 +49,11 @@ async function runOn(device: 'cpu' | 'cuda', dir: string, report: BenchReporter,
   const { QwenPolicyModel } = await import('../../model/families/qwen2_5_vl/policy');
   const { multimodalPositions } = await import('../../model/families/qwen2_5_vl/positions');
   const bandwidth = await readBandwidth(device);
-  report.add({ name: `read bandwidth (1 × 16384 by 16384 × 16384 MatMul, 1 GiB) ${tag}`, value: bandwidth / 1e9, unit: 'GB/s' });
+  report.add({
+    name: `read bandwidth (1 × 16384 by 16384 × 16384 MatMul, 1 GiB) ${tag}`,
+    value: bandwidth / 1e9,
+    unit: 'GB/s',
+  });
 
   const t0 = performance.now();
   const folder = loadQwen25VlFolder(dir);
@@ -59,12 +63,21 @@ async function runOn(device: 'cpu' | 'cuda', dir: string, report: BenchReporter,
   // what one decode step must read: the decoder's weights and the output layer (not the vision tower, and of the
   // input embeddings only one row per token unless they are the tied output layer)
   const perStep = [...folder.weights.entries()]
-    .filter(([name]) => !name.startsWith('visual.') && (name !== 'model.embed_tokens.weight' || folder.config.text.tie_word_embeddings))
+    .filter(
+      ([name]) =>
+        !name.startsWith('visual.') && (name !== 'model.embed_tokens.weight' || folder.config.text.tie_word_embeddings),
+    )
     .reduce((n, [, w]) => n + w.data.byteLength, 0);
-  report.add({ name: `load (read, check, bf16 → f32) ${tag}`, value: loadMs / 1000, unit: 's', notes: `${(stored / 1e9).toFixed(2)} GB of bf16 weights` });
+  report.add({
+    name: `load (read, check, bf16 → f32) ${tag}`,
+    value: loadMs / 1000,
+    unit: 's',
+    notes: `${(stored / 1e9).toFixed(2)} GB of bf16 weights`,
+  });
   const policy = new QwenPolicyModel(folder, { device });
   const c = folder.config;
-  const prompt = (n: number, salt: number) => Array.from({ length: n }, (_, i) => 1000 + ((i * 7919 + salt * 104729) % 50000));
+  const prompt = (n: number, salt: number) =>
+    Array.from({ length: n }, (_, i) => 1000 + ((i * 7919 + salt * 104729) % 50000));
   const seq = (ids: number[]) => ({ ids, images: [], positions: multimodalPositions(ids, [], c) });
   try {
     // prefill: one 256-token prompt (median of 3 after a warm-up)
@@ -94,7 +107,13 @@ async function runOn(device: 'cpu' | 'cuda', dir: string, report: BenchReporter,
         notes: `${(perStep / 1e9).toFixed(2)} GB read per step`,
       });
     }
-    report.add({ name: `peak RSS ${tag}`, value: peakRss() / 1e9, unit: 'GB', reference: { name: 'f32 weights', value: weightBytes / 1e9 }, notes: `bf16 on disk ${(stored / 1e9).toFixed(2)} GB` });
+    report.add({
+      name: `peak RSS ${tag}`,
+      value: peakRss() / 1e9,
+      unit: 'GB',
+      reference: { name: 'f32 weights', value: weightBytes / 1e9 },
+      notes: `bf16 on disk ${(stored / 1e9).toFixed(2)} GB`,
+    });
   } finally {
     await policy.release();
   }
@@ -102,7 +121,8 @@ async function runOn(device: 'cpu' | 'cuda', dir: string, report: BenchReporter,
 
 export const realModelSuite: BenchSuite = {
   name: 'real-model',
-  summary: 'Qwen2.5-VL-3B-shaped random folder: load, peak RSS, prefill and decode tokens/s against the memory-bandwidth bound',
+  summary:
+    'Qwen2.5-VL-3B-shaped random folder: load, peak RSS, prefill and decode tokens/s against the memory-bandwidth bound',
   onRequest: true,
   async run(report, { quick }) {
     const { writeRandomQwen25Vl } = await import('../../model/families/qwen2_5_vl/random');
@@ -111,8 +131,15 @@ export const realModelSuite: BenchSuite = {
     try {
       const t = performance.now();
       // --quick: the 3B widths (hidden 2048, vocab 151936, vision 1280) with 4 decoder layers and 4 vision blocks
-      const { bytes, config } = writeRandomQwen25Vl(dir, { size: '3b', dtype: 'bf16', shardBytes: 2 * 2 ** 30, ...(quick ? { layers: 4, visionDepth: 4 } : {}) });
-      report.log(`wrote ${(bytes / 1e9).toFixed(2)} GB (${config.text.num_hidden_layers} layers) in ${((performance.now() - t) / 1000).toFixed(0)} s to ${dir}`);
+      const { bytes, config } = writeRandomQwen25Vl(dir, {
+        size: '3b',
+        dtype: 'bf16',
+        shardBytes: 2 * 2 ** 30,
+        ...(quick ? { layers: 4, visionDepth: 4 } : {}),
+      });
+      report.log(
+        `wrote ${(bytes / 1e9).toFixed(2)} GB (${config.text.num_hidden_layers} layers) in ${((performance.now() - t) / 1000).toFixed(0)} s to ${dir}`,
+      );
       await runOn('cpu', dir, report, quick);
       const gpu = await probeDevice('cuda');
       if (gpu.kind === 'cuda') await runOn('cuda', dir, report, quick);

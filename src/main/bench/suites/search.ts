@@ -13,7 +13,24 @@ import { createSearchToolbox } from '../../search';
 import { SearchConfig } from '../../../shared/contract';
 import { Random } from '../../platform/random';
 
-const syllables = ['ka', 'lo', 'ven', 'tar', 'mi', 'sol', 'dra', 'qu', 'ne', 'ris', 'bo', 'thal', 'ur', 'pe', 'zan', 'gi'];
+const syllables = [
+  'ka',
+  'lo',
+  'ven',
+  'tar',
+  'mi',
+  'sol',
+  'dra',
+  'qu',
+  'ne',
+  'ris',
+  'bo',
+  'thal',
+  'ur',
+  'pe',
+  'zan',
+  'gi',
+];
 
 function vocabulary(size: number, random: () => number): string[] {
   const words = new Set<string>();
@@ -74,17 +91,36 @@ export const searchSuite: BenchSuite = {
       let t = performance.now();
       await ingestCorpus(store, { docs: input }, { name: 'bench', batchSize: 5000 });
       const ingestSeconds = (performance.now() - t) / 1000;
-      report.add({ name: `ingest ${docs.toLocaleString('en')} documents`, value: docs / ingestSeconds, unit: 'docs/s' });
+      report.add({
+        name: `ingest ${docs.toLocaleString('en')} documents`,
+        value: docs / ingestSeconds,
+        unit: 'docs/s',
+      });
       report.log(`ingested ${docs} documents in ${ingestSeconds.toFixed(1)} s`);
 
       const local = new LocalSearchEngine(store);
-      const queries = Array.from({ length: 400 }, () => Array.from({ length: 3 }, () => words[Math.floor(random() * 2000)]).join(' '));
+      const queries = Array.from({ length: 400 }, () =>
+        Array.from({ length: 3 }, () => words[Math.floor(random() * 2000)]).join(' '),
+      );
       local.searchText(queries[0], 'bench', 5); // warm the page cache
       const bm25 = timeEach(queries.length, (i) => void local.searchText(queries[i], 'bench', 5));
-      report.add({ name: `local BM25 query p50 (${docs.toLocaleString('en')} docs)`, value: percentile(bm25, 50), unit: 'ms' });
-      report.add({ name: `local BM25 query p99 (${docs.toLocaleString('en')} docs)`, value: percentile(bm25, 99), unit: 'ms' });
+      report.add({
+        name: `local BM25 query p50 (${docs.toLocaleString('en')} docs)`,
+        value: percentile(bm25, 50),
+        unit: 'ms',
+      });
+      report.add({
+        name: `local BM25 query p99 (${docs.toLocaleString('en')} docs)`,
+        value: percentile(bm25, 99),
+        unit: 'ms',
+      });
 
-      const tools = createSearchToolbox({ store, config: SearchConfig.parse({ engine: 'local', corpus: 'bench', mode: 'cache-first' }), key: () => undefined, local });
+      const tools = createSearchToolbox({
+        store,
+        config: SearchConfig.parse({ engine: 'local', corpus: 'bench', mode: 'cache-first' }),
+        key: () => undefined,
+        local,
+      });
       const misses = await timeEachAsync(200, async (i) => void (await tools.textSearch(queries[i])));
       const miss50 = percentile(misses, 50);
       report.add({ name: 'local text tool, cache miss p50 (search + summaries + store)', value: miss50, unit: 'ms' });
@@ -92,14 +128,24 @@ export const searchSuite: BenchSuite = {
         const result = await tools.textSearch(queries[i % 200]);
         if (result.cache !== 'hit') throw new Error(`expected a cache hit, got ${result.cache}`);
       });
-      report.add({ name: 'cache hit p50 (text tool)', value: percentile(hits, 50), unit: 'ms', reference: { name: 'miss p50', value: miss50 } });
+      report.add({
+        name: 'cache hit p50 (text tool)',
+        value: percentile(hits, 50),
+        unit: 'ms',
+        reference: { name: 'miss p50', value: miss50 },
+      });
       report.add({ name: 'cache hit p99 (text tool)', value: percentile(hits, 99), unit: 'ms' });
 
       const imageDocs: CorpusDocInput[] = [];
       for (let i = 0; i < images; i++) {
         const hue = Math.floor(random() * 360);
         const svg = `<svg width="96" height="96" xmlns="http://www.w3.org/2000/svg"><rect width="96" height="96" fill="hsl(${hue},60%,75%)"/><circle cx="${10 + Math.floor(random() * 76)}" cy="${10 + Math.floor(random() * 76)}" r="${8 + Math.floor(random() * 20)}" fill="hsl(${(hue + 150) % 360},70%,35%)"/></svg>`;
-        imageDocs.push({ source: `img${i}`, title: `Picture ${i}`, body: `Picture ${i}.`, images: [{ bytes: await sharp(Buffer.from(svg)).png().toBuffer() }] });
+        imageDocs.push({
+          source: `img${i}`,
+          title: `Picture ${i}`,
+          body: `Picture ${i}.`,
+          images: [{ bytes: await sharp(Buffer.from(svg)).png().toBuffer() }],
+        });
       }
       t = performance.now();
       await ingestCorpus(store, { docs: imageDocs }, { name: 'bench-images', batchSize: 200 });
@@ -110,7 +156,12 @@ export const searchSuite: BenchSuite = {
         const hits = await local.searchImage(probes[i], 'bench-images', 5);
         if (hits[0]?.title === `Picture ${i}`) correct++;
       });
-      report.add({ name: `local image search p50 (${images} images)`, value: percentile(imageTimes, 50), unit: 'ms', notes: `top-1 exact-copy accuracy ${correct}/${probes.length}` });
+      report.add({
+        name: `local image search p50 (${images} images)`,
+        value: percentile(imageTimes, 50),
+        unit: 'ms',
+        notes: `top-1 exact-copy accuracy ${correct}/${probes.length}`,
+      });
     } finally {
       store.close();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -31,21 +31,30 @@ export const datasetsCommand: CliCommand = {
       const list = await engine.call('datasets.list', {});
       if (sub === 'list') {
         if (values.json) {
-          ctx.out(JSON.stringify(list.map((d) => ({ name: d.name, samples: d.samples, images: d.images, labels: d.labels }))));
+          ctx.out(
+            JSON.stringify(list.map((d) => ({ name: d.name, samples: d.samples, images: d.images, labels: d.labels }))),
+          );
           return 0;
         }
         if (list.length === 0) ctx.out('No datasets yet. Import one: searchlab import FILE --dataset NAME');
         for (const d of list) {
-          const labels = Object.entries(d.labels).map(([k, n]) => `${k} ${n}`).join(', ');
-          ctx.out(`${d.name.padEnd(24)} ${String(d.samples).padStart(8)} samples ${String(d.images).padStart(7)} images  ${labels || 'no labels'}${d.recipe ? '  (balanced subset)' : ''}`);
+          const labels = Object.entries(d.labels)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', ');
+          ctx.out(
+            `${d.name.padEnd(24)} ${String(d.samples).padStart(8)} samples ${String(d.images).padStart(7)} images  ${labels || 'no labels'}${d.recipe ? '  (balanced subset)' : ''}`,
+          );
         }
         return 0;
       }
-      if (sub !== 'balance' && sub !== 'delete' && sub !== 'suggest') throw new UsageError(`Unknown datasets subcommand "${sub}"`);
+      if (sub !== 'balance' && sub !== 'delete' && sub !== 'suggest')
+        throw new UsageError(`Unknown datasets subcommand "${sub}"`);
       if (!target) throw new UsageError(`datasets ${sub} needs a DATASET name`);
       const dataset = list.find((d) => d.name === target);
       if (!dataset) {
-        ctx.err(`searchlab datasets: no dataset "${target}"${list.length ? ` (there are: ${list.map((d) => d.name).join(', ')})` : ''}`);
+        ctx.err(
+          `searchlab datasets: no dataset "${target}"${list.length ? ` (there are: ${list.map((d) => d.name).join(', ')})` : ''}`,
+        );
         return 1;
       }
       if (sub === 'delete') {
@@ -56,26 +65,38 @@ export const datasetsCommand: CliCommand = {
       if (sub === 'suggest') {
         const checkpointId = Number(values.checkpoint);
         const runs = values.runs === undefined ? 4 : Number(values.runs);
-        if (!Number.isInteger(checkpointId) || checkpointId <= 0) throw new UsageError('datasets suggest needs --checkpoint ID (`searchlab runs` lists checkpoints)');
+        if (!Number.isInteger(checkpointId) || checkpointId <= 0)
+          throw new UsageError('datasets suggest needs --checkpoint ID (`searchlab runs` lists checkpoints)');
         if (!Number.isInteger(runs) || runs < 1) throw new UsageError('--runs must be a positive integer');
-        const job = await runJobInForeground(engine, 'datasets.suggest', { datasetId: dataset.id, checkpointId, runs }, ctx, values.json);
+        const job = await runJobInForeground(
+          engine,
+          'datasets.suggest',
+          { datasetId: dataset.id, checkpointId, runs },
+          ctx,
+          values.json,
+        );
         if (job.status !== 'succeeded') {
           ctx.err(`searchlab datasets suggest: ${job.error ?? job.status}`);
           return 1;
         }
         if (values.json) ctx.out(JSON.stringify(job.result));
-        else ctx.out(`Suggested labels for ${(job.result as { suggested: number }).suggested} samples of "${dataset.name}".`);
+        else
+          ctx.out(
+            `Suggested labels for ${(job.result as { suggested: number }).suggested} samples of "${dataset.name}".`,
+          );
         return 0;
       }
       if (!values.name) throw new UsageError('datasets balance needs --name NEW');
       const number = (flag: string, value: string | undefined, integer: boolean) => {
         if (value === undefined) return undefined;
         const n = Number(value);
-        if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new UsageError(`--${flag} must be ${integer ? 'an integer' : 'a number'}, got "${value}"`);
+        if (!Number.isFinite(n) || (integer && !Number.isInteger(n)))
+          throw new UsageError(`--${flag} must be ${integer ? 'an integer' : 'a number'}, got "${value}"`);
         return n;
       };
       const labelSource = values['label-source'];
-      if (labelSource !== undefined && !(labelSources as readonly string[]).includes(labelSource)) throw new UsageError(`--label-source must be one of ${labelSources.join(', ')}`);
+      if (labelSource !== undefined && !(labelSources as readonly string[]).includes(labelSource))
+        throw new UsageError(`--label-source must be one of ${labelSources.join(', ')}`);
       const job = await runJobInForeground(
         engine,
         'datasets.balance',
@@ -86,13 +107,25 @@ export const datasetsCommand: CliCommand = {
           ...(values.size !== undefined ? { size: number('size', values.size, true) } : {}),
           ...(values.seed !== undefined ? { seed: number('seed', values.seed, true) } : {}),
           ...(labelSource ? { labelSource } : {}),
-        }, ctx, values.json);
+        },
+        ctx,
+        values.json,
+      );
       if (job.status !== 'succeeded') {
         ctx.err(`searchlab datasets balance: ${job.error ?? job.status}`);
         return 1;
       }
       const made = DatasetSummary.parse(job.result);
-      if (values.json) ctx.out(JSON.stringify({ name: made.name, samples: made.samples, images: made.images, labels: made.labels, recipe: made.recipe }));
+      if (values.json)
+        ctx.out(
+          JSON.stringify({
+            name: made.name,
+            samples: made.samples,
+            images: made.images,
+            labels: made.labels,
+            recipe: made.recipe,
+          }),
+        );
       else ctx.out(`Made "${made.name}": ${made.samples} samples from "${dataset.name}" (recipe recorded).`);
       return 0;
     });

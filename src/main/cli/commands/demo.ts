@@ -8,7 +8,14 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 export function demoTable(report: DemoReport): string[] {
   const rows = [['policy', 'accuracy', 'search (familiar)', 'search (unfamiliar)', 'searches / question']];
-  for (const [name, p] of Object.entries(report.policies)) rows.push([name, pct(p.accuracy), pct(p.search_ratio_familiar), pct(p.search_ratio_unfamiliar), p.searches_per_question.toFixed(2)]);
+  for (const [name, p] of Object.entries(report.policies))
+    rows.push([
+      name,
+      pct(p.accuracy),
+      pct(p.search_ratio_familiar),
+      pct(p.search_ratio_unfamiliar),
+      p.searches_per_question.toFixed(2),
+    ]);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return [
     ...rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ')),
@@ -25,15 +32,28 @@ export const demoCommand: CliCommand = {
   async run(args, ctx) {
     const { values } = parseCommandArgs(
       args,
-      { ...commonOptions, quick: { type: 'boolean', default: false }, 'no-search-penalty': { type: 'boolean', default: false }, unbalanced: { type: 'boolean', default: false } },
+      {
+        ...commonOptions,
+        quick: { type: 'boolean', default: false },
+        'no-search-penalty': { type: 'boolean', default: false },
+        unbalanced: { type: 'boolean', default: false },
+      },
       false,
     );
     return withEngine(values.home, ctx, async (engine) => {
       if (engine.store.repos.datasets.exists('demo-world')) {
-        ctx.err(`The data folder ${engine.home} already has a demo world; run the demo in a new folder with --home DIR.`);
+        ctx.err(
+          `The data folder ${engine.home} already has a demo world; run the demo in a new folder with --home DIR.`,
+        );
         return 1;
       }
-      const job = await runJobInForeground(engine, 'demo.run', { quick: values.quick, noSearchPenalty: values['no-search-penalty'], unbalanced: values.unbalanced }, ctx, values.json);
+      const job = await runJobInForeground(
+        engine,
+        'demo.run',
+        { quick: values.quick, noSearchPenalty: values['no-search-penalty'], unbalanced: values.unbalanced },
+        ctx,
+        values.json,
+      );
       if (job.status !== 'succeeded') {
         ctx.err(`The demo ${job.status}${job.error ? `: ${job.error}` : ''}`);
         return 1;

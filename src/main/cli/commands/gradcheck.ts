@@ -7,7 +7,11 @@ export const gradcheckCommand: CliCommand = {
   summary: 'Check every primitive, composite and the tiny VLM against finite differences; print a table',
   usage: 'searchlab gradcheck [--only SUBSTRING] [--json]',
   async run(args, ctx) {
-    const { values } = parseCommandArgs(args, { only: { type: 'string' }, json: { type: 'boolean', default: false } }, false);
+    const { values } = parseCommandArgs(
+      args,
+      { only: { type: 'string' }, json: { type: 'boolean', default: false } },
+      false,
+    );
     const { allGradCheckCases, gradCheckAll, formatResults } = await import('../../model');
     const cases = allGradCheckCases().filter((c) => !values.only || c.name.includes(values.only));
     if (!cases.length) {

@@ -6,8 +6,10 @@ import { importRollouts } from '../../verl/import';
 
 export const importRolloutsCommand: CliCommand = {
   name: 'import-rollouts',
-  summary: "Import a veRL / MMSearch-R1 cluster's rollouts ({step}.jsonl, val_result_{N}.json, W&B tables) as a run the debugger shows",
-  usage: 'searchlab import-rollouts PATH --run NAME [--dataset NAME] [--group-size N] [--skip-bad] [--home DIR] [--json]',
+  summary:
+    "Import a veRL / MMSearch-R1 cluster's rollouts ({step}.jsonl, val_result_{N}.json, W&B tables) as a run the debugger shows",
+  usage:
+    'searchlab import-rollouts PATH --run NAME [--dataset NAME] [--group-size N] [--skip-bad] [--home DIR] [--json]',
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs(args, {
       ...commonOptions,
@@ -20,11 +22,18 @@ export const importRolloutsCommand: CliCommand = {
     if (!file || rest.length) throw new UsageError('import-rollouts takes exactly one PATH (a file or a folder)');
     if (!values.run) throw new UsageError('--run NAME is required');
     const groupSize = values['group-size'] === undefined ? undefined : Number(values['group-size']);
-    if (groupSize !== undefined && !(Number.isInteger(groupSize) && groupSize > 0)) throw new UsageError('--group-size must be a positive integer');
+    if (groupSize !== undefined && !(Number.isInteger(groupSize) && groupSize > 0))
+      throw new UsageError('--group-size must be a positive integer');
     return withEngine(values.home, ctx, async (engine) => {
       let result;
       try {
-        result = importRollouts(engine.store, { path: file, run: values.run!, dataset: values.dataset, groupSize, skipBad: values['skip-bad'] });
+        result = importRollouts(engine.store, {
+          path: file,
+          run: values.run!,
+          dataset: values.dataset,
+          groupSize,
+          skipBad: values['skip-bad'],
+        });
       } catch (error) {
         ctx.err(`searchlab import-rollouts: ${(error as Error).message}`);
         return 1;
@@ -48,9 +57,15 @@ export const importRolloutsCommand: CliCommand = {
         `Imported ${result.trajectories} rollouts (${result.groups} groups of ${result.groupSize}, steps ${result.steps[0]}–${result.steps.at(-1)}) as run ${result.runId} "${result.run}"` +
           `${result.bad.length ? `; skipped ${result.bad.length} bad line(s)` : ''}.`,
       );
-      if (result.unmatchedSamples) ctx.out(`${result.unmatchedSamples} rollout(s) matched no dataset sample: their images are shown as missing.`);
+      if (result.unmatchedSamples)
+        ctx.out(`${result.unmatchedSamples} rollout(s) matched no dataset sample: their images are shown as missing.`);
       if (result.disagreements.length) {
-        ctx.out(`SearchLab's reward differs from the cluster's score on ${result.disagreements.length} rollout(s), e.g. ${result.disagreements.slice(0, 3).map((d) => `${d.where} (cluster ${d.cluster}, SearchLab ${d.searchlab})`).join('; ')}.`);
+        ctx.out(
+          `SearchLab's reward differs from the cluster's score on ${result.disagreements.length} rollout(s), e.g. ${result.disagreements
+            .slice(0, 3)
+            .map((d) => `${d.where} (cluster ${d.cluster}, SearchLab ${d.searchlab})`)
+            .join('; ')}.`,
+        );
       }
       return 0;
     });

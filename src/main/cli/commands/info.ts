@@ -18,7 +18,9 @@ export const infoCommand: CliCommand = {
       ctx.out(`SearchLab ${info.version} (node ${info.node})`);
       ctx.out(`data folder  ${info.home}`);
       ctx.out(`database     ${stats.path} (schema ${stats.schemaVersion}, ${(stats.bytes / 1e6).toFixed(1)} MB)`);
-      ctx.out(`device       ${info.device.kind.toUpperCase()} ${info.device.name}${info.device.notice ? ` (${info.device.notice})` : ''}`);
+      ctx.out(
+        `device       ${info.device.kind.toUpperCase()} ${info.device.name}${info.device.notice ? ` (${info.device.notice})` : ''}`,
+      );
       for (const [table, n] of Object.entries(stats.counts)) ctx.out(`  ${table.padEnd(13)}${n}`);
       return 0;
     });

@@ -16,7 +16,11 @@ export const jobsCommand: CliCommand = {
       if (sub === 'list') {
         const jobs = await engine.call('jobs.list', { limit: 100 });
         if (values.json) ctx.out(JSON.stringify(jobs));
-        else for (const job of jobs) ctx.out(`${String(job.id).padStart(5)}  ${job.status.padEnd(11)} ${job.kind.padEnd(18)} ${job.done}/${job.total ?? '?'}  ${job.error ?? job.message ?? ''}`);
+        else
+          for (const job of jobs)
+            ctx.out(
+              `${String(job.id).padStart(5)}  ${job.status.padEnd(11)} ${job.kind.padEnd(18)} ${job.done}/${job.total ?? '?'}  ${job.error ?? job.message ?? ''}`,
+            );
         return 0;
       }
       if (sub !== 'run') throw new UsageError(`Unknown jobs subcommand "${sub}"`);
@@ -30,7 +34,10 @@ export const jobsCommand: CliCommand = {
       }
       const finished = await runJobInForeground(engine, parsedKind.data, params, ctx, values.json);
       if (values.json) ctx.out(JSON.stringify(finished));
-      else ctx.out(`${finished.status}${finished.error ? `: ${finished.error}` : ''}${finished.result ? ` ${JSON.stringify(finished.result)}` : ''}`);
+      else
+        ctx.out(
+          `${finished.status}${finished.error ? `: ${finished.error}` : ''}${finished.result ? ` ${JSON.stringify(finished.result)}` : ''}`,
+        );
       return finished.status === 'succeeded' ? 0 : 1;
     });
   },

@@ -19,12 +19,25 @@ function positiveInt(value: string | undefined, flag: string, fallback: number):
 async function randomFolder(args: string[], ctx: CliContext): Promise<number> {
   const { values } = parseCommandArgs(
     args,
-    { arch: { type: 'string' }, like: { type: 'string', default: 'tiny' }, out: { type: 'string' }, dtype: { type: 'string' }, seed: { type: 'string' }, tied: { type: 'boolean' }, untied: { type: 'boolean' }, 'shard-mb': { type: 'string' }, json: { type: 'boolean', default: false } },
+    {
+      arch: { type: 'string' },
+      like: { type: 'string', default: 'tiny' },
+      out: { type: 'string' },
+      dtype: { type: 'string' },
+      seed: { type: 'string' },
+      tied: { type: 'boolean' },
+      untied: { type: 'boolean' },
+      'shard-mb': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
     false,
   );
-  if (values.arch !== 'qwen2.5-vl') throw new UsageError(`--arch must be qwen2.5-vl (the family with random folders), got ${values.arch ?? 'nothing'}`);
-  if (!['tiny', '3b', '7b'].includes(values.like!)) throw new UsageError(`--like must be tiny, 3b or 7b, got ${values.like}`);
-  if (values.dtype && !['bf16', 'f16', 'f32'].includes(values.dtype)) throw new UsageError(`--dtype must be bf16, f16 or f32, got ${values.dtype}`);
+  if (values.arch !== 'qwen2.5-vl')
+    throw new UsageError(`--arch must be qwen2.5-vl (the family with random folders), got ${values.arch ?? 'nothing'}`);
+  if (!['tiny', '3b', '7b'].includes(values.like!))
+    throw new UsageError(`--like must be tiny, 3b or 7b, got ${values.like}`);
+  if (values.dtype && !['bf16', 'f16', 'f32'].includes(values.dtype))
+    throw new UsageError(`--dtype must be bf16, f16 or f32, got ${values.dtype}`);
   if (!values.out) throw new UsageError('--out DIR is required');
   const { writeRandomQwen25Vl } = await import('../../model/families/qwen2_5_vl/random');
   const shardMb = values['shard-mb'] ? positiveInt(values['shard-mb'], '--shard-mb', 0) : undefined;
@@ -44,8 +57,12 @@ async function randomFolder(args: string[], ctx: CliContext): Promise<number> {
       }
     },
   });
-  if (values.json) ctx.out(JSON.stringify({ path: out, bytes, layers: config.text.num_hidden_layers, hidden: config.text.hidden_size }));
-  else ctx.out(`wrote a random Qwen2.5-VL (${values.like}) folder to ${out}: ${(bytes / 1e6).toFixed(1)} MB of weights`);
+  if (values.json)
+    ctx.out(
+      JSON.stringify({ path: out, bytes, layers: config.text.num_hidden_layers, hidden: config.text.hidden_size }),
+    );
+  else
+    ctx.out(`wrote a random Qwen2.5-VL (${values.like}) folder to ${out}: ${(bytes / 1e6).toFixed(1)} MB of weights`);
   return 0;
 }
 
@@ -62,21 +79,28 @@ async function runFolder(args: string[], ctx: CliContext): Promise<number> {
   const dir = positionals[0];
   if (!dir) throw new UsageError('model run needs the model folder: searchlab model run DIR --prompt TEXT');
   if (values.prompt === undefined) throw new UsageError('--prompt TEXT is required');
-  if (!['auto', 'cpu', 'cuda'].includes(values.device!)) throw new UsageError(`--device must be auto, cpu or cuda, got ${values.device}`);
+  if (!['auto', 'cpu', 'cuda'].includes(values.device!))
+    throw new UsageError(`--device must be auto, cpu or cuda, got ${values.device}`);
   const { familyOfFolder } = await import('../../model/families');
   const family = familyOfFolder(resolve(dir));
-  if (family.id !== 'qwen2.5-vl') throw new UsageError(`model run probes Qwen2.5-VL folders; ${dir} holds a ${family.label}`);
+  if (family.id !== 'qwen2.5-vl')
+    throw new UsageError(`model run probes Qwen2.5-VL folders; ${dir} holds a ${family.label}`);
   const { loadQwen25VlFolder } = await import('../../model/families/qwen2_5_vl/folder');
   const { Qwen25VlRuntime } = await import('../../model/families/qwen2_5_vl/runtime');
   const folder = loadQwen25VlFolder(resolve(dir));
-  const runtime = new Qwen25VlRuntime(folder, { device: values.device as 'auto' | 'cpu' | 'cuda', threads: values.threads ? positiveInt(values.threads, '--threads', 0) : undefined });
+  const runtime = new Qwen25VlRuntime(folder, {
+    device: values.device as 'auto' | 'cpu' | 'cuda',
+    threads: values.threads ? positiveInt(values.threads, '--threads', 0) : undefined,
+  });
   try {
     let image: { bytes: Uint8Array; name: string } | undefined;
     if (values.image) {
       try {
         image = { bytes: readFileSync(values.image), name: values.image };
       } catch (e) {
-        throw new Error(`--image ${values.image}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+        throw new Error(
+          `--image ${values.image}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+        );
       }
     }
     const result = await runtime.probe(image, values.prompt, {
@@ -85,7 +109,9 @@ async function runFolder(args: string[], ctx: CliContext): Promise<number> {
     });
     if (values.json) ctx.out(JSON.stringify(result));
     else {
-      ctx.out(`input: ${result.input_ids.length} tokens; images: ${result.image_grid_thw.map((g) => `[${g.join(', ')}]`).join(' ') || 'none'}`);
+      ctx.out(
+        `input: ${result.input_ids.length} tokens; images: ${result.image_grid_thw.map((g) => `[${g.join(', ')}]`).join(' ') || 'none'}`,
+      );
       ctx.out(`greedy: ${JSON.stringify(result.greedy)}`);
       ctx.out(`text: ${JSON.stringify(result.text)}`);
     }
@@ -98,7 +124,8 @@ async function runFolder(args: string[], ctx: CliContext): Promise<number> {
 /** Model folders: random folders in a family's published layout, and a probe that shows how SearchLab reads one. */
 export const modelCommand: CliCommand = {
   name: 'model',
-  summary: 'Write a random model folder in a published layout, or probe a model folder (tokens, positions, logits, greedy text)',
+  summary:
+    'Write a random model folder in a published layout, or probe a model folder (tokens, positions, logits, greedy text)',
   usage: USAGE,
   async run(args, ctx) {
     const [sub, ...rest] = args;

@@ -22,7 +22,8 @@ export const modelsCommand: CliCommand = {
     const { values, positionals } = parseCommandArgs(args, commonOptions);
     const [sub, dir, ...extra] = positionals;
     if (sub !== undefined && sub !== 'add') throw new UsageError(`models takes no subcommand but add (got ${sub})`);
-    if (sub === 'add' && (!dir || extra.length)) throw new UsageError('models add takes one folder: searchlab models add DIR');
+    if (sub === 'add' && (!dir || extra.length))
+      throw new UsageError('models add takes one folder: searchlab models add DIR');
     return withEngine(values.home, ctx, async (engine) => {
       if (sub === 'add') {
         const added = await engine.call('models.add', { path: resolve(dir!) });

@@ -18,7 +18,10 @@ async function readStdin(): Promise<string> {
 
 function secretName(key: string): SecretName {
   const name = SecretName.safeParse(key.slice('keys.'.length));
-  if (!name.success) throw new UsageError(`"${key}" is not a key; the keys are ${SecretName.options.map((n) => `keys.${n}`).join(', ')}`);
+  if (!name.success)
+    throw new UsageError(
+      `"${key}" is not a key; the keys are ${SecretName.options.map((n) => `keys.${n}`).join(', ')}`,
+    );
   return name.data;
 }
 
@@ -26,9 +29,14 @@ function describeKey(s: SecretStatus): string {
   return `keys.${s.name} = ${s.set ? `(set, from ${s.source === 'env' ? `the environment` : 'the key file'})` : '(not set)'}  [environment: ${s.envVar}]`;
 }
 
-export async function runSearchConfig(args: string[], values: { home?: string; json?: boolean; 'from-env'?: string }, ctx: CliContext): Promise<number> {
+export async function runSearchConfig(
+  args: string[],
+  values: { home?: string; json?: boolean; 'from-env'?: string },
+  ctx: CliContext,
+): Promise<number> {
   const [verb = 'get', key, ...rest] = args;
-  if (verb !== 'get' && verb !== 'set' && verb !== 'clear') throw new UsageError(`search config needs "get", "set" or "clear", got "${verb}"`);
+  if (verb !== 'get' && verb !== 'set' && verb !== 'clear')
+    throw new UsageError(`search config needs "get", "set" or "clear", got "${verb}"`);
   if (verb !== 'get' && !key) throw new UsageError(`search config ${verb} needs a KEY`);
   const isKey = key?.startsWith('keys.') ?? false;
   let secret: string | null = null;
@@ -38,13 +46,19 @@ export async function runSearchConfig(args: string[], values: { home?: string; j
       secret = ctx.env[envVar] ?? null;
       if (!secret) throw new UsageError(`--from-env ${envVar}: that environment variable is not set`);
     } else if (rest.join(' ') === '-') secret = await readStdin();
-    else throw new UsageError(`A key is read from standard input ("search config set ${key} -") or an environment variable ("--from-env VAR"), never from the command line`);
+    else
+      throw new UsageError(
+        `A key is read from standard input ("search config set ${key} -") or an environment variable ("--from-env VAR"), never from the command line`,
+      );
     if (!secret) throw new UsageError('No key was given on standard input');
   } else if (verb === 'set' && rest.length === 0) throw new UsageError(`search config set ${key} needs a VALUE`);
 
   return withEngine(values.home, ctx, async (engine) => {
     if (verb === 'clear') {
-      if (!isKey) throw new UsageError('search config clear takes a key (keys.NAME); set a setting back with "search config set KEY VALUE"');
+      if (!isKey)
+        throw new UsageError(
+          'search config clear takes a key (keys.NAME); set a setting back with "search config set KEY VALUE"',
+        );
       const status = await engine.call('search.secrets.clear', { name: secretName(key) });
       ctx.out(values.json ? JSON.stringify({ keys: status }) : `Cleared the stored ${key}`);
       return 0;
@@ -52,7 +66,11 @@ export async function runSearchConfig(args: string[], values: { home?: string; j
     if (verb === 'set' && isKey) {
       const status = await engine.call('search.secrets.set', { name: secretName(key), value: secret! });
       const mine = status.find((s) => s.name === secretName(key))!;
-      ctx.out(values.json ? JSON.stringify({ keys: status }) : `Stored ${key}${mine.source === 'env' ? ` (the environment's ${mine.envVar} is set and still wins)` : ''}`);
+      ctx.out(
+        values.json
+          ? JSON.stringify({ keys: status })
+          : `Stored ${key}${mine.source === 'env' ? ` (the environment's ${mine.envVar} is set and still wins)` : ''}`,
+      );
       return 0;
     }
     if (verb === 'set') {
@@ -62,12 +80,20 @@ export async function runSearchConfig(args: string[], values: { home?: string; j
       ctx.out(values.json ? JSON.stringify({ config: next }) : `${key} = ${JSON.stringify(value)}`);
       return 0;
     }
-    const [config, keys] = await Promise.all([engine.call('search.config.get', {}), engine.call('search.secrets.status', {})]);
+    const [config, keys] = await Promise.all([
+      engine.call('search.config.get', {}),
+      engine.call('search.secrets.status', {}),
+    ]);
     const wantsKeys = !key || key === 'keys' || isKey;
-    const settings = isKey || key === 'keys' ? [] : flattenSettings(config).filter(([k]) => !key || k === key || k.startsWith(`${key}.`));
+    const settings =
+      isKey || key === 'keys'
+        ? []
+        : flattenSettings(config).filter(([k]) => !key || k === key || k.startsWith(`${key}.`));
     const keyLines = wantsKeys ? keys.filter((s) => !isKey || key === `keys.${s.name}`) : [];
-    if (key && settings.length === 0 && keyLines.length === 0) throw new UsageError(`Unknown search setting "${key}"; "search config get" lists them all`);
-    if (values.json) ctx.out(JSON.stringify(key ? { config: Object.fromEntries(settings), keys: keyLines } : { config, keys }));
+    if (key && settings.length === 0 && keyLines.length === 0)
+      throw new UsageError(`Unknown search setting "${key}"; "search config get" lists them all`);
+    if (values.json)
+      ctx.out(JSON.stringify(key ? { config: Object.fromEntries(settings), keys: keyLines } : { config, keys }));
     else {
       for (const [k, v] of settings) ctx.out(`${k} = ${JSON.stringify(v)}`);
       for (const s of keyLines) ctx.out(describeKey(s));

@@ -53,10 +53,14 @@ export const searchCommand: CliCommand = {
         return 0;
       });
     }
-    if (kind !== 'image' && kind !== 'text') throw new UsageError('search needs "image FILE", "text QUERY", "stats", "export FILE", "import FILE" or "config"');
+    if (kind !== 'image' && kind !== 'text')
+      throw new UsageError(
+        'search needs "image FILE", "text QUERY", "stats", "export FILE", "import FILE" or "config"',
+      );
     if (!input) throw new UsageError(kind === 'image' ? 'search image needs a FILE' : 'search text needs a QUERY');
     const engineKind = values.engine === undefined ? undefined : SearchEngineKind.safeParse(values.engine);
-    if (engineKind && !engineKind.success) throw new UsageError(`--engine must be one of ${SearchEngineKind.options.join(', ')}`);
+    if (engineKind && !engineKind.success)
+      throw new UsageError(`--engine must be one of ${SearchEngineKind.options.join(', ')}`);
     const mode = values.mode === undefined ? undefined : CacheMode.safeParse(values.mode);
     if (mode && !mode.success) throw new UsageError(`--mode must be one of ${CacheMode.options.join(', ')}`);
     return withEngine(values.home, ctx, async (engine) => {
@@ -76,17 +80,36 @@ export const searchCommand: CliCommand = {
         ...(r.imageSha256 ? { image: files.imageFile(r.imageSha256) } : {}),
       }));
       if (values.json) {
-        ctx.out(JSON.stringify({ tool: result.tool, engine: result.engine, cache: result.cache, key: result.key, ok: result.ok, error: result.error, degraded: result.degraded ?? [], latencyMs: result.latencyMs, cost: result.cost, results, text: result.text }));
+        ctx.out(
+          JSON.stringify({
+            tool: result.tool,
+            engine: result.engine,
+            cache: result.cache,
+            key: result.key,
+            ok: result.ok,
+            error: result.error,
+            degraded: result.degraded ?? [],
+            latencyMs: result.latencyMs,
+            cost: result.cost,
+            results,
+            text: result.text,
+          }),
+        );
       } else {
-        ctx.out(`${result.tool} via ${result.engine}: cache ${result.cache}, ${result.latencyMs.toFixed(1)} ms, cost ${result.cost}`);
+        ctx.out(
+          `${result.tool} via ${result.engine}: cache ${result.cache}, ${result.latencyMs.toFixed(1)} ms, cost ${result.cost}`,
+        );
         if (!result.ok) ctx.err(`error: ${result.error}`);
         for (const r of results) {
-          ctx.out(`${r.rank}. ${r.title}\n   ${r.url}${'image' in r ? `\n   image: ${r.image}` : ''}\n   ${'summary' in r ? r.summary : (r.snippet ?? '')}`);
+          ctx.out(
+            `${r.rank}. ${r.title}\n   ${r.url}${'image' in r ? `\n   image: ${r.image}` : ''}\n   ${'summary' in r ? r.summary : (r.snippet ?? '')}`,
+          );
         }
         if (result.ok && results.length === 0) ctx.out('(no results)');
       }
       // A degraded result is a warning in either format: the model would have got less than it should.
-      for (const d of result.degraded ?? []) ctx.err(`warning: ${d.part} failed on ${d.affected} of ${d.of} results: ${d.message}`);
+      for (const d of result.degraded ?? [])
+        ctx.err(`warning: ${d.part} failed on ${d.affected} of ${d.of} results: ${d.message}`);
       return result.ok ? 0 : 1;
     });
   },

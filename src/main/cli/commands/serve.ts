@@ -13,7 +13,10 @@ import { startDemoOnFirstLaunch } from '../../demo/first-launch';
 /** `--allow-host localhost:9000`: a Host (and Origin) accepted besides this server's own, for a tunnel on another port. */
 function parseAllowedHost(value: string): string {
   const match = /^(localhost|127\.0\.0\.1|\[::1\]):(\d{1,5})$/.exec(value);
-  if (!match || Number(match[2]) > 65535) throw new UsageError(`--allow-host must be localhost:PORT, 127.0.0.1:PORT or [::1]:PORT (a local tunnel's end), got "${value}"`);
+  if (!match || Number(match[2]) > 65535)
+    throw new UsageError(
+      `--allow-host must be localhost:PORT, 127.0.0.1:PORT or [::1]:PORT (a local tunnel's end), got "${value}"`,
+    );
   return value;
 }
 
@@ -22,10 +25,22 @@ export const serveCommand: CliCommand = {
   summary: 'Browser mode: serve the app on 127.0.0.1 with a per-launch token',
   usage: 'searchlab serve [--port N] [--allow-host HOST:PORT]... [--export-dir DIR]... [--home DIR] [--no-demo]',
   async run(args, ctx) {
-    const { values } = parseCommandArgs(args, { ...commonOptions, port: { type: 'string' }, 'allow-host': { type: 'string', multiple: true }, 'export-dir': { type: 'string', multiple: true }, 'no-demo': { type: 'boolean', default: false } }, false);
+    const { values } = parseCommandArgs(
+      args,
+      {
+        ...commonOptions,
+        port: { type: 'string' },
+        'allow-host': { type: 'string', multiple: true },
+        'export-dir': { type: 'string', multiple: true },
+        'no-demo': { type: 'boolean', default: false },
+      },
+      false,
+    );
     const rendererDir = rendererBuildDir();
     if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
-      ctx.err(`The UI is not built (${rendererDir} has no index.html): run \`npm run build\` first, or use \`npm start\`.`);
+      ctx.err(
+        `The UI is not built (${rendererDir} has no index.html): run \`npm run build\` first, or use \`npm start\`.`,
+      );
       return 1;
     }
     const home = resolveHome(values.home, ctx.env);

@@ -27,8 +27,12 @@ export const trainCommand: CliCommand = {
       else ctx.err(`Created run ${run.id} "${run.name}"`);
       const job = await runJobInForeground(engine, 'rl.train', { runId: run.id }, ctx, values.json);
       const summary = summarizeRun(engine.store, engine.store.repos.runs.get(run.id)!);
-      if (values.json) ctx.out(JSON.stringify({ run: summary, job: { id: job.id, status: job.status, error: job.error } }));
-      else ctx.out(`${job.status}${job.error ? `: ${job.error}` : ''} — run ${summary.id} at step ${summary.step}${summary.steps ? ` of ${summary.steps}` : ''}`);
+      if (values.json)
+        ctx.out(JSON.stringify({ run: summary, job: { id: job.id, status: job.status, error: job.error } }));
+      else
+        ctx.out(
+          `${job.status}${job.error ? `: ${job.error}` : ''} — run ${summary.id} at step ${summary.step}${summary.steps ? ` of ${summary.steps}` : ''}`,
+        );
       return job.status === 'succeeded' ? 0 : 1;
     });
   },

@@ -23,7 +23,6 @@ function needOf(label: SearchNeed | null): Need {
   return label === 'search_free' ? 'free' : 'required';
 }
 
-
 function shuffled<T>(items: T[], next: () => number): T[] {
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
@@ -55,11 +54,18 @@ function strataOf(store: Store, params: Params): { strata: Stratum[]; unknown: n
     stratum[need].push(s.id);
     byKey.set(key, stratum);
   }
-  return { strata: [...byKey.values()].sort((a, b) => (a.dataSource ?? '').localeCompare(b.dataSource ?? '')), unknown };
+  return {
+    strata: [...byKey.values()].sort((a, b) => (a.dataSource ?? '').localeCompare(b.dataSource ?? '')),
+    unknown,
+  };
 }
 
 /** How many of each kind to take per data source so that every source keeps the target share. */
-function allocate(strata: Stratum[], f: number, size: number | undefined): { pickRequired: number; pickFree: number }[] {
+function allocate(
+  strata: Stratum[],
+  f: number,
+  size: number | undefined,
+): { pickRequired: number; pickFree: number }[] {
   const full = strata.map((s) => {
     const total = Math.floor(Math.min(s.required.length / f, s.free.length / (1 - f)) + 1e-9);
     const pickRequired = Math.min(s.required.length, Math.round(total * f));
@@ -81,7 +87,8 @@ function allocate(strata: Stratum[], f: number, size: number | undefined): { pic
     for (const { i } of order) {
       if (left === 0) break;
       const p = scaled[i];
-      const wantRequired = (p.pickRequired + 1) / (p.pickRequired + p.pickFree + 1) <= f || p.pickFree >= full[i].pickFree;
+      const wantRequired =
+        (p.pickRequired + 1) / (p.pickRequired + p.pickFree + 1) <= f || p.pickFree >= full[i].pickFree;
       if (wantRequired && p.pickRequired < full[i].pickRequired) p.pickRequired++;
       else if (p.pickFree < full[i].pickFree) p.pickFree++;
       else continue;
@@ -107,14 +114,22 @@ export function planBalance(store: Store, params: Params): BalancePlan & { picks
   });
   return {
     strata: rows,
-    available: { required: rows.reduce((n, r) => n + r.required, 0), free: rows.reduce((n, r) => n + r.free, 0), unknown },
+    available: {
+      required: rows.reduce((n, r) => n + r.required, 0),
+      free: rows.reduce((n, r) => n + r.free, 0),
+      unknown,
+    },
     total: picks.length,
     // Sample ids grow with row order within a dataset: keep the source's order.
     picks: picks.sort((a, b) => a - b),
   };
 }
 
-export function buildBalanced(store: Store, params: Params, progress: (message: string) => void = () => {}): DatasetSummary {
+export function buildBalanced(
+  store: Store,
+  params: Params,
+  progress: (message: string) => void = () => {},
+): DatasetSummary {
   const source = store.repos.datasets.find(params.datasetId);
   if (!source) throw new Error(`No dataset with id ${params.datasetId}`);
   if (store.repos.datasets.exists(params.name)) throw new Error(`A dataset named "${params.name}" already exists`);

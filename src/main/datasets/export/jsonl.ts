@@ -5,9 +5,23 @@ import path from 'node:path';
 import type { Store } from '../../storage';
 
 const PAGE = 1000;
-const extOf: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif', 'image/avif': 'avif', 'image/tiff': 'tiff', 'image/heif': 'heif' };
+const extOf: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'image/gif': 'gif',
+  'image/avif': 'avif',
+  'image/tiff': 'tiff',
+  'image/heif': 'heif',
+};
 
-export async function exportJsonl(store: Store, datasetId: number, out: string, imagesDir: string, onRows: (n: number) => void): Promise<number> {
+export async function exportJsonl(
+  store: Store,
+  datasetId: number,
+  out: string,
+  imagesDir: string,
+  onRows: (n: number) => void,
+): Promise<number> {
   const fd = fs.openSync(out, 'w');
   const relDir = path.relative(path.dirname(out), imagesDir);
   let madeDir = false;

@@ -19,20 +19,27 @@ function publish(partial: string, out: string, overwrite: boolean): void {
     fs.linkSync(partial, out);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new Error(`${out} already exists: choose another name, or pass --overwrite to replace it`);
+    if (code === 'EEXIST')
+      throw new Error(`${out} already exists: choose another name, or pass --overwrite to replace it`);
     // A file system without hard links: checked, then renamed.
-    if (fs.existsSync(out)) throw new Error(`${out} already exists: choose another name, or pass --overwrite to replace it`);
+    if (fs.existsSync(out))
+      throw new Error(`${out} already exists: choose another name, or pass --overwrite to replace it`);
     return fs.renameSync(partial, out);
   }
   fs.rmSync(partial, { force: true });
 }
 
-export async function exportDataset(store: Store, params: ExportParams, progress: (done: number, total: number) => void): Promise<ExportResult> {
+export async function exportDataset(
+  store: Store,
+  params: ExportParams,
+  progress: (done: number, total: number) => void,
+): Promise<ExportResult> {
   const dataset = store.repos.datasets.find(params.dataset);
   if (!dataset) throw new Error(`No dataset "${params.dataset}"`);
   const total = store.repos.datasets.summary(dataset.id)!.samples;
   const out = path.resolve(params.out);
-  if (!params.overwrite && fs.existsSync(out)) throw new Error(`${out} already exists: choose another name, or pass --overwrite to replace it`);
+  if (!params.overwrite && fs.existsSync(out))
+    throw new Error(`${out} already exists: choose another name, or pass --overwrite to replace it`);
   fs.mkdirSync(path.dirname(out), { recursive: true, mode: 0o700 });
   const partial = `${out}.partial`;
   const onRows = (n: number) => progress(n, total);

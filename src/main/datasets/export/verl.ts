@@ -8,7 +8,12 @@ import type { StoredSample } from '../../storage/repositories/samples';
 
 const ROWS_PER_GROUP = 500;
 
-export const text = (name: string): SchemaElement => ({ name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' });
+export const text = (name: string): SchemaElement => ({
+  name,
+  type: 'BYTE_ARRAY',
+  converted_type: 'UTF8',
+  repetition_type: 'OPTIONAL',
+});
 export const list = (name: string, element: SchemaElement[]): SchemaElement[] => [
   { name, repetition_type: 'OPTIONAL', converted_type: 'LIST', num_children: 1 },
   { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
@@ -19,7 +24,11 @@ export const list = (name: string, element: SchemaElement[]): SchemaElement[] =>
 export const verlLeadingColumns: SchemaElement[] = [
   text('data_source'),
   ...list('prompt', [{ name: 'element', repetition_type: 'OPTIONAL', num_children: 2 }, text('role'), text('content')]),
-  ...list('images', [{ name: 'element', repetition_type: 'OPTIONAL', num_children: 2 }, { name: 'bytes', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL' }, text('path')]),
+  ...list('images', [
+    { name: 'element', repetition_type: 'OPTIONAL', num_children: 2 },
+    { name: 'bytes', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL' },
+    text('path'),
+  ]),
   text('ability'),
   { name: 'reward_model', repetition_type: 'OPTIONAL', num_children: 3 },
   text('ground_truth'),
@@ -42,7 +51,12 @@ export const verlSchema: SchemaElement[] = [
   ...list('image_urls', [text('element')]),
 ];
 
-export const extOf: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif' };
+export const extOf: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'image/gif': 'gif',
+};
 
 function extraOf(s: StoredSample): Record<string, unknown> {
   return s.extra ? (JSON.parse(s.extra) as Record<string, unknown>) : {};
@@ -53,7 +67,12 @@ function promptFor(s: StoredSample): { role: string; content: string }[] {
   return [{ role: 'user', content: `${s.image_sha256 ? '<image>' : ''}${s.question}` }];
 }
 
-export async function exportVerl(store: Store, datasetId: number, out: string, onRows: (n: number) => void): Promise<number> {
+export async function exportVerl(
+  store: Store,
+  datasetId: number,
+  out: string,
+  onRows: (n: number) => void,
+): Promise<number> {
   const writer = new ParquetWriter({ writer: fileWriter(out), schema: verlSchema, createdBy: 'SearchLab' });
   let after = -1;
   let written = 0;
@@ -74,10 +93,19 @@ export async function exportVerl(store: Store, datasetId: number, out: string, o
         { name: 'prompt', data: col(promptFor) },
         { name: 'images', data: images },
         { name: 'ability', data: col((s) => extraOf(s).ability ?? null) },
-        { name: 'reward_model', data: col((s) => ({ ground_truth: s.answer, candidate_answers: s.candidate_answers, style: 'rule' })) },
+        {
+          name: 'reward_model',
+          data: col((s) => ({ ground_truth: s.answer, candidate_answers: s.candidate_answers, style: 'rule' })),
+        },
         {
           name: 'extra_info',
-          data: col((s) => ({ index: BigInt(s.row_index), split: s.split, question: s.question, answer: s.answer, search_need: s.search_need })),
+          data: col((s) => ({
+            index: BigInt(s.row_index),
+            split: s.split,
+            question: s.question,
+            answer: s.answer,
+            search_need: s.search_need,
+          })),
         },
         { name: 'data_id', data: col((s) => s.data_id) },
         { name: 'category', data: col((s) => s.category) },

@@ -12,7 +12,9 @@ export function csvSource(file: string): RowSource {
     files: [file],
     totalRows: null,
     async *rows(): AsyncGenerator<ReadItem> {
-      const parser = fs.createReadStream(file).pipe(parse({ columns: true, bom: true, skip_empty_lines: true, trim: true }));
+      const parser = fs
+        .createReadStream(file)
+        .pipe(parse({ columns: true, bom: true, skip_empty_lines: true, trim: true }));
       let row = 0;
       try {
         for await (const record of parser as AsyncIterable<Record<string, string>>) {

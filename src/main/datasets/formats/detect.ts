@@ -28,7 +28,8 @@ function listParquet(dir: string): string[] {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) pushAll(out, listParquet(full));
     // Links are followed (a Hugging Face cache links its shards), but only to regular files.
-    else if (/\.(parquet|pq)$/.test(entry.name) && fs.statSync(full, { throwIfNoEntry: false })?.isFile()) out.push(full);
+    else if (/\.(parquet|pq)$/.test(entry.name) && fs.statSync(full, { throwIfNoEntry: false })?.isFile())
+      out.push(full);
   }
   return out.sort();
 }
@@ -51,10 +52,17 @@ function formatOf(file: string, requested: ImportFormat): Exclude<ImportFormat, 
   if (ext === '.parquet' || ext === '.pq') return 'parquet';
   if (ext === '.jsonl' || ext === '.ndjson' || ext === '.json') return 'jsonl';
   if (ext === '.csv') return 'csv';
-  throw new ImportFileError(path.basename(file), `cannot tell the format from the extension "${ext}"; use .parquet, .jsonl or .csv, or name the format`);
+  throw new ImportFileError(
+    path.basename(file),
+    `cannot tell the format from the extension "${ext}"; use .parquet, .jsonl or .csv, or name the format`,
+  );
 }
 
-export async function openSource(input: string, requested: ImportFormat, maxBytes: number): Promise<{ source: RowSource; baseDir: string }> {
+export async function openSource(
+  input: string,
+  requested: ImportFormat,
+  maxBytes: number,
+): Promise<{ source: RowSource; baseDir: string }> {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(input);
@@ -62,9 +70,14 @@ export async function openSource(input: string, requested: ImportFormat, maxByte
     throw new ImportFileError(input, 'no such file or folder');
   }
   // A device or a FIFO never ends or never starts: only regular files (and folders of them) are read.
-  if (!stat.isFile() && !stat.isDirectory()) throw new ImportFileError(input, 'not a regular file or a folder (a device, a FIFO or a socket); only files and folders are imported');
+  if (!stat.isFile() && !stat.isDirectory())
+    throw new ImportFileError(
+      input,
+      'not a regular file or a folder (a device, a FIFO or a socket); only files and folders are imported',
+    );
   const files = stat.isDirectory() ? listParquet(input) : [input];
-  if (stat.isDirectory() && files.length === 0) throw new ImportFileError(input, 'the folder holds no .parquet or .pq files');
+  if (stat.isDirectory() && files.length === 0)
+    throw new ImportFileError(input, 'the folder holds no .parquet or .pq files');
   const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
   if (bytes > maxBytes) {
     throw new ImportFileError(

@@ -15,10 +15,21 @@ export function jsonlSource(file: string, maxLineBytes = MAX_LINE_BYTES): RowSou
     totalRows: null,
     async *rows(): AsyncGenerator<ReadItem> {
       let row = 0;
-      for await (const item of boundedLines(fs.createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>, maxLineBytes)) {
+      for await (const item of boundedLines(
+        fs.createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>,
+        maxLineBytes,
+      )) {
         row++;
         if (item.kind === 'too-long') {
-          yield { kind: 'bad', rejection: { file: shown, row, field: '(line)', reason: `the line is ${size(item.bytes)}, over the ${size(maxLineBytes)} limit for one row (store images as files or URLs, not inline)` } };
+          yield {
+            kind: 'bad',
+            rejection: {
+              file: shown,
+              row,
+              field: '(line)',
+              reason: `the line is ${size(item.bytes)}, over the ${size(maxLineBytes)} limit for one row (store images as files or URLs, not inline)`,
+            },
+          };
           continue;
         }
         const line = item.text;
@@ -27,7 +38,10 @@ export function jsonlSource(file: string, maxLineBytes = MAX_LINE_BYTES): RowSou
         try {
           value = JSON.parse(line);
         } catch (error) {
-          yield { kind: 'bad', rejection: { file: shown, row, field: '(line)', reason: `not JSON: ${errorMessage(error)}` } };
+          yield {
+            kind: 'bad',
+            rejection: { file: shown, row, field: '(line)', reason: `not JSON: ${errorMessage(error)}` },
+          };
           continue;
         }
         if (value === null || typeof value !== 'object' || Array.isArray(value)) {

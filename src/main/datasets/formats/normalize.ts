@@ -28,8 +28,30 @@ export interface NormalizedRow {
 
 /** Fields this module reads; anything else is kept in `extra` for round trips. */
 const known = new Set([
-  'prompt', 'images', 'image', 'image_path', 'image_url', 'image_urls', 'img', 'reward_model', 'data_source', 'source', 'data_id', 'id',
-  'category', 'split', 'question', 'query', 'answer', 'answers', 'ground_truth', 'candidate_answers', 'candidates', 'extra_info', 'search_need', 'labels',
+  'prompt',
+  'images',
+  'image',
+  'image_path',
+  'image_url',
+  'image_urls',
+  'img',
+  'reward_model',
+  'data_source',
+  'source',
+  'data_id',
+  'id',
+  'category',
+  'split',
+  'question',
+  'query',
+  'answer',
+  'answers',
+  'ground_truth',
+  'candidate_answers',
+  'candidates',
+  'extra_info',
+  'search_need',
+  'labels',
 ]);
 
 type Fail = (field: string, reason: string) => void;
@@ -70,7 +92,13 @@ function candidatesOf(v: unknown, field: string, fail: Fail): string[] {
         fail(field, `not a JSON list of strings (${(error as Error).message})`);
         return [];
       }
-    } else return trimmed === '' ? [] : trimmed.split('|').map((s) => s.trim()).filter(Boolean);
+    } else
+      return trimmed === ''
+        ? []
+        : trimmed
+            .split('|')
+            .map((s) => s.trim())
+            .filter(Boolean);
   }
   if (!Array.isArray(value)) {
     fail(field, 'expected a list of strings');
@@ -115,8 +143,10 @@ function imageFrom(v: unknown, field: string, fail: Fail): ImageRef | null {
   if (Array.isArray(v)) return v.length === 0 ? null : imageFrom(v[0], `${field}[0]`, fail);
   if (isRecord(v)) {
     // HF Image feature and veRL: {bytes, path}; bytes win, the path is a fallback.
-    if (v.bytes instanceof Uint8Array && v.bytes.byteLength > 0) return { kind: 'bytes', bytes: v.bytes, field: `${field}.bytes` };
-    if (typeof v.bytes === 'string' && v.bytes !== '') return { kind: 'bytes', bytes: Buffer.from(v.bytes, 'base64'), field: `${field}.bytes` };
+    if (v.bytes instanceof Uint8Array && v.bytes.byteLength > 0)
+      return { kind: 'bytes', bytes: v.bytes, field: `${field}.bytes` };
+    if (typeof v.bytes === 'string' && v.bytes !== '')
+      return { kind: 'bytes', bytes: Buffer.from(v.bytes, 'base64'), field: `${field}.bytes` };
     if (typeof v.path === 'string' && v.path !== '') return imageFromText(v.path, `${field}.path`, fail);
     if (typeof v.url === 'string') return imageFromText(v.url, `${field}.url`, fail);
     fail(field, 'an image object needs bytes or a path');
@@ -152,12 +182,15 @@ export function questionFromPrompt(prompt: { role: string; content: string }[]):
   return q === '' ? null : q;
 }
 
-export function normalizeRecord(record: SourceRecord): { row: NormalizedRow; rejections: [] } | { row: null; rejections: Rejection[] } {
+export function normalizeRecord(
+  record: SourceRecord,
+): { row: NormalizedRow; rejections: [] } | { row: null; rejections: Rejection[] } {
   const rejections: Rejection[] = [];
   const fail: Fail = (field, reason) => rejections.push({ file: record.file, row: record.row, field, reason });
   const f = record.fields;
   const reward = isRecord(f.reward_model) ? f.reward_model : null;
-  if (f.reward_model !== undefined && f.reward_model !== null && !reward) fail('reward_model', 'expected a struct with ground_truth and candidate_answers');
+  if (f.reward_model !== undefined && f.reward_model !== null && !reward)
+    fail('reward_model', 'expected a struct with ground_truth and candidate_answers');
   const info = isRecord(f.extra_info) ? f.extra_info : {};
   const prompt = promptOf(f.prompt, fail);
 
@@ -169,24 +202,45 @@ export function normalizeRecord(record: SourceRecord): { row: NormalizedRow; rej
     (prompt ? questionFromPrompt(prompt) : null) ??
     (promptIsList ? null : optionalText(f, ['prompt'], fail));
   // A prompt that is not messages was reported already; do not report its missing question twice.
-  if ((question === null || question.trim() === '') && !badPrompt) fail(promptIsList ? 'prompt' : 'question', 'missing: no question text');
+  if ((question === null || question.trim() === '') && !badPrompt)
+    fail(promptIsList ? 'prompt' : 'question', 'missing: no question text');
 
   let answer: string | null = null;
   let candidates: string[] = [];
   // An HF-style "answers" list gives the answer (its first item) and the candidates (the rest).
-  const answersList = reward?.ground_truth == null && f.answer == null && f.ground_truth == null && info.answer == null && Array.isArray(f.answers);
+  const answersList =
+    reward?.ground_truth == null &&
+    f.answer == null &&
+    f.ground_truth == null &&
+    info.answer == null &&
+    Array.isArray(f.answers);
   const gt = answersList ? f.answers : (reward?.ground_truth ?? f.answer ?? f.ground_truth ?? info.answer);
   const gtField = answersList
     ? 'answers'
-    : reward?.ground_truth !== undefined ? 'reward_model.ground_truth' : f.answer !== undefined ? 'answer' : f.ground_truth !== undefined ? 'ground_truth' : 'extra_info.answer';
+    : reward?.ground_truth !== undefined
+      ? 'reward_model.ground_truth'
+      : f.answer !== undefined
+        ? 'answer'
+        : f.ground_truth !== undefined
+          ? 'ground_truth'
+          : 'extra_info.answer';
   if (Array.isArray(gt)) {
     const all = candidatesOf(gt, gtField, fail);
     answer = all[0] ?? null;
     candidates = all.slice(1);
   } else answer = text(gt);
-  if (answer === null || answer.trim() === '') fail(gtField === 'extra_info.answer' ? 'answer' : gtField, 'missing: no answer');
-  const candidateField = reward?.candidate_answers !== undefined ? 'reward_model.candidate_answers' : f.candidate_answers !== undefined ? 'candidate_answers' : f.candidates !== undefined ? 'candidates' : 'answers';
-  const candidateValue = reward?.candidate_answers ?? f.candidate_answers ?? f.candidates ?? (answersList ? undefined : f.answers);
+  if (answer === null || answer.trim() === '')
+    fail(gtField === 'extra_info.answer' ? 'answer' : gtField, 'missing: no answer');
+  const candidateField =
+    reward?.candidate_answers !== undefined
+      ? 'reward_model.candidate_answers'
+      : f.candidate_answers !== undefined
+        ? 'candidate_answers'
+        : f.candidates !== undefined
+          ? 'candidates'
+          : 'answers';
+  const candidateValue =
+    reward?.candidate_answers ?? f.candidate_answers ?? f.candidates ?? (answersList ? undefined : f.answers);
   for (const c of candidatesOf(candidateValue, candidateField, fail)) if (!candidates.includes(c)) candidates.push(c);
 
   let image: ImageRef | null = null;
@@ -217,15 +271,27 @@ export function normalizeRecord(record: SourceRecord): { row: NormalizedRow; rej
       for (const [i, l] of f.labels.entries()) {
         const label = isRecord(l) ? SearchNeed.safeParse(l.label) : null;
         const annotator = isRecord(l) && typeof l.annotator === 'string' ? l.annotator.trim() : '';
-        if (!label?.success || annotator === '' || annotator.length > 100 || (isRecord(l) && l.note != null && typeof l.note !== 'string')) {
+        if (
+          !label?.success ||
+          annotator === '' ||
+          annotator.length > 100 ||
+          (isRecord(l) && l.note != null && typeof l.note !== 'string')
+        ) {
           fail(`labels[${i}]`, `expected {annotator, label: one of ${SearchNeed.options.join('|')}, note}`);
-        } else if (labels.some((x) => x.annotator === annotator)) fail(`labels[${i}]`, `a second label by ${annotator}`);
-        else labels.push({ annotator, label: label.data, note: isRecord(l) && typeof l.note === 'string' ? l.note : null });
+        } else if (labels.some((x) => x.annotator === annotator))
+          fail(`labels[${i}]`, `a second label by ${annotator}`);
+        else
+          labels.push({
+            annotator,
+            label: label.data,
+            note: isRecord(l) && typeof l.note === 'string' ? l.note : null,
+          });
       }
   }
 
   const extra: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(f)) if (!known.has(key) && value !== undefined && value !== null) extra[key] = jsonSafe(value);
+  for (const [key, value] of Object.entries(f))
+    if (!known.has(key) && value !== undefined && value !== null) extra[key] = jsonSafe(value);
   if (reward?.style !== undefined && reward.style !== 'rule') extra.reward_style = jsonSafe(reward.style);
 
   if (rejections.length > 0) return { row: null, rejections };

@@ -11,13 +11,18 @@ import { ImportFileError, splitFromPath, type ReadItem, type RowSource } from '.
 const CHUNK_ROWS = 256;
 const WHOLE_GROUP_BYTES = 256 * 1024 * 1024;
 
-async function openParquet(file: string): Promise<{ buffer: Awaited<ReturnType<typeof asyncBufferFromFile>>; metadata: FileMetaData }> {
+async function openParquet(
+  file: string,
+): Promise<{ buffer: Awaited<ReturnType<typeof asyncBufferFromFile>>; metadata: FileMetaData }> {
   try {
     const buffer = await asyncBufferFromFile(file);
     const metadata = await parquetMetadataAsync(buffer);
     return { buffer, metadata };
   } catch (error) {
-    throw new ImportFileError(file, `not a readable parquet file (${errorMessage(error)}); is it truncated or still being written?`);
+    throw new ImportFileError(
+      file,
+      `not a readable parquet file (${errorMessage(error)}); is it truncated or still being written?`,
+    );
   }
 }
 
@@ -38,17 +43,26 @@ export async function parquetSource(files: string[], baseDir: string): Promise<R
         for (const group of metadata.row_groups) {
           const groupRows = Number(group.num_rows);
           const step = Number(group.total_byte_size) <= WHOLE_GROUP_BYTES ? groupRows : CHUNK_ROWS;
-          for (let s = 0; s < groupRows; s += step) steps.push([groupStart + s, groupStart + Math.min(groupRows, s + step)]);
+          for (let s = 0; s < groupRows; s += step)
+            steps.push([groupStart + s, groupStart + Math.min(groupRows, s + step)]);
           groupStart += groupRows;
         }
         for (const [start, end] of steps) {
           let objects: Record<string, unknown>[];
           try {
-            objects = (await parquetReadObjects({ file: buffer, metadata, rowStart: start, rowEnd: end, utf8: false, compressors })) as Record<string, unknown>[];
+            objects = (await parquetReadObjects({
+              file: buffer,
+              metadata,
+              rowStart: start,
+              rowEnd: end,
+              utf8: false,
+              compressors,
+            })) as Record<string, unknown>[];
           } catch (error) {
             throw new ImportFileError(shown, `rows ${start + 1}–${end} cannot be read (${errorMessage(error)})`);
           }
-          for (let i = 0; i < objects.length; i++) yield { kind: 'record', record: { file: shown, row: start + i + 1, fields: objects[i], split } };
+          for (let i = 0; i < objects.length; i++)
+            yield { kind: 'record', record: { file: shown, row: start + i + 1, fields: objects[i], split } };
         }
       }
     },

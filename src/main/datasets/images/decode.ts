@@ -36,7 +36,10 @@ export async function makeThumb(bytes: Uint8Array): Promise<StagedImage['thumb']
 /** Decodes the bytes fully; throws ImageError with a short reason when they are not a supported image. */
 export async function inspectImage(bytes: Uint8Array): Promise<StagedImage> {
   if (bytes.byteLength === 0) throw new ImageError('empty image data');
-  if (bytes.byteLength > MAX_IMAGE_BYTES) throw new ImageError(`image is ${(bytes.byteLength / 1e6).toFixed(0)} MB, over the ${MAX_IMAGE_BYTES / 1e6} MB limit`);
+  if (bytes.byteLength > MAX_IMAGE_BYTES)
+    throw new ImageError(
+      `image is ${(bytes.byteLength / 1e6).toFixed(0)} MB, over the ${MAX_IMAGE_BYTES / 1e6} MB limit`,
+    );
   let meta: Metadata;
   let thumb: StagedImage['thumb'];
   try {
@@ -45,7 +48,10 @@ export async function inspectImage(bytes: Uint8Array): Promise<StagedImage> {
     throw new ImageError(`not an image (${errorMessage(error)})`);
   }
   const mime = meta.format ? mimeByFormat[meta.format] : undefined;
-  if (!mime) throw new ImageError(`image format "${meta.format ?? 'unknown'}" is not supported (use JPEG, PNG, WebP, GIF, AVIF or TIFF)`);
+  if (!mime)
+    throw new ImageError(
+      `image format "${meta.format ?? 'unknown'}" is not supported (use JPEG, PNG, WebP, GIF, AVIF or TIFF)`,
+    );
   try {
     thumb = await makeThumb(bytes);
   } catch (error) {
@@ -68,7 +74,11 @@ export async function loadImageBytes(ref: ImageRef, baseDir: string, access: Ima
   if (ref.kind === 'bytes') return ref.bytes;
   if (ref.kind === 'path') {
     try {
-      return await readFileWithin(ref.path, baseDir, { maxBytes: MAX_IMAGE_BYTES, confineTo: access.allowPathsOutside ? null : baseDir, timeoutMs: FETCH_TIMEOUT_MS });
+      return await readFileWithin(ref.path, baseDir, {
+        maxBytes: MAX_IMAGE_BYTES,
+        confineTo: access.allowPathsOutside ? null : baseDir,
+        timeoutMs: FETCH_TIMEOUT_MS,
+      });
     } catch (error) {
       // A missing file says just its code, as before; a refusal says why.
       const code = error instanceof FileAccessError ? error.code : undefined;
@@ -77,7 +87,10 @@ export async function loadImageBytes(ref: ImageRef, baseDir: string, access: Ima
   }
   let response: Response;
   try {
-    response = await fetchPublicUrl(ref.url, { allowPrivate: access.allowPrivateUrls === true, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+    response = await fetchPublicUrl(ref.url, {
+      allowPrivate: access.allowPrivateUrls === true,
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    });
   } catch (error) {
     throw new ImageError(`cannot fetch ${ref.url} (${errorMessage(error)})`);
   }

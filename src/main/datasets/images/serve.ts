@@ -5,7 +5,11 @@ import { makeThumb } from './decode';
 
 export const IMAGE_PATH = /^\/api\/images\/([0-9a-f]{64})$/;
 
-export async function imageForServing(store: Store, sha: string, thumb: boolean): Promise<{ bytes: Buffer; mime: string } | null> {
+export async function imageForServing(
+  store: Store,
+  sha: string,
+  thumb: boolean,
+): Promise<{ bytes: Buffer; mime: string } | null> {
   if (thumb) {
     const stored = store.repos.thumbs.get(sha);
     if (stored) return stored;

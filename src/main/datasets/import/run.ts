@@ -6,7 +6,12 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { DatasetImportParams, ImportResult, Rejection } from '../../../shared/contract';
 import type { Store } from '../../storage';
-import { commitStaging, openStaging, type StagedImage, type StagedSample } from '../../storage/repositories/datasets-staging';
+import {
+  commitStaging,
+  openStaging,
+  type StagedImage,
+  type StagedSample,
+} from '../../storage/repositories/datasets-staging';
 import { sha256Hex } from '../../storage/repositories/images';
 import { openSource } from '../formats/detect';
 import { normalizeRecord, type NormalizedRow } from '../formats/normalize';
@@ -55,9 +60,16 @@ function removeStaleStaging(dir: string): void {
   }
 }
 
-export async function importDataset(store: Store, home: string, params: ImportParams, hooks: ImportHooks): Promise<ImportResult> {
+export async function importDataset(
+  store: Store,
+  home: string,
+  params: ImportParams,
+  hooks: ImportHooks,
+): Promise<ImportResult> {
   if (store.repos.datasets.exists(params.dataset)) {
-    throw new DatasetExistsError(`A dataset named "${params.dataset}" already exists: choose another name or delete it first`);
+    throw new DatasetExistsError(
+      `A dataset named "${params.dataset}" already exists: choose another name or delete it first`,
+    );
   }
   const input = path.resolve(params.path);
   hooks.progress(0, null, `Opening ${path.basename(input)}`);
@@ -110,9 +122,17 @@ export async function importDataset(store: Store, home: string, params: ImportPa
           const { sha, verdict } = known ?? stageImage(await loadImageBytes(row.image, baseDir, params));
           if (key && !known) byPath.set(key, { sha, verdict });
           const problem = await verdict;
-          return { sha, problem: problem === null ? null : { file: record.file, row: record.row, field: row.image.field, reason: problem } };
+          return {
+            sha,
+            problem:
+              problem === null ? null : { file: record.file, row: record.row, field: row.image.field, reason: problem },
+          };
         } catch (error) {
-          if (error instanceof ImageError) return { sha: null, problem: { file: record.file, row: record.row, field: row.image.field, reason: error.message } };
+          if (error instanceof ImageError)
+            return {
+              sha: null,
+              problem: { file: record.file, row: record.row, field: row.image.field, reason: error.message },
+            };
           throw error;
         }
       });
@@ -138,12 +158,22 @@ export async function importDataset(store: Store, home: string, params: ImportPa
       if (batch.length >= BATCH_ROWS || read % 1000 === 0) {
         await flush();
         hooks.throwIfCancelled();
-        hooks.progress(read, source.totalRows, `Checked ${read.toLocaleString('en')} rows${rejectedRows ? `, ${rejectedRows} bad` : ''}`);
+        hooks.progress(
+          read,
+          source.totalRows,
+          `Checked ${read.toLocaleString('en')} rows${rejectedRows ? `, ${rejectedRows} bad` : ''}`,
+        );
       }
     }
     await flush();
     if (read === 0) throw new ImportFileError(path.basename(input), 'holds no rows');
-    if (rejectedRows > rejected.length) rejected.push({ file: path.basename(input), row: null, field: '(more)', reason: `and more: ${rejectedRows} bad rows in all` });
+    if (rejectedRows > rejected.length)
+      rejected.push({
+        file: path.basename(input),
+        row: null,
+        field: '(more)',
+        reason: `and more: ${rejectedRows} bad rows in all`,
+      });
 
     const base = { dataset: params.dataset, rejected };
     if (rejectedRows > 0 && !params.skipBad) {
@@ -156,9 +186,17 @@ export async function importDataset(store: Store, home: string, params: ImportPa
     }
     hooks.throwIfCancelled();
     hooks.progress(read, read, `Writing ${imported.toLocaleString('en')} samples to the database`);
-    const datasetId = commitStaging(store.db, staging.file, { name: params.dataset, description: params.description, source: input });
+    const datasetId = commitStaging(store.db, staging.file, {
+      name: params.dataset,
+      description: params.description,
+      source: input,
+    });
     const summary = store.repos.datasets.summary(datasetId)!;
-    hooks.progress(read, read, `Imported ${imported.toLocaleString('en')} samples${rejectedRows ? `, skipped ${rejectedRows} bad row(s)` : ''}`);
+    hooks.progress(
+      read,
+      read,
+      `Imported ${imported.toLocaleString('en')} samples${rejectedRows ? `, skipped ${rejectedRows} bad row(s)` : ''}`,
+    );
     return { ...base, datasetId, committed: true, imported, images: summary.images };
   } finally {
     staging.close();

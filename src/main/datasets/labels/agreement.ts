@@ -51,7 +51,9 @@ export function krippendorffAlpha(units: string[][]): number | null {
 
 const MAX_LISTED = 500;
 
-export function agreementOf(labels: { sampleId: number; rowIndex: number; question: string; annotator: string; label: SearchNeed }[]): Agreement {
+export function agreementOf(
+  labels: { sampleId: number; rowIndex: number; question: string; annotator: string; label: SearchNeed }[],
+): Agreement {
   const bySample = new Map<number, { rowIndex: number; question: string; labels: Record<string, SearchNeed> }>();
   const annotators = new Set<string>();
   for (const l of labels) {
@@ -65,7 +67,8 @@ export function agreementOf(labels: { sampleId: number; rowIndex: number; questi
   for (let i = 0; i < names.length; i++)
     for (let j = i + 1; j < names.length; j++) {
       const both: [string, string][] = [];
-      for (const { labels: ls } of bySample.values()) if (ls[names[i]] && ls[names[j]]) both.push([ls[names[i]], ls[names[j]]]);
+      for (const { labels: ls } of bySample.values())
+        if (ls[names[i]] && ls[names[j]]) both.push([ls[names[i]], ls[names[j]]]);
       pairs.push({ a: names[i], b: names[j], items: both.length, ...cohenKappa(both) });
     }
   const units = [...bySample.values()].map((s) => Object.values(s.labels));
@@ -74,7 +77,8 @@ export function agreementOf(labels: { sampleId: number; rowIndex: number; questi
   for (const [sampleId, s] of bySample) {
     if (new Set(Object.values(s.labels)).size > 1) {
       disagreementCount++;
-      if (disagreements.length < MAX_LISTED) disagreements.push({ sampleId, rowIndex: s.rowIndex, question: s.question, labels: s.labels });
+      if (disagreements.length < MAX_LISTED)
+        disagreements.push({ sampleId, rowIndex: s.rowIndex, question: s.question, labels: s.labels });
     }
   }
   return {

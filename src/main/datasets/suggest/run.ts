@@ -21,7 +21,11 @@ const noTools: RolloutTools = {
   image: () => new Uint8Array(),
 };
 
-export async function suggestLabels(store: Store, params: { datasetId: number; checkpointId: number; runs: number; batch: number }, hooks: SuggestHooks) {
+export async function suggestLabels(
+  store: Store,
+  params: { datasetId: number; checkpointId: number; runs: number; batch: number },
+  hooks: SuggestHooks,
+) {
   const checkpoint = store.repos.runs.checkpoint(params.checkpointId);
   if (!checkpoint) throw new Error(`No checkpoint with id ${params.checkpointId}`);
   const rows = store.repos.trajectories.trainingRows(params.datasetId, null);
@@ -33,12 +37,26 @@ export async function suggestLabels(store: Store, params: { datasetId: number; c
     for (let start = 0; start < rows.length; start += params.batch) {
       hooks.throwIfCancelled();
       const chunk = rows.slice(start, start + params.batch);
-      const samples = chunk.map((r) => ({ sampleId: r.id, question: r.question, image: store.repos.images.get(r.imageSha256)!.bytes, groundTruth: r.answer, candidateAnswers: r.candidateAnswers, need: r.need }));
+      const samples = chunk.map((r) => ({
+        sampleId: r.id,
+        question: r.question,
+        image: store.repos.images.get(r.imageSha256)!.bytes,
+        groundTruth: r.answer,
+        candidateAnswers: r.candidateAnswers,
+        need: r.need,
+      }));
       const trajectories = await runRollouts(policy, samples, {
         groupSize: params.runs,
         templates,
         tools: noTools,
-        limits: { maxTurns: 1, maxImageSearches: 0, maxTextSearches: 0, maxTokensPerTurn: 48, maxTotalTokens: 48, maxPromptTokens: 4096 },
+        limits: {
+          maxTurns: 1,
+          maxImageSearches: 0,
+          maxTextSearches: 0,
+          maxTokensPerTurn: 48,
+          maxTotalTokens: 48,
+          maxPromptTokens: 4096,
+        },
         sampling: { temperature: 1 },
         turnPrefix: directAnswerPrefix(),
         seed: start,

@@ -26,7 +26,14 @@ export interface DemoOptions {
   world?: Partial<WorldOptions>;
   /** Overrides for tests and experiments (the defaults are the demo's). */
   pretrain?: Partial<PretrainOptions>;
-  grpo?: { steps?: number; batchPrompts?: number; groupSize?: number; lr?: number; miniBatch?: number; klCoef?: number };
+  grpo?: {
+    steps?: number;
+    batchPrompts?: number;
+    groupSize?: number;
+    lr?: number;
+    miniBatch?: number;
+    klCoef?: number;
+  };
   /** Test questions to evaluate on (all when unset). */
   evalQuestions?: number;
 }
@@ -76,75 +83,152 @@ export async function runDemo(ctx: DemoContext, options: DemoOptions): Promise<D
   const earlier = ctx.store.repos.runs.checkpointAt(demoModelFolder(ctx.home));
   const pretrained = earlier
     ? { folder: earlier.path, model: loadTinyVlm(earlier.path) }
-    : await pretrainDemoModel(ctx.store, ctx.home, world, { ...DEFAULT_PRETRAIN, corpus: DEMO_CORPUS, ...(options.quick ? QUICK_PRETRAIN : {}), ...options.pretrain }, stage('Pre-training'));
-  const checkpointId = earlier?.id ?? ctx.store.repos.runs.addCheckpoint(null, 0, pretrained.folder, pretrained.model.config);
+    : await pretrainDemoModel(
+        ctx.store,
+        ctx.home,
+        world,
+        { ...DEFAULT_PRETRAIN, corpus: DEMO_CORPUS, ...(options.quick ? QUICK_PRETRAIN : {}), ...options.pretrain },
+        stage('Pre-training'),
+      );
+  const checkpointId =
+    earlier?.id ?? ctx.store.repos.runs.addCheckpoint(null, 0, pretrained.folder, pretrained.model.config);
 
   const rewardSpec = options.noSearchPenalty
-    ? { ...DEFAULT_REWARD_SPEC, name: 'mmsearch-r1-no-penalty', constants: { ...DEFAULT_REWARD_SPEC.constants, search_penalty: 0 } }
+    ? {
+        ...DEFAULT_REWARD_SPEC,
+        name: 'mmsearch-r1-no-penalty',
+        constants: { ...DEFAULT_REWARD_SPEC.constants, search_penalty: 0 },
+      }
     : DEFAULT_REWARD_SPEC;
   const runName = `demo${options.noSearchPenalty ? ' (no search penalty)' : ''}${options.unbalanced ? ' (unbalanced)' : ''}`;
-  const run = resumableRun(ctx.store, runName) ?? createRun(ctx.store, {
-    name: runName,
-    model: { checkpoint: checkpointId },
-    dataset: DEMO_DATASET,
-    split: 'train',
-    // The paper's ablation: nearly all training questions need search.
-    searchRequiredShare: options.unbalanced ? 0.95 : null,
-    search: { engine: 'local', corpus: DEMO_CORPUS, mode: 'cache-first', thumbnails: DEMO_THUMBNAILS, links: DEMO_LINKS },
-    rollout: { groupSize: options.grpo?.groupSize ?? 4, templates: DEMO_TEMPLATES, maxTokensPerTurn: 48, maxTotalTokens: 160 },
-    reward: rewardSpec,
-    grpo: {
-      // 40 in the quick demo: at 30 its GRPO still answered a third of the unfamiliar name questions from memory
-      // after saying "not seen" (unfamiliar searched 84%; 88% at 40 and at 50, measured from one pre-trained model).
-      steps: options.grpo?.steps ?? (options.quick ? 40 : 80),
-      batchPrompts: options.grpo?.batchPrompts ?? 16,
-      miniBatch: options.grpo?.miniBatch ?? 8,
-      microBatch: 8,
-      klCoef: options.grpo?.klCoef,
-      // Measured on the quick demo: at 1e-3 and 5e-4 the KL ran away and the reward fell; at 2e-4 it rose.
-      lr: options.grpo?.lr ?? 2e-4,
-      warmupSteps: 2,
-      decay: 'constant',
-      maxSequenceLength: 512,
-    },
-    runtime: { cpuThreads: DEMO_CPU_THREADS },
-    checkpointEvery: 1000,
-    seed: 3,
-  });
+  const run =
+    resumableRun(ctx.store, runName) ??
+    createRun(ctx.store, {
+      name: runName,
+      model: { checkpoint: checkpointId },
+      dataset: DEMO_DATASET,
+      split: 'train',
+      // The paper's ablation: nearly all training questions need search.
+      searchRequiredShare: options.unbalanced ? 0.95 : null,
+      search: {
+        engine: 'local',
+        corpus: DEMO_CORPUS,
+        mode: 'cache-first',
+        thumbnails: DEMO_THUMBNAILS,
+        links: DEMO_LINKS,
+      },
+      rollout: {
+        groupSize: options.grpo?.groupSize ?? 4,
+        templates: DEMO_TEMPLATES,
+        maxTokensPerTurn: 48,
+        maxTotalTokens: 160,
+      },
+      reward: rewardSpec,
+      grpo: {
+        // 40 in the quick demo: at 30 its GRPO still answered a third of the unfamiliar name questions from memory
+        // after saying "not seen" (unfamiliar searched 84%; 88% at 40 and at 50, measured from one pre-trained model).
+        steps: options.grpo?.steps ?? (options.quick ? 40 : 80),
+        batchPrompts: options.grpo?.batchPrompts ?? 16,
+        miniBatch: options.grpo?.miniBatch ?? 8,
+        microBatch: 8,
+        klCoef: options.grpo?.klCoef,
+        // Measured on the quick demo: at 1e-3 and 5e-4 the KL ran away and the reward fell; at 2e-4 it rose.
+        lr: options.grpo?.lr ?? 2e-4,
+        warmupSteps: 2,
+        decay: 'constant',
+        maxSequenceLength: 512,
+      },
+      runtime: { cpuThreads: DEMO_CPU_THREADS },
+      checkpointEvery: 1000,
+      seed: 3,
+    });
   const trained = await runGrpo(
-    { store: ctx.store, home: ctx.home, log: ctx.log, progress: (d, t, m) => ctx.progress(d, t, `GRPO ${m}`), cancelled: () => (ctx.throwIfCancelled(), false) },
+    {
+      store: ctx.store,
+      home: ctx.home,
+      log: ctx.log,
+      progress: (d, t, m) => ctx.progress(d, t, `GRPO ${m}`),
+      cancelled: () => (ctx.throwIfCancelled(), false),
+    },
     run.id,
   );
   const checkpoints = ctx.store.repos.runs.checkpoints(run.id);
   const finalModel = readState(checkpoints.at(-1)!.path).model;
 
-  const samples = datasetSamples(ctx.store, ctx.store.repos.datasets.find(DEMO_DATASET)!.id, 'test', options.evalQuestions);
-  const tools = searchRolloutTools(ctx.store, ctx.home, { engine: 'local', corpus: DEMO_CORPUS, mode: 'cache-first', thumbnails: DEMO_THUMBNAILS, links: DEMO_LINKS });
-  const evaluate = async (model: typeof finalModel, which: EvalPolicy[], label: string, evaluatedCheckpoint: number) => {
+  const samples = datasetSamples(
+    ctx.store,
+    ctx.store.repos.datasets.find(DEMO_DATASET)!.id,
+    'test',
+    options.evalQuestions,
+  );
+  const tools = searchRolloutTools(ctx.store, ctx.home, {
+    engine: 'local',
+    corpus: DEMO_CORPUS,
+    mode: 'cache-first',
+    thumbnails: DEMO_THUMBNAILS,
+    links: DEMO_LINKS,
+  });
+  const evaluate = async (
+    model: typeof finalModel,
+    which: EvalPolicy[],
+    label: string,
+    evaluatedCheckpoint: number,
+  ) => {
     const policy = new Policy(model, { device: 'auto', threads: DEMO_CPU_THREADS });
     try {
       return await evaluatePolicies(new TinyPolicyModel(policy), samples, {
         policies: which,
         tools,
         templates: DEMO_TEMPLATES,
-        limits: { maxTurns: 3, maxImageSearches: 1, maxTextSearches: 2, maxTokensPerTurn: 48, maxTotalTokens: 160, maxPromptTokens: 4096 },
+        limits: {
+          maxTurns: 3,
+          maxImageSearches: 1,
+          maxTextSearches: 2,
+          maxTokensPerTurn: 48,
+          maxTotalTokens: 160,
+          maxPromptTokens: 4096,
+        },
         reward: rewardSpec,
         wording: DEMO_WORDING,
-        record: { store: ctx.store, name: `demo: ${label}`, datasetId: ctx.store.repos.datasets.find(DEMO_DATASET)!.id, checkpointId: evaluatedCheckpoint },
+        record: {
+          store: ctx.store,
+          name: `demo: ${label}`,
+          datasetId: ctx.store.repos.datasets.find(DEMO_DATASET)!.id,
+          checkpointId: evaluatedCheckpoint,
+        },
         onProgress: (d, t, m) => ctx.progress(d, t, `Evaluating ${label}: ${m}`),
       });
     } finally {
       await policy.release();
     }
   };
-  const before = await evaluate(loadTinyVlm(pretrained.folder), ['policy', 'direct', 'rag'], 'pre-trained', checkpointId);
+  const before = await evaluate(
+    loadTinyVlm(pretrained.folder),
+    ['policy', 'direct', 'rag'],
+    'pre-trained',
+    checkpointId,
+  );
   const after = await evaluate(finalModel, ['policy'], 'GRPO', checkpoints.at(-1)!.id);
 
   const metrics = ctx.store.repos.runs.metrics(run.id).filter((m) => m.name === 'reward_mean');
   return {
-    policies: { pretrained: figures(before.policy), grpo: figures(after.policy), direct: figures(before.direct), rag: figures(before.rag) },
-    world: { entities: world.entities.length, familiar: world.entities.filter((e) => e.familiar).length, questions_test: world.questions.filter((q) => q.split === 'test').length },
-    run: { id: run.id, steps: trained.step, reward_first: metrics[0]?.value ?? 0, reward_last: metrics.at(-1)?.value ?? 0 },
+    policies: {
+      pretrained: figures(before.policy),
+      grpo: figures(after.policy),
+      direct: figures(before.direct),
+      rag: figures(before.rag),
+    },
+    world: {
+      entities: world.entities.length,
+      familiar: world.entities.filter((e) => e.familiar).length,
+      questions_test: world.questions.filter((q) => q.split === 'test').length,
+    },
+    run: {
+      id: run.id,
+      steps: trained.step,
+      reward_first: metrics[0]?.value ?? 0,
+      reward_last: metrics.at(-1)?.value ?? 0,
+    },
     seconds: (performance.now() - started) / 1000,
   };
 }

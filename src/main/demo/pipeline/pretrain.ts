@@ -19,7 +19,21 @@ import { drawEmblem } from '../world/draw';
 import { lookDistance } from '../world/entities';
 import { imageToPixels } from '../../rl/rollout/pixels';
 import { makeQuestion, QUESTION_KINDS } from '../world/questions';
-import { answerAfterSearch, directAnswer, factLesson, guess, guessedAnswer, imageSearchTurn, knowledge, knowledgeLesson, readingLesson, REASON_FACTS, searchQuery, textSearchTurn, tokenizerCorpus } from './scripts';
+import {
+  answerAfterSearch,
+  directAnswer,
+  factLesson,
+  guess,
+  guessedAnswer,
+  imageSearchTurn,
+  knowledge,
+  knowledgeLesson,
+  readingLesson,
+  REASON_FACTS,
+  searchQuery,
+  textSearchTurn,
+  tokenizerCorpus,
+} from './scripts';
 import type { StageHooks } from './workspace';
 import { readingDrill } from './reading';
 
@@ -88,23 +102,54 @@ export const demoModelFolder = (home: string): string => path.join(home, 'models
 
 // Five fact passes and a linear decay of the mixture's learning rate: direct answers about familiar test species
 // right 39–40 of 40 (greedy), against 19 of 40 with three passes and a constant rate (quick world, measured).
-export const DEFAULT_PRETRAIN: Omit<PretrainOptions, 'corpus'> = { epochs: 6, factEpochs: 24, batchSize: 8, lr: 1e-3, readingLr: 3e-3, seed: 11, searchShare: 0.5, protocolPasses: 2, factPasses: 5, drillSteps: 1000, readingLessons: 3, readingEpochs: 16, knowledgeLessons: 28, knowledgePartners: 2, lookalikePartners: true, knowledgeEpochs: 4, knowledgeLr: 3e-4, mixtureDecay: 'linear', freezeVisionWhileReading: true };
+export const DEFAULT_PRETRAIN: Omit<PretrainOptions, 'corpus'> = {
+  epochs: 6,
+  factEpochs: 24,
+  batchSize: 8,
+  lr: 1e-3,
+  readingLr: 3e-3,
+  seed: 11,
+  searchShare: 0.5,
+  protocolPasses: 2,
+  factPasses: 5,
+  drillSteps: 1000,
+  readingLessons: 3,
+  readingEpochs: 16,
+  knowledgeLessons: 28,
+  knowledgePartners: 2,
+  lookalikePartners: true,
+  knowledgeEpochs: 4,
+  knowledgeLr: 3e-4,
+  mixtureDecay: 'linear',
+  freezeVisionWhileReading: true,
+};
 /** Fewer epochs for `demo --quick` (on the quick world, measured 523 s end to end on two cores; see the README). */
 export const QUICK_PRETRAIN: Partial<PretrainOptions> = { epochs: 4, factEpochs: 18, readingEpochs: 11 };
 
 /** Pictures for pre-training are variations of their own, seeded apart from the questions' and from each other. */
-const pretrainingVariation = (phase: 'facts' | 'protocol' | 'reading' | 'knowledge', entityId: number, kind: number, pass: number) => 100_000 + entityId * 1000 + { facts: 500, protocol: 0, reading: 700, knowledge: 800 }[phase] + pass * 10 + kind;
+const pretrainingVariation = (
+  phase: 'facts' | 'protocol' | 'reading' | 'knowledge',
+  entityId: number,
+  kind: number,
+  pass: number,
+) => 100_000 + entityId * 1000 + { facts: 500, protocol: 0, reading: 700, knowledge: 800 }[phase] + pass * 10 + kind;
 
 /**
  * The planned questions with their pictures (and the pictures as the model's pixels), in order. sharp works on
  * its own threads, so the next chunk is drawn while the conversations of this one are written.
  */
-async function* withPictures<T extends { entity: Entity; q: Question }>(plan: readonly T[], size: number, chunk = 32): AsyncGenerator<T & { picture: Buffer; pixels: Float32Array }> {
+async function* withPictures<T extends { entity: Entity; q: Question }>(
+  plan: readonly T[],
+  size: number,
+  chunk = 32,
+): AsyncGenerator<T & { picture: Buffer; pixels: Float32Array }> {
   const draw = (from: number) => {
-    const drawing = Promise.all(plan.slice(from, from + chunk).map(async (p) => {
-      const picture = await drawEmblem(p.entity.look, p.q.variation);
-      return { picture, pixels: await imageToPixels(picture, size) };
-    }));
+    const drawing = Promise.all(
+      plan.slice(from, from + chunk).map(async (p) => {
+        const picture = await drawEmblem(p.entity.look, p.q.variation);
+        return { picture, pixels: await imageToPixels(picture, size) };
+      }),
+    );
     drawing.catch(() => undefined); // awaited below; a generator left early must not leave it unhandled
     return drawing;
   };
@@ -120,7 +165,13 @@ async function* withPictures<T extends { entity: Entity; q: Question }>(plan: re
  * The unfamiliar species of the knowledge lessons that go with one about `known`: `count` drawn at random, the first
  * among its look-alikes (an unfamiliar species differing in at most two of its four traits) when `lookalike` asks.
  */
-export function knowledgePartners(known: Entity, unfamiliar: readonly Entity[], count: number, lookalike: boolean, random: Random): Entity[] {
+export function knowledgePartners(
+  known: Entity,
+  unfamiliar: readonly Entity[],
+  count: number,
+  lookalike: boolean,
+  random: Random,
+): Entity[] {
   if (unfamiliar.length === 0) return [];
   return Array.from({ length: count }, (_, k) => {
     const alike = k === 0 && lookalike ? unfamiliar.filter((u) => lookDistance(u.look, known.look) <= 2) : [];
@@ -128,14 +179,32 @@ export function knowledgePartners(known: Entity, unfamiliar: readonly Entity[], 
   });
 }
 
-export async function pretrainDemoModel(store: Store, home: string, world: World, options: PretrainOptions, hooks: StageHooks): Promise<{ model: TinyVlm; folder: string; losses: number[] }> {
+export async function pretrainDemoModel(
+  store: Store,
+  home: string,
+  world: World,
+  options: PretrainOptions,
+  hooks: StageHooks,
+): Promise<{ model: TinyVlm; folder: string; losses: number[] }> {
   const random = new Random(options.seed);
   const templates = compileTemplates(DEMO_TEMPLATES);
-  const toolbox = new SearchService({ store, home }).toolbox({ engine: 'local', corpus: options.corpus, mode: 'cache-first' });
+  const toolbox = new SearchService({ store, home }).toolbox({
+    engine: 'local',
+    corpus: options.corpus,
+    mode: 'cache-first',
+  });
   // The tokenizer learns its merges from the world's texts and from what the search tools print.
   const sample = world.entities[0];
-  const toolSamples = [(await toolbox.imageSearch({ bytes: await drawEmblem(sample.look, 1) })).text, (await toolbox.textSearch(searchQuery(sample.name, 'island'))).text];
-  const model = createTinyVlm({ corpus: tokenizerCorpus(world, DEMO_TEMPLATES, toolSamples), merges: 600, seed: options.seed, config: options.model ?? DEMO_MODEL });
+  const toolSamples = [
+    (await toolbox.imageSearch({ bytes: await drawEmblem(sample.look, 1) })).text,
+    (await toolbox.textSearch(searchQuery(sample.name, 'island'))).text,
+  ];
+  const model = createTinyVlm({
+    corpus: tokenizerCorpus(world, DEMO_TEMPLATES, toolSamples),
+    merges: 600,
+    seed: options.seed,
+    config: options.model ?? DEMO_MODEL,
+  });
   const bytesOf = (sha: string) => store.repos.images.get(sha)!.bytes;
   const tool = (result: ToolCallResult) => {
     const r = asShownToModel(result, { thumbnails: DEMO_THUMBNAILS, links: DEMO_LINKS });
@@ -147,27 +216,41 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
     const reason = knowledge(entity.familiar);
     if (q.kind === 'attribute_by_name') {
       const found = await toolbox.textSearch(searchQuery(entity.name, q.attribute));
-      return [{ response: textSearchTurn(reason, entity.name, q.attribute), tool: tool(found) }, { response: answerAfterSearch(q.answer) }];
+      return [
+        { response: textSearchTurn(reason, entity.name, q.attribute), tool: tool(found) },
+        { response: answerAfterSearch(q.answer) },
+      ];
     }
     const seen = await toolbox.imageSearch({ bytes: picture });
     // The teacher reads the name off the top match, as the model will have to.
     const name = seen.results[0]?.title ?? entity.name;
-    if (q.kind === 'name' && !thorough) return [{ response: imageSearchTurn(reason), tool: tool(seen) }, { response: answerAfterSearch(name) }];
+    if (q.kind === 'name' && !thorough)
+      return [{ response: imageSearchTurn(reason), tool: tool(seen) }, { response: answerAfterSearch(name) }];
     const found = await toolbox.textSearch(searchQuery(name, q.attribute));
     const answer = q.kind === 'name' ? name : name === entity.name ? q.answer : guess(world, q, random);
-    return [{ response: imageSearchTurn(reason), tool: tool(seen) }, { response: textSearchTurn(REASON_FACTS, name, q.attribute), tool: tool(found) }, { response: answerAfterSearch(answer) }];
+    return [
+      { response: imageSearchTurn(reason), tool: tool(seen) },
+      { response: textSearchTurn(REASON_FACTS, name, q.attribute), tool: tool(found) },
+      { response: answerAfterSearch(answer) },
+    ];
   }
 
   const facts: TeacherSequence[] = [];
   const protocol: TeacherSequence[] = [];
 
   const familiar = world.entities.filter((e) => e.familiar);
-  const trainSpecies = [...new Set(world.questions.filter((q) => q.split === 'train').map((q) => q.entityId))].map((id) => world.entities[id]);
+  const trainSpecies = [...new Set(world.questions.filter((q) => q.split === 'train').map((q) => q.entityId))].map(
+    (id) => world.entities[id],
+  );
   let made = 0;
   // Unfamiliar species the model meets in training (never a test species: it must not have met those at all).
   const unfamiliar = [...trainSpecies.filter((e) => !e.familiar), ...world.webOnly];
   const knowledgeCount = familiar.length * options.knowledgeLessons;
-  const total = familiar.length * QUESTION_KINDS.length * options.factPasses + trainSpecies.length * QUESTION_KINDS.length * options.protocolPasses + world.webOnly.length * options.readingLessons + (1 + options.knowledgePartners) * knowledgeCount;
+  const total =
+    familiar.length * QUESTION_KINDS.length * options.factPasses +
+    trainSpecies.length * QUESTION_KINDS.length * options.protocolPasses +
+    world.webOnly.length * options.readingLessons +
+    (1 + options.knowledgePartners) * knowledgeCount;
   const report = () => {
     if (++made % 20 === 0) {
       hooks.throwIfCancelled();
@@ -180,9 +263,20 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
     return { entity, q: makeQuestion(entity, questionKind, attribute, variation, 'train') };
   };
   /** Writes the planned conversations in order, each with the turns the script gives it. */
-  const write = async (into: TeacherSequence[], planned: readonly Planned[], script: (p: Planned & { picture: Buffer }) => ScriptedTurn[] | Promise<ScriptedTurn[]>) => {
+  const write = async (
+    into: TeacherSequence[],
+    planned: readonly Planned[],
+    script: (p: Planned & { picture: Buffer }) => ScriptedTurn[] | Promise<ScriptedTurn[]>,
+  ) => {
     for await (const p of withPictures(planned, model.config.vision_config.image_size)) {
-      into.push(await scriptedSequence(model, { question: p.q.text, image: p.picture, pixels: p.pixels }, await script(p), templates));
+      into.push(
+        await scriptedSequence(
+          model,
+          { question: p.q.text, image: p.picture, pixels: p.pixels },
+          await script(p),
+          templates,
+        ),
+      );
       report();
     }
   };
@@ -190,7 +284,9 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
   // Facts of familiar species, whatever their split: every kind of question, answered from memory.
   const factPlan: Planned[] = [];
   for (let pass = 0; pass < options.factPasses; pass++) {
-    for (const entity of familiar) for (const i of QUESTION_KINDS.keys()) factPlan.push(plan(entity, i, pretrainingVariation('facts', entity.id, i, pass)));
+    for (const entity of familiar)
+      for (const i of QUESTION_KINDS.keys())
+        factPlan.push(plan(entity, i, pretrainingVariation('facts', entity.id, i, pass)));
   }
   await write(facts, factPlan, ({ q }) => [factLesson(q.answer)]);
   // The protocol: every kind of question about every training species, searched or answered directly by a coin
@@ -198,7 +294,9 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
   // reading a name or a fact out of a search result must work for species the model has never seen.
   const protocolPlan: Planned[] = [];
   for (let pass = 0; pass < options.protocolPasses; pass++) {
-    for (const entity of trainSpecies) for (const i of QUESTION_KINDS.keys()) protocolPlan.push(plan(entity, i, pretrainingVariation('protocol', entity.id, i, pass)));
+    for (const entity of trainSpecies)
+      for (const i of QUESTION_KINDS.keys())
+        protocolPlan.push(plan(entity, i, pretrainingVariation('protocol', entity.id, i, pass)));
   }
   await write(protocol, protocolPlan, async ({ entity, q, picture }) => {
     if (random.next() < options.searchShare) return searchScript(q, entity, picture);
@@ -209,33 +307,52 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
   // out of the results is the only way to get them right (a species the model could memorise, it would).
   const reading: TeacherSequence[] = [];
   const readingPlan = world.webOnly.flatMap((entity) =>
-    random.shuffle([...QUESTION_KINDS.keys()]).slice(0, options.readingLessons).map((i) => plan(entity, i, pretrainingVariation('reading', entity.id, i, 0))),
+    random
+      .shuffle([...QUESTION_KINDS.keys()])
+      .slice(0, options.readingLessons)
+      .map((i) => plan(entity, i, pretrainingVariation('reading', entity.id, i, 0))),
   );
-  await write(reading, readingPlan, async ({ entity, q, picture }) => readingLesson(await searchScript(q, entity, picture, q.kind === 'name' && random.next() < 0.5)));
+  await write(reading, readingPlan, async ({ entity, q, picture }) =>
+    readingLesson(await searchScript(q, entity, picture, q.kind === 'name' && random.next() < 0.5)),
+  );
   // Knowledge: for each lesson about a familiar species, `knowledgePartners` about unfamiliar ones.
   const knowing: TeacherSequence[] = [];
   const knowledgePlan: Planned[] = [];
   const lessonsOf = new Map<number, number>();
   for (let i = 0; i < knowledgeCount; i++) {
     const known = familiar[i % familiar.length];
-    for (const entity of [known, ...knowledgePartners(known, unfamiliar, options.knowledgePartners, options.lookalikePartners, random)]) {
+    for (const entity of [
+      known,
+      ...knowledgePartners(known, unfamiliar, options.knowledgePartners, options.lookalikePartners, random),
+    ]) {
       const n = lessonsOf.get(entity.id) ?? 0;
       lessonsOf.set(entity.id, n + 1);
       const kind = n % QUESTION_KINDS.length;
-      knowledgePlan.push(plan(entity, kind, pretrainingVariation('knowledge', entity.id, kind, Math.floor(n / QUESTION_KINDS.length))));
+      knowledgePlan.push(
+        plan(entity, kind, pretrainingVariation('knowledge', entity.id, kind, Math.floor(n / QUESTION_KINDS.length))),
+      );
     }
   }
   await write(knowing, knowledgePlan, ({ entity }) => [knowledgeLesson(entity.familiar)]);
   const sequences = [...facts, ...protocol, ...reading, ...knowing];
 
-  hooks.progress(total, total, `${facts.length} fact, ${protocol.length} protocol, ${reading.length} reading and ${knowing.length} knowledge conversations written`);
+  hooks.progress(
+    total,
+    total,
+    `${facts.length} fact, ${protocol.length} protocol, ${reading.length} reading and ${knowing.length} knowledge conversations written`,
+  );
 
   // Four phases: the reading drill, the reading lessons, the familiar species' facts, then everything together
   // (the knowledge lessons only there, beside the facts, protocol and reading they must not disturb).
   // (Facts last, measured: the model forgot the protocol and answered nothing right.)
   const policy = new Policy(model, { device: 'auto', threads: DEMO_CPU_THREADS });
   const drill = readingDrill(model, random.fork('drill'), options.drillSteps * 16);
-  const steps = options.drillSteps + options.readingEpochs * Math.floor(reading.length / options.batchSize) + options.factEpochs * Math.floor(facts.length / (options.batchSize * 2)) + options.epochs * Math.floor(sequences.length / options.batchSize) + options.knowledgeEpochs * Math.floor(knowing.length / (options.batchSize * 2));
+  const steps =
+    options.drillSteps +
+    options.readingEpochs * Math.floor(reading.length / options.batchSize) +
+    options.factEpochs * Math.floor(facts.length / (options.batchSize * 2)) +
+    options.epochs * Math.floor(sequences.length / options.batchSize) +
+    options.knowledgeEpochs * Math.floor(knowing.length / (options.batchSize * 2));
   const losses: number[] = [];
   const onStep = (_: number, loss: number) => {
     losses.push(loss);
@@ -246,11 +363,56 @@ export async function pretrainDemoModel(store: Store, home: string, world: World
   // there are noise that Adam scales up to full-size steps: measured on the quick world, facts learned after the
   // reading lessons were answered from a fresh picture 47% of the time, against 99% without them before.
   const frozen = options.freezeVisionWhileReading ? isVisionWeight : undefined;
-  if (drill.length > 0) await trainSft(policy, drill, { epochs: 1, batchSize: 16, lr: options.readingLr, seed: options.seed, onStep, shouldStop });
-  if (reading.length > 0 && options.readingEpochs > 0) await trainSft(policy, reading, { epochs: options.readingEpochs, batchSize: options.batchSize, lr: options.readingLr, seed: options.seed + 2, frozen, onStep, shouldStop });
-  if (facts.length > 0 && options.factEpochs > 0) await trainSft(policy, facts, { epochs: options.factEpochs, batchSize: options.batchSize * 2, lr: options.lr, seed: options.seed, onStep, shouldStop });
-  if (options.epochs > 0) await trainSft(policy, sequences, { epochs: options.epochs, batchSize: options.batchSize, lr: options.lr, decay: options.mixtureDecay, minLrRatio: 0.05, seed: options.seed + 1, onStep, shouldStop });
-  if (options.knowledgeEpochs > 0 && knowing.length >= options.batchSize * 2) await trainSft(policy, knowing, { epochs: options.knowledgeEpochs, batchSize: options.batchSize * 2, lr: options.knowledgeLr, decay: 'linear', minLrRatio: 0.05, seed: options.seed + 3, onStep, shouldStop });
+  if (drill.length > 0)
+    await trainSft(policy, drill, {
+      epochs: 1,
+      batchSize: 16,
+      lr: options.readingLr,
+      seed: options.seed,
+      onStep,
+      shouldStop,
+    });
+  if (reading.length > 0 && options.readingEpochs > 0)
+    await trainSft(policy, reading, {
+      epochs: options.readingEpochs,
+      batchSize: options.batchSize,
+      lr: options.readingLr,
+      seed: options.seed + 2,
+      frozen,
+      onStep,
+      shouldStop,
+    });
+  if (facts.length > 0 && options.factEpochs > 0)
+    await trainSft(policy, facts, {
+      epochs: options.factEpochs,
+      batchSize: options.batchSize * 2,
+      lr: options.lr,
+      seed: options.seed,
+      onStep,
+      shouldStop,
+    });
+  if (options.epochs > 0)
+    await trainSft(policy, sequences, {
+      epochs: options.epochs,
+      batchSize: options.batchSize,
+      lr: options.lr,
+      decay: options.mixtureDecay,
+      minLrRatio: 0.05,
+      seed: options.seed + 1,
+      onStep,
+      shouldStop,
+    });
+  if (options.knowledgeEpochs > 0 && knowing.length >= options.batchSize * 2)
+    await trainSft(policy, knowing, {
+      epochs: options.knowledgeEpochs,
+      batchSize: options.batchSize * 2,
+      lr: options.knowledgeLr,
+      decay: 'linear',
+      minLrRatio: 0.05,
+      seed: options.seed + 3,
+      onStep,
+      shouldStop,
+    });
   await policy.release();
   const folder = demoModelFolder(home);
   saveTinyVlm(model, folder);

@@ -22,7 +22,12 @@ export const knowledge = (familiar: boolean): string => (familiar ? REASON_SEEN 
  * The baselines' forced turns use the same words the model learned in SFT: direct answering says it has seen
  * the species, the RAG workflow that it has not (it searches whatever it knows).
  */
-export const DEMO_WORDING = { direct: REASON_SEEN, imageSearch: REASON_UNSEEN, textSearch: REASON_FACTS, answerAfterSearch: REASON_FOUND };
+export const DEMO_WORDING = {
+  direct: REASON_SEEN,
+  imageSearch: REASON_UNSEEN,
+  textSearch: REASON_FACTS,
+  answerAfterSearch: REASON_FOUND,
+};
 
 const attributeWord: Record<string, string> = { island: 'island', year: 'described', diet: 'eats' };
 
@@ -91,7 +96,10 @@ export function readingLesson([first, ...rest]: readonly ScriptedTurn[]): Script
   const action = [IMAGE_SEARCH_ACTION, TEXT_SEARCH_ACTION].find((a) => text.startsWith(a, reason.length));
   if (!action) throw new Error(`A reading lesson must open with a search, not: ${text}`);
   const decision = reason + action;
-  return [{ ...first, response: [given(decision), learned(text.slice(decision.length))].filter((p) => p.text !== '') }, ...rest];
+  return [
+    { ...first, response: [given(decision), learned(text.slice(decision.length))].filter((p) => p.text !== '') },
+    ...rest,
+  ];
 }
 
 /** A plausible wrong answer: what a model that does not know says. */
@@ -122,10 +130,18 @@ const VOCABULARY_REASONS = {
  * ("Zan|ion lizard"), and years stay digits, so a name or year never seen in training can still be written,
  * copied out of a search result token by token.
  */
-export function tokenizerCorpus(world: World, templates: { question: string; afterTool: string }, toolOutputs: readonly string[] = []): string[] {
+export function tokenizerCorpus(
+  world: World,
+  templates: { question: string; afterTool: string },
+  toolOutputs: readonly string[] = [],
+): string[] {
   const texts = [templates.question, templates.afterTool, ...Object.values(VOCABULARY_REASONS), ...toolOutputs];
   for (const d of world.documents) texts.push(d.title, d.body);
-  for (const q of world.questions) texts.push(q.text, textSearchTurn(VOCABULARY_REASONS.facts, world.entities[q.entityId].name, q.attribute ?? 'island'));
+  for (const q of world.questions)
+    texts.push(
+      q.text,
+      textSearchTurn(VOCABULARY_REASONS.facts, world.entities[q.entityId].name, q.attribute ?? 'island'),
+    );
   const unfamiliar = [...world.entities, ...world.webOnly].filter((e) => !e.familiar);
   const split = (text: string) => {
     let out = text.replace(/\b(\d)(\d)(\d)(\d)\b/g, '$1 $2 $3 $4');

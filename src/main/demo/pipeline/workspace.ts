@@ -24,7 +24,13 @@ export interface StageHooks {
   throwIfCancelled(): void;
 }
 
-export async function buildDemoWorkspace(store: Store, home: string, options: WorldOptions, hooks: StageHooks, names = { dataset: DEMO_DATASET, corpus: DEMO_CORPUS }): Promise<World> {
+export async function buildDemoWorkspace(
+  store: Store,
+  home: string,
+  options: WorldOptions,
+  hooks: StageHooks,
+  names = { dataset: DEMO_DATASET, corpus: DEMO_CORPUS },
+): Promise<World> {
   const world = buildWorld(options);
   const folder = path.join(home, 'demo', `world-${options.seed}-${options.entities}-${options.webOnlySpecies}`);
   fs.mkdirSync(path.join(folder, 'images'), { recursive: true });
@@ -32,7 +38,8 @@ export async function buildDemoWorkspace(store: Store, home: string, options: Wo
   for (const [i, q] of world.questions.entries()) {
     const entity = world.entities[q.entityId];
     const file = path.join('images', `q-${q.id}.png`);
-    if (!fs.existsSync(path.join(folder, file))) fs.writeFileSync(path.join(folder, file), await drawEmblem(entity.look, q.variation));
+    if (!fs.existsSync(path.join(folder, file)))
+      fs.writeFileSync(path.join(folder, file), await drawEmblem(entity.look, q.variation));
     lines.push(
       JSON.stringify({
         data_id: q.id,
@@ -55,11 +62,22 @@ export async function buildDemoWorkspace(store: Store, home: string, options: Wo
   fs.writeFileSync(jsonl, lines.join('\n') + '\n');
 
   if (!store.repos.datasets.exists(names.dataset)) {
-    const result = await importDataset(store, home, DatasetImportParams.parse({ path: jsonl, dataset: names.dataset, format: 'jsonl', description: 'The demo world: questions about species of a made-up archipelago' }), {
-      progress: (done, total, message) => hooks.progress(done, total, `Importing questions: ${message}`),
-      throwIfCancelled: hooks.throwIfCancelled,
-    });
-    if (!result.committed) throw new Error(`The demo questions did not import: ${JSON.stringify(result.rejected.slice(0, 3))}`);
+    const result = await importDataset(
+      store,
+      home,
+      DatasetImportParams.parse({
+        path: jsonl,
+        dataset: names.dataset,
+        format: 'jsonl',
+        description: 'The demo world: questions about species of a made-up archipelago',
+      }),
+      {
+        progress: (done, total, message) => hooks.progress(done, total, `Importing questions: ${message}`),
+        throwIfCancelled: hooks.throwIfCancelled,
+      },
+    );
+    if (!result.committed)
+      throw new Error(`The demo questions did not import: ${JSON.stringify(result.rejected.slice(0, 3))}`);
   }
 
   const species = [...world.entities, ...world.webOnly];
@@ -72,12 +90,16 @@ export async function buildDemoWorkspace(store: Store, home: string, options: Wo
       images: [{ bytes: await drawEmblem(species[doc.entityId].look, 0), source: `emblem:${doc.entityId}` }],
     })),
   );
-  await ingestCorpus(store, { docs }, {
-    name: names.corpus,
-    description: 'Pages of the demo archipelago: one per species, with its emblem',
-    progress: (done, total, message) => hooks.progress(done, total, `Indexing pages: ${message}`),
-    throwIfCancelled: hooks.throwIfCancelled,
-  });
+  await ingestCorpus(
+    store,
+    { docs },
+    {
+      name: names.corpus,
+      description: 'Pages of the demo archipelago: one per species, with its emblem',
+      progress: (done, total, message) => hooks.progress(done, total, `Indexing pages: ${message}`),
+      throwIfCancelled: hooks.throwIfCancelled,
+    },
+  );
   updateSearchConfig(store, { ...DEMO_SEARCH, corpus: names.corpus });
   return world;
 }

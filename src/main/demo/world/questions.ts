@@ -25,8 +25,19 @@ export function searchNeedOf(familiar: boolean, kind: QuestionKind): SearchNeed 
   return kind === 'attribute_by_name' ? 'text_search' : 'both';
 }
 
-export function makeQuestion(entity: Entity, kind: QuestionKind, attribute: Attribute | null, variation: number, split: Question['split']): Question {
-  const text = kind === 'name' ? 'What is the name of this species?' : kind === 'attribute_by_image' ? byImage[attribute!] : byName[attribute!](entity.name);
+export function makeQuestion(
+  entity: Entity,
+  kind: QuestionKind,
+  attribute: Attribute | null,
+  variation: number,
+  split: Question['split'],
+): Question {
+  const text =
+    kind === 'name'
+      ? 'What is the name of this species?'
+      : kind === 'attribute_by_image'
+        ? byImage[attribute!]
+        : byName[attribute!](entity.name);
   const answer = kind === 'name' ? entity.name : String(entity.facts[attribute!]);
   // The bare name ("Velmora") is accepted too, as a human grader would.
   const candidateAnswers = kind === 'name' ? [entity.name.split(' ')[0]] : [];
@@ -46,10 +57,25 @@ export function makeQuestion(entity: Entity, kind: QuestionKind, attribute: Attr
 
 /** Every entity gets questions of every kind in turn; a share of the entities (not of questions) is held out for test. */
 /** Every kind of question there is about one species. */
-export const QUESTION_KINDS: [QuestionKind, Attribute | null][] = [['name', null], ...ATTRIBUTES.map((a): [QuestionKind, Attribute] => ['attribute_by_image', a]), ...ATTRIBUTES.map((a): [QuestionKind, Attribute] => ['attribute_by_name', a])];
+export const QUESTION_KINDS: [QuestionKind, Attribute | null][] = [
+  ['name', null],
+  ...ATTRIBUTES.map((a): [QuestionKind, Attribute] => ['attribute_by_image', a]),
+  ...ATTRIBUTES.map((a): [QuestionKind, Attribute] => ['attribute_by_name', a]),
+];
 
-export function generateQuestions(random: Random, entities: readonly Entity[], perEntity: number, testShare: number, testPerEntity = perEntity): Question[] {
-  const testIds = new Set(random.fork('test').shuffle(entities.map((e) => e.id)).slice(0, Math.round(entities.length * testShare)));
+export function generateQuestions(
+  random: Random,
+  entities: readonly Entity[],
+  perEntity: number,
+  testShare: number,
+  testPerEntity = perEntity,
+): Question[] {
+  const testIds = new Set(
+    random
+      .fork('test')
+      .shuffle(entities.map((e) => e.id))
+      .slice(0, Math.round(entities.length * testShare)),
+  );
   const questions: Question[] = [];
   let variation = 1;
   const orders = new Map<number, typeof QUESTION_KINDS>();

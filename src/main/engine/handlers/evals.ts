@@ -19,7 +19,9 @@ export function evalHandlers(ctx: EngineContext): HandlerGroup<keyof typeof eval
     'evals.list': () => evaluationSummaries(ctx.store),
     'checkpoints.list': () => {
       const runNames = new Map(ctx.store.repos.runs.list().map((r) => [r.id, r.name]));
-      return ctx.store.repos.runs.allCheckpoints().map((c) => ({ ...c, runName: c.runId === null ? null : (runNames.get(c.runId) ?? null) }));
+      return ctx.store.repos.runs
+        .allCheckpoints()
+        .map((c) => ({ ...c, runName: c.runId === null ? null : (runNames.get(c.runId) ?? null) }));
     },
     'checkpoints.ofRun': ({ runId }) => checkpointsOfRun(ctx.store, runId),
     'checkpoints.export': ({ id, dir }) => asInvalid(() => exportCheckpoint(ctx.store, id, dir)),

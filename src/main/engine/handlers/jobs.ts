@@ -19,7 +19,8 @@ export function jobHandlers(ctx: EngineContext): HandlerGroup<keyof typeof jobMe
   return {
     'jobs.list': ({ limit, status }) => ctx.jobs.list(limit, status),
     'jobs.get': ({ id }) => ctx.jobs.get(id),
-    'jobs.start': ({ kind, params }) => ctx.jobs.start(kind, kind === 'datasets.export' ? confinedExport(params, ctx) : params),
+    'jobs.start': ({ kind, params }) =>
+      ctx.jobs.start(kind, kind === 'datasets.export' ? confinedExport(params, ctx) : params),
     'jobs.cancel': ({ id }) => ctx.jobs.cancel(id),
     'jobs.kinds': () => ctx.jobs.kinds(),
   };

@@ -19,5 +19,7 @@ function origin(url: string): string {
 
 /** The keys whose destination origin differs between two configurations. */
 export function keysWithNewDestination(before: SearchConfig, after: SearchConfig): SecretName[] {
-  return (Object.keys(DESTINATIONS) as SecretName[]).filter((name) => origin(DESTINATIONS[name](before)) !== origin(DESTINATIONS[name](after)));
+  return (Object.keys(DESTINATIONS) as SecretName[]).filter(
+    (name) => origin(DESTINATIONS[name](before)) !== origin(DESTINATIONS[name](after)),
+  );
 }

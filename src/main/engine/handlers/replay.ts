@@ -25,8 +25,15 @@ export function replayHandlers(ctx: EngineContext): HandlerGroup<keyof typeof re
         const c = choicesAt(actions, turn, stored.limits);
         return c ? [{ turn, ...c }] : [];
       });
-      const checkpoints = repos().runs.allCheckpoints().map((c) => ({ id: c.id, label: checkpointLabel(ctx.store, c.id) }));
-      return { decisions, checkpoints, defaultCheckpointId: stored.checkpoint?.id ?? stored.nearestCheckpoint?.id ?? null, generatedBy: stored.checkpoint?.id ?? null };
+      const checkpoints = repos()
+        .runs.allCheckpoints()
+        .map((c) => ({ id: c.id, label: checkpointLabel(ctx.store, c.id) }));
+      return {
+        decisions,
+        checkpoints,
+        defaultCheckpointId: stored.checkpoint?.id ?? stored.nearestCheckpoint?.id ?? null,
+        generatedBy: stored.checkpoint?.id ?? null,
+      };
     },
     'replay.list': ({ trajectoryId, limit }) => repos().replays.forTrajectory(trajectoryId, limit).map(toReplay),
     'replay.get': ({ id }) => {

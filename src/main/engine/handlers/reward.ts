@@ -20,7 +20,12 @@ export function rewardHandlers(ctx: EngineContext): HandlerGroup<keyof typeof re
   return {
     'reward.specs': () => ({
       specs: ctx.store.repos.rescore.specs(),
-      defaultSpec: { name: DEFAULT_REWARD_SPEC.name, expression: DEFAULT_REWARD_SPEC.expression, constants: DEFAULT_REWARD_SPEC.constants, answerMatch: DEFAULT_REWARD_SPEC.answerMatch },
+      defaultSpec: {
+        name: DEFAULT_REWARD_SPEC.name,
+        expression: DEFAULT_REWARD_SPEC.expression,
+        constants: DEFAULT_REWARD_SPEC.constants,
+        answerMatch: DEFAULT_REWARD_SPEC.answerMatch,
+      },
       variables: REWARD_VARIABLES,
       functions: FUNCTION_NAMES,
     }),
@@ -39,12 +44,20 @@ export function rewardHandlers(ctx: EngineContext): HandlerGroup<keyof typeof re
     'reward.rescored': ({ id, pinned, bins, limit }) => {
       const rescore = ctx.store.repos.rescore.rescore(id);
       if (!rescore) throw new ApiError('not_found', `No re-scoring with id ${id}`);
-      return { ...summarizeRescore(ctx.store.repos.rescore.rescored(id), { pinned, bins, limit }), rescore: StoredRescore.parse(rescore) };
+      return {
+        ...summarizeRescore(ctx.store.repos.rescore.rescored(id), { pinned, bins, limit }),
+        rescore: StoredRescore.parse(rescore),
+      };
     },
     'reward.save': ({ spec }) => {
       compileOrThrow(spec);
       const version = ctx.store.repos.rescore.nextVersion(spec.name);
-      ctx.store.repos.trajectories.ensureSpec({ name: spec.name, version, expression: spec.expression, constants: spec.constants });
+      ctx.store.repos.trajectories.ensureSpec({
+        name: spec.name,
+        version,
+        expression: spec.expression,
+        constants: spec.constants,
+      });
       const saved = ctx.store.repos.rescore.specs().find((s) => s.name === spec.name && s.version === version);
       if (!saved) throw new ApiError('failed', 'The spec was not saved');
       return saved;

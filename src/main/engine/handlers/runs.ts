@@ -19,7 +19,11 @@ export function runHandlers(ctx: EngineContext): HandlerGroup<keyof typeof runMe
     'runs.list': () => ctx.store.repos.runs.list().map((r) => summarizeRun(ctx.store, r)),
     'runs.get': ({ id }) => {
       const run = find(id);
-      return { ...summarizeRun(ctx.store, run), config: run.config, checkpointList: ctx.store.repos.runs.checkpoints(id) };
+      return {
+        ...summarizeRun(ctx.store, run),
+        config: run.config,
+        checkpointList: ctx.store.repos.runs.checkpoints(id),
+      };
     },
     'runs.metrics': ({ id }) => ctx.store.repos.runs.metrics(find(id).id),
     'runs.create': ({ config }) => {
@@ -32,7 +36,11 @@ export function runHandlers(ctx: EngineContext): HandlerGroup<keyof typeof runMe
     'runs.validate': ({ config }) => validateRunConfig(ctx.store, config),
     'runs.estimate': ({ config }) => {
       const checked = validateRunConfig(ctx.store, config);
-      if (!checked.config) throw new ApiError('invalid_params', `Invalid run config: ${checked.issues.map((i) => `config.${i.path}: ${i.message}`).join('; ')}`);
+      if (!checked.config)
+        throw new ApiError(
+          'invalid_params',
+          `Invalid run config: ${checked.issues.map((i) => `config.${i.path}: ${i.message}`).join('; ')}`,
+        );
       return estimateRun(ctx.store, checked.config, detectDevice());
     },
     'runs.start': ({ id }) => (control.start(find(id)), summary(id)),

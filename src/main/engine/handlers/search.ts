@@ -42,7 +42,10 @@ export function searchHandlers(ctx: EngineContext): HandlerGroup<keyof typeof se
       const fromEnv = search.secrets.status().filter((s) => moved.includes(s.name) && s.source === 'env');
       if (ctx.face === 'browser' && fromEnv.length > 0) {
         search.updateConfig(before);
-        throw new ApiError('invalid_params', `The ${fromEnv[0].name} key comes from ${fromEnv[0].envVar}; its base URL can be changed from the command line (searchlab search config set), not from browser mode`);
+        throw new ApiError(
+          'invalid_params',
+          `The ${fromEnv[0].name} key comes from ${fromEnv[0].envVar}; its base URL can be changed from the command line (searchlab search config set), not from browser mode`,
+        );
       }
       for (const name of moved) search.secrets.clear(name);
       return after;

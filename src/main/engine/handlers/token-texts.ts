@@ -13,7 +13,8 @@ function tokenizerAt(folder: string): TextTokenizer | null {
   if (cache.has(folder)) return cache.get(folder)!;
   let tok: TextTokenizer | null = null;
   try {
-    const read = (name: string) => JSON.parse(fs.readFileSync(path.join(folder, name), 'utf8')) as Record<string, unknown>;
+    const read = (name: string) =>
+      JSON.parse(fs.readFileSync(path.join(folder, name), 'utf8')) as Record<string, unknown>;
     tok = new TextTokenizer({ tokenizer: read('tokenizer.json'), config: read('tokenizer_config.json') });
   } catch (error) {
     log.warn(`No tokenizer for the token view in ${folder}: ${(error as Error).message}`);

@@ -7,7 +7,8 @@ import { evaluateCheckpoint } from '../../rl/eval/run-eval';
 export const evalRunJob = defineJob({
   kind: 'eval.run',
   params: JobParamsByKind['eval.run'],
-  title: (p) => `Evaluate checkpoint ${p.checkpointId} on ${p.dataset}${p.split ? ` (${p.split})` : ''}: ${p.policies.join(', ')}`,
+  title: (p) =>
+    `Evaluate checkpoint ${p.checkpointId} on ${p.dataset}${p.split ? ` (${p.split})` : ''}: ${p.policies.join(', ')}`,
   async run(ctx, params) {
     try {
       return await evaluateCheckpoint(ctx.store, ctx.home, {

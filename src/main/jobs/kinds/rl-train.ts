@@ -8,6 +8,9 @@ export const rlTrainJob = defineJob({
   params: JobParamsByKind['rl.train'],
   title: (p) => `Train run ${p.runId}`,
   async run(ctx, params) {
-    return runGrpo({ store: ctx.store, home: ctx.home, log: ctx.log, progress: ctx.progress, cancelled: ctx.cancelled }, params.runId);
+    return runGrpo(
+      { store: ctx.store, home: ctx.home, log: ctx.log, progress: ctx.progress, cancelled: ctx.cancelled },
+      params.runId,
+    );
   },
 });

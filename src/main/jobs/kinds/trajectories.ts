@@ -10,7 +10,10 @@ export const trajectoriesReplayJob = defineJob({
   params: JobParamsByKind['trajectories.replay'],
   title: (p) => `Replay trajectory ${p.trajectoryId} from turn ${p.turn + 1}${p.force ? ` (${p.force})` : ''}`,
   async run(ctx, params) {
-    const { replayId, outcome } = await replayDecision(ctx.store, ctx.home, params, { progress: ctx.progress, throwIfCancelled: ctx.throwIfCancelled });
+    const { replayId, outcome } = await replayDecision(ctx.store, ctx.home, params, {
+      progress: ctx.progress,
+      throwIfCancelled: ctx.throwIfCancelled,
+    });
     return { replayId, endReason: outcome.endReason, finalAnswer: outcome.finalAnswer, reward: outcome.reward.total };
   },
 });

@@ -16,17 +16,24 @@ export interface ModelFamily {
 }
 
 export const FAMILIES: readonly ModelFamily[] = [
-  { id: 'searchlab-tiny-vl', label: 'SearchLab tiny VLM', modelTypes: ['searchlab_tiny_vl'], architectures: ['SearchLabTinyVLForCausalLM'] },
+  {
+    id: 'searchlab-tiny-vl',
+    label: 'SearchLab tiny VLM',
+    modelTypes: ['searchlab_tiny_vl'],
+    architectures: ['SearchLabTinyVLForCausalLM'],
+  },
   { id: 'qwen2.5-vl', label: 'Qwen2.5-VL', modelTypes: ['qwen2_5_vl'], architectures: [QWEN2_5_VL_ARCHITECTURE] },
 ];
 
 export class UnsupportedModelError extends Error {}
 
-const supportedList = () => FAMILIES.map((f) => `${f.label} (model_type ${f.modelTypes.join('/')}, ${f.architectures.join('/')})`).join('; ');
+const supportedList = () =>
+  FAMILIES.map((f) => `${f.label} (model_type ${f.modelTypes.join('/')}, ${f.architectures.join('/')})`).join('; ');
 
 function readConfig(dir: string): Record<string, unknown> {
   const path = join(dir, 'config.json');
-  if (!existsSync(path)) throw new UnsupportedModelError(`${dir}: no config.json — not a model folder (supported: ${supportedList()})`);
+  if (!existsSync(path))
+    throw new UnsupportedModelError(`${dir}: no config.json — not a model folder (supported: ${supportedList()})`);
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   } catch (e) {
@@ -38,7 +45,9 @@ function readConfig(dir: string): Record<string, unknown> {
 export function familyOfConfig(config: Record<string, unknown>, where = 'config.json'): ModelFamily {
   const type = typeof config.model_type === 'string' ? config.model_type : undefined;
   const archs = Array.isArray(config.architectures) ? config.architectures.map(String) : [];
-  const hit = FAMILIES.find((f) => (type && f.modelTypes.includes(type)) || archs.some((a) => f.architectures.includes(a)));
+  const hit = FAMILIES.find(
+    (f) => (type && f.modelTypes.includes(type)) || archs.some((a) => f.architectures.includes(a)),
+  );
   if (!hit)
     throw new UnsupportedModelError(
       `${where}: model_type ${type ?? '(none)'}${archs.length ? `, architectures ${archs.join(', ')}` : ''} is not supported; SearchLab loads ${supportedList()}`,
@@ -84,10 +93,26 @@ export function summarizeModelFolder(dir: string): ModelFolderSummary {
   } else {
     const c = parseTinyConfig(json, join(dir, 'config.json'));
     const parameters = Object.values(tinyShapes(c)).reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
-    shape = { parameters, layers: c.num_hidden_layers, kvHeads: c.num_key_value_heads, headDim: c.head_dim, hidden: c.hidden_size, intermediate: c.intermediate_size, vocab: c.vocab_size };
+    shape = {
+      parameters,
+      layers: c.num_hidden_layers,
+      kvHeads: c.num_key_value_heads,
+      headDim: c.head_dim,
+      hidden: c.hidden_size,
+      intermediate: c.intermediate_size,
+      vocab: c.vocab_size,
+    };
     dtype = c.torch_dtype;
   }
   const architecture = Array.isArray(json.architectures) ? String(json.architectures[0]) : family.architectures[0];
   const length = Math.min(8192, family.id === 'qwen2.5-vl' ? 8192 : Number(json.max_position_embeddings) || 8192);
-  return { path: dir, family: family.id, architecture, parameters: shape.parameters, dtype, bytesOnDisk: folderBytes(dir), inferenceBytes: inferenceMemory(shape, { batch: 1, length }).total };
+  return {
+    path: dir,
+    family: family.id,
+    architecture,
+    parameters: shape.parameters,
+    dtype,
+    bytesOnDisk: folderBytes(dir),
+    inferenceBytes: inferenceMemory(shape, { batch: 1, length }).total,
+  };
 }

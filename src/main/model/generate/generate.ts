@@ -78,7 +78,9 @@ export async function generate(
   // a multi-token run may feed up to perRun − 1 tokens past the last kept one
   const longest = Math.max(...prompts.map((p) => p.ids.length)) + options.maxNewTokens + (perRun > 1 ? perRun - 1 : 0);
   if (longest > c.max_position_embeddings)
-    throw new Error(`prompt + maxNewTokens = ${longest} tokens exceeds the model's max_position_embeddings (${c.max_position_embeddings})`);
+    throw new Error(
+      `prompt + maxNewTokens = ${longest} tokens exceeds the model's max_position_embeddings (${c.max_position_embeddings})`,
+    );
   const packed = packBatch(c, prompts, { length: Tp, padSide: 'left', images: imageBucket(prompts) });
   const N = packed.images;
   // cache slots: the prompt, every generated token but the last, and a run's overshoot
@@ -89,7 +91,9 @@ export async function generate(
   const V = c.vocab_size;
 
   const t0 = performance.now();
-  const prefill = await policy.session(`prefill:${B}x${Tp}x${N}`, (P) => prefillGraph(P, c, { batch: B, length: Tp, images: N }));
+  const prefill = await policy.session(`prefill:${B}x${Tp}x${N}`, (P) =>
+    prefillGraph(P, c, { batch: B, length: Tp, images: N }),
+  );
   const pre = await prefill.run(policy.feeds(prefill, packed.feeds));
   const prefillMs = performance.now() - t0;
 
@@ -115,7 +119,8 @@ export async function generate(
       (['k', 'v'] as const).forEach((kind, k) => {
         const fresh = out[kvName(kind, l)] as Float32Array;
         const buf = cache[2 * l + k];
-        for (let r = 0; r < B * Hkv; r++) buf.set(fresh.subarray(r * count * hd, (r + 1) * count * hd), (r * S + slot) * hd);
+        for (let r = 0; r < B * Hkv; r++)
+          buf.set(fresh.subarray(r * count * hd, (r + 1) * count * hd), (r * S + slot) * hd);
       });
     for (let b = 0; b < B; b++) for (let j = 0; j < count; j++) keyMask[b * W + slot + j] = 1n;
   };
@@ -123,7 +128,12 @@ export async function generate(
   const gens: Generation[] = prompts.map(() => ({ tokens: [], logprobs: [], text: '', finish: 'length' }));
   const done = new Array<boolean>(B).fill(false);
   const next = new BigInt64Array(B);
-  const rules = { stopIds, stops, maxNewTokens: options.maxNewTokens, decode: (ids: readonly number[]) => tok.decode(ids) };
+  const rules = {
+    stopIds,
+    stops,
+    maxNewTokens: options.maxNewTokens,
+    decode: (ids: readonly number[]) => tok.decode(ids),
+  };
   const accept = (b: number, token: number, logprob: number) => {
     if (done[b]) return;
     next[b] = BigInt(token);
@@ -149,13 +159,17 @@ export async function generate(
   let fed = 0; // tokens fed so far (= generated tokens whose keys/values are cached)
   const t1 = performance.now();
   if (perRun === 1) {
-    const decode = await policy.session(`decode:${B}x${S}`, (P) => decodeGraph(P, c, { batch: B, cache: S, maskWidth: W }));
+    const decode = await policy.session(`decode:${B}x${S}`, (P) =>
+      decodeGraph(P, c, { batch: B, cache: S, maskWidth: W }),
+    );
     while (fed < options.maxNewTokens - 1 && done.some((d) => !d)) {
       for (let b = 0; b < B; b++) {
         ids[b] = done[b] ? BigInt(c.pad_token_id) : next[b];
         positions[b] = BigInt(promptLen[b] + fed);
       }
-      const out = await decode.run(policy.feeds(decode, cacheFeeds({ input_ids: ids, position_ids: positions, key_mask: keyMask })));
+      const out = await decode.run(
+        policy.feeds(decode, cacheFeeds({ input_ids: ids, position_ids: positions, key_mask: keyMask })),
+      );
       runs++;
       store(out, Tp + fed, 1);
       fed++;
@@ -180,7 +194,14 @@ export async function generate(
       const out = await decode.run(
         policy.feeds(
           decode,
-          cacheFeeds({ input_ids: ids, position_ids: positions, key_mask: keyMask, noise, inv_temperature: invT, noise_scale: scale }),
+          cacheFeeds({
+            input_ids: ids,
+            position_ids: positions,
+            key_mask: keyMask,
+            noise,
+            inv_temperature: invT,
+            noise_scale: scale,
+          }),
         ),
       );
       runs++;

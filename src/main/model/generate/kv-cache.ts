@@ -29,7 +29,16 @@ export class KvCache {
    * Copies `count` positions of block row `sourceRow` ([B', H, T, hd], from position `from`) into cache row `row`
    * at `slot`.
    */
-  private write(target: Float32Array, source: Float32Array, T: number, from: number, count: number, row: number, slot: number, sourceRow = row) {
+  private write(
+    target: Float32Array,
+    source: Float32Array,
+    T: number,
+    from: number,
+    count: number,
+    row: number,
+    slot: number,
+    sourceRow = row,
+  ) {
     const hd = this.headDim;
     for (let h = 0; h < this.heads; h++) {
       const src = ((sourceRow * this.heads + h) * T + from) * hd;
@@ -42,12 +51,21 @@ export class KvCache {
    * Appends `T` positions per row from a graph's outputs (`k[l]`, `v[l]`: [B, H, T, hd]); `from[b]` skips a row's
    * leading positions (left padding), so a row's cache holds only its real tokens.
    */
-  append(k: readonly TensorData[], v: readonly TensorData[], T: number, from: readonly number[] = [], rows?: readonly boolean[]) {
+  append(
+    k: readonly TensorData[],
+    v: readonly TensorData[],
+    T: number,
+    from: readonly number[] = [],
+    rows?: readonly boolean[],
+  ) {
     for (let b = 0; b < this.batch; b++) {
       if (rows && !rows[b]) continue;
       const skip = from[b] ?? 0;
       const count = T - skip;
-      if (this.filled[b] + count > this.slots) throw new Error(`KV cache full: row ${b} holds ${this.filled[b]} of ${this.slots} slots and ${count} more were written`);
+      if (this.filled[b] + count > this.slots)
+        throw new Error(
+          `KV cache full: row ${b} holds ${this.filled[b]} of ${this.slots} slots and ${count} more were written`,
+        );
       for (let l = 0; l < this.layers; l++) {
         this.write(this.keys[l], k[l] as Float32Array, T, skip, count, b, this.filled[b]);
         this.write(this.values[l], v[l] as Float32Array, T, skip, count, b, this.filled[b]);
@@ -58,7 +76,10 @@ export class KvCache {
 
   /** Appends a one-row block ([1, H, T, hd] per layer, e.g. that row's own prefill) to row `row`. */
   appendRow(row: number, k: readonly TensorData[], v: readonly TensorData[], T: number) {
-    if (this.filled[row] + T > this.slots) throw new Error(`KV cache full: row ${row} holds ${this.filled[row]} of ${this.slots} slots and ${T} more were written`);
+    if (this.filled[row] + T > this.slots)
+      throw new Error(
+        `KV cache full: row ${row} holds ${this.filled[row]} of ${this.slots} slots and ${T} more were written`,
+      );
     for (let l = 0; l < this.layers; l++) {
       this.write(this.keys[l], k[l] as Float32Array, T, 0, T, row, this.filled[row], 0);
       this.write(this.values[l], v[l] as Float32Array, T, 0, T, row, this.filled[row], 0);

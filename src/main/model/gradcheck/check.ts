@@ -66,15 +66,16 @@ export async function gradCheck(c: GradCheckCase, seed = 1): Promise<GradCheckRe
     const n = sizeOf(spec.shape);
     if (kind === 'int') {
       tensors.push(input(spec.name, spec.shape, 'int64'));
-      values.push(BigInt64Array.from({ length: n }, (_, i) => BigInt(spec.values?.[i] ?? Math.floor(rand() * (spec.max ?? 4)))));
+      values.push(
+        BigInt64Array.from({ length: n }, (_, i) => BigInt(spec.values?.[i] ?? Math.floor(rand() * (spec.max ?? 4)))),
+      );
     } else if (kind === 'bool') {
       tensors.push(input(spec.name, spec.shape, 'bool'));
       values.push(Uint8Array.from({ length: n }, (_, i) => spec.values?.[i] ?? (rand() < 0.5 ? 1 : 0)));
     } else {
       tensors.push(input(spec.name, spec.shape, dtype));
       const v = allocData(dtype, n) as Float64Array;
-      for (let i = 0; i < n; i++)
-        v[i] = spec.values?.[i] ?? (kind === 'positive' ? 0.5 + rand() * 1.5 : normal(rand));
+      for (let i = 0; i < n; i++) v[i] = spec.values?.[i] ?? (kind === 'positive' ? 0.5 + rand() * 1.5 : normal(rand));
       values.push(v);
     }
   }
@@ -84,8 +85,13 @@ export async function gradCheck(c: GradCheckCase, seed = 1): Promise<GradCheckRe
   for (let i = 0; i < weights.length; i++) weights[i] = normal(rand);
   // the projection is summed in float64 so that only the op's own rounding enters the differences
   const loss = sum(mul(cast(out, 'float64'), constant(weights, out.shape, 'float64')));
-  const diffIdx = c.inputs.map((s, i) => ((s.kind ?? 'float') === 'float' || s.kind === 'positive' ? i : -1)).filter((i) => i >= 0);
-  const grads = grad(loss, diffIdx.map((i) => tensors[i]));
+  const diffIdx = c.inputs
+    .map((s, i) => ((s.kind ?? 'float') === 'float' || s.kind === 'positive' ? i : -1))
+    .filter((i) => i >= 0);
+  const grads = grad(
+    loss,
+    diffIdx.map((i) => tensors[i]),
+  );
   const outputs: Record<string, Tensor> = { loss };
   diffIdx.forEach((i, k) => (outputs[`grad_${c.inputs[i].name}`] = grads[k]));
   const session = await GraphSession.create(emit(outputs), { device: 'cpu', threads: 1 });
@@ -140,7 +146,15 @@ export async function gradCheck(c: GradCheckCase, seed = 1): Promise<GradCheckRe
         checks++;
       }
     }
-    return { name: c.name, group: c.group, dtype, checks, maxRelError: maxRel, passed: maxRel < tolerance(dtype), worst };
+    return {
+      name: c.name,
+      group: c.group,
+      dtype,
+      checks,
+      maxRelError: maxRel,
+      passed: maxRel < tolerance(dtype),
+      worst,
+    };
   } finally {
     await session.release();
   }
@@ -153,19 +167,31 @@ export async function gradCheckAll(cases: readonly GradCheckCase[]): Promise<Gra
     try {
       results.push(await gradCheck(c));
     } catch (e) {
-      results.push({ name: c.name, group: c.group, dtype: c.dtype ?? 'float64', checks: 0, maxRelError: NaN, passed: false, error: (e as Error).message });
+      results.push({
+        name: c.name,
+        group: c.group,
+        dtype: c.dtype ?? 'float64',
+        checks: 0,
+        maxRelError: NaN,
+        passed: false,
+        error: (e as Error).message,
+      });
     }
   }
   return results;
 }
 
 export function formatResults(results: readonly GradCheckResult[]): string[] {
-  const lines = [`${'op'.padEnd(32)}${'group'.padEnd(12)}${'dtype'.padEnd(9)}${'checks'.padStart(7)}  ${'max rel err'.padStart(11)}  result`];
+  const lines = [
+    `${'op'.padEnd(32)}${'group'.padEnd(12)}${'dtype'.padEnd(9)}${'checks'.padStart(7)}  ${'max rel err'.padStart(11)}  result`,
+  ];
   for (const r of results)
     lines.push(
       `${r.name.padEnd(32)}${r.group.padEnd(12)}${r.dtype.padEnd(9)}${String(r.checks).padStart(7)}  ${(Number.isNaN(r.maxRelError) ? '-' : r.maxRelError.toExponential(2)).padStart(11)}  ${r.passed ? 'ok' : `FAIL${r.error ? `: ${r.error}` : ` at ${r.worst}`}`}`,
     );
   const failed = results.filter((r) => !r.passed).length;
-  lines.push(`${results.length - failed}/${results.length} passed (tolerance: relative error < 1e-6 in float64, < 1e-3 in float32)`);
+  lines.push(
+    `${results.length - failed}/${results.length} passed (tolerance: relative error < 1e-6 in float64, < 1e-3 in float32)`,
+  );
   return lines;
 }

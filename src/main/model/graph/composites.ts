@@ -88,7 +88,13 @@ export function rotaryInvFreq(dim: number, theta = 10000): Float64Array {
 }
 
 /** cos/sin tables [B, 1, T, D] (frequencies repeated in both halves) for integer positions [B, T]. */
-export function rotaryTables(positions: Tensor, dim: number, maxPositions: number, theta = 10000, dtype: DType = 'float32') {
+export function rotaryTables(
+  positions: Tensor,
+  dim: number,
+  maxPositions: number,
+  theta = 10000,
+  dtype: DType = 'float32',
+) {
   const inv = rotaryInvFreq(dim, theta);
   const cosT = new Float64Array(maxPositions * dim);
   const sinT = new Float64Array(maxPositions * dim);
@@ -128,7 +134,14 @@ function maskGrouped(scores: Tensor, mask: Tensor, group: number): Tensor {
  * joined for one softmax. q: [B, H, T, D]; cacheK/V: [B, Hkv, S, D]; recentK/V: [B, Hkv, R, D] (optional); mask
  * broadcastable to [B, 1, T, S + R].
  */
-export function attentionSplit(q: Tensor, cacheK: Tensor, cacheV: Tensor, recentK?: Tensor, recentV?: Tensor, mask?: Tensor): Tensor {
+export function attentionSplit(
+  q: Tensor,
+  cacheK: Tensor,
+  cacheV: Tensor,
+  recentK?: Tensor,
+  recentV?: Tensor,
+  mask?: Tensor,
+): Tensor {
   const [b, h, t, d] = q.shape;
   const hkv = cacheK.shape[1];
   const group = h / hkv;

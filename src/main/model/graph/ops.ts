@@ -204,7 +204,10 @@ export function transpose(x: Tensor, perm: readonly number[]): Tensor {
   // a transpose of a transpose is one transpose (or none)
   if (isOp(x, 'transpose')) {
     const inner = x.attrs.perm;
-    return transpose(x.inputs[0], p.map((i) => inner[i]));
+    return transpose(
+      x.inputs[0],
+      p.map((i) => inner[i]),
+    );
   }
   // (a b)ᵀ = bᵀ aᵀ for matrices: lets onnxruntime fold both transposes into its fused matmul
   if (x.op === 'matmul' && x.rank === 2 && x.inputs[0].rank === 2 && x.inputs[1].rank === 2)

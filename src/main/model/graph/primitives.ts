@@ -96,7 +96,10 @@ export function broadcastShapes(...shapes: Shape[]): number[] {
     for (const s of shapes) {
       const k = s.length - rank + i;
       const v = k < 0 ? 1 : s[k];
-      check(v === 1 || d === 1 || v === d, () => `cannot broadcast shapes ${shapes.map((x) => `[${x}]`).join(' and ')}`);
+      check(
+        v === 1 || d === 1 || v === d,
+        () => `cannot broadcast shapes ${shapes.map((x) => `[${x}]`).join(' and ')}`,
+      );
       if (v !== 1) d = v;
     }
     out.push(d);
@@ -297,7 +300,12 @@ const TABLE = {
       check(perm.length === x.rank && [...perm].sort().every((p, i) => p === i), () => `bad perm [${perm}] for ${x}`);
       return { shape: perm.map((p) => x.shape[p]), dtype: x.dtype };
     },
-    grad: (g, _y, _x, { perm }) => [transpose(g, perm.map((_, i) => perm.indexOf(i)))],
+    grad: (g, _y, _x, { perm }) => [
+      transpose(
+        g,
+        perm.map((_, i) => perm.indexOf(i)),
+      ),
+    ],
     lower: (ctx, ins, _y, a) => ctx.result('Transpose', ins, [{ name: 'perm', kind: 'ints', value: a.perm }]),
   }),
   expand: primitive<{ readonly shape: readonly number[] }>({
@@ -313,11 +321,20 @@ const TABLE = {
     shape: ([x], { starts, ends }) => {
       check(starts.length === x.rank, () => `slice: need one range per dim of ${x}`);
       starts.forEach((s, i) =>
-        check(0 <= s && s <= ends[i] && ends[i] <= x.shape[i], () => `slice [${s}, ${ends[i]}) out of dim ${i} of ${x}`),
+        check(
+          0 <= s && s <= ends[i] && ends[i] <= x.shape[i],
+          () => `slice [${s}, ${ends[i]}) out of dim ${i} of ${x}`,
+        ),
       );
       return { shape: starts.map((s, i) => ends[i] - s), dtype: x.dtype };
     },
-    grad: (g, _y, [x], { starts, ends }) => [pad(g, starts, ends.map((e, i) => x.shape[i] - e))],
+    grad: (g, _y, [x], { starts, ends }) => [
+      pad(
+        g,
+        starts,
+        ends.map((e, i) => x.shape[i] - e),
+      ),
+    ],
     lower: (ctx, [data], y, { starts, ends }) => {
       // only the axes that are cut
       const x = y.inputs[0];
@@ -329,7 +346,13 @@ const TABLE = {
   // zero padding: `before` / `after` per dim
   pad: primitive<{ readonly before: readonly number[]; readonly after: readonly number[] }>({
     shape: ([x], { before, after }) => ({ shape: x.shape.map((d, i) => d + before[i] + after[i]), dtype: x.dtype }),
-    grad: (g, _y, [x], { before }) => [slice(g, before, before.map((b, i) => b + x.shape[i]))],
+    grad: (g, _y, [x], { before }) => [
+      slice(
+        g,
+        before,
+        before.map((b, i) => b + x.shape[i]),
+      ),
+    ],
     lower: (ctx, [x], y, { before, after }) => {
       const zero = ctx.initializer('zero', y.dtype, [], allocData(y.dtype, 1), true);
       return ctx.result('Pad', [x, ctx.ints([...before, ...after]), zero]);
@@ -340,7 +363,9 @@ const TABLE = {
       const first = xs[0];
       for (const x of xs)
         check(
-          x.rank === first.rank && x.dtype === first.dtype && x.shape.every((d, i) => i === axis || d === first.shape[i]),
+          x.rank === first.rank &&
+            x.dtype === first.dtype &&
+            x.shape.every((d, i) => i === axis || d === first.shape[i]),
           () => `concat: ${x} does not match ${first} along axis ${axis}`,
         );
       const shape = [...first.shape];
@@ -393,9 +418,11 @@ const TABLE = {
       const idx64 =
         idx.dtype === 'int64' ? indices : ctx.temp('Cast', [indices], [{ name: 'to', kind: 'dtype', value: 'int64' }]);
       const column = ctx.temp('Reshape', [idx64, ctx.ints([...idx.shape, 1])]);
-      const zeros = ctx.temp('ConstantOfShape', [ctx.ints(y.shape)], [
-        { name: 'value', kind: 'tensor', value: { dtype: upd.dtype, dims: [1], data: allocData(upd.dtype, 1) } },
-      ]);
+      const zeros = ctx.temp(
+        'ConstantOfShape',
+        [ctx.ints(y.shape)],
+        [{ name: 'value', kind: 'tensor', value: { dtype: upd.dtype, dims: [1], data: allocData(upd.dtype, 1) } }],
+      );
       return ctx.result('ScatterND', [zeros, column, updates], [{ name: 'reduction', kind: 'string', value: 'add' }]);
     },
   }),

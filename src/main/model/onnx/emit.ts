@@ -8,7 +8,14 @@ import { topoSort } from '../graph/autodiff';
 import type { LoweringContext, OnnxAttribute } from '../graph/lowering';
 import { isOp, primitiveOf } from '../graph/primitives';
 import type { DType, Tensor, TensorData } from '../graph/tensor';
-import { encodeModel, OnnxDataType, type AttributeSpec, type NodeSpec, type TensorProtoSpec, type ValueInfoSpec } from './proto';
+import {
+  encodeModel,
+  OnnxDataType,
+  type AttributeSpec,
+  type NodeSpec,
+  type TensorProtoSpec,
+  type ValueInfoSpec,
+} from './proto';
 
 export const OPSET = 17;
 const IR_VERSION = 8;
@@ -72,7 +79,13 @@ export function emit(outputs: Record<string, Tensor>, options: EmitOptions = {})
     return n;
   };
 
-  const addInitializer = (base: string, dtype: DType, dims: readonly number[], data: TensorData, dedupe: boolean): string => {
+  const addInitializer = (
+    base: string,
+    dtype: DType,
+    dims: readonly number[],
+    data: TensorData,
+    dedupe: boolean,
+  ): string => {
     const raw = bytesOf(data);
     let key = '';
     if (dedupe && raw.byteLength <= 256) {

@@ -26,5 +26,11 @@ export function loadPolicyModel(dir: string, options: LoadPolicyOptions = {}): P
     checkMemory(`${dir} (Qwen2.5-VL)`, modelShape(meta.config), options.run ?? { batch: 1, length: 8192 });
     return new QwenPolicyModel(loadQwen25VlFolder(dir), { device: options.device, threads: options.threads });
   }
-  return new TinyPolicyModel(new Policy(loadTinyVlm(dir), { device: options.device ?? 'auto', threads: options.threads, frozen: options.frozen }));
+  return new TinyPolicyModel(
+    new Policy(loadTinyVlm(dir), {
+      device: options.device ?? 'auto',
+      threads: options.threads,
+      frozen: options.frozen,
+    }),
+  );
 }

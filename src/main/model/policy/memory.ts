@@ -37,7 +37,8 @@ export function inferenceMemory(m: ModelShape, run: RunShape): MemoryNeed {
   // one layer's widest intermediates (the MLP's gate and up projections and their product) over the prompt, the
   // residual stream and attention outputs, twice (a layer's inputs live while its outputs are made), and the last
   // position's logits per row
-  const activations = 2 * run.batch * run.length * (2 * m.intermediate + 4 * m.hidden) * F32 + run.batch * m.vocab * F32;
+  const activations =
+    2 * run.batch * run.length * (2 * m.intermediate + 4 * m.hidden) * F32 + run.batch * m.vocab * F32;
   return { weights, kvCache, activations, total: weights + kvCache + activations };
 }
 
@@ -53,7 +54,8 @@ export function availableRam(): number {
 }
 
 /** Bytes for people: MiB below a GiB, GiB above. */
-export const gib = (bytes: number) => (bytes < 2 ** 30 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${(bytes / 2 ** 30).toFixed(1)} GiB`);
+export const gib = (bytes: number) =>
+  bytes < 2 ** 30 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 
 export class InsufficientMemoryError extends Error {}
 
@@ -67,7 +69,10 @@ export function checkMemory(what: string, m: ModelShape, run: RunShape, availabl
     while (batch > 1 && inferenceMemory(m, { ...run, batch }).total > available) batch = Math.floor(batch / 2);
     if (inferenceMemory(m, { ...run, batch }).total <= available) advice.push(`a batch of ${batch}`);
   }
-  if (need.weights < available) advice.push(`shorter sequences (the KV cache and activations take ${gib(need.kvCache + need.activations)} at ${run.length} tokens)`);
+  if (need.weights < available)
+    advice.push(
+      `shorter sequences (the KV cache and activations take ${gib(need.kvCache + need.activations)} at ${run.length} tokens)`,
+    );
   advice.push('bf16 weights on a CUDA device');
   advice.push('a smaller model of the family, or LoRA training on a GPU machine');
   throw new InsufficientMemoryError(

@@ -33,7 +33,10 @@ export interface PolicyModel {
   /** Token ids of context text; each `<|vision_start|><|image_pad|><|vision_end|>` is widened for its image. */
   encode(text: string, images: readonly PolicyImage[]): number[];
   /** Continues each prompt (stop tokens, stop strings on decoded text, sampling or greedy). */
-  generate(prompts: readonly PolicySequence[], options: GenerateOptions): Promise<{ generations: Generation[]; stats: GenerateStats }>;
+  generate(
+    prompts: readonly PolicySequence[],
+    options: GenerateOptions,
+  ): Promise<{ generations: Generation[]; stats: GenerateStats }>;
   /** Per-token log-probs of whole sequences: row b, position t holds log p(ids[t] | ids[<t]) (0 at t = 0). */
   logprobs(seqs: readonly PolicySequence[]): Promise<{ logprobs: Float32Array[] }>;
   release(): Promise<void>;

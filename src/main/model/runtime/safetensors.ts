@@ -8,7 +8,18 @@ import { basename, join } from 'node:path';
 
 export type StoredDType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
 
-const BYTES: Record<StoredDType, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+const BYTES: Record<StoredDType, number> = {
+  F64: 8,
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U8: 1,
+  BOOL: 1,
+};
 
 export class SafetensorsError extends Error {
   override name = 'SafetensorsError';
@@ -90,18 +101,24 @@ export function f32ToBf16(v: number): number {
 
 /** Parses and validates a safetensors buffer. `file` names it in errors. */
 export function parseSafetensors(buf: Uint8Array, file = 'safetensors'): SafetensorsFile {
-  if (buf.byteLength < 8) throw new SafetensorsError(`${file}: wrong header: file is ${buf.byteLength} bytes, shorter than the 8-byte header length`);
+  if (buf.byteLength < 8)
+    throw new SafetensorsError(
+      `${file}: wrong header: file is ${buf.byteLength} bytes, shorter than the 8-byte header length`,
+    );
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const headerLen = Number(view.getBigUint64(0, true));
   if (headerLen < 2 || headerLen > buf.byteLength - 8 || headerLen > 100_000_000)
-    throw new SafetensorsError(`${file}: wrong header: declared header length ${headerLen} does not fit a ${buf.byteLength}-byte file`);
+    throw new SafetensorsError(
+      `${file}: wrong header: declared header length ${headerLen} does not fit a ${buf.byteLength}-byte file`,
+    );
   let header: Record<string, unknown>;
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(8, 8 + headerLen)));
   } catch (e) {
     throw new SafetensorsError(`${file}: wrong header: not valid JSON (${(e as Error).message})`);
   }
-  if (!header || typeof header !== 'object' || Array.isArray(header)) throw new SafetensorsError(`${file}: wrong header: not a JSON object`);
+  if (!header || typeof header !== 'object' || Array.isArray(header))
+    throw new SafetensorsError(`${file}: wrong header: not a JSON object`);
   const dataStart = 8 + headerLen;
   const dataLen = buf.byteLength - dataStart;
   const tensors = new Map<string, RawEntry>();
@@ -114,19 +131,28 @@ export function parseSafetensors(buf: Uint8Array, file = 'safetensors'): Safeten
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     const where = `${file}: tensor ${name}`;
     if (typeof e !== 'object' || e === null) throw new SafetensorsError(`${where}: header entry is not an object`);
-    if (typeof e.dtype !== 'string' || !(e.dtype in BYTES)) throw new SafetensorsError(`${where}: unsupported dtype ${String(e.dtype)}`);
+    if (typeof e.dtype !== 'string' || !(e.dtype in BYTES))
+      throw new SafetensorsError(`${where}: unsupported dtype ${String(e.dtype)}`);
     const dtype = e.dtype as StoredDType;
     if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0))
       throw new SafetensorsError(`${where}: shape ${JSON.stringify(e.shape)} is not a list of non-negative integers`);
     const shape = e.shape as number[];
-    if (!Array.isArray(e.data_offsets) || e.data_offsets.length !== 2 || !e.data_offsets.every((d) => Number.isInteger(d) && d >= 0))
+    if (
+      !Array.isArray(e.data_offsets) ||
+      e.data_offsets.length !== 2 ||
+      !e.data_offsets.every((d) => Number.isInteger(d) && d >= 0)
+    )
       throw new SafetensorsError(`${where}: data_offsets ${JSON.stringify(e.data_offsets)} is not [begin, end]`);
     const [begin, end] = e.data_offsets as number[];
     const expected = shape.reduce((p, d) => p * d, 1) * BYTES[dtype];
     if (end < begin || end > dataLen)
-      throw new SafetensorsError(`${where}: data_offsets [${begin}, ${end}] fall outside the ${dataLen}-byte data section (truncated file?)`);
+      throw new SafetensorsError(
+        `${where}: data_offsets [${begin}, ${end}] fall outside the ${dataLen}-byte data section (truncated file?)`,
+      );
     if (end - begin !== expected)
-      throw new SafetensorsError(`${where}: ${end - begin} bytes stored but ${dtype}[${shape.join(', ')}] needs ${expected}`);
+      throw new SafetensorsError(
+        `${where}: ${end - begin} bytes stored but ${dtype}[${shape.join(', ')}] needs ${expected}`,
+      );
     tensors.set(name, { dtype, shape, bytes: buf.subarray(dataStart + begin, dataStart + end) });
   }
   return { tensors, metadata };
@@ -197,15 +223,19 @@ export function loadWeights(files: readonly string[], options: LoadOptions = {})
     const parsed = parseSafetensors(new Uint8Array(readFileSync(file)), basename(file));
     for (const [stored, entry] of parsed.tensors) {
       const name = options.rename ? options.rename(stored) : stored;
-      if (fileOf.has(name)) throw new SafetensorsError(`tensor ${name} appears in both ${fileOf.get(name)} and ${basename(file)}`);
+      if (fileOf.has(name))
+        throw new SafetensorsError(`tensor ${name} appears in both ${fileOf.get(name)} and ${basename(file)}`);
       fileOf.set(name, basename(file));
       if (expected && !(name in expected)) {
-        if (options.rejectUnexpected) throw new SafetensorsError(`unexpected tensor ${name} (not part of this model's config)`);
+        if (options.rejectUnexpected)
+          throw new SafetensorsError(`unexpected tensor ${name} (not part of this model's config)`);
         continue;
       }
       const shape = expected?.[name];
       if (shape && (entry.shape.length !== shape.length || entry.shape.some((d, i) => d !== shape[i])))
-        throw new SafetensorsError(`${basename(file)}: tensor ${name} has shape [${entry.shape.join(', ')}] but config.json implies [${shape.join(', ')}]`);
+        throw new SafetensorsError(
+          `${basename(file)}: tensor ${name} has shape [${entry.shape.join(', ')}] but config.json implies [${shape.join(', ')}]`,
+        );
       out.set(name, { shape: [...entry.shape], data: toFloat32(entry, name) });
     }
   }
@@ -233,7 +263,8 @@ export function encodeSafetensors(
   let offset = 0;
   for (const [name, w] of entries) {
     const n = w.shape.reduce((p, d) => p * d, 1);
-    if (n !== w.data.length) throw new SafetensorsError(`tensor ${name}: ${w.data.length} values for shape [${w.shape}]`);
+    if (n !== w.data.length)
+      throw new SafetensorsError(`tensor ${name}: ${w.data.length} values for shape [${w.shape}]`);
     header[name] = { dtype, shape: w.shape, data_offsets: [offset, offset + n * size] };
     offset += n * size;
   }
@@ -254,6 +285,11 @@ export function encodeSafetensors(
   return out;
 }
 
-export function saveWeights(path: string, weights: WeightMap | Record<string, Weight>, dtype: 'F32' | 'F16' | 'BF16' = 'F32', metadata?: Record<string, string>): void {
+export function saveWeights(
+  path: string,
+  weights: WeightMap | Record<string, Weight>,
+  dtype: 'F32' | 'F16' | 'BF16' = 'F32',
+  metadata?: Record<string, string>,
+): void {
   writeFileSync(path, encodeSafetensors(weights, dtype, metadata));
 }

@@ -63,10 +63,14 @@ export class GraphSession {
     readonly outputs: IOSpec[],
   ) {}
 
-  static async create(model: EmittedModel | { path: string; inputs: IOSpec[]; outputs: IOSpec[] }, options: SessionOptions = {}) {
+  static async create(
+    model: EmittedModel | { path: string; inputs: IOSpec[]; outputs: IOSpec[] },
+    options: SessionOptions = {},
+  ) {
     // SEARCHLAB_DEVICE=cpu (or =cuda) overrides 'auto', as platform/device.ts documents
     const env = process.env.SEARCHLAB_DEVICE;
-    const request = options.device && options.device !== 'auto' ? options.device : env === 'cpu' || env === 'cuda' ? env : 'auto';
+    const request =
+      options.device && options.device !== 'auto' ? options.device : env === 'cpu' || env === 'cuda' ? env : 'auto';
     const base: ort.InferenceSession.SessionOptions = {
       graphOptimizationLevel: options.optimization ?? 'all',
       ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
@@ -80,13 +84,16 @@ export class GraphSession {
     }
     const open = (eps: string[], logSeverityLevel?: 0 | 1 | 2 | 3 | 4) => {
       const o = { ...base, executionProviders: eps, ...(logSeverityLevel ? { logSeverityLevel } : {}) };
-      return typeof source === 'string' ? ort.InferenceSession.create(source, o) : ort.InferenceSession.create(source, o);
+      return typeof source === 'string'
+        ? ort.InferenceSession.create(source, o)
+        : ort.InferenceSession.create(source, o);
     };
 
     let session: ort.InferenceSession | undefined;
     let device: DeviceInfo | undefined;
     // Without the provider library ORT would print a loader error to stderr before throwing: skip the try.
-    if (request === 'auto' && !cudaBroken && !cudaProviderLibrary()) cudaBroken = 'onnxruntime-node has no CUDA provider libraries installed';
+    if (request === 'auto' && !cudaBroken && !cudaProviderLibrary())
+      cudaBroken = 'onnxruntime-node has no CUDA provider libraries installed';
     if (request !== 'cpu' && !cudaBroken) {
       try {
         session = await open(['cuda'], 4);

@@ -71,7 +71,8 @@ export function packBatch(
     if (padCount !== nImages * per)
       throw new Error(`sequence ${b}: ${padCount} image-pad tokens for ${nImages} images of ${per} tokens each`);
     s.images?.forEach((im, k) => {
-      if (im.length !== pixelsPer) throw new Error(`sequence ${b}, image ${k}: ${im.length} values, expected 3×${v.image_size}×${v.image_size}`);
+      if (im.length !== pixelsPer)
+        throw new Error(`sequence ${b}, image ${k}: ${im.length} values, expected 3×${v.image_size}×${v.image_size}`);
       pixels!.set(im, (img + k) * pixelsPer);
     });
     let seen = 0;

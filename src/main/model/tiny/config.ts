@@ -51,11 +51,20 @@ export function parseConfig(json: unknown, where = 'config.json'): TinyVlmConfig
   const c = r.data;
   const v = c.vision_config;
   const checks: [boolean, string][] = [
-    [c.num_attention_heads % c.num_key_value_heads === 0, 'num_attention_heads must be a multiple of num_key_value_heads'],
+    [
+      c.num_attention_heads % c.num_key_value_heads === 0,
+      'num_attention_heads must be a multiple of num_key_value_heads',
+    ],
     [c.head_dim % 2 === 0, 'head_dim must be even (rotary)'],
-    [v.image_size % (v.patch_size * v.spatial_merge_size) === 0, 'vision_config.image_size must be a multiple of patch_size × spatial_merge_size'],
+    [
+      v.image_size % (v.patch_size * v.spatial_merge_size) === 0,
+      'vision_config.image_size must be a multiple of patch_size × spatial_merge_size',
+    ],
     [v.hidden_size % v.num_heads === 0, 'vision_config.hidden_size must be a multiple of num_heads'],
-    [c.image_token_id < c.vocab_size && c.eos_token_id < c.vocab_size && c.pad_token_id < c.vocab_size, 'special token ids must be < vocab_size'],
+    [
+      c.image_token_id < c.vocab_size && c.eos_token_id < c.vocab_size && c.pad_token_id < c.vocab_size,
+      'special token ids must be < vocab_size',
+    ],
   ];
   for (const [ok, msg] of checks) if (!ok) throw new Error(`${where}: ${msg}`);
   return c;
@@ -70,7 +79,17 @@ export function imageGeometry(v: VisionConfig) {
 }
 
 /** Small defaults: a model that trains in seconds on two CPU cores. */
-export function tinyConfig(tokens: { vocabSize: number; imageTokenId: number; visionStartId: number; visionEndId: number; eosId: number; padId: number }, overrides: Partial<Omit<TinyVlmConfig, 'vision_config'>> & { vision_config?: Partial<VisionConfig> } = {}): TinyVlmConfig {
+export function tinyConfig(
+  tokens: {
+    vocabSize: number;
+    imageTokenId: number;
+    visionStartId: number;
+    visionEndId: number;
+    eosId: number;
+    padId: number;
+  },
+  overrides: Partial<Omit<TinyVlmConfig, 'vision_config'>> & { vision_config?: Partial<VisionConfig> } = {},
+): TinyVlmConfig {
   const { vision_config, ...rest } = overrides;
   return parseConfig({
     model_type: 'searchlab_tiny_vl',
@@ -135,13 +154,19 @@ export function paramSpecs(c: TinyVlmConfig): ParamSpec[] {
   const std = 0.02;
   const resid = std / Math.sqrt(2 * Math.max(1, c.num_hidden_layers));
   const specs: ParamSpec[] = [];
-  const w = (name: string, shape: number[], s = std) => specs.push({ name, shape, init: { kind: 'normal', std: s }, decay: true });
+  const w = (name: string, shape: number[], s = std) =>
+    specs.push({ name, shape, init: { kind: 'normal', std: s }, decay: true });
   const ones = (name: string, n: number) => specs.push({ name, shape: [n], init: { kind: 'ones' }, decay: false });
   const zeros = (name: string, n: number) => specs.push({ name, shape: [n], init: { kind: 'zeros' }, decay: false });
 
   {
     w('visual.patch_embed.proj.weight', [Dv, 3 * v.patch_size * v.patch_size]);
-    specs.push({ name: 'visual.pos_embed.weight', shape: [geo.patches, Dv], init: { kind: 'normal', std }, decay: false });
+    specs.push({
+      name: 'visual.pos_embed.weight',
+      shape: [geo.patches, Dv],
+      init: { kind: 'normal', std },
+      decay: false,
+    });
     for (let i = 0; i < v.depth; i++) {
       const b = `visual.blocks.${i}`;
       ones(`${b}.norm1.weight`, Dv);
@@ -163,7 +188,12 @@ export function paramSpecs(c: TinyVlmConfig): ParamSpec[] {
     w('visual.merger.mlp.2.weight', [v.out_hidden_size, merged]);
     zeros('visual.merger.mlp.2.bias', v.out_hidden_size);
   }
-  specs.push({ name: 'model.embed_tokens.weight', shape: [c.vocab_size, D], init: { kind: 'normal', std }, decay: false });
+  specs.push({
+    name: 'model.embed_tokens.weight',
+    shape: [c.vocab_size, D],
+    init: { kind: 'normal', std },
+    decay: false,
+  });
   for (let i = 0; i < c.num_hidden_layers; i++) {
     const l = `model.layers.${i}`;
     ones(`${l}.input_layernorm.weight`, D);

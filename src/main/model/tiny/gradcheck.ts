@@ -20,7 +20,15 @@ export function tinyModelGradCase(): GradCheckCase {
       num_key_value_heads: 1,
       head_dim: 4,
       max_position_embeddings: 16,
-      vision_config: { image_size: 8, patch_size: 4, hidden_size: 8, intermediate_size: 8, depth: 1, num_heads: 2, out_hidden_size: 8 },
+      vision_config: {
+        image_size: 8,
+        patch_size: 4,
+        hidden_size: 8,
+        intermediate_size: 8,
+        depth: 1,
+        num_heads: 2,
+        out_hidden_size: 8,
+      },
     },
     seed: 5,
   });
@@ -31,11 +39,23 @@ export function tinyModelGradCase(): GradCheckCase {
   const names = [...model.weights.keys()];
   const per = imageGeometry(c.vision_config).tokens;
   const ids = [c.vision_start_token_id, ...Array(per).fill(c.image_token_id), c.vision_end_token_id, 104, 105, 33];
-  const packed = packBatch(c, [{ ids, images: [new Float32Array(3 * 64)] }, { ids: [104, 101, 121], images: [] }], { padSide: 'right' });
+  const packed = packBatch(
+    c,
+    [
+      { ids, images: [new Float32Array(3 * 64)] },
+      { ids: [104, 101, 121], images: [] },
+    ],
+    { padSide: 'right' },
+  );
   const B = packed.batch;
   const T = packed.length;
   const f = packed.feeds;
-  const intInput = (name: string, data: BigInt64Array) => ({ name, shape: [B, T], kind: 'int' as const, values: Array.from(data, Number) });
+  const intInput = (name: string, data: BigInt64Array) => ({
+    name,
+    shape: [B, T],
+    kind: 'int' as const,
+    values: Array.from(data, Number),
+  });
   return {
     name: 'tiny VLM (log-probs)',
     group: 'model',
@@ -51,7 +71,12 @@ export function tinyModelGradCase(): GradCheckCase {
       const bound = new Map(names.map((n, i) => [n, xs[i]]));
       const P = new ParamSet(model.weights, { trainable: 'none', dtype: 'float64', bound, lora: model.lora });
       const [pixels, ids, attentionMask, positions, imageIndex] = xs.slice(names.length);
-      return policyGraph(P, c, { batch: B, length: T, images: 1 }, { ids, attentionMask, positions, pixels, imageIndex }).logprobs;
+      return policyGraph(
+        P,
+        c,
+        { batch: B, length: T, images: 1 },
+        { ids, attentionMask, positions, pixels, imageIndex },
+      ).logprobs;
     },
   };
 }

@@ -3,7 +3,21 @@
 // is an input only (the step returns just the new token's keys/values; the host writes them into its cache).
 
 import { entropy, keyPaddingMask, oneHot, tokenLogprobs } from '../graph/composites';
-import { add, argmax, concat, constant, input, log, logSoftmax, mul, neg, pad, reshape, sliceAxis, sum } from '../graph/ops';
+import {
+  add,
+  argmax,
+  concat,
+  constant,
+  input,
+  log,
+  logSoftmax,
+  mul,
+  neg,
+  pad,
+  reshape,
+  sliceAxis,
+  sum,
+} from '../graph/ops';
 import type { Tensor } from '../graph/tensor';
 import type { ParamSet } from '../train/params';
 import { imageGeometry, type TinyVlmConfig } from './config';
@@ -39,7 +53,12 @@ export interface PolicyOutputs {
   inputs: ReturnType<typeof sequenceInputs>;
 }
 
-export function policyGraph(P: ParamSet, c: TinyVlmConfig, s: BatchShape, inputs = sequenceInputs(c, s, P.dtype)): PolicyOutputs {
+export function policyGraph(
+  P: ParamSet,
+  c: TinyVlmConfig,
+  s: BatchShape,
+  inputs = sequenceInputs(c, s, P.dtype),
+): PolicyOutputs {
   const { logits } = forward(P, c, inputs);
   const T = s.length;
   // position t predicts ids[t + 1]; score every position against the ids shifted left (the last target is a
@@ -158,7 +177,13 @@ export function decodeMultiGraph(P: ParamSet, c: TinyVlmConfig, s: MultiDecodeSh
   for (let j = 0; j < k; j++) {
     const mask = keyPaddingMask(sliceAxis(keyMask, 1, 0, S + j + 1), P.dtype);
     const positions = j === 0 ? position0 : add(position0, constant(BigInt64Array.of(BigInt(j)), [], 'int64'));
-    const { hidden, present } = decoder(P, c, { embeds: embedInputs(P, ids), positions, mask, past, recent: fresh.map((f) => [...f]) });
+    const { hidden, present } = decoder(P, c, {
+      embeds: embedInputs(P, ids),
+      positions,
+      mask,
+      past,
+      recent: fresh.map((f) => [...f]),
+    });
     present.forEach((kv, i) => fresh[i].push(kv));
     const logits = reshape(lmHead(P, c, hidden), [B, V]);
     const logp = logSoftmax(mul(logits, invTemperature), -1);
@@ -173,8 +198,14 @@ export function decodeMultiGraph(P: ParamSet, c: TinyVlmConfig, s: MultiDecodeSh
   }
   const out: Record<string, Tensor> = { tokens: concat(tokens, 1), logprobs: concat(logprobs, 1) };
   fresh.forEach((kvs, i) => {
-    out[kvName('k', i)] = concat(kvs.map((kv) => kv.k), 2);
-    out[kvName('v', i)] = concat(kvs.map((kv) => kv.v), 2);
+    out[kvName('k', i)] = concat(
+      kvs.map((kv) => kv.k),
+      2,
+    );
+    out[kvName('v', i)] = concat(
+      kvs.map((kv) => kv.v),
+      2,
+    );
   });
   return out;
 }

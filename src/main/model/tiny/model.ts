@@ -15,7 +15,20 @@ import {
   linear,
   silu,
 } from '../graph/composites';
-import { add, concat, gather, greater, matmul, mul, pad, reshape, sliceAxis, transpose, unsqueeze, where } from '../graph/ops';
+import {
+  add,
+  concat,
+  gather,
+  greater,
+  matmul,
+  mul,
+  pad,
+  reshape,
+  sliceAxis,
+  transpose,
+  unsqueeze,
+  where,
+} from '../graph/ops';
 import type { Tensor } from '../graph/tensor';
 import type { ParamSet } from '../train/params';
 import { imageGeometry, type TinyVlmConfig } from './config';
@@ -76,7 +89,16 @@ export interface KV {
   v: Tensor;
 }
 
-function selfAttention(P: ParamSet, c: TinyVlmConfig, l: string, x: Tensor, rope: { cos: Tensor; sin: Tensor }, mask: Tensor, past?: KV, recent?: KV[]) {
+function selfAttention(
+  P: ParamSet,
+  c: TinyVlmConfig,
+  l: string,
+  x: Tensor,
+  rope: { cos: Tensor; sin: Tensor },
+  mask: Tensor,
+  past?: KV,
+  recent?: KV[],
+) {
   const [b, t] = x.shape;
   const H = c.num_attention_heads;
   const Hkv = c.num_key_value_heads;
@@ -113,7 +135,16 @@ export function decoder(P: ParamSet, c: TinyVlmConfig, inp: DecoderInputs): { hi
   const present: KV[] = [];
   for (let i = 0; i < c.num_hidden_layers; i++) {
     const l = `model.layers.${i}`;
-    const a = selfAttention(P, c, l, rmsNorm(h, P.get(`${l}.input_layernorm.weight`), c.rms_norm_eps), rope, inp.mask, inp.past?.[i], inp.recent?.[i]);
+    const a = selfAttention(
+      P,
+      c,
+      l,
+      rmsNorm(h, P.get(`${l}.input_layernorm.weight`), c.rms_norm_eps),
+      rope,
+      inp.mask,
+      inp.past?.[i],
+      inp.recent?.[i],
+    );
     h = add(h, a.out);
     present.push(a.present);
     const x = rmsNorm(h, P.get(`${l}.post_attention_layernorm.weight`), c.rms_norm_eps);
@@ -163,6 +194,10 @@ export interface ForwardInputs {
 export function forward(P: ParamSet, c: TinyVlmConfig, x: ForwardInputs) {
   const feats = x.pixels && x.pixels.shape[0] > 0 ? visionTower(P, c, x.pixels) : undefined;
   const embeds = embedInputs(P, x.ids, x.imageIndex, feats);
-  const { hidden, present } = decoder(P, c, { embeds, positions: x.positions, mask: sequenceMask(x.attentionMask, P.dtype) });
+  const { hidden, present } = decoder(P, c, {
+    embeds,
+    positions: x.positions,
+    mask: sequenceMask(x.attentionMask, P.dtype),
+  });
   return { logits: lmHead(P, c, hidden), present };
 }

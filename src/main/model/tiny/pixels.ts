@@ -2,8 +2,14 @@
 import sharp from 'sharp';
 
 export async function imageToPixels(bytes: Uint8Array, size: number): Promise<Float32Array> {
-  const raw = await sharp(bytes).removeAlpha().resize(size, size, { fit: 'fill' }).toColourspace('srgb').raw().toBuffer();
+  const raw = await sharp(bytes)
+    .removeAlpha()
+    .resize(size, size, { fit: 'fill' })
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer();
   const pixels = new Float32Array(3 * size * size);
-  for (let i = 0; i < size * size; i++) for (let c = 0; c < 3; c++) pixels[c * size * size + i] = raw[i * 3 + c] / 127.5 - 1;
+  for (let i = 0; i < size * size; i++)
+    for (let c = 0; c < 3; c++) pixels[c * size * size + i] = raw[i * 3 + c] / 127.5 - 1;
   return pixels;
 }

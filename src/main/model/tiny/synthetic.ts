@@ -12,12 +12,12 @@ export const COLORS: Record<string, [number, number, number]> = {
   yellow: [1, 1, -0.6],
 };
 
-export const COLOR_PROMPT = '<|im_start|>user\n<|vision_start|><|image_pad|><|vision_end|>What colour is this picture?<|im_end|>\n<|im_start|>assistant\n';
+export const COLOR_PROMPT =
+  '<|im_start|>user\n<|vision_start|><|image_pad|><|vision_end|>What colour is this picture?<|im_end|>\n<|im_start|>assistant\n';
 
 export function colorCorpus(): string[] {
   return [COLOR_PROMPT, ...Object.keys(COLORS).map((c) => `<answer>${c}</answer><|im_end|>`)];
 }
-
 
 export function colorImage(size: number, color: string, rand: () => number): Float32Array {
   const [r, g, b] = COLORS[color];
@@ -49,7 +49,12 @@ export function colorAnswer(color: string): string {
 }
 
 /** `answerFor` maps the true colour to the colour the answer names (default: itself). */
-export function colorSamples(m: TinyVlm, n: number, seed: number, answerFor: (color: string) => string = (c) => c): ColorSample[] {
+export function colorSamples(
+  m: TinyVlm,
+  n: number,
+  seed: number,
+  answerFor: (color: string) => string = (c) => c,
+): ColorSample[] {
   const rand = seededRandom(seed);
   const names = Object.keys(COLORS);
   const promptIds = encodeWithImages(m.tokenizer, m.config, COLOR_PROMPT);

@@ -5,7 +5,14 @@
 import { Tokenizer } from '@huggingface/tokenizers';
 import { maxOf } from '../../platform/arrays';
 
-export const SPECIAL_TOKENS = ['<|endoftext|>', '<|im_start|>', '<|im_end|>', '<|vision_start|>', '<|vision_end|>', '<|image_pad|>'] as const;
+export const SPECIAL_TOKENS = [
+  '<|endoftext|>',
+  '<|im_start|>',
+  '<|im_end|>',
+  '<|vision_start|>',
+  '<|vision_end|>',
+  '<|image_pad|>',
+] as const;
 
 /** The protocol's tags (DESIGN.md): one token each, so stop strings end on a token boundary. */
 export const PROTOCOL_TOKENS = [
@@ -47,7 +54,10 @@ const PRETOKENIZE = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]
 export function learnMerges(corpus: readonly string[], count: number): [string, string][] {
   const byteMap = bytesToUnicode();
   const enc = new TextEncoder();
-  const added = new RegExp([...SPECIAL_TOKENS, ...PROTOCOL_TOKENS].map((t) => t.replace(/[|<>/]/g, (c) => `\\${c}`)).join('|'), 'g');
+  const added = new RegExp(
+    [...SPECIAL_TOKENS, ...PROTOCOL_TOKENS].map((t) => t.replace(/[|<>/]/g, (c) => `\\${c}`)).join('|'),
+    'g',
+  );
   const words = new Map<string, number>();
   for (const doc of corpus)
     for (const chunk of doc.split(added))
@@ -99,7 +109,10 @@ export function buildTokenizer(options: { corpus?: readonly string[]; merges?: n
   const merges = options.corpus && options.merges ? learnMerges(options.corpus, options.merges) : [];
   for (const [a, b] of merges) if (!(a + b in vocab)) vocab[a + b] = Object.keys(vocab).length;
   let next = Object.keys(vocab).length;
-  const added = [...SPECIAL_TOKENS.map((t) => [t, true] as const), ...PROTOCOL_TOKENS.map((t) => [t, false] as const)].map(([content, special]) => {
+  const added = [
+    ...SPECIAL_TOKENS.map((t) => [t, true] as const),
+    ...PROTOCOL_TOKENS.map((t) => [t, false] as const),
+  ].map(([content, special]) => {
     const id = next++;
     vocab[content] = id;
     return { id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special };
@@ -145,7 +158,15 @@ export function buildTokenizer(options: { corpus?: readonly string[]; merges?: n
 export class TextTokenizer {
   readonly hf: Tokenizer;
   readonly vocabSize: number;
-  readonly ids: { pad: number; imStart: number; imEnd: number; visionStart: number; visionEnd: number; imagePad: number; eos: number };
+  readonly ids: {
+    pad: number;
+    imStart: number;
+    imEnd: number;
+    visionStart: number;
+    visionEnd: number;
+    imagePad: number;
+    eos: number;
+  };
 
   constructor(readonly files: TokenizerFiles) {
     this.hf = new Tokenizer(files.tokenizer, files.config);

@@ -13,7 +13,15 @@ import type { AdamWConfig } from '../train/adamw';
 import { cloneWeights, initWeights, loraSpecs, ParamSet, type LoraConfig, type Trainable } from '../train/params';
 import { Trainer, type LossGraph, type StepResult } from '../train/trainer';
 import { packBatch, type PackedBatch, type Sequence } from './batch';
-import { expectedShapes, linearLayers, paramSpecs, parseConfig, tinyConfig, type TinyVlmConfig, type VisionConfig } from './config';
+import {
+  expectedShapes,
+  linearLayers,
+  paramSpecs,
+  parseConfig,
+  tinyConfig,
+  type TinyVlmConfig,
+  type VisionConfig,
+} from './config';
 import { policyGraph, type BatchShape, type PolicyOutputs } from './graphs';
 import { buildTokenizer, TextTokenizer, type TokenizerFiles } from './tokenizer';
 
@@ -58,13 +66,23 @@ export function saveTinyVlm(m: TinyVlm, dir: string, dtype: 'F32' | 'F16' | 'BF1
   const expected = expectedShapes(m.config);
   const base: WeightMap = new Map([...m.weights].filter(([n]) => n in expected));
   const adapters: WeightMap = new Map([...m.weights].filter(([n]) => !(n in expected)));
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...m.config, torch_dtype: dtype === 'F32' ? 'float32' : dtype === 'F16' ? 'float16' : 'bfloat16' }, null, 2));
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify(
+      { ...m.config, torch_dtype: dtype === 'F32' ? 'float32' : dtype === 'F16' ? 'float16' : 'bfloat16' },
+      null,
+      2,
+    ),
+  );
   saveWeights(join(dir, 'model.safetensors'), base, dtype);
   writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(m.tokenizer.files.tokenizer));
   writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify(m.tokenizer.files.config, null, 2));
   if (adapters.size && m.lora) {
     saveWeights(join(dir, 'adapter_model.safetensors'), adapters, 'F32');
-    writeFileSync(join(dir, 'adapter_config.json'), JSON.stringify({ r: m.lora.rank, lora_alpha: m.lora.alpha, peft_type: 'LORA' }, null, 2));
+    writeFileSync(
+      join(dir, 'adapter_config.json'),
+      JSON.stringify({ r: m.lora.rank, lora_alpha: m.lora.alpha, peft_type: 'LORA' }, null, 2),
+    );
   }
 }
 
@@ -77,7 +95,10 @@ export function loadTinyVlm(dir: string): TinyVlm {
   };
   const config = parseConfig(read('config.json'), join(dir, 'config.json'));
   const tokenizer = new TextTokenizer({ tokenizer: read('tokenizer.json'), config: read('tokenizer_config.json') });
-  if (tokenizer.vocabSize > config.vocab_size) throw new Error(`${dir}: tokenizer has ${tokenizer.vocabSize} tokens but config.json says vocab_size ${config.vocab_size}`);
+  if (tokenizer.vocabSize > config.vocab_size)
+    throw new Error(
+      `${dir}: tokenizer has ${tokenizer.vocabSize} tokens but config.json says vocab_size ${config.vocab_size}`,
+    );
   const weights = loadWeights([join(dir, 'model.safetensors')], { expected: expectedShapes(config) });
   const model: TinyVlm = { config, weights, tokenizer };
   if (existsSync(join(dir, 'adapter_config.json'))) {
@@ -234,15 +255,20 @@ export class Policy {
     });
     const r = await session.run(this.feeds(session, packed.feeds));
     const T = packed.length;
-    const rows = seqs.map((s, b) => Float32Array.from((r.logprobs as Float32Array).subarray(b * T, b * T + s.ids.length)));
-    const ent = options.entropy ? seqs.map((s, b) => Float32Array.from((r.entropy as Float32Array).subarray(b * T, b * T + s.ids.length))) : undefined;
+    const rows = seqs.map((s, b) =>
+      Float32Array.from((r.logprobs as Float32Array).subarray(b * T, b * T + s.ids.length)),
+    );
+    const ent = options.entropy
+      ? seqs.map((s, b) => Float32Array.from((r.entropy as Float32Array).subarray(b * T, b * T + s.ids.length)))
+      : undefined;
     return { logprobs: rows, entropy: ent };
   }
 
   /** A training step for batches of `options.shape`, minimising the caller's loss. Shares this policy's weights. */
   async trainer(options: PolicyTrainerOptions): Promise<PolicyTrainer> {
     if (this.options.frozen) throw new Error('a frozen policy cannot be trained: create a Policy without `frozen`');
-    if (options.trainable === 'lora' && !this.model.lora) throw new Error('call enableLora() before training LoRA adapters');
+    if (options.trainable === 'lora' && !this.model.lora)
+      throw new Error('call enableLora() before training LoRA adapters');
     const c = this.model.config;
     const trainer = await Trainer.create({
       weights: this.model.weights,
@@ -253,7 +279,11 @@ export class Policy {
       threads: this.options.threads,
       build: (P) => {
         const out = policyGraph(P, c, options.shape);
-        return options.loss({ out, shape: options.shape, input: (name, shape, dtype = 'float32') => input(name, shape, dtype) });
+        return options.loss({
+          out,
+          shape: options.shape,
+          input: (name, shape, dtype = 'float32') => input(name, shape, dtype),
+        });
       },
     });
     return new PolicyTrainer(this.model, trainer, options.shape);
@@ -273,15 +303,24 @@ export class PolicyTrainer {
   ) {}
 
   private pack(seqs: readonly Sequence[], extra: Record<string, TensorData>) {
-    const packed = packBatch(this.model.config, seqs, { length: this.shape.length, padSide: 'right', images: this.shape.images });
-    if (packed.batch !== this.shape.batch) throw new Error(`trainer takes batches of ${this.shape.batch}, got ${packed.batch}`);
+    const packed = packBatch(this.model.config, seqs, {
+      length: this.shape.length,
+      padSide: 'right',
+      images: this.shape.images,
+    });
+    if (packed.batch !== this.shape.batch)
+      throw new Error(`trainer takes batches of ${this.shape.batch}, got ${packed.batch}`);
     const feeds: Record<string, TensorData> = { ...extra };
     for (const [k, v] of Object.entries(packed.feeds)) if (v) feeds[k] = v;
     return { packed, feeds };
   }
 
   /** Packs sequences to the trainer's shape (right padding) and runs one step; `extra` feeds the loss's inputs. */
-  async step(seqs: readonly Sequence[], extra: Record<string, TensorData> = {}, lr?: number): Promise<StepResult & { batch: PackedBatch }> {
+  async step(
+    seqs: readonly Sequence[],
+    extra: Record<string, TensorData> = {},
+    lr?: number,
+  ): Promise<StepResult & { batch: PackedBatch }> {
     const { packed, feeds } = this.pack(seqs, extra);
     const r = await this.trainer.trainStep(feeds, lr);
     return { ...r, batch: packed };

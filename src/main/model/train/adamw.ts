@@ -14,7 +14,14 @@ export interface AdamWConfig {
   maxGradNorm: number;
 }
 
-export const defaultAdamW: AdamWConfig = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, maxGradNorm: 1.0 };
+export const defaultAdamW: AdamWConfig = {
+  lr: 1e-3,
+  beta1: 0.9,
+  beta2: 0.999,
+  eps: 1e-8,
+  weightDecay: 0.01,
+  maxGradNorm: 1.0,
+};
 
 export interface AdamWSlot {
   name: string;
@@ -25,7 +32,8 @@ export interface AdamWSlot {
 }
 
 export const stateInput = (kind: 'm' | 'v', name: string) => `adam_${kind}/${name}`;
-export const updatedName = (kind: 'param' | 'm' | 'v', name: string) => (kind === 'param' ? `updated/${name}` : `updated_${kind}/${name}`);
+export const updatedName = (kind: 'param' | 'm' | 'v', name: string) =>
+  kind === 'param' ? `updated/${name}` : `updated_${kind}/${name}`;
 
 /** Scalar graph inputs the host feeds every step. */
 export const HYPER_INPUTS = { lr: 'adam/lr', bc1: 'adam/bias_correction1', bc2: 'adam/bias_correction2' } as const;

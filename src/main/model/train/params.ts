@@ -50,11 +50,19 @@ export function initWeights(specs: readonly ParamSpec[], seed = 0): WeightMap {
 }
 
 /** The parameter specs LoRA adds for a set of linear layers: A ~ N(0, 1/r), B = 0 (so training starts at the base). */
-export function loraSpecs(linears: readonly { prefix: string; in: number; out: number }[], lora: LoraConfig): ParamSpec[] {
+export function loraSpecs(
+  linears: readonly { prefix: string; in: number; out: number }[],
+  lora: LoraConfig,
+): ParamSpec[] {
   const specs: ParamSpec[] = [];
   for (const l of linears) {
     if (!lora.targets(l.prefix)) continue;
-    specs.push({ name: `${l.prefix}.lora_A.weight`, shape: [lora.rank, l.in], init: { kind: 'normal', std: 1 / lora.rank }, decay: true });
+    specs.push({
+      name: `${l.prefix}.lora_A.weight`,
+      shape: [lora.rank, l.in],
+      init: { kind: 'normal', std: 1 / lora.rank },
+      decay: true,
+    });
     specs.push({ name: `${l.prefix}.lora_B.weight`, shape: [l.out, lora.rank], init: { kind: 'zeros' }, decay: true });
   }
   return specs;
@@ -70,7 +78,12 @@ export class ParamSet {
 
   constructor(
     readonly weights: WeightMap,
-    readonly options: { trainable: Trainable; dtype?: DType; lora?: LoraConfig; bound?: ReadonlyMap<string, Tensor> } = { trainable: 'none' },
+    readonly options: {
+      trainable: Trainable;
+      dtype?: DType;
+      lora?: LoraConfig;
+      bound?: ReadonlyMap<string, Tensor>;
+    } = { trainable: 'none' },
   ) {}
 
   get dtype(): DType {
@@ -127,5 +140,7 @@ export class ParamSet {
 }
 
 export function cloneWeights(w: WeightMap): WeightMap {
-  return new Map([...w].map(([k, v]): [string, Weight] => [k, { shape: [...v.shape], data: Float32Array.from(v.data) }]));
+  return new Map(
+    [...w].map(([k, v]): [string, Weight] => [k, { shape: [...v.shape], data: Float32Array.from(v.data) }]),
+  );
 }

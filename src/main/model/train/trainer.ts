@@ -94,13 +94,22 @@ export class Trainer {
     let metricNames: string[] = [];
     if (mode !== 'apply') {
       const views = new Map(
-        names.map((n, i): [string, Tensor] => [n, reshape(sliceAxis(flat, 0, offsets[i], offsets[i + 1]), options.weights.get(n)!.shape)]),
+        names.map((n, i): [string, Tensor] => [
+          n,
+          reshape(sliceAxis(flat, 0, offsets[i], offsets[i + 1]), options.weights.get(n)!.shape),
+        ]),
       );
       const params = new ParamSet(options.weights, { trainable: 'none', lora: options.lora, bound: views });
       const { loss, metrics = {} } = options.build(params);
       if (loss.rank !== 0) throw new Error(`the loss must be a scalar, got shape [${loss.shape}]`);
-      const grads = grad(loss, names.map((n) => views.get(n)!));
-      flatGrad = concat(grads.map((g, i) => reshape(g, [offsets[i + 1] - offsets[i]])), 0);
+      const grads = grad(
+        loss,
+        names.map((n) => views.get(n)!),
+      );
+      flatGrad = concat(
+        grads.map((g, i) => reshape(g, [offsets[i + 1] - offsets[i]])),
+        0,
+      );
       all.loss = loss;
       for (const [k, t] of Object.entries(metrics)) all[`metric/${k}`] = t;
       metricNames = Object.keys(metrics);
@@ -112,7 +121,10 @@ export class Trainer {
       names.forEach((n, i) => {
         if (decay(n, options.weights.get(n)!.shape)) mask.fill(1, offsets[i], offsets[i + 1]);
       });
-      const { outputs, gradNorm } = adamwGraph([{ name: FLAT, param: flat, grad: flatGrad, decay: constant(mask, [total]) }], config);
+      const { outputs, gradNorm } = adamwGraph(
+        [{ name: FLAT, param: flat, grad: flatGrad, decay: constant(mask, [total]) }],
+        config,
+      );
       Object.assign(all, { grad_norm: gradNorm, ...outputs });
     }
     return { model: emit(all, { graphName: `train_${mode}` }), names, offsets, config, metricNames };
@@ -151,7 +163,10 @@ export class Trainer {
    * to a host buffer (scale by the micro-batch's share of the batch for a mean). Parameters do not change until
    * applyAccumulated().
    */
-  async accumulate(data: Record<string, TensorData>, scale = 1): Promise<{ loss: number; metrics: Record<string, number | TensorData> }> {
+  async accumulate(
+    data: Record<string, TensorData>,
+    scale = 1,
+  ): Promise<{ loss: number; metrics: Record<string, number | TensorData> }> {
     this.gradSession ??= this.split('grad');
     const session = await this.gradSession;
     const out = await session.run({ ...data, [FLAT]: this.params });
@@ -209,7 +224,8 @@ export class Trainer {
    * shape): trainers for several sequence lengths then train one model, each batch at its own length.
    */
   adopt(other: Trainer): void {
-    if (other.trainableNames.join('\n') !== this.trainableNames.join('\n')) throw new Error('adopt: the trainers train different parameters');
+    if (other.trainableNames.join('\n') !== this.trainableNames.join('\n'))
+      throw new Error('adopt: the trainers train different parameters');
     this.params = other.params;
     this.m = other.m;
     this.v = other.v;
@@ -222,10 +238,15 @@ export class Trainer {
    * this one stopped. The parameters themselves are saved with the model.
    */
   saveState(path: string): void {
-    saveWeights(path, new Map([
-      ['adam.m', { shape: [this.m.length], data: this.m }],
-      ['adam.v', { shape: [this.v.length], data: this.v }],
-    ]), 'F32', { step: String(this.t), params: JSON.stringify(this.trainableNames) });
+    saveWeights(
+      path,
+      new Map([
+        ['adam.m', { shape: [this.m.length], data: this.m }],
+        ['adam.v', { shape: [this.v.length], data: this.v }],
+      ]),
+      'F32',
+      { step: String(this.t), params: JSON.stringify(this.trainableNames) },
+    );
   }
 
   /** Restores state written by saveState; the trained parameter list must be the same. */
@@ -238,7 +259,9 @@ export class Trainer {
     const v = file.tensors.get('adam.v');
     if (!m || !v) throw new Error(`${basename(path)}: missing tensor ${m ? 'adam.v' : 'adam.m'}`);
     if (m.shape[0] !== this.m.length || v.shape[0] !== this.v.length)
-      throw new Error(`${basename(path)}: tensor adam.m has ${m.shape[0]} values but this trainer has ${this.m.length}`);
+      throw new Error(
+        `${basename(path)}: tensor adam.m has ${m.shape[0]} values but this trainer has ${this.m.length}`,
+      );
     this.m = toFloat32(m, 'adam.m');
     this.v = toFloat32(v, 'adam.v');
     this.t = Number(file.metadata.step ?? 0);

@@ -23,7 +23,11 @@ export function choicesAt(actions: readonly (string | null)[], turn: number, lim
   const before = actions.slice(0, turn);
   const imageLeft = before.filter((a) => a === 'image_search').length < limits.maxImageSearches;
   const textLeft = before.filter((a) => a === 'text_search').length < limits.maxTextSearches;
-  const possible: DecisionAction[] = ['answer', ...(imageLeft ? (['image_search'] as const) : []), ...(textLeft ? (['text_search'] as const) : [])];
+  const possible: DecisionAction[] = [
+    'answer',
+    ...(imageLeft ? (['image_search'] as const) : []),
+    ...(textLeft ? (['text_search'] as const) : []),
+  ];
   const alternatives = possible.filter((a) => a !== action);
   const defaultForce = action === 'answer' ? (imageLeft ? 'image_search' : textLeft ? 'text_search' : null) : 'answer';
   return { action, alternatives, defaultForce };
@@ -35,7 +39,12 @@ export function choicesAt(actions: readonly (string | null)[], turn: number, lim
  * closed for it if it does not.
  */
 export function forcedTurn(reasoning: string | null, force: DecisionAction): TurnPrefix {
-  const fallback = force === 'answer' ? DEFAULT_BASELINE_WORDING.answerAfterSearch : force === 'image_search' ? DEFAULT_BASELINE_WORDING.imageSearch : DEFAULT_BASELINE_WORDING.textSearch;
+  const fallback =
+    force === 'answer'
+      ? DEFAULT_BASELINE_WORDING.answerAfterSearch
+      : force === 'image_search'
+        ? DEFAULT_BASELINE_WORDING.imageSearch
+        : DEFAULT_BASELINE_WORDING.textSearch;
   const reason = reasoning ? `<reason>${reasoning}</reason>` : fallback;
   if (force === 'image_search') return { text: `${reason}<search><img></search>` };
   if (force === 'text_search') return { text: `${reason}<text_search>`, close: '</text_search>' };

@@ -11,7 +11,11 @@ import { storedImage } from '../rollout/search-tools';
 import { checkpointPolicyModel } from '../train/checkpoint-run';
 import { checkpointFor, checkpointLabel, loadStoredRollout } from './source';
 
-const TAGS: Record<DecisionAction, string> = { image_search: '<search>', text_search: '<text_search>', answer: '<answer>' };
+const TAGS: Record<DecisionAction, string> = {
+  image_search: '<search>',
+  text_search: '<text_search>',
+  answer: '<answer>',
+};
 const ACTIONS = Object.keys(TAGS) as DecisionAction[];
 
 export interface DecisionPoint {
@@ -27,7 +31,11 @@ export interface DecisionPoint {
  * `</reason>` that is not whitespace. Tags are found in the decoded text, so a tokenizer that splits them into
  * several tokens (a published model's) finds the same points as one with single-token tags (the tiny VLM's).
  */
-export function findDecisionPoints(tok: TextTokenizer, ids: readonly number[], lossMask: readonly number[]): DecisionPoint[] {
+export function findDecisionPoints(
+  tok: TextTokenizer,
+  ids: readonly number[],
+  lossMask: readonly number[],
+): DecisionPoint[] {
   const header = tok.encode('<|im_start|>assistant\n');
   const out: DecisionPoint[] = [];
   let turn = 0;
@@ -55,7 +63,12 @@ export function findDecisionPoints(tok: TextTokenizer, ids: readonly number[], l
 }
 
 /** Each action tag's probability at each decision point, under `policy`. `images` are the conversation's, in order. */
-export async function tagProbabilities(policy: PolicyModel, ids: readonly number[], images: readonly PolicyImage[], points: readonly DecisionPoint[]): Promise<DecisionProbability[]> {
+export async function tagProbabilities(
+  policy: PolicyModel,
+  ids: readonly number[],
+  images: readonly PolicyImage[],
+  points: readonly DecisionPoint[],
+): Promise<DecisionProbability[]> {
   if (points.length === 0) return [];
   const tok = policy.tokenizer;
   // A tag that is one token is scored whole. A tag split into several tokens is scored without its closing `>`,
@@ -84,19 +97,31 @@ export async function tagProbabilities(policy: PolicyModel, ids: readonly number
 }
 
 /** A stored trajectory's decision points under a checkpoint (by default the one that generated it). */
-export async function decisionProbabilities(store: Store, params: { trajectoryId: number; checkpointId?: number }): Promise<DecisionProbabilities> {
+export async function decisionProbabilities(
+  store: Store,
+  params: { trajectoryId: number; checkpointId?: number },
+): Promise<DecisionProbabilities> {
   const stored = loadStoredRollout(store, params.trajectoryId);
   const checkpoint = checkpointFor(store, stored, params.checkpointId);
   const checkpointId = checkpoint.id;
   const policy = checkpointPolicyModel(store, checkpoint, { frozen: true });
   try {
     const { ids, lossMask } = stored.tokens;
-    if (ids.some((id) => id >= policy.vocabSize)) throw new Error(`Checkpoint ${checkpointId}'s vocabulary does not cover this trajectory's tokens`);
+    if (ids.some((id) => id >= policy.vocabSize))
+      throw new Error(`Checkpoint ${checkpointId}'s vocabulary does not cover this trajectory's tokens`);
     const points = findDecisionPoints(policy.tokenizer, ids, lossMask);
     // The conversation's images in order: the question's, then each tool call's thumbnails.
-    const shas = stored.turns.flatMap((t) => ((t.toolResult as { images?: string[] } | null)?.images ?? []));
-    const images = [await policy.prepareImage(stored.sample.image), ...(await Promise.all(shas.map((sha) => policy.prepareImage(storedImage(store, sha)))))];
-    return { trajectoryId: stored.id, checkpointId, checkpointLabel: checkpointLabel(store, checkpointId), decisions: await tagProbabilities(policy, ids, images, points) };
+    const shas = stored.turns.flatMap((t) => (t.toolResult as { images?: string[] } | null)?.images ?? []);
+    const images = [
+      await policy.prepareImage(stored.sample.image),
+      ...(await Promise.all(shas.map((sha) => policy.prepareImage(storedImage(store, sha))))),
+    ];
+    return {
+      trajectoryId: stored.id,
+      checkpointId,
+      checkpointLabel: checkpointLabel(store, checkpointId),
+      decisions: await tagProbabilities(policy, ids, images, points),
+    };
   } finally {
     await policy.release();
   }

@@ -3,7 +3,13 @@
 // and their tools answer with the results recorded at the time — so the context at the decision point is the one
 // the policy saw. Searches from the decision point on go through the search cache in the chosen mode (replay-only by
 // default: a miss is a tool error the model and the user see, and nothing is spent). Scored under the run's spec.
-import { ToolCallResult, type DecisionAction, type ReplayOutcome, type ReplayParams, type ReplayTurn } from '../../../shared/contract';
+import {
+  ToolCallResult,
+  type DecisionAction,
+  type ReplayOutcome,
+  type ReplayParams,
+  type ReplayTurn,
+} from '../../../shared/contract';
 import type { Store } from '../../storage';
 import { compileReward } from '../reward/spec';
 import { compileTemplates } from '../protocol/templates';
@@ -43,13 +49,27 @@ function replayedTools(stored: StoredRollout, turn: number, live: RolloutTools):
   };
 }
 
-export async function replayDecision(store: Store, home: string, params: ReplayParams, hooks: ReplayHooks): Promise<ReplayDone> {
+export async function replayDecision(
+  store: Store,
+  home: string,
+  params: ReplayParams,
+  hooks: ReplayHooks,
+): Promise<ReplayDone> {
   const stored = loadStoredRollout(store, params.trajectoryId);
-  const choices = choicesAt(stored.turns.map((t) => t.action), params.turn, stored.limits);
-  if (!choices) throw new Error(`Turn ${params.turn + 1} of trajectory ${stored.id} is no decision point (its action was neither a search nor an answer)`);
+  const choices = choicesAt(
+    stored.turns.map((t) => t.action),
+    params.turn,
+    stored.limits,
+  );
+  if (!choices)
+    throw new Error(
+      `Turn ${params.turn + 1} of trajectory ${stored.id} is no decision point (its action was neither a search nor an answer)`,
+    );
   const force: DecisionAction | null = params.force ?? choices.defaultForce;
   if (!force || !choices.alternatives.includes(force)) {
-    throw new Error(`Cannot force ${force ?? 'another action'} at turn ${params.turn + 1}: the choices there are ${choices.alternatives.join(', ') || 'none (the search budget is spent)'}`);
+    throw new Error(
+      `Cannot force ${force ?? 'another action'} at turn ${params.turn + 1}: the choices there are ${choices.alternatives.join(', ') || 'none (the search budget is spent)'}`,
+    );
   }
   const checkpoint = checkpointFor(store, stored, params.checkpointId);
   const checkpointId = checkpoint.id;
@@ -73,7 +93,15 @@ export async function replayDecision(store: Store, home: string, params: ReplayP
       turnPrefix: (turn) => (turn < params.turn ? { text: earlier[turn] } : turn === params.turn ? forced : null),
       onTurn: (turn) => {
         hooks.throwIfCancelled();
-        hooks.progress(1, 2, turn < params.turn ? `Replaying turn ${turn + 1}` : turn === params.turn ? `Forcing ${force} at turn ${turn + 1}` : `Generating turn ${turn + 1}`);
+        hooks.progress(
+          1,
+          2,
+          turn < params.turn
+            ? `Replaying turn ${turn + 1}`
+            : turn === params.turn
+              ? `Forcing ${force} at turn ${turn + 1}`
+              : `Generating turn ${turn + 1}`,
+        );
       },
     });
   } finally {
@@ -104,9 +132,29 @@ export async function replayDecision(store: Store, home: string, params: ReplayP
     ...trajectoryOutcome(trajectory),
     toolErrors: trajectory.turns.filter((t) => t.tool && !t.tool.ok).length,
     generatedTokens: trajectory.generatedTokens,
-    reward: { spec: `${stored.reward.name} v${stored.reward.version}`, total: breakdown.total, score: breakdown.score, format: breakdown.format, penalty: breakdown.penalty, variables: breakdown.variables },
+    reward: {
+      spec: `${stored.reward.name} v${stored.reward.version}`,
+      total: breakdown.total,
+      score: breakdown.score,
+      format: breakdown.format,
+      penalty: breakdown.penalty,
+      variables: breakdown.variables,
+    },
   };
-  const replayId = store.repos.replays.insert({ trajectoryId: stored.id, turn: params.turn, forced: force, checkpointId, cacheMode: params.cacheMode, temperature: params.temperature, seed: params.seed, result: outcome });
-  hooks.progress(2, 2, `Replay ${replayId}: ${outcome.finalAnswer === null ? outcome.endReason : `answered “${outcome.finalAnswer}”`}, reward ${breakdown.total.toFixed(3)}`);
+  const replayId = store.repos.replays.insert({
+    trajectoryId: stored.id,
+    turn: params.turn,
+    forced: force,
+    checkpointId,
+    cacheMode: params.cacheMode,
+    temperature: params.temperature,
+    seed: params.seed,
+    result: outcome,
+  });
+  hooks.progress(
+    2,
+    2,
+    `Replay ${replayId}: ${outcome.finalAnswer === null ? outcome.endReason : `answered “${outcome.finalAnswer}”`}, reward ${breakdown.total.toFixed(3)}`,
+  );
   return { replayId, outcome };
 }

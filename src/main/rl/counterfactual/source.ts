@@ -39,9 +39,14 @@ export function checkpointLabel(store: Store, id: number): string {
 }
 
 /** The checkpoint to run a stored rollout with: the one asked for, else the one that generated it (or the closest kept). */
-export function checkpointFor(store: Store, stored: StoredRollout, requested: number | undefined): { id: number; path: string } {
+export function checkpointFor(
+  store: Store,
+  stored: StoredRollout,
+  requested: number | undefined,
+): { id: number; path: string } {
   const id = requested ?? stored.checkpoint?.id ?? stored.nearestCheckpoint?.id;
-  if (id === undefined) throw new Error(`Trajectory ${stored.id}: the checkpoint that generated it is unknown; choose one`);
+  if (id === undefined)
+    throw new Error(`Trajectory ${stored.id}: the checkpoint that generated it is unknown; choose one`);
   const checkpoint = store.repos.runs.checkpoint(id);
   if (!checkpoint) throw new Error(`No checkpoint with id ${id}`);
   return { id, path: checkpoint.path };
@@ -57,13 +62,26 @@ export function loadStoredRollout(store: Store, id: number): StoredRollout {
   const run = store.repos.runs.get(summary.runId)!;
   const grpo = RunConfig.safeParse(run.config);
   // An evaluation run records its limits, templates and reward beside the policy it evaluated.
-  const recorded = (grpo.success ? {} : (run.config ?? {})) as { limits?: RolloutLimits; templates?: PromptTemplates; reward?: unknown; search?: { engine: SearchEngineKind; corpus: string | null; thumbnails?: boolean; links?: boolean } };
-  const { checkpoint, nearestCheckpoint } = grpo.success ? grpoPolicyOf(store, summary.runId, summary.step, grpo.data.model) : evaluatedPolicy(store, detail.checkpointPath);
+  const recorded = (grpo.success ? {} : (run.config ?? {})) as {
+    limits?: RolloutLimits;
+    templates?: PromptTemplates;
+    reward?: unknown;
+    search?: { engine: SearchEngineKind; corpus: string | null; thumbnails?: boolean; links?: boolean };
+  };
+  const { checkpoint, nearestCheckpoint } = grpo.success
+    ? grpoPolicyOf(store, summary.runId, summary.step, grpo.data.model)
+    : evaluatedPolicy(store, detail.checkpointPath);
 
   const limits: RolloutLimits = grpo.success ? { ...grpo.data.rollout } : { ...DEFAULT_LIMITS, ...recorded.limits };
-  const templates = grpo.success ? grpo.data.rollout.templates : (recorded.templates ?? (checkpoint ? readTemplates(checkpoint.path) : DEFAULT_TEMPLATES));
-  const storedSpec = detail.reward?.specId ? store.repos.rescore.specs().find((s) => s.id === detail.reward!.specId) : undefined;
-  const reward = grpo.success ? grpo.data.reward : RewardSpec.safeParse(recorded.reward).data ?? (storedSpec ? RewardSpec.parse(storedSpec) : DEFAULT_REWARD_SPEC);
+  const templates = grpo.success
+    ? grpo.data.rollout.templates
+    : (recorded.templates ?? (checkpoint ? readTemplates(checkpoint.path) : DEFAULT_TEMPLATES));
+  const storedSpec = detail.reward?.specId
+    ? store.repos.rescore.specs().find((s) => s.id === detail.reward!.specId)
+    : undefined;
+  const reward = grpo.success
+    ? grpo.data.reward
+    : (RewardSpec.safeParse(recorded.reward).data ?? (storedSpec ? RewardSpec.parse(storedSpec) : DEFAULT_REWARD_SPEC));
 
   return {
     id,
@@ -85,7 +103,14 @@ export function loadStoredRollout(store: Store, id: number): StoredRollout {
     templates,
     reward,
     // Evaluations recorded before thumbnails and links were recorded showed both (the tools' default then).
-    search: grpo.success ? { engine: grpo.data.search.engine, corpus: grpo.data.search.corpus, thumbnails: grpo.data.search.thumbnails, links: grpo.data.search.links } : { thumbnails: true, links: true, ...(recorded.search ?? searchOfToolCalls(store, summary.runId)) },
+    search: grpo.success
+      ? {
+          engine: grpo.data.search.engine,
+          corpus: grpo.data.search.corpus,
+          thumbnails: grpo.data.search.thumbnails,
+          links: grpo.data.search.links,
+        }
+      : { thumbnails: true, links: true, ...(recorded.search ?? searchOfToolCalls(store, summary.runId)) },
   };
 }
 
@@ -96,7 +121,12 @@ type Kept = { id: number; path: string } | null;
  * the policy after its update): the run's starting checkpoint for step 1, the checkpoint of step − 1 where one was
  * kept. Otherwise the closest kept before it.
  */
-function grpoPolicyOf(store: Store, runId: number, step: number, model: RunConfig['model']): { checkpoint: Kept; nearestCheckpoint: Kept } {
+function grpoPolicyOf(
+  store: Store,
+  runId: number,
+  step: number,
+  model: RunConfig['model'],
+): { checkpoint: Kept; nearestCheckpoint: Kept } {
   const start = 'checkpoint' in model ? (store.repos.runs.checkpoint(model.checkpoint) ?? null) : null;
   const earlier = store.repos.runs.checkpoints(runId).filter((c) => c.step < step);
   const exact = step === 1 ? start : (earlier.find((c) => c.step === step - 1) ?? null);

@@ -100,7 +100,11 @@ export interface EvalOptions {
   shouldStop?(): boolean;
 }
 
-function summarize(trajectories: readonly Trajectory[], correct: readonly number[], totals: readonly number[]): PolicyMetrics {
+function summarize(
+  trajectories: readonly Trajectory[],
+  correct: readonly number[],
+  totals: readonly number[],
+): PolicyMetrics {
   const searchesOf = (t: Trajectory) => t.turns.filter((turn) => turn.tool !== null).length;
   const group = (ts: readonly { t: Trajectory; ok: number }[]): GroupMetrics => ({
     questions: ts.length,
@@ -114,7 +118,10 @@ function summarize(trajectories: readonly Trajectory[], correct: readonly number
     for (const value of new Set(trajectories.map(key))) out[value] = group(all.filter((x) => key(x.t) === value));
     return out;
   };
-  const ran = (kind: 'image_search' | 'text_search') => (all.length ? all.filter((x) => x.t.turns.some((turn) => turn.action.kind === kind && turn.tool)).length / all.length : 0);
+  const ran = (kind: 'image_search' | 'text_search') =>
+    all.length
+      ? all.filter((x) => x.t.turns.some((turn) => turn.action.kind === kind && turn.tool)).length / all.length
+      : 0;
   return {
     ...group(all),
     imageSearchRatio: ran('image_search'),
@@ -126,7 +133,11 @@ function summarize(trajectories: readonly Trajectory[], correct: readonly number
   };
 }
 
-export async function evaluatePolicies(policy: PolicyModel, samples: readonly EvalSample[], options: EvalOptions): Promise<Record<EvalPolicy, PolicyMetrics>> {
+export async function evaluatePolicies(
+  policy: PolicyModel,
+  samples: readonly EvalSample[],
+  options: EvalOptions,
+): Promise<Record<EvalPolicy, PolicyMetrics>> {
   const templates = compileTemplates(options.templates);
   const spec = options.reward ?? DEFAULT_REWARD_SPEC;
   const reward = compileReward(spec);
@@ -140,15 +151,34 @@ export async function evaluatePolicies(policy: PolicyModel, samples: readonly Ev
     for (let start = 0; start < samples.length; start += batch) {
       if (options.shouldStop?.()) throw new Error('Evaluation cancelled');
       const chunk = samples.slice(start, start + batch);
-      const result = await runRollouts(policy, chunk, { groupSize: 1, templates, tools: options.tools, limits, sampling: { temperature: 0 }, turnPrefix: prefixes(which, options.wording ?? DEFAULT_BASELINE_WORDING) });
+      const result = await runRollouts(policy, chunk, {
+        groupSize: 1,
+        templates,
+        tools: options.tools,
+        limits,
+        sampling: { temperature: 0 },
+        turnPrefix: prefixes(which, options.wording ?? DEFAULT_BASELINE_WORDING),
+      });
       result.forEach((t) => (t.groupIndex += start));
       trajectories.push(...result);
       done += chunk.length;
       options.onProgress?.(done, total, `${which}: ${start + chunk.length} of ${samples.length} questions`);
     }
     const rewards = trajectories.map((t) => scoreTrajectory(reward, t, 0));
-    out[which] = summarize(trajectories, rewards.map((r) => r.score), rewards.map((r) => r.total));
-    if (options.record) storeEvaluation(options.record, which, { spec, limits: recorded, templates: options.templates, search: options.tools.settings ?? null }, trajectories, rewards, out[which]);
+    out[which] = summarize(
+      trajectories,
+      rewards.map((r) => r.score),
+      rewards.map((r) => r.total),
+    );
+    if (options.record)
+      storeEvaluation(
+        options.record,
+        which,
+        { spec, limits: recorded, templates: options.templates, search: options.tools.settings ?? null },
+        trajectories,
+        rewards,
+        out[which],
+      );
   }
   return out;
 }
@@ -156,7 +186,12 @@ export async function evaluatePolicies(policy: PolicyModel, samples: readonly Ev
 function storeEvaluation(
   record: NonNullable<EvalOptions['record']>,
   which: EvalPolicy,
-  settings: { spec: RewardSpec; limits: RolloutLimits; templates: PromptTemplates; search: RolloutTools['settings'] | null },
+  settings: {
+    spec: RewardSpec;
+    limits: RolloutLimits;
+    templates: PromptTemplates;
+    search: RolloutTools['settings'] | null;
+  },
   trajectories: readonly Trajectory[],
   rewards: ReturnType<typeof scoreTrajectory>[],
   metrics: PolicyMetrics,
@@ -165,11 +200,34 @@ function storeEvaluation(
   store.db.transaction(() => {
     // What the rollouts were made with, so the debugger can replay them (counterfactual replay).
     const { spec } = settings;
-    const config = { policy: which, datasetId: record.datasetId, checkpointId: record.checkpointId, limits: settings.limits, templates: settings.templates, reward: spec, search: settings.search };
+    const config = {
+      policy: which,
+      datasetId: record.datasetId,
+      checkpointId: record.checkpointId,
+      limits: settings.limits,
+      templates: settings.templates,
+      reward: spec,
+      search: settings.search,
+    };
     const run = store.repos.runs.insert(`${record.name} (${which})`, 'eval', config);
-    const evaluationId = store.repos.runs.addEvaluation({ name: record.name, checkpointId: record.checkpointId, datasetId: record.datasetId, policy: which, config: { runId: run.id }, metrics });
+    const evaluationId = store.repos.runs.addEvaluation({
+      name: record.name,
+      checkpointId: record.checkpointId,
+      datasetId: record.datasetId,
+      policy: which,
+      config: { runId: run.id },
+      metrics,
+    });
     const specId = store.repos.trajectories.ensureSpec(spec);
-    trajectories.forEach((t, i) => storeTrajectory(store, { runId: run.id, step: 0, checkpointId: record.checkpointId, evaluationId, specId }, t, rewards[i], null));
+    trajectories.forEach((t, i) =>
+      storeTrajectory(
+        store,
+        { runId: run.id, step: 0, checkpointId: record.checkpointId, evaluationId, specId },
+        t,
+        rewards[i],
+        null,
+      ),
+    );
     store.repos.runs.setStatus(run.id, 'finished');
   })();
 }

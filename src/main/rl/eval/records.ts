@@ -41,7 +41,11 @@ export function evalRunFigures(store: Store, runId: number): Record<string, numb
   if (!m.success) return {};
   // Older evaluations did not record their mean reward: read it from their stored trajectories.
   const rewardMean = m.data.rewardMean ?? store.repos.trajectoryViews.steps(runId)[0]?.rewardMean;
-  const figures: Record<string, number> = { accuracy: m.data.accuracy, search_ratio: m.data.searchRatio, searches_per_trajectory: m.data.searchesPerQuestion };
+  const figures: Record<string, number> = {
+    accuracy: m.data.accuracy,
+    search_ratio: m.data.searchRatio,
+    searches_per_trajectory: m.data.searchesPerQuestion,
+  };
   if (rewardMean !== null && rewardMean !== undefined) figures.reward_mean = rewardMean;
   return figures;
 }

@@ -21,13 +21,20 @@ export interface EvalRequest {
   shouldStop?(): boolean;
 }
 
-export async function evaluateCheckpoint(store: Store, home: string, request: EvalRequest): Promise<Record<string, PolicyMetrics>> {
+export async function evaluateCheckpoint(
+  store: Store,
+  home: string,
+  request: EvalRequest,
+): Promise<Record<string, PolicyMetrics>> {
   const checkpoint = store.repos.runs.checkpoint(request.checkpointId);
   if (!checkpoint) throw new Error(`No checkpoint with id ${request.checkpointId}`);
   const dataset = store.repos.datasets.find(request.dataset);
   if (!dataset) throw new Error(`No dataset named "${request.dataset}"`);
   const samples: EvalSample[] = datasetSamples(store, dataset.id, request.split, request.limit);
-  if (samples.length === 0) throw new Error(`Dataset "${request.dataset}" has no samples with an image${request.split ? ` in split "${request.split}"` : ''}`);
+  if (samples.length === 0)
+    throw new Error(
+      `Dataset "${request.dataset}" has no samples with an image${request.split ? ` in split "${request.split}"` : ''}`,
+    );
   const policy = checkpointPolicyModel(store, checkpoint);
   try {
     return await evaluatePolicies(policy, samples, {
@@ -35,7 +42,12 @@ export async function evaluateCheckpoint(store: Store, home: string, request: Ev
       limits: request.maxTokensPerTurn ? { ...DEFAULT_LIMITS, maxTokensPerTurn: request.maxTokensPerTurn } : undefined,
       templates: readTemplates(checkpoint.path),
       tools: searchRolloutTools(store, home, shownByRun(store, checkpoint.id)),
-      record: { store, name: `${request.label ?? `checkpoint ${checkpoint.id}`} on ${request.dataset}`, datasetId: dataset.id, checkpointId: checkpoint.id },
+      record: {
+        store,
+        name: `${request.label ?? `checkpoint ${checkpoint.id}`} on ${request.dataset}`,
+        datasetId: dataset.id,
+        checkpointId: checkpoint.id,
+      },
       onProgress: request.progress,
       shouldStop: request.shouldStop,
     });

@@ -24,8 +24,12 @@ export function groupAdvantages(rewards: readonly number[], epsilon = ADVANTAGE_
 }
 
 /** Advantages for a batch laid out group by group (groupSize consecutive rewards per prompt). */
-export function batchAdvantages(rewards: readonly number[], groupSize: number): { advantages: number[]; zeroVarianceGroups: number; groups: number } {
-  if (groupSize < 1 || rewards.length % groupSize !== 0) throw new Error(`${rewards.length} rewards do not split into groups of ${groupSize}`);
+export function batchAdvantages(
+  rewards: readonly number[],
+  groupSize: number,
+): { advantages: number[]; zeroVarianceGroups: number; groups: number } {
+  if (groupSize < 1 || rewards.length % groupSize !== 0)
+    throw new Error(`${rewards.length} rewards do not split into groups of ${groupSize}`);
   const advantages: number[] = [];
   let zeroVarianceGroups = 0;
   for (let g = 0; g < rewards.length; g += groupSize) {

@@ -22,7 +22,12 @@ export const LOG_RATIO_CLAMP = 20;
 export const DEFAULT_GRPO_LOSS: GrpoLossConfig = { clipRatio: 0.2, klCoef: 0.001, entropyCoef: 0 };
 
 /** Graph inputs the loss declares; the trainer is fed these for each mini-batch, [B, T] each (advantages [B, 1]; ref only when klCoef > 0). */
-export const GRPO_INPUTS = { mask: 'loss_mask', old: 'old_logprobs', ref: 'ref_logprobs', advantages: 'advantages' } as const;
+export const GRPO_INPUTS = {
+  mask: 'loss_mask',
+  old: 'old_logprobs',
+  ref: 'ref_logprobs',
+  advantages: 'advantages',
+} as const;
 
 export function grpoLoss(config: GrpoLossConfig = DEFAULT_GRPO_LOSS): PolicyLoss {
   return ({ out, shape, input }) => {
@@ -42,7 +47,10 @@ export function grpoLoss(config: GrpoLossConfig = DEFAULT_GRPO_LOSS): PolicyLoss
     const metrics: Record<string, ReturnType<typeof maskedMean>> = {
       pg_loss: maskedMean(surrogate, mask),
       entropy: maskedMean(entropy, mask),
-      clip_fraction: maskedMean(add(cast(greater(ratio, 1 + config.clipRatio), 'float32'), cast(less(ratio, 1 - config.clipRatio), 'float32')), mask),
+      clip_fraction: maskedMean(
+        add(cast(greater(ratio, 1 + config.clipRatio), 'float32'), cast(less(ratio, 1 - config.clipRatio), 'float32')),
+        mask,
+      ),
     };
     // Without a KL term the reference's log-probs are not an input at all (nothing needs computing them).
     if (config.klCoef > 0) {
@@ -55,4 +63,3 @@ export function grpoLoss(config: GrpoLossConfig = DEFAULT_GRPO_LOSS): PolicyLoss
     return { loss: maskedMean(perToken, mask), metrics };
   };
 }
-

@@ -30,7 +30,17 @@ export interface RolloutCounters {
 
 export type NextStep =
   | { kind: 'call_tool'; tool: 'image_search' | 'text_search'; query?: string }
-  | { kind: 'end'; reason: 'answered' | 'invalid_action' | 'turn_limit' | 'image_search_limit' | 'text_search_limit' | 'token_limit' | 'search_in_last_turn' };
+  | {
+      kind: 'end';
+      reason:
+        | 'answered'
+        | 'invalid_action'
+        | 'turn_limit'
+        | 'image_search_limit'
+        | 'text_search_limit'
+        | 'token_limit'
+        | 'search_in_last_turn';
+    };
 
 /** After a turn: call the tool it asked for, or end the trajectory (with why). */
 export function nextStep(action: Action, counters: RolloutCounters, limits: RolloutLimits = DEFAULT_LIMITS): NextStep {

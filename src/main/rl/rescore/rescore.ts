@@ -32,7 +32,11 @@ function toAction(t: RescoreTurn): Action {
   }
 }
 
-const toParsed = (t: RescoreTurn): ParsedTurn => ({ action: toAction(t), reasoning: t.reasoning ?? '', wellFormed: t.wellFormed });
+const toParsed = (t: RescoreTurn): ParsedTurn => ({
+  action: toAction(t),
+  reasoning: t.reasoning ?? '',
+  wellFormed: t.wellFormed,
+});
 
 const CHUNK = 2000;
 
@@ -43,7 +47,12 @@ export const compileEdited = (spec: RewardSpecInput) => compileReward({ ...spec,
  * Re-scores every stored trajectory of a run under a spec and stores the result (one transaction: a re-scoring is
  * kept whole or not at all); returns its id. Throws on a spec that does not compile.
  */
-export async function rescoreRun(store: Store, runId: number, spec: RewardSpecInput, progress: (done: number, total: number, message: string) => void = () => {}): Promise<{ rescoreId: number; items: RescoredTrajectory[] }> {
+export async function rescoreRun(
+  store: Store,
+  runId: number,
+  spec: RewardSpecInput,
+  progress: (done: number, total: number, message: string) => void = () => {},
+): Promise<{ rescoreId: number; items: RescoredTrajectory[] }> {
   if (!store.repos.runs.get(runId)) throw new Error(`No run with id ${runId}`);
   const rows = store.repos.rescore.rows(runId);
   progress(0, rows.length, `Re-scoring ${rows.length} trajectories`);
@@ -59,12 +68,16 @@ export async function rescoreRun(store: Store, runId: number, spec: RewardSpecIn
 }
 
 /** What the editor shows of a re-scoring: how many rewards change, the histograms, the sign flips and the pinned trajectories. */
-export function summarizeRescore(items: readonly RescoredTrajectory[], options: { pinned: readonly number[]; bins: number; limit: number }): RescoreResult {
+export function summarizeRescore(
+  items: readonly RescoredTrajectory[],
+  options: { pinned: readonly number[]; bins: number; limit: number },
+): RescoreResult {
   const flips = signFlips(items);
   const pins = new Set(options.pinned);
   return {
     count: items.length,
-    changedRewards: items.filter((t) => t.before.total === null || Math.abs(t.before.total - t.after.total) > 1e-9).length,
+    changedRewards: items.filter((t) => t.before.total === null || Math.abs(t.before.total - t.after.total) > 1e-9)
+      .length,
     histogram: histogram(items, options.bins),
     signFlips: flips.slice(0, options.limit),
     signFlipCount: flips.length,
@@ -79,9 +92,18 @@ export async function rescoreRows(rows: readonly RescoreRow[], reward: CompiledR
     for (const r of rows.slice(i, i + CHUNK)) {
       let breakdown: ReturnType<CompiledReward['score']>;
       try {
-        breakdown = reward.score({ turns: r.turns.map(toParsed), generatedTokens: r.generatedTokens, groundTruth: r.answer ?? '', candidateAnswers: r.candidateAnswers, need: r.need, step: r.step });
+        breakdown = reward.score({
+          turns: r.turns.map(toParsed),
+          generatedTokens: r.generatedTokens,
+          groundTruth: r.answer ?? '',
+          candidateAnswers: r.candidateAnswers,
+          need: r.need,
+          step: r.step,
+        });
       } catch (error) {
-        throw new Error(`trajectory ${r.id} (step ${r.step}, group ${r.groupIndex}, sample ${r.sampleIndex}): ${(error as Error).message}`);
+        throw new Error(
+          `trajectory ${r.id} (step ${r.step}, group ${r.groupIndex}, sample ${r.sampleIndex}): ${(error as Error).message}`,
+        );
       }
       scored.push({ row: r, breakdown });
     }
@@ -89,9 +111,14 @@ export async function rescoreRows(rows: readonly RescoreRow[], reward: CompiledR
   }
   // Groups are consecutive (rows come in step/group/sample order).
   const out: RescoredTrajectory[] = [];
-  for (let start = 0; start < scored.length; ) {
+  for (let start = 0; start < scored.length;) {
     let end = start + 1;
-    while (end < scored.length && scored[end].row.step === scored[start].row.step && scored[end].row.groupIndex === scored[start].row.groupIndex) end++;
+    while (
+      end < scored.length &&
+      scored[end].row.step === scored[start].row.step &&
+      scored[end].row.groupIndex === scored[start].row.groupIndex
+    )
+      end++;
     const group = scored.slice(start, end);
     const { advantages } = groupAdvantages(group.map((g) => g.breakdown.total));
     group.forEach(({ row, breakdown }, i) =>
@@ -101,7 +128,13 @@ export async function rescoreRows(rows: readonly RescoreRow[], reward: CompiledR
         groupIndex: row.groupIndex,
         sampleIndex: row.sampleIndex,
         before: { total: row.total, advantage: row.advantage },
-        after: { total: breakdown.total, advantage: advantages[i], score: breakdown.score, format: breakdown.format, penalty: breakdown.penalty },
+        after: {
+          total: breakdown.total,
+          advantage: advantages[i],
+          score: breakdown.score,
+          format: breakdown.format,
+          penalty: breakdown.penalty,
+        },
       }),
     );
     start = end;

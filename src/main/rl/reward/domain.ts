@@ -55,7 +55,8 @@ function start(node: ExpressionNode): number {
 }
 
 const asNumber = (value: Abstract, node: ExpressionNode): Abstract => {
-  if (value.type === 'string') throw new ExpressionError(`"${show(node)}" is text and cannot be used as a number`, start(node));
+  if (value.type === 'string')
+    throw new ExpressionError(`"${show(node)}" is text and cannot be used as a number`, start(node));
   return value;
 };
 
@@ -66,7 +67,8 @@ function span(values: number[]): Abstract {
 /** Narrows the variables a test is about, on the branch where the test is true (`holds`) or false. */
 function refine(test: ExpressionNode, env: Env, holds: boolean): Env {
   if (test.type === 'unary' && test.op === '!') return refine(test.arg, env, !holds);
-  if (test.type === 'binary' && ((test.op === '&&' && holds) || (test.op === '||' && !holds))) return refine(test.right, refine(test.left, env, holds), holds);
+  if (test.type === 'binary' && ((test.op === '&&' && holds) || (test.op === '||' && !holds)))
+    return refine(test.right, refine(test.left, env, holds), holds);
   const next = new Map(env);
   if (test.type === 'var') {
     const guarded = [...env].filter(([, d]) => d.presentWhen === test.name);
@@ -80,13 +82,19 @@ function refine(test: ExpressionNode, env: Env, holds: boolean): Env {
       test.left.type === 'var' && test.right.type === 'num'
         ? [test.left.name, test.op, test.right.value]
         : test.right.type === 'var' && test.left.type === 'num'
-          ? [test.right.name, ({ '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as Record<string, string>)[test.op] ?? test.op, test.left.value]
+          ? [
+              test.right.name,
+              ({ '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as Record<string, string>)[test.op] ?? test.op,
+              test.left.value,
+            ]
           : [null, '', 0];
     if (name === null || env.get(name)?.type === 'string') return env;
     const integer = env.get(name)?.integer === true;
     const above = integer ? Math.floor(bound) + 1 : bound;
     const below = integer ? Math.ceil(bound) - 1 : bound;
-    const effective = holds ? op : ({ '<': '>=', '<=': '>', '>': '<=', '>=': '<', '==': '!=', '!=': '==' } as Record<string, string>)[op];
+    const effective = holds
+      ? op
+      : ({ '<': '>=', '<=': '>', '>': '<=', '>=': '<', '==': '!=', '!=': '==' } as Record<string, string>)[op];
     if (effective === '>') narrow(next, name, above, Infinity, bound);
     else if (effective === '>=') narrow(next, name, bound, Infinity);
     else if (effective === '<') narrow(next, name, -Infinity, below, undefined, bound);
@@ -103,11 +111,24 @@ function refine(test: ExpressionNode, env: Env, holds: boolean): Env {
 }
 
 /** `exclusiveLo`/`exclusiveHi`: a real-valued bound that is itself excluded, kept just inside so that 0 is not in x > 0. */
-function narrow(env: Map<string, VariableDomain>, name: string, lo: number, hi: number, exclusiveLo?: number, exclusiveHi?: number): void {
+function narrow(
+  env: Map<string, VariableDomain>,
+  name: string,
+  lo: number,
+  hi: number,
+  exclusiveLo?: number,
+  exclusiveHi?: number,
+): void {
   const d = env.get(name);
   if (!d) return;
-  const newLo = exclusiveLo !== undefined && lo === exclusiveLo ? exclusiveLo + Number.EPSILON * Math.max(1, Math.abs(exclusiveLo)) : lo;
-  const newHi = exclusiveHi !== undefined && hi === exclusiveHi ? exclusiveHi - Number.EPSILON * Math.max(1, Math.abs(exclusiveHi)) : hi;
+  const newLo =
+    exclusiveLo !== undefined && lo === exclusiveLo
+      ? exclusiveLo + Number.EPSILON * Math.max(1, Math.abs(exclusiveLo))
+      : lo;
+  const newHi =
+    exclusiveHi !== undefined && hi === exclusiveHi
+      ? exclusiveHi - Number.EPSILON * Math.max(1, Math.abs(exclusiveHi))
+      : hi;
   env.set(name, { ...d, lo: Math.max(d.lo, newLo), hi: Math.min(d.hi, newHi) });
 }
 
@@ -122,7 +143,11 @@ function walk(node: ExpressionNode, env: Env): Abstract {
     case 'var': {
       const d = env.get(node.name);
       if (!d) throw new ExpressionError(`Unknown variable "${node.name}"`, node.pos);
-      if (d.presentWhen) throw new ExpressionError(`"${node.name}" has a value only where ${d.presentWhen} is true (no ${node.name} is recorded otherwise); write ${d.presentWhen} ? … ${node.name} … : …`, node.pos);
+      if (d.presentWhen)
+        throw new ExpressionError(
+          `"${node.name}" has a value only where ${d.presentWhen} is true (no ${node.name} is recorded otherwise); write ${d.presentWhen} ? … ${node.name} … : …`,
+          node.pos,
+        );
       // An empty interval means a branch that cannot be taken: nothing in it can fail.
       return { type: d.type, lo: d.lo, hi: d.hi };
     }
@@ -140,8 +165,13 @@ function walk(node: ExpressionNode, env: Env): Abstract {
         ...(reachable(whenFalse) ? [walk(node.else, whenFalse)] : []),
       ];
       if (branches.length === 0) return number(0, 0);
-      if (branches.some((b) => b.type === 'string') && !branches.every((b) => b.type === 'string')) throw new ExpressionError(`"${show(node)}" is text on one branch and a number on the other`, start(node));
-      return { type: branches[0].type, lo: Math.min(...branches.map((b) => b.lo)), hi: Math.max(...branches.map((b) => b.hi)) };
+      if (branches.some((b) => b.type === 'string') && !branches.every((b) => b.type === 'string'))
+        throw new ExpressionError(`"${show(node)}" is text on one branch and a number on the other`, start(node));
+      return {
+        type: branches[0].type,
+        lo: Math.min(...branches.map((b) => b.lo)),
+        hi: Math.max(...branches.map((b) => b.hi)),
+      };
     }
     case 'call':
       return callDomain(node, env);
@@ -163,12 +193,17 @@ function binaryDomain(node: Extract<ExpressionNode, { type: 'binary' }>, env: En
   const l = walk(node.left, env);
   const r = walk(node.right, env);
   if (node.op === '==' || node.op === '!=') {
-    if ((l.type === 'string') !== (r.type === 'string')) throw new ExpressionError(`"${show(node)}" compares text with a number; it is always ${node.op === '!='}`, start(node));
+    if ((l.type === 'string') !== (r.type === 'string'))
+      throw new ExpressionError(
+        `"${show(node)}" compares text with a number; it is always ${node.op === '!='}`,
+        start(node),
+      );
     return BOOLEAN;
   }
   const a = asNumber(l, node.left);
   const b = asNumber(r, node.right);
-  const corners = (f: (x: number, y: number) => number) => span([f(a.lo, b.lo), f(a.lo, b.hi), f(a.hi, b.lo), f(a.hi, b.hi)].map((v) => (Number.isNaN(v) ? 0 : v)));
+  const corners = (f: (x: number, y: number) => number) =>
+    span([f(a.lo, b.lo), f(a.lo, b.hi), f(a.hi, b.lo), f(a.hi, b.hi)].map((v) => (Number.isNaN(v) ? 0 : v)));
   switch (node.op) {
     case '<':
     case '<=':
@@ -184,8 +219,13 @@ function binaryDomain(node: Extract<ExpressionNode, { type: 'binary' }>, env: En
     case '/':
     case '%': {
       const what = node.op === '/' ? 'Division' : 'Remainder';
-      if (b.lo === 0 && b.hi === 0) throw new ExpressionError(`${what} by "${show(node.right)}", which is 0`, start(node.right));
-      if (b.lo <= 0 && b.hi >= 0) throw new ExpressionError(`${what} by "${show(node.right)}", which can be 0 (${range(b)}); guard it (… > 0 ? … : 0) or use max(${show(node.right)}, 1)`, start(node.right));
+      if (b.lo === 0 && b.hi === 0)
+        throw new ExpressionError(`${what} by "${show(node.right)}", which is 0`, start(node.right));
+      if (b.lo <= 0 && b.hi >= 0)
+        throw new ExpressionError(
+          `${what} by "${show(node.right)}", which can be 0 (${range(b)}); guard it (… > 0 ? … : 0) or use max(${show(node.right)}, 1)`,
+          start(node.right),
+        );
       if (node.op === '%') {
         const m = Math.max(Math.abs(b.lo), Math.abs(b.hi));
         return number(a.lo < 0 ? -m : 0, a.hi > 0 ? m : 0);
@@ -194,8 +234,16 @@ function binaryDomain(node: Extract<ExpressionNode, { type: 'binary' }>, env: En
     }
     case '**': {
       const integerPower = b.lo === b.hi && Number.isInteger(b.lo);
-      if (a.lo < 0 && !integerPower) throw new ExpressionError(`"${show(node.left)}" can be negative (${range(a)}), and a negative number to a fractional power is not a number`, start(node.left));
-      if (a.lo <= 0 && a.hi >= 0 && b.lo < 0) throw new ExpressionError(`"${show(node.left)}" can be 0 (${range(a)}), and 0 to a negative power divides by 0`, start(node.left));
+      if (a.lo < 0 && !integerPower)
+        throw new ExpressionError(
+          `"${show(node.left)}" can be negative (${range(a)}), and a negative number to a fractional power is not a number`,
+          start(node.left),
+        );
+      if (a.lo <= 0 && a.hi >= 0 && b.lo < 0)
+        throw new ExpressionError(
+          `"${show(node.left)}" can be 0 (${range(a)}), and 0 to a negative power divides by 0`,
+          start(node.left),
+        );
       const bases = a.lo < 0 && a.hi > 0 ? [a.lo, 0, a.hi] : [a.lo, a.hi];
       const values = bases.flatMap((x) => [b.lo, b.hi].map((y) => x ** y));
       return span(a.lo < 0 ? [...values, ...values.map((v) => -v)] : values);
@@ -208,7 +256,11 @@ function callDomain(node: Extract<ExpressionNode, { type: 'call' }>, env: Env): 
   const args = node.args.map((arg) => asNumber(walk(arg, env), arg));
   const [x] = args;
   const positive = (strict: boolean, what: string) => {
-    if (strict ? x.lo <= 0 : x.lo < 0) throw new ExpressionError(`${node.name}() of "${show(node.args[0])}", which can be ${strict ? '≤ 0' : 'negative'} (${range(x)}), is not a number; ${what}`, start(node.args[0]));
+    if (strict ? x.lo <= 0 : x.lo < 0)
+      throw new ExpressionError(
+        `${node.name}() of "${show(node.args[0])}", which can be ${strict ? '≤ 0' : 'negative'} (${range(x)}), is not a number; ${what}`,
+        start(node.args[0]),
+      );
   };
   switch (node.name) {
     case 'min':
@@ -247,5 +299,9 @@ function callDomain(node: Extract<ExpressionNode, { type: 'call' }>, env: Env): 
 export function checkDomains(tree: ExpressionNode, variables: Env): void {
   const result = walk(tree, variables);
   if (result.type === 'string') throw new ExpressionError('The reward is text; it must be a number', start(tree));
-  if (!Number.isFinite(result.lo) || !Number.isFinite(result.hi)) throw new ExpressionError(`The reward can be infinite (${range(result)}) for the values its variables can take`, start(tree));
+  if (!Number.isFinite(result.lo) || !Number.isFinite(result.hi))
+    throw new ExpressionError(
+      `The reward can be infinite (${range(result)}) for the values its variables can take`,
+      start(tree),
+    );
 }

@@ -49,7 +49,28 @@ interface Token {
   pos: number;
 }
 
-const OPERATORS = ['&&', '||', '==', '!=', '<=', '>=', '**', '<', '>', '+', '-', '*', '/', '%', '!', '?', ':', '(', ')', ','];
+const OPERATORS = [
+  '&&',
+  '||',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '**',
+  '<',
+  '>',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '!',
+  '?',
+  ':',
+  '(',
+  ')',
+  ',',
+];
 
 function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
@@ -91,7 +112,8 @@ function tokenize(source: string): Token[] {
 const BINARY_LEVELS: string[][] = [['||'], ['&&'], ['==', '!='], ['<', '<=', '>', '>='], ['+', '-'], ['*', '/', '%']];
 
 function parse(source: string): Node {
-  if (source.length > MAX_LENGTH) throw new ExpressionError(`The expression is longer than ${MAX_LENGTH} characters`, -1);
+  if (source.length > MAX_LENGTH)
+    throw new ExpressionError(`The expression is longer than ${MAX_LENGTH} characters`, -1);
   const tokens = tokenize(source);
   let at = 0;
   let nodes = 0;
@@ -102,7 +124,11 @@ function parse(source: string): Node {
   };
   const expect = (text: string) => {
     const t = peek();
-    if (t.text !== text) throw new ExpressionError(t.kind === 'end' ? `Expected "${text}" but the expression ended` : `Expected "${text}" but found "${t.text}"`, t.pos);
+    if (t.text !== text)
+      throw new ExpressionError(
+        t.kind === 'end' ? `Expected "${text}" but the expression ended` : `Expected "${text}" but found "${t.text}"`,
+        t.pos,
+      );
     at++;
   };
 
@@ -168,7 +194,8 @@ function parse(source: string): Node {
   };
 
   const root = expression(0);
-  if (peek().kind !== 'end') throw new ExpressionError(`Unexpected "${peek().text}" after the end of the expression`, peek().pos);
+  if (peek().kind !== 'end')
+    throw new ExpressionError(`Unexpected "${peek().text}" after the end of the expression`, peek().pos);
   return root;
 }
 
@@ -177,7 +204,8 @@ function closest(name: string, candidates: readonly string[]): string | undefine
     const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
     for (let j = 1; j <= b.length; j++) d[0][j] = j;
     for (let i = 1; i <= a.length; i++)
-      for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      for (let j = 1; j <= b.length; j++)
+        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     return d[a.length][b.length];
   };
   const best = candidates.map((c) => ({ c, d: distance(name, c) })).sort((x, y) => x.d - y.d)[0];
@@ -190,15 +218,23 @@ function check(node: Node, variables: readonly string[], used: Set<string>): voi
     case 'var': {
       if (!variables.includes(node.name)) {
         const hint = closest(node.name, variables);
-        throw new ExpressionError(`Unknown variable "${node.name}"${hint ? `; did you mean "${hint}"?` : ''}`, node.pos);
+        throw new ExpressionError(
+          `Unknown variable "${node.name}"${hint ? `; did you mean "${hint}"?` : ''}`,
+          node.pos,
+        );
       }
       used.add(node.name);
       return;
     }
     case 'call': {
       const f = Object.hasOwn(functions, node.name) ? functions[node.name] : undefined;
-      if (!f) throw new ExpressionError(`Unknown function "${node.name}"; known: ${FUNCTION_NAMES.join(', ')}`, node.pos);
-      if (node.args.length < f.arity[0] || node.args.length > f.arity[1]) throw new ExpressionError(`${node.name}() takes ${f.arity[0] === f.arity[1] ? f.arity[0] : `${f.arity[0]} to ${f.arity[1]}`} argument(s)`, node.pos);
+      if (!f)
+        throw new ExpressionError(`Unknown function "${node.name}"; known: ${FUNCTION_NAMES.join(', ')}`, node.pos);
+      if (node.args.length < f.arity[0] || node.args.length > f.arity[1])
+        throw new ExpressionError(
+          `${node.name}() takes ${f.arity[0] === f.arity[1] ? f.arity[0] : `${f.arity[0]} to ${f.arity[1]}`} argument(s)`,
+          node.pos,
+        );
       node.args.forEach((a) => check(a, variables, used));
       return;
     }
@@ -250,21 +286,37 @@ function evaluate(node: Node, vars: Readonly<Record<string, Value>>): Value {
       if (node.op === '||') return truthy(evaluate(node.left, vars)) || truthy(evaluate(node.right, vars));
       const l = evaluate(node.left, vars);
       const r = evaluate(node.right, vars);
-      if (node.op === '==') return typeof l === 'string' || typeof r === 'string' ? l === r : toNumber(l, node.pos) === toNumber(r, node.pos);
-      if (node.op === '!=') return typeof l === 'string' || typeof r === 'string' ? l !== r : toNumber(l, node.pos) !== toNumber(r, node.pos);
+      if (node.op === '==')
+        return typeof l === 'string' || typeof r === 'string'
+          ? l === r
+          : toNumber(l, node.pos) === toNumber(r, node.pos);
+      if (node.op === '!=')
+        return typeof l === 'string' || typeof r === 'string'
+          ? l !== r
+          : toNumber(l, node.pos) !== toNumber(r, node.pos);
       const a = toNumber(l, node.left.pos);
       const b = toNumber(r, node.right.pos);
       switch (node.op) {
-        case '<': return a < b;
-        case '<=': return a <= b;
-        case '>': return a > b;
-        case '>=': return a >= b;
-        case '+': return a + b;
-        case '-': return a - b;
-        case '*': return a * b;
-        case '/': return a / b;
-        case '%': return a % b;
-        case '**': return a ** b;
+        case '<':
+          return a < b;
+        case '<=':
+          return a <= b;
+        case '>':
+          return a > b;
+        case '>=':
+          return a >= b;
+        case '+':
+          return a + b;
+        case '-':
+          return a - b;
+        case '*':
+          return a * b;
+        case '/':
+          return a / b;
+        case '%':
+          return a % b;
+        case '**':
+          return a ** b;
       }
       throw new ExpressionError(`Unknown operator ${node.op}`, node.pos);
     }

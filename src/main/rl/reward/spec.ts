@@ -55,7 +55,12 @@ export const REWARD_VARIABLE_DOMAINS: Record<string, VariableDomain> = {
   judge: { ...unit, presentWhen: 'has_judge' },
   has_judge: { type: 'boolean', lo: 0, hi: 1 },
   format: unit,
-  searched: { type: 'boolean', lo: 0, hi: 1, tells: { variable: 'searches', whenTrue: [1, Infinity], whenFalse: [0, 0] } },
+  searched: {
+    type: 'boolean',
+    lo: 0,
+    hi: 1,
+    tells: { variable: 'searches', whenTrue: [1, Infinity], whenFalse: [0, 0] },
+  },
   // Counts are bounded by the rollout limits; these bounds are far above any limit a run can set.
   searches: count(1000),
   image_searches: count(1000),
@@ -86,7 +91,10 @@ export interface RewardBreakdown {
   variables: Record<string, Value>;
 }
 
-export function trajectoryVariables(facts: TrajectoryFacts, answerMatch: RewardSpec['answerMatch']): Record<string, Value> {
+export function trajectoryVariables(
+  facts: TrajectoryFacts,
+  answerMatch: RewardSpec['answerMatch'],
+): Record<string, Value> {
   const gold = goldAnswers(facts.groundTruth, facts.candidateAnswers);
   const last = facts.turns[facts.turns.length - 1];
   const prediction = last?.action.kind === 'answer' ? last.action.answer : null;
@@ -128,7 +136,8 @@ export function compileReward(input: unknown): CompiledReward {
   const names = [...Object.keys(REWARD_VARIABLES), ...Object.keys(spec.constants)];
   const expression = compileExpression(spec.expression, names);
   const domains = new Map(Object.entries(REWARD_VARIABLE_DOMAINS));
-  for (const [name, value] of Object.entries(spec.constants)) domains.set(name, { type: 'number', lo: value, hi: value });
+  for (const [name, value] of Object.entries(spec.constants))
+    domains.set(name, { type: 'number', lo: value, hi: value });
   checkDomains(parseExpression(spec.expression, names), domains);
   return {
     spec,
@@ -136,8 +145,20 @@ export function compileReward(input: unknown): CompiledReward {
     score(facts) {
       const vars = { ...trajectoryVariables(facts, spec.answerMatch), ...spec.constants };
       const total = expression.evaluate(vars);
-      const withoutSearch = expression.evaluate({ ...vars, searched: false, searches: 0, image_searches: 0, text_searches: 0 });
-      return { total, score: Number(vars.score), format: Number(vars.format), penalty: withoutSearch - total, variables: vars };
+      const withoutSearch = expression.evaluate({
+        ...vars,
+        searched: false,
+        searches: 0,
+        image_searches: 0,
+        text_searches: 0,
+      });
+      return {
+        total,
+        score: Number(vars.score),
+        format: Number(vars.format),
+        penalty: withoutSearch - total,
+        variables: vars,
+      };
     },
   };
 }

@@ -53,19 +53,34 @@ interface State {
   promptText: string;
 }
 
-export async function runRollouts(policy: PolicyModel, samples: readonly RolloutSample[], options: RolloutOptions): Promise<Trajectory[]> {
+export async function runRollouts(
+  policy: PolicyModel,
+  samples: readonly RolloutSample[],
+  options: RolloutOptions,
+): Promise<Trajectory[]> {
   const limits = options.limits ?? DEFAULT_LIMITS;
   const maxPositions = Math.min(options.maxLength ?? Infinity, policy.maxPositions);
   const states: State[] = [];
   for (const [groupIndex, sample] of samples.entries()) {
     const pixels = await policy.prepareImage(sample.image, `the image of sample ${sample.sampleId ?? groupIndex}`);
-    const promptText = options.templates.question({ question: sample.question, remaining_image_searches: limits.maxImageSearches, remaining_text_searches: limits.maxTextSearches });
+    const promptText = options.templates.question({
+      question: sample.question,
+      remaining_image_searches: limits.maxImageSearches,
+      remaining_text_searches: limits.maxTextSearches,
+    });
     for (let sampleIndex = 0; sampleIndex < options.groupSize; sampleIndex++) {
       const conversation = new Conversation(policy);
       conversation.addContext(questionTurn(promptText), [pixels]);
       const tooLong = conversation.length > limits.maxPromptTokens;
       states.push({
-        trajectory: { groupIndex, sampleIndex, sample, turns: [], end: tooLong ? 'prompt_too_long' : 'turn_limit', generatedTokens: 0 },
+        trajectory: {
+          groupIndex,
+          sampleIndex,
+          sample,
+          turns: [],
+          end: tooLong ? 'prompt_too_long' : 'turn_limit',
+          generatedTokens: 0,
+        },
         conversation,
         counters: { turns: 0, imageSearches: 0, textSearches: 0, generatedTokens: 0 },
         done: tooLong,
@@ -83,14 +98,24 @@ export async function runRollouts(policy: PolicyModel, samples: readonly Rollout
     const prefixIsWholeTurn = prefix !== '' && STOP_STRINGS.some((stop) => prefix.trimEnd().endsWith(stop));
     if (prefix) for (const s of active) s.conversation.addContext(prefix);
     // Generation pads prompts up to a bucket; what is left of the context after that is the most a turn can add.
-    const maxNewTokens = Math.min(limits.maxTokensPerTurn, maxPositions - bucketLength(Math.max(...active.map((s) => s.conversation.length))));
+    const maxNewTokens = Math.min(
+      limits.maxTokensPerTurn,
+      maxPositions - bucketLength(Math.max(...active.map((s) => s.conversation.length))),
+    );
     if (maxNewTokens <= 0) {
       for (const s of active) endWith(s, 'token_limit');
       break;
     }
     const started = performance.now();
     const { generations } = prefixIsWholeTurn
-      ? { generations: active.map(() => ({ tokens: [] as number[], logprobs: [] as number[], text: '', finish: 'stop' as const })) }
+      ? {
+          generations: active.map(() => ({
+            tokens: [] as number[],
+            logprobs: [] as number[],
+            text: '',
+            finish: 'stop' as const,
+          })),
+        }
       : await policy.generate(
           active.map((s) => ({ ids: s.conversation.ids, images: s.conversation.images })),
           { ...options.sampling, maxNewTokens, stop: STOP_STRINGS, seed: (options.seed ?? 0) * 1000 + turn },
@@ -124,7 +149,10 @@ export async function runRollouts(policy: PolicyModel, samples: readonly Rollout
         generationMs,
       };
       state.trajectory.turns.push(record);
-      const next = g.finish === 'length' && !forcedClose && parsed.action.kind !== 'answer' ? ({ kind: 'end', reason: 'token_limit' } as const) : nextStep(parsed.action, state.counters, limits);
+      const next =
+        g.finish === 'length' && !forcedClose && parsed.action.kind !== 'answer'
+          ? ({ kind: 'end', reason: 'token_limit' } as const)
+          : nextStep(parsed.action, state.counters, limits);
       if (next.kind === 'end') return endWith(state, next.reason);
       if (g.finish !== 'eos' || forcedClose) state.conversation.addContext(END_OF_TURN);
       toolCalls.push(callTool(state, record, next.tool, next.query ?? '', turn + 1 === limits.maxTurns - 1));
@@ -146,12 +174,25 @@ export async function runRollouts(policy: PolicyModel, samples: readonly Rollout
     state.trajectory.end = reason;
   }
 
-  async function callTool(state: State, record: TurnRecord, tool: 'image_search' | 'text_search', query: string, isLastTurn: boolean): Promise<void> {
-    const result = tool === 'image_search' ? await options.tools.imageSearch(state.trajectory.sample) : await options.tools.textSearch(query);
+  async function callTool(
+    state: State,
+    record: TurnRecord,
+    tool: 'image_search' | 'text_search',
+    query: string,
+    isLastTurn: boolean,
+  ): Promise<void> {
+    const result =
+      tool === 'image_search'
+        ? await options.tools.imageSearch(state.trajectory.sample)
+        : await options.tools.textSearch(query);
     record.tool = result;
     if (tool === 'image_search') state.counters.imageSearches++;
     else state.counters.textSearches++;
-    const thumbnails = await Promise.all(result.images.map((sha) => policy.prepareImage(options.tools.image(sha), `search result thumbnail ${sha.slice(0, 12)}`)));
+    const thumbnails = await Promise.all(
+      result.images.map((sha) =>
+        policy.prepareImage(options.tools.image(sha), `search result thumbnail ${sha.slice(0, 12)}`),
+      ),
+    );
     state.promptText = options.templates.afterTool({
       tool_output: result.text,
       question: state.trajectory.sample.question,
@@ -161,7 +202,8 @@ export async function runRollouts(policy: PolicyModel, samples: readonly Rollout
     });
     const context = toolTurn(state.promptText);
     // Leave room for at least a short answer; otherwise the conversation ends here.
-    if (state.conversation.length + state.conversation.contextTokens(context, thumbnails) + 16 > maxPositions) return endWith(state, 'token_limit');
+    if (state.conversation.length + state.conversation.contextTokens(context, thumbnails) + 16 > maxPositions)
+      return endWith(state, 'token_limit');
     state.conversation.addContext(context, thumbnails);
   }
 }

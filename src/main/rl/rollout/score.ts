@@ -2,7 +2,11 @@
 import type { compileReward, RewardBreakdown } from '../reward/spec';
 import type { Trajectory } from './types';
 
-export function scoreTrajectory(reward: ReturnType<typeof compileReward>, t: Trajectory, step: number): RewardBreakdown {
+export function scoreTrajectory(
+  reward: ReturnType<typeof compileReward>,
+  t: Trajectory,
+  step: number,
+): RewardBreakdown {
   return reward.score({
     turns: t.turns.map((turn) => ({ action: turn.action, reasoning: turn.reasoning, wellFormed: turn.wellFormed })),
     generatedTokens: t.generatedTokens,

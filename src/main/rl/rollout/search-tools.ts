@@ -11,16 +11,26 @@ import type { RolloutSample } from './types';
 export function searchRolloutTools(
   store: Store,
   home: string,
-  options: Partial<Pick<ToolboxOptions, 'engine' | 'corpus' | 'mode'>> & { budget?: SearchBudget; thumbnails?: boolean; links?: boolean } = {},
+  options: Partial<Pick<ToolboxOptions, 'engine' | 'corpus' | 'mode'>> & {
+    budget?: SearchBudget;
+    thumbnails?: boolean;
+    links?: boolean;
+  } = {},
 ): RolloutTools {
   const service = new SearchService({ store, home });
   const toolbox = service.toolbox(options);
   const config = service.config();
   return {
-    imageSearch: async (sample) => asShownToModel(await toolbox.imageSearch({ bytes: sample.image, url: sample.imageUrl }), options),
+    imageSearch: async (sample) =>
+      asShownToModel(await toolbox.imageSearch({ bytes: sample.image, url: sample.imageUrl }), options),
     textSearch: async (query) => asShownToModel(await toolbox.textSearch(query), options),
     image: (sha) => storedImage(store, sha),
-    settings: { engine: options.engine ?? config.engine, corpus: options.corpus === undefined ? config.corpus : options.corpus, thumbnails: options.thumbnails ?? true, links: options.links ?? true },
+    settings: {
+      engine: options.engine ?? config.engine,
+      corpus: options.corpus === undefined ? config.corpus : options.corpus,
+      thumbnails: options.thumbnails ?? true,
+      links: options.links ?? true,
+    },
   };
 }
 
@@ -31,7 +41,12 @@ export function storedImage(store: Store, sha: string): Uint8Array {
 }
 
 /** A dataset's rows (those with an image) as rollout samples, with their data source for per-source metrics. */
-export function datasetSamples(store: Store, datasetId: number, split: string | null, limit?: number): (RolloutSample & { dataSource: string | null })[] {
+export function datasetSamples(
+  store: Store,
+  datasetId: number,
+  split: string | null,
+  limit?: number,
+): (RolloutSample & { dataSource: string | null })[] {
   return store.repos.trajectories
     .trainingRows(datasetId, split)
     .slice(0, limit)

@@ -50,8 +50,17 @@ export interface Trajectory {
 }
 
 /** How a trajectory ended: its final answer (if it answered) and the searches whose tool actually ran. */
-export function trajectoryOutcome(t: Trajectory): { finalAnswer: string | null; imageSearches: number; textSearches: number } {
+export function trajectoryOutcome(t: Trajectory): {
+  finalAnswer: string | null;
+  imageSearches: number;
+  textSearches: number;
+} {
   const last = t.turns.at(-1);
-  const ran = (kind: 'image_search' | 'text_search') => t.turns.filter((turn) => turn.action.kind === kind && turn.tool).length;
-  return { finalAnswer: last?.action.kind === 'answer' ? last.action.answer : null, imageSearches: ran('image_search'), textSearches: ran('text_search') };
+  const ran = (kind: 'image_search' | 'text_search') =>
+    t.turns.filter((turn) => turn.action.kind === kind && turn.tool).length;
+  return {
+    finalAnswer: last?.action.kind === 'answer' ? last.action.answer : null,
+    imageSearches: ran('image_search'),
+    textSearches: ran('text_search'),
+  };
 }

@@ -30,10 +30,14 @@ export const learned = (text: string): TurnPart => ({ text, learned: true });
 export const given = (text: string): TurnPart => ({ text, learned: false });
 
 /** A turn's parts (a plain response is one learned part). */
-export const turnParts = (turn: ScriptedTurn): readonly TurnPart[] => (typeof turn.response === 'string' ? [learned(turn.response)] : turn.response);
+export const turnParts = (turn: ScriptedTurn): readonly TurnPart[] =>
+  typeof turn.response === 'string' ? [learned(turn.response)] : turn.response;
 
 /** The whole text of a turn, given parts included. */
-export const turnText = (turn: ScriptedTurn): string => turnParts(turn).map((p) => p.text).join('');
+export const turnText = (turn: ScriptedTurn): string =>
+  turnParts(turn)
+    .map((p) => p.text)
+    .join('');
 
 export interface TeacherSequence {
   ids: number[];
@@ -51,8 +55,14 @@ export async function scriptedSequence(
 ): Promise<TeacherSequence> {
   const size = model.config.vision_config.image_size;
   const conversation = new Conversation({ encode: (text) => encodeWithImages(model.tokenizer, model.config, text) });
-  const prompt = templates.question({ question: sample.question, remaining_image_searches: limits.maxImageSearches, remaining_text_searches: limits.maxTextSearches });
-  conversation.addContext(questionTurn(prompt), [{ pixels: sample.pixels ?? (await imageToPixels(sample.image, size)) }]);
+  const prompt = templates.question({
+    question: sample.question,
+    remaining_image_searches: limits.maxImageSearches,
+    remaining_text_searches: limits.maxTextSearches,
+  });
+  conversation.addContext(questionTurn(prompt), [
+    { pixels: sample.pixels ?? (await imageToPixels(sample.image, size)) },
+  ]);
   let imageSearches = 0;
   let textSearches = 0;
   for (const [i, turn] of turns.entries()) {
@@ -60,7 +70,10 @@ export async function scriptedSequence(
       if (!part.learned) conversation.addContext(part.text);
       else {
         const ids = model.tokenizer.encode(part.text);
-        conversation.addGenerated(ids, ids.map(() => 0));
+        conversation.addGenerated(
+          ids,
+          ids.map(() => 0),
+        );
       }
     }
     if (i === turns.length - 1) break;
@@ -68,7 +81,9 @@ export async function scriptedSequence(
     const action = parseTurn(turnText(turn)).action.kind;
     if (action === 'image_search') imageSearches++;
     else if (action === 'text_search') textSearches++;
-    const thumbnails = await Promise.all(turn.tool.images.map(async (bytes) => ({ pixels: await imageToPixels(bytes, size) })));
+    const thumbnails = await Promise.all(
+      turn.tool.images.map(async (bytes) => ({ pixels: await imageToPixels(bytes, size) })),
+    );
     conversation.addContext(END_OF_TURN);
     conversation.addContext(
       toolTurn(

@@ -27,8 +27,13 @@ export interface SftOptions {
 }
 
 /** Trains on every sequence `epochs` times in shuffled mini-batches; returns each step's loss. */
-export async function trainSft(policy: Policy, sequences: readonly TeacherSequence[], options: SftOptions): Promise<number[]> {
-  if (sequences.length < options.batchSize) throw new Error(`SFT needs at least ${options.batchSize} sequences, got ${sequences.length}`);
+export async function trainSft(
+  policy: Policy,
+  sequences: readonly TeacherSequence[],
+  options: SftOptions,
+): Promise<number[]> {
+  if (sequences.length < options.batchSize)
+    throw new Error(`SFT needs at least ${options.batchSize} sequences, got ${sequences.length}`);
   const step = options.lengthStep ?? 32;
   const groups = new Map<number, number[]>();
   sequences.forEach((s, i) => {
@@ -58,25 +63,52 @@ export async function trainSft(policy: Policy, sequences: readonly TeacherSequen
 
   const random = new Random(options.seed ?? 1);
   const losses: number[] = [];
-  const batchesPerEpoch = [...groups.values()].reduce((n, members) => n + Math.floor(members.length / options.batchSize), 0);
-  const schedule = { lr: options.lr, warmupSteps: 0, decay: options.decay ?? 'constant', minLrRatio: options.minLrRatio ?? 0, steps: batchesPerEpoch * options.epochs };
-  const imagesOf = new Map([...groups].map(([length, members]) => [length, maxOf(members.map((i) => sequences[i].images.length)) * options.batchSize]));
-  const trainers = new ShapedTrainers(policy, { loss: sftTokenSumLoss, trainable: trainableWeights(policy, options.frozen), optimizer: { lr: options.lr } });
+  const batchesPerEpoch = [...groups.values()].reduce(
+    (n, members) => n + Math.floor(members.length / options.batchSize),
+    0,
+  );
+  const schedule = {
+    lr: options.lr,
+    warmupSteps: 0,
+    decay: options.decay ?? 'constant',
+    minLrRatio: options.minLrRatio ?? 0,
+    steps: batchesPerEpoch * options.epochs,
+  };
+  const imagesOf = new Map(
+    [...groups].map(([length, members]) => [
+      length,
+      maxOf(members.map((i) => sequences[i].images.length)) * options.batchSize,
+    ]),
+  );
+  const trainers = new ShapedTrainers(policy, {
+    loss: sftTokenSumLoss,
+    trainable: trainableWeights(policy, options.frozen),
+    optimizer: { lr: options.lr },
+  });
   try {
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       // Every group's batches, in a random order across groups.
       const batches: { length: number; items: number[] }[] = [];
       for (const [length, members] of groups) {
         const order = random.shuffle(members);
-        for (let start = 0; start + options.batchSize <= order.length; start += options.batchSize) batches.push({ length, items: order.slice(start, start + options.batchSize) });
+        for (let start = 0; start + options.batchSize <= order.length; start += options.batchSize)
+          batches.push({ length, items: order.slice(start, start + options.batchSize) });
       }
       for (const batch of random.shuffle(batches)) {
         if (options.shouldStop?.()) return losses;
-        const trainer = await trainers.for({ batch: options.batchSize, length: batch.length, images: imagesOf.get(batch.length)! });
+        const trainer = await trainers.for({
+          batch: options.batchSize,
+          length: batch.length,
+          images: imagesOf.get(batch.length)!,
+        });
         const rows = batch.items.map((i) => sequences[i]);
         const mask = new Float32Array(options.batchSize * batch.length);
         rows.forEach((s, b) => s.lossMask.forEach((v, t) => (mask[b * batch.length + t] = v * tokenWeight)));
-        const result = await trainer.step(rows.map((s) => ({ ids: s.ids, images: s.images })), { loss_mask: mask }, learningRate(losses.length + 1, schedule));
+        const result = await trainer.step(
+          rows.map((s) => ({ ids: s.ids, images: s.images })),
+          { loss_mask: mask },
+          learningRate(losses.length + 1, schedule),
+        );
         losses.push(result.loss);
         options.onStep?.(losses.length, result.loss);
       }

@@ -23,13 +23,21 @@ export function runConfigOfCheckpoint(store: Store, checkpointId: number): RunCo
  * choice when unset or of no run): a replay or an evaluation of a one-thread run then repeats bit for bit, as the
  * run did. `frozen` for work that never trains it.
  */
-export function checkpointPolicy(store: Store, checkpoint: { id: number; path: string }, options: { frozen?: boolean } = {}): Policy {
+export function checkpointPolicy(
+  store: Store,
+  checkpoint: { id: number; path: string },
+  options: { frozen?: boolean } = {},
+): Policy {
   const threads = runConfigOfCheckpoint(store, checkpoint.id)?.runtime.cpuThreads ?? undefined;
   return new Policy(readState(checkpoint.path).model, { device: 'auto', frozen: options.frozen, threads });
 }
 
 /** The same, behind the policy interface (a checkpoint folder is a model folder of its family). */
-export function checkpointPolicyModel(store: Store, checkpoint: { id: number; path: string }, options: { frozen?: boolean } = {}): PolicyModel {
+export function checkpointPolicyModel(
+  store: Store,
+  checkpoint: { id: number; path: string },
+  options: { frozen?: boolean } = {},
+): PolicyModel {
   const threads = runConfigOfCheckpoint(store, checkpoint.id)?.runtime.cpuThreads ?? undefined;
   return loadPolicyModel(checkpoint.path, { device: 'auto', frozen: options.frozen, threads });
 }

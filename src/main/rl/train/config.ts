@@ -96,7 +96,9 @@ export type RunConfigInput = z.input<typeof RunConfig>;
 export function parseRunConfig(raw: unknown, where = 'config'): RunConfig {
   const parsed = RunConfig.safeParse(raw);
   if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 5).map((i) => `${[where, ...i.path.map(String)].join('.')}: ${i.message}`);
+    const issues = parsed.error.issues
+      .slice(0, 5)
+      .map((i) => `${[where, ...i.path.map(String)].join('.')}: ${i.message}`);
     throw new Error(`Invalid run config: ${issues.join('; ')}`);
   }
   return parsed.data;

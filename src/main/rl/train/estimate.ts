@@ -34,12 +34,19 @@ function readModelShape(dir: string): ModelShape | null {
   }
   const num = (v: unknown) => (typeof v === 'number' ? v : null);
   const dtype = String(config.torch_dtype ?? 'float32');
-  return { weightsBytes, hidden: num(config.hidden_size), layers: num(config.num_hidden_layers), dtypeBytes: /16/.test(dtype) ? 2 : FLOAT32 };
+  return {
+    weightsBytes,
+    hidden: num(config.hidden_size),
+    layers: num(config.num_hidden_layers),
+    dtypeBytes: /16/.test(dtype) ? 2 : FLOAT32,
+  };
 }
 
 /** Mean seconds per trajectory over the timed steps of runs that start from the same model. */
 function timedStepsOfSameModel(store: Store, config: RunConfig): { secondsPerTrajectory: number; runs: number } | null {
-  const same = store.repos.runs.list().filter((r) => r.kind === 'grpo' && JSON.stringify((r.config as RunConfig).model) === JSON.stringify(config.model));
+  const same = store.repos.runs
+    .list()
+    .filter((r) => r.kind === 'grpo' && JSON.stringify((r.config as RunConfig).model) === JSON.stringify(config.model));
   const rates: number[] = [];
   for (const run of same) {
     const c = run.config as RunConfig;
@@ -61,11 +68,16 @@ export function estimateRun(store: Store, config: RunConfig, device: DeviceInfo)
   const parameters = shape ? Math.round(shape.weightsBytes / shape.dtypeBytes) : null;
   // Activations: a rough 16 floats per token, layer and hidden unit for one micro-batch's forward and backward.
   const microBatch = Math.min(config.grpo.microBatch ?? config.grpo.miniBatch, config.grpo.miniBatch);
-  const activationBytes = shape?.hidden && shape.layers ? microBatch * config.grpo.maxSequenceLength * shape.hidden * shape.layers * 16 * FLOAT32 : null;
+  const activationBytes =
+    shape?.hidden && shape.layers
+      ? microBatch * config.grpo.maxSequenceLength * shape.hidden * shape.layers * 16 * FLOAT32
+      : null;
   const trainingBytes = parameters === null ? null : parameters * FLOAT32 * TRAINING_COPIES + (activationBytes ?? 0);
-  if (shape && activationBytes === null) notes.push('config.json gives no hidden_size / num_hidden_layers: activations are not counted');
+  if (shape && activationBytes === null)
+    notes.push('config.json gives no hidden_size / num_hidden_layers: activations are not counted');
   const deviceBytes = device.kind === 'cpu' ? os.totalmem() : cudaTotalMemoryBytes();
-  if (device.kind === 'cuda' && deviceBytes === null) notes.push('nvidia-smi did not report the GPU memory: compare with what the GPU has');
+  if (device.kind === 'cuda' && deviceBytes === null)
+    notes.push('nvidia-smi did not report the GPU memory: compare with what the GPU has');
 
   const trajectoriesPerStep = config.grpo.batchPrompts * config.rollout.groupSize;
   const timed = timedStepsOfSameModel(store, config);
@@ -73,12 +85,17 @@ export function estimateRun(store: Store, config: RunConfig, device: DeviceInfo)
   if (!timed) notes.push('No step of this model has been timed here yet: the time shows after the first step');
 
   // A trajectory searches at most once per turn but the last, within the image and text search limits.
-  const searchesPerTrajectory = Math.min(config.rollout.maxImageSearches + config.rollout.maxTextSearches, Math.max(0, config.rollout.maxTurns - 1));
+  const searchesPerTrajectory = Math.min(
+    config.rollout.maxImageSearches + config.rollout.maxTextSearches,
+    Math.max(0, config.rollout.maxTurns - 1),
+  );
   const uncapped = trajectoriesPerStep * searchesPerTrajectory * config.grpo.steps;
   const searchCalls = config.search.maxCalls === null ? uncapped : Math.min(uncapped, config.search.maxCalls);
   const price = config.search.engine === 'serpapi' ? readSearchConfig(store).prices.serpapiSearch : 0;
-  const searchCost = config.search.maxCost === null ? searchCalls * price : Math.min(searchCalls * price, config.search.maxCost);
-  if (config.search.mode !== 'live') notes.push(`Search calls are an upper bound: in ${config.search.mode} mode cached answers cost nothing`);
+  const searchCost =
+    config.search.maxCost === null ? searchCalls * price : Math.min(searchCalls * price, config.search.maxCost);
+  if (config.search.mode !== 'live')
+    notes.push(`Search calls are an upper bound: in ${config.search.mode} mode cached answers cost nothing`);
 
   return {
     parameters,

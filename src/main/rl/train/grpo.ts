@@ -51,27 +51,49 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
 
   // The reference policy is the starting policy, kept as state-0 for the whole run.
   const referenceDir = stateFolder(home, runId, 0);
-  if (!fs.existsSync(referenceDir)) writeState(referenceDir, loadModel(store, config.model), null, config.rollout.templates);
-  const resumed = run.step > 0 ? readState(stateFolder(home, runId, run.step)) : { model: readState(referenceDir).model, optimizerFile: null };
+  if (!fs.existsSync(referenceDir))
+    writeState(referenceDir, loadModel(store, config.model), null, config.rollout.templates);
+  const resumed =
+    run.step > 0
+      ? readState(stateFolder(home, runId, run.step))
+      : { model: readState(referenceDir).model, optimizerFile: null };
   const model = resumed.model;
   const threads = config.runtime.cpuThreads ?? undefined;
   const policy = new Policy(model, { device: 'auto', threads });
   // Frozen: the reference's weights are constants in its graphs, never fed per call.
-  const reference = config.grpo.klCoef > 0 ? new Policy(readState(referenceDir).model, { device: 'auto', frozen: true, threads }) : null;
+  const reference =
+    config.grpo.klCoef > 0
+      ? new Policy(readState(referenceDir).model, { device: 'auto', frozen: true, threads })
+      : null;
 
   const maxLength = Math.min(config.grpo.maxSequenceLength, model.config.max_position_embeddings);
   const device = (await policy.device()).kind;
   const microBatch = Math.min(config.grpo.microBatch ?? config.grpo.miniBatch, config.grpo.miniBatch);
-  const trainers = new ShapedTrainers(policy, {
-    loss: grpoLoss({ clipRatio: config.grpo.clipRatio, klCoef: config.grpo.klCoef, entropyCoef: config.grpo.entropyCoef }),
-    trainable: model.lora ? 'lora' : 'all',
-    optimizer: { lr: config.grpo.lr, maxGradNorm: config.grpo.maxGradNorm, weightDecay: config.grpo.weightDecay },
-  }, resumed.optimizerFile);
+  const trainers = new ShapedTrainers(
+    policy,
+    {
+      loss: grpoLoss({
+        clipRatio: config.grpo.clipRatio,
+        klCoef: config.grpo.klCoef,
+        entropyCoef: config.grpo.entropyCoef,
+      }),
+      trainable: model.lora ? 'lora' : 'all',
+      optimizer: { lr: config.grpo.lr, maxGradNorm: config.grpo.maxGradNorm, weightDecay: config.grpo.weightDecay },
+    },
+    resumed.optimizerFile,
+  );
 
   const specId = store.repos.trajectories.ensureSpec(config.reward);
   const templates = compileTemplates(config.rollout.templates);
   const budget = new SearchBudget({ maxCalls: config.search.maxCalls, maxCost: config.search.maxCost });
-  const tools = searchRolloutTools(store, home, { engine: config.search.engine, corpus: config.search.corpus, mode: config.search.mode, budget, thumbnails: config.search.thumbnails, links: config.search.links });
+  const tools = searchRolloutTools(store, home, {
+    engine: config.search.engine,
+    corpus: config.search.corpus,
+    mode: config.search.mode,
+    budget,
+    thumbnails: config.search.thumbnails,
+    links: config.search.links,
+  });
   const samples = trainingSamples(store, config.dataset, config.split, config.seed, config.searchRequiredShare);
   const limits = {
     maxTurns: config.rollout.maxTurns,
@@ -103,17 +125,27 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
         } catch (error) {
           // A spec that fails on one trajectory pauses the run with the reason; nothing of this step is committed.
           store.repos.runs.setStatus(runId, 'paused');
-          throw new Error(`Run ${runId} paused: the reward spec failed at step ${s} on group ${t.groupIndex}, sample ${t.sampleIndex}: ${(error as Error).message}`);
+          throw new Error(
+            `Run ${runId} paused: the reward spec failed at step ${s} on group ${t.groupIndex}, sample ${t.sampleIndex}: ${(error as Error).message}`,
+          );
         }
       });
-      const { advantages, zeroVarianceGroups, groups } = batchAdvantages(rewards.map((r) => r.total), config.rollout.groupSize);
+      const { advantages, zeroVarianceGroups, groups } = batchAdvantages(
+        rewards.map((r) => r.total),
+        config.rollout.groupSize,
+      );
       const rolloutSeconds = (performance.now() - started) / 1000;
       const lr = learningRate(s, { ...config.grpo });
       // Each step trains at its own padded shape: its longest trajectory and its most images in a row.
       const stepLength = Math.min(maxLength, bucketLength(Math.max(...trajectories.map((t) => t.ids.length)), 32));
       const stepImages = Math.max(...trajectories.map((t) => t.images.length));
       const trainer = await trainers.for({ batch: microBatch, length: stepLength, images: stepImages * microBatch });
-      const update = await updatePolicy(trainer, reference, trajectories, advantages, { length: stepLength, lr, imagesPerRow: stepImages, miniBatch: config.grpo.miniBatch });
+      const update = await updatePolicy(trainer, reference, trajectories, advantages, {
+        length: stepLength,
+        lr,
+        imagesPerRow: stepImages,
+        miniBatch: config.grpo.miniBatch,
+      });
       const generated = trajectories.reduce((n, t) => n + t.generatedTokens, 0);
       const seconds = (performance.now() - started) / 1000;
       const rollout = rolloutMetrics(trajectories, rewards, zeroVarianceGroups, groups);
@@ -134,14 +166,28 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
       const checkpointDir = path.join(home, 'checkpoints', `run-${runId}`, `step-${s}`);
       if (checkpointDue) copyFolder(stateDir, checkpointDir);
       store.db.transaction(() => {
-        const checkpointId = checkpointDue ? store.repos.runs.addCheckpoint(runId, s, checkpointDir, model.config) : null;
-        trajectories.forEach((t, i) => storeTrajectory(store, { runId, step: s, checkpointId, evaluationId: null, specId }, t, rewards[i], advantages[i]));
+        const checkpointId = checkpointDue
+          ? store.repos.runs.addCheckpoint(runId, s, checkpointDir, model.config)
+          : null;
+        trajectories.forEach((t, i) =>
+          storeTrajectory(
+            store,
+            { runId, step: s, checkpointId, evaluationId: null, specId },
+            t,
+            rewards[i],
+            advantages[i],
+          ),
+        );
         store.repos.runs.putMetrics(runId, s, metrics);
         store.repos.runs.commitStep(runId, s);
       })();
       if (s - 1 > 0) fs.rmSync(stateFolder(home, runId, s - 1), { recursive: true, force: true });
       step = s;
-      ctx.progress(s, config.grpo.steps, `step ${s}: reward ${rollout.reward_mean.toFixed(3)}, accuracy ${rollout.accuracy.toFixed(3)}, search ${rollout.search_ratio.toFixed(2)}`);
+      ctx.progress(
+        s,
+        config.grpo.steps,
+        `step ${s}: reward ${rollout.reward_mean.toFixed(3)}, accuracy ${rollout.accuracy.toFixed(3)}, search ${rollout.search_ratio.toFixed(2)}`,
+      );
     }
   } finally {
     await trainers.release();
@@ -152,8 +198,6 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
   store.repos.runs.setStatus(runId, finished ? 'finished' : 'paused');
   return { step, finished };
 }
-
-
 
 /** What a policy update reads of a trajectory. */
 export type TrainingRow = Pick<Trajectory, 'ids' | 'lossMask' | 'logprobs' | 'images'>;
@@ -166,8 +210,10 @@ async function lossFeeds(
   imagesPerRow: number,
 ) {
   for (const { t } of rows) {
-    if (t.ids.length > length) throw new Error(`A trajectory has ${t.ids.length} tokens, more than grpo.maxSequenceLength ${length}`);
-    if (t.images.length > imagesPerRow) throw new Error(`A trajectory has ${t.images.length} images, more than a training row holds (${imagesPerRow})`);
+    if (t.ids.length > length)
+      throw new Error(`A trajectory has ${t.ids.length} tokens, more than grpo.maxSequenceLength ${length}`);
+    if (t.images.length > imagesPerRow)
+      throw new Error(`A trajectory has ${t.images.length} images, more than a training row holds (${imagesPerRow})`);
   }
   const B = rows.length;
   const seqs = rows.map(({ t }) => ({ ids: t.ids, images: t.images.map((i) => i.pixels) }));
@@ -212,9 +258,14 @@ export async function updatePolicy(
   let updates = 0;
   for (let start = 0; start < trajectories.length; start += miniBatch) {
     const end = Math.min(start + miniBatch, trajectories.length);
-    const miniTokens = Math.max(1, trajectories.slice(start, end).reduce((n, t) => n + tokensOf(t), 0));
+    const miniTokens = Math.max(
+      1,
+      trajectories.slice(start, end).reduce((n, t) => n + tokensOf(t), 0),
+    );
     for (let micro = start; micro < end; micro += B) {
-      const rows = trajectories.slice(micro, Math.min(micro + B, end)).map((t, i) => ({ t, advantage: advantages[micro + i], real: true }));
+      const rows = trajectories
+        .slice(micro, Math.min(micro + B, end))
+        .map((t, i) => ({ t, advantage: advantages[micro + i], real: true }));
       const microTokens = rows.reduce((n, r) => n + tokensOf(r.t), 0);
       // The last micro-batch is filled with copies whose loss mask is all zero: they change nothing.
       while (rows.length < B) rows.push({ ...rows[0], real: false });
@@ -233,6 +284,7 @@ export async function updatePolicy(
     updates++;
   }
   // Without accumulation every pass is an update, so the gradient norm is always a mean per update.
-  return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / Math.max(1, k === 'grad_norm' ? updates : passes)]));
+  return Object.fromEntries(
+    Object.entries(sums).map(([k, v]) => [k, v / Math.max(1, k === 'grad_norm' ? updates : passes)]),
+  );
 }
-

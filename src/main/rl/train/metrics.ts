@@ -9,7 +9,12 @@ const std = (xs: readonly number[]) => {
   return Math.sqrt(mean(xs.map((x) => (x - m) ** 2)));
 };
 
-export function rolloutMetrics(trajectories: readonly Trajectory[], rewards: readonly RewardBreakdown[], zeroVarianceGroups: number, groups: number): Record<string, number> {
+export function rolloutMetrics(
+  trajectories: readonly Trajectory[],
+  rewards: readonly RewardBreakdown[],
+  zeroVarianceGroups: number,
+  groups: number,
+): Record<string, number> {
   const totals = rewards.map((r) => r.total);
   const tools = trajectories.flatMap((t) => t.turns.map((turn) => turn.tool).filter((x) => x !== null));
   const searchedImage = trajectories.map((t) => (t.turns.some((turn) => turn.action.kind === 'image_search') ? 1 : 0));
@@ -38,7 +43,10 @@ const MIB = 2 ** 20;
  * Memory at the end of a step: the process's resident host memory (RSS) always; on the CUDA provider also the GPU
  * memory the driver reports for this process (onnxruntime-node exposes no allocator statistics), when it can tell.
  */
-export function memoryMetrics(device: 'cpu' | 'cuda', cudaMemory: () => number | null = cudaProcessMemoryMiB): Record<string, number> {
+export function memoryMetrics(
+  device: 'cpu' | 'cuda',
+  cudaMemory: () => number | null = cudaProcessMemoryMiB,
+): Record<string, number> {
   const out: Record<string, number> = { host_memory_mib: process.memoryUsage().rss / MIB };
   const gpu = device === 'cuda' ? cudaMemory() : null;
   if (gpu !== null) out.device_memory_mib = gpu;

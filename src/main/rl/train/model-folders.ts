@@ -12,18 +12,39 @@ import { checkpointOfModelFolder } from './checkpoint-run';
 
 /** The device a model would run on and its memory: the GPU's when CUDA is in use, else what RAM is available. */
 function deviceMemory(): ModelFolder['device'] {
-  return detectDevice().kind === 'cuda' ? { kind: 'cuda', bytes: cudaTotalMemoryBytes() } : { kind: 'cpu', bytes: availableRam() };
+  return detectDevice().kind === 'cuda'
+    ? { kind: 'cuda', bytes: cudaTotalMemoryBytes() }
+    : { kind: 'cpu', bytes: availableRam() };
 }
 
 function describe(checkpointId: number, path: string, device: ModelFolder['device']): ModelFolder {
-  const empty = { checkpointId, path, family: null, architecture: null, parameters: null, dtype: null, bytesOnDisk: null, inferenceBytes: null, trainingBytes: null, device, fits: { inference: null, training: null } };
+  const empty = {
+    checkpointId,
+    path,
+    family: null,
+    architecture: null,
+    parameters: null,
+    dtype: null,
+    bytesOnDisk: null,
+    inferenceBytes: null,
+    trainingBytes: null,
+    device,
+    fits: { inference: null, training: null },
+  };
   if (!existsSync(path)) return { ...empty, error: 'the folder is missing' };
   try {
     const s = summarizeModelFolder(path);
     // full training holds weights, gradients and two AdamW moments (4× the float32 weights) plus activations
-    const trainingBytes = s.family === 'searchlab-tiny-vl' ? 4 * s.parameters * 4 + (s.inferenceBytes - s.parameters * 4) : null;
+    const trainingBytes =
+      s.family === 'searchlab-tiny-vl' ? 4 * s.parameters * 4 + (s.inferenceBytes - s.parameters * 4) : null;
     const fits = (need: number | null) => (need === null || device.bytes === null ? null : need <= device.bytes);
-    return { ...empty, ...s, trainingBytes, fits: { inference: fits(s.inferenceBytes), training: fits(trainingBytes) }, error: null };
+    return {
+      ...empty,
+      ...s,
+      trainingBytes,
+      fits: { inference: fits(s.inferenceBytes), training: fits(trainingBytes) },
+      error: null,
+    };
   } catch (e) {
     return { ...empty, error: (e as Error).message };
   }

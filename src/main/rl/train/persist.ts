@@ -40,6 +40,13 @@ export function storeTrajectory(
       toolResult: turn.tool,
       latencyMs: turn.generationMs,
     })),
-    reward: reward ? { specId: where.specId, total: reward.total, parts: { score: reward.score, format: reward.format, penalty: reward.penalty, variables: reward.variables }, advantage } : null,
+    reward: reward
+      ? {
+          specId: where.specId,
+          total: reward.total,
+          parts: { score: reward.score, format: reward.format, penalty: reward.penalty, variables: reward.variables },
+          advantage,
+        }
+      : null,
   });
 }

@@ -19,22 +19,40 @@ function withShare<T extends { need: string | null }>(rows: T[], share: number, 
   if (share >= 1) return required;
   if (share <= 0) return free;
   const keepRequired = Math.min(required.length, Math.floor((free.length * share) / (1 - share)));
-  const keepFree = keepRequired < required.length ? free.length : Math.min(free.length, Math.floor((required.length * (1 - share)) / share));
+  const keepFree =
+    keepRequired < required.length
+      ? free.length
+      : Math.min(free.length, Math.floor((required.length * (1 - share)) / share));
   return [...random.shuffle(required).slice(0, keepRequired), ...random.shuffle(free).slice(0, keepFree)];
 }
 
-export function trainingSamples(store: Store, dataset: string, split: string | null, seed: number, searchRequiredShare: number | null = null): TrainingSamples {
+export function trainingSamples(
+  store: Store,
+  dataset: string,
+  split: string | null,
+  seed: number,
+  searchRequiredShare: number | null = null,
+): TrainingSamples {
   const found = store.repos.datasets.find(dataset);
   if (!found) throw new Error(`No dataset named "${dataset}"`);
   const all = store.repos.trajectories.trainingRows(found.id, split);
   const rows = searchRequiredShare === null ? all : withShare(all, searchRequiredShare, new Random(seed + 1));
-  if (rows.length === 0) throw new Error(`Dataset "${dataset}" has no samples${split ? ` in split "${split}"` : ''} with an image`);
+  if (rows.length === 0)
+    throw new Error(`Dataset "${dataset}" has no samples${split ? ` in split "${split}"` : ''} with an image`);
   const order = new Random(seed).shuffle(rows.map((_, i) => i));
   const load = (i: number): RolloutSample => {
     const row = rows[order[i % order.length]];
     const image = store.repos.images.get(row.imageSha256);
     if (!image) throw new Error(`Sample ${row.id}: image ${row.imageSha256} is missing from the store`);
-    return { sampleId: row.id, question: row.question, image: image.bytes, imageUrl: row.imageUrl, groundTruth: row.answer, candidateAnswers: row.candidateAnswers, need: row.need };
+    return {
+      sampleId: row.id,
+      question: row.question,
+      image: image.bytes,
+      imageUrl: row.imageUrl,
+      groundTruth: row.answer,
+      candidateAnswers: row.candidateAnswers,
+      need: row.need,
+    };
   };
   return {
     count: rows.length,

@@ -52,6 +52,7 @@ export function readTemplates(dir: string): PromptTemplates {
   const file = path.join(dir, TEMPLATES_FILE);
   if (!fs.existsSync(file)) return DEFAULT_TEMPLATES;
   const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<PromptTemplates>;
-  if (typeof parsed.question !== 'string' || typeof parsed.afterTool !== 'string') throw new Error(`${file}: expected "question" and "afterTool" templates`);
+  if (typeof parsed.question !== 'string' || typeof parsed.afterTool !== 'string')
+    throw new Error(`${file}: expected "question" and "afterTool" templates`);
   return { question: parsed.question, afterTool: parsed.afterTool };
 }

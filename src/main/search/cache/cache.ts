@@ -4,7 +4,14 @@
 // Failed calls are logged, not cached, so a later call can succeed. A degraded result (a reader, summariser or
 // thumbnail failed) is cached marked as such: cache-first calls it again until it comes back whole, and serves
 // the degraded entry only when that call fails; replay-only replays it, still marked.
-import { degradationOf, type Degradation, type CacheEntry, type CacheMode, type CacheStatus, type SearchResultItem } from '../../../shared/contract';
+import {
+  degradationOf,
+  type Degradation,
+  type CacheEntry,
+  type CacheMode,
+  type CacheStatus,
+  type SearchResultItem,
+} from '../../../shared/contract';
 import type { Store } from '../../storage';
 import { redact } from '../../platform/log';
 import type { SearchBudget } from '../budget';
@@ -62,11 +69,25 @@ export class SearchCache {
 
   constructor(private readonly store: Store) {}
 
-  async call(identity: CallIdentity, mode: CacheMode, produce: () => Promise<Produced>, budget?: SearchBudget, expectedCost = 0): Promise<Served> {
+  async call(
+    identity: CallIdentity,
+    mode: CacheMode,
+    produce: () => Promise<Produced>,
+    budget?: SearchBudget,
+    expectedCost = 0,
+  ): Promise<Served> {
     const repo = this.store.repos.searchCache;
     const key = cacheKey(identity);
     const started = performance.now();
-    const log = (status: CacheStatus, cost: number) => repo.logCall({ key, tool: identity.tool, engine: identity.engine, status, latencyMs: performance.now() - started, cost });
+    const log = (status: CacheStatus, cost: number) =>
+      repo.logCall({
+        key,
+        tool: identity.tool,
+        engine: identity.engine,
+        status,
+        latencyMs: performance.now() - started,
+        cost,
+      });
 
     const served = (entry: CacheEntry): Served => ({
       key,
@@ -99,7 +120,9 @@ export class SearchCache {
         });
         repo.recordHit(key);
         log('hit', 0);
-        return produced ? { key, status: 'hit', ...produced, cost: 0, latencyMs: performance.now() - started } : served(entry!);
+        return produced
+          ? { key, status: 'hit', ...produced, cost: 0, latencyMs: performance.now() - started }
+          : served(entry!);
       }
       if (mode === 'replay-only') {
         log('replay-miss', 0);

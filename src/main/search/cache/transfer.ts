@@ -10,7 +10,14 @@ import { sha256Hex } from '../../storage/repositories/images';
 const FORMAT = 'searchlab.search-cache';
 
 const Header = z.object({ format: z.literal(FORMAT), version: z.literal(1) });
-const ImageLine = z.object({ type: z.literal('image'), sha256: z.string().length(64), mime: z.string(), width: z.number().nullable(), height: z.number().nullable(), base64: z.string() });
+const ImageLine = z.object({
+  type: z.literal('image'),
+  sha256: z.string().length(64),
+  mime: z.string(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  base64: z.string(),
+});
 const EntryLine = z.object({
   type: z.literal('entry'),
   key: z.string().min(1),
@@ -38,7 +45,8 @@ function checkOverwrite(file: string): void {
   const n = fs.readSync(fd, head, 0, head.length, 0);
   fs.closeSync(fd);
   const text = head.subarray(0, n).toString('utf8');
-  if (n > 0 && !text.startsWith(`{"format":"${FORMAT}"`)) throw new Error(`${file} exists and is not a SearchLab search-cache export; choose another file`);
+  if (n > 0 && !text.startsWith(`{"format":"${FORMAT}"`))
+    throw new Error(`${file} exists and is not a SearchLab search-cache export; choose another file`);
 }
 
 export function exportCache(store: Store, file: string): { file: string; entries: number } {
@@ -58,7 +66,17 @@ export function exportCache(store: Store, file: string): { file: string; entries
           const image = store.repos.images.get(sha);
           const meta = store.repos.images.meta(sha);
           if (!image || !meta) continue;
-          fs.writeSync(fd, JSON.stringify({ type: 'image', sha256: sha, mime: image.mime, width: meta.width, height: meta.height, base64: image.bytes.toString('base64') }) + '\n');
+          fs.writeSync(
+            fd,
+            JSON.stringify({
+              type: 'image',
+              sha256: sha,
+              mime: image.mime,
+              width: meta.width,
+              height: meta.height,
+              base64: image.bytes.toString('base64'),
+            }) + '\n',
+          );
           written.add(sha);
         }
         const { hits: _hits, lastHitAt: _last, resultCount: _count, ...rest } = entry;
@@ -94,7 +112,8 @@ export function importCache(store: Store, file: string): { imported: number; ski
   } catch {
     // reported below without echoing the file's content
   }
-  if (!Header.safeParse(header).success) throw new Error(`${file} line 1: not a SearchLab search-cache export (expected format "${FORMAT}", version 1)`);
+  if (!Header.safeParse(header).success)
+    throw new Error(`${file} line 1: not a SearchLab search-cache export (expected format "${FORMAT}", version 1)`);
   const images: z.infer<typeof ImageLine>[] = [];
   const entries: z.infer<typeof EntryLine>[] = [];
   for (let i = 1; i < lines.length; i++) {
@@ -107,19 +126,25 @@ export function importCache(store: Store, file: string): { imported: number; ski
       throw new Error(`${file} line ${i + 1}: field "${issue.path.join('.') || 'type'}": ${issue.message}`);
     }
     if (parsed.data.type === 'image') {
-      if (sha256Hex(Buffer.from(parsed.data.base64, 'base64')) !== parsed.data.sha256) throw new Error(`${file} line ${i + 1}: the image's bytes do not match its sha256`);
+      if (sha256Hex(Buffer.from(parsed.data.base64, 'base64')) !== parsed.data.sha256)
+        throw new Error(`${file} line ${i + 1}: the image's bytes do not match its sha256`);
       images.push(parsed.data);
     } else entries.push(parsed.data as z.infer<typeof EntryLine>);
   }
   const known = new Set(images.map((im) => im.sha256));
   for (const [n, entry] of entries.entries()) {
     const missing = entry.images.find((sha) => !known.has(sha) && !store.repos.images.meta(sha));
-    if (missing) throw new Error(`${file}: entry ${n + 1} (key ${entry.key.slice(0, 12)}…) refers to image ${missing.slice(0, 12)}… that the file does not contain`);
+    if (missing)
+      throw new Error(
+        `${file}: entry ${n + 1} (key ${entry.key.slice(0, 12)}…) refers to image ${missing.slice(0, 12)}… that the file does not contain`,
+      );
   }
   let imported = 0;
   store.db.transaction(() => {
-    for (const im of images) store.repos.images.put(Buffer.from(im.base64, 'base64'), { mime: im.mime, width: im.width, height: im.height });
-    for (const { type: _type, ...entry } of entries) if (store.repos.searchCache.putIfAbsent({ ...entry, latencyMs: entry.latencyMs ?? 0 })) imported++;
+    for (const im of images)
+      store.repos.images.put(Buffer.from(im.base64, 'base64'), { mime: im.mime, width: im.width, height: im.height });
+    for (const { type: _type, ...entry } of entries)
+      if (store.repos.searchCache.putIfAbsent({ ...entry, latencyMs: entry.latencyMs ?? 0 })) imported++;
   })();
   return { imported, skipped: entries.length - imported };
 }

@@ -54,13 +54,16 @@ export class LocalSearchEngine {
   /** The named corpus, or every corpus when none is named. A missing or unfinished corpus is a clear error. */
   resolveCorpus(name: string | null | undefined): Corpus | null {
     if (!name) {
-      if (this.store.repos.corpus.list().length === 0) throw new Error('There is no local corpus yet: add one with `searchlab corpus add DIR --name NAME`.');
+      if (this.store.repos.corpus.list().length === 0)
+        throw new Error('There is no local corpus yet: add one with `searchlab corpus add DIR --name NAME`.');
       return null;
     }
     const corpus = this.store.repos.corpus.byName(name);
     if (!corpus) {
       const known = this.store.repos.corpus.list().map((c) => c.name);
-      throw new Error(`No corpus named "${name}"${known.length ? ` (known: ${known.join(', ')})` : '; add one with `searchlab corpus add DIR --name NAME`'}`);
+      throw new Error(
+        `No corpus named "${name}"${known.length ? ` (known: ${known.join(', ')})` : '; add one with `searchlab corpus add DIR --name NAME`'}`,
+      );
     }
     return corpus;
   }
@@ -102,7 +105,12 @@ export class LocalSearchEngine {
       title: row.title,
       url: row.url,
       thumb: row.thumb_sha256,
-      print: { dhash: row.dhash, embedding: new Float32Array(row.embedding.buffer.slice(row.embedding.byteOffset, row.embedding.byteOffset + row.embedding.byteLength)) },
+      print: {
+        dhash: row.dhash,
+        embedding: new Float32Array(
+          row.embedding.buffer.slice(row.embedding.byteOffset, row.embedding.byteOffset + row.embedding.byteLength),
+        ),
+      },
     }));
     const index = { version, entries };
     this.imageIndexes.set(key, index);

@@ -56,7 +56,10 @@ export function markdownToText(md: string): string {
 /** Local image files a Markdown page names: `image:` in its front matter and `![alt](path)` in its text. */
 function markdownImages(rel: string, root: string, fields: Record<string, string>, text: string): CorpusImageInput[] {
   const dir = path.dirname(path.join(root, rel));
-  const refs = [fields.image, ...[...text.matchAll(/!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((m) => m[1])].filter((r): r is string => !!r);
+  const refs = [
+    fields.image,
+    ...[...text.matchAll(/!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((m) => m[1]),
+  ].filter((r): r is string => !!r);
   const out: CorpusImageInput[] = [];
   for (const ref of refs) {
     if (/^[a-z][\w+.-]*:/i.test(ref)) continue; // a remote image (http:, data:): not part of a local corpus
@@ -73,7 +76,13 @@ function fromMarkdown(rel: string, text: string, root: string): CorpusDocInput {
   const { fields, rest } = frontMatter(text);
   const heading = /^\s{0,3}#\s+(.+)$/m.exec(rest)?.[1]?.trim();
   const images = markdownImages(rel, root, fields, rest);
-  return { source: rel, title: fields.title || heading || titleOf(rel), url: fields.url || undefined, body: markdownToText(rest), ...(images.length ? { images } : {}) };
+  return {
+    source: rel,
+    title: fields.title || heading || titleOf(rel),
+    url: fields.url || undefined,
+    body: markdownToText(rest),
+    ...(images.length ? { images } : {}),
+  };
 }
 
 function fromHtml(rel: string, html: string): CorpusDocInput {
@@ -98,7 +107,10 @@ function fromText(rel: string, text: string): CorpusDocInput {
   const lines = text.split(/\r?\n/);
   const first = lines.findIndex((l) => l.trim());
   if (first < 0) return { source: rel, title: titleOf(rel), body: '' };
-  const rest = lines.slice(first + 1).join('\n').trim();
+  const rest = lines
+    .slice(first + 1)
+    .join('\n')
+    .trim();
   return { source: rel, title: lines[first].trim().slice(0, 300), body: rest || lines[first].trim() };
 }
 
@@ -113,10 +125,13 @@ function fromJsonl(rel: string, text: string, dir: string, root: string): Corpus
     } catch (error) {
       throw new Error(`${where}: not valid JSON (${(error as Error).message})`);
     }
-    if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new Error(`${where}: expected a JSON object`);
-    if (typeof row.title !== 'string' || !row.title.trim()) throw new Error(`${where}: field "title" is missing or not a string`);
+    if (typeof row !== 'object' || row === null || Array.isArray(row))
+      throw new Error(`${where}: expected a JSON object`);
+    if (typeof row.title !== 'string' || !row.title.trim())
+      throw new Error(`${where}: field "title" is missing or not a string`);
     const body = row.body ?? row.text ?? row.content;
-    if (typeof body !== 'string') throw new Error(`${where}: field "body" (or "text", "content") is missing or not a string`);
+    if (typeof body !== 'string')
+      throw new Error(`${where}: field "body" (or "text", "content") is missing or not a string`);
     if (row.url !== undefined && typeof row.url !== 'string') throw new Error(`${where}: field "url" is not a string`);
     if (row.images !== undefined && (!Array.isArray(row.images) || row.images.some((p) => typeof p !== 'string'))) {
       throw new Error(`${where}: field "images" is not a list of file paths`);
@@ -127,14 +142,20 @@ function fromJsonl(rel: string, text: string, dir: string, root: string): Corpus
       title: row.title,
       url: row.url as string | undefined,
       body,
-      images: ((row.images as string[] | undefined) ?? []).map((p) => ({ path: confinedPath(p, dir, { confineTo: root }), source: `${rel}#${id}:${p}` })),
+      images: ((row.images as string[] | undefined) ?? []).map((p) => ({
+        path: confinedPath(p, dir, { confineTo: root }),
+        source: `${rel}#${id}:${p}`,
+      })),
     });
   });
   return docs;
 }
 
 function titleOf(rel: string): string {
-  return path.basename(rel).replace(/\.[^.]+$/, '').replace(/[_-]+/g, ' ');
+  return path
+    .basename(rel)
+    .replace(/\.[^.]+$/, '')
+    .replace(/[_-]+/g, ' ');
 }
 
 export function readCorpusFolder(dir: string): FolderContents {

@@ -56,8 +56,14 @@ export function imageDistance(a: ImageFingerprint, b: ImageFingerprint): number 
 }
 
 /** A thumbnail as the model will see it: at most 256 px on the long side, JPEG. */
-export async function thumbnail(bytes: Uint8Array): Promise<{ bytes: Buffer; width: number; height: number; mime: string }> {
-  const { data, info } = await sharp(bytes).flatten({ background: '#ffffff' }).resize(256, 256, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 85 }).toBuffer({ resolveWithObject: true });
+export async function thumbnail(
+  bytes: Uint8Array,
+): Promise<{ bytes: Buffer; width: number; height: number; mime: string }> {
+  const { data, info } = await sharp(bytes)
+    .flatten({ background: '#ffffff' })
+    .resize(256, 256, { fit: 'inside', withoutEnlargement: true })
+    .jpeg({ quality: 85 })
+    .toBuffer({ resolveWithObject: true });
   return { bytes: data, width: info.width, height: info.height, mime: 'image/jpeg' };
 }
 

@@ -69,7 +69,12 @@ function loadImage(image: CorpusImageInput, where: string): Uint8Array {
   }
 }
 
-async function prepareImage(image: CorpusImageInput, source: string, title: string, url: string): Promise<PreparedImage> {
+async function prepareImage(
+  image: CorpusImageInput,
+  source: string,
+  title: string,
+  url: string,
+): Promise<PreparedImage> {
   const bytes = loadImage(image, source);
   try {
     const [imageMeta, thumb, print] = await Promise.all([describeImage(bytes), thumbnail(bytes), fingerprint(bytes)]);
@@ -95,7 +100,11 @@ function checkDoc(doc: CorpusDocInput, where: string): void {
 }
 
 /** Adds documents (with their images) and standalone images to a corpus, creating it if needed. */
-export async function ingestCorpus(store: Store, input: { docs: CorpusDocInput[]; images?: CorpusImageInput[] }, options: IngestOptions): Promise<IngestResult> {
+export async function ingestCorpus(
+  store: Store,
+  input: { docs: CorpusDocInput[]; images?: CorpusImageInput[] },
+  options: IngestOptions,
+): Promise<IngestResult> {
   const { repos, db } = store;
   const batchSize = options.batchSize ?? 500;
   // Check everything that can be checked without writing, so bad input writes nothing.
@@ -106,7 +115,9 @@ export async function ingestCorpus(store: Store, input: { docs: CorpusDocInput[]
     if (sources.has(source)) throw new Error(`${source}: two documents share this source`);
     sources.add(source);
   });
-  const corpus = db.transaction(() => repos.corpus.ensure(options.name, options.description ?? '', options.source ?? null))();
+  const corpus = db.transaction(() =>
+    repos.corpus.ensure(options.name, options.description ?? '', options.source ?? null),
+  )();
   const defaultUrl = (source: string) => `corpus://${options.name}/${source}`;
   const total = input.docs.length + (input.images?.length ?? 0);
   const result = { addedDocuments: 0, skippedDocuments: 0, addedImages: 0, skippedImages: 0 };
@@ -114,19 +125,30 @@ export async function ingestCorpus(store: Store, input: { docs: CorpusDocInput[]
 
   for (let start = 0; start < input.docs.length; start += batchSize) {
     options.throwIfCancelled?.();
-    const batch = input.docs.slice(start, start + batchSize).map((doc, j) => ({ doc, source: doc.source ?? `doc:${start + j}` }));
+    const batch = input.docs
+      .slice(start, start + batchSize)
+      .map((doc, j) => ({ doc, source: doc.source ?? `doc:${start + j}` }));
     const pending = batch.filter((b) => !repos.corpus.hasDoc(corpus.id, b.source));
     const prepared = new Map<string, PreparedImage[]>();
     for (const { doc, source } of pending) {
       const url = doc.url ?? defaultUrl(source);
       prepared.set(
         source,
-        await Promise.all((doc.images ?? []).map((img, k) => prepareImage(img, img.source ?? img.path ?? `${source}#image${k}`, img.title ?? doc.title, img.url ?? url))),
+        await Promise.all(
+          (doc.images ?? []).map((img, k) =>
+            prepareImage(img, img.source ?? img.path ?? `${source}#image${k}`, img.title ?? doc.title, img.url ?? url),
+          ),
+        ),
       );
     }
     db.transaction(() => {
       for (const { doc, source } of pending) {
-        const docId = repos.corpus.addDoc(corpus.id, { source, title: doc.title.trim(), url: doc.url ?? defaultUrl(source), body: doc.body });
+        const docId = repos.corpus.addDoc(corpus.id, {
+          source,
+          title: doc.title.trim(),
+          url: doc.url ?? defaultUrl(source),
+          body: doc.body,
+        });
         for (const img of prepared.get(source) ?? []) writeImage(store, corpus.id, docId, img);
         result.addedImages += prepared.get(source)?.length ?? 0;
       }
@@ -140,9 +162,15 @@ export async function ingestCorpus(store: Store, input: { docs: CorpusDocInput[]
   const images = input.images ?? [];
   for (let start = 0; start < images.length; start += batchSize) {
     options.throwIfCancelled?.();
-    const batch = images.slice(start, start + batchSize).map((img, j) => ({ img, source: img.source ?? img.path ?? `image:${start + j}` }));
+    const batch = images
+      .slice(start, start + batchSize)
+      .map((img, j) => ({ img, source: img.source ?? img.path ?? `image:${start + j}` }));
     const pending = batch.filter((b) => !repos.corpus.hasImage(corpus.id, b.source));
-    const prepared = await Promise.all(pending.map(({ img, source }) => prepareImage(img, source, img.title ?? titleFromSource(source), img.url ?? defaultUrl(source))));
+    const prepared = await Promise.all(
+      pending.map(({ img, source }) =>
+        prepareImage(img, source, img.title ?? titleFromSource(source), img.url ?? defaultUrl(source)),
+      ),
+    );
     db.transaction(() => {
       for (const img of prepared) writeImage(store, corpus.id, null, img);
     })();
@@ -158,12 +186,30 @@ export async function ingestCorpus(store: Store, input: { docs: CorpusDocInput[]
 
 function writeImage(store: Store, corpusId: number, docId: number | null, img: PreparedImage): void {
   store.repos.images.put(img.imageBytes, img.imageMeta);
-  const thumbSha = store.repos.images.put(img.thumb.bytes, { mime: img.thumb.mime, width: img.thumb.width, height: img.thumb.height });
-  store.repos.corpus.addImage(corpusId, { docId, source: img.source, imageSha256: img.imageSha256, thumbSha256: thumbSha, title: img.title, url: img.url, dhash: img.dhash, embedding: img.embedding });
+  const thumbSha = store.repos.images.put(img.thumb.bytes, {
+    mime: img.thumb.mime,
+    width: img.thumb.width,
+    height: img.thumb.height,
+  });
+  store.repos.corpus.addImage(corpusId, {
+    docId,
+    source: img.source,
+    imageSha256: img.imageSha256,
+    thumbSha256: thumbSha,
+    title: img.title,
+    url: img.url,
+    dhash: img.dhash,
+    embedding: img.embedding,
+  });
 }
 
 /** "eiffel_tower-at-night.jpg" → "eiffel tower at night". */
 export function titleFromSource(source: string): string {
   const base = source.split(/[\\/]/).pop() ?? source;
-  return base.replace(/\.[^.]+$/, '').replace(/[_-]+/g, ' ').trim() || base;
+  return (
+    base
+      .replace(/\.[^.]+$/, '')
+      .replace(/[_-]+/g, ' ')
+      .trim() || base
+  );
 }

@@ -25,7 +25,9 @@ export function sealedCipher(key: Buffer): SecretCipher {
       try {
         return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
       } catch {
-        throw new Error('A stored key could not be decrypted (the keychain entry changed?); set it again in Settings → Search');
+        throw new Error(
+          'A stored key could not be decrypted (the keychain entry changed?); set it again in Settings → Search',
+        );
       }
     },
   };

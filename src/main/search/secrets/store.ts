@@ -87,7 +87,10 @@ export class SecretStore {
       registerSecret(stored.value);
       return stored.value;
     }
-    if (stored.cipher !== this.cipher.kind) throw new Error(`The ${name} key was stored with ${stored.cipher} encryption, which this face cannot read; set it again here`);
+    if (stored.cipher !== this.cipher.kind)
+      throw new Error(
+        `The ${name} key was stored with ${stored.cipher} encryption, which this face cannot read; set it again here`,
+      );
     const value = this.cipher.decrypt(stored.value);
     registerSecret(value);
     return value;

@@ -4,7 +4,8 @@
 import { IMAGE_PLACEHOLDER, type SearchResultItem, type SearchTool } from '../../../shared/contract';
 
 export function formatImageResults(items: SearchResultItem[]): string {
-  if (items.length === 0) return 'Image search found no visually matching pages. Reason with your own knowledge to answer the question.';
+  if (items.length === 0)
+    return 'Image search found no visually matching pages. Reason with your own knowledge to answer the question.';
   const lines = [`Image search results (top ${items.length} visual matches of the question's image):`];
   for (const item of items) lines.push(`${item.rank}. ${item.imageSha256 ? `${IMAGE_PLACEHOLDER} ` : ''}${item.title}`);
   return lines.join('\n');
@@ -15,7 +16,11 @@ export function formatImageResults(items: SearchResultItem[]): string {
  * names better without pictures in between (the demo's tiny one); the raw result keeps them for the debugger.
  */
 export function withoutThumbnails<T extends { text: string; images: string[] }>(result: T): T {
-  return { ...result, text: result.text.split(`${IMAGE_PLACEHOLDER} `).join('').split(IMAGE_PLACEHOLDER).join(''), images: [] };
+  return {
+    ...result,
+    text: result.text.split(`${IMAGE_PLACEHOLDER} `).join('').split(IMAGE_PLACEHOLDER).join(''),
+    images: [],
+  };
 }
 
 /**
@@ -27,16 +32,22 @@ export function withoutLinks<T extends { text: string }>(result: T): T {
 }
 
 /** A result as a run shows it to the model: thumbnails and links stay unless its settings turn them off. */
-export function asShownToModel<T extends { text: string; images: string[] }>(result: T, shown: { thumbnails?: boolean; links?: boolean }): T {
+export function asShownToModel<T extends { text: string; images: string[] }>(
+  result: T,
+  shown: { thumbnails?: boolean; links?: boolean },
+): T {
   const r = shown.thumbnails === false ? withoutThumbnails(result) : result;
   return shown.links === false ? withoutLinks(r) : r;
 }
 
 export function formatTextResults(query: string, items: SearchResultItem[]): string {
-  if (items.length === 0) return `Text search found no results for "${query}". Reason with your own knowledge to answer the question.`;
+  if (items.length === 0)
+    return `Text search found no results for "${query}". Reason with your own knowledge to answer the question.`;
   const blocks = [`Text search results for "${query}":`];
   for (const item of items) {
-    blocks.push(`${item.rank}. ${item.title}\nLink: ${item.url}\nSummary: ${item.summary || item.snippet || '(no summary)'}`);
+    blocks.push(
+      `${item.rank}. ${item.title}\nLink: ${item.url}\nSummary: ${item.summary || item.snippet || '(no summary)'}`,
+    );
   }
   return blocks.join('\n\n');
 }

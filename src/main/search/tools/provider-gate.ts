@@ -18,7 +18,13 @@ export class ProviderGate {
 
   async call<T>(provider: Provider, fn: () => Promise<T>): Promise<T> {
     const stop = this.stopped.get(provider);
-    if (stop) throw new StoppedProviderError(stop.service, stop.kind, `${stop.message.replace(`${stop.service}: `, '')} ${STOPPED_NOTE}`, stop.status);
+    if (stop)
+      throw new StoppedProviderError(
+        stop.service,
+        stop.kind,
+        `${stop.message.replace(`${stop.service}: `, '')} ${STOPPED_NOTE}`,
+        stop.status,
+      );
     try {
       return await fn();
     } catch (error) {

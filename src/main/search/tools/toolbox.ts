@@ -3,7 +3,14 @@
 // goes through the cache. Engines: the local corpus; SerpApi (Google Lens for images, uploading local images
 // through its Image API; Google for text); SearXNG for text (images then go to SerpApi's Lens, as SearXNG has no
 // reverse image search). Web text hits go through the reader and summariser chain (web-pages.ts).
-import type { CacheMode, SearchConfig, SearchEngineKind, SearchResultItem, SearchTool, ToolCallResult } from '../../../shared/contract';
+import type {
+  CacheMode,
+  SearchConfig,
+  SearchEngineKind,
+  SearchResultItem,
+  SearchTool,
+  ToolCallResult,
+} from '../../../shared/contract';
 import type { Store } from '../../storage';
 import { sha256Hex } from '../../storage/repositories/images';
 import { errorMessage } from '../../platform/errors';
@@ -68,7 +75,12 @@ function failureOf(error: unknown): ToolFailure {
 
 /** SerpApi answers an image_id it no longer knows (expired after ten minutes) with an error naming it. */
 function isStaleImageId(error: unknown): boolean {
-  return error instanceof SearchServiceError && !error.permanent && error.kind === 'http' && /image[_ ]id/i.test(error.message);
+  return (
+    error instanceof SearchServiceError &&
+    !error.permanent &&
+    error.kind === 'http' &&
+    /image[_ ]id/i.test(error.message)
+  );
 }
 
 export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
@@ -80,38 +92,79 @@ export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
   const local = options.local ?? new LocalSearchEngine(store);
   const uploads = options.uploads ?? new LensUploads();
   const cache = new SearchCache(store);
-  const gate = new ProviderGate((provider, error) => log.warn(`${provider} stopped for these searches: ${redact(error.message)}`));
+  const gate = new ProviderGate((provider, error) =>
+    log.warn(`${provider} stopped for these searches: ${redact(error.message)}`),
+  );
   let summariser: Summariser | null = options.summariser ?? null;
   const getSummariser = (): Summariser => {
     if (summariser) return summariser;
     const s = config.summariser;
     if (s.kind === 'openai') {
-      summariser = new OpenAiSummariser(http, { baseUrl: s.baseUrl, apiKey: options.key('summariser'), model: s.model, maxTokens: s.maxTokens, pricePerCall: config.prices.summariserCall });
+      summariser = new OpenAiSummariser(http, {
+        baseUrl: s.baseUrl,
+        apiKey: options.key('summariser'),
+        model: s.model,
+        maxTokens: s.maxTokens,
+        pricePerCall: config.prices.summariserCall,
+      });
     } else if (s.kind === 'local-model') summariser = localModelSummariser({ maxTokens: s.maxTokens });
     else summariser = new ExtractiveSummariser();
     return summariser;
   };
   const serpapi = () => {
     const apiKey = options.key('serpapi');
-    if (!apiKey) throw new BadInput('No SerpApi key: set one with `searchlab search config set keys.serpapi -`, in Settings → Search, or in the SERPAPI_API_KEY environment variable');
+    if (!apiKey)
+      throw new BadInput(
+        'No SerpApi key: set one with `searchlab search config set keys.serpapi -`, in Settings → Search, or in the SERPAPI_API_KEY environment variable',
+      );
     const { baseUrl, hl, gl, country, lensType } = config.serpapi;
     return new SerpApiClient(http, { baseUrl, apiKey, hl, gl, country, lensType });
   };
 
-  async function run(tool: SearchTool, toolEngine: SearchEngineKind, identity: { query: string | null; imageSha256: string | null; params: Record<string, unknown> }, expectedCost: number, produce: () => Promise<Produced>): Promise<ToolCallResult> {
+  async function run(
+    tool: SearchTool,
+    toolEngine: SearchEngineKind,
+    identity: { query: string | null; imageSha256: string | null; params: Record<string, unknown> },
+    expectedCost: number,
+    produce: () => Promise<Produced>,
+  ): Promise<ToolCallResult> {
     const started = performance.now();
     try {
-      const served = await cache.call({ tool, engine: toolEngine, ...identity }, mode, produce, options.budget, expectedCost);
+      const served = await cache.call(
+        { tool, engine: toolEngine, ...identity },
+        mode,
+        produce,
+        options.budget,
+        expectedCost,
+      );
       const degraded = served.degraded ?? [];
       // Warned once, when it happens: not again for a replayed entry, nor for a provider stopped earlier in the run.
-      const report = served.status === 'hit' || degraded.every((d) => d.message.endsWith(STOPPED_NOTE)) ? log.debug : log.warn;
-      if (degraded.length) report(`${tool} via ${toolEngine} answered degraded (${served.status}): ${degraded.map((d) => `${d.part} failed on ${d.affected} of ${d.of}: ${d.message}`).join('; ')}`);
-      return { tool, engine: toolEngine, key: served.key, cache: served.status, ok: true, text: served.output, images: served.images, results: served.results, error: null, latencyMs: served.latencyMs, cost: served.cost, degraded };
+      const report =
+        served.status === 'hit' || degraded.every((d) => d.message.endsWith(STOPPED_NOTE)) ? log.debug : log.warn;
+      if (degraded.length)
+        report(
+          `${tool} via ${toolEngine} answered degraded (${served.status}): ${degraded.map((d) => `${d.part} failed on ${d.affected} of ${d.of}: ${d.message}`).join('; ')}`,
+        );
+      return {
+        tool,
+        engine: toolEngine,
+        key: served.key,
+        cache: served.status,
+        ok: true,
+        text: served.output,
+        images: served.images,
+        results: served.results,
+        error: null,
+        latencyMs: served.latencyMs,
+        cost: served.cost,
+        degraded,
+      };
     } catch (error) {
       const failure = failureOf(error);
       const message = redact(errorMessage(error));
       const alreadyReported = (error instanceof ProduceError ? error.cause : error) instanceof StoppedProviderError;
-      if (failure !== 'not-cached' && failure !== 'budget' && !alreadyReported) log.warn(`${tool} via ${toolEngine} failed: ${message}`);
+      if (failure !== 'not-cached' && failure !== 'budget' && !alreadyReported)
+        log.warn(`${tool} via ${toolEngine} failed: ${message}`);
       const status = failure === 'not-cached' ? 'replay-miss' : failure === 'budget' ? 'budget-spent' : 'error';
       return {
         tool,
@@ -147,8 +200,18 @@ export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
     if (image.url) return gate.call('serpapi', () => client.lens({ url: image.url! }, k, signal));
     const byUpload = async (): Promise<LensImage> => {
       const started = performance.now();
-      const { imageId, uploaded } = await gate.call('serpapi', () => uploads.idFor(image.bytes, (img) => client.uploadImage(img, signal)));
-      if (uploaded) store.repos.searchCache.logCall({ key, tool: 'image_search', engine: 'serpapi', status: 'upload', latencyMs: performance.now() - started, cost: 0 });
+      const { imageId, uploaded } = await gate.call('serpapi', () =>
+        uploads.idFor(image.bytes, (img) => client.uploadImage(img, signal)),
+      );
+      if (uploaded)
+        store.repos.searchCache.logCall({
+          key,
+          tool: 'image_search',
+          engine: 'serpapi',
+          status: 'upload',
+          latencyMs: performance.now() - started,
+          cost: 0,
+        });
       return { imageId };
     };
     try {
@@ -160,28 +223,48 @@ export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
     }
   }
 
-  async function localImageSearch(image: SearchImageInput, imageSha256: string, keepQueryImage: () => Promise<void>): Promise<ToolCallResult> {
+  async function localImageSearch(
+    image: SearchImageInput,
+    imageSha256: string,
+    keepQueryImage: () => Promise<void>,
+  ): Promise<ToolCallResult> {
     const k = config.imageTopK;
-    return run('image_search', 'local', { query: null, imageSha256, params: { k, corpus: corpus ?? '*', index: FINGERPRINT_VERSION } }, 0, async () => {
-      await keepQueryImage();
-      let hits;
-      try {
-        hits = await local.searchImage(image.bytes, corpus, k);
-      } catch (error) {
-        throw new BadInput(errorMessage(error));
-      }
-      const results: SearchResultItem[] = hits.map((h, i) => ({
-        rank: i + 1,
-        title: h.title,
-        url: h.url,
-        // For the debugger only; the model sees the thumbnail and the title.
-        snippet: `visual similarity ${Math.round((1 - h.distance) * 100)}%`,
-        summary: null,
-        imageSha256: h.thumbSha256,
-        imageUrl: null,
-      }));
-      return { raw: { engine: 'local', corpus: corpus ?? null, hits: hits.map((h) => ({ title: h.title, url: h.url, distance: h.distance })) }, output: formatImageResults(results), images: hits.map((h) => h.thumbSha256), results, cost: 0 };
-    });
+    return run(
+      'image_search',
+      'local',
+      { query: null, imageSha256, params: { k, corpus: corpus ?? '*', index: FINGERPRINT_VERSION } },
+      0,
+      async () => {
+        await keepQueryImage();
+        let hits;
+        try {
+          hits = await local.searchImage(image.bytes, corpus, k);
+        } catch (error) {
+          throw new BadInput(errorMessage(error));
+        }
+        const results: SearchResultItem[] = hits.map((h, i) => ({
+          rank: i + 1,
+          title: h.title,
+          url: h.url,
+          // For the debugger only; the model sees the thumbnail and the title.
+          snippet: `visual similarity ${Math.round((1 - h.distance) * 100)}%`,
+          summary: null,
+          imageSha256: h.thumbSha256,
+          imageUrl: null,
+        }));
+        return {
+          raw: {
+            engine: 'local',
+            corpus: corpus ?? null,
+            hits: hits.map((h) => ({ title: h.title, url: h.url, distance: h.distance })),
+          },
+          output: formatImageResults(results),
+          images: hits.map((h) => h.thumbSha256),
+          results,
+          cost: 0,
+        };
+      },
+    );
   }
 
   return {
@@ -201,7 +284,13 @@ export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
       const price = config.prices.serpapiSearch;
       const { hl, gl, country, lensType } = config.serpapi;
       // Keys made before Lens had its own country and type stay valid for the defaults.
-      const params = { k, hl, gl, ...(country !== gl ? { country } : {}), ...(lensType !== 'visual_matches' ? { type: lensType } : {}) };
+      const params = {
+        k,
+        hl,
+        gl,
+        ...(country !== gl ? { country } : {}),
+        ...(lensType !== 'visual_matches' ? { type: lensType } : {}),
+      };
       const identity = { query: null, imageSha256, params };
       const key = cacheKey({ tool: 'image_search', engine: 'serpapi', ...identity });
       return run('image_search', 'serpapi', identity, price, async () => {
@@ -226,7 +315,15 @@ export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
               degraded.add('thumbnails', error);
             }
           }
-          results.push({ rank: i + 1, title: match.title, url: match.link, snippet: match.source ?? null, summary: null, imageSha256: sha, imageUrl: source && !source.startsWith('data:') ? source : null });
+          results.push({
+            rank: i + 1,
+            title: match.title,
+            url: match.link,
+            snippet: match.source ?? null,
+            summary: null,
+            imageSha256: sha,
+            imageUrl: source && !source.startsWith('data:') ? source : null,
+          });
         }
         return {
           raw: { response: found.raw, costs: { serpapi: price } },
@@ -249,9 +346,19 @@ export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
         }
       })();
       const summariserId = sum instanceof Error ? 'unavailable' : sum.id;
-      const reader = config.reader.enabled ? new JinaReader(http, { baseUrl: config.reader.baseUrl, apiKey: options.key('jina'), maxChars: config.reader.maxChars }) : null;
+      const reader = config.reader.enabled
+        ? new JinaReader(http, {
+            baseUrl: config.reader.baseUrl,
+            apiKey: options.key('jina'),
+            maxChars: config.reader.maxChars,
+          })
+        : null;
       const chain = { reader, readerPrice: config.prices.readerPage, summariser: sum, gate };
-      const produced = (raw: Record<string, unknown>, searchCost: { provider: string; cost: number }, pages: Awaited<ReturnType<typeof enrichPages>>): Produced => ({
+      const produced = (
+        raw: Record<string, unknown>,
+        searchCost: { provider: string; cost: number },
+        pages: Awaited<ReturnType<typeof enrichPages>>,
+      ): Produced => ({
         raw: { ...raw, costs: { [searchCost.provider]: searchCost.cost, ...pages.costs } },
         output: formatTextResults(query, pages.results),
         images: [],
@@ -260,31 +367,63 @@ export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
         degraded: pages.degraded,
       });
       if (engine === 'local') {
-        return run('text_search', 'local', { query, imageSha256: null, params: { k, corpus: corpus ?? '*', summariser: summariserId } }, 0, async () => {
-          let hits;
-          try {
-            hits = local.searchText(query, corpus, k);
-          } catch (error) {
-            throw new BadInput(errorMessage(error));
-          }
-          const pages = await enrichPages(query, hits.map((h): PageHit => ({ title: h.title, url: h.url, snippet: h.snippet, text: h.body })), { ...chain, reader: null }, signal);
-          return produced({ engine: 'local', corpus: corpus ?? null, hits: hits.map((h) => ({ title: h.title, url: h.url, score: h.score, snippet: h.snippet })) }, { provider: 'local', cost: 0 }, pages);
-        });
+        return run(
+          'text_search',
+          'local',
+          { query, imageSha256: null, params: { k, corpus: corpus ?? '*', summariser: summariserId } },
+          0,
+          async () => {
+            let hits;
+            try {
+              hits = local.searchText(query, corpus, k);
+            } catch (error) {
+              throw new BadInput(errorMessage(error));
+            }
+            const pages = await enrichPages(
+              query,
+              hits.map((h): PageHit => ({ title: h.title, url: h.url, snippet: h.snippet, text: h.body })),
+              { ...chain, reader: null },
+              signal,
+            );
+            return produced(
+              {
+                engine: 'local',
+                corpus: corpus ?? null,
+                hits: hits.map((h) => ({ title: h.title, url: h.url, score: h.score, snippet: h.snippet })),
+              },
+              { provider: 'local', cost: 0 },
+              pages,
+            );
+          },
+        );
       }
       const pagePrice = (config.reader.enabled ? config.prices.readerPage : 0) + config.prices.summariserCall;
       const readerId = config.reader.enabled ? `jina:${config.reader.maxChars}` : 'off';
       if (engine === 'searxng') {
         const { baseUrl, language } = config.searxng;
-        return run('text_search', 'searxng', { query, imageSha256: null, params: { k, language, reader: readerId, summariser: summariserId } }, k * pagePrice, async () => {
-          let found;
-          try {
-            found = await gate.call('searxng', () => new SearxngClient(http, { baseUrl, language }).search(query, k, signal));
-          } catch (error) {
-            throw new ProduceError(error, 0);
-          }
-          const pages = await enrichPages(query, found.results.map((r): PageHit => ({ title: r.title, url: r.link, snippet: r.snippet })), chain, signal);
-          return produced({ response: found.raw }, { provider: 'searxng', cost: 0 }, pages);
-        });
+        return run(
+          'text_search',
+          'searxng',
+          { query, imageSha256: null, params: { k, language, reader: readerId, summariser: summariserId } },
+          k * pagePrice,
+          async () => {
+            let found;
+            try {
+              found = await gate.call('searxng', () =>
+                new SearxngClient(http, { baseUrl, language }).search(query, k, signal),
+              );
+            } catch (error) {
+              throw new ProduceError(error, 0);
+            }
+            const pages = await enrichPages(
+              query,
+              found.results.map((r): PageHit => ({ title: r.title, url: r.link, snippet: r.snippet })),
+              chain,
+              signal,
+            );
+            return produced({ response: found.raw }, { provider: 'searxng', cost: 0 }, pages);
+          },
+        );
       }
       const expected = config.prices.serpapiSearch + k * pagePrice;
       const params = { k, hl: config.serpapi.hl, gl: config.serpapi.gl, reader: readerId, summariser: summariserId };
@@ -296,7 +435,12 @@ export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
         } catch (error) {
           throw new ProduceError(error, 0);
         }
-        const pages = await enrichPages(query, found.results.map((r): PageHit => ({ title: r.title, url: r.link, snippet: r.snippet ?? null })), chain, signal);
+        const pages = await enrichPages(
+          query,
+          found.results.map((r): PageHit => ({ title: r.title, url: r.link, snippet: r.snippet ?? null })),
+          chain,
+          signal,
+        );
         return produced({ response: found.raw }, { provider: 'serpapi', cost: config.prices.serpapiSearch }, pages);
       });
     },

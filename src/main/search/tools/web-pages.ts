@@ -32,7 +32,12 @@ export interface PageChain {
   gate: ProviderGate;
 }
 
-export async function enrichPages(query: string, hits: PageHit[], chain: PageChain, signal?: AbortSignal): Promise<EnrichedPages> {
+export async function enrichPages(
+  query: string,
+  hits: PageHit[],
+  chain: PageChain,
+  signal?: AbortSignal,
+): Promise<EnrichedPages> {
   const degraded = new DegradationLog(hits.length);
   const costs = { reader: 0, summariser: 0 };
 
@@ -51,13 +56,23 @@ export async function enrichPages(query: string, hits: PageHit[], chain: PageCha
     const summariser = chain.summariser;
     try {
       if (summariser instanceof Error) throw summariser;
-      const s = await chain.gate.call('summariser', () => summariser.summarise(query, { title: hit.title, url: hit.url, text }, signal));
+      const s = await chain.gate.call('summariser', () =>
+        summariser.summarise(query, { title: hit.title, url: hit.url, text }, signal),
+      );
       summary = s.summary;
       costs.summariser += s.cost;
     } catch (error) {
       degraded.add('summariser', error);
     }
-    return { rank: i + 1, title: hit.title, url: hit.url, snippet: hit.snippet, summary, imageSha256: null, imageUrl: null };
+    return {
+      rank: i + 1,
+      title: hit.title,
+      url: hit.url,
+      snippet: hit.snippet,
+      summary,
+      imageSha256: null,
+      imageUrl: null,
+    };
   }
 
   const results: SearchResultItem[] = [];

@@ -22,7 +22,8 @@ export interface HttpPolicy {
 }
 
 /** auth: the key was refused; quota: out of searches or credit. Both are permanent for this key. */
-export type HttpErrorKind = 'timeout' | 'network' | 'http' | 'auth' | 'quota' | 'rate-limit' | 'malformed' | 'cancelled';
+export type HttpErrorKind =
+  'timeout' | 'network' | 'http' | 'auth' | 'quota' | 'rate-limit' | 'malformed' | 'cancelled';
 
 export class SearchServiceError extends Error {
   constructor(
@@ -154,18 +155,33 @@ export class HttpClient {
         if (response.status < 400) return response;
         ({ failure, askedWaitMs } = this.classify(service, url, response));
       } catch (error) {
-        if (!(error instanceof SearchServiceError) || (error.kind !== 'timeout' && error.kind !== 'network')) throw error;
+        if (!(error instanceof SearchServiceError) || (error.kind !== 'timeout' && error.kind !== 'network'))
+          throw error;
         failure = error;
       }
-      const retryable = failure.kind === 'rate-limit' || failure.kind === 'timeout' || failure.kind === 'network' || (failure.kind === 'http' && (failure.status ?? 0) >= 500);
+      const retryable =
+        failure.kind === 'rate-limit' ||
+        failure.kind === 'timeout' ||
+        failure.kind === 'network' ||
+        (failure.kind === 'http' && (failure.status ?? 0) >= 500);
       if (!retryable) throw failure;
       const detail = failure.message.replace(`${service}: `, '');
       if (askedWaitMs !== null && askedWaitMs > ceiling) {
-        throw new SearchServiceError(service, failure.kind, `${detail} (it asks to wait ${Math.ceil(askedWaitMs / 1000)} s, longer than the ${Math.round(ceiling / 1000)} s backoff ceiling)`, failure.status);
+        throw new SearchServiceError(
+          service,
+          failure.kind,
+          `${detail} (it asks to wait ${Math.ceil(askedWaitMs / 1000)} s, longer than the ${Math.round(ceiling / 1000)} s backoff ceiling)`,
+          failure.status,
+        );
       }
       const delayMs = Math.max(askedWaitMs ?? 0, this.backoffMs(attempt));
       if (attempt >= this.policy.maxRetries || waited + delayMs > ceiling) {
-        throw new SearchServiceError(service, failure.kind, `${detail} (after ${attempt + 1} attempts)`, failure.status);
+        throw new SearchServiceError(
+          service,
+          failure.kind,
+          `${detail} (after ${attempt + 1} attempts)`,
+          failure.status,
+        );
       }
       this.options.onRetry?.({ service, attempt: attempt + 1, delayMs, reason: failure.message });
       await this.sleep(delayMs);
@@ -174,15 +190,34 @@ export class HttpClient {
   }
 
   /** What an HTTP error status means for this call, with the provider's own message in full. */
-  private classify(service: string, url: string, response: HttpResponse): { failure: SearchServiceError; askedWaitMs: number | null } {
+  private classify(
+    service: string,
+    url: string,
+    response: HttpResponse,
+  ): { failure: SearchServiceError; askedWaitMs: number | null } {
     const { status } = response;
     const body = readErrorBody(response.text());
     const said = body.message ? `: ${body.message}` : '';
     const where = `HTTP ${status} from ${safeUrl(url)}`;
-    if (status === 401 || status === 403) return { failure: new SearchServiceError(service, 'auth', `${where}: the API key was refused${said}`, status), askedWaitMs: null };
-    if (isQuotaStop(status, body)) return { failure: new SearchServiceError(service, 'quota', `${where}: out of quota or credit${said}`, status), askedWaitMs: null };
-    if (status === 429) return { failure: new SearchServiceError(service, 'rate-limit', `${where}: rate limited${said}`, status), askedWaitMs: rateLimitWaitMs(response.headers, body.message) };
-    return { failure: new SearchServiceError(service, 'http', `${where}${said}`, status), askedWaitMs: status >= 500 ? parseRetryAfter(response.headers.get('retry-after')) : null };
+    if (status === 401 || status === 403)
+      return {
+        failure: new SearchServiceError(service, 'auth', `${where}: the API key was refused${said}`, status),
+        askedWaitMs: null,
+      };
+    if (isQuotaStop(status, body))
+      return {
+        failure: new SearchServiceError(service, 'quota', `${where}: out of quota or credit${said}`, status),
+        askedWaitMs: null,
+      };
+    if (status === 429)
+      return {
+        failure: new SearchServiceError(service, 'rate-limit', `${where}: rate limited${said}`, status),
+        askedWaitMs: rateLimitWaitMs(response.headers, body.message),
+      };
+    return {
+      failure: new SearchServiceError(service, 'http', `${where}${said}`, status),
+      askedWaitMs: status >= 500 ? parseRetryAfter(response.headers.get('retry-after')) : null,
+    };
   }
 
   private async once(service: string, url: string, init: RequestInit, signal?: AbortSignal): Promise<HttpResponse> {
@@ -206,16 +241,29 @@ export class HttpClient {
             // A plain-text reply is often the service's own explanation (a proxy's error, a reader's notice): keep it.
             const text = body.toString('utf8');
             const said = /^\s*[[{]/.test(text) ? null : readErrorBody(text).message;
-            throw new SearchServiceError(service, 'malformed', `the response from ${safeUrl(url)} is not valid JSON (${(error as Error).message}; ${body.length} bytes)${said ? `: ${said}` : ''}`);
+            throw new SearchServiceError(
+              service,
+              'malformed',
+              `the response from ${safeUrl(url)} is not valid JSON (${(error as Error).message}; ${body.length} bytes)${said ? `: ${said}` : ''}`,
+            );
           }
         },
       };
     } catch (error) {
       if (error instanceof SearchServiceError) throw error;
       if (signal?.aborted) throw new SearchServiceError(service, 'cancelled', 'cancelled');
-      if (timeout.aborted) throw new SearchServiceError(service, 'timeout', `no complete response from ${safeUrl(url)} within ${this.policy.timeoutMs} ms`);
+      if (timeout.aborted)
+        throw new SearchServiceError(
+          service,
+          'timeout',
+          `no complete response from ${safeUrl(url)} within ${this.policy.timeoutMs} ms`,
+        );
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new SearchServiceError(service, 'network', `request to ${safeUrl(url)} failed: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+      throw new SearchServiceError(
+        service,
+        'network',
+        `request to ${safeUrl(url)} failed: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
+      );
     } finally {
       release();
     }

@@ -14,11 +14,17 @@ const ACCEPTED = new Set(['jpeg', 'png', 'webp']);
 /** The image as the Image API accepts it: JPG, PNG or WebP of at most 500 KB. */
 export async function uploadableImage(bytes: Uint8Array): Promise<{ bytes: Uint8Array; mime: string }> {
   const meta = await sharp(bytes).metadata();
-  if (meta.format && ACCEPTED.has(meta.format) && bytes.length <= UPLOAD_MAX_BYTES) return { bytes, mime: `image/${meta.format}` };
+  if (meta.format && ACCEPTED.has(meta.format) && bytes.length <= UPLOAD_MAX_BYTES)
+    return { bytes, mime: `image/${meta.format}` };
   let side = Math.min(2048, Math.max(meta.width ?? 2048, meta.height ?? 2048));
   let quality = 85;
   for (;;) {
-    const out = await sharp(bytes).rotate().resize(side, side, { fit: 'inside', withoutEnlargement: true }).flatten({ background: '#ffffff' }).jpeg({ quality }).toBuffer();
+    const out = await sharp(bytes)
+      .rotate()
+      .resize(side, side, { fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: '#ffffff' })
+      .jpeg({ quality })
+      .toBuffer();
     if (out.length <= UPLOAD_MAX_BYTES) return { bytes: out, mime: 'image/jpeg' };
     // Shrink the picture before the quality: Lens matches on content, which survives a smaller size better.
     if (side > 256) side = Math.round(side * 0.75);
@@ -40,7 +46,10 @@ export class LensUploads {
   constructor(private readonly now: () => number = Date.now) {}
 
   /** The image's id, uploading it through `upload` only when no valid id is kept. */
-  async idFor(bytes: Uint8Array, upload: (image: { bytes: Uint8Array; mime: string }) => Promise<string>): Promise<UploadedImage> {
+  async idFor(
+    bytes: Uint8Array,
+    upload: (image: { bytes: Uint8Array; mime: string }) => Promise<string>,
+  ): Promise<UploadedImage> {
     const sha = sha256Hex(bytes);
     const kept = this.ids.get(sha);
     if (kept && kept.expiresAt > this.now()) return { imageId: kept.imageId, uploaded: false };

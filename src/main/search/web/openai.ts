@@ -15,7 +15,13 @@ export class OpenAiSummariser implements Summariser {
   readonly id: string;
   constructor(
     private readonly http: HttpClient,
-    private readonly options: { baseUrl: string; apiKey?: string; model: string; maxTokens: number; pricePerCall: number },
+    private readonly options: {
+      baseUrl: string;
+      apiKey?: string;
+      model: string;
+      maxTokens: number;
+      pricePerCall: number;
+    },
   ) {
     this.id = `openai:${options.baseUrl}:${options.model}:${options.maxTokens}`;
   }
@@ -29,13 +35,22 @@ export class OpenAiSummariser implements Summariser {
       temperature: 0,
       messages: [
         { role: 'system', content: SUMMARY_SYSTEM_PROMPT },
-        { role: 'user', content: `Query: ${query}\n\nPage title: ${page.title}\nPage URL: ${page.url}\n\nPage text:\n${page.text}` },
+        {
+          role: 'user',
+          content: `Query: ${query}\n\nPage title: ${page.title}\nPage URL: ${page.url}\n\nPage text:\n${page.text}`,
+        },
       ],
     };
     const url = `${this.options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
-    const response = await this.http.request('Summariser', url, { method: 'POST', headers, body: JSON.stringify(body) }, signal);
+    const response = await this.http.request(
+      'Summariser',
+      url,
+      { method: 'POST', headers, body: JSON.stringify(body) },
+      signal,
+    );
     const parsed = ChatCompletion.safeParse(response.json());
-    if (!parsed.success) throw new SearchServiceError('Summariser', 'malformed', 'the response has no choices[0].message.content');
+    if (!parsed.success)
+      throw new SearchServiceError('Summariser', 'malformed', 'the response has no choices[0].message.content');
     return { summary: (parsed.data.choices[0].message.content ?? '').trim(), cost: this.options.pricePerCall };
   }
 }

@@ -5,7 +5,10 @@ import { z } from 'zod';
 import { HttpClient, SearchServiceError, safeUrl } from './http';
 
 const SearxResult = z.object({ url: z.string(), title: z.string(), content: z.string().nullish() });
-const SearxResponse = z.object({ results: z.array(z.unknown()), unresponsive_engines: z.array(z.unknown()).optional() });
+const SearxResponse = z.object({
+  results: z.array(z.unknown()),
+  unresponsive_engines: z.array(z.unknown()).optional(),
+});
 
 export interface WebHit {
   title: string;
@@ -26,11 +29,21 @@ export class SearxngClient {
     if (this.options.language) url.searchParams.set('language', this.options.language);
     let response;
     try {
-      response = await this.http.request('SearXNG', url.toString(), { headers: { accept: 'application/json' } }, signal);
+      response = await this.http.request(
+        'SearXNG',
+        url.toString(),
+        { headers: { accept: 'application/json' } },
+        signal,
+      );
     } catch (error) {
       // SearXNG has no keys: a 403 means the instance does not serve JSON, which its owner can switch on.
       if (error instanceof SearchServiceError && error.status === 403) {
-        throw new SearchServiceError('SearXNG', 'http', `HTTP 403 from ${safeUrl(url.toString())}: the instance does not serve JSON; enable it in its settings.yml (search: formats: [html, json])`, 403);
+        throw new SearchServiceError(
+          'SearXNG',
+          'http',
+          `HTTP 403 from ${safeUrl(url.toString())}: the instance does not serve JSON; enable it in its settings.yml (search: formats: [html, json])`,
+          403,
+        );
       }
       throw error;
     }

@@ -66,21 +66,36 @@ export class SerpApiClient {
     private readonly options: SerpApiOptions,
   ) {}
 
-  private async search(service: string, params: Record<string, string>, listField: string, signal?: AbortSignal): Promise<{ raw: unknown; list: unknown; empty: boolean }> {
+  private async search(
+    service: string,
+    params: Record<string, string>,
+    listField: string,
+    signal?: AbortSignal,
+  ): Promise<{ raw: unknown; list: unknown; empty: boolean }> {
     const url = new URL('/search.json', this.options.baseUrl);
     for (const [k, v] of Object.entries({ hl: this.options.hl, ...params })) if (v) url.searchParams.set(k, v);
     url.searchParams.set('api_key', this.options.apiKey);
-    const response = await this.http.request(service, url.toString(), { headers: { accept: 'application/json' } }, signal);
+    const response = await this.http.request(
+      service,
+      url.toString(),
+      { headers: { accept: 'application/json' } },
+      signal,
+    );
     const raw = response.json();
     const envelope = Envelope.safeParse(raw);
-    if (!envelope.success || typeof raw !== 'object' || raw === null) throw new SearchServiceError(service, 'malformed', 'the response is not a SerpApi JSON object');
+    if (!envelope.success || typeof raw !== 'object' || raw === null)
+      throw new SearchServiceError(service, 'malformed', 'the response is not a SerpApi JSON object');
     const list = (raw as Record<string, unknown>)[listField];
     if (list === undefined) {
       if (isNoResults(envelope.data.error)) return { raw, list: [], empty: true };
       if (envelope.data.error) throw new SearchServiceError(service, 'http', envelope.data.error);
       // A successful search without the field means no results of that kind.
       if (envelope.data.search_metadata?.status === 'Success') return { raw, list: [], empty: true };
-      throw new SearchServiceError(service, 'malformed', `the response has no "${listField}" and no search_metadata.status`);
+      throw new SearchServiceError(
+        service,
+        'malformed',
+        `the response has no "${listField}" and no search_metadata.status`,
+      );
     }
     if (!Array.isArray(list)) throw new SearchServiceError(service, 'malformed', `"${listField}" is not a list`);
     return { raw, list, empty: list.length === 0 };
@@ -92,9 +107,15 @@ export class SerpApiClient {
     const ext = image.mime.split('/')[1]?.replace('jpeg', 'jpg') ?? 'jpg';
     form.set('image', new Blob([new Uint8Array(image.bytes)], { type: image.mime }), `image.${ext}`);
     form.set('api_key', this.options.apiKey);
-    const response = await this.http.request('SerpApi Image API', new URL('/image', this.options.baseUrl).toString(), { method: 'POST', body: form, headers: { accept: 'application/json' } }, signal);
+    const response = await this.http.request(
+      'SerpApi Image API',
+      new URL('/image', this.options.baseUrl).toString(),
+      { method: 'POST', body: form, headers: { accept: 'application/json' } },
+      signal,
+    );
     const raw = response.json() as { error?: unknown };
-    if (typeof raw?.error === 'string') throw new SearchServiceError('SerpApi Image API', 'http', `the upload was refused: ${raw.error}`);
+    if (typeof raw?.error === 'string')
+      throw new SearchServiceError('SerpApi Image API', 'http', `the upload was refused: ${raw.error}`);
     const parsed = UploadResponse.safeParse(raw);
     if (!parsed.success) throw new SearchServiceError('SerpApi Image API', 'malformed', 'the response has no image_id');
     return parsed.data.image_id;
@@ -105,13 +126,27 @@ export class SerpApiClient {
     const { lensType, country } = this.options;
     const where: Record<string, string> = 'url' in image ? { url: image.url } : { image_id: image.imageId };
     const listField = lensType === 'exact_matches' ? 'exact_matches' : 'visual_matches';
-    const { raw, list } = await this.search('SerpApi Google Lens', { engine: 'google_lens', ...where, type: lensType, country }, listField, signal);
+    const { raw, list } = await this.search(
+      'SerpApi Google Lens',
+      { engine: 'google_lens', ...where, type: lensType, country },
+      listField,
+      signal,
+    );
     return { raw, matches: validItems(VisualMatch, list).slice(0, limit) };
   }
 
   /** Google organic results for a query. */
-  async google(query: string, limit: number, signal?: AbortSignal): Promise<{ raw: unknown; results: OrganicResult[] }> {
-    const { raw, list } = await this.search('SerpApi Google', { engine: 'google', q: query, gl: this.options.gl, num: String(Math.max(limit, 10)) }, 'organic_results', signal);
+  async google(
+    query: string,
+    limit: number,
+    signal?: AbortSignal,
+  ): Promise<{ raw: unknown; results: OrganicResult[] }> {
+    const { raw, list } = await this.search(
+      'SerpApi Google',
+      { engine: 'google', q: query, gl: this.options.gl, num: String(Math.max(limit, 10)) },
+      'organic_results',
+      signal,
+    );
     return { raw, results: validItems(OrganicResult, list).slice(0, limit) };
   }
 }

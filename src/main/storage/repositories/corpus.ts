@@ -50,14 +50,20 @@ function toCorpus(row: CorpusRow): Corpus {
 }
 
 export function createCorpusRepository(db: Db) {
-  const insertDoc = db.prepare('INSERT OR IGNORE INTO corpus_docs (corpus_id, source, title, url, body) VALUES (?, ?, ?, ?, ?)');
+  const insertDoc = db.prepare(
+    'INSERT OR IGNORE INTO corpus_docs (corpus_id, source, title, url, body) VALUES (?, ?, ?, ?, ?)',
+  );
   const insertImage = db.prepare(
     `INSERT OR IGNORE INTO corpus_images (corpus_id, doc_id, source, image_sha256, thumb_sha256, title, url, dhash, embedding)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const countCorpora = db.prepare('SELECT count(*) AS n FROM corpora');
-  const rankText = db.prepare('SELECT rowid AS id, bm25(corpus_fts, 4.0, 1.0, 0.0) AS score FROM corpus_fts WHERE corpus_fts MATCH ? ORDER BY score LIMIT ?');
-  const docById = db.prepare<[number], { title: string; url: string; body: string; corpus_id: number }>('SELECT title, url, body, corpus_id FROM corpus_docs WHERE id = ?');
+  const rankText = db.prepare(
+    'SELECT rowid AS id, bm25(corpus_fts, 4.0, 1.0, 0.0) AS score FROM corpus_fts WHERE corpus_fts MATCH ? ORDER BY score LIMIT ?',
+  );
+  const docById = db.prepare<[number], { title: string; url: string; body: string; corpus_id: number }>(
+    'SELECT title, url, body, corpus_id FROM corpus_docs WHERE id = ?',
+  );
   return {
     list(): Corpus[] {
       return db.prepare<[], CorpusRow>(`${corpusSelect} ORDER BY c.name`).all().map(toCorpus);
@@ -68,7 +74,9 @@ export function createCorpusRepository(db: Db) {
     },
     /** Creates the corpus, or returns the existing one of that name (a re-run resumes it). */
     ensure(name: string, description: string, source: string | null): Corpus {
-      db.prepare(`INSERT OR IGNORE INTO corpora (name, description, source, status, created_at) VALUES (?, ?, ?, 'ingesting', ?)`).run(name, description, source, Date.now());
+      db.prepare(
+        `INSERT OR IGNORE INTO corpora (name, description, source, status, created_at) VALUES (?, ?, ?, 'ingesting', ?)`,
+      ).run(name, description, source, Date.now());
       db.prepare(`UPDATE corpora SET status = 'ingesting' WHERE name = ?`).run(name);
       return this.byName(name)!;
     },
@@ -89,19 +97,46 @@ export function createCorpusRepository(db: Db) {
     addDoc(corpusId: number, doc: { source: string; title: string; url: string; body: string }): number {
       const info = insertDoc.run(corpusId, doc.source, doc.title, doc.url, doc.body);
       if (info.changes > 0) return Number(info.lastInsertRowid);
-      return (db.prepare('SELECT id FROM corpus_docs WHERE corpus_id = ? AND source = ?').get(corpusId, doc.source) as { id: number }).id;
+      return (
+        db.prepare('SELECT id FROM corpus_docs WHERE corpus_id = ? AND source = ?').get(corpusId, doc.source) as {
+          id: number;
+        }
+      ).id;
     },
     hasDoc(corpusId: number, source: string): boolean {
-      return db.prepare('SELECT 1 FROM corpus_docs WHERE corpus_id = ? AND source = ?').get(corpusId, source) !== undefined;
+      return (
+        db.prepare('SELECT 1 FROM corpus_docs WHERE corpus_id = ? AND source = ?').get(corpusId, source) !== undefined
+      );
     },
     hasImage(corpusId: number, source: string): boolean {
-      return db.prepare('SELECT 1 FROM corpus_images WHERE corpus_id = ? AND source = ?').get(corpusId, source) !== undefined;
+      return (
+        db.prepare('SELECT 1 FROM corpus_images WHERE corpus_id = ? AND source = ?').get(corpusId, source) !== undefined
+      );
     },
     addImage(
       corpusId: number,
-      image: { docId: number | null; source: string; imageSha256: string; thumbSha256: string; title: string; url: string; dhash: Buffer; embedding: Buffer },
+      image: {
+        docId: number | null;
+        source: string;
+        imageSha256: string;
+        thumbSha256: string;
+        title: string;
+        url: string;
+        dhash: Buffer;
+        embedding: Buffer;
+      },
     ): void {
-      insertImage.run(corpusId, image.docId, image.source, image.imageSha256, image.thumbSha256, image.title, image.url, image.dhash, image.embedding);
+      insertImage.run(
+        corpusId,
+        image.docId,
+        image.source,
+        image.imageSha256,
+        image.thumbSha256,
+        image.title,
+        image.url,
+        image.dhash,
+        image.embedding,
+      );
     },
     /** BM25 over title (weighted 4×) and body; lower score is better, as FTS5 reports it. */
     /**
@@ -115,17 +150,23 @@ export function createCorpusRepository(db: Db) {
       const single = (countCorpora.get() as { n: number }).n <= 1;
       const expression = corpusId === null || single ? words : `corpus : "c${corpusId}" AND ${words}`;
       const top = rankText.all(expression, limit) as { id: number; score: number }[];
-      return top.map(({ id, score }) => ({ id, score, ...docById.get(id)! })).filter((d) => corpusId === null || d.corpus_id === corpusId);
+      return top
+        .map(({ id, score }) => ({ id, score, ...docById.get(id)! }))
+        .filter((d) => corpusId === null || d.corpus_id === corpusId);
     },
     /** Every image of a corpus (or of all), for a nearest-neighbour scan in memory. */
     images(corpusId: number | null): ImageRow[] {
-      const sql = 'SELECT id, title, url, thumb_sha256, image_sha256, dhash, embedding FROM corpus_images' + (corpusId === null ? '' : ' WHERE corpus_id = ?');
+      const sql =
+        'SELECT id, title, url, thumb_sha256, image_sha256, dhash, embedding FROM corpus_images' +
+        (corpusId === null ? '' : ' WHERE corpus_id = ?');
       return (corpusId === null ? db.prepare(sql).all() : db.prepare(sql).all(corpusId)) as ImageRow[];
     },
     /** Changes whenever a corpus's images change, so an in-memory index knows when to reload. */
     imageVersion(corpusId: number | null): string {
       const row = db
-        .prepare(`SELECT count(*) AS n, coalesce(max(id), 0) AS m FROM corpus_images ${corpusId === null ? '' : 'WHERE corpus_id = ?'}`)
+        .prepare(
+          `SELECT count(*) AS n, coalesce(max(id), 0) AS m FROM corpus_images ${corpusId === null ? '' : 'WHERE corpus_id = ?'}`,
+        )
         .get(...(corpusId === null ? [] : [corpusId])) as { n: number; m: number };
       return `${row.n}:${row.m}`;
     },

@@ -11,7 +11,9 @@ export interface Thumb {
 export function createThumbsRepository(db: Db) {
   return {
     get(sha: string): Thumb | undefined {
-      return db.prepare<[string], Thumb>('SELECT bytes, mime, width, height FROM image_thumbs WHERE sha256 = ?').get(sha);
+      return db
+        .prepare<[string], Thumb>('SELECT bytes, mime, width, height FROM image_thumbs WHERE sha256 = ?')
+        .get(sha);
     },
     put(sha: string, thumb: { bytes: Uint8Array; mime: string; width: number; height: number }): void {
       db.prepare('INSERT OR IGNORE INTO image_thumbs (sha256, bytes, mime, width, height) VALUES (?, ?, ?, ?, ?)').run(

@@ -61,11 +61,19 @@ export function openStaging(file: string) {
         addThumb.run(image.sha256, blob(image.thumb.bytes), image.thumb.mime, image.thumb.width, image.thumb.height);
       }
       for (const s of samples) {
-        addSample.run({ ...s, candidates: JSON.stringify(s.candidates), prompt: json(s.prompt), extra: json(s.extra), labels: s.labels.length ? JSON.stringify(s.labels) : null });
+        addSample.run({
+          ...s,
+          candidates: JSON.stringify(s.candidates),
+          prompt: json(s.prompt),
+          extra: json(s.extra),
+          labels: s.labels.length ? JSON.stringify(s.labels) : null,
+        });
       }
     }),
     counts(): { samples: number; images: number } {
-      return db.prepare('SELECT (SELECT count(*) FROM samples) AS samples, (SELECT count(*) FROM images) AS images').get() as { samples: number; images: number };
+      return db
+        .prepare('SELECT (SELECT count(*) FROM samples) AS samples, (SELECT count(*) FROM images) AS images')
+        .get() as { samples: number; images: number };
     },
     close(): void {
       db.close();
@@ -79,8 +87,12 @@ export type Staging = ReturnType<typeof openStaging>;
  * Copies a staging file into the database as a new dataset, in one transaction: the dataset row, the images
  * not stored yet (by hash), their thumbnails, and every sample. Returns the new dataset's id.
  */
-export function commitStaging(db: Db, stagingFile: string, dataset: { name: string; description: string; source: string; recipe?: unknown }): number {
-  db.prepare("ATTACH DATABASE ? AS staging").run(stagingFile);
+export function commitStaging(
+  db: Db,
+  stagingFile: string,
+  dataset: { name: string; description: string; source: string; recipe?: unknown },
+): number {
+  db.prepare('ATTACH DATABASE ? AS staging').run(stagingFile);
   try {
     return db.transaction(() => {
       const now = Date.now();
@@ -88,8 +100,12 @@ export function commitStaging(db: Db, stagingFile: string, dataset: { name: stri
         .prepare('INSERT INTO datasets (name, description, source, recipe, created_at) VALUES (?, ?, ?, ?, ?)')
         .run(dataset.name, dataset.description, dataset.source, json(dataset.recipe), now);
       const id = Number(info.lastInsertRowid);
-      db.prepare('INSERT OR IGNORE INTO images (sha256, bytes, mime, width, height, size, created_at) SELECT sha256, bytes, mime, width, height, size, ? FROM staging.images').run(now);
-      db.exec('INSERT OR IGNORE INTO image_thumbs (sha256, bytes, mime, width, height) SELECT sha256, bytes, mime, width, height FROM staging.thumbs');
+      db.prepare(
+        'INSERT OR IGNORE INTO images (sha256, bytes, mime, width, height, size, created_at) SELECT sha256, bytes, mime, width, height, size, ? FROM staging.images',
+      ).run(now);
+      db.exec(
+        'INSERT OR IGNORE INTO image_thumbs (sha256, bytes, mime, width, height) SELECT sha256, bytes, mime, width, height FROM staging.thumbs',
+      );
       db.prepare(
         `INSERT INTO samples (dataset_id, row_index, data_id, question, answer, candidate_answers, image_sha256, image_url,
                               data_source, category, split, prompt, search_need, extra)

@@ -14,11 +14,15 @@ interface DatasetRow {
 export function createDatasetsRepository(db: Db) {
   const byId = db.prepare<[number], DatasetRow>('SELECT * FROM datasets WHERE id = ?');
   const byName = db.prepare<[string], DatasetRow>('SELECT * FROM datasets WHERE name = ?');
-  const insert = db.prepare('INSERT INTO datasets (name, description, source, recipe, created_at) VALUES (?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO datasets (name, description, source, recipe, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
 
   function summary(row: DatasetRow): DatasetSummary {
     const counts = db
-      .prepare<[number], { samples: number; images: number }>('SELECT count(*) AS samples, count(DISTINCT image_sha256) AS images FROM samples WHERE dataset_id = ?')
+      .prepare<[number], { samples: number; images: number }>(
+        'SELECT count(*) AS samples, count(DISTINCT image_sha256) AS images FROM samples WHERE dataset_id = ?',
+      )
       .get(row.id)!;
     const labels = db
       .prepare<[number], { label: string; n: number }>(
@@ -27,11 +31,15 @@ export function createDatasetsRepository(db: Db) {
       .all(row.id);
     const distinct = (column: 'data_source' | 'split') =>
       db
-        .prepare<[number], { v: string }>(`SELECT DISTINCT ${column} AS v FROM samples WHERE dataset_id = ? AND ${column} IS NOT NULL ORDER BY v LIMIT 500`)
+        .prepare<[number], { v: string }>(
+          `SELECT DISTINCT ${column} AS v FROM samples WHERE dataset_id = ? AND ${column} IS NOT NULL ORDER BY v LIMIT 500`,
+        )
         .all(row.id)
         .map((r) => r.v);
     const annotators = db
-      .prepare<[number], { a: string }>('SELECT DISTINCT l.annotator AS a FROM labels l JOIN samples s ON s.id = l.sample_id WHERE s.dataset_id = ? ORDER BY a')
+      .prepare<[number], { a: string }>(
+        'SELECT DISTINCT l.annotator AS a FROM labels l JOIN samples s ON s.id = l.sample_id WHERE s.dataset_id = ? ORDER BY a',
+      )
       .all(row.id)
       .map((r) => r.a);
     return {
@@ -52,7 +60,13 @@ export function createDatasetsRepository(db: Db) {
 
   return {
     create(fields: { name: string; description?: string; source?: string | null; recipe?: unknown }): number {
-      const info = insert.run(fields.name, fields.description ?? '', fields.source ?? null, fields.recipe === undefined ? null : JSON.stringify(fields.recipe), Date.now());
+      const info = insert.run(
+        fields.name,
+        fields.description ?? '',
+        fields.source ?? null,
+        fields.recipe === undefined ? null : JSON.stringify(fields.recipe),
+        Date.now(),
+      );
       return Number(info.lastInsertRowid);
     },
     find(idOrName: number | string): DatasetRow | undefined {

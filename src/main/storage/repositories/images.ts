@@ -22,14 +22,26 @@ export function createImagesRepository(db: Db) {
     /** Stores the bytes unless an image with the same hash is already there; returns the hash. */
     put(bytes: Uint8Array, meta: { mime: string; width?: number | null; height?: number | null }): string {
       const sha = sha256Hex(bytes);
-      insert.run(sha, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), meta.mime, meta.width ?? null, meta.height ?? null, bytes.byteLength, Date.now());
+      insert.run(
+        sha,
+        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+        meta.mime,
+        meta.width ?? null,
+        meta.height ?? null,
+        bytes.byteLength,
+        Date.now(),
+      );
       return sha;
     },
     get(sha: string): { bytes: Buffer; mime: string } | undefined {
-      return db.prepare<[string], { bytes: Buffer; mime: string }>('SELECT bytes, mime FROM images WHERE sha256 = ?').get(sha);
+      return db
+        .prepare<[string], { bytes: Buffer; mime: string }>('SELECT bytes, mime FROM images WHERE sha256 = ?')
+        .get(sha);
     },
     meta(sha: string): ImageMeta | undefined {
-      return db.prepare<[string], ImageMeta>('SELECT sha256, mime, width, height, size FROM images WHERE sha256 = ?').get(sha);
+      return db
+        .prepare<[string], ImageMeta>('SELECT sha256, mime, width, height, size FROM images WHERE sha256 = ?')
+        .get(sha);
     },
     count(): number {
       return (db.prepare('SELECT count(*) AS n FROM images').get() as { n: number }).n;
@@ -37,7 +49,9 @@ export function createImagesRepository(db: Db) {
     /** Hashes in a stable order, a page at a time, for jobs that walk every image. */
     page(afterSha: string, limit: number): { sha256: string; bytes: Buffer }[] {
       return db
-        .prepare<[string, number], { sha256: string; bytes: Buffer }>('SELECT sha256, bytes FROM images WHERE sha256 > ? ORDER BY sha256 LIMIT ?')
+        .prepare<[string, number], { sha256: string; bytes: Buffer }>(
+          'SELECT sha256, bytes FROM images WHERE sha256 > ? ORDER BY sha256 LIMIT ?',
+        )
         .all(afterSha, limit);
     },
     markVerified(shas: string[], at: number): void {

@@ -53,7 +53,9 @@ export function createJobsRepository(db: Db) {
     insert(kind: string, title: string, params: unknown): StoredJob {
       const now = Date.now();
       const info = db
-        .prepare(`INSERT INTO jobs (kind, title, params, status, created_at, updated_at) VALUES (?, ?, ?, 'queued', ?, ?)`)
+        .prepare(
+          `INSERT INTO jobs (kind, title, params, status, created_at, updated_at) VALUES (?, ?, ?, 'queued', ?, ?)`,
+        )
         .run(kind, title, JSON.stringify(params), now, now);
       return this.get(Number(info.lastInsertRowid))!;
     },
@@ -63,7 +65,9 @@ export function createJobsRepository(db: Db) {
     },
     list(limit: number, status?: JobStatus): StoredJob[] {
       const rows = status
-        ? db.prepare<[string, number], JobRow>('SELECT * FROM jobs WHERE status = ? ORDER BY id DESC LIMIT ?').all(status, limit)
+        ? db
+            .prepare<[string, number], JobRow>('SELECT * FROM jobs WHERE status = ? ORDER BY id DESC LIMIT ?')
+            .all(status, limit)
         : db.prepare<[number], JobRow>('SELECT * FROM jobs ORDER BY id DESC LIMIT ?').all(limit);
       const now = Date.now();
       return rows.map((r) => toJob(r, now));
@@ -73,13 +77,31 @@ export function createJobsRepository(db: Db) {
       db.prepare(`UPDATE jobs SET status = 'running', started_at = ?, updated_at = ? WHERE id = ?`).run(now, now, id);
     },
     progress(id: number, done: number, total: number | null, message: string | null): void {
-      db.prepare('UPDATE jobs SET done = ?, total = ?, message = ?, updated_at = ? WHERE id = ?').run(done, total, message, Date.now(), id);
+      db.prepare('UPDATE jobs SET done = ?, total = ?, message = ?, updated_at = ? WHERE id = ?').run(
+        done,
+        total,
+        message,
+        Date.now(),
+        id,
+      );
     },
-    finish(id: number, status: Exclude<JobStatus, 'queued' | 'running'>, fields: { error?: string; result?: unknown; message?: string }): void {
+    finish(
+      id: number,
+      status: Exclude<JobStatus, 'queued' | 'running'>,
+      fields: { error?: string; result?: unknown; message?: string },
+    ): void {
       const now = Date.now();
       db.prepare(
         `UPDATE jobs SET status = ?, error = ?, result = ?, message = coalesce(?, message), finished_at = ?, updated_at = ? WHERE id = ?`,
-      ).run(status, fields.error ?? null, fields.result === undefined ? null : JSON.stringify(fields.result), fields.message ?? null, now, now, id);
+      ).run(
+        status,
+        fields.error ?? null,
+        fields.result === undefined ? null : JSON.stringify(fields.result),
+        fields.message ?? null,
+        now,
+        now,
+        id,
+      );
     },
     /** At start-up: whatever was queued or running when the engine last stopped did not finish. */
     markInterrupted(): number {

@@ -35,7 +35,9 @@ function toEvent(r: EventRow): LabelEvent {
 const eventSelect = `SELECT e.*, s.row_index, s.question FROM label_events e JOIN samples s ON s.id = e.sample_id`;
 
 export function createLabelsRepository(db: Db) {
-  const current = db.prepare<[number, string], { label: SearchNeed; note: string | null }>('SELECT label, note FROM labels WHERE sample_id = ? AND annotator = ?');
+  const current = db.prepare<[number, string], { label: SearchNeed; note: string | null }>(
+    'SELECT label, note FROM labels WHERE sample_id = ? AND annotator = ?',
+  );
   const upsert = db.prepare(
     `INSERT INTO labels (sample_id, annotator, label, note, created_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT(sample_id, annotator) DO UPDATE SET label = excluded.label, note = excluded.note, created_at = excluded.created_at`,
@@ -58,7 +60,15 @@ export function createLabelsRepository(db: Db) {
         const before = current.get(sampleId, annotator);
         const noteAfter = label === null ? null : note === undefined ? (before?.note ?? null) : note;
         write(sampleId, annotator, label, noteAfter);
-        const info = insertEvent.run(sampleId, annotator, before?.label ?? null, before?.note ?? null, label, noteAfter, Date.now());
+        const info = insertEvent.run(
+          sampleId,
+          annotator,
+          before?.label ?? null,
+          before?.note ?? null,
+          label,
+          noteAfter,
+          Date.now(),
+        );
         return toEvent(eventById.get(Number(info.lastInsertRowid))!);
       })();
     },
@@ -66,7 +76,9 @@ export function createLabelsRepository(db: Db) {
     undo(annotator: string, datasetId: number): LabelEvent | null {
       return db.transaction(() => {
         const last = db
-          .prepare<[string, number], EventRow>(`${eventSelect} WHERE e.annotator = ? AND s.dataset_id = ? AND e.undone_at IS NULL ORDER BY e.id DESC LIMIT 1`)
+          .prepare<[string, number], EventRow>(
+            `${eventSelect} WHERE e.annotator = ? AND s.dataset_id = ? AND e.undone_at IS NULL ORDER BY e.id DESC LIMIT 1`,
+          )
           .get(annotator, datasetId);
         if (!last) return null;
         write(last.sample_id, annotator, last.before_label, last.before_note);
@@ -76,7 +88,9 @@ export function createLabelsRepository(db: Db) {
     },
     history(annotator: string, datasetId: number, limit: number): LabelEvent[] {
       return db
-        .prepare<[string, number, number], EventRow>(`${eventSelect} WHERE e.annotator = ? AND s.dataset_id = ? ORDER BY e.id DESC LIMIT ?`)
+        .prepare<[string, number, number], EventRow>(
+          `${eventSelect} WHERE e.annotator = ? AND s.dataset_id = ? ORDER BY e.id DESC LIMIT ?`,
+        )
         .all(annotator, datasetId, limit)
         .map(toEvent);
     },
@@ -89,13 +103,21 @@ export function createLabelsRepository(db: Db) {
         .get(annotator, datasetId, datasetId) as { labeled: number; total: number };
     },
     /** Every label in a dataset, for agreement statistics. */
-    ofDataset(datasetId: number): { sampleId: number; rowIndex: number; question: string; annotator: string; label: SearchNeed }[] {
+    ofDataset(
+      datasetId: number,
+    ): { sampleId: number; rowIndex: number; question: string; annotator: string; label: SearchNeed }[] {
       return db
         .prepare(
           `SELECT l.sample_id AS sampleId, s.row_index AS rowIndex, s.question, l.annotator, l.label
            FROM labels l JOIN samples s ON s.id = l.sample_id WHERE s.dataset_id = ? ORDER BY s.row_index, l.annotator`,
         )
-        .all(datasetId) as { sampleId: number; rowIndex: number; question: string; annotator: string; label: SearchNeed }[];
+        .all(datasetId) as {
+        sampleId: number;
+        rowIndex: number;
+        question: string;
+        annotator: string;
+        label: SearchNeed;
+      }[];
     },
   };
 }

@@ -49,8 +49,20 @@ export function createReplaysRepository(db: Db) {
     insert(r: ReplayInput): number {
       return Number(
         db
-          .prepare('INSERT INTO replays (trajectory_id, turn_index, forced, checkpoint_id, cache_mode, temperature, seed, result, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-          .run(r.trajectoryId, r.turn, r.forced, r.checkpointId, r.cacheMode, r.temperature, r.seed, JSON.stringify(r.result), Date.now()).lastInsertRowid,
+          .prepare(
+            'INSERT INTO replays (trajectory_id, turn_index, forced, checkpoint_id, cache_mode, temperature, seed, result, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          )
+          .run(
+            r.trajectoryId,
+            r.turn,
+            r.forced,
+            r.checkpointId,
+            r.cacheMode,
+            r.temperature,
+            r.seed,
+            JSON.stringify(r.result),
+            Date.now(),
+          ).lastInsertRowid,
       );
     },
     get(id: number): StoredReplay | null {
@@ -59,7 +71,10 @@ export function createReplaysRepository(db: Db) {
     },
     /** A trajectory's replays, newest first. */
     forTrajectory(trajectoryId: number, limit: number): StoredReplay[] {
-      return db.prepare<[number, number], Row>('SELECT * FROM replays WHERE trajectory_id = ? ORDER BY id DESC LIMIT ?').all(trajectoryId, limit).map(toReplay);
+      return db
+        .prepare<[number, number], Row>('SELECT * FROM replays WHERE trajectory_id = ? ORDER BY id DESC LIMIT ?')
+        .all(trajectoryId, limit)
+        .map(toReplay);
     },
   };
 }

@@ -50,7 +50,14 @@ export interface RescoredRow {
   after: { total: number; advantage: number; score: number; format: number; penalty: number };
 }
 
-const toStored = (r: { id: number; run_id: number; spec: string; status: string; count: number; created_at: number }): StoredRescoreRow => ({
+const toStored = (r: {
+  id: number;
+  run_id: number;
+  spec: string;
+  status: string;
+  count: number;
+  created_at: number;
+}): StoredRescoreRow => ({
   id: r.id,
   runId: r.run_id,
   spec: JSON.parse(r.spec) as unknown,
@@ -63,23 +70,56 @@ export function createRescoreRepository(db: Db) {
   return {
     /** Stores a whole re-scoring at once (call inside a transaction): one row per trajectory, then the record. */
     storeRescore(runId: number, spec: unknown, items: readonly RescoredRow[]): number {
-      const id = Number(db.prepare("INSERT INTO rescores (run_id, spec, status, count, created_at) VALUES (?, ?, 'finished', ?, ?)").run(runId, JSON.stringify(spec), items.length, Date.now()).lastInsertRowid);
-      const insert = db.prepare('INSERT INTO rescore_rewards (rescore_id, trajectory_id, total, score, format, penalty, advantage) VALUES (?, ?, ?, ?, ?, ?, ?)');
-      for (const t of items) insert.run(id, t.id, t.after.total, t.after.score, t.after.format, t.after.penalty, t.after.advantage);
+      const id = Number(
+        db
+          .prepare("INSERT INTO rescores (run_id, spec, status, count, created_at) VALUES (?, ?, 'finished', ?, ?)")
+          .run(runId, JSON.stringify(spec), items.length, Date.now()).lastInsertRowid,
+      );
+      const insert = db.prepare(
+        'INSERT INTO rescore_rewards (rescore_id, trajectory_id, total, score, format, penalty, advantage) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      );
+      for (const t of items)
+        insert.run(id, t.id, t.after.total, t.after.score, t.after.format, t.after.penalty, t.after.advantage);
       return id;
     },
     /** A run's re-scorings, newest first. */
     rescores(runId: number, limit: number): StoredRescoreRow[] {
-      return db.prepare<[number, number], { id: number; run_id: number; spec: string; status: string; count: number; created_at: number }>('SELECT * FROM rescores WHERE run_id = ? ORDER BY id DESC LIMIT ?').all(runId, limit).map(toStored);
+      return db
+        .prepare<
+          [number, number],
+          { id: number; run_id: number; spec: string; status: string; count: number; created_at: number }
+        >('SELECT * FROM rescores WHERE run_id = ? ORDER BY id DESC LIMIT ?')
+        .all(runId, limit)
+        .map(toStored);
     },
     rescore(id: number): StoredRescoreRow | null {
-      const row = db.prepare<[number], { id: number; run_id: number; spec: string; status: string; count: number; created_at: number }>('SELECT * FROM rescores WHERE id = ?').get(id);
+      const row = db
+        .prepare<
+          [number],
+          { id: number; run_id: number; spec: string; status: string; count: number; created_at: number }
+        >('SELECT * FROM rescores WHERE id = ?')
+        .get(id);
       return row ? toStored(row) : null;
     },
     /** A stored re-scoring beside the rewards training recorded, in step/group/sample order. */
     rescored(id: number): RescoredRow[] {
       return db
-        .prepare<[number], { id: number; step: number; group_index: number; sample_index: number; before_total: number | null; before_advantage: number | null; total: number; score: number; format: number; penalty: number; advantage: number }>(
+        .prepare<
+          [number],
+          {
+            id: number;
+            step: number;
+            group_index: number;
+            sample_index: number;
+            before_total: number | null;
+            before_advantage: number | null;
+            total: number;
+            score: number;
+            format: number;
+            penalty: number;
+            advantage: number;
+          }
+        >(
           `SELECT t.id, t.step, t.group_index, t.sample_index, r.total AS before_total, r.advantage AS before_advantage,
                   x.total, x.score, x.format, x.penalty, x.advantage
            FROM rescore_rewards x JOIN trajectories t ON t.id = x.trajectory_id
@@ -99,7 +139,21 @@ export function createRescoreRepository(db: Db) {
     /** Every trajectory of a run in step/group/sample order, with the reward recorded at training. */
     rows(runId: number): RescoreRow[] {
       const rows = db
-        .prepare<[number], { id: number; step: number; group_index: number; sample_index: number; generated_tokens: number; answer: string | null; candidate_answers: string | null; need: string | null; total: number | null; advantage: number | null }>(
+        .prepare<
+          [number],
+          {
+            id: number;
+            step: number;
+            group_index: number;
+            sample_index: number;
+            generated_tokens: number;
+            answer: string | null;
+            candidate_answers: string | null;
+            need: string | null;
+            total: number | null;
+            advantage: number | null;
+          }
+        >(
           `SELECT t.id, t.step, t.group_index, t.sample_index, t.generated_tokens, s.answer, s.candidate_answers,
                   coalesce(s.search_need, (SELECT l.label FROM labels l WHERE l.sample_id = s.id ORDER BY l.created_at DESC LIMIT 1)) AS need,
                   r.total, r.advantage
@@ -128,22 +182,51 @@ export function createRescoreRepository(db: Db) {
         return row;
       });
       const turns = db
-        .prepare<[number], { trajectory_id: number; action: string | null; action_arg: string | null; reasoning: string | null; well_formed: number }>(
+        .prepare<
+          [number],
+          {
+            trajectory_id: number;
+            action: string | null;
+            action_arg: string | null;
+            reasoning: string | null;
+            well_formed: number;
+          }
+        >(
           `SELECT u.trajectory_id, u.action, u.action_arg, u.reasoning, u.well_formed FROM turns u
            JOIN trajectories t ON t.id = u.trajectory_id WHERE t.run_id = ? ORDER BY u.trajectory_id, u.turn_index`,
         )
         .iterate(runId);
-      for (const u of turns) byId.get(u.trajectory_id)?.turns.push({ action: u.action, actionArg: u.action_arg, reasoning: u.reasoning, wellFormed: u.well_formed === 1 });
+      for (const u of turns)
+        byId.get(u.trajectory_id)?.turns.push({
+          action: u.action,
+          actionArg: u.action_arg,
+          reasoning: u.reasoning,
+          wellFormed: u.well_formed === 1,
+        });
       return out;
     },
     specs(): SavedSpec[] {
       return db
-        .prepare<[], { id: number; name: string; version: number; expression: string; constants: string; created_at: number }>('SELECT * FROM reward_specs ORDER BY name, version DESC')
+        .prepare<
+          [],
+          { id: number; name: string; version: number; expression: string; constants: string; created_at: number }
+        >('SELECT * FROM reward_specs ORDER BY name, version DESC')
         .all()
-        .map((r) => ({ id: r.id, name: r.name, version: r.version, expression: r.expression, constants: JSON.parse(r.constants) as Record<string, number>, createdAt: r.created_at }));
+        .map((r) => ({
+          id: r.id,
+          name: r.name,
+          version: r.version,
+          expression: r.expression,
+          constants: JSON.parse(r.constants) as Record<string, number>,
+          createdAt: r.created_at,
+        }));
     },
     nextVersion(name: string): number {
-      return ((db.prepare<[string], { v: number | null }>('SELECT max(version) AS v FROM reward_specs WHERE name = ?').get(name)?.v ?? 0) as number) + 1;
+      return (
+        ((db
+          .prepare<[string], { v: number | null }>('SELECT max(version) AS v FROM reward_specs WHERE name = ?')
+          .get(name)?.v ?? 0) as number) + 1
+      );
     },
   };
 }

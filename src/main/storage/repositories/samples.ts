@@ -84,7 +84,10 @@ function toSummary(row: SampleRow, labels: SampleLabel[]): SampleSummary {
     split: row.split,
     searchNeed: row.search_need,
     labels,
-    suggestion: row.g_model === null ? null : { model: row.g_model, runs: row.g_runs!, correct: row.g_correct!, label: row.g_label! },
+    suggestion:
+      row.g_model === null
+        ? null
+        : { model: row.g_model, runs: row.g_runs!, correct: row.g_correct!, label: row.g_label! },
   };
 }
 
@@ -97,7 +100,10 @@ export function createSamplesRepository(db: Db) {
     const out = new Map<number, SampleLabel[]>();
     if (ids.length === 0) return out;
     const rows = db
-      .prepare<[string], { sample_id: number; annotator: string; label: SearchNeed; note: string | null; created_at: number }>(
+      .prepare<
+        [string],
+        { sample_id: number; annotator: string; label: SearchNeed; note: string | null; created_at: number }
+      >(
         'SELECT sample_id, annotator, label, note, created_at FROM labels WHERE sample_id IN (SELECT value FROM json_each(?)) ORDER BY annotator',
       )
       .all(JSON.stringify(ids));
@@ -115,22 +121,31 @@ export function createSamplesRepository(db: Db) {
       const where = whereClause(q);
       const after = q.afterRowIndex !== undefined && q.order === 'row' ? ' AND s.row_index > @afterRowIndex' : '';
       const params = after ? { ...where.params, afterRowIndex: q.afterRowIndex } : where.params;
-      const total = (db.prepare(`SELECT count(*) AS n FROM samples s WHERE ${where.sql}${after}`).get(params) as { n: number }).n;
+      const total = (
+        db.prepare(`SELECT count(*) AS n FROM samples s WHERE ${where.sql}${after}`).get(params) as { n: number }
+      ).n;
       const order =
         q.order === 'uncertain'
           ? 'ORDER BY (g.sample_id IS NULL), abs(CAST(g.correct AS REAL) / g.runs - 0.5), s.row_index'
           : 'ORDER BY s.row_index';
       const rows = db
-        .prepare(`SELECT ${selectColumns} FROM samples s LEFT JOIN label_suggestions g ON g.sample_id = s.id WHERE ${where.sql}${after} ${order} LIMIT @limit OFFSET @offset`)
+        .prepare(
+          `SELECT ${selectColumns} FROM samples s LEFT JOIN label_suggestions g ON g.sample_id = s.id WHERE ${where.sql}${after} ${order} LIMIT @limit OFFSET @offset`,
+        )
         .all({ ...params, limit: q.limit, offset: q.offset }) as SampleRow[];
       const labels = labelsFor(rows.map((r) => r.id));
       return { total, offset: q.offset, rows: rows.map((r) => toSummary(r, labels.get(r.id) ?? [])) };
     },
     get(id: number): SampleDetail | undefined {
-      const row = db.prepare(`SELECT ${selectColumns} FROM samples s LEFT JOIN label_suggestions g ON g.sample_id = s.id WHERE s.id = ?`).get(id) as SampleRow | undefined;
+      const row = db
+        .prepare(
+          `SELECT ${selectColumns} FROM samples s LEFT JOIN label_suggestions g ON g.sample_id = s.id WHERE s.id = ?`,
+        )
+        .get(id) as SampleRow | undefined;
       if (!row) return undefined;
       const image = row.image_sha256
-        ? (db.prepare('SELECT mime, width, height, size FROM images WHERE sha256 = ?').get(row.image_sha256) as SampleDetail['image'] | undefined) ?? null
+        ? ((db.prepare('SELECT mime, width, height, size FROM images WHERE sha256 = ?').get(row.image_sha256) as
+            SampleDetail['image'] | undefined) ?? null)
         : null;
       return {
         ...toSummary(row, labelsFor([id]).get(id) ?? []),
@@ -143,35 +158,60 @@ export function createSamplesRepository(db: Db) {
       };
     },
     datasetOf(sampleId: number): number | undefined {
-      return (db.prepare('SELECT dataset_id FROM samples WHERE id = ?').get(sampleId) as { dataset_id: number } | undefined)?.dataset_id;
+      return (
+        db.prepare('SELECT dataset_id FROM samples WHERE id = ?').get(sampleId) as { dataset_id: number } | undefined
+      )?.dataset_id;
     },
     /** Every sample of a dataset in row order, a page at a time (export walks a dataset with this). */
-    rows(datasetId: number, afterRowIndex: number, limit: number): (Omit<SampleRow, 'g_model' | 'g_runs' | 'g_correct' | 'g_label'>)[] {
+    rows(
+      datasetId: number,
+      afterRowIndex: number,
+      limit: number,
+    ): Omit<SampleRow, 'g_model' | 'g_runs' | 'g_correct' | 'g_label'>[] {
       return db
         .prepare('SELECT * FROM samples WHERE dataset_id = ? AND row_index > ? ORDER BY row_index LIMIT ?')
         .all(datasetId, afterRowIndex, limit) as SampleRow[];
     },
     /** What a balanced subset chooses from: each sample's source, construction label and annotators' labels. */
-    needs(datasetId: number): { id: number; dataSource: string | null; searchNeed: SearchNeed | null; labels: SearchNeed[] }[] {
+    needs(
+      datasetId: number,
+    ): { id: number; dataSource: string | null; searchNeed: SearchNeed | null; labels: SearchNeed[] }[] {
       // Two plain scans are much faster than a correlated subquery per sample.
       const labels = new Map<number, SearchNeed[]>();
       const labelRows = db
-        .prepare('SELECT l.sample_id AS id, l.label FROM labels l JOIN samples s ON s.id = l.sample_id WHERE s.dataset_id = ?')
+        .prepare(
+          'SELECT l.sample_id AS id, l.label FROM labels l JOIN samples s ON s.id = l.sample_id WHERE s.dataset_id = ?',
+        )
         .raw()
         .all(datasetId) as [number, SearchNeed][];
       for (const [id, label] of labelRows) labels.set(id, [...(labels.get(id) ?? []), label]);
-      const rows = db.prepare('SELECT id, data_source, search_need FROM samples WHERE dataset_id = ? ORDER BY row_index').raw().all(datasetId) as [number, string | null, SearchNeed | null][];
+      const rows = db
+        .prepare('SELECT id, data_source, search_need FROM samples WHERE dataset_id = ? ORDER BY row_index')
+        .raw()
+        .all(datasetId) as [number, string | null, SearchNeed | null][];
       return rows.map(([id, dataSource, searchNeed]) => ({ id, dataSource, searchNeed, labels: labels.get(id) ?? [] }));
     },
     /** Records a model-assisted suggestion (the policy answered `correct` of `runs` times without search). */
-    putSuggestion(sampleId: number, model: string, runs: number, correct: number, label: 'search_free' | 'search_required'): void {
+    putSuggestion(
+      sampleId: number,
+      model: string,
+      runs: number,
+      correct: number,
+      label: 'search_free' | 'search_required',
+    ): void {
       db.prepare(
         `INSERT INTO label_suggestions (sample_id, model, runs, correct, label, created_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT(sample_id) DO UPDATE SET model = excluded.model, runs = excluded.runs, correct = excluded.correct, label = excluded.label, created_at = excluded.created_at`,
       ).run(sampleId, model, runs, correct, label, Date.now());
     },
     suggestionCount(datasetId: number): number {
-      return (db.prepare('SELECT count(*) AS n FROM label_suggestions g JOIN samples s ON s.id = g.sample_id WHERE s.dataset_id = ?').get(datasetId) as { n: number }).n;
+      return (
+        db
+          .prepare(
+            'SELECT count(*) AS n FROM label_suggestions g JOIN samples s ON s.id = g.sample_id WHERE s.dataset_id = ?',
+          )
+          .get(datasetId) as { n: number }
+      ).n;
     },
     /** Copies samples (and their labels) into another dataset, in the given order, set-wise. Call inside a transaction. */
     copyInto(datasetId: number, sampleIds: number[]): void {

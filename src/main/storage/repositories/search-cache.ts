@@ -1,6 +1,14 @@
 // All SQL about the search cache (one row per distinct call) and the call log behind its statistics.
 import type { Db } from '../database';
-import type { CacheEntry, CacheEntrySummary, CacheMode, CacheStatus, SearchEngineKind, SearchResultItem, SearchTool } from '../../../shared/contract';
+import type {
+  CacheEntry,
+  CacheEntrySummary,
+  CacheMode,
+  CacheStatus,
+  SearchEngineKind,
+  SearchResultItem,
+  SearchTool,
+} from '../../../shared/contract';
 
 interface CacheRow {
   key: string;
@@ -74,12 +82,15 @@ function toEntry(row: CacheRow): CacheEntry {
 
 export function createSearchCacheRepository(db: Db) {
   const byKey = db.prepare<[string], CacheRow>(`${SELECT_ROW} WHERE key = ?`);
-  const upsert = db.prepare(`INSERT INTO search_cache (key, tool, engine, query, image_sha256, params, raw, output, output_images, results, mode, latency_ms, cost, hits, created_at)
+  const upsert =
+    db.prepare(`INSERT INTO search_cache (key, tool, engine, query, image_sha256, params, raw, output, output_images, results, mode, latency_ms, cost, hits, created_at)
     VALUES (@key, @tool, @engine, @query, @image, @params, @raw, @output, @images, @results, @mode, @latency, @cost, 0, @createdAt)
     ON CONFLICT(key) DO UPDATE SET raw = excluded.raw, output = excluded.output, output_images = excluded.output_images, results = excluded.results,
       mode = excluded.mode, latency_ms = excluded.latency_ms, cost = excluded.cost, created_at = excluded.created_at`);
   const hit = db.prepare('UPDATE search_cache SET hits = hits + 1, last_hit_at = ? WHERE key = ?');
-  const logCall = db.prepare('INSERT INTO search_calls (key, tool, engine, status, latency_ms, cost, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const logCall = db.prepare(
+    'INSERT INTO search_calls (key, tool, engine, status, latency_ms, cost, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   return {
     get(key: string): CacheEntry | undefined {
       const row = byKey.get(key);
@@ -116,25 +127,46 @@ export function createSearchCacheRepository(db: Db) {
       hit.run(Date.now(), key);
     },
     /** status is a CacheStatus, or "upload" for an image sent to SerpApi's Image API. */
-    logCall(call: { key: string; tool: SearchTool; engine: SearchEngineKind; status: CacheStatus | 'upload'; latencyMs: number; cost: number }): void {
+    logCall(call: {
+      key: string;
+      tool: SearchTool;
+      engine: SearchEngineKind;
+      status: CacheStatus | 'upload';
+      latencyMs: number;
+      cost: number;
+    }): void {
       logCall.run(call.key, call.tool, call.engine, call.status, call.latencyMs, call.cost, Date.now());
     },
-    list(filter: { tool?: SearchTool; engine?: SearchEngineKind; mode?: CacheMode; text?: string; degraded?: boolean; limit: number; offset: number }): { entries: CacheEntrySummary[]; total: number } {
+    list(filter: {
+      tool?: SearchTool;
+      engine?: SearchEngineKind;
+      mode?: CacheMode;
+      text?: string;
+      degraded?: boolean;
+      limit: number;
+      offset: number;
+    }): { entries: CacheEntrySummary[]; total: number } {
       const where: string[] = [];
       const args: unknown[] = [];
       if (filter.tool) (where.push('tool = ?'), args.push(filter.tool));
       if (filter.engine) (where.push('engine = ?'), args.push(filter.engine));
       if (filter.mode) (where.push('mode = ?'), args.push(filter.mode));
       if (filter.degraded) where.push(`json_array_length(raw, '$.degraded') > 0`);
-      if (filter.text) (where.push("(coalesce(query, '') LIKE ? ESCAPE '\\' OR output LIKE ? ESCAPE '\\')"), args.push(...Array(2).fill(`%${filter.text.replace(/[\\%_]/g, '\\$&')}%`)));
+      if (filter.text)
+        (where.push("(coalesce(query, '') LIKE ? ESCAPE '\\' OR output LIKE ? ESCAPE '\\')"),
+          args.push(...Array(2).fill(`%${filter.text.replace(/[\\%_]/g, '\\$&')}%`)));
       const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
       const total = (db.prepare(`SELECT count(*) AS n FROM search_cache ${clause}`).get(...args) as { n: number }).n;
-      const rows = db.prepare(`${SELECT_ROW} ${clause} ORDER BY created_at DESC, key LIMIT ? OFFSET ?`).all(...args, filter.limit, filter.offset) as CacheRow[];
+      const rows = db
+        .prepare(`${SELECT_ROW} ${clause} ORDER BY created_at DESC, key LIMIT ? OFFSET ?`)
+        .all(...args, filter.limit, filter.offset) as CacheRow[];
       return { entries: rows.map(toSummary), total };
     },
     /** Every entry in a stable order, a page at a time (export). */
     page(afterKey: string, limit: number): CacheEntry[] {
-      return (db.prepare(`${SELECT_ROW} WHERE key > ? ORDER BY key LIMIT ?`).all(afterKey, limit) as CacheRow[]).map(toEntry);
+      return (db.prepare(`${SELECT_ROW} WHERE key > ? ORDER BY key LIMIT ?`).all(afterKey, limit) as CacheRow[]).map(
+        toEntry,
+      );
     },
     delete(keys: string[]): number {
       const stmt = db.prepare('DELETE FROM search_cache WHERE key = ?');
@@ -152,14 +184,34 @@ export function createSearchCacheRepository(db: Db) {
     },
     /** Entries recorded with a failed part; images uploaded for Lens; money per provider of the cached entries. */
     health(): { degraded: number; uploads: number; byProvider: Record<string, number> } {
-      const degraded = (db.prepare(`SELECT count(*) AS n FROM search_cache WHERE json_array_length(raw, '$.degraded') > 0`).get() as { n: number }).n;
-      const uploads = (db.prepare(`SELECT count(*) AS n FROM search_calls WHERE status = 'upload'`).get() as { n: number }).n;
-      const spend = db.prepare(`SELECT j.key AS provider, sum(j.value) AS cost FROM search_cache, json_each(search_cache.raw, '$.costs') j GROUP BY j.key`).all() as { provider: string; cost: number }[];
+      const degraded = (
+        db.prepare(`SELECT count(*) AS n FROM search_cache WHERE json_array_length(raw, '$.degraded') > 0`).get() as {
+          n: number;
+        }
+      ).n;
+      const uploads = (
+        db.prepare(`SELECT count(*) AS n FROM search_calls WHERE status = 'upload'`).get() as { n: number }
+      ).n;
+      const spend = db
+        .prepare(
+          `SELECT j.key AS provider, sum(j.value) AS cost FROM search_cache, json_each(search_cache.raw, '$.costs') j GROUP BY j.key`,
+        )
+        .all() as { provider: string; cost: number }[];
       return { degraded, uploads, byProvider: Object.fromEntries(spend.map((s) => [s.provider, s.cost])) };
     },
     /** Per tool and engine: entries, hits, misses (calls that went to the service), errors, money spent. */
-    stats(): { tool: SearchTool; engine: SearchEngineKind; entries: number; hits: number; misses: number; errors: number; spent: number }[] {
-      const entries = db.prepare('SELECT tool, engine, count(*) AS n, sum(cost) AS spent FROM search_cache GROUP BY tool, engine').all() as { tool: SearchTool; engine: SearchEngineKind; n: number; spent: number }[];
+    stats(): {
+      tool: SearchTool;
+      engine: SearchEngineKind;
+      entries: number;
+      hits: number;
+      misses: number;
+      errors: number;
+      spent: number;
+    }[] {
+      const entries = db
+        .prepare('SELECT tool, engine, count(*) AS n, sum(cost) AS spent FROM search_cache GROUP BY tool, engine')
+        .all() as { tool: SearchTool; engine: SearchEngineKind; n: number; spent: number }[];
       const calls = db
         .prepare(
           `SELECT tool, engine,
@@ -169,11 +221,46 @@ export function createSearchCacheRepository(db: Db) {
              sum(cost) AS spent
            FROM search_calls GROUP BY tool, engine`,
         )
-        .all() as { tool: SearchTool; engine: SearchEngineKind; hits: number; misses: number; errors: number; spent: number }[];
-      const out = new Map<string, { tool: SearchTool; engine: SearchEngineKind; entries: number; hits: number; misses: number; errors: number; spent: number }>();
-      for (const e of entries) out.set(`${e.tool}/${e.engine}`, { tool: e.tool, engine: e.engine, entries: e.n, hits: 0, misses: 0, errors: 0, spent: 0 });
+        .all() as {
+        tool: SearchTool;
+        engine: SearchEngineKind;
+        hits: number;
+        misses: number;
+        errors: number;
+        spent: number;
+      }[];
+      const out = new Map<
+        string,
+        {
+          tool: SearchTool;
+          engine: SearchEngineKind;
+          entries: number;
+          hits: number;
+          misses: number;
+          errors: number;
+          spent: number;
+        }
+      >();
+      for (const e of entries)
+        out.set(`${e.tool}/${e.engine}`, {
+          tool: e.tool,
+          engine: e.engine,
+          entries: e.n,
+          hits: 0,
+          misses: 0,
+          errors: 0,
+          spent: 0,
+        });
       for (const c of calls) {
-        const row = out.get(`${c.tool}/${c.engine}`) ?? { tool: c.tool, engine: c.engine, entries: 0, hits: 0, misses: 0, errors: 0, spent: 0 };
+        const row = out.get(`${c.tool}/${c.engine}`) ?? {
+          tool: c.tool,
+          engine: c.engine,
+          entries: 0,
+          hits: 0,
+          misses: 0,
+          errors: 0,
+          spent: 0,
+        };
         Object.assign(row, { hits: c.hits, misses: c.misses, errors: c.errors, spent: c.spent ?? 0 });
         out.set(`${c.tool}/${c.engine}`, row);
       }

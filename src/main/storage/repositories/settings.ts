@@ -12,7 +12,8 @@ export function createSettingsRepository(db: Db) {
         'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
       );
       db.transaction(() => {
-        for (const [key, value] of Object.entries(values)) if (value !== undefined) upsert.run(key, JSON.stringify(value), Date.now());
+        for (const [key, value] of Object.entries(values))
+          if (value !== undefined) upsert.run(key, JSON.stringify(value), Date.now());
       })();
     },
   };

@@ -2,13 +2,26 @@
 import fs from 'node:fs';
 import type { Db } from '../database';
 
-const countedTables = ['datasets', 'samples', 'images', 'labels', 'runs', 'checkpoints', 'trajectories', 'turns', 'rewards', 'search_cache', 'jobs'] as const;
+const countedTables = [
+  'datasets',
+  'samples',
+  'images',
+  'labels',
+  'runs',
+  'checkpoints',
+  'trajectories',
+  'turns',
+  'rewards',
+  'search_cache',
+  'jobs',
+] as const;
 
 export function createStatsRepository(db: Db, file: string) {
   return {
     counts(): Record<string, number> {
       const out: Record<string, number> = {};
-      for (const table of countedTables) out[table] = (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+      for (const table of countedTables)
+        out[table] = (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
       return out;
     },
     bytes(): number {

@@ -85,12 +85,20 @@ function where(f: TrajectoryFilterInput): { sql: string; joins: string; params: 
   let sample = false;
   if (f.step !== undefined) (clauses.push('t.step = @step'), (params.step = f.step));
   if (f.groupIndex !== undefined) (clauses.push('t.group_index = @groupIndex'), (params.groupIndex = f.groupIndex));
-  if (f.searched !== undefined) (clauses.push('(t.image_searches + t.text_searches > 0) = @searched'), (params.searched = bool(f.searched)));
+  if (f.searched !== undefined)
+    (clauses.push('(t.image_searches + t.text_searches > 0) = @searched'), (params.searched = bool(f.searched)));
   if (f.behaviour !== undefined) (clauses.push(`${BEHAVIOUR} = @behaviour`), (params.behaviour = f.behaviour));
-  if (f.correct !== undefined) (clauses.push(`(coalesce(json_extract(r.parts, '$.score'), 0) > 0) = @correct`), (params.correct = bool(f.correct)), (reward = true));
+  if (f.correct !== undefined)
+    (clauses.push(`(coalesce(json_extract(r.parts, '$.score'), 0) > 0) = @correct`),
+      (params.correct = bool(f.correct)),
+      (reward = true));
   if (f.need !== undefined) (clauses.push(`${NEED} = @need`), (params.need = f.need), (sample = true));
-  if (f.dataSource !== undefined) (clauses.push(`coalesce(s.data_source, 'unknown') = @dataSource`), (params.dataSource = f.dataSource), (sample = true));
-  if (f.zeroVariance !== undefined) (clauses.push(`${ZERO_VARIANCE} = @zeroVariance`), (params.zeroVariance = bool(f.zeroVariance)));
+  if (f.dataSource !== undefined)
+    (clauses.push(`coalesce(s.data_source, 'unknown') = @dataSource`),
+      (params.dataSource = f.dataSource),
+      (sample = true));
+  if (f.zeroVariance !== undefined)
+    (clauses.push(`${ZERO_VARIANCE} = @zeroVariance`), (params.zeroVariance = bool(f.zeroVariance)));
   const joins = `${reward ? `LEFT JOIN rewards r ON r.id = ${REWARD_ID}` : ''} ${sample ? 'LEFT JOIN samples s ON s.id = t.sample_id' : ''}`;
   return { sql: clauses.join(' AND '), joins, params };
 }
@@ -118,7 +126,10 @@ const toSummary = (r: RawSummary): TrajectorySummaryRow => ({
 });
 
 // SQLite hands BLOBs back as Buffers that need not be aligned for typed-array views: copy before viewing.
-function decode<T extends Int32Array | Uint8Array | Float32Array>(buf: Buffer | null, Kind: { new (b: ArrayBuffer): T }): number[] {
+function decode<T extends Int32Array | Uint8Array | Float32Array>(
+  buf: Buffer | null,
+  Kind: { new (b: ArrayBuffer): T },
+): number[] {
   if (!buf || buf.byteLength === 0) return [];
   return Array.from(new Kind(Uint8Array.from(buf).buffer));
 }
@@ -152,61 +163,169 @@ export function createTrajectoryViewsRepository(db: Db) {
 
   return {
     /** Search-need label × what the policy did, with how many of each cell answered correctly. */
-    confusion(runId: number, step: number | null): { need: string; behaviour: string; count: number; correct: number }[] {
-      return (confusion.all({ runId, step }) as { need: string; behaviour: string; n: number; correct: number }[]).map((r) => ({ need: r.need, behaviour: r.behaviour, count: r.n, correct: r.correct }));
+    confusion(
+      runId: number,
+      step: number | null,
+    ): { need: string; behaviour: string; count: number; correct: number }[] {
+      return (confusion.all({ runId, step }) as { need: string; behaviour: string; n: number; correct: number }[]).map(
+        (r) => ({ need: r.need, behaviour: r.behaviour, count: r.n, correct: r.correct }),
+      );
     },
-    list(filter: TrajectoryFilterInput, offset: number, limit: number): { items: TrajectorySummaryRow[]; total: number } {
+    list(
+      filter: TrajectoryFilterInput,
+      offset: number,
+      limit: number,
+    ): { items: TrajectorySummaryRow[]; total: number } {
       const w = where(filter);
-      const ids = (prepared(`SELECT t.id FROM trajectories t ${w.joins} WHERE ${w.sql} ${ORDER} LIMIT @limit OFFSET @offset`).all({ ...w.params, limit, offset }) as { id: number }[]).map((r) => r.id);
+      const ids = (
+        prepared(`SELECT t.id FROM trajectories t ${w.joins} WHERE ${w.sql} ${ORDER} LIMIT @limit OFFSET @offset`).all({
+          ...w.params,
+          limit,
+          offset,
+        }) as { id: number }[]
+      ).map((r) => r.id);
       const items = ids.length ? (rows.all(JSON.stringify(ids)) as RawSummary[]).map(toSummary) : [];
-      const total = (prepared(`SELECT count(*) AS n FROM trajectories t ${w.joins} WHERE ${w.sql}`).get(w.params) as { n: number }).n;
+      const total = (
+        prepared(`SELECT count(*) AS n FROM trajectories t ${w.joins} WHERE ${w.sql}`).get(w.params) as { n: number }
+      ).n;
       return { items, total };
     },
     /** Every trajectory of one sample across runs (checkpoints, evaluations), oldest run first. */
     bySample(sampleId: number, limit: number): TrajectorySummaryRow[] {
-      const ids = (db.prepare<[number, number], { id: number }>('SELECT id FROM trajectories WHERE sample_id = ? ORDER BY run_id, step, group_index, sample_index LIMIT ?').all(sampleId, limit)).map((r) => r.id);
+      const ids = db
+        .prepare<[number, number], { id: number }>(
+          'SELECT id FROM trajectories WHERE sample_id = ? ORDER BY run_id, step, group_index, sample_index LIMIT ?',
+        )
+        .all(sampleId, limit)
+        .map((r) => r.id);
       const found = ids.length ? (rows.all(JSON.stringify(ids)) as RawSummary[]).map(toSummary) : [];
-      return found.sort((a, b) => a.runId - b.runId || a.step - b.step || a.groupIndex - b.groupIndex || a.sampleIndex - b.sampleIndex);
+      return found.sort(
+        (a, b) => a.runId - b.runId || a.step - b.step || a.groupIndex - b.groupIndex || a.sampleIndex - b.sampleIndex,
+      );
     },
-    steps(runId: number): { step: number; trajectories: number; groups: number; zeroVarianceGroups: number; rewardMean: number | null }[] {
-      const found = steps.all(runId) as { step: number; trajectories: number; groups: number; reward_mean: number | null; zero_variance_groups: number }[];
-      return found.map((r) => ({ step: r.step, trajectories: r.trajectories, groups: r.groups, zeroVarianceGroups: r.zero_variance_groups, rewardMean: r.reward_mean }));
+    steps(
+      runId: number,
+    ): { step: number; trajectories: number; groups: number; zeroVarianceGroups: number; rewardMean: number | null }[] {
+      const found = steps.all(runId) as {
+        step: number;
+        trajectories: number;
+        groups: number;
+        reward_mean: number | null;
+        zero_variance_groups: number;
+      }[];
+      return found.map((r) => ({
+        step: r.step,
+        trajectories: r.trajectories,
+        groups: r.groups,
+        zeroVarianceGroups: r.zero_variance_groups,
+        rewardMean: r.reward_mean,
+      }));
     },
     summary(id: number): TrajectorySummaryRow | null {
-      const t = db.prepare<[number], { run_id: number; step: number; group_index: number }>('SELECT run_id, step, group_index FROM trajectories WHERE id = ?').get(id);
+      const t = db
+        .prepare<[number], { run_id: number; step: number; group_index: number }>(
+          'SELECT run_id, step, group_index FROM trajectories WHERE id = ?',
+        )
+        .get(id);
       if (!t) return null;
-      return this.list({ runId: t.run_id, step: t.step, groupIndex: t.group_index }, 0, 10_000).items.find((x) => x.id === id) ?? null;
+      return (
+        this.list({ runId: t.run_id, step: t.step, groupIndex: t.group_index }, 0, 10_000).items.find(
+          (x) => x.id === id,
+        ) ?? null
+      );
     },
     /** The reward rows, sample, turns and token arrays of one trajectory (null when there is none). */
     detail(id: number) {
       const t = db
-        .prepare<[number], { sample_id: number | null; checkpoint_id: number | null; run_config: string; ids: Buffer | null; loss_mask: Buffer | null; logprobs: Buffer | null }>(
+        .prepare<
+          [number],
+          {
+            sample_id: number | null;
+            checkpoint_id: number | null;
+            run_config: string;
+            ids: Buffer | null;
+            loss_mask: Buffer | null;
+            logprobs: Buffer | null;
+          }
+        >(
           'SELECT t.sample_id, t.checkpoint_id, r.config AS run_config, t.ids, t.loss_mask, t.logprobs FROM trajectories t JOIN runs r ON r.id = t.run_id WHERE t.id = ?',
         )
         .get(id);
       if (!t) return null;
       const reward = db
-        .prepare<[number], { reward_spec_id: number | null; total: number; parts: string; advantage: number | null }>('SELECT reward_spec_id, total, parts, advantage FROM rewards WHERE trajectory_id = ? ORDER BY id LIMIT 1')
+        .prepare<[number], { reward_spec_id: number | null; total: number; parts: string; advantage: number | null }>(
+          'SELECT reward_spec_id, total, parts, advantage FROM rewards WHERE trajectory_id = ? ORDER BY id LIMIT 1',
+        )
         .get(id);
-      const sample = t.sample_id === null ? undefined : db
-        .prepare<[number], { id: number; question: string; answer: string; candidate_answers: string; image_sha256: string | null; need: string | null }>(
-          `SELECT s.id, s.question, s.answer, s.candidate_answers, s.image_sha256,
+      const sample =
+        t.sample_id === null
+          ? undefined
+          : db
+              .prepare<
+                [number],
+                {
+                  id: number;
+                  question: string;
+                  answer: string;
+                  candidate_answers: string;
+                  image_sha256: string | null;
+                  need: string | null;
+                }
+              >(
+                `SELECT s.id, s.question, s.answer, s.candidate_answers, s.image_sha256,
                   coalesce(s.search_need, (SELECT l.label FROM labels l WHERE l.sample_id = s.id ORDER BY l.created_at DESC LIMIT 1)) AS need
            FROM samples s WHERE s.id = ?`,
-        )
-        .get(t.sample_id);
+              )
+              .get(t.sample_id);
       const turns = db
-        .prepare<[number], { turn_index: number; prompt_text: string | null; response_text: string; token_ids: Buffer | null; logprobs: Buffer | null; action: string | null; action_arg: string | null; reasoning: string | null; well_formed: number; finish: string | null; tool_cache_key: string | null; tool_result: string | null; latency_ms: number | null }>(
-          'SELECT * FROM turns WHERE trajectory_id = ? ORDER BY turn_index',
-        )
+        .prepare<
+          [number],
+          {
+            turn_index: number;
+            prompt_text: string | null;
+            response_text: string;
+            token_ids: Buffer | null;
+            logprobs: Buffer | null;
+            action: string | null;
+            action_arg: string | null;
+            reasoning: string | null;
+            well_formed: number;
+            finish: string | null;
+            tool_cache_key: string | null;
+            tool_result: string | null;
+            latency_ms: number | null;
+          }
+        >('SELECT * FROM turns WHERE trajectory_id = ? ORDER BY turn_index')
         .all(id);
       // The policy that generated it: the trajectory's checkpoint, else the one its run started from.
-      const checkpointId = t.checkpoint_id ?? ((JSON.parse(t.run_config) as { model?: { checkpoint?: unknown } }).model?.checkpoint as number | undefined) ?? null;
-      const checkpoint = typeof checkpointId === 'number' ? db.prepare<[number], { path: string }>('SELECT path FROM checkpoints WHERE id = ?').get(checkpointId) : undefined;
+      const checkpointId =
+        t.checkpoint_id ??
+        ((JSON.parse(t.run_config) as { model?: { checkpoint?: unknown } }).model?.checkpoint as number | undefined) ??
+        null;
+      const checkpoint =
+        typeof checkpointId === 'number'
+          ? db.prepare<[number], { path: string }>('SELECT path FROM checkpoints WHERE id = ?').get(checkpointId)
+          : undefined;
       return {
         checkpointPath: checkpoint?.path ?? null,
-        reward: reward ? { specId: reward.reward_spec_id, total: reward.total, parts: JSON.parse(reward.parts) as Record<string, unknown>, advantage: reward.advantage } : null,
-        sample: sample ? { id: sample.id, question: sample.question, answer: sample.answer, candidateAnswers: JSON.parse(sample.candidate_answers) as string[], imageSha256: sample.image_sha256, need: sample.need } : null,
+        reward: reward
+          ? {
+              specId: reward.reward_spec_id,
+              total: reward.total,
+              parts: JSON.parse(reward.parts) as Record<string, unknown>,
+              advantage: reward.advantage,
+            }
+          : null,
+        sample: sample
+          ? {
+              id: sample.id,
+              question: sample.question,
+              answer: sample.answer,
+              candidateAnswers: JSON.parse(sample.candidate_answers) as string[],
+              imageSha256: sample.image_sha256,
+              need: sample.need,
+            }
+          : null,
         turns: turns.map((r) => ({
           index: r.turn_index,
           promptText: r.prompt_text,
@@ -222,7 +341,11 @@ export function createTrajectoryViewsRepository(db: Db) {
           tokenIds: decode(r.token_ids, Int32Array),
           logprobs: decode(r.logprobs, Float32Array),
         })),
-        tokens: { ids: decode(t.ids, Int32Array), lossMask: decode(t.loss_mask, Uint8Array), logprobs: decode(t.logprobs, Float32Array) },
+        tokens: {
+          ids: decode(t.ids, Int32Array),
+          lossMask: decode(t.loss_mask, Uint8Array),
+          logprobs: decode(t.logprobs, Float32Array),
+        },
       };
     },
   };

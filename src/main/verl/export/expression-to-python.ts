@@ -5,7 +5,14 @@
 import type { ExpressionNode } from '../../rl/reward/expression';
 
 const COMPARISONS: Record<string, string> = { '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
-const ARITHMETIC: Record<string, string> = { '+': '_add', '-': '_sub', '*': '_mul', '/': '_div', '%': '_mod', '**': '_pow' };
+const ARITHMETIC: Record<string, string> = {
+  '+': '_add',
+  '-': '_sub',
+  '*': '_mul',
+  '/': '_div',
+  '%': '_mod',
+  '**': '_pow',
+};
 
 function pythonString(value: string): string {
   return JSON.stringify(value); // a JSON string literal is a valid Python string literal
@@ -27,7 +34,9 @@ export function expressionToPython(node: ExpressionNode): string {
     case 'var':
       return `_var(v, ${pythonString(node.name)})`;
     case 'unary':
-      return node.op === '!' ? `(not _truthy(${expressionToPython(node.arg)}))` : `(-_num(${expressionToPython(node.arg)}))`;
+      return node.op === '!'
+        ? `(not _truthy(${expressionToPython(node.arg)}))`
+        : `(-_num(${expressionToPython(node.arg)}))`;
     case 'cond':
       return `(${expressionToPython(node.then)} if _truthy(${expressionToPython(node.test)}) else ${expressionToPython(node.else)})`;
     case 'call':
@@ -41,7 +50,8 @@ export function expressionToPython(node: ExpressionNode): string {
       if (node.op === '!=') return `(not _eq(${left}, ${right}))`;
       if (COMPARISONS[node.op]) return `(_num(${left}) ${COMPARISONS[node.op]} _num(${right}))`;
       const helper = ARITHMETIC[node.op];
-      if (!helper) throw new Error(`The reward expression uses the operator ${node.op}, which has no Python translation`);
+      if (!helper)
+        throw new Error(`The reward expression uses the operator ${node.op}, which has no Python translation`);
       return `${helper}(_num(${left}), _num(${right}))`;
     }
   }

@@ -12,7 +12,14 @@ import { methodPrompts, type MethodPrompts } from './prompts';
 import { pickleString } from './pickle';
 import { writeExportParquet, type PromptOf } from './parquet';
 import { METHOD_LAUNCHER, runScript, type VerlTarget } from './run-script';
-import { SEARCH_TOOLS_CACHE, SEARCH_TOOLS_IMAGE, SEARCH_TOOLS_INIT, SEARCH_TOOLS_LIVE, SEARCH_TOOLS_TEXT, methodToolShim } from './search-tools-python';
+import {
+  SEARCH_TOOLS_CACHE,
+  SEARCH_TOOLS_IMAGE,
+  SEARCH_TOOLS_INIT,
+  SEARCH_TOOLS_LIVE,
+  SEARCH_TOOLS_TEXT,
+  methodToolShim,
+} from './search-tools-python';
 import { readSearchConfig } from '../../search';
 import type { SearchConfig } from '../../../shared/contract';
 import { VERL_TOOL_CONFIG, VERL_TOOLS } from './verl-tools-python';
@@ -45,11 +52,14 @@ function promptOf(config: RunConfig, target: VerlTarget): PromptOf {
   if (target === 'mmsearch-r1') return (s) => s.question;
   const question = compileTemplates(config.rollout.templates).question;
   const { maxImageSearches, maxTextSearches } = config.rollout;
-  return (s) => `<image>${question({ question: s.question, remaining_image_searches: maxImageSearches, remaining_text_searches: maxTextSearches })}`;
+  return (s) =>
+    `<image>${question({ question: s.question, remaining_image_searches: maxImageSearches, remaining_text_searches: maxTextSearches })}`;
 }
 
 function imageIndex(samples: readonly ExportSample[]): Record<string, string> {
-  return Object.fromEntries(samples.filter((s) => !s.imageUrl.startsWith(SHA256_URL_PREFIX)).map((s) => [s.imageUrl, s.imageSha256]));
+  return Object.fromEntries(
+    samples.filter((s) => !s.imageUrl.startsWith(SHA256_URL_PREFIX)).map((s) => [s.imageUrl, s.imageSha256]),
+  );
 }
 
 /** What the Python tools need of SearchLab's search settings (no keys: those stay in the cluster's environment). */
@@ -61,7 +71,13 @@ function searchToolsConfig(search: SearchConfig, run: RunConfig) {
     textTopK,
     thumbnails: run.search.thumbnails,
     links: run.search.links,
-    serpapi: { baseUrl: serpapi.baseUrl, hl: serpapi.hl, gl: serpapi.gl, country: serpapi.country, lensType: serpapi.lensType },
+    serpapi: {
+      baseUrl: serpapi.baseUrl,
+      hl: serpapi.hl,
+      gl: serpapi.gl,
+      country: serpapi.country,
+      lensType: serpapi.lensType,
+    },
     reader,
     summariser: summariser.kind === 'openai' ? summariser : { kind: 'extractive' },
   };
@@ -107,7 +123,9 @@ export async function exportVerlFolder(store: Store, params: ExportVerlParams): 
     write('search_tools/config.json', JSON.stringify(searchToolsConfig(search, config), null, 1));
     write('search_tools/live.py', SEARCH_TOOLS_LIVE);
     // Live image search uploads the question's image when it has no web address.
-    for (const s of [...train, ...val]) if (s.imageUrl.startsWith(SHA256_URL_PREFIX)) write(`search_tools/question_images/${s.imagePath}`, Buffer.from(s.image));
+    for (const s of [...train, ...val])
+      if (s.imageUrl.startsWith(SHA256_URL_PREFIX))
+        write(`search_tools/question_images/${s.imagePath}`, Buffer.from(s.image));
     cacheEntries = exportCache(store, path.join(partial, 'search_tools/cache.jsonl')).entries;
     if (params.target === 'mmsearch-r1') {
       write('search_tools/method_image_search.py', methodToolShim('image_search'));
@@ -119,13 +137,18 @@ export async function exportVerlFolder(store: Store, params: ExportVerlParams): 
     }
     write('run.sh', runScript(config, params.target, search.textTopK), 0o755);
     write('searchlab-run.json', JSON.stringify(config, null, 2));
-    write('README.md', exportReadme(config, params.dataset, params.target, { train: train.length, val: val.length, cacheEntries }));
+    write(
+      'README.md',
+      exportReadme(config, params.dataset, params.target, { train: train.length, val: val.length, cacheEntries }),
+    );
     fs.rmSync(out, { recursive: true, force: true });
     fs.renameSync(partial, out);
   } catch (error) {
     fs.rmSync(partial, { recursive: true, force: true });
     throw error;
   }
-  const files = (fs.readdirSync(out, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(out, f)).isFile()).sort();
+  const files = (fs.readdirSync(out, { recursive: true }) as string[])
+    .filter((f) => fs.statSync(path.join(out, f)).isFile())
+    .sort();
   return { out, target: params.target, train: train.length, val: val.length, cacheEntries, files };
 }

@@ -32,7 +32,11 @@ export const exportSchema: SchemaElement[] = [
  *  the <image> placeholder), the rendered question prompt after <image> for upstream veRL. */
 export type PromptOf = (sample: ExportSample) => string;
 
-export async function writeExportParquet(file: string, samples: readonly ExportSample[], promptOf: PromptOf): Promise<void> {
+export async function writeExportParquet(
+  file: string,
+  samples: readonly ExportSample[],
+  promptOf: PromptOf,
+): Promise<void> {
   const writer = new ParquetWriter({ writer: fileWriter(file), schema: exportSchema, createdBy: 'SearchLab' });
   for (let start = 0; start < samples.length || start === 0; start += ROWS_PER_GROUP) {
     const rows = samples.slice(start, start + ROWS_PER_GROUP);
@@ -44,7 +48,14 @@ export async function writeExportParquet(file: string, samples: readonly ExportS
         { name: 'prompt', data: col((s) => [{ role: 'user', content: promptOf(s) }]) },
         { name: 'images', data: col((s) => [{ bytes: s.image, path: s.imagePath }]) },
         { name: 'ability', data: col(() => 'multimodal_search') },
-        { name: 'reward_model', data: col((s) => ({ ground_truth: s.answer, candidate_answers: JSON.stringify(s.candidates), style: 'rule' })) },
+        {
+          name: 'reward_model',
+          data: col((s) => ({
+            ground_truth: s.answer,
+            candidate_answers: JSON.stringify(s.candidates),
+            style: 'rule',
+          })),
+        },
         {
           name: 'extra_info',
           data: col((s) => ({

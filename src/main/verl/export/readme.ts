@@ -2,7 +2,12 @@
 import type { RunConfig } from '../../rl/train/config';
 import type { VerlTarget } from './run-script';
 
-export function exportReadme(config: RunConfig, dataset: string, target: VerlTarget, counts: { train: number; val: number; cacheEntries: number }): string {
+export function exportReadme(
+  config: RunConfig,
+  dataset: string,
+  target: VerlTarget,
+  counts: { train: number; val: number; cacheEntries: number },
+): string {
   const method = target === 'mmsearch-r1';
   return `# SearchLab run "${config.name}" for ${method ? 'MMSearch-R1 (EvolvingLMMs-Lab/multimodal-search-r1)' : 'upstream veRL'}
 
@@ -15,7 +20,7 @@ and the run's reward spec "${config.reward.name}" v${config.reward.version}: \`$
 | \`prompts/*.pkl\`, \`prompts/*.txt\` | The method's three prompt files (pickled Python strings) rendered from the run's templates, and their text |
 | \`reward.py\` | \`compute_score(data_source, solution_str, ground_truth, extra_info=None)\`: the run's reward spec with SearchLab's semantics; returns \`{"score": reward, …the spec's variables}\`. \`solution_str\` may be the method's list of turns or veRL's single decoded string |
 | \`search_tools/\` | \`call_image_search(image_url)\` and \`call_text_search(text_query)\` answered from \`search_tools/cache.jsonl\` (${counts.cacheEntries} cached calls, thumbnails included). A call not in the cache goes live as SearchLab's clients do (SerpApi Google / Google Lens, Jina Reader, the summariser in \`config.json\`) when \`SERPAPI_API_KEY\` (and \`JINA_API_KEY\`, \`OPENAI_API_KEY\` for an OpenAI-compatible summariser) are set on the cluster, else returns the method's error text. \`question_images/\` holds the images that have no web address, for live image search |
-| \`run.sh\` | The GRPO job with the run config's settings as hydra overrides |${method ? '\n| `launch.py` | The method\'s `main_ppo` with `reward.py` as its reward |' : ''}
+| \`run.sh\` | The GRPO job with the run config's settings as hydra overrides |${method ? "\n| `launch.py` | The method's `main_ppo` with `reward.py` as its reward |" : ''}
 | \`searchlab-run.json\` | The SearchLab run config this folder was made from |
 
 ## Run it
@@ -26,7 +31,7 @@ ${method ? 'MMSEARCH_R1_DIR=~/multimodal-search-r1 ' : ''}MODEL_PATH=Qwen/Qwen2.
 
 Extra arguments are passed to the trainer as further hydra overrides. ${
     method
-      ? 'run.sh copies `search_tools/method_*.py` over the method\'s placeholder tools in `$MMSEARCH_R1_DIR` (they load this folder\'s tools).'
+      ? "run.sh copies `search_tools/method_*.py` over the method's placeholder tools in `$MMSEARCH_R1_DIR` (they load this folder's tools)."
       : 'The tools in `search_tools/verl_tool_config.yaml` are called through the `searchlab` tool parser (registered by `search_tools/verl_tools.py`), which reads `<search><img></search>` and `<text_search>…</text_search>` as tool calls.'
   }
 

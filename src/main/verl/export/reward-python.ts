@@ -14,7 +14,19 @@ export const VARIABLES_PYTHON_CANNOT_COMPUTE: Record<string, string> = {
 };
 
 /** Variables reward.py computes from the turns (trajectory_variables in the Python below). */
-const PYTHON_COMPUTED = ['score', 'em', 'subem', 'f1', 'format', 'searched', 'searches', 'image_searches', 'text_searches', 'turns', 'need'];
+const PYTHON_COMPUTED = [
+  'score',
+  'em',
+  'subem',
+  'f1',
+  'format',
+  'searched',
+  'searches',
+  'image_searches',
+  'text_searches',
+  'turns',
+  'need',
+];
 /** Variables with one value on the cluster: no judge score is ever recorded there. */
 const PYTHON_FIXED: Record<string, string> = { has_judge: 'False' };
 
@@ -23,9 +35,14 @@ export function checkSpecForPython(spec: RewardSpec): void {
   const compiled = compileReward(spec);
   for (const name of compiled.expression.variables) {
     const why = VARIABLES_PYTHON_CANNOT_COMPUTE[name];
-    if (why) throw new Error(`The reward spec "${spec.name}" v${spec.version} uses the variable "${name}", which reward.py cannot compute: ${why}. Edit the spec or train this run in SearchLab.`);
+    if (why)
+      throw new Error(
+        `The reward spec "${spec.name}" v${spec.version} uses the variable "${name}", which reward.py cannot compute: ${why}. Edit the spec or train this run in SearchLab.`,
+      );
     if (name in REWARD_VARIABLES && !PYTHON_COMPUTED.includes(name) && !(name in PYTHON_FIXED)) {
-      throw new Error(`The reward spec "${spec.name}" v${spec.version} uses the variable "${name}", which reward.py does not know how to compute yet`);
+      throw new Error(
+        `The reward spec "${spec.name}" v${spec.version} uses the variable "${name}", which reward.py does not know how to compute yet`,
+      );
     }
   }
 }

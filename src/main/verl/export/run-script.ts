@@ -84,7 +84,10 @@ function shellWord(value: string): string {
 
 export function runScript(config: RunConfig, target: VerlTarget, searchTopK = 5): string {
   const modelPath = 'path' in config.model ? config.model.path : 'Qwen/Qwen2.5-VL-7B-Instruct';
-  const overrides = [...sharedOverrides(config), ...(target === 'verl' ? upstreamOverrides(config) : methodOverrides(config))];
+  const overrides = [
+    ...sharedOverrides(config),
+    ...(target === 'verl' ? upstreamOverrides(config) : methodOverrides(config)),
+  ];
   const header = [
     '#!/usr/bin/env bash',
     `# SearchLab run "${config.name}" as a ${target === 'verl' ? 'veRL' : 'MMSearch-R1'} GRPO job (written by \`searchlab export-verl\`).`,
@@ -104,11 +107,11 @@ export function runScript(config: RunConfig, target: VerlTarget, searchTopK = 5)
       ? ['python3 -m verl.trainer.main_ppo \\']
       : [
           ': "${MMSEARCH_R1_DIR:?set MMSEARCH_R1_DIR to your checkout of EvolvingLMMs-Lab/multimodal-search-r1}"',
-          '# The method ships placeholder search tools: put the real ones (this folder\'s cache, then SerpApi) in their place.',
+          "# The method ships placeholder search tools: put the real ones (this folder's cache, then SerpApi) in their place.",
           'cp "$EXPORT_DIR/search_tools/method_image_search.py" "$MMSEARCH_R1_DIR/mmsearch_r1/utils/tools/image_search.py"',
           'cp "$EXPORT_DIR/search_tools/method_text_search.py" "$MMSEARCH_R1_DIR/mmsearch_r1/utils/tools/text_search.py"',
           'cd "$MMSEARCH_R1_DIR"',
-          '# launch.py is the method\'s main_ppo with reward.py as its compute_score.',
+          "# launch.py is the method's main_ppo with reward.py as its compute_score.",
           'python3 "$EXPORT_DIR/launch.py" \\',
         ];
   const body = overrides.map((o) => `    ${o.replace(/\$([A-Z_]+)/g, '"$$$1"')} \\`);

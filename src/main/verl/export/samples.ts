@@ -37,7 +37,7 @@ export function loadExportSamples(store: Store, datasetName: string): ExportSamp
   const needs = new Map(store.repos.trajectories.trainingRows(dataset.id, null).map((r) => [r.id, r.need]));
   const problems: string[] = [];
   const samples: ExportSample[] = [];
-  for (let after = -1; ; ) {
+  for (let after = -1; ;) {
     const rows = store.repos.samples.rows(dataset.id, after, PAGE);
     if (rows.length === 0) break;
     for (const row of rows) {
@@ -50,7 +50,9 @@ export function loadExportSamples(store: Store, datasetName: string): ExportSamp
       const image = store.repos.images.get(row.image_sha256);
       const ext = image ? extOf[image.mime] : undefined;
       if (!image || !ext) {
-        problems.push(`${where}: image ${row.image_sha256.slice(0, 12)} ${image ? `is ${image.mime}, which the trainer cannot decode` : 'is not stored'}`);
+        problems.push(
+          `${where}: image ${row.image_sha256.slice(0, 12)} ${image ? `is ${image.mime}, which the trainer cannot decode` : 'is not stored'}`,
+        );
         continue;
       }
       samples.push({
@@ -73,7 +75,9 @@ export function loadExportSamples(store: Store, datasetName: string): ExportSamp
   }
   if (problems.length > 0) {
     const shown = problems.slice(0, 20).join('\n  ');
-    throw new Error(`Cannot export "${datasetName}": ${problems.length} sample(s) the cluster could not train on; nothing was written.\n  ${shown}${problems.length > 20 ? `\n  … ${problems.length - 20} more` : ''}`);
+    throw new Error(
+      `Cannot export "${datasetName}": ${problems.length} sample(s) the cluster could not train on; nothing was written.\n  ${shown}${problems.length > 20 ? `\n  … ${problems.length - 20} more` : ''}`,
+    );
   }
   if (samples.length === 0) throw new Error(`Cannot export "${datasetName}": it has no samples`);
   return samples;
@@ -81,7 +85,10 @@ export function loadExportSamples(store: Store, datasetName: string): ExportSamp
 
 /** Train and validation rows: the run's split for training, the other splits for validation; without any, every
  *  tenth training row is held out (at least one), so the cluster's validation dumps have something to show. */
-export function splitTrainVal(samples: readonly ExportSample[], trainSplit: string): { train: ExportSample[]; val: ExportSample[] } {
+export function splitTrainVal(
+  samples: readonly ExportSample[],
+  trainSplit: string,
+): { train: ExportSample[]; val: ExportSample[] } {
   const train = samples.filter((s) => s.split === trainSplit);
   const val = samples.filter((s) => s.split !== trainSplit);
   if (train.length === 0) throw new Error(`No samples in the run's split "${trainSplit}"`);

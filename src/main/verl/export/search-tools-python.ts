@@ -379,7 +379,9 @@ def text_search(query, topk, settings):
 `;
 
 /** Installed over the method's placeholder tools by run.sh: they hand the call to this folder's search_tools. */
-export const methodToolShim = (tool: 'image_search' | 'text_search') => String.raw`# Installed by SearchLab's run.sh over the method's placeholder: the real search, from the exported folder.
+export const methodToolShim = (
+  tool: 'image_search' | 'text_search',
+) => String.raw`# Installed by SearchLab's run.sh over the method's placeholder: the real search, from the exported folder.
 import os
 import sys
 

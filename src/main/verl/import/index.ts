@@ -75,9 +75,21 @@ function exportedRunConfig(root: string): RunConfig | null {
   return null;
 }
 
-function runConfigFor(params: ImportRolloutsParams, exported: RunConfig | null, dataset: string | null, steps: number[]): RunConfig {
-  const base = exported ?? parseRunConfig({ name: params.run, model: { path: 'cluster' }, dataset: dataset ?? 'none', grpo: { steps: 1 } });
-  return { ...base, name: params.run, dataset: dataset ?? base.dataset, grpo: { ...base.grpo, steps: Math.max(1, ...steps) } };
+function runConfigFor(
+  params: ImportRolloutsParams,
+  exported: RunConfig | null,
+  dataset: string | null,
+  steps: number[],
+): RunConfig {
+  const base =
+    exported ??
+    parseRunConfig({ name: params.run, model: { path: 'cluster' }, dataset: dataset ?? 'none', grpo: { steps: 1 } });
+  return {
+    ...base,
+    name: params.run,
+    dataset: dataset ?? base.dataset,
+    grpo: { ...base.grpo, steps: Math.max(1, ...steps) },
+  };
 }
 
 export function importRollouts(store: Store, params: ImportRolloutsParams): ImportRolloutsResult {
@@ -89,16 +101,35 @@ export function importRollouts(store: Store, params: ImportRolloutsParams): Impo
   const records: RolloutRecord[] = read.flatMap((r) => r.records);
   const unknownFields = [...new Set(read.flatMap((r) => [...r.unknownFields]))].sort();
   const exported = exportedRunConfig(root);
-  const datasetName = params.dataset ?? (exported && store.repos.datasets.find(exported.dataset) ? exported.dataset : null);
-  const empty = { run: params.run, runId: null, files: files.length, trajectories: 0, groups: 0, groupSize: null, steps: [], bad, unknownFields, unmatchedSamples: 0, disagreements: [] };
+  const datasetName =
+    params.dataset ?? (exported && store.repos.datasets.find(exported.dataset) ? exported.dataset : null);
+  const empty = {
+    run: params.run,
+    runId: null,
+    files: files.length,
+    trajectories: 0,
+    groups: 0,
+    groupSize: null,
+    steps: [],
+    bad,
+    unknownFields,
+    unmatchedSamples: 0,
+    disagreements: [],
+  };
   if ((bad.length > 0 && !params.skipBad) || records.length === 0) return { ...empty, committed: false };
 
   const spec: RewardSpec = exported?.reward ?? DEFAULT_REWARD_SPEC;
   const reward = compileReward(spec);
-  const groupSize = detectGroupSize(records.filter((r) => r.source === 'train'), params.groupSize, bad.length > 0);
+  const groupSize = detectGroupSize(
+    records.filter((r) => r.source === 'train'),
+    params.groupSize,
+    bad.length > 0,
+  );
   const groups = buildGroups(records, groupSize);
   const matcher = datasetName ? new SampleMatcher(store, datasetName) : null;
-  const imported = groups.map((g) => g.records.map((r) => importTrajectory(r, matcher?.match(r.input, r.imageUrl, idsOf(r)) ?? null, reward)));
+  const imported = groups.map((g) =>
+    g.records.map((r) => importTrajectory(r, matcher?.match(r.input, r.imageUrl, idsOf(r)) ?? null, reward)),
+  );
   const steps = [...new Set(records.map((r) => r.step))].sort((a, b) => a - b);
   const config = runConfigFor(params, exported, datasetName, steps);
 
@@ -123,7 +154,11 @@ export function importRollouts(store: Store, params: ImportRolloutsParams): Impo
     unmatchedSamples: matcher ? all.filter((t) => t.sample === null).length : all.length,
     disagreements: all
       .filter((t) => Math.abs(t.record.score - t.searchlab.total) > 1e-6)
-      .map((t) => ({ where: `${t.record.file}:${t.record.line}`, cluster: t.record.score, searchlab: t.searchlab.total })),
+      .map((t) => ({
+        where: `${t.record.file}:${t.record.line}`,
+        cluster: t.record.score,
+        searchlab: t.searchlab.total,
+      })),
   };
 }
 
@@ -136,7 +171,13 @@ function idsOf(r: RolloutRecord): { dataIndex?: number; dataId?: string } {
 }
 
 /** Trajectories with group-normalised advantages of the cluster's scores, and each step's dashboard metrics. */
-function storeGroups(store: Store, runId: number, specId: number, groups: RecordGroup[], imported: ImportedTrajectory[][]): void {
+function storeGroups(
+  store: Store,
+  runId: number,
+  specId: number,
+  groups: RecordGroup[],
+  imported: ImportedTrajectory[][],
+): void {
   const groupIndex = new Map<number, number>();
   const byStep = new Map<string, ImportedTrajectory[][]>();
   groups.forEach((group, g) => {
@@ -144,7 +185,16 @@ function storeGroups(store: Store, runId: number, specId: number, groups: Record
     groupIndex.set(group.step, index + 1);
     const { advantages } = groupAdvantages(imported[g].map((t) => t.record.score));
     imported[g].forEach((t, sampleIndex) => {
-      store.repos.trajectories.insert(trajectoryRow(t, { runId, step: group.step, groupIndex: index, sampleIndex, specId, advantage: advantages[sampleIndex] }));
+      store.repos.trajectories.insert(
+        trajectoryRow(t, {
+          runId,
+          step: group.step,
+          groupIndex: index,
+          sampleIndex,
+          specId,
+          advantage: advantages[sampleIndex],
+        }),
+      );
     });
     const key = `${group.source}:${group.step}`;
     byStep.set(key, [...(byStep.get(key) ?? []), imported[g]]);

@@ -11,7 +11,8 @@ const std = (xs: readonly number[]) => {
 export function stepMetrics(groups: readonly ImportedTrajectory[][], prefix: '' | 'val/'): Record<string, number> {
   const all = groups.flat();
   const rewards = all.map((t) => t.record.score);
-  const searched = (t: ImportedTrajectory, kind: string) => (t.turns.some((turn) => turn.parsed.action.kind === kind) ? 1 : 0);
+  const searched = (t: ImportedTrajectory, kind: string) =>
+    t.turns.some((turn) => turn.parsed.action.kind === kind) ? 1 : 0;
   const metrics: Record<string, number> = {
     reward_mean: mean(rewards),
     reward_std: std(rewards),
@@ -21,7 +22,9 @@ export function stepMetrics(groups: readonly ImportedTrajectory[][], prefix: '' 
     image_search_ratio: mean(all.map((t) => searched(t, 'image_search'))),
     text_search_ratio: mean(all.map((t) => searched(t, 'text_search'))),
     turns: mean(all.map((t) => t.turns.length)),
-    zero_variance_groups: prefix ? 0 : mean(groups.map((g) => (g.length > 1 && g.every((t) => t.record.score === g[0].record.score) ? 1 : 0))),
+    zero_variance_groups: prefix
+      ? 0
+      : mean(groups.map((g) => (g.length > 1 && g.every((t) => t.record.score === g[0].record.score) ? 1 : 0))),
     searchlab_reward_mean: mean(all.map((t) => t.searchlab.total)),
     reward_disagreements: all.filter((t) => Math.abs(t.record.score - t.searchlab.total) > 1e-6).length,
   };

@@ -40,13 +40,19 @@ const METHOD_FIELDS = new Set(['step', 'input_text', 'output_text', 'score', 're
 class RecordError extends Error {}
 
 function requireString(value: unknown, field: string): string {
-  if (typeof value !== 'string') throw new RecordError(`"${field}" must be text, found ${value === undefined ? 'nothing' : JSON.stringify(value)?.slice(0, 40)}`);
+  if (typeof value !== 'string')
+    throw new RecordError(
+      `"${field}" must be text, found ${value === undefined ? 'nothing' : JSON.stringify(value)?.slice(0, 40)}`,
+    );
   return value;
 }
 
 function requireNumber(value: unknown, field: string): number {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isFinite(n)) throw new RecordError(`"${field}" must be a number, found ${value === undefined ? 'nothing' : JSON.stringify(value)?.slice(0, 40)}`);
+  if (typeof n !== 'number' || !Number.isFinite(n))
+    throw new RecordError(
+      `"${field}" must be a number, found ${value === undefined ? 'nothing' : JSON.stringify(value)?.slice(0, 40)}`,
+    );
   return n;
 }
 
@@ -67,10 +73,14 @@ function candidatesOf(value: unknown): string[] {
 function groundTruthOf(value: unknown): { groundTruth: string | null; candidates: string[] } {
   if (value === undefined || value === null) return { groundTruth: null, candidates: [] };
   if (typeof value === 'string') return { groundTruth: value, candidates: [] };
-  if (Array.isArray(value)) return { groundTruth: value.length ? String(value[0]) : null, candidates: value.slice(1).map(String) };
+  if (Array.isArray(value))
+    return { groundTruth: value.length ? String(value[0]) : null, candidates: value.slice(1).map(String) };
   if (typeof value === 'object' && 'ground_truth' in value) {
     const rm = value as { ground_truth: unknown; candidate_answers?: unknown };
-    return { groundTruth: rm.ground_truth === null ? null : String(rm.ground_truth), candidates: candidatesOf(rm.candidate_answers) };
+    return {
+      groundTruth: rm.ground_truth === null ? null : String(rm.ground_truth),
+      candidates: candidatesOf(rm.candidate_answers),
+    };
   }
   throw new RecordError('"gts" must be text, a list of answers or a reward_model object');
 }
@@ -152,7 +162,9 @@ function methodRecord(file: string, line: number, o: Record<string, unknown>, un
     step: requireStep(o.step),
     input: requireString(o.input_text, 'input_text'),
     output: requireString(o.output_text, 'output_text'),
-    ...(rewardModel === undefined ? { groundTruth: null, candidates: [] } : groundTruthOf(typeof rewardModel === 'string' ? JSON.parse(rewardModel) : rewardModel)),
+    ...(rewardModel === undefined
+      ? { groundTruth: null, candidates: [] }
+      : groundTruthOf(typeof rewardModel === 'string' ? JSON.parse(rewardModel) : rewardModel)),
     score: requireNumber(o.score, 'score'),
     imageUrl: typeof imageUrl === 'string' && imageUrl !== '' ? imageUrl : null,
     extras: {},
@@ -171,13 +183,24 @@ export function readMethodJson(file: string, text: string): ReadResult {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    result.bad.push({ file, line: lineOfPosition(text, (error as Error).message), reason: `not JSON (${(error as Error).message})` });
+    result.bad.push({
+      file,
+      line: lineOfPosition(text, (error as Error).message),
+      reason: `not JSON (${(error as Error).message})`,
+    });
     return result;
   }
-  const table = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as { columns?: unknown; data?: unknown }) : null;
+  const table =
+    parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as { columns?: unknown; data?: unknown })
+      : null;
   const isTable = table && Array.isArray(table.columns) && Array.isArray(table.data);
   if (!Array.isArray(parsed) && !isTable) {
-    result.bad.push({ file, line: 1, reason: 'neither a list of records (val_result_{N}.json) nor a W&B table ({"columns", "data"})' });
+    result.bad.push({
+      file,
+      line: 1,
+      reason: 'neither a list of records (val_result_{N}.json) nor a W&B table ({"columns", "data"})',
+    });
     return result;
   }
   const rows: unknown[] = isTable ? (table.data as unknown[]) : (parsed as unknown[]);

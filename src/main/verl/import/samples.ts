@@ -28,10 +28,20 @@ export class SampleMatcher {
     const dataset = store.repos.datasets.find(datasetName);
     if (!dataset) throw new Error(`No dataset "${datasetName}"`);
     const rows = new Map(
-      (store.db.prepare('SELECT id, row_index, data_id, image_url FROM samples WHERE dataset_id = ?').all(dataset.id) as { id: number; row_index: number; data_id: string | null; image_url: string | null }[]).map((r) => [r.id, r]),
+      (
+        store.db
+          .prepare('SELECT id, row_index, data_id, image_url FROM samples WHERE dataset_id = ?')
+          .all(dataset.id) as { id: number; row_index: number; data_id: string | null; image_url: string | null }[]
+      ).map((r) => [r.id, r]),
     );
     for (const row of store.repos.trajectories.trainingRows(dataset.id, null)) {
-      const sample: MatchedSample = { id: row.id, question: row.question, answer: row.answer, candidates: row.candidateAnswers, need: row.need };
+      const sample: MatchedSample = {
+        id: row.id,
+        question: row.question,
+        answer: row.answer,
+        candidates: row.candidateAnswers,
+        need: row.need,
+      };
       this.byQuestion.set(row.question.trim(), sample);
       this.byImage.set(`${SHA256_URL_PREFIX}${row.imageSha256}`, sample);
       const stored = rows.get(row.id)!;
@@ -42,7 +52,11 @@ export class SampleMatcher {
     this.questions = [...this.byQuestion.keys()].sort((a, b) => b.length - a.length);
   }
 
-  match(input: string, imageUrl: string | null, ids: { dataIndex?: number; dataId?: string } = {}): MatchedSample | null {
+  match(
+    input: string,
+    imageUrl: string | null,
+    ids: { dataIndex?: number; dataId?: string } = {},
+  ): MatchedSample | null {
     if (ids.dataId !== undefined && this.byDataId.has(ids.dataId)) return this.byDataId.get(ids.dataId)!;
     if (ids.dataIndex !== undefined && this.byRow.has(ids.dataIndex)) return this.byRow.get(ids.dataIndex)!;
     if (imageUrl && this.byImage.has(imageUrl)) return this.byImage.get(imageUrl)!;
@@ -57,7 +71,11 @@ export class SampleMatcher {
     for (const marker of MARKERS) {
       const at = input.lastIndexOf(marker);
       if (at < 0) continue;
-      const question = input.slice(at + marker.length).split('\n').map((l) => l.trim()).find((l) => l !== '');
+      const question = input
+        .slice(at + marker.length)
+        .split('\n')
+        .map((l) => l.trim())
+        .find((l) => l !== '');
       const found = question ? this.byQuestion.get(question) : undefined;
       if (found) return found;
     }

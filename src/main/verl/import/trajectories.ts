@@ -28,9 +28,17 @@ function endReason(turns: readonly ParsedTurn[]): string {
   return 'search_in_last_turn';
 }
 
-export function importTrajectory(record: RolloutRecord, sample: MatchedSample | null, reward: CompiledReward): ImportedTrajectory {
+export function importTrajectory(
+  record: RolloutRecord,
+  sample: MatchedSample | null,
+  reward: CompiledReward,
+): ImportedTrajectory {
   const split = splitTurns(record.output);
-  const turns = split.map((t, i) => ({ prompt: i === 0 ? firstPrompt(record.input) : t.prompt, response: t.response, parsed: parseTurn(t.response) }));
+  const turns = split.map((t, i) => ({
+    prompt: i === 0 ? firstPrompt(record.input) : t.prompt,
+    response: t.response,
+    parsed: parseTurn(t.response),
+  }));
   const searchlab = reward.score({
     turns: turns.map((t) => t.parsed),
     generatedTokens: 0,
@@ -49,7 +57,8 @@ export function trajectoryRow(
   const parsed = t.turns.map((turn) => turn.parsed);
   const last = parsed.at(-1);
   // A search ran when another turn followed it.
-  const ran = (kind: 'image_search' | 'text_search') => parsed.filter((p, i) => p.action.kind === kind && i < parsed.length - 1).length;
+  const ran = (kind: 'image_search' | 'text_search') =>
+    parsed.filter((p, i) => p.action.kind === kind && i < parsed.length - 1).length;
   return {
     runId: where.runId,
     step: where.step,

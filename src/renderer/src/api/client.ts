@@ -7,7 +7,8 @@ function createClient(): ApiClient {
   if (bridge) return new ApiClient(ipcTransport(bridge));
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws`;
   // Drop the token from the address bar: the server set it as an HttpOnly cookie on the first load.
-  if (new URLSearchParams(location.search).has('token')) history.replaceState(null, '', location.pathname + location.hash);
+  if (new URLSearchParams(location.search).has('token'))
+    history.replaceState(null, '', location.pathname + location.hash);
   let client: ApiClient | null = null;
   client = new ApiClient(webSocketTransport(url, () => client?.failPending('Lost the connection to the engine')));
   return client;

@@ -10,7 +10,10 @@ export function ipcTransport(bridge: SearchlabBridge): Transport {
     send(message) {
       void bridge.request(message).then(
         (reply) => listeners.forEach((l) => l(reply)),
-        (error: Error) => listeners.forEach((l) => l({ type: 'response', id: message.id, ok: false, error: { code: 'failed', message: error.message } })),
+        (error: Error) =>
+          listeners.forEach((l) =>
+            l({ type: 'response', id: message.id, ok: false, error: { code: 'failed', message: error.message } }),
+          ),
       );
     },
     onMessage(listener) {

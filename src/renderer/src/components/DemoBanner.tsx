@@ -25,8 +25,9 @@ export function DemoBanner() {
   return (
     <div className="demo-banner" role="status" aria-label="Demo world">
       <div>
-        <strong>Setting up the demo world.</strong> SearchLab is generating a small world of made-up species, pre-training a tiny
-        vision-language model on it and training it with GRPO to search only when it must. Pages fill in as each stage lands.
+        <strong>Setting up the demo world.</strong> SearchLab is generating a small world of made-up species,
+        pre-training a tiny vision-language model on it and training it with GRPO to search only when it must. Pages
+        fill in as each stage lands.
       </div>
       <JobProgress job={job} />
       <button className="small" onClick={() => void cancel(job.id)}>

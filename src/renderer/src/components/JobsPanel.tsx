@@ -14,7 +14,9 @@ export function JobsPanel({ onClose }: { onClose(): void }) {
           ✕
         </button>
       </header>
-      {jobs.length === 0 ? <p className="muted">No jobs yet. Imports, training and evaluation will appear here.</p> : null}
+      {jobs.length === 0 ? (
+        <p className="muted">No jobs yet. Imports, training and evaluation will appear here.</p>
+      ) : null}
       <ul className="job-list">
         {jobs.map((job) => (
           <li key={job.id}>

@@ -24,7 +24,10 @@ export function JobProgress({ job }: { job: Job }) {
         aria-valuemax={job.total ?? undefined}
         aria-valuenow={job.total ? job.done : undefined}
       >
-        <div className="progress-fill" style={{ width: `${((fraction ?? (job.status === 'succeeded' ? 1 : 0)) * 100).toFixed(1)}%` }} />
+        <div
+          className="progress-fill"
+          style={{ width: `${((fraction ?? (job.status === 'succeeded' ? 1 : 0)) * 100).toFixed(1)}%` }}
+        />
       </div>
       <div className="job-progress-foot">
         <span>
@@ -33,7 +36,11 @@ export function JobProgress({ job }: { job: Job }) {
         </span>
         <span>{job.status === 'running' ? formatEta(job.etaSeconds) : ''}</span>
       </div>
-      {job.error ? <div className="job-error">{job.error}</div> : job.message ? <div className="job-message">{job.message}</div> : null}
+      {job.error ? (
+        <div className="job-error">{job.error}</div>
+      ) : job.message ? (
+        <div className="job-message">{job.message}</div>
+      ) : null}
     </div>
   );
 }

@@ -9,7 +9,13 @@ export function Sidebar() {
         <span className="logo">◎</span> SearchLab
       </div>
       {pages.map((p) => (
-        <button key={p.id} className={`nav-item ${page === p.id ? 'active' : ''}`} aria-current={page === p.id ? 'page' : undefined} onClick={() => go(p.id)} title={`Alt+${p.key}`}>
+        <button
+          key={p.id}
+          className={`nav-item ${page === p.id ? 'active' : ''}`}
+          aria-current={page === p.id ? 'page' : undefined}
+          onClick={() => go(p.id)}
+          title={`Alt+${p.key}`}
+        >
           {p.title}
         </button>
       ))}

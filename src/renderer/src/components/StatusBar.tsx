@@ -20,7 +20,11 @@ export function StatusBar({ onJobsClick }: { onJobsClick(): void }) {
           {info.device.notice ? ' ⚠' : ''}
         </span>
       ) : null}
-      {info ? <span className="muted" title={info.home}>{info.home}</span> : null}
+      {info ? (
+        <span className="muted" title={info.home}>
+          {info.home}
+        </span>
+      ) : null}
       <span className="spacer" />
       <button className="status-jobs" onClick={onJobsClick} data-testid="jobs-button">
         {running.length === 0 ? 'No running jobs' : `${running.length} running`}

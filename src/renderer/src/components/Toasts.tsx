@@ -6,7 +6,12 @@ export function Toasts() {
   return (
     <div className="toasts" aria-live="polite">
       {toasts.map((t) => (
-        <div key={t.id} className={`toast ${t.kind}`} role={t.kind === 'error' ? 'alert' : 'status'} onClick={() => dismiss(t.id)}>
+        <div
+          key={t.id}
+          className={`toast ${t.kind}`}
+          role={t.kind === 'error' ? 'alert' : 'status'}
+          onClick={() => dismiss(t.id)}
+        >
           {t.text}
         </div>
       ))}

@@ -28,8 +28,11 @@ export function AgreementView({ datasetId }: { datasetId: number }) {
       <div className="empty-state">
         <h2>Agreement needs two annotators</h2>
         <p className="muted">
-          {agreement.annotators.length === 0 ? 'Nobody has labeled this dataset yet.' : `Only ${agreement.annotators[0]} has labeled it.`} Ask a colleague to label the same samples (their
-          own annotator name in Settings), then Cohen’s kappa per pair and Krippendorff’s alpha appear here.
+          {agreement.annotators.length === 0
+            ? 'Nobody has labeled this dataset yet.'
+            : `Only ${agreement.annotators[0]} has labeled it.`}{' '}
+          Ask a colleague to label the same samples (their own annotator name in Settings), then Cohen’s kappa per pair
+          and Krippendorff’s alpha appear here.
         </p>
       </div>
     );
@@ -71,7 +74,9 @@ export function AgreementView({ datasetId }: { datasetId: number }) {
       </div>
       <div className="card">
         <h2>Disagreements to resolve</h2>
-        {agreement.disagreementCount === 0 ? <p className="muted">None: every sample labeled twice got the same label.</p> : null}
+        {agreement.disagreementCount === 0 ? (
+          <p className="muted">None: every sample labeled twice got the same label.</p>
+        ) : null}
         {agreement.disagreementCount > 0 ? (
           <button
             onClick={() => {

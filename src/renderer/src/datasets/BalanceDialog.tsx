@@ -39,11 +39,19 @@ export function BalanceDialog({ dataset, onClose }: { dataset: DatasetSummary; o
     });
   }, [job?.status, job?.result, loadDatasets, select, onClose]);
   const sizeValue = size.trim() === '' ? undefined : Number(size);
-  const params = { datasetId: dataset.id, name: name.trim() || 'x', searchRequiredFraction: percent / 100, size: sizeValue, seed, labelSource };
+  const params = {
+    datasetId: dataset.id,
+    name: name.trim() || 'x',
+    searchRequiredFraction: percent / 100,
+    size: sizeValue,
+    seed,
+    labelSource,
+  };
 
   useEffect(() => {
     let live = true;
-    if (sizeValue !== undefined && !(Number.isInteger(sizeValue) && sizeValue > 0)) return setError('Size must be a positive whole number');
+    if (sizeValue !== undefined && !(Number.isInteger(sizeValue) && sizeValue > 0))
+      return setError('Size must be a positive whole number');
     // Planning scans the whole dataset: wait until the slider rests.
     const timer = setTimeout(() => {
       api.call('datasets.balancePlan', params).then(
@@ -70,13 +78,25 @@ export function BalanceDialog({ dataset, onClose }: { dataset: DatasetSummary; o
       >
         <label>
           <span>
-            Search-required share: <strong>{percent}%</strong> <span className="muted">(MMSearch-R1 used about 67%)</span>
+            Search-required share: <strong>{percent}%</strong>{' '}
+            <span className="muted">(MMSearch-R1 used about 67%)</span>
           </span>
-          <input type="range" min={5} max={95} value={percent} onChange={(e) => setPercent(Number(e.target.value))} aria-label="Search-required percent" />
+          <input
+            type="range"
+            min={5}
+            max={95}
+            value={percent}
+            onChange={(e) => setPercent(Number(e.target.value))}
+            aria-label="Search-required percent"
+          />
         </label>
         <label>
           Search need from
-          <select value={labelSource} onChange={(e) => setLabelSource(e.target.value as LabelSource)} aria-label="Search need from">
+          <select
+            value={labelSource}
+            onChange={(e) => setLabelSource(e.target.value as LabelSource)}
+            aria-label="Search need from"
+          >
             <option value="labels_then_construction">Annotators’ majority, else known by construction</option>
             <option value="labels">Annotators’ majority only</option>
             <option value="construction">Known by construction only</option>
@@ -85,11 +105,22 @@ export function BalanceDialog({ dataset, onClose }: { dataset: DatasetSummary; o
         <div className="ds-form-row">
           <label>
             At most
-            <input value={size} onChange={(e) => setSize(e.target.value)} placeholder="as many as possible" inputMode="numeric" aria-label="Size" />
+            <input
+              value={size}
+              onChange={(e) => setSize(e.target.value)}
+              placeholder="as many as possible"
+              inputMode="numeric"
+              aria-label="Size"
+            />
           </label>
           <label>
             Seed
-            <input type="number" value={seed} onChange={(e) => setSeed(Number(e.target.value) || 0)} aria-label="Seed" />
+            <input
+              type="number"
+              value={seed}
+              onChange={(e) => setSeed(Number(e.target.value) || 0)}
+              aria-label="Seed"
+            />
           </label>
         </div>
         <label>

@@ -9,7 +9,12 @@ export function DatasetList({ datasets }: { datasets: DatasetSummary[] }) {
       {datasets.map((d) => {
         const labeled = Object.values(d.labels).reduce((a, b) => a + b, 0);
         return (
-          <button key={d.id} className={`ds-card ${d.id === datasetId ? 'active' : ''}`} onClick={() => select(d.id)} aria-current={d.id === datasetId ? 'true' : undefined}>
+          <button
+            key={d.id}
+            className={`ds-card ${d.id === datasetId ? 'active' : ''}`}
+            onClick={() => select(d.id)}
+            aria-current={d.id === datasetId ? 'true' : undefined}
+          >
             <span className="ds-card-name">{d.name}</span>
             <span className="muted">
               {d.samples.toLocaleString()} samples · {d.images.toLocaleString()} images

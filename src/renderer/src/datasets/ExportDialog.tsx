@@ -28,8 +28,15 @@ export function ExportDialog({ dataset, onClose }: { dataset: DatasetSummary; on
             <option value="jsonl">JSONL with labels, images in a folder beside it</option>
           </select>
         </label>
-        <PathPicker value={out} onChange={setOut} label="Output file" placeholder={`/data/${dataset.name}.${format === 'verl' ? 'parquet' : 'jsonl'}`} />
-        <p className="muted">A path on the engine’s machine; an existing file is replaced only when the export has finished.</p>
+        <PathPicker
+          value={out}
+          onChange={setOut}
+          label="Output file"
+          placeholder={`/data/${dataset.name}.${format === 'verl' ? 'parquet' : 'jsonl'}`}
+        />
+        <p className="muted">
+          A path on the engine’s machine; an existing file is replaced only when the export has finished.
+        </p>
         <div className="ds-form-actions">
           <button type="submit" disabled={!out.trim()}>
             Export

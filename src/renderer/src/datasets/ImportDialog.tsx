@@ -17,7 +17,12 @@ export function ImportDialog({ onClose }: { onClose(): void }) {
   const job = useJobs((s) => (jobId === null ? undefined : s.byId[jobId]));
   const parsed = job?.status === 'succeeded' ? ImportResult.safeParse(job.result) : null;
   const result = parsed?.success ? parsed.data : null;
-  const guessName = (p: string) => p.split(/[\\/]/).filter(Boolean).pop()?.replace(/\.(parquet|jsonl|ndjson|json|csv)$/i, '') ?? '';
+  const guessName = (p: string) =>
+    p
+      .split(/[\\/]/)
+      .filter(Boolean)
+      .pop()
+      ?.replace(/\.(parquet|jsonl|ndjson|json|csv)$/i, '') ?? '';
 
   return (
     <Dialog title="Import a dataset" onClose={onClose}>
@@ -25,15 +30,28 @@ export function ImportDialog({ onClose }: { onClose(): void }) {
         className="ds-form"
         onSubmit={async (e) => {
           e.preventDefault();
-          const started = await start('datasets.import', { path: path.trim(), dataset: name.trim() || guessName(path.trim()), format, skipBad });
+          const started = await start('datasets.import', {
+            path: path.trim(),
+            dataset: name.trim() || guessName(path.trim()),
+            format,
+            skipBad,
+          });
           if (started) setJobId(started.id);
         }}
       >
         <PathPicker value={path} onChange={setPath} label="Path" placeholder="/data/fvqa/fvqa_train.parquet" />
-        <p className="muted">A file or folder on the engine’s machine: veRL / FVQA parquet, a folder of HF parquet shards, JSONL, or CSV with image paths, URLs or base64.</p>
+        <p className="muted">
+          A file or folder on the engine’s machine: veRL / FVQA parquet, a folder of HF parquet shards, JSONL, or CSV
+          with image paths, URLs or base64.
+        </p>
         <label>
           Dataset name
-          <input value={name} onChange={(e) => setName(e.target.value)} placeholder={guessName(path) || 'fvqa-train'} aria-label="Dataset name" />
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder={guessName(path) || 'fvqa-train'}
+            aria-label="Dataset name"
+          />
         </label>
         <label>
           Format
@@ -45,7 +63,8 @@ export function ImportDialog({ onClose }: { onClose(): void }) {
           </select>
         </label>
         <label className="ds-check">
-          <input type="checkbox" checked={skipBad} onChange={(e) => setSkipBad(e.target.checked)} /> Import the good rows even if some are bad
+          <input type="checkbox" checked={skipBad} onChange={(e) => setSkipBad(e.target.checked)} /> Import the good
+          rows even if some are bad
         </label>
         <div className="ds-form-actions">
           <button type="submit" disabled={!path.trim() || job?.status === 'running' || job?.status === 'queued'}>
@@ -58,7 +77,9 @@ export function ImportDialog({ onClose }: { onClose(): void }) {
       {result ? (
         <div className="ds-import-result" data-testid="import-result">
           <p>
-            {result.committed ? `Imported ${result.imported.toLocaleString()} samples (${result.images.toLocaleString()} images) into “${result.dataset}”.` : 'Nothing was imported.'}
+            {result.committed
+              ? `Imported ${result.imported.toLocaleString()} samples (${result.images.toLocaleString()} images) into “${result.dataset}”.`
+              : 'Nothing was imported.'}
             {result.rejected.length ? ` ${result.rejected.length} bad row(s):` : ''}
           </p>
           {result.rejected.length ? (

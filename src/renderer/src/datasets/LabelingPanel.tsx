@@ -8,7 +8,10 @@ import { labelForKey, labelKeys, labelTitle } from './labels';
 import { SampleFacts, SampleImage, useSampleDetail } from './SampleView';
 
 function isTyping(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+  return (
+    target instanceof HTMLElement &&
+    (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
+  );
 }
 
 export function LabelingPanel() {
@@ -35,7 +38,10 @@ export function LabelingPanel() {
   useEffect(() => {
     if (!annotator || datasetId === null) return;
     let live = true;
-    api.call('labels.progress', { annotator, datasetId }).then((p) => live && setOverall(p), () => {});
+    api.call('labels.progress', { annotator, datasetId }).then(
+      (p) => live && setOverall(p),
+      () => {},
+    );
     return () => {
       live = false;
     };
@@ -79,7 +85,9 @@ export function LabelingPanel() {
     return (
       <div className="empty-state">
         <h2>Who is labeling?</h2>
-        <p className="muted">Labels are kept per annotator, so agreement between annotators can be measured. Your name is kept in Settings.</p>
+        <p className="muted">
+          Labels are kept per annotator, so agreement between annotators can be measured. Your name is kept in Settings.
+        </p>
         <form
           className="row"
           onSubmit={(e) => {
@@ -101,7 +109,10 @@ export function LabelingPanel() {
     return (
       <div className="empty-state" data-testid="queue-done">
         <h2>{queue === 'unlabeled' ? 'Nothing left to label' : 'No samples here'}</h2>
-        <p className="muted">Every sample in this queue has your label. Switch the queue to “disagreeing” to resolve conflicts, or open Agreement.</p>
+        <p className="muted">
+          Every sample in this queue has your label. Switch the queue to “disagreeing” to resolve conflicts, or open
+          Agreement.
+        </p>
       </div>
     );
   }
@@ -114,15 +125,27 @@ export function LabelingPanel() {
             {sessionLabeled} of {sessionTotal.toLocaleString()} labeled this session
           </span>
           <span className="muted">
-            sample {cursor === null ? '—' : (cursor + 1).toLocaleString()} of {(total ?? 0).toLocaleString()} · as <strong>{annotator}</strong>
+            sample {cursor === null ? '—' : (cursor + 1).toLocaleString()} of {(total ?? 0).toLocaleString()} · as{' '}
+            <strong>{annotator}</strong>
           </span>
           {overall ? (
             <span className="muted ds-overall" data-testid="overall-progress">
-              {annotator} has labeled {overall.labeled.toLocaleString()} of {overall.total.toLocaleString()} samples in this dataset
+              {annotator} has labeled {overall.labeled.toLocaleString()} of {overall.total.toLocaleString()} samples in
+              this dataset
             </span>
           ) : null}
-          <div className="progress" role="progressbar" aria-label="Labeling progress" aria-valuemin={0} aria-valuemax={sessionTotal} aria-valuenow={sessionLabeled}>
-            <div className="progress-fill" style={{ width: `${sessionTotal ? (100 * sessionLabeled) / sessionTotal : 0}%` }} />
+          <div
+            className="progress"
+            role="progressbar"
+            aria-label="Labeling progress"
+            aria-valuemin={0}
+            aria-valuemax={sessionTotal}
+            aria-valuenow={sessionLabeled}
+          >
+            <div
+              className="progress-fill"
+              style={{ width: `${sessionTotal ? (100 * sessionLabeled) / sessionTotal : 0}%` }}
+            />
           </div>
         </div>
         {detail ? (
@@ -171,7 +194,9 @@ export function LabelingPanel() {
             Undo (Z)
           </button>
         </header>
-        {history.length === 0 ? <p className="muted">Your decisions appear here; Z or Ctrl+Z undoes the latest.</p> : null}
+        {history.length === 0 ? (
+          <p className="muted">Your decisions appear here; Z or Ctrl+Z undoes the latest.</p>
+        ) : null}
         <ol>
           {history.map((e) => (
             <li key={e.id} className={e.undone ? 'undone' : ''} data-testid="history-item">
@@ -181,7 +206,9 @@ export function LabelingPanel() {
             </li>
           ))}
         </ol>
-        <p className="muted small-print">Keys: 1–5 or F/I/T/B/U label and advance · ←/→ move · Z undo · N note · Esc back to browsing</p>
+        <p className="muted small-print">
+          Keys: 1–5 or F/I/T/B/U label and advance · ←/→ move · Z undo · N note · Esc back to browsing
+        </p>
       </aside>
     </div>
   );

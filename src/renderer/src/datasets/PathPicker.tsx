@@ -11,7 +11,17 @@ function formatSize(bytes: number | null): string {
   return `${(bytes / 1e9).toFixed(2)} GB`;
 }
 
-export function PathPicker({ value, onChange, label, placeholder }: { value: string; onChange(path: string): void; label: string; placeholder: string }) {
+export function PathPicker({
+  value,
+  onChange,
+  label,
+  placeholder,
+}: {
+  value: string;
+  onChange(path: string): void;
+  label: string;
+  placeholder: string;
+}) {
   const [listing, setListing] = useState<Listing | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -32,7 +42,15 @@ export function PathPicker({ value, onChange, label, placeholder }: { value: str
     <div className="ds-path">
       <label>
         {label}
-        <input value={value} onChange={(e) => onChange(e.target.value)} placeholder={placeholder} autoFocus required aria-label={label} spellCheck={false} />
+        <input
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          placeholder={placeholder}
+          autoFocus
+          required
+          aria-label={label}
+          spellCheck={false}
+        />
       </label>
       {error ? <p className="muted">{error}</p> : null}
       {listing ? (
@@ -46,7 +64,12 @@ export function PathPicker({ value, onChange, label, placeholder }: { value: str
           ) : null}
           {listing.entries.map((e) => (
             <li key={e.path} className={e.importable ? '' : 'muted'}>
-              <button type="button" className="ghost" onClick={() => onChange(e.kind === 'dir' ? e.path + sep : e.path)} title={e.path}>
+              <button
+                type="button"
+                className="ghost"
+                onClick={() => onChange(e.kind === 'dir' ? e.path + sep : e.path)}
+                title={e.path}
+              >
                 {e.kind === 'dir' ? `${e.name}${sep}` : e.name}
               </button>
               <span className="muted">{formatSize(e.size)}</span>

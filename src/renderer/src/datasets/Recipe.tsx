@@ -32,7 +32,8 @@ export function Recipe({ dataset }: { dataset: DatasetSummary }) {
   return (
     <details className="ds-recipe" data-testid="recipe">
       <summary>
-        Balanced subset of <strong>{recipe.from.name}</strong>: {Math.round((recipe.searchRequiredFraction ?? 0) * 100)}% search-required
+        Balanced subset of <strong>{recipe.from.name}</strong>: {Math.round((recipe.searchRequiredFraction ?? 0) * 100)}
+        % search-required
       </summary>
       <dl className="facts">
         <dt>Search need from</dt>
@@ -45,7 +46,8 @@ export function Recipe({ dataset }: { dataset: DatasetSummary }) {
         <dd>
           {recipe.strata.map((s) => (
             <div key={s.dataSource ?? ''}>
-              {s.dataSource ?? 'none'}: {s.pickRequired.toLocaleString()} need search + {s.pickFree.toLocaleString()} search-free
+              {s.dataSource ?? 'none'}: {s.pickRequired.toLocaleString()} need search + {s.pickFree.toLocaleString()}{' '}
+              search-free
             </div>
           ))}
         </dd>

@@ -87,7 +87,15 @@ export function SampleGrid() {
     <div ref={scrollRef} className={`ds-grid ${view}`} data-testid="sample-grid" tabIndex={0} aria-label="Samples">
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {items.map((line) => (
-          <div key={line.key} className="ds-line" style={{ transform: `translateY(${line.start}px)`, height: line.size, ['--tile' as string]: `${tileWidth}px` }}>
+          <div
+            key={line.key}
+            className="ds-line"
+            style={{
+              transform: `translateY(${line.start}px)`,
+              height: line.size,
+              ['--tile' as string]: `${tileWidth}px`,
+            }}
+          >
             {Array.from({ length: columns }, (_, c) => {
               const index = line.index * columns + c;
               if (index >= count) return null;

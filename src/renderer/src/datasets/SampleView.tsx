@@ -28,10 +28,15 @@ function StoredImage({ detail, sha }: { detail: SampleDetail; sha: string }) {
   const src = useImageSrc(sha, false);
   return (
     <figure className="ds-full-image">
-      {src ? <img src={src} alt={`Image of sample ${detail.rowIndex}`} /> : <div className="ds-full-image no-image">Loading image…</div>}
+      {src ? (
+        <img src={src} alt={`Image of sample ${detail.rowIndex}`} />
+      ) : (
+        <div className="ds-full-image no-image">Loading image…</div>
+      )}
       {detail.image ? (
         <figcaption className="muted">
-          {detail.image.width}×{detail.image.height} {detail.image.mime.replace('image/', '').toUpperCase()} · {(detail.image.size / 1024).toFixed(0)} kB
+          {detail.image.width}×{detail.image.height} {detail.image.mime.replace('image/', '').toUpperCase()} ·{' '}
+          {(detail.image.size / 1024).toFixed(0)} kB
         </figcaption>
       ) : null}
     </figure>
@@ -68,9 +73,11 @@ export function SampleFacts({ detail }: { detail: SampleDetail }) {
       ) : null}
       <dt>Suggestion</dt>
       <dd>
-        {detail.suggestion
-          ? `${detail.suggestion.label === 'search_free' ? 'Search-free' : 'Needs search'} (${detail.suggestion.correct}/${detail.suggestion.runs} correct without search, ${detail.suggestion.model})`
-          : <span className="muted">Model not loaded</span>}
+        {detail.suggestion ? (
+          `${detail.suggestion.label === 'search_free' ? 'Search-free' : 'Needs search'} (${detail.suggestion.correct}/${detail.suggestion.runs} correct without search, ${detail.suggestion.model})`
+        ) : (
+          <span className="muted">Model not loaded</span>
+        )}
       </dd>
       <dt>Labels</dt>
       <dd>
@@ -93,7 +100,12 @@ export function SampleFacts({ detail }: { detail: SampleDetail }) {
 
 export function SampleView({ id, version }: { id: number | null; version: unknown }) {
   const detail = useSampleDetail(id, version);
-  if (id === null) return <aside className="ds-detail muted">Select a sample to see its image, answer and labels. Arrow keys move the selection.</aside>;
+  if (id === null)
+    return (
+      <aside className="ds-detail muted">
+        Select a sample to see its image, answer and labels. Arrow keys move the selection.
+      </aside>
+    );
   if (!detail) return <aside className="ds-detail muted">Loading…</aside>;
   return (
     <aside className="ds-detail" aria-label="Sample">

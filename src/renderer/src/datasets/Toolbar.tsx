@@ -33,7 +33,8 @@ export function Toolbar({ dataset }: { dataset: DatasetSummary }) {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  const select = <K extends keyof Filters>(key: K, value: string) => setFilters({ [key]: value === '' ? undefined : value } as Partial<Filters>);
+  const select = <K extends keyof Filters>(key: K, value: string) =>
+    setFilters({ [key]: value === '' ? undefined : value } as Partial<Filters>);
   return (
     <div className="ds-toolbar">
       <input
@@ -55,24 +56,42 @@ export function Toolbar({ dataset }: { dataset: DatasetSummary }) {
           </option>
         ))}
       </select>
-      <select value={filters.dataSource ?? ''} onChange={(e) => select('dataSource', e.target.value)} aria-label="Data source filter" disabled={dataset.dataSources.length === 0}>
+      <select
+        value={filters.dataSource ?? ''}
+        onChange={(e) => select('dataSource', e.target.value)}
+        aria-label="Data source filter"
+        disabled={dataset.dataSources.length === 0}
+      >
         <option value="">All sources</option>
         {dataset.dataSources.map((s) => (
           <option key={s}>{s}</option>
         ))}
       </select>
-      <select value={filters.split ?? ''} onChange={(e) => select('split', e.target.value)} aria-label="Split filter" disabled={dataset.splits.length === 0}>
+      <select
+        value={filters.split ?? ''}
+        onChange={(e) => select('split', e.target.value)}
+        aria-label="Split filter"
+        disabled={dataset.splits.length === 0}
+      >
         <option value="">All splits</option>
         {dataset.splits.map((s) => (
           <option key={s}>{s}</option>
         ))}
       </select>
-      <select value={filters.queue ?? 'all'} onChange={(e) => setFilters({ queue: e.target.value as Filters['queue'] })} aria-label="Queue">
+      <select
+        value={filters.queue ?? 'all'}
+        onChange={(e) => setFilters({ queue: e.target.value as Filters['queue'] })}
+        aria-label="Queue"
+      >
         <option value="all">All samples</option>
         <option value="unlabeled">Not labeled by me</option>
         <option value="disagreeing">Annotators disagree</option>
       </select>
-      <select value={filters.order ?? 'row'} onChange={(e) => setFilters({ order: e.target.value as Filters['order'] })} aria-label="Order">
+      <select
+        value={filters.order ?? 'row'}
+        onChange={(e) => setFilters({ order: e.target.value as Filters['order'] })}
+        aria-label="Order"
+      >
         <option value="row">In file order</option>
         <option value="uncertain">Uncertain suggestions first</option>
       </select>

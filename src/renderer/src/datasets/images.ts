@@ -45,7 +45,9 @@ export function imageSrc(sha: string, thumb: boolean): string {
 /** The src for an <img> of a stored image (undefined while it loads through the API). */
 export function useImageSrc(sha: string, thumb: boolean): string | undefined {
   const direct = transportKind === 'websocket';
-  const [src, setSrc] = useState<string | undefined>(() => (direct ? imageSrc(sha, thumb) : cache.get(`${sha}${thumb ? ':t' : ''}`)));
+  const [src, setSrc] = useState<string | undefined>(() =>
+    direct ? imageSrc(sha, thumb) : cache.get(`${sha}${thumb ? ':t' : ''}`),
+  );
   useEffect(() => {
     if (direct) return setSrc(imageSrc(sha, thumb));
     let live = true;

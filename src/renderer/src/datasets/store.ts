@@ -52,9 +52,16 @@ export const useDatasets = create<DatasetsState>((set, get) => {
       const annotator = useSettings.getState().settings?.annotator || undefined;
       // After a loaded chunk, page by row (a queue shrinks as it is labeled; offsets would skip samples).
       const before = get().rows[chunk * CHUNK - 1];
-      const keyset = before !== undefined && filters.order === 'row' ? { afterRowIndex: before.rowIndex, offset: 0 } : { offset: chunk * CHUNK };
+      const keyset =
+        before !== undefined && filters.order === 'row'
+          ? { afterRowIndex: before.rowIndex, offset: 0 }
+          : { offset: chunk * CHUNK };
       const reply = await api.call('datasets.samples', { datasetId, ...filters, annotator, ...keyset, limit: CHUNK });
-      const page = { ...reply, offset: chunk * CHUNK, total: 'afterRowIndex' in keyset ? chunk * CHUNK + reply.total : reply.total };
+      const page = {
+        ...reply,
+        offset: chunk * CHUNK,
+        total: 'afterRowIndex' in keyset ? chunk * CHUNK + reply.total : reply.total,
+      };
       if (get().generation !== generation) return;
       const rows = { ...get().rows };
       page.rows.forEach((row, i) => (rows[page.offset + i] = row));
@@ -113,7 +120,11 @@ export const useDatasets = create<DatasetsState>((set, get) => {
     ensureRange(first, last) {
       const { rows, total } = get();
       if (total === 0) return;
-      for (let chunk = Math.floor(Math.max(0, first) / CHUNK); chunk <= Math.floor(Math.max(0, last) / CHUNK); chunk++) {
+      for (
+        let chunk = Math.floor(Math.max(0, first) / CHUNK);
+        chunk <= Math.floor(Math.max(0, last) / CHUNK);
+        chunk++
+      ) {
         if (total !== null && chunk * CHUNK >= total) break;
         if (rows[chunk * CHUNK] === undefined) void fetchChunk(chunk);
       }
@@ -136,9 +147,16 @@ export const useDatasets = create<DatasetsState>((set, get) => {
       if (cursor === null || !rows[cursor]) return;
       const sample = rows[cursor];
       try {
-        const reply = await api.call('labels.set', { sampleId: sample.id, annotator, label, ...(note !== undefined ? { note } : {}) });
+        const reply = await api.call('labels.set', {
+          sampleId: sample.id,
+          annotator,
+          label,
+          ...(note !== undefined ? { note } : {}),
+        });
         replaceRow(sample.id, (row) => ({ ...row, labels: reply.labels }));
-        const labeled = get().sessionLabeled.includes(sample.id) ? get().sessionLabeled : [...get().sessionLabeled, sample.id];
+        const labeled = get().sessionLabeled.includes(sample.id)
+          ? get().sessionLabeled
+          : [...get().sessionLabeled, sample.id];
         set({ history: [reply.event, ...get().history].slice(0, 50), sessionLabeled: labeled });
         // Auto-advance to the next sample.
         if (get().cursor === cursor && total !== null && cursor + 1 < total) get().setCursor(cursor + 1);
@@ -152,7 +170,12 @@ export const useDatasets = create<DatasetsState>((set, get) => {
       const mine = sample?.labels.find((l) => l.annotator === annotator);
       if (!sample || !mine || (mine.note ?? '') === note) return;
       try {
-        const reply = await api.call('labels.set', { sampleId: sample.id, annotator, label: mine.label, note: note === '' ? null : note });
+        const reply = await api.call('labels.set', {
+          sampleId: sample.id,
+          annotator,
+          label: mine.label,
+          note: note === '' ? null : note,
+        });
         replaceRow(sample.id, (row) => ({ ...row, labels: reply.labels }));
         set({ history: [reply.event, ...get().history].slice(0, 50) });
       } catch (error) {
@@ -169,7 +192,8 @@ export const useDatasets = create<DatasetsState>((set, get) => {
         replaceRow(undone.sampleId, (row) => ({ ...row, labels }));
         set({
           history: get().history.map((e) => (e.id === undone.id ? undone : e)),
-          sessionLabeled: undone.before === null ? get().sessionLabeled.filter((id) => id !== undone.sampleId) : get().sessionLabeled,
+          sessionLabeled:
+            undone.before === null ? get().sessionLabeled.filter((id) => id !== undone.sampleId) : get().sessionLabeled,
         });
         // Go back to the sample whose decision was undone, when it is in the list.
         const index = Object.entries(get().rows).find(([, row]) => row.id === undone.sampleId)?.[0];

@@ -14,7 +14,10 @@ function groupsOf(columns: readonly Column[]): Group[] {
   return [
     { label: ['Accuracy', ''], values: columns.map((c) => c.evaluation.metrics.accuracy) },
     { label: ['Search ratio', 'overall'], values: columns.map((c) => c.evaluation.metrics.searchRatio) },
-    ...sources.map((s): Group => ({ label: ['Search ratio', s], values: columns.map((c) => c.evaluation.metrics.bySource[s]?.searchRatio) })),
+    ...sources.map((s): Group => ({
+      label: ['Search ratio', s],
+      values: columns.map((c) => c.evaluation.metrics.bySource[s]?.searchRatio),
+    })),
   ];
 }
 
@@ -31,7 +34,13 @@ export function BarChart({ columns }: { columns: Column[] }) {
   const y = (v: number) => TOP + PLOT - v * PLOT;
   return (
     <figure className="card ev-chart" data-testid="eval-chart">
-      <svg viewBox={`0 0 ${W} ${TOP + PLOT + 40}`} width="100%" style={{ maxWidth: W * 1.3 }} role="img" aria-label="Accuracy and search ratio by policy">
+      <svg
+        viewBox={`0 0 ${W} ${TOP + PLOT + 40}`}
+        width="100%"
+        style={{ maxWidth: W * 1.3 }}
+        role="img"
+        aria-label="Accuracy and search ratio by policy"
+      >
         {[0, 0.5, 1].map((v) => (
           <g key={v}>
             <line x1={LEFT} x2={W} y1={y(v)} y2={y(v)} className="ev-axis" />
@@ -46,10 +55,22 @@ export function BarChart({ columns }: { columns: Column[] }) {
             <g key={g.label.join(' ')}>
               {g.values.map((v, ci) => (
                 <g key={ci}>
-                  <rect x={x0 + ci * bar} y={y(v ?? 0)} width={bar - 3} height={(v ?? 0) * PLOT} fill={runColor(ci)} data-value={v ?? ''}>
+                  <rect
+                    x={x0 + ci * bar}
+                    y={y(v ?? 0)}
+                    width={bar - 3}
+                    height={(v ?? 0) * PLOT}
+                    fill={runColor(ci)}
+                    data-value={v ?? ''}
+                  >
                     <title>{`${columns[ci].title} (${columns[ci].subtitle}) — ${g.label.join(' ')}: ${v === undefined ? '—' : `${(100 * v).toFixed(1)}%`}`}</title>
                   </rect>
-                  <text x={x0 + ci * bar + (bar - 3) / 2} y={y(v ?? 0) - 3} textAnchor="middle" className="ev-bar-value">
+                  <text
+                    x={x0 + ci * bar + (bar - 3) / 2}
+                    y={y(v ?? 0) - 3}
+                    textAnchor="middle"
+                    className="ev-bar-value"
+                  >
                     {v === undefined ? '—' : percent(v)}
                   </text>
                 </g>

@@ -2,7 +2,15 @@
 import { Fragment } from 'react';
 import { formatValue, type Column, type Row } from './comparison';
 
-export function ComparisonTable({ columns, rows, onOpen }: { columns: Column[]; rows: Row[]; onOpen(column: Column, row: Row): void }) {
+export function ComparisonTable({
+  columns,
+  rows,
+  onOpen,
+}: {
+  columns: Column[];
+  rows: Row[];
+  onOpen(column: Column, row: Row): void;
+}) {
   return (
     <table className="lab-table ev-table" data-testid="eval-table">
       <thead>
@@ -28,7 +36,12 @@ export function ComparisonTable({ columns, rows, onOpen }: { columns: Column[]; 
               <th scope="row">{row.label}</th>
               {columns.map((c) => (
                 <td key={c.evaluation.id} data-evaluation={c.evaluation.id}>
-                  <button className="ev-cell" onClick={() => onOpen(c, row)} title="Open these trajectories in the debugger" disabled={c.evaluation.runId === null}>
+                  <button
+                    className="ev-cell"
+                    onClick={() => onOpen(c, row)}
+                    title="Open these trajectories in the debugger"
+                    disabled={c.evaluation.runId === null}
+                  >
                     {formatValue(row.value(c.evaluation.metrics), row.format)}
                   </button>
                 </td>

@@ -8,7 +8,9 @@ import { useEvals } from './store';
 
 /** A checkpoint by its run and step, or (a model folder of no run, such as the demo's pre-trained model) by its folder. */
 export const checkpointLabel = (c: CheckpointSummary) =>
-  c.runName === null ? `model folder ${c.path.split(/[\\/]/).filter(Boolean).at(-1) ?? c.path} (checkpoint ${c.id})` : `${c.runName} · step ${c.step} (checkpoint ${c.id})`;
+  c.runName === null
+    ? `model folder ${c.path.split(/[\\/]/).filter(Boolean).at(-1) ?? c.path} (checkpoint ${c.id})`
+    : `${c.runName} · step ${c.step} (checkpoint ${c.id})`;
 
 const ALL_POLICIES: EvalPolicy[] = ['policy', 'direct', 'rag'];
 
@@ -38,7 +40,8 @@ export function EvaluateForm() {
     if (preferred !== null && checkpoints.some((c) => c.id === preferred)) {
       setCheckpointId(preferred);
       useEvals.setState({ preferredCheckpoint: null });
-    } else if (checkpointId === null && checkpoints.length) setCheckpointId((checkpoints.find((c) => c.runId !== null) ?? checkpoints[0]).id);
+    } else if (checkpointId === null && checkpoints.length)
+      setCheckpointId((checkpoints.find((c) => c.runId !== null) ?? checkpoints[0]).id);
   }, [checkpoints, checkpointId, preferred]);
   useEffect(() => {
     if (!dataset && datasets.length) setDataset(datasets[0].name);
@@ -53,7 +56,10 @@ export function EvaluateForm() {
   const limitError = Number.isNaN(limitValue) ? 'a whole number above 0, or empty for every question' : null;
   const tokensError = Number.isNaN(tokensValue) ? 'a whole number above 0, or empty for the method’s 2048' : null;
   const ready = checkpointId !== null && dataset !== '' && policies.length > 0 && !limitError && !tokensError && !job;
-  const togglePolicy = (p: EvalPolicy) => setPolicies((current) => (current.includes(p) ? current.filter((x) => x !== p) : ALL_POLICIES.filter((x) => x === p || current.includes(x))));
+  const togglePolicy = (p: EvalPolicy) =>
+    setPolicies((current) =>
+      current.includes(p) ? current.filter((x) => x !== p) : ALL_POLICIES.filter((x) => x === p || current.includes(x)),
+    );
 
   return (
     <form
@@ -61,15 +67,29 @@ export function EvaluateForm() {
       data-testid="evaluate-form"
       onSubmit={(e) => {
         e.preventDefault();
-        if (ready) void run({ checkpointId: checkpointId!, dataset, split: split === '' ? null : split, policies, limit: limitValue, maxTokensPerTurn: tokensValue });
+        if (ready)
+          void run({
+            checkpointId: checkpointId!,
+            dataset,
+            split: split === '' ? null : split,
+            policies,
+            limit: limitValue,
+            maxTokensPerTurn: tokensValue,
+          });
       }}
     >
       <h2>Evaluate a checkpoint</h2>
-      {checkpoints.length === 0 ? <p className="muted">No checkpoints yet: a training run writes them (and the demo its pre-trained model).</p> : null}
+      {checkpoints.length === 0 ? (
+        <p className="muted">No checkpoints yet: a training run writes them (and the demo its pre-trained model).</p>
+      ) : null}
       <div className="ev-fields">
         <label>
           Checkpoint
-          <select value={checkpointId ?? ''} onChange={(e) => setCheckpointId(Number(e.target.value))} aria-label="Checkpoint">
+          <select
+            value={checkpointId ?? ''}
+            onChange={(e) => setCheckpointId(Number(e.target.value))}
+            aria-label="Checkpoint"
+          >
             {checkpoints.map((c) => (
               <option key={c.id} value={c.id}>
                 {checkpointLabel(c)}
@@ -100,11 +120,25 @@ export function EvaluateForm() {
         </label>
         <label>
           Questions
-          <input value={limit} onChange={(e) => setLimit(e.target.value)} placeholder="all" inputMode="numeric" aria-label="Questions" aria-invalid={limitError !== null} />
+          <input
+            value={limit}
+            onChange={(e) => setLimit(e.target.value)}
+            placeholder="all"
+            inputMode="numeric"
+            aria-label="Questions"
+            aria-invalid={limitError !== null}
+          />
         </label>
         <label>
           Tokens per turn
-          <input value={tokens} onChange={(e) => setTokens(e.target.value)} placeholder="2048" inputMode="numeric" aria-label="Tokens per turn" aria-invalid={tokensError !== null} />
+          <input
+            value={tokens}
+            onChange={(e) => setTokens(e.target.value)}
+            placeholder="2048"
+            inputMode="numeric"
+            aria-label="Tokens per turn"
+            aria-invalid={tokensError !== null}
+          />
         </label>
       </div>
       {limitError ? <p className="field-error">Questions: {limitError}</p> : null}

@@ -5,7 +5,11 @@
 import type { EvalMetrics, EvaluationSummary, GroupMetrics } from '../../../shared/contract';
 import type { Filters } from '../trajectories/store';
 
-export const POLICY_TITLES: Record<string, string> = { policy: 'Policy', direct: 'Direct answering', rag: 'Always-search RAG' };
+export const POLICY_TITLES: Record<string, string> = {
+  policy: 'Policy',
+  direct: 'Direct answering',
+  rag: 'Always-search RAG',
+};
 
 export interface Column {
   evaluation: EvaluationSummary;
@@ -29,33 +33,101 @@ export interface Row {
 }
 
 export const columnsOf = (evaluations: readonly EvaluationSummary[]): Column[] =>
-  evaluations.map((evaluation) => ({ evaluation, title: POLICY_TITLES[evaluation.policy] ?? evaluation.policy, subtitle: evaluation.name }));
+  evaluations.map((evaluation) => ({
+    evaluation,
+    title: POLICY_TITLES[evaluation.policy] ?? evaluation.policy,
+    subtitle: evaluation.name,
+  }));
 
 const overallRows: Row[] = [
   { id: 'accuracy', section: '', label: 'Accuracy', format: 'percent', value: (m) => m.accuracy, filters: {} },
-  { id: 'search', section: '', label: 'Search ratio', format: 'percent', value: (m) => m.searchRatio, filters: { searched: true } },
-  { id: 'image', section: '', label: 'Search ratio · image', format: 'percent', value: (m) => m.imageSearchRatio, filters: { searched: true } },
-  { id: 'text', section: '', label: 'Search ratio · text', format: 'percent', value: (m) => m.textSearchRatio, filters: { searched: true } },
-  { id: 'searches', section: '', label: 'Searches per question', format: 'number', value: (m) => m.searchesPerQuestion, filters: {} },
-  { id: 'cost', section: '', label: 'Search cost', format: 'money', value: (m) => m.searchCost, filters: { searched: true } },
+  {
+    id: 'search',
+    section: '',
+    label: 'Search ratio',
+    format: 'percent',
+    value: (m) => m.searchRatio,
+    filters: { searched: true },
+  },
+  {
+    id: 'image',
+    section: '',
+    label: 'Search ratio · image',
+    format: 'percent',
+    value: (m) => m.imageSearchRatio,
+    filters: { searched: true },
+  },
+  {
+    id: 'text',
+    section: '',
+    label: 'Search ratio · text',
+    format: 'percent',
+    value: (m) => m.textSearchRatio,
+    filters: { searched: true },
+  },
+  {
+    id: 'searches',
+    section: '',
+    label: 'Searches per question',
+    format: 'number',
+    value: (m) => m.searchesPerQuestion,
+    filters: {},
+  },
+  {
+    id: 'cost',
+    section: '',
+    label: 'Search cost',
+    format: 'money',
+    value: (m) => m.searchCost,
+    filters: { searched: true },
+  },
   { id: 'reward', section: '', label: 'Mean reward', format: 'number', value: (m) => m.rewardMean, filters: {} },
   { id: 'questions', section: '', label: 'Questions', format: 'count', value: (m) => m.questions, filters: {} },
 ];
 
 /** Accuracy and search ratio for each key of a breakdown (data source or search need) that any column has. */
-function breakdownRows(columns: readonly Column[], section: string, of: (m: EvalMetrics) => Record<string, GroupMetrics> | undefined, filter: (key: string) => Filters): Row[] {
+function breakdownRows(
+  columns: readonly Column[],
+  section: string,
+  of: (m: EvalMetrics) => Record<string, GroupMetrics> | undefined,
+  filter: (key: string) => Filters,
+): Row[] {
   const keys = [...new Set(columns.flatMap((c) => Object.keys(of(c.evaluation.metrics) ?? {})))].sort();
   return keys.flatMap((key) => [
-    { id: `${section}:${key}:accuracy`, section, label: `${key} · accuracy`, format: 'percent' as const, value: (m: EvalMetrics) => of(m)?.[key]?.accuracy, filters: filter(key) },
-    { id: `${section}:${key}:search`, section, label: `${key} · search ratio`, format: 'percent' as const, value: (m: EvalMetrics) => of(m)?.[key]?.searchRatio, filters: { ...filter(key), searched: true } },
+    {
+      id: `${section}:${key}:accuracy`,
+      section,
+      label: `${key} · accuracy`,
+      format: 'percent' as const,
+      value: (m: EvalMetrics) => of(m)?.[key]?.accuracy,
+      filters: filter(key),
+    },
+    {
+      id: `${section}:${key}:search`,
+      section,
+      label: `${key} · search ratio`,
+      format: 'percent' as const,
+      value: (m: EvalMetrics) => of(m)?.[key]?.searchRatio,
+      filters: { ...filter(key), searched: true },
+    },
   ]);
 }
 
 export function rowsOf(columns: readonly Column[]): Row[] {
   return [
     ...overallRows,
-    ...breakdownRows(columns, 'By data source', (m) => m.bySource, (dataSource) => ({ dataSource })),
-    ...breakdownRows(columns, 'By search need', (m) => m.byNeed, (need) => ({ need })),
+    ...breakdownRows(
+      columns,
+      'By data source',
+      (m) => m.bySource,
+      (dataSource) => ({ dataSource }),
+    ),
+    ...breakdownRows(
+      columns,
+      'By search need',
+      (m) => m.byNeed,
+      (need) => ({ need }),
+    ),
   ];
 }
 
@@ -70,14 +142,21 @@ export function formatValue(value: number | undefined, format: Format): string {
 /** The table as text rows: a header, then one line per row (the section prefixed to breakdown labels). */
 function textTable(columns: readonly Column[]): string[][] {
   const header = ['', ...columns.map((c) => `${c.title} (${c.subtitle})`)];
-  const body = rowsOf(columns).map((row) => [row.section ? `${row.section}: ${row.label}` : row.label, ...columns.map((c) => formatValue(row.value(c.evaluation.metrics), row.format))]);
+  const body = rowsOf(columns).map((row) => [
+    row.section ? `${row.section}: ${row.label}` : row.label,
+    ...columns.map((c) => formatValue(row.value(c.evaluation.metrics), row.format)),
+  ]);
   return [header, ...body];
 }
 
 const csvField = (s: string) => (/[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
 
 export function toCsv(columns: readonly Column[]): string {
-  return textTable(columns).map((line) => line.map(csvField).join(',')).join('\n') + '\n';
+  return (
+    textTable(columns)
+      .map((line) => line.map(csvField).join(','))
+      .join('\n') + '\n'
+  );
 }
 
 const mdField = (s: string) => s.replaceAll('|', '\\|');
@@ -96,7 +175,8 @@ export function defaultSelection(evaluations: readonly EvaluationSummary[]): num
   const newest = evaluations[0];
   if (!newest) return [];
   const chosen = new Map<string, number>();
-  for (const e of evaluations) if (e.datasetId === newest.datasetId && !chosen.has(e.policy)) chosen.set(e.policy, e.id);
+  for (const e of evaluations)
+    if (e.datasetId === newest.datasetId && !chosen.has(e.policy)) chosen.set(e.policy, e.id);
   const order = Object.keys(POLICY_TITLES);
   return [...chosen.entries()].sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0])).map(([, id]) => id);
 }

@@ -10,4 +10,5 @@ export function justSucceeded(kind: string, before: Record<number, Job>, after: 
   return Object.values(after).some((job) => job.kind === kind && job.status === 'succeeded' && active(before[job.id]));
 }
 
-export const demoJustSucceeded = (before: Record<number, Job>, after: Record<number, Job>) => justSucceeded('demo.run', before, after);
+export const demoJustSucceeded = (before: Record<number, Job>, after: Record<number, Job>) =>
+  justSucceeded('demo.run', before, after);

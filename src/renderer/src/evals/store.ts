@@ -1,7 +1,13 @@
 // The Evaluations page's state: stored evaluations, which are compared side by side, the checkpoints and
 // datasets to evaluate, and the evaluation job in flight (its records appear when it finishes).
 import { create } from 'zustand';
-import type { CheckpointSummary, DatasetSummary, EvalRunParams, EvaluationSummary, Job } from '../../../shared/contract';
+import type {
+  CheckpointSummary,
+  DatasetSummary,
+  EvalRunParams,
+  EvaluationSummary,
+  Job,
+} from '../../../shared/contract';
 import { api } from '../api/client';
 import { reportError } from '../state/toasts';
 import { untilFinished, useJobs } from '../state/jobs';
@@ -34,7 +40,11 @@ export const useEvals = create<EvalsState>((set, get) => ({
   preferredCheckpoint: null,
   async load() {
     try {
-      const [evaluations, checkpoints, datasets] = await Promise.all([api.call('evals.list', {}), api.call('checkpoints.list', {}), api.call('datasets.list', {})]);
+      const [evaluations, checkpoints, datasets] = await Promise.all([
+        api.call('evals.list', {}),
+        api.call('checkpoints.list', {}),
+        api.call('datasets.list', {}),
+      ]);
       set({ evaluations, checkpoints, datasets, loaded: true });
     } catch (error) {
       reportError(error);
@@ -53,7 +63,10 @@ export const useEvals = create<EvalsState>((set, get) => ({
       if (done.status !== 'succeeded') throw new Error(done.error ?? `The evaluation ${done.status}`);
       await get().load();
       // Show what was just evaluated: the newest evaluations, one per policy asked for, in the order they ran.
-      const fresh = get().evaluations.slice(0, request.policies.length).map((e) => e.id).reverse();
+      const fresh = get()
+        .evaluations.slice(0, request.policies.length)
+        .map((e) => e.id)
+        .reverse();
       set({ picked: fresh });
     } catch (error) {
       reportError(error);

@@ -18,7 +18,10 @@ import '../datasets/datasets.css';
 type DialogName = 'import' | 'export' | 'balance' | null;
 
 function isTyping(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+  return (
+    target instanceof HTMLElement &&
+    (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
+  );
 }
 
 /** Browse-mode keys: arrows move the selection, L labels, A shows agreement. */
@@ -28,8 +31,19 @@ function useBrowseKeys(enabled: boolean) {
     const onKey = (e: KeyboardEvent) => {
       if (isTyping(e.target) || e.altKey || e.ctrlKey || e.metaKey || document.querySelector('.overlay')) return;
       const { cursor, total, setCursor, setMode } = useDatasets.getState();
-      const columns = Math.max(1, Math.round((document.querySelector('.ds-line')?.clientWidth ?? 1) / (document.querySelector('.ds-tile')?.clientWidth || 1)));
-      const step = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: useDatasets.getState().view === 'grid' ? columns : 1, ArrowUp: useDatasets.getState().view === 'grid' ? -columns : -1 }[e.key];
+      const columns = Math.max(
+        1,
+        Math.round(
+          (document.querySelector('.ds-line')?.clientWidth ?? 1) /
+            (document.querySelector('.ds-tile')?.clientWidth || 1),
+        ),
+      );
+      const step = {
+        ArrowRight: 1,
+        ArrowLeft: -1,
+        ArrowDown: useDatasets.getState().view === 'grid' ? columns : 1,
+        ArrowUp: useDatasets.getState().view === 'grid' ? -columns : -1,
+      }[e.key];
       if (step !== undefined && total) {
         e.preventDefault();
         setCursor(Math.min(total - 1, Math.max(0, (cursor ?? -step) + step)));
@@ -85,10 +99,17 @@ export function DatasetsPage() {
       <section className="page">
         {header}
         <EmptyState title="No datasets yet">
-          <p>Import veRL / FVQA parquet, a folder of HF parquet shards, JSONL or CSV, and browse every sample with its image.</p>
-          <p>Label which samples need search (one key per label), and build a training set balanced between search-required and search-free questions.</p>
           <p>
-            <button onClick={() => setDialog('import')}>Import a dataset…</button> or from a terminal: <code>npx searchlab import FILE --dataset NAME</code>
+            Import veRL / FVQA parquet, a folder of HF parquet shards, JSONL or CSV, and browse every sample with its
+            image.
+          </p>
+          <p>
+            Label which samples need search (one key per label), and build a training set balanced between
+            search-required and search-free questions.
+          </p>
+          <p>
+            <button onClick={() => setDialog('import')}>Import a dataset…</button> or from a terminal:{' '}
+            <code>npx searchlab import FILE --dataset NAME</code>
           </p>
         </EmptyState>
         {dialogs}
@@ -114,7 +135,13 @@ export function DatasetsPage() {
               <span className="spacer" />
               <div className="ds-segmented" role="tablist" aria-label="Mode">
                 {(['browse', 'label', 'agreement'] as const).map((m) => (
-                  <button key={m} role="tab" aria-selected={mode === m} className={mode === m ? 'on' : ''} onClick={() => setMode(m)}>
+                  <button
+                    key={m}
+                    role="tab"
+                    aria-selected={mode === m}
+                    className={mode === m ? 'on' : ''}
+                    onClick={() => setMode(m)}
+                  >
                     {m === 'browse' ? 'Browse' : m === 'label' ? 'Label (L)' : 'Agreement (A)'}
                   </button>
                 ))}
@@ -128,7 +155,12 @@ export function DatasetsPage() {
               <button
                 className="ghost danger"
                 onClick={async () => {
-                  if (!confirm(`Delete “${dataset.name}” with its ${dataset.samples} samples and their labels? Images shared by hash stay.`)) return;
+                  if (
+                    !confirm(
+                      `Delete “${dataset.name}” with its ${dataset.samples} samples and their labels? Images shared by hash stay.`,
+                    )
+                  )
+                    return;
                   try {
                     await api.call('datasets.delete', { id: dataset.id });
                     await loadDatasets();

@@ -49,7 +49,10 @@ export function EvaluationsPage() {
       <EvaluateForm />
       {loaded && evaluations.length === 0 ? (
         <EmptyState title="No evaluations yet">
-          <p>Evaluate a checkpoint above: the policy, direct answering and always-search RAG on the same questions, greedy, one answer each.</p>
+          <p>
+            Evaluate a checkpoint above: the policy, direct answering and always-search RAG on the same questions,
+            greedy, one answer each.
+          </p>
           <p>The demo world evaluates its pre-trained and GRPO models when it finishes.</p>
         </EmptyState>
       ) : null}
@@ -60,10 +63,20 @@ export function EvaluationsPage() {
             <button className="small ghost" onClick={() => downloadText('evaluations.csv', toCsv(columns), 'text/csv')}>
               Export CSV
             </button>
-            <button className="small ghost" onClick={() => downloadText('evaluations.md', toMarkdown(columns), 'text/markdown')}>
+            <button
+              className="small ghost"
+              onClick={() => downloadText('evaluations.md', toMarkdown(columns), 'text/markdown')}
+            >
               Export Markdown
             </button>
-            <button className="small ghost" onClick={() => void copyMarkdown().catch(() => useToasts.getState().push('error', 'The clipboard is not available here; use Export Markdown'))}>
+            <button
+              className="small ghost"
+              onClick={() =>
+                void copyMarkdown().catch(() =>
+                  useToasts.getState().push('error', 'The clipboard is not available here; use Export Markdown'),
+                )
+              }
+            >
               Copy Markdown
             </button>
           </div>
@@ -99,7 +112,12 @@ export function EvaluationsPage() {
               {evaluations.map((e) => (
                 <tr key={e.id} data-evaluation={e.id} onClick={() => toggle(e.id)}>
                   <td onClick={(ev) => ev.stopPropagation()}>
-                    <input type="checkbox" aria-label={`Compare ${e.name} (${e.policy})`} checked={compared.some((c) => c.id === e.id)} onChange={() => toggle(e.id)} />
+                    <input
+                      type="checkbox"
+                      aria-label={`Compare ${e.name} (${e.policy})`}
+                      checked={compared.some((c) => c.id === e.id)}
+                      onChange={() => toggle(e.id)}
+                    />
                   </td>
                   <td>{e.name}</td>
                   <td>{POLICY_TITLES[e.policy] ?? e.policy}</td>

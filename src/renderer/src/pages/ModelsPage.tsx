@@ -74,7 +74,12 @@ export function ModelsPage() {
           if (path.trim()) void add();
         }}
       >
-        <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/Qwen2.5-VL-3B-Instruct (an absolute path)" aria-label="Model folder" />
+        <input
+          value={path}
+          onChange={(e) => setPath(e.target.value)}
+          placeholder="/path/to/Qwen2.5-VL-3B-Instruct (an absolute path)"
+          aria-label="Model folder"
+        />
         <button type="submit" disabled={adding || !path.trim()}>
           {adding ? 'Checking…' : 'Add folder'}
         </button>
@@ -86,10 +91,16 @@ export function ModelsPage() {
       ) : null}
       {device ? (
         <p className="muted" data-testid="model-device">
-          Estimates are for {device.kind === 'cuda' ? 'the GPU' : 'this machine'} ({device.kind === 'cuda' ? 'GPU memory' : 'memory available now'}: {formatBytes(device.bytes)}); inference at batch 1 over 8,192 tokens.
+          Estimates are for {device.kind === 'cuda' ? 'the GPU' : 'this machine'} (
+          {device.kind === 'cuda' ? 'GPU memory' : 'memory available now'}: {formatBytes(device.bytes)}); inference at
+          batch 1 over 8,192 tokens.
         </p>
       ) : null}
-      {models && models.length === 0 ? <p className="muted">No model folders yet: add a Hugging Face folder (Qwen2.5-VL) by its path, or run the demo.</p> : null}
+      {models && models.length === 0 ? (
+        <p className="muted">
+          No model folders yet: add a Hugging Face folder (Qwen2.5-VL) by its path, or run the demo.
+        </p>
+      ) : null}
       {models && models.length > 0 ? (
         <table className="lab-table" data-testid="model-list">
           <thead>
@@ -129,7 +140,12 @@ export function ModelsPage() {
                 )}
                 <td className="models-path">{m.path}</td>
                 <td>
-                  <button className="small ghost" disabled={m.error !== null} onClick={() => go('evaluations')} title={`Evaluate checkpoint ${m.checkpointId} from the Evaluations page`}>
+                  <button
+                    className="small ghost"
+                    disabled={m.error !== null}
+                    onClick={() => go('evaluations')}
+                    title={`Evaluate checkpoint ${m.checkpointId} from the Evaluations page`}
+                  >
                     Evaluate…
                   </button>
                 </td>

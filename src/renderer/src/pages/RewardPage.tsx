@@ -25,7 +25,12 @@ export function RewardPage() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [rescore, save]);
-  if (!loaded) return <section className="page"><h1>Reward</h1></section>;
+  if (!loaded)
+    return (
+      <section className="page">
+        <h1>Reward</h1>
+      </section>
+    );
   return (
     <section className="page rw-page">
       <h1>Reward</h1>
@@ -53,7 +58,11 @@ export function RewardPage() {
           <label htmlFor="rw-name">Name</label>
           <input id="rw-name" value={draft.name} onChange={(e) => edit({ name: e.target.value })} />
           <label htmlFor="rw-match">Answer match</label>
-          <select id="rw-match" value={draft.answerMatch} onChange={(e) => edit({ answerMatch: e.target.value as 'em' | 'subem' })}>
+          <select
+            id="rw-match"
+            value={draft.answerMatch}
+            onChange={(e) => edit({ answerMatch: e.target.value as 'em' | 'subem' })}
+          >
             <option value="em">exact match</option>
             <option value="subem">SubEM</option>
           </select>

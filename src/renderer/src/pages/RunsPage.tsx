@@ -27,7 +27,14 @@ export function RunsPage() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if ((e.key === 'n' || e.key === 'N') && !isTyping(e.target) && !e.ctrlKey && !e.metaKey && !e.altKey && !useNewRun.getState().open) {
+      if (
+        (e.key === 'n' || e.key === 'N') &&
+        !isTyping(e.target) &&
+        !e.ctrlKey &&
+        !e.metaKey &&
+        !e.altKey &&
+        !useNewRun.getState().open
+      ) {
         e.preventDefault();
         void useNewRun.getState().show();
       }
@@ -62,13 +69,20 @@ export function RunsPage() {
           {newRunButton}
         </header>
         <EmptyState title="No runs yet">
-          <p>GRPO, SFT and evaluation runs appear here with live charts: reward, accuracy, search ratio (image and text), KL, entropy, response length and throughput.</p>
+          <p>
+            GRPO, SFT and evaluation runs appear here with live charts: reward, accuracy, search ratio (image and text),
+            KL, entropy, response length and throughput.
+          </p>
           <p>Click a point on a chart to open that step's rollouts.</p>
         </EmptyState>
       </section>
     );
   }
-  const compared = selected.map((id) => ({ id, name: runs.find((r) => r.id === id)?.name ?? `run ${id}`, series: metrics[id] ?? {} }));
+  const compared = selected.map((id) => ({
+    id,
+    name: runs.find((r) => r.id === id)?.name ?? `run ${id}`,
+    series: metrics[id] ?? {},
+  }));
   // The one run shown (not a comparison): its controls and checkpoints.
   const shown = compared.length === 1 ? runs.find((r) => r.id === compared[0].id) : undefined;
   return (
@@ -80,14 +94,30 @@ export function RunsPage() {
       <RunList runs={runs} selected={selected} onSelect={select} />
       {shown ? <RunControls run={shown} /> : null}
       {shown?.kind === 'grpo' ? <Checkpoints run={shown} /> : null}
-      <p className="muted">Click a run to show it, Ctrl-click or tick to compare. Click a point on a chart to open that step's rollouts.</p>
+      <p className="muted">
+        Click a run to show it, Ctrl-click or tick to compare. Click a point on a chart to open that step's rollouts.
+      </p>
       {compared.length > 0 && compared.every((r) => Object.keys(r.series).length === 0) ? (
         <p className="muted" data-testid="no-charts">
           No step metrics recorded for this run (evaluations record their trajectories and figures only).{' '}
-          <button className="small ghost" onClick={() => { void useDebugger.getState().open(compared[0].id, null); go('trajectories'); }}>
+          <button
+            className="small ghost"
+            onClick={() => {
+              void useDebugger.getState().open(compared[0].id, null);
+              go('trajectories');
+            }}
+          >
             Open its trajectories
           </button>{' '}
-          <button className="small ghost" onClick={() => void useEvals.getState().showRun(compared[0].id).then(() => go('evaluations'))}>
+          <button
+            className="small ghost"
+            onClick={() =>
+              void useEvals
+                .getState()
+                .showRun(compared[0].id)
+                .then(() => go('evaluations'))
+            }
+          >
             Compare on the Evaluations page
           </button>
         </p>

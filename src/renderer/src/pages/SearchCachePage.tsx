@@ -11,7 +11,10 @@ import { api } from '../api/client';
 import '../search/search.css';
 
 function isTyping(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+  return (
+    target instanceof HTMLElement &&
+    (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
+  );
 }
 
 function Stats() {
@@ -127,7 +130,9 @@ export function SearchCachePage() {
             className="ghost danger"
             disabled={total === 0}
             onClick={() => {
-              const what = filter.tool ? `every ${filter.tool === 'image_search' ? 'image' : 'text'} search entry` : 'every cache entry and the call statistics';
+              const what = filter.tool
+                ? `every ${filter.tool === 'image_search' ? 'image' : 'text'} search entry`
+                : 'every cache entry and the call statistics';
               if (window.confirm(`Reset the cache: delete ${what}?`)) void clear();
             }}
           >
@@ -136,9 +141,13 @@ export function SearchCachePage() {
         </div>
         {total === 0 && !filtered ? (
           <EmptyState title="The search cache is empty">
-            <p>Every image and text search goes through the cache (live, cache-first or replay-only), so training is cheap and reproducible.</p>
             <p>
-              Run a search above, or from a terminal: <code>searchlab search text "QUERY" --engine local</code>. Entries show thumbnails, titles, summaries, timings and cost.
+              Every image and text search goes through the cache (live, cache-first or replay-only), so training is
+              cheap and reproducible.
+            </p>
+            <p>
+              Run a search above, or from a terminal: <code>searchlab search text "QUERY" --engine local</code>. Entries
+              show thumbnails, titles, summaries, timings and cost.
             </p>
           </EmptyState>
         ) : (

@@ -34,7 +34,11 @@ export function SettingsPage() {
         <h2>Appearance</h2>
         <label className="row">
           Theme
-          <select value={settings?.theme ?? 'system'} onChange={(e) => void update({ theme: e.target.value as 'light' | 'dark' | 'system' })} aria-label="Theme">
+          <select
+            value={settings?.theme ?? 'system'}
+            onChange={(e) => void update({ theme: e.target.value as 'light' | 'dark' | 'system' })}
+            aria-label="Theme"
+          >
             <option value="system">System</option>
             <option value="light">Light</option>
             <option value="dark">Dark</option>
@@ -42,7 +46,12 @@ export function SettingsPage() {
         </label>
         <label className="row">
           Annotator name
-          <input defaultValue={settings?.annotator ?? ''} key={settings?.annotator} onBlur={(e) => void update({ annotator: e.target.value })} placeholder="Your name, for labels" />
+          <input
+            defaultValue={settings?.annotator ?? ''}
+            key={settings?.annotator}
+            onBlur={(e) => void update({ annotator: e.target.value })}
+            placeholder="Your name, for labels"
+          />
         </label>
       </div>
       <div className="card">

@@ -12,11 +12,29 @@ import { useReplay } from '../trajectories/replay-store';
 import '../trajectories/trajectories.css';
 
 function isTyping(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+  return (
+    target instanceof HTMLElement &&
+    (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
+  );
 }
 
 export function TrajectoriesPage() {
-  const { runId, total, detail, turn, group, compare, toggleCompare, move, moveTurn, setTurn, toggleGroup, openId, filters, setFilters } = useDebugger();
+  const {
+    runId,
+    total,
+    detail,
+    turn,
+    group,
+    compare,
+    toggleCompare,
+    move,
+    moveTurn,
+    setTurn,
+    toggleGroup,
+    openId,
+    filters,
+    setFilters,
+  } = useDebugger();
   const [showTokens, setShowTokens] = useState(false);
   const pinned = useReward((s) => s.pinned);
   const isPinned = detail !== null && pinned.includes(detail.id);
@@ -74,12 +92,17 @@ export function TrajectoriesPage() {
       <Toolbar />
       {runId !== null && total === 0 ? (
         <EmptyState title="No trajectories here">
-          <p>This run has no training rollouts matching the filters. GRPO runs record every trajectory of every step.</p>
+          <p>
+            This run has no training rollouts matching the filters. GRPO runs record every trajectory of every step.
+          </p>
         </EmptyState>
       ) : null}
       {runId === null ? (
         <EmptyState title="No trajectories yet">
-          <p>Step through a rollout turn by turn: the question image, the model's reasoning, its search or answer, what the search tool returned, and the reward's parts.</p>
+          <p>
+            Step through a rollout turn by turn: the question image, the model's reasoning, its search or answer, what
+            the search tool returned, and the reward's parts.
+          </p>
           <p>See each GRPO group side by side with advantages, and groups where every sample scored the same.</p>
         </EmptyState>
       ) : null}
@@ -88,7 +111,9 @@ export function TrajectoriesPage() {
           <TrajectoryList />
           <div className="lab-detail">
             <div className="muted lab-keys" data-testid="debugger-keys">
-              <kbd>↑</kbd>/<kbd>↓</kbd> trajectory · <kbd>←</kbd>/<kbd>→</kbd> turn · <kbd>G</kbd> group · <kbd>T</kbd> tokens · <kbd>M</kbd> pin · <kbd>C</kbd> across checkpoints · <kbd>W</kbd> what if… · <kbd>Z</kbd> zero-variance only
+              <kbd>↑</kbd>/<kbd>↓</kbd> trajectory · <kbd>←</kbd>/<kbd>→</kbd> turn · <kbd>G</kbd> group · <kbd>T</kbd>{' '}
+              tokens · <kbd>M</kbd> pin · <kbd>C</kbd> across checkpoints · <kbd>W</kbd> what if… · <kbd>Z</kbd>{' '}
+              zero-variance only
               <button className="small ghost" onClick={() => void toggleGroup()}>
                 {group ? 'Hide group' : 'Show group'}
               </button>
@@ -104,9 +129,13 @@ export function TrajectoriesPage() {
             </div>
             {/* The hints stay put above the pane that scrolls, so moving between turns never cuts them off. */}
             <div className="lab-detail-scroll" data-testid="detail-pane">
-              {compare ? <CompareView items={compare} current={detail?.id ?? null} openId={(id) => void openId(id)} /> : null}
+              {compare ? (
+                <CompareView items={compare} current={detail?.id ?? null} openId={(id) => void openId(id)} />
+              ) : null}
               {group ? <GroupView group={group} openId={(id) => void openId(id)} current={detail?.id ?? null} /> : null}
-              {detail ? <TrajectoryPanel detail={detail} turn={turn} setTurn={setTurn} showTokens={showTokens} /> : null}
+              {detail ? (
+                <TrajectoryPanel detail={detail} turn={turn} setTurn={setTurn} showTokens={showTokens} />
+              ) : null}
             </div>
           </div>
         </div>

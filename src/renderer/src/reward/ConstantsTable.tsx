@@ -12,7 +12,13 @@ export function ConstantsTable() {
       {Object.entries(draft.constants).map(([name, value]) => (
         <div key={name} className="row">
           <code>{name}</code>
-          <input type="number" step="any" aria-label={`Constant ${name}`} value={value} onChange={(e) => set({ ...draft.constants, [name]: Number(e.target.value) })} />
+          <input
+            type="number"
+            step="any"
+            aria-label={`Constant ${name}`}
+            value={value}
+            onChange={(e) => set({ ...draft.constants, [name]: Number(e.target.value) })}
+          />
           <button
             className="small ghost"
             aria-label={`Remove ${name}`}
@@ -33,7 +39,12 @@ export function ConstantsTable() {
           setNewName('');
         }}
       >
-        <input placeholder="new constant" aria-label="New constant name" value={newName} onChange={(e) => setNewName(e.target.value)} />
+        <input
+          placeholder="new constant"
+          aria-label="New constant name"
+          value={newName}
+          onChange={(e) => setNewName(e.target.value)}
+        />
         <button className="small ghost" type="submit">
           Add
         </button>

@@ -48,7 +48,13 @@ export function ExpressionEditor() {
       {suggestions.length ? (
         <div className="rw-suggest" data-testid="completions">
           {suggestions.map((n) => (
-            <button key={n} className="small ghost" onMouseDown={(e) => e.preventDefault()} onClick={() => accept(n)} title={variables[n] ?? (functions.includes(n) ? 'function' : 'constant')}>
+            <button
+              key={n}
+              className="small ghost"
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={() => accept(n)}
+              title={variables[n] ?? (functions.includes(n) ? 'function' : 'constant')}
+            >
               {n}
             </button>
           ))}

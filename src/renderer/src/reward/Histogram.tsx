@@ -31,7 +31,8 @@ export function Histogram({ histogram }: { histogram: RescoreResult['histogram']
         })}
       </svg>
       <figcaption className="muted">
-        <span className="rw-key rw-before" /> recorded at training <span className="rw-key rw-after" /> under the edited spec
+        <span className="rw-key rw-before" /> recorded at training <span className="rw-key rw-after" /> under the edited
+        spec
       </figcaption>
     </figure>
   );

@@ -30,7 +30,10 @@ function RescoredTable({ rows, testId }: { rows: Rescored[]; testId: string }) {
             key={t.id}
             onClick={() => {
               if (runId === null) return;
-              void useDebugger.getState().open(runId, t.step).then(() => useDebugger.getState().openId(t.id));
+              void useDebugger
+                .getState()
+                .open(runId, t.step)
+                .then(() => useDebugger.getState().openId(t.id));
               go('trajectories');
             }}
           >
@@ -41,7 +44,10 @@ function RescoredTable({ rows, testId }: { rows: Rescored[]; testId: string }) {
               {f(t.before.total)} → <b>{f(t.after.total)}</b>
             </td>
             <td>
-              {f(t.before.advantage)} → <b className={t.after.advantage > 0 ? 'lab-ok' : t.after.advantage < 0 ? 'lab-bad' : 'muted'}>{f(t.after.advantage)}</b>
+              {f(t.before.advantage)} →{' '}
+              <b className={t.after.advantage > 0 ? 'lab-ok' : t.after.advantage < 0 ? 'lab-bad' : 'muted'}>
+                {f(t.after.advantage)}
+              </b>
             </td>
           </tr>
         ))}
@@ -58,13 +64,18 @@ export function RescorePanel() {
   useEffect(() => {
     api.call('runs.list', {}).then((list) => {
       setRuns(list);
-      if (useReward.getState().runId === null && list.length) setRun((list.find((r) => r.kind === 'grpo') ?? list[0]).id);
+      if (useReward.getState().runId === null && list.length)
+        setRun((list.find((r) => r.kind === 'grpo') ?? list[0]).id);
     }, reportError);
   }, [setRun]);
   return (
     <div className="card rw-rescore">
       <h2>Re-score a run</h2>
-      {runs.length === 0 ? <p className="muted">No runs yet: a GRPO run's stored trajectories can be re-scored here under the edited spec.</p> : null}
+      {runs.length === 0 ? (
+        <p className="muted">
+          No runs yet: a GRPO run's stored trajectories can be re-scored here under the edited spec.
+        </p>
+      ) : null}
       <div className="row" hidden={runs.length === 0}>
         <label htmlFor="rw-run">Run</label>
         <select id="rw-run" value={runId ?? ''} onChange={(e) => setRun(Number(e.target.value))}>
@@ -74,23 +85,39 @@ export function RescorePanel() {
             </option>
           ))}
         </select>
-        <button onClick={() => void rescore()} disabled={busy || runId === null || check?.ok === false} data-testid="rescore">
+        <button
+          onClick={() => void rescore()}
+          disabled={busy || runId === null || check?.ok === false}
+          data-testid="rescore"
+        >
           {busy ? 'Re-scoring…' : 'Re-score (Ctrl+Enter)'}
         </button>
       </div>
       <div className="muted">
-        Pinned for preview: {pinned.length ? pinned.map((id) => (
-          <button key={id} className="small ghost" onClick={() => unpin(id)} title="Unpin">
-            #{id} ✕
-          </button>
-        )) : 'none (pin trajectories with M in the debugger)'}
+        Pinned for preview:{' '}
+        {pinned.length
+          ? pinned.map((id) => (
+              <button key={id} className="small ghost" onClick={() => unpin(id)} title="Unpin">
+                #{id} ✕
+              </button>
+            ))
+          : 'none (pin trajectories with M in the debugger)'}
       </div>
-      {busy && job?.message ? <p className="muted" data-testid="rescore-progress">{job.message}</p> : null}
+      {busy && job?.message ? (
+        <p className="muted" data-testid="rescore-progress">
+          {job.message}
+        </p>
+      ) : null}
       {history.length ? (
         <div className="muted" data-testid="rescore-history">
           Stored re-scorings:{' '}
           {history.map((h) => (
-            <button key={h.id} className={`small ${h.id === result?.rescore.id ? '' : 'ghost'}`} onClick={() => void show(h.id)} title={h.spec.expression}>
+            <button
+              key={h.id}
+              className={`small ${h.id === result?.rescore.id ? '' : 'ghost'}`}
+              onClick={() => void show(h.id)}
+              title={h.spec.expression}
+            >
               #{h.id} {h.spec.name} · {new Date(h.createdAt).toLocaleString()}
             </button>
           ))}
@@ -102,7 +129,8 @@ export function RescorePanel() {
             Re-scoring #{result.rescore.id} under <code>{result.rescore.spec.expression}</code>
           </p>
           <p>
-            {result.count} trajectories · <b data-testid="changed-rewards">{result.changedRewards}</b> rewards change · <b data-testid="sign-flips">{result.signFlipCount}</b> advantages change sign
+            {result.count} trajectories · <b data-testid="changed-rewards">{result.changedRewards}</b> rewards change ·{' '}
+            <b data-testid="sign-flips">{result.signFlipCount}</b> advantages change sign
           </p>
           <Histogram histogram={result.histogram} />
           {result.pinned.length ? (
@@ -113,7 +141,12 @@ export function RescorePanel() {
           ) : null}
           {result.signFlips.length ? (
             <>
-              <h3>Advantage changes sign {result.signFlipCount > result.signFlips.length ? `(first ${result.signFlips.length} of ${result.signFlipCount})` : ''}</h3>
+              <h3>
+                Advantage changes sign{' '}
+                {result.signFlipCount > result.signFlips.length
+                  ? `(first ${result.signFlips.length} of ${result.signFlipCount})`
+                  : ''}
+              </h3>
               <RescoredTable rows={result.signFlips} testId="sign-flip-table" />
             </>
           ) : null}

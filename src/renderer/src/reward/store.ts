@@ -1,7 +1,14 @@
 // The reward editor's state: the spec being edited, its live syntax check, the pinned trajectories to preview
 // on, and the re-scoring shown (a `reward.rescore` job stores each one; the run's earlier ones can be reopened).
 import { create } from 'zustand';
-import type { Job, RescoreResult, RewardCheck, RewardSpecInput, SavedRewardSpec, StoredRescore } from '../../../shared/contract';
+import type {
+  Job,
+  RescoreResult,
+  RewardCheck,
+  RewardSpecInput,
+  SavedRewardSpec,
+  StoredRescore,
+} from '../../../shared/contract';
 import { api } from '../api/client';
 import { reportError, useToasts } from '../state/toasts';
 import { untilFinished, useJobs } from '../state/jobs';
@@ -51,7 +58,13 @@ export const useReward = create<RewardState>((set, get) => ({
     try {
       const r = await api.call('reward.specs', {});
       const first = !get().loaded;
-      set({ specs: r.specs, variables: r.variables, functions: r.functions, loaded: true, ...(first ? { draft: r.defaultSpec } : {}) });
+      set({
+        specs: r.specs,
+        variables: r.variables,
+        functions: r.functions,
+        loaded: true,
+        ...(first ? { draft: r.defaultSpec } : {}),
+      });
       if (first) get().edit({});
     } catch (error) {
       reportError(error);
@@ -68,7 +81,8 @@ export const useReward = create<RewardState>((set, get) => ({
   },
   setRun(runId) {
     set({ runId, result: null, history: [] });
-    if (runId !== null) api.call('reward.rescores', { runId }).then((history) => get().runId === runId && set({ history }), reportError);
+    if (runId !== null)
+      api.call('reward.rescores', { runId }).then((history) => get().runId === runId && set({ history }), reportError);
   },
   pin(id) {
     if (!get().pinned.includes(id)) set({ pinned: [...get().pinned, id] });

@@ -53,7 +53,12 @@ export function Checkpoints({ run }: { run: RunSummary }) {
 
   const remove = (id: number) =>
     api.call('checkpoints.delete', { id }).then((r) => {
-      useToasts.getState().push('info', `Deleted checkpoint ${id}${r.removedFiles ? ' and its files' : ' (its files were outside the data folder and are kept)'}`);
+      useToasts
+        .getState()
+        .push(
+          'info',
+          `Deleted checkpoint ${id}${r.removedFiles ? ' and its files' : ' (its files were outside the data folder and are kept)'}`,
+        );
       setConfirming(null);
       void reload();
     }, reportError);
@@ -78,7 +83,9 @@ export function Checkpoints({ run }: { run: RunSummary }) {
               <td>
                 {newestEvaluations(c).map((e) => (
                   <div key={e.id}>
-                    {POLICY_TITLES[e.policy] ?? e.policy} on {e.dataset ?? '—'}: accuracy {formatValue(e.accuracy ?? undefined, 'percent')}, search {formatValue(e.searchRatio ?? undefined, 'percent')}
+                    {POLICY_TITLES[e.policy] ?? e.policy} on {e.dataset ?? '—'}: accuracy{' '}
+                    {formatValue(e.accuracy ?? undefined, 'percent')}, search{' '}
+                    {formatValue(e.searchRatio ?? undefined, 'percent')}
                   </div>
                 ))}
                 {c.evaluations.length === 0 ? <span className="muted">none yet</span> : null}
@@ -107,7 +114,10 @@ export function Checkpoints({ run }: { run: RunSummary }) {
                 <button className="small ghost" onClick={() => setExporting(exporting === c.id ? null : c.id)}>
                   Export…
                 </button>
-                <button className="small ghost" onClick={() => (confirming === c.id ? void remove(c.id) : setConfirming(c.id))}>
+                <button
+                  className="small ghost"
+                  onClick={() => (confirming === c.id ? void remove(c.id) : setConfirming(c.id))}
+                >
                   {confirming === c.id ? 'Confirm delete' : 'Delete'}
                 </button>
               </td>

@@ -21,7 +21,15 @@ function verdict(need: string, did: Behaviour): 'over' | 'under' | '' {
   return '';
 }
 
-export function ConfusionMatrix({ runId, steps, onOpen }: { runId: number; steps: number[]; onOpen(step: number | null, need: string, did: Behaviour): void }) {
+export function ConfusionMatrix({
+  runId,
+  steps,
+  onOpen,
+}: {
+  runId: number;
+  steps: number[];
+  onOpen(step: number | null, need: string, did: Behaviour): void;
+}) {
   const [step, setStep] = useState<number | null>(null);
   const [cells, setCells] = useState<ConfusionCell[] | null>(null);
   useEffect(() => {
@@ -29,7 +37,9 @@ export function ConfusionMatrix({ runId, steps, onOpen }: { runId: number; steps
     api.call('trajectories.confusion', { runId, ...(step === null ? {} : { step }) }).then(setCells, reportError);
   }, [runId, step]);
   if (!cells || cells.length === 0) return null;
-  const needs = NEEDS.filter((n) => cells.some((c) => c.need === n)).concat([...new Set(cells.map((c) => c.need))].filter((n) => !NEEDS.includes(n)));
+  const needs = NEEDS.filter((n) => cells.some((c) => c.need === n)).concat(
+    [...new Set(cells.map((c) => c.need))].filter((n) => !NEEDS.includes(n)),
+  );
   const at = (need: string, did: Behaviour) => cells.find((c) => c.need === need && c.behaviour === did);
   const total = cells.reduce((n, c) => n + c.count, 0);
   const over = cells.filter((c) => verdict(c.need, c.behaviour) === 'over').reduce((n, c) => n + c.count, 0);
@@ -39,7 +49,11 @@ export function ConfusionMatrix({ runId, steps, onOpen }: { runId: number; steps
       <h2>Label vs behaviour</h2>
       <div className="row">
         <label htmlFor="cm-step">Step</label>
-        <select id="cm-step" value={step ?? ''} onChange={(e) => setStep(e.target.value === '' ? null : Number(e.target.value))}>
+        <select
+          id="cm-step"
+          value={step ?? ''}
+          onChange={(e) => setStep(e.target.value === '' ? null : Number(e.target.value))}
+        >
           <option value="">all steps</option>
           {steps.map((s) => (
             <option key={s} value={s}>
@@ -69,7 +83,12 @@ export function ConfusionMatrix({ runId, steps, onOpen }: { runId: number; steps
                 return (
                   <td key={d.id} className={`lab-cell ${verdict(need, d.id)}`}>
                     {c ? (
-                      <button className="small ghost" onClick={() => onOpen(step, need, d.id)} title={`${c.correct} of ${c.count} correct`} data-testid={`cell-${need}-${d.id}`}>
+                      <button
+                        className="small ghost"
+                        onClick={() => onOpen(step, need, d.id)}
+                        title={`${c.correct} of ${c.count} correct`}
+                        data-testid={`cell-${need}-${d.id}`}
+                      >
                         {c.count} <span className="muted">({c.correct} ✓)</span>
                       </button>
                     ) : (

@@ -37,9 +37,26 @@ export function MetricChart({ spec, runs, onPick }: Props) {
       focus: { alpha: 0.35 },
       legend: { show: true, live: true },
       // Ratios span 0–100%; a flat line gets a small span around it instead of uPlot's 0–100 default.
-      scales: { x: { time: false }, y: { range: (_u, min, max) => (spec.ratio ? [Math.min(0, min), Math.max(1, max)] : min === max ? [min - 1, max + 1] : uPlot.rangeNum(min, max, 0.1, true)) } },
+      scales: {
+        x: { time: false },
+        y: {
+          range: (_u, min, max) =>
+            spec.ratio
+              ? [Math.min(0, min), Math.max(1, max)]
+              : min === max
+                ? [min - 1, max + 1]
+                : uPlot.rangeNum(min, max, 0.1, true),
+        },
+      },
       // Steps are whole numbers: tick only on integers.
-      axes: [{ ...axis, label: 'step', labelSize: 16, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] }, { ...axis, size: 52, values: spec.ratio ? (_u, vals) => vals.map((v) => `${Math.round(v * 100)}%`) : undefined }],
+      axes: [
+        { ...axis, label: 'step', labelSize: 16, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] },
+        {
+          ...axis,
+          size: 52,
+          values: spec.ratio ? (_u, vals) => vals.map((v) => `${Math.round(v * 100)}%`) : undefined,
+        },
+      ],
       series: [
         { label: 'step' },
         ...lines.map((l) => ({

@@ -4,7 +4,15 @@ import { runColor } from './theme';
 
 const fmt = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(3));
 
-export function RunList({ runs, selected, onSelect }: { runs: RunSummary[]; selected: number[]; onSelect(id: number, compare: boolean): void }) {
+export function RunList({
+  runs,
+  selected,
+  onSelect,
+}: {
+  runs: RunSummary[];
+  selected: number[];
+  onSelect(id: number, compare: boolean): void;
+}) {
   return (
     <table className="lab-table" data-testid="run-list">
       <thead>
@@ -23,9 +31,19 @@ export function RunList({ runs, selected, onSelect }: { runs: RunSummary[]; sele
         {runs.map((r) => {
           const pos = selected.indexOf(r.id);
           return (
-            <tr key={r.id} className={pos >= 0 ? 'selected' : ''} onClick={(e) => onSelect(r.id, e.ctrlKey || e.metaKey)} data-run={r.id}>
+            <tr
+              key={r.id}
+              className={pos >= 0 ? 'selected' : ''}
+              onClick={(e) => onSelect(r.id, e.ctrlKey || e.metaKey)}
+              data-run={r.id}
+            >
               <td onClick={(e) => e.stopPropagation()}>
-                <input type="checkbox" aria-label={`Compare ${r.name}`} checked={pos >= 0} onChange={() => onSelect(r.id, true)} />
+                <input
+                  type="checkbox"
+                  aria-label={`Compare ${r.name}`}
+                  checked={pos >= 0}
+                  onChange={() => onSelect(r.id, true)}
+                />
               </td>
               <td>
                 {pos >= 0 ? <span className="lab-swatch" style={{ background: runColor(pos) }} /> : null}

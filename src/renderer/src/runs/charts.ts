@@ -11,7 +11,12 @@ export interface ChartSpec {
 export const CHARTS: ChartSpec[] = [
   { id: 'reward', title: 'Reward (mean, std)', metrics: ['reward_mean', 'reward_std'] },
   { id: 'accuracy', title: 'Accuracy and format rate', metrics: ['accuracy', 'format_rate'], ratio: true },
-  { id: 'search', title: 'Search ratio (any, image, text)', metrics: ['search_ratio', 'image_search_ratio', 'text_search_ratio'], ratio: true },
+  {
+    id: 'search',
+    title: 'Search ratio (any, image, text)',
+    metrics: ['search_ratio', 'image_search_ratio', 'text_search_ratio'],
+    ratio: true,
+  },
   { id: 'zero-variance', title: 'Zero-variance groups', metrics: ['zero_variance_groups'], ratio: true },
   { id: 'kl', title: 'KL to the reference', metrics: ['kl'] },
   { id: 'entropy', title: 'Entropy', metrics: ['entropy'] },
@@ -27,8 +32,13 @@ export const CHARTS: ChartSpec[] = [
 ];
 
 /** The union of the runs' steps as the x axis, each run × metric aligned to it (null where not recorded). */
-export function alignSeries(runs: { id: number; series: Record<string, { steps: number[]; values: number[] }> }[], metrics: string[]) {
-  const steps = [...new Set(runs.flatMap((r) => metrics.flatMap((m) => r.series[m]?.steps ?? [])))].sort((a, b) => a - b);
+export function alignSeries(
+  runs: { id: number; series: Record<string, { steps: number[]; values: number[] }> }[],
+  metrics: string[],
+) {
+  const steps = [...new Set(runs.flatMap((r) => metrics.flatMap((m) => r.series[m]?.steps ?? [])))].sort(
+    (a, b) => a - b,
+  );
   const index = new Map(steps.map((s, i) => [s, i]));
   const lines: { runId: number; metric: string; values: (number | null)[] }[] = [];
   for (const run of runs) {

@@ -36,7 +36,9 @@ export const useRuns = create<RunsState>((set, get) => ({
       const selected = kept.length ? kept : charted ? [charted.id] : [];
       set({ runs, loaded: true, selected });
       // Refetch a compared run's metrics when it changed since the last poll (a step committed, or it finished).
-      for (const id of selected) if (!get().metrics[id] || before.get(id) !== runs.find((r) => r.id === id)!.updatedAt) await get().loadMetrics(id);
+      for (const id of selected)
+        if (!get().metrics[id] || before.get(id) !== runs.find((r) => r.id === id)!.updatedAt)
+          await get().loadMetrics(id);
     } catch (error) {
       reportError(error);
     }

@@ -9,25 +9,42 @@ export function CacheFilters({ textRef }: { textRef: React.RefObject<HTMLInputEl
   const timer = useRef<number | null>(null);
   return (
     <div className="sc-filters">
-      <select aria-label="Filter by tool" value={filter.tool} onChange={(e) => setFilter({ tool: e.target.value as never })}>
+      <select
+        aria-label="Filter by tool"
+        value={filter.tool}
+        onChange={(e) => setFilter({ tool: e.target.value as never })}
+      >
         <option value="">All tools</option>
         <option value="image_search">Image search</option>
         <option value="text_search">Text search</option>
       </select>
-      <select aria-label="Filter by engine" value={filter.engine} onChange={(e) => setFilter({ engine: e.target.value as never })}>
+      <select
+        aria-label="Filter by engine"
+        value={filter.engine}
+        onChange={(e) => setFilter({ engine: e.target.value as never })}
+      >
         <option value="">All engines</option>
         <option value="local">Local</option>
         <option value="serpapi">SerpApi</option>
         <option value="searxng">SearXNG</option>
       </select>
-      <select aria-label="Filter by mode" value={filter.mode} onChange={(e) => setFilter({ mode: e.target.value as never })}>
+      <select
+        aria-label="Filter by mode"
+        value={filter.mode}
+        onChange={(e) => setFilter({ mode: e.target.value as never })}
+      >
         <option value="">All modes</option>
         <option value="live">Live</option>
         <option value="cache-first">Cache-first</option>
         <option value="replay-only">Replay-only</option>
       </select>
       <label className="sc-degraded-filter">
-        <input type="checkbox" aria-label="Degraded only" checked={filter.degradedOnly} onChange={(e) => setFilter({ degradedOnly: e.target.checked })} />
+        <input
+          type="checkbox"
+          aria-label="Degraded only"
+          checked={filter.degradedOnly}
+          onChange={(e) => setFilter({ degradedOnly: e.target.checked })}
+        />
         Degraded only
       </label>
       <input
@@ -90,7 +107,10 @@ export function CacheList() {
               <td>
                 {e.engine}
                 {e.degraded.length ? (
-                  <span className="badge sc-degraded-badge" title={`Made while ${e.degraded.join(', ')} failed; a cache-first search fetches it again`}>
+                  <span
+                    className="badge sc-degraded-badge"
+                    title={`Made while ${e.degraded.join(', ')} failed; a cache-first search fetches it again`}
+                  >
                     degraded
                   </span>
                 ) : null}

@@ -24,8 +24,8 @@ export function CorporaCard() {
       <h2>Local corpora</h2>
       {corpora.length === 0 ? (
         <p className="muted" data-testid="no-corpora">
-          No local corpus yet. The local engine is the offline default: add a folder of Markdown, HTML, text or JSONL documents with their images below, or run{' '}
-          <code>searchlab corpus add DIR --name NAME</code>.
+          No local corpus yet. The local engine is the offline default: add a folder of Markdown, HTML, text or JSONL
+          documents with their images below, or run <code>searchlab corpus add DIR --name NAME</code>.
         </p>
       ) : (
         <table className="sc-table">
@@ -76,7 +76,12 @@ export function CorporaCard() {
           if (started) setJobId(started.id);
         }}
       >
-        <input aria-label="Corpus folder" placeholder="Folder on the engine's machine, e.g. /data/wiki-pages" value={dir} onChange={(e) => setDir(e.target.value)} />
+        <input
+          aria-label="Corpus folder"
+          placeholder="Folder on the engine's machine, e.g. /data/wiki-pages"
+          value={dir}
+          onChange={(e) => setDir(e.target.value)}
+        />
         <input aria-label="Corpus name" placeholder="name" value={name} onChange={(e) => setName(e.target.value)} />
         <button type="submit" disabled={!dir.trim() || !name.trim()}>
           Add folder

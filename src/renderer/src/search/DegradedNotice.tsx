@@ -1,6 +1,10 @@
 import type { Degradation } from '../../../shared/contract';
 
-const partLabel: Record<Degradation['part'], string> = { reader: 'Page reader', summariser: 'Summariser', thumbnails: 'Thumbnails' };
+const partLabel: Record<Degradation['part'], string> = {
+  reader: 'Page reader',
+  summariser: 'Summariser',
+  thumbnails: 'Thumbnails',
+};
 
 /** The parts of a search that failed, each with the provider's own message: the model got less than it should. */
 export function DegradedNotice({ degraded }: { degraded: Degradation[] }) {
@@ -11,7 +15,8 @@ export function DegradedNotice({ degraded }: { degraded: Degradation[] }) {
       <ul>
         {degraded.map((d) => (
           <li key={d.part}>
-            {partLabel[d.part]} failed on {d.affected} of {d.of}: <span className="sc-degraded-message">{d.message}</span>
+            {partLabel[d.part]} failed on {d.affected} of {d.of}:{' '}
+            <span className="sc-degraded-message">{d.message}</span>
           </li>
         ))}
       </ul>

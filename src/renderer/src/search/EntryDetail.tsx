@@ -8,7 +8,12 @@ export function EntryDetail() {
   const entry = useSearch((s) => s.selected);
   const selectedKey = useSearch((s) => s.selectedKey);
   const remove = useSearch((s) => s.remove);
-  if (!selectedKey) return <div className="sc-detail sc-detail-empty muted">Select an entry to see its thumbnails, titles, summaries, timings and cost.</div>;
+  if (!selectedKey)
+    return (
+      <div className="sc-detail sc-detail-empty muted">
+        Select an entry to see its thumbnails, titles, summaries, timings and cost.
+      </div>
+    );
   if (!entry) return <div className="sc-detail muted">Loading…</div>;
   return (
     <div className="sc-detail" data-testid="cache-entry">

@@ -3,7 +3,15 @@ import { Thumbnail } from './Thumbnail';
 import { DegradedNotice } from './DegradedNotice';
 
 /** Results as the debugger shows them: what failed, then thumbnail, title, link, summary or snippet; then what the model saw. */
-export function ResultsView({ results, modelText, degraded }: { results: SearchResultItem[]; modelText: string; degraded: Degradation[] }) {
+export function ResultsView({
+  results,
+  modelText,
+  degraded,
+}: {
+  results: SearchResultItem[];
+  modelText: string;
+  degraded: Degradation[];
+}) {
   return (
     <div className="sc-results">
       <DegradedNotice degraded={degraded} />
@@ -19,7 +27,11 @@ export function ResultsView({ results, modelText, degraded }: { results: SearchR
               <a className="sc-link" href={r.url} target="_blank" rel="noreferrer">
                 {r.url}
               </a>
-              {r.summary ? <p className="sc-summary">{r.summary}</p> : r.snippet ? <p className="sc-summary muted">{r.snippet}</p> : null}
+              {r.summary ? (
+                <p className="sc-summary">{r.summary}</p>
+              ) : r.snippet ? (
+                <p className="sc-summary muted">{r.snippet}</p>
+              ) : null}
             </div>
           </li>
         ))}

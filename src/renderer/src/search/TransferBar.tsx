@@ -23,7 +23,12 @@ export function TransferBar() {
   };
   return (
     <div className="sc-inline-form">
-      <input aria-label="Cache file" placeholder="Cache file (JSONL) on the engine's machine" value={file} onChange={(e) => setFile(e.target.value)} />
+      <input
+        aria-label="Cache file"
+        placeholder="Cache file (JSONL) on the engine's machine"
+        value={file}
+        onChange={(e) => setFile(e.target.value)}
+      />
       <button className="ghost" disabled={!file.trim()} onClick={() => void act('export')}>
         Export
       </button>

@@ -99,11 +99,30 @@ export function TryPanel({ queryRef }: { queryRef: React.RefObject<HTMLInputElem
           ))}
         </div>
         {tool === 'text_search' ? (
-          <input ref={queryRef} className="sc-query-input" aria-label="Query" placeholder="A query, as the model would write it  ( T )" value={query} onChange={(e) => setQuery(e.target.value)} />
+          <input
+            ref={queryRef}
+            className="sc-query-input"
+            aria-label="Query"
+            placeholder="A query, as the model would write it  ( T )"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />
         ) : (
           <>
-            <input aria-label="Image file" type="file" accept="image/*" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-            {engine !== 'local' ? <input aria-label="Public image URL" placeholder="Public URL of the image (optional: the file is uploaded otherwise)" value={imageUrl} onChange={(e) => setImageUrl(e.target.value)} /> : null}
+            <input
+              aria-label="Image file"
+              type="file"
+              accept="image/*"
+              onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            />
+            {engine !== 'local' ? (
+              <input
+                aria-label="Public image URL"
+                placeholder="Public URL of the image (optional: the file is uploaded otherwise)"
+                value={imageUrl}
+                onChange={(e) => setImageUrl(e.target.value)}
+              />
+            ) : null}
           </>
         )}
         <select aria-label="Engine" value={engine} onChange={(e) => setEngine(e.target.value as SearchEngineKind)}>
@@ -141,7 +160,11 @@ export function TryPanel({ queryRef }: { queryRef: React.RefObject<HTMLInputElem
             <span>{formatMs(result.latencyMs)}</span>
             <span>{formatMoney(result.cost)}</span>
           </div>
-          {result.error ? <p className="sc-error" role="alert">{result.error}</p> : null}
+          {result.error ? (
+            <p className="sc-error" role="alert">
+              {result.error}
+            </p>
+          ) : null}
           <ResultsView results={result.results} modelText={result.text} degraded={result.degraded ?? []} />
         </div>
       ) : null}

@@ -1,6 +1,15 @@
 // The Search cache page's state: filters, the list, the open entry, statistics, corpora and hand searches.
 import { create } from 'zustand';
-import type { CacheEntry, CacheEntrySummary, CacheMode, CacheStats, Corpus, SearchEngineKind, SearchTool, ToolCallResult } from '../../../shared/contract';
+import type {
+  CacheEntry,
+  CacheEntrySummary,
+  CacheMode,
+  CacheStats,
+  Corpus,
+  SearchEngineKind,
+  SearchTool,
+  ToolCallResult,
+} from '../../../shared/contract';
 import { api } from '../api/client';
 import { reportError, useToasts } from '../state/toasts';
 
@@ -65,7 +74,10 @@ export const useSearch = create<SearchState>((set, get) => ({
   async refresh() {
     set({ loading: true });
     try {
-      const [list, stats] = await Promise.all([api.call('search.cache.list', listParams(get().filter, 0)), api.call('search.cache.stats', {})]);
+      const [list, stats] = await Promise.all([
+        api.call('search.cache.list', listParams(get().filter, 0)),
+        api.call('search.cache.stats', {}),
+      ]);
       set({ entries: list.entries, total: list.total, stats });
     } catch (error) {
       reportError(error);

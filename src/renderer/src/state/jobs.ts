@@ -58,6 +58,9 @@ export function untilFinished(id: number): Promise<Job> {
     };
     const stop = useJobs.subscribe(check);
     // It may have finished before we started listening: ask once.
-    if (!check(useJobs.getState())) void api.call('jobs.get', { id }).then((job) => useJobs.setState((s) => ({ byId: { ...s.byId, [id]: job } })), reportError);
+    if (!check(useJobs.getState()))
+      void api
+        .call('jobs.get', { id })
+        .then((job) => useJobs.setState((s) => ({ byId: { ...s.byId, [id]: job } })), reportError);
   });
 }

@@ -1,5 +1,9 @@
 // The lines every trajectory column ends with (group view, cross-checkpoint view): what it did and answered.
-export function CardFooter({ t }: { t: { turns: number; imageSearches: number; textSearches: number; finalAnswer: string | null } }) {
+export function CardFooter({
+  t,
+}: {
+  t: { turns: number; imageSearches: number; textSearches: number; finalAnswer: string | null };
+}) {
   return (
     <>
       <div className="muted">

@@ -6,7 +6,15 @@ import { CardFooter, fmt } from './CardFooter';
 type Item = Result<'trajectories.bySample'>[number];
 const f = fmt;
 
-export function CompareView({ items, current, openId }: { items: Item[]; current: number | null; openId(id: number): void }) {
+export function CompareView({
+  items,
+  current,
+  openId,
+}: {
+  items: Item[];
+  current: number | null;
+  openId(id: number): void;
+}) {
   return (
     <div className="lab-group" data-testid="compare-view">
       <div className="lab-group-head">
@@ -15,7 +23,12 @@ export function CompareView({ items, current, openId }: { items: Item[]; current
       </div>
       <div className="lab-group-cols">
         {items.map((t) => (
-          <button key={t.id} className={`lab-group-col ghost${t.id === current ? ' current' : ''}`} onClick={() => openId(t.id)} data-testid="compare-item">
+          <button
+            key={t.id}
+            className={`lab-group-col ghost${t.id === current ? ' current' : ''}`}
+            onClick={() => openId(t.id)}
+            data-testid="compare-item"
+          >
             <div>
               <b>{t.runName}</b>
             </div>
@@ -23,7 +36,8 @@ export function CompareView({ items, current, openId }: { items: Item[]; current
               {t.runKind === 'eval' ? 'evaluation' : `step ${t.step} · group ${t.groupIndex} #${t.sampleIndex}`}
             </div>
             <div>
-              reward <b>{f(t.total)}</b> · {(t.score ?? 0) > 0 ? <span className="lab-ok">correct</span> : <span className="lab-bad">wrong</span>}
+              reward <b>{f(t.total)}</b> ·{' '}
+              {(t.score ?? 0) > 0 ? <span className="lab-ok">correct</span> : <span className="lab-bad">wrong</span>}
             </div>
             <CardFooter t={t} />
           </button>

@@ -6,7 +6,11 @@ import { api } from '../api/client';
 import { reportError } from '../state/toasts';
 import { useDecisions } from './replay-store';
 
-const LABEL: Record<DecisionAction, string> = { image_search: 'image search', text_search: 'text search', answer: 'answer' };
+const LABEL: Record<DecisionAction, string> = {
+  image_search: 'image search',
+  text_search: 'text search',
+  answer: 'answer',
+};
 
 export function DecisionBars({ decision }: { decision: DecisionProbability }) {
   return (
@@ -14,7 +18,11 @@ export function DecisionBars({ decision }: { decision: DecisionProbability }) {
       {(Object.keys(LABEL) as DecisionAction[]).map((a) => {
         const p = decision.probabilities[a];
         return (
-          <span key={a} className="lab-prob" title={`p(${LABEL[a]}) = ${p.toFixed(4)}${decision.taken === a ? ' · taken' : ''}`}>
+          <span
+            key={a}
+            className="lab-prob"
+            title={`p(${LABEL[a]}) = ${p.toFixed(4)}${decision.taken === a ? ' · taken' : ''}`}
+          >
             {decision.taken === a ? <b>{LABEL[a]}</b> : LABEL[a]}
             <span className="lab-prob-bar">
               <span className="lab-prob-fill" style={{ width: `${(p * 100).toFixed(1)}%` }} />
@@ -53,15 +61,28 @@ export function DecisionProbabilitiesView({ detail }: { detail: TrajectoryDetail
     <div data-testid="decision-probabilities">
       <div className="row">
         <span>Search vs answer at each decision point, under</span>
-        <select aria-label="Checkpoint for probabilities" value={checkpointId ?? ''} onChange={(e) => setCheckpointId(Number(e.target.value))}>
+        <select
+          aria-label="Checkpoint for probabilities"
+          value={checkpointId ?? ''}
+          onChange={(e) => setCheckpointId(Number(e.target.value))}
+        >
           {options?.checkpoints.map((c) => (
             <option key={c.id} value={c.id}>
               {c.label}
-              {c.id === options.generatedBy ? ' (generated it)' : c.id === options.defaultCheckpointId ? ' (closest before it)' : ''}
+              {c.id === options.generatedBy
+                ? ' (generated it)'
+                : c.id === options.defaultCheckpointId
+                  ? ' (closest before it)'
+                  : ''}
             </option>
           ))}
         </select>
-        <button className="small" disabled={entry === 'running' || checkpointId === null} onClick={() => checkpointId !== null && void compute(detail.id, checkpointId)} data-testid="decision-probs-compute">
+        <button
+          className="small"
+          disabled={entry === 'running' || checkpointId === null}
+          onClick={() => checkpointId !== null && void compute(detail.id, checkpointId)}
+          data-testid="decision-probs-compute"
+        >
           {entry === 'running' ? 'Computing…' : 'Compute probabilities'}
         </button>
       </div>
@@ -69,15 +90,20 @@ export function DecisionProbabilitiesView({ detail }: { detail: TrajectoryDetail
       {entry && typeof entry === 'object' && 'decisions' in entry ? (
         entry.decisions.length ? (
           <div>
-            <div className="muted">under {entry.checkpointLabel}; the three need not sum to 1 (the policy may write something else there)</div>
+            <div className="muted">
+              under {entry.checkpointLabel}; the three need not sum to 1 (the policy may write something else there)
+            </div>
             {entry.decisions.map((d) => (
               <div key={d.position}>
-                Turn {d.turn + 1} ({d.sampled ? 'sampled' : 'forced'}, token #{d.position}): <DecisionBars decision={d} />
+                Turn {d.turn + 1} ({d.sampled ? 'sampled' : 'forced'}, token #{d.position}):{' '}
+                <DecisionBars decision={d} />
               </div>
             ))}
           </div>
         ) : (
-          <p className="muted">No turn closed its reasoning with &lt;/reason&gt;: there is no decision point to score.</p>
+          <p className="muted">
+            No turn closed its reasoning with &lt;/reason&gt;: there is no decision point to score.
+          </p>
         )
       ) : null}
     </div>

@@ -6,7 +6,17 @@ import { DegradedNotice } from '../search/DegradedNotice';
 
 type Of<K extends TrajectoryEvent['kind']> = Extract<TrajectoryEvent, { kind: K }>;
 
-function Frame({ kind, title, children, extra }: { kind: string; title: string; children: ReactNode; extra?: ReactNode }) {
+function Frame({
+  kind,
+  title,
+  children,
+  extra,
+}: {
+  kind: string;
+  title: string;
+  children: ReactNode;
+  extra?: ReactNode;
+}) {
   return (
     <div className={`lab-event lab-event-${kind}`} data-event={kind}>
       <div className="lab-event-head">
@@ -33,7 +43,8 @@ function GenerationEvent({ event }: { event: Of<'generation'> }) {
       title="Generation"
       extra={
         <span className="muted">
-          {event.tokens} tokens · finish {event.finish ?? '—'} · {event.wellFormed ? <span className="lab-ok">well formed</span> : <span className="lab-bad">malformed</span>}
+          {event.tokens} tokens · finish {event.finish ?? '—'} ·{' '}
+          {event.wellFormed ? <span className="lab-ok">well formed</span> : <span className="lab-bad">malformed</span>}
         </span>
       }
     >
@@ -43,7 +54,12 @@ function GenerationEvent({ event }: { event: Of<'generation'> }) {
   );
 }
 
-const ACTION_TITLES: Record<string, string> = { answer: 'Answer', image_search: 'Image search', text_search: 'Text search', invalid: 'Invalid action' };
+const ACTION_TITLES: Record<string, string> = {
+  answer: 'Answer',
+  image_search: 'Image search',
+  text_search: 'Text search',
+  invalid: 'Invalid action',
+};
 
 function ActionEvent({ event }: { event: Of<'action'> }) {
   const action = event.action ?? 'none';
@@ -51,7 +67,11 @@ function ActionEvent({ event }: { event: Of<'action'> }) {
     <Frame kind="action" title="Action">
       <div className={`lab-action lab-action-${action}`} data-testid="turn-action">
         <strong>{ACTION_TITLES[action] ?? action}</strong>
-        {event.arg ? <code>{event.arg}</code> : action === 'image_search' ? <span className="muted">(the question's image)</span> : null}
+        {event.arg ? (
+          <code>{event.arg}</code>
+        ) : action === 'image_search' ? (
+          <span className="muted">(the question's image)</span>
+        ) : null}
       </div>
     </Frame>
   );
@@ -72,7 +92,8 @@ function ToolEvent({ event }: { event: Of<'tool'> }) {
       title={`Tool result · ${r.tool === 'image_search' ? 'image search' : 'text search'}`}
       extra={
         <span className="muted" data-testid="tool-meta">
-          {r.engine} · <span className={`lab-cache lab-cache-${r.cache}`}>cache {r.cache}</span> · {Math.round(r.latencyMs)} ms{r.cost ? ` · $${r.cost.toFixed(4)}` : ''}
+          {r.engine} · <span className={`lab-cache lab-cache-${r.cache}`}>cache {r.cache}</span> ·{' '}
+          {Math.round(r.latencyMs)} ms{r.cost ? ` · $${r.cost.toFixed(4)}` : ''}
         </span>
       }
     >
@@ -92,7 +113,7 @@ function ToolEvent({ event }: { event: Of<'tool'> }) {
                   item.title
                 )}
               </div>
-              {item.summary ?? item.snippet ? <div className="muted">{item.summary ?? item.snippet}</div> : null}
+              {(item.summary ?? item.snippet) ? <div className="muted">{item.summary ?? item.snippet}</div> : null}
             </div>
           </li>
         ))}

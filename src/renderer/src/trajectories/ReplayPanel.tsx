@@ -7,14 +7,34 @@ import { turnEvents } from './events';
 import { fmt } from './CardFooter';
 import { useReplay, useReplayJob } from './replay-store';
 
-const ACTION: Record<DecisionAction, string> = { answer: 'answer', image_search: 'image search', text_search: 'text search' };
+const ACTION: Record<DecisionAction, string> = {
+  answer: 'answer',
+  image_search: 'image search',
+  text_search: 'text search',
+};
 const CACHE_MODES: { mode: CacheMode; label: string }[] = [
   { mode: 'replay-only', label: 'replay-only (free: a miss is a tool error)' },
   { mode: 'cache-first', label: 'cache-first (live on a miss)' },
   { mode: 'live', label: 'live (always call)' },
 ];
 
-function Outcome({ title, turns, from, answer, end, reward, testId }: { title: string; turns: TurnDetail[]; from: number; answer: string | null; end: string | null; reward: { total: number | null; score: number | null; format: number | null; penalty: number | null } | null; testId: string }) {
+function Outcome({
+  title,
+  turns,
+  from,
+  answer,
+  end,
+  reward,
+  testId,
+}: {
+  title: string;
+  turns: TurnDetail[];
+  from: number;
+  answer: string | null;
+  end: string | null;
+  reward: { total: number | null; score: number | null; format: number | null; penalty: number | null } | null;
+  testId: string;
+}) {
   return (
     <div className="lab-replay-col" data-testid={testId}>
       <div className="lab-replay-title">
@@ -70,13 +90,22 @@ export function ReplayPanel({ detail }: { detail: TrajectoryDetail }) {
           ✕
         </button>
       </div>
-      {options && !decision ? <p className="muted">Turn {turn + 1} is no decision point: its action was neither a search nor an answer.</p> : null}
-      {decision && decision.alternatives.length === 0 ? <p className="muted">No other choice here: the search budget is spent.</p> : null}
+      {options && !decision ? (
+        <p className="muted">Turn {turn + 1} is no decision point: its action was neither a search nor an answer.</p>
+      ) : null}
+      {decision && decision.alternatives.length === 0 ? (
+        <p className="muted">No other choice here: the search budget is spent.</p>
+      ) : null}
       {decision && decision.alternatives.length ? (
         <div className="row lab-replay-controls">
           <label>
             Instead{' '}
-            <select aria-label="Force" data-testid="replay-force" value={force ?? ''} onChange={(e) => set({ force: e.target.value as DecisionAction })}>
+            <select
+              aria-label="Force"
+              data-testid="replay-force"
+              value={force ?? ''}
+              onChange={(e) => set({ force: e.target.value as DecisionAction })}
+            >
               {decision.alternatives.map((a) => (
                 <option key={a} value={a}>
                   {ACTION[a]}
@@ -86,18 +115,32 @@ export function ReplayPanel({ detail }: { detail: TrajectoryDetail }) {
           </label>
           <label>
             with{' '}
-            <select aria-label="Checkpoint" data-testid="replay-checkpoint" value={checkpointId ?? ''} onChange={(e) => set({ checkpointId: Number(e.target.value) })}>
+            <select
+              aria-label="Checkpoint"
+              data-testid="replay-checkpoint"
+              value={checkpointId ?? ''}
+              onChange={(e) => set({ checkpointId: Number(e.target.value) })}
+            >
               {options!.checkpoints.map((c) => (
                 <option key={c.id} value={c.id}>
                   {c.label}
-                  {c.id === options!.generatedBy ? ' (generated it)' : c.id === options!.defaultCheckpointId ? ' (closest before it)' : ''}
+                  {c.id === options!.generatedBy
+                    ? ' (generated it)'
+                    : c.id === options!.defaultCheckpointId
+                      ? ' (closest before it)'
+                      : ''}
                 </option>
               ))}
             </select>
           </label>
           <label>
             search cache{' '}
-            <select aria-label="Search cache" data-testid="replay-cache" value={cacheMode} onChange={(e) => set({ cacheMode: e.target.value as CacheMode })}>
+            <select
+              aria-label="Search cache"
+              data-testid="replay-cache"
+              value={cacheMode}
+              onChange={(e) => set({ cacheMode: e.target.value as CacheMode })}
+            >
               {CACHE_MODES.map((m) => (
                 <option key={m.mode} value={m.mode}>
                   {m.label}
@@ -105,18 +148,32 @@ export function ReplayPanel({ detail }: { detail: TrajectoryDetail }) {
               ))}
             </select>
           </label>
-          <button onClick={() => void run()} disabled={running || force === null || checkpointId === null} data-testid="replay-run">
+          <button
+            onClick={() => void run()}
+            disabled={running || force === null || checkpointId === null}
+            data-testid="replay-run"
+          >
             {running ? 'Replaying…' : 'Replay'}
           </button>
         </div>
       ) : null}
-      {options && options.checkpoints.length === 0 ? <p className="muted">No checkpoints stored: a replay needs a policy to continue.</p> : null}
-      {running ? <p className="muted" data-testid="replay-progress">{job?.message ?? 'Starting…'}</p> : null}
-      {error ? <p className="lab-bad" data-testid="replay-error">{error}</p> : null}
+      {options && options.checkpoints.length === 0 ? (
+        <p className="muted">No checkpoints stored: a replay needs a policy to continue.</p>
+      ) : null}
+      {running ? (
+        <p className="muted" data-testid="replay-progress">
+          {job?.message ?? 'Starting…'}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="lab-bad" data-testid="replay-error">
+          {error}
+        </p>
+      ) : null}
       {replay ? (
         <div className="lab-replay-cols" data-testid="replay-result">
           <Outcome
-            title={`Original: ${decision ? ACTION[decision.action] : detail.turnList[replay.turn]?.action ?? '—'} at turn ${replay.turn + 1}`}
+            title={`Original: ${decision ? ACTION[decision.action] : (detail.turnList[replay.turn]?.action ?? '—')} at turn ${replay.turn + 1}`}
             turns={detail.turnList}
             from={replay.turn}
             answer={detail.finalAnswer}
@@ -139,7 +196,12 @@ export function ReplayPanel({ detail }: { detail: TrajectoryDetail }) {
         <div className="muted lab-replay-history">
           Earlier replays:{' '}
           {history.map((r) => (
-            <button key={r.id} className={`small ${r.id === replay?.id ? '' : 'ghost'}`} onClick={() => show(r)} data-testid="replay-history-item">
+            <button
+              key={r.id}
+              className={`small ${r.id === replay?.id ? '' : 'ghost'}`}
+              onClick={() => show(r)}
+              data-testid="replay-history-item"
+            >
               #{r.id} turn {r.turn + 1}: {ACTION[r.forced]} → {fmt(r.outcome.reward.total)}
             </button>
           ))}

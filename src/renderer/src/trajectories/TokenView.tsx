@@ -7,7 +7,11 @@ const MAX_TOKENS = 4000;
 
 // The action tags are single tokens: where the policy sampled one, it decided to search or to answer. Only the
 // sampled token's probability is recorded, so a decision shows how sure the policy was of the choice it made.
-const DECISIONS: Record<string, string> = { '<search>': 'image search', '<text_search>': 'text search', '<answer>': 'answer' };
+const DECISIONS: Record<string, string> = {
+  '<search>': 'image search',
+  '<text_search>': 'text search',
+  '<answer>': 'answer',
+};
 
 export function decisionPoints(detail: TrajectoryDetail): { index: number; choice: string; p: number }[] {
   const { texts, lossMask, logprobs } = detail.tokens;
@@ -24,7 +28,8 @@ export function decisionPoints(detail: TrajectoryDetail): { index: number; choic
       return;
     }
     if (t.trim() === '') return;
-    if (afterReason && lossMask[i] && DECISIONS[t]) out.push({ index: i, choice: DECISIONS[t], p: Math.exp(logprobs[i]) });
+    if (afterReason && lossMask[i] && DECISIONS[t])
+      out.push({ index: i, choice: DECISIONS[t], p: Math.exp(logprobs[i]) });
     afterReason = t === '</reason>' && !reasoned;
     if (afterReason) reasoned = true;
   });
@@ -50,7 +55,8 @@ export function TokenView({ detail }: { detail: TrajectoryDetail }) {
   return (
     <div className="lab-tokens" data-testid="token-view">
       <div className="muted">
-        {ids.length} tokens, {trained} trained on (unshaded) · mean log-prob {meanLp.toFixed(3)} · colour: probability of the sampled token (red low → blue high)
+        {ids.length} tokens, {trained} trained on (unshaded) · mean log-prob {meanLp.toFixed(3)} · colour: probability
+        of the sampled token (red low → blue high)
       </div>
       {decisions.length ? (
         <div data-testid="decisions">
@@ -68,7 +74,12 @@ export function TokenView({ detail }: { detail: TrajectoryDetail }) {
       <div className="lab-token-grid">
         {ids.slice(0, shown).map((id, i) =>
           lossMask[i] ? (
-            <span key={i} className={`lab-token${decisionAt.has(i) ? ' decision' : ''}`} style={{ background: colour(logprobs[i]) }} title={`#${i} id ${id} · logprob ${logprobs[i].toFixed(3)} · p ${Math.exp(logprobs[i]).toFixed(3)}${decisionAt.has(i) ? ' · decision: ' + decisionAt.get(i)!.choice : ''}`}>
+            <span
+              key={i}
+              className={`lab-token${decisionAt.has(i) ? ' decision' : ''}`}
+              style={{ background: colour(logprobs[i]) }}
+              title={`#${i} id ${id} · logprob ${logprobs[i].toFixed(3)} · p ${Math.exp(logprobs[i]).toFixed(3)}${decisionAt.has(i) ? ' · decision: ' + decisionAt.get(i)!.choice : ''}`}
+            >
               {label(i)}
             </span>
           ) : (

@@ -9,7 +9,15 @@ type Tri = 'any' | 'yes' | 'no';
 const toTri = (v: boolean | undefined): Tri => (v === undefined ? 'any' : v ? 'yes' : 'no');
 const fromTri = (v: Tri) => (v === 'any' ? undefined : v === 'yes');
 
-function TriSelect({ label, value, onChange }: { label: string; value: boolean | undefined; onChange(v: boolean | undefined): void }) {
+function TriSelect({
+  label,
+  value,
+  onChange,
+}: {
+  label: string;
+  value: boolean | undefined;
+  onChange(v: boolean | undefined): void;
+}) {
   return (
     <label className="lab-filter">
       {label}
@@ -46,7 +54,12 @@ export function Toolbar() {
       </label>
       <label className="lab-filter">
         Step
-        <select value={step ?? ''} onChange={(e) => void setStep(e.target.value === '' ? null : Number(e.target.value))} aria-label="Step" data-testid="step-select">
+        <select
+          value={step ?? ''}
+          onChange={(e) => void setStep(e.target.value === '' ? null : Number(e.target.value))}
+          aria-label="Step"
+          data-testid="step-select"
+        >
           <option value="">all</option>
           {steps.map((s) => (
             <option key={s.step} value={s.step}>
@@ -59,7 +72,11 @@ export function Toolbar() {
       <TriSelect label="Searched" value={filters.searched} onChange={(v) => set({ searched: v })} />
       <TriSelect label="Correct" value={filters.correct} onChange={(v) => set({ correct: v })} />
       {filters.need !== undefined || filters.behaviour !== undefined ? (
-        <button className="small ghost" onClick={() => set({ need: undefined, behaviour: undefined })} data-testid="cell-filter">
+        <button
+          className="small ghost"
+          onClick={() => set({ need: undefined, behaviour: undefined })}
+          data-testid="cell-filter"
+        >
           need {filters.need ?? 'any'} × did {filters.behaviour ?? 'any'} ✕
         </button>
       ) : null}

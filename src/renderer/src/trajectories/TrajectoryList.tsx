@@ -13,7 +13,12 @@ export function TrajectoryList() {
   const ensure = useDebugger((s) => s.ensure);
   const select = useDebugger((s) => s.select);
   const scroller = useRef<HTMLDivElement>(null);
-  const virtual = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 10 });
+  const virtual = useVirtualizer({
+    count: total,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW,
+    overscan: 10,
+  });
   const items = virtual.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? 0;
@@ -34,7 +39,14 @@ export function TrajectoryList() {
             <div
               key={item.key}
               className={`lab-row${item.index === index ? ' current' : ''}`}
-              style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW, transform: `translateY(${item.start}px)` }}
+              style={{
+                position: 'absolute',
+                top: 0,
+                left: 0,
+                right: 0,
+                height: ROW,
+                transform: `translateY(${item.start}px)`,
+              }}
               onClick={() => void select(item.index)}
               data-testid="trajectory-row"
               data-id={t?.id}
@@ -46,7 +58,9 @@ export function TrajectoryList() {
                       s{t.step} g{t.groupIndex} #{t.sampleIndex}
                     </span>
                     <span className={(t.score ?? 0) > 0 ? 'lab-ok' : 'lab-bad'}>{(t.score ?? 0) > 0 ? '✓' : '✗'}</span>
-                    <span className="muted">{t.imageSearches + t.textSearches > 0 ? `${t.imageSearches}i ${t.textSearches}t` : 'no search'}</span>
+                    <span className="muted">
+                      {t.imageSearches + t.textSearches > 0 ? `${t.imageSearches}i ${t.textSearches}t` : 'no search'}
+                    </span>
                     <span className="muted">r {t.total?.toFixed(2) ?? '—'}</span>
                     {t.zeroVariance ? <span className="lab-flag small">0σ</span> : null}
                   </div>

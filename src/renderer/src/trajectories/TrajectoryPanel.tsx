@@ -17,10 +17,24 @@ const stickyHeight = (pane: HTMLElement) => pane.querySelector<HTMLElement>('.la
 
 function QuestionImage({ sha }: { sha: string }) {
   const src = useImageSrc(sha, false);
-  return src ? <img className="lab-question-image" src={src} alt="The question's image" data-testid="question-image" /> : <div className="lab-question-image muted">…</div>;
+  return src ? (
+    <img className="lab-question-image" src={src} alt="The question's image" data-testid="question-image" />
+  ) : (
+    <div className="lab-question-image muted">…</div>
+  );
 }
 
-export function TrajectoryPanel({ detail, turn, setTurn, showTokens }: { detail: TrajectoryDetail; turn: number; setTurn(t: number): void; showTokens: boolean }) {
+export function TrajectoryPanel({
+  detail,
+  turn,
+  setTurn,
+  showTokens,
+}: {
+  detail: TrajectoryDetail;
+  turn: number;
+  setTurn(t: number): void;
+  showTokens: boolean;
+}) {
   const events = trajectoryEvents(detail);
   const decisions = useDecisionsOf(detail.id);
   const replaying = useReplay((s) => s.trajectoryId === detail.id);
@@ -46,8 +60,8 @@ export function TrajectoryPanel({ detail, turn, setTurn, showTokens }: { detail:
           <div className="lab-question">{detail.sample?.question ?? detail.question}</div>
           <div className="muted">
             gold: <b>{detail.sample?.answer ?? '—'}</b>
-            {detail.sample?.candidateAnswers.length ? ` (also ${detail.sample.candidateAnswers.join(', ')})` : ''} · need: {detail.sample?.need ?? 'unlabelled'} · final answer:{' '}
-            <b>{detail.finalAnswer ?? '—'}</b>
+            {detail.sample?.candidateAnswers.length ? ` (also ${detail.sample.candidateAnswers.join(', ')})` : ''} ·
+            need: {detail.sample?.need ?? 'unlabelled'} · final answer: <b>{detail.finalAnswer ?? '—'}</b>
           </div>
         </div>
       </div>
@@ -55,7 +69,13 @@ export function TrajectoryPanel({ detail, turn, setTurn, showTokens }: { detail:
       {replaying ? <ReplayPanel detail={detail} /> : null}
       <div className="lab-turn-tabs" role="tablist">
         {detail.turnList.map((t) => (
-          <button key={t.index} role="tab" aria-selected={t.index === turn} className={`small ${t.index === turn ? '' : 'ghost'}`} onClick={() => setTurn(t.index)}>
+          <button
+            key={t.index}
+            role="tab"
+            aria-selected={t.index === turn}
+            className={`small ${t.index === turn ? '' : 'ghost'}`}
+            onClick={() => setTurn(t.index)}
+          >
             Turn {t.index + 1}: {t.action ?? '—'}
           </button>
         ))}

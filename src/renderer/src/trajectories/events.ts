@@ -5,7 +5,15 @@ import type { RewardDetail, ToolCallResult, TrajectoryDetail, TurnDetail } from 
 
 export type TrajectoryEvent =
   | { kind: 'prompt'; turn: number; text: string }
-  | { kind: 'generation'; turn: number; reasoning: string | null; response: string; tokens: number; wellFormed: boolean; finish: string | null }
+  | {
+      kind: 'generation';
+      turn: number;
+      reasoning: string | null;
+      response: string;
+      tokens: number;
+      wellFormed: boolean;
+      finish: string | null;
+    }
   | { kind: 'action'; turn: number; action: string | null; arg: string | null }
   | { kind: 'tool'; turn: number; result: ToolCallResult | null; cacheKey: string | null; latencyMs: number | null }
   | { kind: 'reward'; turn: number; reward: RewardDetail };
@@ -13,14 +21,30 @@ export type TrajectoryEvent =
 export function turnEvents(t: TurnDetail): TrajectoryEvent[] {
   const events: TrajectoryEvent[] = [];
   if (t.promptText) events.push({ kind: 'prompt', turn: t.index, text: t.promptText });
-  events.push({ kind: 'generation', turn: t.index, reasoning: t.reasoning, response: t.responseText, tokens: t.tokenIds.length, wellFormed: t.wellFormed, finish: t.finish });
+  events.push({
+    kind: 'generation',
+    turn: t.index,
+    reasoning: t.reasoning,
+    response: t.responseText,
+    tokens: t.tokenIds.length,
+    wellFormed: t.wellFormed,
+    finish: t.finish,
+  });
   events.push({ kind: 'action', turn: t.index, action: t.action, arg: t.actionArg });
-  if (t.toolResult || t.toolCacheKey) events.push({ kind: 'tool', turn: t.index, result: t.toolResult, cacheKey: t.toolCacheKey, latencyMs: t.latencyMs });
+  if (t.toolResult || t.toolCacheKey)
+    events.push({
+      kind: 'tool',
+      turn: t.index,
+      result: t.toolResult,
+      cacheKey: t.toolCacheKey,
+      latencyMs: t.latencyMs,
+    });
   return events;
 }
 
 export function trajectoryEvents(detail: TrajectoryDetail): TrajectoryEvent[] {
   const events = detail.turnList.flatMap(turnEvents);
-  if (detail.reward) events.push({ kind: 'reward', turn: Math.max(0, detail.turnList.length - 1), reward: detail.reward });
+  if (detail.reward)
+    events.push({ kind: 'reward', turn: Math.max(0, detail.turnList.length - 1), reward: detail.reward });
   return events;
 }

@@ -2,7 +2,14 @@
 // checkpoint continues, the search cache mode), the replay job in flight, the replay shown and the trajectory's
 // earlier replays. Replays run as jobs in the engine; their results are stored there and read back by id.
 import { create } from 'zustand';
-import type { CacheMode, DecisionAction, DecisionProbabilities as Probabilities, Job, Replay, ReplayOptions } from '../../../shared/contract';
+import type {
+  CacheMode,
+  DecisionAction,
+  DecisionProbabilities as Probabilities,
+  Job,
+  Replay,
+  ReplayOptions,
+} from '../../../shared/contract';
 import { DecisionProbabilities } from '../../../shared/contract';
 import { api } from '../api/client';
 import { reportError } from '../state/toasts';
@@ -40,12 +47,25 @@ export const useReplay = create<ReplayState>((set, get) => ({
   async openAt(trajectoryId, turn) {
     set({ trajectoryId, turn, options: null, replay: null, error: null, job: null });
     try {
-      const [options, history] = await Promise.all([api.call('replay.options', { trajectoryId }), api.call('replay.list', { trajectoryId })]);
+      const [options, history] = await Promise.all([
+        api.call('replay.options', { trajectoryId }),
+        api.call('replay.list', { trajectoryId }),
+      ]);
       if (get().trajectoryId !== trajectoryId) return;
       const decision = options.decisions.find((d) => d.turn === turn);
       const current = get().checkpointId;
-      const checkpointId = options.defaultCheckpointId ?? (current !== null && options.checkpoints.some((c) => c.id === current) ? current : (options.checkpoints[0]?.id ?? null));
-      set({ options, history, force: decision?.defaultForce ?? null, checkpointId, replay: history.find((r) => r.turn === turn) ?? null });
+      const checkpointId =
+        options.defaultCheckpointId ??
+        (current !== null && options.checkpoints.some((c) => c.id === current)
+          ? current
+          : (options.checkpoints[0]?.id ?? null));
+      set({
+        options,
+        history,
+        force: decision?.defaultForce ?? null,
+        checkpointId,
+        replay: history.find((r) => r.turn === turn) ?? null,
+      });
     } catch (error) {
       reportError(error);
     }
@@ -63,7 +83,13 @@ export const useReplay = create<ReplayState>((set, get) => ({
     const { trajectoryId, turn, force, checkpointId, cacheMode } = get();
     if (trajectoryId === null || force === null) return;
     set({ error: null });
-    const job = await useJobs.getState().start('trajectories.replay', { trajectoryId, turn, force, cacheMode, ...(checkpointId === null ? {} : { checkpointId }) });
+    const job = await useJobs.getState().start('trajectories.replay', {
+      trajectoryId,
+      turn,
+      force,
+      cacheMode,
+      ...(checkpointId === null ? {} : { checkpointId }),
+    });
     if (!job) return;
     set({ job });
     const done = await untilFinished(job.id);
@@ -94,12 +120,19 @@ interface DecisionsState {
 export const useDecisions = create<DecisionsState>((set, get) => ({
   byTrajectory: {},
   async compute(trajectoryId, checkpointId) {
-    const put = (v: DecisionsState['byTrajectory'][number]) => set({ byTrajectory: { ...get().byTrajectory, [trajectoryId]: v } });
+    const put = (v: DecisionsState['byTrajectory'][number]) =>
+      set({ byTrajectory: { ...get().byTrajectory, [trajectoryId]: v } });
     put('running');
-    const job = await useJobs.getState().start('trajectories.decisions', { trajectoryId, ...(checkpointId ? { checkpointId } : {}) });
+    const job = await useJobs
+      .getState()
+      .start('trajectories.decisions', { trajectoryId, ...(checkpointId ? { checkpointId } : {}) });
     if (!job) return put({ error: 'could not start' });
     const done = await untilFinished(job.id);
     const parsed = DecisionProbabilities.safeParse(done.result);
-    put(done.status === 'succeeded' && parsed.success ? parsed.data : { error: done.error ?? 'the engine sent probabilities this build cannot read' });
+    put(
+      done.status === 'succeeded' && parsed.success
+        ? parsed.data
+        : { error: done.error ?? 'the engine sent probabilities this build cannot read' },
+    );
   },
 }));

@@ -55,7 +55,8 @@ interface DebuggerState {
 
 const inFlight = new Set<string>();
 
-export const rowAt = (s: Pick<DebuggerState, 'pages'>, index: number): TrajectorySummary | undefined => s.pages[Math.floor(index / PAGE)]?.[index % PAGE];
+export const rowAt = (s: Pick<DebuggerState, 'pages'>, index: number): TrajectorySummary | undefined =>
+  s.pages[Math.floor(index / PAGE)]?.[index % PAGE];
 
 export const useDebugger = create<DebuggerState>((set, get) => {
   async function fetchPage(page: number, query: number) {
@@ -65,7 +66,13 @@ export const useDebugger = create<DebuggerState>((set, get) => {
     if (inFlight.has(key)) return;
     inFlight.add(key);
     try {
-      const reply = await api.call('trajectories.list', { runId, ...(step === null ? {} : { step }), ...filters, offset: page * PAGE, limit: PAGE });
+      const reply = await api.call('trajectories.list', {
+        runId,
+        ...(step === null ? {} : { step }),
+        ...filters,
+        offset: page * PAGE,
+        limit: PAGE,
+      });
       if (get().query !== query) return;
       set({ pages: { ...get().pages, [page]: reply.items }, total: reply.total });
     } catch (error) {
@@ -168,7 +175,11 @@ export const useDebugger = create<DebuggerState>((set, get) => {
 
   async function loadGroup(row: { runId: number; step: number; groupIndex: number }) {
     try {
-      const reply = await api.call('trajectories.group', { runId: row.runId, step: row.step, groupIndex: row.groupIndex });
+      const reply = await api.call('trajectories.group', {
+        runId: row.runId,
+        step: row.step,
+        groupIndex: row.groupIndex,
+      });
       set({ group: { step: row.step, groupIndex: row.groupIndex, ...reply } });
     } catch (error) {
       reportError(error);

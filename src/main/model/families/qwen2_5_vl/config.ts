@@ -76,7 +76,8 @@ function parseWith<T>(schema: z.ZodType<T>, value: unknown, where: string, prefi
 export function parseQwen25VlConfig(json: unknown, where = 'config.json'): Qwen25VlConfig {
   if (!json || typeof json !== 'object') fail(where, [], 'expected a JSON object');
   const raw = json as Record<string, unknown>;
-  const nested = raw.text_config && typeof raw.text_config === 'object' ? (raw.text_config as Record<string, unknown>) : undefined;
+  const nested =
+    raw.text_config && typeof raw.text_config === 'object' ? (raw.text_config as Record<string, unknown>) : undefined;
   const textSource = nested ? { ...raw, ...nested } : raw;
   const text = parseWith(TextSchema, textSource, where, nested ? ['text_config'] : []);
   const vision = parseWith(VisionSchema, raw.vision_config, where, ['vision_config']);
@@ -85,14 +86,48 @@ export function parseQwen25VlConfig(json: unknown, where = 'config.json'): Qwen2
   const visionHeadDim = vision.hidden_size / vision.num_heads;
   const sections = text.rope_scaling.mrope_section;
   const checks: [boolean, string[], string][] = [
-    [Number.isInteger(headDim) && headDim % 2 === 0, ['hidden_size'], `must be an even multiple of num_attention_heads (${text.num_attention_heads})`],
-    [text.num_attention_heads % text.num_key_value_heads === 0, ['num_key_value_heads'], 'must divide num_attention_heads'],
-    [sections.reduce((a, b) => a + b, 0) === headDim / 2, ['rope_scaling', 'mrope_section'], `must sum to head_dim / 2 = ${headDim / 2}`],
-    [Number.isInteger(visionHeadDim) && visionHeadDim % 4 === 0, ['vision_config', 'hidden_size'], 'must be num_heads × a multiple of 4 (2-D rotary)'],
-    [vision.window_size % (vision.patch_size * vision.spatial_merge_size) === 0, ['vision_config', 'window_size'], 'must be a multiple of patch_size × spatial_merge_size'],
-    [vision.out_hidden_size === text.hidden_size, ['vision_config', 'out_hidden_size'], `must equal the decoder's hidden_size (${text.hidden_size})`],
-    [vision.fullatt_block_indexes.every((i) => i < vision.depth), ['vision_config', 'fullatt_block_indexes'], `must be below depth (${vision.depth})`],
-    [tokens.image_token_id < text.vocab_size && tokens.vision_start_token_id < text.vocab_size && tokens.vision_end_token_id < text.vocab_size, ['image_token_id'], `vision token ids must be below vocab_size (${text.vocab_size})`],
+    [
+      Number.isInteger(headDim) && headDim % 2 === 0,
+      ['hidden_size'],
+      `must be an even multiple of num_attention_heads (${text.num_attention_heads})`,
+    ],
+    [
+      text.num_attention_heads % text.num_key_value_heads === 0,
+      ['num_key_value_heads'],
+      'must divide num_attention_heads',
+    ],
+    [
+      sections.reduce((a, b) => a + b, 0) === headDim / 2,
+      ['rope_scaling', 'mrope_section'],
+      `must sum to head_dim / 2 = ${headDim / 2}`,
+    ],
+    [
+      Number.isInteger(visionHeadDim) && visionHeadDim % 4 === 0,
+      ['vision_config', 'hidden_size'],
+      'must be num_heads × a multiple of 4 (2-D rotary)',
+    ],
+    [
+      vision.window_size % (vision.patch_size * vision.spatial_merge_size) === 0,
+      ['vision_config', 'window_size'],
+      'must be a multiple of patch_size × spatial_merge_size',
+    ],
+    [
+      vision.out_hidden_size === text.hidden_size,
+      ['vision_config', 'out_hidden_size'],
+      `must equal the decoder's hidden_size (${text.hidden_size})`,
+    ],
+    [
+      vision.fullatt_block_indexes.every((i) => i < vision.depth),
+      ['vision_config', 'fullatt_block_indexes'],
+      `must be below depth (${vision.depth})`,
+    ],
+    [
+      tokens.image_token_id < text.vocab_size &&
+        tokens.vision_start_token_id < text.vocab_size &&
+        tokens.vision_end_token_id < text.vocab_size,
+      ['image_token_id'],
+      `vision token ids must be below vocab_size (${text.vocab_size})`,
+    ],
   ];
   for (const [ok, path, message] of checks) if (!ok) fail(where, path, message);
   const dtype = String(raw.torch_dtype ?? raw.dtype ?? nested?.torch_dtype ?? 'float32');
@@ -104,7 +139,10 @@ export function expectedTensorShapes(c: Qwen25VlConfig): Record<string, number[]
   const t = c.text;
   const v = c.vision;
   const kv = t.num_key_value_heads * c.headDim;
-  const shapes: Record<string, number[]> = { 'model.embed_tokens.weight': [t.vocab_size, t.hidden_size], 'model.norm.weight': [t.hidden_size] };
+  const shapes: Record<string, number[]> = {
+    'model.embed_tokens.weight': [t.vocab_size, t.hidden_size],
+    'model.norm.weight': [t.hidden_size],
+  };
   if (!t.tie_word_embeddings) shapes['lm_head.weight'] = [t.vocab_size, t.hidden_size];
   for (let i = 0; i < t.num_hidden_layers; i++) {
     const l = `model.layers.${i}`;

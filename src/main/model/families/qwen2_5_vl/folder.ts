@@ -41,12 +41,19 @@ export function weightFiles(dir: string): string[] {
     if (!map || typeof map !== 'object') throw new Error(`${join(dir, 'model.safetensors.index.json')}: no weight_map`);
     const shards = [...new Set(Object.values(map))];
     for (const shard of shards) {
-      if (shard.includes('/') || shard.includes('\\')) throw new Error(`${join(dir, 'model.safetensors.index.json')}: shard name ${shard} must be a file in the folder`);
-      if (!existsSync(join(dir, shard))) throw new Error(`${join(dir, 'model.safetensors.index.json')}: names shard ${shard}, which is missing from ${dir}`);
+      if (shard.includes('/') || shard.includes('\\'))
+        throw new Error(
+          `${join(dir, 'model.safetensors.index.json')}: shard name ${shard} must be a file in the folder`,
+        );
+      if (!existsSync(join(dir, shard)))
+        throw new Error(
+          `${join(dir, 'model.safetensors.index.json')}: names shard ${shard}, which is missing from ${dir}`,
+        );
     }
     return shards.map((s) => join(dir, s));
   }
-  if (!existsSync(join(dir, 'model.safetensors'))) throw new Error(`${dir}: no model.safetensors or model.safetensors.index.json`);
+  if (!existsSync(join(dir, 'model.safetensors')))
+    throw new Error(`${dir}: no model.safetensors or model.safetensors.index.json`);
   return [join(dir, 'model.safetensors')];
 }
 
@@ -65,7 +72,10 @@ function checkTokenizer(tok: TextTokenizer, c: Qwen25VlConfig, dir: string): voi
   ];
   for (const [token, id, field] of pairs) {
     const got = tok.tokenId(token);
-    if (got !== id) throw new Error(`${join(dir, 'tokenizer.json')}: ${token} has id ${got ?? 'none'} but config.json's ${field} is ${id}`);
+    if (got !== id)
+      throw new Error(
+        `${join(dir, 'tokenizer.json')}: ${token} has id ${got ?? 'none'} but config.json's ${field} is ${id}`,
+      );
   }
 }
 
@@ -80,13 +90,25 @@ function readChatTemplate(dir: string, tokenizerConfig: Record<string, unknown>)
 function readPreprocessor(dir: string, c: Qwen25VlConfig): PreprocessorConfig {
   const json = readJson(dir, 'preprocessor_config.json');
   const r = PreprocessorConfigSchema.safeParse(json);
-  if (!r.success) throw new Error(`${join(dir, 'preprocessor_config.json')}: ${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message}`);
+  if (!r.success)
+    throw new Error(
+      `${join(dir, 'preprocessor_config.json')}: ${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message}`,
+    );
   const p = r.data;
   const v = c.vision;
   const checks: [boolean, string][] = [
-    [p.patch_size === v.patch_size, `patch_size ${p.patch_size} disagrees with config.json's vision_config.patch_size ${v.patch_size}`],
-    [p.merge_size === v.spatial_merge_size, `merge_size ${p.merge_size} disagrees with vision_config.spatial_merge_size ${v.spatial_merge_size}`],
-    [p.temporal_patch_size === v.temporal_patch_size, `temporal_patch_size ${p.temporal_patch_size} disagrees with vision_config.temporal_patch_size ${v.temporal_patch_size}`],
+    [
+      p.patch_size === v.patch_size,
+      `patch_size ${p.patch_size} disagrees with config.json's vision_config.patch_size ${v.patch_size}`,
+    ],
+    [
+      p.merge_size === v.spatial_merge_size,
+      `merge_size ${p.merge_size} disagrees with vision_config.spatial_merge_size ${v.spatial_merge_size}`,
+    ],
+    [
+      p.temporal_patch_size === v.temporal_patch_size,
+      `temporal_patch_size ${p.temporal_patch_size} disagrees with vision_config.temporal_patch_size ${v.temporal_patch_size}`,
+    ],
     [p.min_pixels <= p.max_pixels, `min_pixels ${p.min_pixels} exceeds max_pixels ${p.max_pixels}`],
   ];
   for (const [ok, message] of checks) if (!ok) throw new Error(`${join(dir, 'preprocessor_config.json')}: ${message}`);
@@ -122,7 +144,8 @@ function readHeader(file: string): Record<string, { dtype: string; shape: number
     const len = Buffer.alloc(8);
     if (readSync(fd, len, 0, 8, 0) !== 8) throw new Error(`${basename(file)}: too short to be a safetensors file`);
     const n = Number(len.readBigUInt64LE(0));
-    if (n <= 0 || n > 100_000_000) throw new Error(`${basename(file)}: header length ${n} is not plausible (not a safetensors file?)`);
+    if (n <= 0 || n > 100_000_000)
+      throw new Error(`${basename(file)}: header length ${n} is not plausible (not a safetensors file?)`);
     const header = Buffer.alloc(n);
     if (readSync(fd, header, 0, n, 8) !== n) throw new Error(`${basename(file)}: header cut short`);
     const parsed = JSON.parse(header.toString('utf8')) as Record<string, { dtype: string; shape: number[] }>;
@@ -142,13 +165,17 @@ export function checkQwen25VlFolder(dir: string) {
   const expected = expectedTensorShapes(meta.config);
   const found = new Map<string, { dtype: string; shape: number[]; file: string }>();
   for (const file of meta.files)
-    for (const [stored, t] of Object.entries(readHeader(file))) found.set(publishedName(stored), { ...t, file: basename(file) });
+    for (const [stored, t] of Object.entries(readHeader(file)))
+      found.set(publishedName(stored), { ...t, file: basename(file) });
   for (const [name, shape] of Object.entries(expected)) {
     const t = found.get(name);
     if (!t) throw new Error(`${dir}: missing tensor ${name} in ${meta.files.map((f) => basename(f)).join(', ')}`);
-    if (!FLOAT_DTYPES.has(t.dtype)) throw new Error(`${join(dir, t.file)}: tensor ${name} has dtype ${t.dtype}; expected BF16, F16 or F32`);
+    if (!FLOAT_DTYPES.has(t.dtype))
+      throw new Error(`${join(dir, t.file)}: tensor ${name} has dtype ${t.dtype}; expected BF16, F16 or F32`);
     if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]))
-      throw new Error(`${join(dir, t.file)}: tensor ${name} has shape [${t.shape.join(', ')}] but config.json implies [${shape.join(', ')}]`);
+      throw new Error(
+        `${join(dir, t.file)}: tensor ${name} has shape [${t.shape.join(', ')}] but config.json implies [${shape.join(', ')}]`,
+      );
   }
   return meta;
 }
@@ -163,6 +190,13 @@ export function loadQwen25VlFolder(dir: string): Qwen25VlFolder {
     if (e instanceof SafetensorsError) throw new Error(`${dir}: ${e.message}`);
     throw e;
   }
-  return { dir, config: meta.config, weights, tokenizer: meta.tokenizer, chatTemplate: meta.chatTemplate, preprocessor: meta.preprocessor, generation: meta.generation };
+  return {
+    dir,
+    config: meta.config,
+    weights,
+    tokenizer: meta.tokenizer,
+    chatTemplate: meta.chatTemplate,
+    preprocessor: meta.preprocessor,
+    generation: meta.generation,
+  };
 }
-

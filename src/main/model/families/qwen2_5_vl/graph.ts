@@ -5,8 +5,31 @@
 // tables (rotary cos/sin, attention masks) are computed on the host (positions.ts) and fed as inputs: they are small,
 // and one graph then serves every image layout with the same patch count.
 
-import { attention, attentionSplit, gelu, keyPaddingMask, causalMask, rmsNorm, rotary, embedding } from '../../graph/composites';
-import { add, concat, gather, greater, input, matmul, mul, pad, reshape, sliceAxis, transpose, unsqueeze, where } from '../../graph/ops';
+import {
+  attention,
+  attentionSplit,
+  gelu,
+  keyPaddingMask,
+  causalMask,
+  rmsNorm,
+  rotary,
+  embedding,
+} from '../../graph/composites';
+import {
+  add,
+  concat,
+  gather,
+  greater,
+  input,
+  matmul,
+  mul,
+  pad,
+  reshape,
+  sliceAxis,
+  transpose,
+  unsqueeze,
+  where,
+} from '../../graph/ops';
 import { silu } from '../../graph/composites';
 import type { Tensor } from '../../graph/tensor';
 import type { ParamSet } from '../../train/params';
@@ -55,7 +78,10 @@ function visionBlock(P: ParamSet, c: Qwen25VlConfig, i: number, h: Tensor, x: Vi
   const a = attention(q, k, project(2), mask);
   h = add(h, P.linear(reshape(transpose(a, [0, 2, 1, 3]), [n, d]), `${b}.attn.proj`));
   const m = rmsNorm(h, P.get(`${b}.norm2.weight`), 1e-6);
-  return add(h, P.linear(mul(silu(P.linear(m, `${b}.mlp.gate_proj`)), P.linear(m, `${b}.mlp.up_proj`)), `${b}.mlp.down_proj`));
+  return add(
+    h,
+    P.linear(mul(silu(P.linear(m, `${b}.mlp.gate_proj`)), P.linear(m, `${b}.mlp.up_proj`)), `${b}.mlp.down_proj`),
+  );
 }
 
 /** Patch rows → image-token features [P / merge², text hidden size], in the processor's (merge-unit) order. */
@@ -101,7 +127,10 @@ function selfAttention(P: ParamSet, c: Qwen25VlConfig, l: string, x: Tensor, inp
   const k = rotary(heads(P.linear(x, `${l}.self_attn.k_proj`), Hkv), cos, sin);
   const v = heads(P.linear(x, `${l}.self_attn.v_proj`), Hkv);
   const a = past ? attentionSplit(q, past.k, past.v, k, v, inp.mask) : attention(q, k, v, inp.mask);
-  return { out: P.linear(reshape(transpose(a, [0, 2, 1, 3]), [b, t, H * hd]), `${l}.self_attn.o_proj`), present: { k, v } };
+  return {
+    out: P.linear(reshape(transpose(a, [0, 2, 1, 3]), [b, t, H * hd]), `${l}.self_attn.o_proj`),
+    present: { k, v },
+  };
 }
 
 /** The decoder stack: final-norm hidden states [B, T, D] and each layer's keys/values for these positions. */
@@ -115,7 +144,10 @@ export function decoder(P: ParamSet, c: Qwen25VlConfig, inp: DecoderInputs): { h
     h = add(h, a.out);
     present.push(a.present);
     const m = rmsNorm(h, P.get(`${l}.post_attention_layernorm.weight`), eps);
-    h = add(h, P.linear(mul(silu(P.linear(m, `${l}.mlp.gate_proj`)), P.linear(m, `${l}.mlp.up_proj`)), `${l}.mlp.down_proj`));
+    h = add(
+      h,
+      P.linear(mul(silu(P.linear(m, `${l}.mlp.gate_proj`)), P.linear(m, `${l}.mlp.up_proj`)), `${l}.mlp.down_proj`),
+    );
   }
   return { hidden: rmsNorm(h, P.get('model.norm.weight'), eps), present };
 }
@@ -180,7 +212,11 @@ export function prefillGraph(P: ParamSet, c: Qwen25VlConfig, s: PrefillShape): R
  * [B, Hkv, S, hd]. Outputs `logits` [B, V] and the new token's keys/values [B, Hkv, 1, hd] (the host writes them
  * into its cache), so the cache never comes back across the bus.
  */
-export function decodeGraph(P: ParamSet, c: Qwen25VlConfig, s: { batch: number; cache: number }): Record<string, Tensor> {
+export function decodeGraph(
+  P: ParamSet,
+  c: Qwen25VlConfig,
+  s: { batch: number; cache: number },
+): Record<string, Tensor> {
   const { batch: B, cache: S } = s;
   const Hkv = c.text.num_key_value_heads;
   const ids = input('input_ids', [B, 1], 'int64');
@@ -189,8 +225,17 @@ export function decodeGraph(P: ParamSet, c: Qwen25VlConfig, s: { batch: number; 
   const keyMask = input('key_mask', [B, S + 1], 'int64');
   const past: KV[] = [];
   for (let i = 0; i < c.text.num_hidden_layers; i++)
-    past.push({ k: input(pastName('k', i), [B, Hkv, S, c.headDim], P.dtype), v: input(pastName('v', i), [B, Hkv, S, c.headDim], P.dtype) });
-  const { hidden, present } = decoder(P, c, { embeds: embedTokens(P, ids), cos, sin, mask: keyPaddingMask(keyMask, P.dtype), past });
+    past.push({
+      k: input(pastName('k', i), [B, Hkv, S, c.headDim], P.dtype),
+      v: input(pastName('v', i), [B, Hkv, S, c.headDim], P.dtype),
+    });
+  const { hidden, present } = decoder(P, c, {
+    embeds: embedTokens(P, ids),
+    cos,
+    sin,
+    mask: keyPaddingMask(keyMask, P.dtype),
+    past,
+  });
   const out: Record<string, Tensor> = { logits: reshape(lmHead(P, c, hidden), [B, c.text.vocab_size]) };
   present.forEach((kv, i) => {
     out[presentName('k', i)] = kv.k;

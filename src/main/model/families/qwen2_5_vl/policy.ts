@@ -44,15 +44,29 @@ export class QwenPolicyModel implements PolicyModel {
   }
 
   private positions(seq: PolicySequence) {
-    return multimodalPositions(seq.ids, (seq.images ?? []).map((i) => i.grid!), this.folder.config);
+    return multimodalPositions(
+      seq.ids,
+      (seq.images ?? []).map((i) => i.grid!),
+      this.folder.config,
+    );
   }
 
-  async generate(prompts: readonly PolicySequence[], options: GenerateOptions): Promise<{ generations: Generation[]; stats: GenerateStats }> {
+  async generate(
+    prompts: readonly PolicySequence[],
+    options: GenerateOptions,
+  ): Promise<{ generations: Generation[]; stats: GenerateStats }> {
     const c = this.folder.config;
     const tok = this.folder.tokenizer;
     const stopIds = new Set(options.stopTokenIds ?? this.folder.generation.eosTokenIds);
-    const banned = new Set(options.bannedTokenIds ?? [c.tokens.image_token_id, c.tokens.vision_start_token_id, c.tokens.vision_end_token_id]);
-    const rules = { stopIds, stops: options.stop ?? [], maxNewTokens: options.maxNewTokens, decode: (ids: readonly number[]) => tok.decode(ids) };
+    const banned = new Set(
+      options.bannedTokenIds ?? [c.tokens.image_token_id, c.tokens.vision_start_token_id, c.tokens.vision_end_token_id],
+    );
+    const rules = {
+      stopIds,
+      stops: options.stop ?? [],
+      maxNewTokens: options.maxNewTokens,
+      decode: (ids: readonly number[]) => tok.decode(ids),
+    };
     const rand = seededRandom(options.seed ?? 0);
     const stats: GenerateStats = { prefillMs: 0, decodeMs: 0, decodeSteps: 0, tokens: 0 };
     prompts.forEach((p, b) => {
@@ -78,7 +92,11 @@ export class QwenPolicyModel implements PolicyModel {
     const out: Float32Array[] = [];
     for (const seq of seqs) {
       const T = seq.ids.length;
-      const { logits } = await this.runtime.prefill({ ids: seq.ids, images: seq.images ?? [], positions: this.positions(seq) }, T, false);
+      const { logits } = await this.runtime.prefill(
+        { ids: seq.ids, images: seq.images ?? [], positions: this.positions(seq) },
+        T,
+        false,
+      );
       const row = new Float32Array(T);
       for (let t = 1; t < T; t++) {
         const l = logits.subarray((t - 1) * V, t * V);

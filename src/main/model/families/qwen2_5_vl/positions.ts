@@ -14,7 +14,11 @@ export interface Positions3 {
 }
 
 /** Position ids for one unpadded sequence; `grids` are the images' [t, h, w] in patches, in order of appearance. */
-export function multimodalPositions(ids: readonly number[], grids: readonly (readonly [number, number, number])[], c: Qwen25VlConfig): Positions3 {
+export function multimodalPositions(
+  ids: readonly number[],
+  grids: readonly (readonly [number, number, number])[],
+  c: Qwen25VlConfig,
+): Positions3 {
   const T = ids.length;
   const out = new Int32Array(3 * T);
   const merge = c.vision.spatial_merge_size;
@@ -28,11 +32,13 @@ export function multimodalPositions(ids: readonly number[], grids: readonly (rea
       continue;
     }
     const grid = grids[image];
-    if (!grid) throw new Error(`sequence has more images (<|image_pad|> runs) than the ${grids.length} image grids given`);
+    if (!grid)
+      throw new Error(`sequence has more images (<|image_pad|> runs) than the ${grids.length} image grids given`);
     const [gt, gh, gw] = [grid[0], grid[1] / merge, grid[2] / merge];
     const tokens = gt * gh * gw;
     for (let k = 0; k < tokens; k++) {
-      if (ids[i + k] !== c.tokens.image_token_id) throw new Error(`image ${image} needs ${tokens} <|image_pad|> tokens, found ${k}`);
+      if (ids[i + k] !== c.tokens.image_token_id)
+        throw new Error(`image ${image} needs ${tokens} <|image_pad|> tokens, found ${k}`);
       const t = Math.floor(k / (gh * gw));
       const r = Math.floor((k % (gh * gw)) / gw);
       const col = k % gw;
@@ -45,7 +51,8 @@ export function multimodalPositions(ids: readonly number[], grids: readonly (rea
     i += tokens;
     image++;
   }
-  if (image !== grids.length) throw new Error(`${grids.length} image grids given but the sequence holds ${image} images`);
+  if (image !== grids.length)
+    throw new Error(`${grids.length} image grids given but the sequence holds ${image} images`);
   return { ids: out, length: T, next };
 }
 
@@ -75,7 +82,10 @@ export function decoderRotary(pos: Int32Array, T: number, c: Qwen25VlConfig): { 
  * cos/sin [patches, visionHeadDim] for the vision tower, patches in the processor's order (grouped by merge unit):
  * the first quarter of each half rotates by the patch's row, the second by its column.
  */
-export function visionRotary(grids: readonly (readonly [number, number, number])[], c: Qwen25VlConfig): { cos: Float32Array; sin: Float32Array } {
+export function visionRotary(
+  grids: readonly (readonly [number, number, number])[],
+  c: Qwen25VlConfig,
+): { cos: Float32Array; sin: Float32Array } {
   const hd = c.visionHeadDim;
   const quarter = hd / 4;
   const m = c.vision.spatial_merge_size;
@@ -103,7 +113,10 @@ export function visionRotary(grids: readonly (readonly [number, number, number])
  * Which patches may attend to which, as an additive mask [P, P]: window attention keeps each window of
  * window_size pixels (per image and time step) apart; full attention keeps frames (so images) apart.
  */
-export function visionAttentionMasks(grids: readonly (readonly [number, number, number])[], c: Qwen25VlConfig): { window: Float32Array; full: Float32Array; patches: number } {
+export function visionAttentionMasks(
+  grids: readonly (readonly [number, number, number])[],
+  c: Qwen25VlConfig,
+): { window: Float32Array; full: Float32Array; patches: number } {
   const m = c.vision.spatial_merge_size;
   const unitsPerWindow = c.vision.window_size / (c.vision.patch_size * m);
   const windowOf: number[] = [];

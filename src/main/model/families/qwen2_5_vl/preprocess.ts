@@ -7,14 +7,25 @@ import sharp from 'sharp';
 import { z } from 'zod';
 
 export const PreprocessorConfigSchema = z.object({
-  min_pixels: z.number().int().positive().default(56 * 56),
-  max_pixels: z.number().int().positive().default(28 * 28 * 1280),
+  min_pixels: z
+    .number()
+    .int()
+    .positive()
+    .default(56 * 56),
+  max_pixels: z
+    .number()
+    .int()
+    .positive()
+    .default(28 * 28 * 1280),
   patch_size: z.number().int().positive().default(14),
   temporal_patch_size: z.number().int().positive().default(2),
   merge_size: z.number().int().positive().default(2),
   image_mean: z.array(z.number()).length(3).default([0.48145466, 0.4578275, 0.40821073]),
   image_std: z.array(z.number()).length(3).default([0.26862954, 0.26130258, 0.27577711]),
-  rescale_factor: z.number().positive().default(1 / 255),
+  rescale_factor: z
+    .number()
+    .positive()
+    .default(1 / 255),
 });
 export type PreprocessorConfig = z.infer<typeof PreprocessorConfigSchema>;
 
@@ -27,11 +38,21 @@ export function roundHalfEven(x: number): number {
 export class ImageSizeError extends Error {}
 
 /** The processor's target size: both sides multiples of `factor`, area within [minPixels, maxPixels]. */
-export function smartResize(height: number, width: number, factor: number, minPixels: number, maxPixels: number): { height: number; width: number } {
+export function smartResize(
+  height: number,
+  width: number,
+  factor: number,
+  minPixels: number,
+  maxPixels: number,
+): { height: number; width: number } {
   if (height < factor || width < factor)
-    throw new ImageSizeError(`image is ${width}×${height} pixels; both sides must be at least ${factor} (patch × merge size)`);
+    throw new ImageSizeError(
+      `image is ${width}×${height} pixels; both sides must be at least ${factor} (patch × merge size)`,
+    );
   if (Math.max(height, width) / Math.min(height, width) > 200)
-    throw new ImageSizeError(`image is ${width}×${height} pixels; its aspect ratio must be at most 200 (is ${(Math.max(height, width) / Math.min(height, width)).toFixed(1)})`);
+    throw new ImageSizeError(
+      `image is ${width}×${height} pixels; its aspect ratio must be at most 200 (is ${(Math.max(height, width) / Math.min(height, width)).toFixed(1)})`,
+    );
   let h = roundHalfEven(height / factor) * factor;
   let w = roundHalfEven(width / factor) * factor;
   if (h * w > maxPixels) {
@@ -108,7 +129,13 @@ function resamplePass(src: Uint8Array, w: number, h: number, outSize: number, ho
 }
 
 /** Resizes interleaved RGB bytes as Pillow's Image.resize(…, BICUBIC) does. */
-export function resizeBicubic(rgb: Uint8Array, width: number, height: number, outWidth: number, outHeight: number): Uint8Array {
+export function resizeBicubic(
+  rgb: Uint8Array,
+  width: number,
+  height: number,
+  outWidth: number,
+  outHeight: number,
+): Uint8Array {
   let img = rgb;
   let w = width;
   if (outWidth !== width) {
@@ -129,8 +156,14 @@ export interface PreprocessedImage {
 }
 
 /** Patch rows from interleaved RGB bytes. */
-export function preprocessRgb(rgb: Uint8Array, width: number, height: number, p: PreprocessorConfig): PreprocessedImage {
-  if (rgb.length !== width * height * 3) throw new Error(`image data has ${rgb.length} bytes, expected ${width}×${height}×3`);
+export function preprocessRgb(
+  rgb: Uint8Array,
+  width: number,
+  height: number,
+  p: PreprocessorConfig,
+): PreprocessedImage {
+  if (rgb.length !== width * height * 3)
+    throw new Error(`image data has ${rgb.length} bytes, expected ${width}×${height}×3`);
   const factor = p.patch_size * p.merge_size;
   const size = smartResize(height, width, factor, p.min_pixels, p.max_pixels);
   const resized = resizeBicubic(rgb, width, height, size.width, size.height);
@@ -164,7 +197,11 @@ export function preprocessRgb(rgb: Uint8Array, width: number, height: number, p:
 }
 
 /** Decodes an image file (any format sharp reads) to RGB and preprocesses it. */
-export async function preprocessImageFile(bytes: Uint8Array, p: PreprocessorConfig, where = 'image'): Promise<PreprocessedImage> {
+export async function preprocessImageFile(
+  bytes: Uint8Array,
+  p: PreprocessorConfig,
+  where = 'image',
+): Promise<PreprocessedImage> {
   const decoded = await sharp(bytes)
     .removeAlpha()
     .toColourspace('srgb')

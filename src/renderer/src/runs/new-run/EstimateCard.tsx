@@ -2,8 +2,16 @@
 import type { RunEstimate } from '../../../../shared/contract';
 import { formatEta } from '../../components/ProgressBar';
 
-const bytes = (n: number | null) => (n === null ? '—' : n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(1)} GiB` : `${(n / 2 ** 20).toFixed(1)} MiB`);
-const count = (n: number | null) => (n === null ? '—' : n >= 1e9 ? `${(n / 1e9).toFixed(2)} B` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} M` : n.toLocaleString());
+const bytes = (n: number | null) =>
+  n === null ? '—' : n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(1)} GiB` : `${(n / 2 ** 20).toFixed(1)} MiB`;
+const count = (n: number | null) =>
+  n === null
+    ? '—'
+    : n >= 1e9
+      ? `${(n / 1e9).toFixed(2)} B`
+      : n >= 1e6
+        ? `${(n / 1e6).toFixed(1)} M`
+        : n.toLocaleString();
 
 export function EstimateCard({ estimate }: { estimate: RunEstimate | null }) {
   if (!estimate) return <div className="card nr-section muted">The estimate shows once the config is valid.</div>;
@@ -16,13 +24,18 @@ export function EstimateCard({ estimate }: { estimate: RunEstimate | null }) {
           <tr>
             <th>Memory</th>
             <td className={e.fits === false ? 'field-error' : ''}>
-              {bytes(e.trainingBytes)} to train ({count(e.parameters)} parameters) of {bytes(e.deviceBytes)} on {e.device}
+              {bytes(e.trainingBytes)} to train ({count(e.parameters)} parameters) of {bytes(e.deviceBytes)} on{' '}
+              {e.device}
               {e.fits === false ? ' — does not fit' : ''}
             </td>
           </tr>
           <tr>
             <th>Time</th>
-            <td>{e.stepSeconds === null ? '—' : `${e.stepSeconds.toFixed(2)} s a step (${e.trajectoriesPerStep} trajectories), ${formatEta(e.totalSeconds).replace(' left', '')} in all`}</td>
+            <td>
+              {e.stepSeconds === null
+                ? '—'
+                : `${e.stepSeconds.toFixed(2)} s a step (${e.trajectoriesPerStep} trajectories), ${formatEta(e.totalSeconds).replace(' left', '')} in all`}
+            </td>
           </tr>
           <tr>
             <th>Search</th>

@@ -22,7 +22,19 @@ function FieldError({ path, issues }: { path: string; issues: RunConfigIssue[] }
   );
 }
 
-function Labelled({ label, path, issues, children, hint }: { label: string; path: string; issues: RunConfigIssue[]; children: ReactNode; hint?: string }) {
+function Labelled({
+  label,
+  path,
+  issues,
+  children,
+  hint,
+}: {
+  label: string;
+  path: string;
+  issues: RunConfigIssue[];
+  children: ReactNode;
+  hint?: string;
+}) {
   return (
     <label className="nr-field" data-field={path}>
       <span>{label}</span>
@@ -38,16 +50,38 @@ function FieldInput({ field }: { field: Field }) {
   const fallback = useNewRun((s) => getPath(s.defaults, field.path));
   const type = useNewRun((s) => s.type);
   const invalid = useNewRun((s) => s.issues.some((i) => i.path === field.path));
-  if (field.kind === 'bool') return <input type="checkbox" checked={value === undefined ? fallback !== false : value === true} onChange={(e) => type(field.path, e.target.checked)} aria-label={field.label} />;
+  if (field.kind === 'bool')
+    return (
+      <input
+        type="checkbox"
+        checked={value === undefined ? fallback !== false : value === true}
+        onChange={(e) => type(field.path, e.target.checked)}
+        aria-label={field.label}
+      />
+    );
   if (field.kind === 'choice')
     return (
-      <select value={String(value ?? fallback ?? field.options![0])} onChange={(e) => type(field.path, e.target.value)} aria-label={field.label} aria-invalid={invalid}>
+      <select
+        value={String(value ?? fallback ?? field.options![0])}
+        onChange={(e) => type(field.path, e.target.value)}
+        aria-label={field.label}
+        aria-invalid={invalid}
+      >
         {field.options!.map((o) => (
           <option key={o}>{o}</option>
         ))}
       </select>
     );
-  return <input value={typeof value === 'string' ? value : ''} placeholder={showValue(fallback)} onChange={(e) => type(field.path, e.target.value)} aria-label={field.label} aria-invalid={invalid} inputMode="decimal" />;
+  return (
+    <input
+      value={typeof value === 'string' ? value : ''}
+      placeholder={showValue(fallback)}
+      onChange={(e) => type(field.path, e.target.value)}
+      aria-label={field.label}
+      aria-invalid={invalid}
+      inputMode="decimal"
+    />
+  );
 }
 
 export function NewRunForm({ onStarted }: { onStarted(runId: number): void }) {
@@ -59,7 +93,15 @@ export function NewRunForm({ onStarted }: { onStarted(runId: number): void }) {
   }, []);
   const splits = s.datasets.find((d) => d.name === s.choices.dataset)?.splits ?? [];
   const json = JSON.stringify(s.config ?? configOf(s), null, 2);
-  const fieldPaths = ['name', 'model', 'dataset', 'split', 'search.corpus', 'reward', ...SECTIONS.flatMap((x) => x.fields.map((f) => f.path))];
+  const fieldPaths = [
+    'name',
+    'model',
+    'dataset',
+    'split',
+    'search.corpus',
+    'reward',
+    ...SECTIONS.flatMap((x) => x.fields.map((f) => f.path)),
+  ];
   const other = s.issues.filter((i) => !fieldPaths.some((p) => isUnder(i, p)));
   const copy = () =>
     copyText(json).then(
@@ -80,7 +122,11 @@ export function NewRunForm({ onStarted }: { onStarted(runId: number): void }) {
         <div className="nr-grid">
           <label className="nr-field">
             <span>Settings</span>
-            <select value={s.copied?.runId ?? ''} onChange={(e) => void s.copyFrom(e.target.value === '' ? null : Number(e.target.value))} aria-label="Settings">
+            <select
+              value={s.copied?.runId ?? ''}
+              onChange={(e) => void s.copyFrom(e.target.value === '' ? null : Number(e.target.value))}
+              aria-label="Settings"
+            >
               <option value="">the method's defaults</option>
               {s.runs.map((r) => (
                 <option key={r.id} value={r.id}>
@@ -88,13 +134,24 @@ export function NewRunForm({ onStarted }: { onStarted(runId: number): void }) {
                 </option>
               ))}
             </select>
-            <span className="muted nr-hint">a model pre-trained on its own prompt templates (the demo's) needs its run's</span>
+            <span className="muted nr-hint">
+              a model pre-trained on its own prompt templates (the demo's) needs its run's
+            </span>
           </label>
           <Labelled label="Name" path="name" issues={s.issues}>
             <input value={s.choices.name} onChange={(e) => s.choose({ name: e.target.value })} aria-label="Name" />
           </Labelled>
-          <Labelled label="Model" path="model" issues={s.issues} hint="a checkpoint, or a model folder (the demo's: demo-pretrained)">
-            <select value={s.choices.checkpointId ?? ''} onChange={(e) => s.choose({ checkpointId: Number(e.target.value) })} aria-label="Model">
+          <Labelled
+            label="Model"
+            path="model"
+            issues={s.issues}
+            hint="a checkpoint, or a model folder (the demo's: demo-pretrained)"
+          >
+            <select
+              value={s.choices.checkpointId ?? ''}
+              onChange={(e) => s.choose({ checkpointId: Number(e.target.value) })}
+              aria-label="Model"
+            >
               {s.checkpoints.map((c) => (
                 <option key={c.id} value={c.id}>
                   {checkpointLabel(c)}
@@ -103,7 +160,11 @@ export function NewRunForm({ onStarted }: { onStarted(runId: number): void }) {
             </select>
           </Labelled>
           <Labelled label="Dataset" path="dataset" issues={s.issues}>
-            <select value={s.choices.dataset} onChange={(e) => s.choose({ dataset: e.target.value })} aria-label="Dataset">
+            <select
+              value={s.choices.dataset}
+              onChange={(e) => s.choose({ dataset: e.target.value })}
+              aria-label="Dataset"
+            >
               {s.datasets.map((d) => (
                 <option key={d.id}>{d.name}</option>
               ))}
@@ -117,7 +178,11 @@ export function NewRunForm({ onStarted }: { onStarted(runId: number): void }) {
             </select>
           </Labelled>
           <Labelled label="Search corpus" path="search.corpus" issues={s.issues}>
-            <select value={s.choices.corpus} onChange={(e) => s.choose({ corpus: e.target.value })} aria-label="Search corpus">
+            <select
+              value={s.choices.corpus}
+              onChange={(e) => s.choose({ corpus: e.target.value })}
+              aria-label="Search corpus"
+            >
               <option value="">as in the search settings</option>
               {s.corpora.map((c) => (
                 <option key={c.name}>{c.name}</option>
@@ -125,7 +190,11 @@ export function NewRunForm({ onStarted }: { onStarted(runId: number): void }) {
             </select>
           </Labelled>
           <Labelled label="Reward spec" path="reward" issues={s.issues}>
-            <select value={s.choices.reward} onChange={(e) => s.choose({ reward: e.target.value })} aria-label="Reward spec">
+            <select
+              value={s.choices.reward}
+              onChange={(e) => s.choose({ reward: e.target.value })}
+              aria-label="Reward spec"
+            >
               <option value="default">the method's (mmsearch-r1 v1)</option>
               {s.copied ? <option value="copied">as in the copied run</option> : null}
               {s.specs.map((x) => (
@@ -149,8 +218,12 @@ export function NewRunForm({ onStarted }: { onStarted(runId: number): void }) {
             {section.title.startsWith('Runtime') ? (
               <div className="nr-field">
                 <span>Device</span>
-                <span data-testid="run-device">{s.device ? `${s.device.kind === 'cuda' ? 'GPU' : 'CPU'}: ${s.device.name}` : '…'}</span>
-                <span className="muted nr-hint">{s.device?.notice ?? 'the engine’s (SEARCHLAB_DEVICE=cpu|cuda chooses)'}</span>
+                <span data-testid="run-device">
+                  {s.device ? `${s.device.kind === 'cuda' ? 'GPU' : 'CPU'}: ${s.device.name}` : '…'}
+                </span>
+                <span className="muted nr-hint">
+                  {s.device?.notice ?? 'the engine’s (SEARCHLAB_DEVICE=cpu|cuda chooses)'}
+                </span>
               </div>
             ) : null}
           </div>
@@ -176,11 +249,18 @@ export function NewRunForm({ onStarted }: { onStarted(runId: number): void }) {
         </pre>
       </details>
       <div className="nr-actions">
-        <button disabled={!s.config || s.starting} onClick={() => void s.start().then((id) => id !== null && onStarted(id))}>
+        <button
+          disabled={!s.config || s.starting}
+          onClick={() => void s.start().then((id) => id !== null && onStarted(id))}
+        >
           Start training
         </button>
         <span className="muted" data-testid="run-config-status">
-          {s.config ? 'The config is valid.' : s.issues.length ? `${s.issues.length} field${s.issues.length > 1 ? 's' : ''} to fix` : 'Checking…'}
+          {s.config
+            ? 'The config is valid.'
+            : s.issues.length
+              ? `${s.issues.length} field${s.issues.length > 1 ? 's' : ''} to fix`
+              : 'Checking…'}
         </span>
       </div>
     </section>

@@ -68,7 +68,13 @@ export const SECTIONS: Section[] = [
   {
     title: 'Runtime and schedule',
     fields: [
-      { path: 'runtime.cpuThreads', label: 'CPU threads per graph', kind: 'int', nullable: true, hint: 'empty: one per core; 1 repeats bit for bit' },
+      {
+        path: 'runtime.cpuThreads',
+        label: 'CPU threads per graph',
+        kind: 'int',
+        nullable: true,
+        hint: 'empty: one per core; 1 repeats bit for bit',
+      },
       { path: 'checkpointEvery', label: 'Checkpoint every (steps)', kind: 'int' },
       { path: 'seed', label: 'Seed', kind: 'int' },
     ],
@@ -85,7 +91,12 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
 }
 
 export function getPath(source: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), source);
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+      source,
+    );
 }
 
 /** A typed number when the text is one, else the text itself (the schema then names the field). */
@@ -105,7 +116,8 @@ export function buildConfig(base: Record<string, unknown>, draft: Draft): Record
     if (field.kind === 'bool') setPath(config, field.path, value === true);
     else if (typeof value === 'string' && value.trim() === '') {
       if (field.nullable) setPath(config, field.path, null);
-    } else if (field.kind === 'int' || field.kind === 'number') setPath(config, field.path, numeric(String(value), field.kind));
+    } else if (field.kind === 'int' || field.kind === 'number')
+      setPath(config, field.path, numeric(String(value), field.kind));
     else setPath(config, field.path, value);
   }
   return config;

@@ -2,7 +2,16 @@
 // wrong field, checked by the run config's own schema as `searchlab train --config` would), the estimate, and
 // starting it. Validation is debounced: one engine call per pause in typing.
 import { create } from 'zustand';
-import type { CheckpointSummary, Corpus, DatasetSummary, DeviceInfo, RunConfigIssue, RunEstimate, RunSummary, SavedRewardSpec } from '../../../../shared/contract';
+import type {
+  CheckpointSummary,
+  Corpus,
+  DatasetSummary,
+  DeviceInfo,
+  RunConfigIssue,
+  RunEstimate,
+  RunSummary,
+  SavedRewardSpec,
+} from '../../../../shared/contract';
 import { api } from '../../api/client';
 import { reportError } from '../../state/toasts';
 import { buildConfig, draftOf, type Draft } from './fields';
@@ -75,7 +84,11 @@ let asked = 0;
 export function configOf(s: Pick<NewRunState, 'choices' | 'draft' | 'specs' | 'copied'>): Record<string, unknown> {
   const { choices, copied } = s;
   const spec = s.specs.find((x) => String(x.id) === choices.reward);
-  const reward = spec ? { name: spec.name, version: spec.version, expression: spec.expression, constants: spec.constants } : choices.reward === 'copied' ? copied?.reward : undefined;
+  const reward = spec
+    ? { name: spec.name, version: spec.version, expression: spec.expression, constants: spec.constants }
+    : choices.reward === 'copied'
+      ? copied?.reward
+      : undefined;
   const base: Record<string, unknown> = {
     name: choices.name,
     model: choices.checkpointId === null ? {} : { checkpoint: choices.checkpointId },
@@ -147,7 +160,8 @@ export const useNewRun = create<NewRunState>((set, get) => {
           choices: {
             ...choices,
             name: choices.name || `run ${runs.length + 1}`,
-            checkpointId: choices.checkpointId ?? (checkpoints.find((c) => c.runId === null) ?? checkpoints[0])?.id ?? null,
+            checkpointId:
+              choices.checkpointId ?? (checkpoints.find((c) => c.runId === null) ?? checkpoints[0])?.id ?? null,
             dataset,
             corpus: choices.corpus || (corpora.find((c) => c.name === dataset)?.name ?? ''),
           },
@@ -170,15 +184,31 @@ export const useNewRun = create<NewRunState>((set, get) => {
     },
     async copyFrom(runId) {
       if (runId === null) {
-        set({ copied: null, draft: { 'grpo.steps': get().draft['grpo.steps'] ?? '40' }, choices: { ...get().choices, reward: 'default' } });
+        set({
+          copied: null,
+          draft: { 'grpo.steps': get().draft['grpo.steps'] ?? '40' },
+          choices: { ...get().choices, reward: 'default' },
+        });
         return validateSoon();
       }
       try {
         const config = (await api.call('runs.get', { id: runId })).config as StoredConfig;
         set({
-          copied: { runId, templates: config.rollout?.templates, reward: config.reward, searchRequiredShare: config.searchRequiredShare ?? null },
+          copied: {
+            runId,
+            templates: config.rollout?.templates,
+            reward: config.reward,
+            searchRequiredShare: config.searchRequiredShare ?? null,
+          },
           draft: draftOf(config),
-          choices: { ...get().choices, dataset: config.dataset, split: config.split, corpus: config.search?.corpus ?? '', reward: 'copied', ...(config.model?.checkpoint ? { checkpointId: config.model.checkpoint } : {}) },
+          choices: {
+            ...get().choices,
+            dataset: config.dataset,
+            split: config.split,
+            corpus: config.search?.corpus ?? '',
+            reward: 'copied',
+            ...(config.model?.checkpoint ? { checkpointId: config.model.checkpoint } : {}),
+          },
         });
         validateSoon();
       } catch (error) {
