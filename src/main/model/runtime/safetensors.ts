@@ -219,6 +219,7 @@ export function loadWeights(files: readonly string[], options: LoadOptions = {})
   const expected = options.expected;
   const out: WeightMap = new Map();
   const fileOf = new Map<string, string>();
+  const wrongShape = new Map<string, readonly number[]>();
   for (const file of files) {
     const parsed = parseSafetensors(new Uint8Array(readFileSync(file)), basename(file));
     for (const [stored, entry] of parsed.tensors) {
@@ -233,18 +234,24 @@ export function loadWeights(files: readonly string[], options: LoadOptions = {})
       }
       const shape = expected?.[name];
       if (shape && (entry.shape.length !== shape.length || entry.shape.some((d, i) => d !== shape[i])))
-        throw new SafetensorsError(
-          `${basename(file)}: tensor ${name} has shape [${entry.shape.join(', ')}] but config.json implies [${shape.join(', ')}]`,
-        );
-      out.set(name, { shape: [...entry.shape], data: toFloat32(entry, name) });
+        wrongShape.set(name, entry.shape);
+      else out.set(name, { shape: [...entry.shape], data: toFloat32(entry, name) });
     }
   }
   if (expected) {
-    const missing = Object.keys(expected).filter((n) => !out.has(n));
+    // reported in the config's order: a missing tensor first, then the first of a wrong shape
+    const missing = Object.keys(expected).filter((n) => !fileOf.has(n));
     if (missing.length)
       throw new SafetensorsError(
         `missing tensor ${missing[0]}${missing.length > 1 ? ` (and ${missing.length - 1} more: ${missing.slice(1, 4).join(', ')}${missing.length > 4 ? ', …' : ''})` : ''} in ${files.map((f) => basename(f)).join(', ')}`,
       );
+    for (const [name, shape] of Object.entries(expected)) {
+      const got = wrongShape.get(name);
+      if (got)
+        throw new SafetensorsError(
+          `${fileOf.get(name)}: tensor ${name} has shape [${got.join(', ')}] but config.json implies [${shape.join(', ')}]`,
+        );
+    }
   }
   return out;
 }
