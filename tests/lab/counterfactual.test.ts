@@ -8,7 +8,8 @@ import { Policy } from '../../src/main/model/tiny/vlm';
 import { readState } from '../../src/main/rl/train/state';
 import { imageToPixels } from '../../src/main/rl/rollout/pixels';
 import { useRunFixture } from '../helpers/run-fixture';
-import { checkpointPolicy } from '../../src/main/rl/train/checkpoint-run';
+import { checkpointPolicyModel } from '../../src/main/rl/train/checkpoint-run';
+import type { TinyPolicyModel } from '../../src/main/model/families/tiny';
 import { runJob } from '../helpers/jobs';
 
 let engine: Engine;
@@ -258,13 +259,13 @@ describe('decision probabilities', () => {
 });
 
 describe('work on a checkpoint after its run', () => {
-  it("computes with the ONNX Runtime threads of the checkpoint's run, so it repeats as the run did", () => {
+  it("computes on the device and with the ONNX Runtime threads of the checkpoint's run, so it repeats as the run did", () => {
     // The demo's GRPO run asks for one thread (runtime.cpuThreads); replays, decision probabilities, evaluations
     // and label suggestions of its checkpoints use them. The pre-trained model belongs to no run: ORT's choice.
     const [last] = engine.store.repos.runs.checkpoints(runId).slice(-1);
-    expect(checkpointPolicy(engine.store, last).options.threads).toBe(1);
-    expect(
-      checkpointPolicy(engine.store, engine.store.repos.runs.checkpoint(pretrained)!).options.threads,
-    ).toBeUndefined();
+    const optionsOf = (checkpoint: { id: number; path: string }) =>
+      (checkpointPolicyModel(engine.store, checkpoint) as TinyPolicyModel).policy.options;
+    expect(optionsOf(last)).toMatchObject({ threads: 1, device: 'auto' });
+    expect(optionsOf(engine.store.repos.runs.checkpoint(pretrained)!).threads).toBeUndefined();
   });
 });

@@ -19,27 +19,22 @@ export function runConfigOfCheckpoint(store: Store, checkpointId: number): RunCo
 }
 
 /**
- * A policy on a checkpoint's model, with the ONNX Runtime threads its run asked for (`runtime.cpuThreads`; ORT's
- * choice when unset or of no run): a replay or an evaluation of a one-thread run then repeats bit for bit, as the
- * run did. `frozen` for work that never trains it.
+ * A policy on a checkpoint's model, behind the policy interface (a checkpoint folder is a model folder of its
+ * family), on the device and with the ONNX Runtime threads its run asked for (`runtime.device`,
+ * `runtime.cpuThreads`; 'auto' and ORT's choice when unset or of no run): a replay or an evaluation of a one-thread
+ * run then repeats bit for bit, as the run did. `frozen` for work that never trains it.
  */
-export function checkpointPolicy(
-  store: Store,
-  checkpoint: { id: number; path: string },
-  options: { frozen?: boolean } = {},
-): Policy {
-  const threads = runConfigOfCheckpoint(store, checkpoint.id)?.runtime.cpuThreads ?? undefined;
-  return new Policy(readState(checkpoint.path).model, { device: 'auto', frozen: options.frozen, threads });
-}
-
-/** The same, behind the policy interface (a checkpoint folder is a model folder of its family). */
 export function checkpointPolicyModel(
   store: Store,
   checkpoint: { id: number; path: string },
   options: { frozen?: boolean } = {},
 ): PolicyModel {
-  const threads = runConfigOfCheckpoint(store, checkpoint.id)?.runtime.cpuThreads ?? undefined;
-  return loadPolicyModel(checkpoint.path, { device: 'auto', frozen: options.frozen, threads });
+  const runtime = runConfigOfCheckpoint(store, checkpoint.id)?.runtime;
+  return loadPolicyModel(checkpoint.path, {
+    device: runtime?.device ?? 'auto',
+    frozen: options.frozen,
+    threads: runtime?.cpuThreads ?? undefined,
+  });
 }
 
 /**

@@ -82,6 +82,11 @@ export const RunConfig = z
          * for bit: two threads split some sums differently from run to run.
          */
         cpuThreads: z.number().int().positive().nullable().default(null),
+        /**
+         * Where the run's graphs run: 'auto' takes CUDA when its provider loads (else the CPU, with a notice);
+         * 'cpu' keeps a run on the CPU on a GPU machine; 'cuda' asks for the GPU (falling back with a notice).
+         */
+        device: z.enum(['auto', 'cpu', 'cuda']).default('auto'),
       })
       .strict()
       .prefault({}),

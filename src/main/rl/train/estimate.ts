@@ -58,6 +58,8 @@ function timedStepsOfSameModel(store: Store, config: RunConfig): { secondsPerTra
 }
 
 export function estimateRun(store: Store, config: RunConfig, device: DeviceInfo): RunEstimate {
+  // a run pinned to the CPU is estimated against the CPU even on a GPU machine
+  if (config.runtime.device === 'cpu' && device.kind === 'cuda') device = { kind: 'cpu', name: 'CPU', notice: null };
   const notes: string[] = [];
   let shape: ModelShape | null = null;
   try {

@@ -59,11 +59,11 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
       : { model: readState(referenceDir).model, optimizerFile: null };
   const model = resumed.model;
   const threads = config.runtime.cpuThreads ?? undefined;
-  const policy = new Policy(model, { device: 'auto', threads });
+  const policy = new Policy(model, { device: config.runtime.device, threads });
   // Frozen: the reference's weights are constants in its graphs, never fed per call.
   const reference =
     config.grpo.klCoef > 0
-      ? new Policy(readState(referenceDir).model, { device: 'auto', frozen: true, threads })
+      ? new Policy(readState(referenceDir).model, { device: config.runtime.device, frozen: true, threads })
       : null;
 
   const maxLength = Math.min(config.grpo.maxSequenceLength, model.config.max_position_embeddings);

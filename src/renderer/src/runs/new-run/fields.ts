@@ -68,6 +68,7 @@ export const SECTIONS: Section[] = [
   {
     title: 'Runtime and schedule',
     fields: [
+      { path: 'runtime.device', label: 'Device', kind: 'choice', options: ['auto', 'cpu', 'cuda'] },
       {
         path: 'runtime.cpuThreads',
         label: 'CPU threads per graph',
