@@ -205,6 +205,28 @@ describe('evaluations', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('evaluates two checkpoints in one job and compares them side by side', async () => {
+    await page.keyboard.press('Alt+7');
+    const form = page.getByTestId('evaluate-form');
+    const checkpointSelect = form.getByLabel('Checkpoint');
+    const pretrained = await checkpointSelect
+      .locator('option', { hasText: 'model folder demo-pretrained' })
+      .getAttribute('value');
+    await checkpointSelect.selectOption([pretrained!, String(checkpointId)]);
+    for (const baseline of ['Direct answering', 'Always-search RAG']) await form.getByLabel(baseline).uncheck();
+    await form.getByLabel('Questions').fill('4');
+    await form.getByRole('button', { name: 'Evaluate' }).click();
+    const headers = page.locator('[data-testid=eval-table] thead th');
+    // the two checkpoints' policy columns, in whichever order the comparison lists them
+    await expect
+      .poll(async () => (await headers.allTextContents()).sort(), { timeout: 150_000 })
+      .toEqual(
+        ['', `Policycheckpoint ${pretrained} on demo-world`, `Policycheckpoint ${checkpointId} on demo-world`].sort(),
+      );
+    expect(await cell('questions', 0).textContent()).toBe('4');
+    expect(await cell('questions', 1).textContent()).toBe('4');
+  }, 180_000);
+
   it("lists a run's checkpoints with their evaluations, and evaluates, exports and deletes one", async () => {
     // The Evaluate button hands its checkpoint to the form, whatever the form had.
     await page.keyboard.press('Alt+7');

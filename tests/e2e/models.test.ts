@@ -57,6 +57,15 @@ describe('the Models page', () => {
     await page.screenshot({ path: artifactPath('models.png') });
   });
 
+  it('opens the Evaluations form on a model folder', async () => {
+    await page.getByTestId('model-list').locator('tbody tr').getByRole('button', { name: 'Evaluate…' }).click();
+    await expect.poll(() => page.locator('main h1').textContent()).toBe('Evaluations');
+    await expect
+      .poll(() => page.getByTestId('evaluate-form').getByLabel('Checkpoint').locator('option:checked').textContent())
+      .toBe('model folder qwen-tiny (checkpoint 1)');
+    await page.keyboard.press('Alt+8');
+  });
+
   it('refuses a broken folder and a relative path, saying what is wrong', async () => {
     await page.getByLabel('Model folder').fill(broken);
     await page.getByRole('button', { name: 'Add folder' }).click();

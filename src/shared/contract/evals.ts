@@ -45,7 +45,9 @@ export type EvaluationSummary = z.infer<typeof EvaluationSummary>;
 /** `searchlab eval` as a job: the same code, the same records. */
 export const EvalRunParams = z
   .object({
-    checkpointId: z.number().int().positive(),
+    /** One checkpoint, or several (`checkpointIds`) evaluated one after another and compared side by side. */
+    checkpointId: z.number().int().positive().optional(),
+    checkpointIds: z.array(z.number().int().positive()).min(1).max(8).optional(),
     dataset: z.string().min(1).max(200),
     /** A split name, or null for every sample. */
     split: z.string().max(100).nullable().default('test'),
@@ -55,7 +57,10 @@ export const EvalRunParams = z
     /** The longest model turn, in tokens (the method's 2048 when left out). */
     maxTokensPerTurn: z.number().int().positive().optional(),
   })
-  .strict();
+  .strict()
+  .refine((p) => (p.checkpointId === undefined) !== (p.checkpointIds === undefined), {
+    message: 'give checkpointId or checkpointIds (not both)',
+  });
 export type EvalRunParams = z.infer<typeof EvalRunParams>;
 
 export const CheckpointSummary = z.object({

@@ -1,21 +1,40 @@
-// eval.run: `searchlab eval` as a job — a checkpoint on a dataset's split for the policy and the baselines asked
-// for, each policy's evaluation stored (with its trajectories) as soon as it is done.
-import { JobParamsByKind } from '../../../shared/contract';
+// eval.run: `searchlab eval` as a job — one checkpoint or several on a dataset's split for the policy and the
+// baselines asked for, each policy's evaluation stored (with its trajectories) as soon as it is done.
+import { JobParamsByKind, type EvalRunParams } from '../../../shared/contract';
 import { defineJob } from '../kind';
 import { evaluateCheckpoint } from '../../rl/eval/run-eval';
+
+const checkpointsOf = (p: EvalRunParams): number[] => p.checkpointIds ?? [p.checkpointId!];
 
 export const evalRunJob = defineJob({
   kind: 'eval.run',
   params: JobParamsByKind['eval.run'],
-  title: (p) =>
-    `Evaluate checkpoint ${p.checkpointId} on ${p.dataset}${p.split ? ` (${p.split})` : ''}: ${p.policies.join(', ')}`,
+  title: (p) => {
+    const ids = checkpointsOf(p);
+    const which = ids.length === 1 ? `checkpoint ${ids[0]}` : `checkpoints ${ids.join(', ')}`;
+    return `Evaluate ${which} on ${p.dataset}${p.split ? ` (${p.split})` : ''}: ${p.policies.join(', ')}`;
+  },
   async run(ctx, params) {
+    const { checkpointId: _one, checkpointIds: _many, ...request } = params;
+    const ids = checkpointsOf(params);
+    const results: Record<string, Awaited<ReturnType<typeof evaluateCheckpoint>>> = {};
     try {
-      return await evaluateCheckpoint(ctx.store, ctx.home, {
-        ...params,
-        progress: (done, total, message) => ctx.progress(done, total, message),
-        shouldStop: ctx.cancelled,
-      });
+      for (const [k, checkpointId] of ids.entries()) {
+        results[checkpointId] = await evaluateCheckpoint(ctx.store, ctx.home, {
+          ...request,
+          checkpointId,
+          // one bar for the whole job: each checkpoint is an equal share of it
+          progress: (done, total, message) =>
+            ctx.progress(
+              k * total + done,
+              ids.length * total,
+              ids.length > 1 ? `checkpoint ${checkpointId}: ${message}` : message,
+            ),
+          shouldStop: ctx.cancelled,
+        });
+      }
+      // one checkpoint: its figures by policy, as `searchlab eval --json` prints them; several: by checkpoint
+      return ids.length === 1 ? results[ids[0]] : results;
     } catch (error) {
       // A stop asked for by the user ends the job as cancelled, not failed.
       ctx.throwIfCancelled();

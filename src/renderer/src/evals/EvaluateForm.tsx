@@ -1,4 +1,5 @@
-// Start an evaluation: a checkpoint, a dataset and split, the policy and the baselines to run (`searchlab eval`).
+// Start an evaluation: one checkpoint or several (compared side by side), a dataset and split, the policy and the
+// baselines to run (`searchlab eval`).
 import { useEffect, useState } from 'react';
 import type { CheckpointSummary, EvalPolicy } from '../../../shared/contract';
 import { JobProgress } from '../components/ProgressBar';
@@ -27,7 +28,7 @@ export function EvaluateForm() {
   const job = useEvals((s) => s.job);
   const run = useEvals((s) => s.run);
   const live = useJobs((s) => (job ? s.byId[job.id] : undefined));
-  const [checkpointId, setCheckpointId] = useState<number | null>(null);
+  const [checkpointIds, setCheckpointIds] = useState<number[]>([]);
   const [dataset, setDataset] = useState('');
   const [split, setSplit] = useState('test');
   const [policies, setPolicies] = useState<EvalPolicy[]>(ALL_POLICIES);
@@ -38,11 +39,11 @@ export function EvaluateForm() {
   // Defaults once the lists arrive: the checkpoint asked for, else the newest trained one; the first dataset, its test split.
   useEffect(() => {
     if (preferred !== null && checkpoints.some((c) => c.id === preferred)) {
-      setCheckpointId(preferred);
+      setCheckpointIds([preferred]);
       useEvals.setState({ preferredCheckpoint: null });
-    } else if (checkpointId === null && checkpoints.length)
-      setCheckpointId((checkpoints.find((c) => c.runId !== null) ?? checkpoints[0]).id);
-  }, [checkpoints, checkpointId, preferred]);
+    } else if (checkpointIds.length === 0 && checkpoints.length)
+      setCheckpointIds([(checkpoints.find((c) => c.runId !== null) ?? checkpoints[0]).id]);
+  }, [checkpoints, checkpointIds, preferred]);
   useEffect(() => {
     if (!dataset && datasets.length) setDataset(datasets[0].name);
   }, [datasets, dataset]);
@@ -55,7 +56,14 @@ export function EvaluateForm() {
   const tokensValue = positive(tokens);
   const limitError = Number.isNaN(limitValue) ? 'a whole number above 0, or empty for every question' : null;
   const tokensError = Number.isNaN(tokensValue) ? 'a whole number above 0, or empty for the method’s 2048' : null;
-  const ready = checkpointId !== null && dataset !== '' && policies.length > 0 && !limitError && !tokensError && !job;
+  const ready =
+    checkpointIds.length > 0 &&
+    checkpointIds.length <= 8 &&
+    dataset !== '' &&
+    policies.length > 0 &&
+    !limitError &&
+    !tokensError &&
+    !job;
   const togglePolicy = (p: EvalPolicy) =>
     setPolicies((current) =>
       current.includes(p) ? current.filter((x) => x !== p) : ALL_POLICIES.filter((x) => x === p || current.includes(x)),
@@ -69,7 +77,7 @@ export function EvaluateForm() {
         e.preventDefault();
         if (ready)
           void run({
-            checkpointId: checkpointId!,
+            ...(checkpointIds.length === 1 ? { checkpointId: checkpointIds[0] } : { checkpointIds }),
             dataset,
             split: split === '' ? null : split,
             policies,
@@ -78,7 +86,7 @@ export function EvaluateForm() {
           });
       }}
     >
-      <h2>Evaluate a checkpoint</h2>
+      <h2>Evaluate checkpoints</h2>
       {checkpoints.length === 0 ? (
         <p className="muted">No checkpoints yet: a training run writes them (and the demo its pre-trained model).</p>
       ) : null}
@@ -86,9 +94,12 @@ export function EvaluateForm() {
         <label>
           Checkpoint
           <select
-            value={checkpointId ?? ''}
-            onChange={(e) => setCheckpointId(Number(e.target.value))}
+            multiple
+            size={Math.min(4, Math.max(2, checkpoints.length))}
+            value={checkpointIds.map(String)}
+            onChange={(e) => setCheckpointIds(Array.from(e.target.selectedOptions, (o) => Number(o.value)))}
             aria-label="Checkpoint"
+            title="Several (Ctrl- or Shift-click, up to 8) are evaluated one after another and compared side by side"
           >
             {checkpoints.map((c) => (
               <option key={c.id} value={c.id}>

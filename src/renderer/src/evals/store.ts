@@ -62,9 +62,10 @@ export const useEvals = create<EvalsState>((set, get) => ({
       const done = await untilFinished(job.id);
       if (done.status !== 'succeeded') throw new Error(done.error ?? `The evaluation ${done.status}`);
       await get().load();
-      // Show what was just evaluated: the newest evaluations, one per policy asked for, in the order they ran.
+      // Show what was just evaluated: the newest evaluations, one per policy and checkpoint, in the order they ran.
+      const checkpoints = request.checkpointIds?.length ?? 1;
       const fresh = get()
-        .evaluations.slice(0, request.policies.length)
+        .evaluations.slice(0, request.policies.length * checkpoints)
         .map((e) => e.id)
         .reverse();
       set({ picked: fresh });

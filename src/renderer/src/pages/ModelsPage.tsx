@@ -6,6 +6,7 @@ import type { ModelFolder } from '../../../shared/contract';
 import { api } from '../api/client';
 import { reportError } from '../state/toasts';
 import { useNav } from '../state/nav';
+import { useEvals } from '../evals/store';
 import './models.css';
 
 export function formatBytes(bytes: number | null): string {
@@ -143,7 +144,11 @@ export function ModelsPage() {
                   <button
                     className="small ghost"
                     disabled={m.error !== null}
-                    onClick={() => go('evaluations')}
+                    onClick={() => {
+                      // the Evaluations form opens on this model's checkpoint
+                      useEvals.setState({ preferredCheckpoint: m.checkpointId });
+                      go('evaluations');
+                    }}
                     title={`Evaluate checkpoint ${m.checkpointId} from the Evaluations page`}
                   >
                     Evaluate…
