@@ -33,7 +33,11 @@ def main():
         if name == "slow":
             inputs = batch
 
-    model = Qwen2_5_VLForConditionalGeneration.from_pretrained(model_dir, torch_dtype=torch.float32, attn_implementation="eager").to(device).eval()
+    try:  # transformers 5 names it dtype; 4.x torch_dtype
+        model = Qwen2_5_VLForConditionalGeneration.from_pretrained(model_dir, dtype=torch.float32, attn_implementation="eager")
+    except TypeError:
+        model = Qwen2_5_VLForConditionalGeneration.from_pretrained(model_dir, torch_dtype=torch.float32, attn_implementation="eager")
+    model = model.to(device).eval()
     inputs = {k: v.to(device) for k, v in inputs.items()}
     with torch.no_grad():
         rope = getattr(model, "model", model)
