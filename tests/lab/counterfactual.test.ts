@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/main/engine/engine';
 import { DecisionProbabilities, type TrajectoryDetail } from '../../src/shared/contract';
-import { Policy } from '../../src/main/model/tiny/vlm';
+import { Policy } from '../../src/main/model/tiny/policy';
 import { readState } from '../../src/main/rl/train/state';
 import { imageToPixels } from '../../src/main/rl/rollout/pixels';
 import { useRunFixture } from '../helpers/run-fixture';

@@ -3,8 +3,9 @@ import { generate, PROTOCOL_STOPS } from '../../src/main/model/generate/generate
 import { sampleToken, seededRandom } from '../../src/main/model/generate/sampling';
 import { encodeWithImages } from '../../src/main/model/tiny/batch';
 import { colorCorpus, colorSamples, maskRows } from '../../src/main/model/tiny/synthetic';
-import { bucketLength, createTinyVlm, Policy, sftLoss } from '../../src/main/model/tiny/vlm';
-
+import { bucketLength, Policy } from '../../src/main/model/tiny/policy';
+import { createTinyVlm } from '../../src/main/model/tiny/vlm';
+import { sftLoss } from '../../src/main/model/tiny/losses';
 const small = { vision_config: { image_size: 16, patch_size: 4, depth: 1 }, num_hidden_layers: 2 };
 
 describe('sampling', () => {

@@ -1,7 +1,9 @@
 // Batches of different lengths train at their own padded shapes, yet as one model with one optimizer: the same
 // steps taken by one trainer padded to the longest length must move the weights the same way.
 import { describe, expect, it } from 'vitest';
-import { createTinyVlm, Policy, sftLoss, type TinyVlm } from '../../src/main/model/tiny/vlm';
+import { createTinyVlm, type TinyVlm } from '../../src/main/model/tiny/vlm';
+import { Policy } from '../../src/main/model/tiny/policy';
+import { sftLoss } from '../../src/main/model/tiny/losses';
 import { ShapedTrainers } from '../../src/main/model/tiny/shaped-trainers';
 
 const config = { vision_config: { image_size: 16, patch_size: 4, depth: 1 }, num_hidden_layers: 1 };

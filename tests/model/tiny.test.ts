@@ -3,15 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { colorCorpus, colorSamples, COLORS, colorAnswer, maskRows } from '../../src/main/model/tiny/synthetic';
-import {
-  bucketLength,
-  createTinyVlm,
-  enableLora,
-  loadTinyVlm,
-  Policy,
-  saveTinyVlm,
-  sftLoss,
-} from '../../src/main/model/tiny/vlm';
+import { bucketLength, Policy } from '../../src/main/model/tiny/policy';
+import { createTinyVlm, enableLora, loadTinyVlm, saveTinyVlm } from '../../src/main/model/tiny/vlm';
+import { sftLoss } from '../../src/main/model/tiny/losses';
 import { encodeSafetensors, parseSafetensors } from '../../src/main/model/runtime/safetensors';
 import { encodeWithImages } from '../../src/main/model/tiny/batch';
 

@@ -10,7 +10,6 @@ import {
 } from '../../src/main/model/tiny/tokenizer';
 import { imageGeometry } from '../../src/main/model/tiny/config';
 import { createTinyVlm } from '../../src/main/model/tiny/vlm';
-
 describe('the tiny tokenizer (tokenizer.json read by @huggingface/tokenizers)', () => {
   const corpus = [
     'the capital of france is paris',

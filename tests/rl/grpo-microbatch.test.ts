@@ -1,7 +1,8 @@
 // A mini-batch run in micro-batches (gradients accumulated, each weighted by its share of the tokens) must make the
 // same update as the whole mini-batch in one graph: the loss is the token mean over the mini-batch either way.
 import { describe, expect, it } from 'vitest';
-import { createTinyVlm, Policy } from '../../src/main/model/tiny/vlm';
+import { createTinyVlm } from '../../src/main/model/tiny/vlm';
+import { Policy } from '../../src/main/model/tiny/policy';
 import { grpoLoss } from '../../src/main/rl/grpo/loss';
 import { updatePolicy, type TrainingRow } from '../../src/main/rl/train/grpo';
 

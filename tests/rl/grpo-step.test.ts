@@ -1,7 +1,8 @@
 // GRPO on a toy problem with the real tiny model: reward 1 when the policy's one-token reply is in the lower half
 // of the vocabulary. A handful of GRPO steps must raise the mean reward of fresh samples.
 import { describe, expect, it } from 'vitest';
-import { createTinyVlm, Policy } from '../../src/main/model/tiny/vlm';
+import { createTinyVlm } from '../../src/main/model/tiny/vlm';
+import { Policy } from '../../src/main/model/tiny/policy';
 import { generate } from '../../src/main/model/generate/generate';
 import { batchAdvantages } from '../../src/main/rl/grpo/advantages';
 import { grpoLoss, GRPO_INPUTS } from '../../src/main/rl/grpo/loss';

@@ -2,7 +2,8 @@
 // search results, where the picture plays no part and its gradients are noise that Adam would turn into steps.
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { createTinyVlm, Policy } from '../../src/main/model/tiny/vlm';
+import { createTinyVlm } from '../../src/main/model/tiny/vlm';
+import { Policy } from '../../src/main/model/tiny/policy';
 import { compileTemplates } from '../../src/main/rl/protocol/templates';
 import { scriptedSequence } from '../../src/main/rl/sft/scripted';
 import { trainSft } from '../../src/main/rl/sft/train';

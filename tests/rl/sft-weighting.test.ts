@@ -3,7 +3,8 @@
 // same decision in a long one, and a 50/50 teacher would come out lopsided (the demo's search decision did).
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { createTinyVlm, Policy } from '../../src/main/model/tiny/vlm';
+import { createTinyVlm } from '../../src/main/model/tiny/vlm';
+import { Policy } from '../../src/main/model/tiny/policy';
 import { compileTemplates } from '../../src/main/rl/protocol/templates';
 import { scriptedSequence } from '../../src/main/rl/sft/scripted';
 import { trainSft } from '../../src/main/rl/sft/train';

@@ -44,16 +44,18 @@ export {
   loadTinyVlm,
   saveTinyVlm,
   enableLora,
+  type TinyVlm,
+  type CreateOptions,
+} from './tiny/vlm';
+export {
   bucketLength,
   Policy,
   PolicyTrainer,
-  sftLoss,
-  type TinyVlm,
-  type CreateOptions,
   type PolicyLoss,
   type PolicyLossContext,
   type PolicyTrainerOptions,
-} from './tiny/vlm';
+} from './tiny/policy';
+export { sftLoss } from './tiny/losses';
 export { packBatch, encodeWithImages, type Sequence, type PackedBatch } from './tiny/batch';
 export { parseConfig, imageGeometry, expectedShapes, type TinyVlmConfig, type VisionConfig } from './tiny/config';
 export {
@@ -82,7 +84,7 @@ export { allGradCheckCases } from './gradcheck/all';
 
 // model families, the policy interface and the pieces the RL stack builds on
 export { availableRam, gib } from './policy/memory';
-export { sftTokenSumLoss } from './tiny/vlm';
+export { sftTokenSumLoss } from './tiny/losses';
 export { TinyPolicyModel } from './families/tiny';
 export { isVisionWeight } from './tiny/config';
 export { type PolicyImage, type PolicyModel } from './policy/types';

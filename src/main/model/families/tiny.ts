@@ -5,8 +5,7 @@ import { generate } from '../generate/generate';
 import type { PolicyImage, PolicyModel, PolicySequence } from '../policy/types';
 import { encodeWithImages, type Sequence } from '../tiny/batch';
 import { imageToPixels } from '../tiny/pixels';
-import type { Policy } from '../tiny/vlm';
-
+import type { Policy } from '../tiny/policy';
 const toSequence = (s: PolicySequence): Sequence => ({ ids: [...s.ids], images: s.images?.map((i) => i.pixels) });
 
 export class TinyPolicyModel implements PolicyModel {

@@ -5,7 +5,7 @@
 import type { TensorData } from '../graph/tensor';
 import { packBatch, type Sequence } from '../tiny/batch';
 import { decodeGraph, decodeMultiGraph, kvName, pastName, prefillGraph } from '../tiny/graphs';
-import { bucketLength, imageBucket, type Policy } from '../tiny/vlm';
+import { bucketLength, imageBucket, type Policy } from '../tiny/policy';
 import { sampleToken, seededRandom, type SamplingOptions } from './sampling';
 import { acceptToken } from './stops';
 

@@ -7,7 +7,8 @@ import { checkMemory, type RunShape } from './memory';
 import { QwenPolicyModel } from '../families/qwen2_5_vl/policy';
 import { TinyPolicyModel } from '../families/tiny';
 import type { DeviceRequest } from '../runtime/session';
-import { loadTinyVlm, Policy } from '../tiny/vlm';
+import { loadTinyVlm } from '../tiny/vlm';
+import { Policy } from '../tiny/policy';
 import type { PolicyModel } from './types';
 
 export interface LoadPolicyOptions {

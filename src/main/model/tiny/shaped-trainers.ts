@@ -2,8 +2,7 @@
 // count) needs its own training session; the sessions hand one set of parameters, Adam moments and step count
 // from one to the next, so that they train one model while each batch pays only for its own length.
 import type { BatchShape } from './graphs';
-import type { Policy, PolicyTrainer, PolicyTrainerOptions } from './vlm';
-
+import type { Policy, PolicyTrainer, PolicyTrainerOptions } from './policy';
 export class ShapedTrainers {
   private readonly trainers = new Map<string, Promise<PolicyTrainer>>();
   private current: PolicyTrainer | null = null;

@@ -4,7 +4,6 @@
 import { seededRandom } from '../../platform/random';
 import { encodeWithImages, type Sequence } from './batch';
 import type { TinyVlm } from './vlm';
-
 export const COLORS: Record<string, [number, number, number]> = {
   red: [1, -0.6, -0.6],
   green: [-0.6, 1, -0.6],
