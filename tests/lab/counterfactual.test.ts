@@ -6,7 +6,7 @@ import { Engine } from '../../src/main/engine/engine';
 import { DecisionProbabilities, type TrajectoryDetail } from '../../src/shared/contract';
 import { Policy } from '../../src/main/model/tiny/policy';
 import { readState } from '../../src/main/rl/train/state';
-import { imageToPixels } from '../../src/main/rl/rollout/pixels';
+import { imageToPixels } from '../../src/main/model/tiny/pixels';
 import { useRunFixture } from '../helpers/run-fixture';
 import { checkpointPolicyModel } from '../../src/main/rl/train/checkpoint-run';
 import type { TinyPolicyModel } from '../../src/main/model/families/tiny';

@@ -17,7 +17,7 @@ import { SearchService } from '../../search';
 import type { World, Question, Entity } from '../world/types';
 import { drawEmblem } from '../world/draw';
 import { lookDistance } from '../world/entities';
-import { imageToPixels } from '../../rl/rollout/pixels';
+import { imageToPixels } from '../../model';
 import { makeQuestion, QUESTION_KINDS } from '../world/questions';
 import {
   answerAfterSearch,

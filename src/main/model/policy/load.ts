@@ -25,7 +25,7 @@ export function loadPolicyModel(dir: string, options: LoadPolicyOptions = {}): P
   if (family.id === 'qwen2.5-vl') {
     const meta = readQwen25VlMeta(dir);
     checkMemory(`${dir} (Qwen2.5-VL)`, modelShape(meta.config), options.run ?? { batch: 1, length: 8192 });
-    return new QwenPolicyModel(loadQwen25VlFolder(dir), { device: options.device, threads: options.threads });
+    return new QwenPolicyModel(loadQwen25VlFolder(dir, meta), { device: options.device, threads: options.threads });
   }
   return new TinyPolicyModel(
     new Policy(loadTinyVlm(dir), {

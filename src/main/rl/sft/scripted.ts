@@ -6,7 +6,7 @@ import type { CompiledTemplates } from '../protocol/templates';
 import { DEFAULT_LIMITS, type RolloutLimits } from '../protocol/limits';
 import { parseTurn } from '../protocol/actions';
 import { Conversation, END_OF_TURN, questionTurn, toolTurn } from '../rollout/conversation';
-import { imageToPixels } from '../rollout/pixels';
+import { imageToPixels } from '../../model';
 
 /** A piece of a scripted turn: learned (counts for the loss) or given (written into the turn, not learned). */
 export interface TurnPart {

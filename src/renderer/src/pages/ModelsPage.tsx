@@ -7,14 +7,8 @@ import { api } from '../api/client';
 import { reportError } from '../state/toasts';
 import { useNav } from '../state/nav';
 import { useEvals } from '../evals/store';
+import { formatBytes } from '../components/format';
 import './models.css';
-
-export function formatBytes(bytes: number | null): string {
-  if (bytes === null) return '—';
-  if (bytes < 1e6) return `${(bytes / 1e3).toFixed(0)} kB`;
-  if (bytes < 1e9) return `${(bytes / 1e6).toFixed(1)} MB`;
-  return `${(bytes / 1e9).toFixed(2)} GB`;
-}
 
 function formatParameters(n: number | null): string {
   if (n === null) return '—';

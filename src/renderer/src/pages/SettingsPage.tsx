@@ -7,12 +7,7 @@ import { useJobs } from '../state/jobs';
 import { reportError } from '../state/toasts';
 import { JobProgress } from '../components/ProgressBar';
 import { SearchSettingsSection } from '../search/SearchSettingsSection';
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1e6) return `${(bytes / 1e3).toFixed(0)} kB`;
-  if (bytes < 1e9) return `${(bytes / 1e6).toFixed(1)} MB`;
-  return `${(bytes / 1e9).toFixed(2)} GB`;
-}
+import { formatBytes } from '../components/format';
 
 export function SettingsPage() {
   const settings = useSettings((s) => s.settings);

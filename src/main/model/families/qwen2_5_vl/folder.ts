@@ -181,8 +181,7 @@ export function checkQwen25VlFolder(dir: string) {
 }
 
 /** Loads a whole folder, all or nothing. */
-export function loadQwen25VlFolder(dir: string): Qwen25VlFolder {
-  const meta = readQwen25VlMeta(dir);
+export function loadQwen25VlFolder(dir: string, meta = readQwen25VlMeta(dir)): Qwen25VlFolder {
   let weights: WeightMap;
   try {
     weights = loadWeights(meta.files, { expected: expectedTensorShapes(meta.config), rename: publishedName });

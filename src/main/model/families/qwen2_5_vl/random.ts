@@ -8,6 +8,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { seededRandom } from '../../../platform/random';
 import { f32ToBf16, f32ToF16 } from '../../runtime/safetensors';
 import { expectedTensorShapes, parseQwen25VlConfig, QWEN2_5_VL_ARCHITECTURE, type Qwen25VlConfig } from './config';
 
@@ -136,17 +137,10 @@ export const PREPROCESSOR_CONFIG = {
   processor_class: 'Qwen2_5_VLProcessor',
 };
 
-/** mulberry32 uniform numbers and Box–Muller normals: the same folder for the same seed. */
+/** Box–Muller normals from the project's seeded generator: the same folder for the same seed. */
 function normals(seed: number) {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(uniform() + 1e-12)) * Math.cos(2 * Math.PI * uniform());
+  const uniform = seededRandom(seed);
+  return () => Math.sqrt(-2 * Math.log(Math.max(uniform(), 1e-12))) * Math.cos(2 * Math.PI * uniform());
 }
 
 /** How a random tensor is drawn: norms near 1, biases small, matrices N(0, std²). */

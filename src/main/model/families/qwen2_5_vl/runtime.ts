@@ -313,7 +313,7 @@ export class Qwen25VlRuntime {
   }
 }
 
-export function argmax(xs: ArrayLike<number>): number {
+function argmax(xs: ArrayLike<number>): number {
   let best = 0;
   for (let i = 1; i < xs.length; i++) if (xs[i] > xs[best]) best = i;
   return best;
