@@ -14,7 +14,11 @@ import { tempHome, removeTempHomes } from '../helpers/home';
 import { TINY_MODEL } from '../helpers/run-fixture';
 import { repoRoot } from '../helpers/serve';
 
-const STEPS = 8;
+// Enough steps that the rest of the run outlasts the kill's random delay many times over (a step of this tiny run
+// takes tens of milliseconds).
+const STEPS = 24;
+const CHECKPOINT_EVERY = 4;
+const everyStep = Array.from({ length: STEPS }, (_, i) => i + 1);
 const PROMPTS = 2;
 const GROUP = 2;
 let home: string;
@@ -60,7 +64,7 @@ beforeAll(async () => {
       search: { engine: 'local', corpus: DEMO_CORPUS, thumbnails: false },
       rollout: { groupSize: GROUP, templates: DEMO_TEMPLATES, maxTokensPerTurn: 24, maxTotalTokens: 72 },
       grpo: { steps: STEPS, batchPrompts: PROMPTS, miniBatch: 4, lr: 1e-3, maxSequenceLength: 512 },
-      checkpointEvery: 2,
+      checkpointEvery: CHECKPOINT_EVERY,
     }),
   );
 }, 300_000);
@@ -93,7 +97,7 @@ function train(killAfterStep: number | null): Promise<{ code: number | null; out
       const match = output.match(/step (\d+): reward/g);
       if (killAfterStep !== null && match && match.length >= killAfterStep && child.exitCode === null) {
         // Somewhere inside the next step: rollouts, the update or the commit.
-        setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 600));
+        setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 120));
         killAfterStep = null;
       }
     };
@@ -106,7 +110,7 @@ function train(killAfterStep: number | null): Promise<{ code: number | null; out
 describe('resuming a training run', () => {
   it('after a kill at a random point, continues from the last committed step with nothing lost or repeated', async () => {
     const first = await train(1);
-    expect(first.code).not.toBe(0);
+    expect(first.code, `the first attempt ran to its end before the kill:\n${first.output}`).not.toBe(0);
     const store = openStore(homePaths(home).database);
     const run = store.repos.runs.byName('resume-test')!;
     const committed = run.step;
@@ -127,8 +131,10 @@ describe('resuming a training run', () => {
       .metrics(run.id)
       .filter((m) => m.name === 'reward_mean')
       .map((m) => m.step);
-    expect(steps).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(after.repos.runs.checkpoints(run.id).map((c) => c.step)).toEqual([2, 4, 6, 8]);
+    expect(steps).toEqual(everyStep);
+    expect(after.repos.runs.checkpoints(run.id).map((c) => c.step)).toEqual(
+      everyStep.filter((s) => s % CHECKPOINT_EVERY === 0),
+    );
     // Each step's recorded figures, before the kill and after the resume alike, are those of the trajectories stored
     // for it: a step whose rollouts were lost, repeated or mixed with the killed attempt's would not match.
     const stored = after.db
@@ -145,7 +151,7 @@ describe('resuming a training run', () => {
         .metrics(run.id)
         .filter((m) => m.name === name)
         .map((m) => m.value);
-    expect(stored.map((s) => s.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(stored.map((s) => s.step)).toEqual(everyStep);
     stored.forEach((s, i) => {
       expect(recorded('reward_mean')[i], `step ${s.step} reward_mean`).toBeCloseTo(s.reward, 9);
       expect(recorded('accuracy')[i], `step ${s.step} accuracy`).toBeCloseTo(s.score, 9);
@@ -165,7 +171,12 @@ describe('resuming a training run', () => {
       checkpoints: number;
       last: Record<string, number>;
     }[];
-    expect(run).toMatchObject({ name: 'resume-test', status: 'finished', step: STEPS, checkpoints: 4 });
+    expect(run).toMatchObject({
+      name: 'resume-test',
+      status: 'finished',
+      step: STEPS,
+      checkpoints: STEPS / CHECKPOINT_EVERY,
+    });
     expect(Object.keys(run.last)).toEqual(
       expect.arrayContaining(['accuracy', 'search_ratio', 'kl', 'clip_fraction', 'grad_norm']),
     );
