@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createTinyVlm } from '../../src/main/model/tiny/vlm';
 import { Policy } from '../../src/main/model/tiny/policy';
 import { grpoLoss } from '../../src/main/rl/grpo/loss';
-import { updatePolicy, type TrainingRow } from '../../src/main/rl/train/grpo';
+import { updatePolicy, type TrainingRow } from '../../src/main/rl/train/update';
 
 const config = { vision_config: { image_size: 16, patch_size: 4, depth: 1 }, num_hidden_layers: 1 };
 const T = 24;

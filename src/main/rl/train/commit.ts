@@ -1,0 +1,31 @@
+// A GRPO step's commit. Durable first: the policy and optimizer state the step produced, then (if due) a
+// checkpoint, then one transaction that stores the step's trajectories, metrics and checkpoint row and moves the
+// run's step. A run killed before the transaction resumes from the previous step's state, which is only removed
+// once the transaction is done: no completed trajectory lost, no step done twice.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Store } from '../../storage';
+import type { StepOutcome, Training } from './step';
+import { writeState, stateFolder, copyFolder } from './state';
+import { storeTrajectory } from './persist';
+
+export function commitStep(store: Store, home: string, training: Training, outcome: StepOutcome): void {
+  const { runId, config, model, specId } = training;
+  const { step, trajectories, rewards, advantages, metrics } = outcome;
+  const stateDir = stateFolder(home, runId, step);
+  writeState(stateDir, model, outcome.trainer.trainer, config.rollout.templates);
+  const checkpointDue = step % config.checkpointEvery === 0 || step === config.grpo.steps;
+  const checkpointDir = path.join(home, 'checkpoints', `run-${runId}`, `step-${step}`);
+  if (checkpointDue) copyFolder(stateDir, checkpointDir);
+  store.db.transaction(() => {
+    const checkpointId = checkpointDue
+      ? store.repos.runs.addCheckpoint(runId, step, checkpointDir, model.config)
+      : null;
+    trajectories.forEach((t, i) =>
+      storeTrajectory(store, { runId, step, checkpointId, evaluationId: null, specId }, t, rewards[i], advantages[i]),
+    );
+    store.repos.runs.putMetrics(runId, step, metrics);
+    store.repos.runs.commitStep(runId, step);
+  })();
+  if (step - 1 > 0) fs.rmSync(stateFolder(home, runId, step - 1), { recursive: true, force: true });
+}

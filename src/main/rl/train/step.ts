@@ -1,0 +1,204 @@
+// One GRPO step, computed and not yet stored: rollouts from the current policy, their rewards and group
+// advantages, the policy update and the step's metrics. The step writes nothing; what it returns is what the
+// step's commit (commit.ts) makes durable, so a step that fails or is cut short leaves no trace of itself.
+// The pieces every step shares (the policy, its reference, the trainers, the search tools, the samples) are set
+// up once per run by openTraining.
+import fs from 'node:fs';
+import type { Store } from '../../storage';
+import { bucketLength, Policy, ShapedTrainers, TinyPolicyModel, type PolicyTrainer, type TinyVlm } from '../../model';
+import { SearchBudget } from '../../search';
+import { compileTemplates } from '../protocol/templates';
+import type { CompiledReward, RewardBreakdown } from '../reward/spec';
+import { batchAdvantages } from '../grpo/advantages';
+import { grpoLoss } from '../grpo/loss';
+import { runRollouts, type RolloutOptions } from '../rollout/engine';
+import { scoreTrajectory } from '../rollout/score';
+import { searchRolloutTools } from '../rollout/search-tools';
+import type { Trajectory } from '../rollout/types';
+import type { RunConfig } from './config';
+import { learningRate } from './schedule';
+import { loadModel } from './model-source';
+import { readState, writeState, stateFolder } from './state';
+import { trainingSamples, type TrainingSamples } from './samples';
+import { memoryMetrics, rolloutMetrics } from './metrics';
+import { updatePolicy } from './update';
+
+/** What every step of a run uses: opened once by openTraining, released once by releaseTraining. */
+export interface Training {
+  runId: number;
+  config: RunConfig;
+  reward: CompiledReward;
+  /** The policy's weights, trained in place step after step. */
+  model: TinyVlm;
+  policy: Policy;
+  /** The starting policy, frozen; null when the loss has no KL term. */
+  reference: Policy | null;
+  trainers: ShapedTrainers;
+  device: 'cpu' | 'cuda';
+  maxLength: number;
+  microBatch: number;
+  specId: number;
+  /** The rollout options every step shares (its sampling seed is the step's own). */
+  rollout: Pick<RolloutOptions, 'groupSize' | 'templates' | 'tools' | 'limits' | 'maxLength'>;
+  samples: TrainingSamples;
+}
+
+/** What one step produced, for the step's commit to store. */
+export interface StepOutcome {
+  step: number;
+  trajectories: Trajectory[];
+  rewards: RewardBreakdown[];
+  advantages: number[];
+  /** The trainer that made the update: its optimizer state is part of the step's state. */
+  trainer: PolicyTrainer;
+  /** The rollout's figures alone (reward, accuracy, search ratio …), also part of `metrics`. */
+  rollout: Record<string, number>;
+  metrics: Record<string, number>;
+}
+
+/** A reward spec that failed on one of a step's trajectories: the run pauses with this reason. */
+export class RewardFailure extends Error {}
+
+/**
+ * The run's policy (resumed from its last committed step, or the starting policy), the reference policy, the
+ * trainers and the rollout's tools and samples. The reference policy is the starting policy, kept as state-0 for
+ * the whole run.
+ */
+export async function openTraining(
+  store: Store,
+  home: string,
+  run: { id: number; step: number },
+  config: RunConfig,
+  reward: CompiledReward,
+): Promise<Training> {
+  const referenceDir = stateFolder(home, run.id, 0);
+  if (!fs.existsSync(referenceDir))
+    writeState(referenceDir, loadModel(store, config.model), null, config.rollout.templates);
+  const resumed =
+    run.step > 0
+      ? readState(stateFolder(home, run.id, run.step))
+      : { model: readState(referenceDir).model, optimizerFile: null };
+  const model = resumed.model;
+  const threads = config.runtime.cpuThreads ?? undefined;
+  const policy = new Policy(model, { device: config.runtime.device, threads });
+  // Frozen: the reference's weights are constants in its graphs, never fed per call.
+  const reference =
+    config.grpo.klCoef > 0
+      ? new Policy(readState(referenceDir).model, { device: config.runtime.device, frozen: true, threads })
+      : null;
+
+  const maxLength = Math.min(config.grpo.maxSequenceLength, model.config.max_position_embeddings);
+  const device = (await policy.device()).kind;
+  const microBatch = Math.min(config.grpo.microBatch ?? config.grpo.miniBatch, config.grpo.miniBatch);
+  const trainers = new ShapedTrainers(
+    policy,
+    {
+      loss: grpoLoss({
+        clipRatio: config.grpo.clipRatio,
+        klCoef: config.grpo.klCoef,
+        entropyCoef: config.grpo.entropyCoef,
+      }),
+      trainable: model.lora ? 'lora' : 'all',
+      optimizer: { lr: config.grpo.lr, maxGradNorm: config.grpo.maxGradNorm, weightDecay: config.grpo.weightDecay },
+    },
+    resumed.optimizerFile,
+  );
+
+  const specId = store.repos.trajectories.ensureSpec(config.reward);
+  const templates = compileTemplates(config.rollout.templates);
+  const budget = new SearchBudget({ maxCalls: config.search.maxCalls, maxCost: config.search.maxCost });
+  const tools = searchRolloutTools(store, home, {
+    engine: config.search.engine,
+    corpus: config.search.corpus,
+    mode: config.search.mode,
+    budget,
+    thumbnails: config.search.thumbnails,
+    links: config.search.links,
+  });
+  const samples = trainingSamples(store, config.dataset, config.split, config.seed, config.searchRequiredShare);
+  const limits = {
+    maxTurns: config.rollout.maxTurns,
+    maxImageSearches: config.rollout.maxImageSearches,
+    maxTextSearches: config.rollout.maxTextSearches,
+    maxTokensPerTurn: config.rollout.maxTokensPerTurn,
+    maxTotalTokens: config.rollout.maxTotalTokens,
+    maxPromptTokens: config.rollout.maxPromptTokens,
+  };
+  return {
+    runId: run.id,
+    config,
+    reward,
+    model,
+    policy,
+    reference,
+    trainers,
+    device,
+    maxLength,
+    microBatch,
+    specId,
+    rollout: { groupSize: config.rollout.groupSize, templates, tools, limits, maxLength },
+    samples,
+  };
+}
+
+/** Frees the trainers' and policies' sessions. */
+export async function releaseTraining(training: Training): Promise<void> {
+  await training.trainers.release();
+  await training.policy.release();
+  await training.reference?.release();
+}
+
+/** Step `step` of the run: rollouts, rewards, advantages, the update and the metrics, nothing stored. */
+export async function trainStep(training: Training, step: number): Promise<StepOutcome> {
+  const { config, reward, policy, reference, maxLength, microBatch } = training;
+  const started = performance.now();
+  const prompts = training.samples.forStep(step, config.grpo.batchPrompts);
+  const trajectories = await runRollouts(new TinyPolicyModel(policy), prompts, {
+    ...training.rollout,
+    sampling: { temperature: config.rollout.temperature, topP: config.rollout.topP },
+    seed: config.seed * 100_003 + step,
+  });
+  const rewards = trajectories.map((t) => {
+    try {
+      return scoreTrajectory(reward, t, step);
+    } catch (error) {
+      throw new RewardFailure(
+        `Run ${training.runId} paused: the reward spec failed at step ${step} on group ${t.groupIndex}, ` +
+          `sample ${t.sampleIndex}: ${(error as Error).message}`,
+      );
+    }
+  });
+  const { advantages, zeroVarianceGroups, groups } = batchAdvantages(
+    rewards.map((r) => r.total),
+    config.rollout.groupSize,
+  );
+  const rolloutSeconds = (performance.now() - started) / 1000;
+  const lr = learningRate(step, { ...config.grpo });
+  // Each step trains at its own padded shape: its longest trajectory and its most images in a row.
+  const stepLength = Math.min(maxLength, bucketLength(Math.max(...trajectories.map((t) => t.ids.length)), 32));
+  const stepImages = Math.max(...trajectories.map((t) => t.images.length));
+  const trainer = await training.trainers.for({
+    batch: microBatch,
+    length: stepLength,
+    images: stepImages * microBatch,
+  });
+  const update = await updatePolicy(trainer, reference, trajectories, advantages, {
+    length: stepLength,
+    lr,
+    imagesPerRow: stepImages,
+    miniBatch: config.grpo.miniBatch,
+  });
+  const generated = trajectories.reduce((n, t) => n + t.generatedTokens, 0);
+  const seconds = (performance.now() - started) / 1000;
+  const rollout = rolloutMetrics(trajectories, rewards, zeroVarianceGroups, groups);
+  const metrics: Record<string, number> = {
+    ...rollout,
+    ...update,
+    lr,
+    step_seconds: seconds,
+    rollout_seconds: rolloutSeconds,
+    tokens_per_second: generated / Math.max(rolloutSeconds, 1e-9),
+    ...memoryMetrics(training.device),
+  };
+  return { step, trajectories, rewards, advantages, trainer, rollout, metrics };
+}
