@@ -11,5 +11,7 @@ export interface EngineContext {
   jobs: JobManager;
   /** Folders a call may write files to (exports); null: anywhere the user can. */
   writeFolders: WriteFolders;
+  /** A file a call was asked to write, checked: inside the write folders, and not in the data folder of a reader. */
+  writeTarget(file: string): string;
   emit<E extends EventName>(event: E, data: EventData<E>): void;
 }

@@ -16,7 +16,7 @@ import {
   type EventMessage,
   type ResponseMessage,
 } from '../../shared/protocol';
-import { openStore, type Store } from '../storage';
+import type { Store } from '../storage';
 import { JobManager } from '../jobs/manager';
 import { ensureHome, homePaths } from '../platform/home';
 import { logger, redact } from '../platform/log';
@@ -24,6 +24,7 @@ import { errorMessage } from '../platform/errors';
 import { acquireFolderLock, type FolderLock } from '../platform/folder-lock';
 import type { WriteFolders } from '../platform/write-folders';
 import type { EngineContext } from './context';
+import { checkFileTarget, openFolderStore, refuseReaderCall } from './reader';
 import type { Handlers } from './handlers/types';
 import { systemHandlers } from './handlers/system';
 import { jobHandlers } from './handlers/jobs';
@@ -68,7 +69,13 @@ export class Engine {
     ensureHome(options.home);
     this.lock = acquireFolderLock(options.home, options.face);
     if (!this.lock.owned) log.warn(this.lock.refusal('run jobs'));
-    this.store = openStore(homePaths(options.home).database);
+    try {
+      // A reader's database is read-only: SQLite refuses its writes, with the lock's sentence (engine/reader.ts).
+      this.store = openFolderStore(homePaths(options.home).database, this.lock);
+    } catch (error) {
+      this.lock.release();
+      throw error;
+    }
     this.jobs = new JobManager({
       store: this.store,
       home: options.home,
@@ -80,6 +87,7 @@ export class Engine {
       home: options.home,
       face: options.face,
       writeFolders: options.writeFolders ?? null,
+      writeTarget: (file) => checkFileTarget(file, options.home, this.lock, options.writeFolders ?? null),
       store: this.store,
       jobs: this.jobs,
       emit: (event, data) => this.emit(event, data),
@@ -112,6 +120,7 @@ export class Engine {
     const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : -1;
     try {
       const request = parseRequest(raw);
+      refuseReaderCall(this.lock, request.method);
       const handler = this.handlers[request.method] as (params: unknown) => unknown;
       const result = await handler(request.params);
       const checked = methods[request.method].result.safeParse(result);

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { migrations, type Migration } from './migrations';
 import { packageRoot } from '../platform/package-root';
+import { refuseWrites } from './read-only';
 
 export type Db = Database.Database;
 
@@ -15,6 +16,33 @@ export class SchemaTooNewError extends Error {
     );
     this.name = 'SchemaTooNewError';
   }
+}
+
+/**
+ * A read-only opening found a database older than this code (or none yet): only the process that holds the data
+ * folder may create or upgrade it. The engine says who that is.
+ */
+export class SchemaBehindError extends Error {
+  constructor(
+    readonly file: string,
+    readonly found: number,
+    readonly needed: number,
+  ) {
+    super(
+      found === 0
+        ? `The database ${file} does not exist yet, and a read-only opening cannot create it`
+        : `The database ${file} has schema version ${found}; this SearchLab needs ${needed}, and a read-only opening cannot upgrade it`,
+    );
+    this.name = 'SchemaBehindError';
+  }
+}
+
+export interface OpenOptions {
+  /**
+   * Set when another process holds the data folder: the database is opened read-only (SQLite refuses every write,
+   * with `refusal` as the message), nothing is created, no migration runs, and an older schema is refused.
+   */
+  readOnly?: { refusal: string };
 }
 
 export function latestSchemaVersion(list: Migration[] = migrations): number {
@@ -51,7 +79,8 @@ function ownerOnly(file: string): void {
   }
 }
 
-export function openDatabase(file: string, list: Migration[] = migrations): Db {
+export function openDatabase(file: string, list: Migration[] = migrations, options: OpenOptions = {}): Db {
+  if (options.readOnly) return openReadOnly(file, list, options.readOnly.refusal);
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   ownerOnly(file);
   const db = new Database(file, { nativeBinding: electronNativeBinding() });
@@ -67,6 +96,27 @@ export function openDatabase(file: string, list: Migration[] = migrations): Db {
     throw error;
   }
 }
+
+function openReadOnly(file: string, list: Migration[], refusal: string): Db {
+  const needed = latestSchemaVersion(list);
+  if (!fs.existsSync(file)) throw new SchemaBehindError(file, 0, needed);
+  const db = new Database(file, { readonly: true, fileMustExist: true, nativeBinding: electronNativeBinding() });
+  try {
+    // The holder set WAL mode, and its writes stay visible to this connection; only per-connection settings here.
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 10000');
+    const found = hasMigrationsTable(db) ? schemaVersion(db) : 0;
+    if (found > needed) throw new SchemaTooNewError(file, found, needed);
+    if (found < needed) throw new SchemaBehindError(file, found, needed);
+    return refuseWrites(db, refusal);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+const hasMigrationsTable = (db: Db): boolean =>
+  db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
 
 export function schemaVersion(db: Db): number {
   const row = db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null };

@@ -1,5 +1,5 @@
 // The storage layer: one database per home, and the repositories that own every SQL statement.
-import { openDatabase, schemaVersion, type Db } from './database';
+import { openDatabase, schemaVersion, type Db, type OpenOptions } from './database';
 import { createJobsRepository } from './repositories/jobs';
 import { createSettingsRepository } from './repositories/settings';
 import { createImagesRepository } from './repositories/images';
@@ -45,9 +45,11 @@ export interface Store {
   close(): void;
 }
 
-export function openStore(file: string): Store {
-  const db = openDatabase(file);
+/** Opens (and migrates) the database; with `options.readOnly`, for reading only (see database.ts). */
+export function openStore(file: string, options: OpenOptions = {}): Store {
+  const db = openDatabase(file, undefined, options);
   return { db, file, repos: createRepositories(db, file), close: () => db.close() };
 }
 
-export { openDatabase, type Db } from './database';
+export { openDatabase, SchemaBehindError, type Db, type OpenOptions } from './database';
+export { ReadOnlyFolderError } from './read-only';

@@ -1,16 +1,16 @@
 import { jobMethods } from '../../../shared/contract';
 import type { EngineContext } from '../context';
 import { ApiError } from '../../../shared/protocol';
-import { checkWriteTarget } from '../../platform/write-folders';
 import type { HandlerGroup } from './types';
 
-/** An export's target checked against the folders this engine may write to (see platform/write-folders.ts). */
+/** An export's target checked against the folders this engine may write to (see EngineContext.writeTarget). */
 function confinedExport(params: unknown, ctx: EngineContext): unknown {
   const out = (params as { out?: unknown } | null)?.out;
   if (typeof out !== 'string') return params;
   try {
-    return { ...(params as object), out: checkWriteTarget(out, ctx.writeFolders) };
+    return { ...(params as object), out: ctx.writeTarget(out) };
   } catch (error) {
+    if (error instanceof ApiError) throw error;
     throw new ApiError('invalid_params', (error as Error).message);
   }
 }

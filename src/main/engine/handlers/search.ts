@@ -4,7 +4,6 @@ import type { EngineContext } from '../context';
 import type { HandlerGroup } from './types';
 import { SearchService } from '../../search';
 import { keysWithNewDestination } from './key-destinations';
-import { checkWriteTarget } from '../../platform/write-folders';
 
 export function searchHandlers(ctx: EngineContext): HandlerGroup<keyof typeof searchMethods> {
   const search = new SearchService({ store: ctx.store, home: ctx.home });
@@ -27,7 +26,7 @@ export function searchHandlers(ctx: EngineContext): HandlerGroup<keyof typeof se
     'search.cache.delete': ({ keys }) => ({ deleted: ctx.store.repos.searchCache.delete(keys) }),
     'search.cache.clear': ({ tool }) => ({ deleted: ctx.store.repos.searchCache.clear(tool) }),
     'search.cache.stats': () => search.stats(),
-    'search.cache.export': ({ file }) => wrap(() => search.exportCache(checkWriteTarget(file, ctx.writeFolders))),
+    'search.cache.export': ({ file }) => wrap(() => search.exportCache(ctx.writeTarget(file))),
     'search.cache.import': ({ file }) => wrap(() => search.importCache(file)),
     'search.image': ({ sha256 }) => {
       const image = search.image(sha256);

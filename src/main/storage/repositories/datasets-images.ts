@@ -15,7 +15,9 @@ export function createThumbsRepository(db: Db) {
         .prepare<[string], Thumb>('SELECT bytes, mime, width, height FROM image_thumbs WHERE sha256 = ?')
         .get(sha);
     },
+    /** Keeps a thumbnail made while serving. A cache: a read-only database (a reader engine) serves it unkept. */
     put(sha: string, thumb: { bytes: Uint8Array; mime: string; width: number; height: number }): void {
+      if (db.readonly) return;
       db.prepare('INSERT OR IGNORE INTO image_thumbs (sha256, bytes, mime, width, height) VALUES (?, ?, ?, ?, ?)').run(
         sha,
         Buffer.from(thumb.bytes.buffer, thumb.bytes.byteOffset, thumb.bytes.byteLength),
