@@ -8,6 +8,7 @@ import { decodeGraph, decodeMultiGraph, kvName, pastName, prefillGraph } from '.
 import { bucketLength, imageBucket, type Policy } from '../tiny/policy';
 import { sampleToken, seededRandom, type SamplingOptions } from './sampling';
 import { acceptToken } from './stops';
+import { KvCache } from './kv-cache';
 
 /** The protocol's closing tags: a turn ends when the model closes an action. */
 export const PROTOCOL_STOPS = ['</search>', '</text_search>', '</answer>'];
@@ -85,9 +86,6 @@ export async function generate(
   const N = packed.images;
   // cache slots: the prompt, every generated token but the last, and a run's overshoot
   const S = Tp + options.maxNewTokens + (perRun > 1 ? perRun : 0);
-  const L = c.num_hidden_layers;
-  const Hkv = c.num_key_value_heads;
-  const hd = c.head_dim;
   const V = c.vocab_size;
 
   const t0 = performance.now();
@@ -97,33 +95,15 @@ export async function generate(
   const pre = await prefill.run(policy.feeds(prefill, packed.feeds));
   const prefillMs = performance.now() - t0;
 
-  // host cache: [B, Hkv, S, hd] per layer, prompt in slots [0, Tp)
-  const cache: Float32Array[] = [];
-  for (let l = 0; l < L; l++)
-    for (const kind of ['k', 'v'] as const) {
-      const buf = new Float32Array(B * Hkv * S * hd);
-      const src = pre[kvName(kind, l)] as Float32Array;
-      for (let r = 0; r < B * Hkv; r++) buf.set(src.subarray(r * Tp * hd, (r + 1) * Tp * hd), r * S * hd);
-      cache.push(buf);
-    }
-  // key mask: S cache slots, then one column per token fed in a run (always visible)
-  const W = S + perRun;
-  const keyMask = new BigInt64Array(B * W);
-  for (let b = 0; b < B; b++) {
-    for (let t = 0; t < Tp; t++) keyMask[b * W + t] = packed.feeds.attention_mask[b * Tp + t];
-    for (let j = 0; j < perRun; j++) keyMask[b * W + S + j] = 1n;
-  }
-  /** Writes the keys/values of `count` fed tokens ([B, Hkv, count, hd] per layer) into slots [slot, slot + count). */
-  const store = (out: Record<string, TensorData>, slot: number, count: number) => {
-    for (let l = 0; l < L; l++)
-      (['k', 'v'] as const).forEach((kind, k) => {
-        const fresh = out[kvName(kind, l)] as Float32Array;
-        const buf = cache[2 * l + k];
-        for (let r = 0; r < B * Hkv; r++)
-          buf.set(fresh.subarray(r * count * hd, (r + 1) * count * hd), (r * S + slot) * hd);
-      });
-    for (let b = 0; b < B; b++) for (let j = 0; j < count; j++) keyMask[b * W + slot + j] = 1n;
-  };
+  // host cache: [B, Hkv, S, hd] per layer, the padded prompt in slots [0, Tp) with its padding hidden, then one
+  // key-mask column per token fed in a run (always visible)
+  const cache = new KvCache(c.num_hidden_layers, B, c.num_key_value_heads, S, c.head_dim, perRun);
+  const kvOutputs = (out: Record<string, TensorData>, kind: 'k' | 'v') =>
+    Array.from({ length: c.num_hidden_layers }, (_, l) => out[kvName(kind, l)]);
+  cache.append(kvOutputs(pre, 'k'), kvOutputs(pre, 'v'), Tp, { mask: packed.feeds.attention_mask });
+  /** Appends the keys/values of the `count` tokens a decode run fed ([B, Hkv, count, hd] per layer). */
+  const store = (out: Record<string, TensorData>, count: number) =>
+    cache.append(kvOutputs(out, 'k'), kvOutputs(out, 'v'), count);
 
   const gens: Generation[] = prompts.map(() => ({ tokens: [], logprobs: [], text: '', finish: 'length' }));
   const done = new Array<boolean>(B).fill(false);
@@ -148,19 +128,12 @@ export async function generate(
   const ids = new BigInt64Array(B);
   const positions = new BigInt64Array(B);
   const promptLen = prompts.map((p) => p.ids.length);
-  const cacheFeeds = (data: Record<string, TensorData>) => {
-    for (let l = 0; l < L; l++) {
-      data[pastName('k', l)] = cache[2 * l];
-      data[pastName('v', l)] = cache[2 * l + 1];
-    }
-    return data;
-  };
   let runs = 0;
   let fed = 0; // tokens fed so far (= generated tokens whose keys/values are cached)
   const t1 = performance.now();
   if (perRun === 1) {
     const decode = await policy.session(`decode:${B}x${S}`, (P) =>
-      decodeGraph(P, c, { batch: B, cache: S, maskWidth: W }),
+      decodeGraph(P, c, { batch: B, cache: S, maskWidth: S + perRun }),
     );
     while (fed < options.maxNewTokens - 1 && done.some((d) => !d)) {
       for (let b = 0; b < B; b++) {
@@ -168,10 +141,15 @@ export async function generate(
         positions[b] = BigInt(promptLen[b] + fed);
       }
       const out = await decode.run(
-        policy.feeds(decode, cacheFeeds({ input_ids: ids, position_ids: positions, key_mask: keyMask })),
+        policy.feeds(decode, {
+          input_ids: ids,
+          position_ids: positions,
+          key_mask: cache.keyMask(),
+          ...cache.feeds(pastName),
+        }),
       );
       runs++;
-      store(out, Tp + fed, 1);
+      store(out, 1);
       fed++;
       for (let b = 0; b < B; b++) sampleRow(out.logits as Float32Array, b);
     }
@@ -192,20 +170,18 @@ export async function generate(
       }
       if (!greedy) for (let i = 0; i < noise.length; i++) noise[i] = Math.min(Math.max(rand(), 1e-12), 0.9999999);
       const out = await decode.run(
-        policy.feeds(
-          decode,
-          cacheFeeds({
-            input_ids: ids,
-            position_ids: positions,
-            key_mask: keyMask,
-            noise,
-            inv_temperature: invT,
-            noise_scale: scale,
-          }),
-        ),
+        policy.feeds(decode, {
+          input_ids: ids,
+          position_ids: positions,
+          key_mask: cache.keyMask(),
+          noise,
+          inv_temperature: invT,
+          noise_scale: scale,
+          ...cache.feeds(pastName),
+        }),
       );
       runs++;
-      store(out, Tp + fed, k);
+      store(out, k);
       fed += k;
       const toks = out.tokens as BigInt64Array;
       const lps = out.logprobs as Float32Array;

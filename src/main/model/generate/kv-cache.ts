@@ -1,28 +1,46 @@
 // The host side of a decoder's key/value cache: per layer, keys and values for S slots of each row, written from a
-// prefill's outputs and then one token at a time from each decode step's outputs. Decode graphs take the cache as
-// an input only (it goes in without a copy on the CPU) and return just the new token's keys/values, so the whole
-// cache never comes back across the bus.
+// prefill's outputs and then from each decode run's outputs. Decode graphs take the cache as an input only (it goes
+// in without a copy on the CPU) and return just the new tokens' keys/values, so the whole cache never comes back
+// across the bus. A slot is visible to attention once written, unless it was written as padding: a left-padded
+// prefill may keep its padded positions in place (so every row's tokens share slot numbers) but hidden.
 
 import type { TensorData } from '../graph/tensor';
+
+export interface KvAppendOptions {
+  /** `from[b]` skips row b's leading positions (left padding), so the row's cache holds only its real tokens. */
+  from?: readonly number[];
+  /** Rows to write (default all); a row left out keeps its slots as they are. */
+  rows?: readonly boolean[];
+  /** [B, T] attention mask of the block: positions where it is 0 are written but stay hidden from attention. */
+  mask?: ArrayLike<bigint>;
+}
 
 export class KvCache {
   readonly keys: Float32Array[] = [];
   readonly values: Float32Array[] = [];
   /** Slots in use per row. */
   readonly filled: number[];
+  /** [B, S]: 1 where a slot holds a token attention may see. */
+  private readonly visible: Uint8Array;
 
+  /**
+   * `lookahead`: key-mask columns after the S slots, one per token a decode run feeds (always visible); a decode
+   * graph that samples k tokens per run takes k of them.
+   */
   constructor(
     readonly layers: number,
     readonly batch: number,
     readonly heads: number,
     readonly slots: number,
     readonly headDim: number,
+    readonly lookahead = 1,
   ) {
     for (let l = 0; l < layers; l++) {
       this.keys.push(new Float32Array(batch * heads * slots * headDim));
       this.values.push(new Float32Array(batch * heads * slots * headDim));
     }
     this.filled = new Array<number>(batch).fill(0);
+    this.visible = new Uint8Array(batch * slots);
   }
 
   /**
@@ -47,55 +65,66 @@ export class KvCache {
     }
   }
 
-  /**
-   * Appends `T` positions per row from a graph's outputs (`k[l]`, `v[l]`: [B, H, T, hd]); `from[b]` skips a row's
-   * leading positions (left padding), so a row's cache holds only its real tokens.
-   */
+  private ensureRoom(row: number, count: number) {
+    if (this.filled[row] + count > this.slots)
+      throw new Error(
+        `KV cache full: row ${row} holds ${this.filled[row]} of ${this.slots} slots and ${count} more were written`,
+      );
+  }
+
+  /** Appends `T` positions per row from a graph's outputs (`keys[l]`, `values[l]`: [B, H, T, hd]). */
   append(
-    k: readonly TensorData[],
-    v: readonly TensorData[],
+    keys: readonly TensorData[],
+    values: readonly TensorData[],
     T: number,
-    from: readonly number[] = [],
-    rows?: readonly boolean[],
+    { from = [], rows, mask }: KvAppendOptions = {},
   ) {
     for (let b = 0; b < this.batch; b++) {
       if (rows && !rows[b]) continue;
       const skip = from[b] ?? 0;
       const count = T - skip;
-      if (this.filled[b] + count > this.slots)
-        throw new Error(
-          `KV cache full: row ${b} holds ${this.filled[b]} of ${this.slots} slots and ${count} more were written`,
-        );
+      this.ensureRoom(b, count);
       for (let l = 0; l < this.layers; l++) {
-        this.write(this.keys[l], k[l] as Float32Array, T, skip, count, b, this.filled[b]);
-        this.write(this.values[l], v[l] as Float32Array, T, skip, count, b, this.filled[b]);
+        this.write(this.keys[l], keys[l] as Float32Array, T, skip, count, b, this.filled[b]);
+        this.write(this.values[l], values[l] as Float32Array, T, skip, count, b, this.filled[b]);
       }
+      for (let j = 0; j < count; j++)
+        this.visible[b * this.slots + this.filled[b] + j] = mask && mask[b * T + skip + j] === 0n ? 0 : 1;
       this.filled[b] += count;
     }
   }
 
   /** Appends a one-row block ([1, H, T, hd] per layer, e.g. that row's own prefill) to row `row`. */
-  appendRow(row: number, k: readonly TensorData[], v: readonly TensorData[], T: number) {
-    if (this.filled[row] + T > this.slots)
-      throw new Error(
-        `KV cache full: row ${row} holds ${this.filled[row]} of ${this.slots} slots and ${T} more were written`,
-      );
+  appendRow(row: number, keys: readonly TensorData[], values: readonly TensorData[], T: number) {
+    this.ensureRoom(row, T);
     for (let l = 0; l < this.layers; l++) {
-      this.write(this.keys[l], k[l] as Float32Array, T, 0, T, row, this.filled[row], 0);
-      this.write(this.values[l], v[l] as Float32Array, T, 0, T, row, this.filled[row], 0);
+      this.write(this.keys[l], keys[l] as Float32Array, T, 0, T, row, this.filled[row], 0);
+      this.write(this.values[l], values[l] as Float32Array, T, 0, T, row, this.filled[row], 0);
     }
+    this.visible.fill(1, row * this.slots + this.filled[row], row * this.slots + this.filled[row] + T);
     this.filled[row] += T;
   }
 
-  /** [B, S + 1] int64: 1 for filled slots, then 1 for the token being decoded. */
+  /** [B, S + lookahead] int64: 1 for visible slots, then 1 for each token being decoded. */
   keyMask(): BigInt64Array {
     const S = this.slots;
-    const mask = new BigInt64Array(this.batch * (S + 1));
+    const W = S + this.lookahead;
+    const mask = new BigInt64Array(this.batch * W);
     for (let b = 0; b < this.batch; b++) {
-      for (let s = 0; s < this.filled[b]; s++) mask[b * (S + 1) + s] = 1n;
-      mask[b * (S + 1) + S] = 1n;
+      for (let s = 0; s < S; s++) if (this.visible[b * S + s]) mask[b * W + s] = 1n;
+      for (let j = 0; j < this.lookahead; j++) mask[b * W + S + j] = 1n;
     }
     return mask;
+  }
+
+  /** The feeds of a decode graph's past keys/values, named by `name(kind, layer)`. */
+  feeds(name: (kind: 'k' | 'v', layer: number) => string): Record<string, TensorData> {
+    const data: Record<string, TensorData> = {};
+    for (let l = 0; l < this.layers; l++) {
+      data[name('k', l)] = this.keys[l];
+      data[name('v', l)] = this.values[l];
+    }
+    return data;
   }
 
   /** Bytes held (keys and values, every layer). */

@@ -244,11 +244,8 @@ export class Qwen25VlRuntime {
           rope_cos: cos,
           rope_sin: sin,
           key_mask: cache.keyMask(),
+          ...cache.feeds(pastName),
         };
-        for (let l = 0; l < L; l++) {
-          data[pastName('k', l)] = cache.keys[l];
-          data[pastName('v', l)] = cache.values[l];
-        }
         const r = await session.run(this.feeds(session, data));
         steps++;
         const active = next.map((t) => t !== null);
@@ -256,8 +253,7 @@ export class Qwen25VlRuntime {
           Array.from({ length: L }, (_, l) => r[presentName('k', l)]),
           Array.from({ length: L }, (_, l) => r[presentName('v', l)]),
           1,
-          [],
-          active,
+          { rows: active },
         );
         const logits = r.logits as Float32Array;
         for (let b = 0; b < B; b++) if (active[b]) next[b] = choose(b, logits.subarray(b * V, (b + 1) * V));
