@@ -44,18 +44,18 @@ const askings = [
   'What species is this',
 ];
 
-export function syntheticRow(i: number, imageNames: string[]) {
-  const subject = subjects[i % subjects.length];
+export function syntheticRow(index: number, imageNames: string[]) {
+  const subject = subjects[index % subjects.length];
   return {
-    data_id: `syn-${i}`,
-    question: `${askings[i % askings.length]} ${subject} (number ${i})?`,
-    answer: `${subject} ${i}`,
-    candidate_answers: [`the ${subject} ${i}`, `${subject} no. ${i}`],
-    image: imageNames.length ? imageNames[i % imageNames.length] : undefined,
-    data_source: ['fvqa', 'infoseek', 'mmsearch'][i % 3],
+    data_id: `syn-${index}`,
+    question: `${askings[index % askings.length]} ${subject} (number ${index})?`,
+    answer: `${subject} ${index}`,
+    candidate_answers: [`the ${subject} ${index}`, `${subject} no. ${index}`],
+    image: imageNames.length ? imageNames[index % imageNames.length] : undefined,
+    data_source: ['fvqa', 'infoseek', 'mmsearch'][index % 3],
     category: subject,
-    split: i % 10 === 0 ? 'test' : 'train',
-    search_need: SearchNeed.options[i % 4],
+    split: index % 10 === 0 ? 'test' : 'train',
+    search_need: SearchNeed.options[index % 4],
   };
 }
 

@@ -72,37 +72,37 @@ export class KvCache {
       );
   }
 
-  /** Appends `T` positions per row from a graph's outputs (`keys[l]`, `values[l]`: [B, H, T, hd]). */
+  /** Appends `length` positions per row from a graph's outputs (`keys[l]`, `values[l]`: [B, H, length, hd]). */
   append(
     keys: readonly TensorData[],
     values: readonly TensorData[],
-    T: number,
+    length: number,
     { from = [], rows, mask }: KvAppendOptions = {},
   ) {
     for (let b = 0; b < this.batch; b++) {
       if (rows && !rows[b]) continue;
       const skip = from[b] ?? 0;
-      const count = T - skip;
+      const count = length - skip;
       this.ensureRoom(b, count);
       for (let l = 0; l < this.layers; l++) {
-        this.write(this.keys[l], keys[l] as Float32Array, T, skip, count, b, this.filled[b]);
-        this.write(this.values[l], values[l] as Float32Array, T, skip, count, b, this.filled[b]);
+        this.write(this.keys[l], keys[l] as Float32Array, length, skip, count, b, this.filled[b]);
+        this.write(this.values[l], values[l] as Float32Array, length, skip, count, b, this.filled[b]);
       }
       for (let j = 0; j < count; j++)
-        this.visible[b * this.slots + this.filled[b] + j] = mask && mask[b * T + skip + j] === 0n ? 0 : 1;
+        this.visible[b * this.slots + this.filled[b] + j] = mask && mask[b * length + skip + j] === 0n ? 0 : 1;
       this.filled[b] += count;
     }
   }
 
   /** Appends a one-row block ([1, H, T, hd] per layer, e.g. that row's own prefill) to row `row`. */
-  appendRow(row: number, keys: readonly TensorData[], values: readonly TensorData[], T: number) {
-    this.ensureRoom(row, T);
+  appendRow(row: number, keys: readonly TensorData[], values: readonly TensorData[], length: number) {
+    this.ensureRoom(row, length);
     for (let l = 0; l < this.layers; l++) {
-      this.write(this.keys[l], keys[l] as Float32Array, T, 0, T, row, this.filled[row], 0);
-      this.write(this.values[l], values[l] as Float32Array, T, 0, T, row, this.filled[row], 0);
+      this.write(this.keys[l], keys[l] as Float32Array, length, 0, length, row, this.filled[row], 0);
+      this.write(this.values[l], values[l] as Float32Array, length, 0, length, row, this.filled[row], 0);
     }
-    this.visible.fill(1, row * this.slots + this.filled[row], row * this.slots + this.filled[row] + T);
-    this.filled[row] += T;
+    this.visible.fill(1, row * this.slots + this.filled[row], row * this.slots + this.filled[row] + length);
+    this.filled[row] += length;
   }
 
   /** [B, S + lookahead] int64: 1 for visible slots, then 1 for each token being decoded. */

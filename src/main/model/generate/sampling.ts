@@ -16,12 +16,12 @@ export type BannedTokens = ReadonlySet<number>;
 
 export function sampleToken(
   logits: ArrayLike<number>,
-  o: SamplingOptions,
+  options: SamplingOptions,
   rand: () => number,
   banned: BannedTokens = new Set(),
 ): { token: number; logprob: number } {
   const V = logits.length;
-  const t = o.temperature ?? 1;
+  const t = options.temperature ?? 1;
   const temp = t > 0 ? t : 1;
   let max = -Infinity;
   for (let i = 0; i < V; i++) if (logits[i] > max) max = logits[i];
@@ -40,8 +40,8 @@ export function sampleToken(
   }
   let allowedZ = z;
   for (const b of banned) if (b < V) allowedZ -= Math.exp(scaled[b]);
-  const topK = o.topK && o.topK > 0 ? Math.min(o.topK, V) : V;
-  const topP = o.topP ?? 1;
+  const topK = options.topK && options.topK > 0 ? Math.min(options.topK, V) : V;
+  const topP = options.topP ?? 1;
   if (topK >= V && topP >= 1) {
     // plain sampling: walk the unnormalised probabilities once
     let r = rand() * allowedZ;

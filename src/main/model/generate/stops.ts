@@ -11,25 +11,25 @@ export interface StopRules {
 }
 
 /** Appends a sampled token to a row; returns true when the row is finished. */
-export function acceptToken(g: Generation, token: number, logprob: number, rules: StopRules): boolean {
-  g.tokens.push(token);
-  g.logprobs.push(logprob);
+export function acceptToken(generation: Generation, token: number, logprob: number, rules: StopRules): boolean {
+  generation.tokens.push(token);
+  generation.logprobs.push(logprob);
   if (rules.stopIds.has(token)) {
-    g.finish = 'eos';
+    generation.finish = 'eos';
     return true;
   }
   if (rules.stops.length) {
-    const text = rules.decode(g.tokens);
+    const text = rules.decode(generation.tokens);
     for (const s of rules.stops) {
-      const at = text.indexOf(s, Math.max(0, g.text.length - s.length));
+      const at = text.indexOf(s, Math.max(0, generation.text.length - s.length));
       if (at >= 0) {
-        g.finish = 'stop';
-        g.stop = s;
-        g.text = text.slice(0, at + s.length);
+        generation.finish = 'stop';
+        generation.stop = s;
+        generation.text = text.slice(0, at + s.length);
         return true;
       }
     }
-    g.text = text;
+    generation.text = text;
   }
-  return g.tokens.length >= rules.maxNewTokens;
+  return generation.tokens.length >= rules.maxNewTokens;
 }

@@ -56,12 +56,12 @@ export function normal(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
 }
 
-export async function gradCheck(c: GradCheckCase, seed = 1): Promise<GradCheckResult> {
-  const dtype = c.dtype ?? 'float64';
+export async function gradCheck(testCase: GradCheckCase, seed = 1): Promise<GradCheckResult> {
+  const dtype = testCase.dtype ?? 'float64';
   const rand = rng(seed);
   const tensors: Tensor[] = [];
   const values: TensorData[] = [];
-  for (const spec of c.inputs) {
+  for (const spec of testCase.inputs) {
     const kind = spec.kind ?? 'float';
     const n = sizeOf(spec.shape);
     if (kind === 'int') {
@@ -79,13 +79,13 @@ export async function gradCheck(c: GradCheckCase, seed = 1): Promise<GradCheckRe
       values.push(v);
     }
   }
-  const out = c.build(...tensors);
-  if (!isFloat(out.dtype)) throw new Error(`${c.name}: output is not float`);
+  const out = testCase.build(...tensors);
+  if (!isFloat(out.dtype)) throw new Error(`${testCase.name}: output is not float`);
   const weights = new Float64Array(out.size);
   for (let i = 0; i < weights.length; i++) weights[i] = normal(rand);
   // the projection is summed in float64 so that only the op's own rounding enters the differences
   const loss = sum(mul(cast(out, 'float64'), constant(weights, out.shape, 'float64')));
-  const diffIdx = c.inputs
+  const diffIdx = testCase.inputs
     .map((s, i) => ((s.kind ?? 'float') === 'float' || s.kind === 'positive' ? i : -1))
     .filter((i) => i >= 0);
   const grads = grad(
@@ -93,19 +93,19 @@ export async function gradCheck(c: GradCheckCase, seed = 1): Promise<GradCheckRe
     diffIdx.map((i) => tensors[i]),
   );
   const outputs: Record<string, Tensor> = { loss };
-  diffIdx.forEach((i, k) => (outputs[`grad_${c.inputs[i].name}`] = grads[k]));
+  diffIdx.forEach((i, k) => (outputs[`grad_${testCase.inputs[i].name}`] = grads[k]));
   const session = await GraphSession.create(emit(outputs), { device: 'cpu', threads: 1 });
   try {
-    const feeds = Object.fromEntries(c.inputs.map((s, i) => [s.name, values[i]]));
+    const feeds = Object.fromEntries(testCase.inputs.map((s, i) => [s.name, values[i]]));
     const base = await session.run(feeds);
-    const eps = c.eps ?? (dtype === 'float64' ? 1e-4 : 1e-2);
+    const eps = testCase.eps ?? (dtype === 'float64' ? 1e-4 : 1e-2);
     const lossAt = async (): Promise<number> => Number((await session.run(feeds, ['loss'])).loss[0]);
     let maxRel = 0;
     let checks = 0;
     let worst = '';
     for (const i of diffIdx) {
       const x = values[i] as Float64Array;
-      const g = base[`grad_${c.inputs[i].name}`] as Float64Array;
+      const g = base[`grad_${testCase.inputs[i].name}`] as Float64Array;
       const n = x.length;
       const directions: Float64Array[] = [];
       const coords = n <= 6 ? [...Array(n).keys()] : Array.from({ length: 6 }, () => Math.floor(rand() * n));
@@ -141,14 +141,14 @@ export async function gradCheck(c: GradCheckCase, seed = 1): Promise<GradCheckRe
         const rel = Math.abs(numeric - analytic) / scale;
         if (rel > maxRel) {
           maxRel = rel;
-          worst = `${c.inputs[i].name} (numeric ${numeric.toExponential(3)}, analytic ${analytic.toExponential(3)})`;
+          worst = `${testCase.inputs[i].name} (numeric ${numeric.toExponential(3)}, analytic ${analytic.toExponential(3)})`;
         }
         checks++;
       }
     }
     return {
-      name: c.name,
-      group: c.group,
+      name: testCase.name,
+      group: testCase.group,
       dtype,
       checks,
       maxRelError: maxRel,

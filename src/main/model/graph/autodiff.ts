@@ -59,6 +59,6 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], seed?: Tensor): Tenso
 }
 
 /** A zero-filled constant (for callers that need a materialised zero gradient). */
-export function zeros(t: Tensor): Tensor {
-  return constant(allocData(t.dtype, t.size), t.shape, t.dtype);
+export function zeros(tensor: Tensor): Tensor {
+  return constant(allocData(tensor.dtype, tensor.size), tensor.shape, tensor.dtype);
 }

@@ -32,10 +32,10 @@ import {
 } from './ops';
 import { toData, type DType, type Tensor } from './tensor';
 
-/** x @ wᵀ (+ b), with w laid out [out, in] as in PyTorch / HF checkpoints. */
-export function linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
-  const y = matmul(x, transpose(w, [1, 0]));
-  return b ? add(y, b) : y;
+/** input @ weightᵀ (+ bias), with the weight laid out [out, in] as in PyTorch / HF checkpoints. */
+export function linear(input: Tensor, weight: Tensor, bias?: Tensor): Tensor {
+  const y = matmul(input, transpose(weight, [1, 0]));
+  return bias ? add(y, bias) : y;
 }
 
 /** Rows of `table` picked by integer `ids`: [...ids, dim]. */
@@ -43,43 +43,46 @@ export function embedding(table: Tensor, ids: Tensor): Tensor {
   return gather(table, ids, 0);
 }
 
-/** x / sqrt(mean(x²) + eps) · weight, in the form onnxruntime fuses into SimplifiedLayerNormalization. */
-export function rmsNorm(x: Tensor, weight: Tensor, eps = 1e-6): Tensor {
-  const ms = mean(powConst(x, 2), -1, true);
-  return mul(div(x, sqrt(add(ms, eps))), weight);
+/** input / sqrt(mean(input²) + eps) · weight, in the form onnxruntime fuses into SimplifiedLayerNormalization. */
+export function rmsNorm(input: Tensor, weight: Tensor, eps = 1e-6): Tensor {
+  const ms = mean(powConst(input, 2), -1, true);
+  return mul(div(input, sqrt(add(ms, eps))), weight);
 }
 
-export function layerNorm(x: Tensor, weight: Tensor, bias: Tensor, eps = 1e-5): Tensor {
-  const mu = mean(x, -1, true);
-  const xc = sub(x, mu);
+export function layerNorm(input: Tensor, weight: Tensor, bias: Tensor, eps = 1e-5): Tensor {
+  const mu = mean(input, -1, true);
+  const xc = sub(input, mu);
   const variance = mean(mul(xc, xc), -1, true);
   return add(mul(div(xc, sqrt(add(variance, eps))), weight), bias);
 }
 
-export const silu = (x: Tensor) => mul(x, sigmoid(x));
-export const gelu = (x: Tensor) => mul(mul(x, 0.5), add(erf(mul(x, Math.SQRT1_2)), 1));
-export const geluTanh = (x: Tensor) =>
-  mul(mul(x, 0.5), add(tanh(mul(add(x, mul(mul(mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI))), 1));
+export const silu = (input: Tensor) => mul(input, sigmoid(input));
+export const gelu = (input: Tensor) => mul(mul(input, 0.5), add(erf(mul(input, Math.SQRT1_2)), 1));
+export const geluTanh = (input: Tensor) =>
+  mul(
+    mul(input, 0.5),
+    add(tanh(mul(add(input, mul(mul(mul(input, input), input), 0.044715)), Math.sqrt(2 / Math.PI))), 1),
+  );
 
-/** SwiGLU MLP (Qwen2 / LLaMA): down(silu(gate(x)) · up(x)). */
-export function swiGlu(x: Tensor, gate: Tensor, up: Tensor, down: Tensor): Tensor {
-  return linear(mul(silu(linear(x, gate)), linear(x, up)), down);
+/** SwiGLU MLP (Qwen2 / LLaMA): down(silu(gate(input)) · up(input)). */
+export function swiGlu(input: Tensor, gate: Tensor, up: Tensor, down: Tensor): Tensor {
+  return linear(mul(silu(linear(input, gate)), linear(input, up)), down);
 }
 
 /**
- * Rotary position embedding, rotate-half convention (Qwen2 / LLaMA). x: [B, H, T, D]; cos, sin: broadcastable to
+ * Rotary position embedding, rotate-half convention (Qwen2 / LLaMA). input: [B, H, T, D]; cos, sin: broadcastable to
  * [B, H, T, D] with each frequency repeated in both halves (see rotaryTables). rotate_half(x) = [−x₂, x₁] is a
  * product with a constant signed permutation, which keeps the backward free of slices and pads.
  */
-export function rotary(x: Tensor, cos: Tensor, sin: Tensor): Tensor {
-  const d = x.shape[x.rank - 1];
+export function rotary(input: Tensor, cos: Tensor, sin: Tensor): Tensor {
+  const d = input.shape[input.rank - 1];
   const r = new Float64Array(d * d);
   for (let i = 0; i < d / 2; i++) {
     r[(i + d / 2) * d + i] = -1; // out[i] = −x[i + d/2]
     r[i * d + i + d / 2] = 1; // out[i + d/2] = x[i]
   }
-  const rotateHalf = matmul(x, constant(toData(x.dtype, r), [d, d], x.dtype));
-  return add(mul(x, cos), mul(rotateHalf, sin));
+  const rotateHalf = matmul(input, constant(toData(input.dtype, r), [d, d], input.dtype));
+  return add(mul(input, cos), mul(rotateHalf, sin));
 }
 
 /** Inverse frequencies of rotary embeddings for a head of size `dim`. */
@@ -109,15 +112,15 @@ export function rotaryTables(
 }
 
 /**
- * Scaled dot-product attention with grouped-query heads. q: [B, H, T, D]; k, v: [B, Hkv, S, D] with H a multiple
+ * Scaled dot-product attention with grouped-query heads. query: [B, H, T, D]; key, value: [B, Hkv, S, D] with H a multiple
  * of Hkv; mask: additive, broadcastable to [B, 1, T, S] (0 to attend, a large negative number to block).
  * Returns [B, H, T, D].
  *
  * The G = H / Hkv query heads that share a kv head are stacked along the query axis ([B, Hkv, G·T, D]), so every
  * product is a plain batched matmul over [B, Hkv] (no broadcast batch dims, no reduction over G in the backward).
  */
-export function attention(q: Tensor, k: Tensor, v: Tensor, mask?: Tensor): Tensor {
-  return attentionSplit(q, k, v, undefined, undefined, mask);
+export function attention(query: Tensor, key: Tensor, value: Tensor, mask?: Tensor): Tensor {
+  return attentionSplit(query, key, value, undefined, undefined, mask);
 }
 
 /** Adds an additive mask (broadcastable to [B, 1, T, S]) to grouped scores [B, Hkv, G·T, S]. */
@@ -129,24 +132,24 @@ function maskGrouped(scores: Tensor, mask: Tensor, group: number): Tensor {
 }
 
 /**
- * Attention of q over keys/values held in two parts, a cache and recent ones, as if they were concatenated along the
+ * Attention of the query over keys/values held in two parts, a cache and recent ones, as if they were concatenated along the
  * sequence axis (cache first) — without copying the cache: scores are computed per part and only the scores are
- * joined for one softmax. q: [B, H, T, D]; cacheK/V: [B, Hkv, S, D]; recentK/V: [B, Hkv, R, D] (optional); mask
+ * joined for one softmax. query: [B, H, T, D]; cacheK/V: [B, Hkv, S, D]; recentK/V: [B, Hkv, R, D] (optional); mask
  * broadcastable to [B, 1, T, S + R].
  */
 export function attentionSplit(
-  q: Tensor,
+  query: Tensor,
   cacheK: Tensor,
   cacheV: Tensor,
   recentK?: Tensor,
   recentV?: Tensor,
   mask?: Tensor,
 ): Tensor {
-  const [b, h, t, d] = q.shape;
+  const [b, h, t, d] = query.shape;
   const hkv = cacheK.shape[1];
   const group = h / hkv;
   const s = cacheK.shape[2];
-  const qg = reshape(q, [b, hkv, group * t, d]);
+  const qg = reshape(query, [b, hkv, group * t, d]);
   const scoresOf = (k: Tensor) => matmul(qg, transpose(k, [0, 1, 3, 2]));
   let scores = recentK ? concat([scoresOf(cacheK), scoresOf(recentK)], -1) : scoresOf(cacheK);
   scores = mul(scores, 1 / Math.sqrt(d));
@@ -162,10 +165,11 @@ export function attentionSplit(
 export const MASKED = -1e9;
 
 /** Additive causal mask [T, S] for T queries that sit at the end of S keys. */
-export function causalMask(t: number, s = t, dtype: DType = 'float32'): Tensor {
-  const m = new Float64Array(t * s);
-  for (let i = 0; i < t; i++) for (let j = 0; j < s; j++) m[i * s + j] = j <= i + (s - t) ? 0 : MASKED;
-  return constant(toData(dtype, m), [t, s], dtype);
+export function causalMask(queries: number, keys = queries, dtype: DType = 'float32'): Tensor {
+  const m = new Float64Array(queries * keys);
+  for (let i = 0; i < queries; i++)
+    for (let j = 0; j < keys; j++) m[i * keys + j] = j <= i + (keys - queries) ? 0 : MASKED;
+  return constant(toData(dtype, m), [queries, keys], dtype);
 }
 
 /**
@@ -188,10 +192,10 @@ export function keyPaddingMask(keyMask: Tensor, dtype: DType = 'float32'): Tenso
 }
 
 /** One-hot [..., n] of integer ids [...] as `dtype`. */
-export function oneHot(ids: Tensor, n: number, dtype: DType = 'float32'): Tensor {
+export function oneHot(ids: Tensor, depth: number, dtype: DType = 'float32'): Tensor {
   const iota = constant(
-    BigInt64Array.from({ length: n }, (_, i) => BigInt(i)),
-    [n],
+    BigInt64Array.from({ length: depth }, (_, i) => BigInt(i)),
+    [depth],
     'int64',
   );
   return cast(equal(unsqueeze(cast(ids, 'int64'), -1), iota), dtype);
@@ -203,9 +207,9 @@ export function tokenLogprobs(logits: Tensor, ids: Tensor): Tensor {
   return sum(mul(logSoftmax(logits, -1), oneHot(ids, v, logits.dtype)), -1);
 }
 
-/** Mean of x over positions where mask (0/1 floats, same shape) is 1. */
-export function maskedMean(x: Tensor, mask: Tensor): Tensor {
-  return div(sum(mul(x, mask)), add(sum(mask), 1e-8));
+/** Mean of the values over positions where mask (0/1 floats, same shape) is 1. */
+export function maskedMean(values: Tensor, mask: Tensor): Tensor {
+  return div(sum(mul(values, mask)), add(sum(mask), 1e-8));
 }
 
 /** Mean cross-entropy of logits [..., V] against integer targets [...], over positions with mask 1. */
@@ -220,8 +224,8 @@ export function entropy(logits: Tensor): Tensor {
   return neg(sum(mul(softmax(logits, -1), logp), -1));
 }
 
-/** Elementwise clip of x to [lo, hi] (gradient passes inside the interval). */
-export function clip(x: Tensor, lo: number, hi: number): Tensor {
-  const low = where(less(x, lo), expand(constant([lo], [], x.dtype), x.shape), x);
-  return where(less(hi, low), expand(constant([hi], [], x.dtype), x.shape), low);
+/** Elementwise clip of the input to [lo, hi] (gradient passes inside the interval). */
+export function clip(input: Tensor, lo: number, hi: number): Tensor {
+  const low = where(less(input, lo), expand(constant([lo], [], input.dtype), input.shape), input);
+  return where(less(hi, low), expand(constant([hi], [], input.dtype), input.shape), low);
 }

@@ -73,60 +73,61 @@ export function normAxis(axis: number, rank: number): number {
 
 // ---- elementwise ----
 
-export const neg = (x: Tensor): Tensor => apply('neg', [x]);
-export const exp = (x: Tensor): Tensor => apply('exp', [x]);
-export const log = (x: Tensor): Tensor => apply('log', [x]);
-export const sqrt = (x: Tensor): Tensor => apply('sqrt', [x]);
-export const recip = (x: Tensor): Tensor => apply('recip', [x]);
-export const tanh = (x: Tensor): Tensor => apply('tanh', [x]);
-export const sigmoid = (x: Tensor): Tensor => apply('sigmoid', [x]);
-export const erf = (x: Tensor): Tensor => apply('erf', [x]);
+export const neg = (tensor: Tensor): Tensor => apply('neg', [tensor]);
+export const exp = (tensor: Tensor): Tensor => apply('exp', [tensor]);
+export const log = (tensor: Tensor): Tensor => apply('log', [tensor]);
+export const sqrt = (tensor: Tensor): Tensor => apply('sqrt', [tensor]);
+export const recip = (tensor: Tensor): Tensor => apply('recip', [tensor]);
+export const tanh = (tensor: Tensor): Tensor => apply('tanh', [tensor]);
+export const sigmoid = (tensor: Tensor): Tensor => apply('sigmoid', [tensor]);
+export const erf = (tensor: Tensor): Tensor => apply('erf', [tensor]);
 
-export function add(a: Like, b: Like): Tensor {
-  const [x, y] = pair(a, b);
+export function add(left: Like, right: Like): Tensor {
+  const [x, y] = pair(left, right);
   if (scalarValue(y) === 0 && y.rank === 0) return x;
   if (scalarValue(x) === 0 && x.rank === 0) return y;
   return apply('add', [x, y]);
 }
-export function sub(a: Like, b: Like): Tensor {
-  const [x, y] = pair(a, b);
+export function sub(left: Like, right: Like): Tensor {
+  const [x, y] = pair(left, right);
   if (scalarValue(y) === 0 && y.rank === 0) return x;
   return apply('sub', [x, y]);
 }
-export function mul(a: Like, b: Like): Tensor {
-  const [x, y] = pair(a, b);
+export function mul(left: Like, right: Like): Tensor {
+  const [x, y] = pair(left, right);
   if (scalarValue(y) === 1 && y.rank === 0) return x;
   if (scalarValue(x) === 1 && x.rank === 0) return y;
   return apply('mul', [x, y]);
 }
-export function div(a: Like, b: Like): Tensor {
-  const [x, y] = pair(a, b);
+export function div(left: Like, right: Like): Tensor {
+  const [x, y] = pair(left, right);
   if (scalarValue(y) === 1 && y.rank === 0) return x;
   return apply('div', [x, y]);
 }
-export const maximum = (a: Like, b: Like): Tensor => apply('maximum', pair(a, b));
-export const minimum = (a: Like, b: Like): Tensor => neg(maximum(neg(lift(a, b)), neg(lift(b, a))));
-export const less = (a: Like, b: Like): Tensor => apply('less', pair(a, b));
-export const greater = (a: Like, b: Like): Tensor => apply('less', pair(b, a));
-export const equal = (a: Like, b: Like): Tensor => apply('equal', pair(a, b));
-export const logicalAnd = (a: Tensor, b: Tensor): Tensor => apply('and', [a, b]);
-export const logicalNot = (a: Tensor): Tensor => apply('not', [a]);
+export const maximum = (left: Like, right: Like): Tensor => apply('maximum', pair(left, right));
+export const minimum = (left: Like, right: Like): Tensor =>
+  neg(maximum(neg(lift(left, right)), neg(lift(right, left))));
+export const less = (left: Like, right: Like): Tensor => apply('less', pair(left, right));
+export const greater = (left: Like, right: Like): Tensor => apply('less', pair(right, left));
+export const equal = (left: Like, right: Like): Tensor => apply('equal', pair(left, right));
+export const logicalAnd = (left: Tensor, right: Tensor): Tensor => apply('and', [left, right]);
+export const logicalNot = (tensor: Tensor): Tensor => apply('not', [tensor]);
 
-export function where(cond: Tensor, a: Like, b: Like): Tensor {
-  const [x, y] = pair(a, b);
+export function where(cond: Tensor, whenTrue: Like, whenFalse: Like): Tensor {
+  const [x, y] = pair(whenTrue, whenFalse);
   return apply('where', [cond, x, y]);
 }
 
-export function cast(x: Tensor, to: DType): Tensor {
-  return x.dtype === to ? x : apply('cast', [x], { to });
+export function cast(tensor: Tensor, to: DType): Tensor {
+  return tensor.dtype === to ? tensor : apply('cast', [tensor], { to });
 }
 
-/** A scalar zero of g's dtype (broadcasts wherever it is used). */
-export function zerosLike(g: Tensor): Tensor {
-  return scalar(0, g.dtype);
+/** A scalar zero of the tensor's dtype (broadcasts wherever it is used). */
+export function zerosLike(tensor: Tensor): Tensor {
+  return scalar(0, tensor.dtype);
 }
 
-export const square = (x: Tensor): Tensor => mul(x, x);
+export const square = (tensor: Tensor): Tensor => mul(tensor, tensor);
 
 // ---- reductions ----
 
@@ -136,121 +137,121 @@ function axesOf(x: Tensor, axes?: number | readonly number[]): number[] {
   return [...new Set(list.map((a) => normAxis(a, x.rank)))].sort((a, b) => a - b);
 }
 
-export function sum(x: Tensor, axes?: number | readonly number[], keepdims = false): Tensor {
-  const ax = axesOf(x, axes);
-  if (ax.length === 0) return x;
-  return apply('sum', [x], { axes: ax, keepdims });
+export function sum(tensor: Tensor, axes?: number | readonly number[], keepdims = false): Tensor {
+  const ax = axesOf(tensor, axes);
+  if (ax.length === 0) return tensor;
+  return apply('sum', [tensor], { axes: ax, keepdims });
 }
-export function max(x: Tensor, axes?: number | readonly number[], keepdims = false): Tensor {
-  const ax = axesOf(x, axes);
-  if (ax.length === 0) return x;
-  return apply('max', [x], { axes: ax, keepdims });
+export function max(tensor: Tensor, axes?: number | readonly number[], keepdims = false): Tensor {
+  const ax = axesOf(tensor, axes);
+  if (ax.length === 0) return tensor;
+  return apply('max', [tensor], { axes: ax, keepdims });
 }
-export function mean(x: Tensor, axes?: number | readonly number[], keepdims = false): Tensor {
-  const ax = axesOf(x, axes);
-  if (ax.length === 0) return x;
-  return apply('mean', [x], { axes: ax, keepdims });
+export function mean(tensor: Tensor, axes?: number | readonly number[], keepdims = false): Tensor {
+  const ax = axesOf(tensor, axes);
+  if (ax.length === 0) return tensor;
+  return apply('mean', [tensor], { axes: ax, keepdims });
 }
 
-/** x ** p for a constant p. */
-export function powConst(x: Tensor, p: number): Tensor {
-  if (p === 1) return x;
-  return apply('pow', [x], { exponent: p });
+/** tensor ** exponent for a constant exponent. */
+export function powConst(tensor: Tensor, exponent: number): Tensor {
+  if (exponent === 1) return tensor;
+  return apply('pow', [tensor], { exponent: exponent });
 }
 
 /** Sums a broadcast result back to `shape` (the adjoint of broadcasting). */
-export function sumTo(g: Tensor, shape: Shape): Tensor {
-  if (sameShape(g.shape, shape)) return g;
-  const lead = g.rank - shape.length;
+export function sumTo(tensor: Tensor, shape: Shape): Tensor {
+  if (sameShape(tensor.shape, shape)) return tensor;
+  const lead = tensor.rank - shape.length;
   const axes: number[] = [];
-  for (let i = 0; i < g.rank; i++) if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
-  return reshape(sum(g, axes), shape);
+  for (let i = 0; i < tensor.rank; i++) if (i < lead || (shape[i - lead] === 1 && tensor.shape[i] !== 1)) axes.push(i);
+  return reshape(sum(tensor, axes), shape);
 }
 
-export function argmax(x: Tensor, axis = -1): Tensor {
-  return apply('argmax', [x], { axis: normAxis(axis, x.rank) });
+export function argmax(tensor: Tensor, axis = -1): Tensor {
+  return apply('argmax', [tensor], { axis: normAxis(axis, tensor.rank) });
 }
 
-export function softmax(x: Tensor, axis = -1): Tensor {
-  return apply('softmax', [x], { axis: normAxis(axis, x.rank) });
+export function softmax(tensor: Tensor, axis = -1): Tensor {
+  return apply('softmax', [tensor], { axis: normAxis(axis, tensor.rank) });
 }
-export function logSoftmax(x: Tensor, axis = -1): Tensor {
-  return apply('logsoftmax', [x], { axis: normAxis(axis, x.rank) });
+export function logSoftmax(tensor: Tensor, axis = -1): Tensor {
+  return apply('logsoftmax', [tensor], { axis: normAxis(axis, tensor.rank) });
 }
 
 // ---- linear algebra ----
 
-export const matmul = (a: Tensor, b: Tensor): Tensor => apply('matmul', [a, b]);
+export const matmul = (left: Tensor, right: Tensor): Tensor => apply('matmul', [left, right]);
 
 // ---- movement ----
 
-export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+export function reshape(tensor: Tensor, shape: readonly number[]): Tensor {
   const free = shape.indexOf(-1);
   let s = [...shape];
   if (free >= 0) {
     const known = shape.reduce((p, d, i) => (i === free ? p : p * d), 1);
-    s[free] = x.size / known;
+    s[free] = tensor.size / known;
   }
-  if (sameShape(s, x.shape)) return x;
-  if (x.op === 'reshape') x = x.inputs[0]; // fold chains
-  if (sameShape(s, x.shape)) return x;
+  if (sameShape(s, tensor.shape)) return tensor;
+  if (tensor.op === 'reshape') tensor = tensor.inputs[0]; // fold chains
+  if (sameShape(s, tensor.shape)) return tensor;
   s = s.map((d) => Math.round(d));
-  return apply('reshape', [x], { shape: s });
+  return apply('reshape', [tensor], { shape: s });
 }
 
-export function transpose(x: Tensor, perm: readonly number[]): Tensor {
-  const p = perm.map((a) => normAxis(a, x.rank));
-  if (p.every((a, i) => a === i)) return x;
+export function transpose(tensor: Tensor, perm: readonly number[]): Tensor {
+  const p = perm.map((a) => normAxis(a, tensor.rank));
+  if (p.every((a, i) => a === i)) return tensor;
   // a transpose of a transpose is one transpose (or none)
-  if (isOp(x, 'transpose')) {
-    const inner = x.attrs.perm;
+  if (isOp(tensor, 'transpose')) {
+    const inner = tensor.attrs.perm;
     return transpose(
-      x.inputs[0],
+      tensor.inputs[0],
       p.map((i) => inner[i]),
     );
   }
   // (a b)ᵀ = bᵀ aᵀ for matrices: lets onnxruntime fold both transposes into its fused matmul
-  if (x.op === 'matmul' && x.rank === 2 && x.inputs[0].rank === 2 && x.inputs[1].rank === 2)
-    return matmul(transpose(x.inputs[1], [1, 0]), transpose(x.inputs[0], [1, 0]));
-  return apply('transpose', [x], { perm: p });
+  if (tensor.op === 'matmul' && tensor.rank === 2 && tensor.inputs[0].rank === 2 && tensor.inputs[1].rank === 2)
+    return matmul(transpose(tensor.inputs[1], [1, 0]), transpose(tensor.inputs[0], [1, 0]));
+  return apply('transpose', [tensor], { perm: p });
 }
 
-export function swapLast(x: Tensor): Tensor {
-  const perm = x.shape.map((_, i) => i);
-  perm[x.rank - 1] = x.rank - 2;
-  perm[x.rank - 2] = x.rank - 1;
-  return transpose(x, perm);
+export function swapLast(tensor: Tensor): Tensor {
+  const perm = tensor.shape.map((_, i) => i);
+  perm[tensor.rank - 1] = tensor.rank - 2;
+  perm[tensor.rank - 2] = tensor.rank - 1;
+  return transpose(tensor, perm);
 }
 
-export function expand(x: Tensor, shape: readonly number[]): Tensor {
-  if (sameShape(x.shape, shape)) return x;
-  return apply('expand', [x], { shape: [...shape] });
+export function expand(tensor: Tensor, shape: readonly number[]): Tensor {
+  if (sameShape(tensor.shape, shape)) return tensor;
+  return apply('expand', [tensor], { shape: [...shape] });
 }
 
-export function unsqueeze(x: Tensor, axis: number): Tensor {
-  const a = axis < 0 ? axis + x.rank + 1 : axis;
-  const s = [...x.shape];
+export function unsqueeze(tensor: Tensor, axis: number): Tensor {
+  const a = axis < 0 ? axis + tensor.rank + 1 : axis;
+  const s = [...tensor.shape];
   s.splice(a, 0, 1);
-  return reshape(x, s);
+  return reshape(tensor, s);
 }
 
 /** Per-dim [start, end) ranges, step 1. */
-export function slice(x: Tensor, starts: readonly number[], ends: readonly number[]): Tensor {
-  if (starts.every((s, i) => s === 0 && ends[i] === x.shape[i])) return x;
-  return apply('slice', [x], { starts: [...starts], ends: [...ends] });
+export function slice(tensor: Tensor, starts: readonly number[], ends: readonly number[]): Tensor {
+  if (starts.every((s, i) => s === 0 && ends[i] === tensor.shape[i])) return tensor;
+  return apply('slice', [tensor], { starts: [...starts], ends: [...ends] });
 }
 
-/** x[..., start:end, ...] along one axis. */
-export function sliceAxis(x: Tensor, axis: number, start: number, end: number): Tensor {
-  const a = normAxis(axis, x.rank);
-  const s = x.shape.map((_, i) => (i === a ? (start < 0 ? start + x.shape[i] : start) : 0));
-  const e = x.shape.map((d, i) => (i === a ? (end < 0 ? end + d : Math.min(end, d)) : d));
-  return slice(x, s, e);
+/** tensor[..., start:end, ...] along one axis. */
+export function sliceAxis(tensor: Tensor, axis: number, start: number, end: number): Tensor {
+  const a = normAxis(axis, tensor.rank);
+  const s = tensor.shape.map((_, i) => (i === a ? (start < 0 ? start + tensor.shape[i] : start) : 0));
+  const e = tensor.shape.map((d, i) => (i === a ? (end < 0 ? end + d : Math.min(end, d)) : d));
+  return slice(tensor, s, e);
 }
 
-export function pad(x: Tensor, before: readonly number[], after: readonly number[]): Tensor {
-  if (before.every((b, i) => b === 0 && after[i] === 0)) return x;
-  return apply('pad', [x], { before: [...before], after: [...after] });
+export function pad(tensor: Tensor, before: readonly number[], after: readonly number[]): Tensor {
+  if (before.every((b, i) => b === 0 && after[i] === 0)) return tensor;
+  return apply('pad', [tensor], { before: [...before], after: [...after] });
 }
 
 export function concat(xs: readonly Tensor[], axis: number): Tensor {
@@ -267,4 +268,4 @@ export function scatterAdd(indices: Tensor, updates: Tensor, shape: Shape): Tens
   return apply('scatterAdd', [indices, updates], { shape: [...shape] });
 }
 
-export const stopGradient = (x: Tensor): Tensor => apply('stopGradient', [x]);
+export const stopGradient = (tensor: Tensor): Tensor => apply('stopGradient', [tensor]);

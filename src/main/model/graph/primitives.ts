@@ -34,9 +34,9 @@ import {
 } from './ops';
 import { allocData, check, isFloat, sameShape, type DType, type Shape, type Tensor, type TensorData } from './tensor';
 
-export type GradRule<A> = (g: Tensor, y: Tensor, inputs: readonly Tensor[], attrs: A) => (Tensor | null)[];
+export type GradRule<A> = (gradient: Tensor, output: Tensor, inputs: readonly Tensor[], attrs: A) => (Tensor | null)[];
 /** Writes the op as ONNX nodes; `inputs` are the ONNX names of its inputs. Returns the name holding the result. */
-export type Lowering<A> = (ctx: LoweringContext, inputs: readonly string[], y: Tensor, attrs: A) => string;
+export type Lowering<A> = (ctx: LoweringContext, inputs: readonly string[], output: Tensor, attrs: A) => string;
 
 export interface Primitive<A> {
   /** Output shape and dtype from the inputs and attributes; throws ShapeError on a mismatch. */
@@ -447,17 +447,18 @@ export function isPrimitive(op: string): op is Op {
 }
 
 /** Narrows a tensor to one op, so that its attributes have that op's type. */
-export function isOp<O extends Op>(t: Tensor, op: O): t is TensorOf<O> {
-  return t.op === op;
+export function isOp<O extends Op>(tensor: Tensor, op: O): tensor is TensorOf<O> {
+  return tensor.op === op;
 }
 
 /**
  * A tensor's table entry with its attributes, typed alike; throws for an op the table does not hold. Tensors are
  * made only by `apply`, which checks the attributes against the entry, so the stored attributes are the entry's.
  */
-export function primitiveOf(t: Tensor): { entry: Primitive<AttrsOf<Op>>; attrs: AttrsOf<Op> } {
-  if (!isPrimitive(t.op)) throw new Error(`unknown primitive ${t.op} (${t}): not in the primitive table`);
-  return { entry: PRIMITIVES[t.op] as Primitive<AttrsOf<Op>>, attrs: t.attrs as AttrsOf<Op> };
+export function primitiveOf(tensor: Tensor): { entry: Primitive<AttrsOf<Op>>; attrs: AttrsOf<Op> } {
+  if (!isPrimitive(tensor.op))
+    throw new Error(`unknown primitive ${tensor.op} (${tensor}): not in the primitive table`);
+  return { entry: PRIMITIVES[tensor.op] as Primitive<AttrsOf<Op>>, attrs: tensor.attrs as AttrsOf<Op> };
 }
 
 function range(from: number, to: number): number[] {

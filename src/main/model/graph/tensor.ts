@@ -48,8 +48,8 @@ export function isFloat(dtype: DType): boolean {
   return dtype === 'float32' || dtype === 'float64';
 }
 
-export function sameShape(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+export function sameShape(left: Shape, right: Shape): boolean {
+  return left.length === right.length && left.every((d, i) => d === right[i]);
 }
 
 export function allocData(dtype: DType, size: number): TensorData {

@@ -189,21 +189,21 @@ function writeValueInfo(w: Writer, v: ValueInfoSpec): void {
 }
 
 /** Serialises a ModelProto. */
-export function encodeModel(m: ModelSpec): Uint8Array {
+export function encodeModel(model: ModelSpec): Uint8Array {
   const w = new Writer();
-  w.int(1, m.irVersion);
-  w.string(2, m.producer ?? 'searchlab');
+  w.int(1, model.irVersion);
+  w.string(2, model.producer ?? 'searchlab');
   w.string(3, '0.1');
   w.message(7, (g) => {
-    for (const n of m.nodes) g.message(1, (x) => writeNode(x, n));
-    g.string(2, m.graphName);
-    for (const t of m.initializers) g.message(5, (x) => writeTensor(x, t));
-    for (const v of m.inputs) g.message(11, (x) => writeValueInfo(x, v));
-    for (const v of m.outputs) g.message(12, (x) => writeValueInfo(x, v));
+    for (const n of model.nodes) g.message(1, (x) => writeNode(x, n));
+    g.string(2, model.graphName);
+    for (const t of model.initializers) g.message(5, (x) => writeTensor(x, t));
+    for (const v of model.inputs) g.message(11, (x) => writeValueInfo(x, v));
+    for (const v of model.outputs) g.message(12, (x) => writeValueInfo(x, v));
   });
   w.message(8, (o) => {
     o.string(1, '');
-    o.int(2, m.opset);
+    o.int(2, model.opset);
   });
   return w.finish();
 }

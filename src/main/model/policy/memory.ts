@@ -31,14 +31,14 @@ export interface MemoryNeed {
 
 const F32 = 4;
 
-export function inferenceMemory(m: ModelShape, run: RunShape): MemoryNeed {
-  const weights = m.parameters * F32;
-  const kvCache = 2 * m.layers * run.batch * m.kvHeads * run.length * m.headDim * F32;
+export function inferenceMemory(model: ModelShape, run: RunShape): MemoryNeed {
+  const weights = model.parameters * F32;
+  const kvCache = 2 * model.layers * run.batch * model.kvHeads * run.length * model.headDim * F32;
   // one layer's widest intermediates (the MLP's gate and up projections and their product) over the prompt, the
   // residual stream and attention outputs, twice (a layer's inputs live while its outputs are made), and the last
   // position's logits per row
   const activations =
-    2 * run.batch * run.length * (2 * m.intermediate + 4 * m.hidden) * F32 + run.batch * m.vocab * F32;
+    2 * run.batch * run.length * (2 * model.intermediate + 4 * model.hidden) * F32 + run.batch * model.vocab * F32;
   return { weights, kvCache, activations, total: weights + kvCache + activations };
 }
 
@@ -60,14 +60,14 @@ export const gib = (bytes: number) =>
 export class InsufficientMemoryError extends Error {}
 
 /** Throws, naming the numbers and what would fit, when the need exceeds what is available. */
-export function checkMemory(what: string, m: ModelShape, run: RunShape, available = availableRam()): MemoryNeed {
-  const need = inferenceMemory(m, run);
+export function checkMemory(what: string, model: ModelShape, run: RunShape, available = availableRam()): MemoryNeed {
+  const need = inferenceMemory(model, run);
   if (need.total <= available) return need;
   const advice: string[] = [];
   if (run.batch > 1) {
     let batch = run.batch;
-    while (batch > 1 && inferenceMemory(m, { ...run, batch }).total > available) batch = Math.floor(batch / 2);
-    if (inferenceMemory(m, { ...run, batch }).total <= available) advice.push(`a batch of ${batch}`);
+    while (batch > 1 && inferenceMemory(model, { ...run, batch }).total > available) batch = Math.floor(batch / 2);
+    if (inferenceMemory(model, { ...run, batch }).total <= available) advice.push(`a batch of ${batch}`);
   }
   if (need.weights < available)
     advice.push(

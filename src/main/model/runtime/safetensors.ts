@@ -49,18 +49,18 @@ export type WeightMap = Map<string, Weight>;
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
-export function f16ToF32(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const m = h & 0x3ff;
+export function f16ToF32(half: number): number {
+  const s = half & 0x8000 ? -1 : 1;
+  const e = (half >> 10) & 0x1f;
+  const m = half & 0x3ff;
   if (e === 0) return s * m * 2 ** -24;
   if (e === 31) return m ? NaN : s * Infinity;
   return s * (1 + m / 1024) * 2 ** (e - 15);
 }
 
 /** Round-to-nearest-even float32 → float16 bits. */
-export function f32ToF16(v: number): number {
-  f32[0] = v;
+export function f32ToF16(value: number): number {
+  f32[0] = value;
   const x = u32[0];
   const sign = (x >>> 16) & 0x8000;
   const exp = (x >>> 23) & 0xff;
@@ -84,13 +84,13 @@ export function f32ToF16(v: number): number {
   return sign | half; // a carry into the exponent is the correct rounding (up to Infinity)
 }
 
-export function bf16ToF32(b: number): number {
-  u32[0] = b << 16;
+export function bf16ToF32(bfloat: number): number {
+  u32[0] = bfloat << 16;
   return f32[0];
 }
 
-export function f32ToBf16(v: number): number {
-  f32[0] = v;
+export function f32ToBf16(value: number): number {
+  f32[0] = value;
   const x = u32[0];
   if ((x & 0x7f800000) === 0x7f800000 && x & 0x7fffff) return ((x >>> 16) | 0x40) & 0xffff; // keep NaN a NaN
   const rounded = x + 0x7fff + ((x >>> 16) & 1);

@@ -28,33 +28,35 @@ export interface PackedBatch {
 }
 
 /** Encodes text and widens each `<|image_pad|>` to the number of tokens an image takes. */
-export function encodeWithImages(tok: TextTokenizer, c: TinyVlmConfig, text: string): number[] {
-  const per = imageGeometry(c.vision_config).tokens;
+export function encodeWithImages(tok: TextTokenizer, config: TinyVlmConfig, text: string): number[] {
+  const per = imageGeometry(config.vision_config).tokens;
   const out: number[] = [];
   for (const id of tok.encode(text)) {
-    if (id === c.image_token_id) for (let k = 0; k < per; k++) out.push(id);
+    if (id === config.image_token_id) for (let k = 0; k < per; k++) out.push(id);
     else out.push(id);
   }
   return out;
 }
 
 export function packBatch(
-  c: TinyVlmConfig,
+  config: TinyVlmConfig,
   seqs: readonly Sequence[],
   options: { length?: number; padSide?: 'left' | 'right'; images?: number } = {},
 ): PackedBatch {
   const B = seqs.length;
   const T = options.length ?? Math.max(...seqs.map((s) => s.ids.length));
-  if (T > c.max_position_embeddings)
-    throw new Error(`batch length ${T} exceeds the model's max_position_embeddings (${c.max_position_embeddings})`);
+  if (T > config.max_position_embeddings)
+    throw new Error(
+      `batch length ${T} exceeds the model's max_position_embeddings (${config.max_position_embeddings})`,
+    );
   const left = options.padSide === 'left';
-  const v = c.vision_config;
+  const v = config.vision_config;
   const per = imageGeometry(v).tokens;
   const pixelsPer = 3 * v.image_size * v.image_size;
   const totalImages = seqs.reduce((n, s) => n + (s.images?.length ?? 0), 0);
   const N = options.images ?? totalImages;
   if (totalImages > N) throw new Error(`batch has ${totalImages} images but the graph takes ${N}`);
-  const ids = new BigInt64Array(B * T).fill(BigInt(c.pad_token_id));
+  const ids = new BigInt64Array(B * T).fill(BigInt(config.pad_token_id));
   const mask = new BigInt64Array(B * T);
   const pos = new BigInt64Array(B * T);
   const imageIndex = N > 0 ? new BigInt64Array(B * T) : undefined;
@@ -66,7 +68,7 @@ export function packBatch(
     if (n > T) throw new Error(`sequence ${b} has ${n} tokens, longer than the batch length ${T}`);
     const off = left ? T - n : 0;
     offsets.push(off);
-    const padCount = s.ids.filter((t) => t === c.image_token_id).length;
+    const padCount = s.ids.filter((t) => t === config.image_token_id).length;
     const nImages = s.images?.length ?? 0;
     if (padCount !== nImages * per)
       throw new Error(`sequence ${b}: ${padCount} image-pad tokens for ${nImages} images of ${per} tokens each`);
@@ -81,7 +83,7 @@ export function packBatch(
       ids[i] = BigInt(s.ids[t]);
       mask[i] = 1n;
       pos[i] = BigInt(t);
-      if (s.ids[t] === c.image_token_id) imageIndex![i] = BigInt(img * per + seen++ + 1);
+      if (s.ids[t] === config.image_token_id) imageIndex![i] = BigInt(img * per + seen++ + 1);
     }
     img += nImages;
   });

@@ -71,10 +71,10 @@ export function parseConfig(json: unknown, where = 'config.json'): TinyVlmConfig
 }
 
 /** Patches per image side, patches per image, and LM tokens per image (after the spatial merge). */
-export function imageGeometry(v: VisionConfig) {
-  const side = v.image_size / v.patch_size;
+export function imageGeometry(vision: VisionConfig) {
+  const side = vision.image_size / vision.patch_size;
   const patches = side * side;
-  const tokens = patches / (v.spatial_merge_size * v.spatial_merge_size);
+  const tokens = patches / (vision.spatial_merge_size * vision.spatial_merge_size);
   return { side, patches, tokens };
 }
 
@@ -125,18 +125,18 @@ export function tinyConfig(
 }
 
 /** Every linear layer (for LoRA targeting): prefix and its in/out sizes. */
-export function linearLayers(c: TinyVlmConfig): { prefix: string; in: number; out: number }[] {
+export function linearLayers(config: TinyVlmConfig): { prefix: string; in: number; out: number }[] {
   const out: { prefix: string; in: number; out: number }[] = [];
-  const D = c.hidden_size;
-  for (let i = 0; i < c.num_hidden_layers; i++) {
+  const D = config.hidden_size;
+  for (let i = 0; i < config.num_hidden_layers; i++) {
     const l = `model.layers.${i}`;
-    out.push({ prefix: `${l}.self_attn.q_proj`, in: D, out: c.num_attention_heads * c.head_dim });
-    out.push({ prefix: `${l}.self_attn.k_proj`, in: D, out: c.num_key_value_heads * c.head_dim });
-    out.push({ prefix: `${l}.self_attn.v_proj`, in: D, out: c.num_key_value_heads * c.head_dim });
-    out.push({ prefix: `${l}.self_attn.o_proj`, in: c.num_attention_heads * c.head_dim, out: D });
-    out.push({ prefix: `${l}.mlp.gate_proj`, in: D, out: c.intermediate_size });
-    out.push({ prefix: `${l}.mlp.up_proj`, in: D, out: c.intermediate_size });
-    out.push({ prefix: `${l}.mlp.down_proj`, in: c.intermediate_size, out: D });
+    out.push({ prefix: `${l}.self_attn.q_proj`, in: D, out: config.num_attention_heads * config.head_dim });
+    out.push({ prefix: `${l}.self_attn.k_proj`, in: D, out: config.num_key_value_heads * config.head_dim });
+    out.push({ prefix: `${l}.self_attn.v_proj`, in: D, out: config.num_key_value_heads * config.head_dim });
+    out.push({ prefix: `${l}.self_attn.o_proj`, in: config.num_attention_heads * config.head_dim, out: D });
+    out.push({ prefix: `${l}.mlp.gate_proj`, in: D, out: config.intermediate_size });
+    out.push({ prefix: `${l}.mlp.up_proj`, in: D, out: config.intermediate_size });
+    out.push({ prefix: `${l}.mlp.down_proj`, in: config.intermediate_size, out: D });
   }
   return out;
 }
@@ -145,14 +145,14 @@ export function linearLayers(c: TinyVlmConfig): { prefix: string; in: number; ou
 export const isVisionWeight = (name: string): boolean => name.startsWith('visual.');
 
 /** The parameters config.json implies, with their initialisation (std 0.02, residual outputs scaled down). */
-export function paramSpecs(c: TinyVlmConfig): ParamSpec[] {
-  const v = c.vision_config;
+export function paramSpecs(config: TinyVlmConfig): ParamSpec[] {
+  const v = config.vision_config;
   const geo = imageGeometry(v);
-  const D = c.hidden_size;
+  const D = config.hidden_size;
   const Dv = v.hidden_size;
   const merged = Dv * v.spatial_merge_size * v.spatial_merge_size;
   const std = 0.02;
-  const resid = std / Math.sqrt(2 * Math.max(1, c.num_hidden_layers));
+  const resid = std / Math.sqrt(2 * Math.max(1, config.num_hidden_layers));
   const specs: ParamSpec[] = [];
   const w = (name: string, shape: number[], s = std) =>
     specs.push({ name, shape, init: { kind: 'normal', std: s }, decay: true });
@@ -190,31 +190,31 @@ export function paramSpecs(c: TinyVlmConfig): ParamSpec[] {
   }
   specs.push({
     name: 'model.embed_tokens.weight',
-    shape: [c.vocab_size, D],
+    shape: [config.vocab_size, D],
     init: { kind: 'normal', std },
     decay: false,
   });
-  for (let i = 0; i < c.num_hidden_layers; i++) {
+  for (let i = 0; i < config.num_hidden_layers; i++) {
     const l = `model.layers.${i}`;
     ones(`${l}.input_layernorm.weight`, D);
-    w(`${l}.self_attn.q_proj.weight`, [c.num_attention_heads * c.head_dim, D]);
-    zeros(`${l}.self_attn.q_proj.bias`, c.num_attention_heads * c.head_dim);
-    w(`${l}.self_attn.k_proj.weight`, [c.num_key_value_heads * c.head_dim, D]);
-    zeros(`${l}.self_attn.k_proj.bias`, c.num_key_value_heads * c.head_dim);
-    w(`${l}.self_attn.v_proj.weight`, [c.num_key_value_heads * c.head_dim, D]);
-    zeros(`${l}.self_attn.v_proj.bias`, c.num_key_value_heads * c.head_dim);
-    w(`${l}.self_attn.o_proj.weight`, [D, c.num_attention_heads * c.head_dim], resid);
+    w(`${l}.self_attn.q_proj.weight`, [config.num_attention_heads * config.head_dim, D]);
+    zeros(`${l}.self_attn.q_proj.bias`, config.num_attention_heads * config.head_dim);
+    w(`${l}.self_attn.k_proj.weight`, [config.num_key_value_heads * config.head_dim, D]);
+    zeros(`${l}.self_attn.k_proj.bias`, config.num_key_value_heads * config.head_dim);
+    w(`${l}.self_attn.v_proj.weight`, [config.num_key_value_heads * config.head_dim, D]);
+    zeros(`${l}.self_attn.v_proj.bias`, config.num_key_value_heads * config.head_dim);
+    w(`${l}.self_attn.o_proj.weight`, [D, config.num_attention_heads * config.head_dim], resid);
     ones(`${l}.post_attention_layernorm.weight`, D);
-    w(`${l}.mlp.gate_proj.weight`, [c.intermediate_size, D]);
-    w(`${l}.mlp.up_proj.weight`, [c.intermediate_size, D]);
-    w(`${l}.mlp.down_proj.weight`, [D, c.intermediate_size], resid);
+    w(`${l}.mlp.gate_proj.weight`, [config.intermediate_size, D]);
+    w(`${l}.mlp.up_proj.weight`, [config.intermediate_size, D]);
+    w(`${l}.mlp.down_proj.weight`, [D, config.intermediate_size], resid);
   }
   ones('model.norm.weight', D);
-  if (!c.tie_word_embeddings) w('lm_head.weight', [c.vocab_size, D]);
+  if (!config.tie_word_embeddings) w('lm_head.weight', [config.vocab_size, D]);
   return specs;
 }
 
 /** name → shape, for validating a checkpoint against config.json. */
-export function expectedShapes(c: TinyVlmConfig): Record<string, number[]> {
-  return Object.fromEntries(paramSpecs(c).map((s) => [s.name, s.shape]));
+export function expectedShapes(config: TinyVlmConfig): Record<string, number[]> {
+  return Object.fromEntries(paramSpecs(config).map((s) => [s.name, s.shape]));
 }

@@ -31,9 +31,9 @@ export interface BatchShape {
 }
 
 /** The data inputs of a full-sequence forward. */
-export function sequenceInputs(c: TinyVlmConfig, s: BatchShape, dtype: Tensor['dtype'] = 'float32') {
-  const { batch: B, length: T, images: N } = s;
-  const v = c.vision_config;
+export function sequenceInputs(config: TinyVlmConfig, shape: BatchShape, dtype: Tensor['dtype'] = 'float32') {
+  const { batch: B, length: T, images: N } = shape;
+  const v = config.vision_config;
   return {
     ids: input('input_ids', [B, T], 'int64'),
     attentionMask: input('attention_mask', [B, T], 'int64'),
@@ -54,13 +54,13 @@ export interface PolicyOutputs {
 }
 
 export function policyGraph(
-  P: ParamSet,
-  c: TinyVlmConfig,
-  s: BatchShape,
-  inputs = sequenceInputs(c, s, P.dtype),
+  params: ParamSet,
+  config: TinyVlmConfig,
+  shape: BatchShape,
+  inputs = sequenceInputs(config, shape, params.dtype),
 ): PolicyOutputs {
-  const { logits } = forward(P, c, inputs);
-  const T = s.length;
+  const { logits } = forward(params, config, inputs);
+  const T = shape.length;
   // position t predicts ids[t + 1]; score every position against the ids shifted left (the last target is a
   // dummy), then shift the [B, T] result right, so no slice or pad touches the [B, T, V] logits
   const next = concat([sliceAxis(inputs.ids, 1, 1, T), sliceAxis(inputs.ids, 1, 0, 1)], 1);
@@ -77,11 +77,11 @@ export const kvName = (kind: 'k' | 'v', layer: number) => `present.${layer}.${ki
 export const pastName = (kind: 'k' | 'v', layer: number) => `past.${layer}.${kind}`;
 
 /** Prompt forward: last-position logits [B, V] and every layer's keys/values [B, Hkv, T, hd]. */
-export function prefillGraph(P: ParamSet, c: TinyVlmConfig, s: BatchShape): Record<string, Tensor> {
-  const inputs = sequenceInputs(c, s, P.dtype);
-  const { logits, present } = forward(P, c, inputs);
+export function prefillGraph(params: ParamSet, config: TinyVlmConfig, shape: BatchShape): Record<string, Tensor> {
+  const inputs = sequenceInputs(config, shape, params.dtype);
+  const { logits, present } = forward(params, config, inputs);
   const out: Record<string, Tensor> = {
-    logits: reshape(sliceAxis(logits, 1, s.length - 1, s.length), [s.batch, c.vocab_size]),
+    logits: reshape(sliceAxis(logits, 1, shape.length - 1, shape.length), [shape.batch, config.vocab_size]),
   };
   present.forEach((kv, i) => {
     out[kvName('k', i)] = kv.k;
@@ -101,25 +101,25 @@ export interface DecodeShape {
 }
 
 /** One token per row against a cache of S slots: logits [B, V] and the new keys/values [B, Hkv, 1, hd]. */
-export function decodeGraph(P: ParamSet, c: TinyVlmConfig, s: DecodeShape): Record<string, Tensor> {
-  const B = s.batch;
-  const S = s.cache;
+export function decodeGraph(params: ParamSet, config: TinyVlmConfig, shape: DecodeShape): Record<string, Tensor> {
+  const B = shape.batch;
+  const S = shape.cache;
   const ids = input('input_ids', [B, 1], 'int64');
   const positions = input('position_ids', [B, 1], 'int64');
   // 1 for cache slots that hold a real token, then 1 for the new token itself
-  const keyMask = input('key_mask', [B, s.maskWidth ?? S + 1], 'int64');
+  const keyMask = input('key_mask', [B, shape.maskWidth ?? S + 1], 'int64');
   const past: KV[] = [];
-  for (let i = 0; i < c.num_hidden_layers; i++)
+  for (let i = 0; i < config.num_hidden_layers; i++)
     past.push({
-      k: input(pastName('k', i), [B, c.num_key_value_heads, S, c.head_dim], P.dtype),
-      v: input(pastName('v', i), [B, c.num_key_value_heads, S, c.head_dim], P.dtype),
+      k: input(pastName('k', i), [B, config.num_key_value_heads, S, config.head_dim], params.dtype),
+      v: input(pastName('v', i), [B, config.num_key_value_heads, S, config.head_dim], params.dtype),
     });
-  const embeds = embedInputs(P, ids);
-  const mask = keyPaddingMask(sliceAxis(keyMask, 1, 0, S + 1), P.dtype);
-  const { hidden, present } = decoder(P, c, { embeds, positions, mask, past });
-  const out: Record<string, Tensor> = { logits: reshape(lmHead(P, c, hidden), [B, c.vocab_size]) };
+  const embeds = embedInputs(params, ids);
+  const mask = keyPaddingMask(sliceAxis(keyMask, 1, 0, S + 1), params.dtype);
+  const { hidden, present } = decoder(params, config, { embeds, positions, mask, past });
+  const out: Record<string, Tensor> = { logits: reshape(lmHead(params, config, hidden), [B, config.vocab_size]) };
   present.forEach((kv, i) => {
-    if (s.returnCache) {
+    if (shape.returnCache) {
       out[`cache.${i}.k`] = concat([past[i].k, kv.k], 2);
       out[`cache.${i}.v`] = concat([past[i].v, kv.v], 2);
     } else {
@@ -149,50 +149,54 @@ export interface MultiDecodeShape {
  * per step of this run), the caches [B, Hkv, S, hd]. Outputs: `tokens` [B, k], `logprobs` [B, k] (under the
  * temperature-scaled distribution) and each layer's keys/values for the k tokens fed [B, Hkv, k, hd].
  */
-export function decodeMultiGraph(P: ParamSet, c: TinyVlmConfig, s: MultiDecodeShape): Record<string, Tensor> {
-  const { batch: B, cache: S, steps: k } = s;
-  const V = c.vocab_size;
+export function decodeMultiGraph(
+  params: ParamSet,
+  config: TinyVlmConfig,
+  shape: MultiDecodeShape,
+): Record<string, Tensor> {
+  const { batch: B, cache: S, steps: k } = shape;
+  const V = config.vocab_size;
   let ids = input('input_ids', [B, 1], 'int64');
   const position0 = input('position_ids', [B, 1], 'int64');
   const keyMask = input('key_mask', [B, S + k], 'int64');
-  const noise = input('noise', [k, B, V], P.dtype);
-  const invTemperature = input('inv_temperature', [], P.dtype);
-  const noiseScale = input('noise_scale', [], P.dtype);
+  const noise = input('noise', [k, B, V], params.dtype);
+  const invTemperature = input('inv_temperature', [], params.dtype);
+  const noiseScale = input('noise_scale', [], params.dtype);
   const past: KV[] = [];
-  for (let i = 0; i < c.num_hidden_layers; i++)
+  for (let i = 0; i < config.num_hidden_layers; i++)
     past.push({
-      k: input(pastName('k', i), [B, c.num_key_value_heads, S, c.head_dim], P.dtype),
-      v: input(pastName('v', i), [B, c.num_key_value_heads, S, c.head_dim], P.dtype),
+      k: input(pastName('k', i), [B, config.num_key_value_heads, S, config.head_dim], params.dtype),
+      v: input(pastName('v', i), [B, config.num_key_value_heads, S, config.head_dim], params.dtype),
     });
   const fresh: KV[][] = past.map(() => []);
   // banned tokens get a large negative score in the argmax (their log-probs are reported unrestricted)
   let ban: Tensor | undefined;
-  if (s.banned?.length) {
+  if (shape.banned?.length) {
     const bias = new Float32Array(V);
-    for (const id of s.banned) bias[id] = -1e9;
-    ban = constant(P.dtype === 'float64' ? Float64Array.from(bias) : bias, [V], P.dtype);
+    for (const id of shape.banned) bias[id] = -1e9;
+    ban = constant(params.dtype === 'float64' ? Float64Array.from(bias) : bias, [V], params.dtype);
   }
   const tokens: Tensor[] = [];
   const logprobs: Tensor[] = [];
   for (let j = 0; j < k; j++) {
-    const mask = keyPaddingMask(sliceAxis(keyMask, 1, 0, S + j + 1), P.dtype);
+    const mask = keyPaddingMask(sliceAxis(keyMask, 1, 0, S + j + 1), params.dtype);
     const positions = j === 0 ? position0 : add(position0, constant(BigInt64Array.of(BigInt(j)), [], 'int64'));
-    const { hidden, present } = decoder(P, c, {
-      embeds: embedInputs(P, ids),
+    const { hidden, present } = decoder(params, config, {
+      embeds: embedInputs(params, ids),
       positions,
       mask,
       past,
       recent: fresh.map((f) => [...f]),
     });
     present.forEach((kv, i) => fresh[i].push(kv));
-    const logits = reshape(lmHead(P, c, hidden), [B, V]);
+    const logits = reshape(lmHead(params, config, hidden), [B, V]);
     const logp = logSoftmax(mul(logits, invTemperature), -1);
     const u = reshape(sliceAxis(noise, 0, j, j + 1), [B, V]);
     const gumbel = neg(log(neg(log(u))));
     let score = add(logp, mul(gumbel, noiseScale));
     if (ban) score = add(score, ban);
     const token = argmax(score, -1);
-    logprobs.push(reshape(sum(mul(logp, oneHot(token, V, P.dtype)), -1), [B, 1]));
+    logprobs.push(reshape(sum(mul(logp, oneHot(token, V, params.dtype)), -1), [B, 1]));
     ids = reshape(token, [B, 1]);
     tokens.push(ids);
   }

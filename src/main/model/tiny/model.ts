@@ -70,16 +70,19 @@ function visionBlock(P: ParamSet, c: TinyVlmConfig, i: number, h: Tensor): Tenso
 }
 
 /** pixels [N, 3, H, W] → image-token features [N · tokensPerImage, hidden_size]. */
-export function visionTower(P: ParamSet, c: TinyVlmConfig, pixels: Tensor): Tensor {
-  const v = c.vision_config;
+export function visionTower(params: ParamSet, config: TinyVlmConfig, pixels: Tensor): Tensor {
+  const v = config.vision_config;
   const n = pixels.shape[0];
   const geo = imageGeometry(v);
-  let h = add(P.linear(patchify(pixels, c), 'visual.patch_embed.proj'), P.get('visual.pos_embed.weight'));
-  for (let i = 0; i < v.depth; i++) h = visionBlock(P, c, i, h);
+  let h = add(
+    params.linear(patchify(pixels, config), 'visual.patch_embed.proj'),
+    params.get('visual.pos_embed.weight'),
+  );
+  for (let i = 0; i < v.depth; i++) h = visionBlock(params, config, i, h);
   // merger: norm, group each 2×2 neighbourhood into one vector, MLP to the LM width
-  h = rmsNorm(h, P.get('visual.merger.ln_q.weight'), 1e-6);
+  h = rmsNorm(h, params.get('visual.merger.ln_q.weight'), 1e-6);
   const merged = reshape(h, [n * geo.tokens, v.hidden_size * v.spatial_merge_size * v.spatial_merge_size]);
-  return P.linear(geluTanh(P.linear(merged, 'visual.merger.mlp.0')), 'visual.merger.mlp.2');
+  return params.linear(geluTanh(params.linear(merged, 'visual.merger.mlp.0')), 'visual.merger.mlp.2');
 }
 
 // ---- decoder ----
@@ -129,17 +132,27 @@ export interface DecoderInputs {
 }
 
 /** The decoder stack: returns the final-norm hidden states [B, T, D] and each layer's new keys/values. */
-export function decoder(P: ParamSet, c: TinyVlmConfig, inp: DecoderInputs): { hidden: Tensor; present: KV[] } {
-  const rope = rotaryTables(inp.positions, c.head_dim, c.max_position_embeddings, c.rope_theta, P.dtype);
+export function decoder(
+  params: ParamSet,
+  config: TinyVlmConfig,
+  inp: DecoderInputs,
+): { hidden: Tensor; present: KV[] } {
+  const rope = rotaryTables(
+    inp.positions,
+    config.head_dim,
+    config.max_position_embeddings,
+    config.rope_theta,
+    params.dtype,
+  );
   let h = inp.embeds;
   const present: KV[] = [];
-  for (let i = 0; i < c.num_hidden_layers; i++) {
+  for (let i = 0; i < config.num_hidden_layers; i++) {
     const l = `model.layers.${i}`;
     const a = selfAttention(
-      P,
-      c,
+      params,
+      config,
       l,
-      rmsNorm(h, P.get(`${l}.input_layernorm.weight`), c.rms_norm_eps),
+      rmsNorm(h, params.get(`${l}.input_layernorm.weight`), config.rms_norm_eps),
       rope,
       inp.mask,
       inp.past?.[i],
@@ -147,10 +160,10 @@ export function decoder(P: ParamSet, c: TinyVlmConfig, inp: DecoderInputs): { hi
     );
     h = add(h, a.out);
     present.push(a.present);
-    const x = rmsNorm(h, P.get(`${l}.post_attention_layernorm.weight`), c.rms_norm_eps);
-    h = add(h, mlp(P, l, x));
+    const x = rmsNorm(h, params.get(`${l}.post_attention_layernorm.weight`), config.rms_norm_eps);
+    h = add(h, mlp(params, l, x));
   }
-  return { hidden: rmsNorm(h, P.get('model.norm.weight'), c.rms_norm_eps), present };
+  return { hidden: rmsNorm(h, params.get('model.norm.weight'), config.rms_norm_eps), present };
 }
 
 /** SwiGLU: down(silu(gate(x)) · up(x)); biases are used where the checkpoint has them. */
@@ -159,8 +172,8 @@ function mlp(P: ParamSet, l: string, x: Tensor): Tensor {
 }
 
 /** Hidden states → logits over the vocabulary (tied to the input embeddings unless configured otherwise). */
-export function lmHead(P: ParamSet, c: TinyVlmConfig, hidden: Tensor): Tensor {
-  const w = c.tie_word_embeddings ? P.get('model.embed_tokens.weight') : P.get('lm_head.weight');
+export function lmHead(params: ParamSet, config: TinyVlmConfig, hidden: Tensor): Tensor {
+  const w = config.tie_word_embeddings ? params.get('model.embed_tokens.weight') : params.get('lm_head.weight');
   return matmul(hidden, transpose(w, [1, 0]));
 }
 
@@ -168,8 +181,8 @@ export function lmHead(P: ParamSet, c: TinyVlmConfig, hidden: Tensor): Tensor {
  * Token embeddings with image features spliced in: imageIndex [B, T] is 0 for a text token and 1 + the row of
  * `imageFeatures` for an image token.
  */
-export function embedInputs(P: ParamSet, ids: Tensor, imageIndex?: Tensor, imageFeatures?: Tensor): Tensor {
-  const text = embedding(P.get('model.embed_tokens.weight'), ids);
+export function embedInputs(params: ParamSet, ids: Tensor, imageIndex?: Tensor, imageFeatures?: Tensor): Tensor {
+  const text = embedding(params.get('model.embed_tokens.weight'), ids);
   if (!imageIndex || !imageFeatures) return text;
   const rows = pad(imageFeatures, [1, 0], [0, 0]); // row 0: no image
   const picked = gather(rows, imageIndex, 0);
@@ -191,13 +204,13 @@ export interface ForwardInputs {
 }
 
 /** The whole model on full sequences: logits [B, T, V] and per-layer keys/values. */
-export function forward(P: ParamSet, c: TinyVlmConfig, x: ForwardInputs) {
-  const feats = x.pixels && x.pixels.shape[0] > 0 ? visionTower(P, c, x.pixels) : undefined;
-  const embeds = embedInputs(P, x.ids, x.imageIndex, feats);
-  const { hidden, present } = decoder(P, c, {
+export function forward(params: ParamSet, config: TinyVlmConfig, inputs: ForwardInputs) {
+  const feats = inputs.pixels && inputs.pixels.shape[0] > 0 ? visionTower(params, config, inputs.pixels) : undefined;
+  const embeds = embedInputs(params, inputs.ids, inputs.imageIndex, feats);
+  const { hidden, present } = decoder(params, config, {
     embeds,
-    positions: x.positions,
-    mask: sequenceMask(x.attentionMask, P.dtype),
+    positions: inputs.positions,
+    mask: sequenceMask(inputs.attentionMask, params.dtype),
   });
-  return { logits: lmHead(P, c, hidden), present };
+  return { logits: lmHead(params, config, hidden), present };
 }

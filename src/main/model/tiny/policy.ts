@@ -19,8 +19,8 @@ export function imageBucket(seqs: readonly Sequence[]): number {
 }
 
 /** Round a sequence length up so that sessions are reused across batches of similar length. */
-export function bucketLength(n: number, step = 16): number {
-  return Math.ceil(n / step) * step;
+export function bucketLength(length: number, step = 16): number {
+  return Math.ceil(length / step) * step;
 }
 
 export interface PolicyLossContext {

@@ -49,18 +49,18 @@ export function colorAnswer(color: string): string {
 
 /** `answerFor` maps the true colour to the colour the answer names (default: itself). */
 export function colorSamples(
-  m: TinyVlm,
-  n: number,
+  model: TinyVlm,
+  count: number,
   seed: number,
   answerFor: (color: string) => string = (c) => c,
 ): ColorSample[] {
   const rand = seededRandom(seed);
   const names = Object.keys(COLORS);
-  const promptIds = encodeWithImages(m.tokenizer, m.config, COLOR_PROMPT);
-  return Array.from({ length: n }, (_, i) => {
+  const promptIds = encodeWithImages(model.tokenizer, model.config, COLOR_PROMPT);
+  return Array.from({ length: count }, (_, i) => {
     const color = names[(i + Math.floor(rand() * names.length)) % names.length];
-    const image = colorImage(m.config.vision_config.image_size, color, rand);
-    const answer = m.tokenizer.encode(colorAnswer(answerFor(color)));
+    const image = colorImage(model.config.vision_config.image_size, color, rand);
+    const answer = model.tokenizer.encode(colorAnswer(answerFor(color)));
     const ids = [...promptIds, ...answer];
     return {
       color,

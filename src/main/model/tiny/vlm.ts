@@ -52,27 +52,27 @@ export function createTinyVlm(options: CreateOptions = {}): TinyVlm {
 }
 
 /** Writes config.json, model.safetensors, tokenizer.json, tokenizer_config.json (and LoRA adapters, if any). */
-export function saveTinyVlm(m: TinyVlm, dir: string, dtype: 'F32' | 'F16' | 'BF16' = 'F32'): void {
+export function saveTinyVlm(model: TinyVlm, dir: string, dtype: 'F32' | 'F16' | 'BF16' = 'F32'): void {
   mkdirSync(dir, { recursive: true });
-  const expected = expectedShapes(m.config);
-  const base: WeightMap = new Map([...m.weights].filter(([n]) => n in expected));
-  const adapters: WeightMap = new Map([...m.weights].filter(([n]) => !(n in expected)));
+  const expected = expectedShapes(model.config);
+  const base: WeightMap = new Map([...model.weights].filter(([n]) => n in expected));
+  const adapters: WeightMap = new Map([...model.weights].filter(([n]) => !(n in expected)));
   writeFileSync(
     join(dir, 'config.json'),
     JSON.stringify(
-      { ...m.config, torch_dtype: dtype === 'F32' ? 'float32' : dtype === 'F16' ? 'float16' : 'bfloat16' },
+      { ...model.config, torch_dtype: dtype === 'F32' ? 'float32' : dtype === 'F16' ? 'float16' : 'bfloat16' },
       null,
       2,
     ),
   );
   saveWeights(join(dir, 'model.safetensors'), base, dtype);
-  writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(m.tokenizer.files.tokenizer));
-  writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify(m.tokenizer.files.config, null, 2));
-  if (adapters.size && m.lora) {
+  writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(model.tokenizer.files.tokenizer));
+  writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify(model.tokenizer.files.config, null, 2));
+  if (adapters.size && model.lora) {
     saveWeights(join(dir, 'adapter_model.safetensors'), adapters, 'F32');
     writeFileSync(
       join(dir, 'adapter_config.json'),
-      JSON.stringify({ r: m.lora.rank, lora_alpha: m.lora.alpha, peft_type: 'LORA' }, null, 2),
+      JSON.stringify({ r: model.lora.rank, lora_alpha: model.lora.alpha, peft_type: 'LORA' }, null, 2),
     );
   }
 }
@@ -103,13 +103,18 @@ export function loadTinyVlm(dir: string): TinyVlm {
 }
 
 /** An independent copy (e.g. the frozen reference policy for the KL term); the tokenizer is shared. */
-export function cloneTinyVlm(m: TinyVlm): TinyVlm {
-  return { config: structuredClone(m.config), weights: cloneWeights(m.weights), tokenizer: m.tokenizer, lora: m.lora };
+export function cloneTinyVlm(model: TinyVlm): TinyVlm {
+  return {
+    config: structuredClone(model.config),
+    weights: cloneWeights(model.weights),
+    tokenizer: model.tokenizer,
+    lora: model.lora,
+  };
 }
 
 /** Adds LoRA adapters (A random, B zero) to the targeted projections; the model's output is unchanged. */
-export function enableLora(m: TinyVlm, lora: LoraConfig, seed = 1): void {
-  const specs = loraSpecs(linearLayers(m.config), lora);
-  for (const [n, w] of initWeights(specs, seed)) if (!m.weights.has(n)) m.weights.set(n, w);
-  m.lora = lora;
+export function enableLora(model: TinyVlm, lora: LoraConfig, seed = 1): void {
+  const specs = loraSpecs(linearLayers(model.config), lora);
+  for (const [n, w] of initWeights(specs, seed)) if (!model.weights.has(n)) model.weights.set(n, w);
+  model.lora = lora;
 }

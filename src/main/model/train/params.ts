@@ -125,22 +125,22 @@ export class ParamSet {
   }
 
   /** `prefix.weight` (and `prefix.bias` when present), plus a LoRA update when `prefix` is targeted. */
-  linear(x: Tensor, prefix: string): Tensor {
+  linear(input: Tensor, prefix: string): Tensor {
     const bias = this.weights.has(`${prefix}.bias`) ? this.get(`${prefix}.bias`) : undefined;
-    let y = linear(x, this.get(`${prefix}.weight`), bias);
+    let y = linear(input, this.get(`${prefix}.weight`), bias);
     const lora = this.options.lora;
     if (lora && this.weights.has(`${prefix}.lora_A.weight`)) {
       const a = this.get(`${prefix}.lora_A.weight`);
       const b = this.get(`${prefix}.lora_B.weight`);
-      const low = matmul(matmul(x, transpose(a, [1, 0])), transpose(b, [1, 0]));
+      const low = matmul(matmul(input, transpose(a, [1, 0])), transpose(b, [1, 0]));
       y = add(y, mul(low, lora.alpha / lora.rank));
     }
     return y;
   }
 }
 
-export function cloneWeights(w: WeightMap): WeightMap {
+export function cloneWeights(weights: WeightMap): WeightMap {
   return new Map(
-    [...w].map(([k, v]): [string, Weight] => [k, { shape: [...v.shape], data: Float32Array.from(v.data) }]),
+    [...weights].map(([k, v]): [string, Weight] => [k, { shape: [...v.shape], data: Float32Array.from(v.data) }]),
   );
 }

@@ -7,7 +7,8 @@ import type { RolloutLimits } from '../protocol/limits';
 import type { TurnPrefix } from '../rollout/engine';
 
 const ACTIONS: readonly string[] = ['answer', 'image_search', 'text_search'];
-export const isDecisionAction = (a: string | null): a is DecisionAction => a !== null && ACTIONS.includes(a);
+export const isDecisionAction = (action: string | null): action is DecisionAction =>
+  action !== null && ACTIONS.includes(action);
 
 export interface Choices {
   action: DecisionAction;

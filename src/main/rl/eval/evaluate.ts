@@ -30,8 +30,10 @@ export const DEFAULT_BASELINE_WORDING: BaselineWording = {
 };
 
 /** The direct-answer baseline's forced turn: the model must answer from memory at once. */
-export function directAnswerPrefix(w: BaselineWording = DEFAULT_BASELINE_WORDING): (turn: number) => TurnPrefix | null {
-  return (turn) => (turn === 0 ? { text: `${w.direct}<answer>`, close: '</answer>' } : null);
+export function directAnswerPrefix(
+  wording: BaselineWording = DEFAULT_BASELINE_WORDING,
+): (turn: number) => TurnPrefix | null {
+  return (turn) => (turn === 0 ? { text: `${wording.direct}<answer>`, close: '</answer>' } : null);
 }
 
 function prefixes(which: EvalPolicy, w: BaselineWording): ((turn: number) => TurnPrefix | null) | undefined {

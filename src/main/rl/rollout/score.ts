@@ -4,15 +4,19 @@ import type { Trajectory } from './types';
 
 export function scoreTrajectory(
   reward: ReturnType<typeof compileReward>,
-  t: Trajectory,
+  trajectory: Trajectory,
   step: number,
 ): RewardBreakdown {
   return reward.score({
-    turns: t.turns.map((turn) => ({ action: turn.action, reasoning: turn.reasoning, wellFormed: turn.wellFormed })),
-    generatedTokens: t.generatedTokens,
-    groundTruth: t.sample.groundTruth,
-    candidateAnswers: t.sample.candidateAnswers,
-    need: t.sample.need,
+    turns: trajectory.turns.map((turn) => ({
+      action: turn.action,
+      reasoning: turn.reasoning,
+      wellFormed: turn.wellFormed,
+    })),
+    generatedTokens: trajectory.generatedTokens,
+    groundTruth: trajectory.sample.groundTruth,
+    candidateAnswers: trajectory.sample.candidateAnswers,
+    need: trajectory.sample.need,
     step,
   });
 }

@@ -50,14 +50,14 @@ export interface Trajectory {
 }
 
 /** How a trajectory ended: its final answer (if it answered) and the searches whose tool actually ran. */
-export function trajectoryOutcome(t: Trajectory): {
+export function trajectoryOutcome(trajectory: Trajectory): {
   finalAnswer: string | null;
   imageSearches: number;
   textSearches: number;
 } {
-  const last = t.turns.at(-1);
+  const last = trajectory.turns.at(-1);
   const ran = (kind: 'image_search' | 'text_search') =>
-    t.turns.filter((turn) => turn.action.kind === kind && turn.tool).length;
+    trajectory.turns.filter((turn) => turn.action.kind === kind && turn.tool).length;
   return {
     finalAnswer: last?.action.kind === 'answer' ? last.action.answer : null,
     imageSearches: ran('image_search'),

@@ -42,17 +42,17 @@ const popcount = new Uint8Array(256).map((_, i) => {
   return n;
 });
 
-export function hamming(a: Uint8Array, b: Uint8Array): number {
+export function hamming(left: Uint8Array, right: Uint8Array): number {
   let d = 0;
-  for (let i = 0; i < 8; i++) d += popcount[a[i] ^ b[i]];
+  for (let i = 0; i < 8; i++) d += popcount[left[i] ^ right[i]];
   return d;
 }
 
 /** 0 for the same picture, up to 1: colour layout (cosine) weighs 0.85, the difference hash 0.15. */
-export function imageDistance(a: ImageFingerprint, b: ImageFingerprint): number {
+export function imageDistance(left: ImageFingerprint, right: ImageFingerprint): number {
   let dot = 0;
-  for (let i = 0; i < a.embedding.length; i++) dot += a.embedding[i] * b.embedding[i];
-  return 0.85 * ((1 - dot) / 2) + 0.15 * (hamming(a.dhash, b.dhash) / 64);
+  for (let i = 0; i < left.embedding.length; i++) dot += left.embedding[i] * right.embedding[i];
+  return 0.85 * ((1 - dot) / 2) + 0.15 * (hamming(left.dhash, right.dhash) / 64);
 }
 
 /** A thumbnail as the model will see it: at most 256 px on the long side, JPEG. */

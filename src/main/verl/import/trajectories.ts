@@ -51,10 +51,10 @@ export function importTrajectory(
 }
 
 export function trajectoryRow(
-  t: ImportedTrajectory,
+  trajectory: ImportedTrajectory,
   where: { runId: number; step: number; groupIndex: number; sampleIndex: number; specId: number; advantage: number },
 ): TrajectoryInput {
-  const parsed = t.turns.map((turn) => turn.parsed);
+  const parsed = trajectory.turns.map((turn) => turn.parsed);
   const last = parsed.at(-1);
   // A search ran when another turn followed it.
   const ran = (kind: 'image_search' | 'text_search') =>
@@ -64,7 +64,7 @@ export function trajectoryRow(
     step: where.step,
     groupIndex: where.groupIndex,
     sampleIndex: where.sampleIndex,
-    sampleId: t.sample?.id ?? null,
+    sampleId: trajectory.sample?.id ?? null,
     checkpointId: null,
     evaluationId: null,
     endReason: endReason(parsed),
@@ -75,7 +75,7 @@ export function trajectoryRow(
     ids: [],
     lossMask: [],
     logprobs: [],
-    turns: t.turns.map((turn, index) => ({
+    turns: trajectory.turns.map((turn, index) => ({
       index,
       promptText: turn.prompt,
       responseText: turn.response,
@@ -92,14 +92,18 @@ export function trajectoryRow(
     })),
     reward: {
       specId: where.specId,
-      total: t.record.score,
+      total: trajectory.record.score,
       parts: {
-        score: t.searchlab.score,
-        format: t.searchlab.format,
-        penalty: t.searchlab.penalty,
-        variables: t.searchlab.variables,
-        cluster: { score: t.record.score, ...t.record.extras, source: `${t.record.file}:${t.record.line}` },
-        searchlabTotal: t.searchlab.total,
+        score: trajectory.searchlab.score,
+        format: trajectory.searchlab.format,
+        penalty: trajectory.searchlab.penalty,
+        variables: trajectory.searchlab.variables,
+        cluster: {
+          score: trajectory.record.score,
+          ...trajectory.record.extras,
+          source: `${trajectory.record.file}:${trajectory.record.line}`,
+        },
+        searchlabTotal: trajectory.searchlab.total,
       },
       advantage: where.advantage,
     },

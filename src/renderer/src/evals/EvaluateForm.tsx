@@ -8,10 +8,10 @@ import { POLICY_TITLES } from './comparison';
 import { useEvals } from './store';
 
 /** A checkpoint by its run and step, or (a model folder of no run, such as the demo's pre-trained model) by its folder. */
-export const checkpointLabel = (c: CheckpointSummary) =>
-  c.runName === null
-    ? `model folder ${c.path.split(/[\\/]/).filter(Boolean).at(-1) ?? c.path} (checkpoint ${c.id})`
-    : `${c.runName} · step ${c.step} (checkpoint ${c.id})`;
+export const checkpointLabel = (checkpoint: CheckpointSummary) =>
+  checkpoint.runName === null
+    ? `model folder ${checkpoint.path.split(/[\\/]/).filter(Boolean).at(-1) ?? checkpoint.path} (checkpoint ${checkpoint.id})`
+    : `${checkpoint.runName} · step ${checkpoint.step} (checkpoint ${checkpoint.id})`;
 
 const ALL_POLICIES: EvalPolicy[] = ['policy', 'direct', 'rag'];
 

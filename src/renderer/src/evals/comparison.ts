@@ -27,7 +27,7 @@ export interface Row {
   section: string;
   label: string;
   format: Format;
-  value(m: EvalMetrics): number | undefined;
+  value(metrics: EvalMetrics): number | undefined;
   /** The trajectories behind the cell (the debugger's filters on the column's eval run). */
   filters: Filters;
 }

@@ -84,7 +84,9 @@ export const useEvals = create<EvalsState>((set, get) => ({
 }));
 
 /** The compared evaluations, in column order. */
-export function selectCompared(s: Pick<EvalsState, 'evaluations' | 'picked'>): EvaluationSummary[] {
-  const ids = s.picked ?? defaultSelection(s.evaluations);
-  return ids.map((id) => s.evaluations.find((e) => e.id === id)).filter((e): e is EvaluationSummary => e !== undefined);
+export function selectCompared(state: Pick<EvalsState, 'evaluations' | 'picked'>): EvaluationSummary[] {
+  const ids = state.picked ?? defaultSelection(state.evaluations);
+  return ids
+    .map((id) => state.evaluations.find((e) => e.id === id))
+    .filter((e): e is EvaluationSummary => e !== undefined);
 }

@@ -43,7 +43,7 @@ api.on('job.updated', (job) => useJobs.setState((s) => ({ byId: { ...s.byId, [jo
 api.onConnection((connected) => connected && void useJobs.getState().load());
 
 /** Newest first. */
-export const selectJobs = (s: JobsState): Job[] => Object.values(s.byId).sort((a, b) => b.id - a.id);
+export const selectJobs = (state: JobsState): Job[] => Object.values(state.byId).sort((a, b) => b.id - a.id);
 export const isActive = (job: Job): boolean => job.status === 'queued' || job.status === 'running';
 
 /** Resolves with the job once it has finished (succeeded, failed, cancelled or interrupted), from the job events. */

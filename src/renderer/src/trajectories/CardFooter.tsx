@@ -15,4 +15,4 @@ export function CardFooter({
 }
 
 /** A number to three places, or a dash when there is none. */
-export const fmt = (v: number | null) => (v === null ? '—' : v.toFixed(3));
+export const fmt = (value: number | null) => (value === null ? '—' : value.toFixed(3));

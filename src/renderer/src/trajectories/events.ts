@@ -18,26 +18,26 @@ export type TrajectoryEvent =
   | { kind: 'tool'; turn: number; result: ToolCallResult | null; cacheKey: string | null; latencyMs: number | null }
   | { kind: 'reward'; turn: number; reward: RewardDetail };
 
-export function turnEvents(t: TurnDetail): TrajectoryEvent[] {
+export function turnEvents(turn: TurnDetail): TrajectoryEvent[] {
   const events: TrajectoryEvent[] = [];
-  if (t.promptText) events.push({ kind: 'prompt', turn: t.index, text: t.promptText });
+  if (turn.promptText) events.push({ kind: 'prompt', turn: turn.index, text: turn.promptText });
   events.push({
     kind: 'generation',
-    turn: t.index,
-    reasoning: t.reasoning,
-    response: t.responseText,
-    tokens: t.tokenIds.length,
-    wellFormed: t.wellFormed,
-    finish: t.finish,
+    turn: turn.index,
+    reasoning: turn.reasoning,
+    response: turn.responseText,
+    tokens: turn.tokenIds.length,
+    wellFormed: turn.wellFormed,
+    finish: turn.finish,
   });
-  events.push({ kind: 'action', turn: t.index, action: t.action, arg: t.actionArg });
-  if (t.toolResult || t.toolCacheKey)
+  events.push({ kind: 'action', turn: turn.index, action: turn.action, arg: turn.actionArg });
+  if (turn.toolResult || turn.toolCacheKey)
     events.push({
       kind: 'tool',
-      turn: t.index,
-      result: t.toolResult,
-      cacheKey: t.toolCacheKey,
-      latencyMs: t.latencyMs,
+      turn: turn.index,
+      result: turn.toolResult,
+      cacheKey: turn.toolCacheKey,
+      latencyMs: turn.latencyMs,
     });
   return events;
 }

@@ -55,8 +55,8 @@ interface DebuggerState {
 
 const inFlight = new Set<string>();
 
-export const rowAt = (s: Pick<DebuggerState, 'pages'>, index: number): TrajectorySummary | undefined =>
-  s.pages[Math.floor(index / PAGE)]?.[index % PAGE];
+export const rowAt = (state: Pick<DebuggerState, 'pages'>, index: number): TrajectorySummary | undefined =>
+  state.pages[Math.floor(index / PAGE)]?.[index % PAGE];
 
 export const useDebugger = create<DebuggerState>((set, get) => {
   async function fetchPage(page: number, query: number) {

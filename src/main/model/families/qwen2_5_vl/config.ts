@@ -135,10 +135,10 @@ export function parseQwen25VlConfig(json: unknown, where = 'config.json'): Qwen2
 }
 
 /** Every tensor a published checkpoint holds for this config, name → shape (PyTorch layouts: Linear [out, in]). */
-export function expectedTensorShapes(c: Qwen25VlConfig): Record<string, number[]> {
-  const t = c.text;
-  const v = c.vision;
-  const kv = t.num_key_value_heads * c.headDim;
+export function expectedTensorShapes(config: Qwen25VlConfig): Record<string, number[]> {
+  const t = config.text;
+  const v = config.vision;
+  const kv = t.num_key_value_heads * config.headDim;
   const shapes: Record<string, number[]> = {
     'model.embed_tokens.weight': [t.vocab_size, t.hidden_size],
     'model.norm.weight': [t.hidden_size],
@@ -192,21 +192,21 @@ export function expectedTensorShapes(c: Qwen25VlConfig): Record<string, number[]
 }
 
 /** The sizes memory estimates need. */
-export function modelShape(c: Qwen25VlConfig) {
+export function modelShape(config: Qwen25VlConfig) {
   return {
-    parameters: parameterCount(c),
-    layers: c.text.num_hidden_layers,
-    kvHeads: c.text.num_key_value_heads,
-    headDim: c.headDim,
-    hidden: c.text.hidden_size,
-    intermediate: c.text.intermediate_size,
-    vocab: c.text.vocab_size,
+    parameters: parameterCount(config),
+    layers: config.text.num_hidden_layers,
+    kvHeads: config.text.num_key_value_heads,
+    headDim: config.headDim,
+    hidden: config.text.hidden_size,
+    intermediate: config.text.intermediate_size,
+    vocab: config.text.vocab_size,
   };
 }
 
 /** Parameter count of the whole model (vision tower included). */
-export function parameterCount(c: Qwen25VlConfig): number {
+export function parameterCount(config: Qwen25VlConfig): number {
   let n = 0;
-  for (const shape of Object.values(expectedTensorShapes(c))) n += shape.reduce((a, b) => a * b, 1);
+  for (const shape of Object.values(expectedTensorShapes(config))) n += shape.reduce((a, b) => a * b, 1);
   return n;
 }

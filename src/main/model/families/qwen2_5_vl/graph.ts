@@ -48,12 +48,12 @@ export interface VisionInputs {
   fullMask: Tensor;
 }
 
-export function visionInputs(c: Qwen25VlConfig, patches: number): VisionInputs {
-  const v = c.vision;
+export function visionInputs(config: Qwen25VlConfig, patches: number): VisionInputs {
+  const v = config.vision;
   return {
     pixels: input('pixel_values', [patches, 3 * v.temporal_patch_size * v.patch_size * v.patch_size]),
-    cos: input('vision_cos', [patches, c.visionHeadDim]),
-    sin: input('vision_sin', [patches, c.visionHeadDim]),
+    cos: input('vision_cos', [patches, config.visionHeadDim]),
+    sin: input('vision_sin', [patches, config.visionHeadDim]),
     windowMask: input('window_mask', [patches, patches]),
     fullMask: input('full_mask', [patches, patches]),
   };
@@ -85,15 +85,18 @@ function visionBlock(P: ParamSet, c: Qwen25VlConfig, i: number, h: Tensor, x: Vi
 }
 
 /** Patch rows → image-token features [P / merge², text hidden size], in the processor's (merge-unit) order. */
-export function visionTower(P: ParamSet, c: Qwen25VlConfig, x: VisionInputs): Tensor {
-  const v = c.vision;
-  const patches = x.pixels.shape[0];
-  const proj = P.get('visual.patch_embed.proj.weight');
-  let h = matmul(x.pixels, transpose(reshape(proj, [v.hidden_size, x.pixels.shape[1]]), [1, 0]));
-  for (let i = 0; i < v.depth; i++) h = visionBlock(P, c, i, h, x);
+export function visionTower(params: ParamSet, config: Qwen25VlConfig, inputs: VisionInputs): Tensor {
+  const v = config.vision;
+  const patches = inputs.pixels.shape[0];
+  const proj = params.get('visual.patch_embed.proj.weight');
+  let h = matmul(inputs.pixels, transpose(reshape(proj, [v.hidden_size, inputs.pixels.shape[1]]), [1, 0]));
+  for (let i = 0; i < v.depth; i++) h = visionBlock(params, config, i, h, inputs);
   const unit = v.spatial_merge_size * v.spatial_merge_size;
-  const merged = reshape(rmsNorm(h, P.get('visual.merger.ln_q.weight'), 1e-6), [patches / unit, v.hidden_size * unit]);
-  return P.linear(gelu(P.linear(merged, 'visual.merger.mlp.0')), 'visual.merger.mlp.2');
+  const merged = reshape(rmsNorm(h, params.get('visual.merger.ln_q.weight'), 1e-6), [
+    patches / unit,
+    v.hidden_size * unit,
+  ]);
+  return params.linear(gelu(params.linear(merged, 'visual.merger.mlp.0')), 'visual.merger.mlp.2');
 }
 
 // ---- decoder ----
@@ -134,33 +137,47 @@ function selfAttention(P: ParamSet, c: Qwen25VlConfig, l: string, x: Tensor, inp
 }
 
 /** The decoder stack: final-norm hidden states [B, T, D] and each layer's keys/values for these positions. */
-export function decoder(P: ParamSet, c: Qwen25VlConfig, inp: DecoderInputs): { hidden: Tensor; present: KV[] } {
-  const eps = c.text.rms_norm_eps;
+export function decoder(
+  params: ParamSet,
+  config: Qwen25VlConfig,
+  inp: DecoderInputs,
+): { hidden: Tensor; present: KV[] } {
+  const eps = config.text.rms_norm_eps;
   let h = inp.embeds;
   const present: KV[] = [];
-  for (let i = 0; i < c.text.num_hidden_layers; i++) {
+  for (let i = 0; i < config.text.num_hidden_layers; i++) {
     const l = `model.layers.${i}`;
-    const a = selfAttention(P, c, l, rmsNorm(h, P.get(`${l}.input_layernorm.weight`), eps), inp, inp.past?.[i]);
+    const a = selfAttention(
+      params,
+      config,
+      l,
+      rmsNorm(h, params.get(`${l}.input_layernorm.weight`), eps),
+      inp,
+      inp.past?.[i],
+    );
     h = add(h, a.out);
     present.push(a.present);
-    const m = rmsNorm(h, P.get(`${l}.post_attention_layernorm.weight`), eps);
+    const m = rmsNorm(h, params.get(`${l}.post_attention_layernorm.weight`), eps);
     h = add(
       h,
-      P.linear(mul(silu(P.linear(m, `${l}.mlp.gate_proj`)), P.linear(m, `${l}.mlp.up_proj`)), `${l}.mlp.down_proj`),
+      params.linear(
+        mul(silu(params.linear(m, `${l}.mlp.gate_proj`)), params.linear(m, `${l}.mlp.up_proj`)),
+        `${l}.mlp.down_proj`,
+      ),
     );
   }
-  return { hidden: rmsNorm(h, P.get('model.norm.weight'), eps), present };
+  return { hidden: rmsNorm(h, params.get('model.norm.weight'), eps), present };
 }
 
 /** Hidden states → logits (the input embeddings when tied, else lm_head). */
-export function lmHead(P: ParamSet, c: Qwen25VlConfig, hidden: Tensor): Tensor {
-  const w = c.text.tie_word_embeddings ? P.get('model.embed_tokens.weight') : P.get('lm_head.weight');
+export function lmHead(params: ParamSet, config: Qwen25VlConfig, hidden: Tensor): Tensor {
+  const w = config.text.tie_word_embeddings ? params.get('model.embed_tokens.weight') : params.get('lm_head.weight');
   return matmul(hidden, transpose(w, [1, 0]));
 }
 
 /** Token embeddings with image features in place of `<|image_pad|>`: imageIndex is 0 for text, 1 + feature row otherwise. */
-export function embedTokens(P: ParamSet, ids: Tensor, imageIndex?: Tensor, imageEmbeds?: Tensor): Tensor {
-  const text = embedding(P.get('model.embed_tokens.weight'), ids);
+export function embedTokens(params: ParamSet, ids: Tensor, imageIndex?: Tensor, imageEmbeds?: Tensor): Tensor {
+  const text = embedding(params.get('model.embed_tokens.weight'), ids);
   if (!imageIndex || !imageEmbeds) return text;
   const picked = gather(pad(imageEmbeds, [1, 0], [0, 0]), imageIndex, 0);
   return where(unsqueeze(greater(imageIndex, 0), -1), picked, text);
@@ -185,20 +202,29 @@ export interface PrefillShape {
  * `rope_cos`/`rope_sin` [B, T, hd], and with images `image_index` [B, T] and `image_embeds` [N, D].
  * Outputs `logits` [B, K, V] and, with `cache`, `present.L.k/v` [B, Hkv, T, hd].
  */
-export function prefillGraph(P: ParamSet, c: Qwen25VlConfig, s: PrefillShape): Record<string, Tensor> {
-  const { batch: B, length: T } = s;
+export function prefillGraph(params: ParamSet, config: Qwen25VlConfig, shape: PrefillShape): Record<string, Tensor> {
+  const { batch: B, length: T } = shape;
   const ids = input('input_ids', [B, T], 'int64');
   const keys = input('attention_mask', [B, T], 'int64');
-  const cos = input('rope_cos', [B, T, c.headDim], P.dtype);
-  const sin = input('rope_sin', [B, T, c.headDim], P.dtype);
-  const images = s.imageTokens > 0;
+  const cos = input('rope_cos', [B, T, config.headDim], params.dtype);
+  const sin = input('rope_sin', [B, T, config.headDim], params.dtype);
+  const images = shape.imageTokens > 0;
   const imageIndex = images ? input('image_index', [B, T], 'int64') : undefined;
-  const imageEmbeds = images ? input('image_embeds', [s.imageTokens, c.text.hidden_size], P.dtype) : undefined;
-  const mask = add(keyPaddingMask(keys, P.dtype), causalMask(T, T, P.dtype));
-  const { hidden, present } = decoder(P, c, { embeds: embedTokens(P, ids, imageIndex, imageEmbeds), cos, sin, mask });
-  const K = s.logitsLast ?? T;
-  const out: Record<string, Tensor> = { logits: lmHead(P, c, K === T ? hidden : sliceAxis(hidden, 1, T - K, T)) };
-  if (s.cache)
+  const imageEmbeds = images
+    ? input('image_embeds', [shape.imageTokens, config.text.hidden_size], params.dtype)
+    : undefined;
+  const mask = add(keyPaddingMask(keys, params.dtype), causalMask(T, T, params.dtype));
+  const { hidden, present } = decoder(params, config, {
+    embeds: embedTokens(params, ids, imageIndex, imageEmbeds),
+    cos,
+    sin,
+    mask,
+  });
+  const K = shape.logitsLast ?? T;
+  const out: Record<string, Tensor> = {
+    logits: lmHead(params, config, K === T ? hidden : sliceAxis(hidden, 1, T - K, T)),
+  };
+  if (shape.cache)
     present.forEach((kv, i) => {
       out[presentName('k', i)] = kv.k;
       out[presentName('v', i)] = kv.v;
@@ -213,30 +239,30 @@ export function prefillGraph(P: ParamSet, c: Qwen25VlConfig, s: PrefillShape): R
  * into its cache), so the cache never comes back across the bus.
  */
 export function decodeGraph(
-  P: ParamSet,
-  c: Qwen25VlConfig,
-  s: { batch: number; cache: number },
+  params: ParamSet,
+  config: Qwen25VlConfig,
+  shape: { batch: number; cache: number },
 ): Record<string, Tensor> {
-  const { batch: B, cache: S } = s;
-  const Hkv = c.text.num_key_value_heads;
+  const { batch: B, cache: S } = shape;
+  const Hkv = config.text.num_key_value_heads;
   const ids = input('input_ids', [B, 1], 'int64');
-  const cos = input('rope_cos', [B, 1, c.headDim], P.dtype);
-  const sin = input('rope_sin', [B, 1, c.headDim], P.dtype);
+  const cos = input('rope_cos', [B, 1, config.headDim], params.dtype);
+  const sin = input('rope_sin', [B, 1, config.headDim], params.dtype);
   const keyMask = input('key_mask', [B, S + 1], 'int64');
   const past: KV[] = [];
-  for (let i = 0; i < c.text.num_hidden_layers; i++)
+  for (let i = 0; i < config.text.num_hidden_layers; i++)
     past.push({
-      k: input(pastName('k', i), [B, Hkv, S, c.headDim], P.dtype),
-      v: input(pastName('v', i), [B, Hkv, S, c.headDim], P.dtype),
+      k: input(pastName('k', i), [B, Hkv, S, config.headDim], params.dtype),
+      v: input(pastName('v', i), [B, Hkv, S, config.headDim], params.dtype),
     });
-  const { hidden, present } = decoder(P, c, {
-    embeds: embedTokens(P, ids),
+  const { hidden, present } = decoder(params, config, {
+    embeds: embedTokens(params, ids),
     cos,
     sin,
-    mask: keyPaddingMask(keyMask, P.dtype),
+    mask: keyPaddingMask(keyMask, params.dtype),
     past,
   });
-  const out: Record<string, Tensor> = { logits: reshape(lmHead(P, c, hidden), [B, c.text.vocab_size]) };
+  const out: Record<string, Tensor> = { logits: reshape(lmHead(params, config, hidden), [B, config.text.vocab_size]) };
   present.forEach((kv, i) => {
     out[presentName('k', i)] = kv.k;
     out[presentName('v', i)] = kv.v;

@@ -17,16 +17,16 @@ export interface Positions3 {
 export function multimodalPositions(
   ids: readonly number[],
   grids: readonly (readonly [number, number, number])[],
-  c: Qwen25VlConfig,
+  config: Qwen25VlConfig,
 ): Positions3 {
   const T = ids.length;
   const out = new Int32Array(3 * T);
-  const merge = c.vision.spatial_merge_size;
+  const merge = config.vision.spatial_merge_size;
   let image = 0;
   let next = 0;
   let i = 0;
   while (i < T) {
-    if (ids[i] !== c.tokens.image_token_id) {
+    if (ids[i] !== config.tokens.image_token_id) {
       out[i] = out[T + i] = out[2 * T + i] = next++;
       i++;
       continue;
@@ -37,7 +37,7 @@ export function multimodalPositions(
     const [gt, gh, gw] = [grid[0], grid[1] / merge, grid[2] / merge];
     const tokens = gt * gh * gw;
     for (let k = 0; k < tokens; k++) {
-      if (ids[i + k] !== c.tokens.image_token_id)
+      if (ids[i + k] !== config.tokens.image_token_id)
         throw new Error(`image ${image} needs ${tokens} <|image_pad|> tokens, found ${k}`);
       const t = Math.floor(k / (gh * gw));
       const r = Math.floor((k % (gh * gw)) / gw);
@@ -60,18 +60,22 @@ export function multimodalPositions(
  * cos/sin [T, headDim] for the decoder: channel j rotates by position(stream(j)) · invFreq[j mod headDim/2], where the
  * stream is t, h or w by mrope_section over the half (both halves repeat the same frequencies).
  */
-export function decoderRotary(pos: Int32Array, T: number, c: Qwen25VlConfig): { cos: Float32Array; sin: Float32Array } {
-  const hd = c.headDim;
+export function decoderRotary(
+  pos: Int32Array,
+  count: number,
+  config: Qwen25VlConfig,
+): { cos: Float32Array; sin: Float32Array } {
+  const hd = config.headDim;
   const half = hd / 2;
-  const [st, sh] = c.text.rope_scaling.mrope_section;
+  const [st, sh] = config.text.rope_scaling.mrope_section;
   const stream = (k: number) => (k < st ? 0 : k < st + sh ? 1 : 2);
-  const inv = Float64Array.from({ length: half }, (_, k) => 1 / Math.pow(c.text.rope_theta, (2 * k) / hd));
-  const cos = new Float32Array(T * hd);
-  const sin = new Float32Array(T * hd);
-  for (let t = 0; t < T; t++)
+  const inv = Float64Array.from({ length: half }, (_, k) => 1 / Math.pow(config.text.rope_theta, (2 * k) / hd));
+  const cos = new Float32Array(count * hd);
+  const sin = new Float32Array(count * hd);
+  for (let t = 0; t < count; t++)
     for (let j = 0; j < hd; j++) {
       const k = j % half;
-      const angle = pos[stream(k) * T + t] * Math.fround(inv[k]);
+      const angle = pos[stream(k) * count + t] * Math.fround(inv[k]);
       cos[t * hd + j] = Math.cos(angle);
       sin[t * hd + j] = Math.sin(angle);
     }
@@ -84,11 +88,11 @@ export function decoderRotary(pos: Int32Array, T: number, c: Qwen25VlConfig): { 
  */
 export function visionRotary(
   grids: readonly (readonly [number, number, number])[],
-  c: Qwen25VlConfig,
+  config: Qwen25VlConfig,
 ): { cos: Float32Array; sin: Float32Array } {
-  const hd = c.visionHeadDim;
+  const hd = config.visionHeadDim;
   const quarter = hd / 4;
-  const m = c.vision.spatial_merge_size;
+  const m = config.vision.spatial_merge_size;
   const inv = Float64Array.from({ length: quarter }, (_, k) => 1 / Math.pow(10000, (2 * k) / (hd / 2)));
   const rows: [number, number][] = [];
   for (const [gt, gh, gw] of grids)
@@ -115,10 +119,10 @@ export function visionRotary(
  */
 export function visionAttentionMasks(
   grids: readonly (readonly [number, number, number])[],
-  c: Qwen25VlConfig,
+  config: Qwen25VlConfig,
 ): { window: Float32Array; full: Float32Array; patches: number } {
-  const m = c.vision.spatial_merge_size;
-  const unitsPerWindow = c.vision.window_size / (c.vision.patch_size * m);
+  const m = config.vision.spatial_merge_size;
+  const unitsPerWindow = config.vision.window_size / (config.vision.patch_size * m);
   const windowOf: number[] = [];
   const frameOf: number[] = [];
   let windowBase = 0;

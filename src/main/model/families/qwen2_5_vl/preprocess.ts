@@ -30,9 +30,9 @@ export const PreprocessorConfigSchema = z.object({
 export type PreprocessorConfig = z.infer<typeof PreprocessorConfigSchema>;
 
 /** Python's round(): ties go to the even neighbour. */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+export function roundHalfEven(value: number): number {
+  const r = Math.round(value);
+  return Math.abs(value % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 export class ImageSizeError extends Error {}
@@ -160,21 +160,21 @@ export function preprocessRgb(
   rgb: Uint8Array,
   width: number,
   height: number,
-  p: PreprocessorConfig,
+  preprocessor: PreprocessorConfig,
 ): PreprocessedImage {
   if (rgb.length !== width * height * 3)
     throw new Error(`image data has ${rgb.length} bytes, expected ${width}×${height}×3`);
-  const factor = p.patch_size * p.merge_size;
-  const size = smartResize(height, width, factor, p.min_pixels, p.max_pixels);
+  const factor = preprocessor.patch_size * preprocessor.merge_size;
+  const size = smartResize(height, width, factor, preprocessor.min_pixels, preprocessor.max_pixels);
   const resized = resizeBicubic(rgb, width, height, size.width, size.height);
-  const ps = p.patch_size;
-  const m = p.merge_size;
-  const tp = p.temporal_patch_size;
+  const ps = preprocessor.patch_size;
+  const m = preprocessor.merge_size;
+  const tp = preprocessor.temporal_patch_size;
   const gh = size.height / ps;
   const gw = size.width / ps;
   const rowLen = 3 * tp * ps * ps;
   const out = new Float32Array(gh * gw * rowLen);
-  const norm = [0, 1, 2].map((c) => ({ mean: p.image_mean[c], std: p.image_std[c] }));
+  const norm = [0, 1, 2].map((c) => ({ mean: preprocessor.image_mean[c], std: preprocessor.image_std[c] }));
   let row = 0;
   // rows: (merge-unit row, merge-unit column, row within unit, column within unit); a still image has one time step
   for (let by = 0; by < gh / m; by++)
@@ -189,7 +189,7 @@ export function preprocessRgb(
               for (let y = 0; y < ps; y++)
                 for (let x = 0; x < ps; x++) {
                   const v = resized[((py * ps + y) * size.width + px * ps + x) * 3 + c];
-                  out[k++] = (Math.fround(v * p.rescale_factor) - norm[c].mean) / norm[c].std;
+                  out[k++] = (Math.fround(v * preprocessor.rescale_factor) - norm[c].mean) / norm[c].std;
                 }
           row++;
         }
@@ -199,7 +199,7 @@ export function preprocessRgb(
 /** Decodes an image file (any format sharp reads) to RGB and preprocesses it. */
 export async function preprocessImageFile(
   bytes: Uint8Array,
-  p: PreprocessorConfig,
+  preprocessor: PreprocessorConfig,
   where = 'image',
 ): Promise<PreprocessedImage> {
   const decoded = await sharp(bytes)
@@ -213,7 +213,7 @@ export async function preprocessImageFile(
   const { data, info } = decoded;
   const rgb = info.channels === 3 ? new Uint8Array(data) : expandGray(new Uint8Array(data), info.channels);
   try {
-    return preprocessRgb(rgb, info.width, info.height, p);
+    return preprocessRgb(rgb, info.width, info.height, preprocessor);
   } catch (e) {
     throw new Error(`${where}: ${(e as Error).message}`);
   }

@@ -81,9 +81,9 @@ let timer: ReturnType<typeof setTimeout> | undefined;
 let asked = 0;
 
 /** The config the form describes, as the CLI takes it. */
-export function configOf(s: Pick<NewRunState, 'choices' | 'draft' | 'specs' | 'copied'>): Record<string, unknown> {
-  const { choices, copied } = s;
-  const spec = s.specs.find((x) => String(x.id) === choices.reward);
+export function configOf(state: Pick<NewRunState, 'choices' | 'draft' | 'specs' | 'copied'>): Record<string, unknown> {
+  const { choices, copied } = state;
+  const spec = state.specs.find((x) => String(x.id) === choices.reward);
   const reward = spec
     ? { name: spec.name, version: spec.version, expression: spec.expression, constants: spec.constants }
     : choices.reward === 'copied'
@@ -100,7 +100,7 @@ export function configOf(s: Pick<NewRunState, 'choices' | 'draft' | 'specs' | 'c
     ...(reward ? { reward } : {}),
     grpo: {},
   };
-  return buildConfig(base, s.draft);
+  return buildConfig(base, state.draft);
 }
 
 export const useNewRun = create<NewRunState>((set, get) => {
