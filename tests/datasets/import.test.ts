@@ -32,8 +32,10 @@ function samplesOf(home: string, dataset: string) {
   try {
     return db
       .prepare(
-        `SELECT s.row_index, s.data_id, s.question, s.answer, s.candidate_answers, s.data_source, s.category, s.split, s.search_need, s.extra, s.image_url, s.image_sha256, i.bytes AS image
-         FROM samples s JOIN datasets d ON d.id = s.dataset_id LEFT JOIN images i ON i.sha256 = s.image_sha256 WHERE d.name = ? ORDER BY s.row_index`,
+        `SELECT s.row_index, s.data_id, s.question, s.answer, s.candidate_answers, s.data_source, s.category, s.split,
+                s.search_need, s.extra, s.image_url, s.image_sha256, i.bytes AS image
+         FROM samples s JOIN datasets d ON d.id = s.dataset_id LEFT JOIN images i ON i.sha256 = s.image_sha256
+         WHERE d.name = ? ORDER BY s.row_index`,
       )
       .all(dataset) as {
       row_index: number;
@@ -296,7 +298,8 @@ describe('importing JSONL and CSV', () => {
       const db = new Database(homePaths(home).database, { readonly: true });
       const rows = db
         .prepare(
-          'SELECT s.row_index, l.annotator, l.label, l.note FROM labels l JOIN samples s ON s.id = l.sample_id JOIN datasets d ON d.id = s.dataset_id WHERE d.name = ? ORDER BY 1, 2',
+          'SELECT s.row_index, l.annotator, l.label, l.note FROM labels l JOIN samples s ON s.id = l.sample_id ' +
+            'JOIN datasets d ON d.id = s.dataset_id WHERE d.name = ? ORDER BY 1, 2',
         )
         .all(dataset);
       db.close();

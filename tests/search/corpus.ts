@@ -20,12 +20,16 @@ export async function writeCorpusFolder(dir: string): Promise<void> {
   fs.mkdirSync(path.join(dir, 'nested'), { recursive: true });
   fs.writeFileSync(
     path.join(dir, 'zorblax.md'),
-    '---\nurl: https://demo.example/zorblax\n---\n# Zorblax Beacon\n\nThe Zorblax Beacon is a lighthouse on the island of Quennor. It was built in 1847 by the engineer Mira Tollan. Its lamp is green.\n',
+    '---\nurl: https://demo.example/zorblax\n---\n# Zorblax Beacon\n\n' +
+      'The Zorblax Beacon is a lighthouse on the island of Quennor. It was built in 1847 by the engineer Mira Tollan. ' +
+      'Its lamp is green.\n',
   );
   fs.writeFileSync(path.join(dir, 'zorblax.png'), await drawnImage(1));
   fs.writeFileSync(
     path.join(dir, 'nested', 'velt.html'),
-    '<html><head><title>Velt Aqueduct</title><link rel="canonical" href="https://demo.example/velt"></head><body><h1>Velt Aqueduct</h1><p>The Velt Aqueduct carries water across the Dorn valley. It has <b>forty-two</b> arches.</p><script>ignored()</script></body></html>',
+    '<html><head><title>Velt Aqueduct</title><link rel="canonical" href="https://demo.example/velt"></head>' +
+      '<body><h1>Velt Aqueduct</h1><p>The Velt Aqueduct carries water across the Dorn valley. ' +
+      'It has <b>forty-two</b> arches.</p><script>ignored()</script></body></html>',
   );
   fs.writeFileSync(
     path.join(dir, 'nested', 'velt.jpg'),

@@ -2,7 +2,8 @@
 export const openAiInsufficientQuota = {
   error: {
     message:
-      'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
+      'You exceeded your current quota, please check your plan and billing details. For more information on this ' +
+      'error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
     type: 'insufficient_quota',
     param: null,
     code: 'insufficient_quota',
@@ -12,7 +13,10 @@ export const openAiInsufficientQuota = {
 export function openAiRateLimit(hint: string | null) {
   return {
     error: {
-      message: `Rate limit reached for gpt-4o-mini in organization org-abc123 on requests per min (RPM): Limit 3, Used 3, Requested 1.${hint ? ` Please try again in ${hint}.` : ''} Visit https://platform.openai.com/account/rate-limits to learn more.`,
+      message:
+        'Rate limit reached for gpt-4o-mini in organization org-abc123 on requests per min (RPM): Limit 3, Used 3, ' +
+        `Requested 1.${hint ? ` Please try again in ${hint}.` : ''} ` +
+        'Visit https://platform.openai.com/account/rate-limits to learn more.',
       type: 'requests',
       param: null,
       code: 'rate_limit_exceeded',

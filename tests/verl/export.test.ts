@@ -157,8 +157,11 @@ print(json.dumps({"image": [text, shown, stat], "miss": [miss_text, miss_stat], 
     const result = JSON.parse(python(out, script));
     const [imageText, shown, imageStat] = result.image;
     expect(imageText).toBe(
-      "[Image Search Results] The result of the image search consists of web page information related to the image from the user's original question. Each result includes the main image from the web page and its title, ranked in descending order of search relevance, as demonstrated below:\n" +
-        '1. image: <|vision_start|><|image_pad|><|vision_end|>\ntitle: Landmark 0, view 1\n2. image: <|vision_start|><|image_pad|><|vision_end|>\ntitle: Landmark 0, view 2\n',
+      '[Image Search Results] The result of the image search consists of web page information related to the image ' +
+        "from the user's original question. Each result includes the main image from the web page and its title, " +
+        'ranked in descending order of search relevance, as demonstrated below:\n' +
+        '1. image: <|vision_start|><|image_pad|><|vision_end|>\ntitle: Landmark 0, view 1\n' +
+        '2. image: <|vision_start|><|image_pad|><|vision_end|>\ntitle: Landmark 0, view 2\n',
     );
     // Thumbnails come back as PIL images where Pillow is installed (as the method feeds them), else as their bytes.
     expect(shown).toEqual(
@@ -171,7 +174,8 @@ print(json.dumps({"image": [text, shown, stat], "miss": [miss_text, miss_stat], 
       error: 'not in the exported cache, and no SerpApi key (SERPAPI_API_KEY) to search live',
     });
     expect(result.text[0]).toBe(
-      '[Text Search Results] Below are the text summaries of the most relevant webpages related to your query, ranked in descending order of relevance:\n1. (https://example.org/history) Landmark 0 was built in 1901.\n',
+      '[Text Search Results] Below are the text summaries of the most relevant webpages related to your query, ' +
+        'ranked in descending order of relevance:\n1. (https://example.org/history) Landmark 0 was built in 1901.\n',
     );
     expect(result.text_miss[0]).toMatch(/^\[Text Search Results\] There is an error encountered/);
 
@@ -406,7 +410,11 @@ class Tokenizer:
     def decode(self, ids, skip_special_tokens=True): return ids
 parser = ToolParser._registry["searchlab"](Tokenizer())
 calls = {}
-for name, text in [("image", "<reason>r</reason><search><img></search>"), ("text", "<reason>r</reason><text_search> landmark 0 history </text_search>"), ("answer", "<reason>r</reason><answer>x</answer>")]:
+for name, text in [
+    ("image", "<reason>r</reason><search><img></search>"),
+    ("text", "<reason>r</reason><text_search> landmark 0 history </text_search>"),
+    ("answer", "<reason>r</reason><answer>x</answer>"),
+]:
     _, found = asyncio.run(parser.extract_tool_calls(text))
     calls[name] = [[c.name, json.loads(c.arguments)] for c in found]
 image_tool = verl_tools.SearchLabImageSearch({}, None)
@@ -442,7 +450,8 @@ describe('the exported parquet in SearchLab', () => {
     try {
       const stored = db
         .prepare(
-          "SELECT s.question, s.answer, i.bytes FROM samples s JOIN datasets d ON d.id = s.dataset_id JOIN images i ON i.sha256 = s.image_sha256 WHERE d.name = 'back' ORDER BY s.row_index",
+          'SELECT s.question, s.answer, i.bytes FROM samples s JOIN datasets d ON d.id = s.dataset_id ' +
+            "JOIN images i ON i.sha256 = s.image_sha256 WHERE d.name = 'back' ORDER BY s.row_index",
         )
         .all() as { question: string; answer: string; bytes: Buffer }[];
       const trained = rows.filter((_, i) => i !== 9); // every tenth row is held out for validation

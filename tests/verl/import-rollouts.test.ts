@@ -273,7 +273,8 @@ describe("importing the method's validation results", () => {
     const row = record(
       4,
       0.9,
-      `${IMAGE_TURN}\nuser\nSearched results: <information>[Image Search Results] 1. title: Landmark 4</information>\nOriginal user's question: What landmark is shown in picture 4?\nPlease answer.\nassistant\n${answer('Landmark 4')}`,
+      `${IMAGE_TURN}\nuser\nSearched results: <information>[Image Search Results] 1. title: Landmark 4</information>\n` +
+        `Original user's question: What landmark is shown in picture 4?\nPlease answer.\nassistant\n${answer('Landmark 4')}`,
     );
     fs.writeFileSync(
       path.join(folder, 'val_generations.table.json'),
@@ -310,7 +311,8 @@ describe("importing the method's validation results", () => {
       {
         question: 'What landmark is shown in picture 4?',
         prompt_text:
-          "Searched results: <information>[Image Search Results] 1. title: Landmark 4</information>\nOriginal user's question: What landmark is shown in picture 4?\nPlease answer.",
+          'Searched results: <information>[Image Search Results] 1. title: Landmark 4</information>\n' +
+          "Original user's question: What landmark is shown in picture 4?\nPlease answer.",
       },
     ]);
   });

@@ -13,7 +13,8 @@ afterEach(removeTempHomes);
 
 const IMAGE = '<reason>I do not recognise it.</reason><search><img></search>';
 const injected = (tool: string) =>
-  `<information>${tool}</information>\nQuestion: What is this?\nUse the information if it helps. Think inside <reason> and </reason>, then answer inside <answer> and </answer>.`;
+  `<information>${tool}</information>\nQuestion: What is this?\n` +
+  'Use the information if it helps. Think inside <reason> and </reason>, then answer inside <answer> and </answer>.';
 
 interface Case {
   turns: string[];
@@ -60,7 +61,9 @@ const EDITED_NEED: RewardSpec = {
   name: 'need-aware',
   version: 2,
   expression:
-    'need == "search_free" && searched ? -0.5 : score ** 2 + round(f1 * 2) / 4 + (turns >= 3 ? -abs(penalty3) : 0) - (text_searches % 2) * 0.01 + max(em, subem) * (image_searches == 1 || !searched ? 1 : 0.5) + sqrt(4) * exp(0) * log(1) - floor(0.7) + ceil(0.2) - 1',
+    'need == "search_free" && searched ? -0.5 : score ** 2 + round(f1 * 2) / 4 + (turns >= 3 ? -abs(penalty3) : 0) ' +
+    '- (text_searches % 2) * 0.01 + max(em, subem) * (image_searches == 1 || !searched ? 1 : 0.5) ' +
+    '+ sqrt(4) * exp(0) * log(1) - floor(0.7) + ceil(0.2) - 1',
   constants: { penalty3: 0.1 },
   answerMatch: 'em',
 };
@@ -83,7 +86,8 @@ for line in sys.stdin:
     c = json.loads(line)
     total, penalty, v = reward.score_turns(c["turns"], ${JSON.stringify(GROUND_TRUTH)}, ${JSON.stringify(CANDIDATES)}, c["need"])
     as_method = reward.compute_score_for_method("mmsearch_r1/x", c["turns"], ${JSON.stringify([GROUND_TRUTH, ...CANDIDATES])}, {"search_need": c["need"]})
-    as_verl = reward.compute_score("mmsearch_r1/x", decoded(c["turns"]), ${JSON.stringify(GROUND_TRUTH)}, {"search_need": c["need"], "candidate_answers": ${JSON.stringify(JSON.stringify(CANDIDATES))}, "num_turns": 2 * len(c["turns"])})
+    extra = {"search_need": c["need"], "candidate_answers": ${JSON.stringify(JSON.stringify(CANDIDATES))}, "num_turns": 2 * len(c["turns"])}
+    as_verl = reward.compute_score("mmsearch_r1/x", decoded(c["turns"]), ${JSON.stringify(GROUND_TRUTH)}, extra)
     print(json.dumps({"total": total, "penalty": penalty, "variables": v, "method": as_method, "verl": as_verl}))
 `;
   return python(dir, script, input)
@@ -104,7 +108,9 @@ for line in sys.stdin:
 /** decoded() in Python, so the single-string form is built on the Python side from the same turns. */
 function pythonDecoder(): string {
   const info = (i: string) =>
-    `"\\nuser\\n<information>result " + ${i} + "</information>\\nQuestion: What is this?\\nUse the information if it helps. Think inside <reason> and </reason>, then answer inside <answer> and </answer>.\\nassistant\\n"`;
+    `"\\nuser\\n<information>result " + ${i} + "</information>\\nQuestion: What is this?\\n"` +
+    ' + "Use the information if it helps. Think inside <reason> and </reason>, then answer inside <answer> and </answer>."' +
+    ' + "\\nassistant\\n"';
   return `"".join(t if i == 0 else ${info('str(i)')} + t for i, t in enumerate(turns))`;
 }
 

@@ -123,7 +123,9 @@ describe('export → cluster → import round trip', () => {
     const scored = JSON.parse(
       python(
         out,
-        'import json, sys, reward\nprint(json.dumps([reward.compute_score("mmsearch_r1/fvqa", c["output"], c["ground_truth"], c["extra"]) for c in json.load(sys.stdin)]))',
+        'import json, sys, reward\nprint(json.dumps([' +
+          'reward.compute_score("mmsearch_r1/fvqa", c["output"], c["ground_truth"], c["extra"]) ' +
+          'for c in json.load(sys.stdin)]))',
         JSON.stringify(calls),
       ),
     ) as Record<string, number>[];

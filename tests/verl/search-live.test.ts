@@ -17,7 +17,8 @@ afterEach(async () => {
 });
 
 const PAGE =
-  '# Landmark 7\nLandmark 7 is a tower in the old town. The tower opened in 1901 after ten years of work.\nTickets cost 12 euros. Its architect was A. Builder.';
+  '# Landmark 7\nLandmark 7 is a tower in the old town. The tower opened in 1901 after ten years of work.\n' +
+  'Tickets cost 12 euros. Its architect was A. Builder.';
 
 async function fakeServices(thumbnail: Buffer) {
   const requests: { method: string; url: URL; body: string }[] = [];
@@ -80,7 +81,8 @@ from search_tools.text_search import call_text_search
 from search_tools.image_search import call_image_search
 text, text_stat = call_text_search("when was landmark 7 opened")
 image_text, images, image_stat = call_image_search(["sha256:${questionImage.split('.')[0]}"])
-print(json.dumps({"text": text, "text_stat": text_stat, "image": image_text, "sizes": [list(i.size) if hasattr(i, "size") else len(i) for i in images], "image_stat": image_stat}))
+sizes = [list(i.size) if hasattr(i, "size") else len(i) for i in images]
+print(json.dumps({"text": text, "text_stat": text_stat, "image": image_text, "sizes": sizes, "image_stat": image_stat}))
 `;
     const result = JSON.parse(
       await pythonAsync(out, script, {
@@ -93,7 +95,8 @@ print(json.dumps({"text": text, "text_stat": text_stat, "image": image_text, "si
     const summary = extractiveSummary('when was landmark 7 opened', PAGE, 3, 600, 'Landmark 7 - history');
     expect(summary).toContain('opened in 1901');
     expect(result.text).toBe(
-      `[Text Search Results] Below are the text summaries of the most relevant webpages related to your query, ranked in descending order of relevance:\n1. (https://example.org/l7-history) ${summary}\n`,
+      '[Text Search Results] Below are the text summaries of the most relevant webpages related to your query, ' +
+        `ranked in descending order of relevance:\n1. (https://example.org/l7-history) ${summary}\n`,
     );
     expect(result.text_stat).toMatchObject({ success: true, source: 'serpapi' });
     expect(result.image).toContain(
@@ -144,7 +147,8 @@ describe('the exported extractive summariser', () => {
     const fromPython = JSON.parse(
       await pythonAsync(
         out,
-        `import json\nfrom search_tools import live\nprint(json.dumps([live.extractive_summary(c["query"], c["text"], c["title"]) for c in json.loads(${JSON.stringify(JSON.stringify(cases))})]))`,
+        `import json\nfrom search_tools import live\ncases = json.loads(${JSON.stringify(JSON.stringify(cases))})\n` +
+          'print(json.dumps([live.extractive_summary(c["query"], c["text"], c["title"]) for c in cases]))',
       ),
     );
     expect(fromPython).toEqual(cases.map((c) => extractiveSummary(c.query, c.text, 3, 600, c.title)));

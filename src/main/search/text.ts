@@ -6,9 +6,11 @@ export function normaliseQuery(query: string): string {
 }
 
 export const stopWords = new Set(
-  'a an the of in on at to for and or but is are was were be been being by with from as that this these those it its what which who whom whose when where why how does do did has have had not no than then there their they he she his her you your we our i me my'.split(
-    ' ',
-  ),
+  (
+    'a an the of in on at to for and or but is are was were be been being by with from as that this these those ' +
+    'it its what which who whom whose when where why how does do did has have had not no than then there their ' +
+    'they he she his her you your we our i me my'
+  ).split(' '),
 );
 
 /** Content words of a text, lower-cased, stop words dropped; a light suffix strip so "towers" meets "tower". */

@@ -78,7 +78,11 @@ describe('the memory check', () => {
 
   it('refuses a model larger than the memory available, naming the numbers and what would fit', () => {
     expect(() => checkMemory('Qwen2.5-VL-7B', sevenB, { batch: 8, length: 8192 }, 16 * 2 ** 30)).toThrow(
-      /Qwen2\.5-VL-7B needs about [\d.]+ GiB \(weights 30\.9 GiB in float32, KV cache [\d.]+ GiB for 8 × 8192 tokens, activations [\d.]+ GiB\) but 16\.0 GiB of memory is available; try .*bf16 weights on a CUDA device/,
+      new RegExp(
+        String.raw`Qwen2\.5-VL-7B needs about [\d.]+ GiB \(weights 30\.9 GiB in float32, KV cache [\d.]+ GiB ` +
+          String.raw`for 8 × 8192 tokens, activations [\d.]+ GiB\) but 16\.0 GiB of memory is available; ` +
+          String.raw`try .*bf16 weights on a CUDA device`,
+      ),
     );
     // a batch that fits is proposed when the weights alone fit
     expect(() => checkMemory('Qwen2.5-VL-7B', sevenB, { batch: 64, length: 4096 }, 40 * 2 ** 30)).toThrow(

@@ -56,7 +56,8 @@ export const datasetsSuite: BenchSuite = {
       let started = performance.now();
       const datasetId = refStore.repos.datasets.create({ name: 'raw' });
       const insert = refStore.db.prepare(
-        'INSERT INTO samples (dataset_id, row_index, data_id, question, answer, candidate_answers, data_source, category, split, search_need) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO samples (dataset_id, row_index, data_id, question, answer, candidate_answers, data_source, ' +
+          'category, split, search_need) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       );
       const lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
       refStore.db.transaction(() => {

@@ -36,7 +36,8 @@ async function runOn(device: 'cpu' | 'cuda', report: BenchReporter, quick: boole
   const dev = (await policy.device()).name;
   const tag = `[${device}]`;
   report.log(
-    `${device}: ${dev}; tiny VLM d=${c.hidden_size}, ${c.num_hidden_layers} layers, vocab ${c.vocab_size}, ${M.imageGeometry(c.vision_config).tokens} image tokens`,
+    `${device}: ${dev}; tiny VLM d=${c.hidden_size}, ${c.num_hidden_layers} layers, vocab ${c.vocab_size}, ` +
+      `${M.imageGeometry(c.vision_config).tokens} image tokens`,
   );
 
   // training steps

@@ -139,7 +139,11 @@ export const searchSuite: BenchSuite = {
       const imageDocs: CorpusDocInput[] = [];
       for (let i = 0; i < images; i++) {
         const hue = Math.floor(random() * 360);
-        const svg = `<svg width="96" height="96" xmlns="http://www.w3.org/2000/svg"><rect width="96" height="96" fill="hsl(${hue},60%,75%)"/><circle cx="${10 + Math.floor(random() * 76)}" cy="${10 + Math.floor(random() * 76)}" r="${8 + Math.floor(random() * 20)}" fill="hsl(${(hue + 150) % 360},70%,35%)"/></svg>`;
+        const svg =
+          `<svg width="96" height="96" xmlns="http://www.w3.org/2000/svg">` +
+          `<rect width="96" height="96" fill="hsl(${hue},60%,75%)"/>` +
+          `<circle cx="${10 + Math.floor(random() * 76)}" cy="${10 + Math.floor(random() * 76)}" ` +
+          `r="${8 + Math.floor(random() * 20)}" fill="hsl(${(hue + 150) % 360},70%,35%)"/></svg>`;
         imageDocs.push({
           source: `img${i}`,
           title: `Picture ${i}`,

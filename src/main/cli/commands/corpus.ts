@@ -63,7 +63,9 @@ export const corpusCommand: CliCommand = {
       if (values.json) ctx.out(JSON.stringify({ ok: true, ...result }));
       else {
         ctx.out(
-          `Corpus ${result.corpus.name}: ${result.corpus.documents} documents, ${result.corpus.images} images (added ${result.addedDocuments} documents and ${result.addedImages} images; ${result.skippedDocuments} already in)`,
+          `Corpus ${result.corpus.name}: ${result.corpus.documents} documents, ${result.corpus.images} images ` +
+            `(added ${result.addedDocuments} documents and ${result.addedImages} images; ` +
+            `${result.skippedDocuments} already in)`,
         );
         if (result.skippedFiles.length)
           ctx.out(

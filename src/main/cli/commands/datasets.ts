@@ -42,7 +42,8 @@ export const datasetsCommand: CliCommand = {
             .map(([k, n]) => `${k} ${n}`)
             .join(', ');
           ctx.out(
-            `${d.name.padEnd(24)} ${String(d.samples).padStart(8)} samples ${String(d.images).padStart(7)} images  ${labels || 'no labels'}${d.recipe ? '  (balanced subset)' : ''}`,
+            `${d.name.padEnd(24)} ${String(d.samples).padStart(8)} samples ${String(d.images).padStart(7)} images  ` +
+              `${labels || 'no labels'}${d.recipe ? '  (balanced subset)' : ''}`,
           );
         }
         return 0;

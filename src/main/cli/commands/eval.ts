@@ -12,7 +12,8 @@ export const evalCommand: CliCommand = {
   summary:
     'Evaluate a checkpoint or a model folder on a dataset: accuracy and search ratio per data source (optionally the baselines)',
   usage:
-    'searchlab eval (--checkpoint ID | --model DIR) --dataset NAME [--split test|all] [--baselines] [--limit N] [--max-tokens-per-turn N] [--json] [--home DIR]',
+    'searchlab eval (--checkpoint ID | --model DIR) --dataset NAME [--split test|all] [--baselines] [--limit N] ' +
+    '[--max-tokens-per-turn N] [--json] [--home DIR]',
   async run(args, ctx) {
     const { values } = parseCommandArgs(
       args,
@@ -63,7 +64,8 @@ export const evalCommand: CliCommand = {
       }
       for (const [name, m] of Object.entries(result)) {
         ctx.out(
-          `${name.padEnd(7)} accuracy ${(100 * m.accuracy).toFixed(1)}%  search ${(100 * m.searchRatio).toFixed(1)}%  searches/question ${m.searchesPerQuestion.toFixed(2)}  (${m.questions} questions)`,
+          `${name.padEnd(7)} accuracy ${(100 * m.accuracy).toFixed(1)}%  search ${(100 * m.searchRatio).toFixed(1)}%  ` +
+            `searches/question ${m.searchesPerQuestion.toFixed(2)}  (${m.questions} questions)`,
         );
         for (const [group, s] of [
           ...Object.entries(m.bySource),

@@ -46,7 +46,8 @@ export const exportVerlCommand: CliCommand = {
         if (values.json) ctx.out(JSON.stringify(result));
         else
           ctx.out(
-            `Wrote a ${target} job to ${result.out}: ${result.train} training and ${result.val} validation samples, ${result.cacheEntries} cached searches. See its README.md.`,
+            `Wrote a ${target} job to ${result.out}: ${result.train} training and ${result.val} validation samples, ` +
+              `${result.cacheEntries} cached searches. See its README.md.`,
           );
         return 0;
       } catch (error) {

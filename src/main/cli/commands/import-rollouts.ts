@@ -54,7 +54,8 @@ export const importRolloutsCommand: CliCommand = {
         return 1;
       }
       ctx.out(
-        `Imported ${result.trajectories} rollouts (${result.groups} groups of ${result.groupSize}, steps ${result.steps[0]}–${result.steps.at(-1)}) as run ${result.runId} "${result.run}"` +
+        `Imported ${result.trajectories} rollouts (${result.groups} groups of ${result.groupSize}, ` +
+          `steps ${result.steps[0]}–${result.steps.at(-1)}) as run ${result.runId} "${result.run}"` +
           `${result.bad.length ? `; skipped ${result.bad.length} bad line(s)` : ''}.`,
       );
       if (result.unmatchedSamples)

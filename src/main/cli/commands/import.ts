@@ -10,7 +10,8 @@ export const importCommand: CliCommand = {
   name: 'import',
   summary: 'Import veRL/HF parquet (a file or a folder of shards), JSONL or CSV as a dataset',
   usage:
-    'searchlab import FILE --dataset NAME [--format auto|parquet|jsonl|csv] [--skip-bad] [--max-bytes N] [--allow-paths-outside] [--allow-private-urls] [--home DIR] [--json]',
+    'searchlab import FILE --dataset NAME [--format auto|parquet|jsonl|csv] [--skip-bad] [--max-bytes N] ' +
+    '[--allow-paths-outside] [--allow-private-urls] [--home DIR] [--json]',
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs(args, {
       ...commonOptions,
@@ -70,7 +71,8 @@ export const importCommand: CliCommand = {
         return 1;
       }
       ctx.out(
-        `Imported ${result.imported} samples (${result.images} images) into "${result.dataset}"${result.rejected.length ? `; skipped ${result.rejected.length} bad row(s)` : ''}.`,
+        `Imported ${result.imported} samples (${result.images} images) into "${result.dataset}"` +
+          `${result.rejected.length ? `; skipped ${result.rejected.length} bad row(s)` : ''}.`,
       );
       return 0;
     });

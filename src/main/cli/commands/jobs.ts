@@ -19,7 +19,8 @@ export const jobsCommand: CliCommand = {
         else
           for (const job of jobs)
             ctx.out(
-              `${String(job.id).padStart(5)}  ${job.status.padEnd(11)} ${job.kind.padEnd(18)} ${job.done}/${job.total ?? '?'}  ${job.error ?? job.message ?? ''}`,
+              `${String(job.id).padStart(5)}  ${job.status.padEnd(11)} ${job.kind.padEnd(18)} ` +
+                `${job.done}/${job.total ?? '?'}  ${job.error ?? job.message ?? ''}`,
             );
         return 0;
       }

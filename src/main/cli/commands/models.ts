@@ -10,7 +10,8 @@ function line(m: ModelFolder): string {
   const id = String(m.checkpointId).padStart(4);
   if (m.error) return `${id}  ${m.path}  (${m.error})`;
   const fit = m.fits.inference === false ? ' (more than the device has)' : '';
-  return `${id}  ${m.architecture}  ${((m.parameters ?? 0) / 1e6).toFixed(1)}M params  ${m.dtype}  ${gib(m.bytesOnDisk ?? 0)} on disk  ~${gib(m.inferenceBytes ?? 0)} to run${fit}  ${m.path}`;
+  const size = `${((m.parameters ?? 0) / 1e6).toFixed(1)}M params  ${m.dtype}  ${gib(m.bytesOnDisk ?? 0)} on disk`;
+  return `${id}  ${m.architecture}  ${size}  ~${gib(m.inferenceBytes ?? 0)} to run${fit}  ${m.path}`;
 }
 
 /** Model folders SearchLab knows: the demo's pre-trained model and any folder added by path (the app's Models page). */

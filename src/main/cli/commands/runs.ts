@@ -29,7 +29,8 @@ export const runsCommand: CliCommand = {
       for (const r of runs) {
         const reward = r.last.reward_mean === undefined ? '' : ` reward ${r.last.reward_mean.toFixed(3)}`;
         ctx.out(
-          `${String(r.id).padStart(4)}  ${r.name.padEnd(24)} ${r.status.padEnd(9)} step ${r.step}${r.steps ? `/${r.steps}` : ''}  ${r.checkpoints} checkpoint(s)${reward}`,
+          `${String(r.id).padStart(4)}  ${r.name.padEnd(24)} ${r.status.padEnd(9)} ` +
+            `step ${r.step}${r.steps ? `/${r.steps}` : ''}  ${r.checkpoints} checkpoint(s)${reward}`,
         );
       }
       return 0;

@@ -7,7 +7,9 @@ import { withEngine } from '../engine';
 import { SecretName, type SecretStatus } from '../../../shared/contract';
 import { flattenSettings, settingPatch } from '../../search';
 export const searchConfigUsage =
-  'searchlab search config [get [KEY]] [--json] | search config set KEY VALUE | search config set keys.NAME - (key on stdin) | search config set keys.NAME --from-env VAR | search config clear keys.NAME   (NAME: serpapi, jina, summariser)';
+  'searchlab search config [get [KEY]] [--json] | search config set KEY VALUE | ' +
+  'search config set keys.NAME - (key on stdin) | search config set keys.NAME --from-env VAR | ' +
+  'search config clear keys.NAME   (NAME: serpapi, jina, summariser)';
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write('Paste the key, then press Enter and Ctrl-D:\n');

@@ -12,7 +12,8 @@ function describeStats(stats: CacheStats): string[] {
     .filter(([, cost]) => cost > 0)
     .map(([provider, cost]) => `${provider} ${cost.toFixed(3)}`);
   return [
-    `${stats.entries} entries (${stats.degraded} degraded), ${stats.hits} hits, ${stats.misses} misses, ${stats.errors} errors; spent ${stats.spent.toFixed(3)}, saved ${stats.saved.toFixed(3)}`,
+    `${stats.entries} entries (${stats.degraded} degraded), ${stats.hits} hits, ${stats.misses} misses, ` +
+      `${stats.errors} errors; spent ${stats.spent.toFixed(3)}, saved ${stats.saved.toFixed(3)}`,
     `${stats.uploads} images uploaded for Google Lens; money per provider for the cached entries: ${money.length ? money.join(', ') : 'none'}`,
   ];
 }
@@ -21,7 +22,8 @@ export const searchCommand: CliCommand = {
   name: 'search',
   summary: 'Run one image or text search through the cache, as a rollout would',
   usage:
-    'searchlab search image FILE [--image-url URL] | search text "QUERY"  [--engine local|serpapi|searxng] [--corpus NAME] [--mode live|cache-first|replay-only] [--json]\n' +
+    'searchlab search image FILE [--image-url URL] | search text "QUERY"  [--engine local|serpapi|searxng] ' +
+    '[--corpus NAME] [--mode live|cache-first|replay-only] [--json]\n' +
     '       searchlab search stats [--json] | search export FILE | search import FILE   (--home DIR)\n' +
     `       ${searchConfigUsage}`,
   async run(args, ctx) {

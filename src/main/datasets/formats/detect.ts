@@ -82,7 +82,8 @@ export async function openSource(
   if (bytes > maxBytes) {
     throw new ImportFileError(
       input,
-      `the file is ${formatBytes(bytes)}, over the import limit of ${formatBytes(maxBytes)}; split it into parquet shards in a folder, or raise the limit (--max-bytes)`,
+      `the file is ${formatBytes(bytes)}, over the import limit of ${formatBytes(maxBytes)}; ` +
+        'split it into parquet shards in a folder, or raise the limit (--max-bytes)',
     );
   }
   const baseDir = stat.isDirectory() ? input : path.dirname(input);

@@ -43,7 +43,8 @@ export function searchHandlers(ctx: EngineContext): HandlerGroup<keyof typeof se
         search.updateConfig(before);
         throw new ApiError(
           'invalid_params',
-          `The ${fromEnv[0].name} key comes from ${fromEnv[0].envVar}; its base URL can be changed from the command line (searchlab search config set), not from browser mode`,
+          `The ${fromEnv[0].name} key comes from ${fromEnv[0].envVar}; its base URL can be changed from the command ` +
+            'line (searchlab search config set), not from browser mode',
         );
       }
       for (const name of moved) search.secrets.clear(name);

@@ -50,7 +50,8 @@ export function familyOfConfig(config: Record<string, unknown>, where = 'config.
   );
   if (!hit)
     throw new UnsupportedModelError(
-      `${where}: model_type ${type ?? '(none)'}${archs.length ? `, architectures ${archs.join(', ')}` : ''} is not supported; SearchLab loads ${supportedList()}`,
+      `${where}: model_type ${type ?? '(none)'}${archs.length ? `, architectures ${archs.join(', ')}` : ''} ` +
+        `is not supported; SearchLab loads ${supportedList()}`,
     );
   return hit;
 }

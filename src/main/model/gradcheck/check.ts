@@ -187,7 +187,9 @@ export function formatResults(results: readonly GradCheckResult[]): string[] {
   ];
   for (const r of results)
     lines.push(
-      `${r.name.padEnd(32)}${r.group.padEnd(12)}${r.dtype.padEnd(9)}${String(r.checks).padStart(7)}  ${(Number.isNaN(r.maxRelError) ? '-' : r.maxRelError.toExponential(2)).padStart(11)}  ${r.passed ? 'ok' : `FAIL${r.error ? `: ${r.error}` : ` at ${r.worst}`}`}`,
+      `${r.name.padEnd(32)}${r.group.padEnd(12)}${r.dtype.padEnd(9)}${String(r.checks).padStart(7)}  ` +
+        `${(Number.isNaN(r.maxRelError) ? '-' : r.maxRelError.toExponential(2)).padStart(11)}  ` +
+        (r.passed ? 'ok' : `FAIL${r.error ? `: ${r.error}` : ` at ${r.worst}`}`),
     );
   const failed = results.filter((r) => !r.passed).length;
   lines.push(

@@ -76,6 +76,8 @@ export function checkMemory(what: string, model: ModelShape, run: RunShape, avai
   advice.push('bf16 weights on a CUDA device');
   advice.push('a smaller model of the family, or LoRA training on a GPU machine');
   throw new InsufficientMemoryError(
-    `${what} needs about ${gib(need.total)} (weights ${gib(need.weights)} in float32, KV cache ${gib(need.kvCache)} for ${run.batch} × ${run.length} tokens, activations ${gib(need.activations)}) but ${gib(available)} of memory is available; try ${advice.join(', or ')}`,
+    `${what} needs about ${gib(need.total)} (weights ${gib(need.weights)} in float32, ` +
+      `KV cache ${gib(need.kvCache)} for ${run.batch} × ${run.length} tokens, activations ${gib(need.activations)}) ` +
+      `but ${gib(available)} of memory is available; try ${advice.join(', or ')}`,
   );
 }

@@ -243,7 +243,11 @@ export function loadWeights(files: readonly string[], options: LoadOptions = {})
     const missing = Object.keys(expected).filter((n) => !fileOf.has(n));
     if (missing.length)
       throw new SafetensorsError(
-        `missing tensor ${missing[0]}${missing.length > 1 ? ` (and ${missing.length - 1} more: ${missing.slice(1, 4).join(', ')}${missing.length > 4 ? ', …' : ''})` : ''} in ${files.map((f) => basename(f)).join(', ')}`,
+        `missing tensor ${missing[0]}` +
+          (missing.length > 1
+            ? ` (and ${missing.length - 1} more: ${missing.slice(1, 4).join(', ')}${missing.length > 4 ? ', …' : ''})`
+            : '') +
+          ` in ${files.map((f) => basename(f)).join(', ')}`,
       );
     for (const [name, shape] of Object.entries(expected)) {
       const got = wrongShape.get(name);

@@ -68,7 +68,8 @@ export async function replayDecision(
   const force: DecisionAction | null = params.force ?? choices.defaultForce;
   if (!force || !choices.alternatives.includes(force)) {
     throw new Error(
-      `Cannot force ${force ?? 'another action'} at turn ${params.turn + 1}: the choices there are ${choices.alternatives.join(', ') || 'none (the search budget is spent)'}`,
+      `Cannot force ${force ?? 'another action'} at turn ${params.turn + 1}: the choices there are ` +
+        (choices.alternatives.join(', ') || 'none (the search budget is spent)'),
     );
   }
   const checkpoint = checkpointFor(store, stored, params.checkpointId);

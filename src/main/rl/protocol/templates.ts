@@ -16,9 +16,13 @@ If you need to identify what is in the image, end your turn with <search><img></
 If you need facts you do not know, end your turn with <text_search>your query</text_search> to search the web with text.
 {% if remaining_image_searches == 0 %}Image search is not available for this question.
 {% endif %}Question: {{ question }}`,
-  afterTool: `<information>{{ tool_output }}</information>
-Question: {{ question }}
-{% if is_last_turn %}This is your last turn: answer now inside <answer> and </answer>.{% else %}Use the information if it helps. Think inside <reason> and </reason>, then answer inside <answer> and </answer>{% if remaining_text_searches > 0 %}, or end your turn with <text_search>query</text_search> to search for more{% endif %}{% if remaining_image_searches > 0 %}, or with <search><img></search> to search with the image{% endif %}.{% endif %}`,
+  // Its last line is one long line of the prompt, written here in pieces.
+  afterTool:
+    '<information>{{ tool_output }}</information>\nQuestion: {{ question }}\n' +
+    '{% if is_last_turn %}This is your last turn: answer now inside <answer> and </answer>.' +
+    '{% else %}Use the information if it helps. Think inside <reason> and </reason>, then answer inside <answer> and </answer>' +
+    '{% if remaining_text_searches > 0 %}, or end your turn with <text_search>query</text_search> to search for more{% endif %}' +
+    '{% if remaining_image_searches > 0 %}, or with <search><img></search> to search with the image{% endif %}.{% endif %}',
 };
 
 export interface QuestionVariables {

@@ -145,7 +145,8 @@ function walk(node: ExpressionNode, env: Env): Abstract {
       if (!d) throw new ExpressionError(`Unknown variable "${node.name}"`, node.pos);
       if (d.presentWhen)
         throw new ExpressionError(
-          `"${node.name}" has a value only where ${d.presentWhen} is true (no ${node.name} is recorded otherwise); write ${d.presentWhen} ? … ${node.name} … : …`,
+          `"${node.name}" has a value only where ${d.presentWhen} is true (no ${node.name} is recorded otherwise); ` +
+            `write ${d.presentWhen} ? … ${node.name} … : …`,
           node.pos,
         );
       // An empty interval means a branch that cannot be taken: nothing in it can fail.

@@ -18,7 +18,9 @@ export function loadModel(store: Store, source: z.output<typeof ModelSource>): T
   const family = familyOfFolder(dir);
   if (family.id !== 'searchlab-tiny-vl')
     throw new Error(
-      `${dir} holds a ${family.label} model: SearchLab trains its own tiny VLM for now. Evaluate this model with \`searchlab eval --model ${dir}\`, debug its trajectories in the app, or train it on veRL (\`searchlab export-verl\`)`,
+      `${dir} holds a ${family.label} model: SearchLab trains its own tiny VLM for now. ` +
+        `Evaluate this model with \`searchlab eval --model ${dir}\`, debug its trajectories in the app, ` +
+        'or train it on veRL (`searchlab export-verl`)',
     );
   return loadTinyVlm(dir);
 }

@@ -143,7 +143,8 @@ export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
         served.status === 'hit' || degraded.every((d) => d.message.endsWith(STOPPED_NOTE)) ? log.debug : log.warn;
       if (degraded.length)
         report(
-          `${tool} via ${toolEngine} answered degraded (${served.status}): ${degraded.map((d) => `${d.part} failed on ${d.affected} of ${d.of}: ${d.message}`).join('; ')}`,
+          `${tool} via ${toolEngine} answered degraded (${served.status}): ` +
+            degraded.map((d) => `${d.part} failed on ${d.affected} of ${d.of}: ${d.message}`).join('; '),
         );
       return {
         tool,

@@ -31,8 +31,21 @@ export function readErrorBody(text: string): ErrorBody {
 }
 
 const QUOTA_CODES = new Set(['insufficient_quota', 'InsufficientBalanceError', 'billing_hard_limit_reached']);
-const QUOTA_WORDS =
-  /run out of searches|out of searches|insufficient[_ ]quota|exceeded your current quota|balance (is )?not enough|insufficient (balance|credit)|out of credits?|billing (hard )?limit|payment required|please recharge/i;
+const QUOTA_WORDS = new RegExp(
+  [
+    'run out of searches',
+    'out of searches',
+    'insufficient[_ ]quota',
+    'exceeded your current quota',
+    'balance (is )?not enough',
+    'insufficient (balance|credit)',
+    'out of credits?',
+    'billing (hard )?limit',
+    'payment required',
+    'please recharge',
+  ].join('|'),
+  'i',
+);
 
 /** A stop that waiting does not fix: out of searches, out of credit, a spent quota. */
 export function isQuotaStop(status: number, body: ErrorBody): boolean {

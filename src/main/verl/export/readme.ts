@@ -9,6 +9,25 @@ export function exportReadme(
   counts: { train: number; val: number; cacheEntries: number },
 ): string {
   const method = target === 'mmsearch-r1';
+  // One line per row in the README: a Markdown table row cannot break.
+  const files = [
+    '| `train.parquet`, `val.parquet` | The samples: `prompt`, `images` [{bytes, path}], `reward_model` ' +
+      '{ground_truth, candidate_answers (JSON), style}, `data_source` (holds `mmsearch_r1`), `image_urls`, ' +
+      '`extra_info` {index, split, question, answer, candidate_answers, search_need, data_id} |',
+    "| `prompts/*.pkl`, `prompts/*.txt` | The method's three prompt files (pickled Python strings) rendered from the " +
+      "run's templates, and their text |",
+    "| `reward.py` | `compute_score(data_source, solution_str, ground_truth, extra_info=None)`: the run's reward spec " +
+      'with SearchLab\'s semantics; returns `{"score": reward, …the spec\'s variables}`. `solution_str` may be the ' +
+      "method's list of turns or veRL's single decoded string |",
+    '| `search_tools/` | `call_image_search(image_url)` and `call_text_search(text_query)` answered from ' +
+      `\`search_tools/cache.jsonl\` (${counts.cacheEntries} cached calls, thumbnails included). A call not in the ` +
+      "cache goes live as SearchLab's clients do (SerpApi Google / Google Lens, Jina Reader, the summariser in " +
+      '`config.json`) when `SERPAPI_API_KEY` (and `JINA_API_KEY`, `OPENAI_API_KEY` for an OpenAI-compatible ' +
+      "summariser) are set on the cluster, else returns the method's error text. `question_images/` holds the " +
+      'images that have no web address, for live image search |',
+    "| `run.sh` | The GRPO job with the run config's settings as hydra overrides |" +
+      (method ? "\n| `launch.py` | The method's `main_ppo` with `reward.py` as its reward |" : ''),
+  ];
   return `# SearchLab run "${config.name}" for ${method ? 'MMSearch-R1 (EvolvingLMMs-Lab/multimodal-search-r1)' : 'upstream veRL'}
 
 Written by \`searchlab export-verl\` from dataset "${dataset}" (${counts.train} training and ${counts.val} validation samples)
@@ -16,11 +35,7 @@ and the run's reward spec "${config.reward.name}" v${config.reward.version}: \`$
 
 | File | What it is |
 | --- | --- |
-| \`train.parquet\`, \`val.parquet\` | The samples: \`prompt\`, \`images\` [{bytes, path}], \`reward_model\` {ground_truth, candidate_answers (JSON), style}, \`data_source\` (holds \`mmsearch_r1\`), \`image_urls\`, \`extra_info\` {index, split, question, answer, candidate_answers, search_need, data_id} |
-| \`prompts/*.pkl\`, \`prompts/*.txt\` | The method's three prompt files (pickled Python strings) rendered from the run's templates, and their text |
-| \`reward.py\` | \`compute_score(data_source, solution_str, ground_truth, extra_info=None)\`: the run's reward spec with SearchLab's semantics; returns \`{"score": reward, …the spec's variables}\`. \`solution_str\` may be the method's list of turns or veRL's single decoded string |
-| \`search_tools/\` | \`call_image_search(image_url)\` and \`call_text_search(text_query)\` answered from \`search_tools/cache.jsonl\` (${counts.cacheEntries} cached calls, thumbnails included). A call not in the cache goes live as SearchLab's clients do (SerpApi Google / Google Lens, Jina Reader, the summariser in \`config.json\`) when \`SERPAPI_API_KEY\` (and \`JINA_API_KEY\`, \`OPENAI_API_KEY\` for an OpenAI-compatible summariser) are set on the cluster, else returns the method's error text. \`question_images/\` holds the images that have no web address, for live image search |
-| \`run.sh\` | The GRPO job with the run config's settings as hydra overrides |${method ? "\n| `launch.py` | The method's `main_ppo` with `reward.py` as its reward |" : ''}
+${files.join('\n')}
 | \`searchlab-run.json\` | The SearchLab run config this folder was made from |
 
 ## Run it
@@ -32,14 +47,17 @@ ${method ? 'MMSEARCH_R1_DIR=~/multimodal-search-r1 ' : ''}MODEL_PATH=Qwen/Qwen2.
 Extra arguments are passed to the trainer as further hydra overrides. ${
     method
       ? "run.sh copies `search_tools/method_*.py` over the method's placeholder tools in `$MMSEARCH_R1_DIR` (they load this folder's tools)."
-      : 'The tools in `search_tools/verl_tool_config.yaml` are called through the `searchlab` tool parser (registered by `search_tools/verl_tools.py`), which reads `<search><img></search>` and `<text_search>…</text_search>` as tool calls.'
+      : 'The tools in `search_tools/verl_tool_config.yaml` are called through the `searchlab` tool parser ' +
+        '(registered by `search_tools/verl_tools.py`), which reads `<search><img></search>` and ' +
+        '`<text_search>…</text_search>` as tool calls.'
   }
 
 ## Bring the rollouts back
 
 ${
   method
-    ? 'The method logs validation generations to W&B (`val/generations`, export the table as JSON) and, with `trainer.val_only=True`, writes `rollouts/val/val_result_{N}.json`.'
+    ? 'The method logs validation generations to W&B (`val/generations`, export the table as JSON) and, with ' +
+      '`trainer.val_only=True`, writes `rollouts/val/val_result_{N}.json`.'
     : 'veRL writes `rollouts/train/{step}.jsonl` and `rollouts/val/{step}.jsonl`.'
 }
 

@@ -37,7 +37,8 @@ export function checkSpecForPython(spec: RewardSpec): void {
     const why = VARIABLES_PYTHON_CANNOT_COMPUTE[name];
     if (why)
       throw new Error(
-        `The reward spec "${spec.name}" v${spec.version} uses the variable "${name}", which reward.py cannot compute: ${why}. Edit the spec or train this run in SearchLab.`,
+        `The reward spec "${spec.name}" v${spec.version} uses the variable "${name}", which reward.py cannot compute: ` +
+          `${why}. Edit the spec or train this run in SearchLab.`,
       );
     if (name in REWARD_VARIABLES && !PYTHON_COMPUTED.includes(name) && !(name in PYTHON_FIXED)) {
       throw new Error(

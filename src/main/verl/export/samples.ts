@@ -76,7 +76,8 @@ export function loadExportSamples(store: Store, datasetName: string): ExportSamp
   if (problems.length > 0) {
     const shown = problems.slice(0, 20).join('\n  ');
     throw new Error(
-      `Cannot export "${datasetName}": ${problems.length} sample(s) the cluster could not train on; nothing was written.\n  ${shown}${problems.length > 20 ? `\n  … ${problems.length - 20} more` : ''}`,
+      `Cannot export "${datasetName}": ${problems.length} sample(s) the cluster could not train on; nothing was written.` +
+        `\n  ${shown}${problems.length > 20 ? `\n  … ${problems.length - 20} more` : ''}`,
     );
   }
   if (samples.length === 0) throw new Error(`Cannot export "${datasetName}": it has no samples`);

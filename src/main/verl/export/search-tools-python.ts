@@ -91,7 +91,11 @@ import os
 
 from . import cache, live
 
-HEADER = "[Image Search Results] The result of the image search consists of web page information related to the image from the user's original question. Each result includes the main image from the web page and its title, ranked in descending order of search relevance, as demonstrated below:\n"
+HEADER = (
+    "[Image Search Results] The result of the image search consists of web page information related to the image "
+    "from the user's original question. Each result includes the main image from the web page and its title, "
+    "ranked in descending order of search relevance, as demonstrated below:\n"
+)
 FAILED = "[Image Search Results] There is an error encountered in performing search. Please reason with your own capaibilities."
 IMAGE_MARKUP = "<|vision_start|><|image_pad|><|vision_end|>"
 
@@ -220,12 +224,20 @@ def _upload(image_bytes, settings):
     boundary = uuid.uuid4().hex
     key = _serpapi_key()
     parts = [
-        b"--" + boundary.encode() + b'\r\nContent-Disposition: form-data; name="image"; filename="image.jpg"\r\nContent-Type: image/jpeg\r\n\r\n' + image_bytes + b"\r\n",
+        b"--"
+        + boundary.encode()
+        + b'\r\nContent-Disposition: form-data; name="image"; filename="image.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'
+        + image_bytes
+        + b"\r\n",
         b"--" + boundary.encode() + b'\r\nContent-Disposition: form-data; name="api_key"\r\n\r\n' + key.encode() + b"\r\n",
         b"--" + boundary.encode() + b"--\r\n",
     ]
     base = os.environ.get("SEARCHLAB_SERPAPI_URL", settings["serpapi"]["baseUrl"]).rstrip("/")
-    request = urllib.request.Request(base + "/image", data=b"".join(parts), headers={"content-type": "multipart/form-data; boundary=" + boundary, "accept": "application/json"})
+    request = urllib.request.Request(
+        base + "/image",
+        data=b"".join(parts),
+        headers={"content-type": "multipart/form-data; boundary=" + boundary, "accept": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=60) as response:
         body = json.loads(response.read())
     if not body.get("image_id"):
@@ -269,7 +281,13 @@ def _read_page(url, settings):
 
 # ---- the extractive summariser (search/summarise.ts, search/text.ts) ----
 
-STOP_WORDS = set("a an the of in on at to for and or but is are was were be been being by with from as that this these those it its what which who whom whose when where why how does do did has have had not no than then there their they he she his her you your we our i me my".split(" "))
+STOP_WORDS = set(
+    (
+        "a an the of in on at to for and or but is are was were be been being by with from as that this these those "
+        "it its what which who whom whose when where why how does do did has have had not no than then there their "
+        "they he she his her you your we our i me my"
+    ).split(" ")
+)
 
 
 def _stem(word):

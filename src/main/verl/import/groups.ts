@@ -43,7 +43,8 @@ export function detectGroupSize(train: readonly RolloutRecord[], given?: number,
     const prompt = [...stepsOf(train).values()].flatMap(byInput).find((g) => g.length % given !== 0);
     if (prompt) {
       throw new GroupSizeError(
-        `${prompt[0].file}:${prompt[0].line}: the prompt of this rollout has ${prompt.length} rollouts in step ${prompt[0].step}, which is not a multiple of --group-size ${given}`,
+        `${prompt[0].file}:${prompt[0].line}: the prompt of this rollout has ${prompt.length} rollouts ` +
+          `in step ${prompt[0].step}, which is not a multiple of --group-size ${given}`,
       );
     }
     return given;
@@ -53,7 +54,8 @@ export function detectGroupSize(train: readonly RolloutRecord[], given?: number,
     throw new GroupSizeError(
       counts.every((c) => c === 1)
         ? "Cannot tell the GRPO group size: every prompt appears once per step. Pass --group-size N (the run's rollout.n; 1 if it had no groups)."
-        : `Cannot tell the GRPO group size: prompts appear ${[...new Set(counts)].sort((a, b) => a - b).join(', ')} times per step. Pass --group-size N (the run's rollout.n).`,
+        : `Cannot tell the GRPO group size: prompts appear ${[...new Set(counts)].sort((a, b) => a - b).join(', ')} ` +
+            "times per step. Pass --group-size N (the run's rollout.n).",
     );
   }
   return size;

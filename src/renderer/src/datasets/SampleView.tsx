@@ -74,7 +74,8 @@ export function SampleFacts({ detail }: { detail: SampleDetail }) {
       <dt>Suggestion</dt>
       <dd>
         {detail.suggestion ? (
-          `${detail.suggestion.label === 'search_free' ? 'Search-free' : 'Needs search'} (${detail.suggestion.correct}/${detail.suggestion.runs} correct without search, ${detail.suggestion.model})`
+          `${detail.suggestion.label === 'search_free' ? 'Search-free' : 'Needs search'} ` +
+          `(${detail.suggestion.correct}/${detail.suggestion.runs} correct without search, ${detail.suggestion.model})`
         ) : (
           <span className="muted">Model not loaded</span>
         )}

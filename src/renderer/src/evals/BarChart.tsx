@@ -63,7 +63,10 @@ export function BarChart({ columns }: { columns: Column[] }) {
                     fill={runColor(ci)}
                     data-value={v ?? ''}
                   >
-                    <title>{`${columns[ci].title} (${columns[ci].subtitle}) — ${g.label.join(' ')}: ${v === undefined ? '—' : `${(100 * v).toFixed(1)}%`}`}</title>
+                    <title>
+                      {`${columns[ci].title} (${columns[ci].subtitle}) — ${g.label.join(' ')}: ` +
+                        (v === undefined ? '—' : `${(100 * v).toFixed(1)}%`)}
+                    </title>
                   </rect>
                   <text
                     x={x0 + ci * bar + (bar - 3) / 2}

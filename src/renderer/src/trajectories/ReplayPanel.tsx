@@ -182,7 +182,11 @@ export function ReplayPanel({ detail }: { detail: TrajectoryDetail }) {
             testId="replay-original"
           />
           <Outcome
-            title={`What if: ${ACTION[replay.forced]} at turn ${replay.turn + 1} · ${replay.outcome.checkpointLabel} · cache ${replay.cacheMode}${replay.outcome.toolErrors ? ` · ${replay.outcome.toolErrors} tool error(s)` : ''}`}
+            title={
+              `What if: ${ACTION[replay.forced]} at turn ${replay.turn + 1} · ${replay.outcome.checkpointLabel}` +
+              ` · cache ${replay.cacheMode}` +
+              (replay.outcome.toolErrors ? ` · ${replay.outcome.toolErrors} tool error(s)` : '')
+            }
             turns={replay.outcome.turns}
             from={replay.turn}
             answer={replay.outcome.finalAnswer}

@@ -78,7 +78,10 @@ export function TokenView({ detail }: { detail: TrajectoryDetail }) {
               key={i}
               className={`lab-token${decisionAt.has(i) ? ' decision' : ''}`}
               style={{ background: colour(logprobs[i]) }}
-              title={`#${i} id ${id} · logprob ${logprobs[i].toFixed(3)} · p ${Math.exp(logprobs[i]).toFixed(3)}${decisionAt.has(i) ? ' · decision: ' + decisionAt.get(i)!.choice : ''}`}
+              title={
+                `#${i} id ${id} · logprob ${logprobs[i].toFixed(3)} · p ${Math.exp(logprobs[i]).toFixed(3)}` +
+                (decisionAt.has(i) ? ' · decision: ' + decisionAt.get(i)!.choice : '')
+              }
             >
               {label(i)}
             </span>
