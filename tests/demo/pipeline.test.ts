@@ -6,6 +6,8 @@ import { openStore } from '../../src/main/storage';
 import { homePaths } from '../../src/main/platform/home';
 import { logger } from '../../src/main/platform/log';
 import { runDemo } from '../../src/main/demo/pipeline/pipeline';
+import { demoModelFolder, readPretrainingRecord } from '../../src/main/demo/pipeline/pretrain';
+import { demoTable } from '../../src/main/cli/commands/demo';
 import { tempHome, removeTempHomes } from '../helpers/home';
 import { TINY_MODEL } from '../helpers/run-fixture';
 
@@ -32,13 +34,17 @@ describe('the demo pipeline', () => {
           protocolPasses: 1,
           readingLessons: 1,
           knowledgeLessons: 1,
+          gateQuestions: 2,
+          gateRounds: 1,
+          gateReadingEpochs: 1,
+          gateKnowledgeEpochs: 1,
           model: TINY_MODEL,
         },
         grpo: { steps: 2, batchPrompts: 2, groupSize: 2 },
         evalQuestions: 4,
       },
     );
-    expect(report.world).toEqual({ entities: 12, familiar: 5, questions_test: 6 });
+    expect(report.world).toEqual({ seed: 7, entities: 12, familiar: 5, questions_test: 6 });
     for (const p of Object.values(report.policies)) {
       for (const v of [p.accuracy, p.search_ratio_familiar, p.search_ratio_unfamiliar])
         (expect(v).toBeGreaterThanOrEqual(0), expect(v).toBeLessThanOrEqual(1));
@@ -62,6 +68,23 @@ describe('the demo pipeline', () => {
         .sort(),
     ).toEqual(['direct', 'policy', 'policy', 'rag']);
     expect(messages.some((m) => m.startsWith('Pre-training'))).toBe(true);
+
+    // The gates measured copying after the reading lessons and both skills at the end; a model this barely trained
+    // has neither, so its one extra round was spent and the report says so.
+    const gates = report.pretraining!;
+    expect(gates.checks[0].phase).toBe('reading');
+    expect(gates.checks.at(-1)!.phase).toBe('knowledge');
+    for (const { figures } of gates.checks)
+      for (const share of [figures.copying, ...Object.values(figures.knowledge)])
+        (expect(share).toBeGreaterThanOrEqual(0), expect(share).toBeLessThanOrEqual(1));
+    expect(gates.passed).toBe(false);
+    expect(gates.budgetExhausted).toBe(true);
+    expect(gates.extraRounds).toBe(1);
+    expect(messages.some((m) => m.includes('gate after reading: copying'))).toBe(true);
+    expect(readPretrainingRecord(demoModelFolder(home))).toEqual(gates);
+    const table = demoTable(report).join('\n');
+    expect(table).toContain('pre-training gates');
+    expect(table).toContain('Warning: pre-training used all its extra rounds');
     store.close();
   });
 });

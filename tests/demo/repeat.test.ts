@@ -7,14 +7,14 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/main/storage';
 import { homePaths } from '../../src/main/platform/home';
-import { demoModelFolder } from '../../src/main/demo/pipeline/pretrain';
+import { demoModelFolder, readPretrainingRecord } from '../../src/main/demo/pipeline/pretrain';
 import { tempHome, removeTempHomes } from '../helpers/home';
 import { runQuietDemo } from '../helpers/run-fixture';
 
 afterAll(removeTempHomes);
 
 /** What a run learned and did: its pre-trained weights, its learning curves and every rollout's answer. */
-async function fingerprint(): Promise<{ weights: string; curves: string[]; answers: string[] }> {
+async function fingerprint(): Promise<{ weights: string; curves: string[]; answers: string[]; gates: unknown[] }> {
   const home = tempHome();
   const store = openStore(homePaths(home).database);
   try {
@@ -34,6 +34,11 @@ async function fingerprint(): Promise<{ weights: string; curves: string[]; answe
         protocolPasses: 1,
         readingLessons: 2,
         knowledgeLessons: 2,
+        // The gates too: what they measure and the extra rounds they ask for repeat with the rest.
+        gateQuestions: 3,
+        gateRounds: 2,
+        gateReadingEpochs: 1,
+        gateKnowledgeEpochs: 1,
       },
       grpo: { steps: 2, batchPrompts: 4, groupSize: 4 },
       evalQuestions: 8,
@@ -57,7 +62,8 @@ async function fingerprint(): Promise<{ weights: string; curves: string[]; answe
       )
       .all(run.id)
       .map((r) => r.a ?? '');
-    return { weights: weights.digest('hex'), curves, answers };
+    const gates = readPretrainingRecord(folder)!.checks.map(({ seconds: _seconds, ...check }) => check);
+    return { weights: weights.digest('hex'), curves, answers, gates };
   } finally {
     store.close();
   }
@@ -72,5 +78,7 @@ describe('a demo run', () => {
     expect(second.weights).toBe(first.weights);
     expect(second.curves).toEqual(first.curves);
     expect(second.answers).toEqual(first.answers);
+    expect(first.gates.length).toBeGreaterThanOrEqual(2);
+    expect(second.gates).toEqual(first.gates);
   }, 180_000);
 });

@@ -9,12 +9,14 @@ import { tempHome, removeTempHomes } from '../helpers/home';
 import { launchBrowser, artifactPath } from '../helpers/browser';
 import { writeRandomQwen25Vl } from '../../src/main/model/families/qwen2_5_vl/random';
 import { summarizeModelFolder } from '../../src/main/model/families';
+import type { PretrainingRecord } from '../../src/shared/contract';
 
 let engine: ServedEngine;
 let browser: Browser;
 let page: Page;
 let good: string;
 let broken: string;
+let coldStarted: string;
 
 beforeAll(async () => {
   const home = tempHome();
@@ -25,6 +27,30 @@ beforeAll(async () => {
   const config = JSON.parse(readFileSync(path.join(broken, 'config.json'), 'utf8'));
   config.image_token_id = 151654;
   writeFileSync(path.join(broken, 'config.json'), JSON.stringify(config));
+  // A folder whose cold start fell short of copying: its record says so, check by check.
+  coldStarted = path.join(home, 'qwen-cold-start');
+  cpSync(good, coldStarted, { recursive: true });
+  const check = (phase: string, round: number, copying: number) => ({
+    phase,
+    round,
+    figures: {
+      copying,
+      knowledge: { familiarByName: 0.95, familiarByPicture: 0.9, unfamiliarByName: 0.85, unfamiliarByPicture: 0.8 },
+    },
+    copyingPassed: copying >= 0.5,
+    knowledgePassed: true,
+    seconds: 4.2,
+  });
+  const record: PretrainingRecord = {
+    thresholds: { copying: 0.5, knowledge: 0.8 },
+    checks: [check('reading', 0, 0.12), check('reading', 1, 0.31), check('knowledge', 0, 0.29)],
+    passed: false,
+    budgetExhausted: true,
+    extraRounds: 1,
+    extraSeconds: 61,
+    seconds: 402,
+  };
+  writeFileSync(path.join(coldStarted, 'pretraining.json'), JSON.stringify(record));
   engine = await serve(home);
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -76,5 +102,28 @@ describe('the Models page', () => {
     await page.getByRole('button', { name: 'Add folder' }).click();
     await expect.poll(() => page.getByTestId('add-model-error').textContent()).toContain('must be an absolute path');
     expect(await page.getByTestId('model-list').locator('tbody tr').count()).toBe(1);
+  });
+
+  it("shows a cold start's checks: which skill fell short, by how much, and that GRPO started anyway", async () => {
+    const list = page.getByTestId('model-list');
+    // a folder without a record has no cold start to show
+    expect(await list.locator('tbody tr').first().getByTestId('cold-start').count()).toBe(0);
+    await page.getByLabel('Model folder').fill(coldStarted);
+    await page.getByRole('button', { name: 'Add folder' }).click();
+    await expect.poll(() => list.locator('tbody tr').count(), { timeout: 30_000 }).toBe(2);
+    const verdict = list.locator('tbody tr', { hasText: 'qwen-cold-start' }).getByTestId('cold-start');
+    expect(await verdict.textContent()).toBe('short of copying 3 checks');
+    await verdict.click();
+    const checks = page.getByTestId('cold-start-checks');
+    await expect.poll(() => checks.isVisible()).toBe(true);
+    expect(await checks.getByRole('alert').textContent()).toContain('cannot yet copy from search results');
+    const rows = await checks.locator('tbody tr').allTextContents();
+    expect(rows).toEqual(['reading12%95%90%85%80%4.2', 'reading +131%95%90%85%80%4.2', 'knowledge29%95%90%85%80%4.2']);
+    // the copying figures below the threshold are marked short, the knowledge figures at it are not
+    expect(await checks.locator('td.fit-over-text').count()).toBe(3);
+    expect(await checks.locator('td.fit-ok-text').count()).toBe(12);
+    await page.screenshot({ path: artifactPath('models-cold-start.png') });
+    await verdict.click();
+    await expect.poll(() => checks.count()).toBe(0);
   });
 });

@@ -48,6 +48,7 @@ export async function makeRunFixture(
         factPasses: 1,
         protocolPasses: 1,
         knowledgeLessons: 1,
+        gates: false,
         model: TINY_MODEL,
       },
       grpo,

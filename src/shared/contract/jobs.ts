@@ -44,6 +44,13 @@ export const JobParamsByKind = {
       quick: z.boolean().default(false),
       noSearchPenalty: z.boolean().default(false),
       unbalanced: z.boolean().default(false),
+      /** The world's seed (its species, pages and questions); the pre-training and GRPO seeds follow from it. */
+      seed: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1)
+        .optional(),
     })
     .strict(),
 } as const;

@@ -2,6 +2,45 @@
 import { z } from 'zod';
 import { method, NoParams } from './define';
 
+const share = z.number().min(0).max(1);
+
+/** One check of a cold start's skills: after which phase (and extra round), what it found, how long it took. */
+export const ColdStartCheck = z.object({
+  phase: z.string(),
+  round: z.number().int().min(0),
+  figures: z.object({
+    /** RAG accuracy on training questions about species the model was not taught. */
+    copying: share,
+    /** Shares of first turns that tell the truth about having seen the species. */
+    knowledge: z.object({
+      familiarByName: share,
+      familiarByPicture: share,
+      unfamiliarByName: share,
+      unfamiliarByPicture: share,
+    }),
+  }),
+  copyingPassed: z.boolean(),
+  knowledgePassed: z.boolean(),
+  seconds: z.number(),
+});
+export type ColdStartCheck = z.infer<typeof ColdStartCheck>;
+
+/** What a cold start (the demo's pre-training) measured before handing its model to GRPO (pretraining.json). */
+export const PretrainingRecord = z.object({
+  /** The share each skill had to reach (knowledge: in each of the four groups). */
+  thresholds: z.object({ copying: share, knowledge: share }),
+  checks: z.array(ColdStartCheck),
+  /** Both skills at their thresholds at the last check. */
+  passed: z.boolean(),
+  /** The extra rounds ran out with a skill still short. */
+  budgetExhausted: z.boolean(),
+  extraRounds: z.number().int().min(0),
+  /** Seconds spent in extra rounds (training only; measuring is in each check). */
+  extraSeconds: z.number(),
+  seconds: z.number(),
+});
+export type PretrainingRecord = z.infer<typeof PretrainingRecord>;
+
 export const ModelFolder = z.object({
   /** The folder's checkpoint (of no run): evaluations and the debugger refer to it by this id. */
   checkpointId: z.number().int(),
@@ -20,6 +59,8 @@ export const ModelFolder = z.object({
   fits: z.object({ inference: z.boolean().nullable(), training: z.boolean().nullable() }),
   /** Why the folder cannot be used (missing, unreadable, unsupported), instead of its figures. */
   error: z.string().nullable(),
+  /** The cold start's checks, for a folder pre-trained by SearchLab (the demo's). */
+  pretraining: PretrainingRecord.nullable(),
 });
 export type ModelFolder = z.infer<typeof ModelFolder>;
 

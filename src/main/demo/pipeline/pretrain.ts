@@ -36,6 +36,12 @@ import {
 } from './scripts';
 import type { StageHooks } from './workspace';
 import { readingDrill } from './reading';
+import { GATE_THRESHOLDS, copyingPassed, describeGates, gateSamples, knowledgePassed, measureGates } from './gates';
+import type { GateCheck, GateFigures } from './gates';
+import { TinyPolicyModel } from '../../model';
+import { searchRolloutTools } from '../../rl/rollout/search-tools';
+import { readPretrainingRecord, writePretrainingRecord } from '../../rl/sft/pretraining-record';
+import type { PretrainingRecord } from '../../../shared/contract';
 
 export interface PretrainOptions {
   corpus: string;
@@ -94,8 +100,28 @@ export interface PretrainOptions {
    * picture (direct answers about familiar species from a fresh picture after pre-training: 100% against 47%).
    */
   freezeVisionWhileReading: boolean;
+  /**
+   * Check what pre-training taught before handing over (gates.ts): after the reading lessons and again at the end,
+   * measure copying and the knowledge statement, and continue the phase that teaches a skill still short of its
+   * threshold (more reading epochs, more knowledge epochs), for at most `gateRounds` extra rounds in all.
+   */
+  gates: boolean;
+  /**
+   * The gates' budget: extra rounds of training in all (counted, not timed, so that a run repeats bit for bit
+   * however busy the machine is; each round's seconds are in the record).
+   */
+  gateRounds: number;
+  /** Training questions per knowledge group the gates ask (twice as many unfamiliar ones for copying). */
+  gateQuestions: number;
+  /** Reading epochs in each extra round the copying gate asks for. */
+  gateReadingEpochs: number;
+  /** Knowledge epochs in each extra round the knowledge gate asks for. */
+  gateKnowledgeEpochs: number;
   model?: CreateOptions['config'];
 }
+
+export type { PretrainingRecord };
+export { readPretrainingRecord };
 
 /** Where the demo's pre-trained model is saved. */
 export const demoModelFolder = (home: string): string => path.join(home, 'models', 'demo-pretrained');
@@ -122,6 +148,11 @@ export const DEFAULT_PRETRAIN: Omit<PretrainOptions, 'corpus'> = {
   knowledgeLr: 3e-4,
   mixtureDecay: 'linear',
   freezeVisionWhileReading: true,
+  gates: true,
+  gateRounds: 6,
+  gateQuestions: 24,
+  gateReadingEpochs: 4,
+  gateKnowledgeEpochs: 2,
 };
 /** Fewer epochs for `demo --quick` (on the quick world, measured 523 s end to end on two cores; see the README). */
 export const QUICK_PRETRAIN: Partial<PretrainOptions> = { epochs: 4, factEpochs: 18, readingEpochs: 11 };
@@ -185,7 +216,8 @@ export async function pretrainDemoModel(
   world: World,
   options: PretrainOptions,
   hooks: StageHooks,
-): Promise<{ model: TinyVlm; folder: string; losses: number[] }> {
+): Promise<{ model: TinyVlm; folder: string; losses: number[]; record: PretrainingRecord }> {
+  const started = performance.now();
   const random = new Random(options.seed);
   const templates = compileTemplates(DEMO_TEMPLATES);
   const toolbox = new SearchService({ store, home }).toolbox({
@@ -363,6 +395,29 @@ export async function pretrainDemoModel(
   // there are noise that Adam scales up to full-size steps: measured on the quick world, facts learned after the
   // reading lessons were answered from a fresh picture 47% of the time, against 99% without them before.
   const frozen = options.freezeVisionWhileReading ? isVisionWeight : undefined;
+  const readingEpochs = (epochs: number, seed: number) =>
+    trainSft(policy, reading, {
+      epochs,
+      batchSize: options.batchSize,
+      lr: options.readingLr,
+      seed,
+      frozen,
+      onStep,
+      shouldStop,
+    });
+  const knowledgeEpochs = (epochs: number, seed: number) =>
+    trainSft(policy, knowing, {
+      epochs,
+      batchSize: options.batchSize * 2,
+      lr: options.knowledgeLr,
+      decay: 'linear',
+      minLrRatio: 0.05,
+      seed,
+      onStep,
+      shouldStop,
+    });
+  const gates = options.gates ? await pretrainingGates(store, home, world, policy, options, hooks) : null;
+
   if (drill.length > 0)
     await trainSft(policy, drill, {
       epochs: 1,
@@ -372,16 +427,12 @@ export async function pretrainDemoModel(
       onStep,
       shouldStop,
     });
-  if (reading.length > 0 && options.readingEpochs > 0)
-    await trainSft(policy, reading, {
-      epochs: options.readingEpochs,
-      batchSize: options.batchSize,
-      lr: options.readingLr,
-      seed: options.seed + 2,
-      frozen,
-      onStep,
-      shouldStop,
-    });
+  if (reading.length > 0 && options.readingEpochs > 0) await readingEpochs(options.readingEpochs, options.seed + 2);
+  // Copying first: every later phase's reading lessons and GRPO's searches build on it.
+  if (gates && reading.length >= options.batchSize)
+    await gates.until('reading', copyingPassed, (round) =>
+      readingEpochs(options.gateReadingEpochs, options.seed + 100 + round),
+    );
   if (facts.length > 0 && options.factEpochs > 0)
     await trainSft(policy, facts, {
       epochs: options.factEpochs,
@@ -402,20 +453,107 @@ export async function pretrainDemoModel(
       onStep,
       shouldStop,
     });
-  if (options.knowledgeEpochs > 0 && knowing.length >= options.batchSize * 2)
-    await trainSft(policy, knowing, {
-      epochs: options.knowledgeEpochs,
-      batchSize: options.batchSize * 2,
-      lr: options.knowledgeLr,
-      decay: 'linear',
-      minLrRatio: 0.05,
-      seed: options.seed + 3,
-      onStep,
-      shouldStop,
-    });
+  const knowledgeLessons = options.knowledgeEpochs > 0 && knowing.length >= options.batchSize * 2;
+  if (knowledgeLessons) await knowledgeEpochs(options.knowledgeEpochs, options.seed + 3);
+  // At the end both skills: the statement sharpened by more knowledge epochs, copying (which the mixture may have
+  // blurred) by more reading epochs, with the vision tower left alone as before.
+  if (gates)
+    await gates.until(
+      'knowledge',
+      (f) => (knowledgePassed(f) || !knowledgeLessons) && (copyingPassed(f) || reading.length < options.batchSize),
+      async (round, f) => {
+        if (!knowledgePassed(f) && knowledgeLessons)
+          await knowledgeEpochs(options.gateKnowledgeEpochs, options.seed + 200 + round);
+        if (!copyingPassed(f) && reading.length >= options.batchSize)
+          await readingEpochs(options.gateReadingEpochs, options.seed + 300 + round);
+      },
+    );
   await policy.release();
   const folder = demoModelFolder(home);
   saveTinyVlm(model, folder);
   writeTemplates(folder, DEMO_TEMPLATES);
-  return { model, folder, losses };
+  const record: PretrainingRecord = {
+    thresholds: { ...GATE_THRESHOLDS },
+    checks: gates?.checks ?? [],
+    passed: gates?.passed() ?? true,
+    budgetExhausted: gates?.exhausted ?? false,
+    extraRounds: gates?.extraRounds ?? 0,
+    extraSeconds: gates?.extraSeconds ?? 0,
+    seconds: (performance.now() - started) / 1000,
+  };
+  writePretrainingRecord(folder, record);
+  return { model, folder, losses, record };
+}
+
+/**
+ * The gates of one pre-training: `until(phase, passed, more)` measures, and while `passed` says no and extra rounds
+ * remain, trains one more round (`more`) and measures again. Every measurement is kept.
+ */
+async function pretrainingGates(
+  store: Store,
+  home: string,
+  world: World,
+  policy: Policy,
+  options: PretrainOptions,
+  hooks: StageHooks,
+) {
+  const tools = searchRolloutTools(store, home, {
+    engine: 'local',
+    corpus: options.corpus,
+    mode: 'cache-first',
+    thumbnails: DEMO_THUMBNAILS,
+    links: DEMO_LINKS,
+  });
+  const samples = await gateSamples(world, options.gateQuestions, options.seed + 7);
+  const model = new TinyPolicyModel(policy);
+  const checks: GateCheck[] = [];
+  let extraSeconds = 0;
+  let extraRounds = 0;
+  let exhausted = false;
+  const measure = async (phase: string, round: number): Promise<GateFigures> => {
+    hooks.throwIfCancelled();
+    const begun = performance.now();
+    const figures = await measureGates(model, samples, tools);
+    checks.push({
+      phase,
+      round,
+      figures,
+      copyingPassed: copyingPassed(figures),
+      knowledgePassed: knowledgePassed(figures),
+      seconds: (performance.now() - begun) / 1000,
+    });
+    hooks.progress(0, null, `gate after ${phase}${round ? ` (+${round})` : ''}: ${describeGates(figures)}`);
+    return figures;
+  };
+  return {
+    checks,
+    get extraSeconds() {
+      return extraSeconds;
+    },
+    get extraRounds() {
+      return extraRounds;
+    },
+    get exhausted() {
+      return exhausted;
+    },
+    passed: () => checks.length > 0 && checks.at(-1)!.copyingPassed && checks.at(-1)!.knowledgePassed,
+    async until(
+      phase: string,
+      passed: (f: GateFigures) => boolean,
+      more: (round: number, f: GateFigures) => Promise<unknown>,
+    ): Promise<void> {
+      let figures = await measure(phase, 0);
+      for (let round = 1; !passed(figures); round++) {
+        if (extraRounds >= options.gateRounds) {
+          exhausted = true;
+          return;
+        }
+        const begun = performance.now();
+        await more(round, figures);
+        extraRounds++;
+        extraSeconds += (performance.now() - begun) / 1000;
+        figures = await measure(phase, round);
+      }
+    },
+  };
 }

@@ -1,6 +1,7 @@
 // The demo's own settings. The demo lives in its own data folder, so these never touch a user's workspace.
 import type { PromptTemplates } from '../../rl/protocol/templates';
 import type { CreateOptions } from '../../model';
+import type { RolloutLimits } from '../../rl/protocol/limits';
 /**
  * Terse prompts: the tiny model learns the protocol from its SFT conversations, not from instructions, and
  * every prompt token costs time on two CPU cores. (A real model keeps the default, instructive templates.)
@@ -54,4 +55,14 @@ export const DEMO_MODEL: NonNullable<CreateOptions['config']> = {
   head_dim: 24,
   max_position_embeddings: 512,
   vision_config: { image_size: 48, patch_size: 8, hidden_size: 64, intermediate_size: 128, depth: 2, num_heads: 4 },
+};
+
+/** The limits the demo evaluates under (GRPO's rollouts take the same turns and searches from the run config). */
+export const DEMO_LIMITS: RolloutLimits = {
+  maxTurns: 3,
+  maxImageSearches: 1,
+  maxTextSearches: 2,
+  maxTokensPerTurn: 48,
+  maxTotalTokens: 160,
+  maxPromptTokens: 4096,
 };

@@ -9,6 +9,7 @@ import { checkQwen25VlFolder } from '../../model';
 import { availableRam } from '../../model';
 import { cudaTotalMemoryBytes, detectDevice } from '../../platform/device';
 import { checkpointOfModelFolder } from './checkpoint-run';
+import { readPretrainingRecord } from '../sft/pretraining-record';
 
 /** The device a model would run on and its memory: the GPU's when CUDA is in use, else what RAM is available. */
 function deviceMemory(): ModelFolder['device'] {
@@ -30,6 +31,7 @@ function describe(checkpointId: number, path: string, device: ModelFolder['devic
     trainingBytes: null,
     device,
     fits: { inference: null, training: null },
+    pretraining: null,
   };
   if (!existsSync(path)) return { ...empty, error: 'the folder is missing' };
   try {
@@ -44,6 +46,7 @@ function describe(checkpointId: number, path: string, device: ModelFolder['devic
       trainingBytes,
       fits: { inference: fits(s.inferenceBytes), training: fits(trainingBytes) },
       error: null,
+      pretraining: readPretrainingRecord(path),
     };
   } catch (e) {
     return { ...empty, error: (e as Error).message };

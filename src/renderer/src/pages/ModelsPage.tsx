@@ -1,8 +1,8 @@
 // Model folders SearchLab knows (the demo's, any added by path): architecture, parameters, dtype, size on disk and
 // estimated memory for inference and training against the device. "Add folder" checks a folder without reading its
 // weights and says exactly what is wrong with it.
-import { useCallback, useEffect, useState } from 'react';
-import type { ModelFolder } from '../../../shared/contract';
+import { Fragment, useCallback, useEffect, useState } from 'react';
+import type { ModelFolder, PretrainingRecord } from '../../../shared/contract';
 import { api } from '../api/client';
 import { reportError } from '../state/toasts';
 import { useNav } from '../state/nav';
@@ -31,11 +31,94 @@ function Fit({ fits, need }: { fits: boolean | null; need: number | null }) {
   );
 }
 
+const pct = (x: number) => `${Math.round(100 * x)}%`;
+
+/** A cold start's verdict: whether the skills GRPO builds on were there when its model was handed over. */
+function ColdStart({ record, open, toggle }: { record: PretrainingRecord | null; open: boolean; toggle(): void }) {
+  if (!record) return <span className="muted">—</span>;
+  const last = record.checks.at(-1);
+  const short = last ? [!last.copyingPassed && 'copying', !last.knowledgePassed && 'knowledge'].filter(Boolean) : [];
+  return (
+    <button
+      className="small ghost"
+      onClick={toggle}
+      aria-expanded={open}
+      title="What pre-training measured before GRPO started"
+      data-testid="cold-start"
+    >
+      {record.passed ? (
+        <span className="badge fit-ok">passed</span>
+      ) : (
+        <span className="badge fit-over">short of {short.join(' and ')}</span>
+      )}{' '}
+      {record.checks.length} checks
+    </button>
+  );
+}
+
+/** Each check of a cold start: copying and the knowledge statement, against their thresholds. */
+function ColdStartChecks({ record }: { record: PretrainingRecord }) {
+  let key = 0;
+  const cell = (share: number, threshold: number) => (
+    <td key={key++} className={share >= threshold ? 'fit-ok-text' : 'fit-over-text'}>
+      {pct(share)}
+    </td>
+  );
+  return (
+    <div className="models-cold-start" data-testid="cold-start-checks">
+      {record.budgetExhausted ? (
+        <p role="alert" className="models-error">
+          Pre-training used{' '}
+          {record.extraRounds === 1 ? 'its one extra round' : `all its ${record.extraRounds} extra rounds`} with a skill
+          still short: GRPO started from a model that{' '}
+          {record.checks.at(-1)?.copyingPassed
+            ? 'cannot yet tell the species it has seen'
+            : 'cannot yet copy from search results'}
+          .
+        </p>
+      ) : null}
+      <table className="lab-table">
+        <thead>
+          <tr>
+            <th>After</th>
+            <th>Copying (RAG; needs {pct(record.thresholds.copying)})</th>
+            <th>Familiar, by name (each needs {pct(record.thresholds.knowledge)})</th>
+            <th>Familiar, by picture</th>
+            <th>Unfamiliar, by name</th>
+            <th>Unfamiliar, by picture</th>
+            <th>Seconds</th>
+          </tr>
+        </thead>
+        <tbody>
+          {record.checks.map((c, i) => (
+            <tr key={i}>
+              <td>
+                {c.phase}
+                {c.round ? ` +${c.round}` : ''}
+              </td>
+              {cell(c.figures.copying, record.thresholds.copying)}
+              {Object.values(c.figures.knowledge).map((share) => cell(share, record.thresholds.knowledge))}
+              <td>{c.seconds.toFixed(1)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="muted">
+        Measured greedily on the training questions: copying is the always-search workflow&apos;s accuracy on species
+        the model was not taught; the other columns, how often its first words say truly whether it has seen the
+        species. {record.extraRounds} extra rounds ({record.extraSeconds.toFixed(0)} s) of {record.seconds.toFixed(0)}{' '}
+        s.
+      </p>
+    </div>
+  );
+}
+
 export function ModelsPage() {
   const [models, setModels] = useState<ModelFolder[] | null>(null);
   const [path, setPath] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
+  const [opened, setOpened] = useState<number | null>(null);
   const go = useNav((s) => s.go);
 
   const refresh = useCallback(() => {
@@ -107,48 +190,65 @@ export function ModelsPage() {
               <th>On disk</th>
               <th>Inference</th>
               <th>Training</th>
+              <th>Cold start</th>
               <th>Folder</th>
               <th aria-label="actions" />
             </tr>
           </thead>
           <tbody>
             {models.map((m) => (
-              <tr key={m.checkpointId} data-model={m.checkpointId}>
-                <td>{m.checkpointId}</td>
-                {m.error ? (
-                  <td colSpan={6} className="models-error">
-                    {m.error}
+              <Fragment key={m.checkpointId}>
+                <tr data-model={m.checkpointId}>
+                  <td>{m.checkpointId}</td>
+                  {m.error ? (
+                    <td colSpan={7} className="models-error">
+                      {m.error}
+                    </td>
+                  ) : (
+                    <>
+                      <td>{m.architecture}</td>
+                      <td data-testid="model-parameters">{formatParameters(m.parameters)}</td>
+                      <td>{m.dtype}</td>
+                      <td>{formatBytes(m.bytesOnDisk)}</td>
+                      <td>
+                        <Fit fits={m.fits.inference} need={m.inferenceBytes} />
+                      </td>
+                      <td>
+                        <Fit fits={m.fits.training} need={m.trainingBytes} />
+                      </td>
+                      <td>
+                        <ColdStart
+                          record={m.pretraining}
+                          open={opened === m.checkpointId}
+                          toggle={() => setOpened(opened === m.checkpointId ? null : m.checkpointId)}
+                        />
+                      </td>
+                    </>
+                  )}
+                  <td className="models-path">{m.path}</td>
+                  <td>
+                    <button
+                      className="small ghost"
+                      disabled={m.error !== null}
+                      onClick={() => {
+                        // the Evaluations form opens on this model's checkpoint
+                        useEvals.setState({ preferredCheckpoint: m.checkpointId });
+                        go('evaluations');
+                      }}
+                      title={`Evaluate checkpoint ${m.checkpointId} from the Evaluations page`}
+                    >
+                      Evaluate…
+                    </button>
                   </td>
-                ) : (
-                  <>
-                    <td>{m.architecture}</td>
-                    <td data-testid="model-parameters">{formatParameters(m.parameters)}</td>
-                    <td>{m.dtype}</td>
-                    <td>{formatBytes(m.bytesOnDisk)}</td>
-                    <td>
-                      <Fit fits={m.fits.inference} need={m.inferenceBytes} />
+                </tr>
+                {opened === m.checkpointId && m.pretraining ? (
+                  <tr>
+                    <td colSpan={10}>
+                      <ColdStartChecks record={m.pretraining} />
                     </td>
-                    <td>
-                      <Fit fits={m.fits.training} need={m.trainingBytes} />
-                    </td>
-                  </>
-                )}
-                <td className="models-path">{m.path}</td>
-                <td>
-                  <button
-                    className="small ghost"
-                    disabled={m.error !== null}
-                    onClick={() => {
-                      // the Evaluations form opens on this model's checkpoint
-                      useEvals.setState({ preferredCheckpoint: m.checkpointId });
-                      go('evaluations');
-                    }}
-                    title={`Evaluate checkpoint ${m.checkpointId} from the Evaluations page`}
-                  >
-                    Evaluate…
-                  </button>
-                </td>
-              </tr>
+                  </tr>
+                ) : null}
+              </Fragment>
             ))}
           </tbody>
         </table>
