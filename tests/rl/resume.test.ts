@@ -215,7 +215,8 @@ describe('resuming a training run', () => {
     const evaluations = openStore(homePaths(home).database);
     const shown = evaluations.db
       .prepare(
-        "SELECT t.tool_result AS result FROM turns t JOIN trajectories j ON j.id = t.trajectory_id JOIN runs r ON r.id = j.run_id WHERE r.kind = 'eval' AND t.action = 'image_search'",
+        'SELECT t.tool_result AS result FROM turns t JOIN trajectories j ON j.id = t.trajectory_id ' +
+          "JOIN runs r ON r.id = j.run_id WHERE r.kind = 'eval' AND t.action = 'image_search'",
       )
       .all() as { result: string }[];
     evaluations.close();

@@ -78,7 +78,8 @@ export const modelMethods = {
     z.array(ModelFolder),
   ),
   'models.add': method(
-    'Check a model folder without reading its weights (config, tokenizer, chat template, preprocessor, every tensor header) and add it; the error says exactly what is wrong',
+    'Check a model folder without reading its weights (config, tokenizer, chat template, preprocessor, every ' +
+      'tensor header) and add it; the error says exactly what is wrong',
     z.object({ path: FolderPath }).strict(),
     ModelFolder,
   ),

@@ -7,7 +7,8 @@ export const demoRunJob = defineJob({
   kind: 'demo.run',
   params: JobParamsByKind['demo.run'],
   title: (p) =>
-    `Demo world${p.quick ? ' (quick)' : ''}${p.seed !== undefined ? `, seed ${p.seed}` : ''}${p.noSearchPenalty ? ', no search penalty' : ''}${p.unbalanced ? ', unbalanced data' : ''}`,
+    `Demo world${p.quick ? ' (quick)' : ''}${p.seed !== undefined ? `, seed ${p.seed}` : ''}` +
+    `${p.noSearchPenalty ? ', no search penalty' : ''}${p.unbalanced ? ', unbalanced data' : ''}`,
   async run(ctx, params) {
     return runDemo(
       {
