@@ -55,6 +55,13 @@ describe('export targets over browser mode', () => {
         },
       });
       expect(fs.existsSync(path.dirname(autostart))).toBe(false);
+      // A checkpoint's files are refused the same way (a new folder there would be a start-up folder's entry).
+      const checkpoint = await client.request('checkpoints.export', { id: 1, dir: path.dirname(autostart) });
+      expect(checkpoint).toMatchObject({
+        ok: false,
+        error: { message: expect.stringMatching(/autostart is outside the folders this server writes to/) },
+      });
+      expect(fs.existsSync(path.dirname(autostart))).toBe(false);
       const cache = await client.request('search.cache.export', { file: path.join(data, 'cache.jsonl') });
       expect(cache).toMatchObject({
         ok: false,

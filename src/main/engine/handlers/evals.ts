@@ -24,7 +24,9 @@ export function evalHandlers(ctx: EngineContext): HandlerGroup<keyof typeof eval
         .map((c) => ({ ...c, runName: c.runId === null ? null : (runNames.get(c.runId) ?? null) }));
     },
     'checkpoints.ofRun': ({ runId }) => checkpointsOfRun(ctx.store, runId),
-    'checkpoints.export': ({ id, dir }) => asInvalid(() => exportCheckpoint(ctx.store, id, dir)),
+    // The folder is checked first (over browser mode, only exports/ and the folders serve was given), before the
+    // checkpoint is even looked up.
+    'checkpoints.export': ({ id, dir }) => asInvalid(() => exportCheckpoint(ctx.store, id, ctx.writeTarget(dir))),
     'checkpoints.delete': ({ id }) => asInvalid(() => deleteCheckpoint(ctx.store, ctx.home, id)),
   };
 }
