@@ -1,5 +1,5 @@
 import type { CliContext } from './command';
-import { Engine } from '../engine/engine';
+import { Engine } from '../engine';
 import { resolveHome } from '../platform/home';
 
 /** Opens the engine on the chosen home for one command, and closes it whatever happens. */

@@ -1,6 +1,6 @@
 // The engine's process in the Electron app (an Electron utility process): the same Engine as browser mode
 // and the CLI, speaking the protocol over the parent port instead of a WebSocket.
-import { Engine } from '../engine/engine';
+import { Engine } from '../engine';
 import { resolveHome } from '../platform/home';
 import { startDemoOnFirstLaunch } from '../demo/first-launch';
 import type { HostMessage, HostReply } from './host-messages';

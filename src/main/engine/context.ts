@@ -1,6 +1,6 @@
 // What every handler may use: the store, the job manager, the home folder and the event emitter.
 import type { Store } from '../storage';
-import type { JobManager } from '../jobs/manager';
+import type { JobManager } from '../jobs';
 import type { EventName, EventData, SystemInfo } from '../../shared/contract';
 import type { WriteFolders } from '../platform/write-folders';
 

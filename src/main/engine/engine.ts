@@ -17,7 +17,7 @@ import {
   type ResponseMessage,
 } from '../../shared/protocol';
 import type { Store } from '../storage';
-import { JobManager } from '../jobs/manager';
+import { JobManager } from '../jobs';
 import { ensureHome, homePaths } from '../platform/home';
 import { logger, redact } from '../platform/log';
 import { errorMessage } from '../platform/errors';

@@ -3,13 +3,13 @@ import http from 'node:http';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Engine } from '../engine/engine';
+import type { Engine } from '../engine';
 import { logger, registerSecret } from '../platform/log';
 import { checkRequest, newToken, tokenCookieName } from './auth';
 import { parseRequestTarget, type RequestTarget } from './request-target';
 import { resolveStatic } from './static';
 import { CONTENT_SECURITY_POLICY } from './csp';
-import { IMAGE_PATH, imageForServing } from '../datasets/images/serve';
+import { IMAGE_PATH, imageForServing } from '../datasets';
 
 const log = logger('server');
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;

@@ -13,6 +13,9 @@ export const searchNeedTitles: Record<SearchNeed, string> = {
   unsure: 'Unsure',
 };
 
+/** The largest image file SearchLab reads: a dataset's images, a search's query image. */
+export const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
+
 export const ImportFormat = z.enum(['auto', 'parquet', 'jsonl', 'csv']);
 export type ImportFormat = z.infer<typeof ImportFormat>;
 export const ExportFormat = z.enum(['verl', 'jsonl']);

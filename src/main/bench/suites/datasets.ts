@@ -34,12 +34,9 @@ export const datasetsSuite: BenchSuite = {
   summary:
     'Import of 100,000 generated rows: rows/s and peak memory vs a raw better-sqlite3 insert; event-loop stalls during the import job',
   async run(report, { quick }) {
-    const { writeSyntheticJsonl, syntheticJpeg } = await import('../../datasets/generate');
-    const { exportVerl } = await import('../../datasets/export/verl');
-    const { makeThumb } = await import('../../datasets/images/decode');
-    const { importDataset } = await import('../../datasets/import/run');
+    const { writeSyntheticJsonl, syntheticJpeg, exportVerl, makeThumb, importDataset } = await import('../../datasets');
     const { openStore } = await import('../../storage');
-    const { Engine } = await import('../../engine/engine');
+    const { Engine } = await import('../../engine');
     const rows = quick ? 10_000 : 100_000;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'searchlab-bench-datasets-'));
     try {

@@ -31,7 +31,7 @@ export const labSuite: BenchSuite = {
   summary:
     'Trajectory debugger on a run of 100,000 trajectories: first page, deep pages (scrolling), filters, steps, one trajectory',
   async run(report, { quick }) {
-    const { Engine } = await import('../../engine/engine');
+    const { Engine } = await import('../../engine');
     const count = quick ? 10_000 : 100_000;
     const groupSize = 4;
     const perStep = count / 100;

@@ -3,9 +3,9 @@ import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { commonOptions, parseCommandArgs } from '../args';
 import { withEngine } from '../engine';
-import { evaluateCheckpoint } from '../../rl/eval/run-eval';
-import { checkpointOfModelFolder } from '../../rl/train/checkpoint-run';
-import type { EvalPolicy } from '../../rl/eval/evaluate';
+import { evaluateCheckpoint } from '../../rl';
+import { checkpointOfModelFolder } from '../../rl';
+import type { EvalPolicy } from '../../rl';
 
 export const evalCommand: CliCommand = {
   name: 'eval',

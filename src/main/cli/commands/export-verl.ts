@@ -3,7 +3,7 @@ import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { commonOptions, parseCommandArgs } from '../args';
 import { withEngine } from '../engine';
-import { exportVerlFolder } from '../../verl/export';
+import { exportVerlFolder } from '../../verl';
 
 export const exportVerlCommand: CliCommand = {
   name: 'export-verl',

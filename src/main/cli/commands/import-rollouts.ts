@@ -2,7 +2,7 @@ import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { commonOptions, parseCommandArgs } from '../args';
 import { withEngine } from '../engine';
-import { importRollouts } from '../../verl/import';
+import { importRollouts } from '../../verl';
 
 export const importRolloutsCommand: CliCommand = {
   name: 'import-rollouts',

@@ -4,7 +4,7 @@ import { UsageError, type CliCommand } from '../command';
 import { commonOptions, parseCommandArgs, parsePort } from '../args';
 import { resolveHome } from '../../platform/home';
 import { rendererBuildDir } from '../../platform/package-root';
-import { Engine } from '../../engine/engine';
+import { Engine } from '../../engine';
 import { startServer } from '../../server/server';
 import { keepServingOnStrayErrors } from '../../server/last-resort';
 import { exportsFolder } from '../../platform/write-folders';

@@ -4,7 +4,7 @@ import { UsageError } from '../command';
 import { commonOptions, parseCommandArgs } from '../args';
 import { withEngine } from '../engine';
 import { runJobInForeground } from '../foreground';
-import { createRun, resumableRun, summarizeRun } from '../../rl/runs';
+import { createRun, resumableRun, summarizeRun } from '../../rl';
 
 export const trainCommand: CliCommand = {
   name: 'train',

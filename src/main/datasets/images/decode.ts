@@ -7,9 +7,9 @@ import { fetchPublicUrl } from '../../platform/url-access';
 import { sha256Hex } from '../../storage/repositories/images';
 import type { StagedImage } from '../../storage/repositories/datasets-staging';
 import type { ImageRef } from '../formats/normalize';
+import { MAX_IMAGE_BYTES } from '../../../shared/contract';
 
 export const THUMB_SIZE = 224;
-export const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
 const FETCH_TIMEOUT_MS = 20_000;
 
 const mimeByFormat: Record<string, string> = {

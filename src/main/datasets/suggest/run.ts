@@ -2,12 +2,12 @@
 // temperature 1, the answer forced to start at once); how often it is right suggests whether the sample needs
 // search. Suggestions are committed a batch at a time, so a stopped job keeps what it finished.
 import type { Store } from '../../storage';
-import { readTemplates } from '../../rl/train/state';
-import { checkpointPolicyModel } from '../../rl/train/checkpoint-run';
-import { compileTemplates } from '../../rl/protocol/templates';
-import { runRollouts, type RolloutTools } from '../../rl/rollout/engine';
-import { directAnswerPrefix } from '../../rl/eval/evaluate';
-import { exactMatch, goldAnswers } from '../../rl/reward/answers';
+import { readTemplates } from '../../rl';
+import { checkpointPolicyModel } from '../../rl';
+import { compileTemplates } from '../../rl';
+import { runRollouts, type RolloutTools } from '../../rl';
+import { directAnswerPrefix } from '../../rl';
+import { exactMatch, goldAnswers } from '../../rl';
 import { suggestedLabel } from './status';
 
 export interface SuggestHooks {

@@ -2,11 +2,11 @@ import { ApiError } from '../../../shared/protocol';
 import { datasetMethods } from '../../../shared/contract';
 import type { EngineContext } from '../context';
 import type { HandlerGroup } from './types';
-import { agreementOf } from '../../datasets/labels/agreement';
-import { planBalance } from '../../datasets/balance/plan';
-import { suggestStatus } from '../../datasets/suggest/status';
-import { imageForServing } from '../../datasets/images/serve';
-import { browse } from '../../datasets/browse';
+import { agreementOf } from '../../datasets';
+import { planBalance } from '../../datasets';
+import { suggestStatus } from '../../datasets';
+import { imageForServing } from '../../datasets';
+import { browse } from '../../datasets';
 
 export function datasetHandlers(ctx: EngineContext): HandlerGroup<keyof typeof datasetMethods> {
   const repos = ctx.store.repos;

@@ -2,8 +2,8 @@ import { evalMethods } from '../../../shared/contract';
 import type { EngineContext } from '../context';
 import type { HandlerGroup } from './types';
 import { ApiError } from '../../../shared/protocol';
-import { evaluationSummaries } from '../../rl/eval/records';
-import { checkpointsOfRun, deleteCheckpoint, exportCheckpoint } from '../../rl/checkpoints';
+import { evaluationSummaries } from '../../rl';
+import { checkpointsOfRun, deleteCheckpoint, exportCheckpoint } from '../../rl';
 
 /** A checkpoint operation's own error (what is missing or in the way) as the caller's mistake. */
 function asInvalid<T>(work: () => T): T {

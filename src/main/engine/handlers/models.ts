@@ -2,7 +2,7 @@ import { modelMethods } from '../../../shared/contract';
 import { ApiError } from '../../../shared/protocol';
 import type { EngineContext } from '../context';
 import type { HandlerGroup } from './types';
-import { addModelFolder, listModelFolders } from '../../rl/train/model-folders';
+import { addModelFolder, listModelFolders } from '../../rl';
 
 export function modelHandlers(ctx: EngineContext): HandlerGroup<keyof typeof modelMethods> {
   return {

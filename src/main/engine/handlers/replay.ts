@@ -4,8 +4,8 @@ import { replayMethods, Replay, type ReplayOptions } from '../../../shared/contr
 import { ApiError } from '../../../shared/protocol';
 import type { EngineContext } from '../context';
 import type { HandlerGroup } from './types';
-import { choicesAt } from '../../rl/counterfactual/choices';
-import { checkpointLabel, loadStoredRollout } from '../../rl/counterfactual/source';
+import { choicesAt } from '../../rl';
+import { checkpointLabel, loadStoredRollout } from '../../rl';
 import type { StoredReplay } from '../../storage/repositories/replays';
 
 const toReplay = (r: StoredReplay) => Replay.parse({ ...r, outcome: r.result });

@@ -2,9 +2,9 @@ import { rewardMethods, StoredRescore, type RewardSpecInput } from '../../../sha
 import { ApiError } from '../../../shared/protocol';
 import type { EngineContext } from '../context';
 import type { HandlerGroup } from './types';
-import { DEFAULT_REWARD_SPEC, REWARD_VARIABLES } from '../../rl/reward/spec';
-import { ExpressionError, FUNCTION_NAMES } from '../../rl/reward/expression';
-import { compileEdited, summarizeRescore } from '../../rl/rescore/rescore';
+import { DEFAULT_REWARD_SPEC, REWARD_VARIABLES } from '../../rl';
+import { ExpressionError, FUNCTION_NAMES } from '../../rl';
+import { compileEdited, summarizeRescore } from '../../rl';
 
 const compile = compileEdited;
 

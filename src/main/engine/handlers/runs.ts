@@ -2,8 +2,8 @@ import { runMethods } from '../../../shared/contract';
 import { ApiError } from '../../../shared/protocol';
 import type { EngineContext } from '../context';
 import type { HandlerGroup } from './types';
-import { createRun, summarizeRun, validateRunConfig } from '../../rl/runs';
-import { estimateRun } from '../../rl/train/estimate';
+import { createRun, summarizeRun, validateRunConfig } from '../../rl';
+import { estimateRun } from '../../rl';
 import { detectDevice } from '../../platform/device';
 import { RunControl } from '../run-control';
 

@@ -2,7 +2,7 @@
 // baselines asked for, each policy's evaluation stored (with its trajectories) as soon as it is done.
 import { JobParamsByKind, type EvalRunParams } from '../../../shared/contract';
 import { defineJob } from '../kind';
-import { evaluateCheckpoint } from '../../rl/eval/run-eval';
+import { evaluateCheckpoint } from '../../rl';
 
 const checkpointsOf = (p: EvalRunParams): number[] => p.checkpointIds ?? [p.checkpointId!];
 

@@ -1,7 +1,7 @@
 import type { JobDefinition } from '../kind';
 import { storageVerifyJob } from './storage-verify';
 import { corpusIngestJob } from './corpus-ingest';
-import { datasetImportJob, datasetExportJob, datasetBalanceJob, datasetSuggestJob } from '../../datasets/jobs';
+import { datasetImportJob, datasetExportJob, datasetBalanceJob, datasetSuggestJob } from './datasets';
 import { rlTrainJob } from './rl-train';
 import { demoRunJob } from './demo-run';
 import { trajectoriesDecisionsJob, trajectoriesReplayJob } from './trajectories';

@@ -2,7 +2,7 @@
 // stored whole in one transaction (reward.rescored reads it back against the recorded rewards).
 import { JobParamsByKind } from '../../../shared/contract';
 import { defineJob } from '../kind';
-import { rescoreRun, summarizeRescore } from '../../rl/rescore/rescore';
+import { rescoreRun, summarizeRescore } from '../../rl';
 
 export const rewardRescoreJob = defineJob({
   kind: 'reward.rescore',

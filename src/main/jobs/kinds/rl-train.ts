@@ -1,7 +1,7 @@
 // rl.train: a GRPO run from its last committed step (see rl/train/grpo.ts for why a kill loses nothing).
 import { JobParamsByKind } from '../../../shared/contract';
 import { defineJob } from '../kind';
-import { runGrpo } from '../../rl/train/grpo';
+import { runGrpo } from '../../rl';
 
 export const rlTrainJob = defineJob({
   kind: 'rl.train',

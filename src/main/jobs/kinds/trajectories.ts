@@ -2,8 +2,8 @@
 // take a while): counterfactual replay from a decision point, and the action probabilities at decision points.
 import { DecisionProbabilities, JobParamsByKind } from '../../../shared/contract';
 import { defineJob } from '../kind';
-import { replayDecision } from '../../rl/counterfactual/replay';
-import { decisionProbabilities } from '../../rl/counterfactual/decision-probabilities';
+import { replayDecision } from '../../rl';
+import { decisionProbabilities } from '../../rl';
 
 export const trajectoriesReplayJob = defineJob({
   kind: 'trajectories.replay',

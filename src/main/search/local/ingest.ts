@@ -3,11 +3,10 @@
 // documents with their images is committed in one transaction. Sources are unique per corpus, so a run that
 // was interrupted resumes where it stopped; the corpus is marked ready only when everything is in.
 import type { Store } from '../../storage';
-import type { Corpus } from '../../../shared/contract';
+import { MAX_IMAGE_BYTES, type Corpus } from '../../../shared/contract';
 import { describeImage, fingerprint, thumbnail } from './imagehash';
 import { sha256Hex } from '../../storage/repositories/images';
 import { readFileSyncWithin } from '../../platform/file-access';
-import { MAX_IMAGE_BYTES } from '../../datasets/images/decode';
 
 export interface CorpusImageInput {
   /** The image's bytes, or a file to read them from. */

@@ -2,7 +2,7 @@
 // reward.py (_num, _truthy, _eq, _div…), so that Python evaluates it with the JavaScript evaluator's semantics:
 // booleans count as 1/0, && and || short-circuit to booleans, == compares text strictly, % and ** and the
 // functions behave like JavaScript's (NaN and infinities instead of exceptions).
-import type { ExpressionNode } from '../../rl/reward/expression';
+import type { ExpressionNode } from '../../rl';
 
 const COMPARISONS: Record<string, string> = { '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
 const ARITHMETIC: Record<string, string> = {

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../../storage';
-import { parseRunConfig, type RunConfig } from '../../rl/train/config';
+import { parseRunConfig, type RunConfig } from '../../rl';
 import { exportCache } from '../../search';
 import { rewardPython } from './reward-python';
 import { loadExportSamples, splitTrainVal, SHA256_URL_PREFIX, type ExportSample } from './samples';
@@ -24,7 +24,7 @@ import { readSearchConfig } from '../../search';
 import type { SearchConfig } from '../../../shared/contract';
 import { VERL_TOOL_CONFIG, VERL_TOOLS } from './verl-tools-python';
 import { exportReadme } from './readme';
-import { compileTemplates } from '../../rl/protocol/templates';
+import { compileTemplates } from '../../rl';
 
 export interface ExportVerlParams {
   runConfig: unknown;

@@ -4,7 +4,7 @@
 // search is called with) and `extra_info` (copied into compute_score's extra_info by veRL).
 import type { SchemaElement } from 'hyparquet';
 import { ParquetWriter, fileWriter } from 'hyparquet-writer';
-import { list, text, verlLeadingColumns } from '../../datasets/export/verl';
+import { parquetListColumn as list, parquetTextColumn as text, verlLeadingColumns } from '../../datasets';
 import type { ExportSample } from './samples';
 
 const ROWS_PER_GROUP = 500;

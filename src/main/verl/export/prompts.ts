@@ -3,8 +3,8 @@
 // the decoded context there), so the round-1 prompt ends with them and the image placeholder. After a search it
 // sends "Searched results: <information>…</information>\nOriginal user's question: …\n" and then the file's text:
 // the part of our after-tool template that follows the question.
-import { compileTemplates, type PromptTemplates } from '../../rl/protocol/templates';
-import type { RolloutLimits } from '../../rl/protocol/limits';
+import { compileTemplates, type PromptTemplates } from '../../rl';
+import type { RolloutLimits } from '../../rl';
 
 export const ROUND_1_QUESTION_MARKER = 'Here is the image and the question:\n<image> ';
 

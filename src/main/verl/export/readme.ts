@@ -1,5 +1,5 @@
 // README.md of the export folder: what each file is, how to run it, and how the rollouts come back.
-import type { RunConfig } from '../../rl/train/config';
+import type { RunConfig } from '../../rl';
 import type { VerlTarget } from './run-script';
 
 export function exportReadme(

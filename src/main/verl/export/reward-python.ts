@@ -1,8 +1,8 @@
 // reward.py: the run's reward spec for the cluster, with SearchLab's evaluator's semantics. The Python below is a
 // line-for-line port of rl/protocol/actions.ts (turn parsing), rl/reward/format.ts, rl/reward/answers.ts and
 // trajectoryVariables in rl/reward/spec.ts; tests/verl run it with python3 against the TypeScript evaluator.
-import { REWARD_VARIABLES, compileReward, type RewardSpec } from '../../rl/reward/spec';
-import { parseExpression } from '../../rl/reward/expression';
+import { REWARD_VARIABLES, compileReward, type RewardSpec } from '../../rl';
+import { parseExpression } from '../../rl';
 import { expressionToPython } from './expression-to-python';
 import { PYTHON_TURN_SPLITTER } from './turns-python';
 

@@ -1,6 +1,6 @@
 // run.sh: the run config as hydra overrides of the method's trainer (its run_mmsearch_r1_grpo.sh recipe) or of
 // upstream veRL's main_ppo, with the rollout dumps pointed back into the export folder.
-import type { RunConfig } from '../../rl/train/config';
+import type { RunConfig } from '../../rl';
 
 export type VerlTarget = 'mmsearch-r1' | 'verl';
 

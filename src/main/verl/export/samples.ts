@@ -1,7 +1,7 @@
 // The dataset's samples as the export writes them, checked first: every row needs an answer and an image the
 // trainer can decode, or nothing is written.
 import type { Store } from '../../storage';
-import { extOf } from '../../datasets/export/verl';
+import { extOf } from '../../datasets';
 
 export interface ExportSample {
   index: number;

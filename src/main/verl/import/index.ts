@@ -4,9 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../../storage';
-import { compileReward, DEFAULT_REWARD_SPEC, type RewardSpec } from '../../rl/reward/spec';
-import { parseRunConfig, type RunConfig } from '../../rl/train/config';
-import { groupAdvantages } from '../../rl/grpo/advantages';
+import { compileReward, DEFAULT_REWARD_SPEC, type RewardSpec } from '../../rl';
+import { parseRunConfig, type RunConfig } from '../../rl';
+import { groupAdvantages } from '../../rl';
 import { readMethodJson, readVerlJsonl, type BadRecord, type ReadResult, type RolloutRecord } from './records';
 import { buildGroups, detectGroupSize, type RecordGroup } from './groups';
 import { SampleMatcher } from './samples';

@@ -1,8 +1,8 @@
 // A cluster rollout as a SearchLab trajectory: its decoded output split into turns, each parsed by the protocol;
 // the cluster's score kept as the recorded reward, and SearchLab's evaluator's reward for the same turns beside
 // it, so the debugger and re-scoring show where the two disagree.
-import { parseTurn, actionArgument, type ParsedTurn } from '../../rl/protocol/actions';
-import type { CompiledReward, RewardBreakdown } from '../../rl/reward/spec';
+import { parseTurn, actionArgument, type ParsedTurn } from '../../rl';
+import type { CompiledReward, RewardBreakdown } from '../../rl';
 import type { TrajectoryInput } from '../../storage/repositories/trajectories';
 import { splitTurns } from '../turns';
 import type { RolloutRecord } from './records';

@@ -1,11 +1,8 @@
 // The dataset job kinds: import and export, each run in a worker thread with progress and cancel.
-import { suggestLabels } from './suggest/run';
 import path from 'node:path';
-import { JobParamsByKind } from '../../shared/contract';
-import { defineJob } from '../jobs/kind';
-import { importDataset } from './import/run';
-import { exportDataset } from './export/run';
-import { buildBalanced } from './balance/plan';
+import { JobParamsByKind } from '../../../shared/contract';
+import { defineJob } from '../kind';
+import { buildBalanced, exportDataset, importDataset, suggestLabels } from '../../datasets';
 
 export const datasetImportJob = defineJob({
   kind: 'datasets.import',
