@@ -1,6 +1,6 @@
 // The embedded default: an app opened on an empty data folder builds the demo world in the background, so every
 // page has real data to show. A folder that has ever held data, or ever started a job, is left as it is.
-import type { Engine } from '../engine/engine';
+import type { Engine } from '../engine';
 
 export function isFreshHome(engine: Engine): boolean {
   const counts = engine.store.repos.stats.counts();

@@ -7,14 +7,20 @@ export { createRun, resumableRun, summarizeRun, validateRunConfig } from './runs
 export { parseRunConfig, type RunConfig } from './train/config';
 export { estimateRun } from './train/estimate';
 export { runGrpo, type RunContext } from './train/grpo';
-export { readTemplates } from './train/state';
+export { readState, readTemplates, writeTemplates } from './train/state';
 export { checkpointOfModelFolder, checkpointPolicyModel } from './train/checkpoint-run';
 export { addModelFolder, listModelFolders } from './train/model-folders';
 export { checkpointsOfRun, deleteCheckpoint, exportCheckpoint } from './checkpoints';
 export { groupAdvantages } from './grpo/advantages';
 
 // evaluation
-export { directAnswerPrefix, type EvalPolicy } from './eval/evaluate';
+export {
+  directAnswerPrefix,
+  evaluatePolicies,
+  type EvalPolicy,
+  type EvalSample,
+  type PolicyMetrics,
+} from './eval/evaluate';
 export { evaluateCheckpoint } from './eval/run-eval';
 export { evaluationSummaries } from './eval/records';
 
@@ -36,6 +42,12 @@ export { compileTemplates, type PromptTemplates } from './protocol/templates';
 export { actionArgument, parseTurn, type ParsedTurn } from './protocol/actions';
 export type { RolloutLimits } from './protocol/limits';
 export { runRollouts, type RolloutTools } from './rollout/engine';
+export { datasetSamples, searchRolloutTools } from './rollout/search-tools';
+
+// supervised fine-tuning from scripted teacher conversations (the demo's cold start), and its record
+export { given, learned, scriptedSequence, turnText, type ScriptedTurn, type TeacherSequence } from './sft/scripted';
+export { trainSft } from './sft/train';
+export { readPretrainingRecord, writePretrainingRecord } from './sft/pretraining-record';
 
 // counterfactual replays of a stored trajectory
 export { choicesAt } from './counterfactual/choices';

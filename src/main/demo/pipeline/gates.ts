@@ -5,9 +5,9 @@
 // fresh ones for its conversations), so a gate reads what GRPO will meet.
 import type { ColdStartCheck } from '../../../shared/contract';
 import type { PolicyModel } from '../../model';
-import { evaluatePolicies, type EvalSample } from '../../rl/eval/evaluate';
-import { compileTemplates } from '../../rl/protocol/templates';
-import { runRollouts, type RolloutTools } from '../../rl/rollout/engine';
+import { evaluatePolicies, type EvalSample } from '../../rl';
+import { compileTemplates } from '../../rl';
+import { runRollouts, type RolloutTools } from '../../rl';
 import { Random } from '../../platform/random';
 import type { Question, World } from '../world/types';
 import { drawEmblem } from '../world/draw';

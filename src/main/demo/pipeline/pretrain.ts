@@ -7,12 +7,12 @@ import { Random } from '../../platform/random';
 import { createTinyVlm, saveTinyVlm, Policy, type TinyVlm, type CreateOptions } from '../../model';
 import { isVisionWeight } from '../../model';
 import type { ToolCallResult } from '../../../shared/contract';
-import { compileTemplates } from '../../rl/protocol/templates';
+import { compileTemplates } from '../../rl';
 import { DEMO_CPU_THREADS, DEMO_LINKS, DEMO_MODEL, DEMO_TEMPLATES, DEMO_THUMBNAILS } from './settings';
 import { asShownToModel } from '../../search';
-import { writeTemplates } from '../../rl/train/state';
-import { scriptedSequence, type ScriptedTurn, type TeacherSequence } from '../../rl/sft/scripted';
-import { trainSft } from '../../rl/sft/train';
+import { writeTemplates } from '../../rl';
+import { scriptedSequence, type ScriptedTurn, type TeacherSequence } from '../../rl';
+import { trainSft } from '../../rl';
 import { SearchService } from '../../search';
 import type { World, Question, Entity } from '../world/types';
 import { drawEmblem } from '../world/draw';
@@ -39,8 +39,8 @@ import { readingDrill } from './reading';
 import { GATE_THRESHOLDS, copyingPassed, describeGates, gateSamples, knowledgePassed, measureGates } from './gates';
 import type { GateCheck, GateFigures } from './gates';
 import { TinyPolicyModel } from '../../model';
-import { searchRolloutTools } from '../../rl/rollout/search-tools';
-import { readPretrainingRecord, writePretrainingRecord } from '../../rl/sft/pretraining-record';
+import { searchRolloutTools } from '../../rl';
+import { readPretrainingRecord, writePretrainingRecord } from '../../rl';
 import type { PretrainingRecord } from '../../../shared/contract';
 
 export interface PretrainOptions {

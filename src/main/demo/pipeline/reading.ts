@@ -4,7 +4,7 @@
 // this drill, 45% copied exactly after 250 steps and 80% after 750; without it, none after 3,000).
 import type { TinyVlm } from '../../model';
 import type { Random } from '../../platform/random';
-import type { TeacherSequence } from '../../rl/sft/scripted';
+import type { TeacherSequence } from '../../rl';
 import { DIETS, ISLANDS, KINDS, SYLLABLES_END, SYLLABLES_START } from '../world/vocabulary';
 
 function item(random: Random): string {

@@ -5,7 +5,7 @@
 import type { Question, World } from '../world/types';
 import { DIETS, ISLANDS, SYLLABLES_START } from '../world/vocabulary';
 import type { Random } from '../../platform/random';
-import { given, learned, turnText, type ScriptedTurn } from '../../rl/sft/scripted';
+import { given, learned, turnText, type ScriptedTurn } from '../../rl';
 
 // Every first turn opens with what the model knows of the species ("I have seen this species." or not), true by
 // construction; the action that follows is the coin flip's. So pre-training teaches the model to say which

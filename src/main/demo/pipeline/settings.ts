@@ -1,7 +1,7 @@
 // The demo's own settings. The demo lives in its own data folder, so these never touch a user's workspace.
-import type { PromptTemplates } from '../../rl/protocol/templates';
+import type { PromptTemplates } from '../../rl';
 import type { CreateOptions } from '../../model';
-import type { RolloutLimits } from '../../rl/protocol/limits';
+import type { RolloutLimits } from '../../rl';
 /**
  * Terse prompts: the tiny model learns the protocol from its SFT conversations, not from instructions, and
  * every prompt token costs time on two CPU cores. (A real model keeps the default, instructive templates.)

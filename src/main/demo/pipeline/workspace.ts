@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../../storage';
-import { importDataset } from '../../datasets/import/run';
+import { importDataset } from '../../datasets';
 import { DatasetImportParams } from '../../../shared/contract';
 import { ingestCorpus } from '../../search';
 import { updateSearchConfig } from '../../search';

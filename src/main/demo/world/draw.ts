@@ -93,7 +93,9 @@ export function emblemSvg(look: Look, variation: number): string {
       : Array.from(
           { length: 6 },
           () =>
-            `<circle cx="${random.range(0, IMAGE_SIZE).toFixed(1)}" cy="${random.range(0, IMAGE_SIZE).toFixed(1)}" r="${random.range(0.8, 1.8).toFixed(1)}" fill="${shade(background, 60)}"/>`,
+            `<circle cx="${random.range(0, IMAGE_SIZE).toFixed(1)}" ` +
+            `cy="${random.range(0, IMAGE_SIZE).toFixed(1)}" ` +
+            `r="${random.range(0.8, 1.8).toFixed(1)}" fill="${shade(background, 60)}"/>`,
         ).join('');
   const defs = patternDefs(look.pattern, ink);
   const fill = defs ? 'url(#p)' : foreground;
