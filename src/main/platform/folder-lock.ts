@@ -115,7 +115,8 @@ function readerLock(home: string, holder: LockHolder): FolderLock {
     holder,
     recover: false,
     refusal: (action) =>
-      `Cannot ${action}: the data folder ${home} is in use by another SearchLab process (pid ${holder.pid}, ${holder.face}, since ${new Date(holder.since).toISOString()}). ` +
+      `Cannot ${action}: the data folder ${home} is in use by another SearchLab process ` +
+      `(pid ${holder.pid}, ${holder.face}, since ${new Date(holder.since).toISOString()}). ` +
       'This one only reads; start the work from that process, or stop it first.',
     release: () => {},
   };

@@ -48,7 +48,8 @@ export function openStaging(file: string) {
     CREATE TABLE thumbs (sha256 TEXT PRIMARY KEY, bytes BLOB NOT NULL, mime TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL);
   `);
   const addSample = db.prepare(
-    'INSERT INTO samples VALUES (@rowIndex, @dataId, @question, @answer, @candidates, @imageSha256, @imageUrl, @dataSource, @category, @split, @prompt, @searchNeed, @extra, @labels)',
+    `INSERT INTO samples VALUES (@rowIndex, @dataId, @question, @answer, @candidates, @imageSha256, @imageUrl,
+     @dataSource, @category, @split, @prompt, @searchNeed, @extra, @labels)`,
   );
   const addImage = db.prepare('INSERT OR IGNORE INTO images VALUES (?, ?, ?, ?, ?, ?)');
   const addThumb = db.prepare('INSERT OR IGNORE INTO thumbs VALUES (?, ?, ?, ?, ?)');
@@ -101,7 +102,8 @@ export function commitStaging(
         .run(dataset.name, dataset.description, dataset.source, json(dataset.recipe), now);
       const id = Number(info.lastInsertRowid);
       db.prepare(
-        'INSERT OR IGNORE INTO images (sha256, bytes, mime, width, height, size, created_at) SELECT sha256, bytes, mime, width, height, size, ? FROM staging.images',
+        `INSERT OR IGNORE INTO images (sha256, bytes, mime, width, height, size, created_at)
+         SELECT sha256, bytes, mime, width, height, size, ? FROM staging.images`,
       ).run(now);
       db.exec(
         'INSERT OR IGNORE INTO image_thumbs (sha256, bytes, mime, width, height) SELECT sha256, bytes, mime, width, height FROM staging.thumbs',

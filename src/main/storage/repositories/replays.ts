@@ -50,7 +50,9 @@ export function createReplaysRepository(db: Db) {
       return Number(
         db
           .prepare(
-            'INSERT INTO replays (trajectory_id, turn_index, forced, checkpoint_id, cache_mode, temperature, seed, result, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            `INSERT INTO replays
+             (trajectory_id, turn_index, forced, checkpoint_id, cache_mode, temperature, seed, result, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             r.trajectoryId,

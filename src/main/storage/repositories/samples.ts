@@ -130,7 +130,8 @@ export function createSamplesRepository(db: Db) {
           : 'ORDER BY s.row_index';
       const rows = db
         .prepare(
-          `SELECT ${selectColumns} FROM samples s LEFT JOIN label_suggestions g ON g.sample_id = s.id WHERE ${where.sql}${after} ${order} LIMIT @limit OFFSET @offset`,
+          `SELECT ${selectColumns} FROM samples s LEFT JOIN label_suggestions g ON g.sample_id = s.id
+           WHERE ${where.sql}${after} ${order} LIMIT @limit OFFSET @offset`,
         )
         .all({ ...params, limit: q.limit, offset: q.offset }) as SampleRow[];
       const labels = labelsFor(rows.map((r) => r.id));
@@ -201,7 +202,8 @@ export function createSamplesRepository(db: Db) {
     ): void {
       db.prepare(
         `INSERT INTO label_suggestions (sample_id, model, runs, correct, label, created_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT(sample_id) DO UPDATE SET model = excluded.model, runs = excluded.runs, correct = excluded.correct, label = excluded.label, created_at = excluded.created_at`,
+         ON CONFLICT(sample_id) DO UPDATE SET model = excluded.model, runs = excluded.runs, correct = excluded.correct,
+           label = excluded.label, created_at = excluded.created_at`,
       ).run(sampleId, model, runs, correct, label, Date.now());
     },
     suggestionCount(datasetId: number): number {

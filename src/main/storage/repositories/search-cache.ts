@@ -32,7 +32,10 @@ interface CacheRow {
 }
 
 /** Every column, and the failed parts read out of the raw response's "degraded" list. */
-const SELECT_ROW = `SELECT *, (SELECT json_group_array(json_extract(d.value, '$.part')) FROM json_each(search_cache.raw, '$.degraded') d) AS degraded_parts FROM search_cache`;
+const SELECT_ROW = `SELECT *,
+  (SELECT json_group_array(json_extract(d.value, '$.part'))
+   FROM json_each(search_cache.raw, '$.degraded') d) AS degraded_parts
+  FROM search_cache`;
 
 export interface NewCacheEntry {
   key: string;
@@ -82,8 +85,9 @@ function toEntry(row: CacheRow): CacheEntry {
 
 export function createSearchCacheRepository(db: Db) {
   const byKey = db.prepare<[string], CacheRow>(`${SELECT_ROW} WHERE key = ?`);
-  const upsert =
-    db.prepare(`INSERT INTO search_cache (key, tool, engine, query, image_sha256, params, raw, output, output_images, results, mode, latency_ms, cost, hits, created_at)
+  const upsert = db.prepare(`INSERT INTO search_cache
+    (key, tool, engine, query, image_sha256, params, raw, output, output_images, results, mode, latency_ms, cost, hits,
+     created_at)
     VALUES (@key, @tool, @engine, @query, @image, @params, @raw, @output, @images, @results, @mode, @latency, @cost, 0, @createdAt)
     ON CONFLICT(key) DO UPDATE SET raw = excluded.raw, output = excluded.output, output_images = excluded.output_images, results = excluded.results,
       mode = excluded.mode, latency_ms = excluded.latency_ms, cost = excluded.cost, created_at = excluded.created_at`);

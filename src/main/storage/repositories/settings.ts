@@ -9,7 +9,8 @@ export function createSettingsRepository(db: Db) {
     },
     setMany(values: Record<string, unknown>): void {
       const upsert = db.prepare(
-        'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+        `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
       );
       db.transaction(() => {
         for (const [key, value] of Object.entries(values))

@@ -117,7 +117,8 @@ export function createTrajectoriesRepository(db: Db) {
     anyToolCacheKey(runId: number): string | null {
       const row = db
         .prepare<[number], { key: string }>(
-          'SELECT u.tool_cache_key AS key FROM turns u JOIN trajectories t ON t.id = u.trajectory_id WHERE t.run_id = ? AND u.tool_cache_key IS NOT NULL LIMIT 1',
+          `SELECT u.tool_cache_key AS key FROM turns u JOIN trajectories t ON t.id = u.trajectory_id
+           WHERE t.run_id = ? AND u.tool_cache_key IS NOT NULL LIMIT 1`,
         )
         .get(runId);
       return row?.key ?? null;

@@ -248,7 +248,8 @@ export function createTrajectoryViewsRepository(db: Db) {
             logprobs: Buffer | null;
           }
         >(
-          'SELECT t.sample_id, t.checkpoint_id, r.config AS run_config, t.ids, t.loss_mask, t.logprobs FROM trajectories t JOIN runs r ON r.id = t.run_id WHERE t.id = ?',
+          `SELECT t.sample_id, t.checkpoint_id, r.config AS run_config, t.ids, t.loss_mask, t.logprobs
+           FROM trajectories t JOIN runs r ON r.id = t.run_id WHERE t.id = ?`,
         )
         .get(id);
       if (!t) return null;
