@@ -32,7 +32,7 @@ export const PretrainingRecord = z.object({
   checks: z.array(ColdStartCheck),
   /** Both skills at their thresholds at the last check. */
   passed: z.boolean(),
-  /** The extra rounds ran out with a skill still short. */
+  /** The extra rounds ran out at some check with a skill still short (it may have caught up by the last). */
   budgetExhausted: z.boolean(),
   extraRounds: z.number().int().min(0),
   /** Seconds spent in extra rounds (training only; measuring is in each check). */

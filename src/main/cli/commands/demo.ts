@@ -29,7 +29,7 @@ export function demoTable(report: DemoReport): string[] {
     ...(gates
       ? [`pre-training gates (${report.pretraining!.checks.length} checks): ${describeGates(gates.figures)}`]
       : []),
-    ...(report.pretraining?.budgetExhausted
+    ...(report.pretraining && !report.pretraining.passed
       ? [
           'Warning: pre-training used all its extra rounds with a skill still short of its threshold, so GRPO ' +
             'started from a model that ' +

@@ -17,8 +17,12 @@ import { FAMILIAR, UNFAMILIAR } from './workspace';
 
 /** The share of answers each skill must reach (greedy, on the training questions) before GRPO starts. */
 export const GATE_THRESHOLDS = {
-  /** RAG accuracy on questions about species the model was not taught. */
-  copying: 0.5,
+  /**
+   * RAG accuracy on questions about species the model was not taught. The default world's model reads 75% after
+   * the reading lessons and 90% at the end; world seeds 21 and 22, whose GRPO runs fell short of the bounds
+   * (RAG 31% and 18% on the test questions), read 42% and 40% at the end (measured on those runs' models).
+   */
+  copying: 0.6,
   /** Correct "seen" / "not seen" statements, for each of familiar and unfamiliar species, by name and by picture. */
   knowledge: 0.8,
 } as const;

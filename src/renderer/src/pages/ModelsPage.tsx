@@ -66,7 +66,7 @@ function ColdStartChecks({ record }: { record: PretrainingRecord }) {
   );
   return (
     <div className="models-cold-start" data-testid="cold-start-checks">
-      {record.budgetExhausted ? (
+      {!record.passed ? (
         <p role="alert" className="models-error">
           Pre-training used{' '}
           {record.extraRounds === 1 ? 'its one extra round' : `all its ${record.extraRounds} extra rounds`} with a skill
