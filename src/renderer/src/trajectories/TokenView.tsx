@@ -2,39 +2,9 @@
 // token it sampled); tokens masked out of the loss (prompt, tool output, image placeholders) are shaded.
 import type { TrajectoryDetail } from '../../../shared/contract';
 import { DecisionProbabilitiesView } from './DecisionBars';
+import { decisionPoints } from './decisions';
 
 const MAX_TOKENS = 4000;
-
-// The action tags are single tokens: where the policy sampled one, it decided to search or to answer. Only the
-// sampled token's probability is recorded, so a decision shows how sure the policy was of the choice it made.
-const DECISIONS: Record<string, string> = {
-  '<search>': 'image search',
-  '<text_search>': 'text search',
-  '<answer>': 'answer',
-};
-
-export function decisionPoints(detail: TrajectoryDetail): { index: number; choice: string; p: number }[] {
-  const { texts, lossMask, logprobs } = detail.tokens;
-  if (!texts) return [];
-  // The decision is the tag the policy sampled right after a turn closes its reasoning (whitespace between is
-  // skipped), as the engine's decision points are: only the turn's first `</reason>` counts, so a tag the model
-  // wrote later in the turn (inside a garbled query, say) is text, and a forced tag is no decision.
-  const out: { index: number; choice: string; p: number }[] = [];
-  let afterReason = false;
-  let reasoned = false;
-  texts.forEach((t, i) => {
-    if (t === '<|im_end|>') {
-      afterReason = reasoned = false;
-      return;
-    }
-    if (t.trim() === '') return;
-    if (afterReason && lossMask[i] && DECISIONS[t])
-      out.push({ index: i, choice: DECISIONS[t], p: Math.exp(logprobs[i]) });
-    afterReason = t === '</reason>' && !reasoned;
-    if (afterReason) reasoned = true;
-  });
-  return out;
-}
 
 /** Low probability → warm, high → cool; the colour's alpha keeps it readable on both themes. */
 function colour(logprob: number): string {
