@@ -90,6 +90,10 @@ describe('evaluations', () => {
       ]);
     await page.screenshot({ path: artifactPath('evaluations.png'), fullPage: true });
 
+    // The command line on a copy of the data folder: beside the server on the folder itself it would only read (one
+    // writer per data folder), and an evaluation stores its trajectories.
+    const copy = tempHome('searchlab-eval-copy-');
+    fs.cpSync(home, copy, { recursive: true, filter: (source) => path.basename(source) !== 'searchlab.lock' });
     const { stdout } = await run(
       process.execPath,
       [
@@ -102,7 +106,7 @@ describe('evaluations', () => {
         '--baselines',
         '--json',
         '--home',
-        home,
+        copy,
       ],
       { cwd: repoRoot, env: { ...process.env, SEARCHLAB_LOG: 'warn' } },
     );
@@ -246,7 +250,8 @@ describe('evaluations', () => {
     // Export: a model folder a run's model.path takes (no optimizer state).
     await page.keyboard.press('Alt+2');
     await row.getByRole('button', { name: 'Export…' }).click();
-    const target = path.join(home, 'exported-model');
+    // Over browser mode a model folder goes to the data folder's exports/ (or a folder serve was given).
+    const target = path.join(home, 'exports', 'exported-model');
     await row.getByLabel('New or empty folder').fill(target);
     await row.getByRole('button', { name: 'Export model folder' }).click();
     await expect.poll(() => fs.existsSync(path.join(target, 'model.safetensors'))).toBe(true);
