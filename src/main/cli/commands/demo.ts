@@ -31,8 +31,8 @@ export function demoTable(report: DemoReport): string[] {
       : []),
     ...(report.pretraining && !report.pretraining.passed
       ? [
-          'Warning: pre-training used all its extra rounds with a skill still short of its threshold, so GRPO ' +
-            'started from a model that ' +
+          `Warning: pre-training ended, after ${report.pretraining!.extraRounds} extra rounds, with a skill still ` +
+            'short of its threshold, so GRPO started from a model that ' +
             (gates?.copyingPassed ? 'cannot yet tell the species it has seen' : 'cannot yet copy from search results') +
             '; expect weak figures.',
         ]

@@ -68,8 +68,7 @@ function ColdStartChecks({ record }: { record: PretrainingRecord }) {
     <div className="models-cold-start" data-testid="cold-start-checks">
       {!record.passed ? (
         <p role="alert" className="models-error">
-          Pre-training used{' '}
-          {record.extraRounds === 1 ? 'its one extra round' : `all its ${record.extraRounds} extra rounds`} with a skill
+          Pre-training ended, after {record.extraRounds} extra round{record.extraRounds === 1 ? '' : 's'}, with a skill
           still short: GRPO started from a model that{' '}
           {record.checks.at(-1)?.copyingPassed
             ? 'cannot yet tell the species it has seen'
