@@ -418,7 +418,12 @@ export async function pretrainDemoModel(
       onStep,
       shouldStop,
     });
-  const gates = options.gates ? await pretrainingGates(store, home, world, policy, options, hooks) : null;
+  // A gate's message keeps the progress bar where training left it.
+  const gateHooks = {
+    ...hooks,
+    progress: (_done: number, _total: number | null, message: string) => hooks.progress(losses.length, steps, message),
+  };
+  const gates = options.gates ? await pretrainingGates(store, home, world, policy, options, gateHooks) : null;
 
   if (drill.length > 0)
     await trainSft(policy, drill, {

@@ -10,6 +10,7 @@ import * as ort from 'onnxruntime-node';
 import type { EmittedModel, IOSpec } from '../onnx/emit';
 import { sizeOf, type DType, type TensorData } from '../graph/tensor';
 import { cudaProviderLibrary, setDevice } from '../../platform/device';
+import type { WeightMap } from './safetensors';
 
 export type DeviceRequest = 'auto' | 'cpu' | 'cuda';
 
@@ -154,4 +155,22 @@ export async function probeDevice(request: DeviceRequest = 'auto'): Promise<Devi
   const s = await GraphSession.create(emit({ y: add(x, 1) }), { device: request });
   await s.release();
   return s.device;
+}
+
+/**
+ * Feeds for a session whose weights are graph inputs: each input it declares, from `data` or else from `weights`
+ * (weights live once in memory and every graph on them is fed the same arrays).
+ */
+export function feedsWithWeights(
+  session: GraphSession,
+  data: Record<string, TensorData | undefined>,
+  weights: WeightMap,
+): Record<string, TensorData> {
+  const out: Record<string, TensorData> = {};
+  for (const spec of session.inputs) {
+    const value = data[spec.name] ?? weights.get(spec.name)?.data;
+    if (!value) throw new Error(`no data for graph input ${spec.name}`);
+    out[spec.name] = value;
+  }
+  return out;
 }

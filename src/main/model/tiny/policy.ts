@@ -4,7 +4,7 @@
 import type { DType, Tensor, TensorData } from '../graph/tensor';
 import { input } from '../graph/ops';
 import { emit } from '../onnx/emit';
-import { GraphSession, type DeviceInfo, type DeviceRequest } from '../runtime/session';
+import { feedsWithWeights, GraphSession, type DeviceInfo, type DeviceRequest } from '../runtime/session';
 import type { AdamWConfig } from '../train/adamw';
 import { ParamSet, type Trainable } from '../train/params';
 import { Trainer, type LossGraph, type StepResult } from '../train/trainer';
@@ -89,13 +89,7 @@ export class Policy {
 
   /** Feeds for a session: data plus every weight input it declares. */
   feeds(session: GraphSession, data: Record<string, TensorData | undefined>): Record<string, TensorData> {
-    const out: Record<string, TensorData> = {};
-    for (const spec of session.inputs) {
-      const d = data[spec.name] ?? this.model.weights.get(spec.name)?.data;
-      if (!d) throw new Error(`no data for graph input ${spec.name}`);
-      out[spec.name] = d;
-    }
-    return out;
+    return feedsWithWeights(session, data, this.model.weights);
   }
 
   /** Sessions currently cached. */

@@ -17,7 +17,8 @@ export function readPretrainingRecord(folder: string): PretrainingRecord | null 
   try {
     const file = path.join(folder, PRETRAINING_RECORD_FILE);
     // a record is a few kilobytes; anything large is not one
-    if (!fs.statSync(file).isFile() || fs.statSync(file).size > 1 << 20) return null;
+    const stat = fs.statSync(file);
+    if (!stat.isFile() || stat.size > 1 << 20) return null;
     text = fs.readFileSync(file, 'utf8');
   } catch {
     return null;

@@ -5,7 +5,7 @@
 import { Template } from '@huggingface/jinja';
 import { emit } from '../../onnx/emit';
 import type { Tensor, TensorData } from '../../graph/tensor';
-import { GraphSession, type DeviceRequest } from '../../runtime/session';
+import { feedsWithWeights, GraphSession, type DeviceRequest } from '../../runtime/session';
 import { ParamSet } from '../../train/params';
 import { KvCache } from '../../generate/kv-cache';
 import type { Qwen25VlFolder } from './folder';
@@ -111,13 +111,7 @@ export class Qwen25VlRuntime {
   }
 
   private feeds(session: GraphSession, data: Record<string, TensorData>): Record<string, TensorData> {
-    const out: Record<string, TensorData> = {};
-    for (const spec of session.inputs) {
-      const d = data[spec.name] ?? this.folder.weights.get(spec.name)?.data;
-      if (!d) throw new Error(`no data for graph input ${spec.name}`);
-      out[spec.name] = d;
-    }
-    return out;
+    return feedsWithWeights(session, data, this.folder.weights);
   }
 
   /** Image-token features [N, D] for the images, concatenated in order. */
