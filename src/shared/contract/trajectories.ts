@@ -39,6 +39,8 @@ export const TrajectorySummary = z.object({
   advantage: z.number().nullable(),
   /** Every sample of its group got the same reward: the group gives no gradient. */
   zeroVariance: z.boolean(),
+  /** Why the reward spec could not score it: its run paused at this step, which was not committed. */
+  rewardError: z.string().nullable(),
 });
 export type TrajectorySummary = z.infer<typeof TrajectorySummary>;
 

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../../storage';
-import type { StepOutcome, Training } from './step';
+import type { RewardFailure, StepOutcome, Training } from './step';
 import { writeState, stateFolder, copyFolder } from './state';
 import { storeTrajectory } from './persist';
 
@@ -18,6 +18,7 @@ export function commitStep(store: Store, home: string, training: Training, outco
   const checkpointDir = path.join(home, 'checkpoints', `run-${runId}`, `step-${step}`);
   if (checkpointDue) copyFolder(stateDir, checkpointDir);
   store.db.transaction(() => {
+    store.repos.trajectories.deleteRewardFailures(runId, step);
     const checkpointId = checkpointDue
       ? store.repos.runs.addCheckpoint(runId, step, checkpointDir, model.config)
       : null;
@@ -28,4 +29,18 @@ export function commitStep(store: Store, home: string, training: Training, outco
     store.repos.runs.commitStep(runId, step);
   })();
   if (step - 1 > 0) fs.rmSync(stateFolder(home, runId, step - 1), { recursive: true, force: true });
+}
+
+/**
+ * Keeps the trajectory a reward spec failed on, with the error and no reward, at the step that was not committed,
+ * and pauses the run: the debugger shows why. The step's commit, when it comes, replaces it.
+ */
+export function recordRewardFailure(store: Store, training: Training, failure: RewardFailure): void {
+  const { runId, specId } = training;
+  store.db.transaction(() => {
+    store.repos.trajectories.deleteRewardFailures(runId, failure.step);
+    const where = { runId, step: failure.step, checkpointId: null, evaluationId: null, specId };
+    storeTrajectory(store, where, failure.trajectory, null, null, failure.reason);
+    store.repos.runs.setStatus(runId, 'paused');
+  })();
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../../platform/log';
 import { compileReward } from '../reward/spec';
 import { parseRunConfig } from './config';
 import { openTraining, releaseTraining, trainStep, RewardFailure } from './step';
-import { commitStep } from './commit';
+import { commitStep, recordRewardFailure } from './commit';
 
 export interface RunContext {
   store: Store;
@@ -37,8 +37,9 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
     for (let s = run.step + 1; s <= config.grpo.steps; s++) {
       if (ctx.cancelled()) break;
       const outcome = await trainStep(training, s).catch((error: unknown) => {
-        // A spec that fails on one trajectory pauses the run with the reason; nothing of this step is committed.
-        if (error instanceof RewardFailure) store.repos.runs.setStatus(runId, 'paused');
+        // A spec that fails on one trajectory pauses the run with the reason, kept on that trajectory; nothing
+        // else of this step is committed.
+        if (error instanceof RewardFailure) recordRewardFailure(store, training, error);
         throw error;
       });
       commitStep(store, home, training, outcome);

@@ -10,6 +10,7 @@ export function storeTrajectory(
   trajectory: Trajectory,
   reward: RewardBreakdown | null,
   advantage: number | null,
+  rewardError: string | null = null,
 ): number {
   return store.repos.trajectories.insert({
     runId: where.runId,
@@ -22,6 +23,7 @@ export function storeTrajectory(
     endReason: trajectory.end,
     ...trajectoryOutcome(trajectory),
     generatedTokens: trajectory.generatedTokens,
+    rewardError,
     ids: trajectory.ids,
     lossMask: trajectory.lossMask,
     logprobs: trajectory.logprobs,

@@ -57,7 +57,18 @@ export interface StepOutcome {
 }
 
 /** A reward spec that failed on one of a step's trajectories: the run pauses with this reason. */
-export class RewardFailure extends Error {}
+export class RewardFailure extends Error {
+  constructor(
+    message: string,
+    /** The step it failed at and the trajectory it failed on, kept so the debugger can show it. */
+    readonly step: number,
+    readonly trajectory: Trajectory,
+    /** The spec's own error message. */
+    readonly reason: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * The run's policy (resumed from its last committed step, or the starting policy), the reference policy, the
@@ -162,9 +173,13 @@ export async function trainStep(training: Training, step: number): Promise<StepO
     try {
       return scoreTrajectory(reward, t, step);
     } catch (error) {
+      const reason = (error as Error).message;
       throw new RewardFailure(
         `Run ${training.runId} paused: the reward spec failed at step ${step} on group ${t.groupIndex}, ` +
-          `sample ${t.sampleIndex}: ${(error as Error).message}`,
+          `sample ${t.sampleIndex}: ${reason}`,
+        step,
+        t,
+        reason,
       );
     }
   });

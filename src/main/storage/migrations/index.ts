@@ -3,6 +3,7 @@ import { datasetsMigration } from './003_datasets';
 import { search } from './002_search';
 import { rl } from './004_rl';
 import { lab } from './005_lab';
+import { rewardErrors } from './006_reward_errors';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,4 @@ export interface Migration {
 }
 
 /** Every migration, in order. Add one: a numbered file in this folder and one entry here. */
-export const migrations: Migration[] = [foundation, search, datasetsMigration, rl, lab];
+export const migrations: Migration[] = [foundation, search, datasetsMigration, rl, lab, rewardErrors];

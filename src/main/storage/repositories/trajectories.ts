@@ -35,6 +35,8 @@ export interface TrajectoryInput {
   logprobs: readonly number[];
   turns: readonly TurnInput[];
   reward: { specId: number; total: number; parts: unknown; advantage: number | null } | null;
+  /** Why the reward spec could not score it (it then has no reward). */
+  rewardError?: string | null;
 }
 
 const blob = (array: Int32Array | Uint8Array | Float32Array) =>
@@ -43,8 +45,8 @@ const blob = (array: Int32Array | Uint8Array | Float32Array) =>
 export function createTrajectoriesRepository(db: Db) {
   const insertTrajectory = db.prepare(`INSERT INTO trajectories
     (run_id, step, group_index, sample_index, sample_id, checkpoint_id, evaluation_id, status, end_reason, final_answer,
-     generated_tokens, image_searches, text_searches, ids, loss_mask, logprobs, created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+     generated_tokens, image_searches, text_searches, ids, loss_mask, logprobs, reward_error, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertTurn = db.prepare(`INSERT INTO turns
     (trajectory_id, turn_index, prompt_text, response_text, token_ids, logprobs, action, action_arg, reasoning, well_formed, finish,
      tool_cache_key, tool_result, latency_ms)
@@ -75,6 +77,7 @@ export function createTrajectoriesRepository(db: Db) {
           blob(Int32Array.from(t.ids)),
           blob(Uint8Array.from(t.lossMask)),
           blob(Float32Array.from(t.logprobs)),
+          t.rewardError ?? null,
           now,
         ).lastInsertRowid,
       );
@@ -102,6 +105,13 @@ export function createTrajectoriesRepository(db: Db) {
     },
     putReward(trajectoryId: number, specId: number, total: number, parts: unknown, advantage: number | null): void {
       insertReward.run(trajectoryId, specId, total, JSON.stringify(parts), advantage, Date.now());
+    },
+    /** Removes a step's trajectories kept from an attempt whose reward spec failed (the step is being committed). */
+    deleteRewardFailures(runId: number, step: number): void {
+      db.prepare('DELETE FROM trajectories WHERE run_id = ? AND step = ? AND reward_error IS NOT NULL').run(
+        runId,
+        step,
+      );
     },
     countForRun(runId: number): number {
       return (db.prepare('SELECT count(*) AS n FROM trajectories WHERE run_id = ?').get(runId) as { n: number }).n;

@@ -38,6 +38,7 @@ export interface TrajectorySummaryRow {
   format: number | null;
   advantage: number | null;
   zeroVariance: boolean;
+  rewardError: string | null;
 }
 
 interface RawSummary {
@@ -51,6 +52,7 @@ interface RawSummary {
   need: string | null;
   end_reason: string | null;
   final_answer: string | null;
+  reward_error: string | null;
   turn_count: number;
   image_searches: number;
   text_searches: number;
@@ -123,6 +125,7 @@ const toSummary = (r: RawSummary): TrajectorySummaryRow => ({
   format: r.format,
   advantage: r.advantage,
   zeroVariance: r.zero_variance === 1,
+  rewardError: r.reward_error,
 });
 
 // SQLite hands BLOBs back as Buffers that need not be aligned for typed-array views: copy before viewing.
@@ -144,7 +147,7 @@ export function createTrajectoryViewsRepository(db: Db) {
   };
   const rows = db.prepare(`
     SELECT t.id, t.run_id, t.step, t.group_index, t.sample_index, t.sample_id, t.end_reason, t.final_answer,
-           t.image_searches, t.text_searches, t.generated_tokens, r.total, r.advantage,
+           t.reward_error, t.image_searches, t.text_searches, t.generated_tokens, r.total, r.advantage,
            json_extract(r.parts, '$.score') AS score, json_extract(r.parts, '$.format') AS format, s.question,
            ${NEED} AS need, ${ZERO_VARIANCE} AS zero_variance, (SELECT count(*) FROM turns WHERE trajectory_id = t.id) AS turn_count
     FROM trajectories t LEFT JOIN rewards r ON r.id = ${REWARD_ID} LEFT JOIN samples s ON s.id = t.sample_id

@@ -24,6 +24,15 @@ export function RewardBar({ detail }: { detail: TrajectoryDetail }) {
         advantage <b className={adv === null ? '' : adv > 0 ? 'lab-ok' : adv < 0 ? 'lab-bad' : 'muted'}>{f(adv)}</b>
       </span>
       {detail.zeroVariance ? <span className="lab-flag">zero-variance group</span> : null}
+      {detail.rewardError !== null ? (
+        <span
+          className="lab-flag lab-bad"
+          data-testid="reward-error"
+          title="The run paused at this step, which was not committed"
+        >
+          reward spec failed: {detail.rewardError}
+        </span>
+      ) : null}
       <span className="muted">
         step {detail.step} · group {detail.groupIndex} · sample {detail.sampleIndex} · {detail.endReason}
       </span>
