@@ -54,6 +54,25 @@ describe('the comparison', () => {
     expect(defaultSelection([])).toEqual([]);
   });
 
+  it("shows the demo's result as its report does: the policy before and after training, then both baselines", () => {
+    // The demo evaluates the pre-trained checkpoint (7) with both baselines, then the GRPO checkpoint (9).
+    const onCheckpoint = (id: number, policy: string, checkpointId: number) => ({
+      ...evaluation(id, policy, 1, 0.5, 0.5),
+      checkpointId,
+    });
+    const list = [
+      onCheckpoint(4, 'policy', 9),
+      onCheckpoint(3, 'rag', 7),
+      onCheckpoint(2, 'direct', 7),
+      onCheckpoint(1, 'policy', 7),
+    ];
+    expect(defaultSelection(list)).toEqual([1, 4, 2, 3]);
+    // "Compare on the Evaluations page" from any of the four eval runs shows the same four columns.
+    for (const shown of list) expect(defaultSelection(list, shown)).toEqual([1, 4, 2, 3]);
+    // Before the GRPO evaluation lands: the pre-trained policy and its baselines.
+    expect(defaultSelection(list.slice(1))).toEqual([1, 2, 3]);
+  });
+
   it('has the overall rows, then accuracy and search ratio by data source and by search need, each cell filtering its trajectories', () => {
     const rows = rowsOf(columnsOf([evaluation(1, 'policy', 1, 0.7, 0.5)]));
     expect(rows.map((r) => r.id)).toEqual([

@@ -168,15 +168,28 @@ export function toMarkdown(columns: readonly Column[]): string {
 }
 
 /**
- * What the page compares before the user picks: the newest evaluation of each policy kind on the newest
- * evaluation's dataset — the trained policy beside the two baselines, as the method reports it.
+ * What the page compares before the user picks, as the method reports it: the policy before training and after,
+ * beside the two baselines, all on one dataset. Around `focus` (the newest evaluation unless given): its dataset;
+ * direct answering and always-search RAG of its checkpoint (else the newest on that dataset); the policy on
+ * `focus`'s checkpoint, the newest policy evaluation, and the policy on the baselines' checkpoint (the model before
+ * training, which the demo evaluates with both baselines). Policy columns come oldest first (before, then after),
+ * then the baselines.
  */
-export function defaultSelection(evaluations: readonly EvaluationSummary[]): number[] {
-  const newest = evaluations[0];
-  if (!newest) return [];
-  const chosen = new Map<string, number>();
-  for (const e of evaluations)
-    if (e.datasetId === newest.datasetId && !chosen.has(e.policy)) chosen.set(e.policy, e.id);
-  const order = Object.keys(POLICY_TITLES);
-  return [...chosen.entries()].sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0])).map(([, id]) => id);
+export function defaultSelection(
+  evaluations: readonly EvaluationSummary[],
+  focus: EvaluationSummary | undefined = evaluations[0],
+): number[] {
+  if (!focus) return [];
+  // Newest first, as evals.list returns them: the first match is the newest.
+  const onDataset = evaluations.filter((e) => e.datasetId === focus.datasetId);
+  const find = (policy: string, checkpointId?: number | null) =>
+    onDataset.find((e) => e.policy === policy && (checkpointId === undefined || e.checkpointId === checkpointId));
+  const pick = (policy: string) =>
+    focus.policy === policy ? focus : (find(policy, focus.checkpointId) ?? find(policy));
+  const baselines = [pick('direct'), pick('rag')].filter((e): e is EvaluationSummary => e !== undefined);
+  const policies = [pick('policy'), find('policy'), ...baselines.map((b) => find('policy', b.checkpointId))].filter(
+    (e): e is EvaluationSummary => e !== undefined,
+  );
+  const byAge = (a: EvaluationSummary, b: EvaluationSummary) => a.createdAt - b.createdAt || a.id - b.id;
+  return [...new Set([...[...new Set(policies)].sort(byAge), ...baselines].map((e) => e.id))];
 }

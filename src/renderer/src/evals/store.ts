@@ -26,7 +26,10 @@ interface EvalsState {
   load(): Promise<void>;
   toggle(id: number): void;
   run(request: EvalRunParams): Promise<void>;
-  /** Compares the evaluation an eval run holds with the others of its name (its checkpoint's policy and baselines). */
+  /**
+   * Compares the evaluation an eval run holds with its checkpoint's baselines and the policy before and after
+   * training on the same dataset (the default selection around it).
+   */
   showRun(runId: number): Promise<void>;
 }
 
@@ -79,7 +82,7 @@ export const useEvals = create<EvalsState>((set, get) => ({
     await get().load();
     const { evaluations } = get();
     const shown = evaluations.find((e) => e.runId === runId);
-    if (shown) set({ picked: defaultSelection(evaluations.filter((e) => e.name === shown.name)) });
+    if (shown) set({ picked: defaultSelection(evaluations, shown) });
   },
 }));
 
