@@ -42,11 +42,28 @@ function readModelShape(dir: string): ModelShape | null {
   };
 }
 
-/** Mean seconds per trajectory over the timed steps of runs that start from the same model. */
-function timedStepsOfSameModel(store: Store, config: RunConfig): { secondsPerTrajectory: number; runs: number } | null {
-  const same = store.repos.runs
-    .list()
-    .filter((r) => r.kind === 'grpo' && JSON.stringify((r.config as RunConfig).model) === JSON.stringify(config.model));
+/**
+ * Where a run's graphs ran on this machine: the CPU when pinned there, else what the machine offers ('auto' and
+ * 'cuda' fall back to the CPU when CUDA does not load).
+ */
+function deviceOfRun(runtime: Partial<RunConfig['runtime']> | undefined, device: DeviceInfo): DeviceInfo['kind'] {
+  return runtime?.device === 'cpu' ? 'cpu' : device.kind;
+}
+
+/**
+ * Mean seconds per trajectory over the timed steps of runs that start from the same model on the same device with
+ * the same thread count: a step on the GPU, or on the CPU with other threads, says little about this one's time.
+ */
+function timedStepsOfSameModel(
+  store: Store,
+  config: RunConfig,
+  device: DeviceInfo,
+): { secondsPerTrajectory: number; runs: number } | null {
+  const sameSetup = (c: RunConfig) =>
+    JSON.stringify(c.model) === JSON.stringify(config.model) &&
+    deviceOfRun(c.runtime, device) === deviceOfRun(config.runtime, device) &&
+    (c.runtime?.cpuThreads ?? null) === (config.runtime.cpuThreads ?? null);
+  const same = store.repos.runs.list().filter((r) => r.kind === 'grpo' && sameSetup(r.config as RunConfig));
   const rates: number[] = [];
   for (const run of same) {
     const c = run.config as RunConfig;
@@ -58,6 +75,8 @@ function timedStepsOfSameModel(store: Store, config: RunConfig): { secondsPerTra
 }
 
 export function estimateRun(store: Store, config: RunConfig, device: DeviceInfo): RunEstimate {
+  // what this machine offers, before a CPU-pinned run narrows it: other runs' steps ran on it
+  const machine = device;
   // a run pinned to the CPU is estimated against the CPU even on a GPU machine
   if (config.runtime.device === 'cpu' && device.kind === 'cuda') device = { kind: 'cpu', name: 'CPU', notice: null };
   const notes: string[] = [];
@@ -82,9 +101,12 @@ export function estimateRun(store: Store, config: RunConfig, device: DeviceInfo)
     notes.push('nvidia-smi did not report the GPU memory: compare with what the GPU has');
 
   const trajectoriesPerStep = config.grpo.batchPrompts * config.rollout.groupSize;
-  const timed = timedStepsOfSameModel(store, config);
+  const timed = timedStepsOfSameModel(store, config, machine);
   const stepSeconds = timed ? timed.secondsPerTrajectory * trajectoriesPerStep : null;
-  if (!timed) notes.push('No step of this model has been timed here yet: the time shows after the first step');
+  if (!timed)
+    notes.push(
+      'No step of this model has been timed here on this device with these threads yet: the time shows after the first step',
+    );
 
   // A trajectory searches at most once per turn but the last, within the image and text search limits.
   const searchesPerTrajectory = Math.min(
