@@ -42,6 +42,22 @@ describe('a degraded text search', () => {
     expect(count('google')).toBe(2);
   });
 
+  it('is served from the cache, still marked, while the failed part is stopped for the run', async () => {
+    const { tools } = webToolbox(services.fakes.baseUrl, { summariser: { kind: 'extractive' } });
+    services.fakes.faults.reader.push(jina402);
+    const first = await tools.textSearch('out of credit');
+    expect(first).toMatchObject({ ok: true, cache: 'miss' });
+    // The reader is out of credit for this run: searching again would pay SerpApi for the same degraded answer.
+    const again = [];
+    for (let i = 0; i < 3; i++) again.push(await tools.textSearch('out of credit'));
+    for (const result of again) {
+      expect(result).toMatchObject({ ok: true, cache: 'hit', cost: 0, text: first.text });
+      expect(result.degraded).toEqual(first.degraded);
+    }
+    expect(count('google')).toBe(1);
+    expect(count('reader')).toBe(1);
+  });
+
   it('is served, still marked, when the search cannot be made again; replay-only replays it marked', async () => {
     const { store, tools } = webToolbox(services.fakes.baseUrl, {
       summariser: { kind: 'extractive' },

@@ -3,7 +3,8 @@
 // Concurrent calls with the same key share one service call (a GRPO group searches the same image n times).
 // Failed calls are logged, not cached, so a later call can succeed. A degraded result (a reader, summariser or
 // thumbnail failed) is cached marked as such: cache-first calls it again until it comes back whole, and serves
-// the degraded entry only when that call fails; replay-only replays it, still marked.
+// the degraded entry when that call fails or cannot help (the part that failed is known to be still failing, as
+// when its provider was stopped in this run); replay-only replays it, still marked.
 import {
   degradationOf,
   type Degradation,
@@ -64,6 +65,17 @@ function withDegradation(raw: unknown, degraded: Degradation[] | undefined): unk
   return { ...(raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : { response: raw }), degraded };
 }
 
+export interface CallOptions {
+  budget?: SearchBudget;
+  /** What the call is expected to cost, checked against the budget before the service is called. */
+  expectedCost?: number;
+  /**
+   * True when calling the service again could not mend these failed parts (their provider is stopped for this
+   * run): the degraded entry is served as a hit instead of paying for the same degraded answer again.
+   */
+  stillFailing?(degraded: Degradation[]): boolean;
+}
+
 export class SearchCache {
   private readonly inFlight = new Map<string, Promise<Produced>>();
 
@@ -73,9 +85,9 @@ export class SearchCache {
     identity: CallIdentity,
     mode: CacheMode,
     produce: () => Promise<Produced>,
-    budget?: SearchBudget,
-    expectedCost = 0,
+    options: CallOptions = {},
   ): Promise<Served> {
+    const { budget, expectedCost = 0 } = options;
     const repo = this.store.repos.searchCache;
     const key = cacheKey(identity);
     const started = performance.now();
@@ -103,8 +115,9 @@ export class SearchCache {
     let stale: CacheEntry | undefined;
     if (mode !== 'live') {
       const entry = repo.get(key);
-      const degraded = entry ? degradationOf(entry.raw).length > 0 : false;
-      if (entry && (!degraded || mode === 'replay-only')) {
+      const failed = entry ? degradationOf(entry.raw) : [];
+      const worthRefetching = failed.length > 0 && mode !== 'replay-only' && !options.stillFailing?.(failed);
+      if (entry && !worthRefetching) {
         // One transaction for both writes: a hit is the hot path of every replayed rollout.
         this.store.db.transaction(() => {
           repo.recordHit(key);

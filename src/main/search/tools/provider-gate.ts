@@ -16,6 +16,11 @@ export class ProviderGate {
 
   constructor(private readonly onStop: (provider: Provider, error: SearchServiceError) => void = () => {}) {}
 
+  /** The refusal that stopped this provider in this run, or undefined while it is still called. */
+  stopOf(provider: Provider): SearchServiceError | undefined {
+    return this.stopped.get(provider);
+  }
+
   async call<T>(provider: Provider, fn: () => Promise<T>): Promise<T> {
     const stop = this.stopped.get(provider);
     if (stop)

@@ -130,13 +130,12 @@ export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
   ): Promise<ToolCallResult> {
     const started = performance.now();
     try {
-      const served = await cache.call(
-        { tool, engine: toolEngine, ...identity },
-        mode,
-        produce,
-        options.budget,
+      const served = await cache.call({ tool, engine: toolEngine, ...identity }, mode, produce, {
+        budget: options.budget,
         expectedCost,
-      );
+        // A part whose provider is stopped for this run would fail again: the marked entry is served as it is.
+        stillFailing: (failed) => failed.some((d) => d.part !== 'thumbnails' && gate.stopOf(d.part) !== undefined),
+      });
       const degraded = served.degraded ?? [];
       // Warned once, when it happens: not again for a replayed entry, nor for a provider stopped earlier in the run.
       const report =
