@@ -116,6 +116,18 @@ export const TrajectoryDetail = TrajectorySummary.extend({
       need: z.string().nullable(),
     })
     .nullable(),
+  /** What the cluster logged about an imported rollout: shown when it matched no dataset sample. */
+  reference: z
+    .object({
+      question: z.string().nullable(),
+      answer: z.string().nullable(),
+      candidateAnswers: z.array(z.string()),
+      need: z.string().nullable(),
+      /** The image's address or name as the cluster logged it. */
+      image: z.string().nullable(),
+    })
+    .nullable()
+    .optional(),
   reward: RewardDetail.nullable(),
   turnList: z.array(TurnDetail),
   /** The whole conversation's tokens, with the loss mask (1 = generated, trained on) and behaviour log-probs. */

@@ -51,6 +51,7 @@ export function trajectoryHandlers(ctx: EngineContext): HandlerGroup<keyof typeo
       return {
         ...summary,
         sample: detail.sample,
+        reference: detail.reference,
         reward,
         turnList,
         tokens: { ...detail.tokens, texts: tokenTexts(detail.checkpointPath, detail.tokens.ids) },

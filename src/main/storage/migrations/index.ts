@@ -4,6 +4,7 @@ import { search } from './002_search';
 import { rl } from './004_rl';
 import { lab } from './005_lab';
 import { rewardErrors } from './006_reward_errors';
+import { trajectoryReferences } from './007_trajectory_references';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,12 @@ export interface Migration {
 }
 
 /** Every migration, in order. Add one: a numbered file in this folder and one entry here. */
-export const migrations: Migration[] = [foundation, search, datasetsMigration, rl, lab, rewardErrors];
+export const migrations: Migration[] = [
+  foundation,
+  search,
+  datasetsMigration,
+  rl,
+  lab,
+  rewardErrors,
+  trajectoryReferences,
+];

@@ -1,5 +1,6 @@
 // SQL for the reward editor: everything needed to re-score a run's stored trajectories (their samples, turns'
-// actions and recorded rewards), and the saved reward specs.
+// actions and recorded rewards), and the saved reward specs. An imported rollout that matched no sample is
+// re-scored against what its cluster logged (trajectory_references).
 import type { Db } from '../database';
 
 export interface RescoreTurn {
@@ -154,11 +155,15 @@ export function createRescoreRepository(db: Db) {
             advantage: number | null;
           }
         >(
-          `SELECT t.id, t.step, t.group_index, t.sample_index, t.generated_tokens, s.answer, s.candidate_answers,
-                  coalesce(s.search_need, (SELECT l.label FROM labels l WHERE l.sample_id = s.id ORDER BY l.created_at DESC LIMIT 1)) AS need,
+          `SELECT t.id, t.step, t.group_index, t.sample_index, t.generated_tokens,
+                  CASE WHEN s.id IS NULL THEN x.ground_truth ELSE s.answer END AS answer,
+                  CASE WHEN s.id IS NULL THEN x.candidate_answers ELSE s.candidate_answers END AS candidate_answers,
+                  coalesce(s.search_need, (SELECT l.label FROM labels l WHERE l.sample_id = s.id ORDER BY l.created_at DESC LIMIT 1),
+                           x.search_need) AS need,
                   r.total, r.advantage
            FROM trajectories t
            LEFT JOIN samples s ON s.id = t.sample_id
+           LEFT JOIN trajectory_references x ON x.trajectory_id = t.id
            LEFT JOIN rewards r ON r.id = (SELECT min(id) FROM rewards WHERE trajectory_id = t.id)
            WHERE t.run_id = ? ORDER BY t.step, t.group_index, t.sample_index`,
         )

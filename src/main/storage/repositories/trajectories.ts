@@ -37,6 +37,17 @@ export interface TrajectoryInput {
   reward: { specId: number; total: number; parts: unknown; advantage: number | null } | null;
   /** Why the reward spec could not score it (it then has no reward). */
   rewardError?: string | null;
+  /** What an imported rollout's cluster said about it, kept for when it matched no dataset sample. */
+  reference?: TrajectoryReference | null;
+}
+
+export interface TrajectoryReference {
+  question: string | null;
+  groundTruth: string | null;
+  candidateAnswers: readonly string[];
+  need: string | null;
+  /** The image's address or name as the cluster logged it. */
+  imageName: string | null;
 }
 
 const blob = (array: Int32Array | Uint8Array | Float32Array) =>
@@ -51,6 +62,8 @@ export function createTrajectoriesRepository(db: Db) {
     (trajectory_id, turn_index, prompt_text, response_text, token_ids, logprobs, action, action_arg, reasoning, well_formed, finish,
      tool_cache_key, tool_result, latency_ms)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertReference = db.prepare(`INSERT INTO trajectory_references
+    (trajectory_id, question, ground_truth, candidate_answers, search_need, image_name) VALUES (?, ?, ?, ?, ?, ?)`);
   const insertReward = db.prepare(
     `INSERT OR REPLACE INTO rewards (trajectory_id, reward_spec_id, total, parts, advantage, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
   );
@@ -98,6 +111,10 @@ export function createTrajectoriesRepository(db: Db) {
           turn.toolResult === null ? null : JSON.stringify(turn.toolResult),
           turn.latencyMs,
         );
+      }
+      if (t.reference) {
+        const r = t.reference;
+        insertReference.run(id, r.question, r.groundTruth, JSON.stringify(r.candidateAnswers), r.need, r.imageName);
       }
       if (t.reward)
         insertReward.run(id, t.reward.specId, t.reward.total, JSON.stringify(t.reward.parts), t.reward.advantage, now);

@@ -69,7 +69,10 @@ interface RawSummary {
 // sample and all their rewards are equal (no gradient). Queries join rewards and samples only when a filter
 // needs them, and a page is found by ids first, so scrolling deep into 100,000 rows stays cheap.
 const REWARD_ID = `(SELECT min(id) FROM rewards WHERE trajectory_id = t.id)`;
-const NEED = `coalesce(s.search_need, (SELECT l.label FROM labels l WHERE l.sample_id = s.id ORDER BY l.created_at DESC LIMIT 1), 'unknown')`;
+// An imported rollout without a labelled sample falls back to the label its cluster logged.
+const CLUSTER = (column: string) => `(SELECT x.${column} FROM trajectory_references x WHERE x.trajectory_id = t.id)`;
+const NEED = `coalesce(s.search_need, (SELECT l.label FROM labels l WHERE l.sample_id = s.id ORDER BY l.created_at DESC LIMIT 1),
+  ${CLUSTER('search_need')}, 'unknown')`;
 const BEHAVIOUR = `CASE WHEN t.image_searches > 0 AND t.text_searches > 0 THEN 'both' WHEN t.image_searches > 0 THEN 'image'
   WHEN t.text_searches > 0 THEN 'text' ELSE 'none' END`;
 const ZERO_VARIANCE = `(SELECT count(*) > 1 AND max(r2.total) IS NOT NULL AND max(r2.total) - min(r2.total) < 1e-9
@@ -148,7 +151,8 @@ export function createTrajectoryViewsRepository(db: Db) {
   const rows = db.prepare(`
     SELECT t.id, t.run_id, t.step, t.group_index, t.sample_index, t.sample_id, t.end_reason, t.final_answer,
            t.reward_error, t.image_searches, t.text_searches, t.generated_tokens, r.total, r.advantage,
-           json_extract(r.parts, '$.score') AS score, json_extract(r.parts, '$.format') AS format, s.question,
+           json_extract(r.parts, '$.score') AS score, json_extract(r.parts, '$.format') AS format,
+           coalesce(s.question, ${CLUSTER('question')}) AS question,
            ${NEED} AS need, ${ZERO_VARIANCE} AS zero_variance, (SELECT count(*) FROM turns WHERE trajectory_id = t.id) AS turn_count
     FROM trajectories t LEFT JOIN rewards r ON r.id = ${REWARD_ID} LEFT JOIN samples s ON s.id = t.sample_id
     WHERE t.id IN (SELECT value FROM json_each(?)) ${ORDER}`);
@@ -281,6 +285,18 @@ export function createTrajectoryViewsRepository(db: Db) {
            FROM samples s WHERE s.id = ?`,
               )
               .get(t.sample_id);
+      const reference = db
+        .prepare<
+          [number],
+          {
+            question: string | null;
+            ground_truth: string | null;
+            candidate_answers: string;
+            search_need: string | null;
+            image_name: string | null;
+          }
+        >('SELECT * FROM trajectory_references WHERE trajectory_id = ?')
+        .get(id);
       const turns = db
         .prepare<
           [number],
@@ -328,6 +344,16 @@ export function createTrajectoryViewsRepository(db: Db) {
               candidateAnswers: JSON.parse(sample.candidate_answers) as string[],
               imageSha256: sample.image_sha256,
               need: sample.need,
+            }
+          : null,
+        /** What the cluster logged about an imported rollout (null for SearchLab's own). */
+        reference: reference
+          ? {
+              question: reference.question,
+              answer: reference.ground_truth,
+              candidateAnswers: JSON.parse(reference.candidate_answers) as string[],
+              need: reference.search_need,
+              image: reference.image_name,
             }
           : null,
         turns: turns.map((r) => ({

@@ -15,6 +15,27 @@ export interface MatchedSample {
 
 const MARKERS = ['Here is the image and the question:', 'Question:'];
 
+/** The first non-empty line after each question marker the prompt holds, in the markers' order. */
+function questionsAfterMarkers(input: string): string[] {
+  const found: string[] = [];
+  for (const marker of MARKERS) {
+    const at = input.lastIndexOf(marker);
+    if (at < 0) continue;
+    const question = input
+      .slice(at + marker.length)
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '');
+    if (question) found.push(question);
+  }
+  return found;
+}
+
+/** The question a decoded prompt asks (the line after its question marker), or null when it has no marker. */
+export function questionIn(input: string): string | null {
+  return questionsAfterMarkers(input)[0] ?? null;
+}
+
 export class SampleMatcher {
   private readonly byQuestion = new Map<string, MatchedSample>();
   private readonly byImage = new Map<string, MatchedSample>();
@@ -68,15 +89,8 @@ export class SampleMatcher {
   }
 
   private byMarker(input: string): MatchedSample | null {
-    for (const marker of MARKERS) {
-      const at = input.lastIndexOf(marker);
-      if (at < 0) continue;
-      const question = input
-        .slice(at + marker.length)
-        .split('\n')
-        .map((l) => l.trim())
-        .find((l) => l !== '');
-      const found = question ? this.byQuestion.get(question) : undefined;
+    for (const question of questionsAfterMarkers(input)) {
+      const found = this.byQuestion.get(question);
       if (found) return found;
     }
     return null;

@@ -3,10 +3,10 @@
 // it, so the debugger and re-scoring show where the two disagree.
 import { parseTurn, actionArgument, type ParsedTurn } from '../../rl';
 import type { CompiledReward, RewardBreakdown } from '../../rl';
-import type { TrajectoryInput } from '../../storage/repositories/trajectories';
+import type { TrajectoryInput, TrajectoryReference } from '../../storage/repositories/trajectories';
 import { splitTurns } from '../turns';
 import type { RolloutRecord } from './records';
-import type { MatchedSample } from './samples';
+import { questionIn, type MatchedSample } from './samples';
 
 export interface ImportedTrajectory {
   record: RolloutRecord;
@@ -44,10 +44,25 @@ export function importTrajectory(
     generatedTokens: 0,
     groundTruth: sample?.answer ?? record.groundTruth ?? '',
     candidateAnswers: sample?.candidates ?? record.candidates,
-    need: sample?.need ?? (typeof record.extras.search_need === 'string' ? record.extras.search_need : null),
+    need: sample?.need ?? clusterNeed(record),
     step: record.step,
   });
   return { record, sample, turns, searchlab };
+}
+
+function clusterNeed(record: RolloutRecord): string | null {
+  return typeof record.extras.search_need === 'string' ? record.extras.search_need : null;
+}
+
+/** What the cluster logged about the rollout: re-scoring and the debugger fall back to it when no sample matched. */
+export function clusterReference(record: RolloutRecord): TrajectoryReference {
+  return {
+    question: questionIn(record.input) ?? (firstPrompt(record.input) || null),
+    groundTruth: record.groundTruth,
+    candidateAnswers: record.candidates,
+    need: clusterNeed(record),
+    imageName: record.imageUrl,
+  };
 }
 
 export function trajectoryRow(
@@ -107,5 +122,6 @@ export function trajectoryRow(
       },
       advantage: where.advantage,
     },
+    reference: clusterReference(trajectory.record),
   };
 }

@@ -1,5 +1,6 @@
-// One trajectory: the sample (question image, question, gold answer, search-need label), the reward breakdown
-// pinned on top, and its turns as typed events; the current turn (←/→) is highlighted and scrolled into view.
+// One trajectory: the sample (question image, question, gold answer, search-need label; for an imported rollout
+// that matched no sample, what its cluster logged), the reward breakdown pinned on top, and its turns as typed
+// events; the current turn (←/→) is highlighted and scrolled into view.
 import { useEffect, useRef } from 'react';
 import type { TrajectoryDetail } from '../../../shared/contract';
 import { useImageSrc } from '../datasets/images';
@@ -36,6 +37,10 @@ export function TrajectoryPanel({
   showTokens: boolean;
 }) {
   const events = trajectoryEvents(detail);
+  // An imported rollout that matched no dataset sample shows what its cluster logged instead.
+  const gold = detail.sample ? detail.sample.answer : (detail.reference?.answer ?? null);
+  const candidates = detail.sample ? detail.sample.candidateAnswers : (detail.reference?.candidateAnswers ?? []);
+  const need = detail.sample?.need ?? detail.reference?.need ?? null;
   const decisions = useDecisionsOf(detail.id);
   const replaying = useReplay((s) => s.trajectoryId === detail.id);
   const openReplay = useReplay((s) => s.openAt);
@@ -57,11 +62,13 @@ export function TrajectoryPanel({
       <div className="lab-sample">
         {detail.sample?.imageSha256 ? <QuestionImage sha={detail.sample.imageSha256} /> : null}
         <div>
-          <div className="lab-question">{detail.sample?.question ?? detail.question}</div>
-          <div className="muted">
-            gold: <b>{detail.sample?.answer ?? '—'}</b>
-            {detail.sample?.candidateAnswers.length ? ` (also ${detail.sample.candidateAnswers.join(', ')})` : ''} ·
-            need: {detail.sample?.need ?? 'unlabelled'} · final answer: <b>{detail.finalAnswer ?? '—'}</b>
+          <div className="lab-question" data-testid="sample-question">
+            {detail.sample?.question ?? detail.reference?.question ?? detail.question}
+          </div>
+          <div className="muted" data-testid="sample-gold">
+            gold: <b>{gold ?? '—'}</b>
+            {candidates.length ? ` (also ${candidates.join(', ')})` : ''} · need: {need ?? 'unlabelled'} · final answer:{' '}
+            <b>{detail.finalAnswer ?? '—'}</b>
           </div>
         </div>
       </div>
