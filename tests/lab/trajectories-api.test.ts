@@ -35,6 +35,9 @@ describe('trajectories API', () => {
     await check({ step: 2 }, (t) => t.step === 2);
     await check({ searched: true }, (t) => t.imageSearches + t.textSearches > 0);
     await check({ searched: false }, (t) => t.imageSearches + t.textSearches === 0);
+    await check({ searchKind: 'image' }, (t) => t.imageSearches > 0);
+    await check({ searchKind: 'text' }, (t) => t.textSearches > 0);
+    await check({ searchKind: 'text', searched: true }, (t) => t.textSearches > 0);
     await check({ correct: true }, (t) => (t.score ?? 0) > 0);
     await check({ zeroVariance: true }, (t) => t.zeroVariance);
     await check({ zeroVariance: false }, (t) => !t.zeroVariance);

@@ -91,6 +91,12 @@ describe('the comparison', () => {
       'By search need:search_free:accuracy',
       'By search need:search_free:search',
     ]);
+    const filters = (id: string) => rows.find((r) => r.id === id)!.filters;
+    expect(filters('search')).toEqual({ searched: true });
+    expect(filters('image')).toEqual({ searchKind: 'image' });
+    expect(filters('text')).toEqual({ searchKind: 'text' });
+    expect(filters('searches')).toEqual({ searched: true });
+    expect(filters('cost')).toEqual({ searched: true });
     expect(rows.find((r) => r.id === 'By data source:a:search')!.filters).toEqual({ dataSource: 'a', searched: true });
     expect(rows.find((r) => r.id === 'By search need:search_free:accuracy')!.filters).toEqual({ need: 'search_free' });
   });

@@ -52,6 +52,8 @@ export const TrajectoryFilter = z
     groupIndex: z.number().int().min(0).optional(),
     zeroVariance: z.boolean().optional(),
     searched: z.boolean().optional(),
+    /** Trajectories that made at least one search of this kind (an evaluation's image or text search ratio). */
+    searchKind: z.enum(['image', 'text']).optional(),
     correct: z.boolean().optional(),
     /** The sample's search-need label; 'unknown' for unlabelled samples. */
     need: z.string().max(40).optional(),

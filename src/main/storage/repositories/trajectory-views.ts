@@ -9,6 +9,8 @@ export interface TrajectoryFilterInput {
   groupIndex?: number;
   zeroVariance?: boolean;
   searched?: boolean;
+  /** At least one search of this kind. */
+  searchKind?: 'image' | 'text';
   correct?: boolean;
   /** The sample's search-need label ('unknown' when it has none). */
   need?: string;
@@ -92,6 +94,8 @@ function where(f: TrajectoryFilterInput): { sql: string; joins: string; params: 
   if (f.groupIndex !== undefined) (clauses.push('t.group_index = @groupIndex'), (params.groupIndex = f.groupIndex));
   if (f.searched !== undefined)
     (clauses.push('(t.image_searches + t.text_searches > 0) = @searched'), (params.searched = bool(f.searched)));
+  if (f.searchKind !== undefined)
+    clauses.push(f.searchKind === 'image' ? 't.image_searches > 0' : 't.text_searches > 0');
   if (f.behaviour !== undefined) (clauses.push(`${BEHAVIOUR} = @behaviour`), (params.behaviour = f.behaviour));
   if (f.correct !== undefined)
     (clauses.push(`(coalesce(json_extract(r.parts, '$.score'), 0) > 0) = @correct`),

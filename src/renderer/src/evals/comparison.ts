@@ -28,7 +28,10 @@ export interface Row {
   label: string;
   format: Format;
   value(metrics: EvalMetrics): number | undefined;
-  /** The trajectories behind the cell (the debugger's filters on the column's eval run). */
+  /**
+   * The trajectories behind the cell (the debugger's filters on the column's eval run): for a ratio, those it counts
+   * (a search of the kind for the image and text ratios); for searches and cost, those that searched.
+   */
   filters: Filters;
 }
 
@@ -55,7 +58,7 @@ const overallRows: Row[] = [
     label: 'Search ratio · image',
     format: 'percent',
     value: (m) => m.imageSearchRatio,
-    filters: { searched: true },
+    filters: { searchKind: 'image' },
   },
   {
     id: 'text',
@@ -63,7 +66,7 @@ const overallRows: Row[] = [
     label: 'Search ratio · text',
     format: 'percent',
     value: (m) => m.textSearchRatio,
-    filters: { searched: true },
+    filters: { searchKind: 'text' },
   },
   {
     id: 'searches',
@@ -71,7 +74,7 @@ const overallRows: Row[] = [
     label: 'Searches per question',
     format: 'number',
     value: (m) => m.searchesPerQuestion,
-    filters: {},
+    filters: { searched: true },
   },
   {
     id: 'cost',

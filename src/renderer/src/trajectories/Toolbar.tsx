@@ -80,6 +80,11 @@ export function Toolbar() {
           need {filters.need ?? 'any'} × did {filters.behaviour ?? 'any'} ✕
         </button>
       ) : null}
+      {filters.searchKind !== undefined ? (
+        <button className="small ghost" onClick={() => set({ searchKind: undefined })} data-testid="search-kind-filter">
+          {filters.searchKind} search ✕
+        </button>
+      ) : null}
       {filters.dataSource !== undefined ? (
         <button className="small ghost" onClick={() => set({ dataSource: undefined })} data-testid="source-filter">
           source {filters.dataSource} ✕

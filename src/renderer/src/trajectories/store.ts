@@ -10,6 +10,8 @@ export const PAGE = 100;
 export interface Filters {
   zeroVariance?: boolean;
   searched?: boolean;
+  /** At least one image search, or at least one text search. */
+  searchKind?: 'image' | 'text';
   correct?: boolean;
   need?: string;
   dataSource?: string;
