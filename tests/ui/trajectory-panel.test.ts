@@ -74,4 +74,13 @@ describe('TrajectoryPanel without a dataset sample', () => {
     expect(html).toContain('(also Golden Gate)');
     expect(html).toContain('need: no_search');
   });
+
+  it('shows a placeholder naming the image the cluster logged, or saying it named none', () => {
+    const reference = { question: 'Q?', answer: 'A', candidateAnswers: [], need: null };
+    const named = render({ ...base, reference: { ...reference, image: 'https://example.org/bridge.jpg' } });
+    expect(named).toContain('data-testid="image-missing"');
+    expect(named).toContain('image missing: https://example.org/bridge.jpg');
+    const unnamed = render({ ...base, reference: { ...reference, image: null } });
+    expect(unnamed).toContain('image missing: the cluster named no image');
+  });
 });

@@ -25,6 +25,13 @@ function QuestionImage({ sha }: { sha: string }) {
   );
 }
 
+/** What to call the question image that is not stored: the address the cluster logged, if any. */
+function missingImageName(detail: TrajectoryDetail): string {
+  if (detail.sample) return 'the sample has no image';
+  if (detail.reference) return detail.reference.image ?? 'the cluster named no image';
+  return 'no sample is stored for this trajectory';
+}
+
 export function TrajectoryPanel({
   detail,
   turn,
@@ -60,7 +67,17 @@ export function TrajectoryPanel({
     <div className="lab-panel" data-testid="trajectory-panel" data-trajectory={detail.id}>
       <RewardBar detail={detail} />
       <div className="lab-sample">
-        {detail.sample?.imageSha256 ? <QuestionImage sha={detail.sample.imageSha256} /> : null}
+        {detail.sample?.imageSha256 ? (
+          <QuestionImage sha={detail.sample.imageSha256} />
+        ) : (
+          <div
+            className="lab-question-image muted"
+            data-testid="image-missing"
+            style={{ overflow: 'hidden', overflowWrap: 'anywhere', padding: 6, fontSize: 12, boxSizing: 'border-box' }}
+          >
+            image missing: {missingImageName(detail)}
+          </div>
+        )}
         <div>
           <div className="lab-question" data-testid="sample-question">
             {detail.sample?.question ?? detail.reference?.question ?? detail.question}
