@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { EvaluationSummary, Job } from '../../src/shared/contract';
 import { columnsOf, defaultSelection, rowsOf, toCsv, toMarkdown } from '../../src/renderer/src/evals/comparison';
 import { demoJustSucceeded, justSucceeded } from '../../src/renderer/src/evals/demo-result';
+import { evaluationIdsOf } from '../../src/renderer/src/evals/job-result';
 
 const group = (accuracy: number, searchRatio: number) => ({
   questions: 10,
@@ -120,6 +121,15 @@ describe('the comparison', () => {
     const columns = columnsOf([old, evaluation(2, 'rag', 1, 0.5, 1)]);
     expect(toCsv(columns).split('\n')).toContain('Search cost,—,$0.50');
     expect(toCsv(columns).split('\n')).toContain('By search need: search_free · accuracy,—,100.0%');
+  });
+});
+
+describe('an evaluation job', () => {
+  it('shows the evaluations its result names, not the newest ones', () => {
+    expect(evaluationIdsOf({ evaluationIds: [7, 9], figures: {} })).toEqual([7, 9]);
+    // a result of an older engine, or none: nothing to pick
+    expect(evaluationIdsOf({ policy: { accuracy: 1 } })).toEqual([]);
+    expect(evaluationIdsOf(null)).toEqual([]);
   });
 });
 

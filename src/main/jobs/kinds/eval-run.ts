@@ -1,5 +1,6 @@
 // eval.run: `searchlab eval` as a job — one checkpoint or several on a dataset's split for the policy and the
-// baselines asked for, each policy's evaluation stored (with its trajectories) as soon as it is done.
+// baselines asked for, each policy's evaluation stored (with its trajectories) as soon as it is done. Its result
+// names the evaluations it stored, so the page that started it shows those and no other.
 import { JobParamsByKind, type EvalRunParams } from '../../../shared/contract';
 import { defineJob } from '../kind';
 import { evaluateCheckpoint } from '../../rl';
@@ -18,6 +19,7 @@ export const evalRunJob = defineJob({
     const { checkpointId: _one, checkpointIds: _many, ...request } = params;
     const ids = checkpointsOf(params);
     const results: Record<string, Awaited<ReturnType<typeof evaluateCheckpoint>>> = {};
+    const evaluationIds: number[] = [];
     try {
       for (const [k, checkpointId] of ids.entries()) {
         results[checkpointId] = await evaluateCheckpoint(ctx.store, ctx.home, {
@@ -31,10 +33,12 @@ export const evalRunJob = defineJob({
               ids.length > 1 ? `checkpoint ${checkpointId}: ${message}` : message,
             ),
           shouldStop: ctx.cancelled,
+          stored: (ids) => evaluationIds.push(...ids),
         });
       }
-      // one checkpoint: its figures by policy, as `searchlab eval --json` prints them; several: by checkpoint
-      return ids.length === 1 ? results[ids[0]] : results;
+      // The evaluations stored, in the order they ran (the page shows exactly these), and the figures: for one
+      // checkpoint by policy, as `searchlab eval --json` prints them; for several, by checkpoint.
+      return { evaluationIds, figures: ids.length === 1 ? results[ids[0]] : results };
     } catch (error) {
       // A stop asked for by the user ends the job as cancelled, not failed.
       ctx.throwIfCancelled();

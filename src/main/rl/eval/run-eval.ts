@@ -19,6 +19,8 @@ export interface EvalRequest {
   progress?(done: number, total: number, message: string): void;
   /** Asked between batches of questions; true stops the evaluation (nothing of it is stored). */
   shouldStop?(): boolean;
+  /** Told the ids of the evaluation records stored, one per policy in the order they ran. */
+  stored?(evaluationIds: number[]): void;
 }
 
 export async function evaluateCheckpoint(
@@ -35,22 +37,30 @@ export async function evaluateCheckpoint(
     throw new Error(
       `Dataset "${request.dataset}" has no samples with an image${request.split ? ` in split "${request.split}"` : ''}`,
     );
+  const name = `${request.label ?? `checkpoint ${checkpoint.id}`} on ${request.dataset}`;
+  const before = store.repos.runs.evaluations(checkpoint.id)[0]?.id ?? 0;
   const policy = checkpointPolicyModel(store, checkpoint);
   try {
-    return await evaluatePolicies(policy, samples, {
+    const figures = await evaluatePolicies(policy, samples, {
       policies: request.policies,
       limits: request.maxTokensPerTurn ? { ...DEFAULT_LIMITS, maxTokensPerTurn: request.maxTokensPerTurn } : undefined,
       templates: readTemplates(checkpoint.path),
       tools: searchRolloutTools(store, home, shownByRun(store, checkpoint.id)),
       record: {
         store,
-        name: `${request.label ?? `checkpoint ${checkpoint.id}`} on ${request.dataset}`,
+        name,
         datasetId: dataset.id,
         checkpointId: checkpoint.id,
       },
       onProgress: request.progress,
       shouldStop: request.shouldStop,
     });
+    // The records this call stored: newer than the checkpoint's newest before it, under its name and dataset.
+    const stored = store.repos.runs
+      .evaluations(checkpoint.id)
+      .filter((e) => e.id > before && e.name === name && e.datasetId === dataset.id);
+    request.stored?.(stored.map((e) => e.id).reverse());
+    return figures;
   } finally {
     await policy.release();
   }

@@ -12,6 +12,7 @@ import { api } from '../api/client';
 import { reportError } from '../state/toasts';
 import { untilFinished, useJobs } from '../state/jobs';
 import { defaultSelection } from './comparison';
+import { evaluationIdsOf } from './job-result';
 
 interface EvalsState {
   loaded: boolean;
@@ -65,13 +66,11 @@ export const useEvals = create<EvalsState>((set, get) => ({
       const done = await untilFinished(job.id);
       if (done.status !== 'succeeded') throw new Error(done.error ?? `The evaluation ${done.status}`);
       await get().load();
-      // Show what was just evaluated: the newest evaluations, one per policy and checkpoint, in the order they ran.
-      const checkpoints = request.checkpointIds?.length ?? 1;
-      const fresh = get()
-        .evaluations.slice(0, request.policies.length * checkpoints)
-        .map((e) => e.id)
-        .reverse();
-      set({ picked: fresh });
+      // Show what was just evaluated: the evaluations the job stored, in the order they ran (not the newest ones,
+      // which may include another evaluation that finished meanwhile).
+      const stored = evaluationIdsOf(done.result);
+      const known = new Set(get().evaluations.map((e) => e.id));
+      if (stored.length > 0) set({ picked: stored.filter((id) => known.has(id)) });
     } catch (error) {
       reportError(error);
     } finally {
