@@ -1,5 +1,11 @@
 // The search tools' public surface for the rest of the engine (rollouts, the demo world, the model engine).
-export { createSearchToolbox, type SearchToolbox, type SearchImageInput, type ToolboxOptions } from './tools/toolbox';
+export {
+  createSearchToolbox,
+  type SearchToolbox,
+  type SearchImageInput,
+  type SearchStop,
+  type ToolboxOptions,
+} from './tools/toolbox';
 export { SearchService } from './service';
 export { SearchBudget, type BudgetLimits } from './budget';
 export { ingestCorpus, type CorpusDocInput, type CorpusImageInput, type IngestResult } from './local/ingest';

@@ -8,6 +8,7 @@ import { compileTemplates, type PromptTemplates } from '../protocol/templates';
 import { DEFAULT_LIMITS, type RolloutLimits } from '../protocol/limits';
 import { compileReward, DEFAULT_REWARD_SPEC, type RewardSpec } from '../reward/spec';
 import { runRollouts, type RolloutTools, type TurnPrefix } from '../rollout/engine';
+import { searchStopMessage, SearchesStopped } from '../rollout/search-stop';
 import type { RolloutSample, Trajectory } from '../rollout/types';
 import { scoreTrajectory } from '../rollout/score';
 import { storeTrajectory } from '../train/persist';
@@ -161,6 +162,9 @@ export async function evaluatePolicies(
         sampling: { temperature: 0 },
         turnPrefix: prefixes(which, options.wording ?? DEFAULT_BASELINE_WORDING),
       });
+      // Results after a refused key or spent quota would all be failed searches: the evaluation stops, unstored.
+      const stop = options.tools.stopped?.();
+      if (stop) throw new SearchesStopped(`Evaluation stopped: ${searchStopMessage(stop)}`, stop);
       result.forEach((t) => (t.groupIndex += start));
       trajectories.push(...result);
       done += chunk.length;

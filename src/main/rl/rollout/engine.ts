@@ -2,6 +2,7 @@
 // run concurrently through the tools (and so through the search cache); every step of every trajectory recorded.
 import type { SearchEngineKind, ToolCallResult } from '../../../shared/contract';
 import type { SamplingOptions } from '../../model';
+import type { SearchStop } from '../../search';
 import type { PolicyModel } from '../../model';
 import { bucketLength } from '../../model';
 import { parseTurn, STOP_STRINGS } from '../protocol/actions';
@@ -15,6 +16,11 @@ export interface RolloutTools {
   textSearch(query: string): Promise<ToolCallResult>;
   /** The bytes of a thumbnail a tool result refers to. */
   image(sha256: string): Uint8Array;
+  /**
+   * The search provider stopped for good in this run (a refused key, spent quota), with its message, or null:
+   * a training run pauses and an evaluation stops on it instead of going on with failed searches.
+   */
+  stopped?(): SearchStop | null;
   /**
    * Which search engine and corpus the tools search, and what of the results the model is shown, when they are
    * the search service's (recorded with evaluations, so a replay shows the model the same).

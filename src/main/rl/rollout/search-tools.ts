@@ -25,6 +25,7 @@ export function searchRolloutTools(
       asShownToModel(await toolbox.imageSearch({ bytes: sample.image, url: sample.imageUrl }), options),
     textSearch: async (query) => asShownToModel(await toolbox.textSearch(query), options),
     image: (sha) => storedImage(store, sha),
+    stopped: () => toolbox.stopped(),
     settings: {
       engine: options.engine ?? config.engine,
       corpus: options.corpus === undefined ? config.corpus : options.corpus,

@@ -8,6 +8,7 @@ import { compileReward } from '../reward/spec';
 import { parseRunConfig } from './config';
 import { openTraining, releaseTraining, trainStep, RewardFailure } from './step';
 import { commitStep, recordRewardFailure } from './commit';
+import { SearchesStopped } from '../rollout/search-stop';
 
 export interface RunContext {
   store: Store;
@@ -40,6 +41,9 @@ export async function runGrpo(ctx: RunContext, runId: number): Promise<{ step: n
         // A spec that fails on one trajectory pauses the run with the reason, kept on that trajectory; nothing
         // else of this step is committed.
         if (error instanceof RewardFailure) recordRewardFailure(store, training, error);
+        // Searches stopped by a refused key or spent quota pause the run, with the provider's message; the step is
+        // not committed, and resuming once the key or plan is fixed runs it again.
+        if (error instanceof SearchesStopped) store.repos.runs.setStatus(runId, 'paused');
         throw error;
       });
       commitStep(store, home, training, outcome);

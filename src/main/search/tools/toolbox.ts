@@ -28,7 +28,7 @@ import { JinaReader } from '../web/jina';
 import { OpenAiSummariser } from '../web/openai';
 import { ExtractiveSummariser, localModelSummariser, type Summariser } from '../summarise';
 import { formatImageResults, formatTextResults, formatToolError, type ToolFailure } from './format';
-import { ProviderGate, STOPPED_NOTE, StoppedProviderError } from './provider-gate';
+import { ProviderGate, STOPPED_NOTE, StoppedProviderError, type Provider } from './provider-gate';
 import { DegradationLog } from './degradation';
 import { enrichPages, type PageHit } from './web-pages';
 
@@ -40,9 +40,21 @@ export interface SearchImageInput {
   url?: string | null;
 }
 
+/** A search provider stopped for a permanent cause (a refused key, spent quota or credit), with its own message. */
+export interface SearchStop {
+  provider: Provider;
+  message: string;
+}
+
 export interface SearchToolbox {
   imageSearch(image: SearchImageInput, signal?: AbortSignal): Promise<ToolCallResult>;
   textSearch(query: string, signal?: AbortSignal): Promise<ToolCallResult>;
+  /**
+   * The first provider these searches need (SerpApi, SearXNG) that has been stopped, or null: every later search
+   * through it fails, so a run pauses here instead of going on with failed results. A stopped reader or
+   * summariser only degrades results and is not reported here.
+   */
+  stopped(): SearchStop | null;
 }
 
 export interface ToolboxOptions {
@@ -267,7 +279,19 @@ export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
     );
   }
 
+  // Image searches go to SerpApi's Lens under both web engines; text searches to the engine itself.
+  const searchProviders: Provider[] =
+    engine === 'local' ? [] : engine === 'searxng' ? ['searxng', 'serpapi'] : ['serpapi'];
+
   return {
+    stopped() {
+      for (const provider of searchProviders) {
+        const stop = gate.stopOf(provider);
+        if (stop) return { provider, message: redact(stop.message) };
+      }
+      return null;
+    },
+
     async imageSearch(image, signal) {
       const imageSha256 = sha256Hex(image.bytes);
       const k = config.imageTopK;
