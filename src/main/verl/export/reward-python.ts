@@ -52,7 +52,9 @@ const RUNTIME = String.raw`
 import json
 import math
 import numbers
+import os
 import re
+import sys
 import unicodedata
 
 # ---- answers (rl/reward/answers.ts) ----
@@ -342,15 +344,90 @@ def compute_score(data_source, solution_str, ground_truth, extra_info=None):
     return result
 
 
+# ---- the rollout dump for the method's trainer ----
+# The method's trainer writes no training rollouts (no trainer.rollout_data_dir) and val_result_{N}.json only with
+# trainer.val_only=True. Its reward manager calls compute_score once per rollout, in the trainer's process, with
+# the model's turns (not the injected search results), the answers and the parquet's extra_info: no prompt text
+# and no step. So each scored rollout is appended here to SEARCHLAB_ROLLOUT_DUMP_DIR/{train,val}/{step}.jsonl in
+# upstream veRL's layout, which "searchlab import-rollouts" reads; the step and whether it is validation are read
+# from the trainer object on the call stack (its global_steps; its _validate method).
+
+_INJECTED_PLACEHOLDER = "<information>(search results are not passed to the reward function)</information>"
+_dump_warned = []
+
+
+def _trainer_context():
+    """(the trainer's global_steps or None, whether it is validating) from the frames that called the reward."""
+    frame = sys._getframe(1)
+    validating = False
+    while frame is not None:
+        if frame.f_code.co_name == "_validate":
+            validating = True
+        steps = getattr(frame.f_locals.get("self"), "global_steps", None)
+        if isinstance(steps, numbers.Integral) and not isinstance(steps, bool):
+            return int(steps), validating
+        frame = frame.f_back
+    return None, validating
+
+
+def _json_value(value):
+    if isinstance(value, (str, bool)) or value is None:
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Number):
+        return float(value)
+    return str(value)
+
+
+def _dump_rollout(folder, data_source, turn_texts, ground_truth, extra_info, result):
+    step, validating = _trainer_context()
+    if step is None:
+        step = int(os.environ.get("SEARCHLAB_ROLLOUT_STEP", "0"))
+    question = extra_info.get("question")
+    row = extra_info.get("index")
+    record = {
+        # The decoded prompt is not passed to compute_score: the dataset row and the question stand for it.
+        "input": "%s row %s (%s)\nQuestion: %s\n"
+        % (data_source, _json_value(row), extra_info.get("data_id"), question),
+        "output": ("\n" + _INJECTED_PLACEHOLDER + "\nassistant\n").join(turn_texts),
+        "gts": [_json_value(g) for g in ground_truth]
+        if isinstance(ground_truth, (list, tuple))
+        else _json_value(ground_truth),
+        "score": result["score"],
+        "step": step,
+    }
+    for name, value in result.items():
+        if name != "score":
+            record[name] = _json_value(value)
+    for name in ("search_need", "data_id"):
+        if isinstance(extra_info.get(name), str):
+            record[name] = extra_info[name]
+    where = os.path.join(folder, "val" if validating else "train")
+    os.makedirs(where, exist_ok=True)
+    with open(os.path.join(where, "%d.jsonl" % step), "a", encoding="utf-8") as out:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
 def compute_score_for_method(data_source, solution_str, ground_truth, extra_info=None):
-    """The method's reward manager writes the returned value into a tensor: the total alone."""
-    return compute_score(data_source, solution_str, ground_truth, extra_info)["score"]
+    """The method's reward manager writes the returned value into a tensor: the total alone. Each scored rollout is
+    appended to the dump when SEARCHLAB_ROLLOUT_DUMP_DIR is set (run.sh sets it)."""
+    extra_info = extra_info or {}
+    turn_texts = list(solution_str) if isinstance(solution_str, (list, tuple)) else split_model_turns(solution_str)
+    result = compute_score(data_source, turn_texts, ground_truth, extra_info)
+    folder = os.environ.get("SEARCHLAB_ROLLOUT_DUMP_DIR")
+    if folder:
+        try:
+            _dump_rollout(folder, data_source, turn_texts, ground_truth, extra_info, result)
+        except (OSError, ValueError, TypeError) as error:
+            if not _dump_warned:
+                _dump_warned.append(True)
+                print("[searchlab reward.py] cannot write the rollout dump: %s" % error, file=sys.stderr)
+    return result["score"]
 
 
 if __name__ == "__main__":
     # Scores JSON lines from stdin: {"turns": [...] or "output": "...", "ground_truth", "candidates", "need"}.
-    import sys
-
     for line in sys.stdin:
         if not line.strip():
             continue

@@ -1,5 +1,6 @@
 // run.sh: the run config as hydra overrides of the method's trainer (its run_mmsearch_r1_grpo.sh recipe) or of
-// upstream veRL's main_ppo, with the rollout dumps pointed back into the export folder.
+// upstream veRL's main_ppo, with the rollout dumps pointed back into the export folder (for the method, which has
+// no rollout_data_dir, reward.py writes the dump: SEARCHLAB_ROLLOUT_DUMP_DIR).
 import type { RunConfig } from '../../rl';
 
 export type VerlTarget = 'mmsearch-r1' | 'verl';
@@ -57,7 +58,8 @@ function methodOverrides(config: RunConfig): string[] {
     ...(constants.alpha !== undefined ? [`+trainer.format_penalty=${constants.alpha}`] : []),
     `+trainer.reward_mode=${reward.answerMatch === 'subem' ? 'SubEM' : 'EM'}`,
     // The method keeps validation generations in W&B's val/generations table and, in val_only mode, in
-    // val_result_{N}.json files: both import back with `searchlab import-rollouts`.
+    // val_result_{N}.json files: both import back with `searchlab import-rollouts`, as does the dump reward.py
+    // writes of every rollout it scores (SEARCHLAB_ROLLOUT_DUMP_DIR, set above).
     'trainer.val_generations_to_log_to_wandb=$VAL_GENERATIONS',
     'trainer.val_only_save_dir=$EXPORT_DIR/rollouts/val',
   ];
@@ -101,6 +103,10 @@ export function runScript(config: RunConfig, target: VerlTarget, searchTopK = 5)
     'export SEARCHLAB_EXPORT_DIR="$EXPORT_DIR"',
     'export PYTHONPATH="$EXPORT_DIR${PYTHONPATH:+:$PYTHONPATH}"',
     'mkdir -p "$EXPORT_DIR/rollouts/train" "$EXPORT_DIR/rollouts/val"',
+    // The method's trainer dumps no training rollouts: reward.py appends each one it scores here.
+    ...(target === 'mmsearch-r1'
+      ? ['export SEARCHLAB_ROLLOUT_DUMP_DIR="${SEARCHLAB_ROLLOUT_DUMP_DIR:-$EXPORT_DIR/rollouts}"']
+      : []),
   ];
   const launch =
     target === 'verl'
