@@ -58,6 +58,8 @@ export const importRolloutsCommand: CliCommand = {
           `steps ${result.steps[0]}–${result.steps.at(-1)}) as run ${result.runId} "${result.run}"` +
           `${result.bad.length ? `; skipped ${result.bad.length} bad line(s)` : ''}.`,
       );
+      if (result.duplicates)
+        ctx.out(`${result.duplicates} rollout(s) repeated an earlier file (same step, prompt and output): kept once.`);
       if (result.unmatchedSamples)
         ctx.out(`${result.unmatchedSamples} rollout(s) matched no dataset sample: their images are shown as missing.`);
       if (result.disagreements.length) {

@@ -1,6 +1,7 @@
 // `searchlab import-rollouts`: what a cluster wrote about its rollouts, as a SearchLab run. Like dataset import it
 // is all or nothing: every file is read and checked first, bad lines are listed by file and line and nothing is
-// written unless the caller asks for the good lines only; then one transaction stores the run.
+// written unless the caller asks for the good lines only; then one transaction stores the run. A rollout that an
+// earlier file already held (cumulative validation files) is kept once.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../../storage';
@@ -33,6 +34,8 @@ export interface ImportRolloutsResult {
   bad: BadRecord[];
   unknownFields: string[];
   unmatchedSamples: number;
+  /** Rollouts dropped because an earlier file held the same one (cumulative val_result_{N}.json, W&B tables). */
+  duplicates: number;
   /** Rollouts whose cluster score differs from SearchLab's reward for the same turns. */
   disagreements: { where: string; cluster: number; searchlab: number }[];
 }
@@ -98,7 +101,7 @@ export function importRollouts(store: Store, params: ImportRolloutsParams): Impo
   if (store.repos.runs.byName(params.run)) throw new Error(`A run named "${params.run}" exists; choose another --run`);
   const read = files.map((f) => readFile(root, f));
   const bad = read.flatMap((r) => r.bad);
-  const records: RolloutRecord[] = read.flatMap((r) => r.records);
+  const { records, duplicates } = withoutRepeats(read.map((r) => r.records));
   const unknownFields = [...new Set(read.flatMap((r) => [...r.unknownFields]))].sort();
   const exported = exportedRunConfig(root);
   const datasetName =
@@ -114,6 +117,7 @@ export function importRollouts(store: Store, params: ImportRolloutsParams): Impo
     bad,
     unknownFields,
     unmatchedSamples: 0,
+    duplicates,
     disagreements: [],
   };
   if ((bad.length > 0 && !params.skipBad) || records.length === 0) return { ...empty, committed: false };
@@ -160,6 +164,31 @@ export function importRollouts(store: Store, params: ImportRolloutsParams): Impo
         searchlab: t.searchlab.total,
       })),
   };
+}
+
+/**
+ * The records of every file, without those an earlier file already held: the method's val_result_{N}.json and W&B
+ * table exports repeat every earlier validation. A rollout is the same when its source, step, prompt and output
+ * are; identical rollouts within one file (a group's equal answers) are all kept, and a later file drops only as
+ * many of them as an earlier file had.
+ */
+function withoutRepeats(files: readonly RolloutRecord[][]): { records: RolloutRecord[]; duplicates: number } {
+  const earlier = new Map<string, number>();
+  const records: RolloutRecord[] = [];
+  let duplicates = 0;
+  const keyOf = (r: RolloutRecord) => JSON.stringify([r.source, r.step, r.input, r.output]);
+  for (const file of files) {
+    const seen = new Map<string, number>();
+    for (const record of file) {
+      const key = keyOf(record);
+      const occurrence = seen.get(key) ?? 0;
+      seen.set(key, occurrence + 1);
+      if (occurrence < (earlier.get(key) ?? 0)) duplicates++;
+      else records.push(record);
+    }
+    for (const [key, count] of seen) earlier.set(key, Math.max(count, earlier.get(key) ?? 0));
+  }
+  return { records, duplicates };
 }
 
 /** The sample ids a dump may carry among its reward extras. */
