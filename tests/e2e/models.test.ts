@@ -68,8 +68,15 @@ describe('the Models page', () => {
     await expect.poll(() => page.getByTestId('engine-status').textContent()).toBe('Engine connected');
     await page.keyboard.press('Alt+8');
     await expect.poll(() => page.locator('main h1').textContent()).toBe('Models');
-    await page.getByLabel('Model folder').fill(good);
-    await page.getByRole('button', { name: 'Add folder' }).click();
+    // "Add folder…" opens a picker listing the engine machine's folders: open the data folder, pick the model in it
+    await page.getByRole('button', { name: 'Add folder…' }).click();
+    await page.getByLabel('Model folder').fill(path.dirname(good) + path.sep);
+    await page
+      .getByRole('list', { name: 'Files' })
+      .getByRole('button', { name: `qwen-tiny${path.sep}` })
+      .click();
+    expect(await page.getByLabel('Model folder').inputValue()).toBe(good + path.sep);
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
     const row = page.getByTestId('model-list').locator('tbody tr');
     await expect.poll(() => row.count(), { timeout: 30_000 }).toBe(1);
     const text = (await row.textContent()) ?? '';
@@ -93,13 +100,14 @@ describe('the Models page', () => {
   });
 
   it('refuses a broken folder and a relative path, saying what is wrong', async () => {
+    await page.getByRole('button', { name: 'Add folder…' }).click();
     await page.getByLabel('Model folder').fill(broken);
-    await page.getByRole('button', { name: 'Add folder' }).click();
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
     await expect
       .poll(() => page.getByTestId('add-model-error').textContent(), { timeout: 30_000 })
       .toContain("tokenizer.json: <|image_pad|> has id 151655 but config.json's image_token_id is 151654");
     await page.getByLabel('Model folder').fill('models/qwen');
-    await page.getByRole('button', { name: 'Add folder' }).click();
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
     await expect.poll(() => page.getByTestId('add-model-error').textContent()).toContain('must be an absolute path');
     expect(await page.getByTestId('model-list').locator('tbody tr').count()).toBe(1);
   });
@@ -108,8 +116,9 @@ describe('the Models page', () => {
     const list = page.getByTestId('model-list');
     // a folder without a record has no cold start to show
     expect(await list.locator('tbody tr').first().getByTestId('cold-start').count()).toBe(0);
+    // the picker stays open after a refusal; a folder added closes it
     await page.getByLabel('Model folder').fill(coldStarted);
-    await page.getByRole('button', { name: 'Add folder' }).click();
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
     await expect.poll(() => list.locator('tbody tr').count(), { timeout: 30_000 }).toBe(2);
     const verdict = list.locator('tbody tr', { hasText: 'qwen-cold-start' }).getByTestId('cold-start');
     expect(await verdict.textContent()).toBe('short of copying 3 checks');

@@ -1,6 +1,7 @@
 // Model folders SearchLab knows (the demo's, any added by path): architecture, parameters, dtype, size on disk and
-// estimated memory for inference and training against the device. "Add folder" checks a folder without reading its
-// weights and says exactly what is wrong with it.
+// estimated memory for inference and training against the device. "Add folder…" picks a folder on the engine's
+// machine (the engine may be a remote GPU box), checks it without reading its weights and says exactly what is
+// wrong with it.
 import { Fragment, useCallback, useEffect, useState } from 'react';
 import type { ModelFolder, PretrainingRecord } from '../../../shared/contract';
 import { api } from '../api/client';
@@ -8,7 +9,11 @@ import { reportError } from '../state/toasts';
 import { useNav } from '../state/nav';
 import { useEvals } from '../evals/store';
 import { formatBytes } from '../components/format';
+import { PathPicker } from '../datasets/PathPicker';
 import './models.css';
+
+/** "/models/qwen/" as "/models/qwen" (the picker leaves a separator after a folder it opened); a root stays. */
+const withoutTrailingSeparator = (dir: string) => (dir.length > 1 ? dir.replace(/(?<=.)[\\/]+$/, '') : dir);
 
 function formatParameters(n: number | null): string {
   if (n === null) return '—';
@@ -117,6 +122,8 @@ export function ModelsPage() {
   const [path, setPath] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
+  /** Whether the "Add folder…" picker is open. */
+  const [picking, setPicking] = useState(false);
   const [opened, setOpened] = useState<number | null>(null);
   const go = useNav((s) => s.go);
 
@@ -129,8 +136,9 @@ export function ModelsPage() {
     setAdding(true);
     setError(null);
     try {
-      await api.call('models.add', { path: path.trim() });
+      await api.call('models.add', { path: withoutTrailingSeparator(path.trim()) });
       setPath('');
+      setPicking(false);
       refresh();
     } catch (e) {
       setError((e as Error).message);
@@ -143,24 +151,40 @@ export function ModelsPage() {
   return (
     <section className="page">
       <h1>Models</h1>
-      <form
-        className="card models-add"
-        data-testid="add-model"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (path.trim()) void add();
-        }}
-      >
-        <input
-          value={path}
-          onChange={(e) => setPath(e.target.value)}
-          placeholder="/path/to/Qwen2.5-VL-3B-Instruct (an absolute path)"
-          aria-label="Model folder"
-        />
-        <button type="submit" disabled={adding || !path.trim()}>
-          {adding ? 'Checking…' : 'Add folder'}
+      {picking ? (
+        <form
+          className="card models-add"
+          data-testid="add-model"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (path.trim()) void add();
+          }}
+        >
+          <PathPicker
+            value={path}
+            onChange={setPath}
+            label="Model folder"
+            placeholder="/path/to/Qwen2.5-VL-3B-Instruct (an absolute path on the engine's machine)"
+          />
+          <button type="submit" disabled={adding || !path.trim()}>
+            {adding ? 'Checking…' : 'Add'}
+          </button>
+          <button
+            type="button"
+            className="ghost"
+            onClick={() => {
+              setPicking(false);
+              setError(null);
+            }}
+          >
+            Cancel
+          </button>
+        </form>
+      ) : (
+        <button className="models-add-open" onClick={() => setPicking(true)}>
+          Add folder…
         </button>
-      </form>
+      )}
       {error ? (
         <div className="card models-error" role="alert" data-testid="add-model-error">
           {error}
