@@ -253,6 +253,8 @@ describe('importing JSONL and CSV', () => {
       server.close();
     }
     expect(samplesOf(home, 'mixed').map((s) => s.image_sha256)).toEqual(images.map((b) => sha256Hex(b)));
+    // A loopback image URL is fetched here (allowed) but is no URL Google Lens could fetch: the image is uploaded.
+    expect(samplesOf(home, 'mixed').map((s) => s.image_url)).toEqual([null, null, null, null]);
   });
 
   it('reads CSV with a header, image paths and candidate answers separated by |', async () => {

@@ -72,4 +72,29 @@ describe('reading one row', () => {
     expect(splitFromPath('fvqa_test.jsonl')).toBe('test');
     expect(splitFromPath('contested.jsonl')).toBeNull();
   });
+
+  it("keeps a row's image URL only when a web service could fetch it (Google Lens searches it; else the image is uploaded)", () => {
+    const urlOf = (fields: Record<string, unknown>) =>
+      normalizeRecord(record({ question: 'q', answer: 'a', ...fields })).row?.imageUrl;
+    expect(urlOf({ image_url: 'https://img.example.org/cat.jpg' })).toBe('https://img.example.org/cat.jpg');
+    expect(urlOf({ image: 'imgs/0.jpg', image_urls: ['http://93.184.216.34/cat.jpg'] })).toBe(
+      'http://93.184.216.34/cat.jpg',
+    );
+    for (const local of [
+      'imgs/1.jpg',
+      '/data/imgs/1.jpg',
+      'file:///data/imgs/1.jpg',
+      'data:image/png;base64,iVBORw0KGgo=',
+      'sha256://3f2a9c0b',
+      'ftp://img.example.org/cat.jpg',
+      'http://127.0.0.1:8080/cat.jpg',
+      'http://localhost/cat.jpg',
+      'http://192.168.1.20/cat.jpg',
+      'http://169.254.169.254/latest/meta-data',
+      'http://[::1]/cat.jpg',
+    ]) {
+      expect(urlOf({ image: 'imgs/0.jpg', image_url: local }), local).toBeNull();
+      expect(urlOf({ image: 'imgs/0.jpg', image_urls: [local] }), local).toBeNull();
+    }
+  });
 });

@@ -122,6 +122,40 @@ describe('Google Lens on a local image', () => {
     });
   });
 
+  it('uploads the image when Google cannot fetch its URL (no results, or an error about the URL)', async () => {
+    const { tools } = webToolbox(services.fakes.baseUrl, { mode: 'live' });
+    // SerpApi's answer when Google Lens could not fetch the image at the URL (a private host, a dead link).
+    services.fakes.faults.lens.push({
+      kind: 'json',
+      body: {
+        search_metadata: { id: 'fake', status: 'Success' },
+        search_parameters: { engine: 'google_lens', url: 'https://intranet.example/cat.jpg' },
+        search_information: { images_results_state: 'Fully empty' },
+        error: "Google Lens hasn't returned any results for this query.",
+      },
+    });
+    const png = await colourPng(13, 96);
+    const first = await tools.imageSearch({ bytes: png, url: 'https://intranet.example/cat.jpg' });
+    expect(first.ok).toBe(true);
+    expect(first.results).toHaveLength(5);
+    expect(lensParams(0).get('url')).toBe('https://intranet.example/cat.jpg');
+    expect(of('upload')).toHaveLength(1);
+    expect(lensParams(1).get('image_id')).toBe([...services.fakes.uploads.keys()][0]);
+
+    services.fakes.faults.lens.push({
+      kind: 'status',
+      status: 400,
+      body: JSON.stringify({ error: 'Unable to fetch the image from the provided url.' }),
+    });
+    const second = await tools.imageSearch({ bytes: png, url: 'https://dead.example/cat.jpg' });
+    expect(second.ok).toBe(true);
+    expect(lensParams(2).get('url')).toBe('https://dead.example/cat.jpg');
+    // The image was uploaded a moment ago: its id is reused.
+    expect(lensParams(3).get('image_id')).toBe(lensParams(1).get('image_id'));
+    expect(of('upload')).toHaveLength(1);
+    expect(of('lens')).toHaveLength(4);
+  });
+
   it("reports an upload SerpApi refuses with SerpApi's message", async () => {
     const { tools } = webToolbox(services.fakes.baseUrl);
     services.fakes.faults.upload.push({

@@ -1,6 +1,8 @@
 // From a source record (veRL/FVQA nested layout, or a flat HF/JSONL/CSV row) to one sample's fields,
 // checking each field and naming the one that is wrong. Images are only located here, not read.
+import net from 'node:net';
 import { SearchNeed, type Rejection } from '../../../shared/contract';
+import { isNonPublicAddress } from '../../platform/url-access';
 import type { SourceRecord } from './types';
 
 /** Where a row's image is: bytes in the row, a data URI or base64 text, a URL, or a path beside the file. */
@@ -136,6 +138,25 @@ function imageFromText(value: string, field: string, fail: Fail): ImageRef | nul
   return { kind: 'path', path: v, field };
 }
 
+/**
+ * The URL when it is one a web service could fetch: http(s), a host name or a public address. A local path, a
+ * data: URI, a content address (sha256://…), loopback, link-local and private addresses give null. Host names
+ * are not resolved here: a name that does not resolve publicly fails at the search, which then uploads.
+ */
+export function publicImageUrl(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === '' || host === 'localhost' || host.endsWith('.localhost')) return null;
+  if (net.isIP(host) && isNonPublicAddress(host)) return null;
+  return value.trim();
+}
+
 function imageFrom(v: unknown, field: string, fail: Fail): ImageRef | null {
   if (v === null || v === undefined) return null;
   if (v instanceof Uint8Array) return { kind: 'bytes', bytes: v, field };
@@ -251,10 +272,12 @@ export function normalizeRecord(
     }
   }
   const urls = f.image_urls;
-  let imageUrl = optionalText(f, ['image_url'], fail);
-  if (Array.isArray(urls) && urls.length > 0) imageUrl ??= text(urls[0]);
-  else if (typeof urls === 'string' && urls !== '') imageUrl ??= urls;
-  if (!image && imageUrl) image = imageFromText(imageUrl, f.image_url !== undefined ? 'image_url' : 'image_urls', fail);
+  let urlText = optionalText(f, ['image_url'], fail);
+  if (Array.isArray(urls) && urls.length > 0) urlText ??= text(urls[0]);
+  else if (typeof urls === 'string' && urls !== '') urlText ??= urls;
+  if (!image && urlText) image = imageFromText(urlText, f.image_url !== undefined ? 'image_url' : 'image_urls', fail);
+  // Kept as the sample's image URL only when Google Lens could fetch it; otherwise the image is uploaded.
+  const imageUrl = urlText ? publicImageUrl(urlText) : null;
 
   const needText = optionalText(f, ['search_need'], fail) ?? optionalText(info, ['search_need'], fail);
   let searchNeed: SearchNeed | null = null;

@@ -20,7 +20,7 @@ import { cacheKey } from '../cache/key';
 import type { SearchBudget } from '../budget';
 import { LocalSearchEngine } from '../local/engine';
 import { FINGERPRINT_VERSION, describeImage, thumbnail } from '../local/imagehash';
-import { HttpClient, SearchServiceError } from '../web/http';
+import { HttpClient, SearchServiceError, safeUrl } from '../web/http';
 import { SerpApiClient, type LensImage } from '../web/serpapi';
 import { SearxngClient } from '../web/searxng';
 import { LensUploads } from '../web/lens-uploads';
@@ -92,6 +92,18 @@ function isStaleImageId(error: unknown): boolean {
     !error.permanent &&
     error.kind === 'http' &&
     /image[_ ]id/i.test(error.message)
+  );
+}
+
+/**
+ * SerpApi's answer to a Lens search by a URL that Google could not use: an error about the request (HTTP 4xx or
+ * an error string), not a refused key, spent quota, rate limit, timeout or server failure.
+ */
+function isUrlRefused(error: unknown): boolean {
+  return (
+    error instanceof SearchServiceError &&
+    error.kind === 'http' &&
+    (error.status === undefined || (error.status >= 400 && error.status < 500))
   );
 }
 
@@ -206,10 +218,23 @@ export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
     return storeThumbnail(bytes);
   }
 
-  /** Google Lens on the image: by its public URL when it has one, else by an uploaded image_id (reused while valid). */
+  /**
+   * Google Lens on the image: by its public URL when it has one, else by an uploaded image_id (reused while valid).
+   * A URL Google cannot fetch (a private host, a dead link) answers with no results or an error about the URL:
+   * the image is then uploaded and searched by id.
+   */
   async function lens(client: SerpApiClient, image: SearchImageInput, key: string, signal?: AbortSignal) {
     const k = config.imageTopK;
-    if (image.url) return gate.call('serpapi', () => client.lens({ url: image.url! }, k, signal));
+    if (image.url) {
+      try {
+        const found = await gate.call('serpapi', () => client.lens({ url: image.url! }, k, signal));
+        if (found.matches.length > 0) return found;
+        log.debug(`Google Lens found nothing at ${safeUrl(image.url)}; searching the uploaded image instead`);
+      } catch (error) {
+        if (!isUrlRefused(error)) throw error;
+        log.debug(`Google Lens could not search ${safeUrl(image.url)} (${redact(errorMessage(error))}); uploading`);
+      }
+    }
     const byUpload = async (): Promise<LensImage> => {
       const started = performance.now();
       const { imageId, uploaded } = await gate.call('serpapi', () =>
