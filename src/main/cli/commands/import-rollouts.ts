@@ -60,6 +60,11 @@ export const importRolloutsCommand: CliCommand = {
       );
       if (result.duplicates)
         ctx.out(`${result.duplicates} rollout(s) repeated an earlier file (same step, prompt and output): kept once.`);
+      if (result.idMismatches.length)
+        ctx.out(
+          `${result.idMismatches.length} rollout(s) named a dataset row or id whose question their prompt does not ask ` +
+            `(the dataset changed since the export?), e.g. ${result.idMismatches.slice(0, 3).join('; ')}.`,
+        );
       if (result.unmatchedSamples)
         ctx.out(`${result.unmatchedSamples} rollout(s) matched no dataset sample: their images are shown as missing.`);
       if (result.disagreements.length) {

@@ -34,6 +34,8 @@ export interface ImportRolloutsResult {
   bad: BadRecord[];
   unknownFields: string[];
   unmatchedSamples: number;
+  /** Rollouts whose data_id or data_index named a sample their prompt does not ask about (matched otherwise). */
+  idMismatches: string[];
   /** Rollouts dropped because an earlier file held the same one (cumulative val_result_{N}.json, W&B tables). */
   duplicates: number;
   /** Rollouts whose cluster score differs from SearchLab's reward for the same turns. */
@@ -117,6 +119,7 @@ export function importRollouts(store: Store, params: ImportRolloutsParams): Impo
     bad,
     unknownFields,
     unmatchedSamples: 0,
+    idMismatches: [],
     duplicates,
     disagreements: [],
   };
@@ -132,7 +135,9 @@ export function importRollouts(store: Store, params: ImportRolloutsParams): Impo
   const groups = buildGroups(records, groupSize);
   const matcher = datasetName ? new SampleMatcher(store, datasetName) : null;
   const imported = groups.map((g) =>
-    g.records.map((r) => importTrajectory(r, matcher?.match(r.input, r.imageUrl, idsOf(r)) ?? null, reward)),
+    g.records.map((r) =>
+      importTrajectory(r, matcher?.match(r.input, r.imageUrl, idsOf(r), `${r.file}:${r.line}`) ?? null, reward),
+    ),
   );
   const steps = [...new Set(records.map((r) => r.step))].sort((a, b) => a - b);
   const config = runConfigFor(params, exported, datasetName, steps);
@@ -156,6 +161,7 @@ export function importRollouts(store: Store, params: ImportRolloutsParams): Impo
     groupSize,
     steps,
     unmatchedSamples: matcher ? all.filter((t) => t.sample === null).length : all.length,
+    idMismatches: matcher?.idMismatches ?? [],
     disagreements: all
       .filter((t) => Math.abs(t.record.score - t.searchlab.total) > 1e-6)
       .map((t) => ({

@@ -1,7 +1,9 @@
 // Which dataset sample a cluster rollout was about: by its data id or dataset row when the dump logs one, by its
 // image's address (the method's image_url), by the
-// question its decoded prompt ends with, or by any question the prompt contains (the longest). A rollout with no
-// match keeps its own ground truth and is shown without its image.
+// question its decoded prompt ends with, or by any question the prompt contains (the longest). A data id or row is
+// checked against the prompt first: a dataset imported again or reordered since the export holds another sample
+// at that row, so when the prompt asks another sample's question that sample is taken and the mismatch reported.
+// A rollout with no match keeps its own ground truth and is shown without its image.
 import type { Store } from '../../storage';
 import { SHA256_URL_PREFIX } from '../export/samples';
 
@@ -44,8 +46,13 @@ export class SampleMatcher {
   private readonly byDataId = new Map<string, MatchedSample>();
   private readonly questions: string[];
   private readonly memo = new Map<string, MatchedSample | null>();
+  /** Rollouts whose data_id or data_index named a sample their prompt does not ask about, by file and line. */
+  readonly idMismatches: string[] = [];
 
-  constructor(store: Store, datasetName: string) {
+  constructor(
+    store: Store,
+    private readonly datasetName: string,
+  ) {
     const dataset = store.repos.datasets.find(datasetName);
     if (!dataset) throw new Error(`No dataset "${datasetName}"`);
     const rows = new Map(
@@ -77,15 +84,45 @@ export class SampleMatcher {
     input: string,
     imageUrl: string | null,
     ids: { dataIndex?: number; dataId?: string } = {},
+    where = '',
   ): MatchedSample | null {
-    if (ids.dataId !== undefined && this.byDataId.has(ids.dataId)) return this.byDataId.get(ids.dataId)!;
-    if (ids.dataIndex !== undefined && this.byRow.has(ids.dataIndex)) return this.byRow.get(ids.dataIndex)!;
+    const byId = (kind: string, value: string | number, sample: MatchedSample | undefined) => {
+      if (!sample) return undefined;
+      const asked = this.askedOtherThan(sample, input, imageUrl);
+      if (!asked) return sample;
+      this.idMismatches.push(
+        `${where ? `${where}: ` : ''}${kind} ${value} is "${sample.question}" in dataset "${this.datasetName}", ` +
+          `but the prompt asks "${asked.question}"; matched by the prompt instead`,
+      );
+      return asked;
+    };
+    const named =
+      (ids.dataId !== undefined ? byId('data_id', ids.dataId, this.byDataId.get(ids.dataId)) : undefined) ??
+      (ids.dataIndex !== undefined ? byId('data_index', ids.dataIndex, this.byRow.get(ids.dataIndex)) : undefined);
+    if (named) return named;
     if (imageUrl && this.byImage.has(imageUrl)) return this.byImage.get(imageUrl)!;
+    return this.byPrompt(input);
+  }
+
+  /** The sample whose question the prompt asks (a GRPO group's rollouts share a prompt: found once). */
+  private byPrompt(input: string): MatchedSample | null {
     const known = this.memo.get(input);
     if (known !== undefined) return known;
     const found = this.byMarker(input) ?? this.byContainment(input);
     this.memo.set(input, found);
     return found;
+  }
+
+  /**
+   * The dataset's sample the prompt asks about when it is another than the one a rollout's id names; null when the
+   * prompt holds the named sample's question or image, or identifies no sample of the dataset (a prompt cut by the
+   * logger, a question worded by a template) and so cannot contradict the id.
+   */
+  private askedOtherThan(sample: MatchedSample, input: string, imageUrl: string | null): MatchedSample | null {
+    if (input.includes(sample.question.trim())) return null;
+    if (imageUrl && this.byImage.get(imageUrl) === sample) return null;
+    const asked = this.byPrompt(input);
+    return asked && asked !== sample ? asked : null;
   }
 
   private byMarker(input: string): MatchedSample | null {
