@@ -6,14 +6,15 @@ import { reportError, useToasts } from '../../state/toasts';
 import { checkpointLabel } from '../../evals/EvaluateForm';
 import { SECTIONS, getPath, showValue, type Field } from './fields';
 import { configOf, useNewRun } from './store';
+import { issuesAt } from './config';
 import { EstimateCard } from './EstimateCard';
 import { copyText } from '../../state/clipboard';
 
 /** An issue belongs to the field of its path or of a path above it (`model.checkpoint` under Model). */
-const isUnder = (issue: RunConfigIssue, path: string) => issue.path === path || issue.path.startsWith(`${path}.`);
+const isUnder = (issue: RunConfigIssue, path: string) => issuesAt([issue], path).length > 0;
 
 function FieldError({ path, issues }: { path: string; issues: RunConfigIssue[] }) {
-  const mine = issues.filter((i) => isUnder(i, path));
+  const mine = issuesAt(issues, path);
   if (mine.length === 0) return null;
   return (
     <span className="field-error" data-testid="field-error" data-field={path}>
@@ -49,7 +50,8 @@ function FieldInput({ field }: { field: Field }) {
   const value = useNewRun((s) => s.draft[field.path]);
   const fallback = useNewRun((s) => getPath(s.defaults, field.path));
   const type = useNewRun((s) => s.type);
-  const invalid = useNewRun((s) => s.issues.some((i) => i.path === field.path));
+  // marked as its error text reads: an issue at the field or under it
+  const invalid = useNewRun((s) => issuesAt(s.issues, field.path).length > 0);
   if (field.kind === 'bool')
     return (
       <input
@@ -83,6 +85,9 @@ function FieldInput({ field }: { field: Field }) {
     />
   );
 }
+
+/** The Model select's value for a model folder given by path (a copied run's `model.path`). */
+const MODEL_PATH = 'path';
 
 export function NewRunForm({ onStarted }: { onStarted(runId: number): void }) {
   const s = useNewRun();
@@ -135,7 +140,8 @@ export function NewRunForm({ onStarted }: { onStarted(runId: number): void }) {
               ))}
             </select>
             <span className="muted nr-hint">
-              a model pre-trained on its own prompt templates (the demo's) needs its run's
+              starts as the run the model came from or was trained from: a model pre-trained on its own prompt templates
+              (the demo's) needs its run's
             </span>
           </label>
           <Labelled label="Name" path="name" issues={s.issues}>
@@ -148,10 +154,16 @@ export function NewRunForm({ onStarted }: { onStarted(runId: number): void }) {
             hint="a checkpoint, or a model folder (the demo's: demo-pretrained)"
           >
             <select
-              value={s.choices.checkpointId ?? ''}
-              onChange={(e) => s.choose({ checkpointId: Number(e.target.value) })}
+              value={s.choices.modelPath !== null ? MODEL_PATH : (s.choices.checkpointId ?? '')}
+              onChange={(e) =>
+                e.target.value !== MODEL_PATH && s.choose({ checkpointId: Number(e.target.value), modelPath: null })
+              }
               aria-label="Model"
+              aria-invalid={issuesAt(s.issues, 'model').length > 0}
             >
+              {s.choices.modelPath !== null ? (
+                <option value={MODEL_PATH}>folder {s.choices.modelPath} (as in the copied run)</option>
+              ) : null}
               {s.checkpoints.map((c) => (
                 <option key={c.id} value={c.id}>
                   {checkpointLabel(c)}

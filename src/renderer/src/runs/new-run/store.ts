@@ -14,28 +14,12 @@ import type {
 } from '../../../../shared/contract';
 import { api } from '../../api/client';
 import { reportError } from '../../state/toasts';
-import { buildConfig, draftOf, type Draft } from './fields';
+import { draftOf, type Draft } from './fields';
+import { configOf, modelChoiceOf, type Choices, type Copied, type StoredConfig } from './config';
+
+export { configOf };
 
 const VALIDATE_DELAY_MS = 150;
-
-export interface Choices {
-  name: string;
-  checkpointId: number | null;
-  dataset: string;
-  split: string;
-  /** '' for the search settings' own corpus. */
-  corpus: string;
-  /** 'default' for the method's reward, 'copied' for the copied run's, else a saved spec's id. */
-  reward: string;
-}
-
-/** What a copied run's config brings that the form has no field for (its prompt templates, its reward). */
-interface Copied {
-  runId: number;
-  templates: unknown;
-  reward: unknown;
-  searchRequiredShare: unknown;
-}
 
 interface NewRunState {
   open: boolean;
@@ -66,42 +50,8 @@ interface NewRunState {
   start(): Promise<number | null>;
 }
 
-/** The parts of a stored run config the form reads by name (the rest goes through draftOf). */
-interface StoredConfig {
-  dataset: string;
-  split: string;
-  searchRequiredShare?: number | null;
-  model?: { checkpoint?: number; path?: string };
-  search?: { corpus?: string | null };
-  rollout?: { templates?: unknown };
-  reward?: unknown;
-}
-
 let timer: ReturnType<typeof setTimeout> | undefined;
 let asked = 0;
-
-/** The config the form describes, as the CLI takes it. */
-export function configOf(state: Pick<NewRunState, 'choices' | 'draft' | 'specs' | 'copied'>): Record<string, unknown> {
-  const { choices, copied } = state;
-  const spec = state.specs.find((x) => String(x.id) === choices.reward);
-  const reward = spec
-    ? { name: spec.name, version: spec.version, expression: spec.expression, constants: spec.constants }
-    : choices.reward === 'copied'
-      ? copied?.reward
-      : undefined;
-  const base: Record<string, unknown> = {
-    name: choices.name,
-    model: choices.checkpointId === null ? {} : { checkpoint: choices.checkpointId },
-    dataset: choices.dataset,
-    split: choices.split,
-    ...(copied ? { searchRequiredShare: copied.searchRequiredShare } : {}),
-    search: choices.corpus ? { corpus: choices.corpus } : {},
-    rollout: copied ? { templates: copied.templates } : {},
-    ...(reward ? { reward } : {}),
-    grpo: {},
-  };
-  return buildConfig(base, state.draft);
-}
 
 export const useNewRun = create<NewRunState>((set, get) => {
   function validateSoon() {
@@ -122,7 +72,15 @@ export const useNewRun = create<NewRunState>((set, get) => {
   }
   return {
     open: false,
-    choices: { name: '', checkpointId: null, dataset: '', split: 'train', corpus: '', reward: 'default' },
+    choices: {
+      name: '',
+      checkpointId: null,
+      modelPath: null,
+      dataset: '',
+      split: 'train',
+      corpus: '',
+      reward: 'default',
+    },
     draft: { 'grpo.steps': '40' },
     copied: null,
     runs: [],
@@ -207,7 +165,7 @@ export const useNewRun = create<NewRunState>((set, get) => {
             split: config.split,
             corpus: config.search?.corpus ?? '',
             reward: 'copied',
-            ...(config.model?.checkpoint ? { checkpointId: config.model.checkpoint } : {}),
+            ...modelChoiceOf(config),
           },
         });
         validateSoon();
