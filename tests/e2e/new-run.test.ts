@@ -44,7 +44,19 @@ describe('new run', () => {
     await expect.poll(() => page.locator('main h1').first().textContent()).toBe('Runs');
     await page.keyboard.press('n');
     await expect.poll(() => form().isVisible()).toBe(true);
+    // The model offered first is the demo's pre-trained one, so the settings start as the demo's run: that model
+    // was pre-trained on the demo's prompt templates.
+    await expect
+      .poll(() =>
+        form()
+          .getByLabel('Settings')
+          .evaluate((e) => (e as HTMLSelectElement).selectedOptions[0]?.text),
+      )
+      .toBe('as run “demo” (model, data, templates, reward, every field)');
+    await expect.poll(() => field('Tokens per turn').inputValue()).toBe('48');
+    expect(await form().getByLabel('Reward spec').inputValue()).toBe('copied');
     // The method's defaults are shown, read from the run config's schema.
+    await form().getByLabel('Settings').selectOption({ label: "the method's defaults" });
     await expect.poll(() => field('Learning rate').getAttribute('placeholder')).toBe('2e-6');
     expect(await field('Group size').getAttribute('placeholder')).toBe('4');
     await expect.poll(() => page.getByTestId('run-config-status').textContent()).toBe('The config is valid.');

@@ -1,10 +1,12 @@
-// The New run form's pure logic: the config its choices make (a checkpoint or a model folder by path), and which
-// wrong fields a form field shows and marks.
+// The New run form's pure logic: the config its choices make (a checkpoint or a model folder by path), whose
+// settings a model starts from, and which wrong fields a form field shows and marks.
 import { describe, expect, it } from 'vitest';
+import type { CheckpointSummary } from '../../src/shared/contract';
 import {
   configOf,
   issuesAt,
   modelChoiceOf,
+  settingsRunFor,
   type Choices,
   type StoredConfig,
 } from '../../src/renderer/src/runs/new-run/config';
@@ -35,6 +37,35 @@ describe('the config the form makes', () => {
     expect(modelChoiceOf(stored(undefined))).toBeNull();
     const copied = { ...choices({ checkpointId: 9 }), ...modelChoiceOf(stored({ path: '/models/qwen' })) };
     expect(configOf({ ...source(), choices: copied }).model).toEqual({ path: '/models/qwen' });
+  });
+});
+
+describe('whose settings a new run starts from', () => {
+  const checkpoint = (id: number, runId: number | null, path = `/ckpt/${id}`): CheckpointSummary => ({
+    id,
+    runId,
+    runName: runId === null ? null : `run ${runId}`,
+    step: runId === null ? 0 : 10,
+    path,
+  });
+  // runs newest first; run 8 started from the demo's pre-trained model (checkpoint 1), run 6 from a folder
+  const configs: Record<number, StoredConfig> = {
+    9: { dataset: 'd', split: 'train', model: { checkpoint: 4 } },
+    8: { dataset: 'd', split: 'train', model: { checkpoint: 1 } },
+    6: { dataset: 'd', split: 'train', model: { path: '/models/folder' } },
+  };
+  const read = async (id: number) => configs[id];
+
+  it("takes the demo's run for its pre-trained model, the run that made a checkpoint, and a folder's run", async () => {
+    expect(await settingsRunFor(checkpoint(1, null), [9, 8, 6], read)).toBe(8);
+    expect(await settingsRunFor(checkpoint(4, 6), [9, 8, 6], read)).toBe(6);
+    expect(await settingsRunFor(checkpoint(2, null, '/models/folder'), [9, 8, 6], read)).toBe(6);
+  });
+
+  it("keeps the method's defaults for a model no run started from", async () => {
+    expect(await settingsRunFor(checkpoint(3, null), [9, 8, 6], read)).toBeNull();
+    expect(await settingsRunFor(checkpoint(5, 7), [9, 8, 6], read)).toBeNull();
+    expect(await settingsRunFor(undefined, [9, 8, 6], read)).toBeNull();
   });
 });
 

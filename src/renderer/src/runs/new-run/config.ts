@@ -1,6 +1,6 @@
 // The New run form's pure logic: the run config its choices and fields make (as `searchlab train --config` takes
-// it), and which wrong fields belong to a form field.
-import type { RunConfigIssue, SavedRewardSpec } from '../../../../shared/contract';
+// it), which earlier run's settings a model should start from, and which wrong fields belong to a form field.
+import type { CheckpointSummary, RunConfigIssue, SavedRewardSpec } from '../../../../shared/contract';
 import { buildConfig, type Draft } from './fields';
 
 export interface Choices {
@@ -76,6 +76,27 @@ export function configOf(state: ConfigSource): Record<string, unknown> {
     grpo: {},
   };
   return buildConfig(base, state.draft);
+}
+
+/**
+ * Whose settings a new run on this model should start from: a model carries the prompt templates and reward it
+ * was trained on. A run's checkpoint: that run's. A model folder (the demo's pre-trained model): the newest
+ * training run that started from it (`runIds` newest first; `configOf` reads a run's stored config). Null when
+ * no run did: the method's defaults.
+ */
+export async function settingsRunFor(
+  checkpoint: CheckpointSummary | undefined,
+  runIds: readonly number[],
+  configOfRun: (runId: number) => Promise<StoredConfig>,
+): Promise<number | null> {
+  if (!checkpoint) return null;
+  if (checkpoint.runId !== null) return runIds.includes(checkpoint.runId) ? checkpoint.runId : null;
+  for (const runId of runIds) {
+    const model = (await configOfRun(runId)).model;
+    if (model?.checkpoint === checkpoint.id || (model?.path !== undefined && model.path === checkpoint.path))
+      return runId;
+  }
+  return null;
 }
 
 /** The wrong fields shown at a form field: its own path and the paths under it (`model.checkpoint` at Model). */

@@ -15,7 +15,7 @@ import type {
 import { api } from '../../api/client';
 import { reportError } from '../../state/toasts';
 import { draftOf, type Draft } from './fields';
-import { configOf, modelChoiceOf, type Choices, type Copied, type StoredConfig } from './config';
+import { configOf, modelChoiceOf, settingsRunFor, type Choices, type Copied, type StoredConfig } from './config';
 
 export { configOf };
 
@@ -44,8 +44,11 @@ interface NewRunState {
   hide(): void;
   choose(patch: Partial<Choices>): void;
   type(path: string, value: string | boolean): void;
-  /** Fills every field from an earlier run's config (null: back to the method's defaults). */
-  copyFrom(runId: number | null): Promise<void>;
+  /**
+   * Fills every field from an earlier run's config (null: back to the method's defaults); `keepModel` leaves the
+   * chosen model as it is (the run's settings for a model it made or started from).
+   */
+  copyFrom(runId: number | null, options?: { keepModel?: boolean }): Promise<void>;
   /** Creates the run and starts training it; resolves with its id. */
   start(): Promise<number | null>;
 }
@@ -105,11 +108,13 @@ export const useNewRun = create<NewRunState>((set, get) => {
           api.call('system.info', {}),
           api.call('runs.list', {}),
         ]);
-        const { choices } = get();
+        const { choices, copied } = get();
+        const first = choices.checkpointId === null && choices.modelPath === null && copied === null;
         // Defaults for a new user: the demo's (pre-trained) model, the first dataset and its corpus if one is named alike.
         const dataset = choices.dataset || datasets[0]?.name || '';
+        const training = runs.filter((r) => r.kind === 'grpo');
         set({
-          runs: runs.filter((r) => r.kind === 'grpo'),
+          runs: training,
           checkpoints,
           datasets,
           specs: reward.specs,
@@ -124,6 +129,16 @@ export const useNewRun = create<NewRunState>((set, get) => {
             corpus: choices.corpus || (corpora.find((c) => c.name === dataset)?.name ?? ''),
           },
         });
+        // A model was trained on its run's prompt templates and reward: start from that run's settings.
+        if (first) {
+          const model = checkpoints.find((c) => c.id === get().choices.checkpointId);
+          const from = await settingsRunFor(
+            model,
+            training.map((r) => r.id),
+            async (id) => (await api.call('runs.get', { id })).config as StoredConfig,
+          );
+          if (from !== null) return await get().copyFrom(from, { keepModel: true });
+        }
         validateSoon();
       } catch (error) {
         reportError(error);
@@ -140,7 +155,7 @@ export const useNewRun = create<NewRunState>((set, get) => {
       set({ draft: { ...get().draft, [path]: value } });
       validateSoon();
     },
-    async copyFrom(runId) {
+    async copyFrom(runId, options) {
       if (runId === null) {
         set({
           copied: null,
@@ -165,7 +180,7 @@ export const useNewRun = create<NewRunState>((set, get) => {
             split: config.split,
             corpus: config.search?.corpus ?? '',
             reward: 'copied',
-            ...modelChoiceOf(config),
+            ...(options?.keepModel ? {} : modelChoiceOf(config)),
           },
         });
         validateSoon();
