@@ -91,6 +91,8 @@ export function loadStoredRollout(store: Store, id: number): StoredRollout {
       sampleId: detail.sample.id,
       question: detail.sample.question,
       image: storedImage(store, detail.sample.imageSha256),
+      // Its public URL, when it has one: a replayed image search then reaches Lens by URL, as the run's did.
+      imageUrl: store.repos.samples.get(detail.sample.id)?.imageUrl ?? null,
       groundTruth: detail.sample.answer,
       candidateAnswers: detail.sample.candidateAnswers,
       need: detail.sample.need,

@@ -1,6 +1,8 @@
-// A run whose web search runs out (SerpApi "Your account has run out of searches.", a 429 that waiting does not
-// fix) pauses with one clear message naming the provider and its own words, instead of training on failed
-// searches: the step is not committed, and SerpApi is asked exactly once. An evaluation stops the same way.
+// Runs on the web search engine against a loopback SerpApi. A run whose searches run out (SerpApi "Your account
+// has run out of searches.", a 429 that waiting does not fix) pauses with one clear message naming the provider
+// and its own words, instead of training on failed searches: the step is not committed, and SerpApi is asked
+// exactly once. An evaluation stops the same way. A sample's public image URL reaches Lens by URL in evaluations
+// and in counterfactual replay.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/main/engine/engine';
 import { logger } from '../../src/main/platform/log';
@@ -8,6 +10,8 @@ import { parseRunConfig } from '../../src/main/rl/train/config';
 import { runGrpo } from '../../src/main/rl/train/grpo';
 import { evaluateCheckpoint } from '../../src/main/rl/eval/run-eval';
 import { SearchesStopped } from '../../src/main/rl/rollout/search-stop';
+import { searchRolloutTools } from '../../src/main/rl/rollout/search-tools';
+import { loadStoredRollout } from '../../src/main/rl/counterfactual/source';
 import { updateSearchConfig } from '../../src/main/search/config';
 import { startFakeServices, type FakeServices, type Route } from '../search/fakes';
 import { serpApiOutOfSearches } from '../search/provider-errors';
@@ -104,5 +108,50 @@ describe('searches that run out', () => {
     );
     // Four questions search at once, before the first answer stops SerpApi.
     expect(serpapiRequests()).toBe(4);
+  }, 120_000);
+});
+
+describe("a sample's image URL", () => {
+  it('reaches Lens by URL in an evaluation and in a replay of its trajectory', async () => {
+    const { store, home } = engine;
+    useSerpApi();
+    fakes.requests.length = 0;
+    for (const route of SERPAPI_ROUTES) fakes.faults[route].length = 0;
+    const run = store.repos.runs.get(fixtureRunId)!;
+    const checkpoint = store.repos.runs.checkpoints(fixtureRunId).at(-1)!;
+    const dataset = store.repos.datasets.find(parseRunConfig(run.config).dataset)!;
+    store.db
+      .prepare("UPDATE samples SET image_url = 'https://img.example/q-' || id || '.jpg' WHERE dataset_id = ?")
+      .run(dataset.id);
+    updateSearchConfig(store, { engine: 'serpapi', corpus: null, mode: 'live' });
+    try {
+      await evaluateCheckpoint(store, home, {
+        checkpointId: checkpoint.id,
+        dataset: dataset.name,
+        split: null,
+        policies: ['rag'],
+        limit: 1,
+        label: 'by url',
+      });
+      const lensUrls = () =>
+        fakes.requests
+          .filter((r) => r.route === 'lens')
+          .map((r) => new URL(r.url, fakes.baseUrl).searchParams.get('url'));
+      const [sample] = store.repos.trajectories.trainingRows(dataset.id, null);
+      expect(lensUrls()).toEqual([`https://img.example/q-${sample.id}.jpg`]);
+      expect(fakes.requests.filter((r) => r.route === 'upload')).toHaveLength(0);
+
+      const evaluation = (await engine.call('runs.list', {})).find((r) => r.name.startsWith('by url'))!;
+      const [trajectory] = (await engine.call('trajectories.list', { runId: evaluation.id, limit: 1 })).items;
+      const stored = loadStoredRollout(store, trajectory.id);
+      expect(stored.sample.imageUrl).toBe(`https://img.example/q-${sample.id}.jpg`);
+      // The replay's tools, as counterfactual replay makes them, search that URL.
+      const tools = searchRolloutTools(store, home, { ...stored.search, mode: 'live' });
+      expect((await tools.imageSearch(stored.sample)).ok).toBe(true);
+      expect(lensUrls()).toEqual([`https://img.example/q-${sample.id}.jpg`, `https://img.example/q-${sample.id}.jpg`]);
+      expect(fakes.requests.filter((r) => r.route === 'upload')).toHaveLength(0);
+    } finally {
+      store.db.prepare('UPDATE samples SET image_url = NULL WHERE dataset_id = ?').run(dataset.id);
+    }
   }, 120_000);
 });
