@@ -95,7 +95,7 @@ export async function exportVerlFolder(store: Store, params: ExportVerlParams): 
   checkOut(out);
   const reward = rewardPython(config.reward);
   const prompts = methodPrompts(config.rollout.templates, config.rollout);
-  const { train, val } = splitTrainVal(loadExportSamples(store, params.dataset), config.split);
+  const { train, val } = splitTrainVal(await loadExportSamples(store, params.dataset), config.split);
   const search = readSearchConfig(store);
 
   const partial = `${out}.partial`;

@@ -1,7 +1,9 @@
 // The dataset's samples as the export writes them, checked first: every row needs an answer and an image the
-// trainer can decode, or nothing is written.
+// trainer can decode (each image is decoded here, not judged by its MIME type), or nothing is written.
+import sharp from 'sharp';
 import type { Store } from '../../storage';
 import { extOf } from '../../datasets';
+import { errorMessage } from '../../platform/errors';
 
 export interface ExportSample {
   index: number;
@@ -31,12 +33,23 @@ export function methodDataSource(source: string | null, dataset: string): string
 
 const PAGE = 500;
 
-export function loadExportSamples(store: Store, datasetName: string): ExportSample[] {
+/** Decodes the whole image (a small resize reads every pixel); the reason it fails, or null when it decodes. */
+async function decodeFailure(bytes: Uint8Array): Promise<string | null> {
+  try {
+    await sharp(bytes, { failOn: 'warning' }).resize(32, 32, { fit: 'inside' }).raw().toBuffer();
+    return null;
+  } catch (error) {
+    return errorMessage(error).split('\n')[0];
+  }
+}
+
+export async function loadExportSamples(store: Store, datasetName: string): Promise<ExportSample[]> {
   const dataset = store.repos.datasets.find(datasetName);
   if (!dataset) throw new Error(`No dataset "${datasetName}"`);
   const needs = new Map(store.repos.trajectories.trainingRows(dataset.id, null).map((r) => [r.id, r.need]));
   const problems: string[] = [];
   const samples: ExportSample[] = [];
+  const decoded = new Map<string, string | null>();
   for (let after = -1; ;) {
     const rows = store.repos.samples.rows(dataset.id, after, PAGE);
     if (rows.length === 0) break;
@@ -53,6 +66,12 @@ export function loadExportSamples(store: Store, datasetName: string): ExportSamp
         problems.push(
           `${where}: image ${row.image_sha256.slice(0, 12)} ${image ? `is ${image.mime}, which the trainer cannot decode` : 'is not stored'}`,
         );
+        continue;
+      }
+      if (!decoded.has(row.image_sha256)) decoded.set(row.image_sha256, await decodeFailure(image.bytes));
+      const failure = decoded.get(row.image_sha256);
+      if (failure) {
+        problems.push(`${where}: image ${row.image_sha256.slice(0, 12)} does not decode as ${image.mime} (${failure})`);
         continue;
       }
       samples.push({
