@@ -57,7 +57,7 @@ describe('evaluations', () => {
     await expect.poll(() => rag.locator('td').nth(7).textContent()).toBe('1.000');
     expect(await rag.locator('td').nth(6).textContent()).toMatch(/^\d\.\d{3}$/);
     expect(await rag.locator('td').nth(5).textContent()).toMatch(/^\d\.\d{3}$/);
-    // From the run to its comparison: the pre-trained checkpoint's policy and both baselines.
+    // From the run to its comparison, as the demo reports it: the policy before and after GRPO, both baselines.
     await rag.locator('td').nth(1).click();
     await page.getByRole('button', { name: 'Compare on the Evaluations page' }).click();
     await expect.poll(() => page.locator('main h1').first().textContent()).toBe('Evaluations');
@@ -66,6 +66,7 @@ describe('evaluations', () => {
       .toEqual([
         '',
         'Policydemo: pre-trained',
+        'Policydemo: GRPO',
         'Direct answeringdemo: pre-trained',
         'Always-search RAGdemo: pre-trained',
       ]);
@@ -180,6 +181,27 @@ describe('evaluations', () => {
     }
     await page.screenshot({ path: artifactPath('debugger-small-window.png') });
     await page.setViewportSize({ width: 1400, height: 950 });
+  });
+
+  it('opens the text search ratio cell on the trajectories that searched by text, and no other', async () => {
+    await page.keyboard.press('Alt+7');
+    await expect.poll(() => page.locator('main h1').textContent()).toBe('Evaluations');
+    // the RAG column: every answer searched by image, and by text unless the image search ended it
+    await cell('text', 2).getByRole('button').click();
+    await expect.poll(() => page.locator('main h1').textContent()).toBe('Trajectories');
+    await expect.poll(() => page.getByTestId('search-kind-filter').textContent()).toContain('text search');
+    const store = openStore(homePaths(home).database);
+    const { n } = store.db
+      .prepare(
+        `SELECT count(*) AS n FROM trajectories WHERE text_searches > 0 AND run_id =
+           (SELECT max(id) FROM runs WHERE name = ?)`,
+      )
+      .get(`checkpoint ${checkpointId} on demo-world (rag)`) as { n: number };
+    store.close();
+    await expect.poll(() => page.getByTestId('trajectory-total').textContent()).toBe(`${n} trajectories`);
+    // its ✕ clears it: every trajectory of the evaluation
+    await page.getByTestId('search-kind-filter').click();
+    await expect.poll(() => page.getByTestId('search-kind-filter').count()).toBe(0);
   });
 
   it('exports the table as CSV and Markdown', async () => {
