@@ -235,6 +235,12 @@ describe('evaluations', () => {
     await page.keyboard.press('Alt+7');
     const form = page.getByTestId('evaluate-form');
     const checkpointSelect = form.getByLabel('Checkpoint');
+    // Clearing every checkpoint leaves none picked (the default is not forced back), and nothing to evaluate.
+    await checkpointSelect.selectOption([]);
+    await expect.poll(() => checkpointSelect.evaluate((e) => (e as HTMLSelectElement).selectedOptions.length)).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await checkpointSelect.evaluate((e) => (e as HTMLSelectElement).selectedOptions.length)).toBe(0);
+    expect(await form.getByRole('button', { name: 'Evaluate' }).isDisabled()).toBe(true);
     const pretrained = await checkpointSelect
       .locator('option', { hasText: 'model folder demo-pretrained' })
       .getAttribute('value');

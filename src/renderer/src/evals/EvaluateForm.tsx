@@ -36,14 +36,19 @@ export function EvaluateForm() {
   const [tokens, setTokens] = useState('');
 
   const preferred = useEvals((s) => s.preferredCheckpoint);
+  /** Whether the checkpoint default was applied: once, so that clearing every checkpoint leaves none picked. */
+  const [defaulted, setDefaulted] = useState(false);
   // Defaults once the lists arrive: the checkpoint asked for, else the newest trained one; the first dataset, its test split.
   useEffect(() => {
     if (preferred !== null && checkpoints.some((c) => c.id === preferred)) {
       setCheckpointIds([preferred]);
+      setDefaulted(true);
       useEvals.setState({ preferredCheckpoint: null });
-    } else if (checkpointIds.length === 0 && checkpoints.length)
+    } else if (!defaulted && checkpoints.length) {
       setCheckpointIds([(checkpoints.find((c) => c.runId !== null) ?? checkpoints[0]).id]);
-  }, [checkpoints, checkpointIds, preferred]);
+      setDefaulted(true);
+    }
+  }, [checkpoints, defaulted, preferred]);
   useEffect(() => {
     if (!dataset && datasets.length) setDataset(datasets[0].name);
   }, [datasets, dataset]);
