@@ -78,10 +78,12 @@ describe('SerpApi Google Lens image search', () => {
 
   it('reports no visual matches as an empty, successful result', async () => {
     const { tools } = toolbox();
-    fakes.faults.lens.push({ kind: 'empty' });
+    // Nothing by URL (which may mean Google could not fetch it), then nothing for the uploaded image either.
+    fakes.faults.lens.push({ kind: 'empty' }, { kind: 'empty' });
     const result = await tools.imageSearch(await image());
     expect(result.ok).toBe(true);
     expect(result.results).toEqual([]);
+    expect(fakes.requests.filter((r) => r.route === 'lens')).toHaveLength(2);
     expect(result.text).toMatch(/no visually matching pages.*own knowledge/);
   });
 });
