@@ -22,16 +22,29 @@ async function countLines(file: string): Promise<number> {
   return last === 10 ? lines : lines + 1;
 }
 
+/** A folder's parquet shards: by extension, or by content for the rest (shards saved without an extension). */
 function listParquet(dir: string): string[] {
   const out: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) pushAll(out, listParquet(full));
     // Links are followed (a Hugging Face cache links its shards), but only to regular files.
-    else if (/\.(parquet|pq)$/.test(entry.name) && fs.statSync(full, { throwIfNoEntry: false })?.isFile())
+    else if (
+      fs.statSync(full, { throwIfNoEntry: false })?.isFile() &&
+      (/\.(parquet|pq)$/.test(entry.name) || readableParquet(full))
+    )
       out.push(full);
   }
   return out.sort();
+}
+
+/** Whether a file beside the shards starts with parquet's magic bytes; one that cannot be read is not a shard. */
+function readableParquet(file: string): boolean {
+  try {
+    return startsWithParquetMagic(file);
+  } catch {
+    return false;
+  }
 }
 
 /** Parquet files begin with the magic bytes "PAR1", whatever they are called (the method ships `.pq`). */
@@ -77,7 +90,10 @@ export async function openSource(
     );
   const files = stat.isDirectory() ? listParquet(input) : [input];
   if (stat.isDirectory() && files.length === 0)
-    throw new ImportFileError(input, 'the folder holds no .parquet or .pq files');
+    throw new ImportFileError(
+      input,
+      'the folder holds no .parquet or .pq files, nor any file that starts with parquet\'s magic bytes "PAR1"',
+    );
   const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
   if (bytes > maxBytes) {
     throw new ImportFileError(
