@@ -62,6 +62,37 @@ describe('quota and refused keys stop at once', () => {
     expect(count('google')).toBe(1);
   });
 
+  it('sends one request, not one per search, when parallel searches meet a refused key', async () => {
+    const { tools } = webToolbox(services.fakes.baseUrl);
+    for (let i = 0; i < 10; i++) {
+      services.fakes.faults.google.push(status(401, serpApiInvalidKey));
+      services.fakes.faults.upload.push(status(401, serpApiInvalidKey));
+    }
+    // A rollout turn's searches: distinct queries and images, all at once.
+    const images = await Promise.all([1, 2, 3].map((i) => colourPng(40 + i)));
+    const results = await Promise.all([
+      ...['one', 'two', 'three', 'four', 'five'].map((q) => tools.textSearch(`parallel ${q}`)),
+      ...images.map((bytes) => tools.imageSearch({ bytes })),
+    ]);
+    for (const result of results) {
+      expect(result.ok).toBe(false);
+      expect(result.error).toContain('Invalid API key. Your API key should be here');
+    }
+    expect(count('google') + count('upload') + count('lens')).toBe(1);
+    expect(tools.stopped()).toMatchObject({ provider: 'serpapi' });
+  });
+
+  it('runs parallel searches at once when the key works', async () => {
+    const { tools } = webToolbox(services.fakes.baseUrl, { reader: { enabled: false } });
+    services.fakes.faults.google.push({ kind: 'slow', ms: 100 }, { kind: 'slow', ms: 100 });
+    await tools.textSearch('warm up');
+    services.fakes.maxConcurrent = 0;
+    for (let i = 0; i < 4; i++) services.fakes.faults.google.push({ kind: 'slow', ms: 100 });
+    const results = await Promise.all([1, 2, 3, 4].map((i) => tools.textSearch(`at once ${i}`)));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(services.fakes.maxConcurrent).toBeGreaterThanOrEqual(4);
+  });
+
   it("summarises no further page once OpenAI says insufficient_quota, and keeps the results with the provider's message", async () => {
     const { tools } = webToolbox(services.fakes.baseUrl);
     services.fakes.faults.chat.push(status(429, openAiInsufficientQuota));

@@ -1,6 +1,9 @@
 // A provider that refused its key or ran out of quota is not called again by the same toolbox (one hand search,
 // or a whole run): later calls fail at once with the provider's message, and the log says so once, so a run
 // with a bad key pauses its searches with one clear message instead of paying for requests that cannot succeed.
+// Until a provider has answered once in this run, its calls go one at a time: calls made meanwhile (a turn's
+// parallel searches, the pages of a search) wait for the first one's verdict, so a bad key costs one request,
+// not one per call. Once it has answered, calls run in parallel.
 import { SearchServiceError } from '../web/http';
 
 export type Provider = 'serpapi' | 'searxng' | 'reader' | 'summariser';
@@ -13,6 +16,10 @@ export class StoppedProviderError extends SearchServiceError {}
 
 export class ProviderGate {
   private readonly stopped = new Map<Provider, SearchServiceError>();
+  /** Providers that have answered a call in this run: their key and plan are known to work. */
+  private readonly proven = new Set<Provider>();
+  /** The call whose verdict the others wait for, per provider not yet proven. */
+  private readonly probes = new Map<Provider, Promise<unknown>>();
 
   constructor(private readonly onStop: (provider: Provider, error: SearchServiceError) => void = () => {}) {}
 
@@ -22,6 +29,25 @@ export class ProviderGate {
   }
 
   async call<T>(provider: Provider, fn: () => Promise<T>): Promise<T> {
+    for (;;) {
+      this.throwIfStopped(provider);
+      if (this.proven.has(provider)) return this.attempt(provider, fn);
+      const probe = this.probes.get(provider);
+      if (!probe) break;
+      // Its verdict decides: stopped (this call fails without a request), proven (calls go in parallel), or a
+      // passing failure (the next waiting call tries).
+      await probe.catch(() => {});
+    }
+    const attempt = this.attempt(provider, fn);
+    this.probes.set(provider, attempt);
+    try {
+      return await attempt;
+    } finally {
+      this.probes.delete(provider);
+    }
+  }
+
+  private throwIfStopped(provider: Provider): void {
     const stop = this.stopped.get(provider);
     if (stop)
       throw new StoppedProviderError(
@@ -30,8 +56,13 @@ export class ProviderGate {
         `${stop.message.replace(`${stop.service}: `, '')} ${STOPPED_NOTE}`,
         stop.status,
       );
+  }
+
+  private async attempt<T>(provider: Provider, fn: () => Promise<T>): Promise<T> {
     try {
-      return await fn();
+      const result = await fn();
+      this.proven.add(provider);
+      return result;
     } catch (error) {
       if (error instanceof SearchServiceError && error.permanent && !this.stopped.has(provider)) {
         this.stopped.set(provider, error);

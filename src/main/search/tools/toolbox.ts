@@ -251,12 +251,17 @@ export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
         });
       return { imageId };
     };
+    // The upload and the search are two calls through the gate, one after the other (never one inside the other).
+    const searchById = async () => {
+      const uploaded = await byUpload();
+      return gate.call('serpapi', () => client.lens(uploaded, k, signal));
+    };
     try {
-      return await gate.call('serpapi', async () => client.lens(await byUpload(), k, signal));
+      return await searchById();
     } catch (error) {
       if (!isStaleImageId(error)) throw error;
       uploads.forget(image.bytes);
-      return gate.call('serpapi', async () => client.lens(await byUpload(), k, signal));
+      return searchById();
     }
   }
 
