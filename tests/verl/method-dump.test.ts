@@ -80,6 +80,9 @@ describe("the exported reward.py's rollout dump for the method's trainer", () =>
       'export SEARCHLAB_ROLLOUT_DUMP_DIR="${SEARCHLAB_ROLLOUT_DUMP_DIR:-$EXPORT_DIR/rollouts}"',
     );
 
+    expect(fs.readFileSync(path.join(out, 'README.md'), 'utf8')).toContain(
+      '`reward.py` appends every rollout it scores to `rollouts/train/{step}.jsonl`',
+    );
     const dump = path.join(out, 'rollouts');
     const run = spawnSync(PYTHON, ['-c', TRAINER, JSON.stringify([0, 1, 2])], {
       cwd: out,

@@ -56,8 +56,12 @@ Extra arguments are passed to the trainer as further hydra overrides. ${
 
 ${
   method
-    ? 'The method logs validation generations to W&B (`val/generations`, export the table as JSON) and, with ' +
-      '`trainer.val_only=True`, writes `rollouts/val/val_result_{N}.json`.'
+    ? "The method's trainer writes no training rollouts: `reward.py` appends every rollout it scores to " +
+      '`rollouts/train/{step}.jsonl` and `rollouts/val/{step}.jsonl` (run.sh sets `SEARCHLAB_ROLLOUT_DUMP_DIR`), ' +
+      "with the model's turns but not the search results, which the trainer does not pass to the reward. " +
+      'The method also logs validation generations to W&B (`val/generations`, export the table as JSON) and, with ' +
+      '`trainer.val_only=True`, writes `rollouts/val/val_result_{N}.json`: import those or the `.jsonl` dump of ' +
+      'the same validation, not both.'
     : 'veRL writes `rollouts/train/{step}.jsonl` and `rollouts/val/{step}.jsonl`.'
 }
 
