@@ -10,6 +10,7 @@ import { SearchService } from '../../src/main/search/service';
 import { ingestCorpus } from '../../src/main/search/local/ingest';
 import { updateSearchConfig } from '../../src/main/search/config';
 import { cacheKey } from '../../src/main/search/cache/key';
+import { searchCallCosts } from '../../src/main/storage/migrations/008_search_call_costs';
 import { SearchConfig } from '../../src/shared/contract';
 import { removeTempHomes } from '../helpers/home';
 import { startFakeServices, colourPng, type FakeServices } from './fakes';
@@ -199,6 +200,73 @@ describe('statistics, export and import', () => {
     expect(stats.spent).toBeCloseTo(0.04);
     expect(stats.saved).toBeCloseTo(0.04);
     expect(stats.byTool.text_search).toEqual({ entries: 2, hits: 2, misses: 2 });
+    store.close();
+  });
+
+  it('counts money per provider from every paid call, adding up to the money spent', async () => {
+    const { store, home } = freshStore();
+    const service = new SearchService({ store, home, env: { SERPAPI_API_KEY: FAKE_KEY } });
+    updateSearchConfig(store, {
+      engine: 'serpapi',
+      mode: 'live',
+      serpapi: { baseUrl: fakes.baseUrl },
+      reader: { enabled: true, baseUrl: `${fakes.baseUrl}/reader` },
+      summariser: { kind: 'extractive' },
+      prices: { serpapiSearch: 0.02, readerPage: 0.001 },
+    });
+    // Live: the second search pays again and overwrites the entry the first one made.
+    await service.run({ tool: 'text_search', query: 'gamma' });
+    await service.run({ tool: 'text_search', query: 'gamma' });
+    const imageSearch = await service.run({
+      tool: 'image_search',
+      imageBase64: (await colourPng(9, 64)).toString('base64'),
+      imageUrl: 'https://img.example/q.jpg',
+    });
+    expect(imageSearch.ok).toBe(true);
+    const stats = service.stats();
+    expect(stats.spent).toBeCloseTo(3 * 0.02 + 2 * 5 * 0.001);
+    expect(Object.keys(stats.byProvider).sort()).toEqual(['reader', 'serpapi', 'summariser']);
+    expect(stats.byProvider.serpapi).toBeCloseTo(3 * 0.02);
+    expect(stats.byProvider.reader).toBeCloseTo(2 * 5 * 0.001);
+    expect(stats.byProvider.summariser).toBe(0);
+    const total = Object.values(stats.byProvider).reduce((a, b) => a + b, 0);
+    expect(total).toBeCloseTo(stats.spent);
+    store.close();
+  });
+
+  it('keeps the split of calls logged before calls recorded their own, and counts the rest under their engine', () => {
+    const { store } = freshStore();
+    const db = store.db;
+    // Schema 7's call log, as a store made before money per call was recorded would hold it.
+    db.exec('ALTER TABLE search_calls DROP COLUMN costs');
+    const log = db.prepare(
+      `INSERT INTO search_calls (key, tool, engine, status, latency_ms, cost, created_at) VALUES (?, 'text_search', 'serpapi', ?, 1, ?, 0)`,
+    );
+    log.run('k1', 'miss', 0.025);
+    log.run('k1', 'hit', 0);
+    // Its entry was refreshed since, at another price: the split of this call is not known.
+    log.run('k2', 'miss', 0.03);
+    log.run('k2', 'refreshed', 0.025);
+    for (const key of ['k1', 'k2'])
+      store.repos.searchCache.put({
+        key,
+        tool: 'text_search',
+        engine: 'serpapi',
+        query: key,
+        imageSha256: null,
+        params: {},
+        mode: 'live',
+        raw: { costs: { serpapi: 0.02, reader: 0.005 } },
+        output: '',
+        images: [],
+        results: [],
+        latencyMs: 1,
+        cost: 0.025,
+      });
+    db.exec(searchCallCosts.sql);
+    const { byProvider } = store.repos.searchCache.health();
+    expect(byProvider.serpapi).toBeCloseTo(0.02 + 0.03 + 0.02);
+    expect(byProvider.reader).toBeCloseTo(0.005 + 0.005);
     store.close();
   });
 

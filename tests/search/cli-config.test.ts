@@ -125,9 +125,7 @@ describe('web searches from the command line', () => {
 
     const stats = await searchlab(home, ['search', 'stats']);
     expect(stats.stdout).toContain('2 entries (1 degraded)');
-    expect(stats.stdout).toContain(
-      '1 images uploaded for Google Lens; money per provider for the cached entries: serpapi 0.020',
-    );
+    expect(stats.stdout).toContain('1 images uploaded for Google Lens; money per provider: serpapi 0.020');
     const json = JSON.parse((await searchlab(home, ['search', 'stats', '--json'])).stdout);
     expect(json).toMatchObject({ entries: 2, degraded: 1, uploads: 1, byProvider: { serpapi: 0.02 } });
     for (const out of [text, found, stats]) expect(out.stdout + out.stderr).not.toContain(FAKE_KEY);

@@ -14,7 +14,7 @@ function describeStats(stats: CacheStats): string[] {
   return [
     `${stats.entries} entries (${stats.degraded} degraded), ${stats.hits} hits, ${stats.misses} misses, ` +
       `${stats.errors} errors; spent ${stats.spent.toFixed(3)}, saved ${stats.saved.toFixed(3)}`,
-    `${stats.uploads} images uploaded for Google Lens; money per provider for the cached entries: ${money.length ? money.join(', ') : 'none'}`,
+    `${stats.uploads} images uploaded for Google Lens; money per provider: ${money.length ? money.join(', ') : 'none'}`,
   ];
 }
 

@@ -60,6 +60,14 @@ export class ProduceError extends Error {
   }
 }
 
+/** The money per provider a result records in its raw response ("costs"), for the call log. */
+function costsOf(raw: unknown): Record<string, number> | undefined {
+  const costs = raw && typeof raw === 'object' ? (raw as { costs?: unknown }).costs : undefined;
+  if (!costs || typeof costs !== 'object' || Array.isArray(costs)) return undefined;
+  const entries = Object.entries(costs).filter((e): e is [string, number] => typeof e[1] === 'number');
+  return entries.length ? Object.fromEntries(entries) : undefined;
+}
+
 function withDegradation(raw: unknown, degraded: Degradation[] | undefined): unknown {
   if (!degraded?.length) return raw;
   return { ...(raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : { response: raw }), degraded };
@@ -91,7 +99,7 @@ export class SearchCache {
     const repo = this.store.repos.searchCache;
     const key = cacheKey(identity);
     const started = performance.now();
-    const log = (status: CacheStatus, cost: number) =>
+    const log = (status: CacheStatus, cost: number, costs?: Record<string, number>) =>
       repo.logCall({
         key,
         tool: identity.tool,
@@ -99,6 +107,7 @@ export class SearchCache {
         status,
         latencyMs: performance.now() - started,
         cost,
+        costs,
       });
 
     const served = (entry: CacheEntry): Served => ({
@@ -185,7 +194,7 @@ export class SearchCache {
         latencyMs,
         cost: produced.cost,
       });
-      log(existed ? 'refreshed' : 'miss', produced.cost);
+      log(existed ? 'refreshed' : 'miss', produced.cost, costsOf(produced.raw));
     })();
     return { key, status: existed ? 'refreshed' : 'miss', ...produced, latencyMs };
   }

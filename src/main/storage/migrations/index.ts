@@ -5,6 +5,7 @@ import { rl } from './004_rl';
 import { lab } from './005_lab';
 import { rewardErrors } from './006_reward_errors';
 import { trajectoryReferences } from './007_trajectory_references';
+import { searchCallCosts } from './008_search_call_costs';
 
 export interface Migration {
   version: number;
@@ -21,4 +22,5 @@ export const migrations: Migration[] = [
   lab,
   rewardErrors,
   trajectoryReferences,
+  searchCallCosts,
 ];

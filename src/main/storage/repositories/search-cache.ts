@@ -93,7 +93,7 @@ export function createSearchCacheRepository(db: Db) {
       mode = excluded.mode, latency_ms = excluded.latency_ms, cost = excluded.cost, created_at = excluded.created_at`);
   const hit = db.prepare('UPDATE search_cache SET hits = hits + 1, last_hit_at = ? WHERE key = ?');
   const logCall = db.prepare(
-    'INSERT INTO search_calls (key, tool, engine, status, latency_ms, cost, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO search_calls (key, tool, engine, status, latency_ms, cost, costs, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   return {
     get(key: string): CacheEntry | undefined {
@@ -138,8 +138,11 @@ export function createSearchCacheRepository(db: Db) {
       status: CacheStatus | 'upload';
       latencyMs: number;
       cost: number;
+      /** What the call paid per provider (adding up to cost); without it, a cost is counted under the engine. */
+      costs?: Record<string, number>;
     }): void {
-      logCall.run(call.key, call.tool, call.engine, call.status, call.latencyMs, call.cost, Date.now());
+      const costs = call.costs && Object.keys(call.costs).length ? JSON.stringify(call.costs) : null;
+      logCall.run(call.key, call.tool, call.engine, call.status, call.latencyMs, call.cost, costs, Date.now());
     },
     list(filter: {
       tool?: SearchTool;
@@ -186,7 +189,10 @@ export function createSearchCacheRepository(db: Db) {
         return db.prepare('DELETE FROM search_cache').run().changes;
       })();
     },
-    /** Entries recorded with a failed part; images uploaded for Lens; money per provider of the cached entries. */
+    /**
+     * Entries recorded with a failed part; images uploaded for Lens; money per provider, from the log of every call
+     * (so it adds up to the money spent): a call's own split, or its engine for a call logged without one.
+     */
     health(): { degraded: number; uploads: number; byProvider: Record<string, number> } {
       const degraded = (
         db.prepare(`SELECT count(*) AS n FROM search_cache WHERE json_array_length(raw, '$.degraded') > 0`).get() as {
@@ -198,7 +204,12 @@ export function createSearchCacheRepository(db: Db) {
       ).n;
       const spend = db
         .prepare(
-          `SELECT j.key AS provider, sum(j.value) AS cost FROM search_cache, json_each(search_cache.raw, '$.costs') j GROUP BY j.key`,
+          `SELECT provider, sum(cost) AS cost FROM (
+             SELECT j.key AS provider, j.value AS cost FROM search_calls, json_each(search_calls.costs) j
+             WHERE search_calls.costs IS NOT NULL
+             UNION ALL
+             SELECT engine AS provider, cost FROM search_calls WHERE costs IS NULL AND cost > 0
+           ) GROUP BY provider`,
         )
         .all() as { provider: string; cost: number }[];
       return { degraded, uploads, byProvider: Object.fromEntries(spend.map((s) => [s.provider, s.cost])) };
