@@ -154,6 +154,12 @@ describe('Google Lens on a local image', () => {
     expect(lensParams(3).get('image_id')).toBe(lensParams(1).get('image_id'));
     expect(of('upload')).toHaveLength(1);
     expect(of('lens')).toHaveLength(4);
+
+    // A local path stored as a sample's URL (by an older import) is not sent to Lens: the image is uploaded.
+    await tools.imageSearch({ bytes: await colourPng(14, 96), url: 'imgs/1.jpg' });
+    expect(lensParams(4).get('url')).toBeNull();
+    expect(lensParams(4).get('image_id')).not.toBeNull();
+    expect(of('upload')).toHaveLength(2);
   });
 
   it("reports an upload SerpApi refuses with SerpApi's message", async () => {

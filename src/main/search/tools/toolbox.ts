@@ -225,7 +225,8 @@ export function createSearchToolbox(options: ToolboxOptions): SearchToolbox {
    */
   async function lens(client: SerpApiClient, image: SearchImageInput, key: string, signal?: AbortSignal) {
     const k = config.imageTopK;
-    if (image.url) {
+    // A sample imported before only public URLs were kept may carry a path or a data: URI: that one is uploaded.
+    if (image.url && /^https?:\/\//i.test(image.url)) {
       try {
         const found = await gate.call('serpapi', () => client.lens({ url: image.url! }, k, signal));
         if (found.matches.length > 0) return found;
