@@ -12,7 +12,7 @@ import { methodPrompts } from '../../src/main/verl/export/prompts';
 import { DEFAULT_TEMPLATES } from '../../src/main/rl/protocol/templates';
 import { removeTempHomes } from '../helpers/home';
 import { cli } from '../datasets/cli';
-import { python, seededExportHome } from './fixtures';
+import { alterDatabase, python, runExportVerl, seededExportHome } from './fixtures';
 
 afterEach(removeTempHomes);
 
@@ -24,18 +24,7 @@ describe('export-verl writes a runnable MMSearch-R1 job', () => {
   it('writes train and val parquet with every field the method reads, and the same image bytes', async () => {
     const { home, dir, rows, runConfigFile } = await seededExportHome();
     const out = path.join(dir, 'job');
-    const run = await cli(
-      'export-verl',
-      '--run-config',
-      runConfigFile,
-      '--dataset',
-      'seed',
-      '--out',
-      out,
-      '--home',
-      home,
-      '--json',
-    );
+    const run = await runExportVerl({ home, runConfigFile }, out, { json: true });
     expect(run.err).toBe('');
     expect(run.json()).toMatchObject({ train: 11, val: 1, target: 'mmsearch-r1', cacheEntries: 2 });
     const read = [
@@ -84,9 +73,7 @@ describe('export-verl writes a runnable MMSearch-R1 job', () => {
   it('writes the three prompt files as pickled strings that python3 reads back, with their text beside them', async () => {
     const { home, dir, runConfigFile } = await seededExportHome();
     const out = path.join(dir, 'job');
-    expect(
-      (await cli('export-verl', '--run-config', runConfigFile, '--dataset', 'seed', '--out', out, '--home', home)).code,
-    ).toBe(0);
+    expect((await runExportVerl({ home, runConfigFile }, out)).code).toBe(0);
     const expected = methodPrompts(DEFAULT_TEMPLATES, { maxImageSearches: 1, maxTextSearches: 2 });
     const names = {
       round1: 'round_1_user_prompt_qwenvl',
@@ -140,9 +127,7 @@ describe('export-verl writes a runnable MMSearch-R1 job', () => {
       store.close();
     }
     const out = path.join(dir, 'job');
-    expect(
-      (await cli('export-verl', '--run-config', runConfigFile, '--dataset', 'seed', '--out', out, '--home', home)).code,
-    ).toBe(0);
+    expect((await runExportVerl({ home, runConfigFile }, out)).code).toBe(0);
     const script = `
 import json
 from search_tools.image_search import call_image_search
@@ -186,10 +171,7 @@ print(json.dumps({"image": [text, shown, stat], "miss": [miss_text, miss_stat], 
       JSON.stringify({ ...JSON.parse(fs.readFileSync(runConfigFile, 'utf8')), search: { engine: 'local' } }),
     );
     const localOut = path.join(dir, 'job-local');
-    expect(
-      (await cli('export-verl', '--run-config', localConfig, '--dataset', 'seed', '--out', localOut, '--home', home))
-        .code,
-    ).toBe(0);
+    expect((await runExportVerl({ home, runConfigFile: localConfig }, localOut)).code).toBe(0);
     expect(
       python(
         localOut,
@@ -212,27 +194,8 @@ print(json.dumps({"image": [text, shown, stat], "miss": [miss_text, miss_stat], 
     });
     const method = path.join(dir, 'method');
     const upstream = path.join(dir, 'upstream');
-    expect(
-      (await cli('export-verl', '--run-config', runConfigFile, '--dataset', 'seed', '--out', method, '--home', home))
-        .code,
-    ).toBe(0);
-    expect(
-      (
-        await cli(
-          'export-verl',
-          '--run-config',
-          runConfigFile,
-          '--dataset',
-          'seed',
-          '--out',
-          upstream,
-          '--target',
-          'verl',
-          '--home',
-          home,
-        )
-      ).code,
-    ).toBe(0);
+    expect((await runExportVerl({ home, runConfigFile }, method)).code).toBe(0);
+    expect((await runExportVerl({ home, runConfigFile }, upstream, { target: 'verl' })).code).toBe(0);
     const sh = fs.readFileSync(path.join(method, 'run.sh'), 'utf8');
     for (const line of [
       'python3 "$EXPORT_DIR/launch.py"',
@@ -279,30 +242,11 @@ print(json.dumps({"image": [text, shown, stat], "miss": [miss_text, miss_stat], 
 });
 
 describe('export-verl refuses bad input before writing anything', () => {
-  function alter(home: string, sql: string): void {
-    const db = new Database(homePaths(home).database);
-    try {
-      db.exec(sql);
-    } finally {
-      db.close();
-    }
-  }
-
   it('names the sample without an answer', async () => {
     const { home, dir, runConfigFile } = await seededExportHome();
-    alter(home, "UPDATE samples SET answer = '' WHERE row_index = 3");
+    alterDatabase(home, "UPDATE samples SET answer = '' WHERE row_index = 3");
     const out = path.join(dir, 'job');
-    const run = await cli(
-      'export-verl',
-      '--run-config',
-      runConfigFile,
-      '--dataset',
-      'seed',
-      '--out',
-      out,
-      '--home',
-      home,
-    );
+    const run = await runExportVerl({ home, runConfigFile }, out);
     expect(run.code).toBe(1);
     expect(run.err).toContain('dataset "seed" row 3 (fvqa-3): no answer');
     expect(fs.existsSync(out)).toBe(false);
@@ -311,22 +255,12 @@ describe('export-verl refuses bad input before writing anything', () => {
 
   it('names the sample whose image the trainer cannot decode', async () => {
     const { home, dir, runConfigFile } = await seededExportHome();
-    alter(
+    alterDatabase(
       home,
       "UPDATE images SET mime = 'application/octet-stream' WHERE sha256 = (SELECT image_sha256 FROM samples WHERE row_index = 5)",
     );
     const out = path.join(dir, 'job');
-    const run = await cli(
-      'export-verl',
-      '--run-config',
-      runConfigFile,
-      '--dataset',
-      'seed',
-      '--out',
-      out,
-      '--home',
-      home,
-    );
+    const run = await runExportVerl({ home, runConfigFile }, out);
     expect(run.code).toBe(1);
     expect(run.err).toMatch(
       /row 5 \(fvqa-5\): image [0-9a-f]{12} is application\/octet-stream, which the trainer cannot decode/,
@@ -334,22 +268,28 @@ describe('export-verl refuses bad input before writing anything', () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 
+  // A JPEG cut short (its MIME type still says image/jpeg) is refused by name too, as the trainer could not load it.
+  it('refuses a JPEG that does not decode, naming the sample, and writes nothing', async () => {
+    const { home, dir, runConfigFile } = await seededExportHome();
+    alterDatabase(
+      home,
+      'UPDATE images SET bytes = substr(bytes, 1, 300) ' +
+        'WHERE sha256 = (SELECT image_sha256 FROM samples WHERE row_index = 5)',
+    );
+    const out = path.join(dir, 'job');
+    const run = await runExportVerl({ home, runConfigFile }, out);
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(/row 5 \(fvqa-5\): image [0-9a-f]{12} does not decode as image\/jpeg \(/);
+    expect(fs.existsSync(out)).toBe(false);
+    expect(fs.existsSync(`${out}.partial`)).toBe(false);
+  });
+
   it('refuses a reward spec that reads a variable reward.py cannot compute', async () => {
     const { home, dir, runConfigFile } = await seededExportHome({
       reward: { name: 'short-answers', version: 1, expression: 'score - tokens / 100000', constants: {} },
     });
     const out = path.join(dir, 'job');
-    const run = await cli(
-      'export-verl',
-      '--run-config',
-      runConfigFile,
-      '--dataset',
-      'seed',
-      '--out',
-      out,
-      '--home',
-      home,
-    );
+    const run = await runExportVerl({ home, runConfigFile }, out);
     expect(run.code).toBe(1);
     expect(run.err).toContain('uses the variable "tokens", which reward.py cannot compute');
     expect(fs.existsSync(out)).toBe(false);
@@ -386,23 +326,7 @@ module("verl.tools.schemas", ToolResponse=ToolResponse)
   it('reads the protocol tags as tool calls and answers them from the exported cache', async () => {
     const { home, dir, rows, runConfigFile } = await seededExportHome();
     const out = path.join(dir, 'job');
-    expect(
-      (
-        await cli(
-          'export-verl',
-          '--run-config',
-          runConfigFile,
-          '--dataset',
-          'seed',
-          '--out',
-          out,
-          '--target',
-          'verl',
-          '--home',
-          home,
-        )
-      ).code,
-    ).toBe(0);
+    expect((await runExportVerl({ home, runConfigFile }, out, { target: 'verl' })).code).toBe(0);
     const script = `${VERL_INTERFACES}
 import json
 from search_tools import verl_tools
@@ -441,9 +365,7 @@ describe('the exported parquet in SearchLab', () => {
   it('imports back as a dataset with the same questions, answers and image bytes', async () => {
     const { home, dir, rows, runConfigFile } = await seededExportHome();
     const out = path.join(dir, 'job');
-    expect(
-      (await cli('export-verl', '--run-config', runConfigFile, '--dataset', 'seed', '--out', out, '--home', home)).code,
-    ).toBe(0);
+    expect((await runExportVerl({ home, runConfigFile }, out)).code).toBe(0);
     const back = await cli('import', path.join(out, 'train.parquet'), '--dataset', 'back', '--home', home, '--json');
     expect(back.json()).toEqual({ dataset: 'back', imported: 11, rejected: [] });
     const db = new Database(homePaths(home).database, { readonly: true });

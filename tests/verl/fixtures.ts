@@ -1,8 +1,10 @@
-// A data folder with a dataset, its labels and a search cache, ready to export; and python3 runs of the export.
+// A data folder with a dataset, its labels and a search cache, ready to export; the export-verl and import-rollouts
+// commands run on it; reads and edits of its database; and python3 runs of the export.
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { expect } from 'vitest';
+import Database from 'better-sqlite3';
 import { openStore } from '../../src/main/storage';
 import { homePaths } from '../../src/main/platform/home';
 import { cacheKey } from '../../src/main/search/cache/key';
@@ -106,14 +108,113 @@ export async function seededExportHome(runConfig: Record<string, unknown> = {}):
   return { home, dir, rows, runConfigFile, thumbnails };
 }
 
+export interface ExportVerlOptions {
+  /** --target: the method's own trainer (the default) or upstream veRL. */
+  target?: 'mmsearch-r1' | 'verl';
+  json?: boolean;
+}
+
+/** `searchlab export-verl` of dataset "seed" with the given run config into `out`. */
+export function runExportVerl(
+  seeded: Pick<SeededHome, 'home' | 'runConfigFile'>,
+  out: string,
+  options: ExportVerlOptions = {},
+): ReturnType<typeof cli> {
+  return cli(
+    'export-verl',
+    '--run-config',
+    seeded.runConfigFile,
+    '--dataset',
+    'seed',
+    '--out',
+    out,
+    ...(options.target ? ['--target', options.target] : []),
+    '--home',
+    seeded.home,
+    ...(options.json ? ['--json'] : []),
+  );
+}
+
+export interface ImportRolloutsOptions {
+  /** --dataset: the dataset whose samples the rollouts are matched to. */
+  dataset?: string;
+  groupSize?: number;
+  skipBad?: boolean;
+  json?: boolean;
+}
+
+/** `searchlab import-rollouts` of a dump file or folder into `home` as the run named `run`. */
+export function runImportRollouts(
+  source: string,
+  home: string,
+  run: string,
+  options: ImportRolloutsOptions = {},
+): ReturnType<typeof cli> {
+  return cli(
+    'import-rollouts',
+    source,
+    '--run',
+    run,
+    ...(options.dataset ? ['--dataset', options.dataset] : []),
+    ...(options.groupSize === undefined ? [] : ['--group-size', String(options.groupSize)]),
+    ...(options.skipBad ? ['--skip-bad'] : []),
+    '--home',
+    home,
+    ...(options.json ? ['--json'] : []),
+  );
+}
+
+/** Writes `lines` as a JSONL dump at `file`, making its folder. */
+export function writeLines(file: string, lines: string[]): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+}
+
+/** Rows of a read-only query on the data folder's database. */
+export function queryDatabase<T>(home: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(homePaths(home).database, { readonly: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+/** Runs SQL on the data folder's database behind the store's back, to plant bad data. */
+export function alterDatabase(home: string, sql: string): void {
+  const db = new Database(homePaths(home).database);
+  try {
+    db.exec(sql);
+  } finally {
+    db.close();
+  }
+}
+
+/** The environment python3 runs the export under: no search key, the export folder on its path. */
+function pythonEnv(cwd: string, extra: Record<string, string>): Record<string, string> {
+  return { PATH: '/usr/bin:/bin', PYTHONPATH: cwd, PYTHONDONTWRITEBYTECODE: '1', ...extra };
+}
+
+export interface PythonRunOptions {
+  /** sys.argv[1:] for the script. */
+  args?: string[];
+  stdin?: string;
+  env?: Record<string, string>;
+}
+
+/** Runs python3 on `script` in the export folder and returns the finished process, whatever its status. */
+export function runPython(cwd: string, script: string, options: PythonRunOptions = {}): SpawnSyncReturns<string> {
+  return spawnSync(PYTHON, ['-c', script, ...(options.args ?? [])], {
+    cwd,
+    input: options.stdin ?? '',
+    encoding: 'utf8',
+    env: pythonEnv(cwd, options.env ?? {}),
+  });
+}
+
 /** Runs python3 with the export folder on its path, without any search key: the tools must answer offline. */
 export function python(cwd: string, script: string, stdin = ''): string {
-  const run = spawnSync(PYTHON, ['-c', script], {
-    cwd,
-    input: stdin,
-    encoding: 'utf8',
-    env: { PATH: '/usr/bin:/bin', PYTHONPATH: cwd, PYTHONDONTWRITEBYTECODE: '1' },
-  });
+  const run = runPython(cwd, script, { stdin });
   if (run.status !== 0) throw new Error(`python3 failed (${run.status}): ${run.stderr}`);
   return run.stdout;
 }
@@ -121,10 +222,7 @@ export function python(cwd: string, script: string, stdin = ''): string {
 /** python3 without blocking the event loop, for scripts that talk to a loopback server in this process. */
 export function pythonAsync(cwd: string, script: string, env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, ['-c', script], {
-      cwd,
-      env: { PATH: '/usr/bin:/bin', PYTHONPATH: cwd, PYTHONDONTWRITEBYTECODE: '1', ...env },
-    });
+    const child = spawn(PYTHON, ['-c', script], { cwd, env: pythonEnv(cwd, env) });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));

@@ -5,8 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { removeTempHomes } from '../helpers/home';
-import { cli } from '../datasets/cli';
-import { seededExportHome } from './fixtures';
+import { runImportRollouts, seededExportHome } from './fixtures';
 
 afterEach(removeTempHomes);
 
@@ -30,33 +29,10 @@ describe('importing cumulative validation files', () => {
     const second = [...first, record(20, 0, 'Landmark 0'), record(20, 1, 'Landmark 1')];
     fs.writeFileSync(path.join(folder, 'val_result_1.json'), JSON.stringify(first, null, 2));
     fs.writeFileSync(path.join(folder, 'val_result_2.json'), JSON.stringify(second, null, 2));
-    const run = await cli(
-      'import-rollouts',
-      folder,
-      '--run',
-      'method-val',
-      '--dataset',
-      'seed',
-      '--group-size',
-      '1',
-      '--home',
-      home,
-      '--json',
-    );
+    const run = await runImportRollouts(folder, home, 'method-val', { dataset: 'seed', groupSize: 1, json: true });
     expect(run.err).toBe('');
     expect(run.json()).toMatchObject({ committed: true, trajectories: 5, duplicates: 3, steps: [10, 20] });
-    const said = await cli(
-      'import-rollouts',
-      folder,
-      '--run',
-      'method-val-2',
-      '--dataset',
-      'seed',
-      '--group-size',
-      '1',
-      '--home',
-      home,
-    );
+    const said = await runImportRollouts(folder, home, 'method-val-2', { dataset: 'seed', groupSize: 1 });
     expect(said.out).toContain('3 rollout(s) repeated an earlier file (same step, prompt and output): kept once.');
   });
 });

@@ -1,14 +1,10 @@
 // A dump's data_index names a row of the dataset as it was exported; a dataset imported again or reordered since
 // puts another sample at that row. The import checks the row's question against the rollout's prompt, falls back
 // to the prompt's question when they differ, and says so.
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
-import { homePaths } from '../../src/main/platform/home';
 import { removeTempHomes } from '../helpers/home';
-import { cli } from '../datasets/cli';
-import { seededExportHome } from './fixtures';
+import { queryDatabase, runImportRollouts, seededExportHome, writeLines } from './fixtures';
 
 afterEach(removeTempHomes);
 
@@ -29,21 +25,8 @@ describe('a data_index that names another sample than the prompt asks about', ()
   it('is checked against the question, falls back to the question match and is reported', async () => {
     const { home, dir } = await seededExportHome();
     const file = path.join(dir, 'rollouts/1.jsonl');
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, [line(5, 7), line(4, 4), line(6, null)].join('\n') + '\n');
-    const run = await cli(
-      'import-rollouts',
-      file,
-      '--run',
-      'cluster',
-      '--dataset',
-      'seed',
-      '--group-size',
-      '1',
-      '--home',
-      home,
-      '--json',
-    );
+    writeLines(file, [line(5, 7), line(4, 4), line(6, null)]);
+    const run = await runImportRollouts(file, home, 'cluster', { dataset: 'seed', groupSize: 1, json: true });
     expect(run.err).toBe('');
     const result = run.json();
     expect(result).toMatchObject({ committed: true, trajectories: 3, unmatchedSamples: 0 });
@@ -51,11 +34,10 @@ describe('a data_index that names another sample than the prompt asks about', ()
       '1.jsonl:1: data_index 5 is "What landmark is shown in picture 5?" in dataset "seed", but the prompt asks ' +
         '"What landmark is shown in picture 7?"; matched by the prompt instead',
     ]);
-    const db = new Database(homePaths(home).database, { readonly: true });
-    const matched = db
-      .prepare('SELECT s.question FROM trajectories t JOIN samples s ON s.id = t.sample_id ORDER BY t.id')
-      .all() as { question: string }[];
-    db.close();
+    const matched = queryDatabase<{ question: string }>(
+      home,
+      'SELECT s.question FROM trajectories t JOIN samples s ON s.id = t.sample_id ORDER BY t.id',
+    );
     expect(matched.map((m) => m.question)).toEqual([
       'What landmark is shown in picture 7?',
       'What landmark is shown in picture 4?',

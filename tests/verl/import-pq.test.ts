@@ -1,3 +1,6 @@
+// The method's data files are imported by their content, not their names: parquet is told by its magic bytes, so
+// mini_data.pq, an extensionless file and a folder of extensionless shards all import without --format, and other
+// files beside the shards are left alone.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -33,5 +36,31 @@ describe("importing the method's own data files by their content", () => {
     const run = await cli('import', file, '--dataset', 'x', '--home', home);
     expect(run.code).not.toBe(0);
     expect(run.err).toContain('cannot tell the format from the extension ".dat"');
+  });
+});
+
+describe('importing a folder of parquet shards', () => {
+  it('reads extensionless shards by their magic bytes and skips files that are not parquet', async () => {
+    const home = tempHome();
+    const dir = tempHome('searchlab-data-');
+    const rows = await verlRows(5);
+    writeVerlParquet(path.join(dir, 'train-00000-of-00002'), rows.slice(0, 3));
+    writeVerlParquet(path.join(dir, 'train-00001-of-00002'), rows.slice(3));
+    fs.writeFileSync(path.join(dir, 'README'), 'FVQA shards\n');
+    fs.writeFileSync(path.join(dir, '.lock'), '');
+    const run = await cli('import', dir, '--dataset', 'shards', '--home', home, '--json');
+    expect(run.err).toBe('');
+    expect(run.json()).toEqual({ dataset: 'shards', imported: 5, rejected: [] });
+  });
+
+  it('names what it looked for in a folder without parquet', async () => {
+    const home = tempHome();
+    const dir = tempHome('searchlab-data-');
+    fs.writeFileSync(path.join(dir, 'README'), 'nothing here\n');
+    const run = await cli('import', dir, '--dataset', 'none', '--home', home);
+    expect(run.code).not.toBe(0);
+    expect(run.err).toContain(
+      'the folder holds no .parquet or .pq files, nor any file that starts with parquet\'s magic bytes "PAR1"',
+    );
   });
 });

@@ -2,11 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
-import { homePaths } from '../../src/main/platform/home';
 import { removeTempHomes } from '../helpers/home';
-import { cli } from '../datasets/cli';
-import { seededExportHome } from './fixtures';
+import { queryDatabase, runImportRollouts, seededExportHome, writeLines } from './fixtures';
 
 afterEach(removeTempHomes);
 
@@ -38,40 +35,16 @@ function verlStep(step: number): string[] {
   ]);
 }
 
-function write(file: string, lines: string[]): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, lines.join('\n') + '\n');
-}
-
-function query<T>(home: string, sql: string, ...params: unknown[]): T[] {
-  const db = new Database(homePaths(home).database, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
-
-const runCount = (home: string) => query<{ n: number }>(home, 'SELECT count(*) AS n FROM runs')[0].n;
+const runCount = (home: string) => queryDatabase<{ n: number }>(home, 'SELECT count(*) AS n FROM runs')[0].n;
 
 describe('importing upstream veRL rollout dumps ({step}.jsonl)', () => {
   it('builds groups, turns, matched samples, cluster rewards with advantages and step metrics', async () => {
     const { home, dir } = await seededExportHome();
     const rollouts = path.join(dir, 'rollouts');
-    write(path.join(rollouts, 'train/1.jsonl'), verlStep(1));
-    write(path.join(rollouts, 'train/2.jsonl'), verlStep(2));
-    write(path.join(rollouts, 'val/2.jsonl'), [verlLine(2, 3, answer('Landmark 3'), 1)]);
-    const run = await cli(
-      'import-rollouts',
-      rollouts,
-      '--run',
-      'cluster',
-      '--dataset',
-      'seed',
-      '--home',
-      home,
-      '--json',
-    );
+    writeLines(path.join(rollouts, 'train/1.jsonl'), verlStep(1));
+    writeLines(path.join(rollouts, 'train/2.jsonl'), verlStep(2));
+    writeLines(path.join(rollouts, 'val/2.jsonl'), [verlLine(2, 3, answer('Landmark 3'), 1)]);
+    const run = await runImportRollouts(rollouts, home, 'cluster', { dataset: 'seed', json: true });
     expect(run.err).toBe('');
     const result = run.json();
     expect(result).toMatchObject({
@@ -86,7 +59,7 @@ describe('importing upstream veRL rollout dumps ({step}.jsonl)', () => {
     });
     expect(result.disagreements).toEqual([]);
 
-    const trajectories = query<{
+    const trajectories = queryDatabase<{
       id: number;
       step: number;
       group_index: number;
@@ -118,7 +91,7 @@ describe('importing upstream veRL rollout dumps ({step}.jsonl)', () => {
     expect(first[0].advantage).toBeGreaterThan(0);
     expect(first[3].advantage).toBeLessThan(0);
 
-    const turns = query<{
+    const turns = queryDatabase<{
       turn_index: number;
       prompt_text: string;
       response_text: string;
@@ -148,7 +121,7 @@ describe('importing upstream veRL rollout dumps ({step}.jsonl)', () => {
       },
     ]);
     const metrics = Object.fromEntries(
-      query<{ name: string; value: number }>(
+      queryDatabase<{ name: string; value: number }>(
         home,
         "SELECT m.name, m.value FROM run_metrics m JOIN runs u ON u.id = m.run_id WHERE u.name = 'cluster' AND m.step = 2",
       ).map((m) => [m.name, m.value]),
@@ -157,7 +130,7 @@ describe('importing upstream veRL rollout dumps ({step}.jsonl)', () => {
     expect(metrics.image_search_ratio).toBe(0.25);
     expect(metrics['val/reward_mean']).toBe(1);
     expect(
-      query<{ status: string; step: number }>(home, "SELECT status, step FROM runs WHERE name = 'cluster'")[0],
+      queryDatabase<{ status: string; step: number }>(home, "SELECT status, step FROM runs WHERE name = 'cluster'")[0],
     ).toEqual({ status: 'finished', step: 2 });
   });
 
@@ -167,28 +140,20 @@ describe('importing upstream veRL rollout dumps ({step}.jsonl)', () => {
     const lines = verlStep(1);
     lines[2] = '{"input": "truncated';
     lines[4] = JSON.stringify({ input: input(1), output: answer('x'), gts: 'Landmark 1', step: 1 });
-    write(path.join(rollouts, 'train/1.jsonl'), lines);
-    const refused = await cli('import-rollouts', rollouts, '--run', 'cluster', '--dataset', 'seed', '--home', home);
+    writeLines(path.join(rollouts, 'train/1.jsonl'), lines);
+    const refused = await runImportRollouts(rollouts, home, 'cluster', { dataset: 'seed' });
     expect(refused.code).toBe(1);
     expect(refused.err).toContain('train/1.jsonl:3: not JSON');
     expect(refused.err).toContain('train/1.jsonl:5: "score" must be a number, found nothing');
     expect(refused.out).toContain('Nothing imported: 2 bad line(s)');
     expect(runCount(home)).toBe(0);
 
-    const skipped = await cli(
-      'import-rollouts',
-      rollouts,
-      '--run',
-      'cluster',
-      '--dataset',
-      'seed',
-      '--group-size',
-      '4',
-      '--skip-bad',
-      '--home',
-      home,
-      '--json',
-    );
+    const skipped = await runImportRollouts(rollouts, home, 'cluster', {
+      dataset: 'seed',
+      groupSize: 4,
+      skipBad: true,
+      json: true,
+    });
     expect(skipped.json()).toMatchObject({ committed: true, trajectories: 6, groupSize: 4 });
   });
 
@@ -204,22 +169,10 @@ describe('importing upstream veRL rollout dumps ({step}.jsonl)', () => {
         step: 1,
         ...extras,
       });
-    write(file, [opaque({ data_index: 5 }), opaque({ data_id: 'fvqa-6' }), opaque({})]);
-    const run = await cli(
-      'import-rollouts',
-      file,
-      '--run',
-      'cluster',
-      '--dataset',
-      'seed',
-      '--group-size',
-      '1',
-      '--home',
-      home,
-      '--json',
-    );
+    writeLines(file, [opaque({ data_index: 5 }), opaque({ data_id: 'fvqa-6' }), opaque({})]);
+    const run = await runImportRollouts(file, home, 'cluster', { dataset: 'seed', groupSize: 1, json: true });
     expect(run.json()).toMatchObject({ committed: true, trajectories: 3, unmatchedSamples: 1 });
-    const matched = query<{ data_id: string | null }>(
+    const matched = queryDatabase<{ data_id: string | null }>(
       home,
       'SELECT s.data_id FROM trajectories t LEFT JOIN samples s ON s.id = t.sample_id ORDER BY t.id',
     );
@@ -229,22 +182,22 @@ describe('importing upstream veRL rollout dumps ({step}.jsonl)', () => {
   it('asks for --group-size when every prompt appears once, and names a count that is no multiple of it', async () => {
     const { home, dir } = await seededExportHome();
     const file = path.join(dir, 'rollouts/1.jsonl');
-    write(file, [
+    writeLines(file, [
       verlLine(1, 0, answer('Landmark 0'), 1),
       verlLine(1, 1, answer('Landmark 1'), 1),
       verlLine(1, 2, answer('x'), 0),
     ]);
-    const asked = await cli('import-rollouts', file, '--run', 'cluster', '--home', home);
+    const asked = await runImportRollouts(file, home, 'cluster');
     expect(asked.code).toBe(1);
     expect(asked.err).toContain(
       'Cannot tell the GRPO group size: every prompt appears once per step. Pass --group-size N',
     );
     expect(runCount(home)).toBe(0);
-    const wrong = await cli('import-rollouts', file, '--run', 'cluster', '--group-size', '2', '--home', home);
+    const wrong = await runImportRollouts(file, home, 'cluster', { groupSize: 2 });
     expect(wrong.err).toContain(
       '1.jsonl:1: the prompt of this rollout has 1 rollouts in step 1, which is not a multiple of --group-size 2',
     );
-    const ones = await cli('import-rollouts', file, '--run', 'cluster', '--group-size', '1', '--home', home, '--json');
+    const ones = await runImportRollouts(file, home, 'cluster', { groupSize: 1, json: true });
     expect(ones.json()).toMatchObject({ committed: true, trajectories: 3, groups: 3, unmatchedSamples: 3 });
   });
 });
@@ -280,19 +233,7 @@ describe("importing the method's validation results", () => {
       path.join(folder, 'val_generations.table.json'),
       JSON.stringify({ _type: 'table', columns, data: [columns.map((c) => (row as Record<string, unknown>)[c])] }),
     );
-    const run = await cli(
-      'import-rollouts',
-      folder,
-      '--run',
-      'method-val',
-      '--dataset',
-      'seed',
-      '--group-size',
-      '1',
-      '--home',
-      home,
-      '--json',
-    );
+    const run = await runImportRollouts(folder, home, 'method-val', { dataset: 'seed', groupSize: 1, json: true });
     expect(run.err).toBe('');
     const result = run.json();
     expect(result).toMatchObject({
@@ -303,7 +244,7 @@ describe("importing the method's validation results", () => {
       steps: [10],
     });
     expect(result.disagreements).toEqual([{ where: 'val_generations.table.json:1', cluster: 0.9, searchlab: 0.91 }]);
-    const questions = query<{ question: string; prompt_text: string }>(
+    const questions = queryDatabase<{ question: string; prompt_text: string }>(
       home,
       `SELECT s.question, u.prompt_text FROM trajectories t JOIN samples s ON s.id = t.sample_id JOIN turns u ON u.trajectory_id = t.id AND u.turn_index = 1`,
     );
@@ -322,7 +263,7 @@ describe("importing the method's validation results", () => {
     const file = path.join(dir, 'val_result_1.json');
     const { output_text: _dropped, ...broken } = record(1, 1, '');
     fs.writeFileSync(file, JSON.stringify([record(0, 1, answer('Landmark 0')), broken], null, 2));
-    const run = await cli('import-rollouts', file, '--run', 'x', '--home', home);
+    const run = await runImportRollouts(file, home, 'x');
     expect(run.code).toBe(1);
     expect(run.err).toMatch(/val_result_1\.json:\d+: "output_text" must be text, found nothing/);
     const line = Number(/val_result_1\.json:(\d+)/.exec(run.err)![1]);
@@ -340,7 +281,7 @@ describe("importing the method's validation results", () => {
       `{"columns": ${JSON.stringify(columns)},\n "data": [\n  [1, "q", "${'<reason>r</reason><answer>a</answer>'}", 1],\n  [1, "q", 0.5]\n]}`,
     );
     fs.writeFileSync(path.join(folder, 'notes.json'), '{"hello": 1}');
-    const run = await cli('import-rollouts', folder, '--run', 'x', '--group-size', '1', '--home', home);
+    const run = await runImportRollouts(folder, home, 'x', { groupSize: 1 });
     expect(run.code).toBe(1);
     expect(run.err).toContain(
       'generations.table.json:4: a table row must have 4 values (step, input_text, output_text, score)',

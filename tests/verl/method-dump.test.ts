@@ -4,11 +4,9 @@
 // extra_info) from a stand-in trainer with global_steps and _validate, and the dump imports with import-rollouts.
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { removeTempHomes } from '../helpers/home';
-import { cli } from '../datasets/cli';
-import { PYTHON, seededExportHome } from './fixtures';
+import { runExportVerl, runImportRollouts, runPython, seededExportHome } from './fixtures';
 
 afterEach(removeTempHomes);
 
@@ -62,19 +60,7 @@ describe("the exported reward.py's rollout dump for the method's trainer", () =>
   it('appends each scored rollout by step, validation apart, and the dump imports with its scores', async () => {
     const { home, dir, runConfigFile } = await seededExportHome();
     const out = path.join(dir, 'export');
-    const exported = await cli(
-      'export-verl',
-      '--run-config',
-      runConfigFile,
-      '--dataset',
-      'seed',
-      '--out',
-      out,
-      '--target',
-      'mmsearch-r1',
-      '--home',
-      home,
-    );
+    const exported = await runExportVerl({ home, runConfigFile }, out, { target: 'mmsearch-r1' });
     expect(exported.code).toBe(0);
     expect(fs.readFileSync(path.join(out, 'run.sh'), 'utf8')).toContain(
       'export SEARCHLAB_ROLLOUT_DUMP_DIR="${SEARCHLAB_ROLLOUT_DUMP_DIR:-$EXPORT_DIR/rollouts}"',
@@ -84,10 +70,9 @@ describe("the exported reward.py's rollout dump for the method's trainer", () =>
       '`reward.py` appends every rollout it scores to `rollouts/train/{step}.jsonl`',
     );
     const dump = path.join(out, 'rollouts');
-    const run = spawnSync(PYTHON, ['-c', TRAINER, JSON.stringify([0, 1, 2])], {
-      cwd: out,
-      encoding: 'utf8',
-      env: { PATH: '/usr/bin:/bin', PYTHONPATH: out, PYTHONDONTWRITEBYTECODE: '1', SEARCHLAB_ROLLOUT_DUMP_DIR: dump },
+    const run = runPython(out, TRAINER, {
+      args: [JSON.stringify([0, 1, 2])],
+      env: { SEARCHLAB_ROLLOUT_DUMP_DIR: dump },
     });
     expect(run.stderr).toBe('');
     const scores = JSON.parse(run.stdout) as Record<string, number[]>;
@@ -109,17 +94,7 @@ describe("the exported reward.py's rollout dump for the method's trainer", () =>
       search_need: 'needs_image',
     });
 
-    const imported = await cli(
-      'import-rollouts',
-      dump,
-      '--run',
-      'cluster',
-      '--dataset',
-      'seed',
-      '--home',
-      home,
-      '--json',
-    );
+    const imported = await runImportRollouts(dump, home, 'cluster', { dataset: 'seed', json: true });
     expect(imported.err).toBe('');
     expect(imported.json()).toMatchObject({
       committed: true,

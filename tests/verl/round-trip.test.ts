@@ -1,6 +1,5 @@
 // Export → a simulated cluster step (SearchLab trajectories decoded the way veRL dumps them, scored by the exported
 // reward.py under python3) → import: the same turns and rewards come back, and the debugger's views read them.
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/main/storage';
@@ -11,8 +10,7 @@ import { compileReward, DEFAULT_REWARD_SPEC } from '../../src/main/rl/reward/spe
 import { formatImageResults, formatTextResults } from '../../src/main/search/tools/format';
 import { rescoreRun } from '../../src/main/rl/rescore/rescore';
 import { removeTempHomes } from '../helpers/home';
-import { cli } from '../datasets/cli';
-import { python, seededExportHome } from './fixtures';
+import { python, runExportVerl, runImportRollouts, seededExportHome, writeLines } from './fixtures';
 
 afterEach(removeTempHomes);
 
@@ -92,23 +90,7 @@ describe('export → cluster → import round trip', () => {
   it('gives back the same turns and rewards, with the debugger, group view and re-scoring reading the imported run', async () => {
     const { home, dir, rows, runConfigFile } = await seededExportHome({ rollout: { groupSize: 4 } });
     const out = path.join(dir, 'job');
-    expect(
-      (
-        await cli(
-          'export-verl',
-          '--run-config',
-          runConfigFile,
-          '--dataset',
-          'seed',
-          '--out',
-          out,
-          '--target',
-          'verl',
-          '--home',
-          home,
-        )
-      ).code,
-    ).toBe(0);
+    expect((await runExportVerl({ home, runConfigFile }, out, { target: 'verl' })).code).toBe(0);
 
     // Step 1 on the cluster: three prompts, four rollouts each, scored by the exported reward.py.
     const plans = ['direct', 'image', 'image+text', 'wrong'] as const;
@@ -138,18 +120,9 @@ describe('export → cluster → import round trip', () => {
         step: 1,
       }),
     );
-    fs.mkdirSync(path.join(out, 'rollouts/train'), { recursive: true });
-    fs.writeFileSync(path.join(out, 'rollouts/train/1.jsonl'), dump.join('\n') + '\n');
+    writeLines(path.join(out, 'rollouts/train/1.jsonl'), dump);
 
-    const imported = await cli(
-      'import-rollouts',
-      path.join(out, 'rollouts'),
-      '--run',
-      'from-cluster',
-      '--home',
-      home,
-      '--json',
-    );
+    const imported = await runImportRollouts(path.join(out, 'rollouts'), home, 'from-cluster', { json: true });
     expect(imported.err).toBe('');
     expect(imported.json()).toMatchObject({
       committed: true,

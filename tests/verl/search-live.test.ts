@@ -6,9 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { extractiveSummary } from '../../src/main/search/summarise';
 import { removeTempHomes } from '../helpers/home';
-import { cli } from '../datasets/cli';
 import { jpeg } from '../datasets/fixtures';
-import { pythonAsync, seededExportHome } from './fixtures';
+import { pythonAsync, runExportVerl, seededExportHome } from './fixtures';
 
 const servers: http.Server[] = [];
 afterEach(async () => {
@@ -69,9 +68,7 @@ describe('the exported search tools, live', () => {
   it('search a call the cache lacks through SerpApi and Jina Reader with the key from the environment, summarising as SearchLab does', async () => {
     const { home, dir, runConfigFile } = await seededExportHome();
     const out = path.join(dir, 'job');
-    expect(
-      (await cli('export-verl', '--run-config', runConfigFile, '--dataset', 'seed', '--out', out, '--home', home)).code,
-    ).toBe(0);
+    expect((await runExportVerl({ home, runConfigFile }, out)).code).toBe(0);
     const { base, requests } = await fakeServices(await jpeg(70, 24, 24));
     // A sample without a web address: live image search uploads its exported image through SerpApi's Image API.
     const [questionImage] = fs.readdirSync(path.join(out, 'search_tools/question_images'));
@@ -127,9 +124,7 @@ describe('the exported extractive summariser', () => {
   it("picks the same sentences as SearchLab's for the same query and page", async () => {
     const { home, dir, runConfigFile } = await seededExportHome();
     const out = path.join(dir, 'job');
-    expect(
-      (await cli('export-verl', '--run-config', runConfigFile, '--dataset', 'seed', '--out', out, '--home', home)).code,
-    ).toBe(0);
+    expect((await runExportVerl({ home, runConfigFile }, out)).code).toBe(0);
     const cases = [
       {
         query: 'who designed the towers',
