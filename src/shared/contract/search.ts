@@ -215,7 +215,8 @@ export const SearchConfig = z.object({
   reliability: z
     .object({
       timeoutMs: z.number().int().min(100).max(600_000).default(30_000),
-      maxRetries: z.number().int().min(0).max(20).default(6),
+      /** Retries after a 5xx, network error or rate limit; twelve let the ceiling, not the count, end the waiting. */
+      maxRetries: z.number().int().min(0).max(20).default(12),
       concurrency: z.number().int().min(1).max(64).default(8),
       ratePerSecond: z.number().min(0.1).max(1000).default(10),
       /** First backoff step after a 5xx or network error; it doubles each retry (with full jitter). */
@@ -225,7 +226,7 @@ export const SearchConfig = z.object({
     })
     .default({
       timeoutMs: 30_000,
-      maxRetries: 6,
+      maxRetries: 12,
       concurrency: 8,
       ratePerSecond: 10,
       baseDelayMs: 1000,
