@@ -62,7 +62,7 @@ function Stats() {
       {Object.entries(stats.byProvider)
         .filter(([, cost]) => cost > 0)
         .map(([provider, cost]) => (
-          <div key={provider} title={`Money paid to ${provider} for the cached entries`}>
+          <div key={provider} title={`Money paid to ${provider} for every paid search call, refreshes included`}>
             <b data-testid={`spent-${provider}`}>{formatMoney(cost)}</b>
             <span>{provider}</span>
           </div>
