@@ -33,7 +33,7 @@ export const evalRunJob = defineJob({
               ids.length > 1 ? `checkpoint ${checkpointId}: ${message}` : message,
             ),
           shouldStop: ctx.cancelled,
-          stored: (ids) => evaluationIds.push(...ids),
+          stored: (stored) => evaluationIds.push(...stored),
         });
       }
       // The evaluations stored, in the order they ran (the page shows exactly these), and the figures: for one

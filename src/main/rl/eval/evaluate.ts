@@ -8,7 +8,7 @@ import { compileTemplates, type PromptTemplates } from '../protocol/templates';
 import { DEFAULT_LIMITS, type RolloutLimits } from '../protocol/limits';
 import { compileReward, DEFAULT_REWARD_SPEC, type RewardSpec } from '../reward/spec';
 import { runRollouts, type RolloutTools, type TurnPrefix } from '../rollout/engine';
-import { searchStopMessage, SearchesStopped } from '../rollout/search-stop';
+import { throwIfSearchesStopped } from '../rollout/search-stop';
 import type { RolloutSample, Trajectory } from '../rollout/types';
 import { scoreTrajectory } from '../rollout/score';
 import { storeTrajectory } from '../train/persist';
@@ -98,7 +98,14 @@ export interface EvalOptions {
   wording?: BaselineWording;
   batch?: number;
   /** Where to store the trajectories: an eval run and the dataset and checkpoint evaluated. */
-  record?: { store: Store; name: string; datasetId: number | null; checkpointId: number | null };
+  record?: {
+    store: Store;
+    name: string;
+    datasetId: number | null;
+    checkpointId: number | null;
+    /** Told each stored evaluation's id, in the order the policies ran. */
+    onStored?(evaluationId: number): void;
+  };
   onProgress?(done: number, total: number, message: string): void;
   shouldStop?(): boolean;
 }
@@ -163,8 +170,7 @@ export async function evaluatePolicies(
         turnPrefix: prefixes(which, options.wording ?? DEFAULT_BASELINE_WORDING),
       });
       // Results after a refused key or spent quota would all be failed searches: the evaluation stops, unstored.
-      const stop = options.tools.stopped?.();
-      if (stop) throw new SearchesStopped(`Evaluation stopped: ${searchStopMessage(stop)}`, stop);
+      throwIfSearchesStopped(options.tools, 'Evaluation stopped');
       result.forEach((t) => (t.groupIndex += start));
       trajectories.push(...result);
       done += chunk.length;
@@ -203,7 +209,7 @@ function storeEvaluation(
   metrics: PolicyMetrics,
 ): void {
   const { store } = record;
-  store.db.transaction(() => {
+  const evaluationId = store.db.transaction(() => {
     // What the rollouts were made with, so the debugger can replay them (counterfactual replay).
     const { spec } = settings;
     const config = {
@@ -216,7 +222,7 @@ function storeEvaluation(
       search: settings.search,
     };
     const run = store.repos.runs.insert(`${record.name} (${which})`, 'eval', config);
-    const evaluationId = store.repos.runs.addEvaluation({
+    const id = store.repos.runs.addEvaluation({
       name: record.name,
       checkpointId: record.checkpointId,
       datasetId: record.datasetId,
@@ -228,12 +234,14 @@ function storeEvaluation(
     trajectories.forEach((t, i) =>
       storeTrajectory(
         store,
-        { runId: run.id, step: 0, checkpointId: record.checkpointId, evaluationId, specId },
+        { runId: run.id, step: 0, checkpointId: record.checkpointId, evaluationId: id, specId },
         t,
         rewards[i],
         null,
       ),
     );
     store.repos.runs.setStatus(run.id, 'finished');
+    return id;
   })();
+  record.onStored?.(evaluationId);
 }

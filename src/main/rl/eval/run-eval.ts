@@ -38,8 +38,8 @@ export async function evaluateCheckpoint(
       `Dataset "${request.dataset}" has no samples with an image${request.split ? ` in split "${request.split}"` : ''}`,
     );
   const name = `${request.label ?? `checkpoint ${checkpoint.id}`} on ${request.dataset}`;
-  const before = store.repos.runs.evaluations(checkpoint.id)[0]?.id ?? 0;
   const policy = checkpointPolicyModel(store, checkpoint);
+  const stored: number[] = [];
   try {
     const figures = await evaluatePolicies(policy, samples, {
       policies: request.policies,
@@ -51,15 +51,12 @@ export async function evaluateCheckpoint(
         name,
         datasetId: dataset.id,
         checkpointId: checkpoint.id,
+        onStored: (id) => stored.push(id),
       },
       onProgress: request.progress,
       shouldStop: request.shouldStop,
     });
-    // The records this call stored: newer than the checkpoint's newest before it, under its name and dataset.
-    const stored = store.repos.runs
-      .evaluations(checkpoint.id)
-      .filter((e) => e.id > before && e.name === name && e.datasetId === dataset.id);
-    request.stored?.(stored.map((e) => e.id).reverse());
+    request.stored?.(stored);
     return figures;
   } finally {
     await policy.release();

@@ -22,3 +22,9 @@ export function searchStopMessage(stop: SearchStop): string {
       : `check the ${stop.provider} service`;
   return `searches stopped: ${stop.message.replace(/\.?$/, '.')} To go on, ${fix}.`;
 }
+
+/** Throws SearchesStopped, its message led by `context`, when the tools' searches were stopped for good. */
+export function throwIfSearchesStopped(tools: { stopped?(): SearchStop | null | undefined }, context: string): void {
+  const stop = tools.stopped?.();
+  if (stop) throw new SearchesStopped(`${context}: ${searchStopMessage(stop)}`, stop);
+}

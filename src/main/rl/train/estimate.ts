@@ -59,9 +59,10 @@ function timedStepsOfSameModel(
   config: RunConfig,
   device: DeviceInfo,
 ): { secondsPerTrajectory: number; runs: number } | null {
+  const mine = deviceOfRun(config.runtime, device);
   const sameSetup = (c: RunConfig) =>
     JSON.stringify(c.model) === JSON.stringify(config.model) &&
-    deviceOfRun(c.runtime, device) === deviceOfRun(config.runtime, device) &&
+    deviceOfRun(c.runtime, device) === mine &&
     (c.runtime?.cpuThreads ?? null) === (config.runtime.cpuThreads ?? null);
   const same = store.repos.runs.list().filter((r) => r.kind === 'grpo' && sameSetup(r.config as RunConfig));
   const rates: number[] = [];
@@ -74,11 +75,10 @@ function timedStepsOfSameModel(
   return { secondsPerTrajectory: rates.reduce((a, b) => a + b, 0) / rates.length, runs: same.length };
 }
 
-export function estimateRun(store: Store, config: RunConfig, device: DeviceInfo): RunEstimate {
-  // what this machine offers, before a CPU-pinned run narrows it: other runs' steps ran on it
-  const machine = device;
+export function estimateRun(store: Store, config: RunConfig, machine: DeviceInfo): RunEstimate {
   // a run pinned to the CPU is estimated against the CPU even on a GPU machine
-  if (config.runtime.device === 'cpu' && device.kind === 'cuda') device = { kind: 'cpu', name: 'CPU', notice: null };
+  const device: DeviceInfo =
+    deviceOfRun(config.runtime, machine) === machine.kind ? machine : { kind: 'cpu', name: 'CPU', notice: null };
   const notes: string[] = [];
   let shape: ModelShape | null = null;
   try {

@@ -14,7 +14,7 @@ import { grpoLoss } from '../grpo/loss';
 import { runRollouts, type RolloutOptions } from '../rollout/engine';
 import { scoreTrajectory } from '../rollout/score';
 import { searchRolloutTools } from '../rollout/search-tools';
-import { searchStopMessage, SearchesStopped } from '../rollout/search-stop';
+import { throwIfSearchesStopped } from '../rollout/search-stop';
 import type { Trajectory } from '../rollout/types';
 import type { RunConfig } from './config';
 import { learningRate } from './schedule';
@@ -172,8 +172,7 @@ export async function trainStep(training: Training, step: number): Promise<StepO
   });
   // A provider the searches need refused its key or ran out: the step's searches failed from there on, so the
   // step is not worth training on. The run pauses with the provider's message; nothing of the step is stored.
-  const stop = training.rollout.tools.stopped?.();
-  if (stop) throw new SearchesStopped(`Run ${training.runId} paused at step ${step}: ${searchStopMessage(stop)}`, stop);
+  throwIfSearchesStopped(training.rollout.tools, `Run ${training.runId} paused at step ${step}`);
   const rewards = trajectories.map((t) => {
     try {
       return scoreTrajectory(reward, t, step);

@@ -68,6 +68,10 @@ export function createTrajectoriesRepository(db: Db) {
     `INSERT OR REPLACE INTO rewards (trajectory_id, reward_spec_id, total, parts, advantage, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
   );
 
+  const deleteRewardFailures = db.prepare(
+    'DELETE FROM trajectories WHERE run_id = ? AND step = ? AND reward_error IS NOT NULL',
+  );
+
   return {
     /** Stores one trajectory with its turns and reward; call inside the step's transaction. */
     insert(t: TrajectoryInput): number {
@@ -125,10 +129,7 @@ export function createTrajectoriesRepository(db: Db) {
     },
     /** Removes a step's trajectories kept from an attempt whose reward spec failed (the step is being committed). */
     deleteRewardFailures(runId: number, step: number): void {
-      db.prepare('DELETE FROM trajectories WHERE run_id = ? AND step = ? AND reward_error IS NOT NULL').run(
-        runId,
-        step,
-      );
+      deleteRewardFailures.run(runId, step);
     },
     countForRun(runId: number): number {
       return (db.prepare('SELECT count(*) AS n FROM trajectories WHERE run_id = ?').get(runId) as { n: number }).n;

@@ -5,8 +5,8 @@ import type { RunConfigIssue } from '../../../../shared/contract';
 import { reportError, useToasts } from '../../state/toasts';
 import { checkpointLabel } from '../../evals/EvaluateForm';
 import { SECTIONS, getPath, showValue, type Field } from './fields';
-import { configOf, useNewRun } from './store';
-import { issuesAt } from './config';
+import { useNewRun } from './store';
+import { configOf, issuesAt } from './config';
 import { EstimateCard } from './EstimateCard';
 import { copyText } from '../../state/clipboard';
 

@@ -17,8 +17,6 @@ import { reportError } from '../../state/toasts';
 import { draftOf, type Draft } from './fields';
 import { configOf, modelChoiceOf, settingsRunFor, type Choices, type Copied, type StoredConfig } from './config';
 
-export { configOf };
-
 const VALIDATE_DELAY_MS = 150;
 
 interface NewRunState {
