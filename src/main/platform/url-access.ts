@@ -45,6 +45,25 @@ export function isNonPublicAddress(address: string): boolean {
   return blocked.check(address, family);
 }
 
+/**
+ * The URL when it is one a web service could fetch: http(s), a host name or a public address. A local path, a
+ * data: URI, a content address (sha256://…), loopback, link-local and private addresses give null. Host names
+ * are not resolved here: a name that does not resolve publicly fails at the search, which then uploads.
+ */
+export function publicImageUrl(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === '' || host === 'localhost' || host.endsWith('.localhost')) return null;
+  if (net.isIP(host) && isNonPublicAddress(host)) return null;
+  return value.trim();
+}
+
 /** Throws unless the URL is http(s) and every address its host resolves to is public (or `allowPrivate`). */
 export async function checkPublicUrl(raw: string, allowPrivate: boolean): Promise<URL> {
   let url: URL;

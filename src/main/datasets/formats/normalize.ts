@@ -1,8 +1,7 @@
 // From a source record (veRL/FVQA nested layout, or a flat HF/JSONL/CSV row) to one sample's fields,
 // checking each field and naming the one that is wrong. Images are only located here, not read.
-import net from 'node:net';
 import { SearchNeed, type Rejection } from '../../../shared/contract';
-import { isNonPublicAddress } from '../../platform/url-access';
+import { publicImageUrl } from '../../platform/url-access';
 import type { SourceRecord } from './types';
 
 /** Where a row's image is: bytes in the row, a data URI or base64 text, a URL, or a path beside the file. */
@@ -136,25 +135,6 @@ function imageFromText(value: string, field: string, fail: Fail): ImageRef | nul
   // Long text of base64 characters only is inline image data; anything else is a path.
   if (v.length >= 64 && base64Text.test(v)) return { kind: 'bytes', bytes: Buffer.from(v, 'base64'), field };
   return { kind: 'path', path: v, field };
-}
-
-/**
- * The URL when it is one a web service could fetch: http(s), a host name or a public address. A local path, a
- * data: URI, a content address (sha256://…), loopback, link-local and private addresses give null. Host names
- * are not resolved here: a name that does not resolve publicly fails at the search, which then uploads.
- */
-export function publicImageUrl(value: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === '' || host === 'localhost' || host.endsWith('.localhost')) return null;
-  if (net.isIP(host) && isNonPublicAddress(host)) return null;
-  return value.trim();
 }
 
 function imageFrom(v: unknown, field: string, fail: Fail): ImageRef | null {
