@@ -1,4 +1,5 @@
 // Waiting on jobs in tests that drive an Engine in-process.
+import { spawnSync } from 'node:child_process';
 import type { Engine } from '../../src/main/engine/engine';
 import type { Job, JobKind } from '../../src/shared/contract';
 
@@ -20,4 +21,9 @@ export async function runJob(engine: Engine, kind: JobKind, params: Record<strin
   const job = await engine.call('jobs.start', { kind, params });
   await engine.jobs.idle();
   return engine.call('jobs.get', { id: job.id });
+}
+
+/** The id of a process that has already exited (for a job row whose process is gone). */
+export function exitedProcessId(): number {
+  return spawnSync(process.execPath, ['-e', '']).pid!;
 }

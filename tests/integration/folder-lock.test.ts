@@ -14,12 +14,12 @@ import { cli } from '../datasets/cli';
 
 afterEach(removeTempHomes);
 
-/** A job row as serve's own job manager leaves it while the job runs. */
-function runningJob(home: string): number {
+/** A job row as serve's own job manager leaves it while the job runs, in process `ownerPid`. */
+function runningJob(home: string, ownerPid: number): number {
   const store = openStore(homePaths(home).database);
   try {
     const job = store.repos.jobs.insert('storage.verify', 'Verify', {});
-    store.repos.jobs.markRunning(job.id);
+    store.repos.jobs.markRunning(job.id, ownerPid);
     return job.id;
   } finally {
     store.close();
@@ -35,7 +35,7 @@ describe('a data folder with two engines', () => {
     try {
       const lock = JSON.parse(fs.readFileSync(path.join(home, LOCK_FILE), 'utf8'));
       expect(lock).toMatchObject({ pid: served.child.pid, face: 'browser' });
-      const live = runningJob(home);
+      const live = runningJob(home, served.child.pid!);
 
       // `searchlab datasets --json` beside serve: it reads, and serve's job stays running.
       const listed = await cli('datasets', '--home', home, '--json');
@@ -65,7 +65,7 @@ describe('a data folder with two engines', () => {
   it('takes over a folder whose holder was killed, and recovers only then', async () => {
     const home = tempHome();
     const served = await serve(home);
-    const live = runningJob(home);
+    const live = runningJob(home, served.child.pid!);
     served.child.kill('SIGKILL');
     await new Promise((resolve) => served.child.once('exit', resolve));
     // The killed process left its lock file behind; its pid is gone.

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { Engine } from '../../src/main/engine/engine';
 import { homePaths } from '../../src/main/platform/home';
 import type { Job } from '../../src/shared/contract';
-import { untilProgress } from '../helpers/jobs';
+import { exitedProcessId, untilProgress } from '../helpers/jobs';
 import { tempHome, removeTempHomes, seedImages } from '../helpers/home';
 
 afterEach(removeTempHomes);
@@ -22,7 +22,7 @@ async function finished(engine: Engine, id: number): Promise<Job> {
 }
 
 describe('jobs', () => {
-  it('runs a job in a worker thread, reporting progress with counts until it succeeds', async () => {
+  it('runs a job in its own process, reporting progress with counts until it succeeds', async () => {
     const home = tempHome();
     seedImages(home, 3000);
     const engine = Engine.open({ home, face: 'cli' });
@@ -77,11 +77,27 @@ describe('jobs', () => {
     await engine.close();
   });
 
+  it('refuses to train a run that another job, in any process, is training', async () => {
+    const engine = Engine.open({ home: tempHome(), face: 'cli' });
+    // As another process's training job leaves its row while it runs (this test's own process stands in for it).
+    const other = engine.store.repos.jobs.insert('rl.train', 'Train run 5', { runId: 5 });
+    engine.store.repos.jobs.markRunning(other.id, process.pid);
+    await expect(engine.call('jobs.start', { kind: 'rl.train', params: { runId: 5 } })).rejects.toThrow(
+      `Cannot start this job: run 5 is in use by job ${other.id} (“Train run 5”)`,
+    );
+    expect((await engine.call('jobs.list', {})).map((j) => j.id)).toEqual([other.id]);
+    engine.store.repos.jobs.finish(other.id, 'succeeded', {});
+    const next = await engine.call('jobs.start', { kind: 'rl.train', params: { runId: 5 } });
+    expect(next.title).toBe('Train run 5');
+    await engine.jobs.idle();
+    await engine.close();
+  });
+
   it('marks jobs left running by a previous engine as interrupted at start-up', async () => {
     const home = tempHome();
     const first = Engine.open({ home, face: 'cli' });
     const id = first.store.repos.jobs.insert('storage.verify', 'Verify storage', {}).id;
-    first.store.repos.jobs.markRunning(id);
+    first.store.repos.jobs.markRunning(id, exitedProcessId());
     first.store.close(); // as if the process died: no orderly shutdown of the job…
     first.lock.release(); // …and its hold on the folder gone with it
     const second = Engine.open({ home, face: 'cli' });

@@ -90,7 +90,8 @@ function train(killAfterStep: number | null): Promise<{ code: number | null; out
     const child = spawn(
       process.execPath,
       [path.join(repoRoot, 'bin', 'searchlab.mjs'), 'train', '--config', configFile, '--home', home],
-      { cwd: repoRoot, env: { ...process.env, SEARCHLAB_LOG: 'warn' } },
+      // Its own process group, so the kill takes the command and the training job's process together.
+      { cwd: repoRoot, env: { ...process.env, SEARCHLAB_LOG: 'warn' }, detached: true },
     );
     let output = '';
     const onData = (d: Buffer) => {
@@ -98,7 +99,7 @@ function train(killAfterStep: number | null): Promise<{ code: number | null; out
       const match = output.match(/step (\d+): reward/g);
       if (killAfterStep !== null && match && match.length >= killAfterStep && child.exitCode === null) {
         // Somewhere inside the next step: rollouts, the update or the commit.
-        setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 120));
+        setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), Math.floor(Math.random() * 120));
         killAfterStep = null;
       }
     };

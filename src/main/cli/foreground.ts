@@ -1,5 +1,5 @@
-// Runs one job to its end from a command, with a progress line on stderr (CLI jobs still run in a worker
-// thread, exactly as in the app). Ctrl-C cancels the job, which stops at its next safe point.
+// Runs one job to its end from a command, with a progress line on stderr (CLI jobs run in their own
+// process, exactly as in the app). Ctrl-C cancels the job, which stops at its next safe point.
 import type { CliContext } from './command';
 import type { Engine } from '../engine';
 import type { Job, JobKind } from '../../shared/contract';

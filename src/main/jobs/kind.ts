@@ -29,6 +29,11 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   kind: string;
   params: S;
   title(params: z.output<S>): string;
+  /**
+   * What the job changes that no other job may change at the same time (for example `run 5`): a job is refused
+   * while an unfinished job, in this process or any other, holds the same thing.
+   */
+  holds?(params: z.output<S>): string;
   run(ctx: JobContext, params: z.output<S>): Promise<unknown>;
 }
 

@@ -1,27 +1,37 @@
-// Runs jobs in worker threads, one row per job in the database, and tells listeners about every change.
-import { Worker } from 'node:worker_threads';
+// Runs each job in its own process, one row per job in the database, and tells listeners about every change.
+// A job's process writes its own progress and its end, so a job outlives a native crash of the process that
+// started it (the UI server); an engine that starts later follows such a job until it ends, and marks interrupted
+// only the jobs whose process is gone.
+import { fork, type ChildProcess } from 'node:child_process';
 import type { Store } from '../storage';
 import type { StoredJob } from '../storage/repositories/jobs';
 import type { Job, JobStatus } from '../../shared/contract';
 import { ApiError, describeZodError } from '../../shared/protocol';
 import { logger } from '../platform/log';
+import { isProcessAlive } from '../platform/process-alive';
 import type { FolderLock } from '../platform/folder-lock';
 import { jobKinds } from './kinds';
 import { jobWorkerEntry } from './worker-entry';
-import type { JobWorkerData, WorkerToManager } from './messages';
+import type { ManagerToWorker, WorkerToManager } from './messages';
 
 const log = logger('jobs');
-/** How often progress is written to the database and sent to listeners, at most. */
-const PROGRESS_INTERVAL_MS = 150;
-/** A cancelled job that has not stopped by then is terminated. */
+/** A cancelled job that has not stopped by then is killed. */
 const CANCEL_GRACE_MS = 5000;
+/** How often the rows of jobs run by other processes are read again. */
+const FOLLOW_INTERVAL_MS = 1000;
 
 interface Running {
-  worker: Worker;
-  cancelFlag: Int32Array;
-  lastReport: number;
-  pending?: { done: number; total: number | null; message: string | null };
+  child: ChildProcess;
+  cancelRequested: boolean;
   settled: Promise<void>;
+}
+
+/** A job whose process another engine started (one that has stopped since). */
+interface Followed {
+  pid: number;
+  cancelRequested: boolean;
+  /** What listeners were last told, to tell them only of changes. */
+  told: string;
 }
 
 export interface JobManagerOptions {
@@ -33,18 +43,19 @@ export interface JobManagerOptions {
   onUpdate(job: Job): void;
 }
 
+const unfinished = (status: JobStatus) => status === 'queued' || status === 'running';
+
 export class JobManager {
   private readonly running = new Map<number, Running>();
   private readonly queue: number[] = [];
+  private readonly followed = new Map<number, Followed>();
+  private followTimer?: NodeJS.Timeout;
   private readonly maxConcurrent: number;
 
   constructor(private readonly options: JobManagerOptions) {
     this.maxConcurrent = options.maxConcurrent ?? 2;
-    // Only the folder's first writer recovers: jobs still marked running then belong to a process that is gone.
-    if (options.lock?.recover ?? true) {
-      const interrupted = options.store.repos.jobs.markInterrupted();
-      if (interrupted > 0) log.warn(`${interrupted} job(s) were interrupted when the engine last stopped`);
-    }
+    // Only the folder's first writer recovers: the engine that started these jobs is gone.
+    if (options.lock?.recover ?? true) this.recover();
   }
 
   kinds(): string[] {
@@ -59,6 +70,10 @@ export class JobManager {
     const parsed = definition.params.safeParse(params);
     if (!parsed.success)
       throw new ApiError('invalid_params', `Invalid params for job ${kind}: ${describeZodError(parsed.error)}`);
+    const holds = definition.holds?.(parsed.data);
+    const clash = holds === undefined ? undefined : this.unfinishedHolding(holds);
+    if (clash)
+      throw new ApiError('conflict', `Cannot start this job: ${holds} is in use by job ${clash.id} (“${clash.title}”)`);
     const job = this.options.store.repos.jobs.insert(kind, definition.title(parsed.data), parsed.data);
     this.queue.push(job.id);
     this.emit(job.id);
@@ -79,31 +94,68 @@ export class JobManager {
   cancel(id: number): Job {
     const job = this.get(id);
     const queued = this.queue.indexOf(id);
+    const run = this.running.get(id);
+    const followed = this.followed.get(id);
     if (queued >= 0) {
       this.queue.splice(queued, 1);
       this.options.store.repos.jobs.finish(id, 'cancelled', { message: 'Cancelled before it started' });
       this.emit(id);
-    } else if (this.running.has(id)) {
-      const run = this.running.get(id)!;
-      Atomics.store(run.cancelFlag, 0, 1);
+    } else if (run) {
+      run.cancelRequested = true;
+      this.options.store.repos.jobs.requestCancel(id);
+      if (run.child.connected) run.child.send({ type: 'cancel' } satisfies ManagerToWorker);
       setTimeout(() => {
-        if (this.running.get(id) === run) void run.worker.terminate();
+        if (this.running.get(id) === run) run.child.kill('SIGKILL');
       }, CANCEL_GRACE_MS).unref();
-    } else if (job.status === 'queued' || job.status === 'running') {
+    } else if (followed) {
+      followed.cancelRequested = true;
+      this.options.store.repos.jobs.requestCancel(id);
+      setTimeout(() => {
+        if (this.followed.get(id) === followed) signal(followed.pid, 'SIGKILL');
+      }, CANCEL_GRACE_MS).unref();
+    } else if (unfinished(job.status)) {
       throw new ApiError('conflict', `Job ${id} is not run by this engine`);
     }
     return this.get(id);
   }
 
-  /** Resolves when every running job has ended (for tests and orderly shutdown). */
+  /** Resolves when every job this engine started has ended (for tests and orderly shutdown). */
   async idle(): Promise<void> {
     while (this.running.size > 0 || this.queue.length > 0)
       await Promise.all([...this.running.values()].map((r) => r.settled));
   }
 
+  /** Stops this engine's jobs (their committed work is kept) and stops following other processes' jobs. */
   async close(): Promise<void> {
     this.queue.length = 0;
-    await Promise.all([...this.running.values()].map((r) => r.worker.terminate()));
+    this.stopFollowing();
+    await Promise.all(
+      [...this.running.values()].map((r) => {
+        r.child.kill('SIGKILL');
+        return r.settled;
+      }),
+    );
+  }
+
+  /** Jobs left unfinished by an engine that stopped: followed while their process runs, otherwise interrupted. */
+  private recover(): void {
+    const gone: number[] = [];
+    for (const job of this.options.store.repos.jobs.unfinished()) {
+      if (job.status === 'running' && job.ownerPid !== null && isProcessAlive(job.ownerPid))
+        this.follow(job.id, job.ownerPid);
+      else gone.push(job.id);
+    }
+    const interrupted = this.options.store.repos.jobs.markInterrupted(gone, 'The engine stopped');
+    if (interrupted > 0) log.warn(`${interrupted} job(s) were interrupted when the engine last stopped`);
+    if (this.followed.size > 0) log.info(`${this.followed.size} job(s) still run in their own processes`);
+  }
+
+  private unfinishedHolding(holds: string): { id: number; title: string } | undefined {
+    for (const job of this.options.store.repos.jobs.unfinished()) {
+      const definition = jobKinds[job.kind];
+      if (definition?.holds?.(job.params as never) === holds) return { id: job.id, title: this.get(job.id).title };
+    }
+    return undefined;
   }
 
   private pump(): void {
@@ -112,65 +164,100 @@ export class JobManager {
 
   private launch(id: number): void {
     const job = this.options.store.repos.jobs.get(id)!;
-    const cancelFlag = new SharedArrayBuffer(4);
-    const data: JobWorkerData = {
-      jobId: id,
-      kind: job.kind,
-      params: job.params,
-      home: this.options.home,
-      databaseFile: this.options.store.file,
-      cancelFlag,
-    };
-    const worker = new Worker(jobWorkerEntry(), { workerData: data });
-    let finished = false;
+    const jobs = this.options.store.repos.jobs;
+    // Its own process: a native crash (ONNX Runtime, out of memory) ends the job, not the engine, and the other
+    // way round. Nothing from this process's command line (a debugger, a loader) is passed on.
+    const child = fork(jobWorkerEntry(), [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [],
+    });
     let resolveSettled!: () => void;
-    const run: Running = {
-      worker,
-      cancelFlag: new Int32Array(cancelFlag),
-      lastReport: 0,
-      settled: new Promise((r) => (resolveSettled = r)),
-    };
+    const run: Running = { child, cancelRequested: false, settled: new Promise((r) => (resolveSettled = r)) };
     this.running.set(id, run);
-    this.options.store.repos.jobs.markRunning(id);
+    if (child.pid !== undefined) jobs.markRunning(id, child.pid);
     this.emit(id);
 
-    const end = (status: 'succeeded' | 'failed' | 'cancelled', fields: { error?: string; result?: unknown }) => {
-      if (finished) return;
-      finished = true;
-      this.flushProgress(id, run);
-      this.options.store.repos.jobs.finish(id, status, fields);
+    let ended = false;
+    const end = (cause: string) => {
+      if (ended) return;
+      ended = true;
+      // The job's process writes its own end; one that died first leaves its row unfinished.
+      const row = jobs.get(id);
+      if (row && unfinished(row.status)) {
+        if (run.cancelRequested) jobs.finish(id, 'cancelled', {});
+        else jobs.finish(id, 'failed', { error: `The job's process ${cause} before reporting a result` });
+      }
       this.running.delete(id);
       this.emit(id);
       resolveSettled();
       this.pump();
     };
-
-    worker.on('message', (message: WorkerToManager) => {
-      if (message.type === 'progress') {
-        run.pending = { done: message.done, total: message.total, message: message.message };
-        if (Date.now() - run.lastReport >= PROGRESS_INTERVAL_MS) this.flushProgress(id, run);
-      } else if (message.type === 'succeeded') end('succeeded', { result: message.result });
-      else if (message.type === 'cancelled') end('cancelled', {});
-      else end('failed', { error: message.error });
+    child.on('message', (message: WorkerToManager) => {
+      if (message.type === 'updated' || message.type === 'ended') this.emit(id);
     });
-    worker.on('error', (error) => end('failed', { error: error.message }));
-    worker.on('exit', (code) => {
-      if (Atomics.load(run.cancelFlag, 0) === 1) end('cancelled', {});
-      else end('failed', { error: `The job's worker exited (code ${code}) before reporting a result` });
+    child.on('error', (error) => {
+      if (child.pid === undefined) end(`could not start (${error.message})`);
+      else log.warn(`job ${id}: ${error.message}`);
     });
+    child.on('exit', (code, signal) => end(signal ? `was stopped by ${signal}` : `exited with code ${code}`));
+    child.send({
+      type: 'start',
+      job: {
+        jobId: id,
+        kind: job.kind,
+        params: job.params,
+        home: this.options.home,
+        databaseFile: this.options.store.file,
+      },
+    } satisfies ManagerToWorker);
   }
 
-  private flushProgress(id: number, run: Running): void {
-    if (!run.pending) return;
-    const { done, total, message } = run.pending;
-    run.pending = undefined;
-    run.lastReport = Date.now();
-    this.options.store.repos.jobs.progress(id, done, total, message);
-    this.emit(id);
+  private follow(id: number, pid: number): void {
+    this.followed.set(id, { pid, cancelRequested: false, told: '' });
+    if (this.followTimer) return;
+    this.followTimer = setInterval(() => this.readFollowed(), FOLLOW_INTERVAL_MS);
+    this.followTimer.unref();
+  }
+
+  private readFollowed(): void {
+    const jobs = this.options.store.repos.jobs;
+    for (const [id, followed] of this.followed) {
+      let job = jobs.get(id);
+      if (job && unfinished(job.status) && !isProcessAlive(followed.pid)) {
+        if (followed.cancelRequested) jobs.finish(id, 'cancelled', {});
+        else jobs.markInterrupted([id], "The job's process stopped");
+        job = jobs.get(id);
+      }
+      if (!job) {
+        this.followed.delete(id);
+        continue;
+      }
+      const told = JSON.stringify([job.status, job.done, job.total, job.message]);
+      if (told !== followed.told) {
+        followed.told = told;
+        this.options.onUpdate(publicJob(job));
+      }
+      if (!unfinished(job.status)) this.followed.delete(id);
+    }
+    if (this.followed.size === 0) this.stopFollowing();
+  }
+
+  private stopFollowing(): void {
+    clearInterval(this.followTimer);
+    this.followTimer = undefined;
   }
 
   private emit(id: number): void {
     this.options.onUpdate(this.get(id));
+  }
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone: the next reading of its row settles it
   }
 }
 

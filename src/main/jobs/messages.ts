@@ -1,16 +1,13 @@
-// Messages between the job manager and a job's worker thread.
-export interface JobWorkerData {
+// Messages between the job manager and a job's process.
+export interface JobStart {
   jobId: number;
   kind: string;
   params: unknown;
   home: string;
   databaseFile: string;
-  /** Int32Array over this: element 0 becomes 1 when the user cancels. Read without waiting for messages. */
-  cancelFlag: SharedArrayBuffer;
 }
 
-export type WorkerToManager =
-  | { type: 'progress'; done: number; total: number | null; message: string | null }
-  | { type: 'succeeded'; result: unknown }
-  | { type: 'cancelled' }
-  | { type: 'failed'; error: string };
+export type ManagerToWorker = { type: 'start'; job: JobStart } | { type: 'cancel' };
+
+/** The job's row changed (`updated`) or reached its end (`ended`): the manager reads it back and tells listeners. */
+export type WorkerToManager = { type: 'updated' } | { type: 'ended' };

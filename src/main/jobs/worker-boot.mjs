@@ -1,4 +1,4 @@
-// From source, a worker thread needs tsx's loader before it can import TypeScript.
+// From source, a job's process needs tsx's loader before it can import TypeScript.
 import { register } from 'tsx/esm/api';
 
 register();

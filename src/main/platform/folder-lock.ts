@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { isProcessAlive } from './process-alive';
 
 export interface LockHolder {
   pid: number;
@@ -27,16 +28,6 @@ export interface FolderLock {
 
 export const LOCK_FILE = 'searchlab.lock';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function readHolder(file: string): LockHolder | null {
   try {
     const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<LockHolder>;
@@ -55,7 +46,7 @@ function readHolder(file: string): LockHolder | null {
 
 /** A holder on another machine (a shared network folder) cannot be checked, so it counts as alive. */
 const holds = (h: LockHolder | null): h is LockHolder =>
-  h !== null && (h.host !== os.hostname() || (h.pid !== process.pid && alive(h.pid)));
+  h !== null && (h.host !== os.hostname() || (h.pid !== process.pid && isProcessAlive(h.pid)));
 
 /** Engines of this process per lock file: they share the one lock, released when the last one closes. */
 const heldHere = new Map<string, number>();

@@ -1,5 +1,6 @@
-// Browser mode's process also runs the jobs (training runs of hours, in worker threads). An error that escapes
-// every request handler must not end them: it is logged, and the server goes on. Requests are guarded one by one
+// Browser mode's process also starts and follows the jobs (training runs of hours, each in its own process, which
+// outlives a crash of this one). An error that escapes every request handler must not end the server: it is
+// logged, and the server goes on. Requests are guarded one by one
 // (server.ts); this catches what slips past them, such as a rejected promise nobody awaited.
 import { logger } from '../platform/log';
 

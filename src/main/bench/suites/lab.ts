@@ -181,7 +181,7 @@ export const labSuite: BenchSuite = {
         unit: 'ms',
       });
       const spec = { name: 'bench', expression: 'score + 0.1 * format - 0.01 * searches', constants: {} };
-      // Re-scoring is a job (a worker thread, stored whole): timed from start to its record, then reading it back.
+      // Re-scoring is a job (its own process, stored whole): timed from start to its record, then reading it back.
       let rescoreId = 0;
       report.add({
         name: `re-score ${count.toLocaleString('en')} trajectories as a job, advantages recomputed, stored`,

@@ -1,4 +1,4 @@
-// The dataset job kinds: import and export, each run in a worker thread with progress and cancel.
+// The dataset job kinds: import and export, each run in its own process with progress and cancel.
 import path from 'node:path';
 import { JobParamsByKind } from '../../../shared/contract';
 import { defineJob } from '../kind';

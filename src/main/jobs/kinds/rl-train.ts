@@ -7,6 +7,7 @@ export const rlTrainJob = defineJob({
   kind: 'rl.train',
   params: JobParamsByKind['rl.train'],
   title: (p) => `Train run ${p.runId}`,
+  holds: (p) => `run ${p.runId}`,
   async run(ctx, params) {
     return runGrpo(
       { store: ctx.store, home: ctx.home, log: ctx.log, progress: ctx.progress, cancelled: ctx.cancelled },

@@ -6,6 +6,7 @@ import { lab } from './005_lab';
 import { rewardErrors } from './006_reward_errors';
 import { trajectoryReferences } from './007_trajectory_references';
 import { searchCallCosts } from './008_search_call_costs';
+import { jobOwners } from './009_job_owners';
 
 export interface Migration {
   version: number;
@@ -23,4 +24,5 @@ export const migrations: Migration[] = [
   rewardErrors,
   trajectoryReferences,
   searchCallCosts,
+  jobOwners,
 ];

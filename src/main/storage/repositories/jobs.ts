@@ -18,6 +18,14 @@ interface JobRow {
   finished_at: number | null;
 }
 
+export interface UnfinishedJob {
+  id: number;
+  kind: string;
+  status: JobStatus;
+  ownerPid: number | null;
+  params: Record<string, unknown>;
+}
+
 export interface StoredJob extends Job {
   params: Record<string, unknown>;
 }
@@ -49,6 +57,9 @@ function toJob(row: JobRow, now = Date.now()): StoredJob {
 
 export function createJobsRepository(db: Db) {
   const byId = db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE id = ?');
+  const cancelFlag = db.prepare<[number], { cancel_requested: number }>(
+    'SELECT cancel_requested FROM jobs WHERE id = ?',
+  );
   return {
     insert(kind: string, title: string, params: unknown): StoredJob {
       const now = Date.now();
@@ -72,9 +83,15 @@ export function createJobsRepository(db: Db) {
       const now = Date.now();
       return rows.map((r) => toJob(r, now));
     },
-    markRunning(id: number): void {
+    /** The job runs in process `ownerPid` from now. */
+    markRunning(id: number, ownerPid: number): void {
       const now = Date.now();
-      db.prepare(`UPDATE jobs SET status = 'running', started_at = ?, updated_at = ? WHERE id = ?`).run(now, now, id);
+      db.prepare(`UPDATE jobs SET status = 'running', started_at = ?, updated_at = ?, owner_pid = ? WHERE id = ?`).run(
+        now,
+        now,
+        ownerPid,
+        id,
+      );
     },
     progress(id: number, done: number, total: number | null, message: string | null): void {
       db.prepare('UPDATE jobs SET done = ?, total = ?, message = ?, updated_at = ? WHERE id = ?').run(
@@ -103,16 +120,37 @@ export function createJobsRepository(db: Db) {
         id,
       );
     },
-    /** At start-up: whatever was queued or running when the engine last stopped did not finish. */
-    markInterrupted(): number {
-      const now = Date.now();
+    /** Asks the job's process to stop at its next safe point. */
+    requestCancel(id: number): void {
+      db.prepare('UPDATE jobs SET cancel_requested = 1 WHERE id = ?').run(id);
+    },
+    cancelRequested(id: number): boolean {
+      return cancelFlag.get(id)?.cancel_requested === 1;
+    },
+    /** Jobs that have not ended, with the process running each (null while queued). */
+    unfinished(): UnfinishedJob[] {
       return db
-        .prepare(
-          `UPDATE jobs SET status = 'interrupted', finished_at = ?, updated_at = ?,
-             error = 'The engine stopped while this job was ' || status || '; work it committed before then is kept.'
-           WHERE status IN ('queued', 'running')`,
+        .prepare<[], { id: number; kind: string; status: JobStatus; owner_pid: number | null; params: string }>(
+          `SELECT id, kind, status, owner_pid, params FROM jobs WHERE status IN ('queued', 'running') ORDER BY id`,
         )
-        .run(now, now).changes;
+        .all()
+        .map((r) => ({
+          id: r.id,
+          kind: r.kind,
+          status: r.status,
+          ownerPid: r.owner_pid,
+          params: JSON.parse(r.params) as Record<string, unknown>,
+        }));
+    },
+    /** Jobs that can no longer end on their own (their engine or their process is gone); committed work is kept. */
+    markInterrupted(ids: readonly number[], cause: string): number {
+      const now = Date.now();
+      const mark = db.prepare(
+        `UPDATE jobs SET status = 'interrupted', finished_at = ?, updated_at = ?,
+           error = ? || ' while this job was ' || status || '; work it committed before then is kept.'
+         WHERE id = ? AND status IN ('queued', 'running')`,
+      );
+      return db.transaction(() => ids.reduce((n, id) => n + mark.run(now, now, cause, id).changes, 0))();
     },
   };
 }
