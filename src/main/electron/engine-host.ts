@@ -17,3 +17,6 @@ port.on('message', async ({ data }: { data: HostMessage }) => {
 });
 port.postMessage({ kind: 'ready', home } satisfies HostReply);
 void startDemoOnFirstLaunch(engine);
+// Quitting the app (the bridge's kill is SIGTERM) stops the jobs too: each runs in its own process, which would
+// otherwise go on alone. A crash of this process leaves them running, and the restarted engine follows them.
+process.once('SIGTERM', () => void engine.close().finally(() => process.exit(0)));
