@@ -4,7 +4,7 @@
 // read between units of work, which may not leave the event loop a turn to receive a message), a `cancel`
 // message or SIGTERM.
 import { openStore } from '../storage';
-import { logger } from '../platform/log';
+import { logger, redact } from '../platform/log';
 import { errorMessage } from '../platform/errors';
 import { jobKinds } from './kinds';
 import { JobCancelled, type JobContext } from './kind';
@@ -39,7 +39,7 @@ async function run(data: JobStart): Promise<void> {
   };
   const flush = () => {
     if (!pending) return;
-    jobs.progress(data.jobId, pending.done, pending.total, pending.message);
+    jobs.progress(data.jobId, pending.done, pending.total, pending.message && redact(pending.message));
     pending = undefined;
     lastWrite = Date.now();
     void post({ type: 'updated' });
@@ -67,7 +67,8 @@ async function run(data: JobStart): Promise<void> {
   } catch (error) {
     flush();
     if (error instanceof JobCancelled) jobs.finish(data.jobId, 'cancelled', {});
-    else jobs.finish(data.jobId, 'failed', { error: errorMessage(error) });
+    // A key that reached an error's text (a URL, a response) is masked before it is stored and shown.
+    else jobs.finish(data.jobId, 'failed', { error: redact(errorMessage(error)) });
   } finally {
     store.close();
   }
