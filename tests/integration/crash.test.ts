@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { openStore } from '../../src/main/storage';
 import { homePaths } from '../../src/main/platform/home';
 import { isProcessAlive } from '../../src/main/platform/process-alive';
-import { serve, connect, type ServedEngine } from '../helpers/serve';
+import { serve, connect, repoRoot, type ServedEngine } from '../helpers/serve';
 import { tempHome, removeTempHomes, seedImages } from '../helpers/home';
 
 const jobProcesses: number[] = [];
@@ -121,5 +123,52 @@ describe("a crash of a job's process", () => {
     await until(() => updatesOf(client, next.result.id).some((j) => j.status === 'succeeded'));
     client.close();
     await served.stop();
+  }, 120_000);
+});
+
+describe('Ctrl-C on a command running a job', () => {
+  it('stops the job at its next safe point, in its own process as well', async () => {
+    const home = tempHome();
+    seedImages(home, 40_000, 256);
+    // Its own process group, as a terminal's foreground job: Ctrl-C reaches the command and the job's process.
+    const command = spawn(
+      process.execPath,
+      [
+        path.join(repoRoot, 'bin', 'searchlab.mjs'),
+        'jobs',
+        'run',
+        'storage.verify',
+        '--params',
+        '{"batchSize":5}',
+        '--home',
+        home,
+        '--json',
+      ],
+      { cwd: repoRoot, env: { ...process.env, SEARCHLAB_LOG: 'warn' }, detached: true },
+    );
+    let output = '';
+    command.stdout.on('data', (d) => (output += d));
+    command.stderr.on('data', (d) => (output += d));
+    const db = () => new Database(homePaths(home).database, { readonly: true, fileMustExist: true });
+    const row = () => {
+      try {
+        const d = db();
+        const r = d.prepare('SELECT status, done, owner_pid FROM jobs').get() as
+          { status: string; done: number; owner_pid: number } | undefined;
+        d.close();
+        return r;
+      } catch {
+        return undefined;
+      }
+    };
+    await until(() => (row()?.done ?? 0) > 0);
+    const pid = row()!.owner_pid;
+    jobProcesses.push(pid);
+    process.kill(-command.pid!, 'SIGINT');
+    const code = await new Promise((resolve) => command.once('exit', resolve));
+    await until(() => !isProcessAlive(pid));
+    expect(row()).toMatchObject({ status: 'cancelled' });
+    expect(row()!.done).toBeLessThan(40_000);
+    expect(code, output).not.toBe(0);
   }, 120_000);
 });

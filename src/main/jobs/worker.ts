@@ -2,7 +2,7 @@
 // to its end even when the process that started it dies (a native crash of the UI server); messages to that
 // process only say when to read the row again. A cancel request is the row's flag (set by whichever engine asked;
 // read between units of work, which may not leave the event loop a turn to receive a message), a `cancel`
-// message or SIGTERM.
+// message, SIGTERM or SIGINT.
 import { openStore } from '../storage';
 import { logger, redact } from '../platform/log';
 import { errorMessage } from '../platform/errors';
@@ -77,9 +77,10 @@ async function run(data: JobStart): Promise<void> {
   process.exit(0);
 }
 
+// Ctrl-C in a terminal reaches the whole process group: like SIGTERM, it asks the job to stop at its next safe
+// point (the command that started it may be gone by then, after a second Ctrl-C).
 process.on('SIGTERM', () => (cancelRequested = true));
-// Ctrl-C in a terminal reaches the whole process group: the manager's process decides what it means.
-process.on('SIGINT', () => {});
+process.on('SIGINT', () => (cancelRequested = true));
 let started = false;
 process.on('message', (message: ManagerToWorker) => {
   if (message.type === 'cancel') cancelRequested = true;
