@@ -28,7 +28,17 @@ describe('the app in browser mode', () => {
     await page.goto(engine.url);
     await expect.poll(() => page.getByTestId('engine-status').textContent()).toBe('Engine connected');
     expect(page.url()).not.toContain('token=');
+    expect(new URL(page.url()).pathname).toBe(`${engine.prefix}/`);
     await expect.poll(() => page.getByTestId('device').textContent()).toMatch(/CPU|CUDA/);
+    // The browser keeps the token for this server's prefix only: a page of another local app (any port, any other
+    // path) is sent no cookie of it.
+    const cookies = await page.context().cookies();
+    expect(cookies).toEqual([
+      expect.objectContaining({ name: `searchlab_token_${engine.port}`, path: engine.prefix, httpOnly: true }),
+    ]);
+    expect(
+      await page.context().cookies([`http://127.0.0.1:${engine.port + 1}/`, 'http://127.0.0.1:8888/tree']),
+    ).toEqual([]);
   });
 
   it('navigates to every page by mouse and by keyboard', async () => {
@@ -91,7 +101,7 @@ describe('the app in browser mode', () => {
 
   it('shows the engine rejecting an invalid request with a clear error', async () => {
     const reply = await page.evaluate(async () => {
-      const ws = new WebSocket(`ws://${location.host}/api/ws`);
+      const ws = new WebSocket(new URL('api/ws', location.href.replace(/^http/, 'ws')));
       await new Promise((resolve) => (ws.onopen = resolve));
       return new Promise<string>((resolve) => {
         ws.onmessage = (event) => {

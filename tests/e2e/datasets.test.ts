@@ -317,12 +317,16 @@ describe('the datasets page', () => {
     const first = await client.request('datasets.samples', { datasetId: synthetic.id, limit: 1 });
     client.close();
     const sha = first.result.rows[0].imageSha256;
-    const withToken = await fetch(`http://127.0.0.1:${engine.port}/api/images/${sha}?thumb=1&token=${engine.token}`);
+    const withToken = await fetch(
+      `http://127.0.0.1:${engine.port}${engine.prefix}/api/images/${sha}?thumb=1&token=${engine.token}`,
+    );
     expect(withToken.status).toBe(200);
     expect(withToken.headers.get('content-type')).toBe('image/webp');
-    const without = await fetch(`http://127.0.0.1:${engine.port}/api/images/${sha}`);
+    const without = await fetch(`http://127.0.0.1:${engine.port}${engine.prefix}/api/images/${sha}`);
     expect(without.status).toBe(401);
-    const missing = await fetch(`http://127.0.0.1:${engine.port}/api/images/${'0'.repeat(64)}?token=${engine.token}`);
+    const missing = await fetch(
+      `http://127.0.0.1:${engine.port}${engine.prefix}/api/images/${'0'.repeat(64)}?token=${engine.token}`,
+    );
     expect(missing.status).toBe(404);
   });
 });

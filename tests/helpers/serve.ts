@@ -8,6 +8,8 @@ export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 export interface ServedEngine {
   url: string;
   origin: string;
+  /** The path every token-guarded request lives under (`/__searchlab/<port>`); the token cookie's Path. */
+  prefix: string;
   token: string;
   port: number;
   child: ChildProcess;
@@ -39,7 +41,7 @@ export async function serve(home: string, extraArgs: string[] = []): Promise<Ser
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not print its URL in time:\n${output}`)), 30_000);
     const check = () => {
-      const match = /Open (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output);
+      const match = /Open (http:\/\/127\.0\.0\.1:\d+\/\S*\?token=[\w-]+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]);
@@ -52,6 +54,7 @@ export async function serve(home: string, extraArgs: string[] = []): Promise<Ser
   return {
     url,
     origin: parsed.origin,
+    prefix: parsed.pathname.replace(/\/$/, ''),
     token: parsed.searchParams.get('token')!,
     port: Number(parsed.port),
     child,
@@ -69,7 +72,9 @@ export async function serve(home: string, extraArgs: string[] = []): Promise<Ser
 export async function connect(engine: ServedEngine, options: { token?: string | null; origin?: string } = {}) {
   const token = options.token === undefined ? engine.token : options.token;
   const query = token === null ? '' : `?token=${token}`;
-  const ws = new WebSocket(`ws://127.0.0.1:${engine.port}/api/ws${query}`, { origin: options.origin ?? engine.origin });
+  const ws = new WebSocket(`ws://127.0.0.1:${engine.port}${engine.prefix}/api/ws${query}`, {
+    origin: options.origin ?? engine.origin,
+  });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);

@@ -124,7 +124,7 @@ describe('browser mode server under malformed requests', () => {
     expect(statuses.get('400')).toBeGreaterThan(100);
     const after = await rawExchange(
       engine.port,
-      `GET / HTTP/1.1\r\nHost: ${host}\r\nCookie: searchlab_token_${engine.port}=${engine.token}\r\nConnection: close\r\n\r\n`,
+      `GET ${engine.prefix}/ HTTP/1.1\r\nHost: ${host}\r\nCookie: searchlab_token_${engine.port}=${engine.token}\r\nConnection: close\r\n\r\n`,
     );
     expect(after).toMatch(/^HTTP\/1\.1 200 /);
     expect(engine.output()).not.toMatch(/failed:/);

@@ -25,7 +25,7 @@ function status(headers: Record<string, string>): Promise<number> {
         {
           host: '127.0.0.1',
           port: engine.port,
-          path: '/',
+          path: `${engine.prefix}/`,
           headers: { Cookie: `searchlab_token_${engine.port}=${engine.token}`, ...headers },
         },
         (res) => {

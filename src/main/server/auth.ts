@@ -1,4 +1,5 @@
-// Browser mode's gate: loopback Host, same Origin, and the per-launch token on every request.
+// Browser mode's gate: loopback Host, same Origin, and the per-launch token on every request under the server's
+// own path prefix.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { RequestTarget } from './request-target';
@@ -8,6 +9,13 @@ import type { RequestTarget } from './request-target';
  * servers (or another local app's cookie of the same name) must not overwrite each other's token.
  */
 export const tokenCookieName = (port: number): string => `searchlab_token_${port}`;
+
+/**
+ * Everything this server answers with the token (the app, the WebSocket, the images) lives under this path, and the
+ * token cookie's `Path` is it: the browser sends the cookie with no request outside it, so another local app on
+ * 127.0.0.1 (a notebook, a dashboard on another port) never receives the token, whatever its port.
+ */
+export const appPrefix = (port: number): string => `/__searchlab/${port}`;
 
 export function newToken(): string {
   return randomBytes(24).toString('base64url');
@@ -32,8 +40,28 @@ function cookieToken(req: IncomingMessage, port: number): string | undefined {
 export type Verdict = { ok: true; viaQuery: boolean } | { ok: false; status: 400 | 401 | 403; reason: string };
 
 /**
- * Whether a request may pass; `viaQuery` tells whether the token came in the URL rather than the cookie.
+ * Whether a request comes from this server's own pages: a loopback Host (or one the user allowed), and no foreign
+ * Origin. Asked of every request, inside the app's prefix or not.
  * `extraHosts`: Host values the user allowed (`serve --allow-host`), for a tunnel that arrives on another port.
+ */
+export function checkHost(
+  req: IncomingMessage,
+  port: number,
+  extraHosts: readonly string[] = [],
+): { ok: true } | { ok: false; status: 403; reason: string } {
+  const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`, ...extraHosts];
+  // A DNS-rebinding page reaches us under a foreign Host name: refuse it.
+  if (!req.headers.host || !allowedHosts.includes(req.headers.host))
+    return { ok: false, status: 403, reason: 'Host not allowed' };
+  const origin = req.headers.origin;
+  if (origin !== undefined && !allowedHosts.some((h) => origin === `http://${h}`))
+    return { ok: false, status: 403, reason: 'Origin not allowed' };
+  return { ok: true };
+}
+
+/**
+ * Whether a request may pass: its Host and Origin (see checkHost), then the token; `viaQuery` tells whether the
+ * token came in the URL rather than the cookie.
  */
 export function checkRequest(
   req: IncomingMessage,
@@ -42,13 +70,8 @@ export function checkRequest(
   port: number,
   extraHosts: readonly string[] = [],
 ): Verdict {
-  const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`, ...extraHosts];
-  // A DNS-rebinding page reaches us under a foreign Host name: refuse it.
-  if (!req.headers.host || !allowedHosts.includes(req.headers.host))
-    return { ok: false, status: 403, reason: 'Host not allowed' };
-  const origin = req.headers.origin;
-  if (origin !== undefined && !allowedHosts.some((h) => origin === `http://${h}`))
-    return { ok: false, status: 403, reason: 'Origin not allowed' };
+  const host = checkHost(req, port, extraHosts);
+  if (!host.ok) return host;
   const queryToken = target.searchParams.get('token');
   if (queryToken !== null && sameSecret(queryToken, token)) return { ok: true, viaQuery: true };
   const fromCookie = cookieToken(req, port);

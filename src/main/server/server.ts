@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Engine } from '../engine';
 import { logger, registerSecret } from '../platform/log';
-import { checkRequest, newToken, tokenCookieName } from './auth';
+import { appPrefix, checkHost, checkRequest, newToken, tokenCookieName } from './auth';
 import { parseRequestTarget, type RequestTarget } from './request-target';
 import { resolveStatic } from './static';
 import { CONTENT_SECURITY_POLICY } from './csp';
@@ -53,6 +53,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         .end('Malformed request target\n');
       return;
     }
+    const host = checkHost(req, port, allowHosts);
+    if (!host.ok) {
+      res
+        .writeHead(host.status, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders })
+        .end(host.reason + '\n');
+      return;
+    }
+    const prefix = appPrefix(port);
+    const inner = innerPath(target.pathname, prefix);
+    if (inner === null) {
+      // Outside the app's prefix nothing needs the token and no reply carries it: the server's root (and the prefix
+      // without its closing slash) is sent on to the app, anything else is not found.
+      if (req.method !== 'GET' && req.method !== 'HEAD') res.writeHead(405, securityHeaders).end();
+      else if (target.pathname === '/' || target.pathname === prefix)
+        res.writeHead(303, { ...securityHeaders, Location: `${prefix}/${queryOf(target.searchParams)}` }).end();
+      else res.writeHead(404, securityHeaders).end();
+      return;
+    }
     const verdict = checkRequest(req, target, token, port, allowHosts);
     if (!verdict.ok) {
       res
@@ -65,21 +83,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return;
     }
     const headers: Record<string, string> = { ...securityHeaders, 'Cache-Control': 'no-store' };
-    // The page keeps the token as an HttpOnly cookie so later requests (assets, the WebSocket) carry it.
+    // The page keeps the token as an HttpOnly cookie so later requests (assets, the WebSocket, images) carry it;
+    // its Path is the app's prefix, so no request to another path (or another local app's port) carries it.
     if (verdict.viaQuery) {
-      headers['Set-Cookie'] = `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+      headers['Set-Cookie'] = `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=${prefix}`;
       // A page opened with the token in its URL is sent on to the same URL without it, so the token does not
       // stay in the address bar, the history or a bookmark.
-      if (!target.pathname.startsWith('/api/')) {
+      if (!inner.startsWith('/api/')) {
         res.writeHead(303, { ...headers, Location: withoutToken(target) }).end();
         return;
       }
     }
-    if (target.pathname === '/api/health') {
+    if (inner === '/api/health') {
       res.writeHead(200, { ...headers, 'Content-Type': 'application/json' }).end(JSON.stringify({ ok: true }));
       return;
     }
-    const image = IMAGE_PATH.exec(target.pathname);
+    const image = IMAGE_PATH.exec(inner);
     if (image) {
       // Content-addressed bytes never change: the browser may keep them.
       void imageForServing(options.engine.store, image[1], target.searchParams.get('thumb') === '1').then(
@@ -99,8 +118,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return;
     }
     const found =
-      resolveStatic(options.rendererDir, target.pathname) ??
-      (target.pathname.startsWith('/api/') ? null : resolveStatic(options.rendererDir, '/'));
+      resolveStatic(options.rendererDir, inner) ??
+      (inner.startsWith('/api/') ? null : resolveStatic(options.rendererDir, '/'));
     if (!found) {
       res.writeHead(404, headers).end();
       return;
@@ -135,11 +154,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     socket.on('error', () => socket.destroy());
     try {
       const target = parseRequestTarget(req.url);
-      const verdict = target
-        ? checkRequest(req, target, token, port, allowHosts)
+      // Host and Origin first, then the path (outside the app's prefix the token is not asked for), then the token.
+      const host = target
+        ? checkHost(req, port, allowHosts)
         : ({ ok: false, status: 400, reason: 'Malformed request target' } as const);
-      if (!verdict.ok || target?.pathname !== '/api/ws') {
-        const status = verdict.ok ? 404 : verdict.status;
+      const verdict = !host.ok
+        ? host
+        : target?.pathname !== `${appPrefix(port)}/api/ws`
+          ? ({ ok: false, status: 404, reason: 'Not found' } as const)
+          : checkRequest(req, target, token, port, allowHosts);
+      if (!verdict.ok) {
+        const status = verdict.status;
         socket.end(
           `HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : status === 400 ? 'Bad Request' : 'Refused'}\r\nConnection: close\r\n\r\n`,
         );
@@ -157,7 +182,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   port = (server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}/?token=${token}`;
+  const url = `http://127.0.0.1:${port}${appPrefix(port)}/?token=${token}`;
   log.info(`browser mode listening on 127.0.0.1:${port}`);
   return {
     url,
@@ -173,13 +198,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 }
 
+/** The part of a path under the app's prefix (`/` for the prefix itself with its slash), or null outside it. */
+function innerPath(pathname: string, prefix: string): string | null {
+  return pathname.startsWith(prefix + '/') ? pathname.slice(prefix.length) : null;
+}
+
+function queryOf(params: URLSearchParams): string {
+  const query = params.toString();
+  return query ? `?${query}` : '';
+}
+
 function withoutToken(target: RequestTarget): string {
   const query = new URLSearchParams(target.searchParams);
   query.delete('token');
-  const rest = query.toString();
   // The path is re-encoded: it was decoded when the target was parsed.
   // One leading slash only: `//host` would send the browser to another site.
-  return '/' + encodeURI(target.pathname).replace(/^\/+/, '') + (rest ? `?${rest}` : '');
+  return '/' + encodeURI(target.pathname).replace(/^\/+/, '') + queryOf(query);
 }
 
 function serveSocket(ws: WebSocket, engine: Engine): void {

@@ -5,12 +5,15 @@ import { bridgeFromWindow, ipcTransport, webSocketTransport } from './transports
 function createClient(): ApiClient {
   const bridge = bridgeFromWindow();
   if (bridge) return new ApiClient(ipcTransport(bridge));
-  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws`;
+  // Relative to the page: the server keeps the app, the WebSocket and the images under its own path prefix
+  // (/__searchlab/<port>/), the only path its token cookie is sent to.
+  const url = new URL('api/ws', location.href);
+  url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
   // Drop the token from the address bar: the server set it as an HttpOnly cookie on the first load.
   if (new URLSearchParams(location.search).has('token'))
     history.replaceState(null, '', location.pathname + location.hash);
   let client: ApiClient | null = null;
-  client = new ApiClient(webSocketTransport(url, () => client?.failPending('Lost the connection to the engine')));
+  client = new ApiClient(webSocketTransport(url.href, () => client?.failPending('Lost the connection to the engine')));
   return client;
 }
 

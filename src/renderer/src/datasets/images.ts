@@ -1,6 +1,7 @@
-// Where the renderer gets a stored image. Browser mode: GET /api/images/<sha256> (the token cookie goes with it,
-// and the browser caches the immutable bytes). The Electron app has no HTTP origin for the engine, so images come
-// through the API (datasets.image) and are shown as blob: URLs, kept in a small cache.
+// Where the renderer gets a stored image. Browser mode: GET api/images/<sha256>, relative to the page, so under the
+// server's own path prefix where the token cookie goes with it (and the browser caches the immutable bytes).
+// The Electron app has no HTTP origin for the engine, so images come through the API (datasets.image) and are
+// shown as blob: URLs, kept in a small cache.
 import { useEffect, useState } from 'react';
 import { api, transportKind } from '../api/client';
 
@@ -39,7 +40,7 @@ function viaApi(sha: string, thumb: boolean): Promise<string | null> {
 }
 
 export function imageSrc(sha: string, thumb: boolean): string {
-  return `/api/images/${sha}${thumb ? '?thumb=1' : ''}`;
+  return `api/images/${sha}${thumb ? '?thumb=1' : ''}`;
 }
 
 /** The src for an <img> of a stored image (undefined while it loads through the API). */
