@@ -1,13 +1,16 @@
-// What the browser-mode token can do is bounded: an export never replaces an existing file unless asked, and
+// What the browser-mode token can do is bounded: an export never replaces an existing file unless asked, an import
+// reads outside its folder or fetches private addresses only when `serve` was started allowing it, and
 // moving a search service's base URL forgets its stored key (or is refused when the key comes from the
 // environment), so the key is never sent somewhere the user did not enter it for.
 import fs from 'node:fs';
 import path from 'node:path';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/main/engine/engine';
 import { tempHome, removeTempHomes } from '../helpers/home';
 import { cli } from '../datasets/cli';
-import { writeJsonl } from '../datasets/fixtures';
+import { jpeg, writeJsonl } from '../datasets/fixtures';
 import { serve, connect } from '../helpers/serve';
 
 afterEach(removeTempHomes);
@@ -83,6 +86,88 @@ describe('export targets over browser mode', () => {
     } finally {
       client.close();
       await served.stop();
+    }
+  }, 60_000);
+});
+
+describe('import switches over browser mode', () => {
+  it('widen an import only when serve was started with the matching flag', async () => {
+    const image = await jpeg(4);
+    let requests = 0;
+    const local = http.createServer((_req, res) => {
+      requests++;
+      res.writeHead(200, { 'Content-Type': 'image/jpeg' }).end(image);
+    });
+    await new Promise<void>((r) => local.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(local.address() as AddressInfo).port}/pic.jpg`;
+    const outside = path.join(tempHome('searchlab-elsewhere-'), 'private.jpg');
+    fs.writeFileSync(outside, await jpeg(3));
+    const data = tempHome('searchlab-data-');
+    const file = path.join(data, 'rows.jsonl');
+    writeJsonl(file, [
+      { question: 'q1', answer: 'a', image: outside },
+      { question: 'q2', answer: 'a', image_url: url },
+    ]);
+    const importParams = (dataset: string, switches: object) => ({
+      kind: 'datasets.import',
+      params: { path: file, dataset, skipBad: true, ...switches },
+    });
+    try {
+      const plain = await serve(tempHome());
+      const client = await connect(plain);
+      try {
+        for (const [name, flag] of [
+          ['allowPathsOutside', '--allow-paths-outside'],
+          ['allowPrivateUrls', '--allow-private-urls'],
+        ]) {
+          const refused = await client.request('jobs.start', importParams('d', { [name]: true }));
+          expect(refused).toMatchObject({
+            ok: false,
+            error: {
+              code: 'unauthorized',
+              message: expect.stringMatching(new RegExp(`params\\.${name} \\(.+\\) is refused in browser mode`)),
+            },
+          });
+          expect(refused.error.message).toContain(`searchlab serve ${flag}`);
+        }
+        expect((await client.request('jobs.list', {})).result).toEqual([]);
+        // Without the switches the import runs, confined: both rows are refused and nothing is fetched.
+        const confined = await client.request('jobs.start', importParams('confined', {}));
+        expect(confined.ok, JSON.stringify(confined)).toBe(true);
+        await expect
+          .poll(async () => (await client.request('jobs.get', { id: confined.result.id })).result.status, {
+            timeout: 20_000,
+          })
+          .toBe('succeeded');
+        const job = (await client.request('jobs.get', { id: confined.result.id })).result;
+        expect(job.result).toMatchObject({ imported: 0, rejected: [{ row: 1 }, { row: 2 }] });
+        expect(requests).toBe(0);
+      } finally {
+        client.close();
+        await plain.stop();
+      }
+      const allowing = await serve(tempHome(), ['--allow-paths-outside', '--allow-private-urls']);
+      const trusted = await connect(allowing);
+      try {
+        const started = await trusted.request(
+          'jobs.start',
+          importParams('d', { allowPathsOutside: true, allowPrivateUrls: true }),
+        );
+        expect(started.ok, JSON.stringify(started)).toBe(true);
+        await expect
+          .poll(async () => (await trusted.request('jobs.get', { id: started.result.id })).result.status, {
+            timeout: 20_000,
+          })
+          .toBe('succeeded');
+        const job = (await trusted.request('jobs.get', { id: started.result.id })).result;
+        expect(job.result).toMatchObject({ imported: 2, rejected: [] });
+        expect(requests).toBe(1);
+      } finally {
+        trusted.close();
+        await allowing.stop();
+      }
+    } finally {
+      local.close();
     }
   }, 60_000);
 });

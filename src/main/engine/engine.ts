@@ -23,7 +23,7 @@ import { logger, redact } from '../platform/log';
 import { errorMessage } from '../platform/errors';
 import { acquireFolderLock, type FolderLock } from '../platform/folder-lock';
 import type { WriteFolders } from '../platform/write-folders';
-import type { EngineContext } from './context';
+import type { EngineContext, ImportSwitches } from './context';
 import { checkFileTarget, openFolderStore, refuseReaderCall } from './reader';
 import type { Handlers } from './handlers/types';
 import { systemHandlers } from './handlers/system';
@@ -47,6 +47,8 @@ export interface EngineOptions {
   maxConcurrentJobs?: number;
   /** Folders calls may write exports to (browser mode); unset: anywhere. */
   writeFolders?: WriteFolders;
+  /** Import switches calls may turn on; unset: all of them, except in browser mode, where none. */
+  importSwitches?: Partial<ImportSwitches>;
 }
 
 export class Engine {
@@ -88,6 +90,10 @@ export class Engine {
       face: options.face,
       writeFolders: options.writeFolders ?? null,
       writeTarget: (file) => checkFileTarget(file, options.home, this.lock, options.writeFolders ?? null),
+      importSwitches: {
+        allowPathsOutside: options.importSwitches?.allowPathsOutside ?? options.face !== 'browser',
+        allowPrivateUrls: options.importSwitches?.allowPrivateUrls ?? options.face !== 'browser',
+      },
       store: this.store,
       jobs: this.jobs,
       emit: (event, data) => this.emit(event, data),

@@ -23,7 +23,9 @@ function parseAllowedHost(value: string): string {
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'Browser mode: serve the app on 127.0.0.1 with a per-launch token',
-  usage: 'searchlab serve [--port N] [--allow-host HOST:PORT]... [--export-dir DIR]... [--home DIR] [--no-demo]',
+  usage:
+    'searchlab serve [--port N] [--allow-host HOST:PORT]... [--export-dir DIR]... [--allow-paths-outside] ' +
+    '[--allow-private-urls] [--home DIR] [--no-demo]',
   async run(args, ctx) {
     const { values } = parseCommandArgs(
       args,
@@ -33,6 +35,9 @@ export const serveCommand: CliCommand = {
         'allow-host': { type: 'string', multiple: true },
         'export-dir': { type: 'string', multiple: true },
         'no-demo': { type: 'boolean', default: false },
+        // What an import may reach over browser mode, as `searchlab import` allows per call (see jobs.start).
+        'allow-paths-outside': { type: 'boolean', default: false },
+        'allow-private-urls': { type: 'boolean', default: false },
       },
       false,
     );
@@ -47,7 +52,15 @@ export const serveCommand: CliCommand = {
     // Exports over browser mode go to the data folder's exports/ or to folders named here (see platform/write-folders.ts).
     const writeFolders = [exportsFolder(home), ...(values['export-dir'] ?? []).map((dir) => path.resolve(dir))];
     fs.mkdirSync(writeFolders[0], { recursive: true, mode: 0o700 });
-    const engine = Engine.open({ home, face: 'browser', writeFolders });
+    const engine = Engine.open({
+      home,
+      face: 'browser',
+      writeFolders,
+      importSwitches: {
+        allowPathsOutside: values['allow-paths-outside'],
+        allowPrivateUrls: values['allow-private-urls'],
+      },
+    });
     const allowHosts = (values['allow-host'] ?? []).map(parseAllowedHost);
     const server = await startServer({ engine, port: parsePort(values.port, 0), rendererDir, allowHosts });
     const stopGuard = keepServingOnStrayErrors();
