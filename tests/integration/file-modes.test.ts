@@ -1,5 +1,6 @@
 // On a shared machine the data folder is its owner's alone: the folder 0700, the database and its WAL and
-// shared-memory files 0600, files the engine writes later too; a database left 0644 by an older install is narrowed.
+// shared-memory files 0600, files the engine writes later too; a folder and database left open by an older install
+// are narrowed.
 import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -30,15 +31,17 @@ describe.skipIf(process.platform === 'win32')('file modes', () => {
     }
   });
 
-  it('narrows a world-readable database of an older install', async () => {
+  it('narrows the world-readable data folder and database of an older install', async () => {
     const home = tempHome();
     const first = Engine.open({ home, face: 'cli' });
     await first.close();
     const db = homePaths(home).database;
     fs.chmodSync(db, 0o644);
+    fs.chmodSync(home, 0o755);
     const again = Engine.open({ home, face: 'cli' });
     try {
       expect(mode(db)).toBe(0o600);
+      expect(mode(home)).toBe(0o700);
     } finally {
       await again.close();
     }

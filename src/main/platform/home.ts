@@ -27,7 +27,14 @@ export function homePaths(home: string) {
   };
 }
 
-/** Creates the data folder for its owner only (0700): on a shared machine nobody else lists or reads it. */
+/**
+ * Creates the data folder for its owner only (0700): on a shared machine nobody else lists or reads it. A data folder
+ * an older install left open to others (0755, with 0644 checkpoints, exports and logs inside) is narrowed to its
+ * owner too: closing the folder closes everything in it.
+ */
 export function ensureHome(home: string): void {
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+  if (process.platform === 'win32' || !fs.existsSync(homePaths(home).database)) return;
+  const stat = fs.statSync(home);
+  if ((stat.mode & 0o077) !== 0 && stat.uid === process.getuid?.()) fs.chmodSync(home, stat.mode & 0o700);
 }
