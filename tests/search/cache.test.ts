@@ -280,10 +280,11 @@ describe('statistics, export and import', () => {
     const service = new SearchService({ store: a.store, home: a.home });
     expect(service.exportCache(file)).toMatchObject({ entries: 2 });
     expect(fs.readFileSync(file, 'utf8')).not.toContain(FAKE_KEY);
-    expect(service.exportCache(file)).toMatchObject({ entries: 2 });
+    expect(() => service.exportCache(file)).toThrow(`${file} already exists: choose another name`);
+    expect(service.exportCache(file, true)).toMatchObject({ entries: 2 });
     const precious = path.join(a.home, 'notes.txt');
     fs.writeFileSync(precious, 'my notes');
-    expect(() => service.exportCache(precious)).toThrow(/exists and is not a SearchLab search-cache export/);
+    expect(() => service.exportCache(precious)).toThrow(`${precious} already exists`);
     expect(() => service.importCache(precious)).toThrow(/notes\.txt line 1: not a SearchLab search-cache export/);
     expect(fs.readFileSync(precious, 'utf8')).toBe('my notes');
 

@@ -100,6 +100,10 @@ describe('searchlab corpus and search', () => {
     expect(stats).toMatchObject({ entries: 2, hits: 1 });
     const file = path.join(dir, '..', `cache-${path.basename(dir)}.jsonl`);
     expect((await searchlab('search', 'export', file)).stdout).toContain('Exported 2 entries');
+    const again = await searchlab('search', 'export', file);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`${file} already exists: choose another name, or pass --overwrite to replace it`);
+    expect((await searchlab('search', 'export', file, '--overwrite')).stdout).toContain('Exported 2 entries');
     const mine = home;
     home = tempHome();
     expect(JSON.parse((await searchlab('search', 'import', file, '--json')).stdout)).toEqual({

@@ -99,27 +99,34 @@ const formatBytes = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `$
 
 /** Reads a whole file under the policy (synchronously: for callers that cannot wait). */
 export function readFileSyncWithin(file: string, base: string, policy: FileAccessPolicy): Buffer {
+  const chunks = [...readChunksSyncWithin(file, base, policy)];
+  return Buffer.concat(chunks);
+}
+
+/**
+ * A file's bytes under the policy, a chunk at a time (synchronously): for a file read line by line, which need not
+ * fit in one string. The time limit counts the reads only, not what the caller does between chunks.
+ */
+export function* readChunksSyncWithin(file: string, base: string, policy: FileAccessPolicy): Generator<Buffer> {
   const resolved = confinedPath(file, base, policy);
   const { fd, size } = openRegular(resolved, policy.maxBytes);
-  const deadline = Date.now() + (policy.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const timeoutMs = policy.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let reading = 0;
   try {
-    const chunks: Buffer[] = [];
     let total = 0;
     // Read until end of file, but never past the limit: the file may grow after fstat.
     for (;;) {
       const buffer = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(size - total, 0) + 1));
+      const started = Date.now();
       const n = fs.readSync(fd, buffer, 0, buffer.length, null);
-      if (n === 0) break;
+      reading += Date.now() - started;
+      if (n === 0) return;
       total += n;
       if (total > policy.maxBytes)
         throw new FileAccessError(`${file} grew past the ${formatBytes(policy.maxBytes)} limit while being read`);
-      if (Date.now() > deadline)
-        throw new FileAccessError(
-          `reading ${file} took longer than ${(policy.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`,
-        );
-      chunks.push(buffer.subarray(0, n));
+      if (reading > timeoutMs) throw new FileAccessError(`reading ${file} took longer than ${timeoutMs / 1000} s`);
+      yield buffer.subarray(0, n);
     }
-    return Buffer.concat(chunks, total);
   } finally {
     fs.closeSync(fd);
   }

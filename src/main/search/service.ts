@@ -180,8 +180,8 @@ export class SearchService {
     return file;
   }
 
-  exportCache(file: string) {
-    return exportCache(this.options.store, path.resolve(file));
+  exportCache(file: string, overwrite = false) {
+    return exportCache(this.options.store, path.resolve(file), overwrite);
   }
 
   importCache(file: string) {

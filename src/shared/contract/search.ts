@@ -309,7 +309,13 @@ export const searchMethods = {
   'search.cache.stats': method('Hits, misses, money spent and saved', NoParams, CacheStats),
   'search.cache.export': method(
     'Write the cache (entries and their images) to a JSONL file',
-    z.object({ file: z.string().min(1) }).strict(),
+    z
+      .object({
+        file: z.string().min(1),
+        /** Replace a file already at `file`; without it an existing file is never overwritten. */
+        overwrite: z.boolean().optional(),
+      })
+      .strict(),
     z.object({ file: z.string(), entries: z.number().int() }),
   ),
   'search.cache.import': method(

@@ -24,7 +24,7 @@ export const searchCommand: CliCommand = {
   usage:
     'searchlab search image FILE [--image-url URL] | search text "QUERY"  [--engine local|serpapi|searxng] ' +
     '[--corpus NAME] [--mode live|cache-first|replay-only] [--json]\n' +
-    '       searchlab search stats [--json] | search export FILE | search import FILE   (--home DIR)\n' +
+    '       searchlab search stats [--json] | search export FILE [--overwrite] | search import FILE   (--home DIR)\n' +
     `       ${searchConfigUsage}`,
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs(args, {
@@ -34,6 +34,7 @@ export const searchCommand: CliCommand = {
       mode: { type: 'string' },
       'image-url': { type: 'string' },
       'from-env': { type: 'string' },
+      overwrite: { type: 'boolean', default: false },
     });
     const [kind, ...rest] = positionals;
     if (kind === 'config') return runSearchConfig(rest, values, ctx);
@@ -46,7 +47,10 @@ export const searchCommand: CliCommand = {
           if (values.json) ctx.out(JSON.stringify(stats));
           else for (const line of describeStats(stats)) ctx.out(line);
         } else if (kind === 'export') {
-          const r = await engine.call('search.cache.export', { file: path.resolve(input) });
+          const r = await engine.call('search.cache.export', {
+            file: path.resolve(input),
+            overwrite: values.overwrite,
+          });
           ctx.out(values.json ? JSON.stringify(r) : `Exported ${r.entries} entries to ${r.file}`);
         } else {
           const r = await engine.call('search.cache.import', { file: path.resolve(input) });

@@ -3,31 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { DatasetExportParams, ExportResult } from '../../../shared/contract';
+import { publishFile } from '../../platform/write-folders';
 import type { Store } from '../../storage';
 import { exportJsonl } from './jsonl';
 import { exportVerl } from './verl';
 
 export type ExportParams = z.output<typeof DatasetExportParams>;
-
-/**
- * Moves the finished file to its name. Without `overwrite`, a hard link claims the name atomically and fails if
- * something appeared there meanwhile (a rename would silently replace it, a shell start-up file included).
- */
-function publish(partial: string, out: string, overwrite: boolean): void {
-  if (overwrite) return fs.renameSync(partial, out);
-  try {
-    fs.linkSync(partial, out);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST')
-      throw new Error(`${out} already exists: choose another name, or pass --overwrite to replace it`);
-    // A file system without hard links: checked, then renamed.
-    if (fs.existsSync(out))
-      throw new Error(`${out} already exists: choose another name, or pass --overwrite to replace it`);
-    return fs.renameSync(partial, out);
-  }
-  fs.rmSync(partial, { force: true });
-}
 
 export async function exportDataset(
   store: Store,
@@ -50,7 +31,7 @@ export async function exportDataset(
       const imagesDir = path.join(path.dirname(out), `${path.basename(out, path.extname(out))}_images`);
       rows = await exportJsonl(store, dataset.id, partial, imagesDir, onRows);
     }
-    publish(partial, out, params.overwrite === true);
+    publishFile(partial, out, params.overwrite === true);
   } catch (error) {
     fs.rmSync(partial, { force: true });
     throw error;

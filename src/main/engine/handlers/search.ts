@@ -26,7 +26,8 @@ export function searchHandlers(ctx: EngineContext): HandlerGroup<keyof typeof se
     'search.cache.delete': ({ keys }) => ({ deleted: ctx.store.repos.searchCache.delete(keys) }),
     'search.cache.clear': ({ tool }) => ({ deleted: ctx.store.repos.searchCache.clear(tool) }),
     'search.cache.stats': () => search.stats(),
-    'search.cache.export': ({ file }) => wrap(() => search.exportCache(ctx.writeTarget(file))),
+    'search.cache.export': ({ file, overwrite }) =>
+      wrap(() => search.exportCache(ctx.writeTarget(file), overwrite === true)),
     'search.cache.import': ({ file }) => wrap(() => search.importCache(file)),
     'search.image': ({ sha256 }) => {
       const image = search.image(sha256);

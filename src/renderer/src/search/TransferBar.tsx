@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ApiError } from '../../../shared/protocol';
 import { api } from '../api/client';
 import { reportError, useToasts } from '../state/toasts';
 import { useSearch } from './store';
@@ -10,8 +11,8 @@ export function TransferBar() {
   const act = async (kind: 'export' | 'import') => {
     try {
       if (kind === 'export') {
-        const r = await api.call('search.cache.export', { file: file.trim() });
-        useToasts.getState().push('info', `Exported ${r.entries} entries to ${r.file}`);
+        const r = await exportTo(file.trim());
+        if (r) useToasts.getState().push('info', `Exported ${r.entries} entries to ${r.file}`);
       } else {
         const r = await api.call('search.cache.import', { file: file.trim() });
         useToasts.getState().push('info', `Imported ${r.imported} entries (${r.skipped} already present)`);
@@ -37,4 +38,15 @@ export function TransferBar() {
       </button>
     </div>
   );
+}
+
+/** Exports to `file`; a file already there is replaced only once the user says so (null: they did not). */
+async function exportTo(file: string) {
+  try {
+    return await api.call('search.cache.export', { file });
+  } catch (error) {
+    if (!(error instanceof ApiError && error.code === 'conflict')) throw error;
+    if (!window.confirm(`${file} already exists on the engine's machine. Replace it with this export?`)) return null;
+    return await api.call('search.cache.export', { file, overwrite: true });
+  }
 }
