@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { convert } from 'html-to-text';
 import type { CorpusDocInput, CorpusImageInput } from './ingest';
-import { confinedPath, readFileSyncWithin } from '../../platform/file-access';
+import { confinedPath, readChunksSyncWithin, readFileSyncWithin } from '../../platform/file-access';
+import { boundedLinesSync, MAX_LINE_BYTES, tooLongLine } from '../../platform/lines';
 
 /** A corpus document larger than this is refused (a JSONL of many documents is one file). */
 const MAX_DOCUMENT_BYTES = 512 * 1024 * 1024;
@@ -114,11 +115,18 @@ function fromText(rel: string, text: string): CorpusDocInput {
   return { source: rel, title: lines[first].trim().slice(0, 300), body: rest || lines[first].trim() };
 }
 
-function fromJsonl(rel: string, text: string, dir: string, root: string): CorpusDocInput[] {
+/** A JSONL corpus file, read line by line: it may hold more text than one string can. */
+function fromJsonl(rel: string, root: string, maxLineBytes: number): CorpusDocInput[] {
+  const dir = path.dirname(path.join(root, rel));
+  const chunks = readChunksSyncWithin(rel, root, { maxBytes: MAX_DOCUMENT_BYTES, confineTo: root });
   const docs: CorpusDocInput[] = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (!line.trim()) return;
+  let i = -1;
+  for (const item of boundedLinesSync(chunks, maxLineBytes)) {
+    i++;
     const where = `${rel} line ${i + 1}`;
+    if (item.kind === 'too-long') throw new Error(`${where}: ${tooLongLine(item.bytes, maxLineBytes)}`);
+    const line = item.text;
+    if (!line.trim()) continue;
     let row: Record<string, unknown>;
     try {
       row = JSON.parse(line) as Record<string, unknown>;
@@ -147,7 +155,7 @@ function fromJsonl(rel: string, text: string, dir: string, root: string): Corpus
         source: `${rel}#${id}:${p}`,
       })),
     });
-  });
+  }
   return docs;
 }
 
@@ -158,7 +166,8 @@ function titleOf(rel: string): string {
     .replace(/[_-]+/g, ' ');
 }
 
-export function readCorpusFolder(dir: string): FolderContents {
+/** `maxLineBytes`: the longest line (one document) of a JSONL file. */
+export function readCorpusFolder(dir: string, maxLineBytes = MAX_LINE_BYTES): FolderContents {
   const root = path.resolve(dir);
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new Error(`${dir} is not a folder`);
   const files: string[] = [];
@@ -177,12 +186,13 @@ export function readCorpusFolder(dir: string): FolderContents {
       skippedFiles.push(rel);
       continue;
     }
-    const text = readFileSyncWithin(rel, root, { maxBytes: MAX_DOCUMENT_BYTES, confineTo: root }).toString('utf8');
+    const text = () =>
+      readFileSyncWithin(rel, root, { maxBytes: MAX_DOCUMENT_BYTES, confineTo: root }).toString('utf8');
     let parsed: CorpusDocInput[];
-    if (ext === '.jsonl') parsed = fromJsonl(rel, text, path.dirname(path.join(root, rel)), root);
-    else if (ext === '.html' || ext === '.htm') parsed = [fromHtml(rel, text)];
-    else if (ext === '.txt') parsed = [fromText(rel, text)];
-    else parsed = [fromMarkdown(rel, text, root)];
+    if (ext === '.jsonl') parsed = fromJsonl(rel, root, maxLineBytes);
+    else if (ext === '.html' || ext === '.htm') parsed = [fromHtml(rel, text())];
+    else if (ext === '.txt') parsed = [fromText(rel, text())];
+    else parsed = [fromMarkdown(rel, text(), root)];
     for (const doc of parsed) {
       if (!doc.body.trim()) throw new Error(`${doc.source}: the document has no text`);
       docs.push(doc);

@@ -4,6 +4,9 @@
 // earlier file already held (cumulative validation files) is kept once.
 import fs from 'node:fs';
 import path from 'node:path';
+import { maxOf } from '../../platform/arrays';
+import { readChunksSyncWithin, readFileSyncWithin } from '../../platform/file-access';
+import { boundedLinesSync, MAX_LINE_BYTES } from '../../platform/lines';
 import type { Store } from '../../storage';
 import { compileReward, DEFAULT_REWARD_SPEC, type RewardSpec } from '../../rl';
 import { parseRunConfig, type RunConfig } from '../../rl';
@@ -20,6 +23,8 @@ export interface ImportRolloutsParams {
   dataset?: string;
   groupSize?: number;
   skipBad?: boolean;
+  /** The longest line of a JSONL file (MAX_LINE_BYTES unless given); a longer one is a bad line. */
+  maxLineBytes?: number;
 }
 
 export interface ImportRolloutsResult {
@@ -60,14 +65,21 @@ function listRolloutFiles(root: string): string[] {
   return files.sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
 }
 
-function readFile(root: string, file: string): ReadResult {
-  const text = fs.readFileSync(file, 'utf8');
+/** A JSONL rollout file larger than this is refused (it is read a line at a time, a JSON file whole, as one line). */
+const MAX_FILE_BYTES = 512 * 1024 * 1024;
+
+function readFile(root: string, file: string, maxLineBytes: number): ReadResult {
   const shown = path.relative(fs.statSync(root).isFile() ? path.dirname(root) : root, file) || path.basename(file);
   if (file.endsWith('.jsonl')) {
     const folders = path.relative(root, path.dirname(file)).split(path.sep);
-    return readVerlJsonl(shown, text, folders.some((f) => VAL_FOLDER.test(f)) ? 'val' : 'train');
+    const chunks = readChunksSyncWithin(file, root, { maxBytes: MAX_FILE_BYTES, confineTo: null });
+    const lines = boundedLinesSync(chunks, maxLineBytes);
+    return readVerlJsonl(shown, lines, folders.some((f) => VAL_FOLDER.test(f)) ? 'val' : 'train', maxLineBytes);
   }
-  return readMethodJson(shown, text);
+  return readMethodJson(
+    shown,
+    readFileSyncWithin(file, root, { maxBytes: maxLineBytes, confineTo: null }).toString('utf8'),
+  );
 }
 
 /** The run config of an export folder the rollouts sit in (run.sh writes them to <export>/rollouts). */
@@ -93,7 +105,7 @@ function runConfigFor(
     ...base,
     name: params.run,
     dataset: dataset ?? base.dataset,
-    grpo: { ...base.grpo, steps: Math.max(1, ...steps) },
+    grpo: { ...base.grpo, steps: maxOf(steps, 1) },
   };
 }
 
@@ -101,7 +113,7 @@ export function importRollouts(store: Store, params: ImportRolloutsParams): Impo
   const root = path.resolve(params.path);
   const files = listRolloutFiles(root);
   if (store.repos.runs.byName(params.run)) throw new Error(`A run named "${params.run}" exists; choose another --run`);
-  const read = files.map((f) => readFile(root, f));
+  const read = files.map((f) => readFile(root, f, params.maxLineBytes ?? MAX_LINE_BYTES));
   const bad = read.flatMap((r) => r.bad);
   const { records, duplicates } = withoutRepeats(read.map((r) => r.records));
   const unknownFields = [...new Set(read.flatMap((r) => [...r.unknownFields]))].sort();

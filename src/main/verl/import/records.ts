@@ -6,6 +6,8 @@
 //  - a W&B table exported as JSON (`{"columns": [...], "data": [[...], ...]}`), the method's `val/generations`.
 // A bad line or record is reported with its file and line and kept out; the caller decides all-or-nothing.
 
+import { tooLongLine, type BoundedLine } from '../../platform/lines';
+
 export interface RolloutRecord {
   file: string;
   line: number;
@@ -56,9 +58,13 @@ function requireNumber(value: unknown, field: string): number {
   return n;
 }
 
+/** Far past any training run: a larger step is a corrupt line, and the import would mark every step up to it. */
+export const MAX_STEP = 100_000;
+
 function requireStep(value: unknown): number {
   const n = requireNumber(value, 'step');
   if (!Number.isInteger(n) || n < 0) throw new RecordError(`"step" must be a whole number ≥ 0, found ${n}`);
+  if (n > MAX_STEP) throw new RecordError(`"step" is ${n}, past the ${MAX_STEP} steps any run takes`);
   return n;
 }
 
@@ -90,10 +96,23 @@ function asObject(value: unknown): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-export function readVerlJsonl(file: string, text: string, source: RolloutRecord['source']): ReadResult {
+/** `lines`: the file's lines as boundedLinesSync reads them, each at most `maxLineBytes`. */
+export function readVerlJsonl(
+  file: string,
+  lines: Iterable<BoundedLine>,
+  source: RolloutRecord['source'],
+  maxLineBytes: number,
+): ReadResult {
   const result: ReadResult = { records: [], bad: [], unknownFields: new Set() };
-  text.split('\n').forEach((raw, i) => {
-    if (raw.trim() === '') return;
+  let i = -1;
+  for (const item of lines) {
+    i++;
+    if (item.kind === 'too-long') {
+      result.bad.push({ file, line: i + 1, reason: tooLongLine(item.bytes, maxLineBytes) });
+      continue;
+    }
+    const raw = item.text;
+    if (raw.trim() === '') continue;
     try {
       let parsed: unknown;
       try {
@@ -124,7 +143,7 @@ export function readVerlJsonl(file: string, text: string, source: RolloutRecord[
       if (!(error instanceof RecordError) && !(error instanceof SyntaxError)) throw error;
       result.bad.push({ file, line: i + 1, reason: error.message });
     }
-  });
+  }
   return result;
 }
 
