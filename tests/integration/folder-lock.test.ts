@@ -3,6 +3,7 @@
 // folder over and recovers the jobs it left running.
 import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Engine } from '../../src/main/engine/engine';
 import { openStore } from '../../src/main/storage';
@@ -80,4 +81,21 @@ describe('a data folder with two engines', () => {
     }
     expect(fs.existsSync(path.join(home, LOCK_FILE))).toBe(false);
   }, 60_000);
+
+  it.skipIf(process.platform !== 'linux')(
+    'takes over a lock whose process id now names another process',
+    async () => {
+      const home = tempHome();
+      // A lock left by a holder before a reboot: its id is now this test's own process, a different one.
+      const stale = { pid: process.pid, host: os.hostname(), face: 'browser', since: 1, identity: 'an-earlier-boot/1' };
+      fs.writeFileSync(path.join(home, LOCK_FILE), JSON.stringify(stale));
+      const served = await serve(home);
+      try {
+        expect(JSON.parse(fs.readFileSync(path.join(home, LOCK_FILE), 'utf8')).pid).toBe(served.child.pid);
+      } finally {
+        await served.stop();
+      }
+    },
+    60_000,
+  );
 });

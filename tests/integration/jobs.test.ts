@@ -93,6 +93,19 @@ describe('jobs', () => {
     await engine.close();
   });
 
+  it('marks interrupted a job whose process id now names another process (after a reboot)', async () => {
+    const home = tempHome();
+    const first = Engine.open({ home, face: 'cli' });
+    const id = first.store.repos.jobs.insert('storage.verify', 'Verify storage', {}).id;
+    // This test's own process stands in for the later one that was given the job's process id.
+    first.store.repos.jobs.markRunning(id, process.pid, 'an-earlier-boot/12345');
+    first.store.close();
+    first.lock.release();
+    const second = Engine.open({ home, face: 'cli' });
+    expect((await second.call('jobs.get', { id })).status).toBe('interrupted');
+    await second.close();
+  });
+
   it('marks jobs left running by a previous engine as interrupted at start-up', async () => {
     const home = tempHome();
     const first = Engine.open({ home, face: 'cli' });

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { isProcessAlive } from '../../src/main/platform/process-alive';
+import { isProcessAlive, processIdentity } from '../../src/main/platform/process-alive';
 
 describe('isProcessAlive', () => {
   it('tells a running process from one that has exited', () => {
@@ -19,4 +19,18 @@ describe('isProcessAlive', () => {
     process.kill(pid, 'SIGKILL');
     await expect.poll(() => isProcessAlive(pid), { timeout: 5000 }).toBe(false);
   });
+
+  it.skipIf(process.platform !== 'linux')(
+    'does not take a later process given the same id for the one recorded',
+    () => {
+      const me = processIdentity(process.pid);
+      expect(me).toMatch(/^[\w-]+\/\d+$/);
+      expect(isProcessAlive(process.pid, me)).toBe(true);
+      // As after a reboot, or once ids wrap: the id runs, but it is not the process that was recorded.
+      expect(isProcessAlive(process.pid, `${me!.split('/')[0]}/1`)).toBe(false);
+      expect(isProcessAlive(process.pid, 'another-boot/' + me!.split('/')[1])).toBe(false);
+      // Nothing recorded (an older row, another system): the id alone decides.
+      expect(isProcessAlive(process.pid, null)).toBe(true);
+    },
+  );
 });

@@ -8,7 +8,7 @@ import type { StoredJob } from '../storage/repositories/jobs';
 import type { Job, JobStatus } from '../../shared/contract';
 import { ApiError, describeZodError } from '../../shared/protocol';
 import { logger } from '../platform/log';
-import { isProcessAlive } from '../platform/process-alive';
+import { isProcessAlive, processIdentity } from '../platform/process-alive';
 import type { FolderLock } from '../platform/folder-lock';
 import { jobKinds } from './kinds';
 import { jobWorkerEntry } from './worker-entry';
@@ -29,6 +29,7 @@ interface Running {
 /** A job whose process another engine started (one that has stopped since). */
 interface Followed {
   pid: number;
+  identity: string | null;
   cancelRequested: boolean;
   /** What listeners were last told, to tell them only of changes. */
   told: string;
@@ -111,7 +112,9 @@ export class JobManager {
       followed.cancelRequested = true;
       this.options.store.repos.jobs.requestCancel(id);
       setTimeout(() => {
-        if (this.followed.get(id) === followed) signal(followed.pid, 'SIGKILL');
+        // never a later process given the same id
+        if (this.followed.get(id) === followed && isProcessAlive(followed.pid, followed.identity))
+          signal(followed.pid, 'SIGKILL');
       }, CANCEL_GRACE_MS).unref();
     } else if (unfinished(job.status)) {
       throw new ApiError('conflict', `Job ${id} is not run by this engine`);
@@ -141,8 +144,8 @@ export class JobManager {
   private recover(): void {
     const gone: number[] = [];
     for (const job of this.options.store.repos.jobs.unfinished()) {
-      if (job.status === 'running' && job.ownerPid !== null && isProcessAlive(job.ownerPid))
-        this.follow(job.id, job.ownerPid);
+      if (job.status === 'running' && job.ownerPid !== null && isProcessAlive(job.ownerPid, job.ownerIdentity))
+        this.follow(job.id, job.ownerPid, job.ownerIdentity);
       else gone.push(job.id);
     }
     const interrupted = this.options.store.repos.jobs.markInterrupted(gone, 'The engine stopped');
@@ -175,7 +178,7 @@ export class JobManager {
     let resolveSettled!: () => void;
     const run: Running = { child, cancelRequested: false, settled: new Promise((r) => (resolveSettled = r)) };
     this.running.set(id, run);
-    if (child.pid !== undefined) jobs.markRunning(id, child.pid);
+    if (child.pid !== undefined) jobs.markRunning(id, child.pid, processIdentity(child.pid));
     this.emit(id);
 
     let ended = false;
@@ -213,8 +216,8 @@ export class JobManager {
     } satisfies ManagerToWorker);
   }
 
-  private follow(id: number, pid: number): void {
-    this.followed.set(id, { pid, cancelRequested: false, told: '' });
+  private follow(id: number, pid: number, identity: string | null): void {
+    this.followed.set(id, { pid, identity, cancelRequested: false, told: '' });
     if (this.followTimer) return;
     this.followTimer = setInterval(() => this.readFollowed(), FOLLOW_INTERVAL_MS);
     this.followTimer.unref();
@@ -224,7 +227,7 @@ export class JobManager {
     const jobs = this.options.store.repos.jobs;
     for (const [id, followed] of this.followed) {
       let job = jobs.get(id);
-      if (job && unfinished(job.status) && !isProcessAlive(followed.pid)) {
+      if (job && unfinished(job.status) && !isProcessAlive(followed.pid, followed.identity)) {
         if (followed.cancelRequested) jobs.finish(id, 'cancelled', {});
         else jobs.markInterrupted([id], "The job's process stopped");
         job = jobs.get(id);

@@ -5,13 +5,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isProcessAlive } from './process-alive';
+import { isProcessAlive, processIdentity } from './process-alive';
 
 export interface LockHolder {
   pid: number;
   host: string;
   face: string;
   since: number;
+  /** The holder's process identity (process-alive.ts), where the system can tell: a reused id is not the holder. */
+  identity?: string | null;
 }
 
 export interface FolderLock {
@@ -37,6 +39,7 @@ function readHolder(file: string): LockHolder | null {
           host: String(parsed.host ?? ''),
           face: String(parsed.face ?? 'unknown'),
           since: Number(parsed.since ?? 0),
+          identity: typeof parsed.identity === 'string' ? parsed.identity : null,
         }
       : null;
   } catch {
@@ -46,7 +49,7 @@ function readHolder(file: string): LockHolder | null {
 
 /** A holder on another machine (a shared network folder) cannot be checked, so it counts as alive. */
 const holds = (h: LockHolder | null): h is LockHolder =>
-  h !== null && (h.host !== os.hostname() || (h.pid !== process.pid && isProcessAlive(h.pid)));
+  h !== null && (h.host !== os.hostname() || (h.pid !== process.pid && isProcessAlive(h.pid, h.identity)));
 
 /** Engines of this process per lock file: they share the one lock, released when the last one closes. */
 const heldHere = new Map<string, number>();
@@ -68,7 +71,13 @@ export function acquireFolderLock(home: string, face: string): FolderLock {
     heldHere.set(file, here + 1);
     return ownedLock(file, false);
   }
-  const me: LockHolder = { pid: process.pid, host: os.hostname(), face, since: Date.now() };
+  const me: LockHolder = {
+    pid: process.pid,
+    host: os.hostname(),
+    face,
+    since: Date.now(),
+    identity: processIdentity(process.pid),
+  };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       fs.writeFileSync(file, JSON.stringify(me), { flag: 'wx', mode: 0o600 });

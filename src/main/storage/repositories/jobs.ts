@@ -23,6 +23,7 @@ export interface UnfinishedJob {
   kind: string;
   status: JobStatus;
   ownerPid: number | null;
+  ownerIdentity: string | null;
   params: Record<string, unknown>;
 }
 
@@ -83,15 +84,12 @@ export function createJobsRepository(db: Db) {
       const now = Date.now();
       return rows.map((r) => toJob(r, now));
     },
-    /** The job runs in process `ownerPid` from now. */
-    markRunning(id: number, ownerPid: number): void {
+    /** The job runs in process `ownerPid` from now (`ownerIdentity`: platform/process-alive.ts). */
+    markRunning(id: number, ownerPid: number, ownerIdentity: string | null = null): void {
       const now = Date.now();
-      db.prepare(`UPDATE jobs SET status = 'running', started_at = ?, updated_at = ?, owner_pid = ? WHERE id = ?`).run(
-        now,
-        now,
-        ownerPid,
-        id,
-      );
+      db.prepare(
+        `UPDATE jobs SET status = 'running', started_at = ?, updated_at = ?, owner_pid = ?, owner_identity = ? WHERE id = ?`,
+      ).run(now, now, ownerPid, ownerIdentity, id);
     },
     progress(id: number, done: number, total: number | null, message: string | null): void {
       db.prepare('UPDATE jobs SET done = ?, total = ?, message = ?, updated_at = ? WHERE id = ?').run(
@@ -130,8 +128,19 @@ export function createJobsRepository(db: Db) {
     /** Jobs that have not ended, with the process running each (null while queued). */
     unfinished(): UnfinishedJob[] {
       return db
-        .prepare<[], { id: number; kind: string; status: JobStatus; owner_pid: number | null; params: string }>(
-          `SELECT id, kind, status, owner_pid, params FROM jobs WHERE status IN ('queued', 'running') ORDER BY id`,
+        .prepare<
+          [],
+          {
+            id: number;
+            kind: string;
+            status: JobStatus;
+            owner_pid: number | null;
+            owner_identity: string | null;
+            params: string;
+          }
+        >(
+          `SELECT id, kind, status, owner_pid, owner_identity, params FROM jobs
+           WHERE status IN ('queued', 'running') ORDER BY id`,
         )
         .all()
         .map((r) => ({
@@ -139,6 +148,7 @@ export function createJobsRepository(db: Db) {
           kind: r.kind,
           status: r.status,
           ownerPid: r.owner_pid,
+          ownerIdentity: r.owner_identity,
           params: JSON.parse(r.params) as Record<string, unknown>,
         }));
     },
