@@ -49,12 +49,17 @@ export function exportCheckpoint(store: Store, id: number, dir: string): { dir: 
   const files = fs
     .readdirSync(checkpoint.path)
     .filter((f) => f !== OPTIMIZER_FILE && fs.statSync(path.join(checkpoint.path, f)).isFile());
-  const tmp = `${target}.tmp-export`;
-  fs.rmSync(tmp, { recursive: true, force: true });
-  fs.mkdirSync(tmp, { recursive: true });
-  for (const f of files) fs.copyFileSync(path.join(checkpoint.path, f), path.join(tmp, f));
-  fs.rmSync(target, { recursive: true, force: true });
-  fs.renameSync(tmp, target);
+  // A fresh folder beside the target (never one that was there: nothing of the user's is removed), renamed into place.
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const tmp = fs.mkdtempSync(`${target}.tmp-export-`);
+  try {
+    for (const f of files) fs.copyFileSync(path.join(checkpoint.path, f), path.join(tmp, f));
+    if (fs.existsSync(target)) fs.rmdirSync(target); // empty, checked above
+    fs.renameSync(tmp, target);
+  } catch (error) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw error;
+  }
   return { dir: target, files };
 }
 
