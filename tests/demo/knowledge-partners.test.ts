@@ -17,26 +17,35 @@ describe('knowledge lesson partners', () => {
     expect(lookDistance(look, { shape: 'circle', background: 'red', foreground: 'white', pattern: 'dots' })).toBe(4);
   });
 
-  it('picks a look-alike first when asked, so "not seen" is taught where emblems are easiest to mix up', () => {
+  it('picks a look-alike first when asked for one, so "not seen" is taught where emblems are easiest to mix up', () => {
     const random = new Random(1);
     const firsts = familiar.flatMap((f) =>
-      Array.from({ length: 10 }, () => knowledgePartners(f, unfamiliar, 2, true, random)).map((p) =>
+      Array.from({ length: 10 }, () => knowledgePartners(f, unfamiliar, 2, 1, random)).map((p) =>
         lookDistance(p[0].look, f.look),
       ),
     );
     expect(Math.max(...firsts)).toBeLessThanOrEqual(2);
     // The second partner is any unfamiliar species: on average far less alike.
-    const seconds = familiar.map((f) =>
-      lookDistance(knowledgePartners(f, unfamiliar, 2, true, random)[1].look, f.look),
-    );
+    const seconds = familiar.map((f) => lookDistance(knowledgePartners(f, unfamiliar, 2, 1, random)[1].look, f.look));
     expect(seconds.reduce((a, b) => a + b, 0) / seconds.length).toBeGreaterThan(2.5);
+  });
+
+  it('picks every partner among the look-alikes when asked for as many', () => {
+    const random = new Random(2);
+    const distances = familiar.flatMap((f) =>
+      Array.from({ length: 10 }, () => knowledgePartners(f, unfamiliar, 2, 2, random)).flatMap((p) =>
+        p.map((u) => lookDistance(u.look, f.look)),
+      ),
+    );
+    expect(distances).toHaveLength(familiar.length * 20);
+    expect(Math.max(...distances)).toBeLessThanOrEqual(2);
   });
 
   it('draws at random otherwise, as the pre-training did before look-alike partners (the same random stream)', () => {
     const a = new Random(5);
     const b = new Random(5);
     for (const f of familiar)
-      expect(knowledgePartners(f, unfamiliar, 2, false, a)).toEqual([b.pick(unfamiliar), b.pick(unfamiliar)]);
-    expect(knowledgePartners(familiar[0], [], 2, true, a)).toEqual([]);
+      expect(knowledgePartners(f, unfamiliar, 2, 0, a)).toEqual([b.pick(unfamiliar), b.pick(unfamiliar)]);
+    expect(knowledgePartners(familiar[0], [], 2, 2, a)).toEqual([]);
   });
 });
