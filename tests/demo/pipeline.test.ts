@@ -75,7 +75,7 @@ describe('the demo pipeline', () => {
     expect(gates.checks[0].phase).toBe('reading');
     expect(gates.checks.at(-1)!.phase).toBe('knowledge');
     for (const { figures } of gates.checks)
-      for (const share of [figures.copying, ...Object.values(figures.knowledge)])
+      for (const share of [figures.copying, ...Object.values(figures.knowledge), figures.unseenLookalikes!])
         (expect(share).toBeGreaterThanOrEqual(0), expect(share).toBeLessThanOrEqual(1));
     expect(gates.passed).toBe(false);
     expect(gates.budgetExhausted).toBe(true);

@@ -30,12 +30,13 @@ beforeAll(async () => {
   // A folder whose cold start fell short of copying: its record says so, check by check.
   coldStarted = path.join(home, 'qwen-cold-start');
   cpSync(good, coldStarted, { recursive: true });
-  const check = (phase: string, round: number, copying: number) => ({
+  const check = (phase: string, round: number, copying: number, unseenLookalikes?: number) => ({
     phase,
     round,
     figures: {
       copying,
       knowledge: { familiarByName: 0.95, familiarByPicture: 0.9, unfamiliarByName: 0.85, unfamiliarByPicture: 0.8 },
+      ...(unseenLookalikes === undefined ? {} : { unseenLookalikes }),
     },
     copyingPassed: copying >= 0.5,
     knowledgePassed: true,
@@ -43,7 +44,7 @@ beforeAll(async () => {
   });
   const record: PretrainingRecord = {
     thresholds: { copying: 0.5, knowledge: 0.8 },
-    checks: [check('reading', 0, 0.12), check('reading', 1, 0.31), check('knowledge', 0, 0.29)],
+    checks: [check('reading', 0, 0.12), check('reading', 1, 0.31), check('knowledge', 0, 0.29, 0.45)],
     passed: false,
     budgetExhausted: true,
     extraRounds: 1,
@@ -127,7 +128,12 @@ describe('the Models page', () => {
     await expect.poll(() => checks.isVisible()).toBe(true);
     expect(await checks.getByRole('alert').textContent()).toContain('cannot yet copy from search results');
     const rows = await checks.locator('tbody tr').allTextContents();
-    expect(rows).toEqual(['reading12%95%90%85%80%4.2', 'reading +131%95%90%85%80%4.2', 'knowledge29%95%90%85%80%4.2']);
+    // the never-shown look-alikes are reported where measured (older records have none), never marked
+    expect(rows).toEqual([
+      'reading12%95%90%85%80%—4.2',
+      'reading +131%95%90%85%80%—4.2',
+      'knowledge29%95%90%85%80%45%4.2',
+    ]);
     // the copying figures below the threshold are marked short, the knowledge figures at it are not
     expect(await checks.locator('td.fit-over-text').count()).toBe(3);
     expect(await checks.locator('td.fit-ok-text').count()).toBe(12);

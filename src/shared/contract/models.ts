@@ -18,6 +18,11 @@ export const ColdStartCheck = z.object({
       unfamiliarByName: share,
       unfamiliarByPicture: share,
     }),
+    /**
+     * Share of pictures of emblems no species wears, each a near twin of a familiar one, that the model calls "not
+     * seen": whether the statement generalises to species never met, as the test's are. Reported, not a check.
+     */
+    unseenLookalikes: share.optional(),
   }),
   copyingPassed: z.boolean(),
   knowledgePassed: z.boolean(),

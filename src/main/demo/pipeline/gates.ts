@@ -9,8 +9,11 @@ import { evaluatePolicies, type EvalSample } from '../../rl';
 import { compileTemplates } from '../../rl';
 import { runRollouts, type RolloutTools } from '../../rl';
 import { Random } from '../../platform/random';
-import type { Question, World } from '../world/types';
+import type { Entity, Look, Question, World } from '../world/types';
 import { drawEmblem } from '../world/draw';
+import { lookKey } from '../world/entities';
+import { makeQuestion } from '../world/questions';
+import { COLORS, PATTERNS, SHAPES } from '../world/vocabulary';
 import { DEMO_LIMITS, DEMO_TEMPLATES } from './settings';
 import { DEMO_WORDING, REASON_SEEN, REASON_UNSEEN } from './scripts';
 import { FAMILIAR, UNFAMILIAR } from './workspace';
@@ -39,6 +42,8 @@ export interface GateSampleSet {
   copying: EvalSample[];
   /** Questions for the knowledge statement, with who asks what. */
   knowledge: { sample: EvalSample; familiar: boolean; byName: boolean }[];
+  /** By-picture questions about emblems no species wears, each a near twin of a familiar one (see unseenLookalikes). */
+  unseen: EvalSample[];
 }
 
 const byName = (q: Question) => q.kind === 'attribute_by_name';
@@ -76,7 +81,56 @@ export async function gateSamples(world: World, perGroup: number, seed: number):
       2 * perGroup,
     ).map(toSample),
   );
-  return { copying, knowledge };
+  return { copying, knowledge, unseen: await unseenLookalikes(world, perGroup, seed + 1) };
+}
+
+/**
+ * `count` by-picture questions about emblems that no species in the world wears, each one trait away from a familiar
+ * species, the hardest to tell apart (world 22's pre-trained model called 34 of 98 such pictures "seen", 4 of 62 two
+ * traits away). The truthful statement is "not seen", and only a statement that generalises says it: pre-training
+ * teaches "not seen" for the training split's unfamiliar species, which the knowledge check then asks about, while
+ * the test's unfamiliar species are never met at all (docs/demo-world.md, "Two look-alike partners"). Reported beside
+ * the checks, not one of them. Drawn with a random stream of their own, so the checks' questions stay as they were.
+ */
+async function unseenLookalikes(world: World, count: number, seed: number): Promise<EvalSample[]> {
+  const random = new Random(seed);
+  return Promise.all(
+    unseenLookalikeLooks(world, count, random).map(async ({ twinOf, look }) => {
+      const variation = random.int(0, 1000);
+      const attribute = random.pick(['island', 'year', 'diet'] as const);
+      const q = makeQuestion({ ...twinOf, familiar: false, look }, 'attribute_by_image', attribute, variation, 'train');
+      return {
+        sampleId: null,
+        question: q.text,
+        image: await drawEmblem(look, variation),
+        groundTruth: q.answer,
+        candidateAnswers: q.candidateAnswers,
+        need: q.searchNeed,
+        dataSource: UNFAMILIAR,
+      };
+    }),
+  );
+}
+
+/** Up to `count` looks no species in the world wears, each one trait away from the familiar species `twinOf`. */
+export function unseenLookalikeLooks(world: World, count: number, random: Random): { twinOf: Entity; look: Look }[] {
+  const worn = new Set([...world.entities, ...world.webOnly].map((e) => lookKey(e.look)));
+  const familiar = world.entities.filter((e) => e.familiar);
+  const colors = Object.keys(COLORS);
+  const found: { twinOf: Entity; look: Look }[] = [];
+  for (let tries = 0; found.length < count && familiar.length > 0 && tries < 100 * count; tries++) {
+    const twinOf = random.pick(familiar);
+    const look: Look = { ...twinOf.look };
+    for (const trait of [random.pick(['shape', 'background', 'foreground', 'pattern'] as const)]) {
+      if (trait === 'shape') look.shape = random.pick(SHAPES.filter((s) => s !== twinOf.look.shape));
+      else if (trait === 'pattern') look.pattern = random.pick(PATTERNS.filter((p) => p !== twinOf.look.pattern));
+      else look[trait] = random.pick(colors.filter((c) => c !== twinOf.look[trait]));
+    }
+    if (look.background === look.foreground || worn.has(lookKey(look))) continue;
+    worn.add(lookKey(look));
+    found.push({ twinOf, look });
+  }
+  return found;
 }
 
 /** Measures both skills of `policy` on `samples` (a few seconds for the quick demo's tiny model). */
@@ -104,6 +158,16 @@ export async function measureGates(
       sampling: { temperature: 0 },
     },
   );
+  // Apart from the checks' own batch, so that their figures stay exactly as they were measured before.
+  const unseenTurns = samples.unseen.length
+    ? await runRollouts(policy, samples.unseen, {
+        groupSize: 1,
+        templates: compileTemplates(DEMO_TEMPLATES),
+        tools,
+        limits: { ...DEMO_LIMITS, maxTurns: 1 },
+        sampling: { temperature: 0 },
+      })
+    : [];
   const truthful = samples.knowledge.map(({ familiar }, i) => {
     const said = firstTurns[i].turns[0]?.responseText ?? '';
     return said.startsWith(familiar ? REASON_SEEN : REASON_UNSEEN);
@@ -122,6 +186,13 @@ export async function measureGates(
       unfamiliarByName: share(false, true),
       unfamiliarByPicture: share(false, false),
     },
+    ...(unseenTurns.length
+      ? {
+          unseenLookalikes:
+            unseenTurns.filter((t) => (t.turns[0]?.responseText ?? '').startsWith(REASON_UNSEEN)).length /
+            unseenTurns.length,
+        }
+      : {}),
   };
 }
 
@@ -132,6 +203,9 @@ export function describeGates(f: GateFigures): string {
   return (
     `copying ${pct(f.copying)} (needs ${pct(GATE_THRESHOLDS.copying)}); "seen" told apart: familiar ` +
     `${pct(k.familiarByName)} by name, ${pct(k.familiarByPicture)} by picture; unfamiliar ${pct(k.unfamiliarByName)} ` +
-    `by name, ${pct(k.unfamiliarByPicture)} by picture (each needs ${pct(GATE_THRESHOLDS.knowledge)})`
+    `by name, ${pct(k.unfamiliarByPicture)} by picture (each needs ${pct(GATE_THRESHOLDS.knowledge)})` +
+    (f.unseenLookalikes === undefined
+      ? ''
+      : `; never-shown look-alike pictures called "not seen" ${pct(f.unseenLookalikes)} (reported, not checked)`)
   );
 }

@@ -4,7 +4,7 @@ import { Random } from '../../platform/random';
 import { COLORS, DIETS, ISLANDS, KINDS, PATTERNS, SHAPES, SYLLABLES_END, SYLLABLES_START } from './vocabulary';
 import type { Entity, Look } from './types';
 
-function lookKey(look: Look): string {
+export function lookKey(look: Look): string {
   return `${look.shape}/${look.background}/${look.foreground}/${look.pattern}`;
 }
 

@@ -90,6 +90,9 @@ function ColdStartChecks({ record }: { record: PretrainingRecord }) {
             <th>Familiar, by picture</th>
             <th>Unfamiliar, by name</th>
             <th>Unfamiliar, by picture</th>
+            <th title="Pictures of emblems no species wears, each a near twin of a familiar species, called 'not seen': whether the statement holds for species never met, as the test's are. Reported, not checked.">
+              Never-shown look-alikes (reported)
+            </th>
             <th>Seconds</th>
           </tr>
         </thead>
@@ -102,6 +105,7 @@ function ColdStartChecks({ record }: { record: PretrainingRecord }) {
               </td>
               {cell(c.figures.copying, record.thresholds.copying)}
               {Object.values(c.figures.knowledge).map((share) => cell(share, record.thresholds.knowledge))}
+              <td>{c.figures.unseenLookalikes === undefined ? '—' : pct(c.figures.unseenLookalikes)}</td>
               <td>{c.seconds.toFixed(1)}</td>
             </tr>
           ))}
