@@ -296,8 +296,9 @@ describe('the datasets page', () => {
     // Every piece of text the page shows stays readable (WCAG AA for body text: 4.5).
     for (const selector of shown) expect(dark.contrast[selector], selector).toBeGreaterThanOrEqual(4.5);
     // And it still shows the dataset: its name, its count and thumbnails that decoded.
-    expect(await page.getByTestId('dataset-name').textContent()).toBe('balanced');
-    expect(await page.getByTestId('match-count').textContent()).toMatch(/^[\d,]+ samples$/);
+    // (the count reads "…" until the page's query answers: wait for it, as a user would)
+    await poll(() => page.getByTestId('dataset-name').textContent()).toBe('balanced');
+    await poll(() => page.getByTestId('match-count').textContent()).toMatch(/^[\d,]+ samples$/);
     const decoded = () =>
       page.evaluate(
         () => [...document.querySelectorAll<HTMLImageElement>('.ds-tile img')].filter((i) => i.naturalWidth > 0).length,
