@@ -4,7 +4,7 @@
 // only the jobs whose process is gone.
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Store } from '../storage';
-import type { StoredJob } from '../storage/repositories/jobs';
+import type { StoredJob, UnfinishedJob } from '../storage/repositories/jobs';
 import type { Job, JobStatus } from '../../shared/contract';
 import { ApiError, describeZodError } from '../../shared/protocol';
 import { logger } from '../platform/log';
@@ -153,12 +153,10 @@ export class JobManager {
     if (this.followed.size > 0) log.info(`${this.followed.size} job(s) still run in their own processes`);
   }
 
-  private unfinishedHolding(holds: string): { id: number; title: string } | undefined {
-    for (const job of this.options.store.repos.jobs.unfinished()) {
-      const definition = jobKinds[job.kind];
-      if (definition?.holds?.(job.params as never) === holds) return { id: job.id, title: this.get(job.id).title };
-    }
-    return undefined;
+  private unfinishedHolding(holds: string): UnfinishedJob | undefined {
+    return this.options.store.repos.jobs
+      .unfinished()
+      .find((job) => jobKinds[job.kind]?.holds?.(job.params as never) === holds);
   }
 
   private pump(): void {

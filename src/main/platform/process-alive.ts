@@ -42,5 +42,5 @@ export function isProcessAlive(pid: number, identity?: string | null): boolean {
   // A process that has ended but not been reaped still answers signal 0: an orphan's new parent reaps it, except
   // where the first process of a container does not.
   if (stat && (stat.state === 'Z' || stat.state === 'X')) return false;
-  return !identity || !stat || processIdentity(pid) === identity;
+  return !identity || !stat || `${bootId()}/${stat.startTicks}` === identity;
 }

@@ -21,6 +21,7 @@ interface JobRow {
 export interface UnfinishedJob {
   id: number;
   kind: string;
+  title: string;
   status: JobStatus;
   ownerPid: number | null;
   ownerIdentity: string | null;
@@ -133,19 +134,21 @@ export function createJobsRepository(db: Db) {
           {
             id: number;
             kind: string;
+            title: string;
             status: JobStatus;
             owner_pid: number | null;
             owner_identity: string | null;
             params: string;
           }
         >(
-          `SELECT id, kind, status, owner_pid, owner_identity, params FROM jobs
+          `SELECT id, kind, title, status, owner_pid, owner_identity, params FROM jobs
            WHERE status IN ('queued', 'running') ORDER BY id`,
         )
         .all()
         .map((r) => ({
           id: r.id,
           kind: r.kind,
+          title: r.title,
           status: r.status,
           ownerPid: r.owner_pid,
           ownerIdentity: r.owner_identity,
