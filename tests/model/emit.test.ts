@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { linear } from '../../src/main/model/graph/composites';
 import * as O from '../../src/main/model/graph/ops';
 import { emit } from '../../src/main/model/onnx/emit';
+import { OPEN } from '../../src/main/model/graph/dynamic';
 import { GraphSession, saveModel } from '../../src/main/model/runtime/session';
 import { detectDevice } from '../../src/main/platform/device';
 
@@ -43,6 +44,52 @@ describe('ONNX emission', () => {
     expect(Array.from(y)).toEqual(Array.from((await inline.run({ x: xv })).y as Float32Array));
     await s.release();
     await inline.release();
+  });
+
+  it('leaves stand-in sizes open: one session runs every batch and length, with weights handed over from memory', async () => {
+    const [B, T] = [OPEN.batch, OPEN.tokens];
+    const x = O.input('x', [B, T, 32]);
+    const heads = O.transpose(
+      O.reshape(linear(x, O.constant(w, [64, 32], 'float32', 'proj.weight')), [B, T, 4, 16]),
+      [0, 2, 1, 3],
+    );
+    const model = emit({ y: O.reshape(heads, [B, 2, 2 * T, 16]) }, { open: true, inMemoryThreshold: 1024 });
+    expect(model.inputs).toEqual([{ name: 'x', shape: [-1, -1, 32], dtype: 'float32' }]);
+    expect(model.outputs[0].shape).toEqual([-1, 2, -1, 16]);
+    expect(model.externalData?.map((f) => f.data.byteLength)).toEqual([w.byteLength]);
+    const s = await GraphSession.create(model, { device: 'cpu' });
+    for (const [b, t] of [
+      [1, 3],
+      [3, 2],
+    ]) {
+      const xs = Float32Array.from({ length: b * t * 32 }, (_, i) => ((i * 7) % 11) / 10);
+      const fixed = emit({
+        y: O.transpose(
+          O.reshape(linear(O.input('x', [b, t, 32]), O.constant(w, [64, 32])), [b, t, 4, 16]),
+          [0, 2, 1, 3],
+        ),
+      });
+      const want = (await (await GraphSession.create(fixed, { device: 'cpu' })).run({ x: xs })).y as Float32Array;
+      const got = (await s.run({ x: xs }, undefined, { x: [b, t, 32] })).y as Float32Array;
+      expect(Array.from(got)).toEqual(Array.from(want));
+    }
+    await expect(s.run({ x: new Float32Array(32) }, undefined, { x: [1, 1, 16] })).rejects.toThrow(
+      'input x: shape [1,1,16] does not fit [-1,-1,32]',
+    );
+    await s.release();
+  });
+
+  it('refuses a constant that would fix an open size, naming the op and the size', () => {
+    const x = O.input('x', [OPEN.batch, 8]);
+    expect(() => emit({ y: O.expand(O.constant([1], [1, 1]), x.shape) }, { open: true })).toThrow(
+      /expand .* would fix an open dimension: \[batch,8\]/,
+    );
+    const y = O.input('y', [OPEN.batch, OPEN.tokens]);
+    expect(() => emit({ z: O.reshape(y, [OPEN.tokens, OPEN.batch]) }, { open: true })).toThrow(
+      'cannot reshape [batch,tokens] to [tokens,batch] with more than one open dimension to infer',
+    );
+    // a flattening leaves one open size to infer, which a Reshape can
+    expect(emit({ z: O.reshape(y, [OPEN.batch * OPEN.tokens]) }, { open: true }).outputs[0].shape).toEqual([-1]);
   });
 
   it('names outputs on their producing node (no Identity) and counts ops', () => {

@@ -227,8 +227,39 @@ describe('Qwen2.5-VL (tiny random folder) against independent references', () =>
       );
       // every row decoded in the same steps: 4 batched runs after the prefills
       expect(together.stats.decodeSteps).toBe(4);
+      // three lengths, batches of three and of one: still one vision and one decoder session, weights fed as inputs
+      const graphs = await policy.runtime.sessionInputs();
+      expect(Object.keys(graphs).sort()).toEqual(['decoder', 'vision']);
+      expect(graphs.decoder).toContain('model.layers.0.self_attn.q_proj.weight');
     } finally {
       await policy.release();
     }
   }, 180_000);
+
+  it('holds the weights in the sessions themselves where CUDA would run (initializers) and computes the same', async () => {
+    const runtime = new Qwen25VlRuntime(folder, { device: 'cpu', weights: 'initializers' });
+    try {
+      const picture = { bytes: readFileSync(image()), name: 'picture.png' };
+      const prepared = await runtime.prepare(
+        [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'Which bird is this?' }] }],
+        [picture],
+      );
+      const { tokens, logitsLast } = await runtime.greedy(prepared, 4, 2);
+      const grid = [...prepared.images[0].grid];
+      const { pos } = referenceRopeIndex(prepared.ids, [grid], folder.config);
+      const features = referenceVision(folder.weights, folder.config, Float64Array.from(prepared.images[0].pixels), [
+        grid,
+      ]);
+      const V = folder.config.text.vocab_size;
+      referenceLogits(folder.weights, folder.config, prepared.ids, pos, features, 2).forEach((row, k) =>
+        expect(maxRelativeError(logitsLast.subarray(k * V, (k + 1) * V), row)).toBeLessThan(1e-4),
+      );
+      expect(tokens).toEqual(referenceGreedy(folder.weights, folder.config, prepared.ids, pos, features, 4));
+      const graphs = await runtime.sessionInputs();
+      expect(Object.keys(graphs).sort()).toEqual(['decoder', 'vision']);
+      for (const names of Object.values(graphs)) expect(names.filter((n) => folder.weights.has(n))).toEqual([]);
+    } finally {
+      await runtime.release();
+    }
+  }, 120_000);
 });

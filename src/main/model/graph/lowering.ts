@@ -19,6 +19,8 @@ export interface LoweringContext {
   temp(opType: string, inputs: readonly string[], attributes?: readonly OnnxAttribute[]): string;
   /** A 1-D int64 initializer (shapes, axes, pads), shared between nodes that need the same values. */
   ints(values: readonly number[]): string;
+  /** The shape input of a Reshape from `from` to `to` (with open dimensions copied or inferred where the graph has them). */
+  reshapeTarget(from: Shape, to: Shape): string;
   /** An initializer; `shared` lets equal small constants be written once. Returns its name. */
   initializer(base: string, dtype: DType, dims: readonly number[], data: TensorData, shared: boolean): string;
   /** Declares a graph input (the same name twice must agree on shape and dtype). Returns its name. */

@@ -293,7 +293,7 @@ const TABLE = {
       return { shape, dtype: x.dtype };
     },
     grad: (g, _y, [x]) => [reshape(g, x.shape)],
-    lower: (ctx, [x], y) => ctx.result('Reshape', [x, ctx.ints(y.shape)]),
+    lower: (ctx, [x], y) => ctx.result('Reshape', [x, ctx.reshapeTarget(y.inputs[0].shape, y.shape)]),
   }),
   transpose: primitive<{ readonly perm: readonly number[] }>({
     shape: ([x], { perm }) => {

@@ -8,6 +8,7 @@ import { topoSort } from '../graph/autodiff';
 import type { LoweringContext, OnnxAttribute } from '../graph/lowering';
 import { isOp, primitiveOf } from '../graph/primitives';
 import type { DType, Tensor, TensorData } from '../graph/tensor';
+import { isOpen, openName, openReshapeTarget } from '../graph/dynamic';
 import {
   encodeModel,
   OnnxDataType,
@@ -22,6 +23,7 @@ const IR_VERSION = 8;
 
 export interface IOSpec {
   name: string;
+  /** -1 where the dimension is open (the caller gives it at each run). */
   shape: number[];
   dtype: DType;
 }
@@ -35,6 +37,17 @@ export interface EmitOptions {
   externalThreshold?: number | 'auto';
   /** File name of the external data, relative to the model file (default 'model.onnx.data'). */
   externalFileName?: string;
+  /**
+   * Leave the stand-in dimensions of graph/dynamic.ts open: named in inputs and outputs, copied or inferred by
+   * reshapes, and refused anywhere else a constant would fix them.
+   */
+  open?: boolean;
+  /**
+   * Constants of at least this many bytes are not copied into the model: each is referenced as an external file of
+   * its own, handed to the session from memory (`externalData`), so a weight is held by its owner and the session
+   * only (a session's device copy is its own).
+   */
+  inMemoryThreshold?: number;
 }
 
 export interface EmittedModel {
@@ -43,6 +56,8 @@ export interface EmittedModel {
   outputs: IOSpec[];
   /** Present when some constants were written externally: save it next to the model under `fileName`. */
   external?: { fileName: string; bytes: Uint8Array };
+  /** With `inMemoryThreshold`: the external files the session reads from memory (views of the constants' data). */
+  externalData?: { path: string; data: Uint8Array }[];
   /** Number of ONNX nodes, a proxy for per-run overhead. */
   nodeCount: number;
   /** Count per ONNX op type. */
@@ -71,6 +86,14 @@ export function emit(outputs: Record<string, Tensor>, options: EmitOptions = {})
     threshold = constBytes > 2 ** 30 ? 2 ** 20 : Infinity;
   }
   const externalFileName = options.externalFileName ?? 'model.onnx.data';
+  const inMemory: { path: string; data: Uint8Array }[] = [];
+  const declared = new Map<string, readonly number[]>();
+  const open = options.open ?? false;
+  const refuseOpen = (values: readonly number[], what: () => string) => {
+    if (open && values.some(isOpen))
+      throw new Error(`${what()} would fix an open dimension: [${values.map((v) => (isOpen(v) ? openName(v) : v))}]`);
+  };
+  const ioDims = (shape: readonly number[]) => (open ? shape.map((d) => (isOpen(d) ? openName(d) : d)) : shape);
 
   const unique = (base: string): string => {
     let n = base;
@@ -93,10 +116,15 @@ export function emit(outputs: Record<string, Tensor>, options: EmitOptions = {})
       const hit = smallConsts.get(key);
       if (hit) return hit;
     }
+    refuseOpen(dims, () => `constant ${base}`);
     const name = unique(base);
     if (key) smallConsts.set(key, name);
     const spec: TensorProtoSpec = { name, dataType: OnnxDataType[dtype], dims };
-    if (raw.byteLength >= threshold) {
+    if (!dedupe && options.inMemoryThreshold !== undefined && raw.byteLength >= options.inMemoryThreshold) {
+      const path = `c${inMemory.length}.bin`;
+      spec.external = { location: path, offset: 0, length: raw.byteLength };
+      inMemory.push({ path, data: raw });
+    } else if (raw.byteLength >= threshold) {
       const pad = (64 - (externalSize % 64)) % 64; // keep each tensor aligned
       if (pad) externalChunks.push(new Uint8Array(pad));
       externalSize += pad;
@@ -133,7 +161,8 @@ export function emit(outputs: Record<string, Tensor>, options: EmitOptions = {})
     }
     return a;
   };
-  const graphInput = (name: string, shape: readonly number[], dtype: DType): string => {
+  const graphInput = (name: string, given: readonly number[], dtype: DType): string => {
+    const shape = open ? given.map((d) => (isOpen(d) ? -1 : d)) : given;
     const prior = inputs.find((i) => i.name === name);
     if (prior) {
       if (prior.dtype !== dtype || prior.shape.join() !== shape.join())
@@ -143,6 +172,7 @@ export function emit(outputs: Record<string, Tensor>, options: EmitOptions = {})
     if (used.has(name)) throw new Error(`graph input name ${name} is already used`);
     used.add(name);
     inputs.push({ name, shape: [...shape], dtype });
+    declared.set(name, given);
     return name;
   };
   const lowering = (t: Tensor): LoweringContext => ({
@@ -156,7 +186,11 @@ export function emit(outputs: Record<string, Tensor>, options: EmitOptions = {})
       node(opType, [...ins], [out], attributes?.map(onnxAttribute));
       return out;
     },
-    ints,
+    ints: (values) => {
+      refuseOpen(values, () => `${t.op} (${t})`);
+      return ints(values);
+    },
+    reshapeTarget: (from, to) => ints(open ? openReshapeTarget(from, to) : to),
     initializer: addInitializer,
     graphInput,
   });
@@ -174,14 +208,14 @@ export function emit(outputs: Record<string, Tensor>, options: EmitOptions = {})
     const t = outputs[n];
     const produced = names.get(t.id)!;
     if (produced !== n) node('Identity', [produced], [n]);
-    outputSpecs.push({ name: n, dataType: OnnxDataType[t.dtype], dims: t.shape });
-    outputs_.push({ name: n, shape: [...t.shape], dtype: t.dtype });
+    outputSpecs.push({ name: n, dataType: OnnxDataType[t.dtype], dims: ioDims(t.shape) });
+    outputs_.push({ name: n, shape: t.shape.map((d) => (open && isOpen(d) ? -1 : d)), dtype: t.dtype });
   }
 
   const bytes = encodeModel({
     graphName: options.graphName ?? 'searchlab',
     nodes,
-    inputs: inputs.map((i) => ({ name: i.name, dataType: OnnxDataType[i.dtype], dims: i.shape })),
+    inputs: inputs.map((i) => ({ name: i.name, dataType: OnnxDataType[i.dtype], dims: ioDims(declared.get(i.name)!) })),
     outputs: outputSpecs,
     initializers,
     opset: OPSET,
@@ -197,5 +231,13 @@ export function emit(outputs: Record<string, Tensor>, options: EmitOptions = {})
     }
     external = { fileName: externalFileName, bytes: buf };
   }
-  return { bytes, inputs, outputs: outputs_, external, nodeCount: nodes.length, opCounts: counts };
+  return {
+    bytes,
+    inputs,
+    outputs: outputs_,
+    external,
+    ...(inMemory.length ? { externalData: inMemory } : {}),
+    nodeCount: nodes.length,
+    opCounts: counts,
+  };
 }

@@ -107,7 +107,8 @@ export interface NodeSpec {
 export interface ValueInfoSpec {
   name: string;
   dataType: number;
-  dims: readonly number[];
+  /** A number is a fixed size; a string names an open dimension (dim_param). */
+  dims: readonly (number | string)[];
 }
 
 export interface ModelSpec {
@@ -182,7 +183,7 @@ function writeValueInfo(w: Writer, v: ValueInfoSpec): void {
     type.message(1, (tensor) => {
       tensor.int(1, v.dataType);
       tensor.message(2, (shape) => {
-        for (const d of v.dims) shape.message(1, (dim) => dim.int(1, d));
+        for (const d of v.dims) shape.message(1, (dim) => (typeof d === 'string' ? dim.string(2, d) : dim.int(1, d)));
       });
     }),
   );

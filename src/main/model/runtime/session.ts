@@ -75,6 +75,8 @@ export class GraphSession {
     const base: ort.InferenceSession.SessionOptions = {
       graphOptimizationLevel: options.optimization ?? 'all',
       ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
+      // constants handed over from memory (emit's inMemoryThreshold): views of their owner's arrays, not copies
+      ...('externalData' in model && model.externalData ? { externalData: model.externalData } : {}),
     };
     let source: string | Uint8Array = 'path' in model ? model.path : model.bytes;
     let tempDir: string | undefined;
@@ -118,14 +120,26 @@ export class GraphSession {
 
   private tempDir?: string;
 
-  async run(feeds: Record<string, TensorData>, fetch?: readonly string[]): Promise<Record<string, TensorData>> {
+  /**
+   * Runs the graph. An input with open dimensions (-1 in its spec) takes its shape from `dims`, which must agree with
+   * the spec's fixed sizes and with the data's length.
+   */
+  async run(
+    feeds: Record<string, TensorData>,
+    fetch?: readonly string[],
+    dims: Record<string, readonly number[]> = {},
+  ): Promise<Record<string, TensorData>> {
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const spec of this.inputs) {
       const data = feeds[spec.name];
       if (!data) throw new Error(`missing graph input ${spec.name}`);
-      if (data.length !== sizeOf(spec.shape))
-        throw new Error(`input ${spec.name}: ${data.length} values for shape [${spec.shape}]`);
-      ortFeeds[spec.name] = new ort.Tensor(ORT_TYPE[spec.dtype], data as never, spec.shape);
+      const shape = spec.shape.includes(-1) ? dims[spec.name] : spec.shape;
+      if (!shape) throw new Error(`input ${spec.name} has open dimensions [${spec.shape}]: give its shape`);
+      if (shape.length !== spec.shape.length || spec.shape.some((d, i) => d !== -1 && d !== shape[i]))
+        throw new Error(`input ${spec.name}: shape [${shape}] does not fit [${spec.shape}]`);
+      if (data.length !== sizeOf(shape))
+        throw new Error(`input ${spec.name}: ${data.length} values for shape [${shape}]`);
+      ortFeeds[spec.name] = new ort.Tensor(ORT_TYPE[spec.dtype], data as never, shape);
     }
     const result = fetch ? await this.session.run(ortFeeds, fetch as string[]) : await this.session.run(ortFeeds);
     const out: Record<string, TensorData> = {};

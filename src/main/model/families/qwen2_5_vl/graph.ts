@@ -2,21 +2,15 @@
 // embedding as one matrix product over (C, T, P, P) rows, RMSNorm blocks with 2-D rotary attention — windowed, or
 // full in `fullatt_block_indexes` — and a SwiGLU MLP with biases, then the 2×2 merger) and the Qwen2 decoder
 // (grouped-query attention with q/k/v biases, multimodal rotary positions, SwiGLU, RMSNorm). Position-dependent
-// tables (rotary cos/sin, attention masks) are computed on the host (positions.ts) and fed as inputs: they are small,
-// and one graph then serves every image layout with the same patch count.
+// tables (rotary cos/sin, attention masks) are computed on the host (positions.ts) and fed as inputs: they are small.
+// Two graphs, each built once with its sizes left open (graph/dynamic.ts): the vision tower for any patch count and
+// the decoder for any batch, new tokens and cached tokens, so prefill, decode and scoring run on one session each
+// and the weights are never held twice.
 
-import {
-  attention,
-  attentionSplit,
-  gelu,
-  keyPaddingMask,
-  causalMask,
-  rmsNorm,
-  rotary,
-  embedding,
-} from '../../graph/composites';
+import { gelu, keyPaddingMask, MASKED, rmsNorm, rotary, embedding } from '../../graph/composites';
 import {
   add,
+  cast,
   concat,
   gather,
   greater,
@@ -25,11 +19,13 @@ import {
   mul,
   pad,
   reshape,
+  softmax,
   sliceAxis,
   transpose,
   unsqueeze,
   where,
 } from '../../graph/ops';
+import { OPEN } from '../../graph/dynamic';
 import { silu } from '../../graph/composites';
 import type { Tensor } from '../../graph/tensor';
 import type { ParamSet } from '../../train/params';
@@ -48,7 +44,11 @@ export interface VisionInputs {
   fullMask: Tensor;
 }
 
-export function visionInputs(config: Qwen25VlConfig, patches: number): VisionInputs {
+/** The vision tower's inputs for `patches` patch rows (default: any number). */
+export function visionInputs(
+  config: Qwen25VlConfig,
+  patches = OPEN.patches(config.vision.spatial_merge_size ** 2),
+): VisionInputs {
   const v = config.vision;
   return {
     pixels: input('pixel_values', [patches, 3 * v.temporal_patch_size * v.patch_size * v.patch_size]),
@@ -75,7 +75,7 @@ function visionBlock(P: ParamSet, c: Qwen25VlConfig, i: number, h: Tensor, x: Vi
   const q = rotary(project(0), x.cos, x.sin);
   const k = rotary(project(1), x.cos, x.sin);
   const mask = c.vision.fullatt_block_indexes.includes(i) ? x.fullMask : x.windowMask;
-  const a = attention(q, k, project(2), mask);
+  const a = matmul(softmax(add(mul(matmul(q, transpose(k, [0, 1, 3, 2])), 1 / Math.sqrt(hd)), mask), -1), project(2));
   h = add(h, P.linear(reshape(transpose(a, [0, 2, 1, 3]), [n, d]), `${b}.attn.proj`));
   const m = rmsNorm(h, P.get(`${b}.norm2.weight`), 1e-6);
   return add(
@@ -112,13 +112,36 @@ export interface DecoderInputs {
   /** [B, T, headDim] rotary tables from the three position streams. */
   cos: Tensor;
   sin: Tensor;
-  /** Additive mask broadcastable to [B, 1, T, S]. */
-  mask: Tensor;
-  /** Per layer: cached keys/values [B, Hkv, S_cache, hd], attended before this step's own. */
-  past?: KV[];
+  /** Additive masks: over the cached keys [B, 1, 1, S], over this step's own keys [B, 1, T, T] (causal, padding). */
+  pastMask: Tensor;
+  ownMask: Tensor;
+  /** Per layer: cached keys/values [B, Hkv, S, hd], attended before this step's own. */
+  past: KV[];
 }
 
-function selfAttention(P: ParamSet, c: Qwen25VlConfig, l: string, x: Tensor, inp: DecoderInputs, past?: KV) {
+/**
+ * Grouped-query attention over cached and new keys without a reshape that would fix two open sizes: the G query
+ * heads sharing a kv head are stacked along the query axis ([B, Hkv, G·T, hd]), the cached and the new keys' scores
+ * are masked apart and joined for one softmax, and the values joined the same way.
+ */
+function groupedAttention(q: Tensor, own: KV, past: KV, pastMask: Tensor, ownMask: Tensor): Tensor {
+  const [b, h, t, hd] = q.shape;
+  const hkv = own.k.shape[1];
+  const group = h / hkv;
+  const qg = reshape(q, [b, hkv, group * t, hd]);
+  const scores = (k: Tensor) => mul(matmul(qg, transpose(k, [0, 1, 3, 2])), 1 / Math.sqrt(hd));
+  const ownGrouped =
+    group === 1
+      ? ownMask
+      : concat(
+          Array.from({ length: group }, () => ownMask),
+          2,
+        );
+  const p = softmax(concat([add(scores(past.k), pastMask), add(scores(own.k), ownGrouped)], -1), -1);
+  return reshape(matmul(p, concat([past.v, own.v], 2)), [b, h, t, hd]);
+}
+
+function selfAttention(P: ParamSet, c: Qwen25VlConfig, l: string, x: Tensor, inp: DecoderInputs, past: KV) {
   const [b, t] = x.shape;
   const H = c.text.num_attention_heads;
   const Hkv = c.text.num_key_value_heads;
@@ -129,7 +152,7 @@ function selfAttention(P: ParamSet, c: Qwen25VlConfig, l: string, x: Tensor, inp
   const q = rotary(heads(P.linear(x, `${l}.self_attn.q_proj`), H), cos, sin);
   const k = rotary(heads(P.linear(x, `${l}.self_attn.k_proj`), Hkv), cos, sin);
   const v = heads(P.linear(x, `${l}.self_attn.v_proj`), Hkv);
-  const a = past ? attentionSplit(q, past.k, past.v, k, v, inp.mask) : attention(q, k, v, inp.mask);
+  const a = groupedAttention(q, { k, v }, past, inp.pastMask, inp.ownMask);
   return {
     out: P.linear(reshape(transpose(a, [0, 2, 1, 3]), [b, t, H * hd]), `${l}.self_attn.o_proj`),
     present: { k, v },
@@ -153,7 +176,7 @@ export function decoder(
       l,
       rmsNorm(h, params.get(`${l}.input_layernorm.weight`), eps),
       inp,
-      inp.past?.[i],
+      inp.past[i],
     );
     h = add(h, a.out);
     present.push(a.present);
@@ -176,9 +199,8 @@ export function lmHead(params: ParamSet, config: Qwen25VlConfig, hidden: Tensor)
 }
 
 /** Token embeddings with image features in place of `<|image_pad|>`: imageIndex is 0 for text, 1 + feature row otherwise. */
-export function embedTokens(params: ParamSet, ids: Tensor, imageIndex?: Tensor, imageEmbeds?: Tensor): Tensor {
+export function embedTokens(params: ParamSet, ids: Tensor, imageIndex: Tensor, imageEmbeds: Tensor): Tensor {
   const text = embedding(params.get('model.embed_tokens.weight'), ids);
-  if (!imageIndex || !imageEmbeds) return text;
   const picked = gather(pad(imageEmbeds, [1, 0], [0, 0]), imageIndex, 0);
   return where(unsqueeze(greater(imageIndex, 0), -1), picked, text);
 }
@@ -186,88 +208,72 @@ export function embedTokens(params: ParamSet, ids: Tensor, imageIndex?: Tensor, 
 export const presentName = (kind: 'k' | 'v', layer: number) => `present.${layer}.${kind}`;
 export const pastName = (kind: 'k' | 'v', layer: number) => `past.${layer}.${kind}`;
 
-export interface PrefillShape {
+/** The decoder graph's sizes; each defaults to open. */
+export interface DecoderShape {
   batch: number;
-  length: number;
-  /** Image-token feature rows fed (0: a text-only graph). */
-  imageTokens: number;
-  /** Logits for the last `logitsLast` positions only (default: every position). */
-  logitsLast?: number;
-  /** Also return every layer's keys/values (for generation). */
-  cache?: boolean;
+  /** New tokens per row. */
+  tokens: number;
+  /** Cached slots per row (at least one: a slot masked out stands for an empty cache). */
+  past: number;
+  /** Positions whose logits come out. */
+  picked: number;
+  /** Image-feature rows (at least one: a row no token points at stands for none). */
+  imageRows: number;
 }
 
 /**
- * A full-sequence forward: inputs `input_ids`, `attention_mask` [B, T] (1 = real token; left padding allowed),
- * `rope_cos`/`rope_sin` [B, T, hd], and with images `image_index` [B, T] and `image_embeds` [N, D].
- * Outputs `logits` [B, K, V] and, with `cache`, `present.L.k/v` [B, Hkv, T, hd].
+ * The decoder for prefill, decode and scoring alike: T new tokens per row after S cached ones.
+ * Inputs: `input_ids`, `attention_mask` [B, T] (1 = a real token; left padding allowed), `token_order` [T] (0 … T−1,
+ * for the causal mask), `rope_cos`/`rope_sin` [B, T, hd], `image_index` [B, T] (0 for text, 1 + row of
+ * `image_embeds` [N, D]), `past_mask` [B, S] (1 = a cached token), `past.L.k/v` [B, Hkv, S, hd], `logits_index` [K].
+ * Outputs `logits` [B, K, V] at those positions and the new tokens' keys/values `present.L.k/v` [B, Hkv, T, hd]
+ * (the host writes them into its cache; the cache never comes back across the bus).
  */
-export function prefillGraph(params: ParamSet, config: Qwen25VlConfig, shape: PrefillShape): Record<string, Tensor> {
-  const { batch: B, length: T } = shape;
-  const ids = input('input_ids', [B, T], 'int64');
-  const keys = input('attention_mask', [B, T], 'int64');
-  const cos = input('rope_cos', [B, T, config.headDim], params.dtype);
-  const sin = input('rope_sin', [B, T, config.headDim], params.dtype);
-  const images = shape.imageTokens > 0;
-  const imageIndex = images ? input('image_index', [B, T], 'int64') : undefined;
-  const imageEmbeds = images
-    ? input('image_embeds', [shape.imageTokens, config.text.hidden_size], params.dtype)
-    : undefined;
-  const mask = add(keyPaddingMask(keys, params.dtype), causalMask(T, T, params.dtype));
-  const { hidden, present } = decoder(params, config, {
-    embeds: embedTokens(params, ids, imageIndex, imageEmbeds),
-    cos,
-    sin,
-    mask,
-  });
-  const K = shape.logitsLast ?? T;
-  const out: Record<string, Tensor> = {
-    logits: lmHead(params, config, K === T ? hidden : sliceAxis(hidden, 1, T - K, T)),
-  };
-  if (shape.cache)
-    present.forEach((kv, i) => {
-      out[presentName('k', i)] = kv.k;
-      out[presentName('v', i)] = kv.v;
-    });
-  return out;
-}
-
-/**
- * One token per row against a cache of S slots that is an input only: `input_ids` [B, 1], `rope_cos/sin` [B, 1, hd],
- * `key_mask` [B, S + 1] (1 for cache slots holding a token, then 1 for the new token), `past.L.k/v`
- * [B, Hkv, S, hd]. Outputs `logits` [B, V] and the new token's keys/values [B, Hkv, 1, hd] (the host writes them
- * into its cache), so the cache never comes back across the bus.
- */
-export function decodeGraph(
+export function decoderGraph(
   params: ParamSet,
   config: Qwen25VlConfig,
-  shape: { batch: number; cache: number },
+  shape: Partial<DecoderShape> = {},
 ): Record<string, Tensor> {
-  const { batch: B, cache: S } = shape;
+  const B = shape.batch ?? OPEN.batch;
+  const T = shape.tokens ?? OPEN.tokens;
+  const S = shape.past ?? OPEN.past;
+  const K = shape.picked ?? OPEN.picked;
+  const N = shape.imageRows ?? OPEN.patches(1);
+  const hd = config.headDim;
   const Hkv = config.text.num_key_value_heads;
-  const ids = input('input_ids', [B, 1], 'int64');
-  const cos = input('rope_cos', [B, 1, config.headDim], params.dtype);
-  const sin = input('rope_sin', [B, 1, config.headDim], params.dtype);
-  const keyMask = input('key_mask', [B, S + 1], 'int64');
+  const dtype = params.dtype;
+  const ids = input('input_ids', [B, T], 'int64');
+  const order = input('token_order', [T], 'int64');
+  // j > i: a later token, hidden from token i
+  const later = greater(unsqueeze(order, 0), unsqueeze(order, 1));
+  const causal = mul(cast(later, dtype), MASKED);
+  const ownMask = add(keyPaddingMask(input('attention_mask', [B, T], 'int64'), dtype), causal);
   const past: KV[] = [];
   for (let i = 0; i < config.text.num_hidden_layers; i++)
     past.push({
-      k: input(pastName('k', i), [B, Hkv, S, config.headDim], params.dtype),
-      v: input(pastName('v', i), [B, Hkv, S, config.headDim], params.dtype),
+      k: input(pastName('k', i), [B, Hkv, S, hd], dtype),
+      v: input(pastName('v', i), [B, Hkv, S, hd], dtype),
     });
+  const embeds = embedTokens(
+    params,
+    ids,
+    input('image_index', [B, T], 'int64'),
+    input('image_embeds', [N, config.text.hidden_size], dtype),
+  );
   const { hidden, present } = decoder(params, config, {
-    embeds: embedTokens(params, ids),
-    cos,
-    sin,
-    mask: keyPaddingMask(keyMask, params.dtype),
+    embeds,
+    cos: input('rope_cos', [B, T, hd], dtype),
+    sin: input('rope_sin', [B, T, hd], dtype),
+    pastMask: keyPaddingMask(input('past_mask', [B, S], 'int64'), dtype),
+    ownMask,
     past,
   });
-  const out: Record<string, Tensor> = { logits: reshape(lmHead(params, config, hidden), [B, config.text.vocab_size]) };
+  const out: Record<string, Tensor> = {
+    logits: lmHead(params, config, gather(hidden, input('logits_index', [K], 'int64'), 1)),
+  };
   present.forEach((kv, i) => {
     out[presentName('k', i)] = kv.k;
     out[presentName('v', i)] = kv.v;
   });
   return out;
 }
-
-export { concat };

@@ -1,15 +1,18 @@
 // Running a loaded Qwen2.5-VL folder: prompt rendering with the model's own chat template, image preprocessing, the
-// vision tower, a prefill over the prompt and greedy decoding against a host-side KV cache. Weights are graph inputs
-// fed from the one copy in memory, so however many graphs (vision, prefill, decode) run, the weights are held once.
+// vision tower, a prefill over the prompt and greedy decoding against a host-side KV cache. Two sessions, built once
+// with open sizes (graph.ts), run everything: the vision tower and the decoder (prefill, decode and scoring), whose
+// weights do not overlap, so each weight is held once per device. Where they live depends on the device: on the CPU
+// they are inputs fed from the folder's arrays (ORT reads them in place; initializers would be a second copy), on
+// CUDA initializers (a copy on the GPU, made once, instead of one across the bus on every run).
 
 import { Template } from '@huggingface/jinja';
 import { emit } from '../../onnx/emit';
 import type { Tensor, TensorData } from '../../graph/tensor';
-import { feedsWithWeights, GraphSession, type DeviceRequest } from '../../runtime/session';
+import { feedsWithWeights, GraphSession, probeDevice, type DeviceRequest } from '../../runtime/session';
 import { ParamSet } from '../../train/params';
 import { KvCache } from '../../generate/kv-cache';
 import type { Qwen25VlFolder } from './folder';
-import { decodeGraph, pastName, prefillGraph, presentName, visionInputs, visionTower } from './graph';
+import { decoderGraph, pastName, presentName, visionInputs, visionTower } from './graph';
 import { decoderRotary, multimodalPositions, visionAttentionMasks, visionRotary, type Positions3 } from './positions';
 import { preprocessImageFile, type PreprocessedImage } from './preprocess';
 import type { PolicyImage } from '../../policy/types';
@@ -40,15 +43,43 @@ export interface ProbeResult {
 
 const bucket = (n: number, step = 16) => Math.ceil(n / step) * step;
 
+/** Where a session's weights live: graph inputs fed from the folder's arrays, or the session's own initializers. */
+export type WeightPlacement = 'inputs' | 'initializers';
+
+export interface RuntimeOptions {
+  device?: DeviceRequest;
+  threads?: number;
+  /** Default: inputs on the CPU, initializers on CUDA. */
+  weights?: WeightPlacement;
+}
+
+const range = (from: number, to: number) => BigInt64Array.from({ length: to - from }, (_, i) => BigInt(from + i));
+
 export class Qwen25VlRuntime {
-  private readonly sessions = new Map<string, Promise<GraphSession>>();
+  private readonly sessions = new Map<'vision' | 'decoder', Promise<GraphSession>>();
   private readonly template: Template;
+  private placement?: Promise<WeightPlacement>;
 
   constructor(
     readonly folder: Qwen25VlFolder,
-    readonly options: { device?: DeviceRequest; threads?: number } = {},
+    readonly options: RuntimeOptions = {},
   ) {
     this.template = new Template(folder.chatTemplate);
+  }
+
+  /** Where the weights live, decided once by the device the sessions will run on. */
+  weightPlacement(): Promise<WeightPlacement> {
+    this.placement ??= this.options.weights
+      ? Promise.resolve(this.options.weights)
+      : probeDevice(this.options.device).then((d) => (d.kind === 'cuda' ? 'initializers' : 'inputs'));
+    return this.placement;
+  }
+
+  /** The open sessions' input names by graph (two sessions at most, however many lengths and batches have run). */
+  async sessionInputs(): Promise<Record<string, string[]>> {
+    const out: Record<string, string[]> = {};
+    for (const [key, s] of this.sessions) out[key] = (await s).inputs.map((i) => i.name);
+    return out;
   }
 
   get config() {
@@ -99,12 +130,15 @@ export class Qwen25VlRuntime {
     };
   }
 
-  /** A session for a graph whose weights are inputs, built once per key. */
-  private session(key: string, build: (P: ParamSet) => Record<string, Tensor>): Promise<GraphSession> {
+  /** One of the two sessions, built once with its sizes open. */
+  private session(key: 'vision' | 'decoder', build: (P: ParamSet) => Record<string, Tensor>): Promise<GraphSession> {
     let s = this.sessions.get(key);
     if (!s) {
-      const P = new ParamSet(this.folder.weights, { trainable: 'all' });
-      s = GraphSession.create(emit(build(P), { graphName: key }), this.options);
+      s = this.weightPlacement().then((placement) => {
+        const P = new ParamSet(this.folder.weights, { trainable: placement === 'inputs' ? 'all' : 'none' });
+        const model = emit(build(P), { graphName: key, open: true, inMemoryThreshold: 4096 });
+        return GraphSession.create(model, { device: this.options.device, threads: this.options.threads });
+      });
       this.sessions.set(key, s);
     }
     return s;
@@ -129,9 +163,10 @@ export class Qwen25VlRuntime {
       pixels.set(i.pixels, at);
       at += i.pixels.length;
     }
-    const session = await this.session(`vision:${patches}`, (P) => ({
-      image_embeds: visionTower(P, this.config, visionInputs(this.config, patches)),
+    const session = await this.session('vision', (P) => ({
+      image_embeds: visionTower(P, this.config, visionInputs(this.config)),
     }));
+    const hd = this.config.visionHeadDim;
     const r = await session.run(
       this.feeds(session, {
         pixel_values: pixels,
@@ -140,6 +175,14 @@ export class Qwen25VlRuntime {
         window_mask: masks.window,
         full_mask: masks.full,
       }),
+      undefined,
+      {
+        pixel_values: [patches, pixels.length / patches],
+        vision_cos: [patches, hd],
+        vision_sin: [patches, hd],
+        window_mask: [patches, patches],
+        full_mask: [patches, patches],
+      },
     );
     return r.image_embeds as Float32Array;
   }
@@ -160,18 +203,20 @@ export class Qwen25VlRuntime {
     prompt.ids.forEach((id, t) => {
       if (id === c.tokens.image_token_id) imageIndex[t] = BigInt(++row);
     });
-    const key = `prefill:1x${T}:${imageTokens}:${logitsLast}:${cache ? 'kv' : ''}`;
-    const session = await this.session(key, (P) =>
-      prefillGraph(P, c, { batch: 1, length: T, imageTokens, logitsLast, cache }),
+    const D = c.text.hidden_size;
+    const r = await this.runDecoder(
+      {
+        input_ids: BigInt64Array.from(prompt.ids, BigInt),
+        attention_mask: new BigInt64Array(T).fill(1n),
+        rope_cos: rope.cos,
+        rope_sin: rope.sin,
+        image_index: imageIndex,
+        image_embeds: embeds ?? new Float32Array(D),
+        logits_index: range(T - logitsLast, T),
+      },
+      { batch: 1, tokens: T, imageRows: embeds ? embeds.length / D : 1 },
+      cache,
     );
-    const data: Record<string, TensorData> = {
-      input_ids: BigInt64Array.from(prompt.ids, BigInt),
-      attention_mask: new BigInt64Array(T).fill(1n),
-      rope_cos: rope.cos,
-      rope_sin: rope.sin,
-    };
-    if (embeds) Object.assign(data, { image_index: imageIndex, image_embeds: embeds });
-    const r = await session.run(this.feeds(session, data));
     const L = c.text.num_hidden_layers;
     return {
       logits: r.logits as Float32Array,
@@ -203,7 +248,7 @@ export class Qwen25VlRuntime {
       );
     const cache =
       maxNewTokens > 1
-        ? new KvCache(L, B, c.text.num_key_value_heads, bucket(longest + maxNewTokens), c.headDim)
+        ? new KvCache(L, B, c.text.num_key_value_heads, bucket(longest + maxNewTokens), c.headDim, 0)
         : undefined;
     const next: (number | null)[] = [];
     const prefillLogits: Float32Array[] = [];
@@ -218,9 +263,6 @@ export class Qwen25VlRuntime {
     const t1 = performance.now();
     let steps = 0;
     if (cache) {
-      const session = await this.session(`decode:${B}x${cache.slots}`, (P) =>
-        decodeGraph(P, c, { batch: B, cache: cache.slots }),
-      );
       const hd = c.headDim;
       for (let step = 1; step < maxNewTokens && next.some((t) => t !== null); step++) {
         const ids = new BigInt64Array(B);
@@ -233,14 +275,21 @@ export class Qwen25VlRuntime {
           cos.set(rope.cos, b * hd);
           sin.set(rope.sin, b * hd);
         });
-        const data: Record<string, TensorData> = {
-          input_ids: ids,
-          rope_cos: cos,
-          rope_sin: sin,
-          key_mask: cache.keyMask(),
-          ...cache.feeds(pastName),
-        };
-        const r = await session.run(this.feeds(session, data));
+        const r = await this.runDecoder(
+          {
+            input_ids: ids,
+            attention_mask: new BigInt64Array(B).fill(1n),
+            rope_cos: cos,
+            rope_sin: sin,
+            image_index: new BigInt64Array(B),
+            image_embeds: new Float32Array(c.text.hidden_size),
+            logits_index: range(0, 1),
+            past_mask: cache.keyMask(),
+            ...cache.feeds(pastName),
+          },
+          { batch: B, tokens: 1, imageRows: 1, past: cache.slots },
+          true,
+        );
         steps++;
         const active = next.map((t) => t !== null);
         cache.append(
@@ -254,6 +303,45 @@ export class Qwen25VlRuntime {
       }
     }
     return { prefillLogits, prefillMs, decodeMs: performance.now() - t1, steps };
+  }
+
+  /**
+   * One run of the decoder: `data` without the cache gets one cached slot, masked out (an empty cache). Fetches the
+   * new keys/values only when `cache`.
+   */
+  private async runDecoder(
+    data: Record<string, TensorData>,
+    size: { batch: number; tokens: number; imageRows: number; past?: number },
+    cache: boolean,
+  ): Promise<Record<string, TensorData>> {
+    const c = this.config;
+    const { batch: B, tokens: T } = size;
+    const L = c.text.num_hidden_layers;
+    const Hkv = c.text.num_key_value_heads;
+    const hd = c.headDim;
+    const S = size.past ?? 1;
+    if (size.past === undefined) {
+      data.past_mask = new BigInt64Array(B);
+      const empty = new Float32Array(B * Hkv * hd);
+      for (let l = 0; l < L; l++) Object.assign(data, { [pastName('k', l)]: empty, [pastName('v', l)]: empty });
+    }
+    data.token_order = range(0, T);
+    const session = await this.session('decoder', (P) => decoderGraph(P, c));
+    const dims: Record<string, number[]> = {
+      input_ids: [B, T],
+      attention_mask: [B, T],
+      token_order: [T],
+      rope_cos: [B, T, hd],
+      rope_sin: [B, T, hd],
+      image_index: [B, T],
+      image_embeds: [size.imageRows, c.text.hidden_size],
+      logits_index: [data.logits_index.length],
+      past_mask: [B, S],
+    };
+    for (let l = 0; l < L; l++) dims[pastName('k', l)] = dims[pastName('v', l)] = [B, Hkv, S, hd];
+    const fetch = ['logits'];
+    if (cache) for (let l = 0; l < L; l++) fetch.push(presentName('k', l), presentName('v', l));
+    return session.run(this.feeds(session, data), fetch, dims);
   }
 
   /** Greedy decoding of `maxNewTokens` tokens (no stop). */
