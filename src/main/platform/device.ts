@@ -63,10 +63,23 @@ export function cudaProcessMemoryMiB(pid = process.pid): number | null {
   }
 }
 
-/** The first GPU's memory in bytes from `nvidia-smi --query-gpu=memory.total --format=csv,noheader,nounits` (MiB). */
+/** The first GPU's memory in bytes from `nvidia-smi --query-gpu=memory.total|free --format=csv,noheader,nounits` (MiB). */
 export function parseGpuMemoryTotal(output: string): number | null {
   const mib = Number(output.split('\n')[0]?.trim());
   return output.trim() !== '' && Number.isFinite(mib) && mib > 0 ? mib * 2 ** 20 : null;
+}
+
+/** The first GPU's free memory in bytes now, as the NVIDIA driver reports it; null when it cannot tell. */
+export function cudaFreeMemoryBytes(): number | null {
+  try {
+    const out = execFileSync('nvidia-smi', ['--query-gpu=memory.free', '--format=csv,noheader,nounits'], {
+      timeout: 3000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).toString();
+    return parseGpuMemoryTotal(out);
+  } catch {
+    return null;
+  }
 }
 
 let gpuMemory: number | null | undefined;

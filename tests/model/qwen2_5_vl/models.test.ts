@@ -88,6 +88,9 @@ describe('the memory check', () => {
     expect(() => checkMemory('Qwen2.5-VL-7B', sevenB, { batch: 64, length: 4096 }, 40 * 2 ** 30)).toThrow(
       /try a batch of \d+/,
     );
+    expect(() =>
+      checkMemory('Qwen2.5-VL-7B on the GPU', sevenB, { batch: 1, length: 4096 }, 24 * 2 ** 30, 'GPU memory'),
+    ).toThrow(/but 24\.0 GiB of GPU memory is available/);
     expect(checkMemory('Qwen2.5-VL-7B', sevenB, { batch: 1, length: 4096 }, 64 * 2 ** 30).total).toBeLessThan(
       64 * 2 ** 30,
     );

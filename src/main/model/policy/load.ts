@@ -10,6 +10,7 @@ import type { DeviceRequest } from '../runtime/session';
 import { loadTinyVlm } from '../tiny/vlm';
 import { Policy } from '../tiny/policy';
 import type { PolicyModel } from './types';
+import { cudaFreeMemoryBytes, cudaProviderLibrary } from '../../platform/device';
 
 export interface LoadPolicyOptions {
   device?: DeviceRequest;
@@ -24,7 +25,12 @@ export function loadPolicyModel(dir: string, options: LoadPolicyOptions = {}): P
   const family = familyOfFolder(dir);
   if (family.id === 'qwen2.5-vl') {
     const meta = readQwen25VlMeta(dir);
-    checkMemory(`${dir} (Qwen2.5-VL)`, modelShape(meta.config), options.run ?? { batch: 1, length: 8192 });
+    const shape = modelShape(meta.config);
+    const run = options.run ?? { batch: 1, length: 8192 };
+    checkMemory(`${dir} (Qwen2.5-VL)`, shape, run);
+    // where CUDA will run it, the weights and the step's cache and activations must fit the GPU as well
+    const gpuFree = options.device !== 'cpu' && cudaProviderLibrary() ? cudaFreeMemoryBytes() : null;
+    if (gpuFree !== null) checkMemory(`${dir} (Qwen2.5-VL) on the GPU`, shape, run, gpuFree, 'GPU memory');
     return new QwenPolicyModel(loadQwen25VlFolder(dir, meta), { device: options.device, threads: options.threads });
   }
   return new TinyPolicyModel(

@@ -1,6 +1,7 @@
-// What running a model needs, estimated before anything is loaded, against what the machine has free. The CPU
-// runtime holds weights once, in float32, and feeds them to every graph (prefill, decode, scoring); the KV cache
-// lives on the host; activations are bounded by the widest layer of a prefill plus the logits it returns.
+// What running a model needs, estimated before anything is loaded, against what the machine has free. The runtime
+// holds weights once per device, in float32: on the host always (the folder's arrays), and on a GPU too when CUDA
+// runs it (the sessions' initializers). The KV cache lives on the host and is copied to the GPU for each decode step;
+// activations are bounded by the widest layer of a prefill plus the logits it returns.
 
 import { readFileSync } from 'node:fs';
 import { freemem } from 'node:os';
@@ -60,7 +61,13 @@ export const gib = (bytes: number) =>
 export class InsufficientMemoryError extends Error {}
 
 /** Throws, naming the numbers and what would fit, when the need exceeds what is available. */
-export function checkMemory(what: string, model: ModelShape, run: RunShape, available = availableRam()): MemoryNeed {
+export function checkMemory(
+  what: string,
+  model: ModelShape,
+  run: RunShape,
+  available = availableRam(),
+  memory = 'memory',
+): MemoryNeed {
   const need = inferenceMemory(model, run);
   if (need.total <= available) return need;
   const advice: string[] = [];
@@ -78,6 +85,6 @@ export function checkMemory(what: string, model: ModelShape, run: RunShape, avai
   throw new InsufficientMemoryError(
     `${what} needs about ${gib(need.total)} (weights ${gib(need.weights)} in float32, ` +
       `KV cache ${gib(need.kvCache)} for ${run.batch} × ${run.length} tokens, activations ${gib(need.activations)}) ` +
-      `but ${gib(available)} of memory is available; try ${advice.join(', or ')}`,
+      `but ${gib(available)} of ${memory} is available; try ${advice.join(', or ')}`,
   );
 }
