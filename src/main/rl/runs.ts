@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { RunConfigIssue, RunSummary } from '../../shared/contract';
 import { parseRunConfig, RunConfig, type RunConfigInput } from './train/config';
 import { compileReward } from './reward/spec';
+import { untrainableReason } from './train/model-source';
 import { evalRunFigures } from './eval/records';
 
 export function summarizeRun(store: Store, run: RunRow): RunSummary {
@@ -39,8 +40,20 @@ export function validateRunConfig(store: Store, raw: unknown): { issues: RunConf
     issues.push({ path: 'dataset', message: `no dataset named "${config.dataset}"` });
   if ('checkpoint' in config.model && !store.repos.runs.checkpoint(config.model.checkpoint))
     issues.push({ path: 'model.checkpoint', message: `no checkpoint with id ${config.model.checkpoint}` });
-  if ('path' in config.model && !fs.existsSync(path.join(config.model.path, 'config.json')))
-    issues.push({ path: 'model.path', message: `no config.json in ${config.model.path}` });
+  if ('path' in config.model) {
+    if (!fs.existsSync(path.join(config.model.path, 'config.json')))
+      issues.push({ path: 'model.path', message: `no config.json in ${config.model.path}` });
+    else {
+      // said when the config is checked, not when the run starts
+      let reason: string | null;
+      try {
+        reason = untrainableReason(config.model.path);
+      } catch (error) {
+        reason = (error as Error).message;
+      }
+      if (reason) issues.push({ path: 'model.path', message: reason });
+    }
+  }
   // The reward's types and value ranges are checked here, not after the first step's rollouts.
   try {
     compileReward(config.reward);

@@ -1,6 +1,6 @@
 // The models list and the memory check: model folders SearchLab knows, and a refusal that names the numbers
 // before a model too large for the machine is read.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,9 @@ import { modelShape, parseQwen25VlConfig } from '../../../src/main/model/familie
 import { randomConfigJson, writeRandomQwen25Vl } from '../../../src/main/model/families/qwen2_5_vl/random';
 import { checkMemory, inferenceMemory } from '../../../src/main/model/policy/memory';
 import { loadModel } from '../../../src/main/rl/train/model-source';
-import type { Store } from '../../../src/main/storage';
+import { openStore, type Store } from '../../../src/main/storage';
+import { validateRunConfig } from '../../../src/main/rl/runs';
+import { checkpointOfModelFolder } from '../../../src/main/rl/train/checkpoint-run';
 
 let root: string;
 beforeAll(() => {
@@ -49,6 +51,24 @@ describe('searchlab models', () => {
     expect(listed[0].checkpointId).toBe(model.checkpointId);
   });
 
+  it('checks a folder named for evaluation before registering it, and registers a broken one never', () => {
+    const broken = join(root, 'broken');
+    cpSync(join(root, 'qwen'), broken, { recursive: true });
+    const configFile = join(broken, 'config.json');
+    const config = JSON.parse(readFileSync(configFile, 'utf8'));
+    config.intermediate_size += 8;
+    writeFileSync(configFile, JSON.stringify(config));
+    const store = openStore(join(root, 'register.db'));
+    try {
+      expect(() => checkpointOfModelFolder(store, broken)).toThrow(
+        /mlp\.gate_proj\.weight has shape .* but config\.json implies/,
+      );
+      expect(store.repos.runs.allCheckpoints()).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
+
   it('refuses a folder that is not a model, saying why', async () => {
     await expect(cli(['add', root])).rejects.toThrow(/no config\.json — not a model folder/);
   });
@@ -60,6 +80,28 @@ describe('a run config naming a Qwen2.5-VL folder', () => {
     expect(() => loadModel({} as Store, { path: dir })).toThrow(
       `${dir} holds a Qwen2.5-VL model: SearchLab trains its own tiny VLM for now. Evaluate this model with \`searchlab eval --model ${dir}\``,
     );
+  });
+
+  it('is refused when the config is checked, on model.path, before a run exists', () => {
+    const store = openStore(join(root, 'config-check.db'));
+    try {
+      store.repos.datasets.create({ name: 'd' });
+      const { issues, config } = validateRunConfig(store, {
+        name: 'r',
+        dataset: 'd',
+        model: { path: join(root, 'qwen') },
+        grpo: { steps: 1 },
+      });
+      expect(config).toBeNull();
+      expect(issues).toEqual([
+        expect.objectContaining({
+          path: 'model.path',
+          message: expect.stringContaining('trains its own tiny VLM for now'),
+        }),
+      ]);
+    } finally {
+      store.close();
+    }
   });
 });
 

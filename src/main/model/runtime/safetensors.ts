@@ -159,7 +159,7 @@ export function parseSafetensors(buf: Uint8Array, file = 'safetensors'): Safeten
 }
 
 /** A float tensor's values as Float32Array, converting from its stored dtype. */
-export function toFloat32(entry: RawEntry, name = 'tensor'): Float32Array {
+export function toFloat32(entry: RawEntry, name = 'tensor', file?: string): Float32Array {
   const n = entry.shape.reduce((p, d) => p * d, 1);
   const b = entry.bytes;
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
@@ -184,7 +184,9 @@ export function toFloat32(entry: RawEntry, name = 'tensor'): Float32Array {
       } else for (let i = 0; i < n; i++) out[i] = bf16ToF32(dv.getUint16(i * 2, true));
       break;
     default:
-      throw new SafetensorsError(`tensor ${name}: dtype ${entry.dtype} is not a float type`);
+      throw new SafetensorsError(
+        `${file ? `${file}: ` : ''}tensor ${name}: dtype ${entry.dtype} is not a float type (BF16, F16 or F32 expected)`,
+      );
   }
   return out;
 }
@@ -235,7 +237,7 @@ export function loadWeights(files: readonly string[], options: LoadOptions = {})
       const shape = expected?.[name];
       if (shape && (entry.shape.length !== shape.length || entry.shape.some((d, i) => d !== shape[i])))
         wrongShape.set(name, entry.shape);
-      else out.set(name, { shape: [...entry.shape], data: toFloat32(entry, name) });
+      else out.set(name, { shape: [...entry.shape], data: toFloat32(entry, name, basename(file)) });
     }
   }
   if (expected) {

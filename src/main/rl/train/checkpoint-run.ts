@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Store } from '../../storage';
-import { familyOfFolder } from '../../model';
+import { checkQwen25VlFolder, familyOfFolder } from '../../model';
 import { Policy } from '../../model';
 import { loadPolicyModel } from '../../model';
 import type { PolicyModel } from '../../model';
@@ -39,11 +39,14 @@ export function checkpointPolicyModel(
 
 /**
  * A model folder (the tiny VLM's or a published checkpoint's) as a checkpoint of no run, so that evaluations,
- * the debugger, replays and decision probabilities find its model by id. The same folder is registered once.
+ * the debugger, replays and decision probabilities find its model by id. The same folder is registered once, and a
+ * broken one never.
  */
 export function checkpointOfModelFolder(store: Store, dir: string): { id: number; path: string } {
   const path = resolve(dir);
-  familyOfFolder(path); // a clear error for a folder of no supported family, before anything is stored
+  // a clear error for a folder of no supported family, or a published one whose files do not fit its config (from
+  // the headers, without reading weights), before anything is stored
+  if (familyOfFolder(path).id === 'qwen2.5-vl') checkQwen25VlFolder(path);
   const known = store.repos.runs.checkpointAt(path);
   if (known) return known;
   const config = JSON.parse(readFileSync(join(path, 'config.json'), 'utf8')) as unknown;

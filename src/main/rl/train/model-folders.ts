@@ -5,7 +5,6 @@ import { existsSync } from 'node:fs';
 import type { ModelFolder } from '../../../shared/contract';
 import type { Store } from '../../storage';
 import { familyOfFolder, summarizeModelFolder } from '../../model';
-import { checkQwen25VlFolder } from '../../model';
 import { availableRam } from '../../model';
 import { cudaTotalMemoryBytes, detectDevice } from '../../platform/device';
 import { checkpointOfModelFolder } from './checkpoint-run';
@@ -63,7 +62,6 @@ export function listModelFolders(store: Store): ModelFolder[] {
 
 /** Checks a folder as far as it can without reading weights, then adds it (once); throws what is wrong. */
 export function addModelFolder(store: Store, dir: string): ModelFolder {
-  if (familyOfFolder(dir).id === 'qwen2.5-vl') checkQwen25VlFolder(dir);
   const { id, path } = checkpointOfModelFolder(store, dir);
   return describe(id, path, deviceMemory());
 }

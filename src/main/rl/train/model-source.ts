@@ -12,15 +12,21 @@ export function modelFolder(store: Store, source: z.output<typeof ModelSource>):
   return checkpoint.path;
 }
 
+/** Why a folder cannot start a run here (training runs on the tiny VLM), or null when it can. */
+export function untrainableReason(dir: string): string | null {
+  const family = familyOfFolder(dir);
+  if (family.id === 'searchlab-tiny-vl') return null;
+  return (
+    `${dir} holds a ${family.label} model: SearchLab trains its own tiny VLM for now. ` +
+    `Evaluate this model with \`searchlab eval --model ${dir}\`, debug its trajectories in the app, ` +
+    'or train it on veRL (`searchlab export-verl`)'
+  );
+}
+
 /** The policy a run trains. Training runs on the tiny VLM; other families are evaluated and debugged here. */
 export function loadModel(store: Store, source: z.output<typeof ModelSource>): TinyVlm {
   const dir = modelFolder(store, source);
-  const family = familyOfFolder(dir);
-  if (family.id !== 'searchlab-tiny-vl')
-    throw new Error(
-      `${dir} holds a ${family.label} model: SearchLab trains its own tiny VLM for now. ` +
-        `Evaluate this model with \`searchlab eval --model ${dir}\`, debug its trajectories in the app, ` +
-        'or train it on veRL (`searchlab export-verl`)',
-    );
+  const reason = untrainableReason(dir);
+  if (reason) throw new Error(reason);
   return loadTinyVlm(dir);
 }
