@@ -83,7 +83,7 @@ export { gradCheck, gradCheckAll, formatResults, type GradCheckCase, type GradCh
 export { allGradCheckCases } from './gradcheck/all';
 
 // model families, the policy interface and the pieces the RL stack builds on
-export { availableRam, gib } from './policy/memory';
+export { availableRam, gib, type RunShape } from './policy/memory';
 export { sftTokenSumLoss } from './tiny/losses';
 export { TinyPolicyModel } from './families/tiny';
 export { isVisionWeight } from './tiny/config';

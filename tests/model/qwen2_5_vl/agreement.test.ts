@@ -236,6 +236,36 @@ describe('Qwen2.5-VL (tiny random folder) against independent references', () =>
     }
   }, 180_000);
 
+  it('scores a sequence in chunks against its own cache as the reference does in one piece', async () => {
+    const runtime = new Qwen25VlRuntime(folder, { device: 'cpu' });
+    try {
+      const prepared = await runtime.prepare(
+        [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'Which bird is this, and where?' }] }],
+        [{ bytes: readFileSync(image()), name: 'picture.png' }],
+      );
+      const T = prepared.ids.length;
+      const grid = [...prepared.images[0].grid];
+      const { pos } = referenceRopeIndex(prepared.ids, [grid], folder.config);
+      const features = referenceVision(folder.weights, folder.config, Float64Array.from(prepared.images[0].pixels), [
+        grid,
+      ]);
+      const rows = referenceLogits(folder.weights, folder.config, prepared.ids, pos, features, T);
+      const want = rows.slice(0, T - 1).map((row, t) => {
+        const max = row.reduce((m, x) => Math.max(m, x), -Infinity);
+        const z = row.reduce((sum, x) => sum + Math.exp(x - max), 0);
+        return row[prepared.ids[t + 1]] - max - Math.log(z);
+      });
+      // chunks of 7 cut through the image's tokens; one chunk of T reads it whole
+      for (const chunk of [7, T]) {
+        const got = await runtime.tokenLogprobs(prepared, chunk);
+        expect(got[0]).toBe(0);
+        for (let t = 1; t < T; t++) expect(Math.abs(got[t] - want[t - 1])).toBeLessThan(1e-3);
+      }
+    } finally {
+      await runtime.release();
+    }
+  }, 120_000);
+
   it('holds the weights in the sessions themselves where CUDA would run (initializers) and computes the same', async () => {
     const runtime = new Qwen25VlRuntime(folder, { device: 'cpu', weights: 'initializers' });
     try {

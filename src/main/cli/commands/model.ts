@@ -87,7 +87,9 @@ async function runFolder(args: string[], ctx: CliContext): Promise<number> {
     throw new UsageError(`model run probes Qwen2.5-VL folders; ${dir} holds a ${family.label}`);
   const { loadQwen25VlFolder } = await import('../../model/families/qwen2_5_vl/folder');
   const { Qwen25VlRuntime } = await import('../../model/families/qwen2_5_vl/runtime');
-  const folder = loadQwen25VlFolder(resolve(dir));
+  const { checkQwen25VlMemory } = await import('../../model/policy/load');
+  const meta = checkQwen25VlMemory(resolve(dir), values.device as 'auto' | 'cpu' | 'cuda');
+  const folder = loadQwen25VlFolder(resolve(dir), meta);
   const runtime = new Qwen25VlRuntime(folder, {
     device: values.device as 'auto' | 'cpu' | 'cuda',
     threads: values.threads ? positiveInt(values.threads, '--threads', 0) : undefined,

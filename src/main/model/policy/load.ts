@@ -24,13 +24,7 @@ export interface LoadPolicyOptions {
 export function loadPolicyModel(dir: string, options: LoadPolicyOptions = {}): PolicyModel {
   const family = familyOfFolder(dir);
   if (family.id === 'qwen2.5-vl') {
-    const meta = readQwen25VlMeta(dir);
-    const shape = modelShape(meta.config);
-    const run = options.run ?? { batch: 1, length: 8192 };
-    checkMemory(`${dir} (Qwen2.5-VL)`, shape, run);
-    // where CUDA will run it, the weights and the step's cache and activations must fit the GPU as well
-    const gpuFree = options.device !== 'cpu' && cudaProviderLibrary() ? cudaFreeMemoryBytes() : null;
-    if (gpuFree !== null) checkMemory(`${dir} (Qwen2.5-VL) on the GPU`, shape, run, gpuFree, 'GPU memory');
+    const meta = checkQwen25VlMemory(dir, options.device, options.run);
     return new QwenPolicyModel(loadQwen25VlFolder(dir, meta), { device: options.device, threads: options.threads });
   }
   return new TinyPolicyModel(
@@ -40,4 +34,17 @@ export function loadPolicyModel(dir: string, options: LoadPolicyOptions = {}): P
       frozen: options.frozen,
     }),
   );
+}
+
+/**
+ * Reads a Qwen2.5-VL folder's description and checks, before any weight is read, that the model and the run fit the
+ * memory available, and the GPU's free memory too where CUDA will run it; throws naming the numbers.
+ */
+export function checkQwen25VlMemory(dir: string, device?: DeviceRequest, run: RunShape = { batch: 1, length: 8192 }) {
+  const meta = readQwen25VlMeta(dir);
+  const shape = modelShape(meta.config);
+  checkMemory(`${dir} (Qwen2.5-VL)`, shape, run);
+  const gpuFree = device !== 'cpu' && cudaProviderLibrary() ? cudaFreeMemoryBytes() : null;
+  if (gpuFree !== null) checkMemory(`${dir} (Qwen2.5-VL) on the GPU`, shape, run, gpuFree, 'GPU memory');
+  return meta;
 }

@@ -1,7 +1,8 @@
 // What running a model needs, estimated before anything is loaded, against what the machine has free. The runtime
 // holds weights once per device, in float32: on the host always (the folder's arrays), and on a GPU too when CUDA
 // runs it (the sessions' initializers). The KV cache lives on the host and is copied to the GPU for each decode step;
-// activations are bounded by the widest layer of a prefill plus the logits it returns.
+// activations are bounded by the widest layer of a prefill (rows are prefilled one at a time), one layer's cache
+// joined with a step's new keys, and the logits a run returns.
 
 import { readFileSync } from 'node:fs';
 import { freemem } from 'node:os';
@@ -32,14 +33,19 @@ export interface MemoryNeed {
 
 const F32 = 4;
 
+/** Positions scored per run when a sequence's log-probs are computed (its logits are held chunk by chunk). */
+export const SCORING_CHUNK = 256;
+
 export function inferenceMemory(model: ModelShape, run: RunShape): MemoryNeed {
   const weights = model.parameters * F32;
   const kvCache = 2 * model.layers * run.batch * model.kvHeads * run.length * model.headDim * F32;
-  // one layer's widest intermediates (the MLP's gate and up projections and their product) over the prompt, the
-  // residual stream and attention outputs, twice (a layer's inputs live while its outputs are made), and the last
-  // position's logits per row
+  // one layer's widest intermediates (the MLP's gate and up projections and their product) over one row's prompt,
+  // the residual stream and attention outputs, twice (a layer's inputs live while its outputs are made); a decode
+  // step's join of one layer's cached and new keys and values; the logits of a decode step or a scoring chunk
   const activations =
-    2 * run.batch * run.length * (2 * model.intermediate + 4 * model.hidden) * F32 + run.batch * model.vocab * F32;
+    2 * run.length * (2 * model.intermediate + 4 * model.hidden) * F32 +
+    2 * run.batch * model.kvHeads * run.length * model.headDim * F32 +
+    Math.max(run.batch, SCORING_CHUNK) * model.vocab * F32;
   return { weights, kvCache, activations, total: weights + kvCache + activations };
 }
 
@@ -80,7 +86,6 @@ export function checkMemory(
     advice.push(
       `shorter sequences (the KV cache and activations take ${gib(need.kvCache + need.activations)} at ${run.length} tokens)`,
     );
-  advice.push('bf16 weights on a CUDA device');
   advice.push('a smaller model of the family, or LoRA training on a GPU machine');
   throw new InsufficientMemoryError(
     `${what} needs about ${gib(need.total)} (weights ${gib(need.weights)} in float32, ` +

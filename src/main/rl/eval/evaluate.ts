@@ -143,6 +143,9 @@ function summarize(
   };
 }
 
+/** Questions rolled out together by default. */
+export const EVAL_BATCH = 16;
+
 export async function evaluatePolicies(
   policy: PolicyModel,
   samples: readonly EvalSample[],
@@ -151,7 +154,7 @@ export async function evaluatePolicies(
   const templates = compileTemplates(options.templates);
   const spec = options.reward ?? DEFAULT_REWARD_SPEC;
   const reward = compileReward(spec);
-  const batch = options.batch ?? 16;
+  const batch = options.batch ?? EVAL_BATCH;
   const out = {} as Record<EvalPolicy, PolicyMetrics>;
   const total = samples.length * options.policies.length;
   let done = 0;

@@ -4,7 +4,7 @@ import { DEFAULT_LIMITS } from '../protocol/limits';
 import { datasetSamples, searchRolloutTools } from '../rollout/search-tools';
 import { readTemplates } from '../train/state';
 import { checkpointPolicyModel, runConfigOfCheckpoint } from '../train/checkpoint-run';
-import { evaluatePolicies, type EvalPolicy, type EvalSample, type PolicyMetrics } from './evaluate';
+import { EVAL_BATCH, evaluatePolicies, type EvalPolicy, type EvalSample, type PolicyMetrics } from './evaluate';
 
 export interface EvalRequest {
   checkpointId: number;
@@ -38,12 +38,17 @@ export async function evaluateCheckpoint(
       `Dataset "${request.dataset}" has no samples with an image${request.split ? ` in split "${request.split}"` : ''}`,
     );
   const name = `${request.label ?? `checkpoint ${checkpoint.id}`} on ${request.dataset}`;
-  const policy = checkpointPolicyModel(store, checkpoint);
+  const limits = request.maxTokensPerTurn
+    ? { ...DEFAULT_LIMITS, maxTokensPerTurn: request.maxTokensPerTurn }
+    : undefined;
+  const policy = checkpointPolicyModel(store, checkpoint, {
+    run: { batch: EVAL_BATCH, length: (limits ?? DEFAULT_LIMITS).maxTotalTokens },
+  });
   const stored: number[] = [];
   try {
     const figures = await evaluatePolicies(policy, samples, {
       policies: request.policies,
-      limits: request.maxTokensPerTurn ? { ...DEFAULT_LIMITS, maxTokensPerTurn: request.maxTokensPerTurn } : undefined,
+      limits,
       templates: readTemplates(checkpoint.path),
       tools: searchRolloutTools(store, home, shownByRun(store, checkpoint.id)),
       record: {

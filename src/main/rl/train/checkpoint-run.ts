@@ -7,6 +7,7 @@ import { checkQwen25VlFolder, familyOfFolder } from '../../model';
 import { Policy } from '../../model';
 import { loadPolicyModel } from '../../model';
 import type { PolicyModel } from '../../model';
+import type { RunShape } from '../../model';
 import { RunConfig } from './config';
 import { readState } from './state';
 
@@ -22,18 +23,20 @@ export function runConfigOfCheckpoint(store: Store, checkpointId: number): RunCo
  * A policy on a checkpoint's model, behind the policy interface (a checkpoint folder is a model folder of its
  * family), on the device and with the ONNX Runtime threads its run asked for (`runtime.device`,
  * `runtime.cpuThreads`; 'auto' and ORT's choice when unset or of no run): a replay or an evaluation of a one-thread
- * run then repeats bit for bit, as the run did. `frozen` for work that never trains it.
+ * run then repeats bit for bit, as the run did. `frozen` for work that never trains it; `run`, what it will decode
+ * together, for the memory check of a published model.
  */
 export function checkpointPolicyModel(
   store: Store,
   checkpoint: { id: number; path: string },
-  options: { frozen?: boolean } = {},
+  options: { frozen?: boolean; run?: RunShape } = {},
 ): PolicyModel {
   const runtime = runConfigOfCheckpoint(store, checkpoint.id)?.runtime;
   return loadPolicyModel(checkpoint.path, {
     device: runtime?.device ?? 'auto',
     frozen: options.frozen,
     threads: runtime?.cpuThreads ?? undefined,
+    run: options.run,
   });
 }
 

@@ -88,26 +88,11 @@ export class QwenPolicyModel implements PolicyModel {
   }
 
   async logprobs(seqs: readonly PolicySequence[]): Promise<{ logprobs: Float32Array[] }> {
-    const V = this.folder.config.text.vocab_size;
     const out: Float32Array[] = [];
-    for (const seq of seqs) {
-      const T = seq.ids.length;
-      const { logits } = await this.runtime.prefill(
-        { ids: seq.ids, images: seq.images ?? [], positions: this.positions(seq) },
-        T,
-        false,
+    for (const seq of seqs)
+      out.push(
+        await this.runtime.tokenLogprobs({ ids: seq.ids, images: seq.images ?? [], positions: this.positions(seq) }),
       );
-      const row = new Float32Array(T);
-      for (let t = 1; t < T; t++) {
-        const l = logits.subarray((t - 1) * V, t * V);
-        let max = -Infinity;
-        for (let i = 0; i < V; i++) if (l[i] > max) max = l[i];
-        let z = 0;
-        for (let i = 0; i < V; i++) z += Math.exp(l[i] - max);
-        row[t] = l[seq.ids[t]] - max - Math.log(z);
-      }
-      out.push(row);
-    }
     return { logprobs: out };
   }
 

@@ -16,6 +16,7 @@ import { decoderGraph, pastName, presentName, visionInputs, visionTower } from '
 import { decoderRotary, multimodalPositions, visionAttentionMasks, visionRotary, type Positions3 } from './positions';
 import { preprocessImageFile, type PreprocessedImage } from './preprocess';
 import type { PolicyImage } from '../../policy/types';
+import { SCORING_CHUNK } from '../../policy/memory';
 
 export interface ChatPart {
   type: 'image' | 'text';
@@ -198,11 +199,7 @@ export class Qwen25VlRuntime {
     const imageTokens = prompt.ids.filter((id) => id === c.tokens.image_token_id).length;
     const embeds = imageTokens > 0 ? await this.imageEmbeds(prompt.images) : undefined;
     const rope = decoderRotary(prompt.positions.ids, T, c);
-    const imageIndex = new BigInt64Array(T);
-    let row = 0;
-    prompt.ids.forEach((id, t) => {
-      if (id === c.tokens.image_token_id) imageIndex[t] = BigInt(++row);
-    });
+    const imageIndex = this.imageIndex(prompt.ids);
     const D = c.text.hidden_size;
     const r = await this.runDecoder(
       {
@@ -223,6 +220,74 @@ export class Qwen25VlRuntime {
       keys: Array.from({ length: L }, (_, l) => r[presentName('k', l)]),
       values: Array.from({ length: L }, (_, l) => r[presentName('v', l)]),
     };
+  }
+
+  /**
+   * log p(ids[t] | ids[<t]) at every position t ≥ 1 (0 at t = 0). The sequence is read in chunks of `chunk` tokens,
+   * each against the keys/values of the chunks before it, so no more than chunk × V logits are held at once (a whole
+   * 8192-token sequence's would be 5 GB at Qwen's vocabulary).
+   */
+  async tokenLogprobs(
+    prompt: { ids: readonly number[]; images: readonly PolicyImage[]; positions: Positions3 },
+    chunk = SCORING_CHUNK,
+  ): Promise<Float32Array> {
+    const c = this.config;
+    const V = c.text.vocab_size;
+    const D = c.text.hidden_size;
+    const hd = c.headDim;
+    const T = prompt.ids.length;
+    const imageTokens = prompt.ids.filter((id) => id === c.tokens.image_token_id).length;
+    const embeds = imageTokens > 0 ? await this.imageEmbeds(prompt.images) : undefined;
+    const rope = decoderRotary(prompt.positions.ids, T, c);
+    const ids = BigInt64Array.from(prompt.ids, BigInt);
+    const imageIndex = this.imageIndex(prompt.ids);
+    const cache =
+      T > chunk ? new KvCache(c.text.num_hidden_layers, 1, c.text.num_key_value_heads, T, hd, 0) : undefined;
+    const out = new Float32Array(T);
+    for (let from = 0; from < T; from += chunk) {
+      const to = Math.min(T, from + chunk);
+      const n = to - from;
+      const data: Record<string, TensorData> = {
+        input_ids: ids.slice(from, to),
+        attention_mask: new BigInt64Array(n).fill(1n),
+        rope_cos: rope.cos.slice(from * hd, to * hd),
+        rope_sin: rope.sin.slice(from * hd, to * hd),
+        image_index: imageIndex.slice(from, to),
+        image_embeds: embeds ?? new Float32Array(D),
+        logits_index: range(0, n),
+      };
+      const past = cache && from > 0 ? cache.slots : undefined;
+      if (cache && from > 0) Object.assign(data, { past_mask: cache.keyMask(), ...cache.feeds(pastName) });
+      const keep = cache !== undefined && to < T;
+      const r = await this.runDecoder(
+        data,
+        { batch: 1, tokens: n, imageRows: embeds ? embeds.length / D : 1, past },
+        keep,
+      );
+      if (keep) {
+        const L = c.text.num_hidden_layers;
+        cache.appendRow(
+          0,
+          Array.from({ length: L }, (_, l) => r[presentName('k', l)]),
+          Array.from({ length: L }, (_, l) => r[presentName('v', l)]),
+          n,
+        );
+      }
+      const logits = r.logits as Float32Array;
+      for (let j = 0; j < n && from + j + 1 < T; j++)
+        out[from + j + 1] = logSoftmaxAt(logits.subarray(j * V, (j + 1) * V), prompt.ids[from + j + 1]);
+    }
+    return out;
+  }
+
+  /** 0 for a text token, 1 + its image-feature row for an `<|image_pad|>` (rows in order of appearance). */
+  private imageIndex(ids: readonly number[]): BigInt64Array {
+    const out = new BigInt64Array(ids.length);
+    let row = 0;
+    ids.forEach((id, t) => {
+      if (id === this.config.tokens.image_token_id) out[t] = BigInt(++row);
+    });
+    return out;
   }
 
   /**
@@ -389,6 +454,15 @@ export class Qwen25VlRuntime {
     for (const s of this.sessions.values()) await (await s).release();
     this.sessions.clear();
   }
+}
+
+/** log softmax(logits)[token]. */
+function logSoftmaxAt(logits: Float32Array, token: number): number {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
+  let z = 0;
+  for (let i = 0; i < logits.length; i++) z += Math.exp(logits[i] - max);
+  return logits[token] - max - Math.log(z);
 }
 
 function argmax(xs: ArrayLike<number>): number {
