@@ -9,6 +9,8 @@ import { loadQwen25VlFolder } from '../../../src/main/model/families/qwen2_5_vl/
 import { QwenPolicyModel } from '../../../src/main/model/families/qwen2_5_vl/policy';
 import { writeRandomQwen25Vl } from '../../../src/main/model/families/qwen2_5_vl/random';
 import { findDecisionPoints, tagProbabilities } from '../../../src/main/rl/counterfactual/decision-probabilities';
+import { runRollouts } from '../../../src/main/rl/rollout/engine';
+import { compileTemplates, DEFAULT_TEMPLATES } from '../../../src/main/rl/protocol/templates';
 
 let root: string;
 let policy: QwenPolicyModel;
@@ -57,5 +59,39 @@ describe('decision probabilities with multi-token tags', () => {
     let lp = 0;
     for (let j = 0; j < tagTokens.length; j++) lp += logprobs[0][points[0].position + j];
     expect(decision.probabilities.image_search).toBeCloseTo(Math.exp(lp), 6);
+  }, 120_000);
+});
+
+describe('rollouts on a published model', () => {
+  it("open with the folder's own chat template: its default system prompt, then the question", async () => {
+    expect(policy.chatPrefix).toBe('<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n');
+    const image = await sharp({ create: { width: 56, height: 56, channels: 3, background: '#c08030' } })
+      .png()
+      .toBuffer();
+    const [t] = await runRollouts(
+      policy,
+      [{ sampleId: 1, question: 'Which bird?', image, groundTruth: 'a thrush', candidateAnswers: [], need: null }],
+      {
+        groupSize: 1,
+        templates: compileTemplates(DEFAULT_TEMPLATES),
+        tools: {
+          imageSearch: () => Promise.reject(new Error('not expected')),
+          textSearch: () => Promise.reject(new Error('not expected')),
+          image: () => new Uint8Array(),
+        },
+        limits: {
+          maxTurns: 1,
+          maxImageSearches: 0,
+          maxTextSearches: 0,
+          maxTokensPerTurn: 3,
+          maxTotalTokens: 3,
+          maxPromptTokens: 4096,
+        },
+        sampling: { temperature: 0 },
+      },
+    );
+    const system = policy.encode(policy.chatPrefix, []);
+    expect(t.ids.slice(0, system.length)).toEqual(system);
+    expect(policy.tokenizer.decode(t.ids.slice(system.length, system.length + 3))).toBe('<|im_start|>user\n');
   }, 120_000);
 });

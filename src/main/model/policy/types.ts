@@ -28,6 +28,8 @@ export interface PolicyModel {
   readonly maxPositions: number;
   /** Rows of the output layer: token ids at or above it are not the model's. */
   readonly vocabSize: number;
+  /** What the model's chat template puts before the first user turn (Qwen2.5-VL's default system prompt). */
+  readonly chatPrefix?: string;
   /** Image bytes (any format sharp reads) → this model's image input. */
   prepareImage(bytes: Uint8Array, name?: string): Promise<PolicyImage>;
   /** Token ids of context text; each `<|vision_start|><|image_pad|><|vision_end|>` is widened for its image. */

@@ -76,7 +76,7 @@ export async function runRollouts(
     });
     for (let sampleIndex = 0; sampleIndex < options.groupSize; sampleIndex++) {
       const conversation = new Conversation(policy);
-      conversation.addContext(questionTurn(promptText), [pixels]);
+      conversation.addContext((policy.chatPrefix ?? '') + questionTurn(promptText), [pixels]);
       const tooLong = conversation.length > limits.maxPromptTokens;
       states.push({
         trajectory: {

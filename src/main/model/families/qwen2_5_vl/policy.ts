@@ -34,6 +34,13 @@ export class QwenPolicyModel implements PolicyModel {
     return this.folder.config.text.vocab_size;
   }
 
+  /** What the folder's chat template renders before a conversation's first user turn (its default system prompt). */
+  get chatPrefix(): string {
+    const rendered = this.runtime.render([{ role: 'user', content: '' }], false);
+    const user = rendered.indexOf('<|im_start|>user');
+    return user > 0 ? rendered.slice(0, user) : '';
+  }
+
   async prepareImage(bytes: Uint8Array, name = 'image'): Promise<PolicyImage> {
     const p = await preprocessImageFile(bytes, this.folder.preprocessor, name);
     return { pixels: p.pixels, grid: p.grid };
