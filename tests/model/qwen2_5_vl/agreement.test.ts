@@ -266,6 +266,28 @@ describe('Qwen2.5-VL (tiny random folder) against independent references', () =>
     }
   }, 120_000);
 
+  it('reads the tied variant (output layer = input embeddings) as the reference does', async () => {
+    const tiedDir = join(dir, 'tied');
+    writeRandomQwen25Vl(tiedDir, { size: 'tiny', dtype: 'bf16', seed: 8, std: 0.2, tied: true });
+    const tied = loadQwen25VlFolder(tiedDir);
+    expect(tied.config.text.tie_word_embeddings).toBe(true);
+    expect(tied.weights.has('lm_head.weight')).toBe(false);
+    const runtime = new Qwen25VlRuntime(tied, { device: 'cpu' });
+    try {
+      const prepared = await runtime.prepare([{ role: 'user', content: 'Name a bird of the islands.' }], []);
+      const { tokens, logitsLast } = await runtime.greedy(prepared, 3, 2);
+      const { pos } = referenceRopeIndex(prepared.ids, [], tied.config);
+      const none = { rows: 0, cols: tied.config.text.hidden_size, d: new Float64Array(0) };
+      const V = tied.config.text.vocab_size;
+      referenceLogits(tied.weights, tied.config, prepared.ids, pos, none, 2).forEach((row, k) =>
+        expect(maxRelativeError(logitsLast.subarray(k * V, (k + 1) * V), row)).toBeLessThan(1e-4),
+      );
+      expect(tokens).toEqual(referenceGreedy(tied.weights, tied.config, prepared.ids, pos, none, 3));
+    } finally {
+      await runtime.release();
+    }
+  }, 120_000);
+
   it('holds the weights in the sessions themselves where CUDA would run (initializers) and computes the same', async () => {
     const runtime = new Qwen25VlRuntime(folder, { device: 'cpu', weights: 'initializers' });
     try {
