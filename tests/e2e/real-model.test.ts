@@ -117,7 +117,7 @@ describe('a Qwen2.5-VL model folder in SearchLab', () => {
     await page.screenshot({ path: artifactPath('real-model-debugger.png'), fullPage: true });
   });
 
-  it('replays a decision with the model: the action forced, the model continuing', async () => {
+  it('replays a decision with the model (the action forced, the model continuing) and suggests labels with it', async () => {
     const client = await connect(engine);
     try {
       const ask = async (method: string, params: unknown) => {
@@ -145,6 +145,19 @@ describe('a Qwen2.5-VL model folder in SearchLab', () => {
       const replay = await ask('replay.get', { id: job.result.replayId });
       expect(replay.checkpointId).toBe(options.defaultCheckpointId);
       expect(replay.outcome.turns[0]).toMatchObject({ origin: 'forced', action: 'answer' });
+
+      // label suggestions with the model: each sample answered without search, how often right suggests a label
+      const dataset = (await ask('datasets.list', {})).find((d: { name: string }) => d.name === 'demo-world');
+      const before = await ask('datasets.suggestStatus', { datasetId: dataset.id });
+      const suggest = await runJob('datasets.suggest', {
+        datasetId: dataset.id,
+        checkpointId: options.defaultCheckpointId,
+        runs: 2,
+      });
+      expect(suggest.error).toBeNull();
+      const after = await ask('datasets.suggestStatus', { datasetId: dataset.id });
+      expect(after.suggested).toBe(dataset.samples);
+      expect(after.suggested).toBeGreaterThan(before.suggested);
     } finally {
       client.close();
     }
