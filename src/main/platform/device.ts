@@ -69,10 +69,10 @@ export function parseGpuMemoryTotal(output: string): number | null {
   return output.trim() !== '' && Number.isFinite(mib) && mib > 0 ? mib * 2 ** 20 : null;
 }
 
-/** The first GPU's free memory in bytes now, as the NVIDIA driver reports it; null when it cannot tell. */
-export function cudaFreeMemoryBytes(): number | null {
+/** The first GPU's memory in bytes from nvidia-smi's `memory.total` or `memory.free`; null when it cannot tell. */
+function queryGpuMemory(field: 'memory.total' | 'memory.free'): number | null {
   try {
-    const out = execFileSync('nvidia-smi', ['--query-gpu=memory.free', '--format=csv,noheader,nounits'], {
+    const out = execFileSync('nvidia-smi', [`--query-gpu=${field}`, '--format=csv,noheader,nounits'], {
       timeout: 3000,
       stdio: ['ignore', 'pipe', 'ignore'],
     }).toString();
@@ -82,19 +82,13 @@ export function cudaFreeMemoryBytes(): number | null {
   }
 }
 
+/** The first GPU's free memory in bytes now, as the NVIDIA driver reports it; null when it cannot tell. */
+export const cudaFreeMemoryBytes = (): number | null => queryGpuMemory('memory.free');
+
 let gpuMemory: number | null | undefined;
 
 /** The GPU's memory as the NVIDIA driver reports it (asked once); null when it cannot tell. */
 export function cudaTotalMemoryBytes(): number | null {
-  if (gpuMemory !== undefined) return gpuMemory;
-  try {
-    const out = execFileSync('nvidia-smi', ['--query-gpu=memory.total', '--format=csv,noheader,nounits'], {
-      timeout: 3000,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).toString();
-    gpuMemory = parseGpuMemoryTotal(out);
-  } catch {
-    gpuMemory = null;
-  }
+  if (gpuMemory === undefined) gpuMemory = queryGpuMemory('memory.total');
   return gpuMemory;
 }

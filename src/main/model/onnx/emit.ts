@@ -93,7 +93,9 @@ export function emit(outputs: Record<string, Tensor>, options: EmitOptions = {})
     if (open && values.some(isOpen))
       throw new Error(`${what()} would fix an open dimension: [${values.map((v) => (isOpen(v) ? openName(v) : v))}]`);
   };
+  // open dimensions: named in the model's inputs and outputs, -1 in the specs the caller reads
   const ioDims = (shape: readonly number[]) => (open ? shape.map((d) => (isOpen(d) ? openName(d) : d)) : shape);
+  const specShape = (shape: readonly number[]) => (open ? shape.map((d) => (isOpen(d) ? -1 : d)) : [...shape]);
 
   const unique = (base: string): string => {
     let n = base;
@@ -162,7 +164,7 @@ export function emit(outputs: Record<string, Tensor>, options: EmitOptions = {})
     return a;
   };
   const graphInput = (name: string, given: readonly number[], dtype: DType): string => {
-    const shape = open ? given.map((d) => (isOpen(d) ? -1 : d)) : given;
+    const shape = specShape(given);
     const prior = inputs.find((i) => i.name === name);
     if (prior) {
       if (prior.dtype !== dtype || prior.shape.join() !== shape.join())
@@ -171,7 +173,7 @@ export function emit(outputs: Record<string, Tensor>, options: EmitOptions = {})
     }
     if (used.has(name)) throw new Error(`graph input name ${name} is already used`);
     used.add(name);
-    inputs.push({ name, shape: [...shape], dtype });
+    inputs.push({ name, shape, dtype });
     declared.set(name, given);
     return name;
   };
@@ -209,7 +211,7 @@ export function emit(outputs: Record<string, Tensor>, options: EmitOptions = {})
     const produced = names.get(t.id)!;
     if (produced !== n) node('Identity', [produced], [n]);
     outputSpecs.push({ name: n, dataType: OnnxDataType[t.dtype], dims: ioDims(t.shape) });
-    outputs_.push({ name: n, shape: t.shape.map((d) => (open && isOpen(d) ? -1 : d)), dtype: t.dtype });
+    outputs_.push({ name: n, shape: specShape(t.shape), dtype: t.dtype });
   }
 
   const bytes = encodeModel({

@@ -34,11 +34,16 @@ export class QwenPolicyModel implements PolicyModel {
     return this.folder.config.text.vocab_size;
   }
 
+  private prefix?: string;
+
   /** What the folder's chat template renders before a conversation's first user turn (its default system prompt). */
   get chatPrefix(): string {
-    const rendered = this.runtime.render([{ role: 'user', content: '' }], false);
-    const user = rendered.indexOf('<|im_start|>user');
-    return user > 0 ? rendered.slice(0, user) : '';
+    if (this.prefix === undefined) {
+      const rendered = this.runtime.render([{ role: 'user', content: '' }], false);
+      const user = rendered.indexOf('<|im_start|>user');
+      this.prefix = user > 0 ? rendered.slice(0, user) : '';
+    }
+    return this.prefix;
   }
 
   async prepareImage(bytes: Uint8Array, name = 'image'): Promise<PolicyImage> {

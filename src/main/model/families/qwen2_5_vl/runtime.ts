@@ -194,27 +194,10 @@ export class Qwen25VlRuntime {
     logitsLast = 1,
     cache = true,
   ) {
-    const c = this.config;
     const T = prompt.ids.length;
-    const imageTokens = prompt.ids.filter((id) => id === c.tokens.image_token_id).length;
-    const embeds = imageTokens > 0 ? await this.imageEmbeds(prompt.images) : undefined;
-    const rope = decoderRotary(prompt.positions.ids, T, c);
-    const imageIndex = this.imageIndex(prompt.ids);
-    const D = c.text.hidden_size;
-    const r = await this.runDecoder(
-      {
-        input_ids: BigInt64Array.from(prompt.ids, BigInt),
-        attention_mask: new BigInt64Array(T).fill(1n),
-        rope_cos: rope.cos,
-        rope_sin: rope.sin,
-        image_index: imageIndex,
-        image_embeds: embeds ?? new Float32Array(D),
-        logits_index: range(T - logitsLast, T),
-      },
-      { batch: 1, tokens: T, imageRows: embeds ? embeds.length / D : 1 },
-      cache,
-    );
-    const L = c.text.num_hidden_layers;
+    const inputs = await this.promptInputs(prompt);
+    const r = await this.runDecoder({ ...inputs.slice(0, T), logits_index: range(T - logitsLast, T) }, 1, cache);
+    const L = this.config.text.num_hidden_layers;
     return {
       logits: r.logits as Float32Array,
       keys: Array.from({ length: L }, (_, l) => r[presentName('k', l)]),
@@ -233,61 +216,61 @@ export class Qwen25VlRuntime {
   ): Promise<Float32Array> {
     const c = this.config;
     const V = c.text.vocab_size;
-    const D = c.text.hidden_size;
-    const hd = c.headDim;
+    const L = c.text.num_hidden_layers;
     const T = prompt.ids.length;
-    const imageTokens = prompt.ids.filter((id) => id === c.tokens.image_token_id).length;
-    const embeds = imageTokens > 0 ? await this.imageEmbeds(prompt.images) : undefined;
-    const rope = decoderRotary(prompt.positions.ids, T, c);
-    const ids = BigInt64Array.from(prompt.ids, BigInt);
-    const imageIndex = this.imageIndex(prompt.ids);
-    const cache =
-      T > chunk ? new KvCache(c.text.num_hidden_layers, 1, c.text.num_key_value_heads, T, hd, 0) : undefined;
+    const inputs = await this.promptInputs(prompt);
+    const cache = T > chunk ? new KvCache(L, 1, c.text.num_key_value_heads, T, c.headDim, 0) : undefined;
     const out = new Float32Array(T);
     for (let from = 0; from < T; from += chunk) {
       const to = Math.min(T, from + chunk);
-      const n = to - from;
-      const data: Record<string, TensorData> = {
-        input_ids: ids.slice(from, to),
-        attention_mask: new BigInt64Array(n).fill(1n),
-        rope_cos: rope.cos.slice(from * hd, to * hd),
-        rope_sin: rope.sin.slice(from * hd, to * hd),
-        image_index: imageIndex.slice(from, to),
-        image_embeds: embeds ?? new Float32Array(D),
-        logits_index: range(0, n),
-      };
-      const past = cache && from > 0 ? cache.slots : undefined;
+      const data = { ...inputs.slice(from, to), logits_index: range(0, to - from) };
       if (cache && from > 0) Object.assign(data, { past_mask: cache.keyMask(), ...cache.feeds(pastName) });
       const keep = cache !== undefined && to < T;
-      const r = await this.runDecoder(
-        data,
-        { batch: 1, tokens: n, imageRows: embeds ? embeds.length / D : 1, past },
-        keep,
-      );
-      if (keep) {
-        const L = c.text.num_hidden_layers;
+      const r = await this.runDecoder(data, 1, keep);
+      if (keep)
         cache.appendRow(
           0,
           Array.from({ length: L }, (_, l) => r[presentName('k', l)]),
           Array.from({ length: L }, (_, l) => r[presentName('v', l)]),
-          n,
+          to - from,
         );
-      }
       const logits = r.logits as Float32Array;
-      for (let j = 0; j < n && from + j + 1 < T; j++)
-        out[from + j + 1] = logSoftmaxAt(logits.subarray(j * V, (j + 1) * V), prompt.ids[from + j + 1]);
+      for (let t = from + 1; t <= Math.min(to, T - 1); t++)
+        out[t] = logSoftmaxAt(logits.subarray((t - 1 - from) * V, (t - from) * V), prompt.ids[t]);
     }
     return out;
   }
 
-  /** 0 for a text token, 1 + its image-feature row for an `<|image_pad|>` (rows in order of appearance). */
-  private imageIndex(ids: readonly number[]): BigInt64Array {
-    const out = new BigInt64Array(ids.length);
+  /**
+   * A prompt's decoder inputs, made once (its images through the vision tower, its rotary tables); `slice(from, to)`
+   * gives the feeds of positions [from, to).
+   */
+  private async promptInputs(prompt: {
+    ids: readonly number[];
+    images: readonly PolicyImage[];
+    positions: Positions3;
+  }) {
+    const c = this.config;
+    const T = prompt.ids.length;
+    const hd = c.headDim;
+    // 0 for a text token, 1 + its image-feature row for an <|image_pad|> (rows in order of appearance)
+    const imageIndex = new BigInt64Array(T);
     let row = 0;
-    ids.forEach((id, t) => {
-      if (id === this.config.tokens.image_token_id) out[t] = BigInt(++row);
+    prompt.ids.forEach((id, t) => {
+      if (id === c.tokens.image_token_id) imageIndex[t] = BigInt(++row);
     });
-    return out;
+    const embeds = row > 0 ? await this.imageEmbeds(prompt.images) : undefined;
+    const rope = decoderRotary(prompt.positions.ids, T, c);
+    const ids = BigInt64Array.from(prompt.ids, BigInt);
+    return {
+      slice: (from: number, to: number): Record<string, TensorData> => ({
+        input_ids: ids.subarray(from, to),
+        rope_cos: rope.cos.subarray(from * hd, to * hd),
+        rope_sin: rope.sin.subarray(from * hd, to * hd),
+        image_index: imageIndex.subarray(from, to),
+        ...(embeds ? { image_embeds: embeds } : {}),
+      }),
+    };
   }
 
   /**
@@ -343,16 +326,13 @@ export class Qwen25VlRuntime {
         const r = await this.runDecoder(
           {
             input_ids: ids,
-            attention_mask: new BigInt64Array(B).fill(1n),
             rope_cos: cos,
             rope_sin: sin,
-            image_index: new BigInt64Array(B),
-            image_embeds: new Float32Array(c.text.hidden_size),
             logits_index: range(0, 1),
             past_mask: cache.keyMask(),
             ...cache.feeds(pastName),
           },
-          { batch: B, tokens: 1, imageRows: 1, past: cache.slots },
+          B,
           true,
         );
         steps++;
@@ -371,25 +351,31 @@ export class Qwen25VlRuntime {
   }
 
   /**
-   * One run of the decoder: `data` without the cache gets one cached slot, masked out (an empty cache). Fetches the
-   * new keys/values only when `cache`.
+   * One run of the decoder over `batch` rows. Feeds left out get their defaults: every new token real
+   * (`attention_mask`), no image (one feature row that no token points at), an empty cache (one slot, masked out).
+   * Fetches the new keys/values only when `cache`.
    */
   private async runDecoder(
     data: Record<string, TensorData>,
-    size: { batch: number; tokens: number; imageRows: number; past?: number },
+    batch: number,
     cache: boolean,
   ): Promise<Record<string, TensorData>> {
     const c = this.config;
-    const { batch: B, tokens: T } = size;
+    const B = batch;
+    const T = data.input_ids.length / B;
     const L = c.text.num_hidden_layers;
     const Hkv = c.text.num_key_value_heads;
     const hd = c.headDim;
-    const S = size.past ?? 1;
-    if (size.past === undefined) {
+    const D = c.text.hidden_size;
+    data.attention_mask ??= new BigInt64Array(B * T).fill(1n);
+    data.image_index ??= new BigInt64Array(B * T);
+    data.image_embeds ??= new Float32Array(D);
+    if (!data.past_mask) {
       data.past_mask = new BigInt64Array(B);
       const empty = new Float32Array(B * Hkv * hd);
       for (let l = 0; l < L; l++) Object.assign(data, { [pastName('k', l)]: empty, [pastName('v', l)]: empty });
     }
+    const S = data.past_mask.length / B;
     data.token_order = range(0, T);
     const session = await this.session('decoder', (P) => decoderGraph(P, c));
     const dims: Record<string, number[]> = {
@@ -399,7 +385,7 @@ export class Qwen25VlRuntime {
       rope_cos: [B, T, hd],
       rope_sin: [B, T, hd],
       image_index: [B, T],
-      image_embeds: [size.imageRows, c.text.hidden_size],
+      image_embeds: [data.image_embeds.length / D, D],
       logits_index: [data.logits_index.length],
       past_mask: [B, S],
     };
