@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createTinyVlm, type TinyVlm } from '../../src/main/model/tiny/vlm';
 import { Policy } from '../../src/main/model/tiny/policy';
 import { sftLoss } from '../../src/main/model/tiny/losses';
-import { ShapedTrainers } from '../../src/main/model/tiny/shaped-trainers';
+import { TinyTrainablePolicy } from '../../src/main/model/families/tiny';
 
 const config = { vision_config: { image_size: 16, patch_size: 4, depth: 1 }, num_hidden_layers: 1 };
 const LONG = 128;
@@ -23,7 +23,7 @@ function maskFor(seqs: { ids: number[] }[], length: number): Float32Array {
 async function train(shaped: boolean): Promise<{ weights: Float32Array[]; steps: number }> {
   const model = createTinyVlm({ config, seed: 9 });
   const policy = new Policy(model, { device: 'cpu' });
-  const trainers = new ShapedTrainers(policy, {
+  const trainers = new TinyTrainablePolicy(policy).trainers({
     loss: sftLoss,
     trainable: 'all',
     optimizer: { lr: 1e-2, weightDecay: 0 },
@@ -33,9 +33,8 @@ async function train(shaped: boolean): Promise<{ weights: Float32Array[]; steps:
   for (const seqs of batches) {
     const length = shaped ? Math.max(...seqs.map((s) => s.ids.length)) : LONG;
     expect(length).toBeLessThanOrEqual(LONG);
-    const trainer = await trainers.for({ batch: 2, length, images: 0 });
-    await trainer.step(seqs, { loss_mask: maskFor(seqs, length) });
-    steps = trainer.trainer.step;
+    await trainers.step({ rows: seqs, length, imagesPerRow: 0, extra: { loss_mask: maskFor(seqs, length) } });
+    steps = trainers.steps();
   }
   await trainers.release();
   await policy.release();

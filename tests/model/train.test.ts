@@ -134,6 +134,34 @@ describe('training steps', () => {
     await b.release();
   });
 
+  it('trains a weight the model code reshapes (a patch embedding stored as [out, C, T, P, P]) as it trains a matrix', async () => {
+    const x = Float32Array.from({ length: 5 * 24 }, (_, i) => Math.sin(i));
+    const data = Float32Array.from({ length: 4 * 24 }, (_, i) => Math.cos(i));
+    const gradients: Float32Array[] = [];
+    for (const shape of [
+      [4, 3, 2, 2, 2],
+      [4, 24],
+    ]) {
+      const weights = new Map([['w', { shape, data: Float32Array.from(data) }]]);
+      const { model } = Trainer.build(
+        {
+          weights,
+          trainable: 'all',
+          build: (p) => {
+            const y = O.matmul(O.input('x', [5, 24]), O.transpose(O.reshape(p.get('w'), [4, 24]), [1, 0]));
+            return { loss: O.sum(O.mul(y, y)) };
+          },
+        },
+        'grad',
+      );
+      const s = await GraphSession.create(model, { device: 'cpu' });
+      gradients.push((await s.run({ x, params: weights.get('w')!.data })).grad as Float32Array);
+      await s.release();
+    }
+    expect(gradients[0].some((g) => Math.abs(g) > 1)).toBe(true);
+    gradients[0].forEach((g, i) => expect(g).toBeCloseTo(gradients[1][i], 4));
+  });
+
   it('frozen weights stay put and only LoRA adapters change', async () => {
     const specs: ParamSpec[] = [
       { name: 'proj.weight', shape: [4, 4], init: { kind: 'normal', std: 0.5 }, decay: true },

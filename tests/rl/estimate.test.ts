@@ -9,6 +9,9 @@ import { estimateRun } from '../../src/main/rl/train/estimate';
 import { parseRunConfig, type RunConfig } from '../../src/main/rl/train/config';
 import type { DeviceInfo } from '../../src/shared/contract';
 import { removeTempHomes, tempHome } from '../helpers/home';
+import { writeRandomQwen25Vl } from '../../src/main/model/families/qwen2_5_vl/random';
+import { modelShape, parseQwen25VlConfig } from '../../src/main/model/families/qwen2_5_vl/config';
+import { trainingMemory } from '../../src/main/model/policy/memory';
 
 afterAll(removeTempHomes);
 
@@ -53,6 +56,25 @@ describe('estimateRun', () => {
     expect(estimate.searchCalls).toBe(160);
     expect(estimate.stepSeconds).toBeNull();
     expect(estimate.notes.join('\n')).toMatch(/No step of this model has been timed/);
+    store.close();
+  });
+
+  it("takes a Qwen2.5-VL folder's own training need, the one its memory check refuses with", () => {
+    const home = tempHome();
+    const model = path.join(home, 'qwen');
+    writeRandomQwen25Vl(model, { size: 'tiny', seed: 1 });
+    const store = openStore(homePaths(home).database);
+    const config = parseRunConfig({
+      name: 'qwen',
+      model: { path: model },
+      dataset: 'd',
+      grpo: { steps: 1, miniBatch: 4, microBatch: 2, maxSequenceLength: 256 },
+    });
+    const estimate = estimateRun(store, config, CPU);
+    const shape = modelShape(parseQwen25VlConfig(JSON.parse(fs.readFileSync(path.join(model, 'config.json'), 'utf8'))));
+    expect(estimate.parameters).toBe(shape.parameters);
+    expect(estimate.trainingBytes).toBe(trainingMemory(shape, { batch: 2, length: 256, reference: true }).total);
+    expect(estimate.fits).toBe(true);
     store.close();
   });
 

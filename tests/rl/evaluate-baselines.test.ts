@@ -1,6 +1,6 @@
 // The direct-answering baseline never searches, even when the model writes a search after its forced `<answer>`
 // (the parser takes a turn's last action): the real tiny model is taught to do exactly that, then evaluated.
-import { TinyPolicyModel } from '../../src/main/model/families/tiny';
+import { TinyPolicyModel, TinyTrainablePolicy } from '../../src/main/model/families/tiny';
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import type { ToolCallResult } from '../../src/shared/contract';
@@ -49,7 +49,7 @@ describe('the direct-answering baseline', () => {
       [{ response: answerThenSearch }],
       compileTemplates(TERSE),
     );
-    await trainSft(policy, Array(8).fill(teacher), { epochs: 40, batchSize: 4, lr: 3e-3 });
+    await trainSft(new TinyTrainablePolicy(policy), Array(8).fill(teacher), { epochs: 40, batchSize: 4, lr: 3e-3 });
 
     const queries: string[] = [];
     const tools: RolloutTools = {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTinyVlm } from '../../src/main/model/tiny/vlm';
 import { Policy } from '../../src/main/model/tiny/policy';
+import { TinyTrainablePolicy } from '../../src/main/model/families/tiny';
 import { grpoLoss } from '../../src/main/rl/grpo/loss';
 import { updatePolicy, type TrainingRow } from '../../src/main/rl/train/update';
 
@@ -22,16 +23,21 @@ function rows(model: ReturnType<typeof createTinyVlm>): TrainingRow[] {
 async function updatedWeights(microBatch: number): Promise<Float32Array[]> {
   const model = createTinyVlm({ config, seed: 5 });
   const policy = new Policy(model, { device: 'cpu' });
-  const trainer = await policy.trainer({
-    shape: { batch: microBatch, length: T, images: 0 },
+  const trainers = new TinyTrainablePolicy(policy).trainers({
     loss: grpoLoss({ clipRatio: 0.2, klCoef: 0, entropyCoef: 0 }),
     trainable: 'all',
     optimizer: { lr: 1e-2 },
   });
   const data = rows(model);
   const advantages = data.map((_, i) => (i % 3 === 0 ? 1.2 : -0.6));
-  await updatePolicy(trainer, null, data, advantages, { length: T, lr: 1e-2, imagesPerRow: 0, miniBatch: 8 });
-  await trainer.release();
+  await updatePolicy(trainers, null, data, advantages, {
+    length: T,
+    lr: 1e-2,
+    imagesPerRow: 0,
+    microBatch,
+    miniBatch: 8,
+  });
+  await trainers.release();
   await policy.release();
   return [...model.weights.values()].map((w) => Float32Array.from(w.data as Float32Array));
 }

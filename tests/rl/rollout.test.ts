@@ -1,6 +1,6 @@
 // The rollout engine with the real tiny model: after a short SFT on a scripted two-turn conversation, greedy
 // rollouts search, read the tool's output, answer, and record everything training needs.
-import { TinyPolicyModel } from '../../src/main/model/families/tiny';
+import { TinyPolicyModel, TinyTrainablePolicy } from '../../src/main/model/families/tiny';
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import type { ToolCallResult } from '../../src/shared/contract';
@@ -61,7 +61,11 @@ describe('rollouts', () => {
       [{ response: search, tool: { text: toolText, images: [] } }, { response: answer }],
       templates,
     );
-    const losses = await trainSft(policy, Array(8).fill(teacher), { epochs: 40, batchSize: 4, lr: 3e-3 });
+    const losses = await trainSft(new TinyTrainablePolicy(policy), Array(8).fill(teacher), {
+      epochs: 40,
+      batchSize: 4,
+      lr: 3e-3,
+    });
     expect(losses.at(-1)!).toBeLessThan(losses[0] / 10);
 
     const queries: string[] = [];
@@ -140,7 +144,7 @@ describe('SFT over conversations of different lengths', () => {
     );
     expect(Math.ceil(long.ids.length / 32)).toBeGreaterThan(Math.ceil(short.ids.length / 32));
     const before = await policy.logprobs([short, long].map((s) => ({ ids: s.ids, images: s.images })));
-    const losses = await trainSft(policy, [...Array(4).fill(short), ...Array(4).fill(long)], {
+    const losses = await trainSft(new TinyTrainablePolicy(policy), [...Array(4).fill(short), ...Array(4).fill(long)], {
       epochs: 15,
       batchSize: 4,
       lr: 3e-3,

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { createTinyVlm } from '../../src/main/model/tiny/vlm';
 import { Policy } from '../../src/main/model/tiny/policy';
+import { TinyTrainablePolicy } from '../../src/main/model/families/tiny';
 import { compileTemplates } from '../../src/main/rl/protocol/templates';
 import { scriptedSequence } from '../../src/main/rl/sft/scripted';
 import { trainSft } from '../../src/main/rl/sft/train';
@@ -48,7 +49,7 @@ describe('SFT with frozen weights', () => {
     expect([...before.keys()].filter(isVision).length).toBeGreaterThan(4);
 
     const policy = new Policy(model, { device: 'cpu' });
-    const losses = await trainSft(policy, Array(8).fill(lessons).flat(), {
+    const losses = await trainSft(new TinyTrainablePolicy(policy), Array(8).fill(lessons).flat(), {
       epochs: 10,
       batchSize: 4,
       lr: 3e-3,

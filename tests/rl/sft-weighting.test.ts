@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { createTinyVlm } from '../../src/main/model/tiny/vlm';
 import { Policy } from '../../src/main/model/tiny/policy';
+import { TinyTrainablePolicy } from '../../src/main/model/families/tiny';
 import { compileTemplates } from '../../src/main/rl/protocol/templates';
 import { scriptedSequence } from '../../src/main/rl/sft/scripted';
 import { trainSft } from '../../src/main/rl/sft/train';
@@ -39,7 +40,7 @@ describe('SFT loss weighting', () => {
     const policy = new Policy(model, { device: 'cpu' });
     // The learning rate falls to zero, so the model settles where the loss's weighting puts the choice rather than
     // where the last few batches left it (at a constant rate this model ended at 0.61 on one machine, 0.88 on another).
-    await trainSft(policy, [...Array(8).fill(short), ...Array(8).fill(long)], {
+    await trainSft(new TinyTrainablePolicy(policy), [...Array(8).fill(short), ...Array(8).fill(long)], {
       epochs: 80,
       batchSize: 4,
       lr: 3e-3,

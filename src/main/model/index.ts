@@ -47,14 +47,7 @@ export {
   type TinyVlm,
   type CreateOptions,
 } from './tiny/vlm';
-export {
-  bucketLength,
-  Policy,
-  PolicyTrainer,
-  type PolicyLoss,
-  type PolicyLossContext,
-  type PolicyTrainerOptions,
-} from './tiny/policy';
+export { bucketLength, Policy, PolicyTrainer, type PolicyTrainerOptions } from './tiny/policy';
 export { sftLoss } from './tiny/losses';
 export { packBatch, encodeWithImages, type Sequence, type PackedBatch } from './tiny/batch';
 export { parseConfig, imageGeometry, expectedShapes, type TinyVlmConfig, type VisionConfig } from './tiny/config';
@@ -92,7 +85,16 @@ export { add, cast, exp, greater, less, minimum, mul, neg, sub } from './graph/o
 export { clip, maskedMean } from './graph/composites';
 export { imageToPixels } from './tiny/pixels';
 export { isLoraWeight } from './train/params';
-export { ShapedTrainers } from './tiny/shaped-trainers';
+export { ShapedTrainers } from './train/shaped-trainers';
+export {
+  type PolicyLoss,
+  type PolicyLossContext,
+  type PolicyTrainers,
+  type TrainablePolicy,
+  type TrainingOptions,
+  type MicroBatch,
+} from './policy/training';
+export { TinyTrainablePolicy } from './families/tiny';
 export { familyOfFolder, summarizeModelFolder } from './families';
-export { loadPolicyModel } from './policy/load';
+export { checkTrainable, loadPolicyModel, openTrainablePolicy, trainingNeed } from './policy/load';
 export { checkQwen25VlFolder } from './families/qwen2_5_vl/folder';

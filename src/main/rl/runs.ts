@@ -47,7 +47,7 @@ export function validateRunConfig(store: Store, raw: unknown): { issues: RunConf
       // said when the config is checked, not when the run starts
       let reason: string | null;
       try {
-        reason = untrainableReason(config.model.path);
+        reason = untrainableReason(config.model.path, config);
       } catch (error) {
         reason = (error as Error).message;
       }

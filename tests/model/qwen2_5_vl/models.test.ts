@@ -7,9 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelsCommand } from '../../../src/main/cli/commands/models';
 import { modelShape, parseQwen25VlConfig } from '../../../src/main/model/families/qwen2_5_vl/config';
 import { randomConfigJson, writeRandomQwen25Vl } from '../../../src/main/model/families/qwen2_5_vl/random';
-import { checkMemory, inferenceMemory } from '../../../src/main/model/policy/memory';
-import { loadModel } from '../../../src/main/rl/train/model-source';
-import { openStore, type Store } from '../../../src/main/storage';
+import {
+  checkMemory,
+  checkTrainingMemory,
+  inferenceMemory,
+  trainingMemory,
+} from '../../../src/main/model/policy/memory';
+import { openStore } from '../../../src/main/storage';
 import { validateRunConfig } from '../../../src/main/rl/runs';
 import { checkpointOfModelFolder } from '../../../src/main/rl/train/checkpoint-run';
 
@@ -40,9 +44,11 @@ describe('searchlab models', () => {
       family: 'qwen2.5-vl',
       architecture: 'Qwen2_5_VLForConditionalGeneration',
       dtype: 'bfloat16',
-      fits: { inference: true, training: null },
+      fits: { inference: true, training: expect.any(Boolean) },
       error: null,
     });
+    // training holds the weights several times over, and a micro-batch's logits over the 150k vocabulary
+    expect(model.trainingBytes).toBeGreaterThan(4 * model.inferenceBytes);
     expect(model.parameters).toBeGreaterThan(9e6);
     expect(model.bytesOnDisk).toBeGreaterThan(2 * model.parameters);
     await cli(['add', join(root, 'qwen')]);
@@ -75,33 +81,36 @@ describe('searchlab models', () => {
 });
 
 describe('a run config naming a Qwen2.5-VL folder', () => {
-  it('says training runs on the tiny VLM for now and what to do with this model instead', () => {
-    const dir = join(root, 'qwen');
-    expect(() => loadModel({} as Store, { path: dir })).toThrow(
-      `${dir} holds a Qwen2.5-VL model: SearchLab trains its own tiny VLM for now. Evaluate this model with \`searchlab eval --model ${dir}\``,
-    );
-  });
-
-  it('is refused when the config is checked, on model.path, before a run exists', () => {
-    const store = openStore(join(root, 'config-check.db'));
+  const check = (name: string, dir: string) => {
+    const store = openStore(join(root, `${name}.db`));
     try {
       store.repos.datasets.create({ name: 'd' });
-      const { issues, config } = validateRunConfig(store, {
-        name: 'r',
-        dataset: 'd',
-        model: { path: join(root, 'qwen') },
-        grpo: { steps: 1 },
-      });
-      expect(config).toBeNull();
-      expect(issues).toEqual([
-        expect.objectContaining({
-          path: 'model.path',
-          message: expect.stringContaining('trains its own tiny VLM for now'),
-        }),
-      ]);
+      return validateRunConfig(store, { name: 'r', dataset: 'd', model: { path: dir }, grpo: { steps: 1 } });
     } finally {
       store.close();
     }
+  };
+
+  it('is accepted: the folder trains like the tiny VLM', () => {
+    const { issues, config } = check('config-ok', join(root, 'qwen'));
+    expect(issues).toEqual([]);
+    expect(config?.model).toEqual({ path: join(root, 'qwen') });
+  });
+
+  it('is refused when the config is checked, on model.path, when a tensor does not fit config.json', () => {
+    const dir = join(root, 'qwen-misfit');
+    writeRandomQwen25Vl(dir, { size: 'tiny', seed: 2 });
+    const configFile = join(dir, 'config.json');
+    const json = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(configFile, JSON.stringify({ ...json, intermediate_size: 80 }));
+    const { issues, config } = check('config-misfit', dir);
+    expect(config).toBeNull();
+    expect(issues).toEqual([
+      expect.objectContaining({
+        path: 'model.path',
+        message: expect.stringMatching(/mlp\.gate_proj\.weight has shape .* but config\.json implies/),
+      }),
+    ]);
   });
 });
 
@@ -136,5 +145,24 @@ describe('the memory check', () => {
     expect(checkMemory('Qwen2.5-VL-7B', sevenB, { batch: 1, length: 4096 }, 64 * 2 ** 30).total).toBeLessThan(
       64 * 2 ** 30,
     );
+  });
+
+  it('refuses training that does not fit: weights, gradient and optimizer state in float32, and the activations', () => {
+    const threeB = modelShape(parseQwen25VlConfig(randomConfigJson('3b')));
+    const run = { batch: 2, length: 2048, reference: true };
+    const need = trainingMemory(threeB, run);
+    // 3.75B parameters × 4 bytes × (weights, gradient, two moments, three new copies, the KL reference)
+    expect(need.weights).toBe(threeB.parameters * 4 * 8);
+    expect(() => checkTrainingMemory('Qwen2.5-VL-3B', threeB, run, 64 * 2 ** 30)).toThrow(
+      new RegExp(
+        String.raw`training Qwen2\.5-VL-3B needs about [\d.]+ GiB \([\d.]+ GiB for the float32 weights, their ` +
+          String.raw`gradient, AdamW's moments and the KL reference; activations [\d.]+ GiB for 2 × 2048 tokens\) ` +
+          String.raw`but 64\.0 GiB of memory is available; try a smaller model of the family, or training it on veRL`,
+      ),
+    );
+    // the weights fit: a smaller micro-batch or shorter sequences are proposed
+    expect(() =>
+      checkTrainingMemory('Qwen2.5-VL-3B', threeB, { batch: 64, length: 8192, reference: false }, 200 * 2 ** 30),
+    ).toThrow(/try a smaller grpo\.microBatch or grpo\.maxSequenceLength/);
   });
 });

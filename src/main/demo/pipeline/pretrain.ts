@@ -38,7 +38,7 @@ import type { StageHooks } from './workspace';
 import { readingDrill } from './reading';
 import { GATE_THRESHOLDS, copyingPassed, describeGates, gateSamples, knowledgePassed, measureGates } from './gates';
 import type { GateCheck, GateFigures } from './gates';
-import { TinyPolicyModel } from '../../model';
+import { TinyPolicyModel, TinyTrainablePolicy } from '../../model';
 import { searchRolloutTools } from '../../rl';
 import { readPretrainingRecord, writePretrainingRecord } from '../../rl';
 import type { PretrainingRecord } from '../../../shared/contract';
@@ -385,6 +385,7 @@ export async function pretrainDemoModel(
   // (the knowledge lessons only there, beside the facts, protocol and reading they must not disturb).
   // (Facts last, measured: the model forgot the protocol and answered nothing right.)
   const policy = new Policy(model, { device: 'auto', threads: DEMO_CPU_THREADS });
+  const trainable = new TinyTrainablePolicy(policy);
   const drill = readingDrill(model, random.fork('drill'), options.drillSteps * 16);
   const steps =
     options.drillSteps +
@@ -403,7 +404,7 @@ export async function pretrainDemoModel(
   // reading lessons were answered from a fresh picture 47% of the time, against 99% without them before.
   const frozen = options.freezeVisionWhileReading ? isVisionWeight : undefined;
   const readingEpochs = (epochs: number, seed: number) =>
-    trainSft(policy, reading, {
+    trainSft(trainable, reading, {
       epochs,
       batchSize: options.batchSize,
       lr: options.readingLr,
@@ -413,7 +414,7 @@ export async function pretrainDemoModel(
       shouldStop,
     });
   const knowledgeEpochs = (epochs: number, seed: number) =>
-    trainSft(policy, knowing, {
+    trainSft(trainable, knowing, {
       epochs,
       batchSize: options.batchSize * 2,
       lr: options.knowledgeLr,
@@ -431,7 +432,7 @@ export async function pretrainDemoModel(
   const gates = options.gates ? await pretrainingGates(store, home, world, policy, options, gateHooks) : null;
 
   if (drill.length > 0)
-    await trainSft(policy, drill, {
+    await trainSft(trainable, drill, {
       epochs: 1,
       batchSize: 16,
       lr: options.readingLr,
@@ -446,7 +447,7 @@ export async function pretrainDemoModel(
       readingEpochs(options.gateReadingEpochs, options.seed + 100 + round),
     );
   if (facts.length > 0 && options.factEpochs > 0)
-    await trainSft(policy, facts, {
+    await trainSft(trainable, facts, {
       epochs: options.factEpochs,
       batchSize: options.batchSize * 2,
       lr: options.lr,
@@ -455,7 +456,7 @@ export async function pretrainDemoModel(
       shouldStop,
     });
   if (options.epochs > 0)
-    await trainSft(policy, sequences, {
+    await trainSft(trainable, sequences, {
       epochs: options.epochs,
       batchSize: options.batchSize,
       lr: options.lr,

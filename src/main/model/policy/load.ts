@@ -1,11 +1,13 @@
 // A model folder → the policy interface, by the family its config.json names.
 
 import { familyOfFolder } from '../families';
-import { loadQwen25VlFolder, readQwen25VlMeta } from '../families/qwen2_5_vl/folder';
+import { checkQwen25VlFolder, loadQwen25VlFolder, readQwen25VlMeta } from '../families/qwen2_5_vl/folder';
 import { modelShape } from '../families/qwen2_5_vl/config';
-import { checkMemory, type RunShape } from './memory';
+import { checkMemory, checkTrainingMemory, trainingMemory, type RunShape } from './memory';
 import { QwenPolicyModel } from '../families/qwen2_5_vl/policy';
-import { TinyPolicyModel } from '../families/tiny';
+import { TinyPolicyModel, TinyTrainablePolicy } from '../families/tiny';
+import { QwenTrainablePolicy } from '../families/qwen2_5_vl/trainable';
+import type { TrainablePolicy } from './training';
 import type { DeviceRequest } from '../runtime/session';
 import { loadTinyVlm } from '../tiny/vlm';
 import { Policy } from '../tiny/policy';
@@ -47,4 +49,41 @@ export function checkQwen25VlMemory(dir: string, device?: DeviceRequest, run: Ru
   const gpuFree = device !== 'cpu' && cudaProviderLibrary() ? cudaFreeMemoryBytes() : null;
   if (gpuFree !== null) checkMemory(`${dir} (Qwen2.5-VL) on the GPU`, shape, run, gpuFree, 'GPU memory');
   return meta;
+}
+
+export interface TrainablePolicyOptions {
+  device?: DeviceRequest;
+  threads?: number;
+  /** A policy that never trains (a KL reference). */
+  frozen?: boolean;
+  /** What one training pass takes, for the memory check made before the weights are read. */
+  training?: RunShape & { reference: boolean };
+}
+
+/**
+ * Checks, without reading any weight, that a folder can start a run: a supported family, a published folder whose
+ * files fit its config (from the headers), and training that fits the memory available. Throws saying why not.
+ */
+export function checkTrainable(dir: string, training: RunShape & { reference: boolean }): void {
+  if (familyOfFolder(dir).id !== 'qwen2.5-vl') return;
+  const meta = checkQwen25VlFolder(dir);
+  checkTrainingMemory(`${dir} (Qwen2.5-VL)`, modelShape(meta.config), training);
+}
+
+/** What training a published model's folder needs (from config.json alone), or null for the tiny VLM. */
+export function trainingNeed(dir: string, training: RunShape & { reference: boolean }) {
+  if (familyOfFolder(dir).id !== 'qwen2.5-vl') return null;
+  const shape = modelShape(readQwen25VlMeta(dir).config);
+  return { parameters: shape.parameters, ...trainingMemory(shape, training) };
+}
+
+/** A model folder → a policy a run trains (or, `frozen`, its reference), by the family its config.json names. */
+export function openTrainablePolicy(dir: string, options: TrainablePolicyOptions = {}): TrainablePolicy {
+  const { device, threads, frozen } = options;
+  if (familyOfFolder(dir).id === 'qwen2.5-vl') {
+    const meta = readQwen25VlMeta(dir);
+    if (options.training) checkTrainingMemory(`${dir} (Qwen2.5-VL)`, modelShape(meta.config), options.training);
+    return new QwenTrainablePolicy(loadQwen25VlFolder(dir, meta), { device, threads, frozen });
+  }
+  return new TinyTrainablePolicy(new Policy(loadTinyVlm(dir), { device: device ?? 'auto', threads, frozen }));
 }

@@ -93,3 +93,43 @@ export function checkMemory(
       `but ${gib(available)} of ${memory} is available; try ${advice.join(', or ')}`,
   );
 }
+
+/**
+ * Full training in float32, one micro-batch at a time: the weights, the accumulated gradient, Adam's two moments and
+ * the new parameters and moments a step returns before the old ones are let go (7 copies), plus the frozen
+ * reference's copy when the loss has a KL term; and the activations a backward pass keeps, layer by layer, with the
+ * micro-batch's [rows, length, vocabulary] logits and their gradient.
+ */
+export function trainingMemory(model: ModelShape, run: RunShape & { reference: boolean }): MemoryNeed {
+  const weights = model.parameters * F32 * (7 + (run.reference ? 1 : 0));
+  const tokens = run.batch * run.length;
+  const activations =
+    model.layers * tokens * (8 * model.hidden + 3 * model.intermediate) * F32 +
+    model.layers * run.batch * run.length * run.length * F32 * 2 +
+    4 * tokens * model.vocab * F32;
+  return { weights, kvCache: 0, activations, total: weights + activations };
+}
+
+/** Throws, naming the numbers and what would fit, when training would need more memory than is available. */
+export function checkTrainingMemory(
+  what: string,
+  model: ModelShape,
+  run: RunShape & { reference: boolean },
+  available = availableRam(),
+  memory = 'memory',
+): MemoryNeed {
+  const need = trainingMemory(model, run);
+  if (need.total <= available) return need;
+  const advice: string[] = [];
+  if (need.weights < available)
+    advice.push(
+      `a smaller grpo.microBatch or grpo.maxSequenceLength (activations take ${gib(need.activations)} at ` +
+        `${run.batch} × ${run.length} tokens)`,
+    );
+  advice.push('a smaller model of the family', 'training it on veRL (`searchlab export-verl`)');
+  throw new InsufficientMemoryError(
+    `training ${what} needs about ${gib(need.total)} (${gib(need.weights)} for the float32 weights, their gradient, ` +
+      `AdamW's moments${run.reference ? ' and the KL reference' : ''}; activations ${gib(need.activations)} for ` +
+      `${run.batch} × ${run.length} tokens) but ${gib(available)} of ${memory} is available; try ${advice.join(', or ')}`,
+  );
+}

@@ -2,7 +2,7 @@
 
 import { mul, neg, sum } from '../graph/ops';
 import { maskedMean } from '../graph/composites';
-import type { PolicyLoss } from './policy';
+import type { PolicyLoss } from '../policy/training';
 
 /** Supervised fine-tuning: mean negative log-likelihood over tokens where `loss_mask` [B, T] is 1. */
 export const sftLoss: PolicyLoss = ({ out, shape, input }) => {

@@ -1,15 +1,16 @@
 // The tiny VLM's policy runtime: per-token log-probs of given sequences, and training steps whose loss the caller
 // composes from the policy's outputs (losses.ts has the supervised ones; rl/grpo the GRPO one).
 
-import type { DType, Tensor, TensorData } from '../graph/tensor';
+import type { Tensor, TensorData } from '../graph/tensor';
+import type { PolicyLoss } from '../policy/training';
 import { input } from '../graph/ops';
 import { emit } from '../onnx/emit';
 import { feedsWithWeights, GraphSession, type DeviceInfo, type DeviceRequest } from '../runtime/session';
 import type { AdamWConfig } from '../train/adamw';
 import { ParamSet, type Trainable } from '../train/params';
-import { Trainer, type LossGraph, type StepResult } from '../train/trainer';
+import { Trainer, type StepResult } from '../train/trainer';
 import { packBatch, type PackedBatch, type Sequence } from './batch';
-import { policyGraph, type BatchShape, type PolicyOutputs } from './graphs';
+import { policyGraph, type BatchShape } from './graphs';
 import type { TinyVlm } from './vlm';
 
 /** The number of image slots a graph takes for these sequences: 0, or the count rounded up to a multiple of 4. */
@@ -22,15 +23,6 @@ export function imageBucket(seqs: readonly Sequence[]): number {
 export function bucketLength(length: number, step = 16): number {
   return Math.ceil(length / step) * step;
 }
-
-export interface PolicyLossContext {
-  out: PolicyOutputs;
-  shape: BatchShape;
-  /** Declares an extra data input of the loss (e.g. advantages [B], old log-probs [B, T], a loss mask). */
-  input(name: string, shape: readonly number[], dtype?: DType): Tensor;
-}
-
-export type PolicyLoss = (ctx: PolicyLossContext) => LossGraph;
 
 export interface PolicyTrainerOptions {
   shape: BatchShape;

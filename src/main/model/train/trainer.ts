@@ -93,23 +93,16 @@ export class Trainer {
     const all: Record<string, Tensor> = {};
     let metricNames: string[] = [];
     if (mode !== 'apply') {
+      const segments = names.map((_, i) => sliceAxis(flat, 0, offsets[i], offsets[i + 1]));
       const views = new Map(
-        names.map((n, i): [string, Tensor] => [
-          n,
-          reshape(sliceAxis(flat, 0, offsets[i], offsets[i + 1]), options.weights.get(n)!.shape),
-        ]),
+        names.map((n, i): [string, Tensor] => [n, reshape(segments[i], options.weights.get(n)!.shape)]),
       );
       const params = new ParamSet(options.weights, { trainable: 'none', lora: options.lora, bound: views });
       const { loss, metrics = {} } = options.build(params);
       if (loss.rank !== 0) throw new Error(`the loss must be a scalar, got shape [${loss.shape}]`);
-      const grads = grad(
-        loss,
-        names.map((n) => views.get(n)!),
-      );
-      flatGrad = concat(
-        grads.map((g, i) => reshape(g, [offsets[i + 1] - offsets[i]])),
-        0,
-      );
+      // with respect to the flat segments, not the shaped views: model code that reshapes a weight (a patch
+      // embedding's [out, C, T, P, P] to a matrix) folds the view's reshape into its own, leaving the view off the path
+      flatGrad = concat(grad(loss, segments), 0);
       all.loss = loss;
       for (const [k, t] of Object.entries(metrics)) all[`metric/${k}`] = t;
       metricNames = Object.keys(metrics);
@@ -220,8 +213,9 @@ export class Trainer {
   }
 
   /**
-   * Takes over another trainer's parameters, Adam moments and step count (same trained parameters, another batch
-   * shape): trainers for several sequence lengths then train one model, each batch at its own length.
+   * Takes over another trainer's parameters, Adam moments, step count and accumulated gradient (same trained
+   * parameters, another batch shape): trainers for several sequence lengths then train one model, each batch at its
+   * own length, and the micro-batches of one update may each have a shape of their own.
    */
   adopt(other: Trainer): void {
     if (other.trainableNames.join('\n') !== this.trainableNames.join('\n'))
@@ -230,6 +224,7 @@ export class Trainer {
     this.m = other.m;
     this.v = other.v;
     this.t = other.t;
+    this.accumulated = other.accumulated;
     this.bindViews();
   }
 

@@ -1,10 +1,15 @@
 // SFT cold start: teach a model the protocol from teacher sequences (NLL over the model's own turns, every token
 // weighted alike).
-// Sequences are grouped by length, and each group trains at its own padded length (ShapedTrainers), so short
-// conversations do not pay for the longest one.
-import { bucketLength, sftTokenSumLoss, type Policy, type PolicyTrainerOptions } from '../../model';
+// Sequences are grouped by length, and each group trains at its own padded length (a session per shape), so short
+// conversations do not pay for the longest one. Any trainable policy: the tiny VLM or a published family.
+import {
+  bucketLength,
+  sftTokenSumLoss,
+  type PolicyImage,
+  type TrainablePolicy,
+  type TrainingOptions,
+} from '../../model';
 import { isLoraWeight } from '../../model';
-import { ShapedTrainers } from '../../model';
 import type { TeacherSequence } from './scripted';
 import { Random } from '../../platform/random';
 import { learningRate, type LrDecay } from '../train/schedule';
@@ -26,10 +31,19 @@ export interface SftOptions {
   shouldStop?(): boolean;
 }
 
+/** A teacher sequence whose images are a family's own inputs (TeacherSequence's are the tiny VLM's pixel arrays). */
+export interface SftSequence {
+  ids: readonly number[];
+  lossMask: readonly number[];
+  images: readonly (PolicyImage | Float32Array)[];
+}
+
+const policyImage = (i: PolicyImage | Float32Array): PolicyImage => (i instanceof Float32Array ? { pixels: i } : i);
+
 /** Trains on every sequence `epochs` times in shuffled mini-batches; returns each step's loss. */
 export async function trainSft(
-  policy: Policy,
-  sequences: readonly TeacherSequence[],
+  policy: TrainablePolicy,
+  sequences: readonly (TeacherSequence | SftSequence)[],
   options: SftOptions,
 ): Promise<number[]> {
   if (sequences.length < options.batchSize)
@@ -74,13 +88,10 @@ export async function trainSft(
     minLrRatio: options.minLrRatio ?? 0,
     steps: batchesPerEpoch * options.epochs,
   };
-  const imagesOf = new Map(
-    [...groups].map(([length, members]) => [
-      length,
-      maxOf(members.map((i) => sequences[i].images.length)) * options.batchSize,
-    ]),
+  const imagesPerRow = new Map(
+    [...groups].map(([length, members]) => [length, maxOf(members.map((i) => sequences[i].images.length))]),
   );
-  const trainers = new ShapedTrainers(policy, {
+  const trainers = policy.trainers({
     loss: sftTokenSumLoss,
     trainable: trainableWeights(policy, options.frozen),
     optimizer: { lr: options.lr },
@@ -96,17 +107,16 @@ export async function trainSft(
       }
       for (const batch of random.shuffle(batches)) {
         if (options.shouldStop?.()) return losses;
-        const trainer = await trainers.for({
-          batch: options.batchSize,
-          length: batch.length,
-          images: imagesOf.get(batch.length)!,
-        });
         const rows = batch.items.map((i) => sequences[i]);
         const mask = new Float32Array(options.batchSize * batch.length);
         rows.forEach((s, b) => s.lossMask.forEach((v, t) => (mask[b * batch.length + t] = v * tokenWeight)));
-        const result = await trainer.step(
-          rows.map((s) => ({ ids: s.ids, images: s.images })),
-          { loss_mask: mask },
+        const result = await trainers.step(
+          {
+            rows: rows.map((s) => ({ ids: s.ids, images: s.images.map(policyImage) })),
+            length: batch.length,
+            imagesPerRow: imagesPerRow.get(batch.length)!,
+            extra: { loss_mask: mask },
+          },
           learningRate(losses.length + 1, schedule),
         );
         losses.push(result.loss);
@@ -120,8 +130,8 @@ export async function trainSft(
 }
 
 /** What an SFT run trains: the LoRA adapters when the model has them, else every weight; never the frozen ones. */
-function trainableWeights(policy: Policy, frozen: SftOptions['frozen']): PolicyTrainerOptions['trainable'] {
-  const base = policy.model.lora ? 'lora' : 'all';
+function trainableWeights(policy: TrainablePolicy, frozen: SftOptions['frozen']): TrainingOptions['trainable'] {
+  const base = policy.trainable;
   if (!frozen) return base;
   return (name) => (base === 'all' || isLoraWeight(name)) && !frozen(name);
 }

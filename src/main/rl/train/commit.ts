@@ -9,18 +9,23 @@ import type { RewardFailure, StepOutcome, Training } from './step';
 import { writeState, stateFolder, copyFolder } from './state';
 import { storeTrajectory } from './persist';
 
+/** A model folder's config.json, as a checkpoint's record keeps it. */
+function readModelConfig(dir: string): unknown {
+  return JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as unknown;
+}
+
 export function commitStep(store: Store, home: string, training: Training, outcome: StepOutcome): void {
-  const { runId, config, model, specId } = training;
+  const { runId, config, policy, trainers, specId } = training;
   const { step, trajectories, rewards, advantages, metrics } = outcome;
   const stateDir = stateFolder(home, runId, step);
-  writeState(stateDir, model, outcome.trainer.trainer, config.rollout.templates);
+  writeState(stateDir, policy, trainers, config.rollout.templates);
   const checkpointDue = step % config.checkpointEvery === 0 || step === config.grpo.steps;
   const checkpointDir = path.join(home, 'checkpoints', `run-${runId}`, `step-${step}`);
   if (checkpointDue) copyFolder(stateDir, checkpointDir);
   store.db.transaction(() => {
     store.repos.trajectories.deleteRewardFailures(runId, step);
     const checkpointId = checkpointDue
-      ? store.repos.runs.addCheckpoint(runId, step, checkpointDir, model.config)
+      ? store.repos.runs.addCheckpoint(runId, step, checkpointDir, readModelConfig(checkpointDir))
       : null;
     trajectories.forEach((t, i) =>
       storeTrajectory(store, { runId, step, checkpointId, evaluationId: null, specId }, t, rewards[i], advantages[i]),

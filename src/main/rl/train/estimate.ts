@@ -9,7 +9,8 @@ import type { DeviceInfo, RunEstimate } from '../../../shared/contract';
 import { readSearchConfig } from '../../search';
 import { cudaTotalMemoryBytes } from '../../platform/device';
 import type { RunConfig } from './config';
-import { modelFolder } from './model-source';
+import { modelFolder, trainingShape } from './model-source';
+import { trainingNeed } from '../../model';
 
 const FLOAT32 = 4;
 /** Weights, gradients, AdamW's two moments and the frozen reference, all held in float32. */
@@ -86,15 +87,23 @@ export function estimateRun(store: Store, config: RunConfig, machine: DeviceInfo
   } catch (error) {
     notes.push((error as Error).message);
   }
-  const parameters = shape ? Math.round(shape.weightsBytes / shape.dtypeBytes) : null;
+  // A published family's own estimate (the one its memory check refuses with), else a rough one from the files.
+  let published: ReturnType<typeof trainingNeed> = null;
+  try {
+    if (shape) published = trainingNeed(modelFolder(store, config.model), trainingShape(config));
+  } catch (error) {
+    notes.push((error as Error).message);
+  }
+  const parameters = published?.parameters ?? (shape ? Math.round(shape.weightsBytes / shape.dtypeBytes) : null);
   // Activations: a rough 16 floats per token, layer and hidden unit for one micro-batch's forward and backward.
-  const microBatch = Math.min(config.grpo.microBatch ?? config.grpo.miniBatch, config.grpo.miniBatch);
+  const microBatch = trainingShape(config).batch;
   const activationBytes =
     shape?.hidden && shape.layers
       ? microBatch * config.grpo.maxSequenceLength * shape.hidden * shape.layers * 16 * FLOAT32
       : null;
-  const trainingBytes = parameters === null ? null : parameters * FLOAT32 * TRAINING_COPIES + (activationBytes ?? 0);
-  if (shape && activationBytes === null)
+  const trainingBytes =
+    published?.total ?? (parameters === null ? null : parameters * FLOAT32 * TRAINING_COPIES + (activationBytes ?? 0));
+  if (shape && !published && activationBytes === null)
     notes.push('config.json gives no hidden_size / num_hidden_layers: activations are not counted');
   const deviceBytes = device.kind === 'cpu' ? os.totalmem() : cudaTotalMemoryBytes();
   if (device.kind === 'cuda' && deviceBytes === null)

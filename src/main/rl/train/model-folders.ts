@@ -4,11 +4,18 @@
 import { existsSync } from 'node:fs';
 import type { ModelFolder } from '../../../shared/contract';
 import type { Store } from '../../storage';
-import { familyOfFolder, summarizeModelFolder } from '../../model';
+import { familyOfFolder, summarizeModelFolder, trainingNeed } from '../../model';
 import { availableRam } from '../../model';
 import { cudaTotalMemoryBytes, detectDevice } from '../../platform/device';
 import { checkpointOfModelFolder } from './checkpoint-run';
+import { parseRunConfig } from './config';
+import { trainingShape } from './model-source';
 import { readPretrainingRecord } from '../sft/pretraining-record';
+
+/** What one training pass of a run with the default settings takes (RunConfig's defaults). */
+const DEFAULT_TRAINING = trainingShape(
+  parseRunConfig({ name: 'defaults', model: { path: '.' }, dataset: '.', grpo: { steps: 1 } }),
+);
 
 /** The device a model would run on and its memory: the GPU's when CUDA is in use, else what RAM is available. */
 function deviceMemory(): ModelFolder['device'] {
@@ -35,9 +42,12 @@ function describe(checkpointId: number, path: string, device: ModelFolder['devic
   if (!existsSync(path)) return { ...empty, error: 'the folder is missing' };
   try {
     const s = summarizeModelFolder(path);
-    // full training holds weights, gradients and two AdamW moments (4× the float32 weights) plus activations
+    // a run with the default settings: the published family's own need (what its memory check refuses with); for
+    // the tiny VLM, weights, gradients and two AdamW moments (4× the float32 weights) plus activations
     const trainingBytes =
-      s.family === 'searchlab-tiny-vl' ? 4 * s.parameters * 4 + (s.inferenceBytes - s.parameters * 4) : null;
+      s.family === 'searchlab-tiny-vl'
+        ? 4 * s.parameters * 4 + (s.inferenceBytes - s.parameters * 4)
+        : (trainingNeed(path, DEFAULT_TRAINING)?.total ?? null);
     const fits = (need: number | null) => (need === null || device.bytes === null ? null : need <= device.bytes);
     return {
       ...empty,

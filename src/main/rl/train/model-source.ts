@@ -1,9 +1,8 @@
 // Where a run's starting policy comes from: a model folder, or a checkpoint of an earlier run.
 import type { Store } from '../../storage';
-import { loadTinyVlm, type TinyVlm } from '../../model';
-import { familyOfFolder } from '../../model';
+import { checkTrainable } from '../../model';
 import type { z } from 'zod';
-import type { ModelSource } from './config';
+import type { ModelSource, RunConfig } from './config';
 
 export function modelFolder(store: Store, source: z.output<typeof ModelSource>): string {
   if ('path' in source) return source.path;
@@ -12,21 +11,25 @@ export function modelFolder(store: Store, source: z.output<typeof ModelSource>):
   return checkpoint.path;
 }
 
-/** Why a folder cannot start a run here (training runs on the tiny VLM), or null when it can. */
-export function untrainableReason(dir: string): string | null {
-  const family = familyOfFolder(dir);
-  if (family.id === 'searchlab-tiny-vl') return null;
-  return (
-    `${dir} holds a ${family.label} model: SearchLab trains its own tiny VLM for now. ` +
-    `Evaluate this model with \`searchlab eval --model ${dir}\`, debug its trajectories in the app, ` +
-    'or train it on veRL (`searchlab export-verl`)'
-  );
+/** What one training pass of a run takes, for the memory check. */
+export function trainingShape(config: RunConfig) {
+  return {
+    batch: Math.min(config.grpo.microBatch ?? config.grpo.miniBatch, config.grpo.miniBatch),
+    length: config.grpo.maxSequenceLength,
+    reference: config.grpo.klCoef > 0,
+  };
 }
 
-/** The policy a run trains. Training runs on the tiny VLM; other families are evaluated and debugged here. */
-export function loadModel(store: Store, source: z.output<typeof ModelSource>): TinyVlm {
-  const dir = modelFolder(store, source);
-  const reason = untrainableReason(dir);
-  if (reason) throw new Error(reason);
-  return loadTinyVlm(dir);
+/**
+ * Why a folder cannot start this run, or null when it can: a folder of no supported family, a published model whose
+ * files do not fit its config (checked from the headers, without reading the weights), or training that would not
+ * fit the memory available.
+ */
+export function untrainableReason(dir: string, config: RunConfig): string | null {
+  try {
+    checkTrainable(dir, trainingShape(config));
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }

@@ -2,8 +2,7 @@
 // temporary folder and renamed into place, so a folder that exists is always whole.
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadTinyVlm, saveTinyVlm, type TinyVlm } from '../../model';
-import type { Trainer } from '../../model';
+import { loadTinyVlm, type PolicyTrainers, type TinyVlm, type TrainablePolicy } from '../../model';
 import { DEFAULT_TEMPLATES, type PromptTemplates } from '../protocol/templates';
 
 export const OPTIMIZER_FILE = 'optimizer.safetensors';
@@ -18,20 +17,34 @@ export function stateFolder(home: string, runId: number, step: number): string {
 
 const TEMPLATES_FILE = 'prompt_templates.json';
 
-/** The policy's folder (with the prompt templates it was trained with), plus the optimizer's state when a trainer is given. */
-export function writeState(dir: string, model: TinyVlm, trainer: Trainer | null, templates?: PromptTemplates): void {
+/**
+ * The policy's folder, a model folder of its family (with the prompt templates it was trained with), plus the
+ * optimizer's state when trainers are given.
+ */
+export function writeState(
+  dir: string,
+  policy: Pick<TrainablePolicy, 'save'>,
+  trainers: Pick<PolicyTrainers, 'saveState'> | null,
+  templates?: PromptTemplates,
+): void {
   const tmp = `${dir}.tmp`;
   fs.rmSync(tmp, { recursive: true, force: true });
-  saveTinyVlm(model, tmp);
+  policy.save(tmp);
   if (templates) writeTemplates(tmp, templates);
-  if (trainer) trainer.saveState(path.join(tmp, OPTIMIZER_FILE));
+  if (trainers) trainers.saveState(path.join(tmp, OPTIMIZER_FILE));
   fs.rmSync(dir, { recursive: true, force: true });
   fs.renameSync(tmp, dir);
 }
 
+/** A tiny VLM's state folder: its model and optimizer state file (null when it has none). */
 export function readState(dir: string): { model: TinyVlm; optimizerFile: string | null } {
+  return { model: loadTinyVlm(dir), optimizerFile: optimizerFileOf(dir) };
+}
+
+/** The optimizer state file of a state folder, or null when it has none (the run's starting policy). */
+export function optimizerFileOf(dir: string): string | null {
   const file = path.join(dir, OPTIMIZER_FILE);
-  return { model: loadTinyVlm(dir), optimizerFile: fs.existsSync(file) ? file : null };
+  return fs.existsSync(file) ? file : null;
 }
 
 export function copyFolder(from: string, to: string): void {

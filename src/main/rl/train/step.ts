@@ -5,7 +5,7 @@
 // up once per run by openTraining.
 import fs from 'node:fs';
 import type { Store } from '../../storage';
-import { bucketLength, Policy, ShapedTrainers, TinyPolicyModel, type PolicyTrainer, type TinyVlm } from '../../model';
+import { bucketLength, openTrainablePolicy, type PolicyTrainers, type TrainablePolicy } from '../../model';
 import { SearchBudget } from '../../search';
 import { compileTemplates } from '../protocol/templates';
 import type { CompiledReward, RewardBreakdown } from '../reward/spec';
@@ -18,8 +18,8 @@ import { throwIfSearchesStopped } from '../rollout/search-stop';
 import type { Trajectory } from '../rollout/types';
 import type { RunConfig } from './config';
 import { learningRate } from './schedule';
-import { loadModel } from './model-source';
-import { readState, writeState, stateFolder } from './state';
+import { modelFolder, trainingShape } from './model-source';
+import { optimizerFileOf, writeState, stateFolder } from './state';
 import { trainingSamples, type TrainingSamples } from './samples';
 import { memoryMetrics, rolloutMetrics } from './metrics';
 import { updatePolicy } from './update';
@@ -29,12 +29,11 @@ export interface Training {
   runId: number;
   config: RunConfig;
   reward: CompiledReward;
-  /** The policy's weights, trained in place step after step. */
-  model: TinyVlm;
-  policy: Policy;
+  /** The policy (of any family), its weights trained in place step after step. */
+  policy: TrainablePolicy;
   /** The starting policy, frozen; null when the loss has no KL term. */
-  reference: Policy | null;
-  trainers: ShapedTrainers;
+  reference: TrainablePolicy | null;
+  trainers: PolicyTrainers;
   device: 'cpu' | 'cuda';
   maxLength: number;
   microBatch: number;
@@ -50,8 +49,6 @@ export interface StepOutcome {
   trajectories: Trajectory[];
   rewards: RewardBreakdown[];
   advantages: number[];
-  /** The trainer that made the update: its optimizer state is part of the step's state. */
-  trainer: PolicyTrainer;
   /** The rollout's figures alone (reward, accuracy, search ratio …), also part of `metrics`. */
   rollout: Record<string, number>;
   metrics: Record<string, number>;
@@ -84,36 +81,34 @@ export async function openTraining(
   reward: CompiledReward,
 ): Promise<Training> {
   const referenceDir = stateFolder(home, run.id, 0);
-  if (!fs.existsSync(referenceDir))
-    writeState(referenceDir, loadModel(store, config.model), null, config.rollout.templates);
-  const resumed =
-    run.step > 0
-      ? readState(stateFolder(home, run.id, run.step))
-      : { model: readState(referenceDir).model, optimizerFile: null };
-  const model = resumed.model;
   const threads = config.runtime.cpuThreads ?? undefined;
-  const policy = new Policy(model, { device: config.runtime.device, threads });
-  // Frozen: the reference's weights are constants in its graphs, never fed per call.
+  const device = config.runtime.device;
+  if (!fs.existsSync(referenceDir)) {
+    const start = openTrainablePolicy(modelFolder(store, config.model), { device, threads, frozen: true });
+    writeState(referenceDir, start, null, config.rollout.templates);
+    await start.release();
+  }
+  const training = trainingShape(config);
+  const microBatch = training.batch;
+  const stateDir = run.step > 0 ? stateFolder(home, run.id, run.step) : referenceDir;
+  const policy = openTrainablePolicy(stateDir, { device, threads, training });
+  // Frozen: the reference's weights are constants in its graphs (or on the GPU), never fed per call.
   const reference =
-    config.grpo.klCoef > 0
-      ? new Policy(readState(referenceDir).model, { device: config.runtime.device, frozen: true, threads })
-      : null;
+    config.grpo.klCoef > 0 ? openTrainablePolicy(referenceDir, { device, threads, frozen: true }) : null;
 
-  const maxLength = Math.min(config.grpo.maxSequenceLength, model.config.max_position_embeddings);
-  const device = (await policy.device()).kind;
-  const microBatch = Math.min(config.grpo.microBatch ?? config.grpo.miniBatch, config.grpo.miniBatch);
-  const trainers = new ShapedTrainers(
-    policy,
+  const maxLength = Math.min(config.grpo.maxSequenceLength, policy.model.maxPositions);
+  const deviceKind = (await policy.device()).kind;
+  const trainers = policy.trainers(
     {
       loss: grpoLoss({
         clipRatio: config.grpo.clipRatio,
         klCoef: config.grpo.klCoef,
         entropyCoef: config.grpo.entropyCoef,
       }),
-      trainable: model.lora ? 'lora' : 'all',
+      trainable: policy.trainable,
       optimizer: { lr: config.grpo.lr, maxGradNorm: config.grpo.maxGradNorm, weightDecay: config.grpo.weightDecay },
     },
-    resumed.optimizerFile,
+    run.step > 0 ? optimizerFileOf(stateDir) : null,
   );
 
   const specId = store.repos.trajectories.ensureSpec(config.reward);
@@ -140,11 +135,10 @@ export async function openTraining(
     runId: run.id,
     config,
     reward,
-    model,
     policy,
     reference,
     trainers,
-    device,
+    device: deviceKind,
     maxLength,
     microBatch,
     specId,
@@ -165,7 +159,7 @@ export async function trainStep(training: Training, step: number): Promise<StepO
   const { config, reward, policy, reference, maxLength, microBatch } = training;
   const started = performance.now();
   const prompts = training.samples.forStep(step, config.grpo.batchPrompts);
-  const trajectories = await runRollouts(new TinyPolicyModel(policy), prompts, {
+  const trajectories = await runRollouts(policy.model, prompts, {
     ...training.rollout,
     sampling: { temperature: config.rollout.temperature, topP: config.rollout.topP },
     seed: config.seed * 100_003 + step,
@@ -196,15 +190,11 @@ export async function trainStep(training: Training, step: number): Promise<StepO
   // Each step trains at its own padded shape: its longest trajectory and its most images in a row.
   const stepLength = Math.min(maxLength, bucketLength(Math.max(...trajectories.map((t) => t.ids.length)), 32));
   const stepImages = Math.max(...trajectories.map((t) => t.images.length));
-  const trainer = await training.trainers.for({
-    batch: microBatch,
-    length: stepLength,
-    images: stepImages * microBatch,
-  });
-  const update = await updatePolicy(trainer, reference, trajectories, advantages, {
+  const update = await updatePolicy(training.trainers, reference, trajectories, advantages, {
     length: stepLength,
     lr,
     imagesPerRow: stepImages,
+    microBatch,
     miniBatch: config.grpo.miniBatch,
   });
   const generated = trajectories.reduce((n, t) => n + t.generatedTokens, 0);
@@ -219,5 +209,5 @@ export async function trainStep(training: Training, step: number): Promise<StepO
     tokens_per_second: generated / Math.max(rolloutSeconds, 1e-9),
     ...memoryMetrics(training.device),
   };
-  return { step, trajectories, rewards, advantages, trainer, rollout, metrics };
+  return { step, trajectories, rewards, advantages, rollout, metrics };
 }

@@ -1,6 +1,6 @@
 // The policy update of a GRPO step: a step's trajectories and advantages in mini-batches through the trainer's
 // graph, with the reference policy's log-probs when the loss has a KL term.
-import type { Policy } from '../../model';
+import type { MicroBatch, PolicyTrainers, TrainablePolicy } from '../../model';
 import { GRPO_INPUTS } from '../grpo/loss';
 import type { Trajectory } from '../rollout/types';
 
@@ -8,8 +8,8 @@ import type { Trajectory } from '../rollout/types';
 export type TrainingRow = Pick<Trajectory, 'ids' | 'lossMask' | 'logprobs' | 'images'>;
 
 /** One micro-batch's rows for the trainer's graph: the sequences and the loss's inputs. */
-async function lossFeeds(
-  reference: Policy | null,
+async function microBatch(
+  reference: TrainablePolicy | null,
   rows: { t: TrainingRow; advantage: number; real: boolean }[],
   length: number,
   imagesPerRow: number,
@@ -21,7 +21,7 @@ async function lossFeeds(
       throw new Error(`A trajectory has ${t.images.length} images, more than a training row holds (${imagesPerRow})`);
   }
   const B = rows.length;
-  const seqs = rows.map(({ t }) => ({ ids: t.ids, images: t.images.map((i) => i.pixels) }));
+  const seqs = rows.map(({ t }) => ({ ids: t.ids, images: t.images }));
   const mask = new Float32Array(B * length);
   const old = new Float32Array(B * length);
   rows.forEach(({ t, real }, b) => {
@@ -35,12 +35,12 @@ async function lossFeeds(
     [GRPO_INPUTS.advantages]: Float32Array.from(rows.map((r) => r.advantage)),
   };
   if (reference) {
-    const { logprobs } = await reference.logprobs(seqs, { length });
+    const logprobs = await reference.logprobs(seqs, length);
     const ref = new Float32Array(B * length);
     logprobs.forEach((row, b) => ref.set(row, b * length));
     feeds[GRPO_INPUTS.ref] = ref;
   }
-  return { seqs, feeds };
+  return { rows: seqs, length, imagesPerRow, extra: feeds } satisfies MicroBatch;
 }
 
 /**
@@ -49,13 +49,14 @@ async function lossFeeds(
  * the token mean over the whole mini-batch, as if it had been one graph.
  */
 export async function updatePolicy(
-  trainer: Awaited<ReturnType<Policy['trainer']>>,
-  reference: Policy | null,
+  trainers: PolicyTrainers,
+  reference: TrainablePolicy | null,
   trajectories: readonly TrainingRow[],
   advantages: readonly number[],
-  { length, lr, imagesPerRow, miniBatch }: { length: number; lr: number; imagesPerRow: number; miniBatch: number },
+  options: { length: number; lr: number; imagesPerRow: number; microBatch: number; miniBatch: number },
 ): Promise<Record<string, number>> {
-  const B = trainer.shape.batch;
+  const { length, lr, imagesPerRow, miniBatch } = options;
+  const B = options.microBatch;
   const accumulate = miniBatch > B;
   const tokensOf = (t: TrainingRow) => t.lossMask.reduce((n, m) => n + m, 0);
   const sums: Record<string, number> = {};
@@ -74,18 +75,18 @@ export async function updatePolicy(
       const microTokens = rows.reduce((n, r) => n + tokensOf(r.t), 0);
       // The last micro-batch is filled with copies whose loss mask is all zero: they change nothing.
       while (rows.length < B) rows.push({ ...rows[0], real: false });
-      const { seqs, feeds } = await lossFeeds(reference, rows, length, imagesPerRow);
+      const batch = await microBatch(reference, rows, length, imagesPerRow);
       let result;
-      if (accumulate) result = await trainer.accumulate(seqs, feeds, microTokens / miniTokens);
+      if (accumulate) result = await trainers.accumulate(batch, microTokens / miniTokens);
       else {
-        result = await trainer.step(seqs, feeds, lr);
+        result = await trainers.step(batch, lr);
         sums.grad_norm = (sums.grad_norm ?? 0) + result.gradNorm;
       }
       sums.loss = (sums.loss ?? 0) + result.loss;
       for (const [k, v] of Object.entries(result.metrics)) if (typeof v === 'number') sums[k] = (sums[k] ?? 0) + v;
       passes++;
     }
-    if (accumulate) sums.grad_norm = (sums.grad_norm ?? 0) + (await trainer.apply(lr)).gradNorm;
+    if (accumulate) sums.grad_norm = (sums.grad_norm ?? 0) + (await trainers.apply(lr)).gradNorm;
     updates++;
   }
   // Without accumulation every pass is an update, so the gradient norm is always a mean per update.

@@ -3,9 +3,18 @@
 // (chat_template.json or tokenizer_config.json), preprocessor_config.json and generation_config.json. Everything is
 // checked against config.json before anything is kept; errors name the file and the tensor or field.
 
-import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, join } from 'node:path';
-import { loadWeights, SafetensorsError, type WeightMap } from '../../runtime/safetensors';
+import { loadWeights, SafetensorsError, saveWeights, type WeightMap } from '../../runtime/safetensors';
 import { TextTokenizer } from '../../tiny/tokenizer';
 import { expectedTensorShapes, parseQwen25VlConfig, type Qwen25VlConfig } from './config';
 import { PreprocessorConfigSchema, type PreprocessorConfig } from './preprocess';
@@ -198,4 +207,31 @@ export function loadQwen25VlFolder(dir: string, meta = readQwen25VlMeta(dir)): Q
     preprocessor: meta.preprocessor,
     generation: meta.generation,
   };
+}
+
+/** The files beside config.json and the weights that a folder's tokenizer, chat template and processor come from. */
+const COMPANION_FILES = [
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'chat_template.json',
+  'preprocessor_config.json',
+  'generation_config.json',
+  'special_tokens_map.json',
+  'added_tokens.json',
+  'vocab.json',
+  'merges.txt',
+];
+
+/**
+ * Writes a loaded (and perhaps trained) model as a folder of the published layout: its own tokenizer, chat template
+ * and processor files as they were, config.json with torch_dtype float32, and the weights under their published
+ * names in one float32 model.safetensors (a trained model's small updates would be lost in bfloat16).
+ */
+export function saveQwen25VlFolder(folder: Qwen25VlFolder, dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  for (const file of COMPANION_FILES)
+    if (existsSync(join(folder.dir, file))) copyFileSync(join(folder.dir, file), join(dir, file));
+  const config = readJson(folder.dir, 'config.json')!;
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, torch_dtype: 'float32' }, null, 2));
+  saveWeights(join(dir, 'model.safetensors'), folder.weights, 'F32', { format: 'pt' });
 }

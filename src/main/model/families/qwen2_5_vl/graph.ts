@@ -205,6 +205,15 @@ export function embedTokens(params: ParamSet, ids: Tensor, imageIndex: Tensor, i
   return where(unsqueeze(greater(imageIndex, 0), -1), picked, text);
 }
 
+/**
+ * The additive mask [B, 1, T, T] of a step's own tokens: causal by `order` [T] (token j is hidden from token i when
+ * it comes later) and blind to padding (`attentionMask` [B, T], 0 = padding).
+ */
+export function ownTokensMask(order: Tensor, attentionMask: Tensor, dtype: Tensor['dtype']): Tensor {
+  const later = greater(unsqueeze(order, 0), unsqueeze(order, 1));
+  return add(keyPaddingMask(attentionMask, dtype), mul(cast(later, dtype), MASKED));
+}
+
 export const presentName = (kind: 'k' | 'v', layer: number) => `present.${layer}.${kind}`;
 export const pastName = (kind: 'k' | 'v', layer: number) => `past.${layer}.${kind}`;
 
@@ -243,11 +252,7 @@ export function decoderGraph(
   const Hkv = config.text.num_key_value_heads;
   const dtype = params.dtype;
   const ids = input('input_ids', [B, T], 'int64');
-  const order = input('token_order', [T], 'int64');
-  // j > i: a later token, hidden from token i
-  const later = greater(unsqueeze(order, 0), unsqueeze(order, 1));
-  const causal = mul(cast(later, dtype), MASKED);
-  const ownMask = add(keyPaddingMask(input('attention_mask', [B, T], 'int64'), dtype), causal);
+  const ownMask = ownTokensMask(input('token_order', [T], 'int64'), input('attention_mask', [B, T], 'int64'), dtype);
   const past: KV[] = [];
   for (let i = 0; i < config.text.num_hidden_layers; i++)
     past.push({

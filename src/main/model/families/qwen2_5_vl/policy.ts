@@ -5,11 +5,10 @@ import type { Generation, GenerateOptions, GenerateStats } from '../../generate/
 import { sampleToken, seededRandom } from '../../generate/sampling';
 import { acceptToken } from '../../generate/stops';
 import type { PolicyImage, PolicyModel, PolicySequence } from '../../policy/types';
-import type { DeviceRequest } from '../../runtime/session';
 import type { Qwen25VlFolder } from './folder';
 import { multimodalPositions } from './positions';
 import { preprocessImageFile } from './preprocess';
-import { Qwen25VlRuntime } from './runtime';
+import { Qwen25VlRuntime, type RuntimeOptions } from './runtime';
 
 export class QwenPolicyModel implements PolicyModel {
   readonly family = 'qwen2.5-vl' as const;
@@ -17,7 +16,7 @@ export class QwenPolicyModel implements PolicyModel {
 
   constructor(
     readonly folder: Qwen25VlFolder,
-    options: { device?: DeviceRequest; threads?: number } = {},
+    options: RuntimeOptions = {},
   ) {
     this.runtime = new Qwen25VlRuntime(folder, options);
   }
