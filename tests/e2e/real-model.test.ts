@@ -162,4 +162,49 @@ describe('a Qwen2.5-VL model folder in SearchLab', () => {
       client.close();
     }
   }, 180_000);
+
+  it('trains the model from the New run form: a GRPO run on the folder runs to its end and keeps a Qwen2.5-VL checkpoint', async () => {
+    await page.keyboard.press('Alt+2');
+    await expect.poll(() => page.locator('main h1').first().textContent()).toBe('Runs');
+    await page.keyboard.press('n');
+    const form = page.getByTestId('new-run');
+    await expect.poll(() => form.isVisible()).toBe(true);
+    // the demo run's data, search corpus and templates; this model
+    await form
+      .getByLabel('Settings')
+      .selectOption({ label: 'as run “demo” (model, data, templates, reward, every field)' });
+    const model = form.getByLabel('Model', { exact: true });
+    await expect
+      .poll(() => model.locator('option').allTextContents())
+      .toContainEqual(expect.stringContaining('qwen-tiny'));
+    await model.selectOption((await model.locator('option', { hasText: 'qwen-tiny' }).getAttribute('value'))!);
+    await form.getByLabel('Name').fill('qwen from the form');
+    const settings: [string, string][] = [
+      ['Steps', '2'],
+      ['Prompts per step', '2'],
+      ['Group size', '2'],
+      ['Mini-batch (trajectories per update)', '4'],
+      ['Micro-batch (per pass)', '2'],
+      ['Tokens per turn', '6'],
+      ['Entropy coefficient', '0.05'],
+      ['CPU threads per graph', '1'],
+    ];
+    for (const [label, value] of settings) await form.getByLabel(label, { exact: true }).fill(value);
+    await expect.poll(() => page.getByTestId('run-config-status').textContent()).toBe('The config is valid.');
+    await form.getByRole('button', { name: 'Start training' }).click();
+    const controls = page.getByTestId('run-controls');
+    await expect.poll(() => controls.textContent()).toContain('qwen from the form');
+    await expect.poll(() => controls.getAttribute('data-status'), { timeout: 180_000 }).toBe('finished');
+    await page.screenshot({ path: artifactPath('real-model-trained.png'), fullPage: true });
+    const store = openStore(homePaths(home).database);
+    try {
+      const run = store.repos.runs.byName('qwen from the form')!;
+      expect(run.step).toBe(2);
+      const [checkpoint] = store.repos.runs.checkpoints(run.id);
+      expect(checkpoint.step).toBe(2);
+      expect(loadQwen25VlFolder(checkpoint.path).config.text.vocab_size).toBe(151936);
+    } finally {
+      store.close();
+    }
+  }, 240_000);
 });
