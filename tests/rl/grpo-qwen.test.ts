@@ -14,7 +14,7 @@ import { grpoLoss } from '../../src/main/rl/grpo/loss';
 import { updatePolicy, type TrainingRow } from '../../src/main/rl/train/update';
 
 let dir: string;
-const LENGTH = 64;
+const LENGTH = 96;
 
 async function picture(width: number, height: number, seed: number): Promise<Uint8Array> {
   const rgb = Buffer.alloc(width * height * 3);
@@ -24,13 +24,15 @@ async function picture(width: number, height: number, seed: number): Promise<Uin
     .toBuffer();
 }
 
-/** Four rows: pictures of two sizes, one row with two pictures, the model's tokens marked for the loss. */
+/** Four rows: pictures of three sizes, one row with two pictures, the model's tokens marked for the loss. */
 async function trainingRows(policy: QwenTrainablePolicy): Promise<TrainingRow[]> {
   const model = policy.model;
   const small = await model.prepareImage(await picture(56, 56, 1));
   const wide = await model.prepareImage(await picture(112, 56, 2));
-  const shapes = [[small], [wide], [small, wide], [wide]];
-  return shapes.map((images, i) => {
+  const large = await model.prepareImage(await picture(224, 112, 3));
+  // 16, 128, 48 and 32 patch rows: one row's session (128) differs from the others' (64)
+  const shapes = [[small], [large], [small, wide], [wide]];
+  const rows = shapes.map((images, i) => {
     const pads = images.map(() => '<|vision_start|><|image_pad|><|vision_end|>').join(' ');
     const ids = model.encode(
       `${model.chatPrefix}<|im_start|>user\n${pads} Name it.<|im_end|>\n<|im_start|>assistant\nA bird ${i}.`,
@@ -38,8 +40,13 @@ async function trainingRows(policy: QwenTrainablePolicy): Promise<TrainingRow[]>
     );
     const generated = 3 + i;
     const lossMask = ids.map((_, t) => (t >= ids.length - generated ? 1 : 0));
-    return { ids, lossMask, logprobs: ids.map((_, t) => (lossMask[t] ? -11 - (t % 3) * 0.1 : 0)), images };
+    return { ids, lossMask, logprobs: [] as number[], images };
   });
+  // on-policy, as rollouts record them: every row's ratio starts at 1, inside the clip range, so each row's gradient
+  // counts (a clipped row's is zero and would hide a lost micro-batch)
+  const behaviour = await policy.logprobs(rows);
+  rows.forEach((r, b) => (r.logprobs = r.ids.map((_, t) => (r.lossMask[t] ? behaviour[b][t] : 0))));
+  return rows;
 }
 
 async function update(microBatch: number, state?: string) {
@@ -81,7 +88,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('a GRPO update of a Qwen2.5-VL folder', () => {
-  it('in micro-batches of one row (each its own shape) moves the weights as the whole mini-batch in one pass does', async () => {
+  it('in micro-batches of one row (of two shapes) moves the weights as the whole mini-batch in one pass does', async () => {
     const initial = loadQwen25VlFolder(join(dir, 'model')).weights;
     const whole = await update(4);
     const micro = await update(1);

@@ -13,6 +13,9 @@ import { QUICK_WORLD } from '../../src/main/demo/world/world';
 import { writeRandomQwen25Vl } from '../../src/main/model/families/qwen2_5_vl/random';
 import { checkQwen25VlFolder, loadQwen25VlFolder } from '../../src/main/model/families/qwen2_5_vl/folder';
 import { loadPolicyModel } from '../../src/main/model/policy/load';
+import { createRun } from '../../src/main/rl/runs';
+import { runGrpo } from '../../src/main/rl/train/grpo';
+import { logger } from '../../src/main/platform/log';
 import { tempHome, removeTempHomes } from '../helpers/home';
 import { repoRoot } from '../helpers/serve';
 
@@ -114,4 +117,46 @@ describe('a GRPO run on a Qwen2.5-VL folder', () => {
       await policy.release();
     }
   });
+});
+
+describe('a paused GRPO run on a Qwen2.5-VL folder', () => {
+  it('resumes from its last committed step, optimizer state and all, and runs to its end', async () => {
+    const store = openStore(homePaths(home).database);
+    try {
+      const run = createRun(store, {
+        name: 'qwen-resume',
+        model: { path: modelDir },
+        dataset: DEMO_DATASET,
+        search: { engine: 'local', corpus: DEMO_CORPUS, thumbnails: false },
+        rollout: { groupSize: GROUP, maxTokensPerTurn: 4, maxTurns: 2 },
+        grpo: { steps: 3, batchPrompts: PROMPTS, miniBatch: 4, microBatch: 2, lr: 1e-3, entropyCoef: 0.05 },
+        runtime: { device: 'cpu' },
+        checkpointEvery: 1,
+      });
+      const context = (stopAfter: number | null) => {
+        let steps = 0;
+        return {
+          store,
+          home,
+          log: logger('test'),
+          progress: () => void steps++,
+          cancelled: () => stopAfter !== null && steps >= stopAfter,
+        };
+      };
+      expect(await runGrpo(context(1), run.id)).toEqual({ step: 1, finished: false });
+      expect(store.repos.runs.get(run.id)!.status).toBe('paused');
+      // the resumed run loads step 1's policy and optimizer state, and the state folders it started from are
+      // removed as later steps commit: saving must not need them
+      expect(await runGrpo(context(null), run.id)).toEqual({ step: 3, finished: true });
+      expect(store.repos.runs.checkpoints(run.id).map((c) => c.step)).toEqual([1, 2, 3]);
+      for (let s = 1; s <= 3; s++) expect(store.repos.trajectories.countForStep(run.id, s)).toBe(PROMPTS * GROUP);
+      const last = store.repos.runs.checkpoints(run.id).at(-1)!.path;
+      checkQwen25VlFolder(last);
+      expect(fs.readFileSync(path.join(last, 'tokenizer.json'))).toEqual(
+        fs.readFileSync(path.join(modelDir, 'tokenizer.json')),
+      );
+    } finally {
+      store.close();
+    }
+  }, 300_000);
 });

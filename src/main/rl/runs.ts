@@ -38,8 +38,15 @@ export function validateRunConfig(store: Store, raw: unknown): { issues: RunConf
   const issues: RunConfigIssue[] = [];
   if (!store.repos.datasets.find(config.dataset))
     issues.push({ path: 'dataset', message: `no dataset named "${config.dataset}"` });
-  if ('checkpoint' in config.model && !store.repos.runs.checkpoint(config.model.checkpoint))
-    issues.push({ path: 'model.checkpoint', message: `no checkpoint with id ${config.model.checkpoint}` });
+  if ('checkpoint' in config.model) {
+    const checkpoint = store.repos.runs.checkpoint(config.model.checkpoint);
+    if (!checkpoint)
+      issues.push({ path: 'model.checkpoint', message: `no checkpoint with id ${config.model.checkpoint}` });
+    else if (fs.existsSync(path.join(checkpoint.path, 'config.json'))) {
+      const reason = untrainableReason(checkpoint.path, config);
+      if (reason) issues.push({ path: 'model.checkpoint', message: reason });
+    }
+  }
   if ('path' in config.model) {
     if (!fs.existsSync(path.join(config.model.path, 'config.json')))
       issues.push({ path: 'model.path', message: `no config.json in ${config.model.path}` });

@@ -126,6 +126,10 @@ describe('training a Qwen2.5-VL folder', () => {
       ['visual.patch_embed.proj.weight', 100],
     ];
     const names = new Set(probes.map(([n]) => n));
+    const shape = trainingShape(rows, LENGTH);
+    expect(shape.patches).toBeGreaterThan(
+      rows.reduce((n, r) => n + r.images!.reduce((m, i) => m + i.grid![1] * i.grid![2], 0), 0),
+    );
     const weights = folder.weights;
     const {
       model,
@@ -137,7 +141,7 @@ describe('training a Qwen2.5-VL folder', () => {
         trainable: (n) => names.has(n),
         build: (P) =>
           sftTokenSumLoss({
-            out: trainingForward(P, folder.config, trainingShape(rows, LENGTH)),
+            out: trainingForward(P, folder.config, shape),
             shape: { batch: 2, length: LENGTH },
             input: (n, s) => input(n, s),
           }),
@@ -151,7 +155,8 @@ describe('training a Qwen2.5-VL folder', () => {
       const mask = new Float32Array(2 * LENGTH);
       rows.forEach((row, b) => row.ids.forEach((_, t) => (mask[b * LENGTH + t] = t > 0 ? 1 : 0)));
       const out = await session.run({
-        ...trainingFeeds(folder.config, rows, LENGTH),
+        // the patch rows padded to the session's bucket: padding must change nothing
+        ...trainingFeeds(folder.config, rows, LENGTH, shape.patches),
         loss_mask: mask,
         [FLAT]: flat,
       });

@@ -97,15 +97,17 @@ export function checkMemory(
 /**
  * Full training in float32, one micro-batch at a time: the weights, the accumulated gradient, Adam's two moments and
  * the new parameters and moments a step returns before the old ones are let go (7 copies), plus the frozen
- * reference's copy when the loss has a KL term; and the activations a backward pass keeps, layer by layer, with the
- * micro-batch's [rows, length, vocabulary] logits and their gradient.
+ * reference's copy when the loss has a KL term; and the activations a backward pass keeps, layer by layer (every
+ * head's attention scores among them), with the micro-batch's [rows, length, vocabulary] logits and their gradient.
+ * The pictures' vision-tower activations are not counted: a few thousand patch rows are small beside the logits.
  */
 export function trainingMemory(model: ModelShape, run: RunShape & { reference: boolean }): MemoryNeed {
   const weights = model.parameters * F32 * (7 + (run.reference ? 1 : 0));
   const tokens = run.batch * run.length;
   const activations =
     model.layers * tokens * (8 * model.hidden + 3 * model.intermediate) * F32 +
-    model.layers * run.batch * run.length * run.length * F32 * 2 +
+    // every query head's attention scores and their softmax
+    model.layers * run.batch * (model.hidden / model.headDim) * run.length * run.length * F32 * 2 +
     4 * tokens * model.vocab * F32;
   return { weights, kvCache: 0, activations, total: weights + activations };
 }

@@ -54,7 +54,7 @@ export interface PolicyTrainers {
   apply(lr?: number): Promise<{ gradNorm: number }>;
   /** The optimizer state (Adam moments, step count), for a resumed run. */
   saveState(path: string): void;
-  /** Optimizer steps taken (counting a resumed run's earlier ones), 0 before the first pass. */
+  /** Optimizer steps taken (counting a resumed run's earlier ones once the first pass has loaded them); 0 before. */
   steps(): number;
   release(): Promise<void>;
 }

@@ -28,12 +28,18 @@ export class ShapedTrainers<S, T extends ShapeTrainer> {
   /** The trainer for batches of `shape`, holding the state the previous one left. */
   async for(shape: S): Promise<T> {
     const key = this.keyOf(shape);
-    let made = this.trainers.get(key);
-    if (made)
-      this.trainers.delete(key); // re-inserted below: Map order is the recency order
-    else made = this.make(shape);
+    // re-inserted: Map order is the recency order
+    const made = this.trainers.get(key) ?? this.make(shape);
+    this.trainers.delete(key);
     this.trainers.set(key, made);
-    const trainer = await made;
+    let trainer: T;
+    try {
+      trainer = await made;
+    } catch (error) {
+      // a session that failed to build is not kept: the next batch of this shape tries again
+      this.trainers.delete(key);
+      throw error;
+    }
     if (!this.active) {
       if (this.optimizerState) trainer.trainer.loadState(this.optimizerState);
     } else if (this.active !== trainer) trainer.trainer.adopt(this.active.trainer);
@@ -41,7 +47,7 @@ export class ShapedTrainers<S, T extends ShapeTrainer> {
     while (this.trainers.size > this.maxKept) {
       const [oldest, victim] = this.trainers.entries().next().value as [string, Promise<T>];
       this.trainers.delete(oldest);
-      await (await victim).release();
+      await (await victim.catch(() => null))?.release();
     }
     return trainer;
   }

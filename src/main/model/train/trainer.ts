@@ -56,13 +56,10 @@ export class Trainer {
   private v: Float32Array;
 
   private constructor(
-    readonly session: GraphSession,
-    readonly model: EmittedModel,
     readonly weights: WeightMap,
     readonly trainableNames: string[],
     private readonly offsets: number[],
     readonly config: AdamWConfig,
-    private readonly metricNames: string[],
     private readonly options: TrainerOptions,
   ) {
     const total = offsets[offsets.length - 1];
@@ -79,14 +76,20 @@ export class Trainer {
     });
   }
 
-  /** The fused step graph (loss → gradients → AdamW), or with `mode: 'grad'` / `'apply'` its two halves. */
-  static build(options: TrainerOptions, mode: 'step' | 'grad' | 'apply' = 'step') {
+  /** Which weights train, where each sits in the flat buffer, and the optimizer's settings. */
+  static layout(options: TrainerOptions) {
     const config = { ...defaultAdamW, ...options.optimizer };
     const probe = new ParamSet(options.weights, { trainable: options.trainable, lora: options.lora });
     const names = [...options.weights.keys()].filter((n) => probe.isTrainable(n));
     if (!names.length) throw new Error('nothing to train: no weight is trainable');
     const offsets = [0];
     for (const n of names) offsets.push(offsets[offsets.length - 1] + options.weights.get(n)!.data.length);
+    return { names, offsets, config };
+  }
+
+  /** The fused step graph (loss → gradients → AdamW), or with `mode: 'grad'` / `'apply'` its two halves. */
+  static build(options: TrainerOptions, mode: 'step' | 'grad' | 'apply' = 'step') {
+    const { names, offsets, config } = Trainer.layout(options);
     const total = offsets[offsets.length - 1];
     const flat = input(FLAT, [total]);
     let flatGrad: Tensor = input(ACCUMULATED, [total]);
@@ -123,14 +126,20 @@ export class Trainer {
     return { model: emit(all, { graphName: `train_${mode}` }), names, offsets, config, metricNames };
   }
 
+  /** A trainer over the weights; its sessions are built when first run (a trainer that accumulates never builds the fused step). */
   static async create(options: TrainerOptions): Promise<Trainer> {
-    const { model, names, offsets, config, metricNames } = Trainer.build(options);
-    const session = await GraphSession.create(model, { device: options.device, threads: options.threads });
-    return new Trainer(session, model, options.weights, names, offsets, config, metricNames, options);
+    const { names, offsets, config } = Trainer.layout(options);
+    return new Trainer(options.weights, names, offsets, config, options);
   }
 
-  get device() {
-    return this.session.device;
+  private sessions: Partial<Record<'step' | 'grad' | 'apply', Promise<GraphSession>>> = {};
+  private metricNames: string[] = [];
+  private stepModel?: EmittedModel;
+
+  /** The fused step graph, once a step has built it. */
+  get model(): EmittedModel {
+    if (!this.stepModel) throw new Error('the step graph is built by the first trainStep()');
+    return this.stepModel;
   }
 
   get step(): number {
@@ -142,13 +151,19 @@ export class Trainer {
     return this.params.length;
   }
 
-  private gradSession?: Promise<GraphSession>;
-  private applySession?: Promise<GraphSession>;
   private accumulated?: Float32Array;
 
-  private split(mode: 'grad' | 'apply'): Promise<GraphSession> {
-    const o = this.options;
-    return GraphSession.create(Trainer.build(o, mode).model, { device: o.device, threads: o.threads });
+  private session(mode: 'step' | 'grad' | 'apply'): Promise<GraphSession> {
+    let made = this.sessions[mode];
+    if (!made) {
+      const o = this.options;
+      const built = Trainer.build(o, mode);
+      if (mode !== 'apply') this.metricNames = built.metricNames;
+      if (mode === 'step') this.stepModel = built.model;
+      made = GraphSession.create(built.model, { device: o.device, threads: o.threads });
+      this.sessions[mode] = made;
+    }
+    return made;
   }
 
   /**
@@ -160,8 +175,7 @@ export class Trainer {
     data: Record<string, TensorData>,
     scale = 1,
   ): Promise<{ loss: number; metrics: Record<string, number | TensorData> }> {
-    this.gradSession ??= this.split('grad');
-    const session = await this.gradSession;
+    const session = await this.session('grad');
     const out = await session.run({ ...data, [FLAT]: this.params });
     const g = out.grad as Float32Array;
     if (!this.accumulated) this.accumulated = new Float32Array(g.length);
@@ -173,8 +187,7 @@ export class Trainer {
   /** One AdamW step (with clipping) on the accumulated gradient, which is then cleared. */
   async applyAccumulated(lr = this.config.lr): Promise<{ gradNorm: number }> {
     if (!this.accumulated) throw new Error('applyAccumulated() before any accumulate()');
-    this.applySession ??= this.split('apply');
-    const session = await this.applySession;
+    const session = await this.session('apply');
     const out = await this.runUpdate(session, { [ACCUMULATED]: this.accumulated }, lr);
     this.accumulated = undefined;
     return { gradNorm: Number(out.grad_norm[0]) };
@@ -208,7 +221,7 @@ export class Trainer {
 
   /** One optimizer step on a batch; `data` holds the inputs the loss function declared. */
   async trainStep(data: Record<string, TensorData>, lr = this.config.lr): Promise<StepResult> {
-    const out = await this.runUpdate(this.session, data, lr);
+    const out = await this.runUpdate(await this.session('step'), data, lr);
     return { loss: Number(out.loss[0]), gradNorm: Number(out.grad_norm[0]), metrics: this.metricsOf(out) };
   }
 
@@ -249,22 +262,22 @@ export class Trainer {
     const file = parseSafetensors(new Uint8Array(readFileSync(path)), basename(path));
     const names = JSON.parse(file.metadata.params ?? '[]') as string[];
     if (names.join('\n') !== this.trainableNames.join('\n'))
-      throw new Error(`${basename(path)}: optimizer state is for a different set of trained parameters`);
-    const m = file.tensors.get('adam.m');
-    const v = file.tensors.get('adam.v');
-    if (!m || !v) throw new Error(`${basename(path)}: missing tensor ${m ? 'adam.v' : 'adam.m'}`);
-    if (m.shape[0] !== this.m.length || v.shape[0] !== this.v.length)
-      throw new Error(
-        `${basename(path)}: tensor adam.m has ${m.shape[0]} values but this trainer has ${this.m.length}`,
-      );
+      throw new Error(`${path}: optimizer state is for a different set of trained parameters`);
+    for (const name of ['adam.m', 'adam.v']) {
+      const t = file.tensors.get(name);
+      if (!t) throw new Error(`${path}: missing tensor ${name}`);
+      if (t.shape[0] !== this.m.length)
+        throw new Error(`${path}: tensor ${name} has ${t.shape[0]} values but this trainer trains ${this.m.length}`);
+    }
+    const m = file.tensors.get('adam.m')!;
+    const v = file.tensors.get('adam.v')!;
     this.m = toFloat32(m, 'adam.m');
     this.v = toFloat32(v, 'adam.v');
     this.t = Number(file.metadata.step ?? 0);
   }
 
   async release(): Promise<void> {
-    await this.session.release();
-    if (this.gradSession) await (await this.gradSession).release();
-    if (this.applySession) await (await this.applySession).release();
+    for (const made of Object.values(this.sessions)) await (await made.catch(() => null))?.release();
+    this.sessions = {};
   }
 }

@@ -4,12 +4,10 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Store } from '../../storage';
 import { checkQwen25VlFolder, familyOfFolder } from '../../model';
-import { Policy } from '../../model';
 import { loadPolicyModel } from '../../model';
 import type { PolicyModel } from '../../model';
 import type { RunShape } from '../../model';
 import { RunConfig } from './config';
-import { readState } from './state';
 
 /** The config of the GRPO run that made a checkpoint; none for a checkpoint of no run (a pre-trained model). */
 export function runConfigOfCheckpoint(store: Store, checkpointId: number): RunConfig | undefined {

@@ -5,7 +5,13 @@
 // up once per run by openTraining.
 import fs from 'node:fs';
 import type { Store } from '../../storage';
-import { bucketLength, openTrainablePolicy, type PolicyTrainers, type TrainablePolicy } from '../../model';
+import {
+  bucketLength,
+  checkTrainable,
+  openTrainablePolicy,
+  type PolicyTrainers,
+  type TrainablePolicy,
+} from '../../model';
 import { SearchBudget } from '../../search';
 import { compileTemplates } from '../protocol/templates';
 import type { CompiledReward, RewardBreakdown } from '../reward/spec';
@@ -83,19 +89,43 @@ export async function openTraining(
   const referenceDir = stateFolder(home, run.id, 0);
   const threads = config.runtime.cpuThreads ?? undefined;
   const device = config.runtime.device;
-  if (!fs.existsSync(referenceDir)) {
-    const start = openTrainablePolicy(modelFolder(store, config.model), { device, threads, frozen: true });
-    writeState(referenceDir, start, null, config.rollout.templates);
-    await start.release();
-  }
   const training = trainingShape(config);
+  if (!fs.existsSync(referenceDir)) {
+    const source = modelFolder(store, config.model);
+    // before any weight is read: the folder's files and what training it needs against the memory available
+    checkTrainable(source, training);
+    const start = openTrainablePolicy(source, { device, threads, frozen: true });
+    try {
+      writeState(referenceDir, start, null, config.rollout.templates);
+    } finally {
+      await start.release();
+    }
+  }
   const microBatch = training.batch;
   const stateDir = run.step > 0 ? stateFolder(home, run.id, run.step) : referenceDir;
   const policy = openTrainablePolicy(stateDir, { device, threads, training });
-  // Frozen: the reference's weights are constants in its graphs (or on the GPU), never fed per call.
-  const reference =
-    config.grpo.klCoef > 0 ? openTrainablePolicy(referenceDir, { device, threads, frozen: true }) : null;
+  let reference: TrainablePolicy | null = null;
+  try {
+    // Frozen: the reference's weights are constants in its graphs (or on the GPU), never fed per call.
+    if (config.grpo.klCoef > 0) reference = openTrainablePolicy(referenceDir, { device, threads, frozen: true });
+    return await trainingOf(store, home, run, config, reward, { policy, reference, microBatch, stateDir });
+  } catch (error) {
+    await policy.release();
+    await reference?.release();
+    throw error;
+  }
+}
 
+/** The trainers, tools and samples of a run whose policy (and reference) are open. */
+async function trainingOf(
+  store: Store,
+  home: string,
+  run: { id: number; step: number },
+  config: RunConfig,
+  reward: CompiledReward,
+  opened: Pick<Training, 'policy' | 'reference' | 'microBatch'> & { stateDir: string },
+): Promise<Training> {
+  const { policy, reference, microBatch, stateDir } = opened;
   const maxLength = Math.min(config.grpo.maxSequenceLength, policy.model.maxPositions);
   const deviceKind = (await policy.device()).kind;
   const trainers = policy.trainers(

@@ -222,16 +222,53 @@ const COMPANION_FILES = [
   'merges.txt',
 ];
 
+/** config.json and the companion files of a folder, read once (a run's folder of origin may be gone when it saves). */
+export function readCompanionFiles(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  for (const file of ['config.json', ...COMPANION_FILES])
+    if (existsSync(join(dir, file))) files.set(file, readFileSync(join(dir, file)));
+  return files;
+}
+
+/** config.json saying float32 wherever it names the weights' dtype (transformers 4's torch_dtype, 5's dtype). */
+function float32Config(bytes: Buffer, where: string): Record<string, unknown> {
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`${where}: not valid JSON (${(e as Error).message})`);
+  }
+  const mark = (o: Record<string, unknown>) => {
+    o.torch_dtype = 'float32';
+    if ('dtype' in o) o.dtype = 'float32';
+  };
+  mark(json);
+  for (const key of ['text_config', 'vision_config']) {
+    const sub = json[key];
+    if (sub && typeof sub === 'object' && ('dtype' in sub || 'torch_dtype' in sub))
+      mark(sub as Record<string, unknown>);
+  }
+  return json;
+}
+
 /**
  * Writes a loaded (and perhaps trained) model as a folder of the published layout: its own tokenizer, chat template
- * and processor files as they were, config.json with torch_dtype float32, and the weights under their published
- * names in one float32 model.safetensors (a trained model's small updates would be lost in bfloat16).
+ * and processor files as they were, config.json saying float32, and the weights under their published names in one
+ * float32 model.safetensors (a trained model's small updates would be lost in bfloat16). `files`: the folder's
+ * config.json and companion files (readCompanionFiles), by default read from its folder now.
  */
-export function saveQwen25VlFolder(folder: Qwen25VlFolder, dir: string): void {
+export function saveQwen25VlFolder(
+  folder: Qwen25VlFolder,
+  dir: string,
+  files: Map<string, Buffer> = readCompanionFiles(folder.dir),
+): void {
+  const config = files.get('config.json');
+  if (!config) throw new Error(`${folder.dir}: missing config.json`);
   mkdirSync(dir, { recursive: true });
-  for (const file of COMPANION_FILES)
-    if (existsSync(join(folder.dir, file))) copyFileSync(join(folder.dir, file), join(dir, file));
-  const config = readJson(folder.dir, 'config.json')!;
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, torch_dtype: 'float32' }, null, 2));
+  for (const [file, bytes] of files) if (file !== 'config.json') writeFileSync(join(dir, file), bytes);
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify(float32Config(config, join(folder.dir, 'config.json')), null, 2),
+  );
   saveWeights(join(dir, 'model.safetensors'), folder.weights, 'F32', { format: 'pt' });
 }

@@ -10,7 +10,7 @@ import {
   type TrainingOptions,
 } from '../../policy/training';
 import { ShapedTrainers } from '../../train/shaped-trainers';
-import { saveQwen25VlFolder, type Qwen25VlFolder } from './folder';
+import { readCompanionFiles, saveQwen25VlFolder, type Qwen25VlFolder } from './folder';
 import { QwenPolicyModel } from './policy';
 import { qwenBatchTrainer, trainingShape, type QwenTrainingShape } from './training';
 
@@ -21,12 +21,16 @@ export class QwenTrainablePolicy implements TrainablePolicy {
   readonly family = 'qwen2.5-vl' as const;
   readonly trainable = 'all' as const;
   readonly model: QwenPolicyModel;
+  /** config.json and the tokenizer's, template's and processor's files, kept from loading: a run's state folder it
+   * was loaded from is removed once a later step is committed. */
+  private readonly files: Map<string, Buffer>;
 
   /** `frozen`: a policy that never trains (a KL reference): on CUDA its weights then live on the GPU. */
   constructor(
     readonly folder: Qwen25VlFolder,
     private readonly options: { device?: DeviceRequest; threads?: number; frozen?: boolean } = {},
   ) {
+    this.files = readCompanionFiles(folder.dir);
     this.model = new QwenPolicyModel(folder, {
       device: options.device,
       threads: options.threads,
@@ -51,7 +55,7 @@ export class QwenTrainablePolicy implements TrainablePolicy {
   }
 
   save(dir: string): void {
-    saveQwen25VlFolder(this.folder, dir);
+    saveQwen25VlFolder(this.folder, dir, this.files);
   }
 
   device() {

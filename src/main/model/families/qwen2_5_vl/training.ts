@@ -75,22 +75,32 @@ export function trainingForward(P: ParamSet, config: Qwen25VlConfig, shape: Qwen
   };
 }
 
-/** The training shape of a micro-batch: its rows, padded length and patch rows. */
+/**
+ * Patch rows are padded up to a multiple of this (16 image tokens), so that micro-batches whose pictures differ a
+ * little in size share a session: the padding rows attend only to each other and no token reads their features.
+ */
+export const PATCH_BUCKET = 64;
+
+/** The training shape of a micro-batch: its rows, padded length and (bucketed) patch rows. */
 export function trainingShape(rows: readonly PolicySequence[], length: number): QwenTrainingShape {
   const patches = rows.reduce(
     (n, r) => n + (r.images ?? []).reduce((m, i) => m + (i.grid ? gridPatches(i.grid) : 0), 0),
     0,
   );
-  return { batch: rows.length, length, patches };
+  return { batch: rows.length, length, patches: Math.ceil(patches / PATCH_BUCKET) * PATCH_BUCKET };
 }
 
 const gridPatches = (g: readonly [number, number, number]) => g[0] * g[1] * g[2];
 
-/** A micro-batch's inputs for trainingForward: rows right-padded to `length`, their images in row order. */
+/**
+ * A micro-batch's inputs for trainingForward: rows right-padded to `length`, their images in row order, the patch
+ * rows padded to `patches` (default: as many as the images have).
+ */
 export function trainingFeeds(
   config: Qwen25VlConfig,
   rows: readonly PolicySequence[],
   length: number,
+  patches?: number,
 ): Record<string, TensorData> {
   const B = rows.length;
   const T = length;
@@ -114,11 +124,16 @@ export function trainingFeeds(
       grids.push(image.grid);
       pixels.push(image.pixels);
     }
-    const positions = multimodalPositions(
-      row.ids,
-      images.map((i) => i.grid!),
-      config,
-    );
+    let positions: ReturnType<typeof multimodalPositions>;
+    try {
+      positions = multimodalPositions(
+        row.ids,
+        images.map((i) => i.grid!),
+        config,
+      );
+    } catch (error) {
+      throw new Error(`training row ${b}: ${(error as Error).message}`);
+    }
     const rope = decoderRotary(positions.ids, n, config);
     cos.set(rope.cos, b * T * hd);
     sin.set(rope.sin, b * T * hd);
@@ -145,18 +160,35 @@ export function trainingFeeds(
   if (grids.length) {
     const masks = visionAttentionMasks(grids, config);
     const rope = visionRotary(grids, config);
-    const all = new Float32Array(pixels.reduce((n, p) => n + p.length, 0));
+    const real = masks.patches;
+    const P = patches ?? real;
+    if (P < real) throw new Error(`the micro-batch's pictures have ${real} patch rows, more than its shape's ${P}`);
+    const width = pixels[0].length / gridPatches(grids[0]);
+    const hd = config.visionHeadDim;
+    const all = new Float32Array(P * width);
     let at = 0;
     for (const p of pixels) {
       all.set(p, at);
       at += p.length;
     }
+    // padding rows: no rotation, and a block of their own in both masks
+    const cos = new Float32Array(P * hd).fill(1);
+    cos.set(rope.cos);
+    const sin = new Float32Array(P * hd);
+    sin.set(rope.sin);
+    const padded = (mask: Float32Array) => {
+      if (P === real) return mask;
+      const out = new Float32Array(P * P).fill(-1e9);
+      for (let a = 0; a < real; a++) out.set(mask.subarray(a * real, (a + 1) * real), a * P);
+      for (let a = real; a < P; a++) out.fill(0, a * P + real, (a + 1) * P);
+      return out;
+    };
     Object.assign(feeds, {
       pixel_values: all,
-      vision_cos: rope.cos,
-      vision_sin: rope.sin,
-      window_mask: masks.window,
-      full_mask: masks.full,
+      vision_cos: cos,
+      vision_sin: sin,
+      window_mask: padded(masks.window),
+      full_mask: padded(masks.full),
     });
   }
   return feeds;
@@ -188,7 +220,7 @@ export async function qwenBatchTrainer(
         `this training session takes ${shape.batch} rows × ${shape.length} tokens with ${shape.patches} patches, ` +
           `got ${got.batch} × ${batch.length} with ${got.patches}`,
       );
-    return { ...batch.extra, ...trainingFeeds(folder.config, batch.rows, batch.length) };
+    return { ...batch.extra, ...trainingFeeds(folder.config, batch.rows, batch.length, shape.patches) };
   };
   return {
     trainer,
