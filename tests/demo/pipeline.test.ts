@@ -56,6 +56,9 @@ describe('the demo pipeline', () => {
     expect(report.policies.rag.searches_per_question).toBeGreaterThanOrEqual(1);
     expect(report.policies.direct.searches_per_question).toBe(0);
     expect(report.run.steps).toBe(2);
+    // the run's one checkpoint is the one evaluated, measured on the never-shown look-alikes first
+    expect(report.run.evaluated_step).toBe(2);
+    expect(report.run.candidates).toEqual([{ step: 2, unseen_lookalikes: expect.any(Number) }]);
     const run = store.repos.runs.get(report.run.id)!;
     expect(run.status).toBe('finished');
     expect(store.repos.trajectories.countForStep(run.id, 1)).toBe(4);

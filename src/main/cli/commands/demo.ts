@@ -26,6 +26,8 @@ export function demoTable(report: DemoReport): string[] {
     `world ${report.world.seed}: ${report.world.entities} species (${report.world.familiar} familiar), ${report.world.questions_test} test questions; ` +
       `GRPO run ${report.run.id}: ${report.run.steps} steps, ` +
       `mean reward ${report.run.reward_first.toFixed(3)} → ${report.run.reward_last.toFixed(3)}; ${report.seconds.toFixed(0)} s`,
+    `GRPO evaluated at step ${report.run.evaluated_step}, the checkpoint that says "not seen" of the most never-shown ` +
+      `look-alikes (${report.run.candidates.map((c) => `step ${c.step}: ${pct(c.unseen_lookalikes)}`).join(', ')})`,
     ...(gates
       ? [`pre-training gates (${report.pretraining!.checks.length} checks): ${describeGates(gates.figures)}`]
       : []),

@@ -81,7 +81,7 @@ export async function gateSamples(world: World, perGroup: number, seed: number):
       2 * perGroup,
     ).map(toSample),
   );
-  return { copying, knowledge, unseen: await unseenLookalikes(world, perGroup, seed + 1) };
+  return { copying, knowledge, unseen: await unseenLookalikeSamples(world, perGroup, seed + 1) };
 }
 
 /**
@@ -92,7 +92,7 @@ export async function gateSamples(world: World, perGroup: number, seed: number):
  * the test's unfamiliar species are never met at all (docs/demo-world.md, "Two look-alike partners"). Reported beside
  * the checks, not one of them. Drawn with a random stream of their own, so the checks' questions stay as they were.
  */
-async function unseenLookalikes(world: World, count: number, seed: number): Promise<EvalSample[]> {
+export async function unseenLookalikeSamples(world: World, count: number, seed: number): Promise<EvalSample[]> {
   const random = new Random(seed);
   return Promise.all(
     unseenLookalikeLooks(world, count, random).map(async ({ twinOf, look }) => {
@@ -159,15 +159,7 @@ export async function measureGates(
     },
   );
   // Apart from the checks' own batch, so that their figures stay exactly as they were measured before.
-  const unseenTurns = samples.unseen.length
-    ? await runRollouts(policy, samples.unseen, {
-        groupSize: 1,
-        templates: compileTemplates(DEMO_TEMPLATES),
-        tools,
-        limits: { ...DEMO_LIMITS, maxTurns: 1 },
-        sampling: { temperature: 0 },
-      })
-    : [];
+  const unseen = samples.unseen.length ? await measureUnseenLookalikes(policy, samples.unseen, tools) : null;
   const truthful = samples.knowledge.map(({ familiar }, i) => {
     const said = firstTurns[i].turns[0]?.responseText ?? '';
     return said.startsWith(familiar ? REASON_SEEN : REASON_UNSEEN);
@@ -186,14 +178,24 @@ export async function measureGates(
       unfamiliarByName: share(false, true),
       unfamiliarByPicture: share(false, false),
     },
-    ...(unseenTurns.length
-      ? {
-          unseenLookalikes:
-            unseenTurns.filter((t) => (t.turns[0]?.responseText ?? '').startsWith(REASON_UNSEEN)).length /
-            unseenTurns.length,
-        }
-      : {}),
+    ...(unseen === null ? {} : { unseenLookalikes: unseen }),
   };
+}
+
+/** The share of never-shown look-alike pictures (unseenLookalikeSamples) whose first turn says "not seen", greedily. */
+export async function measureUnseenLookalikes(
+  policy: PolicyModel,
+  samples: readonly EvalSample[],
+  tools: RolloutTools,
+): Promise<number> {
+  const turns = await runRollouts(policy, samples, {
+    groupSize: 1,
+    templates: compileTemplates(DEMO_TEMPLATES),
+    tools,
+    limits: { ...DEMO_LIMITS, maxTurns: 1 },
+    sampling: { temperature: 0 },
+  });
+  return turns.filter((t) => (t.turns[0]?.responseText ?? '').startsWith(REASON_UNSEEN)).length / turns.length;
 }
 
 /** A gate's figures as one line for progress messages and logs. */

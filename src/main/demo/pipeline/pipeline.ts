@@ -23,6 +23,7 @@ import {
 import type { PretrainOptions, PretrainingRecord } from './pretrain';
 import { DEMO_CPU_THREADS, DEMO_LIMITS, DEMO_LINKS, DEMO_TEMPLATES, DEMO_THUMBNAILS } from './settings';
 import { DEMO_WORDING } from './scripts';
+import { chooseCheckpoint } from './choose';
 
 export interface DemoOptions {
   quick: boolean;
@@ -57,7 +58,15 @@ export interface DemoPolicyFigures {
 export interface DemoReport {
   policies: Record<'pretrained' | 'grpo' | 'direct' | 'rag', DemoPolicyFigures>;
   world: { seed: number; entities: number; familiar: number; questions_test: number };
-  run: { id: number; steps: number; reward_first: number; reward_last: number };
+  run: {
+    id: number;
+    steps: number;
+    reward_first: number;
+    reward_last: number;
+    /** The checkpoint the GRPO row evaluates (choose.ts), and what each candidate measured. */
+    evaluated_step: number;
+    candidates: { step: number; unseen_lookalikes: number }[];
+  };
   /** What pre-training's gates measured, and whether the skills GRPO builds on were there at hand-over. */
   pretraining: PretrainingRecord | null;
   seconds: number;
@@ -168,7 +177,8 @@ export async function runDemo(ctx: DemoContext, options: DemoOptions): Promise<D
         maxSequenceLength: 512,
       },
       runtime: { cpuThreads: DEMO_CPU_THREADS },
-      checkpointEvery: 1000,
+      // candidates for the evaluated checkpoint (choose.ts)
+      checkpointEvery: 10,
       seed: seeds.grpo,
     });
   const trained = await runGrpo(
@@ -181,15 +191,6 @@ export async function runDemo(ctx: DemoContext, options: DemoOptions): Promise<D
     },
     run.id,
   );
-  const checkpoints = ctx.store.repos.runs.checkpoints(run.id);
-  const finalModel = readState(checkpoints.at(-1)!.path).model;
-
-  const samples = datasetSamples(
-    ctx.store,
-    ctx.store.repos.datasets.find(DEMO_DATASET)!.id,
-    'test',
-    options.evalQuestions,
-  );
   const tools = searchRolloutTools(ctx.store, ctx.home, {
     engine: 'local',
     corpus: DEMO_CORPUS,
@@ -197,6 +198,20 @@ export async function runDemo(ctx: DemoContext, options: DemoOptions): Promise<D
     thumbnails: DEMO_THUMBNAILS,
     links: DEMO_LINKS,
   });
+  ctx.progress(0, null, 'Choosing the checkpoint: never-shown look-alikes');
+  const choice = await chooseCheckpoint(ctx.store.repos.runs.checkpoints(run.id), trained.step, world, {
+    seed: seeds.pretrain + 8,
+    tools,
+    threads: DEMO_CPU_THREADS,
+  });
+  const finalModel = readState(choice.chosen.path).model;
+
+  const samples = datasetSamples(
+    ctx.store,
+    ctx.store.repos.datasets.find(DEMO_DATASET)!.id,
+    'test',
+    options.evalQuestions,
+  );
   const evaluate = async (
     model: typeof finalModel,
     which: EvalPolicy[],
@@ -230,7 +245,7 @@ export async function runDemo(ctx: DemoContext, options: DemoOptions): Promise<D
     'pre-trained',
     checkpointId,
   );
-  const after = await evaluate(finalModel, ['policy'], 'GRPO', checkpoints.at(-1)!.id);
+  const after = await evaluate(finalModel, ['policy'], 'GRPO', choice.chosen.id);
 
   const metrics = ctx.store.repos.runs.metrics(run.id).filter((m) => m.name === 'reward_mean');
   return {
@@ -251,6 +266,8 @@ export async function runDemo(ctx: DemoContext, options: DemoOptions): Promise<D
       steps: trained.step,
       reward_first: metrics[0]?.value ?? 0,
       reward_last: metrics.at(-1)?.value ?? 0,
+      evaluated_step: choice.chosen.step,
+      candidates: choice.measured.map((m) => ({ step: m.step, unseen_lookalikes: m.unseenLookalikes })),
     },
     pretraining: pretrained.record,
     seconds: (performance.now() - started) / 1000,
