@@ -190,7 +190,10 @@ describe('a Qwen2.5-VL model folder in SearchLab', () => {
       ['CPU threads per graph', '1'],
     ];
     for (const [label, value] of settings) await form.getByLabel(label, { exact: true }).fill(value);
-    await expect.poll(() => page.getByTestId('run-config-status').textContent()).toBe('The config is valid.');
+    // the check reads the folder's files (its tokenizer first) once, then knows them
+    await expect
+      .poll(() => page.getByTestId('run-config-status').textContent(), { timeout: 60_000 })
+      .toBe('The config is valid.');
     await form.getByRole('button', { name: 'Start training' }).click();
     const controls = page.getByTestId('run-controls');
     await expect.poll(() => controls.textContent()).toContain('qwen from the form');

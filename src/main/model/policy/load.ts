@@ -2,7 +2,9 @@
 
 import { familyOfFolder } from '../families';
 import { checkQwen25VlFolder, loadQwen25VlFolder, readQwen25VlMeta } from '../families/qwen2_5_vl/folder';
-import { modelShape } from '../families/qwen2_5_vl/config';
+import { modelShape, type Qwen25VlConfig } from '../families/qwen2_5_vl/config';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { checkMemory, checkTrainingMemory, trainingMemory, type RunShape } from './memory';
 import { QwenPolicyModel } from '../families/qwen2_5_vl/policy';
 import { TinyPolicyModel, TinyTrainablePolicy } from '../families/tiny';
@@ -66,8 +68,32 @@ export interface TrainablePolicyOptions {
  */
 export function checkTrainable(dir: string, training: RunShape & { reference: boolean }): void {
   if (familyOfFolder(dir).id !== 'qwen2.5-vl') return;
-  const meta = checkQwen25VlFolder(dir);
-  checkTrainingMemory(`${dir} (Qwen2.5-VL)`, modelShape(meta.config), training);
+  checkTrainingMemory(`${dir} (Qwen2.5-VL)`, modelShape(checkedFolder(dir)), training);
+}
+
+/** Folders whose files passed checkQwen25VlFolder, by what their files were then (the config is checked as it is typed). */
+const checkedFolders = new Map<string, { stamp: string; config: Qwen25VlConfig }>();
+
+/** A folder's files as names, sizes and modification times: any change to one makes a new stamp. */
+function folderStamp(dir: string): string {
+  return readdirSync(dir)
+    .sort()
+    .map((name) => {
+      const st = statSync(join(dir, name));
+      return `${name}:${st.size}:${st.mtimeMs}`;
+    })
+    .join('|');
+}
+
+/** checkQwen25VlFolder's config, checked again only when the folder's files changed (parsing the tokenizer takes a while). */
+function checkedFolder(dir: string): Qwen25VlConfig {
+  const stamp = folderStamp(dir);
+  const known = checkedFolders.get(dir);
+  if (known?.stamp === stamp) return known.config;
+  const { config } = checkQwen25VlFolder(dir);
+  checkedFolders.set(dir, { stamp, config });
+  if (checkedFolders.size > 32) checkedFolders.delete(checkedFolders.keys().next().value!);
+  return config;
 }
 
 /** What training a published model's folder needs (from config.json alone), or null for the tiny VLM. */
