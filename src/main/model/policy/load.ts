@@ -1,11 +1,11 @@
 // A model folder → the policy interface, by the family its config.json names.
 
 import { familyOfFolder } from '../families';
-import { checkQwen25VlFolder, loadQwen25VlFolder, readQwen25VlMeta } from '../families/qwen2_5_vl/folder';
-import { modelShape, type Qwen25VlConfig } from '../families/qwen2_5_vl/config';
+import { checkQwen25VlFolder, loadQwen25VlFolder, readJson, readQwen25VlMeta } from '../families/qwen2_5_vl/folder';
+import { modelShape, parseQwen25VlConfig, type Qwen25VlConfig } from '../families/qwen2_5_vl/config';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkMemory, checkTrainingMemory, trainingMemory, type RunShape } from './memory';
+import { checkMemory, checkTrainingMemory, trainingMemory, type RunShape, type TrainingShape } from './memory';
 import { QwenPolicyModel } from '../families/qwen2_5_vl/policy';
 import { TinyPolicyModel, TinyTrainablePolicy } from '../families/tiny';
 import { QwenTrainablePolicy } from '../families/qwen2_5_vl/trainable';
@@ -59,14 +59,14 @@ export interface TrainablePolicyOptions {
   /** A policy that never trains (a KL reference). */
   frozen?: boolean;
   /** What one training pass takes, for the memory check made before the weights are read. */
-  training?: RunShape & { reference: boolean };
+  training?: TrainingShape;
 }
 
 /**
  * Checks, without reading any weight, that a folder can start a run: a supported family, a published folder whose
  * files fit its config (from the headers), and training that fits the memory available. Throws saying why not.
  */
-export function checkTrainable(dir: string, training: RunShape & { reference: boolean }): void {
+export function checkTrainable(dir: string, training: TrainingShape): void {
   if (familyOfFolder(dir).id !== 'qwen2.5-vl') return;
   checkTrainingMemory(`${dir} (Qwen2.5-VL)`, modelShape(checkedFolder(dir)), training);
 }
@@ -97,9 +97,10 @@ function checkedFolder(dir: string): Qwen25VlConfig {
 }
 
 /** What training a published model's folder needs (from config.json alone), or null for the tiny VLM. */
-export function trainingNeed(dir: string, training: RunShape & { reference: boolean }) {
+export function trainingNeed(dir: string, training: TrainingShape) {
   if (familyOfFolder(dir).id !== 'qwen2.5-vl') return null;
-  const shape = modelShape(readQwen25VlMeta(dir).config);
+  // config.json alone: the Models page and the run estimate ask for every folder, and the tokenizer is slow to read
+  const shape = modelShape(parseQwen25VlConfig(readJson(dir, 'config.json'), join(dir, 'config.json')));
   return { parameters: shape.parameters, ...trainingMemory(shape, training) };
 }
 

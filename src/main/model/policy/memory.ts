@@ -24,6 +24,9 @@ export interface RunShape {
   length: number;
 }
 
+/** One training pass: a micro-batch's rows and length, and whether a frozen KL reference is held beside the policy. */
+export type TrainingShape = RunShape & { reference: boolean };
+
 export interface MemoryNeed {
   weights: number;
   kvCache: number;
@@ -101,7 +104,7 @@ export function checkMemory(
  * head's attention scores among them), with the micro-batch's [rows, length, vocabulary] logits and their gradient.
  * The pictures' vision-tower activations are not counted: a few thousand patch rows are small beside the logits.
  */
-export function trainingMemory(model: ModelShape, run: RunShape & { reference: boolean }): MemoryNeed {
+export function trainingMemory(model: ModelShape, run: TrainingShape): MemoryNeed {
   const weights = model.parameters * F32 * (7 + (run.reference ? 1 : 0));
   const tokens = run.batch * run.length;
   const activations =
@@ -116,7 +119,7 @@ export function trainingMemory(model: ModelShape, run: RunShape & { reference: b
 export function checkTrainingMemory(
   what: string,
   model: ModelShape,
-  run: RunShape & { reference: boolean },
+  run: TrainingShape,
   available = availableRam(),
   memory = 'memory',
 ): MemoryNeed {
